@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import Fastify from 'fastify';
+import type { Container } from './container.js';
+import { ping } from './db/dialect.js';
+import { installAuth } from './http/auth.js';
+import { installErrorHandler, notFoundBody } from './http/errors.js';
+import { createMetrics, installHttpMetrics, type Metrics } from './http/metrics.js';
+import { ErrorBody } from './http/schemas.js';
+import { installValidation } from './http/validation.js';
+import type { AppInstance } from './http/app-types.js';
+import { webDistDir } from './lib/paths.js';
+import { auditRoutes } from './modules/audit/index.js';
+import { authRoutes } from './modules/auth/index.js';
+import { customersRoutes } from './modules/customers/index.js';
+import { teamsRoutes } from './modules/teams/index.js';
+import { ticketsRoutes } from './modules/tickets/index.js';
+import { usersRoutes } from './modules/users/index.js';
+
+export interface BuildAppOptions {
+  metrics?: Metrics;
+  /** Extra route modules (later capabilities register here through the composition in main). */
+  routes?: ((app: AppInstance) => void)[];
+  logger?: boolean;
+}
+
+/** The HTTP application without listening; tests drive it with app.inject(). */
+export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Promise<AppInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger === false ? undefined : deps.logger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as AppInstance;
+  app.decorate('deps', deps);
+
+  installValidation(app);
+  installErrorHandler(app);
+  app.addSchema(ErrorBody);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'rate_limited', message: `Too many attempts; try again in ${ctx.after}.` }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Escalon API',
+        version: '1',
+        description:
+          'Escalation management for support teams. Authenticate with a session cookie (browser, plus X-CSRF-Token on changes) or `Authorization: Bearer <token>`. Errors have the body `{ "error": { "code", "message", "details" } }`. Lists are paginated with `limit` and `cursor` (pass the previous page\'s `nextCursor`).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'escalon_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  const metrics = opts.metrics ?? createMetrics();
+  installHttpMetrics(app, metrics);
+  installAuth(app, deps.auth);
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ping(deps.database.db);
+      return { status: 'ready' };
+    } catch (err) {
+      deps.logger.warn({ err }, 'readiness check failed');
+      return reply.status(503).send({ error: { code: 'unavailable', message: 'The database is not reachable.' } });
+    }
+  });
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    reply.header('Content-Type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  app.get(
+    '/api/v1/openapi.json',
+    { config: { public: true }, schema: { hide: true, response: { 200: Type.Unknown() } } },
+    async () => app.swagger(),
+  );
+
+  authRoutes(app);
+  usersRoutes(app);
+  teamsRoutes(app);
+  customersRoutes(app);
+  ticketsRoutes(app);
+  auditRoutes(app);
+  for (const r of opts.routes ?? []) r(app);
+
+  // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.
+  const webDir = webDistDir();
+  const hasWeb = existsSync(webDir);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((req, reply) => {
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send(notFoundBody(req.method, req.url, req.id));
+  });
+  return app;
+}

@@ -1,0 +1,125 @@
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, settingDocs } from '../config/config.js';
+import { createContainer } from '../container.js';
+import { migrateToLatest, openDatabase } from '../db/database.js';
+import { seedDemo } from '../demo/seed.js';
+import { createLogger } from '../lib/logger.js';
+import { ROLES } from '../modules/auth/index.js';
+import { startServer } from '../main.js';
+import { randomSecret } from '../lib/ids.js';
+import { AppError } from '../lib/errors.js';
+
+const program = new Command();
+program
+  .name('escalon')
+  .description('Escalon: escalation management for support teams, call centres and IT help desks.')
+  .addHelpText('after', `\nConfiguration (environment variables):\n${settingDocs.map((s) => `  ${s.name.padEnd(30)} ${s.description} [${s.default}]`).join('\n')}`);
+
+function config() {
+  return loadConfig();
+}
+
+/** Opens the configured database, migrated, with services, for one command. */
+async function withContainer<T>(fn: (deps: ReturnType<typeof createContainer>) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
+  const database = openDatabase(cfg.database);
+  try {
+    await migrateToLatest(database.db);
+    return await fn(createContainer(cfg, logger, { database }));
+  } finally {
+    await database.close();
+  }
+}
+
+program
+  .command('start')
+  .description('Run Escalon: migrate, seed the demo workspace on first start (unless ESCALON_DEMO=0), serve the API and console, run the workers')
+  .action(async () => {
+    const server = await startServer(config());
+    const shutdown = (signal: string) => {
+      server.deps.logger.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 15_000);
+      force.unref();
+      server.stop().then(
+        () => process.exit(0),
+        (err) => {
+          server.deps.logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const cfg = config();
+    const database = openDatabase(cfg.database);
+    try {
+      const applied = await migrateToLatest(database.db);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('seed-demo')
+  .description('Seed the demo workspace (teams, users of every role, customers, tickets) into an empty database')
+  .action(() =>
+    withContainer(async (deps) => {
+      const r = await seedDemo(deps);
+      if (!r.seeded) {
+        console.error('The database already has users; the demo workspace is only seeded into an empty database.');
+        process.exitCode = 1;
+        return;
+      }
+      console.log('Demo workspace seeded. Sign in as:');
+      for (const l of r.logins) console.log(`  ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}`);
+    }),
+  );
+
+const users = program.command('users').description('Manage users');
+users
+  .command('add')
+  .description('Create a user (prints a generated password on stderr when --password is not given)')
+  .requiredOption('--email <email>', 'sign-in address')
+  .requiredOption('--name <name>', 'display name')
+  .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
+  .option('--password <password>', 'password (at least 10 characters)')
+  .addOption(new Option('--locale <locale>', 'language').choices(['ja', 'en']).default('ja'))
+  .option('--time-zone <zone>', 'IANA time zone', 'Asia/Tokyo')
+  .action((opts: { email: string; name: string; role: (typeof ROLES)[number]; password?: string; locale: 'ja' | 'en'; timeZone: string }) =>
+    withContainer(async (deps) => {
+      const password = opts.password ?? randomSecret(12);
+      const user = await deps.users.create(null, { email: opts.email, name: opts.name, role: opts.role, locale: opts.locale, timeZone: opts.timeZone, password });
+      console.log(`Created ${user.role} ${user.email} (${user.id})`);
+      if (!opts.password) console.error(`Generated password: ${password}`);
+    }),
+  );
+
+const tokens = program.command('tokens').description('Manage API tokens');
+tokens
+  .command('create')
+  .description('Create an API token for a user; prints only the token on stdout (it is shown once)')
+  .requiredOption('--email <email>', 'the user the token acts as')
+  .option('--name <name>', 'what the token is for', 'cli')
+  .action((opts: { email: string; name: string }) =>
+    withContainer(async (deps) => {
+      const user = await deps.users.findByEmail(opts.email);
+      if (!user) throw new AppError('not_found', `No user with email ${opts.email}.`);
+      const { token } = await deps.auth.createToken(null, user.id, opts.name);
+      process.stdout.write(token + '\n');
+    }),
+  );
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else if (err instanceof AppError) console.error(`Error: ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});

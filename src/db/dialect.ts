@@ -1,0 +1,66 @@
+/**
+ * Every difference between SQLite and PostgreSQL lives here. Repositories write portable
+ * Kysely queries; where the two databases truly differ they call one of these helpers.
+ */
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { PostgresDialect, SqliteDialect, sql, type Dialect, type Kysely, type RawBuilder } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export function createSqliteDialect(file: string): { dialect: Dialect; native: SQLite.Database } {
+  const native = new SQLite(file);
+  // WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
+  // transaction across a crash of the process (kill -9); only an OS crash or power loss could
+  // lose the last commits, which FULL would also protect (set ESCALON_SQLITE_SYNC=FULL for that).
+  native.pragma('journal_mode = WAL');
+  native.pragma(`synchronous = ${process.env.ESCALON_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
+  native.pragma('foreign_keys = ON');
+  native.pragma('busy_timeout = 5000');
+  return { dialect: new SqliteDialect({ database: native }), native };
+}
+
+export function createPostgresDialect(url: string, max = 10): { dialect: Dialect; pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // int8 (bigint) columns hold epoch milliseconds: well inside Number's exact range.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  return { dialect: new PostgresDialect({ pool }), pool };
+}
+
+/** Case-insensitive "contains" for search filters. */
+export function containsInsensitive(dialect: DialectName, column: RawBuilder<unknown> | string, needle: string) {
+  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const col = typeof column === 'string' ? sql.ref(column) : column;
+  return dialect === 'postgres'
+    ? sql<boolean>`${col} ILIKE ${pattern} ESCAPE '\\'`
+    : sql<boolean>`${col} LIKE ${pattern} ESCAPE '\\'`; // SQLite LIKE is case-insensitive for ASCII
+}
+
+/** Row-lock hint for claiming work: SKIP LOCKED on PostgreSQL; SQLite has one writer anyway. */
+export function supportsSkipLocked(dialect: DialectName): boolean {
+  return dialect === 'postgres';
+}
+
+/** Whether a thrown driver error is a unique-constraint violation. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Whether a thrown driver error is a foreign-key violation. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return !!e && (e.code === '23503' || e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY');
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function ping(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,191 @@
+/**
+ * Row types of every table, as Kysely sees them. Machine timestamps are epoch milliseconds
+ * (bigint on PostgreSQL, integer on SQLite); flags are 0/1 integers; JSON is text.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  locale: string;
+  time_zone: string;
+  password_hash: string | null;
+  availability: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  description: string;
+  contact_email: string | null;
+  contact_phone: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  role: string; // member | supervisor | manager
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  tier: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CustomersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  organization_id: string | null;
+  tier: string;
+  locale: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketsTable {
+  id: string;
+  number: number;
+  subject: string;
+  status: string;
+  priority: string;
+  category: string | null;
+  product: string | null;
+  tags: string; // JSON array; ticket_tags is the index for filtering
+  channel: string;
+  requester_id: string | null;
+  team_id: string | null;
+  assignee_id: string | null;
+  temperature: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  solved_at: number | null;
+  closed_at: number | null;
+  version: number;
+}
+
+export interface TicketTagsTable {
+  ticket_id: string;
+  tag: string;
+}
+
+export interface TicketEventsTable {
+  id: string;
+  ticket_id: string;
+  kind: string;
+  visibility: string; // public | internal
+  author_type: string; // user | customer | system
+  author_id: string | null;
+  body: string | null;
+  data: string; // JSON object
+  created_at: number;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  ticket_id: string;
+  event_id: string | null;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  data: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string; // SHA-256 of the cookie value
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  dedupe_key: string | null;
+  payload: string;
+  due_at: number;
+  state: string; // pending | running | done | failed | dead | cancelled
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CountersTable {
+  name: string;
+  value: Generated<number>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string; // JSON
+}
+
+export interface Database {
+  settings: SettingsTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  organizations: OrganizationsTable;
+  customers: CustomersTable;
+  tickets: TicketsTable;
+  ticket_tags: TicketTagsTable;
+  ticket_events: TicketEventsTable;
+  attachments: AttachmentsTable;
+  audit_log: AuditLogTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  jobs: JobsTable;
+  counters: CountersTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type CustomerRow = Selectable<CustomersTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type TicketEventRow = Selectable<TicketEventsTable>;
+export type JobRow = Selectable<JobsTable>;
+export type NewJob = Insertable<JobsTable>;
+export type TicketUpdate = Updateable<TicketsTable>;

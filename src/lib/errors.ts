@@ -1,0 +1,67 @@
+/**
+ * The one error type services throw. The HTTP error handler maps `code` to a status
+ * once (src/http/errors.ts); the body is { error: { code, message, details } }.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export const statusOfCode: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return statusOfCode[this.code];
+  }
+}
+
+export const notFound = (what: string, id?: string): AppError =>
+  new AppError('not_found', id ? `${what} ${id} was not found.` : `${what} was not found.`);
+
+export const forbidden = (message = 'Your role does not allow this action.'): AppError =>
+  new AppError('forbidden', message);
+
+export const conflict = (message: string, details?: unknown): AppError => new AppError('conflict', message, details);
+
+/** One problem with one field; `validation_failed` details are a list of these. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export const invalid = (problems: FieldProblem[], message?: string): AppError =>
+  new AppError(
+    'validation_failed',
+    message ?? problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+    { problems },
+  );

@@ -1,0 +1,3 @@
+import { IANAZone } from 'luxon';
+
+export const isValidTimeZone = (tz: string): boolean => IANAZone.isValidZone(tz);

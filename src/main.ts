@@ -1,0 +1,68 @@
+import { buildApp } from './app.js';
+import type { Config } from './config/config.js';
+import { createContainer, type Container } from './container.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { demoLogins, seedDemo } from './demo/seed.js';
+import { createMetrics } from './http/metrics.js';
+import type { AppInstance } from './http/app-types.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { getSetting } from './lib/settings.js';
+import { startRoles, type RunningRoles } from './roles.js';
+
+export interface RunningServer {
+  app: AppInstance | null;
+  deps: Container;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Boot: config → database → migrations → demo seed → roles (web, worker) → listen. */
+export async function startServer(config: Config, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const database = openDatabase(config.database);
+  const applied = await migrateToLatest(database.db);
+  if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+  const deps = createContainer(config, logger, { database });
+  const metrics = createMetrics();
+
+  let seededNow = false;
+  if (config.demo) {
+    const r = await seedDemo(deps);
+    seededNow = r.seeded;
+    if (r.seeded) logger.info('demo workspace seeded');
+  }
+
+  let app: AppInstance | null = null;
+  let url = '';
+  if (config.roles.web) {
+    app = await buildApp(deps, { metrics });
+    url = await app.listen({ port: config.port, host: config.host });
+  }
+  const roles: RunningRoles = await startRoles(deps, metrics);
+
+  if (!opts.quiet) {
+    const isDemo = (await getSetting<boolean>(database.db, 'workspace.demo')) === true;
+    const userCount = await deps.users.count();
+    const lines = [''];
+    if (app) lines.push(`  Escalon is running at ${config.publicUrl}  (listening on ${url})`);
+    lines.push(`  Database: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`);
+    if (isDemo) {
+      lines.push(seededNow ? '  Demo workspace created. Sign in as:' : '  Demo workspace. Sign in as:');
+      for (const l of demoLogins()) lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}   (${l.name})`);
+    } else if (userCount === 0) {
+      lines.push('  No users yet. Create an administrator:');
+      lines.push('    npx escalon users add --email you@example.com --name "Your Name" --role admin --password "<at least 10 characters>"');
+    }
+    if (config.secretKeyIsDefault) lines.push('  Warning: ESCALON_SECRET_KEY is not set; secrets at rest use a development key.');
+    process.stdout.write(lines.join('\n') + '\n\n');
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await roles.stop();
+      if (app) await app.close();
+      await deps.close();
+    })());
+  return { app, deps, url, stop };
+}

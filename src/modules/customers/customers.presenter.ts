@@ -1,0 +1,59 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { CustomerRow, OrganizationRow } from '../../db/schema.js';
+import { OneOf } from '../../http/schemas.js';
+
+export const TIERS = ['standard', 'silver', 'gold', 'platinum'] as const;
+export const TierSchema = OneOf(TIERS, { description: 'value of the customer: standard, silver, gold, platinum' });
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const OrganizationView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  tier: TierSchema,
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type OrganizationView = Static<typeof OrganizationView>;
+
+export const CustomerView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  organizationId: Nullable(Type.String()),
+  organizationName: Nullable(Type.String()),
+  tier: TierSchema,
+  effectiveTier: TierSchema,
+  locale: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type CustomerView = Static<typeof CustomerView>;
+
+const rank = (t: string) => TIERS.indexOf(t as (typeof TIERS)[number]);
+/** A customer is treated at the higher of their own tier and their organisation's. */
+export const effectiveTier = (own: string, org: string | undefined): (typeof TIERS)[number] =>
+  (org !== undefined && rank(org) > rank(own) ? org : own) as (typeof TIERS)[number];
+
+export const presentOrganization = (o: OrganizationRow): OrganizationView => ({
+  id: o.id,
+  name: o.name,
+  tier: o.tier as OrganizationView['tier'],
+  createdAt: new Date(o.created_at).toISOString(),
+  updatedAt: new Date(o.updated_at).toISOString(),
+});
+
+export const presentCustomer = (c: CustomerRow, org: OrganizationRow | undefined): CustomerView => ({
+  id: c.id,
+  name: c.name,
+  email: c.email,
+  phone: c.phone,
+  organizationId: c.organization_id,
+  organizationName: org?.name ?? null,
+  tier: c.tier as CustomerView['tier'],
+  effectiveTier: effectiveTier(c.tier, org?.tier),
+  locale: c.locale,
+  createdAt: new Date(c.created_at).toISOString(),
+  updatedAt: new Date(c.updated_at).toISOString(),
+});

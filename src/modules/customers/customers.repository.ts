@@ -1,0 +1,34 @@
+import type { Executor } from '../../db/database.js';
+import type { CustomersTable, OrganizationsTable } from '../../db/schema.js';
+
+export const findCustomer = (ex: Executor, id: string) => ex.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+export const findCustomerByEmail = (ex: Executor, email: string) =>
+  ex.selectFrom('customers').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+export const insertCustomer = (ex: Executor, row: CustomersTable) => ex.insertInto('customers').values(row).execute();
+export const updateCustomer = (ex: Executor, id: string, patch: Partial<CustomersTable>) =>
+  ex.updateTable('customers').set(patch).where('id', '=', id).execute();
+export const deleteCustomer = (ex: Executor, id: string) => ex.deleteFrom('customers').where('id', '=', id).executeTakeFirst();
+
+export function listCustomers(ex: Executor, opts: { limit: number; after?: string; q?: string; organizationId?: string }) {
+  let q = ex.selectFrom('customers').selectAll().orderBy('id').limit(opts.limit + 1);
+  if (opts.after) q = q.where('id', '>', opts.after);
+  if (opts.organizationId) q = q.where('organization_id', '=', opts.organizationId);
+  if (opts.q) {
+    const like = `%${opts.q.toLowerCase()}%`;
+    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like)]));
+  }
+  return q.execute();
+}
+
+export const findOrganization = (ex: Executor, id: string) => ex.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+export const findOrganizations = (ex: Executor, ids: string[]) =>
+  ids.length ? ex.selectFrom('organizations').selectAll().where('id', 'in', ids).execute() : Promise.resolve([]);
+export const insertOrganization = (ex: Executor, row: OrganizationsTable) => ex.insertInto('organizations').values(row).execute();
+export const updateOrganization = (ex: Executor, id: string, patch: Partial<OrganizationsTable>) =>
+  ex.updateTable('organizations').set(patch).where('id', '=', id).execute();
+export const deleteOrganization = (ex: Executor, id: string) => ex.deleteFrom('organizations').where('id', '=', id).executeTakeFirst();
+export function listOrganizations(ex: Executor, opts: { limit: number; after?: string }) {
+  let q = ex.selectFrom('organizations').selectAll().orderBy('id').limit(opts.limit + 1);
+  if (opts.after) q = q.where('id', '>', opts.after);
+  return q.execute();
+}

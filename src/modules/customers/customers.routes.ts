@@ -1,0 +1,88 @@
+import { Type } from '@sinclair/typebox';
+import type { AppInstance } from '../../http/app-types.js';
+import { IdParams, Page, PageQuery, errorResponses } from '../../http/schemas.js';
+import { LocaleSchema } from '../users/index.js';
+import { CustomerView, OrganizationView, TierSchema } from './customers.presenter.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const customerFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  email: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),
+  phone: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
+  organizationId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
+  tier: Type.Optional(TierSchema),
+  locale: Type.Optional(LocaleSchema),
+};
+const orgFields = { name: Type.String({ minLength: 1, maxLength: 200 }), tier: Type.Optional(TierSchema) };
+
+export function customersRoutes(app: AppInstance): void {
+  const customers = app.deps.customers;
+  app.get(
+    '/api/v1/customers',
+    {
+      config: { permission: 'customers.read' },
+      schema: {
+        tags: ['customers'],
+        summary: 'List customers (requesters)',
+        querystring: Type.Object({ ...PageQuery, q: Type.Optional(Type.String({ maxLength: 200 })), organizationId: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false }),
+        response: { 200: Page(CustomerView), ...errorResponses },
+      },
+    },
+    (req) => customers.list({ limit: req.query.limit ?? 50, cursor: req.query.cursor, q: req.query.q, organizationId: req.query.organizationId }),
+  );
+  app.post(
+    '/api/v1/customers',
+    { config: { permission: 'customers.write' }, schema: { tags: ['customers'], summary: 'Create a customer', body: Type.Object(customerFields, { additionalProperties: false }), response: { 201: CustomerView, ...errorResponses } } },
+    async (req, reply) => reply.status(201).send(await customers.create(req.body)),
+  );
+  app.get(
+    '/api/v1/customers/:id',
+    { config: { permission: 'customers.read' }, schema: { tags: ['customers'], summary: 'Get a customer', params: IdParams, response: { 200: CustomerView, ...errorResponses } } },
+    (req) => customers.get(req.params.id),
+  );
+  app.patch(
+    '/api/v1/customers/:id',
+    {
+      config: { permission: 'customers.write' },
+      schema: { tags: ['customers'], summary: 'Update a customer', params: IdParams, body: Type.Object({ ...customerFields, name: Type.Optional(customerFields.name) }, { additionalProperties: false, minProperties: 1 }), response: { 200: CustomerView, ...errorResponses } },
+    },
+    (req) => customers.update(req.params.id, req.body),
+  );
+  app.delete(
+    '/api/v1/customers/:id',
+    { config: { permission: 'customers.delete' }, schema: { tags: ['customers'], summary: 'Delete a customer who has no tickets', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (req, reply) => {
+      await customers.remove(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/organizations',
+    { config: { permission: 'customers.read' }, schema: { tags: ['customers'], summary: 'List organizations', querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: Page(OrganizationView), ...errorResponses } } },
+    (req) => customers.listOrganizations({ limit: req.query.limit ?? 50, cursor: req.query.cursor }),
+  );
+  app.post(
+    '/api/v1/organizations',
+    { config: { permission: 'customers.write' }, schema: { tags: ['customers'], summary: 'Create an organization', body: Type.Object(orgFields, { additionalProperties: false }), response: { 201: OrganizationView, ...errorResponses } } },
+    async (req, reply) => reply.status(201).send(await customers.createOrganization(req.body)),
+  );
+  app.get(
+    '/api/v1/organizations/:id',
+    { config: { permission: 'customers.read' }, schema: { tags: ['customers'], summary: 'Get an organization', params: IdParams, response: { 200: OrganizationView, ...errorResponses } } },
+    (req) => customers.getOrganization(req.params.id),
+  );
+  app.patch(
+    '/api/v1/organizations/:id',
+    { config: { permission: 'customers.write' }, schema: { tags: ['customers'], summary: 'Update an organization', params: IdParams, body: Type.Object({ ...orgFields, name: Type.Optional(orgFields.name) }, { additionalProperties: false, minProperties: 1 }), response: { 200: OrganizationView, ...errorResponses } } },
+    (req) => customers.updateOrganization(req.params.id, req.body),
+  );
+  app.delete(
+    '/api/v1/organizations/:id',
+    { config: { permission: 'customers.delete' }, schema: { tags: ['customers'], summary: 'Delete an organization without customers', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (req, reply) => {
+      await customers.removeOrganization(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

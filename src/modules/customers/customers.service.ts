@@ -1,0 +1,143 @@
+import type { Db, Executor } from '../../db/database.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/dialect.js';
+import type { Clock } from '../../lib/clock.js';
+import { conflict, invalid, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { decodeCursor, toPage } from '../../http/cursor.js';
+import { presentCustomer, presentOrganization, type CustomerView, type OrganizationView, type TIERS } from './customers.presenter.js';
+import * as repo from './customers.repository.js';
+
+type Tier = (typeof TIERS)[number];
+
+export interface CustomerInput {
+  name?: string;
+  email?: string | null;
+  phone?: string | null;
+  organizationId?: string | null;
+  tier?: Tier;
+  locale?: 'ja' | 'en';
+}
+
+const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+$/;
+
+export class CustomersService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(id: string, ex: Executor = this.db): Promise<CustomerView> {
+    const c = await repo.findCustomer(ex, id);
+    if (!c) throw notFound('Customer', id);
+    const org = c.organization_id ? await repo.findOrganization(ex, c.organization_id) : undefined;
+    return presentCustomer(c, org);
+  }
+
+  async list(opts: { limit: number; cursor?: string; q?: string; organizationId?: string }) {
+    const key = decodeCursor(opts.cursor);
+    const rows = await repo.listCustomers(this.db, { ...opts, after: key?.id });
+    const page = toPage(rows, opts.limit, (r) => ({ v: null, id: r.id }));
+    const orgs = await repo.findOrganizations(this.db, [...new Set(page.items.map((c) => c.organization_id).filter((x): x is string => !!x))]);
+    const byId = new Map(orgs.map((o) => [o.id, o]));
+    return { items: page.items.map((c) => presentCustomer(c, c.organization_id ? byId.get(c.organization_id) : undefined)), nextCursor: page.nextCursor };
+  }
+
+  async create(input: CustomerInput & { name: string }, ex: Executor = this.db): Promise<CustomerView> {
+    this.check(input);
+    const id = newId();
+    const now = this.clock.now();
+    await this.guard(() =>
+      repo.insertCustomer(ex, {
+        id,
+        name: input.name.trim(),
+        email: input.email ? input.email.trim().toLowerCase() : null,
+        phone: input.phone ?? null,
+        organization_id: input.organizationId ?? null,
+        tier: input.tier ?? 'standard',
+        locale: input.locale ?? 'ja',
+        created_at: now,
+        updated_at: now,
+      }),
+    );
+    return this.get(id, ex);
+  }
+
+  /** The customer with this email, created on first contact (intake channels use this). */
+  async findOrCreateByEmail(ex: Executor, email: string, name: string, locale: 'ja' | 'en' = 'ja'): Promise<string> {
+    const existing = await repo.findCustomerByEmail(ex, email);
+    if (existing) return existing.id;
+    return (await this.create({ name: name || email, email, locale }, ex)).id;
+  }
+
+  async update(id: string, input: CustomerInput): Promise<CustomerView> {
+    this.check(input);
+    if (!(await repo.findCustomer(this.db, id))) throw notFound('Customer', id);
+    await this.guard(() =>
+      repo.updateCustomer(this.db, id, {
+        ...(input.name !== undefined && { name: input.name.trim() }),
+        ...(input.email !== undefined && { email: input.email ? input.email.trim().toLowerCase() : null }),
+        ...(input.phone !== undefined && { phone: input.phone }),
+        ...(input.organizationId !== undefined && { organization_id: input.organizationId }),
+        ...(input.tier !== undefined && { tier: input.tier }),
+        ...(input.locale !== undefined && { locale: input.locale }),
+        updated_at: this.clock.now(),
+      }),
+    );
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.guard(async () => {
+      const r = await repo.deleteCustomer(this.db, id);
+      if (Number(r.numDeletedRows) === 0) throw notFound('Customer', id);
+    }, 'The customer has tickets; their history must stay, so the customer cannot be deleted.');
+  }
+
+  async getOrganization(id: string): Promise<OrganizationView> {
+    const o = await repo.findOrganization(this.db, id);
+    if (!o) throw notFound('Organization', id);
+    return presentOrganization(o);
+  }
+
+  async listOrganizations(opts: { limit: number; cursor?: string }) {
+    const key = decodeCursor(opts.cursor);
+    const rows = await repo.listOrganizations(this.db, { limit: opts.limit, after: key?.id });
+    const page = toPage(rows, opts.limit, (r) => ({ v: null, id: r.id }));
+    return { items: page.items.map(presentOrganization), nextCursor: page.nextCursor };
+  }
+
+  async createOrganization(input: { name: string; tier?: Tier }): Promise<OrganizationView> {
+    const id = newId();
+    const now = this.clock.now();
+    await repo.insertOrganization(this.db, { id, name: input.name.trim(), tier: input.tier ?? 'standard', created_at: now, updated_at: now });
+    return this.getOrganization(id);
+  }
+
+  async updateOrganization(id: string, input: { name?: string; tier?: Tier }): Promise<OrganizationView> {
+    if (!(await repo.findOrganization(this.db, id))) throw notFound('Organization', id);
+    await repo.updateOrganization(this.db, id, { ...(input.name !== undefined && { name: input.name.trim() }), ...(input.tier !== undefined && { tier: input.tier }), updated_at: this.clock.now() });
+    return this.getOrganization(id);
+  }
+
+  async removeOrganization(id: string): Promise<void> {
+    await this.guard(async () => {
+      const r = await repo.deleteOrganization(this.db, id);
+      if (Number(r.numDeletedRows) === 0) throw notFound('Organization', id);
+    }, 'The organization still has customers; move them first.');
+  }
+
+  private check(input: CustomerInput) {
+    if (input.name !== undefined && input.name.trim() === '') throw invalid([{ field: 'name', message: 'must not be empty' }]);
+    if (input.email && !EMAIL_RE.test(input.email.trim())) throw invalid([{ field: 'email', message: 'is not a valid email address' }]);
+  }
+
+  private async guard<T>(fn: () => Promise<T>, fkMessage = 'organizationId names an organization that does not exist.'): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('A customer with that email already exists.', { problems: [{ field: 'email', message: 'is already in use' }] });
+      if (isForeignKeyViolation(err)) throw conflict(fkMessage);
+      throw err;
+    }
+  }
+}

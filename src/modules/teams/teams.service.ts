@@ -1,0 +1,98 @@
+import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/database.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/dialect.js';
+import type { Clock } from '../../lib/clock.js';
+import { conflict, invalid, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { decodeCursor, toPage } from '../../http/cursor.js';
+import { presentTeam, type TeamView, type TEAM_ROLES } from './teams.presenter.js';
+import { deleteTeam, findTeam, insertTeam, listTeams, membersOf, replaceMembers, updateTeam } from './teams.repository.js';
+
+export interface TeamInput {
+  name?: string;
+  description?: string;
+  contactEmail?: string | null;
+  contactPhone?: string | null;
+  members?: { userId: string; role: (typeof TEAM_ROLES)[number] }[];
+}
+
+export class TeamsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(id: string): Promise<TeamView> {
+    const t = await findTeam(this.db, id);
+    if (!t) throw notFound('Team', id);
+    return presentTeam(t, await membersOf(this.db, [id]));
+  }
+
+  async list(opts: { limit: number; cursor?: string; memberId?: string }) {
+    const key = decodeCursor(opts.cursor);
+    const rows = await listTeams(this.db, { limit: opts.limit, after: key?.id, memberId: opts.memberId });
+    const page = toPage(rows, opts.limit, (r) => ({ v: null, id: r.id }));
+    const members = await membersOf(this.db, page.items.map((t) => t.id));
+    return { items: page.items.map((t) => presentTeam(t, members)), nextCursor: page.nextCursor };
+  }
+
+  async create(input: TeamInput & { name: string }): Promise<TeamView> {
+    const id = newId();
+    const now = this.clock.now();
+    await this.write(async (tx) => {
+      await insertTeam(tx, {
+        id,
+        name: input.name.trim(),
+        description: input.description ?? '',
+        contact_email: input.contactEmail ?? null,
+        contact_phone: input.contactPhone ?? null,
+        created_at: now,
+        updated_at: now,
+      });
+      if (input.members) await replaceMembers(tx, id, this.memberRows(id, input.members));
+    });
+    return this.get(id);
+  }
+
+  async update(id: string, input: TeamInput): Promise<TeamView> {
+    if (!(await findTeam(this.db, id))) throw notFound('Team', id);
+    await this.write(async (tx) => {
+      await updateTeam(tx, id, {
+        ...(input.name !== undefined && { name: input.name.trim() }),
+        ...(input.description !== undefined && { description: input.description }),
+        ...(input.contactEmail !== undefined && { contact_email: input.contactEmail }),
+        ...(input.contactPhone !== undefined && { contact_phone: input.contactPhone }),
+        updated_at: this.clock.now(),
+      });
+      if (input.members) await replaceMembers(tx, id, this.memberRows(id, input.members));
+    });
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      const r = await deleteTeam(this.db, id);
+      if (Number(r.numDeletedRows) === 0) throw notFound('Team', id);
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw conflict('The team still has tickets; move them to another team first.');
+      throw err;
+    }
+  }
+
+  private memberRows(teamId: string, members: NonNullable<TeamInput['members']>) {
+    const seen = new Set<string>();
+    const dupes = members.filter((m) => (seen.has(m.userId) ? true : (seen.add(m.userId), false)));
+    if (dupes.length) throw invalid(dupes.map((d) => ({ field: 'members', message: `user ${d.userId} is listed twice` })));
+    return members.map((m) => ({ team_id: teamId, user_id: m.userId, role: m.role }));
+  }
+
+  private async write(fn: Parameters<typeof inTransaction>[1]): Promise<void> {
+    try {
+      await inTransaction(this.db, fn);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('A team with that name already exists.', { problems: [{ field: 'name', message: 'is already in use' }] });
+      if (isForeignKeyViolation(err)) throw invalid([{ field: 'members', message: 'names a user that does not exist' }]);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { Status, Ticket, TicketFields } from './tickets.types.js';
+
+export interface FieldChange {
+  field: keyof TicketFields;
+  from: unknown;
+  to: unknown;
+}
+
+const FIELDS: (keyof TicketFields)[] = ['subject', 'status', 'priority', 'category', 'product', 'tags', 'teamId', 'assigneeId', 'requesterId', 'temperature'];
+
+/** Which fields a patch really changes (tags compared as sets). */
+export function diffTicket(before: TicketFields, patch: Partial<TicketFields>): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of FIELDS) {
+    if (!(field in patch) || patch[field] === undefined) continue;
+    const from = before[field];
+    const to = patch[field];
+    if (field === 'tags') {
+      const a = [...(from as string[])].sort();
+      const b = [...new Set(to as string[])].sort();
+      if (a.length !== b.length || a.some((t, i) => t !== b[i])) changes.push({ field, from, to: b });
+      continue;
+    }
+    if (from !== to) changes.push({ field, from, to });
+  }
+  return changes;
+}
+
+/** Normalises tags: trimmed, lower-case, unique, in the order given. */
+export function normaliseTags(tags: string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+}
+
+/** Timestamps that follow a status change: solved_at / closed_at are set on entry, cleared on reopen. */
+export function statusTimestamps(from: Status, to: Status, now: number, t: Pick<Ticket, 'solvedAt' | 'closedAt'>) {
+  if (from === to) return {};
+  return {
+    solvedAt: to === 'solved' || to === 'closed' ? (t.solvedAt ?? now) : null,
+    closedAt: to === 'closed' ? now : null,
+  };
+}
+
+/** A closed ticket is final: it can only be read. New contact from the customer opens a follow-up. */
+export function canChangeClosed(from: Status): boolean {
+  return from !== 'closed';
+}
+
+/**
+ * Status after a message: an agent's public reply moves a new ticket to open; a customer's
+ * message reopens a pending, on-hold or solved ticket.
+ */
+export function statusAfterMessage(status: Status, by: 'user' | 'customer' | 'system', visibility: 'public' | 'internal'): Status {
+  if (by === 'user' && visibility === 'public' && status === 'new') return 'open';
+  if (by === 'customer' && (status === 'pending' || status === 'on_hold' || status === 'solved')) return 'open';
+  return status;
+}

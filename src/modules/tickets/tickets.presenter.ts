@@ -1,0 +1,101 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { parseJson } from '../../db/database.js';
+import type { TicketEventRow, TicketRow } from '../../db/schema.js';
+import { OneOf } from '../../http/schemas.js';
+import { CHANNELS, PRIORITIES, STATUSES, TEMPERATURES, type Ticket } from './tickets.types.js';
+
+const lit = <T extends readonly string[]>(values: T, description: string) => OneOf(values, { description });
+export const StatusSchema = lit(STATUSES, 'new, open, pending, on_hold, solved or closed');
+export const PrioritySchema = lit(PRIORITIES, 'low, normal, high or urgent');
+export const TemperatureSchema = lit(TEMPERATURES, 'customer temperature: calm, concerned, upset or angry');
+export const ChannelSchema = lit(CHANNELS, 'email, web, chat, phone or api');
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const TicketView = Type.Object({
+  id: Type.String(),
+  number: Type.Integer({ description: 'human ticket number, shown as #1042' }),
+  subject: Type.String(),
+  status: StatusSchema,
+  priority: PrioritySchema,
+  category: Nullable(Type.String()),
+  product: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  channel: ChannelSchema,
+  requesterId: Nullable(Type.String()),
+  teamId: Nullable(Type.String()),
+  assigneeId: Nullable(Type.String()),
+  temperature: TemperatureSchema,
+  createdBy: Nullable(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  solvedAt: Nullable(Type.String()),
+  closedAt: Nullable(Type.String()),
+  version: Type.Integer({ description: 'increases on every change; send as expectedVersion to avoid overwriting someone else' }),
+});
+export type TicketView = Static<typeof TicketView>;
+
+export const TimelineEventView = Type.Object({
+  id: Type.String(),
+  ticketId: Type.String(),
+  kind: Type.String({ description: 'message.added, field.changed, ticket.assigned, escalation.*, sla.*, …' }),
+  visibility: OneOf(['public', 'internal'] as const),
+  author: Type.Object({ type: OneOf(['user', 'customer', 'system'] as const), id: Nullable(Type.String()), name: Nullable(Type.String()) }),
+  body: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String(),
+});
+export type TimelineEventView = Static<typeof TimelineEventView>;
+
+export const AttachmentView = Type.Object({
+  id: Type.String(),
+  ticketId: Type.String(),
+  eventId: Nullable(Type.String()),
+  filename: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  createdAt: Type.String(),
+});
+
+export const toTicket = (r: TicketRow): Ticket => ({
+  id: r.id,
+  number: Number(r.number),
+  subject: r.subject,
+  status: r.status as Ticket['status'],
+  priority: r.priority as Ticket['priority'],
+  category: r.category,
+  product: r.product,
+  tags: parseJson<string[]>(r.tags, []),
+  channel: r.channel as Ticket['channel'],
+  requesterId: r.requester_id,
+  teamId: r.team_id,
+  assigneeId: r.assignee_id,
+  temperature: r.temperature as Ticket['temperature'],
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  solvedAt: r.solved_at,
+  closedAt: r.closed_at,
+  version: r.version,
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const presentTicket = (t: Ticket): TicketView => ({
+  ...t,
+  createdAt: new Date(t.createdAt).toISOString(),
+  updatedAt: new Date(t.updatedAt).toISOString(),
+  solvedAt: iso(t.solvedAt),
+  closedAt: iso(t.closedAt),
+});
+
+export const presentEvent = (e: TicketEventRow & { user_name?: string | null; customer_name?: string | null }): TimelineEventView => ({
+  id: e.id,
+  ticketId: e.ticket_id,
+  kind: e.kind,
+  visibility: e.visibility as TimelineEventView['visibility'],
+  author: { type: e.author_type as TimelineEventView['author']['type'], id: e.author_id, name: e.user_name ?? e.customer_name ?? null },
+  body: e.body,
+  data: parseJson<Record<string, unknown>>(e.data, {}),
+  createdAt: new Date(e.created_at).toISOString(),
+});

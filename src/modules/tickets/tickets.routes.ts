@@ -1,0 +1,223 @@
+import { Type } from '@sinclair/typebox';
+import type { AppInstance } from '../../http/app-types.js';
+import { IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
+import { AttachmentView, ChannelSchema, PrioritySchema, StatusSchema, TemperatureSchema, TicketView, TimelineEventView } from './tickets.presenter.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Label = Type.String({ minLength: 1, maxLength: 100 });
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 });
+const Uuid = Type.String({ format: 'uuid' });
+
+const editable = {
+  subject: Type.String({ minLength: 1, maxLength: 500 }),
+  status: StatusSchema,
+  priority: PrioritySchema,
+  category: Nullable(Label),
+  product: Nullable(Label),
+  tags: Tags,
+  teamId: Nullable(Uuid),
+  assigneeId: Nullable(Uuid),
+  requesterId: Nullable(Uuid),
+  temperature: TemperatureSchema,
+};
+
+const CreateTicket = Type.Object(
+  {
+    subject: editable.subject,
+    description: Type.Optional(Type.String({ maxLength: 100_000, description: "the inquiry; recorded as the requester's first message" })),
+    status: Type.Optional(StatusSchema),
+    priority: Type.Optional(PrioritySchema),
+    category: Type.Optional(editable.category),
+    product: Type.Optional(editable.product),
+    tags: Type.Optional(Tags),
+    channel: Type.Optional(ChannelSchema),
+    requesterId: Type.Optional(editable.requesterId),
+    requesterEmail: Type.Optional(Type.String({ maxLength: 254, description: 'finds or creates the customer by email' })),
+    requesterName: Type.Optional(Type.String({ maxLength: 200 })),
+    teamId: Type.Optional(editable.teamId),
+    assigneeId: Type.Optional(editable.assigneeId),
+    temperature: Type.Optional(TemperatureSchema),
+  },
+  { additionalProperties: false },
+);
+
+const List = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Optional(Type.Array(t, { maxItems: 20 }));
+
+export function ticketsRoutes(app: AppInstance): void {
+  const { tickets, attachments } = app.deps;
+
+  app.post(
+    '/api/v1/tickets',
+    { config: { permission: 'tickets.write' }, schema: { tags: ['tickets'], summary: 'Create a ticket', body: CreateTicket, response: { 201: TicketView, ...errorResponses } } },
+    async (req, reply) => reply.status(201).send(await tickets.create(req.principal, req.body)),
+  );
+
+  app.get(
+    '/api/v1/tickets',
+    {
+      config: { permission: 'tickets.read' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'List tickets (queues): filter, search, sort, paginate with cursors',
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            status: List(StatusSchema),
+            priority: List(PrioritySchema),
+            team: List(Type.String({ description: 'team id, or "mine" for my teams' })),
+            assignee: Type.Optional(Type.String({ description: 'user id, "me", or "none" for unassigned' })),
+            requester: Type.Optional(Uuid),
+            tag: List(Type.String({ maxLength: 50 })),
+            category: List(Label),
+            product: Type.Optional(Label),
+            channel: Type.Optional(ChannelSchema),
+            text: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'searches subject, messages and #number' })),
+            sort: Type.Optional(OneOf(['created', '-created', 'updated', '-updated'] as const, { default: '-created' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(TicketView), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const me = req.principal!.userId;
+      let teamIds = q.team;
+      if (teamIds?.includes('mine')) teamIds = [...teamIds.filter((t) => t !== 'mine'), ...(await app.deps.teamIdsOfUser(me))];
+      return tickets.list(
+        {
+          status: q.status,
+          priority: q.priority,
+          teamId: teamIds,
+          assigneeId: q.assignee === 'me' ? me : q.assignee === 'none' ? undefined : q.assignee,
+          unassigned: q.assignee === 'none',
+          requesterId: q.requester,
+          tag: q.tag?.map((t) => t.toLowerCase()),
+          category: q.category,
+          product: q.product,
+          channel: q.channel,
+          text: q.text,
+        },
+        { limit: q.limit ?? 50, cursor: q.cursor, sort: q.sort },
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:id',
+    { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Get a ticket', params: IdParams, response: { 200: TicketView, ...errorResponses } } },
+    (req) => tickets.get(req.params.id),
+  );
+
+  app.patch(
+    '/api/v1/tickets/:id',
+    {
+      config: { permission: 'tickets.write' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'Change ticket fields; each change is recorded on the timeline',
+        params: IdParams,
+        body: Type.Object(
+          {
+            subject: Type.Optional(editable.subject),
+            status: Type.Optional(editable.status),
+            priority: Type.Optional(editable.priority),
+            category: Type.Optional(editable.category),
+            product: Type.Optional(editable.product),
+            tags: Type.Optional(editable.tags),
+            teamId: Type.Optional(editable.teamId),
+            assigneeId: Type.Optional(editable.assigneeId),
+            requesterId: Type.Optional(editable.requesterId),
+            temperature: Type.Optional(editable.temperature),
+            expectedVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'refuse with 409 if the ticket changed since this version' })),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: TicketView, ...errorResponses },
+      },
+    },
+    (req) => tickets.update(req.principal, req.params.id, req.body),
+  );
+
+  app.post(
+    '/api/v1/tickets/:id/messages',
+    {
+      config: { permission: 'tickets.write' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'Add a public reply or an internal note',
+        params: IdParams,
+        body: Type.Object(
+          {
+            body: Type.String({ minLength: 1, maxLength: 100_000 }),
+            visibility: OneOf(['public', 'internal'] as const, { description: 'public: a reply the customer sees; internal: a note for staff' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: TimelineEventView, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await tickets.addMessage(req.principal!, req.params.id, req.body)),
+  );
+
+  app.get(
+    '/api/v1/tickets/:id/timeline',
+    {
+      config: { permission: 'tickets.read' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'The append-only timeline of a ticket, oldest first',
+        params: IdParams,
+        querystring: Type.Object({ ...PageQuery, visibility: Type.Optional(Type.Literal('public')) }, { additionalProperties: false }),
+        response: { 200: Page(TimelineEventView), ...errorResponses },
+      },
+    },
+    (req) => tickets.timeline(req.params.id, { limit: req.query.limit ?? 100, cursor: req.query.cursor, publicOnly: req.query.visibility === 'public' }),
+  );
+
+  app.register(async (scope) => {
+    // Raw uploads: the body is the file itself; the filename travels in the query string.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: attachments.maxBytes }, (_req, body, done) => done(null, body));
+    (scope as unknown as AppInstance).post(
+      '/api/v1/tickets/:id/attachments',
+      {
+        bodyLimit: attachments.maxBytes,
+        config: { permission: 'tickets.write' },
+        schema: {
+          tags: ['tickets'],
+          summary: 'Upload an attachment: the request body is the file; Content-Type is its type',
+          params: IdParams,
+          querystring: Type.Object({ filename: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false }),
+          response: { 201: AttachmentView, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const content = req.body as Buffer;
+        const contentType = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim() || 'application/octet-stream';
+        return reply.status(201).send(await attachments.store(req.principal, req.params.id, { filename: req.query.filename, contentType, content: Buffer.isBuffer(content) ? content : Buffer.alloc(0) }));
+      },
+    );
+  });
+
+  app.get(
+    '/api/v1/tickets/:id/attachments',
+    { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: "List a ticket's attachments", params: IdParams, response: { 200: Type.Object({ items: Type.Array(AttachmentView) }), ...errorResponses } } },
+    async (req) => ({ items: await attachments.list(req.params.id) }),
+  );
+
+  app.get(
+    '/api/v1/attachments/:id',
+    { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Download an attachment', params: IdParams } },
+    async (req, reply) => {
+      const f = await attachments.open(req.params.id);
+      reply
+        .header('Content-Type', f.contentType)
+        .header('Content-Length', f.size)
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Content-Security-Policy', "default-src 'none'; sandbox")
+        .header('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
+      return reply.send(f.stream);
+    },
+  );
+}

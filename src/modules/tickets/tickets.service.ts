@@ -1,0 +1,258 @@
+import type { Db, Executor, Tx } from '../../db/database.js';
+import { inTransaction, json } from '../../db/database.js';
+import type { DialectName } from '../../db/dialect.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, conflict, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { decodeCursor, toPage } from '../../http/cursor.js';
+import type { Principal } from '../auth/index.js';
+import { canChangeClosed, diffTicket, normaliseTags, statusAfterMessage, statusTimestamps, type FieldChange } from './tickets.policy.js';
+import { presentEvent, presentTicket, toTicket, type TicketView, type TimelineEventView } from './tickets.presenter.js';
+import * as repo from './tickets.repository.js';
+import type { AuthorType, Channel, Priority, Status, Temperature, Ticket, TicketFields, TimelineEventInput, Visibility } from './tickets.types.js';
+
+/** Who caused a change. `actor` is null for the system (timers, intake). */
+export interface ChangeContext {
+  actorId: string | null;
+  authorType: AuthorType;
+  now: number;
+  /** Automatic messages (auto-replies, notifications) never count as a response. */
+  automatic?: boolean;
+}
+
+export interface MessageInfo {
+  eventId: string;
+  authorType: AuthorType;
+  visibility: Visibility;
+  automatic: boolean;
+  initial: boolean;
+}
+
+/**
+ * Other modules (SLA, escalations) react to ticket changes inside the same transaction,
+ * so their timers and jobs commit together with the change that caused them.
+ */
+export interface TicketHooks {
+  afterCreate?(tx: Tx, ticket: Ticket, ctx: ChangeContext): Promise<void>;
+  afterUpdate?(tx: Tx, before: Ticket, after: Ticket, changes: FieldChange[], ctx: ChangeContext): Promise<void>;
+  afterMessage?(tx: Tx, ticket: Ticket, message: MessageInfo, ctx: ChangeContext): Promise<void>;
+}
+
+export interface CreateTicketInput {
+  subject: string;
+  description?: string;
+  status?: Status;
+  priority?: Priority;
+  category?: string | null;
+  product?: string | null;
+  tags?: string[];
+  channel?: Channel;
+  requesterId?: string | null;
+  requesterEmail?: string;
+  requesterName?: string;
+  teamId?: string | null;
+  assigneeId?: string | null;
+  temperature?: Temperature;
+}
+
+export type UpdateTicketInput = Partial<TicketFields> & { expectedVersion?: number };
+
+export class TicketsService {
+  private readonly hooks: TicketHooks[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: DialectName,
+    private readonly clock: Clock,
+    private readonly findOrCreateCustomer: (ex: Executor, email: string, name: string) => Promise<string>,
+  ) {}
+
+  addHooks(h: TicketHooks): void {
+    this.hooks.push(h);
+  }
+
+  async create(actor: Principal | null, input: CreateTicketInput, ctxOverride?: Partial<ChangeContext>): Promise<TicketView> {
+    const now = this.clock.now();
+    const ctx: ChangeContext = { actorId: actor?.userId ?? null, authorType: actor ? 'user' : 'system', now, ...ctxOverride };
+    const ticket = await inTransaction(this.db, (tx) => this.createIn(tx, input, ctx));
+    return presentTicket(ticket);
+  }
+
+  /** Creates a ticket inside the caller's transaction (intake channels use this). */
+  async createIn(tx: Tx, input: CreateTicketInput, ctx: ChangeContext): Promise<Ticket> {
+    let requesterId = input.requesterId ?? null;
+    if (!requesterId && input.requesterEmail) requesterId = await this.findOrCreateCustomer(tx, input.requesterEmail, input.requesterName ?? '');
+    await this.checkReferences(tx, { teamId: input.teamId, assigneeId: input.assigneeId, requesterId });
+    const id = newId();
+    const number = await repo.nextTicketNumber(tx);
+    const tags = normaliseTags(input.tags ?? []);
+    const row = {
+      id,
+      number,
+      subject: input.subject.trim(),
+      status: input.status ?? (input.assigneeId ? 'open' : 'new'),
+      priority: input.priority ?? 'normal',
+      category: input.category ?? null,
+      product: input.product ?? null,
+      tags: json(tags),
+      channel: input.channel ?? 'api',
+      requester_id: requesterId,
+      team_id: input.teamId ?? null,
+      assignee_id: input.assigneeId ?? null,
+      temperature: input.temperature ?? 'calm',
+      created_by: ctx.authorType === 'user' ? ctx.actorId : null,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+      solved_at: null,
+      closed_at: null,
+      version: 1,
+    };
+    await repo.insertTicket(tx, row);
+    await repo.replaceTags(tx, id, tags);
+    const ticket = toTicket(row);
+    await this.appendEvent(tx, id, { kind: 'ticket.created', visibility: 'internal', authorType: ctx.authorType, authorId: ctx.actorId, data: { channel: ticket.channel, number } }, ctx.now);
+    for (const h of this.hooks) await h.afterCreate?.(tx, ticket, ctx);
+    if (input.description && input.description.trim() !== '') {
+      // The first message is the customer's inquiry when a requester is known.
+      const byCustomer = requesterId !== null;
+      const msgCtx: ChangeContext = byCustomer ? { ...ctx, authorType: 'customer', actorId: requesterId } : ctx;
+      await this.addMessageIn(tx, ticket, { body: input.description, visibility: 'public', initial: true }, msgCtx);
+    }
+    return ticket;
+  }
+
+  async get(id: string): Promise<TicketView> {
+    return presentTicket(await this.load(this.db, id));
+  }
+
+  async load(ex: Executor, id: string): Promise<Ticket> {
+    const row = await repo.findTicket(ex, id);
+    if (!row) throw notFound('Ticket', id);
+    return toTicket(row);
+  }
+
+  async findByNumber(ex: Executor, n: number): Promise<Ticket | null> {
+    const row = await repo.findTicketByNumber(ex, n);
+    return row ? toTicket(row) : null;
+  }
+
+  async list(filter: repo.TicketFilter, page: { limit: number; cursor?: string; sort?: repo.TicketSort }) {
+    const sort = page.sort ?? '-created';
+    const key = decodeCursor(page.cursor);
+    const rows = await repo.listTickets(this.db, this.dialect, filter, { limit: page.limit, sort, after: key ? { v: key.v as number | null, id: key.id } : undefined });
+    const result = toPage(rows, page.limit, (r) => ({ v: sort.endsWith('updated') ? r.updated_at : null, id: r.id }));
+    return { items: result.items.map((r) => presentTicket(toTicket(r))), nextCursor: result.nextCursor };
+  }
+
+  async update(actor: Principal | null, id: string, input: UpdateTicketInput, ctxOverride?: Partial<ChangeContext>): Promise<TicketView> {
+    const ctx: ChangeContext = { actorId: actor?.userId ?? null, authorType: actor ? 'user' : 'system', now: this.clock.now(), ...ctxOverride };
+    const after = await inTransaction(this.db, (tx) => this.updateIn(tx, id, input, ctx));
+    return presentTicket(after);
+  }
+
+  /** Applies a change inside the caller's transaction; records one timeline event per changed field. */
+  async updateIn(tx: Tx, id: string, input: UpdateTicketInput, ctx: ChangeContext): Promise<Ticket> {
+    const before = await this.load(tx, id);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+      throw conflict(`The ticket was changed by someone else (version ${before.version}, you sent ${input.expectedVersion}); reload it and try again.`, { currentVersion: before.version });
+    }
+    const { expectedVersion: _ignored, ...patch } = input;
+    if (patch.tags) patch.tags = normaliseTags(patch.tags);
+    if (patch.subject !== undefined) patch.subject = patch.subject.trim();
+    const changes = diffTicket(before, patch);
+    if (changes.length === 0) return before;
+    if (!canChangeClosed(before.status)) throw conflict('The ticket is closed and can no longer be changed; open a follow-up ticket instead.', { status: before.status });
+    await this.checkReferences(tx, { teamId: patch.teamId, assigneeId: patch.assigneeId, requesterId: patch.requesterId });
+    const after: Ticket = { ...before, ...Object.fromEntries(changes.map((c) => [c.field, c.to])), updatedAt: ctx.now, version: before.version + 1 };
+    Object.assign(after, statusTimestamps(before.status, after.status, ctx.now, before));
+    const ok = await repo.updateTicket(tx, id, before.version, {
+      subject: after.subject,
+      status: after.status,
+      priority: after.priority,
+      category: after.category,
+      product: after.product,
+      tags: json(after.tags),
+      team_id: after.teamId,
+      assignee_id: after.assigneeId,
+      requester_id: after.requesterId,
+      temperature: after.temperature,
+      updated_at: ctx.now,
+      solved_at: after.solvedAt,
+      closed_at: after.closedAt,
+    });
+    if (!ok) throw conflict('The ticket was changed at the same moment by someone else; reload it and try again.');
+    if (changes.some((c) => c.field === 'tags')) await repo.replaceTags(tx, id, after.tags);
+    for (const c of changes) {
+      const assignment = c.field === 'assigneeId' || c.field === 'teamId';
+      await this.appendEvent(tx, id, { kind: assignment ? 'ticket.assigned' : 'field.changed', visibility: 'internal', authorType: ctx.authorType, authorId: ctx.actorId, data: { field: c.field, from: c.from, to: c.to } }, ctx.now);
+    }
+    for (const h of this.hooks) await h.afterUpdate?.(tx, before, after, changes, ctx);
+    return after;
+  }
+
+  async addMessage(actor: Principal, id: string, input: { body: string; visibility: Visibility }): Promise<TimelineEventView> {
+    const ctx: ChangeContext = { actorId: actor.userId, authorType: 'user', now: this.clock.now() };
+    const eventId = await inTransaction(this.db, async (tx) => this.addMessageIn(tx, await this.load(tx, id), input, ctx));
+    const [row] = await repo.listEvents(this.db, id, { limit: 1, id: eventId });
+    return presentEvent(row!);
+  }
+
+  /** Adds a message inside the caller's transaction; moves the status as a message implies. */
+  async addMessageIn(tx: Tx, ticket: Ticket, input: { body: string; visibility: Visibility; initial?: boolean; data?: Record<string, unknown> }, ctx: ChangeContext): Promise<string> {
+    if (ticket.status === 'closed') throw conflict('The ticket is closed; open a follow-up ticket instead.', { status: ticket.status });
+    if (ctx.authorType === 'customer' && input.visibility === 'internal') throw new AppError('bad_request', 'Customers cannot write internal notes.');
+    const eventId = await this.appendEvent(tx, ticket.id, { kind: 'message.added', visibility: input.visibility, authorType: ctx.authorType, authorId: ctx.actorId, body: input.body, data: { ...input.data, ...(input.initial && { initial: true }), ...(ctx.automatic && { automatic: true }) } }, ctx.now);
+    const current = await this.load(tx, ticket.id);
+    const nextStatus = statusAfterMessage(current.status, ctx.authorType, input.visibility);
+    if (nextStatus !== current.status) {
+      await this.updateIn(tx, ticket.id, { status: nextStatus }, ctx);
+    } else {
+      await repo.updateTicket(tx, ticket.id, current.version, { updated_at: ctx.now });
+    }
+    const after = await this.load(tx, ticket.id);
+    const info: MessageInfo = { eventId, authorType: ctx.authorType, visibility: input.visibility, automatic: ctx.automatic ?? false, initial: input.initial ?? false };
+    for (const h of this.hooks) await h.afterMessage?.(tx, after, info, ctx);
+    return eventId;
+  }
+
+  /** Appends one event to a ticket's timeline (append-only: events are never changed). */
+  async appendEvent(ex: Executor, ticketId: string, e: TimelineEventInput, now: number): Promise<string> {
+    const id = newId();
+    await repo.insertEvent(ex, {
+      id,
+      ticket_id: ticketId,
+      kind: e.kind,
+      visibility: e.visibility,
+      author_type: e.authorType,
+      author_id: e.authorId,
+      body: e.body ?? null,
+      data: json(e.data),
+      created_at: now,
+    });
+    return id;
+  }
+
+  async timeline(id: string, opts: { limit: number; cursor?: string; publicOnly?: boolean }) {
+    await this.load(this.db, id);
+    const key = decodeCursor(opts.cursor);
+    const rows = await repo.listEvents(this.db, id, { limit: opts.limit, after: key?.id, visibility: opts.publicOnly ? 'public' : undefined });
+    const page = toPage(rows, opts.limit, (r) => ({ v: null, id: r.id }));
+    return { items: page.items.map(presentEvent), nextCursor: page.nextCursor };
+  }
+
+  private async checkReferences(ex: Executor, refs: { teamId?: string | null; assigneeId?: string | null; requesterId?: string | null }) {
+    const problems: FieldProblem[] = [];
+    if (refs.teamId && !(await ex.selectFrom('teams').select('id').where('id', '=', refs.teamId).executeTakeFirst())) {
+      problems.push({ field: 'teamId', message: `team ${refs.teamId} does not exist` });
+    }
+    if (refs.assigneeId) {
+      const u = await ex.selectFrom('users').select(['id', 'active']).where('id', '=', refs.assigneeId).executeTakeFirst();
+      if (!u) problems.push({ field: 'assigneeId', message: `user ${refs.assigneeId} does not exist` });
+      else if (u.active !== 1) problems.push({ field: 'assigneeId', message: 'that user is deactivated' });
+    }
+    if (refs.requesterId && !(await ex.selectFrom('customers').select('id').where('id', '=', refs.requesterId).executeTakeFirst())) {
+      problems.push({ field: 'requesterId', message: `customer ${refs.requesterId} does not exist` });
+    }
+    if (problems.length) throw invalid(problems);
+  }
+}

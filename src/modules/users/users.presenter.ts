@@ -1,0 +1,36 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { UserRow } from '../../db/schema.js';
+import { OneOf } from '../../http/schemas.js';
+import { ROLES, LOCALES } from '../auth/auth.types.js';
+import { AVAILABILITY } from './users.types.js';
+
+export const RoleSchema = OneOf(ROLES, { description: 'agent, specialist, supervisor, manager or admin' });
+export const LocaleSchema = OneOf(LOCALES, { description: 'ja or en' });
+export const AvailabilitySchema = OneOf(AVAILABILITY, { description: 'available, busy, away or off' });
+
+export const UserView = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  locale: LocaleSchema,
+  timeZone: Type.String(),
+  availability: AvailabilitySchema,
+  active: Type.Boolean(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type UserView = Static<typeof UserView>;
+
+export const presentUser = (r: UserRow): UserView => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role as UserView['role'],
+  locale: r.locale as UserView['locale'],
+  timeZone: r.time_zone,
+  availability: r.availability as UserView['availability'],
+  active: r.active === 1,
+  createdAt: new Date(r.created_at).toISOString(),
+  updatedAt: new Date(r.updated_at).toISOString(),
+});
