@@ -15,6 +15,14 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bin/**/*.js', '*.config.{js,ts}'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
+    files: ['test/**', '**/*.test.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['src/lib/clock.ts', 'bench/**', 'test/**', '**/*.test.ts', 'web/**'],
     rules: { 'no-restricted-properties': 'off' },
   },

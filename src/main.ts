@@ -20,7 +20,7 @@ export interface RunningServer {
 export async function startServer(config: Config, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.database);
-  const applied = await migrateToLatest(database.db);
+  const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
   const deps = createContainer(config, logger, { database });
   const metrics = createMetrics();
@@ -44,7 +44,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; quiet
     const isDemo = (await getSetting<boolean>(database.db, 'workspace.demo')) === true;
     const userCount = await deps.users.count();
     const lines = [''];
-    if (app) lines.push(`  Escalon is running at ${config.publicUrl}  (listening on ${url})`);
+    if (app) lines.push(`  Escalon is running at ${config.port === 0 ? url : config.publicUrl}  (listening on ${url})`);
     lines.push(`  Database: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`);
     if (isDemo) {
       lines.push(seededNow ? '  Demo workspace created. Sign in as:' : '  Demo workspace. Sign in as:');

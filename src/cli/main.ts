@@ -25,7 +25,7 @@ async function withContainer<T>(fn: (deps: ReturnType<typeof createContainer>) =
   const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
   const database = openDatabase(cfg.database);
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database);
     return await fn(createContainer(cfg, logger, { database }));
   } finally {
     await database.close();
@@ -60,7 +60,7 @@ program
     const cfg = config();
     const database = openDatabase(cfg.database);
     try {
-      const applied = await migrateToLatest(database.db);
+      const applied = await migrateToLatest(database);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
     } finally {
       await database.close();

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, type Transaction } from 'kysely';
+import { Kysely, Migrator, sql, type Transaction } from 'kysely';
 import type { Config } from '../config/config.js';
 import { createPostgresDialect, createSqliteDialect, type DialectName } from './dialect.js';
 import { migrations } from './migrations/index.js';
@@ -32,8 +32,13 @@ export function openDatabase(database: Config['database'], opts: { poolSize?: nu
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const db = handle.db;
+  // On PostgreSQL the migration tables live in the current schema (the first on search_path),
+  // so several Escalon databases can share one server in separate schemas.
+  const schema =
+    handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema && { migrationTableSchema: schema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -203,7 +203,8 @@ export class TicketsService {
     if (ctx.authorType === 'customer' && input.visibility === 'internal') throw new AppError('bad_request', 'Customers cannot write internal notes.');
     const eventId = await this.appendEvent(tx, ticket.id, { kind: 'message.added', visibility: input.visibility, authorType: ctx.authorType, authorId: ctx.actorId, body: input.body, data: { ...input.data, ...(input.initial && { initial: true }), ...(ctx.automatic && { automatic: true }) } }, ctx.now);
     const current = await this.load(tx, ticket.id);
-    const nextStatus = statusAfterMessage(current.status, ctx.authorType, input.visibility);
+    // The inquiry that opens a ticket is not a reply to it: it leaves the status alone.
+    const nextStatus = input.initial ? current.status : statusAfterMessage(current.status, ctx.authorType, input.visibility);
     if (nextStatus !== current.status) {
       await this.updateIn(tx, ticket.id, { status: nextStatus }, ctx);
     } else {
