@@ -1,5 +1,6 @@
 import type { Config } from './config/config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { JobRunner } from './jobs/job-runner.js';
 import type { Clock } from './lib/clock.js';
 import { systemClock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -26,6 +27,8 @@ export interface Container {
   customers: CustomersService;
   tickets: TicketsService;
   attachments: AttachmentsService;
+  /** Timers and outgoing side effects; started by the worker role, drained directly by tests. */
+  jobs: JobRunner;
   teamIdsOfUser(userId: string): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -41,6 +44,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const customers = new CustomersService(db, clock);
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
   const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes);
+  const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   return {
     config,
     clock,
@@ -53,6 +57,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     customers,
     tickets,
     attachments,
+    jobs,
     teamIdsOfUser: (userId) => teamIdsOfUser(db, userId),
     close: () => database.close(),
   };

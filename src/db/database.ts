@@ -47,9 +47,28 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** Runs fn in one transaction: everything it writes commits together or not at all. */
-export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(fn);
+const afterCommitHooks = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs fn in one transaction: everything it writes commits together or not at all.
+ * Callbacks registered with afterCommit(tx, …) run once the commit has succeeded.
+ */
+export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const hooks: (() => void)[] = [];
+  const result = await db.transaction().execute((tx) => {
+    afterCommitHooks.set(tx, hooks);
+    return fn(tx);
+  });
+  for (const h of hooks) h();
+  return result;
+}
+
+/** Runs fn after the transaction commits (at once when ex is not a transaction). */
+export function afterCommit(ex: Executor, fn: () => void): void {
+  const hooks = ex.isTransaction ? afterCommitHooks.get(ex) : undefined;
+  if (hooks) hooks.push(fn);
+  else if (!ex.isTransaction) fn();
+  else queueMicrotask(fn); // a transaction opened outside inTransaction: best effort
 }
 
 export const json = (v: unknown): string => JSON.stringify(v ?? {});

@@ -4,7 +4,7 @@
  */
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { PostgresDialect, SqliteDialect, sql, type Dialect, type Kysely, type RawBuilder } from 'kysely';
+import { PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Dialect, type Kysely, type RawBuilder } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -63,4 +63,10 @@ export function isForeignKeyViolation(err: unknown): boolean {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function ping(db: Kysely<any>): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/** Which database an executor (database or transaction) talks to. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function dialectOf(ex: Kysely<any>): DialectName {
+  return ex.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

@@ -4,13 +4,21 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export interface Metrics {
   registry: Registry;
   jobsRun: Counter<'kind' | 'outcome'>;
+  jobLateness: Histogram<'kind'>;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'escalon_' });
   const jobsRun = new Counter({ name: 'escalon_jobs_total', help: 'Jobs (timers and deliveries) run, by kind and outcome', labelNames: ['kind', 'outcome'], registers: [registry] });
-  return { registry, jobsRun };
+  const jobLateness = new Histogram({
+    name: 'escalon_job_lateness_seconds',
+    help: 'How late jobs fire: the instant they ran minus their due instant',
+    labelNames: ['kind'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60],
+    registers: [registry],
+  });
+  return { registry, jobsRun, jobLateness };
 }
 
 export function installHttpMetrics(app: FastifyInstance, metrics: Metrics): void {

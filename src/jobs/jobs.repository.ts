@@ -1,5 +1,9 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
-import { json } from '../db/database.js';
+import { afterCommit, json, parseJson } from '../db/database.js';
+import { dialectOf, type DialectName } from '../db/dialect.js';
+import type { JobRow } from '../db/schema.js';
+import type { ClaimedJob } from './jobs.types.js';
 import { newId } from '../lib/ids.js';
 
 export interface EnqueueInput {
@@ -16,6 +20,8 @@ export interface EnqueueInput {
  * exists exactly when the change that caused it commits.
  */
 export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number, opts: { replace?: boolean } = {}): Promise<string> {
+  jobSignals.announce(ex, input.dueAt);
+  if (dialectOf(ex) === 'postgres') await notifyPeers(ex, input.dueAt);
   const id = newId();
   const row = {
     id,
@@ -68,3 +74,96 @@ export async function cancelJobsByPrefix(ex: Executor, prefix: string, now: numb
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+type Wake = (dueAt: number) => void;
+
+/**
+ * Wakes the schedulers when a job is written: in this process after the commit, and on
+ * PostgreSQL every node through NOTIFY (delivered by the server at commit).
+ */
+export const jobSignals = {
+  listeners: new Set<Wake>(),
+  announce(ex: Executor, dueAt: number): void {
+    afterCommit(ex, () => {
+      for (const l of this.listeners) l(dueAt);
+    });
+  },
+};
+
+export const NOTIFY_CHANNEL = 'escalon_jobs';
+
+export async function notifyPeers(ex: Executor, dueAt: number): Promise<void> {
+  await sql`select pg_notify(${NOTIFY_CHANNEL}, ${String(dueAt)})`.execute(ex);
+}
+
+const toClaimed = (r: JobRow): ClaimedJob => ({
+  id: r.id,
+  kind: r.kind,
+  dedupeKey: r.dedupe_key,
+  payload: parseJson<Record<string, unknown>>(r.payload, {}),
+  dueAt: Number(r.due_at),
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+});
+
+/**
+ * Claims up to `limit` due jobs atomically, in due order: pending jobs whose time has come,
+ * and running jobs whose lease expired (their node died). PostgreSQL skips rows another node
+ * is claiming at the same moment; SQLite has a single writer.
+ */
+export async function claimDueJobs(ex: Executor, dialect: DialectName, node: string, now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+  const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
+  const r = await sql<JobRow>`
+    update jobs set state = 'running', locked_by = ${node}, locked_until = ${now + leaseMs}, attempts = attempts + 1, updated_at = ${now}
+    where id in (
+      select id from jobs
+      where (state = 'pending' and due_at <= ${now}) or (state = 'running' and locked_until < ${now})
+      order by due_at, id
+      limit ${limit}
+      ${lock}
+    )
+    returning *`.execute(ex);
+  return r.rows.map(toClaimed).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
+}
+
+/** Marks a claimed job finished, only if this node still holds it (the fence). */
+export async function finishJob(ex: Executor, id: string, node: string, state: 'done' | 'dead' | 'cancelled', now: number, lastError: string | null = null): Promise<boolean> {
+  const r = await ex
+    .updateTable('jobs')
+    .set({ state, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
+    .where('id', '=', id)
+    .where('state', '=', 'running')
+    .where('locked_by', '=', node)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Puts a claimed job back for another attempt at `dueAt`. */
+export async function retryJob(ex: Executor, id: string, node: string, dueAt: number, now: number, lastError: string): Promise<boolean> {
+  const r = await ex
+    .updateTable('jobs')
+    .set({ state: 'pending', due_at: dueAt, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
+    .where('id', '=', id)
+    .where('state', '=', 'running')
+    .where('locked_by', '=', node)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** The earliest instant at which some job needs attention (a due job or an expiring lease). */
+export async function nextWakeAt(ex: Executor): Promise<number | null> {
+  const r = await ex
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min<number>('due_at').as('due'))
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  const lease = await ex
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min<number>('locked_until').as('until'))
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  const candidates = [r?.due, lease?.until].filter((x): x is number => x !== null && x !== undefined).map(Number);
+  return candidates.length ? Math.min(...candidates) : null;
+}
+
+export const findJobByKey = (ex: Executor, key: string) => ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();

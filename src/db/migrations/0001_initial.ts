@@ -174,6 +174,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', ms, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('jobs_due').on('jobs').columns(['state', 'due_at']).execute();
+  await db.schema.createIndex('jobs_lease').on('jobs').columns(['state', 'locked_until']).execute();
 
   await db.schema
     .createTable('counters')

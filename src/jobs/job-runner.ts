@@ -1,0 +1,221 @@
+import { Value } from '@sinclair/typebox/value';
+import pg from 'pg';
+import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/database.js';
+import type { DialectName } from '../db/dialect.js';
+import type { Clock } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import { NOTIFY_CHANNEL, claimDueJobs, finishJob, jobSignals, nextWakeAt, retryJob } from './jobs.repository.js';
+import { backoffMs, PermanentJobError, type ClaimedJob, type JobHandler } from './jobs.types.js';
+
+export interface JobRunnerOptions {
+  db: Db;
+  dialect: DialectName;
+  clock: Clock;
+  logger: Logger;
+  /** PostgreSQL URL: the runner LISTENs there so a job written on another node wakes it. */
+  listenUrl?: string;
+  node?: string;
+  leaseMs?: number;
+  batchSize?: number;
+  /** How many external (network) jobs run at once. */
+  concurrency?: number;
+  /** Longest sleep without a wake-up; a safety net, not the way timers are found. */
+  maxSleepMs?: number;
+}
+
+export type JobObserver = (job: ClaimedJob, firedAt: number, outcome: 'done' | 'retry' | 'dead' | 'lost') => void;
+
+/**
+ * The scheduler and worker of one node. It sleeps until the earliest due job, wakes early
+ * when a nearer one is written (in-process after commit, or by NOTIFY from another node),
+ * claims due rows atomically and runs their handlers. Overdue jobs after downtime fire once,
+ * at once, in due order.
+ */
+export class JobRunner {
+  readonly node: string;
+  private readonly handlers = new Map<string, JobHandler<never>>();
+  private timer: NodeJS.Timeout | null = null;
+  private wakeAt = Infinity;
+  private running = false;
+  private stopped = true;
+  private rerun = false;
+  private listener: pg.Client | null = null;
+  private idle: Promise<void> = Promise.resolve();
+  private readonly onSignal = (dueAt: number) => this.wake(dueAt);
+  private readonly observers: JobObserver[] = [];
+
+  constructor(private readonly o: JobRunnerOptions) {
+    this.node = o.node ?? `node-${newId().slice(-12)}`;
+  }
+
+  register<P>(kind: string, handler: JobHandler<P>): void {
+    if (this.handlers.has(kind)) throw new Error(`A handler for job kind ${kind} is already registered.`);
+    this.handlers.set(kind, handler as unknown as JobHandler<never>);
+  }
+
+  /** Called after every job run (metrics, benchmarks). */
+  observe(fn: JobObserver): void {
+    this.observers.push(fn);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    jobSignals.listeners.add(this.onSignal);
+    if (this.o.listenUrl) {
+      const client = new pg.Client({ connectionString: this.o.listenUrl });
+      client.on('notification', (n) => this.wake(Number(n.payload)));
+      client.on('error', (err) => this.o.logger.warn({ err }, 'job listener connection failed; relying on timed wake-ups'));
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      this.listener = client;
+    }
+    this.wake(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    jobSignals.listeners.delete(this.onSignal);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.idle;
+    if (this.listener) await this.listener.end().catch(() => undefined);
+    this.listener = null;
+  }
+
+  /** Asks the runner to look again by `dueAt` (earlier than its planned wake-up, or now). */
+  wake(dueAt: number): void {
+    if (this.stopped) return;
+    const now = this.o.clock.now();
+    if (dueAt >= this.wakeAt && this.timer) return;
+    if (this.running) {
+      if (dueAt <= now) this.rerun = true;
+      else this.schedule(dueAt);
+      return;
+    }
+    this.schedule(Math.max(dueAt, now));
+  }
+
+  private schedule(at: number): void {
+    if (this.stopped) return;
+    if (this.timer && at >= this.wakeAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.wakeAt = at;
+    const delay = Math.max(0, Math.min(at - this.o.clock.now(), this.o.maxSleepMs ?? 60_000));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wakeAt = Infinity;
+      void this.loop();
+    }, delay);
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    let release!: () => void;
+    this.idle = new Promise((r) => (release = r));
+    try {
+      do {
+        this.rerun = false;
+        while (!this.stopped && (await this.runDue()) > 0) {
+          /* keep draining while jobs are due */
+        }
+      } while (this.rerun && !this.stopped);
+      if (!this.stopped) {
+        const next = await nextWakeAt(this.o.db);
+        if (next !== null) this.schedule(next);
+        else this.schedule(this.o.clock.now() + (this.o.maxSleepMs ?? 60_000));
+      }
+    } catch (err) {
+      this.o.logger.error({ err }, 'job runner failed; retrying shortly');
+      if (!this.stopped) this.schedule(this.o.clock.now() + 1000);
+    } finally {
+      this.running = false;
+      release();
+    }
+  }
+
+  /** Claims and runs one batch of due jobs; returns how many it claimed. Tests call this directly. */
+  async runDue(): Promise<number> {
+    const now = this.o.clock.now();
+    const jobs = await claimDueJobs(this.o.db, this.o.dialect, this.node, now, this.o.leaseMs ?? 60_000, this.o.batchSize ?? 100);
+    if (jobs.length === 0) return 0;
+    // Transactional jobs (timers) run one after another in due order; external jobs (network)
+    // run a few at a time. Jobs of one dedupe-key prefix keep their order in either lane.
+    const external: ClaimedJob[] = [];
+    for (const job of jobs) {
+      const h = this.handlers.get(job.kind);
+      if (h?.mode === 'external') external.push(job);
+      else await this.runOne(job);
+    }
+    const limit = this.o.concurrency ?? 8;
+    for (let i = 0; i < external.length; i += limit) await Promise.all(external.slice(i, i + limit).map((j) => this.runOne(j)));
+    return jobs.length;
+  }
+
+  /** Runs every job due now (and any they make due now), until none is left. For tests. */
+  async drain(maxRounds = 1000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.runDue();
+      if (n === 0) return total;
+      total += n;
+    }
+    throw new Error('drain: jobs kept becoming due; is a handler rescheduling itself for now?');
+  }
+
+  private async runOne(job: ClaimedJob): Promise<void> {
+    const { db, clock, logger } = this.o;
+    const handler = this.handlers.get(job.kind);
+    const firedAt = clock.now();
+    const report = (outcome: 'done' | 'retry' | 'dead' | 'lost') => {
+      for (const o of this.observers) o(job, firedAt, outcome);
+    };
+    if (!handler) {
+      await finishJob(db, job.id, this.node, 'dead', firedAt, `no handler for job kind ${job.kind}`);
+      logger.error({ kind: job.kind, id: job.id }, 'job has no handler');
+      return report('dead');
+    }
+    if (handler.schema && !Value.Check(handler.schema, job.payload)) {
+      const first = [...Value.Errors(handler.schema, job.payload)][0];
+      await finishJob(db, job.id, this.node, 'dead', firedAt, `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim());
+      return report('dead');
+    }
+    try {
+      if (handler.mode === 'transactional') {
+        let lost = false;
+        await inTransaction(db, async (tx) => {
+          // The fence first: on PostgreSQL this also locks the row until commit, so a node that
+          // re-claims it after our lease cannot run it a second time.
+          if (!(await finishJob(tx, job.id, this.node, 'done', clock.now()))) {
+            lost = true;
+            return;
+          }
+          await handler.handle(tx, job as never, firedAt);
+        });
+        return report(lost ? 'lost' : 'done');
+      }
+      const outcome = await handler.handle(job as never, firedAt);
+      if (!outcome || outcome.ok) {
+        await finishJob(db, job.id, this.node, 'done', clock.now(), null);
+        return report('done');
+      }
+      return await this.failed(job, outcome.response, outcome.retryable, outcome.retryAfterMs, report);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      logger.warn({ err, kind: job.kind, id: job.id, attempt: job.attempts }, 'job failed');
+      return this.failed(job, message, !(err instanceof PermanentJobError), undefined, report);
+    }
+  }
+
+  private async failed(job: ClaimedJob, error: string, retryable: boolean, retryAfterMs: number | undefined, report: (o: 'retry' | 'dead') => void): Promise<void> {
+    const now = this.o.clock.now();
+    if (retryable && job.attempts < job.maxAttempts) {
+      await retryJob(this.o.db, job.id, this.node, now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)), now, error.slice(0, 2000));
+      return report('retry');
+    }
+    await finishJob(this.o.db, job.id, this.node, 'dead', now, error.slice(0, 2000));
+    report('dead');
+  }
+}

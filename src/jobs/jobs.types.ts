@@ -1,0 +1,48 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { Tx } from '../db/database.js';
+
+export type JobState = 'pending' | 'running' | 'done' | 'failed' | 'dead' | 'cancelled';
+
+export interface ClaimedJob<P = Record<string, unknown>> {
+  id: string;
+  kind: string;
+  dedupeKey: string | null;
+  payload: P;
+  dueAt: number;
+  attempts: number;
+  maxAttempts: number;
+}
+
+/**
+ * A job handler. `transactional` handlers run inside one transaction that also marks the job
+ * done, fenced by the claim: their database effects happen exactly once, even when two nodes
+ * race or a node dies mid-handler. `external` handlers talk to the outside world (SMTP, HTTP):
+ * they run outside a transaction and are retried until they succeed (at least once; the
+ * receiver deduplicates by the job's dedupe key).
+ */
+export type JobHandler<P = Record<string, unknown>> =
+  | {
+      mode: 'transactional';
+      schema?: TSchema;
+      handle(tx: Tx, job: ClaimedJob<P>, now: number): Promise<void>;
+    }
+  | {
+      mode: 'external';
+      schema?: TSchema;
+      handle(job: ClaimedJob<P>, now: number): Promise<ExternalOutcome | void>;
+    };
+
+export type ExternalOutcome =
+  | { ok: true; response?: string }
+  | { ok: false; retryable: boolean; response: string; retryAfterMs?: number };
+
+/** Thrown by a handler to give up at once (no retry): the job goes to the dead-letter state. */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+}
+
+/** Exponential backoff with full jitter: 2^attempt seconds, capped at an hour. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(3600_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base / 2 + random() * (base / 2));
+}
