@@ -70,3 +70,17 @@ export async function ping(db: Kysely<any>): Promise<void> {
 export function dialectOf(ex: Kysely<any>): DialectName {
   return ex.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
+
+/**
+ * The next value of a named counter: a PostgreSQL sequence (never blocks concurrent
+ * transactions; a rolled-back transaction leaves a gap), or a counter row on SQLite.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function nextCounterValue(ex: Kysely<any>, name: 'ticket_number'): Promise<number> {
+  if (dialectOf(ex) === 'postgres') {
+    const r = await sql<{ v: string }>`select nextval(${`${name}_seq`}) as v`.execute(ex);
+    return Number(r.rows[0]!.v);
+  }
+  const r = await sql<{ value: number }>`update counters set value = value + 1 where name = ${name} returning value`.execute(ex);
+  return Number(r.rows[0]!.value);
+}

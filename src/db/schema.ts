@@ -16,6 +16,10 @@ export interface UsersTable {
   active: number;
   created_at: number;
   updated_at: number;
+  /** JSON array of { startMs, endMs, delegateUserId } (0003). */
+  out_of_office: Generated<string>;
+  /** Standing delegate while away/off (0003). */
+  delegate_user_id: Generated<string | null>;
 }
 
 export interface TeamsTable {
@@ -162,6 +166,69 @@ export interface SettingsTable {
   value: string; // JSON
 }
 
+export interface EscalationPathsTable {
+  id: string;
+  version: number;
+  name: string;
+  owner_id: string;
+  active: number;
+  auto_escalate: number;
+  definition: string; // JSON PathDefinition of the current version
+  review_interval_days: number;
+  last_reviewed_at: number | null;
+  last_reviewed_by: string | null;
+  review_due_at: number;
+  deleted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EscalationPathVersionsTable {
+  path_id: string;
+  version: number;
+  definition: string; // JSON PathDefinition
+  author_id: string | null;
+  reason: string;
+  created_at: number;
+}
+
+export interface RotationsTable {
+  id: string;
+  name: string;
+  definition: string; // JSON Rotation without id
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EscalationsTable {
+  id: string;
+  ticket_id: string;
+  path_id: string | null;
+  path_version: number | null;
+  kind: string; // functional | hierarchical
+  trigger: string; // manual | auto | sla | pingpong
+  status: string;
+  stage: string;
+  level_index: number;
+  snapshot: string; // JSON EscalationSnapshot
+  state: string; // JSON EscalationState
+  brief: string; // JSON Brief
+  requested_by: string | null;
+  requested_at: number;
+  ack_due_at: number | null;
+  acknowledged_at: number | null;
+  finished_at: number | null;
+  created_at: number;
+  updated_at: number;
+  revision: number;
+}
+
+export interface EscalationRecipientsTable {
+  escalation_id: string;
+  kind: string; // user | team
+  ref_id: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UsersTable;
@@ -178,6 +245,11 @@ export interface Database {
   api_tokens: ApiTokensTable;
   jobs: JobsTable;
   counters: CountersTable;
+  escalation_paths: EscalationPathsTable;
+  escalation_path_versions: EscalationPathVersionsTable;
+  rotations: RotationsTable;
+  escalations: EscalationsTable;
+  escalation_recipients: EscalationRecipientsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from '../dialect.js';
 
 // Forward-only: never edit a landed migration, add a new one.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -188,5 +189,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   // Ticket numbers start at 1001 so the first ticket reads like a real one (#1001).
+  // PostgreSQL hands them out from a sequence (no row lock held across concurrent
+  // transactions); SQLite has one writer, so a counter row is enough (see db/dialect.ts).
   await sql`insert into counters (name, value) values ('ticket_number', 1000)`.execute(db);
+  if (dialectOf(db) === 'postgres') await sql`create sequence ticket_number_seq start with 1001`.execute(db);
 }

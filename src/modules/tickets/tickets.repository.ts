@@ -1,17 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { containsInsensitive, type DialectName } from '../../db/dialect.js';
+import { containsInsensitive, nextCounterValue, type DialectName } from '../../db/dialect.js';
 import type { AttachmentsTable, TicketEventsTable, TicketsTable } from '../../db/schema.js';
 
-export async function nextTicketNumber(ex: Executor): Promise<number> {
-  const row = await ex
-    .updateTable('counters')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('name', '=', 'ticket_number')
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(row.value);
-}
+export const nextTicketNumber = (ex: Executor): Promise<number> => nextCounterValue(ex, 'ticket_number');
 
 export const insertTicket = (ex: Executor, row: TicketsTable) => ex.insertInto('tickets').values(row).execute();
 export const findTicket = (ex: Executor, id: string) => ex.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
