@@ -22,6 +22,7 @@ import { customersRoutes } from './modules/customers/index.js';
 import { teamsRoutes } from './modules/teams/index.js';
 import { ticketsRoutes } from './modules/tickets/index.js';
 import { usersRoutes } from './modules/users/index.js';
+import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 
 export interface BuildAppOptions {
   metrics?: Metrics;
@@ -93,6 +94,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   customersRoutes(app);
   ticketsRoutes(app);
   auditRoutes(app);
+  workspaceRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

@@ -59,3 +59,10 @@ describeEachDb('operations and bad input', (ctx) => {
     expect((await request('GET', '/api/v1/audit', actors.admin)).status).toBe(200);
   });
 });
+
+describeEachDb('workspace', (ctx) => {
+  it('tells the sign-in screen whether this is the demo workspace, without demo logins otherwise', async () => {
+    const { request } = ctx();
+    expect((await request('GET', '/api/v1/workspace', null)).body).toEqual({ demo: false });
+  });
+});

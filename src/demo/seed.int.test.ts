@@ -1,0 +1,30 @@
+import { expect, it } from 'vitest';
+import { describeEachDb } from '../../test/helpers/app.js';
+import { DEMO_PASSWORD } from './demo-data.js';
+import { seedDemo } from './seed.js';
+
+describeEachDb('demo workspace', (ctx) => {
+  it('seeds teams, users of every role, customers and a few dozen bilingual tickets — once', { timeout: 60_000 }, async () => {
+    const { deps, request, app } = ctx();
+    // The test app already has users; seedDemo only seeds an empty database, so clear them first.
+    await deps.database.db.deleteFrom('api_tokens').execute();
+    await deps.database.db.deleteFrom('audit_log').execute();
+    await deps.database.db.deleteFrom('users').execute();
+    const r = await seedDemo(deps);
+    expect(r.seeded).toBe(true);
+    expect(new Set(r.logins.map((l) => l.role))).toEqual(new Set(['agent', 'specialist', 'supervisor', 'manager', 'admin']));
+    expect((await seedDemo(deps)).seeded).toBe(false);
+
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'tanaka@demo.example', password: DEMO_PASSWORD } });
+    expect(login.statusCode).toBe(200);
+    const { token } = await deps.auth.createToken(null, login.json().user.id, 't');
+    const agent = { id: '', email: '', role: 'agent' as const, token, auth: { authorization: `Bearer ${token}` } };
+    const tickets = (await request('GET', '/api/v1/tickets?limit=200', agent)).body.items as { subject: string; status: string }[];
+    expect(tickets.length).toBeGreaterThanOrEqual(30);
+    expect(tickets.some((t) => /[\u3040-\u30ff\u4e00-\u9fff]/.test(t.subject))).toBe(true);
+    expect(tickets.some((t) => /^[\x20-\x7e—]+$/.test(t.subject))).toBe(true);
+    expect(new Set(tickets.map((t) => t.status)).size).toBeGreaterThanOrEqual(5);
+    expect((await request('GET', '/api/v1/teams', agent)).body.items.length).toBe(5);
+    expect((await request('GET', '/api/v1/workspace', null)).body.demo).toBe(true);
+  });
+});
