@@ -1,0 +1,124 @@
+/**
+ * The uniform outcome of one delivery attempt on any outgoing channel (mail, Slack, Teams,
+ * webhook). Senders never throw for a channel failure: the delivery worker logs `response`
+ * per attempt and decides from `retryable` / `retryAfterMs` whether and when to try again.
+ */
+export type DeliveryResult =
+  { ok: true; response: string } | { ok: false; retryable: boolean; response: string; retryAfterMs?: number };
+
+/** Headers as Node (IncomingHttpHeaders) or fetch (Headers) give them. */
+export type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+const MAX_RESPONSE_CHARS = 500;
+
+/** Case-insensitive single header value; the first one when repeated. */
+export const headerValue = (headers: HeaderBag, name: string): string | undefined => {
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+};
+
+/** Keeps logged responses short and on one line. */
+export const excerpt = (text: string, max = MAX_RESPONSE_CHARS): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+};
+
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3); the date form is
+ * why `nowMs` is needed. Returns undefined when absent or unreadable.
+ */
+export const parseRetryAfter = (value: string | null | undefined, nowMs: number): number | undefined => {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
+};
+
+/** 408 and 429 are worth retrying, other 4xx are the request's fault; 5xx are the server's. */
+export const isRetryableStatus = (status: number): boolean =>
+  status === 408 || status === 429 || status >= 500;
+
+export const failure = (retryable: boolean, response: string, retryAfterMs?: number): DeliveryResult =>
+  retryAfterMs === undefined
+    ? { ok: false, retryable, response }
+    : { ok: false, retryable, response, retryAfterMs };
+
+export interface HttpReply {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+export interface PostOptions {
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/**
+ * POST once with a timeout and without following redirects (a redirect would send the signed
+ * body somewhere the administrator did not configure). Network errors and timeouts come back
+ * as a retryable DeliveryResult instead of a throw.
+ */
+export const postOnce = async (
+  url: string,
+  body: string,
+  options: PostOptions = {},
+): Promise<{ ok: true; reply: HttpReply } | { ok: false; result: DeliveryResult }> => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'user-agent': 'Escalon', ...options.headers },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    return { ok: true, reply: { status: res.status, headers: res.headers, body: text } };
+  } catch (err) {
+    return { ok: false, result: failure(true, describeFetchError(err, timeoutMs)) };
+  }
+};
+
+const describeFetchError = (err: unknown, timeoutMs: number): string => {
+  if (err instanceof Error) {
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+    const cause = (err as { cause?: unknown }).cause;
+    const code =
+      cause && typeof cause === 'object' && 'code' in cause
+        ? String((cause as { code: unknown }).code)
+        : undefined;
+    const causeMessage = cause instanceof Error ? cause.message : undefined;
+    return `network error: ${[code, causeMessage ?? err.message].filter(Boolean).join(' ')}`;
+  }
+  return `network error: ${String(err)}`;
+};
+
+/**
+ * The common HTTP mapping: 2xx ok, 3xx not followed (permanent: the URL is wrong), 408/429/5xx
+ * retryable with Retry-After honoured, other 4xx permanent.
+ */
+export const resultOfHttpReply = (reply: HttpReply, nowMs: number): DeliveryResult => {
+  const summary = `HTTP ${reply.status}${reply.body ? `: ${excerpt(reply.body)}` : ''}`;
+  if (reply.status >= 200 && reply.status < 300) return { ok: true, response: summary };
+  if (reply.status >= 300 && reply.status < 400) {
+    return failure(
+      false,
+      `HTTP ${reply.status} redirect to ${reply.headers.get('location') ?? '(none)'} not followed`,
+    );
+  }
+  const retryable = isRetryableStatus(reply.status);
+  return failure(
+    retryable,
+    summary,
+    retryable ? parseRetryAfter(reply.headers.get('retry-after'), nowMs) : undefined,
+  );
+};

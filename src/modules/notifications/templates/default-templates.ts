@@ -1,0 +1,406 @@
+import type { MessageLanguage } from '../../../integrations/escalation-card.js';
+
+/**
+ * The templates Escalon ships with, as string constants so they are part of the build.
+ * Each event has a subject and a plain-text body (rendered without escaping) and an HTML body
+ * (every {{value}} HTML-escaped). The context they see is `NotificationContext`
+ * (render-notification.ts); dates arrive pre-formatted in the recipient's locale and zone.
+ * Everything leads with the conclusion: what is asked of the reader, then the facts.
+ */
+
+export const NOTIFICATION_EVENTS = [
+  'escalation.requested',
+  'escalation.reminder',
+  'escalation.advanced',
+  'escalation.returned',
+  'escalation.acknowledged',
+  'sla.warning',
+  'sla.breached',
+  'digest',
+] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export interface TemplateSet {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+// ---------------------------------------------------------------- shared fragments
+
+const factsText: Record<MessageLanguage, string> = {
+  en: `Customer temperature: {{escalation.temperatureText}}
+Acknowledge by: {{escalation.dueText}}
+Ticket: #{{ticket.number}} {{ticket.subject}}
+{{#if escalation.level}}
+Level: {{escalation.level}}
+{{/if}}
+{{#if escalation.category}}
+Category: {{escalation.category}}
+{{/if}}
+{{#if escalation.by}}
+Escalated by: {{escalation.by}}
+{{/if}}
+`,
+  ja: `温度感: {{escalation.temperatureText}}
+受付期限: {{escalation.dueText}}
+チケット: #{{ticket.number}} {{ticket.subject}}
+{{#if escalation.level}}
+レベル: {{escalation.level}}
+{{/if}}
+{{#if escalation.category}}
+カテゴリ: {{escalation.category}}
+{{/if}}
+{{#if escalation.by}}
+依頼者: {{escalation.by}}
+{{/if}}
+`,
+};
+
+const linksText: Record<MessageLanguage, string> = {
+  en: `{{#if escalation.acknowledgeUrl}}
+Acknowledge: {{escalation.acknowledgeUrl}}
+{{/if}}
+Open: {{escalation.url}}
+`,
+  ja: `{{#if escalation.acknowledgeUrl}}
+受付する: {{escalation.acknowledgeUrl}}
+{{/if}}
+開く: {{escalation.url}}
+`,
+};
+
+const footerText: Record<MessageLanguage, string> = {
+  en: `
+-- 
+Sent by Escalon to {{recipient.name}}.{{#if settingsUrl}} Notification settings: {{settingsUrl}}{{/if}}
+`,
+  ja: `
+-- 
+Escalon から {{recipient.name}} さんへの通知です。{{#if settingsUrl}}通知設定: {{settingsUrl}}{{/if}}
+`,
+};
+
+const askHtml = (label: string): string =>
+  `<p style="margin:0 0 4px;font-size:12px;color:#555">${label}</p>
+<div style="margin:0 0 16px;padding:12px 16px;border-left:4px solid #d35400;background:#fdf2e9;font-size:16px;white-space:pre-wrap">{{escalation.ask}}</div>`;
+
+const factsHtml: Record<MessageLanguage, string> = {
+  en: `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">
+<tr><th align="left" style="padding:2px 12px 2px 0">Customer temperature</th><td>{{escalation.temperatureText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">Acknowledge by</th><td>{{escalation.dueText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">Ticket</th><td><a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}</td></tr>
+{{#if escalation.level}}<tr><th align="left" style="padding:2px 12px 2px 0">Level</th><td>{{escalation.level}}</td></tr>{{/if}}
+{{#if escalation.category}}<tr><th align="left" style="padding:2px 12px 2px 0">Category</th><td>{{escalation.category}}</td></tr>{{/if}}
+{{#if escalation.by}}<tr><th align="left" style="padding:2px 12px 2px 0">Escalated by</th><td>{{escalation.by}}</td></tr>{{/if}}
+</table>`,
+  ja: `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">
+<tr><th align="left" style="padding:2px 12px 2px 0">温度感</th><td>{{escalation.temperatureText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">受付期限</th><td>{{escalation.dueText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">チケット</th><td><a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}</td></tr>
+{{#if escalation.level}}<tr><th align="left" style="padding:2px 12px 2px 0">レベル</th><td>{{escalation.level}}</td></tr>{{/if}}
+{{#if escalation.category}}<tr><th align="left" style="padding:2px 12px 2px 0">カテゴリ</th><td>{{escalation.category}}</td></tr>{{/if}}
+{{#if escalation.by}}<tr><th align="left" style="padding:2px 12px 2px 0">依頼者</th><td>{{escalation.by}}</td></tr>{{/if}}
+</table>`,
+};
+
+const button = (href: string, label: string, primary: boolean): string =>
+  `<a href="${href}" style="display:inline-block;margin:0 8px 8px 0;padding:10px 18px;border-radius:4px;text-decoration:none;${
+    primary ? 'background:#1f6feb;color:#fff' : 'border:1px solid #1f6feb;color:#1f6feb'
+  }">${label}</a>`;
+
+const linksHtml: Record<MessageLanguage, string> = {
+  en: `<p>{{#if escalation.acknowledgeUrl}}${button('{{escalation.acknowledgeUrl}}', 'Acknowledge', true)}{{/if}}${button('{{escalation.url}}', 'Open escalation', false)}</p>`,
+  ja: `<p>{{#if escalation.acknowledgeUrl}}${button('{{escalation.acknowledgeUrl}}', '受付する', true)}{{/if}}${button('{{escalation.url}}', 'エスカレーションを開く', false)}</p>`,
+};
+
+const ticketLinkHtml: Record<MessageLanguage, string> = {
+  en: `<p>${button('{{ticket.url}}', 'Open ticket', false)}</p>`,
+  ja: `<p>${button('{{ticket.url}}', 'チケットを開く', false)}</p>`,
+};
+
+const layout = (lang: MessageLanguage, body: string): string => `<!doctype html>
+<html lang="${lang}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{subject}}</title></head>
+<body style="margin:0;padding:24px;font-family:-apple-system,'Segoe UI','Hiragino Sans','Meiryo',sans-serif;font-size:14px;line-height:1.6;color:#222">
+<div style="max-width:640px">
+${body}
+<p style="margin-top:24px;font-size:12px;color:#777">${
+  lang === 'ja'
+    ? 'Escalon から {{recipient.name}} さんへの通知です。{{#if settingsUrl}}<a href="{{settingsUrl}}">通知設定</a>{{/if}}'
+    : 'Sent by Escalon to {{recipient.name}}.{{#if settingsUrl}} <a href="{{settingsUrl}}">Notification settings</a>{{/if}}'
+}</p>
+</div>
+</body>
+</html>
+`;
+
+const heading = (text: string): string => `<h1 style="margin:0 0 16px;font-size:18px">${text}</h1>`;
+const para = (text: string): string => `<p style="margin:0 0 16px">${text}</p>`;
+
+/** Builds one event's set from per-language parts; text and HTML say the same things. */
+const set = (lang: MessageLanguage, subject: string, text: string, html: string): TemplateSet => ({
+  subject,
+  text: `${text}${footerText[lang]}`,
+  html: layout(lang, html),
+});
+
+const slaFactsText: Record<MessageLanguage, string> = {
+  en: `Clock: {{sla.clockText}}
+Due: {{sla.dueText}}
+Ticket: #{{ticket.number}} {{ticket.subject}}
+{{#if sla.assigneeName}}
+Assignee: {{sla.assigneeName}}
+{{/if}}
+
+Open: {{ticket.url}}
+`,
+  ja: `対象: {{sla.clockText}}
+期限: {{sla.dueText}}
+チケット: #{{ticket.number}} {{ticket.subject}}
+{{#if sla.assigneeName}}
+担当者: {{sla.assigneeName}}
+{{/if}}
+
+開く: {{ticket.url}}
+`,
+};
+
+const slaFactsHtml: Record<MessageLanguage, string> = {
+  en: `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">
+<tr><th align="left" style="padding:2px 12px 2px 0">Clock</th><td>{{sla.clockText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">Due</th><td>{{sla.dueText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">Ticket</th><td><a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}</td></tr>
+{{#if sla.assigneeName}}<tr><th align="left" style="padding:2px 12px 2px 0">Assignee</th><td>{{sla.assigneeName}}</td></tr>{{/if}}
+</table>`,
+  ja: `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">
+<tr><th align="left" style="padding:2px 12px 2px 0">対象</th><td>{{sla.clockText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">期限</th><td>{{sla.dueText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">チケット</th><td><a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}</td></tr>
+{{#if sla.assigneeName}}<tr><th align="left" style="padding:2px 12px 2px 0">担当者</th><td>{{sla.assigneeName}}</td></tr>{{/if}}
+</table>`,
+};
+
+// ---------------------------------------------------------------- the templates
+
+export const defaultTemplates: Record<NotificationEvent, Record<MessageLanguage, TemplateSet>> = {
+  'escalation.requested': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] Escalation requested: {{ticket.subject}}',
+      `Action needed:
+{{escalation.ask}}
+
+${factsText.en}
+${linksText.en}`,
+      `${heading('Escalation requested: please acknowledge')}${askHtml('Action needed')}${factsHtml.en}${linksHtml.en}`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] エスカレーション依頼: {{ticket.subject}}',
+      `対応依頼:
+{{escalation.ask}}
+
+${factsText.ja}
+${linksText.ja}`,
+      `${heading('エスカレーションの依頼です。受付をお願いします')}${askHtml('対応依頼')}${factsHtml.ja}${linksHtml.ja}`,
+    ),
+  },
+
+  'escalation.reminder': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] Reminder: escalation waiting for acknowledgement: {{ticket.subject}}',
+      `This escalation is still waiting for you to acknowledge it.
+
+Action needed:
+{{escalation.ask}}
+
+${factsText.en}
+${linksText.en}`,
+      `${heading('Reminder: this escalation is still waiting for you')}${askHtml('Action needed')}${factsHtml.en}${linksHtml.en}`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] 【リマインド】エスカレーションが未受付です: {{ticket.subject}}',
+      `このエスカレーションはまだ受け付けられていません。
+
+対応依頼:
+{{escalation.ask}}
+
+${factsText.ja}
+${linksText.ja}`,
+      `${heading('【リマインド】エスカレーションがまだ受け付けられていません')}${askHtml('対応依頼')}${factsHtml.ja}${linksHtml.ja}`,
+    ),
+  },
+
+  'escalation.advanced': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] Escalated{{#if escalation.level}} to {{escalation.level}}{{/if}}: {{ticket.subject}}',
+      `This escalation has moved{{#if escalation.level}} to {{escalation.level}}{{/if}}{{#if escalation.reason}} ({{escalation.reason}}){{/if}}.
+
+Action needed:
+{{escalation.ask}}
+
+${factsText.en}
+${linksText.en}`,
+      `${heading('This escalation has moved{{#if escalation.level}} to {{escalation.level}}{{/if}}')}{{#if escalation.reason}}${para('{{escalation.reason}}')}{{/if}}${askHtml('Action needed')}${factsHtml.en}${linksHtml.en}`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] エスカレーションが{{#if escalation.level}}{{escalation.level}}に{{else}}次のレベルに{{/if}}移りました: {{ticket.subject}}',
+      `このエスカレーションは{{#if escalation.level}}{{escalation.level}}{{else}}次のレベル{{/if}}に移りました。{{#if escalation.reason}}（{{escalation.reason}}）{{/if}}
+
+対応依頼:
+{{escalation.ask}}
+
+${factsText.ja}
+${linksText.ja}`,
+      `${heading('エスカレーションが{{#if escalation.level}}{{escalation.level}}{{else}}次のレベル{{/if}}に移りました')}{{#if escalation.reason}}${para('{{escalation.reason}}')}{{/if}}${askHtml('対応依頼')}${factsHtml.ja}${linksHtml.ja}`,
+    ),
+  },
+
+  'escalation.returned': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] Escalation returned: {{ticket.subject}}',
+      `{{#if actorName}}{{actorName}}{{else}}The receiver{{/if}} returned your escalation.
+Reason: {{#if escalation.reason}}{{escalation.reason}}{{else}}(none given){{/if}}
+
+Your request was:
+{{escalation.ask}}
+
+Ticket: #{{ticket.number}} {{ticket.subject}}
+Open: {{escalation.url}}
+`,
+      `${heading('{{#if actorName}}{{actorName}}{{else}}The receiver{{/if}} returned your escalation')}${askHtml(
+        'Reason',
+      ).replace(
+        '{{escalation.ask}}',
+        '{{#if escalation.reason}}{{escalation.reason}}{{else}}(none given){{/if}}',
+      )}${para('Your request was: {{escalation.ask}}')}${para('Ticket: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'Open escalation', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] エスカレーションが差し戻されました: {{ticket.subject}}',
+      `{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを差し戻しました。
+理由: {{#if escalation.reason}}{{escalation.reason}}{{else}}（記載なし）{{/if}}
+
+依頼内容:
+{{escalation.ask}}
+
+チケット: #{{ticket.number}} {{ticket.subject}}
+開く: {{escalation.url}}
+`,
+      `${heading('{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを差し戻しました')}${askHtml(
+        '理由',
+      ).replace(
+        '{{escalation.ask}}',
+        '{{#if escalation.reason}}{{escalation.reason}}{{else}}（記載なし）{{/if}}',
+      )}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションを開く', true)}</p>`,
+    ),
+  },
+
+  'escalation.acknowledged': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] {{#if actorName}}{{actorName}}{{else}}Someone{{/if}} acknowledged your escalation: {{ticket.subject}}',
+      `{{#if actorName}}{{actorName}}{{else}}The receiver{{/if}} acknowledged your escalation and is working on it.
+
+Your request was:
+{{escalation.ask}}
+
+Ticket: #{{ticket.number}} {{ticket.subject}}
+Open: {{escalation.url}}
+`,
+      `${heading('{{#if actorName}}{{actorName}}{{else}}The receiver{{/if}} acknowledged your escalation')}${para('Your request was: {{escalation.ask}}')}${para('Ticket: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'Open escalation', false)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] {{#if actorName}}{{actorName}} さんが{{/if}}エスカレーションを受け付けました: {{ticket.subject}}',
+      `{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを受け付け、対応を始めました。
+
+依頼内容:
+{{escalation.ask}}
+
+チケット: #{{ticket.number}} {{ticket.subject}}
+開く: {{escalation.url}}
+`,
+      `${heading('{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを受け付けました')}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションを開く', false)}</p>`,
+    ),
+  },
+
+  'sla.warning': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] SLA warning: {{sla.clockText}} due {{sla.dueText}}',
+      `The {{sla.clockText}} target for this ticket is due soon: {{sla.dueText}}.
+
+${slaFactsText.en}`,
+      `${heading('SLA warning: {{sla.clockText}} due {{sla.dueText}}')}${slaFactsHtml.en}${ticketLinkHtml.en}`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] 【SLA警告】{{sla.clockText}}の期限が近づいています: {{ticket.subject}}',
+      `このチケットの{{sla.clockText}}の期限（{{sla.dueText}}）が近づいています。
+
+${slaFactsText.ja}`,
+      `${heading('【SLA警告】{{sla.clockText}}の期限が近づいています')}${slaFactsHtml.ja}${ticketLinkHtml.ja}`,
+    ),
+  },
+
+  'sla.breached': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] SLA breached: {{sla.clockText}}: {{ticket.subject}}',
+      `The {{sla.clockText}} target for this ticket was missed (due {{sla.dueText}}).
+
+${slaFactsText.en}`,
+      `${heading('SLA breached: {{sla.clockText}} was due {{sla.dueText}}')}${slaFactsHtml.en}${ticketLinkHtml.en}`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] 【SLA違反】{{sla.clockText}}の期限を超過しました: {{ticket.subject}}',
+      `このチケットの{{sla.clockText}}の期限（{{sla.dueText}}）を超過しました。
+
+${slaFactsText.ja}`,
+      `${heading('【SLA違反】{{sla.clockText}}の期限を超過しました')}${slaFactsHtml.ja}${ticketLinkHtml.ja}`,
+    ),
+  },
+
+  digest: {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] {{count}} updates: {{ticket.subject}}',
+      `{{count}} updates on ticket #{{ticket.number}} {{ticket.subject}}:
+
+{{#each items}}
+- {{atText}}  {{label}}{{#if actorName}} ({{actorName}}){{/if}}{{#if summary}}: {{summary}}{{/if}}
+{{/each}}
+
+Open: {{ticket.url}}
+`,
+      `${heading('{{count}} updates on ticket #{{ticket.number}}')}${para('{{ticket.subject}}')}
+<ul style="margin:0 0 16px;padding-left:20px">
+{{#each items}}<li><span style="color:#555">{{atText}}</span> <strong>{{label}}</strong>{{#if actorName}} ({{actorName}}){{/if}}{{#if summary}}: {{summary}}{{/if}}</li>
+{{/each}}</ul>${ticketLinkHtml.en}`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] {{count}}件の更新: {{ticket.subject}}',
+      `チケット #{{ticket.number}} {{ticket.subject}} に{{count}}件の更新があります:
+
+{{#each items}}
+- {{atText}}  {{label}}{{#if actorName}}（{{actorName}}）{{/if}}{{#if summary}}: {{summary}}{{/if}}
+{{/each}}
+
+開く: {{ticket.url}}
+`,
+      `${heading('チケット #{{ticket.number}} に{{count}}件の更新があります')}${para('{{ticket.subject}}')}
+<ul style="margin:0 0 16px;padding-left:20px">
+{{#each items}}<li><span style="color:#555">{{atText}}</span> <strong>{{label}}</strong>{{#if actorName}}（{{actorName}}）{{/if}}{{#if summary}}: {{summary}}{{/if}}</li>
+{{/each}}</ul>${ticketLinkHtml.ja}`,
+    ),
+  },
+};

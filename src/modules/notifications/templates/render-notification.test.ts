@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../lib/errors.js';
+import { compileTemplate } from './compile-template.js';
+import { defaultTemplates, NOTIFICATION_EVENTS, type NotificationEvent } from './default-templates.js';
+import { renderNotification, type NotificationData } from './render-notification.js';
+
+const DUE = Date.UTC(2026, 0, 5, 9, 30); // 18:30 in Tokyo, 04:30 in New York
+
+const data: NotificationData = {
+  recipient: { name: 'Aiko', timeZone: 'Asia/Tokyo' },
+  ticket: {
+    number: 1042,
+    subject: 'Invoice <double> charge & refund',
+    url: 'https://escalon.example/tickets/1042',
+  },
+  escalation: {
+    id: 'esc_1',
+    ask: 'Approve the refund <today>',
+    temperature: 'angry',
+    dueAtMs: DUE,
+    level: 'L2 Billing',
+    by: 'Ken',
+    reason: 'Missing invoice number',
+    url: 'https://escalon.example/escalations/esc_1',
+    acknowledgeUrl: 'https://escalon.example/escalations/esc_1/acknowledge?t=a&u=b',
+  },
+  sla: { clock: 'first_response', dueAtMs: DUE, assigneeName: 'Ken' },
+  actorName: 'Mika',
+  items: [
+    { event: 'escalation.requested', atMs: DUE - 3_600_000, actorName: 'Ken', summary: 'Approve the refund' },
+    { event: 'escalation.reminder', atMs: DUE - 1_800_000 },
+    { event: 'sla.warning', atMs: DUE - 600_000 },
+  ],
+  settingsUrl: 'https://escalon.example/settings/notifications',
+};
+
+describe('renderNotification', () => {
+  it.each(NOTIFICATION_EVENTS.flatMap((e) => (['en', 'ja'] as const).map((l) => [e, l] as const)))(
+    '%s in %s: subject on one line with the ticket number, text and html both carry the facts',
+    (event: NotificationEvent, locale) => {
+      const out = renderNotification(event, locale, data);
+      expect(out.subject).toMatch(/^\[#1042\] /);
+      expect(out.subject).not.toMatch(/\n|{{|}}/);
+      expect(out.text).not.toMatch(/{{|}}|\n{3,}/);
+      expect(out.html).toMatch(new RegExp(`^<!doctype html>\\n<html lang="${locale}">`));
+      expect(out.html).toContain(
+        `<title>${out.subject.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</title>`,
+      );
+      // Text is not escaped; HTML is.
+      expect(out.text).toContain('Invoice <double> charge & refund');
+      expect(out.html).toContain('Invoice &lt;double&gt; charge &amp; refund');
+      expect(out.html).not.toContain('<double>');
+      if (event.startsWith('escalation.')) {
+        expect(out.text).toContain('Approve the refund <today>');
+        expect(out.html).toContain('Approve the refund &lt;today&gt;');
+      }
+      if (event === 'digest') expect(out.text.match(/^- /gm)).toHaveLength(3);
+      expect(out.text).toContain('https://escalon.example/settings/notifications');
+    },
+  );
+
+  it('English request: conclusion first, due time in the recipient zone', () => {
+    const out = renderNotification('escalation.requested', 'en', {
+      ...data,
+      recipient: { name: 'Bob', timeZone: 'America/New_York' },
+    });
+    expect(out.subject).toBe('[#1042] Escalation requested: Invoice <double> charge & refund');
+    expect(out.text.split('\n').slice(0, 6)).toEqual([
+      'Action needed:',
+      'Approve the refund <today>',
+      '',
+      'Customer temperature: 🔴 Angry',
+      'Acknowledge by: Mon, Jan 5, 2026, 4:30 AM EST',
+      'Ticket: #1042 Invoice <double> charge & refund',
+    ]);
+    expect(out.html.indexOf('Approve the refund')).toBeLessThan(out.html.indexOf('Customer temperature'));
+    expect(out.html).toContain(
+      'href="https://escalon.example/escalations/esc_1/acknowledge?t&#x3D;a&amp;u&#x3D;b"',
+    );
+  });
+
+  it('Japanese request and SLA breach read naturally in Tokyo time', () => {
+    const req = renderNotification('escalation.requested', 'ja-JP', data);
+    expect(req.subject).toBe('[#1042] エスカレーション依頼: Invoice <double> charge & refund');
+    expect(req.text).toContain('温度感: 🔴 激怒\n受付期限: 2026年1月5日(月) 18:30 JST');
+    const breach = renderNotification('sla.breached', 'ja', data);
+    expect(breach.subject).toBe(
+      '[#1042] 【SLA違反】初回応答の期限を超過しました: Invoice <double> charge & refund',
+    );
+    expect(breach.text).toContain(
+      'このチケットの初回応答の期限（2026年1月5日(月) 18:30 JST）を超過しました。',
+    );
+  });
+
+  it('returned and acknowledged name the actor; digest lists grouped events with times', () => {
+    expect(renderNotification('escalation.returned', 'en', data).text).toMatch(
+      /^Mika returned your escalation\.\nReason: Missing invoice number\n/,
+    );
+    expect(renderNotification('escalation.acknowledged', 'ja', data).subject).toBe(
+      '[#1042] Mika さんがエスカレーションを受け付けました: Invoice <double> charge & refund',
+    );
+    const digest = renderNotification('digest', 'en', data);
+    expect(digest.subject).toBe('[#1042] 3 updates: Invoice <double> charge & refund');
+    expect(digest.text).toContain(
+      '- Mon, Jan 5, 2026, 5:30 PM GMT+9  Escalation requested (Ken): Approve the refund\n',
+    );
+    expect(renderNotification('digest', 'ja', data).text).toContain('  リマインド\n');
+  });
+
+  it('defaults to English for other locales and leaves optional facts out cleanly', () => {
+    const { escalation } = data;
+    const out = renderNotification('escalation.requested', 'fr', {
+      recipient: data.recipient,
+      ticket: data.ticket,
+      escalation: { id: 'e', ask: 'Decide', temperature: 'calm', url: escalation!.url },
+    });
+    expect(out.text).toContain('Acknowledge by: no deadline\nTicket:');
+    expect(out.text).not.toMatch(/Level:|Escalated by:|Acknowledge: /);
+  });
+
+  it('uses edited templates when given, and refuses data the event needs', () => {
+    const out = renderNotification('sla.warning', 'en', data, {
+      subject: 'SLA {{sla.clockText}} for #{{ticket.number}}',
+    });
+    expect(out.subject).toBe('SLA first response for #1042');
+    expect(out.text).toBe(renderNotification('sla.warning', 'en', data).text);
+    expect(() =>
+      renderNotification('sla.warning', 'en', { recipient: data.recipient, ticket: data.ticket }),
+    ).toThrow(AppError);
+    expect(() => renderNotification('digest', 'en', { ...data, items: [] })).toThrow(/needs items/);
+  });
+
+  it('every shipped template compiles under the same rules administrators get', () => {
+    for (const event of NOTIFICATION_EVENTS) {
+      for (const set of Object.values(defaultTemplates[event])) {
+        expect(() => compileTemplate(set.subject, 'text')).not.toThrow();
+        expect(() => compileTemplate(set.text, 'text')).not.toThrow();
+        expect(() => compileTemplate(set.html, 'html')).not.toThrow();
+      }
+    }
+  });
+});

@@ -1,0 +1,182 @@
+import { AppError } from '../../../lib/errors.js';
+import {
+  cardLabels,
+  formatDateTime,
+  languageOf,
+  temperatureMark,
+  type MessageLanguage,
+  type Temperature,
+} from '../../../integrations/escalation-card.js';
+import { compileTemplate, type TemplateFn, type TemplateMode } from './compile-template.js';
+import {
+  defaultTemplates,
+  NOTIFICATION_EVENTS,
+  type NotificationEvent,
+  type TemplateSet,
+} from './default-templates.js';
+
+export type SlaClock = 'first_response' | 'next_response' | 'resolution' | 'acknowledgement';
+export type DigestItemEvent = Exclude<NotificationEvent, 'digest'>;
+
+/** What the caller knows; renderNotification localises it into a NotificationContext. */
+export interface NotificationData {
+  recipient: { name: string; timeZone: string };
+  ticket: { number: number | string; subject: string; url: string };
+  escalation?: {
+    id: string;
+    ask: string;
+    temperature: Temperature;
+    dueAtMs?: number;
+    level?: string;
+    category?: string;
+    /** Who escalated. */
+    by?: string;
+    /** Return reason, or why it advanced. */
+    reason?: string;
+    url: string;
+    acknowledgeUrl?: string;
+  };
+  sla?: { clock: SlaClock; dueAtMs: number; assigneeName?: string };
+  /** Who acted (acknowledged, returned). */
+  actorName?: string;
+  /** digest: the grouped events for this person and ticket, oldest first. */
+  items?: { event: DigestItemEvent; atMs: number; actorName?: string; summary?: string }[];
+  settingsUrl?: string;
+}
+
+/** What templates see: the data plus localised, pre-formatted strings. */
+export interface NotificationContext extends Omit<NotificationData, 'escalation' | 'sla' | 'items'> {
+  language: MessageLanguage;
+  locale: string;
+  timeZone: string;
+  subject?: string;
+  escalation?: NotificationData['escalation'] & { temperatureText: string; dueText: string };
+  sla?: NotificationData['sla'] & { clockText: string; dueText: string };
+  items?: (NonNullable<NotificationData['items']>[number] & { label: string; atText: string })[];
+  count: number;
+}
+
+export interface RenderedNotification {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const slaClockText: Record<MessageLanguage, Record<SlaClock, string>> = {
+  en: {
+    first_response: 'first response',
+    next_response: 'next response',
+    resolution: 'resolution',
+    acknowledgement: 'escalation acknowledgement',
+  },
+  ja: {
+    first_response: '初回応答',
+    next_response: '次回応答',
+    resolution: '解決',
+    acknowledgement: 'エスカレーション受付',
+  },
+};
+
+const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
+  en: {
+    'escalation.requested': 'Escalation requested',
+    'escalation.reminder': 'Reminder',
+    'escalation.advanced': 'Moved to the next level',
+    'escalation.returned': 'Returned',
+    'escalation.acknowledged': 'Acknowledged',
+    'sla.warning': 'SLA warning',
+    'sla.breached': 'SLA breached',
+  },
+  ja: {
+    'escalation.requested': 'エスカレーション依頼',
+    'escalation.reminder': 'リマインド',
+    'escalation.advanced': '次のレベルへ移行',
+    'escalation.returned': '差し戻し',
+    'escalation.acknowledged': '受付',
+    'sla.warning': 'SLA警告',
+    'sla.breached': 'SLA違反',
+  },
+};
+
+const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' =>
+  event === 'digest' ? 'items' : event.startsWith('sla.') ? 'sla' : 'escalation';
+
+/** Localises dates and labels once, so every template (default or edited) gets the same facts. */
+export const buildNotificationContext = (
+  event: NotificationEvent,
+  locale: string,
+  data: NotificationData,
+): NotificationContext => {
+  const language = languageOf(locale);
+  const l = cardLabels(language);
+  const timeZone = data.recipient.timeZone;
+  const when = (ms: number): string => formatDateTime(ms, locale, timeZone);
+  const missing = needs(event);
+  if (missing === 'items' ? !data.items?.length : !data[missing]) {
+    throw new AppError('internal', `Notification ${event} needs ${missing} in its data.`);
+  }
+  const { escalation, sla, items, ...rest } = data;
+  return {
+    ...rest,
+    language,
+    locale,
+    timeZone,
+    escalation: escalation && {
+      ...escalation,
+      temperatureText: `${temperatureMark[escalation.temperature]} ${l.temperatures[escalation.temperature]}`,
+      dueText: escalation.dueAtMs === undefined ? l.noDue : when(escalation.dueAtMs),
+    },
+    sla: sla && { ...sla, clockText: slaClockText[language][sla.clock], dueText: when(sla.dueAtMs) },
+    items: items?.map((item) => ({
+      ...item,
+      label: eventLabel[language][item.event],
+      atText: when(item.atMs),
+    })),
+    count: items?.length ?? 0,
+  };
+};
+
+const compiled = new Map<string, TemplateFn>();
+const MAX_CACHED = 500;
+
+const compileCached = (source: string, mode: TemplateMode, field: string): TemplateFn => {
+  const key = `${mode}\u0000${source}`;
+  let fn = compiled.get(key);
+  if (!fn) {
+    fn = compileTemplate(source, mode, field);
+    // Edited templates accumulate over a long run; start over rather than grow without bound.
+    if (compiled.size >= MAX_CACHED) compiled.clear();
+    compiled.set(key, fn);
+  }
+  return fn;
+};
+
+/**
+ * Subject, plain text and HTML for one notification in the recipient's language (`ja*` →
+ * Japanese, anything else → English). `overrides` are an administrator's edited sources for
+ * this event and language; they were validated with `compileTemplate` when saved.
+ */
+export const renderNotification = (
+  event: NotificationEvent,
+  locale: string,
+  data: NotificationData,
+  overrides: Partial<TemplateSet> = {},
+): RenderedNotification => {
+  if (!NOTIFICATION_EVENTS.includes(event))
+    throw new AppError('internal', `Unknown notification event ${String(event)}.`);
+  const context = buildNotificationContext(event, locale, data);
+  const sources = { ...defaultTemplates[event][context.language], ...overrides };
+  try {
+    // Subjects are a header: one line, no markup.
+    const subject = compileCached(sources.subject, 'text', 'subject')(context).replace(/\s+/g, ' ').trim();
+    const withSubject = { ...context, subject };
+    return {
+      subject,
+      text: compileCached(sources.text, 'text', 'text')(withSubject).replace(/\n{3,}/g, '\n\n'),
+      html: compileCached(sources.html, 'html', 'html')(withSubject),
+    };
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('internal', `Notification ${event} could not be rendered.`, undefined, { cause: err });
+  }
+};
