@@ -18,11 +18,17 @@ import type { AppInstance } from './http/app-types.js';
 import { webDistDir } from './lib/paths.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes } from './modules/auth/index.js';
+import { calendarsRoutes } from './modules/calendars/index.js';
 import { customersRoutes } from './modules/customers/index.js';
+import { intakeRoutes } from './modules/intake/index.js';
+import { intakeEmailRoutes } from './modules/intake-email/index.js';
+import { escalationsRoutes, pathsRoutes } from './modules/escalations/index.js';
+import { slaRoutes } from './modules/sla/index.js';
 import { teamsRoutes } from './modules/teams/index.js';
 import { ticketsRoutes } from './modules/tickets/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
+import { notificationsRoutes } from './modules/notifications/index.js';
 
 export interface BuildAppOptions {
   metrics?: Metrics;
@@ -94,7 +100,14 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   customersRoutes(app);
   ticketsRoutes(app);
   auditRoutes(app);
+  calendarsRoutes(app);
+  slaRoutes(app);
+  pathsRoutes(app);
+  escalationsRoutes(app);
+  intakeEmailRoutes(app);
+  intakeRoutes(app);
   workspaceRoutes(app);
+  notificationsRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

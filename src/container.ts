@@ -1,14 +1,21 @@
 import type { Config } from './config/config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { createSecretBox } from './integrations/secret-box.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Clock } from './lib/clock.js';
 import { systemClock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { AuditService } from './modules/audit/index.js';
 import { AuthService } from './modules/auth/index.js';
+import { CalendarsService } from './modules/calendars/index.js';
 import { CustomersService } from './modules/customers/index.js';
+import { IntakeService, MessagingService } from './modules/intake/index.js';
+import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
+import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
+import { LiveEvents, NotificationsService, registerNotificationJobs } from './modules/notifications/index.js';
+import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
-import { AttachmentsService, TicketsService } from './modules/tickets/index.js';
+import { AttachmentsService, TicketsService, type SlaClockSummary } from './modules/tickets/index.js';
 import { UsersService } from './modules/users/index.js';
 
 /**
@@ -29,6 +36,26 @@ export interface Container {
   attachments: AttachmentsService;
   /** Timers and outgoing side effects; started by the worker role, drained directly by tests. */
   jobs: JobRunner;
+  calendars: CalendarsService;
+  slaPolicies: SlaPoliciesService;
+  /** SLA clocks of tickets; the escalation engine plugs in with sla.setEscalationTrigger. */
+  sla: SlaClocksService;
+  /** Shown with GET /tickets/{id} (keeps the tickets module free of the SLA module). */
+  slaClocksFor?(ticketId: string): Promise<SlaClockSummary[]>;
+  /** Escalation paths (versions, review, simulator, playbook). */
+  escalationPaths: PathsService;
+  rotations: RotationsService;
+  escalations: EscalationsService;
+  /** Inbound mail (SMTP receiver, IMAP poller): raw kept, then tickets, replies, bounces. */
+  intakeEmail: IntakeEmailService;
+  /** Contact form, private ticket links, phone logs. */
+  intake: IntakeService;
+  /** Signed chat/messaging webhooks. */
+  messaging: MessagingService;
+  /** Notification fan-out and delivery (in-app, email, Slack, Teams, webhooks). */
+  notifications: NotificationsService;
+  /** Live updates for the console's event stream (LISTEN/NOTIFY on PostgreSQL). */
+  live: LiveEvents;
   teamIdsOfUser(userId: string): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -45,6 +72,43 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
   const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes);
   const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
+  const calendars = new CalendarsService(db, clock);
+  const slaPolicies = new SlaPoliciesService(db, clock, calendars);
+  calendars.setUsageCheck((ex, id) => slaPolicies.policiesUsingCalendar(ex, id));
+  const sla = new SlaClocksService(db, clock, tickets, slaPolicies, calendars);
+  tickets.addHooks(sla.hooks());
+  sla.registerJobs(jobs);
+  const escalationPaths = new PathsService(db, clock);
+  const rotations = new RotationsService(db, clock);
+  const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) => teamIdsOfUser(db, userId));
+  tickets.addHooks(escalations.hooks());
+  sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
+  registerEscalationJobs(jobs, escalations, escalationPaths);
+  const mailFrom = config.smtpOut?.from ?? 'escalon@localhost';
+  const intakeEmail = new IntakeEmailService(db, clock, logger, tickets, customers, attachments, {
+    dataDir: config.dataDir,
+    limits: { maxAttachmentBytes: config.attachmentMaxBytes, maxTotalBytes: config.smtpIn.maxBytes },
+    ownAddresses: [...new Set([config.inboundAddress, mailFrom.replace(/^.*<([^>]+)>.*$/, '$1').toLowerCase()].filter((a): a is string => !!a))],
+    mailFrom,
+  });
+  // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
+  registerIntakeEmailJobs(jobs, intakeEmail, mailerFor(config.smtpOut, logger), config.inboundAddress);
+  const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom });
+  const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers);
+  const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
+  const notifications = new NotificationsService({
+    db,
+    clock,
+    logger,
+    config: { publicUrl: config.publicUrl, slack: config.slack, notifyGroupSeconds: config.notifyGroupSeconds, mailFrom },
+    secrets: createSecretBox(config.secretKey),
+    mailer: mailerFor(config.smtpOut, logger),
+    live,
+    acknowledge: (actor, escalationId) => escalations.acknowledge(actor, escalationId),
+    recordOutgoingMessageId,
+  });
+  registerNotificationJobs(jobs, notifications);
+  tickets.addHooks(notifications.ticketHooks());
   return {
     config,
     clock,
@@ -58,7 +122,22 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     tickets,
     attachments,
     jobs,
+    calendars,
+    slaPolicies,
+    sla,
+    slaClocksFor: (ticketId) => sla.clocksFor(ticketId),
+    escalationPaths,
+    rotations,
+    escalations,
+    intakeEmail,
+    intake,
+    messaging,
     teamIdsOfUser: (userId) => teamIdsOfUser(db, userId),
-    close: () => database.close(),
+    notifications,
+    live,
+    close: async () => {
+      await live.close();
+      await database.close();
+    },
   };
 }

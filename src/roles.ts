@@ -1,5 +1,6 @@
 import type { Container } from './container.js';
 import type { Metrics } from './http/metrics.js';
+import { startImapPoller, startSmtpReceiver } from './modules/intake-email/index.js';
 
 export interface RunningRoles {
   stop(): Promise<void>;
@@ -18,6 +19,15 @@ export async function startRoles(deps: Container, metrics: Metrics): Promise<Run
     });
     await deps.jobs.start();
     stops.push(() => deps.jobs.stop());
+  }
+  if (deps.config.smtpIn.enabled) {
+    const { smtpIn } = deps.config;
+    const receiver = await startSmtpReceiver(deps.intakeEmail, deps.logger, { host: smtpIn.host, port: smtpIn.port, maxBytes: smtpIn.maxBytes, addresses: smtpIn.addresses });
+    stops.push(() => receiver.close());
+  }
+  if (deps.config.roles.worker && deps.config.imap.mailboxes.length > 0) {
+    const poller = startImapPoller(deps.intakeEmail, deps.logger, { mailboxes: deps.config.imap.mailboxes, intervalMs: deps.config.imap.pollSeconds * 1000 });
+    stops.push(() => poller.stop());
   }
   return {
     stop: async () => {

@@ -16,6 +16,16 @@ export interface SmtpOutConfig {
   from: string;
 }
 
+/** One mailbox the IMAP poller reads (from ESCALON_IMAP_URL). */
+export interface ImapMailboxConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+}
+
 export interface Config {
   databaseUrl: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -35,6 +45,14 @@ export interface Config {
   roles: { web: boolean; worker: boolean };
   smtpOut: SmtpOutConfig | null;
   smtpIn: { enabled: boolean; port: number; host: string; maxBytes: number; addresses: string[] };
+  imap: { mailboxes: ImapMailboxConfig[]; pollSeconds: number };
+  /** The support address customers write to (Reply-To of confirmations; never a ticket sender). */
+  inboundAddress: string | null;
+  contactRateLimitPerMinute: number;
+  /** Slack app: signing secret (interactivity), bot token (chat.postMessage), API base (tests). */
+  slack: { signingSecret: string | null; botToken: string | null; apiUrl: string };
+  /** Events for one person and ticket within this window are grouped into one message. */
+  notifyGroupSeconds: number;
 }
 
 export interface SettingDoc {
@@ -45,7 +63,7 @@ export interface SettingDoc {
 
 /** Documented in README (keep the table there in step with this list). */
 export const settingDocs: SettingDoc[] = [
-  { name: 'ESCALON_DATABASE_URL', default: 'sqlite:./data/escalon.db', description: 'sqlite:<file> or postgres://user@host:port/db' },
+  { name: 'ESCALON_DATABASE_URL', default: 'sqlite:<ESCALON_DATA_DIR>/escalon.db', description: 'sqlite:<file> or postgres://user@host:port/db' },
   { name: 'ESCALON_PORT', default: '3000', description: 'HTTP port' },
   { name: 'ESCALON_HOST', default: '127.0.0.1', description: 'HTTP listen address (0.0.0.0 to listen on all interfaces)' },
   { name: 'ESCALON_DATA_DIR', default: './data', description: 'where attachments (and the default SQLite file) live' },
@@ -58,12 +76,20 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_BODY_LIMIT_BYTES', default: '1048576', description: 'largest JSON request body' },
   { name: 'ESCALON_LOGIN_RATE_LIMIT', default: '10', description: 'login attempts per minute per client address' },
   { name: 'ESCALON_ROLES', default: 'web,worker', description: 'what this node runs: web (HTTP API and console), worker (timers and deliveries)' },
+  { name: 'ESCALON_SLACK_SIGNING_SECRET', default: '(unset: Slack buttons refused)', description: 'Slack app signing secret; verifies Acknowledge button presses' },
+  { name: 'ESCALON_SLACK_BOT_TOKEN', default: '(unset)', description: 'Slack bot token (xoxb-…) for direct messages to people who linked their Slack id' },
+  { name: 'ESCALON_SLACK_API_URL', default: 'https://slack.com/api', description: 'Slack Web API base URL (changed only by tests)' },
+  { name: 'ESCALON_NOTIFY_GROUP_SECONDS', default: '60', description: 'notifications for one person and ticket within this window are grouped into one message' },
   { name: 'ESCALON_SMTP_URL', default: '(unset: mail is logged, not sent)', description: 'outgoing mail, smtp://user:pass@host:587 or smtps://…' },
   { name: 'ESCALON_MAIL_FROM', default: 'escalon@localhost', description: 'From address of outgoing mail' },
   { name: 'ESCALON_SMTP_IN_ENABLED', default: '0', description: 'run the built-in SMTP receiver' },
   { name: 'ESCALON_SMTP_IN_PORT', default: '2525', description: 'port of the built-in SMTP receiver' },
   { name: 'ESCALON_SMTP_IN_MAX_BYTES', default: '26214400', description: 'largest inbound message' },
   { name: 'ESCALON_SMTP_IN_ADDRESSES', default: '(any)', description: 'comma-separated addresses the receiver accepts mail for' },
+  { name: 'ESCALON_IMAP_URL', default: '(unset: no polling)', description: 'mailboxes to poll, comma-separated: imaps://user:pass@host:993/INBOX' },
+  { name: 'ESCALON_IMAP_POLL_SECONDS', default: '60', description: 'how often the IMAP mailboxes are polled' },
+  { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (Reply-To of confirmations; mail from it is never a ticket)' },
+  { name: 'ESCALON_CONTACT_RATE_LIMIT', default: '5', description: 'contact-form submissions per minute per client address' },
 ];
 
 const DEV_SECRET = 'escalon-development-secret-key-change-me-000000';
@@ -104,7 +130,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
 
   const dataDir = resolve(cwd, str('ESCALON_DATA_DIR', './data'));
-  const databaseUrl = str('ESCALON_DATABASE_URL', 'sqlite:./data/escalon.db');
+  const databaseUrl = str('ESCALON_DATABASE_URL', `sqlite:${resolve(dataDir, 'escalon.db')}`);
   let database: Config['database'] = { kind: 'sqlite', file: resolve(dataDir, 'escalon.db') };
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
@@ -180,6 +206,28 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       .filter(Boolean),
   };
 
+  const imapMailboxes: ImapMailboxConfig[] = [];
+  for (const raw of str('ESCALON_IMAP_URL', '').split(',').map((u) => u.trim()).filter(Boolean)) {
+    try {
+      const u = new URL(raw);
+      if (u.protocol !== 'imap:' && u.protocol !== 'imaps:') throw new Error('protocol');
+      if (!u.hostname || !u.username) throw new Error('user');
+      const secure = u.protocol === 'imaps:';
+      imapMailboxes.push({
+        host: u.hostname,
+        port: u.port ? Number(u.port) : secure ? 993 : 143,
+        secure,
+        user: decodeURIComponent(u.username),
+        password: decodeURIComponent(u.password),
+        mailbox: decodeURIComponent(u.pathname.replace(/^\/+/, '')) || 'INBOX',
+      });
+    } catch {
+      problems.push('ESCALON_IMAP_URL must list URLs like imaps://user:password@host:993/INBOX (or imap://… on 143)');
+    }
+  }
+  const inboundAddress = str('ESCALON_INBOUND_ADDRESS', '').toLowerCase() || null;
+  if (inboundAddress && !/^[^\s@<>]+@[^\s@<>]+$/.test(inboundAddress)) problems.push(`ESCALON_INBOUND_ADDRESS=${JSON.stringify(inboundAddress)} must be a mail address`);
+
   const config: Config = {
     databaseUrl,
     database,
@@ -198,6 +246,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     roles: { web: roleList.includes('web'), worker: roleList.includes('worker') },
     smtpOut,
     smtpIn,
+    imap: { mailboxes: imapMailboxes, pollSeconds: int('ESCALON_IMAP_POLL_SECONDS', 60, 5, 86_400) },
+    inboundAddress,
+    contactRateLimitPerMinute: int('ESCALON_CONTACT_RATE_LIMIT', 5, 1, 10_000),
+    slack: {
+      signingSecret: env.ESCALON_SLACK_SIGNING_SECRET?.trim() || null,
+      botToken: env.ESCALON_SLACK_BOT_TOKEN?.trim() || null,
+      apiUrl: str('ESCALON_SLACK_API_URL', 'https://slack.com/api').replace(/\/+$/, ''),
+    },
+    notifyGroupSeconds: int('ESCALON_NOTIFY_GROUP_SECONDS', 60, 0, 3600),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

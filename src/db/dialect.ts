@@ -84,3 +84,11 @@ export async function nextCounterValue(ex: Kysely<any>, name: 'ticket_number'): 
   const r = await sql<{ value: number }>`update counters set value = value + 1 where name = ${name} returning value`.execute(ex);
   return Number(r.rows[0]!.value);
 }
+
+/**
+ * Serialises transactions that touch one logical key (e.g. one delivery recipient): a
+ * transaction-scoped advisory lock on PostgreSQL; SQLite already has a single writer.
+ */
+export async function lockKey(ex: Kysely<any>, key: string): Promise<void> {
+  if (dialectOf(ex) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(ex);
+}

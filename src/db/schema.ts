@@ -229,6 +229,193 @@ export interface EscalationRecipientsTable {
   ref_id: string;
 }
 
+export interface CalendarsTable {
+  id: string;
+  name: string;
+  definition: string; // JSON CalendarDefinition
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SlaPoliciesTable {
+  id: string;
+  name: string;
+  position: number;
+  active: number;
+  conditions: string; // JSON
+  targets: string; // JSON
+  pause_statuses: string; // JSON array
+  warnings: string; // JSON
+  actions: string; // JSON
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketSlaTable {
+  ticket_id: string;
+  policy_id: string;
+  policy_name: string;
+  policy_version: number;
+  snapshot: string; // JSON: the applied policy with calendar definitions
+  applied_at: number;
+}
+
+export interface SlaClocksTable {
+  id: string;
+  ticket_id: string;
+  kind: string; // first_response | next_response | resolution
+  policy_id: string;
+  target_seconds: number;
+  calendar_id: string | null;
+  calendar: string | null; // JSON calendar definition snapshot; null = 24/7
+  cycle: number;
+  state: string; // running | paused | met | breached
+  started_at: number;
+  consumed_ms: number;
+  segment_started_at: number | null;
+  due_at: number | null;
+  met_at: number | null;
+  breached_at: number | null;
+  superseded_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InboundMessagesTable {
+  id: string;
+  source: string; // smtp | imap | reprocess
+  dedupe_key: string; // Message-ID + content fingerprint (unique)
+  message_id: string;
+  status: string; // received | processed | rejected | failed
+  reason: string | null;
+  error: string | null;
+  raw_key: string; // file under <data dir>/inbound/
+  raw_size: number;
+  raw_sha256: string;
+  envelope: Generated<string>; // JSON { mailFrom, rcptTo[], remoteAddress }
+  subject: string | null;
+  from_address: string | null;
+  ticket_id: string | null;
+  event_id: string | null;
+  deliveries: Generated<number>;
+  attempts: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketMessageIdsTable {
+  message_id: string;
+  ticket_id: string;
+  direction: string; // in | out
+  created_at: number;
+}
+
+export interface MessagingIntegrationsTable {
+  id: string;
+  name: string;
+  secret: string; // sealed (secret-box)
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessagingConversationsTable {
+  integration_id: string;
+  conversation_id: string;
+  ticket_id: string;
+  customer_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PublicTicketLinksTable {
+  token_hash: string;
+  ticket_id: string;
+  customer_id: string;
+  created_at: number;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  channels: string; // JSON { [event]: channel[] }
+  quiet_hours: string | null; // JSON { start, end } (HH:MM in the user's time zone)
+  slack_user_id: string | null;
+  updated_at: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  event: string;
+  ticket_id: string | null;
+  escalation_id: string | null;
+  title: string;
+  body: string;
+  data: string; // JSON
+  read_at: number | null;
+  created_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  channel: string; // email | slack | teams | webhook
+  recipient_key: string;
+  user_id: string | null;
+  ticket_id: string | null;
+  group_key: string | null;
+  event: string;
+  items: string; // JSON DeliveryItem[]
+  state: string; // pending | queued | failed | done | dead | dropped
+  sealed: number;
+  attempts: number;
+  last_response: string | null;
+  scheduled_at: number;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  ok: number;
+  response: string;
+  started_at: number;
+  duration_ms: number;
+}
+
+export interface TeamChannelsTable {
+  id: string;
+  team_id: string;
+  kind: string; // slack_webhook | slack_bot | teams_webhook
+  config: string; // sealed JSON
+  label: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookSubscriptionsTable {
+  id: string;
+  url: string;
+  events: string; // JSON string[]
+  secret: string; // sealed
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NotificationTemplatesTable {
+  event: string;
+  language: string;
+  subject: string;
+  text: string;
+  html: string;
+  updated_by: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UsersTable;
@@ -250,6 +437,22 @@ export interface Database {
   rotations: RotationsTable;
   escalations: EscalationsTable;
   escalation_recipients: EscalationRecipientsTable;
+  calendars: CalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  ticket_sla: TicketSlaTable;
+  sla_clocks: SlaClocksTable;
+  inbound_messages: InboundMessagesTable;
+  ticket_message_ids: TicketMessageIdsTable;
+  messaging_integrations: MessagingIntegrationsTable;
+  messaging_conversations: MessagingConversationsTable;
+  public_ticket_links: PublicTicketLinksTable;
+  notification_preferences: NotificationPreferencesTable;
+  notifications: NotificationsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  team_channels: TeamChannelsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  notification_templates: NotificationTemplatesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

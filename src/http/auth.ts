@@ -23,6 +23,8 @@ export function installAuth(app: FastifyInstance, auth: AuthService): void {
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const cfg = request.routeOptions.config ?? {};
+    // The console's static files and the SPA fallback are public; every /api/ route declares its rule.
+    if (!request.url.startsWith('/api/') && !cfg.permission && !cfg.signedIn) return;
     const header = request.headers.authorization;
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);

@@ -77,7 +77,7 @@ for (const kind of allDatabases) {
       const clock = new FakeClock(3_000_000);
       const order: string[] = [];
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
-      runner.register('effect', { ...effectHandler, handle: async (tx, job, now) => { order.push(job.payload.key); await effectHandler.handle(tx, job, now); } });
+      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { order.push(job.payload.key); await effectHandler.handle(tx, job, now); } });
       for (const [key, due] of [['o3', 3_003_000], ['o1', 3_001_000], ['o2', 3_002_000]] as const) await enqueue(key, due, clock.now());
       clock.set(3_100_000);
       await runner.drain();
@@ -142,7 +142,7 @@ for (const kind of allDatabases) {
     it('wakes at the due instant with the real clock, without polling', async () => {
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock: systemClock, logger, maxSleepMs: 600_000 });
       const fired: { key: string; late: number }[] = [];
-      runner.register('effect', { ...effectHandler, handle: async (tx, job, now) => { fired.push({ key: job.payload.key, late: now - job.dueAt }); await effectHandler.handle(tx, job, now); } });
+      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { fired.push({ key: job.payload.key, late: now - job.dueAt }); await effectHandler.handle(tx, job, now); } });
       await runner.start();
       try {
         const now = Date.now();
@@ -195,7 +195,7 @@ describe.runIf(isAvailable('postgres'))('several nodes on one PostgreSQL', () =>
       await migrateToLatest(writer);
       const fired: number[] = [];
       const runner = new JobRunner({ db: reader.db, dialect: 'postgres', clock: systemClock, logger, listenUrl: tdb.config.kind === 'postgres' ? tdb.config.url : undefined, maxSleepMs: 600_000 });
-      runner.register('effect', { ...effectHandler, handle: async (tx, job, now) => { fired.push(now - job.dueAt); await effectHandler.handle(tx, job, now); } });
+      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { fired.push(now - job.dueAt); await effectHandler.handle(tx, job, now); } });
       await runner.start();
       await new Promise((r) => setTimeout(r, 200)); // the runner is now asleep for up to 10 minutes
       const now = Date.now();

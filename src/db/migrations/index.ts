@@ -1,9 +1,15 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_calendars_sla.js';
 import * as m0003 from './0003_escalations.js';
+import * as m0004 from './0004_notifications.js';
+import * as m0005 from './0005_intake.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_calendars_sla': m0002,
   '0003_escalations': m0003,
+  '0004_notifications': m0004,
+  '0005_intake': m0005,
 };

@@ -25,3 +25,6 @@ export {
   type HourSpan,
   type Weekday,
 } from './calendar.types.js';
+export { CalendarsService, checkedCalendar, parseInstant, type CalendarUsage } from './calendars.service.js';
+export { CalendarView } from './calendars.presenter.js';
+export { calendarsRoutes } from './calendars.routes.js';

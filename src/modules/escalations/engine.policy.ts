@@ -159,7 +159,7 @@ const enterLevel = (
   }
 
   const level = snapshot.levels[toLevel] as Level;
-  const dueMs = ctx.addSeconds(ctx.now, level.ackTimeoutSeconds);
+  const dueMs = ctx.addSeconds(ctx.now, level.ackTimeoutSeconds, toLevel);
   effects.push({
     type: 'record',
     kind: 'escalation.level_reached',
@@ -258,7 +258,7 @@ const onTimer = (
     effects.push({
       type: 'schedule_timer',
       kind: 'reminder_due',
-      dueMs: ctx.addSeconds(ctx.now, reminderIntervalSeconds),
+      dueMs: ctx.addSeconds(ctx.now, reminderIntervalSeconds, state.levelIndex),
       key: `${timerKeyPrefix(state.levelIndex, target.key)}reminder_due:${n}`,
       levelIndex: state.levelIndex,
       targetKey: target.key,
@@ -394,7 +394,7 @@ export const step = (
       requestedBy: event.requestedBy,
       requestedMs: ctx.now,
     };
-    return { state: enterLevel(snapshot, started, 0, ctx, effects, null), effects };
+    return { state: enterLevel(snapshot, started, event.levelIndex ?? 0, ctx, effects, null), effects };
   }
   if (state.status === 'pending' || isFinished(state)) throw cannot(state, VERB[event.type]);
   const waitingReceivers = state.targets
@@ -493,6 +493,8 @@ export interface SimulateInput {
   ticket: TicketContext;
   addSeconds: AddSeconds;
   requestedBy?: string | null;
+  /** Level the escalation starts at (default 0). */
+  startLevel?: number;
   maxSteps?: number;
 }
 
@@ -583,7 +585,7 @@ export const simulate = (input: SimulateInput): SimulationResult => {
     }
   };
 
-  apply(input.arrivalMs, { type: 'requested', requestedBy: input.requestedBy ?? null });
+  apply(input.arrivalMs, { type: 'requested', requestedBy: input.requestedBy ?? null, levelIndex: input.startLevel ?? 0 });
   let truncated = false;
   while (queue.length) {
     if (steps.length >= maxSteps) {

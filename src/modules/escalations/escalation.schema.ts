@@ -167,6 +167,11 @@ export const PathDefinitionSchema = Type.Object(
     levels: List(LevelSchema, 100, 'ordered levels (L1, L2, …)'),
     fallbackUserIds: List(Ref, 50, 'reached with an admin alert when every level is exhausted'),
     fallbackTeamId: Nullable(Ref),
+    autoEscalate: Type.Optional(
+      Type.Boolean({
+        description: 'escalate automatically when a ticket is created or changed and matches (paths with conditions only)',
+      }),
+    ),
   },
   {
     additionalProperties: false,

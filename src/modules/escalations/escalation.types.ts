@@ -140,6 +140,8 @@ export interface PathDefinition {
   levels: Level[];
   fallbackUserIds: string[];
   fallbackTeamId: string | null;
+  /** Escalate automatically when a ticket is created or changed and matches (non-empty conditions only). */
+  autoEscalate?: boolean;
 }
 
 /** One stored version of a path. */
@@ -296,8 +298,11 @@ export interface FallbackResolution {
   trace: string[];
 }
 
-/** `addSeconds(startMs, seconds)`: business-calendar or wall-clock arithmetic, injected. */
-export type AddSeconds = (startMs: number, seconds: number) => number;
+/**
+ * `addSeconds(startMs, seconds, levelIndex)`: business-calendar or wall-clock arithmetic,
+ * injected. `levelIndex` says whose calendar applies (each level may name its own).
+ */
+export type AddSeconds = (startMs: number, seconds: number, levelIndex?: number) => number;
 
 // ---------------------------------------------------------------------------------------
 // Engine
@@ -360,7 +365,7 @@ export interface EscalationState {
 export type TimerKind = 'ack_timeout' | 'reminder_due';
 
 export type EscalationEvent =
-  | { type: 'requested'; requestedBy: string | null }
+  | { type: 'requested'; requestedBy: string | null; /** start at this level (default 0) */ levelIndex?: number }
   | { type: 'ack_timeout'; levelIndex: number; targetKey: string }
   | { type: 'reminder_due'; levelIndex: number; targetKey: string }
   | { type: 'acknowledged'; userId: string; targetKey?: string }

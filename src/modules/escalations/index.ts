@@ -46,3 +46,19 @@ export {
   type SummaryLang,
 } from './summary.policy.js';
 export { missingBriefFields } from './brief.policy.js';
+
+// The shell: services, routes and the hooks other modules plug in through the container.
+export {
+  EscalationsService,
+  createSlaEscalationTrigger,
+  directSnapshot,
+  type EscalateInput,
+  type SlaTriggerInput,
+} from './escalations.service.js';
+export { PathsService, PATH_REVIEW_JOB } from './paths.service.js';
+export { RotationsService } from './rotations.service.js';
+export { escalationsRoutes } from './escalations.routes.js';
+export { pathsRoutes } from './paths.routes.js';
+export { ESCALATION_TIMER_JOB, NOTIFY_JOB, escalationKeyPrefix } from './engine-shell.js';
+export { EscalationView } from './escalations.presenter.js';
+export { registerEscalationJobs } from './escalations.jobs.js';

@@ -1,4 +1,4 @@
-/** Inbound email: parsing and classification (no I/O beyond the parser; no database, no HTTP). */
+/** Inbound email: parsing and classification (pure), and the intake that keeps and applies mail. */
 export { parseInboundEmail, tryParseInboundEmail } from './email-parse.js';
 export {
   classifyInbound,
@@ -20,3 +20,16 @@ export {
   type ParsedAttachment,
   type ParsedEmail,
 } from './email.types.js';
+export {
+  IntakeEmailService,
+  recordOutgoingMessageId,
+  inboundIdentity,
+  EMAIL_SEND_JOB,
+  type EmailSendPayload,
+  type IntakeResult,
+  type InboundStatus,
+} from './intake-email.service.js';
+export { registerIntakeEmailJobs, mailerFor } from './email-send.job.js';
+export { intakeEmailRoutes } from './intake-email.routes.js';
+export { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
+export { startImapPoller, type ImapPoller } from './imap-poller.js';

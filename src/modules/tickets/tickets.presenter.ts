@@ -11,6 +11,26 @@ export const TemperatureSchema = lit(TEMPERATURES, 'customer temperature: calm, 
 export const ChannelSchema = lit(CHANNELS, 'email, web, chat, phone or api');
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
+/**
+ * One SLA clock as shown with a ticket. The SLA module fills it (through a provider the
+ * container injects), so the tickets module does not depend on it.
+ */
+export const SlaClockSummary = Type.Object({
+  id: Type.String(),
+  kind: OneOf(['first_response', 'next_response', 'resolution'] as const),
+  state: OneOf(['running', 'paused', 'met', 'breached'] as const, { description: 'running, paused (waiting on the customer), met, or breached' }),
+  dueAt: Nullable(Type.String({ description: 'due instant (UTC); null while paused or met' })),
+  remainingSeconds: Type.Integer({ description: "business seconds left now on the clock's calendar; negative when overdue" }),
+  targetSeconds: Type.Integer(),
+  calendarId: Nullable(Type.String({ description: 'null = 24/7' })),
+  policyId: Type.String(),
+  policyName: Nullable(Type.String()),
+  startedAt: Type.String(),
+  metAt: Nullable(Type.String()),
+  breachedAt: Nullable(Type.String()),
+});
+export type SlaClockSummary = Static<typeof SlaClockSummary>;
+
 export const TicketView = Type.Object({
   id: Type.String(),
   number: Type.Integer({ description: 'human ticket number, shown as #1042' }),
@@ -31,6 +51,7 @@ export const TicketView = Type.Object({
   solvedAt: Nullable(Type.String()),
   closedAt: Nullable(Type.String()),
   version: Type.Integer({ description: 'increases on every change; send as expectedVersion to avoid overwriting someone else' }),
+  slaClocks: Type.Optional(Type.Array(SlaClockSummary, { description: 'SLA clocks of the ticket (single-ticket responses only)' })),
 });
 export type TicketView = Static<typeof TicketView>;
 

@@ -105,8 +105,12 @@ export function ticketsRoutes(app: AppInstance): void {
 
   app.get(
     '/api/v1/tickets/:id',
-    { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Get a ticket', params: IdParams, response: { 200: TicketView, ...errorResponses } } },
-    (req) => tickets.get(req.params.id),
+    { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Get a ticket, with its SLA clocks', params: IdParams, response: { 200: TicketView, ...errorResponses } } },
+    async (req) => {
+      const view = await tickets.get(req.params.id);
+      const slaClocks = await app.deps.slaClocksFor?.(req.params.id);
+      return slaClocks ? { ...view, slaClocks } : view;
+    },
   );
 
   app.patch(

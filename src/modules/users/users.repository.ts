@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import type { Insertable, Updateable } from 'kysely';
 import type { UsersTable } from '../../db/schema.js';
 
 export const findUserById = (ex: Executor, id: string) => ex.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -6,9 +7,9 @@ export const findUserById = (ex: Executor, id: string) => ex.selectFrom('users')
 export const findUserByEmail = (ex: Executor, email: string) =>
   ex.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 
-export const insertUser = (ex: Executor, row: UsersTable) => ex.insertInto('users').values(row).execute();
+export const insertUser = (ex: Executor, row: Insertable<UsersTable>) => ex.insertInto('users').values(row).execute();
 
-export const updateUser = (ex: Executor, id: string, patch: Partial<UsersTable>) =>
+export const updateUser = (ex: Executor, id: string, patch: Updateable<UsersTable>) =>
   ex.updateTable('users').set(patch).where('id', '=', id).execute();
 
 export function listUsers(ex: Executor, opts: { limit: number; after?: string; role?: string; q?: string; active?: boolean; ids?: string[] }) {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { IdParams, Page, PageQuery, errorResponses } from '../../http/schemas.js';
+import { Id, IdParams, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { AvailabilitySchema, LocaleSchema, RoleSchema, UserView } from './users.presenter.js';
 
 const Email = Type.String({ minLength: 3, maxLength: 254, description: 'sign-in address' });
@@ -98,12 +98,34 @@ export function usersRoutes(app: AppInstance): void {
       config: { signedIn: true },
       schema: {
         tags: ['users'],
-        summary: 'Set availability (the user themself, a supervisor or an administrator)',
+        summary: 'Set availability, out-of-office windows and the standing delegate (the user themself, a supervisor or an administrator)',
+        description:
+          'Send `status` (or the older `availability`), `outOfOffice` (replaces every window) and/or `delegateUserId`; omitted parts stay as they are. A delegate is reached instead of the user while they are away, off or inside a window.',
         params: IdParams,
-        body: Type.Object({ availability: AvailabilitySchema }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            availability: Type.Optional(AvailabilitySchema),
+            status: Type.Optional(AvailabilitySchema),
+            outOfOffice: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  {
+                    start: Type.String({ format: 'date-time', description: 'ISO-8601 instant the window starts' }),
+                    end: Type.String({ format: 'date-time', description: 'ISO-8601 instant the window ends (exclusive)' }),
+                    delegateUserId: Type.Optional(Type.Union([Id, Type.Null()], { description: 'who is reached instead during the window' })),
+                  },
+                  { additionalProperties: false },
+                ),
+                { maxItems: 50 },
+              ),
+            ),
+            delegateUserId: Type.Optional(Type.Union([Id, Type.Null()], { description: 'standing delegate while away or off' })),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: UserView, ...errorResponses },
       },
     },
-    (req) => users.setAvailability(req.principal!, req.params.id, req.body.availability),
+    (req) => users.setAvailability(req.principal!, req.params.id, req.body),
   );
 }

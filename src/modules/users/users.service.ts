@@ -10,7 +10,9 @@ import type { AuditService } from '../audit/index.js';
 import { can, passwordProblems } from '../auth/auth.policy.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { Locale, Principal, Role } from '../auth/auth.types.js';
-import { presentUser, type UserView } from './users.presenter.js';
+import type { Updateable } from 'kysely';
+import type { UsersTable } from '../../db/schema.js';
+import { presentUser, type StoredOutOfOffice, type UserView } from './users.presenter.js';
 import { countUsers, findUserByEmail, findUserById, insertUser, listUsers, updateUser } from './users.repository.js';
 import type { Availability } from './users.types.js';
 
@@ -32,6 +34,15 @@ export interface UpdateUserInput {
   password?: string;
   currentPassword?: string;
   active?: boolean;
+}
+
+/** Availability, out-of-office windows and the standing delegate; omitted parts stay unchanged. */
+export interface AvailabilityInput {
+  /** Older name of `status`, kept for existing clients. */
+  availability?: Availability;
+  status?: Availability;
+  outOfOffice?: { start: string; end: string; delegateUserId?: string | null }[];
+  delegateUserId?: string | null;
 }
 
 const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
@@ -156,13 +167,43 @@ export class UsersService {
     return this.get(id);
   }
 
-  async setAvailability(actor: Principal, id: string, availability: Availability): Promise<UserView> {
+  async setAvailability(actor: Principal, id: string, input: AvailabilityInput): Promise<UserView> {
     if (actor.userId !== id && !can(actor.role, 'escalations.supervise')) {
       throw forbidden('Only the user, a supervisor or an administrator can change availability.');
     }
     const row = await findUserById(this.db, id);
     if (!row) throw notFound('User', id);
-    await updateUser(this.db, id, { availability, updated_at: this.clock.now() });
+    const problems: FieldProblem[] = [];
+    if (input.status && input.availability && input.status !== input.availability)
+      problems.push({ field: 'status', message: 'status and availability disagree; send one of them' });
+    const patch: Updateable<UsersTable> = { updated_at: this.clock.now() };
+    const status = input.status ?? input.availability;
+    if (status) patch.availability = status;
+    const delegates = new Set<string>();
+    if (input.delegateUserId !== undefined) {
+      if (input.delegateUserId === id) problems.push({ field: 'delegateUserId', message: 'a user cannot be their own delegate' });
+      else if (input.delegateUserId) delegates.add(input.delegateUserId);
+      patch.delegate_user_id = input.delegateUserId;
+    }
+    if (input.outOfOffice) {
+      const windows: StoredOutOfOffice[] = input.outOfOffice.map((w, i) => {
+        const startMs = Date.parse(w.start);
+        const endMs = Date.parse(w.end);
+        if (!(endMs > startMs)) problems.push({ field: `outOfOffice[${i}].end`, message: 'must be after start' });
+        const delegateUserId = w.delegateUserId ?? null;
+        if (delegateUserId === id) problems.push({ field: `outOfOffice[${i}].delegateUserId`, message: 'a user cannot be their own delegate' });
+        else if (delegateUserId) delegates.add(delegateUserId);
+        return { startMs, endMs, delegateUserId };
+      });
+      patch.out_of_office = JSON.stringify(windows);
+    }
+    for (const d of delegates) {
+      const u = await findUserById(this.db, d);
+      if (!u) problems.push({ field: 'delegateUserId', message: `user ${d} does not exist` });
+      else if (u.active !== 1) problems.push({ field: 'delegateUserId', message: `user ${d} is deactivated` });
+    }
+    if (problems.length) throw invalid(problems);
+    await updateUser(this.db, id, patch);
     return this.get(id);
   }
 

@@ -1,0 +1,171 @@
+/** HTTP: escalating a ticket, the draft the console pre-fills, and the escalation lifecycle. */
+import { Type } from '@sinclair/typebox';
+import type { AppInstance } from '../../http/app-types.js';
+import { Id, IdParams, OneOf, PageQuery, Page, errorResponses } from '../../http/schemas.js';
+import { BriefSchema, ReturnSchema, TargetSchema } from './escalation.schema.js';
+import { ESCALATION_STATUSES, LEVEL_KINDS } from './escalation.types.js';
+import { EscalationView } from './escalations.presenter.js';
+
+// Every brief field may be left out (category and temperature come from the ticket, the
+// background from the timeline); a level's required fields are then checked by name.
+const BriefInput = Type.Partial(
+  Type.Object(
+    {
+      ...BriefSchema.properties,
+      impact: Type.Partial(BriefSchema.properties.impact, { additionalProperties: false }),
+    },
+    { additionalProperties: false },
+  ),
+  { additionalProperties: false },
+);
+
+const Person = Type.Object({ id: Type.String(), name: Type.String() });
+const TicketSummary = Type.Object({ id: Type.String(), number: Type.Integer(), subject: Type.String(), status: Type.String(), priority: Type.String(), createdAt: Type.String(), updatedAt: Type.String() });
+const DraftView = Type.Object({
+  ticketId: Type.String(),
+  suggestedPathId: Type.Union([Type.String(), Type.Null()]),
+  matches: Type.Array(Type.Object({ pathId: Type.String(), pathName: Type.String(), version: Type.Integer(), score: Type.Integer(), reasons: Type.Array(Type.String()) })),
+  path: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      version: Type.Integer(),
+      name: Type.String(),
+      purpose: Type.String(),
+      levels: Type.Array(Type.Object({ levelIndex: Type.Integer(), name: Type.String(), kind: Type.String() })),
+    }),
+    Type.Null(),
+  ]),
+  level: Type.Union([
+    Type.Object({
+      levelIndex: Type.Integer(),
+      name: Type.String(),
+      kind: Type.String(),
+      contact: Type.Object({ department: Type.Union([Type.String(), Type.Null()]), person: Type.Union([Type.String(), Type.Null()]), phone: Type.Union([Type.String(), Type.Null()]), email: Type.Union([Type.String(), Type.Null()]) }),
+      ackTimeoutSeconds: Type.Integer(),
+      ackDueAt: Type.String(),
+      requiredBriefFields: Type.Array(Type.String()),
+      targets: Type.Array(Type.Object({ key: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()) })),
+    }),
+    Type.Null(),
+  ]),
+  brief: BriefSchema,
+  customerTickets: Type.Object({ open: Type.Array(TicketSummary), recent: Type.Array(TicketSummary) }),
+});
+
+const Note = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+
+export function escalationsRoutes(app: AppInstance): void {
+  const escalations = app.deps.escalations;
+  const tags = ['escalations'];
+
+  app.post(
+    '/api/v1/tickets/:id/escalations',
+    {
+      config: { permission: 'escalations.write' },
+      schema: {
+        tags,
+        summary: 'Escalate a ticket along a path (from a level) or to a direct target, with the brief',
+        params: IdParams,
+        body: Type.Object(
+          {
+            pathId: Type.Optional(Id),
+            levelIndex: Type.Optional(Type.Integer({ minimum: 0, description: 'start at this level of the path (default 0)' })),
+            target: Type.Optional(TargetSchema),
+            kind: Type.Optional(OneOf(LEVEL_KINDS, { description: 'direct escalations: functional or hierarchical' })),
+            ackTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86400, description: 'direct escalations: time to acknowledge (default 1800)' })),
+            brief: Type.Optional(BriefInput),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: EscalationView, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await escalations.escalate(req.principal!, req.params.id, req.body)),
+  );
+
+  app.get(
+    '/api/v1/tickets/:id/escalations/draft',
+    {
+      config: { permission: 'escalations.write' },
+      schema: {
+        tags,
+        summary: 'What escalating would look like: suggested path, pre-filled brief, customer tickets, contact and deadline',
+        params: IdParams,
+        querystring: Type.Object({ pathId: Type.Optional(Id), levelIndex: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
+        response: { 200: DraftView, ...errorResponses },
+      },
+    },
+    (req) => escalations.draft(req.principal!, req.params.id, req.query.pathId, req.query.levelIndex),
+  );
+
+  app.get(
+    '/api/v1/escalations',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags,
+        summary: 'List escalations, newest first',
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            state: Type.Optional(OneOf(ESCALATION_STATUSES)),
+            target: Type.Optional(OneOf(['me'] as const, { description: 'only escalations currently addressed to me' })),
+            team: Type.Optional(OneOf(['mine'] as const, { description: 'only escalations whose targets name one of my teams' })),
+            pathId: Type.Optional(Id),
+            level: Type.Optional(Type.Integer({ minimum: 0 })),
+            overdue: Type.Optional(Type.Boolean({ description: 'requested and past the acknowledgement deadline' })),
+            ticketId: Type.Optional(Id),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(EscalationView), ...errorResponses },
+      },
+    },
+    (req) => escalations.list(req.principal!, { ...req.query, limit: req.query.limit ?? 50 }),
+  );
+
+  app.get(
+    '/api/v1/escalations/:id',
+    { config: { permission: 'escalations.read' }, schema: { tags, summary: 'Get an escalation (brief first)', params: IdParams, response: { 200: EscalationView, ...errorResponses } } },
+    (req) => escalations.get(req.params.id),
+  );
+
+  app.post(
+    '/api/v1/escalations/:id/acknowledge',
+    {
+      config: { permission: 'escalations.write' },
+      schema: {
+        tags,
+        summary: 'Acknowledge (take ownership); stops reminders and advancement for your target',
+        params: IdParams,
+        body: Type.Optional(Type.Object({ targetKey: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
+        response: { 200: EscalationView, ...errorResponses },
+      },
+    },
+    (req) => escalations.acknowledge(req.principal!, req.params.id, req.body?.targetKey),
+  );
+
+  app.post(
+    '/api/v1/escalations/:id/return',
+    { config: { permission: 'escalations.write' }, schema: { tags, summary: 'Return it (差し戻し) with a reason', params: IdParams, body: ReturnSchema, response: { 200: EscalationView, ...errorResponses } } },
+    (req) => escalations.returnEscalation(req.principal!, req.params.id, req.body.reason, req.body.text),
+  );
+
+  app.post(
+    '/api/v1/escalations/:id/resolve',
+    { config: { permission: 'escalations.write' }, schema: { tags, summary: 'Resolve the escalation', params: IdParams, response: { 200: EscalationView, ...errorResponses } } },
+    (req) => escalations.resolve(req.principal!, req.params.id),
+  );
+
+  app.post(
+    '/api/v1/escalations/:id/advance',
+    { config: { permission: 'escalations.write' }, schema: { tags, summary: 'Escalate further: reach the next level now', params: IdParams, body: Type.Optional(Note), response: { 200: EscalationView, ...errorResponses } } },
+    (req) => escalations.advance(req.principal!, req.params.id, req.body?.reason),
+  );
+
+  app.post(
+    '/api/v1/escalations/:id/cancel',
+    { config: { permission: 'escalations.write' }, schema: { tags, summary: 'Cancel the escalation', params: IdParams, response: { 200: EscalationView, ...errorResponses } } },
+    (req) => escalations.cancel(req.principal!, req.params.id),
+  );
+}

@@ -1,0 +1,292 @@
+import { expect, it } from 'vitest';
+import { describeEachDb, type TestContext } from '../../../test/helpers/app.js';
+
+const level = (name: string, targets: unknown[], over: Record<string, unknown> = {}) => ({
+  name,
+  kind: 'functional',
+  targets,
+  contact: { department: 'Billing', person: null, phone: '03-0000-0000', email: 'billing@test.example' },
+  ackTimeoutSeconds: 600,
+  calendarId: null,
+  onTimeout: { advance: true, repeatReminders: 1, reminderIntervalSeconds: 300 },
+  requiredBriefFields: [],
+  ...over,
+});
+
+const pathBody = (ownerId: string, levels: unknown[], over: Record<string, unknown> = {}) => ({
+  name: `Path ${Math.random().toString(36).slice(2, 8)}`,
+  purpose: 'Billing disputes',
+  ownerId,
+  reviewIntervalDays: 90,
+  active: true,
+  conditions: { categories: [], products: [], tags: [], tagMode: 'any', priorities: [], channels: [], customerTiers: [], customerTemperatures: [], keywords: [] },
+  levels,
+  fallbackUserIds: [],
+  fallbackTeamId: null,
+  ...over,
+});
+
+async function timelineKinds(c: TestContext, ticketId: string): Promise<{ kind: string; createdAt: string; data: Record<string, unknown> }[]> {
+  const t = await c.request('GET', `/api/v1/tickets/${ticketId}/timeline?limit=200`, c.actors.admin);
+  return t.body.items;
+}
+
+describeEachDb('escalations', (ctx) => {
+  it('escalates manually with a brief; missing required fields are named; the background is pre-filled', async () => {
+    const c = ctx();
+    const { request, actors } = c;
+    const path = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L2', [{ type: 'user', userId: actors.specialist.id }], { requiredBriefFields: ['ask', 'tried'] })]));
+    expect(path.status).toBe(201);
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Refund please', description: 'I was charged twice.', requesterEmail: 'cust1@customer.example' });
+    const missing = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: path.body.id, brief: { concern: 'x' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('brief.ask');
+    expect(missing.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual(['brief.ask', 'brief.tried']);
+    const tooBig = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: path.body.id, brief: { ask: 'x'.repeat(3000), tried: 'y' } });
+    expect(tooBig.status).toBe(400);
+    const draft = await request('GET', `/api/v1/tickets/${ticket.body.id}/escalations/draft?pathId=${path.body.id}`, actors.agent);
+    expect(draft.status).toBe(200);
+    expect(draft.body.level.contact.department).toBe('Billing');
+    expect(draft.body.level.ackDueAt).toBe(new Date(c.clock.now() + 600_000).toISOString());
+    expect(draft.body.brief.background).toContain('charged twice');
+    const ok = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: path.body.id, brief: { ask: 'Approve a refund', tried: 'Checked the invoice' } });
+    expect(ok.status).toBe(201);
+    expect(Object.keys(ok.body)[0]).toBe('brief');
+    expect(ok.body.brief.background).toContain('charged twice');
+    expect(ok.body.status).toBe('requested');
+    expect(ok.body.receivers[0].people[0].id).toBe(actors.specialist.id);
+    expect(ok.body.ackDueAt).toBe(new Date(c.clock.now() + 600_000).toISOString());
+    const kinds = (await timelineKinds(c, ticket.body.id)).map((e) => e.kind);
+    expect(kinds).toContain('escalation.requested');
+    const mine = await request('GET', '/api/v1/escalations?target=me', actors.specialist);
+    expect(mine.body.items.map((e: { id: string }) => e.id)).toContain(ok.body.id);
+    const notMine = await request('GET', '/api/v1/escalations?target=me', ctx().otherAgent);
+    expect(notMine.body.items.map((e: { id: string }) => e.id)).not.toContain(ok.body.id);
+  });
+
+  it('acknowledging stops reminders and advancement; 403 when not addressed to you; 409 when finished', async () => {
+    const c = ctx();
+    const { request, actors, clock, deps } = c;
+    const path = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L1', [{ type: 'user', userId: actors.specialist.id }]), level('L2', [{ type: 'user', userId: actors.manager.id }])]));
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Ack me' });
+    const esc = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: path.body.id, brief: { ask: 'help' } });
+    expect((await request('POST', `/api/v1/escalations/${esc.body.id}/acknowledge`, ctx().otherAgent, {})).status).toBe(403);
+    const ack = await request('POST', `/api/v1/escalations/${esc.body.id}/acknowledge`, actors.specialist, {});
+    expect(ack.status).toBe(200);
+    expect(ack.body.status).toBe('acknowledged');
+    clock.advance(3600_000);
+    await deps.jobs.drain();
+    const kinds = (await timelineKinds(c, ticket.body.id)).map((e) => e.kind);
+    expect(kinds).not.toContain('escalation.reminder');
+    expect(kinds).not.toContain('escalation.advanced');
+    const after = await request('GET', `/api/v1/escalations/${esc.body.id}`, actors.agent);
+    expect(after.body.levelIndex).toBe(0);
+    expect((await request('POST', `/api/v1/escalations/${esc.body.id}/resolve`, actors.specialist)).status).toBe(200);
+    const again = await request('POST', `/api/v1/escalations/${esc.body.id}/acknowledge`, ctx().otherAgent, {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.status).toBe('resolved');
+    expect((await request('POST', `/api/v1/escalations/${esc.body.id}/cancel`, actors.agent)).status).toBe(409);
+  });
+
+  it('advances to the next level exactly at the acknowledgement deadline', async () => {
+    const c = ctx();
+    const { request, actors, clock, deps } = c;
+    const path = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L1', [{ type: 'user', userId: actors.specialist.id }], { onTimeout: { advance: true, repeatReminders: 0, reminderIntervalSeconds: 0 } }), level('L2', [{ type: 'user', userId: actors.manager.id }])]));
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Nobody answers' });
+    const start = clock.now();
+    const esc = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: path.body.id, brief: { ask: 'help' } });
+    clock.set(start + 600_000 - 1);
+    await deps.jobs.drain();
+    expect((await request('GET', `/api/v1/escalations/${esc.body.id}`, actors.agent)).body.levelIndex).toBe(0);
+    clock.set(start + 600_000);
+    await deps.jobs.drain();
+    const moved = await request('GET', `/api/v1/escalations/${esc.body.id}`, actors.agent);
+    expect(moved.body.levelIndex).toBe(1);
+    expect(moved.body.receivers[0].people[0].id).toBe(actors.manager.id);
+    const adv = (await timelineKinds(c, ticket.body.id)).find((e) => e.kind === 'escalation.advanced');
+    expect(adv?.createdAt).toBe(new Date(start + 600_000).toISOString());
+    const overdue = await request('GET', `/api/v1/escalations?overdue=true&pathId=${path.body.id}`, actors.admin);
+    expect(overdue.body.items).toHaveLength(0);
+  });
+
+  it('fans out to two targets that acknowledge separately; returns with a reason', async () => {
+    const c = ctx();
+    const { request, actors, clock, deps } = c;
+    const path = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('Sales and legal', [{ type: 'user', userId: actors.specialist.id }, { type: 'user', userId: actors.supervisor.id }])]));
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Complaint' });
+    const esc = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: path.body.id, brief: { ask: 'answer' } });
+    expect(esc.body.receivers).toHaveLength(2);
+    const a1 = await request('POST', `/api/v1/escalations/${esc.body.id}/acknowledge`, actors.specialist, {});
+    expect(a1.body.receivers.map((r: { phase: string }) => r.phase)).toEqual(['acknowledged', 'waiting']);
+    clock.advance(600_000);
+    await deps.jobs.drain();
+    const mid = await request('GET', `/api/v1/escalations/${esc.body.id}`, actors.agent);
+    expect(mid.body.receivers[1].phase).toBe('reminding');
+    const a2 = await request('POST', `/api/v1/escalations/${esc.body.id}/acknowledge`, actors.supervisor, { targetKey: `user:${actors.supervisor.id}` });
+    expect(a2.body.receivers.map((r: { phase: string }) => r.phase)).toEqual(['acknowledged', 'acknowledged']);
+    const bad = await request('POST', `/api/v1/escalations/${esc.body.id}/return`, actors.specialist, { reason: 'because', text: 'x' });
+    expect(bad.status).toBe(400);
+    const ret = await request('POST', `/api/v1/escalations/${esc.body.id}/return`, actors.specialist, { reason: 'wrong_target', text: 'This is for finance.' });
+    expect(ret.status).toBe(200);
+    expect(ret.body.status).toBe('returned');
+    expect(ret.body.returned).toMatchObject({ reason: 'wrong_target', text: 'This is for finance.' });
+    expect((await timelineKinds(c, ticket.body.id)).map((e) => e.kind)).toContain('escalation.returned');
+  });
+
+  it('versions paths; a running escalation keeps its version; diff lists the changes', async () => {
+    const { request, actors } = ctx();
+    const body = pathBody(actors.manager.id, [level('L1', [{ type: 'user', userId: actors.specialist.id }])]);
+    const p = await request('POST', '/api/v1/escalation-paths', actors.manager, body);
+    expect(p.body.version).toBe(1);
+    expect((await request('POST', '/api/v1/escalation-paths', actors.agent, body)).status).toBe(403);
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Versioned' });
+    const esc = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: p.body.id, brief: { ask: 'a' } });
+    const v2 = await request('PUT', `/api/v1/escalation-paths/${p.body.id}`, actors.manager, { ...body, levels: [level('L1 renamed', [{ type: 'user', userId: actors.manager.id }], { ackTimeoutSeconds: 60 })], reason: 'faster' });
+    expect(v2.status).toBe(200);
+    expect(v2.body.version).toBe(2);
+    const versions = await request('GET', `/api/v1/escalation-paths/${p.body.id}/versions`, actors.agent);
+    expect(versions.body.items.map((v: { version: number; reason: string; authorId: string }) => [v.version, v.reason, v.authorId])).toEqual([
+      [2, 'faster', actors.manager.id],
+      [1, 'created', actors.manager.id],
+    ]);
+    const diff = await request('GET', `/api/v1/escalation-paths/${p.body.id}/versions/diff?from=1&to=2`, actors.agent);
+    expect(diff.body.changes.map((ch: { path: string }) => ch.path)).toEqual(expect.arrayContaining(['levels[0].name', 'levels[0].ackTimeoutSeconds']));
+    expect((await request('GET', `/api/v1/escalation-paths/${p.body.id}/versions/diff?from=1&to=9`, actors.agent)).status).toBe(400);
+    const still = await request('GET', `/api/v1/escalations/${esc.body.id}`, actors.agent);
+    expect(still.body.path.version).toBe(1);
+    expect(still.body.level.name).toBe('L1');
+    const bad = await request('POST', '/api/v1/escalation-paths', actors.admin, { ...body, levels: [] });
+    expect(bad.status).toBe(400);
+    const ghost = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L', [{ type: 'team', teamId: '01a2079d-64a3-72d6-8665-1ccf40357136' }])]));
+    expect(ghost.status).toBe(400);
+    expect(ghost.body.error.message).toContain('levels[0].targets[0].teamId');
+  });
+
+  it('escalates automatically by conditions when a ticket is created', async () => {
+    const c = ctx();
+    const { request, actors } = c;
+    const category = `billing-dispute-${c.kind}`;
+    const p = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L2 billing', [{ type: 'user', userId: actors.specialist.id }])], { autoEscalate: true, conditions: { ...pathBody('', []).conditions, categories: [category] } }));
+    expect(p.status).toBe(201);
+    const catchAll = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('x', [{ type: 'user', userId: actors.specialist.id }])], { autoEscalate: true }));
+    expect(catchAll.status).toBe(400);
+    const t = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Disputed charge', category, description: 'I dispute this.' });
+    const list = await request('GET', `/api/v1/escalations?ticketId=${t.body.id}`, actors.agent);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({ trigger: 'auto', path: { id: p.body.id, version: 1 } });
+    const other = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Other', category: 'general' });
+    expect((await request('GET', `/api/v1/escalations?ticketId=${other.body.id}`, actors.agent)).body.items).toHaveLength(0);
+    // A change into the category escalates too (once).
+    await request('PATCH', `/api/v1/tickets/${other.body.id}`, actors.agent, { category });
+    await request('PATCH', `/api/v1/tickets/${other.body.id}`, actors.agent, { priority: 'high' });
+    expect((await request('GET', `/api/v1/escalations?ticketId=${other.body.id}`, actors.agent)).body.items).toHaveLength(1);
+    // Deactivate so later tests are not affected.
+    await request('DELETE', `/api/v1/escalation-paths/${p.body.id}`, actors.admin);
+  });
+
+  it('reaches the delegate of an absent user; availability stays backwards compatible', async () => {
+    const { request, actors, clock } = ctx();
+    expect((await request('PUT', `/api/v1/users/${actors.specialist.id}/availability`, actors.specialist, { availability: 'busy' })).body.availability).toBe('busy');
+    const set = await request('PUT', `/api/v1/users/${actors.specialist.id}/availability`, actors.specialist, {
+      status: 'available',
+      outOfOffice: [{ start: new Date(clock.now() - 3600_000).toISOString(), end: new Date(clock.now() + 86400_000).toISOString(), delegateUserId: actors.supervisor.id }],
+    });
+    expect(set.status).toBe(200);
+    expect(set.body.outOfOffice[0].delegateUserId).toBe(actors.supervisor.id);
+    expect((await request('PUT', `/api/v1/users/${actors.specialist.id}/availability`, ctx().otherAgent, { status: 'off' })).status).toBe(403);
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Absent' });
+    const esc = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { target: { type: 'user', userId: actors.specialist.id }, kind: 'functional', brief: { ask: 'help' } });
+    expect(esc.status).toBe(201);
+    expect(esc.body.receivers[0].people.map((p: { id: string }) => p.id)).toEqual([actors.supervisor.id]);
+    expect(esc.body.receivers[0].trace.join(' ')).toContain('delegate');
+    await request('PUT', `/api/v1/users/${actors.specialist.id}/availability`, actors.specialist, { outOfOffice: [] });
+  });
+
+  it('simulates a ticket and renders the playbook with escaped content', async () => {
+    const c = ctx();
+    const { request, actors } = c;
+    const name = `<script>alert(1)</script> ${c.kind}`;
+    const p = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L1 *bold*', [{ type: 'user', userId: actors.specialist.id }]), level('L2', [{ type: 'user', userId: actors.manager.id }])], { name, conditions: { ...pathBody('', []).conditions, keywords: [`simkey${c.kind}`] } }));
+    expect(p.status).toBe(201);
+    const arrival = '2026-02-02T01:00:00.000Z';
+    const sim = await request('POST', '/api/v1/escalation-paths/simulate', actors.agent, { ticket: { subject: `about simkey${c.kind}` }, arrivalAt: arrival });
+    expect(sim.status).toBe(200);
+    expect(sim.body.pathId).toBe(p.body.id);
+    expect(sim.body.matches[0].reasons[0]).toContain('in subject');
+    const [l1, l2] = sim.body.prediction.levels;
+    expect(l1.reachedAt).toBe(arrival);
+    expect(l1.ackDueAt).toBe('2026-02-02T01:10:00.000Z');
+    expect(l1.reminders[0].at).toBe('2026-02-02T01:10:00.000Z');
+    expect(l1.leftAt).toBe('2026-02-02T01:15:00.000Z');
+    expect(l2.reachedAt).toBe('2026-02-02T01:15:00.000Z');
+    expect(sim.body.prediction.fallback.adminAlert).toBe(true);
+    const html = await c.app.inject({ method: 'GET', url: '/api/v1/playbook?lang=ja', headers: actors.agent.auth });
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html.body).not.toContain('<script>alert(1)');
+    expect(html.body).toContain('エスカレーション手順書');
+    const md = await c.app.inject({ method: 'GET', url: '/api/v1/playbook?format=md&lang=en', headers: actors.agent.auth });
+    expect(md.headers['content-type']).toContain('text/markdown');
+    expect(md.body).toContain('# Escalation playbook');
+    expect(md.body).toContain('L1 \\*bold\\*');
+    await request('DELETE', `/api/v1/escalation-paths/${p.body.id}`, actors.admin);
+  });
+
+  it('lists due reviews, notifies the owner, and records who reviewed', async () => {
+    const { request, actors, clock, deps } = ctx();
+    const p = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L1', [{ type: 'user', userId: actors.specialist.id }])], { reviewIntervalDays: 1 }));
+    expect((await request('GET', '/api/v1/escalation-paths/reviews/due', actors.agent)).body.items.map((x: { id: string }) => x.id)).not.toContain(p.body.id);
+    clock.advance(86400_000);
+    await deps.jobs.drain();
+    const due = await request('GET', '/api/v1/escalation-paths/reviews/due', actors.agent);
+    expect(due.body.items.map((x: { id: string }) => x.id)).toContain(p.body.id);
+    const notes = await deps.database.db.selectFrom('jobs').select(['payload']).where('kind', '=', 'notify').where('dedupe_key', 'like', `notify:path-review:${p.body.id}:%`).execute();
+    expect(notes).toHaveLength(1);
+    expect(JSON.parse(notes[0]!.payload).recipients.userIds).toEqual([actors.manager.id]);
+    const r = await request('POST', `/api/v1/escalation-paths/${p.body.id}/review`, actors.manager);
+    expect(r.body.lastReviewedBy).toBe(actors.manager.id);
+    expect(r.body.reviewDue).toBe(false);
+    expect((await request('GET', '/api/v1/escalation-paths/reviews/due', actors.agent)).body.items.map((x: { id: string }) => x.id)).not.toContain(p.body.id);
+    await request('DELETE', `/api/v1/escalation-paths/${p.body.id}`, actors.admin);
+  });
+
+  it('manages rotations and answers who is on call', async () => {
+    const { request, actors } = ctx();
+    const r = await request('POST', '/api/v1/rotations', actors.admin, {
+      name: 'Night shift',
+      members: [actors.specialist.id, actors.supervisor.id],
+      shift: { unit: 'days', days: 1 },
+      handoffTime: '09:00',
+      timeZone: 'Asia/Tokyo',
+      startDate: '2026-01-01',
+      teamId: null,
+    });
+    expect(r.status).toBe(201);
+    const a = await request('GET', `/api/v1/rotations/${r.body.id}/oncall?at=2026-01-01T01:00:00Z`, actors.agent);
+    expect(a.body.userId).toBe(actors.specialist.id);
+    const b = await request('GET', `/api/v1/rotations/${r.body.id}/oncall?at=2026-01-02T01:00:00Z`, actors.agent);
+    expect(b.body.userId).toBe(actors.supervisor.id);
+    const o = await request('POST', `/api/v1/rotations/${r.body.id}/overrides`, actors.supervisor, { userId: actors.manager.id, start: '2026-01-02T00:00:00Z', end: '2026-01-02T12:00:00Z' });
+    expect(o.status).toBe(201);
+    expect((await request('GET', `/api/v1/rotations/${r.body.id}/oncall?at=2026-01-02T01:00:00Z`, actors.agent)).body.userId).toBe(actors.manager.id);
+    expect((await request('POST', '/api/v1/rotations', actors.admin, { name: 'x', members: ['nobody'], shift: { unit: 'days', days: 1 }, handoffTime: '09:00', timeZone: 'Mars/Base', startDate: '2026-01-01', teamId: null })).status).toBe(400);
+  });
+
+  it('flags ping-pong after too many team transfers and routes to the first team supervisor', async () => {
+    const c = ctx();
+    const { request, actors } = c;
+    const t1 = await request('POST', '/api/v1/teams', actors.admin, { name: `Support ${c.kind}`, members: [{ userId: actors.agent.id, role: 'member' }, { userId: actors.supervisor.id, role: 'supervisor' }] });
+    const t2 = await request('POST', '/api/v1/teams', actors.admin, { name: `Billing ${c.kind}`, members: [{ userId: actors.specialist.id, role: 'member' }] });
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Bouncing', teamId: t1.body.id });
+    for (const teamId of [t2.body.id, t1.body.id, t2.body.id, t1.body.id]) await request('PATCH', `/api/v1/tickets/${ticket.body.id}`, actors.agent, { teamId });
+    const tk = await request('GET', `/api/v1/tickets/${ticket.body.id}`, actors.agent);
+    expect(tk.body.tags).toContain('ping-pong');
+    const list = await request('GET', `/api/v1/escalations?ticketId=${ticket.body.id}`, actors.agent);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0].trigger).toBe('pingpong');
+    expect(list.body.items[0].receivers[0].people[0].id).toBe(actors.supervisor.id);
+    expect(list.body.items[0].brief.background).toContain('→');
+    expect((await timelineKinds(c, ticket.body.id)).map((e) => e.kind)).toContain('escalation.ping_pong_detected');
+  });
+});

@@ -1,0 +1,530 @@
+/**
+ * Escalating tickets: manual (with the brief), automatic (path conditions on ticket changes,
+ * SLA actions, ping-pong) and the lifecycle (acknowledge, return, resolve, advance, cancel).
+ * Every event goes through the pure `step`; its effects become jobs and timeline events in
+ * the same transaction as the state change.
+ */
+import type { Db, Executor, Tx } from '../../db/database.js';
+import { inTransaction, json, parseJson } from '../../db/database.js';
+import type { EscalationsTable } from '../../db/schema.js';
+import { decodeCursor, toPage } from '../../http/cursor.js';
+import { iso } from '../../http/schemas.js';
+import type { ClaimedJob } from '../../jobs/jobs.types.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { getSetting } from '../../lib/settings.js';
+import { can } from '../auth/auth.policy.js';
+import type { Principal } from '../auth/index.js';
+import { effectiveTier } from '../customers/index.js';
+import type { ChangeContext, Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
+import { missingBriefFields } from './brief.policy.js';
+import { ackDueOf, addSecondsFor, performEffects, recipientsOfState, ticketContextOf } from './engine-shell.js';
+import { initialState, isFinished, snapshotOf, step } from './engine.policy.js';
+import * as repo from './escalations.repository.js';
+import { presentEscalation, type EscalationView } from './escalations.presenter.js';
+import { targetKey } from './path.policy.js';
+import { pathOf } from './paths.presenter.js';
+import { assertLevel, type PathsService } from './paths.service.js';
+import { detectPingPong, DEFAULT_PINGPONG_LIMIT, type TeamChange } from './pingpong.policy.js';
+import { resolveLevel } from './resolve.policy.js';
+import { summarizeTimeline, type SummaryEvent, type SummaryLang } from './summary.policy.js';
+import {
+  BRIEF_LIMITS,
+  type Brief,
+  type EscalationEvent,
+  type EscalationSnapshot,
+  type EscalationState,
+  type LevelKind,
+  type MatchTicket,
+  type ReturnReason,
+  type Target,
+} from './escalation.types.js';
+
+export type BriefInput = Partial<Omit<Brief, 'impact'>> & { impact?: Partial<Brief['impact']> };
+
+export interface EscalateInput {
+  pathId?: string;
+  levelIndex?: number;
+  target?: Target;
+  kind?: LevelKind;
+  ackTimeoutSeconds?: number;
+  brief?: BriefInput;
+}
+
+export interface SlaTriggerInput {
+  ticketId: string;
+  clockKind: string;
+  event: 'warning' | 'breach';
+  pathId?: string;
+  levelIndex?: number;
+  now: number;
+}
+
+export interface EscalationListFilter {
+  state?: string;
+  target?: 'me';
+  team?: 'mine';
+  pathId?: string;
+  level?: number;
+  overdue?: boolean;
+  ticketId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+type Trigger = 'manual' | 'auto' | 'sla' | 'pingpong';
+const MATCH_FIELDS = new Set(['category', 'product', 'tags', 'priority', 'temperature', 'subject', 'requesterId']);
+const DIRECT_REMINDERS = { advance: false, repeatReminders: 2, reminderIntervalSeconds: 900 };
+
+export class EscalationsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly tickets: TicketsService,
+    private readonly paths: PathsService,
+    private readonly teamIdsOfUser: (userId: string) => Promise<string[]>,
+    private readonly options: { pingPongLimit?: number } = {},
+  ) {}
+
+  // -------------------------------------------------------------------------------------
+  // Reading
+
+  async get(id: string): Promise<EscalationView> {
+    const row = await repo.findEscalation(this.db, id);
+    if (!row) throw notFound('Escalation', id);
+    return (await this.present(this.db, [row]))[0] as EscalationView;
+  }
+
+  async list(actor: Principal, f: EscalationListFilter) {
+    const now = this.clock.now();
+    const key = decodeCursor(f.cursor);
+    const rows = await repo.listEscalations(
+      this.db,
+      {
+        status: f.state ? [f.state] : undefined,
+        ticketId: f.ticketId,
+        pathId: f.pathId,
+        level: f.level,
+        overdueAt: f.overdue ? now : undefined,
+        recipientUserId: f.target === 'me' ? actor.userId : undefined,
+        recipientTeamIds: f.team === 'mine' ? await this.teamIdsOfUser(actor.userId) : undefined,
+      },
+      { limit: f.limit, before: key?.id },
+    );
+    const page = toPage(rows, f.limit, (r) => ({ v: null, id: r.id }));
+    return { items: await this.present(this.db, page.items), nextCursor: page.nextCursor };
+  }
+
+  private async present(ex: Executor, rows: EscalationsTable[]): Promise<EscalationView[]> {
+    const states = rows.map((r) => parseJson<EscalationState>(r.state, initialState()));
+    const ids = states.flatMap((s) => [...s.targets.flatMap((t) => [...t.receivers, t.acknowledgedBy ?? '']), s.requestedBy ?? '', s.returned?.userId ?? '']).filter(Boolean);
+    const [names, numbers] = await Promise.all([repo.userNames(ex, ids), repo.ticketNumbers(ex, rows.map((r) => r.ticket_id))]);
+    const now = this.clock.now();
+    return rows.map((r) => presentEscalation(r, names, numbers, now));
+  }
+
+  /**
+   * What the console shows before escalating: the suggested paths (and why), the pre-filled
+   * brief, the customer's other tickets, and the chosen level's contact details, receivers
+   * and acknowledgement deadline.
+   */
+  async draft(actor: Principal, ticketId: string, pathId: string | undefined, levelIndex: number | undefined) {
+    const now = this.clock.now();
+    const ticket = await this.tickets.load(this.db, ticketId);
+    const matchTicket = await this.matchTicketOf(this.db, ticket);
+    const matches = await this.paths.match(this.db, matchTicket);
+    const pathRow = pathId ? await this.paths.load(this.db, pathId) : undefined;
+    const path = pathRow ? pathOf(pathRow) : matches[0]?.path;
+    const brief = await this.completeBrief(this.db, ticket, {}, actor.locale, actor.timeZone);
+    const customer = await this.customerTickets(this.db, ticket);
+    let level = null;
+    if (path) {
+      const i = assertLevel(path, levelIndex);
+      const l = path.levels[i]!;
+      const directory = await repo.loadDirectory(this.db);
+      const snapshot = snapshotOf(path);
+      const addSeconds = await addSecondsFor(this.db, snapshot);
+      const resolution = resolveLevel(l, i, directory, ticketContextOf(ticket), now);
+      level = {
+        levelIndex: i,
+        name: l.name,
+        kind: l.kind,
+        contact: l.contact,
+        ackTimeoutSeconds: l.ackTimeoutSeconds,
+        ackDueAt: new Date(addSeconds(now, l.ackTimeoutSeconds, i)).toISOString(),
+        requiredBriefFields: l.requiredBriefFields,
+        targets: resolution.targets.map((t) => ({
+          key: t.key,
+          receivers: t.receivers.map((id) => ({ id, name: directory.users[id]?.name ?? id })),
+          trace: t.trace,
+        })),
+      };
+    }
+    return {
+      ticketId,
+      suggestedPathId: matches[0]?.path.id ?? null,
+      matches: matches.map((m) => m.match),
+      path: path ? { id: path.id, version: path.version, name: path.name, purpose: path.purpose, levels: path.levels.map((l, i) => ({ levelIndex: i, name: l.name, kind: l.kind })) } : null,
+      level,
+      brief,
+      customerTickets: customer,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Escalating
+
+  async escalate(actor: Principal, ticketId: string, input: EscalateInput): Promise<EscalationView> {
+    const now = this.clock.now();
+    const id = await inTransaction(this.db, async (tx) => {
+      const ticket = await this.tickets.load(tx, ticketId);
+      if (ticket.status === 'closed') throw conflict('The ticket is closed; open a follow-up ticket to escalate.', { status: ticket.status });
+      let snapshot: EscalationSnapshot;
+      let start = 0;
+      if (input.pathId && input.target) throw invalid([{ field: 'target', message: 'send either pathId (and levelIndex) or a direct target, not both' }]);
+      if (input.pathId) {
+        const path = pathOf(await this.paths.load(tx, input.pathId));
+        if (!path.active) throw conflict(`The escalation path ${path.name} is not active.`, { pathId: path.id });
+        start = assertLevel(path, input.levelIndex);
+        snapshot = snapshotOf(path);
+      } else if (input.target) {
+        await this.checkTargets(tx, [input.target]);
+        snapshot = directSnapshot([input.target], input.kind ?? 'functional', input.ackTimeoutSeconds ?? 1800, 'Direct escalation');
+      } else {
+        throw invalid([{ field: 'pathId', message: 'send a pathId (and optional levelIndex) or a direct target' }]);
+      }
+      const brief = await this.completeBrief(tx, ticket, input.brief ?? {}, actor.locale, actor.timeZone);
+      const missing = missingBriefFields(brief, snapshot.levels[start]!.requiredBriefFields);
+      if (missing.length) throw invalid(missing, `The brief is missing required fields: ${missing.map((m) => m.field).join(', ')}.`);
+      return this.start(tx, ticket, snapshot, start, brief, actor.userId, 'manual', now);
+    });
+    return this.get(id);
+  }
+
+  /** Creates the escalation row and applies its 'requested' event. Returns the id. */
+  private async start(tx: Tx, ticket: Ticket, snapshot: EscalationSnapshot, levelIndex: number, brief: Brief, requestedBy: string | null, trigger: Trigger, now: number): Promise<string> {
+    const id = newId();
+    const event: EscalationEvent = { type: 'requested', requestedBy, levelIndex };
+    const directory = await repo.loadDirectory(tx);
+    const addSeconds = await addSecondsFor(tx, snapshot);
+    const result = step(snapshot, initialState(), event, { now, addSeconds, directory, ticket: ticketContextOf(ticket) });
+    const s = result.state;
+    await repo.insertEscalation(tx, {
+      id,
+      ticket_id: ticket.id,
+      path_id: snapshot.pathId || null,
+      path_version: snapshot.pathId ? snapshot.pathVersion : null,
+      kind: snapshot.levels[levelIndex]?.kind ?? 'functional',
+      trigger,
+      status: s.status,
+      stage: s.stage,
+      level_index: s.levelIndex,
+      snapshot: json(snapshot),
+      state: json(s),
+      brief: json(brief),
+      requested_by: requestedBy,
+      requested_at: now,
+      ack_due_at: ackDueOf(result.effects) ?? null,
+      acknowledged_at: null,
+      finished_at: null,
+      created_at: now,
+      updated_at: now,
+      revision: 1,
+    });
+    const r = recipientsOfState(s, directory);
+    await repo.replaceRecipients(tx, id, r.userIds, r.teamIds);
+    // The brief travels with the request event so the timeline shows it conclusion first.
+    const effects = result.effects.map((e) =>
+      e.type === 'record' && e.kind === 'escalation.requested' ? { ...e, data: { ...e.data, trigger, ask: brief.ask, levelIndex, pathName: snapshot.pathName } } : e,
+    );
+    await performEffects(tx, this.tickets, effects, { escalationId: id, ticketId: ticket.id, actorId: requestedBy, now, directory });
+    return id;
+  }
+
+  /** Applies one event to a stored escalation and writes its consequences. */
+  private async apply(tx: Tx, row: EscalationsTable, event: EscalationEvent, actorId: string | null, now: number): Promise<void> {
+    const snapshot = parseJson<EscalationSnapshot>(row.snapshot, null as unknown as EscalationSnapshot);
+    const state = parseJson<EscalationState>(row.state, initialState());
+    const ticket = await this.tickets.load(tx, row.ticket_id);
+    const directory = await repo.loadDirectory(tx);
+    const addSeconds = await addSecondsFor(tx, snapshot);
+    const result = step(snapshot, state, event, { now, addSeconds, directory, ticket: ticketContextOf(ticket) });
+    if (!result.effects.length && result.state === state) return;
+    const s = result.state;
+    const due = ackDueOf(result.effects);
+    const ok = await repo.updateEscalation(tx, row.id, row.revision, {
+      status: s.status,
+      stage: s.stage,
+      level_index: s.levelIndex,
+      state: json(s),
+      ...(due !== undefined && { ack_due_at: due }),
+      acknowledged_at: s.acknowledgedMs,
+      finished_at: s.finishedMs,
+      updated_at: now,
+    });
+    if (!ok) throw conflict('The escalation changed at the same moment; reload it and try again.');
+    const r = recipientsOfState(s, directory);
+    await repo.replaceRecipients(tx, row.id, r.userIds, r.teamIds);
+    await performEffects(tx, this.tickets, result.effects, { escalationId: row.id, ticketId: row.ticket_id, actorId, now, directory });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // People's actions
+
+  async acknowledge(actor: Principal, id: string, targetKeyWanted?: string): Promise<EscalationView> {
+    return this.act(actor, id, 'acknowledged', (state) => {
+      const mine = state.targets.filter((t) => t.receivers.includes(actor.userId));
+      const wanted = targetKeyWanted ? state.targets.find((t) => t.key === targetKeyWanted) : undefined;
+      if (targetKeyWanted && !wanted) throw notFound('Escalation target', targetKeyWanted);
+      const addressed = wanted ? wanted.receivers.includes(actor.userId) : mine.length > 0;
+      if (!addressed && !can(actor.role, 'escalations.supervise'))
+        throw forbidden('This escalation is not addressed to you; only its receivers or a supervisor covering for them can acknowledge it.');
+      return { type: 'acknowledged', userId: actor.userId, ...(targetKeyWanted && { targetKey: targetKeyWanted }) };
+    });
+  }
+
+  async returnEscalation(actor: Principal, id: string, reason: ReturnReason, text: string): Promise<EscalationView> {
+    return this.act(actor, id, 'returned', (state) => {
+      this.mustBeReceiver(actor, state, 'return');
+      return { type: 'returned', userId: actor.userId, reason, text };
+    });
+  }
+
+  async resolve(actor: Principal, id: string): Promise<EscalationView> {
+    return this.act(actor, id, 'resolved', (state) => {
+      if (state.requestedBy !== actor.userId) this.mustBeReceiver(actor, state, 'resolve');
+      return { type: 'resolved', userId: actor.userId };
+    });
+  }
+
+  async advance(actor: Principal, id: string, reason?: string): Promise<EscalationView> {
+    return this.act(actor, id, 'advanced', (state) => {
+      if (state.requestedBy !== actor.userId) this.mustBeReceiver(actor, state, 'advance');
+      return { type: 'advanced', userId: actor.userId, ...(reason && { reason }) };
+    });
+  }
+
+  async cancel(actor: Principal, id: string): Promise<EscalationView> {
+    return this.act(actor, id, 'cancelled', (state) => {
+      if (state.requestedBy !== actor.userId && !can(actor.role, 'escalations.supervise'))
+        throw forbidden('Only the person who escalated, or a supervisor, can cancel this escalation.');
+      return { type: 'cancelled', userId: actor.userId };
+    });
+  }
+
+  private mustBeReceiver(actor: Principal, state: EscalationState, verb: string): void {
+    const receiver = state.targets.some((t) => t.receivers.includes(actor.userId) || t.acknowledgedBy === actor.userId);
+    if (!receiver && !can(actor.role, 'escalations.supervise'))
+      throw forbidden(`This escalation is not addressed to you; only its receivers or a supervisor can ${verb} it.`);
+  }
+
+  private async act(actor: Principal, id: string, verb: string, decide: (state: EscalationState) => EscalationEvent): Promise<EscalationView> {
+    const now = this.clock.now();
+    await inTransaction(this.db, async (tx) => {
+      const row = await repo.findEscalation(tx, id, { lock: true });
+      if (!row) throw notFound('Escalation', id);
+      const state = parseJson<EscalationState>(row.state, initialState());
+      // A finished escalation answers 409 with its state, whoever asks.
+      if (isFinished(state))
+        throw new AppError('conflict', `This escalation is already ${state.status}; it cannot be ${verb}.`, { status: state.status, stage: state.stage, levelIndex: state.levelIndex });
+      await this.apply(tx, row, decide(state), actor.userId, now);
+    });
+    return this.get(id);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Timers (job handler)
+
+  async onTimer(tx: Tx, job: ClaimedJob<{ escalationId: string; kind: 'ack_timeout' | 'reminder_due'; levelIndex: number; targetKey: string }>, now: number): Promise<void> {
+    const row = await repo.findEscalation(tx, job.payload.escalationId, { lock: true });
+    if (!row) return;
+    await this.apply(tx, row, { type: job.payload.kind, levelIndex: job.payload.levelIndex, targetKey: job.payload.targetKey }, null, now);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Automatic escalation
+
+  /** Ticket hooks: path conditions on create and change, ping-pong on team transfers. */
+  hooks(): TicketHooks {
+    return {
+      afterCreate: (tx, ticket, ctx) => this.autoEscalate(tx, ticket, ctx, ''),
+      afterMessage: async (tx, ticket, message, ctx) => {
+        // The inquiry arrives just after the ticket: its body may satisfy keyword conditions.
+        if (message.initial) await this.autoEscalate(tx, ticket, ctx);
+      },
+      afterUpdate: async (tx, _before, after, changes, ctx) => {
+        if (changes.some((c) => MATCH_FIELDS.has(c.field))) await this.autoEscalate(tx, after, ctx);
+        if (changes.some((c) => c.field === 'teamId')) await this.checkPingPong(tx, after, ctx);
+      },
+    };
+  }
+
+  private async autoEscalate(tx: Tx, ticket: Ticket, ctx: ChangeContext, body?: string): Promise<void> {
+    if (ticket.status === 'closed' || ticket.status === 'solved') return;
+    const matchTicket = await this.matchTicketOf(tx, ticket, body);
+    const matches = await this.paths.match(tx, matchTicket, { autoOnly: true });
+    if (!matches.length) return;
+    const existing = new Set((await repo.escalationsOfTicket(tx, ticket.id)).map((e) => e.path_id));
+    for (const { match, path } of matches) {
+      if (existing.has(path.id)) continue;
+      const brief = await this.completeBrief(tx, ticket, { ask: `Automatic escalation by path "${path.name}": ${match.reasons.join('; ')}` }, 'en', 'UTC');
+      await this.start(tx, ticket, snapshotOf(path), 0, brief, null, 'auto', ctx.now);
+    }
+  }
+
+  /** Called by the SLA module when a warning or breach action says "escalate". */
+  async onSlaAction(tx: Tx, input: SlaTriggerInput): Promise<void> {
+    const ticket = await this.tickets.load(tx, input.ticketId);
+    if (ticket.status === 'closed') return;
+    let path;
+    if (input.pathId) {
+      const row = await repo.findPath(tx, input.pathId);
+      if (!row || row.active !== 1) return;
+      path = pathOf(row);
+    } else {
+      path = (await this.paths.match(tx, await this.matchTicketOf(tx, ticket)))[0]?.path;
+    }
+    if (!path) return;
+    const open = (await repo.escalationsOfTicket(tx, ticket.id)).filter((e) => e.path_id === path.id && !['resolved', 'returned', 'cancelled'].includes(e.status));
+    if (open.length) return; // already escalated on this path: its own timers move it on
+    const levelIndex = Math.min(input.levelIndex ?? 0, path.levels.length - 1);
+    const brief = await this.completeBrief(tx, ticket, { ask: `SLA ${input.clockKind} ${input.event}: escalated automatically by path "${path.name}".` }, 'en', 'UTC');
+    await this.start(tx, ticket, snapshotOf(path), levelIndex, brief, null, 'sla', input.now);
+  }
+
+  private async checkPingPong(tx: Tx, ticket: Ticket, ctx: ChangeContext): Promise<void> {
+    if (ticket.tags.includes('ping-pong')) return;
+    const rows = await repo.teamChangesOf(tx, ticket.id);
+    const changes: TeamChange[] = rows
+      .map((r) => ({ at: Number(r.created_at), d: parseJson<Record<string, unknown>>(r.data, {}), by: r.author_id }))
+      .filter((r) => r.d.field === 'teamId')
+      .map((r) => ({ atMs: r.at, fromTeamId: (r.d.from as string | null) ?? null, toTeamId: (r.d.to as string | null) ?? null, byUserId: r.by }));
+    const limit = (await getSetting<number>(tx, 'escalations.pingPongLimit')) ?? this.options.pingPongLimit ?? DEFAULT_PINGPONG_LIMIT;
+    const directory = await repo.loadDirectory(tx);
+    const result = detectPingPong(changes, directory, { limit });
+    if (!result.flagged || !result.routeTo) return;
+    const system: ChangeContext = { actorId: null, authorType: 'system', now: ctx.now, automatic: true };
+    await this.tickets.updateIn(tx, ticket.id, { tags: [...ticket.tags, 'ping-pong'] }, system);
+    await this.tickets.appendEvent(
+      tx,
+      ticket.id,
+      { kind: 'escalation.ping_pong_detected', visibility: 'internal', authorType: 'system', authorId: null, body: result.history, data: { transfers: result.transfers, bounces: result.bounces, limit, routeTo: result.routeTo } },
+      ctx.now,
+    );
+    const targets: Target[] = result.routeTo.supervisorIds.length
+      ? result.routeTo.supervisorIds.map((userId) => ({ type: 'user', userId }))
+      : [{ type: 'team', teamId: result.routeTo.teamId }];
+    const teamName = directory.teams[result.routeTo.teamId]?.name ?? result.routeTo.teamId;
+    const snapshot = directSnapshot(targets, 'hierarchical', 900, `Supervisor of ${teamName} (ping-pong)`);
+    const fresh = await this.tickets.load(tx, ticket.id);
+    const brief = await this.completeBrief(
+      tx,
+      fresh,
+      {
+        ask: `This ticket has been transferred between teams ${result.transfers} times (limit ${limit}). Decide which team owns it.`,
+        concern: `Bounce history: ${result.history}`,
+      },
+      'en',
+      'UTC',
+    );
+    brief.background = `Bounce history: ${result.history}\n\n${brief.background}`.slice(0, BRIEF_LIMITS.background);
+    await this.start(tx, fresh, snapshot, 0, brief, null, 'pingpong', ctx.now);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Helpers
+
+  private async checkTargets(ex: Executor, targets: Target[]): Promise<void> {
+    const ids = await repo.directoryIds(ex);
+    const problems = targets.flatMap((t, i) => {
+      const field = `target${targets.length > 1 ? `[${i}]` : ''}`;
+      if (t.type === 'user' && !ids.userIds.has(t.userId)) return [{ field: `${field}.userId`, message: `user ${t.userId} does not exist` }];
+      if (t.type === 'team' && !ids.teamIds.has(t.teamId)) return [{ field: `${field}.teamId`, message: `team ${t.teamId} does not exist` }];
+      if (t.type === 'rotation' && !ids.rotationIds.has(t.rotationId)) return [{ field: `${field}.rotationId`, message: `rotation ${t.rotationId} does not exist` }];
+      return [];
+    });
+    if (problems.length) throw invalid(problems);
+  }
+
+  private async matchTicketOf(ex: Executor, ticket: Ticket, body?: string): Promise<MatchTicket> {
+    const tiers = ticket.requesterId ? await repo.customerTiers(ex, ticket.requesterId) : undefined;
+    return {
+      category: ticket.category,
+      product: ticket.product,
+      tags: ticket.tags,
+      priority: ticket.priority,
+      channel: ticket.channel,
+      customerTier: tiers ? effectiveTier(tiers.own, tiers.org ?? undefined) : null,
+      temperature: ticket.temperature,
+      subject: ticket.subject,
+      body: body ?? (await repo.firstMessageBody(ex, ticket.id)),
+    };
+  }
+
+  /** Fills what the agent left out: category and temperature from the ticket, the background from the timeline. */
+  private async completeBrief(ex: Executor, ticket: Ticket, input: BriefInput, lang: SummaryLang, timeZone: string): Promise<Brief> {
+    let background = input.background ?? '';
+    if (!background.trim()) {
+      const rows = await repo.recentTimeline(ex, ticket.id, 60);
+      const events: SummaryEvent[] = rows.map((r) => ({
+        atMs: Number(r.created_at),
+        kind: r.kind === 'ticket.assigned' ? 'field.changed' : r.kind,
+        authorType: r.author_type as SummaryEvent['authorType'],
+        authorName: r.user_name ?? r.customer_name ?? null,
+        visibility: r.visibility as SummaryEvent['visibility'],
+        body: r.body,
+        data: parseJson<Record<string, unknown>>(r.data, {}),
+      }));
+      background = summarizeTimeline(events, { lang, timeZone, maxTotalChars: BRIEF_LIMITS.background });
+    }
+    return {
+      category: input.category ?? ticket.category ?? '',
+      ask: input.ask ?? '',
+      concern: input.concern ?? '',
+      tried: input.tried ?? '',
+      environment: input.environment ?? '',
+      background,
+      customerTemperature: input.customerTemperature ?? ticket.temperature,
+      impact: { scope: input.impact?.scope ?? 'this_customer', revenueRisk: input.impact?.revenueRisk ?? false, legalRisk: input.impact?.legalRisk ?? false, note: input.impact?.note ?? '' },
+      links: input.links ?? [],
+    };
+  }
+
+  private async customerTickets(ex: Executor, ticket: Ticket) {
+    if (!ticket.requesterId) return { open: [], recent: [] };
+    const rows = await repo.ticketsOfCustomer(ex, ticket.requesterId, ticket.id, 20);
+    const view = (r: (typeof rows)[number]) => ({ id: r.id, number: r.number, subject: r.subject, status: r.status, priority: r.priority, createdAt: iso(r.created_at) as string, updatedAt: iso(r.updated_at) as string });
+    return {
+      open: rows.filter((r) => r.status !== 'solved' && r.status !== 'closed').map(view),
+      recent: rows.slice(0, 10).map(view),
+    };
+  }
+}
+
+/** A one-level snapshot for direct escalations (no path): reminders, no advance, admins as fallback. */
+export const directSnapshot = (targets: Target[], kind: LevelKind, ackTimeoutSeconds: number, name: string): EscalationSnapshot => ({
+  pathId: '',
+  pathVersion: 0,
+  pathName: name,
+  levels: [
+    {
+      name,
+      kind,
+      targets: targets.filter((t, i) => targets.findIndex((u) => targetKey(u) === targetKey(t)) === i),
+      contact: { department: null, person: null, phone: null, email: null },
+      ackTimeoutSeconds,
+      calendarId: null,
+      onTimeout: DIRECT_REMINDERS,
+      requiredBriefFields: ['ask'],
+    },
+  ],
+  fallbackUserIds: [],
+  fallbackTeamId: null,
+});
+
+/** The function the SLA module calls (through the container) when an action says "escalate". */
+export const createSlaEscalationTrigger =
+  (service: EscalationsService) =>
+  (tx: Tx, input: SlaTriggerInput): Promise<void> =>
+    service.onSlaAction(tx, input);

@@ -1,0 +1,133 @@
+/** The shapes of paths, versions, rotations and simulations that leave the server. */
+import { Type, type Static } from '@sinclair/typebox';
+import type { EscalationPathsTable, EscalationPathVersionsTable, RotationsTable } from '../../db/schema.js';
+import { parseJson } from '../../db/database.js';
+import { iso } from '../../http/schemas.js';
+import { PathDefinitionSchema, RotationSchema } from './escalation.schema.js';
+import { rotationOf } from './escalations.repository.js';
+import type { Path, PathDefinition } from './escalation.types.js';
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const PathView = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  ...PathDefinitionSchema.properties,
+  autoEscalate: Type.Boolean(),
+  lastReviewedAt: NullableString,
+  lastReviewedBy: NullableString,
+  reviewDueAt: Type.String(),
+  reviewDue: Type.Boolean({ description: 'the periodic review is due' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type PathView = Static<typeof PathView>;
+
+export const definitionOf = (row: Pick<EscalationPathsTable, 'definition'>): PathDefinition => {
+  const d = parseJson<PathDefinition>(row.definition, {} as PathDefinition);
+  return { ...d, autoEscalate: d.autoEscalate ?? false };
+};
+
+export const pathOf = (row: EscalationPathsTable): Path => ({ ...definitionOf(row), id: row.id, version: row.version });
+
+export const presentPath = (row: EscalationPathsTable, now: number): PathView => ({
+  ...definitionOf(row),
+  autoEscalate: row.auto_escalate === 1,
+  id: row.id,
+  version: row.version,
+  lastReviewedAt: iso(row.last_reviewed_at),
+  lastReviewedBy: row.last_reviewed_by,
+  reviewDueAt: iso(row.review_due_at) as string,
+  reviewDue: Number(row.review_due_at) <= now,
+  createdAt: iso(row.created_at) as string,
+  updatedAt: iso(row.updated_at) as string,
+});
+
+export const PathVersionView = Type.Object({
+  pathId: Type.String(),
+  version: Type.Integer(),
+  authorId: NullableString,
+  authorName: NullableString,
+  reason: Type.String(),
+  createdAt: Type.String(),
+  definition: PathDefinitionSchema,
+});
+export type PathVersionView = Static<typeof PathVersionView>;
+
+export const presentPathVersion = (row: EscalationPathVersionsTable, names: Map<string, string>): PathVersionView => ({
+  pathId: row.path_id,
+  version: row.version,
+  authorId: row.author_id,
+  authorName: row.author_id ? (names.get(row.author_id) ?? null) : null,
+  reason: row.reason,
+  createdAt: iso(row.created_at) as string,
+  definition: parseJson<PathDefinition>(row.definition, {} as PathDefinition),
+});
+
+export const PathDiffView = Type.Object({
+  pathId: Type.String(),
+  from: Type.Integer(),
+  to: Type.Integer(),
+  changes: Type.Array(Type.Object({ path: Type.String(), before: Type.Unknown(), after: Type.Unknown() })),
+});
+
+const { id: _rotationId, ...rotationFields } = RotationSchema.properties;
+const OverrideView = Type.Object({ userId: Type.String(), start: Type.String(), end: Type.String() });
+export const RotationView = Type.Object({
+  id: Type.String(),
+  ...rotationFields,
+  overrides: Type.Array(OverrideView),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type RotationView = Static<typeof RotationView>;
+
+export const presentRotation = (row: RotationsTable): RotationView => {
+  const r = rotationOf(row);
+  return {
+    ...r,
+    overrides: r.overrides.map((o) => ({ userId: o.userId, start: iso(o.startMs) as string, end: iso(o.endMs) as string })),
+    createdAt: iso(row.created_at) as string,
+    updatedAt: iso(row.updated_at) as string,
+  };
+};
+
+export const OnCallView = Type.Object({
+  rotationId: Type.String(),
+  at: Type.String(),
+  userId: NullableString,
+  userName: NullableString,
+  nextHandoffs: Type.Array(
+    Type.Object({ at: Type.String(), fromUserId: NullableString, toUserId: NullableString, cause: Type.String() }),
+  ),
+});
+
+const Person = Type.Object({ id: Type.String(), name: Type.String() });
+export const PredictedLevel = Type.Object({
+  levelIndex: Type.Integer(),
+  name: Type.String(),
+  skipped: Type.Boolean(),
+  reachedAt: NullableString,
+  ackDueAt: NullableString,
+  targets: Type.Array(Type.Object({ key: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()) })),
+  reminders: Type.Array(Type.Object({ at: Type.String(), targetKey: Type.String(), receivers: Type.Array(Person) })),
+  leftAt: NullableString,
+});
+
+export const SimulationView = Type.Object({
+  arrivalAt: Type.String(),
+  matches: Type.Array(
+    Type.Object({ pathId: Type.String(), pathName: Type.String(), version: Type.Integer(), score: Type.Integer(), reasons: Type.Array(Type.String()) }),
+  ),
+  pathId: NullableString,
+  prediction: Type.Union([
+    Type.Object({
+      levels: Type.Array(PredictedLevel),
+      fallback: Type.Union([Type.Object({ at: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()), adminAlert: Type.Boolean() }), Type.Null()]),
+      stalled: Type.Boolean(),
+      truncated: Type.Boolean(),
+    }),
+    Type.Null(),
+  ]),
+});
+export type SimulationView = Static<typeof SimulationView>;

@@ -1,0 +1,240 @@
+/** HTTP: escalation paths (versions, review, simulator), rotations and the playbook. */
+import { Type } from '@sinclair/typebox';
+import type { AppInstance } from '../../http/app-types.js';
+import { Id, IdParams, OneOf, errorResponses } from '../../http/schemas.js';
+import { ChannelSchema, PathDefinitionSchema, PrioritySchema, RotationSchema, TemperatureSchema } from './escalation.schema.js';
+import { OnCallView, PathDiffView, PathVersionView, PathView, RotationView, SimulationView } from './paths.presenter.js';
+import { renderPlaybookHtml, renderPlaybookMarkdown } from './playbook.presenter.js';
+
+const Reason = Type.Optional(Type.String({ maxLength: 2000, description: 'why this version was saved (shown in the version history)' }));
+const PathBody = Type.Object({ ...PathDefinitionSchema.properties, reason: Reason }, { additionalProperties: false });
+const { id: _rid, overrides: _ro, ...rotationFields } = RotationSchema.properties;
+const OverrideBody = Type.Object(
+  {
+    userId: Id,
+    start: Type.String({ format: 'date-time', description: 'ISO-8601 start' }),
+    end: Type.String({ format: 'date-time', description: 'ISO-8601 end (exclusive)' }),
+  },
+  { additionalProperties: false },
+);
+const RotationBody = Type.Object({ ...rotationFields, overrides: Type.Optional(Type.Array(OverrideBody, { maxItems: 500 })) }, { additionalProperties: false });
+const NoContent = { 204: Type.Null() };
+
+export function pathsRoutes(app: AppInstance): void {
+  const paths = app.deps.escalationPaths;
+  const rotations = app.deps.rotations;
+  const tags = ['escalation paths'];
+
+  app.get(
+    '/api/v1/escalation-paths',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags,
+        summary: 'List escalation paths',
+        querystring: Type.Object({ active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(PathView) }), ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await paths.list({ active: req.query.active }) }),
+  );
+
+  app.post(
+    '/api/v1/escalation-paths',
+    { config: { permission: 'paths.manage' }, schema: { tags, summary: 'Create an escalation path (version 1)', body: PathBody, response: { 201: PathView, ...errorResponses } } },
+    async (req, reply) => {
+      const { reason, ...def } = req.body;
+      return reply.status(201).send(await paths.create(req.principal!, def, reason));
+    },
+  );
+
+  app.get(
+    '/api/v1/escalation-paths/reviews/due',
+    { config: { permission: 'escalations.read' }, schema: { tags, summary: 'Paths whose periodic review is due', response: { 200: Type.Object({ items: Type.Array(PathView) }), ...errorResponses } } },
+    () => paths.dueReviews(),
+  );
+
+  app.post(
+    '/api/v1/escalation-paths/simulate',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags,
+        summary: 'Simulate: which path a ticket would match, and who would be reached when',
+        body: Type.Object(
+          {
+            ticket: Type.Object(
+              {
+                subject: Type.String({ maxLength: 500 }),
+                body: Type.Optional(Type.String({ maxLength: 100_000 })),
+                category: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+                product: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+                tags: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })),
+                priority: Type.Optional(PrioritySchema),
+                channel: Type.Optional(ChannelSchema),
+                customerTier: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+                temperature: Type.Optional(TemperatureSchema),
+                teamId: Type.Optional(Type.Union([Id, Type.Null()])),
+                assigneeId: Type.Optional(Type.Union([Id, Type.Null()])),
+              },
+              { additionalProperties: false },
+            ),
+            arrivalAt: Type.Optional(Type.String({ format: 'date-time', description: 'when the ticket arrives (default now)' })),
+            pathId: Type.Optional(Id),
+            levelIndex: Type.Optional(Type.Integer({ minimum: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SimulationView, ...errorResponses },
+      },
+    },
+    (req) => paths.simulate(req.body),
+  );
+
+  app.get(
+    '/api/v1/escalation-paths/:id',
+    { config: { permission: 'escalations.read' }, schema: { tags, summary: 'Get an escalation path (current version)', params: IdParams, response: { 200: PathView, ...errorResponses } } },
+    (req) => paths.get(req.params.id),
+  );
+
+  app.put(
+    '/api/v1/escalation-paths/:id',
+    { config: { permission: 'paths.manage' }, schema: { tags, summary: 'Save a new version of a path', params: IdParams, body: PathBody, response: { 200: PathView, ...errorResponses } } },
+    (req) => {
+      const { reason, ...def } = req.body;
+      return paths.update(req.principal!, req.params.id, def, reason);
+    },
+  );
+
+  app.delete(
+    '/api/v1/escalation-paths/:id',
+    {
+      config: { permission: 'paths.manage' },
+      schema: {
+        tags,
+        summary: 'Delete a path (running escalations keep their version; history stays)',
+        params: IdParams,
+        querystring: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+        response: { ...NoContent, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await paths.remove(req.principal!, req.params.id, req.query.reason);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/escalation-paths/:id/versions',
+    { config: { permission: 'escalations.read' }, schema: { tags, summary: 'Every saved version, newest first', params: IdParams, response: { 200: Type.Object({ items: Type.Array(PathVersionView) }), ...errorResponses } } },
+    (req) => paths.versions(req.params.id),
+  );
+
+  app.get(
+    '/api/v1/escalation-paths/:id/versions/diff',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags,
+        summary: 'Field-level changes between two versions',
+        params: IdParams,
+        querystring: Type.Object({ from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: { 200: PathDiffView, ...errorResponses },
+      },
+    },
+    (req) => paths.diff(req.params.id, req.query.from, req.query.to),
+  );
+
+  app.post(
+    '/api/v1/escalation-paths/:id/review',
+    { config: { permission: 'paths.manage' }, schema: { tags, summary: 'Mark the path reviewed now (records who and when)', params: IdParams, response: { 200: PathView, ...errorResponses } } },
+    (req) => paths.review(req.principal!, req.params.id),
+  );
+
+  app.get(
+    '/api/v1/playbook',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags,
+        summary: 'The playbook of every active path (HTML, or Markdown with ?format=md), in the reader’s language',
+        querystring: Type.Object(
+          { format: Type.Optional(OneOf(['html', 'md'] as const)), lang: Type.Optional(OneOf(['ja', 'en'] as const)) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.String(), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const lang = req.query.lang ?? req.principal!.locale;
+      const { paths: list, directory, rows } = await paths.playbookData();
+      const now = app.deps.clock.now();
+      const due = new Map(rows.map((r) => [r.id, Number(r.review_due_at)]));
+      if (req.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderPlaybookMarkdown(list, directory, lang, now, due));
+      return reply.type('text/html; charset=utf-8').send(renderPlaybookHtml(list, directory, lang, now, due));
+    },
+  );
+
+  // ---- rotations
+  const rtags = ['on-call rotations'];
+  app.get(
+    '/api/v1/rotations',
+    { config: { permission: 'escalations.read' }, schema: { tags: rtags, summary: 'List on-call rotations', response: { 200: Type.Object({ items: Type.Array(RotationView) }), ...errorResponses } } },
+    () => rotations.list(),
+  );
+  app.post(
+    '/api/v1/rotations',
+    { config: { permission: 'paths.manage' }, schema: { tags: rtags, summary: 'Create an on-call rotation', body: RotationBody, response: { 201: RotationView, ...errorResponses } } },
+    async (req, reply) => reply.status(201).send(await rotations.create(req.body)),
+  );
+  app.get(
+    '/api/v1/rotations/:id',
+    { config: { permission: 'escalations.read' }, schema: { tags: rtags, summary: 'Get a rotation', params: IdParams, response: { 200: RotationView, ...errorResponses } } },
+    (req) => rotations.get(req.params.id),
+  );
+  app.put(
+    '/api/v1/rotations/:id',
+    { config: { permission: 'paths.manage' }, schema: { tags: rtags, summary: 'Replace a rotation (overrides kept unless sent)', params: IdParams, body: RotationBody, response: { 200: RotationView, ...errorResponses } } },
+    (req) => rotations.update(req.params.id, req.body),
+  );
+  app.delete(
+    '/api/v1/rotations/:id',
+    { config: { permission: 'paths.manage' }, schema: { tags: rtags, summary: 'Delete a rotation no path uses', params: IdParams, response: { ...NoContent, ...errorResponses } } },
+    async (req, reply) => {
+      await rotations.remove(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/rotations/:id/overrides',
+    { config: { permission: 'escalations.supervise' }, schema: { tags: rtags, summary: 'Add a temporary override (someone covers a span)', params: IdParams, body: OverrideBody, response: { 201: RotationView, ...errorResponses } } },
+    async (req, reply) => reply.status(201).send(await rotations.addOverride(req.params.id, req.body)),
+  );
+  app.delete(
+    '/api/v1/rotations/:id/overrides/:index',
+    {
+      config: { permission: 'escalations.supervise' },
+      schema: {
+        tags: rtags,
+        summary: 'Remove an override by its position',
+        params: Type.Object({ id: Id, index: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+        response: { 200: RotationView, ...errorResponses },
+      },
+    },
+    (req) => rotations.removeOverride(req.params.id, req.params.index),
+  );
+  app.get(
+    '/api/v1/rotations/:id/oncall',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags: rtags,
+        summary: 'Who is on call at an instant (default now), and the next hand-offs',
+        params: IdParams,
+        querystring: Type.Object({ at: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }),
+        response: { 200: OnCallView, ...errorResponses },
+      },
+    },
+    (req) => rotations.onCall(req.params.id, req.query.at),
+  );
+}

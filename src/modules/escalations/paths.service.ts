@@ -1,0 +1,298 @@
+/**
+ * Escalation paths as administrators manage them: every save is a new version (author,
+ * reason, time, full definition), review dates with a reminder to the owner, the simulator
+ * and the playbook. Running escalations never read a path: they keep their snapshot.
+ */
+import type { Db, Executor, Tx } from '../../db/database.js';
+import { inTransaction, json } from '../../db/database.js';
+import { cancelJobs, enqueueJob } from '../../jobs/jobs.repository.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, invalid, notFound } from '../../lib/errors.js';
+import { iso } from '../../http/schemas.js';
+import { newId } from '../../lib/ids.js';
+import type { Principal } from '../auth/index.js';
+import { addSecondsFor, NOTIFY_JOB } from './engine-shell.js';
+import { simulate, snapshotOf } from './engine.policy.js';
+import * as repo from './escalations.repository.js';
+import { compilePaths, diffPathVersions, matchPaths, validatePath, type CompiledPaths } from './path.policy.js';
+import { definitionOf, pathOf, presentPath, presentPathVersion, type PathView, type SimulationView } from './paths.presenter.js';
+import type { Directory, MatchTicket, Path, PathDefinition } from './escalation.types.js';
+
+export const PATH_REVIEW_JOB = 'escalation_path.review_due';
+const DAY_MS = 86_400_000;
+const reviewKey = (pathId: string) => `path-review:${pathId}`;
+
+export interface SimulateInput {
+  ticket: Partial<MatchTicket> & { subject: string; teamId?: string | null; assigneeId?: string | null };
+  arrivalAt?: string;
+  pathId?: string;
+  levelIndex?: number;
+}
+
+export class PathsService {
+  private compiled: { stamp: string; paths: CompiledPaths; all: Path[] } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(opts: { active?: boolean } = {}): Promise<PathView[]> {
+    const now = this.clock.now();
+    return (await repo.listPaths(this.db, opts)).map((r) => presentPath(r, now));
+  }
+
+  async get(id: string): Promise<PathView> {
+    return presentPath(await this.load(this.db, id), this.clock.now());
+  }
+
+  async load(ex: Executor, id: string) {
+    const row = await repo.findPath(ex, id);
+    if (!row) throw notFound('Escalation path', id);
+    return row;
+  }
+
+  async create(actor: Principal, def: PathDefinition, reason: string | undefined): Promise<PathView> {
+    const now = this.clock.now();
+    const id = newId();
+    await inTransaction(this.db, async (tx) => {
+      const d = await this.checked(tx, def);
+      await repo.insertPath(tx, {
+        id,
+        version: 1,
+        name: d.name,
+        owner_id: d.ownerId,
+        active: d.active ? 1 : 0,
+        auto_escalate: d.autoEscalate ? 1 : 0,
+        definition: json(d),
+        review_interval_days: d.reviewIntervalDays,
+        last_reviewed_at: null,
+        last_reviewed_by: null,
+        review_due_at: now + d.reviewIntervalDays * DAY_MS,
+        deleted_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+      await repo.insertPathVersion(tx, { path_id: id, version: 1, definition: json(d), author_id: actor.userId, reason: reason?.trim() || 'created', created_at: now });
+      await this.scheduleReview(tx, id, now + d.reviewIntervalDays * DAY_MS, now);
+    });
+    return this.get(id);
+  }
+
+  /** Every save is a new version; escalations already running keep theirs. */
+  async update(actor: Principal, id: string, def: PathDefinition, reason: string | undefined): Promise<PathView> {
+    const now = this.clock.now();
+    await inTransaction(this.db, async (tx) => {
+      const row = await this.load(tx, id);
+      const d = await this.checked(tx, def);
+      const version = row.version + 1;
+      const reviewDue = Number(row.last_reviewed_at ?? row.created_at) + d.reviewIntervalDays * DAY_MS;
+      await repo.updatePath(tx, id, {
+        version,
+        name: d.name,
+        owner_id: d.ownerId,
+        active: d.active ? 1 : 0,
+        auto_escalate: d.autoEscalate ? 1 : 0,
+        definition: json(d),
+        review_interval_days: d.reviewIntervalDays,
+        review_due_at: reviewDue,
+        updated_at: now,
+      });
+      await repo.insertPathVersion(tx, { path_id: id, version, definition: json(d), author_id: actor.userId, reason: reason?.trim() || 'updated', created_at: now });
+      await this.scheduleReview(tx, id, reviewDue, now);
+    });
+    return this.get(id);
+  }
+
+  /** Removes a path from matching and the playbook; its versions stay for running escalations and audits. */
+  async remove(actor: Principal, id: string, reason: string | undefined): Promise<void> {
+    const now = this.clock.now();
+    await inTransaction(this.db, async (tx) => {
+      const row = await this.load(tx, id);
+      const d = { ...definitionOf(row), active: false };
+      await repo.updatePath(tx, id, { active: 0, deleted_at: now, updated_at: now, version: row.version + 1, definition: json(d) });
+      await repo.insertPathVersion(tx, { path_id: id, version: row.version + 1, definition: json(d), author_id: actor.userId, reason: reason?.trim() || 'deleted', created_at: now });
+      await cancelJobs(tx, [reviewKey(id)], now);
+    });
+  }
+
+  async versions(id: string) {
+    await this.load(this.db, id);
+    const rows = await repo.listPathVersions(this.db, id);
+    const names = await repo.userNames(this.db, rows.map((r) => r.author_id).filter((x): x is string => !!x));
+    return { items: rows.map((r) => presentPathVersion(r, names)) };
+  }
+
+  async diff(id: string, from: number, to: number) {
+    await this.load(this.db, id);
+    const [a, b] = await Promise.all([repo.findPathVersion(this.db, id, from), repo.findPathVersion(this.db, id, to)]);
+    const problems = [];
+    if (!a) problems.push({ field: 'from', message: `version ${from} of this path does not exist` });
+    if (!b) problems.push({ field: 'to', message: `version ${to} of this path does not exist` });
+    if (problems.length || !a || !b) throw invalid(problems);
+    return { pathId: id, from, to, changes: diffPathVersions(JSON.parse(a.definition) as PathDefinition, JSON.parse(b.definition) as PathDefinition) };
+  }
+
+  /** Marks a path reviewed now: records who, and moves the next review one interval on. */
+  async review(actor: Principal, id: string): Promise<PathView> {
+    const now = this.clock.now();
+    await inTransaction(this.db, async (tx) => {
+      const row = await this.load(tx, id);
+      const due = now + row.review_interval_days * DAY_MS;
+      await repo.updatePath(tx, id, { last_reviewed_at: now, last_reviewed_by: actor.userId, review_due_at: due, updated_at: now });
+      await this.scheduleReview(tx, id, due, now);
+    });
+    return this.get(id);
+  }
+
+  async dueReviews(): Promise<{ items: PathView[] }> {
+    const now = this.clock.now();
+    return { items: (await repo.listDueReviews(this.db, now)).map((r) => presentPath(r, now)) };
+  }
+
+  /**
+   * The review timer: when a path's review falls due its owner is told, then reminded daily
+   * until someone marks it reviewed (which moves the timer).
+   */
+  async onReviewDue(tx: Tx, pathId: string, now: number): Promise<void> {
+    const row = await repo.findPath(tx, pathId);
+    if (!row || row.active !== 1 || Number(row.review_due_at) > now) return;
+    await enqueueJob(
+      tx,
+      {
+        kind: NOTIFY_JOB,
+        dedupeKey: `notify:path-review:${pathId}:${now}`,
+        dueAt: now,
+        maxAttempts: 5,
+        payload: {
+          event: 'escalation_path.review_due',
+          recipients: { userIds: [row.owner_id] },
+          data: { pathId, pathName: row.name, reviewDueAt: iso(row.review_due_at), lastReviewedAt: iso(row.last_reviewed_at) },
+        },
+      },
+      now,
+    );
+    await this.scheduleReview(tx, pathId, now + DAY_MS, now);
+  }
+
+  private scheduleReview(tx: Tx, pathId: string, dueAt: number, now: number) {
+    return enqueueJob(tx, { kind: PATH_REVIEW_JOB, dedupeKey: reviewKey(pathId), dueAt, payload: { pathId } }, now, { replace: true });
+  }
+
+  private async checked(tx: Tx, def: PathDefinition): Promise<PathDefinition> {
+    const problems = validatePath(def, await repo.directoryIds(tx));
+    if (def.autoEscalate && !hasConditions(def))
+      problems.push({ field: 'autoEscalate', message: 'a path without conditions would escalate every ticket; add conditions or turn autoEscalate off' });
+    if (problems.length) throw invalid(problems);
+    return { ...def, autoEscalate: def.autoEscalate ?? false };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Matching (shared with the engine's automatic escalation)
+
+  /** Active paths, compiled once per change of the paths table (checked with one cheap query). */
+  async compiledPaths(ex: Executor): Promise<{ paths: CompiledPaths; all: Path[] }> {
+    const s = await ex
+      .selectFrom('escalation_paths')
+      .select((eb) => [eb.fn.max('updated_at').as('m'), eb.fn.countAll().as('n')])
+      .executeTakeFirstOrThrow();
+    const stamp = `${String(s.m)}:${String(s.n)}`;
+    if (this.compiled?.stamp !== stamp) {
+      const all = (await repo.listPaths(ex, { active: true })).map(pathOf);
+      this.compiled = { stamp, paths: compilePaths(all), all };
+    }
+    return this.compiled;
+  }
+
+  async match(ex: Executor, ticket: MatchTicket, opts: { autoOnly?: boolean } = {}) {
+    const { paths, all } = await this.compiledPaths(ex);
+    const byId = new Map(all.map((p) => [p.id, p]));
+    const matches = matchPaths(paths, ticket);
+    if (!opts.autoOnly) return matches.map((m) => ({ match: m, path: byId.get(m.pathId) as Path }));
+    return matches
+      .map((m) => ({ match: m, path: byId.get(m.pathId) as Path }))
+      .filter(({ path }) => path.autoEscalate === true && hasConditions(path));
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Simulator
+
+  async simulate(input: SimulateInput): Promise<SimulationView> {
+    const arrivalMs = input.arrivalAt ? Date.parse(input.arrivalAt) : this.clock.now();
+    if (!Number.isFinite(arrivalMs)) throw invalid([{ field: 'arrivalAt', message: 'must be an ISO-8601 instant' }]);
+    const t = input.ticket;
+    const ticket: MatchTicket = {
+      category: t.category ?? null,
+      product: t.product ?? null,
+      tags: t.tags ?? [],
+      priority: t.priority ?? 'normal',
+      channel: t.channel ?? 'api',
+      customerTier: t.customerTier ?? null,
+      temperature: t.temperature ?? 'calm',
+      subject: t.subject,
+      body: t.body ?? '',
+    };
+    const found = await this.match(this.db, ticket);
+    const matches = found.map((f) => f.match);
+    let path: Path | undefined;
+    if (input.pathId) path = pathOf(await this.load(this.db, input.pathId));
+    else path = found[0]?.path;
+    if (!path) return { arrivalAt: new Date(arrivalMs).toISOString(), matches, pathId: null, prediction: null };
+    if (input.levelIndex !== undefined && input.levelIndex >= path.levels.length)
+      throw invalid([{ field: 'levelIndex', message: `the path has ${path.levels.length} levels (0–${path.levels.length - 1})` }]);
+    const snapshot = snapshotOf(path);
+    const directory = await repo.loadDirectory(this.db);
+    const result = simulate({
+      snapshot,
+      arrivalMs,
+      directory,
+      ticket: { currentTeamId: t.teamId ?? null, assigneeId: t.assigneeId ?? null },
+      addSeconds: await addSecondsFor(this.db, snapshot),
+      startLevel: input.levelIndex ?? 0,
+      maxSteps: 2000,
+    });
+    const person = (d: Directory) => (id: string) => ({ id, name: d.users[id]?.name ?? id });
+    const p = person(directory);
+    return {
+      arrivalAt: new Date(arrivalMs).toISOString(),
+      matches,
+      pathId: path.id,
+      prediction: {
+        levels: result.levels.map((l) => ({
+          levelIndex: l.levelIndex,
+          name: l.name,
+          skipped: l.skipped,
+          reachedAt: iso(l.reachedMs),
+          ackDueAt: iso(l.ackDueMs),
+          targets: l.targets.map((x) => ({ key: x.key, receivers: x.receivers.map(p), trace: x.trace })),
+          reminders: l.reminders.map((r) => ({ at: iso(r.atMs) as string, targetKey: r.targetKey, receivers: r.receivers.map(p) })),
+          leftAt: iso(l.leftMs),
+        })),
+        fallback: result.fallback
+          ? { at: iso(result.fallback.atMs) as string, receivers: result.fallback.receivers.map(p), trace: result.fallback.trace, adminAlert: true }
+          : null,
+        stalled: result.stalled,
+        truncated: result.truncated,
+      },
+    };
+  }
+
+  /** Everything the playbook shows: active paths with names of the people, teams and rotations they reach. */
+  async playbookData() {
+    const rows = await repo.listPaths(this.db, { active: true });
+    const directory = await repo.loadDirectory(this.db);
+    return { paths: rows.map(pathOf), directory, rows };
+  }
+}
+
+export const hasConditions = (p: PathDefinition): boolean =>
+  Object.entries(p.conditions).some(([k, v]) => k !== 'tagMode' && Array.isArray(v) && v.length > 0);
+
+export const assertLevel = (path: Path, levelIndex: number | undefined): number => {
+  const i = levelIndex ?? 0;
+  if (i >= path.levels.length)
+    throw new AppError('validation_failed', `levelIndex: the path has ${path.levels.length} levels (0–${path.levels.length - 1})`, {
+      problems: [{ field: 'levelIndex', message: `the path has ${path.levels.length} levels` }],
+    });
+  return i;
+};

@@ -1,0 +1,176 @@
+/**
+ * The printable playbook of every active path, in Japanese or English, as Markdown or HTML.
+ * Every piece of user content is escaped for the format it lands in.
+ */
+import { whoIsOnCall } from './rotation.policy.js';
+import type { Directory, Level, Path, Target } from './escalation.types.js';
+
+export type PlaybookLang = 'ja' | 'en';
+
+const L = {
+  en: {
+    title: 'Escalation playbook',
+    generated: 'Generated',
+    when: 'When to escalate',
+    always: 'Any ticket (no conditions)',
+    purpose: 'Purpose',
+    owner: 'Owner',
+    reviewDue: 'Next review',
+    level: 'Level',
+    kind: { functional: 'functional (expertise)', hierarchical: 'hierarchical (authority)' },
+    reaches: 'Reaches',
+    contact: 'Contact',
+    ack: 'Must acknowledge within',
+    then: 'If nobody acknowledges',
+    advance: 'move to the next level',
+    stay: 'stay at this level and wait',
+    reminders: (n: number, every: string) => (n ? `remind ${n} time(s) every ${every}, then ` : ''),
+    required: 'Required in the brief',
+    calendar: 'business hours of calendar',
+    wall: 'wall-clock time',
+    fallback: 'If every level is exhausted',
+    admins: 'administrators are alerted',
+    onCallNow: 'on call now',
+    cond: { categories: 'category', products: 'product', tags: 'tags', priorities: 'priority', channels: 'channel', customerTiers: 'customer tier', customerTemperatures: 'customer temperature', keywords: 'keywords' },
+    target: { team: 'team', user: 'person', rotation: 'on-call rotation', manager_of_current_team: 'manager of the current team', supervisor_of_assignee: 'supervisor of the assignee' },
+    none: 'No active escalation paths.',
+  },
+  ja: {
+    title: 'エスカレーション手順書',
+    generated: '作成日時',
+    when: 'エスカレーションする条件',
+    always: 'すべてのチケット（条件なし）',
+    purpose: '目的',
+    owner: '責任者',
+    reviewDue: '次回レビュー',
+    level: 'レベル',
+    kind: { functional: '機能的（専門部署へ）', hierarchical: '階層的（権限者へ）' },
+    reaches: '連絡先',
+    contact: '問い合わせ先',
+    ack: '受領期限',
+    then: '受領されない場合',
+    advance: '次のレベルへ',
+    stay: 'このレベルで待機',
+    reminders: (n: number, every: string) => (n ? `${every}ごとに${n}回催促し、その後` : ''),
+    required: 'ブリーフ必須項目',
+    calendar: '営業時間（カレンダー）',
+    wall: '暦時間',
+    fallback: '全レベルで受領されない場合',
+    admins: '管理者に通知',
+    onCallNow: '現在の当番',
+    cond: { categories: 'カテゴリ', products: '製品', tags: 'タグ', priorities: '優先度', channels: 'チャネル', customerTiers: '顧客ランク', customerTemperatures: '温度感', keywords: 'キーワード' },
+    target: { team: 'チーム', user: '担当者', rotation: '当番表', manager_of_current_team: '現在のチームのマネージャー', supervisor_of_assignee: '担当者のSV' },
+    none: '有効なエスカレーションパスはありません。',
+  },
+} as const;
+
+export const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** Escapes Markdown syntax (and raw HTML) in user text so it renders as written. */
+export const escapeMd = (s: string): string => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+
+const duration = (seconds: number, lang: PlaybookLang): string => {
+  const parts: [number, string, string][] = [
+    [86400, 'd', '日'],
+    [3600, 'h', '時間'],
+    [60, 'min', '分'],
+    [1, 's', '秒'],
+  ];
+  for (const [unit, en, ja] of parts) if (seconds % unit === 0) return `${seconds / unit}${lang === 'ja' ? ja : ` ${en}`}`;
+  return `${seconds} s`;
+};
+
+interface Block {
+  heading: string;
+  lines: { label: string; value: string }[];
+  levels: { heading: string; lines: { label: string; value: string }[] }[];
+}
+
+const describeTarget = (t: Target, d: Directory, lang: PlaybookLang, now: number): string => {
+  const l = L[lang].target;
+  switch (t.type) {
+    case 'team':
+      return `${l.team} ${d.teams[t.teamId]?.name ?? t.teamId}`;
+    case 'user':
+      return `${l.user} ${d.users[t.userId]?.name ?? t.userId}`;
+    case 'rotation': {
+      const r = d.rotations[t.rotationId];
+      const who = r ? whoIsOnCall(r, now) : null;
+      return `${l.rotation} ${r?.name ?? t.rotationId}${who ? ` (${L[lang].onCallNow}: ${d.users[who]?.name ?? who})` : ''}`;
+    }
+    case 'role':
+      return l[t.role];
+  }
+};
+
+const levelBlock = (level: Level, i: number, d: Directory, lang: PlaybookLang, now: number) => {
+  const t = L[lang];
+  const c = level.contact;
+  const contact = [c.department, c.person, c.phone, c.email].filter((x): x is string => !!x).join(' / ');
+  const timing = `${duration(level.ackTimeoutSeconds, lang)} (${level.calendarId ? `${t.calendar} ${level.calendarId}` : t.wall})`;
+  const then = t.reminders(level.onTimeout.repeatReminders, duration(level.onTimeout.reminderIntervalSeconds || 1, lang)) + (level.onTimeout.advance ? t.advance : t.stay);
+  const lines = [
+    { label: t.reaches, value: level.targets.map((x) => describeTarget(x, d, lang, now)).join(', ') },
+    ...(contact ? [{ label: t.contact, value: contact }] : []),
+    { label: t.ack, value: timing },
+    { label: t.then, value: then },
+    ...(level.requiredBriefFields.length ? [{ label: t.required, value: level.requiredBriefFields.join(', ') }] : []),
+  ];
+  return { heading: `${t.level} ${i + 1}: ${level.name} — ${t.kind[level.kind]}`, lines };
+};
+
+const blocks = (paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>): Block[] =>
+  paths.map((p) => {
+    const t = L[lang];
+    const conds = Object.entries(p.conditions)
+      .filter(([k, v]) => k !== 'tagMode' && Array.isArray(v) && v.length)
+      .map(([k, v]) => `${t.cond[k as keyof typeof t.cond]}: ${(v as string[]).join(', ')}${k === 'tags' && p.conditions.tagMode === 'all' ? ' (all)' : ''}`);
+    const fallback = [...p.fallbackUserIds.map((id) => d.users[id]?.name ?? id), ...(p.fallbackTeamId ? [d.teams[p.fallbackTeamId]?.name ?? p.fallbackTeamId] : []), t.admins].join(', ');
+    const due = reviewDue.get(p.id);
+    return {
+      heading: p.name,
+      lines: [
+        ...(p.purpose ? [{ label: t.purpose, value: p.purpose }] : []),
+        { label: t.when, value: conds.length ? conds.join('; ') : t.always },
+        { label: t.owner, value: d.users[p.ownerId]?.name ?? p.ownerId },
+        ...(due ? [{ label: t.reviewDue, value: new Date(due).toISOString().slice(0, 10) }] : []),
+        { label: t.fallback, value: fallback },
+      ],
+      levels: p.levels.map((l, i) => levelBlock(l, i, d, lang, now)),
+    };
+  });
+
+export function renderPlaybookMarkdown(paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>): string {
+  const t = L[lang];
+  const out = [`# ${t.title}`, '', `${t.generated}: ${new Date(now).toISOString()}`, ''];
+  const bs = blocks(paths, d, lang, now, reviewDue);
+  if (!bs.length) out.push(t.none, '');
+  for (const b of bs) {
+    out.push(`## ${escapeMd(b.heading)}`, '');
+    for (const l of b.lines) out.push(`- **${l.label}**: ${escapeMd(l.value)}`);
+    out.push('');
+    for (const lv of b.levels) {
+      out.push(`### ${escapeMd(lv.heading)}`, '');
+      for (const l of lv.lines) out.push(`- **${l.label}**: ${escapeMd(l.value)}`);
+      out.push('');
+    }
+  }
+  return out.join('\n');
+}
+
+export function renderPlaybookHtml(paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>): string {
+  const t = L[lang];
+  const e = escapeHtml;
+  const list = (lines: { label: string; value: string }[]) => `<dl>${lines.map((l) => `<dt>${e(l.label)}</dt><dd>${e(l.value)}</dd>`).join('')}</dl>`;
+  const bs = blocks(paths, d, lang, now, reviewDue);
+  const body = bs.length
+    ? bs.map((b) => `<section><h2>${e(b.heading)}</h2>${list(b.lines)}${b.levels.map((lv) => `<h3>${e(lv.heading)}</h3>${list(lv.lines)}`).join('')}</section>`).join('\n')
+    : `<p>${e(t.none)}</p>`;
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>${e(t.title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}section{break-inside:avoid;border-top:1px solid #ccc;margin-top:1.5rem}dt{font-weight:600}dd{margin:0 0 .4rem 1rem}</style>
+</head><body><h1>${e(t.title)}</h1><p>${e(t.generated)}: ${e(new Date(now).toISOString())}</p>
+${body}
+</body></html>`;
+}

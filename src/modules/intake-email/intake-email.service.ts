@@ -1,0 +1,390 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db, Tx } from '../../db/database.js';
+import { inTransaction } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { InboundMessagesTable } from '../../db/schema.js';
+import { ticketIdOfMessageId, ticketThreadIds, mailDomainOf } from '../../integrations/smtp.js';
+import { cancelJobs, enqueueJob } from '../../jobs/jobs.repository.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { Logger } from '../../lib/logger.js';
+import type { CustomersService } from '../customers/index.js';
+import type { AttachmentsService, Ticket, TicketsService } from '../tickets/index.js';
+import { classifyInbound, extractTicketNumber, threadingKeys } from './email-classify.js';
+import { normaliseMessageId, parseHeaderFields } from './email-headers.js';
+import { tryParseInboundEmail } from './email-parse.js';
+import type { InboundClassification, ParseLimits, ParsedEmail } from './email.types.js';
+import * as repo from './intake-email.repository.js';
+
+export type InboundSource = 'smtp' | 'imap' | 'reprocess';
+export type InboundStatus = 'received' | 'processed' | 'rejected' | 'failed';
+
+export interface Envelope {
+  mailFrom?: string | null;
+  rcptTo?: string[];
+  remoteAddress?: string | null;
+}
+
+export interface IntakeResult {
+  inboundId: string;
+  /** True when this delivery repeated a message already kept (nothing new was stored). */
+  duplicate: boolean;
+  status: InboundStatus;
+  reason: string | null;
+  ticketId: string | null;
+}
+
+export interface IntakeEmailOptions {
+  dataDir: string;
+  limits: ParseLimits;
+  /** Our own addresses: mail claiming to come from them is a loop, never a ticket. */
+  ownAddresses: string[];
+  /** From of acknowledgements; its domain names the Message-IDs we send. */
+  mailFrom: string;
+  /** Delay of the safety-net job that processes a stored message if this node dies first. */
+  retryAfterMs?: number;
+}
+
+export const PROCESS_JOB = 'intake.email.process';
+export const EMAIL_SEND_JOB = 'email.send';
+
+/** Payload of an `email.send` job (the acknowledgement and confirmation mails of the intake). */
+export interface EmailSendPayload {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  ticketId: string;
+  /** `<local@domain>`; recorded in ticket_message_ids so replies thread back. */
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+}
+
+/** Records the Message-ID of a mail Escalon sends about a ticket, so replies to it thread back. */
+export async function recordOutgoingMessageId(tx: Tx, ticketId: string, messageId: string, now: number): Promise<void> {
+  const id = normaliseMessageId(messageId);
+  if (id) await repo.insertMessageId(tx, id, ticketId, 'out', now);
+}
+
+/**
+ * Identity of a mail before it is parsed: its Message-ID (or a synthetic one from the raw hash,
+ * as the parser makes it) and a fingerprint of what the sender wrote (From, Subject, body). A
+ * mail delivered twice (a retried SMTP transaction, the same mail by SMTP and IMAP with other
+ * Received headers) has the same key; a different mail reusing a Message-ID does not, so it is
+ * never swallowed as a duplicate.
+ */
+export function inboundIdentity(raw: Buffer): { messageId: string; dedupeKey: string; rawSha256: string } {
+  const rawSha256 = createHash('sha256').update(raw).digest('hex');
+  const text = raw.subarray(0, 512 * 1024).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end === -1 ? text : text.slice(0, end);
+  const fields = parseHeaderFields(head);
+  const first = (name: string) => fields.find((f) => f.name === name)?.value ?? '';
+  const messageId = normaliseMessageId(first('message-id')) ?? `sha256-${rawSha256}@synthetic.escalon.invalid`;
+  const bodyStart = end === -1 ? raw.length : Buffer.byteLength(text.slice(0, end), 'latin1');
+  const body = raw.subarray(bodyStart).toString('latin1').replace(/\r\n/g, '\n').trim();
+  const fingerprint = createHash('sha256').update(`${first('from')}\n${first('subject')}\n`, 'latin1').update(body, 'latin1').digest('hex');
+  return { messageId, dedupeKey: `${messageId}#${fingerprint.slice(0, 32)}`, rawSha256 };
+}
+
+/**
+ * Email intake: keeps every raw message (fsynced file + row) before parsing it, then turns it
+ * into a ticket, a reply on a ticket, a bounce note, or a recorded rejection. Processing runs
+ * in one transaction per message; a crash after the raw is kept is repaired by the
+ * `intake.email.process` job written with the row.
+ */
+export class IntakeEmailService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly tickets: TicketsService,
+    private readonly customers: CustomersService,
+    private readonly attachments: AttachmentsService,
+    private readonly opts: IntakeEmailOptions,
+  ) {}
+
+  get maxBytes(): number {
+    return this.opts.limits.maxTotalBytes;
+  }
+
+  /** Keeps the raw message, then processes it. Never throws for bad mail (only when it cannot be kept). */
+  async receive(raw: Buffer, source: InboundSource, envelope: Envelope = {}): Promise<IntakeResult> {
+    const stored = await this.store(raw, source, envelope);
+    if (stored.duplicate) {
+      const row = (await repo.findInbound(this.db, stored.id))!;
+      return { inboundId: row.id, duplicate: true, status: row.status as InboundStatus, reason: row.reason, ticketId: row.ticket_id };
+    }
+    return this.process(stored.id);
+  }
+
+  /** Writes the raw bytes (fsync) and the row; a repeated delivery only counts. */
+  async store(raw: Buffer, source: InboundSource, envelope: Envelope = {}): Promise<{ id: string; duplicate: boolean }> {
+    const now = this.clock.now();
+    const { messageId, dedupeKey, rawSha256 } = inboundIdentity(raw);
+    const existing = await repo.findInboundByKey(this.db, dedupeKey);
+    if (existing) {
+      await repo.countDelivery(this.db, existing.id, now);
+      return { id: existing.id, duplicate: true };
+    }
+    const id = newId();
+    const key = join(id.slice(0, 8), `${id}.eml`);
+    const path = join(this.opts.dataDir, 'inbound', key);
+    await mkdir(join(this.opts.dataDir, 'inbound', id.slice(0, 8)), { recursive: true });
+    const fh = await open(path, 'wx');
+    try {
+      await fh.writeFile(raw);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await inTransaction(this.db, async (tx) => {
+        await repo.insertInbound(tx, {
+          id,
+          source,
+          dedupe_key: dedupeKey,
+          message_id: messageId,
+          status: 'received',
+          reason: null,
+          error: null,
+          raw_key: key,
+          raw_size: raw.length,
+          raw_sha256: rawSha256,
+          envelope: JSON.stringify({ mailFrom: envelope.mailFrom ?? null, rcptTo: envelope.rcptTo ?? [], remoteAddress: envelope.remoteAddress ?? null }),
+          subject: null,
+          from_address: null,
+          ticket_id: null,
+          event_id: null,
+          created_at: now,
+          updated_at: now,
+        });
+        await enqueueJob(tx, { kind: PROCESS_JOB, payload: { inboundId: id }, dueAt: now + (this.opts.retryAfterMs ?? 120_000), dedupeKey: jobKey(id), maxAttempts: 3 }, now);
+      });
+    } catch (err) {
+      await rm(path, { force: true });
+      if (isUniqueViolation(err)) {
+        // The same mail arrived on two connections at once; the other one kept it.
+        const other = await repo.findInboundByKey(this.db, dedupeKey);
+        if (other) {
+          await repo.countDelivery(this.db, other.id, now);
+          return { id: other.id, duplicate: true };
+        }
+      }
+      throw err;
+    }
+    return { id, duplicate: false };
+  }
+
+  /** Parses and applies one kept message that is still waiting (or failed, when reprocessing). */
+  async process(id: string, opts: { retryFailed?: boolean } = {}): Promise<IntakeResult> {
+    const row = await repo.findInbound(this.db, id);
+    if (!row) throw notFound('Inbound message', id);
+    const allowed: string[] = opts.retryFailed ? ['received', 'failed'] : ['received'];
+    if (!allowed.includes(row.status)) return resultOf(row);
+    const raw = await readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
+    const parsed = await tryParseInboundEmail(raw, this.opts.limits);
+    let stored: StoredAttachments | null = null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        stored = await inTransaction(this.db, async (tx) => {
+          const now = this.clock.now();
+          if (!(await repo.claimInbound(tx, id, now))) return null;
+          await cancelJobs(tx, [jobKey(id)], now);
+          if (!parsed.ok) {
+            await repo.finishInbound(tx, id, { status: 'failed', reason: parsed.error.reason, error: parsed.error.message }, now);
+            return null;
+          }
+          return this.apply(tx, id, parsed.email, now);
+        });
+        break;
+      } catch (err) {
+        // Two connections creating the same new customer at once: the second retries once.
+        if (isUniqueViolation(err) && attempt === 1) continue;
+        this.logger.warn({ err, inboundId: id }, 'inbound message could not be processed; kept as failed');
+        await repo.finishInbound(this.db, id, { status: 'failed', reason: 'processing_error', error: errorText(err) }, this.clock.now());
+        break;
+      }
+    }
+    if (stored) await this.storeAttachments(stored);
+    return resultOf((await repo.findInbound(this.db, id))!);
+  }
+
+  /** An admin asks again for a failed (or never processed) message, e.g. after a fix. */
+  async reprocess(id: string): Promise<IntakeResult> {
+    const row = await repo.findInbound(this.db, id);
+    if (!row) throw notFound('Inbound message', id);
+    if (row.status !== 'failed' && row.status !== 'received') {
+      throw conflict(`Only failed or waiting messages can be processed again; this one is ${row.status}.`, { status: row.status });
+    }
+    return this.process(id, { retryFailed: true });
+  }
+
+  async get(id: string) {
+    const row = await repo.findInbound(this.db, id);
+    if (!row) throw notFound('Inbound message', id);
+    return row;
+  }
+
+  async list(opts: { status?: InboundStatus; limit: number; cursor?: string }) {
+    const rows = await repo.listInbound(this.db, { status: opts.status, limit: opts.limit, before: opts.cursor });
+    const more = rows.length > opts.limit;
+    const items = rows.slice(0, opts.limit);
+    return { items, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null };
+  }
+
+  async raw(id: string): Promise<Buffer> {
+    const row = await this.get(id);
+    return readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
+  }
+
+  private async apply(tx: Tx, inboundId: string, email: ParsedEmail, now: number): Promise<StoredAttachments | null> {
+    const meta = { subject: email.subject.slice(0, 1000), from_address: email.from?.address ?? null, message_id: email.messageId };
+    const finish = (status: InboundStatus, reason: string | null, extra: { ticket_id?: string; event_id?: string; error?: string } = {}) =>
+      repo.finishInbound(tx, inboundId, { status, reason, error: extra.error ?? null, ...meta, ...extra }, now);
+    const classification = classifyInbound(email);
+
+    if (classification.kind === 'auto_reply') {
+      await finish('rejected', `auto_reply:${classification.reason}`, classification.detail ? { error: classification.detail } : {});
+      return null;
+    }
+    if (classification.kind === 'bounce') {
+      const hit = classification.originalMessageId ? await repo.ticketOfMessageIds(tx, [classification.originalMessageId]) : null;
+      if (!hit) {
+        await finish('rejected', 'bounce_unmatched', { error: classification.originalMessageId ? `no ticket sent ${classification.originalMessageId}` : 'the report names no message id' });
+        return null;
+      }
+      const eventId = await this.tickets.appendEvent(
+        tx,
+        hit.ticketId,
+        {
+          kind: 'email.bounced',
+          visibility: 'internal',
+          authorType: 'system',
+          authorId: null,
+          body: `Mail to ${classification.recipient ?? 'the recipient'} could not be delivered${classification.status ? ` (${classification.status})` : ''}.`,
+          data: { inboundId, originalMessageId: hit.messageId, recipient: classification.recipient ?? null, status: classification.status ?? null, diagnostic: classification.diagnostic ?? null, reason: classification.reason },
+        },
+        now,
+      );
+      await finish('processed', 'bounce', { ticket_id: hit.ticketId, event_id: eventId });
+      return null;
+    }
+
+    const from = email.from;
+    if (!from) {
+      await finish('rejected', 'no_sender');
+      return null;
+    }
+    if (this.opts.ownAddresses.includes(from.address)) {
+      await finish('rejected', 'own_address', { error: `mail from our own address ${from.address} (a loop)` });
+      return null;
+    }
+    const customerId = await this.customers.findOrCreateByEmail(tx, from.address, from.name);
+    let ticket = await this.threadedTicket(tx, email, from.address);
+    let followUpOf: number | null = null;
+    if (ticket && ticket.status === 'closed') {
+      followUpOf = ticket.number;
+      ticket = null;
+    }
+    const data = {
+      channel: 'email',
+      email: {
+        inboundId,
+        messageId: email.messageId,
+        from,
+        to: email.to,
+        cc: email.cc,
+        subject: email.subject,
+        html: email.html,
+        quotedText: email.quotedText,
+        attachments: email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, inline: a.inline, contentId: a.contentId, rejected: a.rejected })),
+      },
+      ...(followUpOf !== null && { followUpOf }),
+    };
+    const body = email.visibleText || email.text || '(no text)';
+    const created = ticket === null;
+    if (!ticket) {
+      ticket = await this.tickets.createIn(tx, { subject: (email.subject || '(no subject)').slice(0, 500), channel: 'email', requesterId: customerId }, { actorId: null, authorType: 'system', now });
+    }
+    const eventId = await this.tickets.addMessageIn(tx, ticket, { body, visibility: 'public', initial: created, data }, { actorId: customerId, authorType: 'customer', now });
+    if (!email.messageIdSynthetic) await repo.insertMessageId(tx, email.messageId, ticket.id, 'in', now);
+    if (created && !(classification as Extract<InboundClassification, { kind: 'message' }>).suppressAutoResponse) {
+      await this.enqueueAcknowledgement(tx, ticket, from.address, email, now);
+    }
+    await finish('processed', created ? 'ticket_created' : 'reply_added', { ticket_id: ticket.id, event_id: eventId });
+    return { ticketId: ticket.id, eventId, customerId, files: email.attachments.filter((a) => a.rejected === null && a.content.length > 0) };
+  }
+
+  /**
+   * The ticket a mail continues: one whose message ids appear in In-Reply-To / References
+   * (ids we sent or received), else the `[#1042]` number in the subject when the sender is that
+   * ticket's requester (a number alone must not let anyone write into any ticket).
+   */
+  private async threadedTicket(tx: Tx, email: ParsedEmail, sender: string): Promise<Ticket | null> {
+    const keys = threadingKeys(email);
+    const hit = await repo.ticketOfMessageIds(tx, keys);
+    if (hit) return this.tickets.load(tx, hit.ticketId);
+    for (const key of keys) {
+      const ticketId = ticketIdOfMessageId(key);
+      if (ticketId && (await tx.selectFrom('tickets').select('id').where('id', '=', ticketId).executeTakeFirst())) return this.tickets.load(tx, ticketId);
+    }
+    const number = extractTicketNumber(email.subject);
+    if (number === null) return null;
+    const ticket = await this.tickets.findByNumber(tx, number);
+    if (!ticket || !ticket.requesterId) return null;
+    const requester = await tx.selectFrom('customers').select('email').where('id', '=', ticket.requesterId).executeTakeFirst();
+    return requester?.email?.toLowerCase() === sender ? ticket : null;
+  }
+
+  private async enqueueAcknowledgement(tx: Tx, ticket: Ticket, to: string, email: ParsedEmail, now: number): Promise<void> {
+    const ids = ticketThreadIds(ticket.id, 'ack', mailDomainOf(this.opts.mailFrom));
+    const subject = `[#${ticket.number}] ${ticket.subject}`.slice(0, 300);
+    const text = [
+      'お問い合わせを受け付けました。担当者よりご連絡いたします。',
+      `受付番号: #${ticket.number}`,
+      '',
+      'We have received your message and will get back to you.',
+      `Reference: #${ticket.number}`,
+      '',
+      'このメールに返信すると、同じお問い合わせに追記されます。 / Reply to this mail to add to the same request.',
+    ].join('\n');
+    const payload: EmailSendPayload = { to, subject, text, ticketId: ticket.id, messageId: ids.messageId, inReplyTo: `<${email.messageId}>`, references: [`<${email.messageId}>`] };
+    await enqueueJob(tx, { kind: EMAIL_SEND_JOB, payload: { ...payload }, dueAt: now, dedupeKey: `intake.ack:${ticket.id}`, maxAttempts: 8 }, now);
+    await recordOutgoingMessageId(tx, ticket.id, ids.messageId, now);
+  }
+
+  private async storeAttachments(s: StoredAttachments): Promise<void> {
+    for (const [i, a] of s.files.entries()) {
+      try {
+        await this.attachments.store(null, s.ticketId, { filename: a.filename ?? (a.inline ? `inline-${i + 1}` : `attachment-${i + 1}`), contentType: a.contentType, content: a.content }, { eventId: s.eventId, authorType: 'customer', authorId: s.customerId });
+      } catch (err) {
+        // The raw message still holds the file; the event lists it.
+        this.logger.warn({ err, ticketId: s.ticketId, filename: a.filename }, 'inbound attachment not stored');
+      }
+    }
+  }
+}
+
+interface StoredAttachments {
+  ticketId: string;
+  eventId: string;
+  customerId: string;
+  files: ParsedEmail['attachments'];
+}
+
+const jobKey = (inboundId: string) => `intake.email:${inboundId}`;
+
+const errorText = (err: unknown): string => (err instanceof AppError || err instanceof Error ? err.message : String(err)).slice(0, 2000);
+
+const resultOf = (row: Pick<InboundMessagesTable, 'id' | 'status' | 'reason' | 'ticket_id'>): IntakeResult => ({
+  inboundId: row.id,
+  duplicate: false,
+  status: row.status as InboundStatus,
+  reason: row.reason,
+  ticketId: row.ticket_id,
+});

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { Db, Tx } from '../../db/database.js';
+import { inTransaction } from '../../db/database.js';
+import { enqueueJob } from '../../jobs/jobs.repository.js';
+import { ticketThreadIds, mailDomainOf } from '../../integrations/smtp.js';
+import type { Clock } from '../../lib/clock.js';
+import { invalid, notFound, type FieldProblem } from '../../lib/errors.js';
+import { randomSecret } from '../../lib/ids.js';
+import type { CustomersService } from '../customers/index.js';
+import { EMAIL_SEND_JOB, recordOutgoingMessageId, type EmailSendPayload } from '../intake-email/index.js';
+import type { Ticket, TicketsService } from '../tickets/index.js';
+import * as repo from './intake.repository.js';
+
+export interface ContactInput {
+  name: string;
+  email: string;
+  subject: string;
+  message: string;
+  locale?: 'ja' | 'en';
+  /** Honeypot: people leave it empty, form-filling bots do not. */
+  website?: string;
+}
+
+export type ContactResult = { accepted: true; ticketNumber: number; token: string; privateUrl: string } | { accepted: false };
+
+export interface PublicTicketView {
+  number: number;
+  subject: string;
+  status: string;
+  createdAt: string;
+  messages: { id: string; from: 'you' | 'support'; body: string; createdAt: string }[];
+}
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
+const LINE_BREAK = /[\r\n\u2028\u2029\u0085]/;
+
+/** Problems with a contact submission; CR/LF in one-line fields could inject mail headers. */
+export function contactProblems(input: ContactInput): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const field of ['name', 'email', 'subject'] as const) {
+    // eslint-disable-next-line no-control-regex
+    if (LINE_BREAK.test(input[field]) || /[\u0000-\u001f\u007f]/.test(input[field])) problems.push({ field, message: 'must be one line without control characters' });
+  }
+  if (!EMAIL_RE.test(input.email.trim())) problems.push({ field: 'email', message: 'is not a mail address' });
+  if (input.name.trim() === '') problems.push({ field: 'name', message: 'is required' });
+  if (input.subject.trim() === '') problems.push({ field: 'subject', message: 'is required' });
+  if (input.message.trim() === '') problems.push({ field: 'message', message: 'is required' });
+  return problems;
+}
+
+/**
+ * The public side of the intake: the contact form, the requester's private ticket link, and
+ * phone calls logged by agents. Public callers never see internal notes, staff names or emails.
+ */
+export class IntakeService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly tickets: TicketsService,
+    private readonly customers: CustomersService,
+    private readonly o: { publicUrl: string; mailFrom: string },
+  ) {}
+
+  async submitContact(input: ContactInput, meta: { ip: string }): Promise<ContactResult> {
+    const problems = contactProblems(input);
+    if (problems.length) throw invalid(problems);
+    if (input.website && input.website.trim() !== '') return { accepted: false };
+    const now = this.clock.now();
+    const email = input.email.trim().toLowerCase();
+    const token = randomSecret(32);
+    const ticket = await inTransaction(this.db, async (tx) => {
+      const customerId = await this.customers.findOrCreateByEmail(tx, email, input.name.trim(), input.locale ?? 'ja');
+      const t = await this.tickets.createIn(tx, { subject: input.subject.trim(), channel: 'web', requesterId: customerId }, { actorId: null, authorType: 'system', now });
+      await this.tickets.addMessageIn(tx, t, { body: input.message.trim(), visibility: 'public', initial: true, data: { channel: 'web', ip: meta.ip } }, { actorId: customerId, authorType: 'customer', now });
+      await repo.insertLink(tx, { token_hash: hashToken(token), ticket_id: t.id, customer_id: customerId, created_at: now });
+      await this.enqueueConfirmation(tx, t, email, token, input.locale ?? 'ja', now);
+      return t;
+    });
+    return { accepted: true, ticketNumber: ticket.number, token, privateUrl: this.privateUrl(token) };
+  }
+
+  async publicTicket(token: string): Promise<PublicTicketView> {
+    const { ticket } = await this.resolve(token);
+    const rows = await repo.listPublicMessages(this.db, ticket.id, 500);
+    return {
+      number: ticket.number,
+      subject: ticket.subject,
+      status: ticket.status,
+      createdAt: new Date(ticket.createdAt).toISOString(),
+      messages: rows.map((r) => ({ id: r.id, from: r.author_type === 'customer' ? 'you' : 'support', body: r.body ?? '', createdAt: new Date(Number(r.created_at)).toISOString() })),
+    };
+  }
+
+  async publicReply(token: string, message: string): Promise<{ id: string }> {
+    if (message.trim() === '') throw invalid([{ field: 'message', message: 'is required' }]);
+    const { ticket, customerId } = await this.resolve(token);
+    const now = this.clock.now();
+    const id = await inTransaction(this.db, async (tx) =>
+      this.tickets.addMessageIn(tx, await this.tickets.load(tx, ticket.id), { body: message.trim(), visibility: 'public', data: { channel: 'web' } }, { actorId: customerId, authorType: 'customer', now }),
+    );
+    return { id };
+  }
+
+  /** An agent logs a phone call on a ticket (internal: a summary, not a message to the customer). */
+  async logCall(actorId: string, ticketId: string, input: { direction: 'inbound' | 'outbound'; durationSeconds: number; summary: string }) {
+    const now = this.clock.now();
+    return inTransaction(this.db, async (tx) => {
+      const ticket = await this.tickets.load(tx, ticketId);
+      const eventId = await this.tickets.appendEvent(tx, ticket.id, { kind: 'call.logged', visibility: 'internal', authorType: 'user', authorId: actorId, body: input.summary.trim(), data: { direction: input.direction, durationSeconds: input.durationSeconds } }, now);
+      await tx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticket.id).execute();
+      return { id: eventId, ticketId: ticket.id, kind: 'call.logged', direction: input.direction, durationSeconds: input.durationSeconds, summary: input.summary.trim(), createdAt: new Date(now).toISOString() };
+    });
+  }
+
+  privateUrl(token: string): string {
+    return `${this.o.publicUrl}/t/${encodeURIComponent(token)}`;
+  }
+
+  private async resolve(token: string): Promise<{ ticket: Ticket; customerId: string }> {
+    const link = token.length >= 20 && token.length <= 200 ? await repo.findLink(this.db, hashToken(token)) : undefined;
+    if (!link) throw notFound('Ticket');
+    const ticket = await this.tickets.load(this.db, link.ticket_id).catch(() => null);
+    if (!ticket) throw notFound('Ticket');
+    return { ticket, customerId: link.customer_id };
+  }
+
+  private async enqueueConfirmation(tx: Tx, ticket: Ticket, to: string, token: string, locale: 'ja' | 'en', now: number): Promise<void> {
+    const ids = ticketThreadIds(ticket.id, 'confirm', mailDomainOf(this.o.mailFrom));
+    const url = this.privateUrl(token);
+    const text =
+      locale === 'en'
+        ? `We have received your request (#${ticket.number}): ${ticket.subject}\n\nFollow it and reply here: ${url}\n\nYou can also reply to this mail.`
+        : `お問い合わせ（#${ticket.number}）を受け付けました: ${ticket.subject}\n\n進捗の確認と返信はこちら: ${url}\n\nこのメールに返信していただいても追記されます。`;
+    const payload: EmailSendPayload = { to, subject: `[#${ticket.number}] ${ticket.subject}`.slice(0, 300), text, ticketId: ticket.id, messageId: ids.messageId };
+    await enqueueJob(tx, { kind: EMAIL_SEND_JOB, payload: { ...payload }, dueAt: now, dedupeKey: `intake.confirm:${ticket.id}`, maxAttempts: 8 }, now);
+    await recordOutgoingMessageId(tx, ticket.id, ids.messageId, now);
+  }
+}
+

@@ -1,0 +1,83 @@
+/**
+ * Live updates for the console (server-sent events): ticket, escalation and notification
+ * changes, published after the causing transaction commits. On PostgreSQL every node hears
+ * every event through LISTEN/NOTIFY on `escalon_events` (NOTIFY is delivered at commit, so a
+ * rolled-back change is never announced); on SQLite (one node) an in-process emitter.
+ */
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterCommit, type Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/dialect.js';
+import type { Logger } from '../../lib/logger.js';
+
+export const EVENTS_CHANNEL = 'escalon_events';
+
+/** Small on purpose (NOTIFY payloads are limited to 8 kB): clients fetch what changed. */
+export interface LiveEvent {
+  type: string;
+  ids: string[];
+  /** Only these people receive it (notifications); absent = every signed-in user. */
+  userIds?: string[];
+}
+
+export class LiveEvents {
+  private readonly emitter = new EventEmitter();
+  private listener: pg.Client | null = null;
+  private listening: Promise<void> | null = null;
+
+  constructor(private readonly o: { listenUrl?: string; logger: Logger }) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Announces `e` once `ex` commits (at once outside a transaction). */
+  async publish(ex: Executor, e: LiveEvent): Promise<void> {
+    const event: LiveEvent = { type: e.type, ids: e.ids.slice(0, 50), ...(e.userIds && { userIds: e.userIds.slice(0, 200) }) };
+    if (dialectOf(ex) === 'postgres' && this.o.listenUrl) {
+      await sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`.execute(ex);
+      return;
+    }
+    afterCommit(ex, () => this.emitter.emit('event', event));
+  }
+
+  /** Calls fn for every event from now on; returns the unsubscribe function. */
+  async subscribe(fn: (e: LiveEvent) => void): Promise<() => void> {
+    await this.listen();
+    this.emitter.on('event', fn);
+    return () => this.emitter.off('event', fn);
+  }
+
+  private listen(): Promise<void> {
+    if (!this.o.listenUrl) return Promise.resolve();
+    this.listening ??= (async () => {
+      const client = new pg.Client({ connectionString: this.o.listenUrl });
+      client.on('notification', (n) => {
+        try {
+          this.emitter.emit('event', JSON.parse(n.payload ?? '{}') as LiveEvent);
+        } catch {
+          /* not ours */
+        }
+      });
+      client.on('error', (err) => {
+        this.o.logger.warn({ err }, 'live events listener failed; reconnecting on the next subscriber');
+        this.listener = null;
+        this.listening = null;
+      });
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      this.listener = client;
+    })().catch((err: unknown) => {
+      this.listening = null;
+      throw err;
+    });
+    return this.listening;
+  }
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+    const l = this.listener;
+    this.listener = null;
+    this.listening = null;
+    if (l) await l.end().catch(() => undefined);
+  }
+}

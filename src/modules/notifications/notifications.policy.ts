@@ -1,0 +1,127 @@
+/** Pure rules of notification delivery: who wants what, when, and what is still worth sending. */
+import { DateTime } from 'luxon';
+import {
+  RECIPIENT_ROLES,
+  type Intent,
+  type NotificationPreferences,
+  type QuietHours,
+  type RecipientRole,
+  type UserChannel,
+} from './notifications.types.js';
+
+export const DEFAULT_PREFERENCES: NotificationPreferences = { channels: {}, quietHours: null, slackUserId: null };
+
+/**
+ * The channels a person gets an event on: their choice for the event, else for its family
+ * (`escalation.*`), else for '*', else the default — in-app and email for escalations and
+ * breaches (plus Slack once they linked a Slack id), in-app only for everything else.
+ */
+export function channelsFor(event: string, prefs: NotificationPreferences): UserChannel[] {
+  const family = `${event.split('.')[0]}.*`;
+  const chosen = prefs.channels[event] ?? prefs.channels[family] ?? prefs.channels['*'];
+  if (chosen) return [...new Set(chosen)];
+  const important = event.startsWith('escalation.') || event === 'sla.breached';
+  if (!important) return ['in_app'];
+  return prefs.slackUserId ? ['in_app', 'email', 'slack'] : ['in_app', 'email'];
+}
+
+const minutesOf = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * When quiet hours are in force at `now` in `timeZone`, the instant they end; otherwise null.
+ * A window whose start equals its end is empty.
+ */
+export function quietHoursEnd(now: number, timeZone: string, quiet: QuietHours | null): number | null {
+  if (!quiet) return null;
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  if (start === end) return null;
+  const local = DateTime.fromMillis(now, { zone: timeZone });
+  if (!local.isValid) return null;
+  const t = local.hour * 60 + local.minute;
+  const inside = start < end ? t >= start && t < end : t >= start || t < end;
+  if (!inside) return null;
+  let endAt = local.startOf('day').plus({ minutes: end });
+  if (endAt.toMillis() <= now) endAt = local.startOf('day').plus({ days: 1, minutes: end });
+  return endAt.toMillis();
+}
+
+/** Urgent tickets and breaches pass quiet hours; everything else waits for their end. */
+export const passesQuietHours = (event: string, priority: string | null): boolean => event === 'sla.breached' || priority === 'urgent';
+
+/**
+ * Anti-flood: the first event for a person and ticket goes at once; events arriving within
+ * `windowMs` of the last message join one digest sent when the window closes.
+ */
+export function groupedDueAt(now: number, lastCreatedAt: number | null, windowMs: number): number {
+  if (lastCreatedAt === null || windowMs <= 0 || now - lastCreatedAt >= windowMs) return now;
+  return lastCreatedAt + windowMs;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+/**
+ * The `notify` payloads of the escalation engine ({event, recipients: {userIds}, ticketId,
+ * escalationId, data}) and of SLA actions ({event, ticketId, clockId, clockKind, dueAt,
+ * recipients: ['assignee' | 'team' | 'team_manager'], userIds}) as one shape.
+ */
+export function normaliseIntent(p: Record<string, unknown>, at: number): Intent {
+  const rec = p.recipients;
+  const roles: RecipientRole[] = [];
+  const userIds: string[] = [];
+  const addIds = (v: unknown) => {
+    if (Array.isArray(v)) for (const id of v) if (typeof id === 'string') userIds.push(id);
+  };
+  if (Array.isArray(rec)) {
+    for (const r of rec) if ((RECIPIENT_ROLES as readonly string[]).includes(r as string)) roles.push(r as RecipientRole);
+  } else if (rec && typeof rec === 'object') {
+    const o = rec as Record<string, unknown>;
+    addIds(o.userIds);
+    if (Array.isArray(o.roles)) for (const r of o.roles) if ((RECIPIENT_ROLES as readonly string[]).includes(r as string)) roles.push(r as RecipientRole);
+  }
+  addIds(p.userIds);
+  const dueRaw = p.dueAt;
+  const dueAtMs = typeof dueRaw === 'number' ? dueRaw : typeof dueRaw === 'string' ? Date.parse(dueRaw) : NaN;
+  const data = p.data && typeof p.data === 'object' ? (p.data as Record<string, unknown>) : {};
+  return {
+    event: String(p.event),
+    ticketId: str(p.ticketId),
+    escalationId: str(p.escalationId),
+    clockId: str(p.clockId),
+    clockKind: str(p.clockKind),
+    dueAtMs: Number.isFinite(dueAtMs) ? dueAtMs : null,
+    userIds: [...new Set(userIds)],
+    roles: [...new Set(roles)],
+    data,
+    at,
+  };
+}
+
+/** Events that chase someone: pointless once the escalation is acknowledged or finished. */
+export const CHASING_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback']);
+
+/**
+ * Whether an item is still worth sending, given what is true now: a chase for an escalation
+ * that is no longer waiting is dropped; an SLA warning only while its clock still runs.
+ */
+export function isStillRelevant(
+  item: { event: string; escalationId: string | null; clockId: string | null },
+  facts: { escalationStatus?: string | null; clockState?: string | null },
+): boolean {
+  if (item.escalationId && CHASING_EVENTS.has(item.event)) {
+    return facts.escalationStatus === 'requested' || facts.escalationStatus === 'pending';
+  }
+  if (item.event === 'sla.warning' && item.clockId) return facts.clockState === 'running';
+  return true;
+}
+
+/** Template events by intent event (the engine's `fallback` reads like a move to the next level). */
+export function templateEventOf(event: string): string | null {
+  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'sla.warning', 'sla.breached'];
+  if (known.includes(event)) return event;
+  if (event === 'escalation.fallback') return 'escalation.advanced';
+  return null;
+}

@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiClient, ApiError } from './api/client.js';
+import type { Session, User } from './api/types.js';
+import { AppShell } from './components/AppShell.js';
+import { ErrorMessage } from './components/ErrorMessage.js';
+import { Loading } from './components/States.js';
+import { SignInPage } from './features/auth/SignInPage.js';
+import { applyLanguage, isLanguage } from './i18n/index.js';
+import { Routes } from './routes.js';
+import { DirectoryProvider, SessionProvider, type SessionValue } from './session.js';
+
+type Phase = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'failed'; error: unknown } | { kind: 'signedIn'; user: User };
+
+export function App() {
+  const { i18n } = useTranslation();
+  const [phase, setPhase] = useState<Phase>({ kind: 'checking' });
+  const [client] = useState(() => {
+    const c: ApiClient = new ApiClient({
+      onUnauthenticated: () => {
+        c.setCsrfToken(null);
+        setPhase({ kind: 'signedOut' });
+      },
+    });
+    return c;
+  });
+
+  const enter = useCallback(
+    (session: Session) => {
+      client.setCsrfToken(session.csrfToken);
+      if (isLanguage(session.user.locale)) void applyLanguage(i18n, session.user.locale);
+      setPhase({ kind: 'signedIn', user: session.user });
+    },
+    [client, i18n],
+  );
+
+  const check = useCallback(() => {
+    setPhase({ kind: 'checking' });
+    client
+      .get<Session>('/api/v1/auth/session')
+      .then(enter)
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) setPhase({ kind: 'signedOut' });
+        else setPhase({ kind: 'failed', error: err });
+      });
+  }, [client, enter]);
+
+  useEffect(check, [check]);
+
+  const session = useMemo<SessionValue | null>(() => {
+    if (phase.kind !== 'signedIn') return null;
+    return {
+      user: phase.user,
+      client,
+      setUser: (user) => setPhase({ kind: 'signedIn', user }),
+      signOut: async () => {
+        try {
+          await client.post('/api/v1/auth/logout');
+        } finally {
+          client.setCsrfToken(null);
+          setPhase({ kind: 'signedOut' });
+        }
+      },
+    };
+  }, [phase, client]);
+
+  if (phase.kind === 'checking') return <Loading />;
+  if (phase.kind === 'failed')
+    return (
+      <main className="center-page">
+        <ErrorMessage error={phase.error} onRetry={check} />
+      </main>
+    );
+  if (phase.kind === 'signedOut' || !session) return <SignInPage client={client} onSignedIn={enter} />;
+  return (
+    <SessionProvider value={session}>
+      <DirectoryProvider client={client}>
+        <AppShell>
+          <Routes />
+        </AppShell>
+      </DirectoryProvider>
+    </SessionProvider>
+  );
+}

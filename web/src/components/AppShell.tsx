@@ -1,0 +1,74 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../api/types.js';
+import { applyLanguage, type Language } from '../i18n/index.js';
+import { Link, usePath } from '../lib/router.js';
+import { useSession } from '../session.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+
+function NavLink({ to, children, match }: { to: string; children: ReactNode; match?: string }) {
+  const path = usePath();
+  const active = path === to || (match !== undefined && path.startsWith(match));
+  return (
+    <Link to={to} className={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { user, client, setUser, signOut } = useSession();
+
+  const changeLanguage = (lng: Language) => {
+    void applyLanguage(i18n, lng);
+    // Remember it on the profile too, so every device opens in this language.
+    client
+      .patch<User>(`/api/v1/users/${user.id}`, { locale: lng })
+      .then(setUser)
+      .catch(() => undefined);
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="topbar">
+        <Link to="/queues/mine" className="brand">
+          {t('app.name')}
+        </Link>
+        <nav aria-label={t('app.mainNav')} className="topnav">
+          <NavLink to="/queues/mine" match="/queues/">
+            {t('nav.queues')}
+          </NavLink>
+          {user.role === 'admin' && (
+            <>
+              <NavLink to="/admin/users">{t('nav.users')}</NavLink>
+              <NavLink to="/admin/teams">{t('nav.teams')}</NavLink>
+              <NavLink to="/admin/tokens">{t('nav.tokens')}</NavLink>
+            </>
+          )}
+          <NavLink to="/settings">{t('nav.settings')}</NavLink>
+        </nav>
+        <div className="topbar-right">
+          <LanguageSwitch onChange={changeLanguage} />
+          <span className="who" title={user.email}>
+            <span className="sr-only">{t('app.signedInAs', { name: user.name })}</span>
+            <span aria-hidden="true">{user.name}</span>
+            <span className="muted small" aria-hidden="true">
+              {' '}
+              · {t(`roles.${user.role}`)}
+            </span>
+          </span>
+          <button type="button" className="btn btn-quiet" onClick={() => void signOut()}>
+            {t('app.signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

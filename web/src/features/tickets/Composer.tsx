@@ -1,0 +1,102 @@
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TimelineEvent } from '../../api/types.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { Notice } from '../../components/States.js';
+import { useSession } from '../../session.js';
+
+type Mode = 'public' | 'internal';
+
+/** Reply to the customer or add an internal note; the mode is always visible so nobody sends a note to a customer by mistake. */
+export function Composer({ ticketId, onPosted }: { ticketId: string; onPosted: (e: TimelineEvent) => void }) {
+  const { t } = useTranslation();
+  const { client } = useSession();
+  const [mode, setMode] = useState<Mode>('public');
+  const [drafts, setDrafts] = useState<Record<Mode, string>>({ public: '', internal: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const body = drafts[mode];
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!body.trim()) {
+      setError(null);
+      setDone(t('ticket.emptyBody'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const event = await client.post<TimelineEvent>(`/api/v1/tickets/${ticketId}/messages`, { body, visibility: mode });
+      setDrafts((d) => ({ ...d, [mode]: '' }));
+      setDone(mode === 'public' ? t('ticket.sent') : t('ticket.noteAdded'));
+      onPosted(event);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Ctrl+Enter / ⌘+Enter sends, as in most help desks.
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+  };
+
+  const tabId = (m: Mode) => `composer-tab-${m}`;
+  return (
+    <form className={`composer composer-${mode}`} onSubmit={(e) => void submit(e)}>
+      <div className="composer-tabs" role="tablist" aria-label={t('ticket.timeline')}>
+        {(['public', 'internal'] as const).map((m) => (
+          <button
+            key={m}
+            id={tabId(m)}
+            type="button"
+            role="tab"
+            aria-selected={mode === m}
+            aria-controls="composer-panel"
+            tabIndex={mode === m ? 0 : -1}
+            className={mode === m ? 'composer-tab active' : 'composer-tab'}
+            onClick={() => {
+              setMode(m);
+              setDone(null);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                const next = m === 'public' ? 'internal' : 'public';
+                setMode(next);
+                document.getElementById(tabId(next))?.focus();
+              }
+            }}
+          >
+            {m === 'public' ? t('ticket.publicReply') : t('ticket.internalNote')}
+          </button>
+        ))}
+      </div>
+      <div id="composer-panel" role="tabpanel" aria-labelledby={tabId(mode)} className="composer-panel">
+        <label htmlFor="composer-body" className="sr-only">
+          {mode === 'public' ? t('ticket.composerLabelPublic') : t('ticket.composerLabelInternal')}
+        </label>
+        <textarea
+          id="composer-body"
+          rows={5}
+          value={body}
+          placeholder={mode === 'public' ? t('ticket.composerPlaceholderPublic') : t('ticket.composerPlaceholderInternal')}
+          onChange={(e) => setDrafts((d) => ({ ...d, [mode]: e.target.value }))}
+          onKeyDown={onKeyDown}
+          maxLength={100_000}
+        />
+        <div className="composer-foot">
+          <span className="muted small">{mode === 'public' ? t('ticket.customerSees') : t('ticket.staffOnly')}</span>
+          <button type="submit" className={mode === 'public' ? 'btn btn-primary' : 'btn btn-note'} disabled={busy}>
+            {busy ? t('ticket.sending') : mode === 'public' ? t('ticket.send') : t('ticket.addNote')}
+          </button>
+        </div>
+        {error !== null && <ErrorMessage error={error} />}
+        {done && <Notice>{done}</Notice>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Page, Ticket } from '../../api/types.js';
+import { StatusBadge, TemperatureBadge } from '../../components/Badges.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { Loading } from '../../components/States.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link } from '../../lib/router.js';
+import { useSession, useUserTimeZone } from '../../session.js';
+import { useCustomer } from '../customers/use-customers.js';
+
+/** Who is asking, and what else they asked: so nobody makes the customer repeat themselves. */
+export function CustomerPanel({ ticket }: { ticket: Ticket }) {
+  const { t, i18n } = useTranslation();
+  const { client } = useSession();
+  const tz = useUserTimeZone();
+  const { customer } = useCustomer(client, ticket.requesterId);
+  const [others, setOthers] = useState<Ticket[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    if (!ticket.requesterId) return;
+    let live = true;
+    client
+      .get<Page<Ticket>>('/api/v1/tickets', { requester: ticket.requesterId, limit: 20, sort: '-created' })
+      .then((p) => live && setOthers(p.items.filter((x) => x.id !== ticket.id)))
+      .catch((err: unknown) => live && setError(err));
+    return () => {
+      live = false;
+    };
+  }, [client, ticket.requesterId, ticket.id]);
+
+  if (!ticket.requesterId) {
+    return (
+      <section className="card">
+        <h2>{t('ticket.customer')}</h2>
+        <p className="muted">{t('ticket.noCustomer')}</p>
+      </section>
+    );
+  }
+  return (
+    <section className="card customer-card" aria-labelledby="customer-title">
+      <h2 id="customer-title">{t('ticket.customer')}</h2>
+      {!customer ? (
+        <Loading />
+      ) : (
+        <dl className="facts">
+          <dt className="sr-only">{t('admin.name')}</dt>
+          <dd className="customer-name">{customer.name}</dd>
+          {customer.email && (
+            <>
+              <dt>{t('admin.email')}</dt>
+              <dd>{customer.email}</dd>
+            </>
+          )}
+          {customer.phone && (
+            <>
+              <dt>☎</dt>
+              <dd>{customer.phone}</dd>
+            </>
+          )}
+          {customer.organizationName && (
+            <>
+              <dt>{t('ticket.organization')}</dt>
+              <dd>{customer.organizationName}</dd>
+            </>
+          )}
+          <dt>{t('ticket.tier')}</dt>
+          <dd>
+            <span className={`badge tier tier-${customer.effectiveTier}`}>{t(`tiers.${customer.effectiveTier}`)}</span>
+          </dd>
+        </dl>
+      )}
+      <h3>{t('ticket.otherTickets')}</h3>
+      {error !== null ? (
+        <ErrorMessage error={error} />
+      ) : others === null ? (
+        <Loading />
+      ) : others.length === 0 ? (
+        <p className="muted small">{t('ticket.noOtherTickets')}</p>
+      ) : (
+        <ul className="other-tickets">
+          {others.map((x) => (
+            <li key={x.id}>
+              <Link to={`/tickets/${x.id}`}>
+                #{x.number} {x.subject}
+              </Link>
+              <div className="other-meta">
+                <StatusBadge value={x.status} /> <TemperatureBadge value={x.temperature} />{' '}
+                <time className="muted small" dateTime={x.createdAt}>
+                  {formatDateTime(x.createdAt, i18n.language, tz)}
+                </time>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

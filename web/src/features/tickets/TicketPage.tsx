@@ -1,0 +1,148 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/client.js';
+import { useLiveRefresh } from '../../api/live.js';
+import type { Page, Ticket, TimelineEvent } from '../../api/types.js';
+import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/Badges.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { EmptyState, Loading } from '../../components/States.js';
+import { formatDateTime } from '../../lib/format.js';
+import { Link } from '../../lib/router.js';
+import { useSession, useUserTimeZone } from '../../session.js';
+import { CustomerPanel } from './CustomerPanel.js';
+import { Composer } from './Composer.js';
+import { Timeline } from './Timeline.js';
+import { TicketFieldsForm } from './TicketFieldsForm.js';
+
+const TIMELINE_PAGE = 200;
+
+export function TicketPage({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const { client } = useSession();
+  const tz = useUserTimeZone();
+  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [events, setEvents] = useState<TimelineEvent[] | null>(null);
+  const [eventsCursor, setEventsCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const loadTicket = useCallback(() => {
+    client
+      .get<Ticket>(`/api/v1/tickets/${id}`)
+      .then((x) => {
+        setTicket(x);
+        setError(null);
+      })
+      .catch(setError);
+  }, [client, id]);
+
+  /** The timeline is append-only and oldest first: (re)load from the start. */
+  const loadTimeline = useCallback(() => {
+    client
+      .get<Page<TimelineEvent>>(`/api/v1/tickets/${id}/timeline`, { limit: TIMELINE_PAGE })
+      .then((p) => {
+        setEvents(p.items);
+        setEventsCursor(p.nextCursor);
+      })
+      .catch(setError);
+  }, [client, id]);
+
+  const loadMoreEvents = async () => {
+    if (!eventsCursor) return;
+    try {
+      const p = await client.get<Page<TimelineEvent>>(`/api/v1/tickets/${id}/timeline`, { limit: TIMELINE_PAGE, cursor: eventsCursor });
+      setEvents((prev) => [...(prev ?? []), ...p.items]);
+      setEventsCursor(p.nextCursor);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const reloadAll = useCallback(() => {
+    loadTicket();
+    loadTimeline();
+  }, [loadTicket, loadTimeline]);
+
+  useEffect(reloadAll, [reloadAll]);
+  useLiveRefresh(reloadAll, { enabled: ticket !== null, filter: (e) => e.ticketId === undefined || e.ticketId === id });
+
+  useEffect(() => {
+    if (ticket) document.title = `#${ticket.number} ${ticket.subject} · Escalon`;
+    return () => {
+      document.title = 'Escalon';
+    };
+  }, [ticket]);
+
+  if (error instanceof ApiError && (error.status === 404 || error.code === 'validation_failed') && !ticket) {
+    return (
+      <div className="page">
+        <Link to="/queues/mine" className="back-link">
+          ← {t('ticket.back')}
+        </Link>
+        <EmptyState>{t('ticket.notFound')}</EmptyState>
+      </div>
+    );
+  }
+  if (error !== null && !ticket) {
+    return (
+      <div className="page">
+        <Link to="/queues/mine" className="back-link">
+          ← {t('ticket.back')}
+        </Link>
+        <ErrorMessage error={error} title={t('ticket.loadFailed')} onRetry={reloadAll} />
+      </div>
+    );
+  }
+  if (!ticket) return <Loading />;
+
+  return (
+    <div className="page ticket-page">
+      <Link to="/queues/mine" className="back-link">
+        ← {t('ticket.back')}
+      </Link>
+      <header className="ticket-head">
+        <div className="ticket-title">
+          <span className="ticket-number">#{ticket.number}</span>
+          <h1>{ticket.subject}</h1>
+        </div>
+        <div className="ticket-meta">
+          <TemperatureBadge value={ticket.temperature} large />
+          <PriorityBadge value={ticket.priority} />
+          <StatusBadge value={ticket.status} />
+          <span className="muted small">
+            {t('ticket.created', { time: formatDateTime(ticket.createdAt, i18n.language, tz) })} · {t('ticket.via', { channel: t(`channel.${ticket.channel}`) })}
+          </span>
+        </div>
+      </header>
+      {error !== null && <ErrorMessage error={error} onRetry={reloadAll} />}
+      <div className="ticket-layout">
+        <section className="ticket-main" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">{t('ticket.timeline')}</h2>
+          {events === null ? <Loading /> : events.length === 0 ? <EmptyState>{t('ticket.timelineEmpty')}</EmptyState> : <Timeline events={events} />}
+          {eventsCursor && (
+            <button type="button" className="btn" onClick={() => void loadMoreEvents()}>
+              {t('ticket.loadEarlier')}
+            </button>
+          )}
+          <Composer
+            ticketId={ticket.id}
+            onPosted={() => {
+              // A reply can move the status (e.g. new → open), so the ticket is reloaded too.
+              reloadAll();
+            }}
+          />
+        </section>
+        <aside className="ticket-side">
+          <TicketFieldsForm
+            ticket={ticket}
+            onSaved={(next) => {
+              setTicket(next);
+              loadTimeline();
+            }}
+            onReload={reloadAll}
+          />
+          <CustomerPanel ticket={ticket} />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { en } from './en.js';
+import { ja } from './ja.js';
+import { createI18n } from './index.js';
+
+/** Every leaf key path of a nested message object, e.g. "queues.mine". */
+function keysOf(obj: object, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keysOf(v as object, `${prefix}${k}.`)));
+}
+
+/** {{placeholders}} used in one message. */
+const placeholders = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+function leaf(obj: object, path: string): string {
+  return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
+}
+
+describe('console messages', () => {
+  it('has exactly the same keys in Japanese and English', () => {
+    const jaKeys = keysOf(ja).sort();
+    const enKeys = keysOf(en).sort();
+    expect(jaKeys.filter((k) => !enKeys.includes(k))).toEqual([]);
+    expect(enKeys.filter((k) => !jaKeys.includes(k))).toEqual([]);
+    expect(jaKeys.length).toBeGreaterThan(100);
+  });
+
+  it('uses the same placeholders in both languages and leaves no message empty', () => {
+    for (const key of keysOf(en)) {
+      expect(leaf(ja, key).trim(), key).not.toBe('');
+      expect(placeholders(leaf(ja, key)), key).toEqual(placeholders(leaf(en, key)));
+    }
+  });
+
+  it('translates and interpolates without escaping (React escapes when rendering)', () => {
+    const i = createI18n('ja');
+    expect(i.t('queues.mine')).toBe('自分の担当');
+    expect(i.t('app.signedInAs', { name: '<b>x</b>' })).toBe('<b>x</b> としてサインイン中');
+    const e = createI18n('en');
+    expect(e.t('priority.urgent')).toBe('Urgent');
+  });
+});

@@ -1,0 +1,57 @@
+import i18next, { type i18n } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { en } from './en.js';
+import { ja } from './ja.js';
+
+export const LANGUAGES = ['ja', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const resources = { ja: { translation: ja }, en: { translation: en } } as const;
+
+const STORAGE_KEY = 'escalon.language';
+
+/** Before anyone signs in: the last language used on this browser, else the browser's own. */
+export function initialLanguage(): Language {
+  const stored = safeStorageGet(STORAGE_KEY);
+  if (stored === 'ja' || stored === 'en') return stored;
+  const nav = typeof navigator !== 'undefined' ? navigator.language : 'ja';
+  return nav.toLowerCase().startsWith('en') ? 'en' : 'ja';
+}
+
+export const isLanguage = (v: unknown): v is Language => v === 'ja' || v === 'en';
+
+export function createI18n(lng: Language): i18n {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    resources,
+    lng,
+    fallbackLng: 'en',
+    // React escapes every interpolated value when it renders text.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initImmediate: false,
+  });
+  return instance;
+}
+
+/** Switches the console's language and remembers it on this browser. */
+export async function applyLanguage(instance: i18n, lng: Language): Promise<void> {
+  safeStorageSet(STORAGE_KEY, lng);
+  if (typeof document !== 'undefined') document.documentElement.lang = lng;
+  if (instance.language !== lng) await instance.changeLanguage(lng);
+}
+
+function safeStorageGet(key: string): string | null {
+  try {
+    return globalThis.localStorage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+function safeStorageSet(key: string, value: string): void {
+  try {
+    globalThis.localStorage?.setItem(key, value);
+  } catch {
+    // private mode or storage disabled: the choice simply is not remembered
+  }
+}
