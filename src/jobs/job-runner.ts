@@ -21,6 +21,8 @@ export interface JobRunnerOptions {
   batchSize?: number;
   /** How many external (network) jobs run at once. */
   concurrency?: number;
+  /** PostgreSQL: how many independent lanes of transactional jobs run at once. */
+  transactionalConcurrency?: number;
   /** Longest sleep without a wake-up; a safety net, not the way timers are found. */
   maxSleepMs?: number;
 }
@@ -144,11 +146,20 @@ export class JobRunner {
     // Transactional jobs (timers) run one after another in due order; external jobs (network)
     // run a few at a time. Jobs of one dedupe-key prefix keep their order in either lane.
     const external: ClaimedJob[] = [];
+    const lanes = new Map<string, ClaimedJob[]>();
     for (const job of jobs) {
       const h = this.handlers.get(job.kind);
       if (h?.mode === 'external') external.push(job);
-      else await this.runOne(job);
+      else {
+        const lane = this.o.dialect === 'postgres' ? laneOf(job) : 'all';
+        lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
+      }
     }
+    // SQLite has one writer: one lane. PostgreSQL runs independent lanes (different clocks or
+    // escalations) side by side; jobs within a lane stay in due order.
+    await mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
+      for (const job of lane) await this.runOne(job);
+    });
     const limit = this.o.concurrency ?? 8;
     for (let i = 0; i < external.length; i += limit) await Promise.all(external.slice(i, i + limit).map((j) => this.runOne(j)));
     return jobs.length;
@@ -218,4 +229,18 @@ export class JobRunner {
     await finishJob(this.o.db, job.id, this.node, 'dead', now, error.slice(0, 2000));
     report('dead');
   }
+}
+
+/** Jobs of one subject (the first two parts of the dedupe key, e.g. sla:<clock>) share a lane. */
+export function laneOf(job: ClaimedJob): string {
+  return job.dedupeKey ? job.dedupeKey.split(':').slice(0, 2).join(':') : job.id;
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
