@@ -1,7 +1,7 @@
 /**
  * Ticket creation through the API, one server process: requests/s and p50/p99 latency at
  * concurrency 1 and 16 (BENCH_SECONDS each, default 30), on SQLite and on PostgreSQL, and the
- * idle server's RSS. Run: npx tsx bench/tickets.bench.ts [sqlite|postgres]
+ * idle server's RSS. Runs the compiled server: npm run build && npx tsx bench/tickets.bench.ts [sqlite|postgres]
  */
 import { readFileSync } from 'node:fs';
 import { createTestDatabase, isAvailable, type DbKind } from '../test/helpers/databases.js';
@@ -30,7 +30,7 @@ for (const kind of kinds) {
   };
   runCli(['users', 'add', '--email', 'bench@test.example', '--name', 'Bench', '--role', 'agent', '--password', 'bench-password-1'], env);
   const token = runCli(['tokens', 'create', '--email', 'bench@test.example'], env).stdout.trim();
-  const server = await startServerProcess(env);
+  const server = await startServerProcess(env, { built: true });
   await new Promise((r) => setTimeout(r, 2000));
   console.log(`${kind}: idle server RSS ${rssOf(server.child.pid!).toFixed(1)} MiB`);
   for (const concurrency of [1, 16]) {

@@ -11,8 +11,10 @@ export function runCli(args: string[], env: Record<string, string>) {
 }
 
 /** Starts `escalon start` from source; resolves with the process and its URL once it listens. */
-export function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [...CLI, 'start'], { cwd: ROOT, env: { ...process.env, ESCALON_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServerProcess(env: Record<string, string>, opts: { built?: boolean } = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  // built: run the compiled server (npm run build) as `npm start` does, instead of from source.
+  const args = opts.built ? [join(ROOT, 'bin', 'escalon.js'), 'start'] : [...CLI, 'start'];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ESCALON_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);

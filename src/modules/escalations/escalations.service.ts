@@ -362,6 +362,8 @@ export class EscalationsService {
 
   private async autoEscalate(tx: Tx, ticket: Ticket, ctx: ChangeContext, body?: string): Promise<void> {
     if (ticket.status === 'closed' || ticket.status === 'solved') return;
+    // Most workspaces have few automatic paths: skip loading the ticket's context when none exists.
+    if (!(await this.paths.compiledPaths(tx)).all.some((p) => p.autoEscalate === true)) return;
     const matchTicket = await this.matchTicketOf(tx, ticket, body);
     const matches = await this.paths.match(tx, matchTicket, { autoOnly: true });
     if (!matches.length) return;

@@ -20,6 +20,10 @@ export async function updateTicket(ex: Executor, id: string, version: number, pa
   return Number(r.numUpdatedRows) === 1;
 }
 
+export async function insertTags(ex: Executor, ticketId: string, tags: string[]) {
+  if (tags.length) await ex.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
+}
+
 export async function replaceTags(ex: Executor, ticketId: string, tags: string[]) {
   await ex.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
   if (tags.length) await ex.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();

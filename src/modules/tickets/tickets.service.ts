@@ -108,7 +108,7 @@ export class TicketsService {
       version: 1,
     };
     await repo.insertTicket(tx, row);
-    await repo.replaceTags(tx, id, tags);
+    await repo.insertTags(tx, id, tags);
     const ticket = toTicket(row);
     await this.appendEvent(tx, id, { kind: 'ticket.created', visibility: 'internal', authorType: ctx.authorType, authorId: ctx.actorId, data: { channel: ticket.channel, number } }, ctx.now);
     for (const h of this.hooks) await h.afterCreate?.(tx, ticket, ctx);
@@ -202,15 +202,19 @@ export class TicketsService {
     if (ticket.status === 'closed') throw conflict('The ticket is closed; open a follow-up ticket instead.', { status: ticket.status });
     if (ctx.authorType === 'customer' && input.visibility === 'internal') throw new AppError('bad_request', 'Customers cannot write internal notes.');
     const eventId = await this.appendEvent(tx, ticket.id, { kind: 'message.added', visibility: input.visibility, authorType: ctx.authorType, authorId: ctx.actorId, body: input.body, data: { ...input.data, ...(input.initial && { initial: true }), ...(ctx.automatic && { automatic: true }) } }, ctx.now);
-    const current = await this.load(tx, ticket.id);
-    // The inquiry that opens a ticket is not a reply to it: it leaves the status alone.
-    const nextStatus = input.initial ? current.status : statusAfterMessage(current.status, ctx.authorType, input.visibility);
-    if (nextStatus !== current.status) {
-      await this.updateIn(tx, ticket.id, { status: nextStatus }, ctx);
-    } else {
-      await repo.updateTicket(tx, ticket.id, current.version, { updated_at: ctx.now });
+    // Hooks that ran since the caller loaded the ticket may have changed it: hand them the current row.
+    let after = input.initial ? await this.load(tx, ticket.id) : ticket;
+    if (!input.initial) {
+      // The inquiry that opens a ticket is not a reply to it: it leaves the status alone, and the
+      // ticket was written a moment ago; any other message moves the status as it implies.
+      const current = await this.load(tx, ticket.id);
+      const nextStatus = statusAfterMessage(current.status, ctx.authorType, input.visibility);
+      if (nextStatus !== current.status) after = await this.updateIn(tx, ticket.id, { status: nextStatus }, ctx);
+      else {
+        await repo.updateTicket(tx, ticket.id, current.version, { updated_at: ctx.now });
+        after = { ...current, updatedAt: ctx.now, version: current.version + 1 };
+      }
     }
-    const after = await this.load(tx, ticket.id);
     const info: MessageInfo = { eventId, authorType: ctx.authorType, visibility: input.visibility, automatic: ctx.automatic ?? false, initial: input.initial ?? false };
     for (const h of this.hooks) await h.afterMessage?.(tx, after, info, ctx);
     return eventId;
