@@ -89,6 +89,7 @@ export async function nextCounterValue(ex: Kysely<any>, name: 'ticket_number'): 
  * Serialises transactions that touch one logical key (e.g. one delivery recipient): a
  * transaction-scoped advisory lock on PostgreSQL; SQLite already has a single writer.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function lockKey(ex: Kysely<any>, key: string): Promise<void> {
   if (dialectOf(ex) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(ex);
 }
