@@ -131,6 +131,10 @@ describeEachDb('escalations', (ctx) => {
     expect(ret.body.status).toBe('returned');
     expect(ret.body.returned).toMatchObject({ reason: 'wrong_target', text: 'This is for finance.' });
     expect((await timelineKinds(c, ticket.body.id)).map((e) => e.kind)).toContain('escalation.returned');
+    // The return is evidence for the path's review: a misroute.
+    const evidence = await request('GET', `/api/v1/escalation-paths/${path.body.id}/evidence?since=2000-01-01T00:00:00Z`, actors.manager);
+    expect(evidence.status).toBe(200);
+    expect(evidence.body).toMatchObject({ escalations: 1, acknowledged: 1, misroutes: 1, returned: { wrong_target: 1, not_needed: 0, missing_information: 0 } });
   });
 
   it('versions paths; a running escalation keeps its version; diff lists the changes', async () => {

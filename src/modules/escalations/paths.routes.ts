@@ -145,6 +145,39 @@ export function pathsRoutes(app: AppInstance): void {
     (req) => paths.diff(req.params.id, req.query.from, req.query.to),
   );
 
+  const Count = Type.Integer({ minimum: 0 });
+  app.get(
+    '/api/v1/escalation-paths/:id/evidence',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags,
+        summary: 'Evidence for the periodic review: use, acknowledgement speed, returns by reason (misroutes, unnecessary), ping-pong',
+        params: IdParams,
+        querystring: Type.Object({ since: Type.Optional(Type.String({ format: 'date-time', description: 'default: the last review, or one review interval back' })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            pathId: Type.String(),
+            since: Type.String(),
+            escalations: Count,
+            byTrigger: Type.Record(Type.String(), Count),
+            byStatus: Type.Record(Type.String(), Count),
+            acknowledged: Count,
+            acknowledgedInTime: Count,
+            medianAckSeconds: Type.Union([Type.Number(), Type.Null()]),
+            returned: Type.Object({ not_needed: Count, wrong_target: Count, missing_information: Count }),
+            misroutes: Count,
+            unnecessary: Count,
+            advancedPastFirstLevel: Count,
+            pingPong: Count,
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    (req) => paths.evidence(req.params.id, req.query.since ? Date.parse(req.query.since) : undefined),
+  );
+
   app.post(
     '/api/v1/escalation-paths/:id/review',
     { config: { permission: 'paths.manage' }, schema: { tags, summary: 'Mark the path reviewed now (records who and when)', params: IdParams, response: { 200: PathView, ...errorResponses } } },

@@ -16,7 +16,8 @@ import { simulate, snapshotOf } from './engine.policy.js';
 import * as repo from './escalations.repository.js';
 import { compilePaths, diffPathVersions, matchPaths, validatePath, type CompiledPaths } from './path.policy.js';
 import { definitionOf, pathOf, presentPath, presentPathVersion, type PathView, type SimulationView } from './paths.presenter.js';
-import type { Directory, MatchTicket, Path, PathDefinition } from './escalation.types.js';
+import type { Directory, MatchTicket, Path, PathDefinition, ReturnReason } from './escalation.types.js';
+import { pathEvidence, type PathEvidence } from './evidence.policy.js';
 
 export const PATH_REVIEW_JOB = 'escalation_path.review_due';
 const DAY_MS = 86_400_000;
@@ -143,6 +144,33 @@ export class PathsService {
       await this.scheduleReview(tx, id, due, now);
     });
     return this.get(id);
+  }
+
+  /**
+   * Evidence for the review: the path's escalations since `sinceMs` (default: the last review,
+   * or one review interval back).
+   */
+  async evidence(id: string, sinceMs?: number): Promise<PathEvidence & { pathId: string; since: string }> {
+    const row = await this.load(this.db, id);
+    const since = sinceMs ?? Number(row.last_reviewed_at ?? this.clock.now() - row.review_interval_days * DAY_MS);
+    const rows = await this.db
+      .selectFrom('escalations')
+      .select(['status', 'trigger', 'level_index', 'requested_at', 'ack_due_at', 'acknowledged_at', 'state'])
+      .where('path_id', '=', id)
+      .where('requested_at', '>=', since)
+      .execute();
+    const evidence = pathEvidence(
+      rows.map((r) => ({
+        status: r.status,
+        trigger: r.trigger,
+        levelIndex: r.level_index,
+        requestedAt: Number(r.requested_at),
+        ackDueAt: r.ack_due_at === null ? null : Number(r.ack_due_at),
+        acknowledgedAt: r.acknowledged_at === null ? null : Number(r.acknowledged_at),
+        returnedReason: (JSON.parse(r.state) as { returned?: { reason: ReturnReason } | null }).returned?.reason ?? null,
+      })),
+    );
+    return { pathId: id, since: new Date(since).toISOString(), ...evidence };
   }
 
   async dueReviews(): Promise<{ items: PathView[] }> {
