@@ -18,6 +18,12 @@ function fromFastifyValidation(err: FastifyError): ErrorBody['error'] {
       const field = [path, String(params.missingProperty)].filter(Boolean).join('.');
       return { field: `${base}.${field}`, message: 'is required' };
     }
+    if (v.keyword === 'pattern' || v.keyword === 'format') {
+      // Say what the value should look like (the schema's description), not the regular expression.
+      const description = (v.parentSchema as { description?: string } | undefined)?.description;
+      const got = typeof v.data === 'string' ? ` (got ${JSON.stringify(v.data.slice(0, 60))})` : '';
+      if (description) return { field: `${base}${path ? '.' + path : ''}`, message: `must be ${description.replace(/\.$/, '')}${got}` };
+    }
     if (v.keyword === 'enum') {
       return { field: `${base}${path ? '.' + path : ''}`, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
     }

@@ -11,7 +11,7 @@ const addFormats = ((addFormatsImport as unknown as { default?: typeof addFormat
  * and path parameters are text by nature, so they are coerced.
  */
 export function installValidation(app: FastifyInstance): void {
-  const base: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+  const base: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false, verbose: true };
   const strictAjv = addFormats(new Ajv({ ...base, coerceTypes: false }));
   const coercingAjv = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema));

@@ -70,7 +70,7 @@ describeEachDb('calendars and business-time API', (ctx) => {
       ['/api/v1/business-time/add', { calendar: { ...tokyo, timezone: 'Asia/Nowhere' }, start, seconds: 1 }, /unknown time zone "Asia\/Nowhere"/],
       ['/api/v1/business-time/add', { calendar: { ...tokyo, weekly: { ...tokyo.weekly, tue: [['13:00', '18:00'], ['09:00', '14:00']] } }, start, seconds: 1 }, /calendar\.weekly\.tue/],
       ['/api/v1/business-time/add', { calendar: { ...tokyo, weekly: { ...tokyo.weekly, wed: [['18:00', '09:00']] } }, start, seconds: 1 }, /must be after start/],
-      ['/api/v1/business-time/add', { calendar: { ...tokyo, weekly: { ...tokyo.weekly, mon: [['09:00', '25:00']] } }, start, seconds: 1 }, /weekly\.mon/],
+      ['/api/v1/business-time/add', { calendar: { ...tokyo, weekly: { ...tokyo.weekly, mon: [['09:00', '25:00']] } }, start, seconds: 1 }, /weekly\.mon\.0\.1 must be Local wall-clock time "HH:MM".*\(got "25:00"\)/],
       ['/api/v1/business-time/add', { calendar: { ...tokyo, holidays: ['2026-02-30'] }, start, seconds: 1 }, /holidays\[0\]/],
       ['/api/v1/business-time/add', { calendar: tokyo, start: '2026-02-30T10:00:00+09:00', seconds: 1 }, /start: "2026-02-30T10:00:00\+09:00" is not a valid ISO-8601/],
       ['/api/v1/business-time/add', { calendar: tokyo, start, seconds: -5 }, /seconds/],
