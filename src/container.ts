@@ -84,6 +84,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   tickets.addHooks(escalations.hooks());
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
   registerEscalationJobs(jobs, escalations, escalationPaths);
+  escalationPaths.setSlaPreview((facts, arrivalMs) => sla.preview(facts, arrivalMs));
   const mailFrom = config.smtpOut?.from ?? 'escalon@localhost';
   const intakeEmail = new IntakeEmailService(db, clock, logger, tickets, customers, attachments, {
     dataDir: config.dataDir,

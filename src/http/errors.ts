@@ -20,8 +20,9 @@ function fromFastifyValidation(err: FastifyError): ErrorBody['error'] {
     }
     if (v.keyword === 'pattern' || v.keyword === 'format') {
       // Say what the value should look like (the schema's description), not the regular expression.
-      const description = (v.parentSchema as { description?: string } | undefined)?.description;
-      const got = typeof v.data === 'string' ? ` (got ${JSON.stringify(v.data.slice(0, 60))})` : '';
+      const verbose = v as { parentSchema?: { description?: string }; data?: unknown }; // ajv's verbose mode
+      const description = verbose.parentSchema?.description;
+      const got = typeof verbose.data === 'string' ? ` (got ${JSON.stringify(verbose.data.slice(0, 60))})` : '';
       if (description) return { field: `${base}${path ? '.' + path : ''}`, message: `must be ${description.replace(/\.$/, '')}${got}` };
     }
     if (v.keyword === 'enum') {

@@ -224,6 +224,24 @@ describeEachDb('escalations', (ctx) => {
     expect(l1.leftAt).toBe('2026-02-02T01:15:00.000Z');
     expect(l2.reachedAt).toBe('2026-02-02T01:15:00.000Z');
     expect(sim.body.prediction.fallback.adminAlert).toBe(true);
+    // SLA-triggered escalations are part of the prediction: a policy whose breach escalates to
+    // this path's second level, 30 minutes after arrival.
+    const policy = await request('POST', '/api/v1/sla-policies', actors.admin, {
+      name: `sim ${c.kind}`,
+      position: 0,
+      conditions: { tags: [`simtag${c.kind}`] },
+      targets: { urgent: { firstResponse: { seconds: 1800, calendarId: null } } },
+      warnings: { firstResponse: [{ elapsedPercent: 50 }] },
+      actions: { onBreach: [{ type: 'escalate', pathId: p.body.id, levelIndex: 1 }] },
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
+    const withSla = await request('POST', '/api/v1/escalation-paths/simulate', actors.agent, { ticket: { subject: `about simkey${c.kind}`, priority: 'urgent', tags: [`simtag${c.kind}`] }, arrivalAt: arrival });
+    expect(withSla.body.sla.policyName).toBe(`sim ${c.kind}`);
+    expect(withSla.body.sla.clocks).toEqual([{ kind: 'first_response', dueAt: '2026-02-02T01:30:00.000Z', warningsAt: ['2026-02-02T01:15:00.000Z'] }]);
+    const [slaEsc] = withSla.body.sla.escalations;
+    expect(slaEsc).toMatchObject({ clockKind: 'first_response', event: 'breach', at: '2026-02-02T01:30:00.000Z', pathId: p.body.id, levelIndex: 1 });
+    expect(slaEsc.prediction.levels[0]).toMatchObject({ levelIndex: 1, reachedAt: '2026-02-02T01:30:00.000Z' });
+    await request('DELETE', `/api/v1/sla-policies/${policy.body.id}`, actors.admin);
     const html = await c.app.inject({ method: 'GET', url: '/api/v1/playbook?lang=ja', headers: actors.agent.auth });
     expect(html.statusCode).toBe(200);
     expect(html.headers['content-type']).toContain('text/html');

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { EscalationPathsTable, EscalationPathVersionsTable, RotationsTable } from '../../db/schema.js';
 import { parseJson } from '../../db/database.js';
-import { iso } from '../../http/schemas.js';
+import { iso, OneOf } from '../../http/schemas.js';
 import { PathDefinitionSchema, RotationSchema } from './escalation.schema.js';
 import { rotationOf } from './escalations.repository.js';
 import type { Path, PathDefinition } from './escalation.types.js';
@@ -114,20 +114,33 @@ export const PredictedLevel = Type.Object({
   leftAt: NullableString,
 });
 
+const Prediction = Type.Object({
+  levels: Type.Array(PredictedLevel),
+  fallback: Type.Union([Type.Object({ at: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()), adminAlert: Type.Boolean() }), Type.Null()]),
+  stalled: Type.Boolean(),
+  truncated: Type.Boolean(),
+});
+
 export const SimulationView = Type.Object({
   arrivalAt: Type.String(),
   matches: Type.Array(
     Type.Object({ pathId: Type.String(), pathName: Type.String(), version: Type.Integer(), score: Type.Integer(), reasons: Type.Array(Type.String()) }),
   ),
   pathId: NullableString,
-  prediction: Type.Union([
-    Type.Object({
-      levels: Type.Array(PredictedLevel),
-      fallback: Type.Union([Type.Object({ at: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()), adminAlert: Type.Boolean() }), Type.Null()]),
-      stalled: Type.Boolean(),
-      truncated: Type.Boolean(),
-    }),
-    Type.Null(),
-  ]),
+  prediction: Type.Union([Prediction, Type.Null()]),
+  sla: Type.Optional(
+    Type.Union([
+      Type.Object({
+        policyId: Type.String(),
+        policyName: Type.String(),
+        clocks: Type.Array(Type.Object({ kind: Type.String(), dueAt: Type.String(), warningsAt: Type.Array(Type.String()) }), { description: 'next response starts with the first customer follow-up, so it is not predicted' }),
+        escalations: Type.Array(
+          Type.Object({ clockKind: Type.String(), event: OneOf(['warning', 'breach'] as const), at: Type.String(), pathId: Type.String(), pathName: Type.String(), levelIndex: Type.Integer(), prediction: Prediction }),
+          { description: 'escalations the SLA policy would start if nobody responds' },
+        ),
+      }),
+      Type.Null(),
+    ]),
+  ),
 });
 export type SimulationView = Static<typeof SimulationView>;

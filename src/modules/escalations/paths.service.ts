@@ -30,8 +30,23 @@ export interface SimulateInput {
   levelIndex?: number;
 }
 
+/** What the SLA module predicts for a hypothetical ticket (set by the container; null = no policy). */
+export type SlaPreview = (facts: { priority: string; category: string | null; product: string | null; channel: string; teamId: string | null; customerTier: string | null; tags: string[] }, arrivalMs: number) => Promise<{
+  policyId: string;
+  policyName: string;
+  clocks: { kind: string; dueAt: number; warnings: { at: number }[]; onWarning: { type: string; pathId?: string; levelIndex?: number }[]; onBreach: { type: string; pathId?: string; levelIndex?: number }[] }[];
+} | null>;
+
+type Prediction = NonNullable<SimulationView['prediction']>;
+
 export class PathsService {
   private compiled: { stamp: string; paths: CompiledPaths; all: Path[] } | null = null;
+  private slaPreview: SlaPreview | null = null;
+
+  /** Lets the simulator include SLA-triggered escalations (the SLA module provides it). */
+  setSlaPreview(fn: SlaPreview): void {
+    this.slaPreview = fn;
+  }
 
   constructor(
     private readonly db: Db,
@@ -265,43 +280,64 @@ export class PathsService {
     let path: Path | undefined;
     if (input.pathId) path = pathOf(await this.load(this.db, input.pathId));
     else path = found[0]?.path;
-    if (!path) return { arrivalAt: new Date(arrivalMs).toISOString(), matches, pathId: null, prediction: null };
+    if (!path) return { arrivalAt: new Date(arrivalMs).toISOString(), matches, pathId: null, prediction: null, sla: null };
     if (input.levelIndex !== undefined && input.levelIndex >= path.levels.length)
       throw invalid([{ field: 'levelIndex', message: `the path has ${path.levels.length} levels (0–${path.levels.length - 1})` }]);
-    const snapshot = snapshotOf(path);
     const directory = await repo.loadDirectory(this.db);
-    const result = simulate({
-      snapshot,
-      arrivalMs,
-      directory,
-      ticket: { currentTeamId: t.teamId ?? null, assigneeId: t.assigneeId ?? null },
-      addSeconds: await addSecondsFor(this.db, snapshot),
-      startLevel: input.levelIndex ?? 0,
-      maxSteps: 2000,
-    });
-    const person = (d: Directory) => (id: string) => ({ id, name: d.users[id]?.name ?? id });
-    const p = person(directory);
+    const ctx = { currentTeamId: t.teamId ?? null, assigneeId: t.assigneeId ?? null };
+    const prediction = await this.predict(path, arrivalMs, input.levelIndex ?? 0, ctx, directory);
+    return { arrivalAt: new Date(arrivalMs).toISOString(), matches, pathId: path.id, prediction, sla: await this.predictSla(ticket, t.teamId ?? null, arrivalMs, path, ctx, directory) };
+  }
+
+  /** The engine's own step function run forward with nobody acknowledging (the simulator's core). */
+  private async predict(path: Path, arrivalMs: number, startLevel: number, ticket: { currentTeamId: string | null; assigneeId: string | null }, directory: Directory): Promise<Prediction> {
+    const snapshot = snapshotOf(path);
+    const result = simulate({ snapshot, arrivalMs, directory, ticket, addSeconds: await addSecondsFor(this.db, snapshot), startLevel, maxSteps: 2000 });
+    const p = (id: string) => ({ id, name: directory.users[id]?.name ?? id });
     return {
-      arrivalAt: new Date(arrivalMs).toISOString(),
-      matches,
-      pathId: path.id,
-      prediction: {
-        levels: result.levels.map((l) => ({
-          levelIndex: l.levelIndex,
-          name: l.name,
-          skipped: l.skipped,
-          reachedAt: iso(l.reachedMs),
-          ackDueAt: iso(l.ackDueMs),
-          targets: l.targets.map((x) => ({ key: x.key, receivers: x.receivers.map(p), trace: x.trace })),
-          reminders: l.reminders.map((r) => ({ at: iso(r.atMs) as string, targetKey: r.targetKey, receivers: r.receivers.map(p) })),
-          leftAt: iso(l.leftMs),
-        })),
-        fallback: result.fallback
-          ? { at: iso(result.fallback.atMs) as string, receivers: result.fallback.receivers.map(p), trace: result.fallback.trace, adminAlert: true }
-          : null,
-        stalled: result.stalled,
-        truncated: result.truncated,
-      },
+      levels: result.levels.map((l) => ({
+        levelIndex: l.levelIndex,
+        name: l.name,
+        skipped: l.skipped,
+        reachedAt: iso(l.reachedMs),
+        ackDueAt: iso(l.ackDueMs),
+        targets: l.targets.map((x) => ({ key: x.key, receivers: x.receivers.map(p), trace: x.trace })),
+        reminders: l.reminders.map((r) => ({ at: iso(r.atMs) as string, targetKey: r.targetKey, receivers: r.receivers.map(p) })),
+        leftAt: iso(l.leftMs),
+      })),
+      fallback: result.fallback ? { at: iso(result.fallback.atMs) as string, receivers: result.fallback.receivers.map(p), trace: result.fallback.trace, adminAlert: true } : null,
+      stalled: result.stalled,
+      truncated: result.truncated,
+    };
+  }
+
+  /**
+   * The SLA side of the prediction: which policy would apply, when each clock warns and
+   * breaches (nobody answering), and what its `escalate` actions would set in motion — each
+   * predicted with the same engine, from the instant the SLA event fires.
+   */
+  private async predictSla(ticket: MatchTicket, teamId: string | null, arrivalMs: number, matched: Path, ctx: { currentTeamId: string | null; assigneeId: string | null }, directory: Directory): Promise<SimulationView['sla']> {
+    if (!this.slaPreview) return null;
+    const preview = await this.slaPreview({ priority: ticket.priority, category: ticket.category, product: ticket.product, channel: ticket.channel, teamId, customerTier: ticket.customerTier, tags: ticket.tags }, arrivalMs);
+    if (!preview) return null;
+    const escalations: NonNullable<SimulationView['sla']>['escalations'] = [];
+    for (const clock of preview.clocks) {
+      const events = [...clock.warnings.map((w) => ({ event: 'warning' as const, at: w.at, actions: clock.onWarning })), { event: 'breach' as const, at: clock.dueAt, actions: clock.onBreach }];
+      for (const e of events) {
+        for (const a of e.actions) {
+          if (a.type !== 'escalate') continue;
+          const path = a.pathId ? await repo.findPath(this.db, a.pathId).then((r) => (r && r.deleted_at === null ? pathOf(r) : undefined)) : matched;
+          if (!path) continue;
+          const levelIndex = Math.min(a.levelIndex ?? 0, path.levels.length - 1);
+          escalations.push({ clockKind: clock.kind, event: e.event, at: new Date(e.at).toISOString(), pathId: path.id, pathName: path.name, levelIndex, prediction: await this.predict(path, e.at, levelIndex, ctx, directory) });
+        }
+      }
+    }
+    return {
+      policyId: preview.policyId,
+      policyName: preview.policyName,
+      clocks: preview.clocks.map((c) => ({ kind: c.kind, dueAt: new Date(c.dueAt).toISOString(), warningsAt: c.warnings.map((w) => new Date(w.at).toISOString()) })),
+      escalations,
     };
   }
 

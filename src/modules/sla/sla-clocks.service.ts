@@ -304,6 +304,30 @@ export class SlaClocksService {
     }
   }
 
+  /**
+   * What would happen to a hypothetical ticket arriving at `arrivalMs` if nobody answered: the
+   * policy that applies, and each clock's warning and breach instants with their actions (the
+   * escalation simulator uses it). Next response is not predicted: it starts with the first
+   * customer follow-up.
+   */
+  async preview(facts: TicketFacts, arrivalMs: number) {
+    const policy = selectPolicy(await this.policies.active(this.db), facts);
+    if (!policy) return null;
+    const snap = await this.snapshot(this.db, policy, facts.priority);
+    const forKind = (kind: ClockKind, actions: SlaAction[] | undefined) => (actions ?? []).filter((a) => !a.clockKinds || a.clockKinds.includes(kind));
+    const clocks = [];
+    for (const kind of CLOCK_KINDS) {
+      const target = snap.targets[kind];
+      if (!target || kind === 'next_response') continue;
+      const cal = this.cal(target.calendar ? JSON.stringify(target.calendar) : null);
+      const t: ClockTiming = { targetSeconds: target.seconds, consumedMs: 0, segmentStartedAt: arrivalMs };
+      const dueAt = computeDue(cal, t);
+      if (dueAt === null) continue;
+      clocks.push({ kind, dueAt, warnings: warningInstants(cal, t, snap.warnings[kind] ?? []), onWarning: forKind(kind, snap.actions.onWarning), onBreach: forKind(kind, snap.actions.onBreach) });
+    }
+    return { policyId: policy.id, policyName: policy.name, clocks };
+  }
+
   // ---- helpers -----------------------------------------------------------------------------
 
   /** Snapshots the policy for the ticket's priority and starts its clocks (or carries old ones). */
