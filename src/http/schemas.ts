@@ -5,6 +5,9 @@ import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox
 export const OneOf = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}): TUnsafe<T[number]> =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
+/** A value or null (JSON null, documented as such). */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
 export const Id = Type.String({ format: 'uuid', description: 'UUIDv7 identifier' });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 export type IdParams = Static<typeof IdParams>;

@@ -1,11 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { CustomerRow, OrganizationRow } from '../../db/schema.js';
-import { OneOf } from '../../http/schemas.js';
+import { OneOf, Nullable } from '../../http/schemas.js';
 
 export const TIERS = ['standard', 'silver', 'gold', 'platinum'] as const;
 export const TierSchema = OneOf(TIERS, { description: 'value of the customer: standard, silver, gold, platinum' });
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const OrganizationView = Type.Object({
   id: Type.String(),

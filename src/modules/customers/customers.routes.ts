@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { IdParams, Page, PageQuery, errorResponses } from '../../http/schemas.js';
+import { IdParams, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
 import { LocaleSchema } from '../users/index.js';
 import { CustomerView, OrganizationView, TierSchema } from './customers.presenter.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const customerFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   email: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),

@@ -4,7 +4,7 @@
  * the compile-time checks at the bottom keep them equal to the domain types.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { OneOf } from '../../http/schemas.js';
+import { OneOf, Nullable } from '../../http/schemas.js';
 import {
   AVAILABILITIES,
   BRIEF_FIELDS,
@@ -24,7 +24,6 @@ import {
   type Target,
 } from './escalation.types.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Ref = Type.String({
   minLength: 1,
   maxLength: 100,

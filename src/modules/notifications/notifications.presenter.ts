@@ -2,9 +2,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { parseJson } from '../../db/database.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, NotificationsTable, NotificationTemplatesTable, TeamChannelsTable, WebhookSubscriptionsTable } from '../../db/schema.js';
-import { iso } from '../../http/schemas.js';
+import { iso, Nullable } from '../../http/schemas.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const NotificationView = Type.Object({
   id: Type.String(),

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { IdParams, Page, PageQuery, errorResponses } from '../../http/schemas.js';
+import { IdParams, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
 import { TeamRoleSchema, TeamView } from './teams.presenter.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const teamFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 5000 })),

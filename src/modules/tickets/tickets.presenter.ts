@@ -1,7 +1,7 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { parseJson } from '../../db/database.js';
 import type { TicketEventRow, TicketRow } from '../../db/schema.js';
-import { OneOf } from '../../http/schemas.js';
+import { OneOf, Nullable } from '../../http/schemas.js';
 import { CHANNELS, PRIORITIES, STATUSES, TEMPERATURES, type Ticket } from './tickets.types.js';
 
 const lit = <T extends readonly string[]>(values: T, description: string) => OneOf(values, { description });
@@ -9,7 +9,6 @@ export const StatusSchema = lit(STATUSES, 'new, open, pending, on_hold, solved o
 export const PrioritySchema = lit(PRIORITIES, 'low, normal, high or urgent');
 export const TemperatureSchema = lit(TEMPERATURES, 'customer temperature: calm, concerned, upset or angry');
 export const ChannelSchema = lit(CHANNELS, 'email, web, chat, phone or api');
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 /**
  * One SLA clock as shown with a ticket. The SLA module fills it (through a provider the

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
+import { IdParams, OneOf, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
 import { AttachmentView, ChannelSchema, PrioritySchema, StatusSchema, TemperatureSchema, TicketView, TimelineEventView } from './tickets.presenter.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Label = Type.String({ minLength: 1, maxLength: 100 });
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 });
 const Uuid = Type.String({ format: 'uuid' });
