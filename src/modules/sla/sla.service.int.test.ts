@@ -321,4 +321,23 @@ describeEachDb('SLA policies and clocks', (ctx) => {
     expect((await request('DELETE', `/api/v1/sla-policies/${ok.body.id}`, actors.admin)).status).toBe(204);
     expect((await request('GET', `/api/v1/sla-policies/${ok.body.id}`, actors.admin)).status).toBe(404);
   });
+
+  it('lists tickets whose SLA is at risk or breached (queue filter)', async () => {
+    const c = ctx();
+    const h = helpers(c);
+    const start = h.fresh();
+    await h.policy({ name: 'risk', position: 0, conditions: { category: ['risk'] }, targets: { normal: { firstResponse: { seconds: 600, calendarId: null } } } });
+    const t = await h.ticket({ category: 'risk', tags: ['risk-filter'] });
+    const ids = async (q: string) => (await c.request('GET', `/api/v1/tickets?tag=risk-filter&${q}`, c.actors.agent)).body.items.map((x: { id: string }) => x.id);
+    expect(await ids('sla=at_risk&slaWindow=300')).toEqual([]);
+    expect(await ids('sla=at_risk&slaWindow=900')).toEqual([t.id]);
+    expect(await ids('sla=breached')).toEqual([]);
+    c.clock.set(start + 600 * S);
+    await h.drain();
+    expect(await ids('sla=breached')).toEqual([t.id]);
+    expect(await ids('sla=at_risk&slaWindow=0')).toEqual([t.id]);
+    await h.reply(t.id, 'public'); // met late: no longer waiting on anyone
+    expect(await ids('sla=breached')).toEqual([]);
+    expect((await c.request('GET', '/api/v1/tickets?sla=soon', c.actors.agent)).status).toBe(400);
+  });
 });

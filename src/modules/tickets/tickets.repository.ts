@@ -44,6 +44,8 @@ export interface TicketFilter {
   channel?: string;
   text?: string;
   ids?: string[];
+  /** SLA: tickets with an open clock breached, or (atRisk) running and due before this instant. */
+  sla?: { breached: boolean; dueBefore?: number };
 }
 
 export function listTickets(
@@ -63,6 +65,22 @@ export function listTickets(
   if (f.product) q = q.where('product', '=', f.product);
   if (f.channel) q = q.where('channel', '=', f.channel);
   if (f.ids) q = q.where('tickets.id', 'in', f.ids.length ? f.ids : ['']);
+  if (f.sla) {
+    // The SLA module's clocks (one row per clock; superseded rows are history).
+    const { breached, dueBefore } = f.sla;
+    q = q.where('tickets.id', 'in', (eb) =>
+      eb
+        .selectFrom('sla_clocks')
+        .select('sla_clocks.ticket_id')
+        .where('sla_clocks.superseded_at', 'is', null)
+        .where((c) =>
+          c.or([
+            c.and([c('sla_clocks.state', '=', 'breached'), c('sla_clocks.met_at', 'is', null)]),
+            ...(!breached && dueBefore !== undefined ? [c.and([c('sla_clocks.state', '=', 'running'), c('sla_clocks.due_at', '<=', dueBefore)])] : []),
+          ]),
+        ),
+    );
+  }
   for (const tag of f.tag ?? []) {
     q = q.where('tickets.id', 'in', ex.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag));
   }

@@ -71,6 +71,8 @@ export function ticketsRoutes(app: AppInstance): void {
             product: Type.Optional(Label),
             channel: Type.Optional(ChannelSchema),
             text: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'searches subject, messages and #number' })),
+            sla: Type.Optional(OneOf(['at_risk', 'breached'] as const, { description: 'at_risk: an open SLA clock is breached or due within slaWindow; breached: breached and not yet met' })),
+            slaWindow: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86400, default: 3600, description: 'seconds ahead that count as at risk (default 3600)' })),
             sort: Type.Optional(OneOf(['created', '-created', 'updated', '-updated'] as const, { default: '-created' })),
           },
           { additionalProperties: false },
@@ -96,6 +98,7 @@ export function ticketsRoutes(app: AppInstance): void {
           product: q.product,
           channel: q.channel,
           text: q.text,
+          ...(q.sla && { sla: { breached: q.sla === 'breached', dueBefore: app.deps.clock.now() + (q.slaWindow ?? 3600) * 1000 } }),
         },
         { limit: q.limit ?? 50, cursor: q.cursor, sort: q.sort },
       );
