@@ -127,6 +127,7 @@ export interface EscalationFilter {
   overdueAt?: number;
   recipientUserId?: string;
   recipientTeamIds?: string[];
+  requestedBy?: string;
 }
 
 export const listEscalations = (ex: Executor, f: EscalationFilter, page: { limit: number; before?: string }) => {
@@ -137,6 +138,7 @@ export const listEscalations = (ex: Executor, f: EscalationFilter, page: { limit
   if (f.pathId) q = q.where('path_id', '=', f.pathId);
   if (f.level !== undefined) q = q.where('level_index', '=', f.level);
   if (f.overdueAt !== undefined) q = q.where('status', '=', 'requested').where('ack_due_at', '<', f.overdueAt);
+  if (f.requestedBy) q = q.where('requested_by', '=', f.requestedBy);
   if (f.recipientUserId) {
     const uid = f.recipientUserId;
     q = q.where((eb) =>

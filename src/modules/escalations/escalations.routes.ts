@@ -114,6 +114,7 @@ export function escalationsRoutes(app: AppInstance): void {
             pathId: Type.Optional(Id),
             level: Type.Optional(Type.Integer({ minimum: 0 })),
             overdue: Type.Optional(Type.Boolean({ description: 'requested and past the acknowledgement deadline' })),
+            requestedBy: Type.Optional(OneOf(['me'] as const, { description: 'only escalations I raised' })),
             ticketId: Type.Optional(Id),
           },
           { additionalProperties: false },

@@ -62,6 +62,9 @@ describeEachDb('escalations', (ctx) => {
     expect(mine.body.items.map((e: { id: string }) => e.id)).toContain(ok.body.id);
     const notMine = await request('GET', '/api/v1/escalations?target=me', ctx().otherAgent);
     expect(notMine.body.items.map((e: { id: string }) => e.id)).not.toContain(ok.body.id);
+    const raised = await request('GET', '/api/v1/escalations?requestedBy=me', actors.agent);
+    expect(raised.body.items.map((e: { id: string }) => e.id)).toContain(ok.body.id);
+    expect((await request('GET', '/api/v1/escalations?requestedBy=me', actors.specialist)).body.items.map((e: { id: string }) => e.id)).not.toContain(ok.body.id);
   });
 
   it('acknowledging stops reminders and advancement; 403 when not addressed to you; 409 when finished', async () => {

@@ -68,6 +68,7 @@ export interface EscalationListFilter {
   pathId?: string;
   level?: number;
   overdue?: boolean;
+  requestedBy?: 'me';
   ticketId?: string;
   limit: number;
   cursor?: string;
@@ -108,6 +109,7 @@ export class EscalationsService {
         level: f.level,
         overdueAt: f.overdue ? now : undefined,
         recipientUserId: f.target === 'me' ? actor.userId : undefined,
+        requestedBy: f.requestedBy === 'me' ? actor.userId : undefined,
         recipientTeamIds: f.team === 'mine' ? await this.teamIdsOfUser(actor.userId) : undefined,
       },
       { limit: f.limit, before: key?.id },

@@ -632,6 +632,13 @@ export class NotificationsService {
       afterCreate: (tx, ticket) => live.publish(tx, { type: 'ticket.created', ids: [ticket.id] }),
       afterUpdate: (tx, _before, after) => live.publish(tx, { type: 'ticket.updated', ids: [after.id] }),
       afterMessage: (tx, ticket) => live.publish(tx, { type: 'ticket.message', ids: [ticket.id] }),
+      // Events other modules append without a field change (SLA warnings and breaches,
+      // escalation steps, calls, bounces) still refresh open ticket pages.
+      afterEvent: async (ex, ticketId, kind) => {
+        if (kind !== 'message.added' && kind !== 'field.changed' && kind !== 'ticket.assigned' && kind !== 'ticket.created') {
+          await live.publish(ex, { type: 'ticket.updated', ids: [ticketId] });
+        }
+      },
     };
   }
 }

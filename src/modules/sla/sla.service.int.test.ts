@@ -332,10 +332,16 @@ describeEachDb('SLA policies and clocks', (ctx) => {
     expect(await ids('sla=at_risk&slaWindow=300')).toEqual([]);
     expect(await ids('sla=at_risk&slaWindow=900')).toEqual([t.id]);
     expect(await ids('sla=breached')).toEqual([]);
+    const seen: { type: string; ids: string[] }[] = [];
+    const unsubscribe = await c.deps.live.subscribe((e) => seen.push({ type: e.type, ids: e.ids }));
     c.clock.set(start + 600 * S);
     await h.drain();
+    await new Promise((r) => setTimeout(r, 300)); // PostgreSQL delivers NOTIFY asynchronously
     expect(await ids('sla=breached')).toEqual([t.id]);
     expect(await ids('sla=at_risk&slaWindow=0')).toEqual([t.id]);
+    // A breach is announced live, so an open ticket page shows it without reload.
+    expect(seen).toContainEqual({ type: 'ticket.updated', ids: [t.id] });
+    unsubscribe();
     await h.reply(t.id, 'public'); // met late: no longer waiting on anyone
     expect(await ids('sla=breached')).toEqual([]);
     expect((await c.request('GET', '/api/v1/tickets?sla=soon', c.actors.agent)).status).toBe(400);

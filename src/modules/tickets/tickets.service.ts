@@ -36,6 +36,8 @@ export interface TicketHooks {
   afterCreate?(tx: Tx, ticket: Ticket, ctx: ChangeContext): Promise<void>;
   afterUpdate?(tx: Tx, before: Ticket, after: Ticket, changes: FieldChange[], ctx: ChangeContext): Promise<void>;
   afterMessage?(tx: Tx, ticket: Ticket, message: MessageInfo, ctx: ChangeContext): Promise<void>;
+  /** Any timeline event, including those other modules append (SLA, escalations, calls, mail). */
+  afterEvent?(ex: Executor, ticketId: string, kind: string): Promise<void>;
 }
 
 export interface CreateTicketInput {
@@ -234,6 +236,7 @@ export class TicketsService {
       data: json(e.data),
       created_at: now,
     });
+    for (const h of this.hooks) await h.afterEvent?.(ex, ticketId, e.kind);
     return id;
   }
 

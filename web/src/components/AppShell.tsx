@@ -4,11 +4,12 @@ import type { User } from '../api/types.js';
 import { applyLanguage, type Language } from '../i18n/index.js';
 import { Link, usePath } from '../lib/router.js';
 import { useSession } from '../session.js';
+import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 
-function NavLink({ to, children, match }: { to: string; children: ReactNode; match?: string }) {
+function NavLink({ to, children, match }: { to: string; children: ReactNode; match?: string | string[] }) {
   const path = usePath();
-  const active = path === to || (match !== undefined && path.startsWith(match));
+  const active = path === to || (match !== undefined && [match].flat().some((m) => path.startsWith(m)));
   return (
     <Link to={to} className={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
       {children}
@@ -42,16 +43,27 @@ export function AppShell({ children }: { children: ReactNode }) {
           <NavLink to="/queues/mine" match="/queues/">
             {t('nav.queues')}
           </NavLink>
+          {/* Administrators have a crowded bar; they reach it from the queue tabs. */}
+          {user.role !== 'admin' && (
+            <NavLink to="/queues/escalated-to-me" match="/escalations/">
+              {t('agent.nav.escalationsToMe')}
+            </NavLink>
+          )}
           {user.role === 'admin' && (
             <>
               <NavLink to="/admin/users">{t('nav.users')}</NavLink>
               <NavLink to="/admin/teams">{t('nav.teams')}</NavLink>
               <NavLink to="/admin/tokens">{t('nav.tokens')}</NavLink>
+              <NavLink to="/admin/paths" match={['/admin/paths', '/admin/simulator', '/admin/calendars', '/admin/sla', '/admin/rotations', '/admin/channels']}>
+                {t('nav.admin')}
+              </NavLink>
             </>
           )}
+          {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/supervisor">{t('admin2.nav.board')}</NavLink>}
           <NavLink to="/settings">{t('nav.settings')}</NavLink>
         </nav>
         <div className="topbar-right">
+          <NotificationBell />
           <LanguageSwitch onChange={changeLanguage} />
           <span className="who" title={user.email}>
             <span className="sr-only">{t('app.signedInAs', { name: user.name })}</span>

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { agentEn } from './agent.en.js';
+import { agentJa } from './agent.ja.js';
+import { adminEn } from './admin.en.js';
+import { adminJa } from './admin.ja.js';
 import { en } from './en.js';
 import { ja } from './ja.js';
 import { createI18n } from './index.js';
@@ -37,5 +41,31 @@ describe('console messages', () => {
     expect(i.t('app.signedInAs', { name: '<b>x</b>' })).toBe('<b>x</b> としてサインイン中');
     const e = createI18n('en');
     expect(e.t('priority.urgent')).toBe('Urgent');
+  });
+
+  it('has the same keys and placeholders in the agent screens\' messages (agent.ja.ts / agent.en.ts)', () => {
+    const jaKeys = keysOf(agentJa).sort();
+    const enKeys = keysOf(agentEn).sort();
+    expect(jaKeys.filter((k) => !enKeys.includes(k))).toEqual([]);
+    expect(enKeys.filter((k) => !jaKeys.includes(k))).toEqual([]);
+    for (const key of enKeys) {
+      expect(leaf(agentJa, key).trim(), key).not.toBe('');
+      expect(placeholders(leaf(agentJa, key)), key).toEqual(placeholders(leaf(agentEn, key)));
+    }
+    // registered under 'agent.' without shadowing the shared messages
+    expect(Object.keys(ja)).not.toContain('agent');
+    expect(createI18n('ja').t('agent.sla.state.breached')).toBe('違反');
+    expect(createI18n('en').t('agent.sla.state.breached')).toBe('Breached');
+  });
+
+  it('has the same administration keys and placeholders in Japanese and English (admin.{ja,en}.ts)', () => {
+    const jaKeys = keysOf(adminJa).sort();
+    const enKeys = keysOf(adminEn).sort();
+    expect(jaKeys).toEqual(enKeys);
+    for (const key of enKeys) {
+      expect(leaf(adminJa, key).trim(), key).not.toBe('');
+      expect(placeholders(leaf(adminJa, key)), key).toEqual(placeholders(leaf(adminEn, key)));
+    }
+    expect(createI18n('ja').t('admin2.section.paths')).toBe('エスカレーションパス');
   });
 });

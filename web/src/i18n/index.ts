@@ -1,12 +1,21 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { agentEn } from './agent.en.js';
+import { agentJa } from './agent.ja.js';
+import { adminEn } from './admin.en.js';
+import { adminJa } from './admin.ja.js';
 import { en } from './en.js';
 import { ja } from './ja.js';
 
 export const LANGUAGES = ['ja', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const resources = { ja: { translation: ja }, en: { translation: en } } as const;
+// The agent screens' messages live under 'agent.' in their own files (agent.{ja,en}.ts).
+// Administration and supervisor screens: under 'admin2.' in admin.{ja,en}.ts.
+export const resources = {
+  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa } },
+  en: { translation: { ...en, agent: agentEn, admin2: adminEn } },
+} as const;
 
 const STORAGE_KEY = 'escalon.language';
 

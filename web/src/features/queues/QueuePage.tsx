@@ -10,10 +10,52 @@ import { formatDateTime, formatRelative, formatTime } from '../../lib/format.js'
 import { Link } from '../../lib/router.js';
 import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { useCustomers } from '../customers/use-customers.js';
+import { EscalationList } from '../escalations/EscalationList.js';
+import { AtRiskList } from './AtRiskList.js';
 
-export const QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
+/** Ticket lists (filtered by the ticket API) and the agent's other lists (SLA at risk, escalations). */
+export const TICKET_QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
+export const QUEUE_KINDS = [...TICKET_QUEUE_KINDS, 'at-risk', 'escalated-by-me', 'escalated-to-me'] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];
+type TicketQueueKind = (typeof TICKET_QUEUE_KINDS)[number];
 export const isQueueKind = (v: string): v is QueueKind => (QUEUE_KINDS as readonly string[]).includes(v);
+const isTicketQueueKind = (v: string): v is TicketQueueKind => (TICKET_QUEUE_KINDS as readonly string[]).includes(v);
+const TAB_LABEL: Record<QueueKind, string> = {
+  mine: 'queues.mine',
+  team: 'queues.team',
+  unassigned: 'queues.unassigned',
+  all: 'queues.all',
+  'at-risk': 'agent.queues.atRisk',
+  'escalated-by-me': 'agent.queues.escalatedByMe',
+  'escalated-to-me': 'agent.queues.escalatedToMe',
+};
+
+function QueueTabs({ kind }: { kind: QueueKind }) {
+  const { t } = useTranslation();
+  return (
+    <nav className="tabs" aria-label={t('queues.tabsLabel')}>
+      {QUEUE_KINDS.map((k) => (
+        <Link key={k} to={`/queues/${k}`} className={k === kind ? 'tab active' : 'tab'} aria-current={k === kind ? 'page' : undefined}>
+          {t(TAB_LABEL[k])}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+export function QueuePage({ kind }: { kind: QueueKind }) {
+  const { t } = useTranslation();
+  if (isTicketQueueKind(kind)) return <TicketQueue kind={kind} />;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('queues.title')}</h1>
+      </div>
+      <QueueTabs kind={kind} />
+      {kind === 'at-risk' ? <AtRiskList /> : <EscalationList scope={kind === 'escalated-to-me' ? 'to-me' : 'by-me'} />}
+    </div>
+  );
+}
 
 const PAGE_SIZE = 50;
 const SORTS = ['-created', 'created', '-updated', 'updated'] as const;
@@ -27,10 +69,10 @@ interface Filters {
   sort: Sort;
 }
 
-const scopeOf = (kind: QueueKind): Record<string, string> =>
+const scopeOf = (kind: TicketQueueKind): Record<string, string> =>
   kind === 'mine' ? { assignee: 'me' } : kind === 'team' ? { team: 'mine' } : kind === 'unassigned' ? { assignee: 'none' } : {};
 
-function queryOf(kind: QueueKind, f: Filters): Record<string, string | readonly string[]> {
+function queryOf(kind: TicketQueueKind, f: Filters): Record<string, string | readonly string[]> {
   const q: Record<string, string | readonly string[]> = { ...scopeOf(kind), sort: f.sort };
   if (f.status === 'active') q.status = ACTIVE_STATUSES;
   else if (f.status !== 'any') q.status = [f.status];
@@ -39,7 +81,7 @@ function queryOf(kind: QueueKind, f: Filters): Record<string, string | readonly 
   return q;
 }
 
-export function QueuePage({ kind }: { kind: QueueKind }) {
+function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
   const directory = useDirectory();
@@ -86,7 +128,8 @@ export function QueuePage({ kind }: { kind: QueueKind }) {
     return () => abort.current?.abort();
   }, [load]);
 
-  useLiveRefresh(() => load('refresh'), { enabled: items !== null && !loadingMore });
+  // New and changed tickets appear without reloading (ticket.created / updated / message).
+  useLiveRefresh(() => load('refresh'), { enabled: items !== null && !loadingMore, filter: (e) => e.type.startsWith('ticket.') });
 
   const loadMore = async () => {
     if (!cursor) return;
@@ -126,13 +169,7 @@ export function QueuePage({ kind }: { kind: QueueKind }) {
           </button>
         </div>
       </div>
-      <nav className="tabs" aria-label={t('queues.tabsLabel')}>
-        {QUEUE_KINDS.map((k) => (
-          <Link key={k} to={`/queues/${k}`} className={k === kind ? 'tab active' : 'tab'} aria-current={k === kind ? 'page' : undefined}>
-            {t(`queues.${k}`)}
-          </Link>
-        ))}
-      </nav>
+      <QueueTabs kind={kind} />
 
       <section className="filters" aria-label={t('queues.filters')}>
         <div className="field inline">

@@ -7,6 +7,8 @@ import { LANGUAGES, applyLanguage, type Language } from '../../i18n/index.js';
 import { formatDateTime, timeZones } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession } from '../../session.js';
+import { AvailabilityForm } from './AvailabilityForm.js';
+import { NotificationPreferences } from './NotificationPreferences.js';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -16,11 +18,24 @@ export function SettingsPage() {
         <h1>{t('settings.title')}</h1>
       </div>
       <ProfileForm />
+      <NotificationPreferences />
+      <MyAvailability />
       <PasswordForm />
       <p>
         <Link to="/tokens">{t('settings.tokensLink')}</Link>
       </p>
     </div>
+  );
+}
+
+function MyAvailability() {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  return (
+    <section className="card" aria-labelledby="availability-title">
+      <h2 id="availability-title">{t('admin2.avail.title')}</h2>
+      <AvailabilityForm person={user} idPrefix="my-av" />
+    </section>
   );
 }
 

@@ -1,15 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.js';
 import { useLiveRefresh } from '../../api/live.js';
 import type { Page, Ticket, TimelineEvent } from '../../api/types.js';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/Badges.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { EmptyState, Loading } from '../../components/States.js';
+import { EmptyState, Loading, Notice } from '../../components/States.js';
 import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
+import { EscalateDialog } from '../escalations/EscalateDialog.js';
+import { TicketEscalations } from '../escalations/TicketEscalations.js';
+import type { Escalation } from '../escalations/types.js';
 import { CustomerPanel } from './CustomerPanel.js';
+import { SlaClocks } from './SlaClocks.js';
 import { Composer } from './Composer.js';
 import { Timeline } from './Timeline.js';
 import { TicketFieldsForm } from './TicketFieldsForm.js';
@@ -24,15 +28,29 @@ export function TicketPage({ id }: { id: string }) {
   const [events, setEvents] = useState<TimelineEvent[] | null>(null);
   const [eventsCursor, setEventsCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [fetchedAt, setFetchedAt] = useState(() => Date.now());
+  const [escalations, setEscalations] = useState<Escalation[] | null>(null);
+  const [escalating, setEscalating] = useState(false);
+  const [escalated, setEscalated] = useState(false);
+  const escalateButton = useRef<HTMLButtonElement>(null);
 
   const loadTicket = useCallback(() => {
     client
       .get<Ticket>(`/api/v1/tickets/${id}`)
       .then((x) => {
         setTicket(x);
+        setFetchedAt(Date.now());
         setError(null);
       })
       .catch(setError);
+  }, [client, id]);
+
+  const loadEscalations = useCallback(() => {
+    client
+      .get<Page<Escalation>>('/api/v1/escalations', { ticketId: id, limit: 50 })
+      .then((p) => setEscalations(p.items))
+      // Agents without escalations.read still work the ticket; the panel just stays empty.
+      .catch(() => setEscalations([]));
   }, [client, id]);
 
   /** The timeline is append-only and oldest first: (re)load from the start. */
@@ -60,10 +78,24 @@ export function TicketPage({ id }: { id: string }) {
   const reloadAll = useCallback(() => {
     loadTicket();
     loadTimeline();
-  }, [loadTicket, loadTimeline]);
+    loadEscalations();
+  }, [loadTicket, loadTimeline, loadEscalations]);
 
   useEffect(reloadAll, [reloadAll]);
-  useLiveRefresh(reloadAll, { enabled: ticket !== null, filter: (e) => e.ticketId === undefined || e.ticketId === id });
+  // This ticket's changes, its escalations' steps, and notifications about it.
+  const escalationIds = (escalations ?? []).map((x) => x.id);
+  useLiveRefresh(reloadAll, { enabled: ticket !== null, filter: (e) => e.ids.includes(id) || e.ids.some((x) => escalationIds.includes(x)) });
+
+  const loadTicketAndTimeline = useCallback(() => {
+    loadTicket();
+    loadTimeline();
+  }, [loadTicket, loadTimeline]);
+
+  const closeDialog = () => {
+    setEscalating(false);
+    // Focus goes back to the button that opened the dialog.
+    window.setTimeout(() => escalateButton.current?.focus(), 0);
+  };
 
   useEffect(() => {
     if (ticket) document.title = `#${ticket.number} ${ticket.subject} · Escalon`;
@@ -111,9 +143,33 @@ export function TicketPage({ id }: { id: string }) {
           <span className="muted small">
             {t('ticket.created', { time: formatDateTime(ticket.createdAt, i18n.language, tz) })} · {t('ticket.via', { channel: t(`channel.${ticket.channel}`) })}
           </span>
+          <button
+            type="button"
+            ref={escalateButton}
+            className="btn btn-primary escalate-button"
+            aria-haspopup="dialog"
+            onClick={() => {
+              setEscalated(false);
+              setEscalating(true);
+            }}
+          >
+            ⇧ {t('agent.escalate.open')}
+          </button>
         </div>
       </header>
+      {escalated && <Notice>{t('agent.escalate.done')}</Notice>}
       {error !== null && <ErrorMessage error={error} onRetry={reloadAll} />}
+      {escalating && (
+        <EscalateDialog
+          ticket={ticket}
+          onClose={closeDialog}
+          onEscalated={() => {
+            closeDialog();
+            setEscalated(true);
+            reloadAll();
+          }}
+        />
+      )}
       <div className="ticket-layout">
         <section className="ticket-main" aria-labelledby="timeline-title">
           <h2 id="timeline-title">{t('ticket.timeline')}</h2>
@@ -132,6 +188,8 @@ export function TicketPage({ id }: { id: string }) {
           />
         </section>
         <aside className="ticket-side">
+          <SlaClocks clocks={ticket.slaClocks} fetchedAt={fetchedAt} onDue={loadTicketAndTimeline} />
+          <TicketEscalations items={escalations} />
           <TicketFieldsForm
             ticket={ticket}
             onSaved={(next) => {

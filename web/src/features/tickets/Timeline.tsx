@@ -4,6 +4,9 @@ import { formatDateTime } from '../../lib/format.js';
 import { useDirectory, useUserTimeZone } from '../../session.js';
 import { actorOf, describeEvent } from './describe-event.js';
 
+/** Events whose body (a call summary, a bounce report) is worth showing under the sentence. */
+const AGENT_EVENT_BODIES = new Set(['call.logged', 'email.bounced']);
+
 /** The ticket's history, oldest first: messages as cards (public and internal clearly different), the rest as sentences. */
 export function Timeline({ events }: { events: TimelineEvent[] }) {
   const { t, i18n } = useTranslation();
@@ -37,10 +40,12 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
             </li>
           );
         }
+        const tone = e.kind === 'sla.breached' ? ' event-danger' : e.kind === 'sla.warning' ? ' event-warning' : e.kind.startsWith('escalation.') ? ' event-escalation' : '';
         return (
-          <li key={e.id} className="event">
+          <li key={e.id} className={`event${tone}`} data-kind={e.kind}>
             <span className="event-dot" aria-hidden="true" />
-            <span className="event-text">{describeEvent(e, t, directory)}</span> {when}
+            <span className="event-text">{describeEvent(e, t, directory, (iso) => formatDateTime(iso, i18n.language, tz))}</span> {when}
+            {AGENT_EVENT_BODIES.has(e.kind) && e.body && <div className="event-body">{e.body}</div>}
           </li>
         );
       })}

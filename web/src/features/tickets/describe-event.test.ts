@@ -32,4 +32,21 @@ describe('timeline sentences', () => {
     expect(describeEvent(ev('ticket.created', { channel: 'email' }), en, names)).toBe('田中 一郎 created the ticket via Email.');
     expect(describeEvent(ev('something.new', {}), en, names)).toBe('田中 一郎: something.new.');
   });
+
+  it('describes escalation, SLA, call and bounce events in both languages', () => {
+    const en = createI18n('en').t;
+    const ja = createI18n('ja').t;
+    const when = (iso: string | null | undefined) => (iso ? 'at 10:00' : '');
+    expect(describeEvent(ev('escalation.acknowledged', { userId: 'u2', levelIndex: 0 }), en, names, when)).toBe('Emily Clark acknowledged the escalation.');
+    expect(describeEvent(ev('escalation.acknowledged', { userId: 'u2', levelIndex: 0 }), ja, names, when)).toBe('Emily Clark がエスカレーションを受領しました。');
+    expect(describeEvent(ev('escalation.returned', { userId: 'u2', reason: 'missing_information', text: 'ログを添付してください' }), en, names, when)).toBe('Emily Clark returned the escalation: information missing — ログを添付してください.');
+    expect(describeEvent(ev('escalation.advanced', { fromLevel: 0, toLevel: 1, reason: 'timeout', automatic: true }), en, names, when)).toBe('The escalation moved from level 1 to level 2 (nobody acknowledged in time).');
+    expect(describeEvent(ev('sla.breached', { clockKind: 'first_response', dueAt: '2026-01-01T01:00:00.000Z' }), ja, names, when)).toBe('SLA 違反: 初回応答の期限 at 10:00 を過ぎました。');
+    expect(describeEvent(ev('sla.warning', { clockKind: 'resolution', dueAt: '2026-01-01T01:00:00.000Z' }), en, names, when)).toBe('SLA warning: Resolution is due at 10:00.');
+    expect(describeEvent(ev('call.logged', { direction: 'inbound', durationSeconds: 125 }), en, names, when)).toBe('田中 一郎 logged an incoming call (2m 5s).');
+    expect(describeEvent(ev('email.bounced', { recipient: 'a@example.jp' }), ja, names, when)).toBe('a@example.jp 宛てのメールが届きませんでした。');
+    for (const kind of ['escalation.requested', 'escalation.resolved', 'escalation.cancelled', 'escalation.reminder', 'escalation.fallback', 'sla.reapplied']) {
+      expect(describeEvent(ev(kind, {}), ja, names, when), kind).not.toContain(kind);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { TimelineEvent } from '../../api/types.js';
+import { describeAgentEvent, type FormatInstant } from './describe-agent-event.js';
 
 export interface Names {
   userName(id: string | null | undefined): string | null;
@@ -30,7 +31,9 @@ const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Ar
  * A readable sentence for a timeline event that is not a message
  * ("田中 一郎 が優先度を「通常」から「高」に変更しました。"). Messages are rendered as bubbles.
  */
-export function describeEvent(e: TimelineEvent, t: TFunction, names: Names): string {
+export function describeEvent(e: TimelineEvent, t: TFunction, names: Names, when: FormatInstant = (iso) => iso ?? ''): string {
+  const special = describeAgentEvent(e, t, names, when);
+  if (special !== null) return special;
   const actor = actorOf(e, t);
   const data = e.data;
   const field = typeof data.field === 'string' ? data.field : '';

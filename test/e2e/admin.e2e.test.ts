@@ -1,0 +1,209 @@
+/**
+ * Administration and the supervisor board in a real browser (Japanese): a calendar with the
+ * Japanese holiday preset and its live preview, an escalation path with two levels edited in the
+ * level cards, a second version and its diff, the simulator, the playbook, my settings, and the
+ * supervisor board. Screenshots go to test-results/screenshots/ (git-ignored).
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { startServer, type RunningServer } from '../../src/main.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
+const PASSWORD = 'escalon-demo-2026';
+const hasChromium = existsSync(CHROMIUM);
+
+if (!hasChromium) {
+  const msg = `Skipping the console end-to-end test: ${CHROMIUM} is missing (install Debian's chromium package to run it).`;
+  if (process.env.CI) throw new Error(`${msg} In CI the browser must be installed.`);
+  console.warn(msg);
+}
+
+describe.skipIf(!hasChromium)('administration console (real browser)', () => {
+  let dir: string;
+  let server: RunningServer;
+  let browser: Browser;
+  let base: string;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  const newContext = (opts: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> => browser.newContext(opts);
+
+  async function newPage(ctx: BrowserContext): Promise<Page> {
+    const page = await ctx.newPage();
+    // Confirmations (deactivate, revoke) are accepted; any other dialog (an alert()) is a failure.
+    page.on('dialog', (d) => {
+      if (d.type() === 'confirm') return void d.accept();
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    return page;
+  }
+
+  async function signIn(page: Page, email: string) {
+    await page.goto(base + '/');
+    await page.locator('#signin-email').waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+      await shot(page, 'a00-signin-failure');
+      throw e;
+    });
+    await page.locator('#signin-email').fill(email);
+    await page.locator('#signin-password').fill(PASSWORD);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('header.topbar').waitFor();
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
+    mkdirSync(SHOTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'escalon-e2e-admin-'));
+    server = await startServer(
+      loadConfig({ ESCALON_DATABASE_URL: `sqlite:${join(dir, 'e.db')}`, ESCALON_DATA_DIR: dir, ESCALON_PORT: '0', ESCALON_LOG_LEVEL: 'warn' }),
+      { quiet: true },
+    );
+    base = server.url.replace('0.0.0.0', '127.0.0.1');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets an administrator set up a calendar, a two-level path with versions, simulate it and print the playbook', async () => {
+    const ctx = await newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
+    const page = await newPage(ctx);
+    await signIn(page, 'admin@demo.example');
+
+    // Calendar with the Japanese holiday preset and the live preview.
+    await page.getByRole('link', { name: '管理', exact: true }).click();
+    await page.getByRole('link', { name: '営業カレンダー' }).click();
+    await page.getByText('カレンダーはまだありません').waitFor();
+    await shot(page, 'a01-calendars-empty');
+    await page.getByRole('button', { name: 'カレンダーを作成' }).click();
+    await page.getByLabel('カレンダー名').fill('東京本社 平日');
+    expect(await page.getByLabel('日本の祝日（振替休日を含む）').isChecked()).toBe(true);
+    await page.getByLabel('案件の受付日時（Asia/Tokyo）').fill('2026-01-09T17:00');
+    await page.getByLabel('営業時間での所要時間').fill('2');
+    // Friday 17:00 + 2 business hours: 1 h on Friday, Sat/Sun closed, Mon 12 Jan is 成人の日 → Tue 13 Jan 10:00.
+    await page.getByTestId('calendar-preview').filter({ hasText: '1月13日' }).waitFor();
+    expect(await page.getByTestId('calendar-preview').innerText()).toContain('10:00');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('カレンダー「東京本社 平日」を保存しました。').waitFor();
+    await page.getByRole('button', { name: /東京本社 平日/ }).waitFor();
+    await shot(page, 'a02-calendar-preview');
+
+    // An escalation path with two levels, edited in the level cards.
+    await page.getByRole('link', { name: 'エスカレーションパス' }).click();
+    await page.getByText('エスカレーションパスはまだありません').waitFor();
+    await page.getByRole('link', { name: 'パスを作成' }).first().click();
+    await page.getByLabel('パス名').fill('請求の相違');
+    await page.getByLabel('目的').fill('請求額の誤り・返金の判断');
+    await page.getByLabel('カテゴリー').first().fill('billing');
+    await page.getByLabel('L1 の名前').fill('L1 請求チーム');
+    await page.getByRole('button', { name: 'L1 に通知先を追加' }).click();
+    await page.getByLabel('L1 通知先1：対象').selectOption({ label: '請求 / Billing' });
+    await page.getByRole('button', { name: 'レベルを追加' }).click();
+    await page.getByLabel('L2 の名前').fill('L2 請求マネージャー');
+    await page.getByRole('button', { name: 'L2 に通知先を追加' }).click();
+    await page.getByLabel('L2 通知先1：種類').selectOption('user');
+    await page.getByLabel('L2 通知先1：対象').selectOption({ label: '山本 部長' });
+    await page.getByLabel('L2 の受領期限 (時間)').fill('1');
+    await page.getByLabel('変更理由（履歴に表示）').fill('初版');
+    await shot(page, 'a03-path-editor');
+    await page.getByRole('button', { name: 'パスを作成' }).click();
+    await page.getByText('バージョン 1 として保存しました。').waitFor();
+    await page.getByRole('heading', { name: 'パス：請求の相違' }).waitFor();
+
+    // Second version, then the diff.
+    await page.getByLabel('L1 の受領期限 (分)').fill('15');
+    await page.getByRole('button', { name: 'L2 を上へ' }).click();
+    await page.getByRole('button', { name: 'L1 を下へ' }).waitFor();
+    await page.getByRole('button', { name: 'L1 を下へ' }).click();
+    await page.getByLabel('変更理由（履歴に表示）').fill('L1 の受領期限を15分に短縮');
+    await page.getByRole('button', { name: '新しいバージョンとして保存' }).click();
+    await page.getByText('バージョン 2 として保存しました。').waitFor();
+    const diff = page.getByRole('table', { name: 'バージョン 1 から 2 への変更' });
+    await diff.waitFor();
+    await diff.getByText('L1 · 受領期限').first().waitFor();
+    await page.getByRole('cell', { name: 'L1 の受領期限を15分に短縮' }).waitFor();
+    await page.getByRole('button', { name: '見直し済みにする' }).click();
+    await page.getByText('見直し済みにしました。').waitFor();
+    await shot(page, 'a04-path-versions-diff');
+
+    // The simulator, preselected with this path.
+    await page.getByRole('link', { name: 'シミュレーション' }).click();
+    await page.getByRole('heading', { name: 'シミュレーター' }).waitFor();
+    await page.getByLabel('件名').fill('請求額が契約と違う');
+    await page.getByLabel('カテゴリー').fill('billing');
+    await page.getByRole('button', { name: 'シミュレーション実行' }).click();
+    await page.getByRole('heading', { name: '予測タイムライン' }).waitFor();
+    await page.getByRole('rowheader', { name: /L2 請求マネージャー/ }).waitFor();
+    await page.getByRole('cell', { name: /山本 部長/ }).waitFor();
+    await shot(page, 'a05-simulator');
+
+    // The printable playbook opens in a new tab.
+    await page.getByRole('link', { name: 'エスカレーションパス' }).click();
+    await page.getByRole('link', { name: '請求の相違' }).waitFor();
+    await shot(page, 'a06-paths-list');
+    const [playbook] = await Promise.all([ctx.waitForEvent('page'), page.getByRole('link', { name: /印刷用プレイブック/ }).click()]);
+    await playbook.waitForLoadState();
+    expect(await playbook.content()).toContain('請求の相違');
+    await shot(playbook, 'a07-playbook');
+    await playbook.close();
+
+    // Other administration screens render without errors.
+    await page.getByRole('link', { name: 'SLA ポリシー' }).click();
+    await page.getByRole('button', { name: 'SLA ポリシーを作成' }).click();
+    await page.getByLabel('ポリシー名').fill('標準');
+    await page.getByLabel('営業カレンダー').selectOption({ label: '東京本社 平日' });
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('SLA ポリシー「標準」を保存しました。').waitFor();
+    await shot(page, 'a08-sla');
+    await page.getByRole('link', { name: '当番ローテーション' }).click();
+    await page.getByText('ローテーションはまだありません').waitFor();
+    await shot(page, 'a09-rotations');
+    await page.getByRole('link', { name: '通知と配信' }).click();
+    await page.getByText('Webhook の購読はありません。').waitFor();
+    await shot(page, 'a10-channels');
+    await page.getByRole('link', { name: '個人設定' }).click();
+    await page.getByRole('heading', { name: '在席状況と不在' }).waitFor();
+    await page.getByRole('checkbox', { name: 'おやすみ時間' }).check();
+    await page.getByRole('button', { name: '通知設定を保存' }).click();
+    await page.getByText('通知設定を保存しました。').waitFor();
+    await shot(page, 'a11-my-settings');
+    await ctx.close();
+
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a supervisor the board', async () => {
+    const ctx = await newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
+    const page = await newPage(ctx);
+    await signIn(page, 'sato@demo.example');
+    await page.getByRole('link', { name: 'SV ボード' }).click();
+    await page.getByRole('heading', { name: 'スーパーバイザーボード' }).waitFor();
+    await page.getByRole('heading', { name: 'チームの在席状況' }).waitFor();
+    await page.getByText('田中 一郎').first().waitFor();
+    await page.getByRole('heading', { name: 'チーム横断の SLA 違反の恐れ' }).waitFor();
+    await page.locator('.loading').first().waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: '鈴木 美咲 の代わりを手配' }).first().click();
+    await page.getByRole('heading', { name: '鈴木 美咲 の代わりを手配' }).waitFor();
+    await shot(page, 'a12-supervisor-board');
+    await ctx.close();
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+import type { TFunction } from 'i18next';
+import type { TimelineEvent } from '../../api/types.js';
+import type { Names } from './describe-event.js';
+
+/** Formats an ISO instant in the reader's language and time zone (passed in: this file stays pure). */
+export type FormatInstant = (iso: string | null | undefined) => string;
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function personOf(e: TimelineEvent, t: TFunction, names: Names, key = 'userId'): string {
+  const id = str(e.data[key]);
+  if (id) return names.userName(id) ?? (e.author.id === id && e.author.name ? e.author.name : t('agent.events.someone'));
+  if (e.author.type === 'system') return t('ticket.system');
+  return e.author.name ?? t('agent.events.someone');
+}
+
+/** Level numbers as people say them: L1 is index 0. */
+const levelNo = (v: unknown): string => {
+  const n = num(v);
+  return n === null ? '?' : String(n + 1);
+};
+
+function seconds(v: unknown, t: TFunction): string {
+  const s = num(v) ?? 0;
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${t('agent.duration.m', { count: m })}${s % 60 ? ' ' + t('agent.duration.s', { count: s % 60 }) : ''}` : t('agent.duration.s', { count: s });
+}
+
+/**
+ * Readable sentences for escalation, SLA, call and bounce events. Returns null for kinds it does
+ * not know, so the general describer can take over.
+ */
+export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names, when: FormatInstant): string | null {
+  const d = e.data;
+  const actor = e.author.type === 'system' ? t('ticket.system') : (e.author.name ?? t('agent.events.someone'));
+  const clock = (k: unknown) => t(`agent.sla.kind.${str(k) ?? 'resolution'}`, { defaultValue: str(k) ?? '' });
+  const level = (v: unknown, name?: unknown) => str(name) ?? t('agent.events.level', { n: levelNo(v) });
+  let s: string | null = null;
+  switch (e.kind) {
+    case 'escalation.requested':
+      s = t('agent.events.requested', { actor: personOf(e, t, names, 'requestedBy'), path: str(d.pathName) ?? (d.pathId ? t('agent.events.level', { n: levelNo(d.levelIndex ?? 0) }) : t('agent.events.noPolicy')) });
+      break;
+    case 'escalation.level_reached':
+      s = t('agent.events.levelReached', { level: level(d.levelIndex, d.levelName) });
+      break;
+    case 'escalation.level_skipped':
+      s = t('agent.events.levelSkipped', { level: level(d.levelIndex, d.levelName) });
+      break;
+    case 'escalation.acknowledged':
+      s = t('agent.events.acknowledged', { user: personOf(e, t, names) });
+      break;
+    case 'escalation.target_acknowledged':
+      s = t('agent.events.targetAcknowledged', { user: personOf(e, t, names) });
+      break;
+    case 'escalation.returned': {
+      const reason = t(`agent.returnReason.${str(d.reason) ?? 'not_needed'}`, { defaultValue: str(d.reason) ?? '' });
+      s = t('agent.events.returned', { user: personOf(e, t, names), reason: str(d.text) ? `${reason} — ${str(d.text)}` : reason });
+      break;
+    }
+    case 'escalation.resolved':
+      s = t('agent.events.resolved', { user: personOf(e, t, names) });
+      break;
+    case 'escalation.cancelled':
+      s = t('agent.events.cancelled', { user: personOf(e, t, names) });
+      break;
+    case 'escalation.advanced':
+      if (str(d.userId)) s = t('agent.events.advancedBy', { user: personOf(e, t, names), from: levelNo(d.fromLevel), to: levelNo(d.toLevel) });
+      else s = t('agent.events.advanced', { from: levelNo(d.fromLevel), to: levelNo(d.toLevel), why: t(`agent.events.advanceReason.${str(d.reason) ?? 'timeout'}`, { defaultValue: str(d.reason) ?? '' }) });
+      break;
+    case 'escalation.reminder':
+    case 'escalation.reminded':
+      s = t('agent.events.reminder');
+      break;
+    case 'escalation.fallback':
+      s = t('agent.events.fallback');
+      break;
+    case 'escalation.target_expired':
+      s = t('agent.events.targetExpired');
+      break;
+    case 'escalation.stalled':
+      s = t('agent.events.stalled', { level: level(d.levelIndex, d.levelName) });
+      break;
+    case 'escalation.ping_pong_detected':
+      s = t('agent.events.pingPong', { count: num(d.transfers) ?? 0 });
+      break;
+    case 'sla.warning':
+      s = t('agent.events.slaWarning', { clock: clock(d.clockKind), time: when(str(d.dueAt)) });
+      break;
+    case 'sla.breached':
+      s = t('agent.events.slaBreached', { clock: clock(d.clockKind), time: when(str(d.dueAt)) });
+      break;
+    case 'sla.reapplied': {
+      const to = d.to as { policyName?: unknown } | null | undefined;
+      s = t('agent.events.slaReapplied', { actor, to: str(to?.policyName) ?? t('agent.events.noPolicy') });
+      break;
+    }
+    case 'sla.policy_applied':
+      s = t('agent.events.slaApplied', { name: str(d.policyName) ?? '' });
+      break;
+    case 'sla.escalation_requested':
+      s = t('agent.events.slaEscalation', { clock: clock(d.clockKind) });
+      break;
+    case 'sla.action_failed':
+      s = t('agent.events.slaActionFailed', { message: str(d.message) ?? '' });
+      break;
+    case 'call.logged':
+      s = t('agent.events.callLogged', { actor, direction: t(`agent.events.callDirection.${str(d.direction) === 'outbound' ? 'outbound' : 'inbound'}`), duration: seconds(d.durationSeconds, t) });
+      break;
+    case 'email.bounced':
+      s = t('agent.events.emailBounced', { recipient: str(d.recipient) ?? t('agent.events.someone') });
+      break;
+    default:
+      return null;
+  }
+  return s + t('agent.events.stop');
+}
