@@ -420,6 +420,14 @@ describe('simulate', () => {
     expect(result.truncated).toBe(false);
   });
 
+  it('spaces reminders with growing intervals when the level asks for it', () => {
+    const growing = snap([level('L2 billing', [{ type: 'user', userId: 'sato' }], { repeatReminders: 3, reminderBackoff: 2 })]);
+    const result = simulate({ snapshot: growing, arrivalMs: T0, directory: dirOf(), ticket: { currentTeamId: null, assigneeId: null }, addSeconds: wall });
+    // ack timeout 10 min, interval 5 min doubling: reminders at +10, +15, +25; grace over at +45.
+    expect(result.levels[0]!.reminders.map((r) => (r.atMs - T0) / MIN)).toEqual([10, 15, 25]);
+    expect((result.levels[0]!.leftMs! - T0) / MIN).toBe(45);
+  });
+
   it('uses the injected calendar arithmetic', () => {
     // A "business" clock where every second counts double, to prove the injection is used.
     const fast = (s: number, seconds: number) => s + seconds * 2000;

@@ -9,7 +9,8 @@
  * - Entering a level notifies every target's receivers (resolved at that instant, skipping the
  *   unavailable) and starts one acknowledgement timer per target. A level that reaches nobody
  *   is skipped at once; past the last level the path fallback is notified with an admin alert.
- * - Per target: at its ack timeout it is reminded `repeatReminders` times, one interval apart;
+ * - Per target: at its ack timeout it is reminded `repeatReminders` times, one interval apart
+ *   (growing by `reminderBackoff` after each reminder when set);
  *   one interval after the last reminder (at once with none) its grace is over ('expired').
  * - Fan-out: every target acknowledges separately. The escalation counts as 'acknowledged' as
  *   soon as one target acknowledged (someone owns it, the acknowledgement SLA is met), but the
@@ -233,7 +234,7 @@ const onTimer = (
   if (event.type === 'ack_timeout' ? target.phase !== 'waiting' : target.phase !== 'reminding') return stale;
 
   const effects: Effect[] = [];
-  const { repeatReminders, reminderIntervalSeconds, advance } = level.onTimeout;
+  const { repeatReminders, reminderIntervalSeconds, advance, reminderBackoff = 1 } = level.onTimeout;
   if (target.remindersSent < repeatReminders) {
     const n = target.remindersSent + 1;
     effects.push({
@@ -258,7 +259,8 @@ const onTimer = (
     effects.push({
       type: 'schedule_timer',
       kind: 'reminder_due',
-      dueMs: ctx.addSeconds(ctx.now, reminderIntervalSeconds, state.levelIndex),
+      // Growing intervals: the wait after reminder n is interval × backoff^(n-1).
+      dueMs: ctx.addSeconds(ctx.now, Math.round(reminderIntervalSeconds * reminderBackoff ** (n - 1)), state.levelIndex),
       key: `${timerKeyPrefix(state.levelIndex, target.key)}reminder_due:${n}`,
       levelIndex: state.levelIndex,
       targetKey: target.key,

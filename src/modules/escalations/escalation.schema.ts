@@ -112,6 +112,9 @@ export const LevelSchema = Type.Object(
           maximum: 366 * 86400,
           description: 'seconds between reminders (and from the last reminder to advancing)',
         }),
+        reminderBackoff: Type.Optional(
+          Type.Number({ minimum: 1, maximum: 10, default: 1, description: 'each wait after a reminder is this many times the previous one (1 = evenly spaced, 2 = doubling)' }),
+        ),
       },
       { additionalProperties: false, description: 'what happens when nobody acknowledges in time' },
     ),

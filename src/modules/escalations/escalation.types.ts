@@ -97,6 +97,11 @@ export interface OnTimeout {
   advance: boolean;
   repeatReminders: number;
   reminderIntervalSeconds: number;
+  /**
+   * Growth of the wait after each reminder (default 1: evenly spaced). With 2 the waits are
+   * interval, 2×interval, 4×interval… so a reminder chases without flooding.
+   */
+  reminderBackoff?: number;
 }
 
 export interface Level {

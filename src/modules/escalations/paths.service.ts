@@ -39,6 +39,16 @@ export type SlaPreview = (facts: { priority: string; category: string | null; pr
 
 type Prediction = NonNullable<SimulationView['prediction']>;
 
+/** The path row's columns that mirror its definition (kept in step on every save). */
+const definitionColumns = (d: PathDefinition) => ({
+  name: d.name,
+  owner_id: d.ownerId,
+  active: d.active ? 1 : 0,
+  auto_escalate: d.autoEscalate ? 1 : 0,
+  definition: json(d),
+  review_interval_days: d.reviewIntervalDays,
+});
+
 export class PathsService {
   private compiled: { stamp: string; paths: CompiledPaths; all: Path[] } | null = null;
   private slaPreview: SlaPreview | null = null;
@@ -76,12 +86,7 @@ export class PathsService {
       await repo.insertPath(tx, {
         id,
         version: 1,
-        name: d.name,
-        owner_id: d.ownerId,
-        active: d.active ? 1 : 0,
-        auto_escalate: d.autoEscalate ? 1 : 0,
-        definition: json(d),
-        review_interval_days: d.reviewIntervalDays,
+        ...definitionColumns(d),
         last_reviewed_at: null,
         last_reviewed_by: null,
         review_due_at: now + d.reviewIntervalDays * DAY_MS,
@@ -105,12 +110,7 @@ export class PathsService {
       const reviewDue = Number(row.last_reviewed_at ?? row.created_at) + d.reviewIntervalDays * DAY_MS;
       await repo.updatePath(tx, id, {
         version,
-        name: d.name,
-        owner_id: d.ownerId,
-        active: d.active ? 1 : 0,
-        auto_escalate: d.autoEscalate ? 1 : 0,
-        definition: json(d),
-        review_interval_days: d.reviewIntervalDays,
+        ...definitionColumns(d),
         review_due_at: reviewDue,
         updated_at: now,
       });
