@@ -19,12 +19,25 @@ describeEachDb('demo workspace', (ctx) => {
     expect(login.statusCode).toBe(200);
     const { token } = await deps.auth.createToken(null, login.json().user.id, 't');
     const agent = { id: '', email: '', role: 'agent' as const, token, auth: { authorization: `Bearer ${token}` } };
-    const tickets = (await request('GET', '/api/v1/tickets?limit=200', agent)).body.items as { subject: string; status: string }[];
+    const tickets = (await request('GET', '/api/v1/tickets?limit=200', agent)).body.items as { id: string; subject: string; status: string }[];
     expect(tickets.length).toBeGreaterThanOrEqual(30);
     expect(tickets.some((t) => /[\u3040-\u30ff\u4e00-\u9fff]/.test(t.subject))).toBe(true);
     expect(tickets.some((t) => /^[\x20-\x7e—]+$/.test(t.subject))).toBe(true);
     expect(new Set(tickets.map((t) => t.status)).size).toBeGreaterThanOrEqual(5);
     expect((await request('GET', '/api/v1/teams', agent)).body.items.length).toBe(5);
     expect((await request('GET', '/api/v1/workspace', null)).body.demo).toBe(true);
+    // The processes are configured too: calendar with the JP preset, SLA policies, paths, rotation,
+    // and escalations in flight (the auto-escalated billing disputes, one acknowledged; the complaint).
+    const admin = await deps.auth.createToken(null, (await deps.users.findByEmail('admin@demo.example'))!.id, 't');
+    const asAdmin = { ...agent, auth: { authorization: `Bearer ${admin.token}` } };
+    expect((await request('GET', '/api/v1/calendars', asAdmin)).body.items[0].definition.holidayPresets).toEqual(['jp']);
+    expect((await request('GET', '/api/v1/sla-policies', asAdmin)).body.items).toHaveLength(2);
+    expect((await request('GET', '/api/v1/escalation-paths', asAdmin)).body.items).toHaveLength(3);
+    const escalations = (await request('GET', '/api/v1/escalations?limit=100', asAdmin)).body.items as { status: string; trigger: string }[];
+    expect(escalations.some((e) => e.status === 'acknowledged')).toBe(true);
+    expect(escalations.some((e) => e.trigger === 'auto')).toBe(true);
+    expect(escalations.some((e) => e.trigger === 'manual')).toBe(true);
+    const open = tickets.find((t) => t.status === 'new')! as unknown as { id: string };
+    expect((await request('GET', `/api/v1/tickets/${open.id}`, agent)).body.slaClocks.length).toBeGreaterThan(0);
   });
 });

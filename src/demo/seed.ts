@@ -3,6 +3,7 @@ import { createContainer } from '../container.js';
 import { FakeClock } from '../lib/clock.js';
 import { putSetting } from '../lib/settings.js';
 import type { Principal } from '../modules/auth/index.js';
+import { seedDemoConfig } from './demo-config.js';
 import { DEMO_PASSWORD, demoCustomers, demoOrganizations, demoTeams, demoTickets, demoUsers } from './demo-data.js';
 
 export interface DemoLogin {
@@ -47,6 +48,7 @@ export async function seedDemo(deps: Container): Promise<{ seeded: boolean; logi
     const u = demoUsers.find((x) => x.key === key)!;
     return { userId: userIds.get(key)!, role: u.role, locale: u.locale, timeZone: 'Asia/Tokyo', name: u.name, email: u.email, via: 'token' };
   };
+  await seedDemoConfig(seeding, principalOf('admin'), userIds, teamIds);
   const frontAgent = principalOf('agent');
   // Oldest first, so ticket numbers follow arrival order.
   const ordered = [...demoTickets].sort((a, b) => b.hoursAgo - a.hoursAgo);
@@ -82,6 +84,37 @@ export async function seedDemo(deps: Container): Promise<{ seeded: boolean; logi
       await seeding.tickets.update(creator, ticket.id, { status: t.status });
     }
   }
+  await seedDemoEscalations(seeding, clock, now, principalOf);
   await putSetting(deps.database.db, 'workspace.demo', true);
   return { seeded: true, logins: demoLogins() };
+}
+
+/**
+ * A few escalations in flight so every screen has something to show: the complaint handed to
+ * the supervisor and legal with a full brief, and the first billing dispute acknowledged.
+ */
+async function seedDemoEscalations(seeding: Container, clock: FakeClock, now: number, principalOf: (key: string) => Principal): Promise<void> {
+  const all = (await seeding.tickets.list({}, { limit: 200 })).items;
+  const complaint = all.find((t) => t.category === 'complaint');
+  const complaintPath = (await seeding.escalationPaths.list()).find((p) => p.name.startsWith('苦情'));
+  if (complaint && complaintPath) {
+    clock.set(now - 2 * 3600_000);
+    await seeding.escalations.escalate(principalOf('sv'), complaint.id, {
+      pathId: complaintPath.id,
+      brief: {
+        category: 'complaint',
+        ask: '責任者からの謝罪電話と、プリンター交換の可否を本日中に判断してください。 / Decide today: an apology call from a manager and whether we replace the printer.',
+        concern: '3回たらい回しにされ、解約を示唆しています。SNS への投稿も懸念されます。',
+        tried: '感熱紙の向きを確認、再起動、ドライバー再インストールを案内済み（効果なし）。',
+        environment: 'Escalon POS、店舗1台、レシートプリンター TM-30',
+        customerTemperature: 'angry',
+        impact: { scope: 'this_customer', revenueRisk: true, legalRisk: false, note: '年間契約 ¥480,000' },
+      },
+    });
+  }
+  const billing = (await seeding.escalations.list(principalOf('admin'), { state: 'requested', limit: 50 })).items.find((e) => e.path?.name.startsWith('請求'));
+  if (billing) {
+    clock.set(now - 30 * 60_000);
+    await seeding.escalations.acknowledge(principalOf('billing'), billing.id);
+  }
 }
