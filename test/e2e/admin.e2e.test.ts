@@ -90,8 +90,9 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
     // Calendar with the Japanese holiday preset and the live preview.
     await page.getByRole('link', { name: '管理', exact: true }).click();
     await page.getByRole('link', { name: '営業カレンダー' }).click();
-    await page.getByText('カレンダーはまだありません').waitFor();
-    await shot(page, 'a01-calendars-empty');
+    // The demo workspace ships the Tokyo office calendar.
+    await page.getByText('東京本社 営業時間 / Tokyo office hours').first().waitFor();
+    await shot(page, 'a01-calendars');
     await page.getByRole('button', { name: 'カレンダーを作成' }).click();
     await page.getByLabel('カレンダー名').fill('東京本社 平日');
     expect(await page.getByLabel('日本の祝日（振替休日を含む）').isChecked()).toBe(true);
@@ -107,7 +108,7 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
 
     // An escalation path with two levels, edited in the level cards.
     await page.getByRole('link', { name: 'エスカレーションパス' }).click();
-    await page.getByText('エスカレーションパスはまだありません').waitFor();
+    await page.getByText('請求トラブル / Billing disputes').first().waitFor(); // the demo's paths
     await page.getByRole('link', { name: 'パスを作成' }).first().click();
     await page.getByLabel('パス名').fill('請求の相違');
     await page.getByLabel('目的').fill('請求額の誤り・返金の判断');
@@ -173,7 +174,7 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
     await page.getByText('SLA ポリシー「標準」を保存しました。').waitFor();
     await shot(page, 'a08-sla');
     await page.getByRole('link', { name: '当番ローテーション' }).click();
-    await page.getByText('ローテーションはまだありません').waitFor();
+    await page.getByText('開発オンコール / Engineering on-call').first().waitFor(); // the demo's rotation
     await shot(page, 'a09-rotations');
     await page.getByRole('link', { name: '通知と配信' }).click();
     await page.getByText('Webhook の購読はありません。').waitFor();
@@ -197,7 +198,7 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
     await page.getByRole('link', { name: 'SV ボード' }).click();
     await page.getByRole('heading', { name: 'スーパーバイザーボード' }).waitFor();
     await page.getByRole('heading', { name: 'チームの在席状況' }).waitFor();
-    await page.getByText('田中 一郎').first().waitFor();
+    await page.getByRole('button', { name: '鈴木 美咲 の代わりを手配' }).first().waitFor();
     await page.getByRole('heading', { name: 'チーム横断の SLA 違反の恐れ' }).waitFor();
     await page.locator('.loading').first().waitFor({ state: 'detached' });
     await page.getByRole('button', { name: '鈴木 美咲 の代わりを手配' }).first().click();
