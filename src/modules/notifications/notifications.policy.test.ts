@@ -77,6 +77,7 @@ describe('isStillRelevant', () => {
   });
   it('maps the engine’s fallback onto a template', () => {
     expect(templateEventOf('escalation.fallback')).toBe('escalation.advanced');
+    expect(templateEventOf('escalation.admin_alert')).toBe('escalation.advanced');
     expect(templateEventOf('escalation.cancelled')).toBeNull();
   });
 });

@@ -118,10 +118,12 @@ export function isStillRelevant(
   return true;
 }
 
-/** Template events by intent event (the engine's `fallback` reads like a move to the next level). */
+/** Template events by intent event; null = in-app and webhooks only. */
 export function templateEventOf(event: string): string | null {
   const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'sla.warning', 'sla.breached'];
   if (known.includes(event)) return event;
-  if (event === 'escalation.fallback') return 'escalation.advanced';
+  // Reaching the fallback, and the alert to administrators that nobody on the path could be
+  // reached, read like a move past the last level: both go out by email too, not only in-app.
+  if (event === 'escalation.fallback' || event === 'escalation.admin_alert') return 'escalation.advanced';
   return null;
 }
