@@ -4,83 +4,16 @@
  * level cards, a second version and its diff, the simulator, the playbook, my settings, and the
  * supervisor board. Screenshots go to test-results/screenshots/ (git-ignored).
  */
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { startServer, type RunningServer } from '../../src/main.js';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, useConsole } from './harness.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const PASSWORD = 'escalon-demo-2026';
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  const msg = `Skipping the console end-to-end test: ${CHROMIUM} is missing (install Debian's chromium package to run it).`;
-  if (process.env.CI) throw new Error(`${msg} In CI the browser must be installed.`);
-  console.warn(msg);
-}
+const hasChromium = chromiumAvailable('administration');
 
 describe.skipIf(!hasChromium)('administration console (real browser)', () => {
-  let dir: string;
-  let server: RunningServer;
-  let browser: Browser;
-  let base: string;
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-  const newContext = (opts: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> => browser.newContext(opts);
-
-  async function newPage(ctx: BrowserContext): Promise<Page> {
-    const page = await ctx.newPage();
-    // Confirmations (deactivate, revoke) are accepted; any other dialog (an alert()) is a failure.
-    page.on('dialog', (d) => {
-      if (d.type() === 'confirm') return void d.accept();
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    return page;
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(base + '/');
-    await page.locator('#signin-email').waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
-      await shot(page, 'a00-signin-failure');
-      throw e;
-    });
-    await page.locator('#signin-email').fill(email);
-    await page.locator('#signin-password').fill(PASSWORD);
-    await page.locator('form button[type=submit]').click();
-    await page.locator('header.topbar').waitFor();
-  }
-
-  beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'escalon-e2e-admin-'));
-    server = await startServer(
-      loadConfig({ ESCALON_DATABASE_URL: `sqlite:${join(dir, 'e.db')}`, ESCALON_DATA_DIR: dir, ESCALON_PORT: '0', ESCALON_LOG_LEVEL: 'warn' }),
-      { quiet: true },
-    );
-    base = server.url.replace('0.0.0.0', '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const h = useConsole('escalon-e2e-admin-');
+  const { shot, newPage, signIn, dialogs, pageErrors } = h;
+  const newContext = (opts: Parameters<typeof h.browser.newContext>[0]): Promise<BrowserContext> => h.browser.newContext(opts);
 
   it('lets an administrator set up a calendar, a two-level path with versions, simulate it and print the playbook', async () => {
     const ctx = await newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });

@@ -3,114 +3,35 @@
  * as text, switch language, and visit the administration screens. Screenshots of each main
  * screen go to test-results/screenshots/ (git-ignored) for a human to look at.
  */
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { startServer, type RunningServer } from '../../src/main.js';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiSession, chromiumAvailable, useConsole } from './harness.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const PASSWORD = 'escalon-demo-2026';
+const hasChromium = chromiumAvailable('console');
+
 const HOSTILE = 'プリンター故障 <img src=x onerror=alert(1)> 至急';
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  const msg = `Skipping the console end-to-end test: ${CHROMIUM} is missing (install Debian's chromium package to run it).`;
-  if (process.env.CI) throw new Error(`${msg} In CI the browser must be installed.`);
-  console.warn(msg);
-}
-
-/** Signs in through the API (for test set-up) and returns a minimal authenticated caller. */
-async function apiSession(base: string, email: string) {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { user: { id: string }; csrfToken: string };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const call = async (method: string, path: string, payload?: unknown) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': body.csrfToken, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    return { status: r.status, body: r.status === 204 ? null : ((await r.json()) as any) };
-  };
-  return { userId: body.user.id, call };
-}
 
 describe.skipIf(!hasChromium)('web console (real browser)', () => {
-  let dir: string;
-  let server: RunningServer;
-  let browser: Browser;
-  let base: string;
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-  const newContext = (opts: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> => browser.newContext(opts);
-
-  async function newPage(ctx: BrowserContext): Promise<Page> {
-    const page = await ctx.newPage();
-    // Confirmations (deactivate, revoke) are accepted; any other dialog (an alert()) is a failure.
-    page.on('dialog', (d) => {
-      if (d.type() === 'confirm') return void d.accept();
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    return page;
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(base + '/');
-    await page.locator('#signin-email').fill(email);
-    await page.locator('#signin-password').fill(PASSWORD);
-    await page.locator('form button[type=submit]').click();
-    await page.locator('header.topbar').waitFor();
-  }
-
-  beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'escalon-e2e-'));
-    server = await startServer(
-      loadConfig({ ESCALON_DATABASE_URL: `sqlite:${join(dir, 'e.db')}`, ESCALON_DATA_DIR: dir, ESCALON_PORT: '0', ESCALON_LOG_LEVEL: 'warn' }),
-      { quiet: true },
-    );
-    base = server.url.replace('0.0.0.0', '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const h = useConsole('escalon-e2e-');
+  const { shot, newPage, signIn, dialogs, pageErrors } = h;
+  const newContext = (opts: Parameters<typeof h.browser.newContext>[0]): Promise<BrowserContext> => h.browser.newContext(opts);
 
   it('serves the console (index, assets, deep links) to visitors who are not signed in yet', async () => {
-    const index = await fetch(base + '/', { headers: { accept: 'text/html' } });
+    const index = await fetch(h.base + '/', { headers: { accept: 'text/html' } });
     expect(index.status, 'GET / must serve the console without a session (see the report: installAuth blocks non-API routes)').toBe(200);
     const html = await index.text();
     expect(html).toContain('<div id="root">');
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
-    expect((await fetch(base + asset)).status).toBe(200);
-    const deep = await fetch(base + '/tickets/01a2079d-64a3-72d6-8665-1ccf40357136', { headers: { accept: 'text/html' } });
+    expect((await fetch(h.base + asset)).status).toBe(200);
+    const deep = await fetch(h.base + '/tickets/01a2079d-64a3-72d6-8665-1ccf40357136', { headers: { accept: 'text/html' } });
     expect(deep.status).toBe(200);
     expect(await deep.text()).toContain('<div id="root">');
   });
 
   it('lets an agent work a ticket in Japanese, renders hostile text as text, and switches to English', async () => {
     // A ticket whose subject and first message carry markup, created through the API and assigned to 田中.
-    const admin = await apiSession(base, 'admin@demo.example');
-    const tanaka = await apiSession(base, 'tanaka@demo.example');
+    const admin = await apiSession(h.base, 'admin@demo.example');
+    const tanaka = await apiSession(h.base, 'tanaka@demo.example');
     const created = await admin.call('POST', '/api/v1/tickets', {
       subject: HOSTILE,
       description: '本文にも <script>alert(2)</script> と <b>太字</b>',
@@ -126,7 +47,7 @@ describe.skipIf(!hasChromium)('web console (real browser)', () => {
     const page = await newPage(ctx);
 
     // Sign-in screen: Japanese, with the demo accounts because this is the demo workspace.
-    await page.goto(base + '/');
+    await page.goto(h.base + '/');
     await page.getByRole('heading', { name: 'Escalon にサインイン' }).waitFor();
     await page.getByRole('heading', { name: 'デモ環境' }).waitFor();
     await shot(page, '01-sign-in');
@@ -252,14 +173,14 @@ describe.skipIf(!hasChromium)('web console (real browser)', () => {
     await page.getByRole('button', { name: 'Create token' }).click();
     const value = await page.getByLabel('New API token').inputValue();
     expect(value.length).toBeGreaterThan(20);
-    const check = await fetch(`${base}/api/v1/auth/session`, { headers: { authorization: `Bearer ${value}` } });
+    const check = await fetch(`${h.base}/api/v1/auth/session`, { headers: { authorization: `Bearer ${value}` } });
     expect(check.status).toBe(200);
     await shot(page, '10-admin-tokens');
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByLabel('New API token').count()).toBe(0);
     await page.getByRole('button', { name: 'Revoke: CRM sync' }).click();
     await page.getByText(/^Revoked /).waitFor();
-    const after = await fetch(`${base}/api/v1/tickets`, { headers: { authorization: `Bearer ${value}` } });
+    const after = await fetch(`${h.base}/api/v1/tickets`, { headers: { authorization: `Bearer ${value}` } });
     expect(after.status).toBe(401);
     await ctx.close();
     expect(pageErrors).toEqual([]);

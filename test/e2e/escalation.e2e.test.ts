@@ -5,43 +5,10 @@
  * an open ticket page without reload (the server's worker runs the timers on the real clock).
  * Screenshots go to test-results/screenshots/ (git-ignored).
  */
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { startServer, type RunningServer } from '../../src/main.js';
+import { describe, expect, it } from 'vitest';
+import { apiSession, chromiumAvailable, useConsole } from './harness.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const PASSWORD = 'escalon-demo-2026';
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  const msg = `Skipping the escalation end-to-end test: ${CHROMIUM} is missing (install Debian's chromium package to run it).`;
-  if (process.env.CI) throw new Error(`${msg} In CI the browser must be installed.`);
-  console.warn(msg);
-}
-
-/** Signs in through the API (for test set-up) and returns a minimal authenticated caller. */
-async function apiSession(base: string, email: string) {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { user: { id: string }; csrfToken: string };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const call = async (method: string, path: string, payload?: unknown) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': body.csrfToken, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    return { status: r.status, body: r.status === 204 ? null : ((await r.json()) as any) };
-  };
-  return { userId: body.user.id, call };
-}
+const hasChromium = chromiumAvailable('escalation');
 
 const level = (name: string, targets: unknown[], extra: Record<string, unknown> = {}) => ({
   name,
@@ -56,60 +23,14 @@ const level = (name: string, targets: unknown[], extra: Record<string, unknown> 
 });
 
 describe.skipIf(!hasChromium)('escalations and SLA in the console (real browser)', () => {
-  let dir: string;
-  let server: RunningServer;
-  let browser: Browser;
-  let base: string;
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-  async function newPage(ctx: BrowserContext): Promise<Page> {
-    const page = await ctx.newPage();
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    return page;
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(base + '/');
-    await page.locator('#signin-email').fill(email);
-    await page.locator('#signin-password').fill(PASSWORD);
-    await page.locator('form button[type=submit]').click();
-    await page.locator('header.topbar').waitFor();
-  }
-
-  const japanese = () => browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 860 } });
-
-  beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'escalon-e2e-esc-'));
-    server = await startServer(
-      loadConfig({ ESCALON_DATABASE_URL: `sqlite:${join(dir, 'e.db')}`, ESCALON_DATA_DIR: dir, ESCALON_PORT: '0', ESCALON_LOG_LEVEL: 'warn' }),
-      { quiet: true },
-    );
-    base = server.url.replace('0.0.0.0', '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const h = useConsole('escalon-e2e-esc-');
+  const { shot, newPage, signIn, dialogs, pageErrors } = h;
+  const japanese = () => h.browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 860 } });
 
   it('shows the SLA countdown, escalates with a brief, and lets the receiver acknowledge', { timeout: 120_000 }, async () => {
-    const admin = await apiSession(base, 'admin@demo.example');
-    const tanaka = await apiSession(base, 'tanaka@demo.example');
-    const takahashi = await apiSession(base, 'takahashi@demo.example');
+    const admin = await apiSession(h.base, 'admin@demo.example');
+    const tanaka = await apiSession(h.base, 'tanaka@demo.example');
+    const takahashi = await apiSession(h.base, 'takahashi@demo.example');
     const teams = await admin.call('GET', '/api/v1/teams?limit=200');
     const billing = (teams.body.items as { id: string; name: string }[]).find((t) => t.name === '請求 / Billing')!;
     expect(billing).toBeTruthy();
@@ -280,8 +201,8 @@ describe.skipIf(!hasChromium)('escalations and SLA in the console (real browser)
   });
 
   it('shows an SLA breach live on an open ticket page', { timeout: 90_000 }, async () => {
-    const admin = await apiSession(base, 'admin@demo.example');
-    const tanaka = await apiSession(base, 'tanaka@demo.example');
+    const admin = await apiSession(h.base, 'admin@demo.example');
+    const tanaka = await apiSession(h.base, 'tanaka@demo.example');
     const policy = await admin.call('POST', '/api/v1/sla-policies', {
       name: 'E2E 5 秒',
       position: 0,
@@ -295,7 +216,7 @@ describe.skipIf(!hasChromium)('escalations and SLA in the console (real browser)
     await signIn(page, 'tanaka@demo.example');
     const created = await admin.call('POST', '/api/v1/tickets', { subject: 'SLA 違反のライブ表示', description: '至急', priority: 'normal', tags: ['e2e-breach'], requesterEmail: 'breach@example.jp', assigneeId: tanaka.userId });
     expect(created.status).toBe(201);
-    await page.goto(`${base}/tickets/${created.body.id}`);
+    await page.goto(`${h.base}/tickets/${created.body.id}`);
     const clock = page.locator('[data-testid=sla-clock][data-kind=first_response]');
     await clock.waitFor();
     await clock.getByTestId('sla-countdown').waitFor();
