@@ -37,7 +37,9 @@ export function SupervisorBoard() {
   const atRisk = useLoad(
     async (signal) => {
       // The ticket list carries no SLA summary yet: look at the clocks of the newest active tickets.
-      const page = await client.get<Page<Ticket>>('/api/v1/tickets', { status: ['new', 'open', 'pending', 'on_hold'], limit: 40, sort: '-updated' }, signal);
+      // The server narrows to tickets with a breached clock or one due within a week, across every
+      // team (not just the most recent tickets); the rule below then picks those at risk.
+      const page = await client.get<Page<Ticket>>('/api/v1/tickets', { status: ['new', 'open', 'pending', 'on_hold'], sla: 'at_risk', slaWindow: 7 * 86400, limit: 100, sort: '-updated' }, signal);
       const clocks = await Promise.all(page.items.map((tk) => client.get<{ items: SlaClockSummary[] }>(`/api/v1/tickets/${tk.id}/sla`, undefined, signal).then((r) => r.items.map((clock) => ({ ticket: tk, clock })))));
       return clocks
         .flat()
