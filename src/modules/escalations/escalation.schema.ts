@@ -12,6 +12,7 @@ import {
   CUSTOMER_TEMPERATURES,
   IMPACT_SCOPES,
   LEVEL_KINDS,
+  MATCH_FACT_CODES,
   PATH_CHANNELS,
   PATH_PRIORITIES,
   RETURN_REASONS,
@@ -290,6 +291,14 @@ export const ReturnSchema = Type.Object(
     }),
   },
   { additionalProperties: false, description: 'hand an escalation back (差し戻し)' },
+);
+
+export const MatchFactView = Type.Object(
+  {
+    code: OneOf(MATCH_FACT_CODES, { description: 'which condition of the path the ticket met' }),
+    values: Type.Array(Type.String(), { description: 'what the ticket had (the category, the tags or keyword found…)' }),
+  },
+  { description: 'one reason a path matches, as a fact the reader puts into words' },
 );
 
 // Compile-time: the schemas and the domain types describe the same data.

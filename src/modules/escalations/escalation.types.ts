@@ -168,6 +168,13 @@ export interface MatchTicket {
   body: string;
 }
 
+/** One met condition of a path: `field` names what matched, `values` what the ticket had. */
+export const MATCH_FACT_CODES = ['category', 'product', 'tag', 'tags_all', 'priority', 'channel', 'customer_tier', 'customer_temperature', 'keyword_subject', 'keyword_body', 'no_conditions'] as const;
+export interface MatchFact {
+  code: (typeof MATCH_FACT_CODES)[number];
+  values: string[];
+}
+
 export interface PathMatch {
   pathId: string;
   pathName: string;
@@ -175,6 +182,8 @@ export interface PathMatch {
   /** How many conditions the path states (and the ticket met): more specific paths first. */
   score: number;
   reasons: string[];
+  /** The same reasons as facts, for the reader's language. */
+  facts: MatchFact[];
 }
 
 export interface FieldChangeOfPath {
@@ -313,10 +322,22 @@ export type AddSeconds = (startMs: number, seconds: number, levelIndex?: number)
 // Engine
 
 /** The part of a path version an escalation keeps for its whole life. */
+/**
+ * Why an escalation exists when nobody wrote it by hand, as facts the reader's console or
+ * template puts into words in the reader's language (never an English sentence stored).
+ */
+export type EscalationOrigin =
+  | { code: 'direct'; to: 'my_supervisor' | Target['type'] }
+  | { code: 'auto'; path: string; facts: MatchFact[] }
+  | { code: 'sla'; path: string; clockKind: string; event: 'warning' | 'breach' }
+  | { code: 'pingpong'; team: string; transfers: number; limit: number };
+
 export interface EscalationSnapshot {
   pathId: string;
   pathVersion: number;
   pathName: string;
+  /** Absent on escalations started along a path by hand (and on rows written before it existed). */
+  origin?: EscalationOrigin;
   levels: Level[];
   fallbackUserIds: string[];
   fallbackTeamId: string | null;

@@ -4,7 +4,7 @@ import { parseJson } from '../../db/database.js';
 import type { EscalationsTable } from '../../db/schema.js';
 import { iso } from '../../http/schemas.js';
 import { initialState } from './engine.policy.js';
-import { BriefSchema, TargetSchema } from './escalation.schema.js';
+import { BriefSchema, MatchFactView, TargetSchema } from './escalation.schema.js';
 import type { Brief, EscalationSnapshot, EscalationState } from './escalation.types.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -20,6 +20,7 @@ export const EscalationView = Type.Object({
   trigger: Type.String({ description: 'manual, auto (path conditions), sla or pingpong' }),
   kind: Type.String({ description: 'functional or hierarchical' }),
   path: Type.Union([Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String() }), Type.Null()]),
+  origin: Type.Union([Type.Object({ code: Type.String({ description: 'direct, auto, sla or pingpong' }), to: Type.Optional(Type.String()), path: Type.Optional(Type.String()), facts: Type.Optional(Type.Array(MatchFactView)), clockKind: Type.Optional(Type.String()), event: Type.Optional(Type.String()), team: Type.Optional(Type.String()), transfers: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()) }, { description: 'why the system started it (or that it was direct), as facts to put into words in the reader\'s language' }), Type.Null()]),
   levelIndex: Type.Integer(),
   level: Type.Union([
     Type.Object({
@@ -70,6 +71,7 @@ export const presentEscalation = (r: EscalationsTable, names: Map<string, string
     trigger: r.trigger,
     kind: r.kind,
     path: r.path_id ? { id: r.path_id, version: Number(r.path_version), name: snapshot.pathName } : null,
+    origin: snapshot.origin ?? null,
     levelIndex: r.level_index,
     level: level ? { name: level.name, kind: level.kind, contact: level.contact, ackTimeoutSeconds: level.ackTimeoutSeconds } : null,
     receivers: state.targets.map((t) => ({

@@ -293,6 +293,21 @@ export const customerTiers = (ex: Executor, customerId: string) =>
     .where('c.id', '=', customerId)
     .executeTakeFirst();
 
+/** Names of users, teams and customers by id, for texts that mention them (ids unknown are left out). */
+export async function namesOfIds(ex: Executor, ids: string[]): Promise<Record<string, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return {};
+  const [users, teams, customers] = await Promise.all([
+    ex.selectFrom('users').select(['id', 'name']).where('id', 'in', unique).execute(),
+    ex.selectFrom('teams').select(['id', 'name']).where('id', 'in', unique).execute(),
+    ex.selectFrom('customers').select(['id', 'name']).where('id', 'in', unique).execute(),
+  ]);
+  return Object.fromEntries([...users, ...teams, ...customers].map((r) => [r.id, r.name]));
+}
+
+export const customerLocale = async (ex: Executor, customerId: string): Promise<string | undefined> =>
+  (await ex.selectFrom('customers').select('locale').where('id', '=', customerId).executeTakeFirst())?.locale;
+
 export const ticketsOfCustomer = (ex: Executor, customerId: string, exceptTicketId: string, limit: number) =>
   ex
     .selectFrom('tickets')

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, PageQuery, Page, errorResponses } from '../../http/schemas.js';
-import { BriefSchema, ReturnSchema, TargetSchema } from './escalation.schema.js';
+import { BriefSchema, ReturnSchema, TargetSchema, MatchFactView } from './escalation.schema.js';
 import { ESCALATION_STATUSES, LEVEL_KINDS } from './escalation.types.js';
 import { EscalationView } from './escalations.presenter.js';
 
@@ -24,7 +24,7 @@ const TicketSummary = Type.Object({ id: Type.String(), number: Type.Integer(), s
 const DraftView = Type.Object({
   ticketId: Type.String(),
   suggestedPathId: Type.Union([Type.String(), Type.Null()]),
-  matches: Type.Array(Type.Object({ pathId: Type.String(), pathName: Type.String(), version: Type.Integer(), score: Type.Integer(), reasons: Type.Array(Type.String()) })),
+  matches: Type.Array(Type.Object({ pathId: Type.String(), pathName: Type.String(), version: Type.Integer(), score: Type.Integer(), reasons: Type.Array(Type.String()), facts: Type.Array(MatchFactView) })),
   path: Type.Union([
     Type.Object({
       id: Type.String(),
@@ -49,6 +49,14 @@ const DraftView = Type.Object({
     Type.Null(),
   ]),
   brief: BriefSchema,
+  direct: Type.Object(
+    {
+      mySupervisors: Type.Array(Person, { description: 'who "my supervisor" reaches (empty: none of your teams names one)' }),
+      teams: Type.Array(Person, { description: 'teams a direct escalation can reach' }),
+      people: Type.Array(Person, { description: 'active people a direct escalation can reach' }),
+    },
+    { description: 'direct escalation without a path (offered when no path applies)' },
+  ),
   customerTickets: Type.Object({ open: Type.Array(TicketSummary), recent: Type.Array(TicketSummary) }),
 });
 
@@ -71,6 +79,7 @@ export function escalationsRoutes(app: AppInstance): void {
             pathId: Type.Optional(Id),
             levelIndex: Type.Optional(Type.Integer({ minimum: 0, description: 'start at this level of the path (default 0)' })),
             target: Type.Optional(TargetSchema),
+            to: Type.Optional(OneOf(['my_supervisor'] as const, { description: 'direct escalation to the supervisors of your teams (their managers when no supervisor is named); 409 when there is none' })),
             kind: Type.Optional(OneOf(LEVEL_KINDS, { description: 'direct escalations: functional or hierarchical' })),
             ackTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86400, description: 'direct escalations: time to acknowledge (default 1800)' })),
             brief: Type.Optional(BriefInput),

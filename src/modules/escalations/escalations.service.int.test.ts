@@ -180,7 +180,11 @@ describeEachDb('escalations', (ctx) => {
     const t = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Disputed charge', category, description: 'I dispute this.' });
     const list = await request('GET', `/api/v1/escalations?ticketId=${t.body.id}`, actors.agent);
     expect(list.body.items).toHaveLength(1);
-    expect(list.body.items[0]).toMatchObject({ trigger: 'auto', path: { id: p.body.id, version: 1 } });
+    expect(list.body.items[0]).toMatchObject({ trigger: 'auto', path: { id: p.body.id, version: 1 }, origin: { code: 'auto', path: p.body.name, facts: [{ code: 'category', values: [category] }] } });
+    // Written by the system in the workspace's language (the customer's; Japanese by default), not in English.
+    expect(list.body.items[0].brief.ask).toBe(`経路「${p.body.name}」による自動エスカレーション: カテゴリ = ${category}`);
+    const requested = (await timelineKinds(c, t.body.id)).find((e) => e.kind === 'escalation.requested');
+    expect(requested?.data.origin).toMatchObject({ code: 'auto', path: p.body.name });
     const other = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Other', category: 'general' });
     expect((await request('GET', `/api/v1/escalations?ticketId=${other.body.id}`, actors.agent)).body.items).toHaveLength(0);
     // A change into the category escalates too (once).
@@ -313,5 +317,50 @@ describeEachDb('escalations', (ctx) => {
     expect(list.body.items[0].receivers[0].people[0].id).toBe(actors.supervisor.id);
     expect(list.body.items[0].brief.background).toContain('→');
     expect((await timelineKinds(c, ticket.body.id)).map((e) => e.kind)).toContain('escalation.ping_pong_detected');
+  });
+
+  it('escalates directly to my supervisor, a team or a person when no path applies', async () => {
+    const c = ctx();
+    const { request, actors } = c;
+    const loner = c.otherAgent;
+    const ticket = await request('POST', '/api/v1/tickets', loner, { subject: 'Nothing matches this', requesterEmail: 'direct@customer.example' });
+    const before = await request('GET', `/api/v1/tickets/${ticket.body.id}/escalations/draft`, loner);
+    expect(before.status).toBe(200);
+    expect(before.body.direct.mySupervisors).toEqual([]);
+    const none = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, loner, { to: 'my_supervisor', brief: { ask: 'Please decide' } });
+    expect(none.status).toBe(409);
+    expect(none.body.error.details.reason).toBe('no_supervisor');
+    const team = await request('POST', '/api/v1/teams', actors.admin, { name: `Direct ${c.kind}`, members: [{ userId: loner.id, role: 'member' }, { userId: actors.supervisor.id, role: 'supervisor' }, { userId: actors.specialist.id, role: 'member' }] });
+    expect(team.status).toBe(201);
+    const draft = await request('GET', `/api/v1/tickets/${ticket.body.id}/escalations/draft`, loner);
+    expect(draft.body.direct.mySupervisors).toEqual([{ id: actors.supervisor.id, name: 'supervisor' }]);
+    expect(draft.body.direct.teams.map((t: { id: string }) => t.id)).toContain(team.body.id);
+    expect(draft.body.direct.people.map((p: { id: string }) => p.id)).toContain(actors.specialist.id);
+    expect(draft.body.direct.people.map((p: { id: string }) => p.id)).not.toContain(loner.id);
+    const both = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, loner, { to: 'my_supervisor', target: { type: 'team', teamId: team.body.id }, brief: { ask: 'x' } });
+    expect(both.status).toBe(400);
+    const up = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, loner, { to: 'my_supervisor', brief: { ask: 'Approve the goodwill credit' } });
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ path: null, kind: 'hierarchical', origin: { code: 'direct', to: 'my_supervisor' }, level: { name: 'supervisor' } });
+    expect(up.body.receivers[0].people.map((p: { id: string }) => p.id)).toEqual([actors.supervisor.id]);
+    const toTeam = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, loner, { target: { type: 'team', teamId: team.body.id }, brief: { ask: 'Check the logs' } });
+    expect(toTeam.status).toBe(201);
+    expect(toTeam.body).toMatchObject({ origin: { code: 'direct', to: 'team' }, level: { name: team.body.name } });
+    const requested = (await timelineKinds(c, ticket.body.id)).filter((e) => e.kind === 'escalation.requested');
+    expect(requested.map((e) => e.data.origin)).toEqual([{ code: 'direct', to: 'my_supervisor' }, { code: 'direct', to: 'team' }]);
+    // No English sentence is stored for people to read.
+    expect(JSON.stringify(requested)).not.toContain('Direct escalation');
+  });
+
+  it('pre-fills the background with names and labels in the requester\'s language', async () => {
+    const c = ctx();
+    const { request, actors } = c;
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Labels please', description: 'Hello' });
+    await request('PATCH', `/api/v1/tickets/${ticket.body.id}`, actors.agent, { assigneeId: actors.specialist.id, status: 'open' });
+    const draft = await request('GET', `/api/v1/tickets/${ticket.body.id}/escalations/draft`, actors.agent);
+    expect(draft.body.brief.background).not.toContain(actors.specialist.id);
+    expect(draft.body.brief.background).not.toMatch(/assigneeId|status:/);
+    expect(draft.body.brief.background).toMatch(new RegExp(`(Assignee|担当者): (\\(empty\\)|（空）) → specialist`));
+    expect(draft.body.brief.background).toMatch(/(Status: new → open|ステータス: 新規 → 対応中)/);
   });
 });

@@ -27,12 +27,15 @@ import { targetKey } from './path.policy.js';
 import { pathOf } from './paths.presenter.js';
 import { assertLevel, type PathsService } from './paths.service.js';
 import { detectPingPong, DEFAULT_PINGPONG_LIMIT, type TeamChange } from './pingpong.policy.js';
-import { resolveLevel } from './resolve.policy.js';
+import { resolveLevel, supervisorsOfUser } from './resolve.policy.js';
+import { renderOrigin } from './origin.policy.js';
 import { summarizeTimeline, type SummaryEvent, type SummaryLang } from './summary.policy.js';
 import {
   BRIEF_LIMITS,
   type Brief,
+  type Directory,
   type EscalationEvent,
+  type EscalationOrigin,
   type EscalationSnapshot,
   type EscalationState,
   type LevelKind,
@@ -45,6 +48,8 @@ export type BriefInput = Partial<Omit<Brief, 'impact'>> & { impact?: Partial<Bri
 
 export interface EscalateInput {
   pathId?: string;
+  /** Direct escalation to the agent's own supervisor (see supervisorsOfUser). */
+  to?: 'my_supervisor';
   levelIndex?: number;
   target?: Target;
   kind?: LevelKind;
@@ -140,11 +145,17 @@ export class EscalationsService {
     const path = pathRow ? pathOf(pathRow) : matches[0]?.path;
     const brief = await this.completeBrief(this.db, ticket, {}, actor.locale, actor.timeZone);
     const customer = await this.customerTickets(this.db, ticket);
+    const directory = await repo.loadDirectory(this.db);
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, actor.locale);
+    const direct = {
+      mySupervisors: supervisorsOfUser(directory, actor.userId).map((id) => ({ id, name: directory.users[id]?.name ?? id })),
+      teams: Object.values(directory.teams).map((t) => ({ id: t.id, name: t.name })).sort(byName),
+      people: Object.values(directory.users).filter((u) => u.active !== false && u.id !== actor.userId).map((u) => ({ id: u.id, name: u.name })).sort(byName),
+    };
     let level = null;
     if (path) {
       const i = assertLevel(path, levelIndex);
       const l = path.levels[i]!;
-      const directory = await repo.loadDirectory(this.db);
       const snapshot = snapshotOf(path);
       const addSeconds = await addSecondsFor(this.db, snapshot);
       const resolution = resolveLevel(l, i, directory, ticketContextOf(ticket), now);
@@ -170,6 +181,7 @@ export class EscalationsService {
       path: path ? { id: path.id, version: path.version, name: path.name, purpose: path.purpose, levels: path.levels.map((l, i) => ({ levelIndex: i, name: l.name, kind: l.kind })) } : null,
       level,
       brief,
+      direct,
       customerTickets: customer,
     };
   }
@@ -184,7 +196,8 @@ export class EscalationsService {
       if (ticket.status === 'closed') throw conflict('The ticket is closed; open a follow-up ticket to escalate.', { status: ticket.status });
       let snapshot: EscalationSnapshot;
       let start = 0;
-      if (input.pathId && input.target) throw invalid([{ field: 'target', message: 'send either pathId (and levelIndex) or a direct target, not both' }]);
+      if ([input.pathId, input.target, input.to].filter((x) => x !== undefined).length > 1)
+        throw invalid([{ field: input.pathId ? 'target' : 'to', message: 'send one of pathId (and levelIndex), a direct target, or to: my_supervisor' }]);
       if (input.pathId) {
         const path = pathOf(await this.paths.load(tx, input.pathId));
         if (!path.active) throw conflict(`The escalation path ${path.name} is not active.`, { pathId: path.id });
@@ -192,9 +205,17 @@ export class EscalationsService {
         snapshot = snapshotOf(path);
       } else if (input.target) {
         await this.checkTargets(tx, [input.target]);
-        snapshot = directSnapshot([input.target], input.kind ?? 'functional', input.ackTimeoutSeconds ?? 1800, 'Direct escalation');
+        const directory = await repo.loadDirectory(tx);
+        snapshot = directSnapshot([input.target], input.kind ?? 'functional', input.ackTimeoutSeconds ?? 1800, targetNames([input.target], directory), { code: 'direct', to: input.target.type });
+      } else if (input.to === 'my_supervisor') {
+        const directory = await repo.loadDirectory(tx);
+        const supervisors = supervisorsOfUser(directory, actor.userId);
+        if (!supervisors.length)
+          throw conflict('None of your teams names a supervisor or manager. Escalate to a team or a person instead, or ask an administrator to name one on your team.', { reason: 'no_supervisor' });
+        const targets: Target[] = supervisors.map((userId) => ({ type: 'user', userId }));
+        snapshot = directSnapshot(targets, input.kind ?? 'hierarchical', input.ackTimeoutSeconds ?? 1800, targetNames(targets, directory), { code: 'direct', to: 'my_supervisor' });
       } else {
-        throw invalid([{ field: 'pathId', message: 'send a pathId (and optional levelIndex) or a direct target' }]);
+        throw invalid([{ field: 'pathId', message: 'send a pathId (and optional levelIndex), a direct target, or to: my_supervisor' }]);
       }
       const brief = await this.completeBrief(tx, ticket, input.brief ?? {}, actor.locale, actor.timeZone);
       const missing = missingBriefFields(brief, snapshot.levels[start]!.requiredBriefFields);
@@ -238,7 +259,7 @@ export class EscalationsService {
     await repo.replaceRecipients(tx, id, r.userIds, r.teamIds);
     // The brief travels with the request event so the timeline shows it conclusion first.
     const effects = result.effects.map((e) =>
-      e.type === 'record' && e.kind === 'escalation.requested' ? { ...e, data: { ...e.data, trigger, ask: brief.ask, levelIndex, pathName: snapshot.pathName } } : e,
+      e.type === 'record' && e.kind === 'escalation.requested' ? { ...e, data: { ...e.data, trigger, ask: brief.ask, levelIndex, pathName: snapshot.pathName, ...(snapshot.origin && { origin: snapshot.origin }) } } : e,
     );
     await performEffects(tx, this.tickets, effects, { escalationId: id, ticketId: ticket.id, actorId: requestedBy, now, directory });
     return id;
@@ -372,8 +393,10 @@ export class EscalationsService {
     const existing = new Set((await repo.escalationsOfTicket(tx, ticket.id)).map((e) => e.path_id));
     for (const { match, path } of matches) {
       if (existing.has(path.id)) continue;
-      const brief = await this.completeBrief(tx, ticket, { ask: `Automatic escalation by path "${path.name}": ${match.reasons.join('; ')}` }, 'en', 'UTC');
-      await this.start(tx, ticket, snapshotOf(path), 0, brief, null, 'auto', ctx.now);
+      const origin: EscalationOrigin = { code: 'auto', path: path.name, facts: match.facts };
+      const lang = await this.languageOf(tx, ticket);
+      const brief = await this.completeBrief(tx, ticket, { ask: renderOrigin(origin, lang) }, lang, zoneOf(lang));
+      await this.start(tx, ticket, { ...snapshotOf(path), origin }, 0, brief, null, 'auto', ctx.now);
     }
   }
 
@@ -393,8 +416,10 @@ export class EscalationsService {
     const open = (await repo.escalationsOfTicket(tx, ticket.id)).filter((e) => e.path_id === path.id && !['resolved', 'returned', 'cancelled'].includes(e.status));
     if (open.length) return; // already escalated on this path: its own timers move it on
     const levelIndex = Math.min(input.levelIndex ?? 0, path.levels.length - 1);
-    const brief = await this.completeBrief(tx, ticket, { ask: `SLA ${input.clockKind} ${input.event}: escalated automatically by path "${path.name}".` }, 'en', 'UTC');
-    await this.start(tx, ticket, snapshotOf(path), levelIndex, brief, null, 'sla', input.now);
+    const origin: EscalationOrigin = { code: 'sla', path: path.name, clockKind: input.clockKind, event: input.event };
+    const lang = await this.languageOf(tx, ticket);
+    const brief = await this.completeBrief(tx, ticket, { ask: renderOrigin(origin, lang) }, lang, zoneOf(lang));
+    await this.start(tx, ticket, { ...snapshotOf(path), origin }, levelIndex, brief, null, 'sla', input.now);
   }
 
   private async checkPingPong(tx: Tx, ticket: Ticket, ctx: ChangeContext): Promise<void> {
@@ -406,38 +431,41 @@ export class EscalationsService {
       .map((r) => ({ atMs: r.at, fromTeamId: (r.d.from as string | null) ?? null, toTeamId: (r.d.to as string | null) ?? null, byUserId: r.by }));
     const limit = (await getSetting<number>(tx, 'escalations.pingPongLimit')) ?? this.options.pingPongLimit ?? DEFAULT_PINGPONG_LIMIT;
     const directory = await repo.loadDirectory(tx);
-    const result = detectPingPong(changes, directory, { limit });
+    const lang = await this.languageOf(tx, ticket);
+    const result = detectPingPong(changes, directory, { limit, lang });
     if (!result.flagged || !result.routeTo) return;
     const system: ChangeContext = { actorId: null, authorType: 'system', now: ctx.now, automatic: true };
     await this.tickets.updateIn(tx, ticket.id, { tags: [...ticket.tags, 'ping-pong'] }, system);
     await this.tickets.appendEvent(
       tx,
       ticket.id,
-      { kind: 'escalation.ping_pong_detected', visibility: 'internal', authorType: 'system', authorId: null, body: result.history, data: { transfers: result.transfers, bounces: result.bounces, limit, routeTo: result.routeTo } },
+      { kind: 'escalation.ping_pong_detected', visibility: 'internal', authorType: 'system', authorId: null, body: result.history, data: { transfers: result.transfers, bounces: result.bounces, limit, routeTo: result.routeTo, chain: result.chain } },
       ctx.now,
     );
     const targets: Target[] = result.routeTo.supervisorIds.length
       ? result.routeTo.supervisorIds.map((userId) => ({ type: 'user', userId }))
       : [{ type: 'team', teamId: result.routeTo.teamId }];
     const teamName = directory.teams[result.routeTo.teamId]?.name ?? result.routeTo.teamId;
-    const snapshot = directSnapshot(targets, 'hierarchical', 900, `Supervisor of ${teamName} (ping-pong)`);
+    const origin: EscalationOrigin = { code: 'pingpong', team: teamName, transfers: result.transfers, limit };
+    const snapshot = directSnapshot(targets, 'hierarchical', 900, teamName, origin);
     const fresh = await this.tickets.load(tx, ticket.id);
-    const brief = await this.completeBrief(
-      tx,
-      fresh,
-      {
-        ask: `This ticket has been transferred between teams ${result.transfers} times (limit ${limit}). Decide which team owns it.`,
-        concern: `Bounce history: ${result.history}`,
-      },
-      'en',
-      'UTC',
-    );
-    brief.background = `Bounce history: ${result.history}\n\n${brief.background}`.slice(0, BRIEF_LIMITS.background);
+    const bounceHistory = `${lang === 'ja' ? '移管の経緯' : 'Bounce history'}: ${result.history}`;
+    const brief = await this.completeBrief(tx, fresh, { ask: renderOrigin(origin, lang), concern: bounceHistory }, lang, zoneOf(lang));
+    brief.background = `${bounceHistory}\n\n${brief.background}`.slice(0, BRIEF_LIMITS.background);
     await this.start(tx, fresh, snapshot, 0, brief, null, 'pingpong', ctx.now);
   }
 
   // -------------------------------------------------------------------------------------
   // Helpers
+
+  /**
+   * The language of text the system writes on its own (an automatic brief): the customer's,
+   * as the people handling the ticket work in it; Japanese when the ticket has no requester.
+   */
+  private async languageOf(ex: Executor, ticket: Ticket): Promise<SummaryLang> {
+    const locale = ticket.requesterId ? await repo.customerLocale(ex, ticket.requesterId) : undefined;
+    return locale === 'en' ? 'en' : 'ja';
+  }
 
   private async checkTargets(ex: Executor, targets: Target[]): Promise<void> {
     const ids = await repo.directoryIds(ex);
@@ -480,7 +508,9 @@ export class EscalationsService {
         body: r.body,
         data: parseJson<Record<string, unknown>>(r.data, {}),
       }));
-      background = summarizeTimeline(events, { lang, timeZone, maxTotalChars: BRIEF_LIMITS.background });
+      const ids = events.flatMap((e) => (typeof e.data?.field === 'string' ? [e.data.from, e.data.to] : [])).filter((v): v is string => typeof v === 'string' && v !== '');
+      const names = await repo.namesOfIds(ex, ids);
+      background = summarizeTimeline(events, { lang, timeZone, maxTotalChars: BRIEF_LIMITS.background, names });
     }
     return {
       category: input.category ?? ticket.category ?? '',
@@ -507,10 +537,11 @@ export class EscalationsService {
 }
 
 /** A one-level snapshot for direct escalations (no path): reminders, no advance, admins as fallback. */
-export const directSnapshot = (targets: Target[], kind: LevelKind, ackTimeoutSeconds: number, name: string): EscalationSnapshot => ({
+export const directSnapshot = (targets: Target[], kind: LevelKind, ackTimeoutSeconds: number, name: string, origin: EscalationOrigin): EscalationSnapshot => ({
   pathId: '',
   pathVersion: 0,
   pathName: name,
+  origin,
   levels: [
     {
       name,
@@ -526,6 +557,16 @@ export const directSnapshot = (targets: Target[], kind: LevelKind, ackTimeoutSec
   fallbackUserIds: [],
   fallbackTeamId: null,
 });
+
+/** Times in a brief the system writes: Japan time for Japanese readers (no workspace zone setting exists yet). */
+const zoneOf = (lang: SummaryLang): string => (lang === 'ja' ? 'Asia/Tokyo' : 'UTC');
+
+/** Who a direct escalation reaches, by name (people's and teams' own names: no language). */
+const targetNames = (targets: Target[], directory: Directory): string =>
+  targets
+    .map((t) => (t.type === 'user' ? (directory.users[t.userId]?.name ?? t.userId) : t.type === 'team' ? (directory.teams[t.teamId]?.name ?? t.teamId) : t.type === 'rotation' ? (directory.rotations[t.rotationId]?.name ?? t.rotationId) : t.role))
+    .join(', ')
+    .slice(0, 200);
 
 /** The function the SLA module calls (through the container) when an action says "escalate". */
 export const createSlaEscalationTrigger =

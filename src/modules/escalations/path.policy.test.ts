@@ -174,6 +174,11 @@ describe('matchPaths', () => {
       ],
       ticket(),
     );
+    expect(m?.facts.slice(0, 3)).toEqual([
+      { code: 'category', values: ['billing-dispute'] },
+      { code: 'product', values: ['Cloud'] },
+      { code: 'tag', values: ['VIP'] },
+    ]);
     expect(m?.reasons).toEqual([
       'category = billing-dispute',
       'product = Cloud',

@@ -7,6 +7,7 @@ import {
   BRIEF_FIELDS,
   type DirectoryIds,
   type FieldChangeOfPath,
+  type MatchFact,
   type MatchTicket,
   type Path,
   type PathDefinition,
@@ -265,31 +266,57 @@ export const matchPaths = (compiled: CompiledPaths, ticket: MatchTicket): PathMa
   matched.sort((a, b) => b.score - a.score || a.order - b.order);
 
   return matched.map((p) => {
-    const reasons: string[] = [];
-    if (p.categories) reasons.push(`category = ${ticket.category}`);
-    if (p.products) reasons.push(`product = ${ticket.product}`);
+    const facts: MatchFact[] = [];
+    const fact = (code: MatchFact['code'], ...values: (string | null)[]) => facts.push({ code, values: values.map((v) => v ?? '') });
+    if (p.categories) fact('category', ticket.category);
+    if (p.products) fact('product', ticket.product);
     if (p.tags) {
       const present = p.tagsAsWritten.filter((t) => tags.has(t.tag)).map((t) => t.word);
-      reasons.push(
-        p.tagsAll
-          ? `tags all of ${present.map((t) => `'${t}'`).join(', ')}`
-          : `tag ${present.map((t) => `'${t}'`).join(', ')}`,
-      );
+      fact(p.tagsAll ? 'tags_all' : 'tag', ...present);
     }
-    if (p.priorities) reasons.push(`priority = ${ticket.priority}`);
-    if (p.channels) reasons.push(`channel = ${ticket.channel}`);
-    if (p.tiers) reasons.push(`customer tier = ${ticket.customerTier}`);
-    if (p.temperatures) reasons.push(`customer temperature = ${ticket.temperature}`);
+    if (p.priorities) fact('priority', ticket.priority);
+    if (p.channels) fact('channel', ticket.channel);
+    if (p.tiers) fact('customer_tier', ticket.customerTier);
+    if (p.temperatures) fact('customer_temperature', ticket.temperature);
     if (p.keywords) {
       for (const { index, word } of p.keywordsAsWritten) {
         const h = hit(index);
-        if (h === HIT_SUBJECT) reasons.push(`keyword '${word}' in subject`);
-        else if (h === HIT_BODY) reasons.push(`keyword '${word}' in body`);
+        if (h === HIT_SUBJECT) fact('keyword_subject', word);
+        else if (h === HIT_BODY) fact('keyword_body', word);
       }
     }
-    if (reasons.length === 0) reasons.push('no conditions (matches every ticket)');
-    return { pathId: p.path.id, pathName: p.path.name, version: p.path.version, score: p.score, reasons };
+    if (facts.length === 0) fact('no_conditions');
+    return { pathId: p.path.id, pathName: p.path.name, version: p.path.version, score: p.score, reasons: facts.map(englishFact), facts };
   });
+};
+
+/** The API's plain-English `reasons` (kept for API clients); people read `facts` in their language. */
+export const englishFact = (f: MatchFact): string => {
+  const q = f.values.map((v) => `'${v}'`).join(', ');
+  switch (f.code) {
+    case 'category':
+      return `category = ${f.values[0]}`;
+    case 'product':
+      return `product = ${f.values[0]}`;
+    case 'tag':
+      return `tag ${q}`;
+    case 'tags_all':
+      return `tags all of ${q}`;
+    case 'priority':
+      return `priority = ${f.values[0]}`;
+    case 'channel':
+      return `channel = ${f.values[0]}`;
+    case 'customer_tier':
+      return `customer tier = ${f.values[0]}`;
+    case 'customer_temperature':
+      return `customer temperature = ${f.values[0]}`;
+    case 'keyword_subject':
+      return `keyword ${q} in subject`;
+    case 'keyword_body':
+      return `keyword ${q} in body`;
+    case 'no_conditions':
+      return 'no conditions (matches every ticket)';
+  }
 };
 
 // ---------------------------------------------------------------------------------------

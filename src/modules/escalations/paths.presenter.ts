@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { EscalationPathsTable, EscalationPathVersionsTable, RotationsTable } from '../../db/schema.js';
 import { parseJson } from '../../db/database.js';
 import { iso, OneOf } from '../../http/schemas.js';
-import { PathDefinitionSchema, RotationSchema } from './escalation.schema.js';
+import { PathDefinitionSchema, RotationSchema, MatchFactView } from './escalation.schema.js';
 import { rotationOf } from './escalations.repository.js';
 import type { Path, PathDefinition } from './escalation.types.js';
 
@@ -124,7 +124,7 @@ const Prediction = Type.Object({
 export const SimulationView = Type.Object({
   arrivalAt: Type.String(),
   matches: Type.Array(
-    Type.Object({ pathId: Type.String(), pathName: Type.String(), version: Type.Integer(), score: Type.Integer(), reasons: Type.Array(Type.String()) }),
+    Type.Object({ pathId: Type.String(), pathName: Type.String(), version: Type.Integer(), score: Type.Integer(), reasons: Type.Array(Type.String()), facts: Type.Array(MatchFactView) }),
   ),
   pathId: NullableString,
   prediction: Type.Union([Prediction, Type.Null()]),

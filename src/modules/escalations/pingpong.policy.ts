@@ -30,6 +30,8 @@ export interface PingPongResult {
   routeTo: { teamId: string; supervisorIds: string[] } | null;
   /** "Support → Billing → Support → Billing (4 transfers)" */
   history: string;
+  /** The teams' names in the order the ticket went through them (for the reader's language). */
+  chain: string[];
 }
 
 export const detectPingPong = (
@@ -71,5 +73,5 @@ export const detectPingPong = (
     flagged && firstTeamId
       ? { teamId: firstTeamId, supervisorIds: [...(directory.teams[firstTeamId]?.supervisorIds ?? [])] }
       : null;
-  return { transfers: transfers.length, bounces, flagged, limit, firstTeamId, routeTo, history };
+  return { transfers: transfers.length, bounces, flagged, limit, firstTeamId, routeTo, history, chain: chain.map(name) };
 };

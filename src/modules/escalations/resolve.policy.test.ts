@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isReachable, resolveFallback, resolveFrom, resolveLevel, resolveTarget } from './resolve.policy.js';
+import { isReachable, resolveFallback, resolveFrom, resolveLevel, resolveTarget, supervisorsOfUser } from './resolve.policy.js';
 import {
   AVAILABILITIES,
   type Directory,
@@ -266,5 +266,24 @@ describe('levels and fallback', () => {
         },
       ),
     );
+  });
+});
+
+describe('my supervisor (direct escalation)', () => {
+  const d = directory(everyone.map((id) => user(id)));
+  it('is the supervisor of the teams the agent works in', () => {
+    expect(supervisorsOfUser(d, 'agent')).toEqual(['sv2']);
+    expect(supervisorsOfUser(d, 'sato')).toEqual(['sv1']);
+  });
+  it('falls back to the managers when the agent is the supervisor or none is named', () => {
+    const own = { ...d, teams: { ...d.teams, billing: { ...d.teams.billing!, memberIds: ['sato', 'sv1'], supervisorIds: ['sv1'] } } };
+    expect(supervisorsOfUser(own, 'sv1')).toEqual(['mori']);
+    const none = { ...d, teams: { billing: { ...d.teams.billing!, supervisorIds: [] } } };
+    expect(supervisorsOfUser(none, 'tanaka')).toEqual(['mori']);
+  });
+  it('is nobody for someone outside every team, and skips deactivated people', () => {
+    expect(supervisorsOfUser(d, 'admin')).toEqual([]);
+    const gone = directory(everyone.map((id) => user(id, id === 'sv2' ? { active: false } : {})));
+    expect(supervisorsOfUser(gone, 'agent')).toEqual([]);
   });
 });

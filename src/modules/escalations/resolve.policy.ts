@@ -255,3 +255,18 @@ export const resolveFrom = (
   }
   return { skipped, result: resolveFallback(snapshot, directory, now) };
 };
+
+/**
+ * "My supervisor" for a direct escalation: the supervisors of the teams the agent works in;
+ * when none of those teams names a supervisor (or the agent is that supervisor), their
+ * managers. The agent is never their own supervisor. Teams are taken in id order so the
+ * answer is stable; people are listed once.
+ */
+export const supervisorsOfUser = (directory: Directory, userId: string): string[] => {
+  const teams = Object.values(directory.teams)
+    .filter((t) => t.memberIds.includes(userId) || t.managerIds.includes(userId))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const notMe = (ids: string[]) => uniq(ids).filter((id) => id !== userId && directory.users[id]?.active !== false);
+  const supervisors = notMe(teams.flatMap((t) => t.supervisorIds));
+  return supervisors.length ? supervisors : notMe(teams.flatMap((t) => t.managerIds));
+};

@@ -39,8 +39,8 @@ describe('summarizeTimeline', () => {
         '- 2024-05-01 09:02 Customer (Yamada): I was charged twice.',
         '- 2024-05-01 09:04 Agent (Sato) (internal note): Checked the invoice',
         'Field changes:',
-        '- 2024-05-01 09:03 priority: normal → high (by Sato)',
-        '- 2024-05-01 09:05 tags: (empty) → vip (by Sato)',
+        '- 2024-05-01 09:03 Priority: normal → high (by Sato)',
+        '- 2024-05-01 09:05 Tags: (empty) → vip (by Sato)',
       ].join('\n'),
     );
   });
@@ -58,7 +58,7 @@ describe('summarizeTimeline', () => {
         'メッセージ:',
         '- 2024-05-01 09:04 担当者 (Sato)（社内メモ）: Checked the invoice',
         '項目変更:',
-        '- 2024-05-01 09:05 tags: （空） → vip (変更者 Sato)',
+        '- 2024-05-01 09:05 タグ: （空） → vip (変更者 Sato)',
       ].join('\n'),
     );
     expect(
@@ -89,5 +89,19 @@ describe('summarizeTimeline', () => {
 
   it('cleans quoted lines (including full-width ＞) and whitespace', () => {
     expect(cleanMessage('Hello\r\n＞ 引用\n  world  \n\n> x')).toBe('Hello world');
+  });
+
+  it('names people and teams and labels fields and values in the reader\'s language', () => {
+    const change = (at: number, field: string, from: unknown, to: unknown): SummaryEvent => ({ atMs: Date.UTC(2024, 4, 1, 0, at), kind: 'field.changed', authorType: 'user', authorName: 'Sato', visibility: 'internal', body: null, data: { field, from, to } });
+    const changes = [change(1, 'assigneeId', null, '01a2user'), change(2, 'status', 'new', 'open'), change(3, 'teamId', '01team', 'gone')];
+    const names = { '01a2user': '佐藤 花子', '01team': '請求チーム' };
+    const ja = summarizeTimeline(changes, { lang: 'ja', timeZone: 'Asia/Tokyo', names });
+    expect(ja).toContain('- 2024-05-01 09:01 担当者: （空） → 佐藤 花子 (変更者 Sato)');
+    expect(ja).toContain('- 2024-05-01 09:02 ステータス: 新規 → 対応中');
+    expect(ja).toContain('- 2024-05-01 09:03 チーム: 請求チーム → （削除済み）');
+    expect(ja).not.toMatch(/01a2|assigneeId|status/);
+    const en = summarizeTimeline(changes, { lang: 'en', timeZone: 'UTC', names });
+    expect(en).toContain('- 2024-05-01 00:01 Assignee: (empty) → 佐藤 花子 (by Sato)');
+    expect(en).toContain('- 2024-05-01 00:02 Status: new → open');
   });
 });

@@ -8,6 +8,7 @@
  * with "…"; the whole text is cut at `maxTotalChars`. Events are listed oldest first.
  */
 import { DateTime } from 'luxon';
+import { VALUE_LABELS } from './origin.policy.js';
 
 export type SummaryLang = 'ja' | 'en';
 
@@ -29,7 +30,15 @@ export interface SummaryOptions {
   maxChanges?: number;
   maxCharsPerMessage?: number;
   maxTotalChars?: number;
+  /** Names of the people and teams field changes refer to by id (assigneeId, teamId, requesterId). */
+  names?: Readonly<Record<string, string>>;
 }
+
+const FIELD_LABELS = {
+  en: { status: 'Status', priority: 'Priority', assigneeId: 'Assignee', teamId: 'Team', category: 'Category', product: 'Product', tags: 'Tags', temperature: 'Customer temperature', requesterId: 'Customer', subject: 'Subject', cc: 'CC', channel: 'Channel' },
+  ja: { status: 'ステータス', priority: '優先度', assigneeId: '担当者', teamId: 'チーム', category: 'カテゴリ', product: '製品', tags: 'タグ', temperature: '温度感', requesterId: 'お客様', subject: '件名', cc: 'CC', channel: 'チャネル' },
+} as const;
+const ID_FIELDS = new Set(['assigneeId', 'teamId', 'requesterId']);
 
 const LABELS = {
   en: {
@@ -42,6 +51,7 @@ const LABELS = {
     system: 'System',
     internal: ' (internal note)',
     empty: '(empty)',
+    unknown: '(deleted)',
     none: 'Nothing has happened on this ticket yet.',
     by: 'by',
   },
@@ -55,6 +65,7 @@ const LABELS = {
     system: 'システム',
     internal: '（社内メモ）',
     empty: '（空）',
+    unknown: '（削除済み）',
     none: 'このチケットにはまだ経緯がありません。',
     by: '変更者',
   },
@@ -115,9 +126,14 @@ export const summarizeTimeline = (events: readonly SummaryEvent[], options: Summ
     for (const c of latestChanges) {
       const d = c.data as Record<string, unknown>;
       const by = c.authorName ? ` (${L.by} ${c.authorName})` : '';
-      lines.push(
-        `- ${when(c.atMs)} ${String(d.field)}: ${truncate(show(d.from, L.empty), 100)} → ${truncate(show(d.to, L.empty), 100)}${by}`,
-      );
+      const field = String(d.field);
+      const label = (FIELD_LABELS[options.lang] as Record<string, string>)[field] ?? field;
+      const shown = (v: unknown) => {
+        if (typeof v !== 'string' || v === '') return show(v, L.empty);
+        if (ID_FIELDS.has(field)) return options.names?.[v] ?? L.unknown;
+        return VALUE_LABELS[options.lang][field]?.[v] ?? v;
+      };
+      lines.push(`- ${when(c.atMs)} ${label}: ${truncate(shown(d.from), 100)} → ${truncate(shown(d.to), 100)}${by}`);
     }
   }
   return truncate(lines.join('\n'), maxTotal);
