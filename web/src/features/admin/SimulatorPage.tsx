@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState } from '../../components/States.js';
 import { formatDateTime, parseTags } from '../../lib/format.js';
 import { useDirectory, useSession } from '../../session.js';
+import { describeFact } from '../escalations/origin.js';
 import { CHANNELS, TIERS, type Path, type Simulation } from './admin-api.js';
 import { AdminPage, localInputToIso, toLocalInput, useAction, useLoad } from './common.js';
 
@@ -168,10 +169,10 @@ export function SimulatorPage() {
                 <li key={m.pathId}>
                   <strong>{m.pathName}</strong> <span className="muted small">v{m.version} · {t('admin2.sim.score', { score: m.score })}</span>
                   {m.pathId === result.pathId && <span className="pill pill-ok"> {t('admin2.sim.chosen')}</span>}
-                  {m.reasons.length > 0 && (
+                  {m.facts.length > 0 && (
                     <ul className="reasons small">
-                      {m.reasons.map((r, i) => (
-                        <li key={i}>{r}</li>
+                      {m.facts.map((f, i) => (
+                        <li key={i}>{describeFact(f, t)}</li>
                       ))}
                     </ul>
                   )}

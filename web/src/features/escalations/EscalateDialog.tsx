@@ -12,6 +12,10 @@ import { formatDuration } from './time.js';
 import { IMPACT_SCOPES, type Brief, type Escalation, type EscalationDraft, type ImpactScope } from './types.js';
 
 type TextField = 'category' | 'ask' | 'concern' | 'tried' | 'environment' | 'background';
+type DirectTo = 'my_supervisor' | 'team' | 'user';
+/** What a direct escalation asks for (the server's one-level direct snapshot). */
+const DIRECT_REQUIRED = ['ask'];
+const DIRECT_ACK_SECONDS = 1800;
 
 /**
  * The escalate dialog: the suggested path and level, who receives it and by when they must
@@ -33,6 +37,9 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
   const [loadError, setLoadError] = useState<unknown>(null);
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [directTo, setDirectTo] = useState<DirectTo | null>(null);
+  const [directTeamId, setDirectTeamId] = useState('');
+  const [directUserId, setDirectUserId] = useState('');
 
   // Modal with the browser's own focus trap; Escape closes (the dialog's cancel event).
   useEffect(() => {
@@ -71,7 +78,12 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
     }
   }, [brief]);
 
-  const required = new Set(draft?.level?.requiredBriefFields ?? []);
+  // No path applies: offer a direct escalation (to my supervisor, a team or a person).
+  const direct = draft !== null && draft.matches.length === 0 && !draft.path;
+  const supervisors = draft?.direct.mySupervisors ?? [];
+  const chosenTo: DirectTo = directTo ?? (supervisors.length ? 'my_supervisor' : 'team');
+  const directReady = chosenTo === 'my_supervisor' ? supervisors.length > 0 : chosenTo === 'team' ? directTeamId !== '' : directUserId !== '';
+  const required = new Set(direct ? DIRECT_REQUIRED : (draft?.level?.requiredBriefFields ?? []));
   const set = <K extends keyof Brief>(k: K, v: Brief[K]) => {
     setBrief((b) => (b ? { ...b, [k]: v } : b));
     setFieldErrors((e) => {
@@ -82,9 +94,9 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!brief || !draft?.path || !draft.level) return;
+    if (!brief || !draft || (direct ? !directReady : !draft.path || !draft.level)) return;
     setSubmitError(null);
-    const missing = missingFields(brief, draft.level.requiredBriefFields);
+    const missing = missingFields(brief, direct ? DIRECT_REQUIRED : (draft.level?.requiredBriefFields ?? []));
     if (missing.length) {
       setFieldErrors(Object.fromEntries(missing.map((f) => [f, t('agent.escalate.missing')])));
       dialogRef.current?.querySelector<HTMLElement>(`[data-field="${missing[0]}"]`)?.focus();
@@ -92,7 +104,12 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
     }
     setSubmitting(true);
     try {
-      const created = await client.post<Escalation>(`/api/v1/tickets/${ticket.id}/escalations`, { pathId: draft.path.id, levelIndex: draft.level.levelIndex, brief: cleanBrief(brief) });
+      const route = direct
+        ? chosenTo === 'my_supervisor'
+          ? { to: 'my_supervisor' }
+          : { target: chosenTo === 'team' ? { type: 'team', teamId: directTeamId } : { type: 'user', userId: directUserId } }
+        : { pathId: draft.path!.id, levelIndex: draft.level!.levelIndex };
+      const created = await client.post<Escalation>(`/api/v1/tickets/${ticket.id}/escalations`, { ...route, brief: cleanBrief(brief) });
       onEscalated(created);
     } catch (err) {
       setSubmitError(err);
@@ -153,10 +170,16 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
               <div className="escalate-main">
                 <fieldset className="esc-route">
                   <legend className="sr-only">{t('agent.escalate.path')}</legend>
-                  {draft.matches.length === 0 && !draft.path ? (
-                    <p className="error-box" role="alert">
-                      {t('agent.escalate.noPath')}
-                    </p>
+                  {direct ? (
+                    <DirectChoice
+                      draft={draft}
+                      to={chosenTo}
+                      teamId={directTeamId}
+                      userId={directUserId}
+                      onTo={setDirectTo}
+                      onTeam={setDirectTeamId}
+                      onUser={setDirectUserId}
+                    />
                   ) : (
                     <div className="row">
                       <div className="field">
@@ -344,12 +367,71 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
           <button type="button" className="btn" onClick={onClose}>
             {t('agent.escalate.cancel')}
           </button>
-          <button type="submit" className="btn btn-primary" disabled={submitting || !draft?.level || !brief}>
+          <button type="submit" className="btn btn-primary" disabled={submitting || !brief || (direct ? !directReady : !draft?.level)}>
             {submitting ? t('agent.escalate.submitting') : t('agent.escalate.submit')}
           </button>
         </footer>
       </form>
     </dialog>
+  );
+}
+
+/** Where a direct escalation goes when no path applies: my supervisor, a team or a person. */
+function DirectChoice(p: { draft: EscalationDraft; to: DirectTo; teamId: string; userId: string; onTo: (to: DirectTo) => void; onTeam: (id: string) => void; onUser: (id: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const supervisors = p.draft.direct.mySupervisors;
+  const option = (to: DirectTo, label: ReactNode, disabled = false) => (
+    <label className="check">
+      <input type="radio" name="esc-direct-to" value={to} checked={p.to === to} disabled={disabled} onChange={() => p.onTo(to)} />
+      {label}
+    </label>
+  );
+  return (
+    <div className="direct-choice" data-testid="direct-choice">
+      <p className="muted">{t('agent.escalate.direct.noPathHint')}</p>
+      <fieldset>
+        <legend>{t('agent.escalate.direct.legend')}</legend>
+        <div className="row checks">
+          {option(
+            'my_supervisor',
+            <>
+              {t('agent.escalate.direct.toSupervisor')} {supervisors.length > 0 && <span className="muted">{t('agent.escalate.direct.supervisorIs', { names: supervisors.map((s) => s.name).join(', ') })}</span>}
+            </>,
+            supervisors.length === 0,
+          )}
+          {option('team', t('agent.escalate.direct.toTeam'))}
+          {option('user', t('agent.escalate.direct.toPerson'))}
+        </div>
+        {supervisors.length === 0 && <p className="muted small">{t('agent.escalate.direct.noSupervisor')}</p>}
+        {p.to === 'team' && (
+          <div className="field">
+            <label htmlFor="esc-direct-team">{t('agent.escalate.direct.chooseTeam')}</label>
+            <select id="esc-direct-team" value={p.teamId} onChange={(e) => p.onTeam(e.target.value)}>
+              <option value="">{t('agent.escalate.direct.choose')}</option>
+              {p.draft.direct.teams.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {p.to === 'user' && (
+          <div className="field">
+            <label htmlFor="esc-direct-user">{t('agent.escalate.direct.choosePerson')}</label>
+            <select id="esc-direct-user" value={p.userId} onChange={(e) => p.onUser(e.target.value)}>
+              <option value="">{t('agent.escalate.direct.choose')}</option>
+              {p.draft.direct.people.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <p className="small ack-due">◷ {t('agent.escalate.direct.ackIn', { duration: formatDuration(DIRECT_ACK_SECONDS, t, i18n.language) })}</p>
+      </fieldset>
+    </div>
   );
 }
 

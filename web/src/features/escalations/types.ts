@@ -28,10 +28,30 @@ export interface Person {
   name: string;
 }
 
+/** One met condition of a path, put into words by describeFact (web/src/features/escalations/origin.ts). */
+export interface MatchFact {
+  code: string;
+  values: string[];
+}
+
+/** Why the system started an escalation, or that it went directly to someone (no path). */
+export interface EscalationOrigin {
+  code: string;
+  to?: string;
+  path?: string;
+  facts?: MatchFact[];
+  clockKind?: string;
+  event?: string;
+  team?: string;
+  transfers?: number;
+  limit?: number;
+}
+
 export interface EscalationDraft {
+  direct: { mySupervisors: Person[]; teams: Person[]; people: Person[] };
   ticketId: string;
   suggestedPathId: string | null;
-  matches: { pathId: string; pathName: string; version: number; score: number; reasons: string[] }[];
+  matches: { pathId: string; pathName: string; version: number; score: number; reasons: string[]; facts: MatchFact[] }[];
   path: { id: string; version: number; name: string; purpose: string; levels: { levelIndex: number; name: string; kind: string }[] } | null;
   level: {
     levelIndex: number;

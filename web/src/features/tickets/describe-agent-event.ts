@@ -1,5 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { TimelineEvent } from '../../api/types.js';
+import { describeOrigin } from '../escalations/origin.js';
+import type { EscalationOrigin } from '../escalations/types.js';
 import type { Names } from './describe-event.js';
 
 /** Formats an ISO instant in the reader's language and time zone (passed in: this file stays pure). */
@@ -40,6 +42,8 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
   switch (e.kind) {
     case 'escalation.requested':
       s = t('agent.events.requested', { actor: personOf(e, t, names, 'requestedBy'), path: str(d.pathName) ?? (d.pathId ? t('agent.events.level', { n: levelNo(d.levelIndex ?? 0) }) : t('agent.events.noPolicy')) });
+      // Why the system started it (or that it went directly), in the reader's language; older rows have no origin.
+      if (d.origin && typeof d.origin === 'object') s = `${s} — ${describeOrigin(d.origin as EscalationOrigin, t)}`;
       break;
     case 'escalation.level_reached':
       s = t('agent.events.levelReached', { level: level(d.levelIndex, d.levelName) });
@@ -83,6 +87,8 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
       break;
     case 'escalation.ping_pong_detected':
       s = t('agent.events.pingPong', { count: num(d.transfers) ?? 0 });
+      if (Array.isArray(d.chain) && d.chain.length)
+        s = `${s}. ${t('agent.origin.pingPongHistory', { chain: d.chain.map(String).join(' → '), transfers: num(d.transfers) ?? 0, bounces: num(d.bounces) ?? 0, interpolation: { escapeValue: false } })}`;
       break;
     case 'sla.warning':
       s = t('agent.events.slaWarning', { clock: clock(d.clockKind), time: when(str(d.dueAt)) });

@@ -50,3 +50,27 @@ describe('timeline sentences', () => {
     }
   });
 });
+
+describe('server facts in the reader\'s language', () => {
+  const en = createI18n('en').t;
+  const ja = createI18n('ja').t;
+  const auto = { trigger: 'auto', pathName: '請求エスカレーション', pathId: 'p1', levelIndex: 0, origin: { code: 'auto', path: '請求エスカレーション', facts: [{ code: 'category', values: ['billing'] }, { code: 'priority', values: ['urgent'] }] } };
+
+  it('renders an automatic escalation reason from its facts, not an English sentence', () => {
+    expect(describeEvent(ev('escalation.requested', auto), ja, names)).toContain('経路「請求エスカレーション」による自動エスカレーション: カテゴリ = billing、優先度 = 緊急');
+    expect(describeEvent(ev('escalation.requested', auto), en, names)).toContain('Automatic escalation by path "請求エスカレーション": category = billing; priority = Urgent');
+  });
+
+  it('renders direct escalations, SLA origins and the ping-pong history', () => {
+    expect(describeEvent(ev('escalation.requested', { pathName: 'Billing', pathId: '', origin: { code: 'direct', to: 'my_supervisor' } }), ja, names)).toContain('上長への直接エスカレーション');
+    expect(describeEvent(ev('escalation.requested', { pathName: 'VIP', pathId: 'p', origin: { code: 'sla', path: 'VIP', clockKind: 'first_response', event: 'breach' } }), ja, names)).toContain('SLA（初回応答）の期限超過');
+    const pp = describeEvent(ev('escalation.ping_pong_detected', { transfers: 4, bounces: 2, chain: ['Support', 'Billing', 'Support'] }), ja, names);
+    expect(pp).toContain('移管の経緯: Support → Billing → Support（移管 4 回、差し戻し 2 回）');
+  });
+
+  it('keeps rows written before facts existed readable as they are', () => {
+    const old = describeEvent(ev('escalation.requested', { pathName: 'Direct escalation', pathId: '' }), ja, names);
+    expect(old).toContain('Direct escalation');
+    expect(old).not.toContain('undefined');
+  });
+});
