@@ -158,9 +158,12 @@ describeEachDb(
       expect((await post(slackSign(form, now - 600))).statusCode).toBe(401);
       expect((await post({})).statusCode).toBe(401);
       expect((await req('GET', `/api/v1/escalations/${escalationId}`, ctx().actors.agent)).body.status).toBe('requested');
+      // The reply speaks the Slack user's Escalon language.
+      await db().updateTable('users').set({ locale: 'ja' }).where('id', '=', specialist.id).execute();
       const ok = await post(slackSign(form, now));
+      await db().updateTable('users').set({ locale: 'en' }).where('id', '=', specialist.id).execute();
       expect(ok.statusCode).toBe(200);
-      expect(JSON.parse(ok.body).text).toContain('Acknowledged');
+      expect(JSON.parse(ok.body).text).toMatch(/^受付済み: /);
       const after = await req('GET', `/api/v1/escalations/${escalationId}`, ctx().actors.agent);
       expect(after.body.status).toBe('acknowledged');
       await setPrefs(specialist, { slackUserId: null });

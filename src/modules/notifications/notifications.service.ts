@@ -11,7 +11,7 @@ import type { DeliveriesTable } from '../../db/schema.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import type { DeliveryResult } from '../../integrations/delivery.js';
 import type { EscalationCardView, Temperature } from '../../integrations/escalation-card.js';
-import { languageOf } from '../../integrations/escalation-card.js';
+import { cardLabels, languageOf } from '../../integrations/escalation-card.js';
 import type { SecretBox } from '../../integrations/secret-box.js';
 import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, parseSlackInteraction, sendSlackMessage, verifySlackRequest, type SlackDestination, type SlackMessage } from '../../integrations/slack.js';
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
@@ -612,7 +612,8 @@ export class NotificationsService {
     if (interaction.actionId !== ACKNOWLEDGE_ACTION_ID) return { text: 'OK', acknowledged: false };
     const userId = await repo.userIdBySlackId(this.d.db, interaction.userId);
     const [user] = userId ? await repo.usersByIds(this.d.db, [userId]) : [];
-    if (!user || user.active !== 1) return { text: 'Link your Slack account in your Escalon notification settings first.', acknowledged: false };
+    // Nobody is known yet, so no language either: say it in both.
+    if (!user || user.active !== 1) return { text: 'Escalon の通知設定で Slack アカウントを連携してください。 / Link your Slack account in your Escalon notification settings first.', acknowledged: false };
     const actor: Principal = { userId: user.id, role: user.role as Principal['role'], locale: languageOf(user.locale), timeZone: user.time_zone, name: user.name, email: user.email, via: 'token' };
     try {
       await this.d.acknowledge(actor, interaction.value);
@@ -620,7 +621,7 @@ export class NotificationsService {
       if (err instanceof AppError && err.status < 500) return { text: err.message, acknowledged: false };
       throw err;
     }
-    return { text: `Acknowledged by ${user.name}`, acknowledged: true };
+    return { text: `${cardLabels(user.locale).acknowledgedBy} ${user.name}`, acknowledged: true };
   }
 
   // ===================================================================== live updates
