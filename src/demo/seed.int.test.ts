@@ -32,7 +32,17 @@ describeEachDb('demo workspace', (ctx) => {
     const asAdmin = { ...agent, auth: { authorization: `Bearer ${admin.token}` } };
     expect((await request('GET', '/api/v1/calendars', asAdmin)).body.items[0].definition.holidayPresets).toEqual(['jp']);
     expect((await request('GET', '/api/v1/sla-policies', asAdmin)).body.items).toHaveLength(2);
-    expect((await request('GET', '/api/v1/escalation-paths', asAdmin)).body.items).toHaveLength(3);
+    expect((await request('GET', '/api/v1/escalation-paths', asAdmin)).body.items).toHaveLength(6);
+    // Most active tickets have a path to escalate along; the rest can be escalated directly.
+    const active = tickets.filter((t) => t.status !== 'solved' && t.status !== 'closed');
+    const matched = [];
+    for (const t of active) if ((await request('GET', `/api/v1/tickets/${t.id}/escalations/draft`, agent)).body.matches.length > 0) matched.push(t);
+    expect(active.length).toBeGreaterThanOrEqual(25);
+    expect(matched.length / active.length).toBeGreaterThanOrEqual(0.8);
+    expect(matched.length).toBeLessThan(active.length); // general questions go direct
+    const questions = active.filter((t) => !matched.includes(t));
+    const direct = (await request('GET', `/api/v1/tickets/${questions[0]!.id}/escalations/draft`, agent)).body.direct;
+    expect(direct.mySupervisors.map((p: { name: string }) => p.name)).toEqual(['佐藤 花子']);
     const escalations = (await request('GET', '/api/v1/escalations?limit=100', asAdmin)).body.items as { status: string; trigger: string }[];
     expect(escalations.some((e) => e.status === 'acknowledged')).toBe(true);
     expect(escalations.some((e) => e.trigger === 'auto')).toBe(true);
