@@ -35,7 +35,7 @@ describeEachDb('demo workspace', (ctx) => {
     expect((await request('GET', '/api/v1/escalation-paths', asAdmin)).body.items).toHaveLength(6);
     // Most active tickets have a path to escalate along; the rest can be escalated directly.
     const active = tickets.filter((t) => t.status !== 'solved' && t.status !== 'closed');
-    const matched = [];
+    const matched: typeof active = [];
     for (const t of active) if ((await request('GET', `/api/v1/tickets/${t.id}/escalations/draft`, agent)).body.matches.length > 0) matched.push(t);
     expect(active.length).toBeGreaterThanOrEqual(25);
     expect(matched.length / active.length).toBeGreaterThanOrEqual(0.8);
