@@ -185,6 +185,11 @@ describeEachDb('escalations', (ctx) => {
     expect(list.body.items[0].brief.ask).toBe(`経路「${p.body.name}」による自動エスカレーション: カテゴリ = ${category}`);
     const requested = (await timelineKinds(c, t.body.id)).find((e) => e.kind === 'escalation.requested');
     expect(requested?.data.origin).toMatchObject({ code: 'auto', path: p.body.name });
+    // The receiver reads English (their locale): the notification says the ask in English, from the facts.
+    await c.deps.jobs.drain();
+    const note = (await request('GET', '/api/v1/notifications', actors.specialist)).body.items.find((n: { escalationId: string | null }) => n.escalationId === list.body.items[0].id);
+    expect(note.body).toContain(`Automatic escalation by path "${p.body.name}": category = ${category}`);
+    expect(note.body).not.toContain('経路');
     const other = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Other', category: 'general' });
     expect((await request('GET', `/api/v1/escalations?ticketId=${other.body.id}`, actors.agent)).body.items).toHaveLength(0);
     // A change into the category escalates too (once).

@@ -10,6 +10,7 @@ export {
   normaliseText,
   type CompiledPaths,
 } from './path.policy.js';
+export { renderOrigin, renderFact } from './origin.policy.js';
 export { whoIsOnCall, nextHandoffs, shiftStartMs, shiftIndexAt } from './rotation.policy.js';
 export {
   resolveTarget,

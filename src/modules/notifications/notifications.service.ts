@@ -24,6 +24,7 @@ import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { newId, randomSecret } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Principal } from '../auth/auth.types.js';
+import { renderOrigin, type EscalationOrigin } from '../escalations/index.js';
 import type { HeaderBag } from '../../integrations/delivery.js';
 import type { TicketHooks } from '../tickets/index.js';
 import type { LiveEvents } from './live-events.js';
@@ -343,7 +344,7 @@ export class NotificationsService {
   /** The chat card for an escalation that still asks for something (conclusion first). */
   private async cardView(item: DeliveryItem, locale: string, timeZone: string): Promise<EscalationCardView | null> {
     if (!item.escalationId || !['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback'].includes(item.event)) return null;
-    const data = await this.dataFor(this.d.db, [item], '', timeZone);
+    const data = await this.dataFor(this.d.db, [item], '', timeZone, locale);
     if (!data.escalation) return null;
     const e = data.escalation;
     return {
@@ -363,7 +364,7 @@ export class NotificationsService {
   /** Subject, text and HTML in the reader's language; edited templates first. Never throws. */
   private async renderFor(ex: Executor, items: DeliveryItem[], locale: string, timeZone: string, name: string): Promise<RenderedNotification> {
     const event = (items.length > 1 ? 'digest' : templateEventOf(items[0]!.event)) as NotificationEvent | null;
-    const data = await this.dataFor(ex, items, name, timeZone);
+    const data = await this.dataFor(ex, items, name, timeZone, locale);
     if (event) {
       try {
         const o = await repo.templateOverride(ex, event, languageOf(locale));
@@ -378,7 +379,7 @@ export class NotificationsService {
     return { subject, text, html: `<p>${escapeHtml(item.event)}</p><p><a href="${escapeHtml(data.ticket.url)}">${escapeHtml(data.ticket.url)}</a></p>` };
   }
 
-  private async dataFor(ex: Executor, items: DeliveryItem[], name: string, timeZone: string): Promise<NotificationData> {
+  private async dataFor(ex: Executor, items: DeliveryItem[], name: string, timeZone: string, locale: string): Promise<NotificationData> {
     const base = this.d.config.publicUrl;
     const first = items[0]!;
     const t = first.ticketId ? await repo.ticketFacts(ex, first.ticketId) : undefined;
@@ -393,11 +394,13 @@ export class NotificationsService {
       const e = await repo.escalationFacts(ex, first.escalationId);
       if (e) {
         const brief = parseJson<{ ask?: string; customerTemperature?: Temperature; category?: string }>(e.brief, {});
-        const snapshot = parseJson<{ levels?: { name?: string }[] }>(e.snapshot, {});
+        const snapshot = parseJson<{ levels?: { name?: string }[]; origin?: EscalationOrigin }>(e.snapshot, {});
         const level = snapshot.levels?.[e.level_index]?.name;
+        // The system wrote the ask of automatic, SLA and ping-pong escalations: say it in the reader's language.
+        const systemAsk = snapshot.origin && snapshot.origin.code !== 'direct' ? renderOrigin(snapshot.origin, languageOf(locale)) : undefined;
         data.escalation = {
           id: e.id,
-          ask: brief.ask ?? '',
+          ask: systemAsk ?? brief.ask ?? '',
           temperature: brief.customerTemperature ?? ((t?.temperature as Temperature | undefined) ?? 'calm'),
           ...(e.ack_due_at !== null && { dueAtMs: Number(e.ack_due_at) }),
           ...(level && { level }),
