@@ -86,6 +86,9 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
     await page.getByRole('heading', { name: '予測タイムライン' }).waitFor();
     await page.getByRole('rowheader', { name: /L2 請求マネージャー/ }).waitFor();
     await page.getByRole('cell', { name: /山本 部長/ }).waitFor();
+    // Why the path matches, in the reader's language (from facts, not the API's English reasons).
+    await page.locator('ul.reasons li', { hasText: 'カテゴリ = billing' }).first().waitFor();
+    expect(await page.locator('ul.reasons').first().textContent()).not.toContain('category =');
     await shot(page, 'a05-simulator');
 
     // The printable playbook opens in a new tab.
