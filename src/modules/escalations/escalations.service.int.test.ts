@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { inTransaction } from '../../db/database.js';
 import { describeEachDb, type TestContext } from '../../../test/helpers/app.js';
 
 const level = (name: string, targets: unknown[], over: Record<string, unknown> = {}) => ({
@@ -367,5 +368,17 @@ describeEachDb('escalations', (ctx) => {
     expect(draft.body.brief.background).not.toMatch(/assigneeId|status:/);
     expect(draft.body.brief.background).toMatch(new RegExp(`(Assignee|担当者): (\\(empty\\)|（空）) → specialist`));
     expect(draft.body.brief.background).toMatch(/(Status: new → open|ステータス: 新規 → 対応中)/);
+  });
+
+  it('an SLA action escalates with its origin as facts and an ask in the workspace language', async () => {
+    const c = ctx();
+    const { request, actors } = c;
+    const tag = `sla-origin-${c.kind}`;
+    const p = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L2', [{ type: 'user', userId: actors.specialist.id }])], { conditions: { ...pathBody('', []).conditions, tags: [tag] } }));
+    const t = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Late', tags: [tag], requesterEmail: 'sla-origin@customer.example' });
+    await inTransaction(c.deps.database.db, (tx) => c.deps.escalations.onSlaAction(tx, { ticketId: t.body.id, clockKind: 'first_response', event: 'breach', pathId: p.body.id, now: c.clock.now() }));
+    const [e] = (await request('GET', `/api/v1/escalations?ticketId=${t.body.id}`, actors.agent)).body.items;
+    expect(e).toMatchObject({ trigger: 'sla', origin: { code: 'sla', path: p.body.name, clockKind: 'first_response', event: 'breach' } });
+    expect(e.brief.ask).toBe(`SLA（初回応答）の期限超過: 経路「${p.body.name}」で自動的にエスカレーションしました。`);
   });
 });
