@@ -322,7 +322,11 @@ describeEachDb('escalations', (ctx) => {
     expect(list.body.items[0].trigger).toBe('pingpong');
     expect(list.body.items[0].receivers[0].people[0].id).toBe(actors.supervisor.id);
     expect(list.body.items[0].brief.background).toContain('→');
-    expect((await timelineKinds(c, ticket.body.id)).map((e) => e.kind)).toContain('escalation.ping_pong_detected');
+    const detected = (await timelineKinds(c, ticket.body.id)).find((e) => e.kind === 'escalation.ping_pong_detected');
+    expect(detected?.data.chain).toEqual([`Support ${c.kind}`, `Billing ${c.kind}`, `Support ${c.kind}`, `Billing ${c.kind}`, `Support ${c.kind}`]);
+    expect(list.body.items[0].origin).toMatchObject({ code: 'pingpong', team: `Support ${c.kind}`, transfers: 4 });
+    expect(list.body.items[0].brief.ask).toContain('4回移管されました');
+    expect(list.body.items[0].brief.background).toContain('移管の経緯');
   });
 
   it('escalates directly to my supervisor, a team or a person when no path applies', async () => {
