@@ -184,6 +184,7 @@ describeEachDb('escalations', (ctx) => {
     expect(list.body.items[0]).toMatchObject({ trigger: 'auto', path: { id: p.body.id, version: 1 }, origin: { code: 'auto', path: p.body.name, facts: [{ code: 'category', values: [category] }] } });
     // Written by the system in the workspace's language (the customer's; Japanese by default), not in English.
     expect(list.body.items[0].brief.ask).toBe(`経路「${p.body.name}」による自動エスカレーション: カテゴリ = ${category}`);
+    expect(list.body.items[0].brief.background).not.toContain('Nothing has happened');
     const requested = (await timelineKinds(c, t.body.id)).find((e) => e.kind === 'escalation.requested');
     expect(requested?.data.origin).toMatchObject({ code: 'auto', path: p.body.name });
     // The receiver reads English (their locale): the notification says the ask in English, from the facts.
