@@ -9,6 +9,7 @@ import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
 import { AckCountdown, EscalationStatus } from './EscalationPage.js';
 import { isOpenEscalation, type Escalation } from './types.js';
+import { askOf } from './origin.js';
 
 /** Unacknowledged first (by deadline), then acknowledged, then finished; newest last within a group. */
 export function byUrgency(a: Escalation, b: Escalation): number {
@@ -75,7 +76,7 @@ export function EscalationList({ scope }: { scope: 'to-me' | 'by-me' }) {
                 <tr key={e.id} className={e.overdue ? 'row-overdue' : undefined}>
                   <td className="col-num">#{e.ticketNumber ?? '—'}</td>
                   <td className="col-subject">
-                    <Link to={`/escalations/${e.id}`}>{e.brief.ask || e.brief.category || t('agent.esc.title', { number: e.ticketNumber ?? '' })}</Link>
+                    <Link to={`/escalations/${e.id}`}>{askOf(e, t) || e.brief.category || t('agent.esc.title', { number: e.ticketNumber ?? '' })}</Link>
                     {e.brief.category && e.brief.ask && <div className="muted small">{e.brief.category}</div>}
                   </td>
                   <td>

@@ -10,7 +10,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
 import { SlaClocks } from '../tickets/SlaClocks.js';
-import { describeOrigin } from './origin.js';
+import { askOf, describeOrigin } from './origin.js';
 import { formatDuration, useNow } from './time.js';
 import { RETURN_REASONS, isOpenEscalation, type Escalation, type ReturnReason } from './types.js';
 
@@ -126,8 +126,6 @@ export function EscalationPage({ id }: { id: string }) {
   if (!esc) return <Loading />;
 
   const b = esc.brief;
-  // The system wrote the ask of automatic, SLA and ping-pong escalations: say it in the reader's language.
-  const systemAsk = esc.origin && esc.origin.code !== 'direct' ? describeOrigin(esc.origin, t) : null;
   const open = isOpenEscalation(esc);
   const isReceiver = esc.receivers.some((r) => r.people.some((p) => p.id === user.id));
   const levelLabel = esc.stage === 'fallback' || !esc.level ? t('agent.esc.fallback') : t('agent.esc.level', { n: esc.levelIndex + 1, name: esc.level.name });
@@ -161,7 +159,7 @@ export function EscalationPage({ id }: { id: string }) {
             <h2 id="brief-title">{t('agent.esc.brief')}</h2>
             <p className="brief-ask">
               {b.category && <span className="brief-category">{b.category}</span>}
-              <strong>{systemAsk ?? (b.ask || t('agent.esc.empty'))}</strong>
+              <strong>{askOf(esc, t) || t('agent.esc.empty')}</strong>
             </p>
             {esc.origin?.code === 'direct' && <p className="muted small" data-testid="origin">{describeOrigin(esc.origin, t)}</p>}
             <dl className="brief-list">

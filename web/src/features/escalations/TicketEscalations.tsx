@@ -3,6 +3,7 @@ import { Link } from '../../lib/router.js';
 import { AckCountdown, EscalationStatus } from './EscalationPage.js';
 import { byUrgency } from './EscalationList.js';
 import type { Escalation } from './types.js';
+import { askOf } from './origin.js';
 
 /** The ticket's escalations in the side panel, each linking to its page. */
 export function TicketEscalations({ items }: { items: Escalation[] | null }) {
@@ -16,7 +17,7 @@ export function TicketEscalations({ items }: { items: Escalation[] | null }) {
         <ul className="plain-list">
           {[...items].sort(byUrgency).map((e) => (
             <li key={e.id} data-testid="ticket-escalation">
-              <Link to={`/escalations/${e.id}`}>{e.brief.ask || e.brief.category || e.id}</Link>
+              <Link to={`/escalations/${e.id}`}>{askOf(e, t) || e.brief.category || e.id}</Link>
               <div className="small">
                 <EscalationStatus escalation={e} /> {e.stage === 'fallback' ? t('agent.esc.fallback') : `L${e.levelIndex + 1}${e.level ? ` · ${e.level.name}` : ''}`}
               </div>

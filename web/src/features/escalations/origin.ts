@@ -33,3 +33,11 @@ export function describeOrigin(o: EscalationOrigin, t: TFunction): string {
       return o.code;
   }
 }
+
+/**
+ * The ask to show for an escalation: the reader's words for what the system wrote (automatic,
+ * SLA, ping-pong), else what the agent wrote. Rows from before origins existed show as stored.
+ */
+export function askOf(e: { origin?: EscalationOrigin | null; brief: { ask: string } }, t: TFunction): string {
+  return e.origin && e.origin.code !== 'direct' ? describeOrigin(e.origin, t) : e.brief.ask;
+}

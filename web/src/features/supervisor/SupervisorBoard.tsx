@@ -9,6 +9,7 @@ import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import type { Escalation } from '../admin/admin-api.js';
 import { formatDuration, useAction, useLoad } from '../admin/common.js';
+import { askOf } from '../escalations/origin.js';
 import { AvailabilityForm } from '../settings/AvailabilityForm.js';
 import type { SlaClockSummary } from '../../../../src/modules/tickets/tickets.presenter.js';
 
@@ -230,7 +231,7 @@ function EscalationRow({ e, now, lang, tz, onChanged }: { e: Escalation; now: nu
     <tr className={e.overdue ? 'row-overdue' : e.status === 'requested' ? 'row-unack' : ''}>
       <td>
         <Link to={`/tickets/${e.ticketId}`}>#{e.ticketNumber ?? '—'}</Link>
-        <div className="small">{e.brief.ask || e.brief.category}</div>
+        <div className="small">{askOf(e, t) || e.brief.category}</div>
       </td>
       <td>
         L{e.levelIndex + 1} {e.level?.name ?? ''}
