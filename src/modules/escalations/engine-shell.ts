@@ -98,7 +98,7 @@ export async function performEffects(tx: Tx, tickets: TicketsService, effects: E
         await cancelJobsByPrefix(tx, prefix + e.keyPrefix, c.now);
         break;
       case 'notify':
-        await notify(`escalation.${e.reason}`, e.userIds, { levelIndex: e.levelIndex, targetKey: e.targetKey, adminAlert: e.adminAlert });
+        await notify(`escalation.${e.reason}`, e.userIds, { levelIndex: e.levelIndex, targetKey: e.targetKey, adminAlert: e.adminAlert, ...(e.targetName && { targetName: e.targetName }) });
         break;
       case 'fallback': {
         // Every level is exhausted: administrators are always told, whoever else is.

@@ -326,6 +326,10 @@ describe('step: fan-out', () => {
       ctx(T0 + 15 * MIN),
     );
     expect(of(exp.effects, 'advance')).toEqual([]);
+    // The requester learns which department did not answer.
+    expect(of(exp.effects, 'notify')).toEqual([
+      { type: 'notify', userIds: ['agent'], reason: 'target_expired', levelIndex: 0, targetKey: 'team:legal', adminAlert: false, targetName: expect.any(String) },
+    ]);
     expect(exp.state).toMatchObject({ levelIndex: 0, status: 'acknowledged' });
     expect(exp.state.targets[1]?.phase).toBe('expired');
     // A late acknowledgement is still taken.

@@ -276,6 +276,21 @@ const onTimer = (
   });
   const anyAcknowledged = next.targets.some((t) => t.phase === 'acknowledged');
   const allDone = next.targets.every((t) => t.phase === 'expired' || t.phase === 'unreachable');
+  // Unless the level moves on (which tells everyone where it is now), whoever asked and the
+  // supervisors of the department that did not answer learn which one it was.
+  if (anyAcknowledged || !allDone || !advance) {
+    const told = expiryAudience(state, target, ctx);
+    if (told.userIds.length)
+      effects.push({
+        type: 'notify',
+        userIds: told.userIds,
+        reason: 'target_expired',
+        levelIndex: state.levelIndex,
+        targetKey: target.key,
+        adminAlert: false,
+        ...(told.name && { targetName: told.name }),
+      });
+  }
   if (anyAcknowledged || !allDone) return { state: next, effects };
   if (advance) {
     next = enterLevel(snapshot, next, state.levelIndex + 1, ctx, effects, 'timeout');
@@ -288,6 +303,36 @@ const onTimer = (
   });
   return { state: { ...next, stalled: true }, effects };
 };
+
+/**
+ * Who hears that a target let its time pass: the escalation's requester and the supervisors and
+ * managers of the target's team (a rotation's team, a person's teams, or the ticket's team for a
+ * relative role; a supervisor who is also a receiver hears it as the one who must follow up).
+ * Also the target's name for the text.
+ */
+export function expiryAudience(state: EscalationState, target: EscalationState['targets'][number], ctx: Pick<StepContext, 'directory' | 'ticket'>): { userIds: string[]; name: string | null } {
+  const t = target.target;
+  const d = ctx.directory;
+  let teamIds: string[] = [];
+  let name: string | null = null;
+  if (t?.type === 'team') {
+    teamIds = [t.teamId];
+    name = d.teams[t.teamId]?.name ?? null;
+  } else if (t?.type === 'rotation') {
+    const teamId = d.rotations[t.rotationId]?.teamId;
+    if (teamId) teamIds = [teamId];
+    name = d.rotations[t.rotationId]?.name ?? null;
+  } else if (t?.type === 'user') {
+    teamIds = Object.values(d.teams).filter((team) => team.memberIds.includes(t.userId)).map((team) => team.id);
+    name = d.users[t.userId]?.name ?? null;
+  } else if (t?.type === 'role' && ctx.ticket.currentTeamId) {
+    teamIds = [ctx.ticket.currentTeamId];
+  }
+  const ids = new Set<string>();
+  if (state.requestedBy) ids.add(state.requestedBy);
+  for (const id of teamIds) for (const u of [...(d.teams[id]?.supervisorIds ?? []), ...(d.teams[id]?.managerIds ?? [])]) ids.add(u);
+  return { userIds: [...ids].filter((id) => d.users[id]?.active !== false), name };
+}
 
 const onAcknowledged = (
   state: EscalationState,

@@ -401,7 +401,7 @@ export type EscalationEvent =
   | { type: 'cancelled'; userId: string | null };
 
 export type NotifyReason =
-  'requested' | 'reminder' | 'fallback' | 'acknowledged' | 'returned' | 'resolved' | 'cancelled';
+  'requested' | 'reminder' | 'fallback' | 'acknowledged' | 'returned' | 'resolved' | 'cancelled' | 'target_expired';
 
 /** Timeline kinds the engine records (dotted, past tense). */
 export type EscalationTimelineKind =
@@ -440,6 +440,8 @@ export type Effect =
       levelIndex: number;
       targetKey: string | null;
       adminAlert: boolean;
+      /** The department (team or person) a target_expired notice is about, by name. */
+      targetName?: string;
     }
   | { type: 'record'; kind: EscalationTimelineKind; data: Record<string, unknown> }
   | { type: 'advance'; fromLevel: number; toLevel: number; reason: 'timeout' | 'manual' | 'unreachable' }

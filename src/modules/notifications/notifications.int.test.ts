@@ -195,6 +195,86 @@ describeEachDb(
       }
     });
 
+    it('several departments: the one that has not acknowledged keeps being reminded; its silence is reported by name; a team-channel digest keeps the ask and the button', async () => {
+      const now = ctx().clock.now();
+      const supervisor = ctx().actors.supervisor;
+      const manager = ctx().actors.manager;
+      const sales = newId();
+      const legal = newId();
+      const legalName = `Legal ${legal.slice(-4)}`;
+      await db().insertInto('teams').values([
+        { id: sales, name: `Sales ${sales.slice(-4)}`, description: '', contact_email: null, contact_phone: null, created_at: now, updated_at: now },
+        { id: legal, name: legalName, description: '', contact_email: null, contact_phone: null, created_at: now, updated_at: now },
+      ]).execute();
+      await db().insertInto('team_members').values([
+        { team_id: sales, user_id: specialist.id, role: 'member' },
+        { team_id: legal, user_id: supervisor.id, role: 'supervisor' },
+        { team_id: legal, user_id: manager.id, role: 'manager' },
+      ]).execute();
+      const legalHook = await startReceiver((_r, res) => reply(res, 200, 'ok'));
+      try {
+        expect((await req('POST', '/api/v1/team-channels', ctx().actors.admin, { teamId: legal, kind: 'slack_webhook', config: { url: `${legalHook.url}/hook`, locale: 'en' } })).status).toBe(201);
+        const level = { name: 'Sales and legal', kind: 'functional', targets: [{ type: 'team', teamId: sales }, { type: 'team', teamId: legal }], contact: { department: null, person: null, phone: null, email: null }, ackTimeoutSeconds: 600, calendarId: null, onTimeout: { advance: true, repeatReminders: 1, reminderIntervalSeconds: 300 }, requiredBriefFields: [] };
+        const conditions = { categories: [], products: [], tags: [], tagMode: 'any', priorities: [], channels: [], customerTiers: [], customerTemperatures: [], keywords: [] };
+        const path = await req('POST', '/api/v1/escalation-paths', ctx().actors.admin, { name: `Complaints ${legal.slice(-4)}`, purpose: 'complaints', ownerId: manager.id, reviewIntervalDays: 90, active: true, conditions, levels: [level], fallbackUserIds: [], fallbackTeamId: null });
+        expect(path.status).toBe(201);
+        const t = await req('POST', '/api/v1/tickets', ctx().actors.agent, { subject: 'Complaint about the contract' });
+        const e = await req('POST', `/api/v1/tickets/${t.body.id}/escalations`, ctx().actors.agent, { pathId: path.body.id, brief: { ask: 'Decide whether we cancel the penalty', customerTemperature: 'angry' } });
+        expect(e.status).toBe(201);
+        await drain();
+        expect(legalHook.requests).toHaveLength(1);
+        // Sales acknowledges: the escalation is owned, but Legal still owes its answer.
+        expect((await req('POST', `/api/v1/escalations/${e.body.id}/acknowledge`, specialist, {})).status).toBe(200);
+        mails.length = 0;
+        ctx().clock.advance(600_000);
+        await drain();
+        const reminders = await db().selectFrom('deliveries').select(['state', 'event', 'user_id', 'recipient_key']).where('ticket_id', '=', t.body.id).where('event', '=', 'escalation.reminder').execute();
+        expect(reminders.filter((d) => d.user_id === supervisor.id).map((d) => d.state)).toEqual(['done']);
+        expect(mails.some((m) => m.to.includes(supervisor.email))).toBe(true);
+        expect(reminders.some((d) => d.user_id === specialist.id)).toBe(false);
+        // The reminder reached Legal's channel too (grouped with nothing: a card with the button).
+        const chase = legalHook.requests.at(-1)!;
+        expect(chase.rawBody).toContain('Decide whether we cancel the penalty');
+        expect(chase.rawBody).toContain('escalation.acknowledge');
+        // Legal lets its grace pass: the requester and Legal's manager are told which department.
+        ctx().clock.advance(300_000);
+        await drain();
+        const expiredFor = async (actor: Actor) => ((await req('GET', '/api/v1/notifications', actor)).body.items as { event: string; title: string; body: string }[]).filter((n) => n.event === 'escalation.target_expired');
+        const toAgent = await expiredFor(ctx().actors.agent);
+        expect(toAgent).toHaveLength(1);
+        expect(toAgent[0]!.title).toContain(legalName);
+        expect(await expiredFor(manager)).toHaveLength(1);
+        expect(await expiredFor(specialist)).toHaveLength(0);
+        const state = await req('GET', `/api/v1/escalations/${e.body.id}`, ctx().actors.agent);
+        expect(state.body.status).toBe('acknowledged');
+
+        // A digest in the team channel (two chases of one escalation within the window) still
+        // carries the ask, the temperature, the deadline and the Acknowledge button.
+        const t2 = await req('POST', '/api/v1/tickets', ctx().actors.agent, { subject: 'Second complaint' });
+        const e2 = await req('POST', `/api/v1/tickets/${t2.body.id}/escalations`, ctx().actors.agent, { target: { type: 'team', teamId: legal }, brief: { ask: 'Confirm the clause 7 reading', customerTemperature: 'upset' } });
+        expect(e2.status).toBe(201);
+        await drain();
+        const before = legalHook.requests.length;
+        const row = await db().selectFrom('escalations').select('state').where('id', '=', e2.body.id).executeTakeFirstOrThrow();
+        const targetKey = (JSON.parse(row.state) as { targets: { key: string }[] }).targets[0]!.key;
+        const at = ctx().clock.now();
+        for (let i = 0; i < 2; i++)
+          await inTransaction(db(), (tx) => enqueueJob(tx, { kind: 'notify', dedupeKey: `notify:test:${newId()}`, dueAt: at, payload: { event: 'escalation.reminder', recipients: { userIds: [] }, ticketId: t2.body.id, escalationId: e2.body.id, data: { levelIndex: 0, targetKey } } }, at));
+        await drain();
+        ctx().clock.advance(61_000);
+        await drain();
+        const digest = legalHook.requests.slice(before);
+        expect(digest).toHaveLength(1);
+        const body = JSON.parse(digest[0]!.rawBody) as { text: string; blocks: unknown[] };
+        const blocks = JSON.stringify(body.blocks);
+        expect(blocks).toContain('Confirm the clause 7 reading');
+        expect(blocks).toContain('escalation.acknowledge');
+        expect(blocks).toMatch(/Upset/i);
+      } finally {
+        await legalHook.close();
+      }
+    });
+
     it('quiet hours delay a normal escalation to their end, urgent passes; acknowledging drops the delayed message', async () => {
       // 09:00 in Tokyo now: quiet 08:00–10:00.
       await setPrefs(specialist, { quietHours: { start: '08:00', end: '10:00' } });

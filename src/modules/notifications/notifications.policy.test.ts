@@ -68,6 +68,21 @@ describe('isStillRelevant', () => {
     expect(isStillRelevant(chase, { escalationStatus: 'resolved' })).toBe(false);
     expect(isStillRelevant({ ...chase, event: 'escalation.acknowledged' }, { escalationStatus: 'acknowledged' })).toBe(true);
   });
+  it('decides a chase aimed at one target by that target: another department acknowledging does not silence it', () => {
+    const remind = { event: 'escalation.reminder', escalationId: 'e', clockId: null, data: { levelIndex: 0, targetKey: 'team:legal' } };
+    const facts = (phases: Record<string, string>, status = 'acknowledged', levelIndex = 0) => ({ escalationStatus: status, levelIndex, targetPhases: phases });
+    expect(isStillRelevant(remind, facts({ 'user:sato': 'acknowledged', 'team:legal': 'reminding' }))).toBe(true);
+    expect(isStillRelevant(remind, facts({ 'user:sato': 'acknowledged', 'team:legal': 'waiting' }))).toBe(true);
+    expect(isStillRelevant(remind, facts({ 'user:sato': 'waiting', 'team:legal': 'acknowledged' }, 'acknowledged'))).toBe(false);
+    expect(isStillRelevant(remind, facts({ 'team:legal': 'expired' }, 'requested'))).toBe(false);
+    // The escalation moved to another level, or finished: the old level's chase is over.
+    expect(isStillRelevant(remind, facts({ 'team:legal': 'waiting' }, 'requested', 1))).toBe(false);
+    expect(isStillRelevant(remind, facts({ 'team:legal': 'reminding' }, 'resolved'))).toBe(false);
+    expect(isStillRelevant(remind, facts({ 'team:legal': 'reminding' }, 'cancelled'))).toBe(false);
+    // Without target facts (older rows) the escalation's status decides, as before.
+    expect(isStillRelevant(remind, { escalationStatus: 'acknowledged' })).toBe(false);
+    expect(isStillRelevant({ ...remind, data: {} }, { escalationStatus: 'acknowledged', levelIndex: 0, targetPhases: { 'team:legal': 'waiting' } })).toBe(false);
+  });
   it('sends an SLA warning only while its clock runs; breaches always', () => {
     const w = { event: 'sla.warning', escalationId: null, clockId: 'c' };
     expect(isStillRelevant(w, { clockState: 'running' })).toBe(true);

@@ -103,15 +103,38 @@ export function normaliseIntent(p: Record<string, unknown>, at: number): Intent 
 /** Events that chase someone: pointless once the escalation is acknowledged or finished. */
 export const CHASING_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback']);
 
+/** The part of an escalation's state that decides whether a chase still matters. */
+export interface EscalationChaseFacts {
+  escalationStatus?: string | null;
+  /** The escalation's current level (state.levelIndex), when known. */
+  levelIndex?: number | null;
+  /** Phase of each target of the current level by key, when known. */
+  targetPhases?: Record<string, string> | null;
+  clockState?: string | null;
+}
+
+const FINISHED = new Set(['resolved', 'returned', 'cancelled']);
+
 /**
- * Whether an item is still worth sending, given what is true now: a chase for an escalation
- * that is no longer waiting is dropped; an SLA warning only while its clock still runs.
+ * Whether an item is still worth sending, given what is true now. A chase aimed at one target
+ * of a level (a request or reminder carrying its `targetKey`) is decided per target: it goes
+ * while that target has not acknowledged and the escalation is still on that level and open —
+ * another department acknowledging does not silence it, since fan-out needs every target.
+ * Other chases go while the escalation is waiting for someone; an SLA warning only while its
+ * clock still runs.
  */
 export function isStillRelevant(
-  item: { event: string; escalationId: string | null; clockId: string | null },
-  facts: { escalationStatus?: string | null; clockState?: string | null },
+  item: { event: string; escalationId: string | null; clockId: string | null; data?: Record<string, unknown> },
+  facts: EscalationChaseFacts,
 ): boolean {
   if (item.escalationId && CHASING_EVENTS.has(item.event)) {
+    const targetKey = typeof item.data?.targetKey === 'string' ? item.data.targetKey : null;
+    const level = typeof item.data?.levelIndex === 'number' ? item.data.levelIndex : null;
+    const phase = targetKey && facts.targetPhases ? facts.targetPhases[targetKey] : undefined;
+    if (targetKey && phase !== undefined && facts.escalationStatus && !FINISHED.has(facts.escalationStatus) && facts.escalationStatus !== 'pending') {
+      if (level !== null && facts.levelIndex !== undefined && facts.levelIndex !== null && level !== facts.levelIndex) return false;
+      return phase === 'waiting' || phase === 'reminding';
+    }
     return facts.escalationStatus === 'requested' || facts.escalationStatus === 'pending';
   }
   if (item.event === 'sla.warning' && item.clockId) return facts.clockState === 'running';
@@ -120,7 +143,7 @@ export function isStillRelevant(
 
 /** Template events by intent event; null = in-app and webhooks only. */
 export function templateEventOf(event: string): string | null {
-  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'sla.warning', 'sla.breached'];
+  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'sla.warning', 'sla.breached'];
   if (known.includes(event)) return event;
   // Reaching the fallback, and the alert to administrators that nobody on the path could be
   // reached, read like a move past the last level: both go out by email too, not only in-app.

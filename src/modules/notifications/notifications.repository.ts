@@ -34,7 +34,7 @@ export const teamMemberIds = async (ex: Executor, teamId: string, roles?: string
 };
 
 export const escalationFacts = (ex: Executor, id: string) =>
-  ex.selectFrom('escalations').select(['id', 'status', 'ticket_id', 'brief', 'ack_due_at', 'level_index', 'snapshot']).where('id', '=', id).executeTakeFirst();
+  ex.selectFrom('escalations').select(['id', 'status', 'ticket_id', 'brief', 'ack_due_at', 'level_index', 'snapshot', 'state', 'requested_by']).where('id', '=', id).executeTakeFirst();
 
 export const escalationTeamIds = async (ex: Executor, id: string): Promise<string[]> =>
   (await ex.selectFrom('escalation_recipients').select('ref_id').where('escalation_id', '=', id).where('kind', '=', 'team').execute()).map((r) => r.ref_id);

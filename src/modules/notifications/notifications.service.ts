@@ -13,7 +13,7 @@ import type { DeliveryResult } from '../../integrations/delivery.js';
 import type { EscalationCardView, Temperature } from '../../integrations/escalation-card.js';
 import { cardLabels, languageOf } from '../../integrations/escalation-card.js';
 import type { SecretBox } from '../../integrations/secret-box.js';
-import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, parseSlackInteraction, sendSlackMessage, verifySlackRequest, type SlackDestination, type SlackMessage } from '../../integrations/slack.js';
+import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, parseSlackInteraction, sendSlackMessage, verifySlackRequest, type SlackBlock, type SlackDestination, type SlackMessage } from '../../integrations/slack.js';
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, escalationTeamsMessage, sendTeamsMessage, type TeamsMessage } from '../../integrations/teams.js';
 import { postWebhook } from '../../integrations/webhook.js';
@@ -34,6 +34,7 @@ import {
   groupedDueAt,
   isStillRelevant,
   normaliseIntent,
+  type EscalationChaseFacts,
   passesQuietHours,
   quietHoursEnd,
   templateEventOf,
@@ -191,10 +192,16 @@ export class NotificationsService {
     return id;
   }
 
-  private async factsOf(ex: Executor, item: { escalationId: string | null; clockId: string | null }) {
-    const escalationStatus = item.escalationId ? ((await repo.escalationFacts(ex, item.escalationId))?.status ?? null) : null;
+  private async factsOf(ex: Executor, item: { escalationId: string | null; clockId: string | null }): Promise<EscalationChaseFacts> {
+    const e = item.escalationId ? await repo.escalationFacts(ex, item.escalationId) : undefined;
+    const state = e ? parseJson<{ levelIndex?: number; targets?: { key: string; phase: string }[] }>(e.state, {}) : {};
     const clockState = item.clockId ? await repo.clockState(ex, item.clockId) : null;
-    return { escalationStatus, clockState };
+    return {
+      escalationStatus: e?.status ?? null,
+      levelIndex: typeof state.levelIndex === 'number' ? state.levelIndex : null,
+      targetPhases: state.targets ? Object.fromEntries(state.targets.map((t) => [t.key, t.phase])) : null,
+      clockState,
+    };
   }
 
   // ===================================================================== delivery (deliver job)
@@ -318,16 +325,25 @@ export class NotificationsService {
     });
   }
 
+  /**
+   * Slack: one chasing item becomes the escalation card; a digest leads with its summary and
+   * still carries, for each escalation it chases, the card with the ask, the temperature, the
+   * deadline and the Acknowledge button.
+   */
   private async slackMessage(items: DeliveryItem[], locale: string, timeZone: string): Promise<SlackMessage> {
-    const view = items.length === 1 ? await this.cardView(items[0]!, locale, timeZone) : null;
-    if (view) return escalationSlackMessage(view);
+    const views = await this.chaseCards(items, locale, timeZone);
+    if (items.length === 1 && views[0]) return escalationSlackMessage(views[0]);
     const m = await this.renderFor(this.d.db, items, locale, timeZone, '');
-    return { text: `*${m.subject}*\n${m.text}` };
+    const summary = `*${m.subject}*\n${m.text}`;
+    if (!views.length) return { text: summary };
+    const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(summary, 2900) } }];
+    for (const v of views) blocks.push({ type: 'divider' }, ...(escalationSlackMessage(v).blocks ?? []));
+    return { text: m.subject, blocks };
   }
 
   private async teamsMessage(items: DeliveryItem[], locale: string, timeZone: string): Promise<TeamsMessage> {
-    const view = items.length === 1 ? await this.cardView(items[0]!, locale, timeZone) : null;
-    if (view) return escalationTeamsMessage(view);
+    const views = await this.chaseCards(items, locale, timeZone);
+    if (items.length === 1 && views[0]) return escalationTeamsMessage(views[0]);
     const m = await this.renderFor(this.d.db, items, locale, timeZone, '');
     const content = {
       type: 'AdaptiveCard',
@@ -338,7 +354,22 @@ export class NotificationsService {
         { type: 'TextBlock', text: m.text, wrap: true },
       ],
     };
-    return { type: 'message', summary: m.subject, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content }] };
+    const cards = views.flatMap((v) => escalationTeamsMessage(v).attachments);
+    return { type: 'message', summary: m.subject, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content }, ...cards] };
+  }
+
+  /** Cards for the escalations these items still chase, newest first, one per escalation. */
+  private async chaseCards(items: DeliveryItem[], locale: string, timeZone: string): Promise<EscalationCardView[]> {
+    const seen = new Set<string>();
+    const views: EscalationCardView[] = [];
+    for (const item of [...items].reverse()) {
+      if (!item.escalationId || seen.has(item.escalationId) || views.length >= 5) continue;
+      const view = await this.cardView(item, locale, timeZone);
+      if (!view) continue;
+      seen.add(item.escalationId);
+      views.push(view);
+    }
+    return views;
   }
 
   /** The chat card for an escalation that still asks for something (conclusion first). */
@@ -406,6 +437,7 @@ export class NotificationsService {
           ...(level && { level }),
           ...(brief.category && { category: brief.category }),
           ...(typeof first.data.reason === 'string' && { reason: first.data.reason }),
+          ...(typeof first.data.targetName === 'string' && { targetName: first.data.targetName }),
           url: `${base}/escalations/${e.id}`,
         };
       }
@@ -664,6 +696,8 @@ function checkUrl(url: string, field: string): void {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid([{ field, message: 'must be an http(s) URL' }]);
 }
+
+const truncate = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

@@ -14,6 +14,7 @@ export const NOTIFICATION_EVENTS = [
   'escalation.advanced',
   'escalation.returned',
   'escalation.acknowledged',
+  'escalation.target_expired',
   'sla.warning',
   'sla.breached',
   'digest',
@@ -328,6 +329,35 @@ Open: {{escalation.url}}
 開く: {{escalation.url}}
 `,
       `${heading('{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを受け付けました')}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションを開く', false)}</p>`,
+    ),
+  },
+
+  'escalation.target_expired': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] No answer from {{#if escalation.targetName}}{{escalation.targetName}}{{else}}one department{{/if}}: {{ticket.subject}}',
+      `{{#if escalation.targetName}}{{escalation.targetName}}{{else}}One department{{/if}} did not acknowledge the escalation in time. Follow up with them, cover for them, or move the escalation on.
+
+The request was:
+{{escalation.ask}}
+
+${factsText.en}
+Open: {{escalation.url}}
+`,
+      `${heading('No answer from {{#if escalation.targetName}}{{escalation.targetName}}{{else}}one department{{/if}}')}${para('They did not acknowledge the escalation in time. Follow up with them, cover for them, or move the escalation on.')}${para('The request was: {{escalation.ask}}')}${para('Ticket: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'Open escalation', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] {{#if escalation.targetName}}{{escalation.targetName}}{{else}}一部の部署{{/if}}から応答がありません: {{ticket.subject}}',
+      `{{#if escalation.targetName}}{{escalation.targetName}}{{else}}一部の部署{{/if}}が期限内にエスカレーションを受け付けませんでした。連絡を取るか、代わりに対応するか、次のレベルへ進めてください。
+
+依頼内容:
+{{escalation.ask}}
+
+${factsText.ja}
+開く: {{escalation.url}}
+`,
+      `${heading('{{#if escalation.targetName}}{{escalation.targetName}}{{else}}一部の部署{{/if}}から応答がありません')}${para('期限内にエスカレーションが受け付けられませんでした。連絡を取るか、代わりに対応するか、次のレベルへ進めてください。')}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションを開く', true)}</p>`,
     ),
   },
 

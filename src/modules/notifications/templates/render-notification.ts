@@ -33,6 +33,8 @@ export interface NotificationData {
     by?: string;
     /** Return reason, or why it advanced. */
     reason?: string;
+    /** The department (team, rotation or person) a target_expired notice is about. */
+    targetName?: string;
     url: string;
     acknowledgeUrl?: string;
   };
@@ -84,6 +86,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.advanced': 'Moved to the next level',
     'escalation.returned': 'Returned',
     'escalation.acknowledged': 'Acknowledged',
+    'escalation.target_expired': 'No answer from a department',
     'sla.warning': 'SLA warning',
     'sla.breached': 'SLA breached',
   },
@@ -93,6 +96,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.advanced': '次のレベルへ移行',
     'escalation.returned': '差し戻し',
     'escalation.acknowledged': '受付',
+    'escalation.target_expired': '部署からの応答なし',
     'sla.warning': 'SLA警告',
     'sla.breached': 'SLA違反',
   },
