@@ -402,7 +402,7 @@ describe('simulate', () => {
         skipped: false,
         reachedMs: T0,
         ackDueMs: T0 + 10 * MIN,
-        targets: [{ key: 'user:sato', receivers: ['sato'], trace: ['user sato is reachable'] }],
+        targets: [{ key: 'user:sato', receivers: ['sato'], trace: ['user sato is reachable'], traceFacts: [{ code: 'reachable', role: 'user', name: 'sato' }] }],
         reminders: [
           { atMs: T0 + 10 * MIN, targetKey: 'user:sato', receivers: ['sato'] },
           { atMs: T0 + 15 * MIN, targetKey: 'user:sato', receivers: ['sato'] },
@@ -415,7 +415,7 @@ describe('simulate', () => {
         skipped: false,
         reachedMs: T0 + 20 * MIN,
         ackDueMs: T0 + 30 * MIN,
-        targets: [{ key: 'user:mori', receivers: ['mori'], trace: ['user mori is reachable'] }],
+        targets: [{ key: 'user:mori', receivers: ['mori'], trace: ['user mori is reachable'], traceFacts: [{ code: 'reachable', role: 'user', name: 'mori' }] }],
         reminders: [],
         leftMs: T0 + 30 * MIN,
       },

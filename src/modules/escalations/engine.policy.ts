@@ -47,6 +47,7 @@ import {
   type StepContext,
   type StepResult,
   type TargetState,
+  type TraceFact,
   type TicketContext,
 } from './escalation.types.js';
 
@@ -134,7 +135,7 @@ const enterLevel = (
     effects.push({
       type: 'record',
       kind: 'escalation.fallback',
-      data: { levelIndex: toLevel, receivers: result.receivers, trace: result.trace, adminAlert: true },
+      data: { levelIndex: toLevel, receivers: result.receivers, trace: result.trace, traceFacts: result.traceFacts, adminAlert: true },
     });
     effects.push({ type: 'fallback', userIds: result.receivers, adminAlert: true });
     if (result.receivers.length)
@@ -151,6 +152,7 @@ const enterLevel = (
       target: null,
       receivers: result.receivers,
       trace: result.trace,
+      traceFacts: result.traceFacts,
       phase: result.receivers.length ? 'waiting' : 'unreachable',
       remindersSent: 0,
       acknowledgedBy: null,
@@ -169,7 +171,7 @@ const enterLevel = (
       levelName: level.name,
       receivers: result.receivers,
       ackDueMs: dueMs,
-      targets: result.targets.map(({ key, receivers, trace }) => ({ key, receivers, trace })),
+      targets: result.targets.map(({ key, receivers, trace, traceFacts }) => ({ key, receivers, trace, traceFacts })),
     },
   });
   const notified = new Set<string>();
@@ -200,6 +202,7 @@ const enterLevel = (
       target: r.target,
       receivers: r.receivers,
       trace: r.trace,
+      traceFacts: r.traceFacts,
       phase: r.receivers.length ? 'waiting' : 'unreachable',
       remindersSent: 0,
       acknowledgedBy: null,
@@ -515,7 +518,7 @@ export interface SimulatedLevel {
   skipped: boolean;
   reachedMs: number | null;
   ackDueMs: number | null;
-  targets: { key: string; receivers: string[]; trace: string[] }[];
+  targets: { key: string; receivers: string[]; trace: string[]; traceFacts?: TraceFact[] }[];
   /** When reminders would go out (all targets of the level). */
   reminders: { atMs: number; targetKey: string; receivers: string[] }[];
   /** When the level would be left for the next one (null: never, e.g. advance is off). */
@@ -524,7 +527,7 @@ export interface SimulatedLevel {
 
 export interface SimulationResult {
   levels: SimulatedLevel[];
-  fallback: { atMs: number; receivers: string[]; trace: string[]; adminAlert: true } | null;
+  fallback: { atMs: number; receivers: string[]; trace: string[]; traceFacts?: TraceFact[]; adminAlert: true } | null;
   stalled: boolean;
   /** Every step applied, in order: the same records the real escalation would write. */
   steps: { atMs: number; event: EscalationEvent; effects: Effect[] }[];
@@ -613,6 +616,7 @@ export const simulate = (input: SimulateInput): SimulationResult => {
             key: t.key,
             receivers: t.receivers ?? [],
             trace: t.trace,
+            ...(t.traceFacts && { traceFacts: t.traceFacts }),
           }));
         } else if (e.kind === 'escalation.reminded') {
           levelEntry(d.levelIndex as number).reminders.push({
@@ -625,6 +629,7 @@ export const simulate = (input: SimulateInput): SimulationResult => {
             atMs,
             receivers: d.receivers as string[],
             trace: d.trace as string[],
+            ...(Array.isArray(d.traceFacts) && { traceFacts: d.traceFacts as TraceFact[] }),
             adminAlert: true,
           };
         }

@@ -301,6 +301,14 @@ export const MatchFactView = Type.Object(
   { description: 'one reason a path matches, as a fact the reader puts into words' },
 );
 
+/** One step of "why these receivers" (resolve.policy TraceFact): a code and the names involved. */
+export const TraceFactView = Type.Object(
+  {
+    code: Type.String({ description: 'reachable, unavailable, team_reachable, on_call, fallback, … (see TraceFact)' }),
+  },
+  { additionalProperties: true, description: 'a fact of the receiver trace, put into words by the reader (names as they were at the time)' },
+);
+
 // Compile-time: the schemas and the domain types describe the same data.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _schemasMatchTypes: [

@@ -293,12 +293,40 @@ export interface TicketContext {
   assigneeId: string | null;
 }
 
+/** Why a person cannot be reached now. */
+export type Unavailability = 'unknown' | 'deactivated' | 'on_leave' | 'away' | 'off';
+
+/**
+ * One step of "why these receivers", as facts with names (as they were at the time), so the
+ * console can put it into the reader's language; `trace` holds the English sentences.
+ */
+export type TraceFact =
+  | { code: 'delegate_loop'; name: string }
+  | { code: 'reachable'; role: 'user' | 'delegate'; name: string }
+  | { code: 'unavailable'; role: 'user' | 'delegate'; name: string; why: Unavailability; delegate?: string }
+  | { code: 'team_unknown'; team: string }
+  | { code: 'team_reachable'; team: string; names: string[]; skipped: { name: string; why: Unavailability }[] }
+  | { code: 'team_nobody'; team: string }
+  | { code: 'no_current_team' }
+  | { code: 'team_no_manager'; team: string }
+  | { code: 'no_assignee' }
+  | { code: 'no_supervisor'; name: string }
+  | { code: 'rotation_unknown'; rotation: string }
+  | { code: 'on_call'; rotation: string; name: string }
+  | { code: 'nobody_on_call'; rotation: string }
+  | { code: 'target_nobody' }
+  | { code: 'fallback' }
+  | { code: 'fallback_user_unavailable'; name: string; why: Unavailability }
+  | { code: 'fallback_everyone' }
+  | { code: 'fallback_admins_only' };
+
 export interface TargetResolution {
   key: string;
   target: Target;
   receivers: string[];
   /** Why these receivers, for the simulator: "user Sato is on leave → delegate Tanaka". */
   trace: string[];
+  traceFacts: TraceFact[];
 }
 
 export type LevelResolution =
@@ -310,6 +338,7 @@ export interface FallbackResolution {
   adminAlert: true;
   receivers: string[];
   trace: string[];
+  traceFacts: TraceFact[];
 }
 
 /**
@@ -366,6 +395,8 @@ export interface TargetState {
   target: Target | null;
   receivers: string[];
   trace: string[];
+  /** Absent on escalations started before trace facts existed. */
+  traceFacts?: TraceFact[];
   phase: TargetPhase;
   remindersSent: number;
   acknowledgedBy: string | null;

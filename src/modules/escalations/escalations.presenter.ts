@@ -4,7 +4,7 @@ import { parseJson } from '../../db/database.js';
 import type { EscalationsTable } from '../../db/schema.js';
 import { iso } from '../../http/schemas.js';
 import { initialState } from './engine.policy.js';
-import { BriefSchema, MatchFactView, TargetSchema } from './escalation.schema.js';
+import { BriefSchema, MatchFactView, TargetSchema, TraceFactView } from './escalation.schema.js';
 import type { Brief, EscalationSnapshot, EscalationState } from './escalation.types.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -41,6 +41,7 @@ export const EscalationView = Type.Object({
       acknowledgedBy: Type.Union([Person, Type.Null()]),
       acknowledgedAt: NullableString,
       trace: Type.Array(Type.String()),
+      traceFacts: Type.Optional(Type.Array(TraceFactView)),
     }),
   ),
   ackDueAt: NullableString,
@@ -83,6 +84,7 @@ export const presentEscalation = (r: EscalationsTable, names: Map<string, string
       acknowledgedBy: t.acknowledgedBy ? person(t.acknowledgedBy) : null,
       acknowledgedAt: iso(t.acknowledgedMs),
       trace: t.trace,
+      ...(t.traceFacts && { traceFacts: t.traceFacts }),
     })),
     ackDueAt: iso(r.ack_due_at),
     overdue: r.status === 'requested' && r.ack_due_at !== null && Number(r.ack_due_at) < now,

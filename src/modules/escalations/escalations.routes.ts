@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, PageQuery, Page, errorResponses } from '../../http/schemas.js';
-import { BriefSchema, ReturnSchema, TargetSchema, MatchFactView } from './escalation.schema.js';
+import { BriefSchema, ReturnSchema, TargetSchema, MatchFactView, TraceFactView } from './escalation.schema.js';
 import { ESCALATION_STATUSES, LEVEL_KINDS } from './escalation.types.js';
 import { EscalationView } from './escalations.presenter.js';
 
@@ -44,7 +44,7 @@ const DraftView = Type.Object({
       ackTimeoutSeconds: Type.Integer(),
       ackDueAt: Type.String(),
       requiredBriefFields: Type.Array(Type.String()),
-      targets: Type.Array(Type.Object({ key: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()) })),
+      targets: Type.Array(Type.Object({ key: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()), traceFacts: Type.Array(TraceFactView) })),
     }),
     Type.Null(),
   ]),

@@ -171,6 +171,7 @@ export class EscalationsService {
           key: t.key,
           receivers: t.receivers.map((id) => ({ id, name: directory.users[id]?.name ?? id })),
           trace: t.trace,
+          traceFacts: t.traceFacts,
         })),
       };
     }

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { EscalationPathsTable, EscalationPathVersionsTable, RotationsTable } from '../../db/schema.js';
 import { parseJson } from '../../db/database.js';
 import { iso, OneOf } from '../../http/schemas.js';
-import { PathDefinitionSchema, RotationSchema, MatchFactView } from './escalation.schema.js';
+import { PathDefinitionSchema, RotationSchema, MatchFactView, TraceFactView } from './escalation.schema.js';
 import { rotationOf } from './escalations.repository.js';
 import type { Path, PathDefinition } from './escalation.types.js';
 
@@ -109,14 +109,14 @@ export const PredictedLevel = Type.Object({
   skipped: Type.Boolean(),
   reachedAt: NullableString,
   ackDueAt: NullableString,
-  targets: Type.Array(Type.Object({ key: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()) })),
+  targets: Type.Array(Type.Object({ key: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()), traceFacts: Type.Optional(Type.Array(TraceFactView)) })),
   reminders: Type.Array(Type.Object({ at: Type.String(), targetKey: Type.String(), receivers: Type.Array(Person) })),
   leftAt: NullableString,
 });
 
 const Prediction = Type.Object({
   levels: Type.Array(PredictedLevel),
-  fallback: Type.Union([Type.Object({ at: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()), adminAlert: Type.Boolean() }), Type.Null()]),
+  fallback: Type.Union([Type.Object({ at: Type.String(), receivers: Type.Array(Person), trace: Type.Array(Type.String()), traceFacts: Type.Optional(Type.Array(TraceFactView)), adminAlert: Type.Boolean() }), Type.Null()]),
   stalled: Type.Boolean(),
   truncated: Type.Boolean(),
 });

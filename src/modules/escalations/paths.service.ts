@@ -301,11 +301,11 @@ export class PathsService {
         skipped: l.skipped,
         reachedAt: iso(l.reachedMs),
         ackDueAt: iso(l.ackDueMs),
-        targets: l.targets.map((x) => ({ key: x.key, receivers: x.receivers.map(p), trace: x.trace })),
+        targets: l.targets.map((x) => ({ key: x.key, receivers: x.receivers.map(p), trace: x.trace, ...(x.traceFacts && { traceFacts: x.traceFacts }) })),
         reminders: l.reminders.map((r) => ({ at: iso(r.atMs) as string, targetKey: r.targetKey, receivers: r.receivers.map(p) })),
         leftAt: iso(l.leftMs),
       })),
-      fallback: result.fallback ? { at: iso(result.fallback.atMs) as string, receivers: result.fallback.receivers.map(p), trace: result.fallback.trace, adminAlert: true } : null,
+      fallback: result.fallback ? { at: iso(result.fallback.atMs) as string, receivers: result.fallback.receivers.map(p), trace: result.fallback.trace, ...(result.fallback.traceFacts && { traceFacts: result.fallback.traceFacts }), adminAlert: true } : null,
       stalled: result.stalled,
       truncated: result.truncated,
     };

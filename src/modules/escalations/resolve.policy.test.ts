@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isReachable, resolveFallback, resolveFrom, resolveLevel, resolveTarget, supervisorsOfUser } from './resolve.policy.js';
+import { isReachable, resolveFallback, resolveFrom, resolveLevel, resolveTarget, supervisorsOfUser, traceText } from './resolve.policy.js';
 import {
   AVAILABILITIES,
   type Directory,
@@ -111,6 +111,23 @@ describe('resolveTarget', () => {
       'user Sato is away → delegate Tanaka',
       'delegate Tanaka is off → delegate Kato',
     ]);
+  });
+  it('keeps the trace as facts (for the reader\'s language) whose English text is the trace', () => {
+    const d = directory([
+      user('sato', { availability: 'away', delegateUserId: 'tanaka' }),
+      user('tanaka', { availability: 'off', delegateUserId: 'kato' }),
+      user('kato'),
+    ]);
+    const r = resolveTarget({ type: 'user', userId: 'sato' }, d, ctx, NOW);
+    expect(r.traceFacts).toEqual([
+      { code: 'unavailable', role: 'user', name: 'Sato', why: 'away', delegate: 'Tanaka' },
+      { code: 'unavailable', role: 'delegate', name: 'Tanaka', why: 'off', delegate: 'Kato' },
+    ]);
+    expect(r.traceFacts.map(traceText)).toEqual(r.trace);
+    const away = directory(everyone.map((id) => user(id, id === 'kato' ? { availability: 'off' } : {})));
+    const rot = resolveTarget({ type: 'rotation', rotationId: 'oncall' }, away, ctx, NOW);
+    expect(rot.traceFacts[2]).toEqual({ code: 'team_reachable', team: 'Billing', names: ['Sato', 'Tanaka'], skipped: [{ name: 'Kato', why: 'off' }] });
+    expect(rot.traceFacts.map(traceText)).toEqual(rot.trace);
   });
   it('stops a delegate cycle A → B → A', () => {
     const d = directory([

@@ -32,6 +32,8 @@ import type {
   Target,
   TargetResolution,
   TicketContext,
+  TraceFact,
+  Unavailability,
 } from './escalation.types.js';
 
 const nameOf = (directory: Directory, userId: string): string => directory.users[userId]?.name ?? userId;
@@ -39,19 +41,81 @@ const nameOf = (directory: Directory, userId: string): string => directory.users
 const currentOutOfOffice = (user: DirectoryUser, now: number) =>
   user.outOfOffice.find((w) => w.startMs <= now && now < w.endMs) ?? null;
 
-/** Why a user cannot be reached at `now`, or null when they can. */
-export const unavailability = (directory: Directory, userId: string, now: number): string | null => {
+/** Why a user cannot be reached at `now` (a code), or null when they can. */
+export const unavailabilityOf = (directory: Directory, userId: string, now: number): Unavailability | null => {
   const user = directory.users[userId];
-  if (!user) return 'is not in the directory';
-  if (user.active === false) return 'is deactivated';
-  if (currentOutOfOffice(user, now)) return 'is on leave (out of office)';
-  if (user.availability === 'away') return 'is away';
-  if (user.availability === 'off') return 'is off';
+  if (!user) return 'unknown';
+  if (user.active === false) return 'deactivated';
+  if (currentOutOfOffice(user, now)) return 'on_leave';
+  if (user.availability === 'away') return 'away';
+  if (user.availability === 'off') return 'off';
   return null;
 };
 
+const UNAVAILABLE_TEXT: Record<Unavailability, string> = {
+  unknown: 'is not in the directory',
+  deactivated: 'is deactivated',
+  on_leave: 'is on leave (out of office)',
+  away: 'is away',
+  off: 'is off',
+};
+
+/** Why a user cannot be reached at `now`, in English (API text), or null when they can. */
+export const unavailability = (directory: Directory, userId: string, now: number): string | null => {
+  const why = unavailabilityOf(directory, userId, now);
+  return why === null ? null : UNAVAILABLE_TEXT[why];
+};
+
 export const isReachable = (directory: Directory, userId: string, now: number): boolean =>
-  unavailability(directory, userId, now) === null;
+  unavailabilityOf(directory, userId, now) === null;
+
+/**
+ * The English sentence of one trace fact: the `trace` strings of the API. The console renders
+ * the facts themselves in the reader's language.
+ */
+export const traceText = (f: TraceFact): string => {
+  switch (f.code) {
+    case 'delegate_loop':
+      return `delegate chain loops back to ${f.name} → stopped`;
+    case 'reachable':
+      return `${f.role} ${f.name} is reachable`;
+    case 'unavailable':
+      return `${f.role} ${f.name} ${UNAVAILABLE_TEXT[f.why]}${f.delegate ? ` → delegate ${f.delegate}` : ', no delegate'}`;
+    case 'team_unknown':
+      return `team ${f.team} is not in the directory`;
+    case 'team_reachable':
+      return (
+        `team ${f.team}: ${f.names.join(', ')} reachable` +
+        (f.skipped.length ? ` (skipped ${f.skipped.map((x) => `${x.name} ${UNAVAILABLE_TEXT[x.why]}`).join('; ')})` : '')
+      );
+    case 'team_nobody':
+      return `team ${f.team} has no reachable member`;
+    case 'no_current_team':
+      return 'the ticket has no current team, so no manager';
+    case 'team_no_manager':
+      return `team ${f.team} has no manager`;
+    case 'no_assignee':
+      return 'the ticket has no assignee, so no supervisor';
+    case 'no_supervisor':
+      return `no supervisor found for assignee ${f.name}`;
+    case 'rotation_unknown':
+      return `rotation ${f.rotation} is not in the directory`;
+    case 'on_call':
+      return `rotation ${f.rotation}: ${f.name} is on call`;
+    case 'nobody_on_call':
+      return `rotation ${f.rotation}: nobody is on call`;
+    case 'target_nobody':
+      return 'nobody reachable for this target';
+    case 'fallback':
+      return 'every level is exhausted → path fallback, admins alerted';
+    case 'fallback_user_unavailable':
+      return `fallback user ${f.name} ${UNAVAILABLE_TEXT[f.why]}`;
+    case 'fallback_everyone':
+      return 'no fallback user is reachable → notifying every fallback user anyway';
+    case 'fallback_admins_only':
+      return 'the path has no fallback user → admins only';
+  }
+};
 
 const delegateOf = (directory: Directory, userId: string, now: number): string | null => {
   const user = directory.users[userId];
@@ -64,50 +128,50 @@ export const reachPerson = (
   directory: Directory,
   userId: string,
   now: number,
-  trace: string[],
+  trace: TraceFact[],
 ): string | null => {
   const visited = new Set<string>();
   let current: string | null = userId;
-  let label = 'user';
+  let role: 'user' | 'delegate' = 'user';
   while (current !== null) {
     if (visited.has(current)) {
-      trace.push(`delegate chain loops back to ${nameOf(directory, current)} → stopped`);
+      trace.push({ code: 'delegate_loop', name: nameOf(directory, current) });
       return null;
     }
     visited.add(current);
-    const why = unavailability(directory, current, now);
+    const why = unavailabilityOf(directory, current, now);
     if (why === null) {
-      if (current === userId) trace.push(`${label} ${nameOf(directory, current)} is reachable`);
+      if (current === userId) trace.push({ code: 'reachable', role, name: nameOf(directory, current) });
       return current;
     }
     const next = delegateOf(directory, current, now);
-    trace.push(
-      `${label} ${nameOf(directory, current)} ${why}${next ? ` → delegate ${nameOf(directory, next)}` : ', no delegate'}`,
-    );
-    if (next && !visited.has(next) && unavailability(directory, next, now) === null) {
+    trace.push({ code: 'unavailable', role, name: nameOf(directory, current), why, ...(next && { delegate: nameOf(directory, next) }) });
+    if (next && !visited.has(next) && unavailabilityOf(directory, next, now) === null) {
       return next;
     }
     current = next;
-    label = 'delegate';
+    role = 'delegate';
   }
   return null;
 };
 
-const reachableMembers = (directory: Directory, teamId: string, now: number, trace: string[]): string[] => {
+const reachableMembers = (directory: Directory, teamId: string, now: number, trace: TraceFact[]): string[] => {
   const team = directory.teams[teamId];
   if (!team) {
-    trace.push(`team ${teamId} is not in the directory`);
+    trace.push({ code: 'team_unknown', team: teamId });
     return [];
   }
   const reachable = team.memberIds.filter((id) => isReachable(directory, id, now));
   const skipped = team.memberIds.filter((id) => !reachable.includes(id));
   trace.push(
     reachable.length
-      ? `team ${team.name}: ${reachable.map((id) => nameOf(directory, id)).join(', ')} reachable` +
-          (skipped.length
-            ? ` (skipped ${skipped.map((id) => `${nameOf(directory, id)} ${unavailability(directory, id, now)}`).join('; ')})`
-            : '')
-      : `team ${team.name} has no reachable member`,
+      ? {
+          code: 'team_reachable',
+          team: team.name,
+          names: reachable.map((id) => nameOf(directory, id)),
+          skipped: skipped.map((id) => ({ name: nameOf(directory, id), why: unavailabilityOf(directory, id, now) ?? 'unknown' })),
+        }
+      : { code: 'team_nobody', team: team.name },
   );
   return reachable;
 };
@@ -118,19 +182,19 @@ const rolePeople = (
   directory: Directory,
   role: Target & { type: 'role' },
   ticket: TicketContext,
-  trace: string[],
+  trace: TraceFact[],
 ): string[] => {
   if (role.role === 'manager_of_current_team') {
     const team = ticket.currentTeamId ? directory.teams[ticket.currentTeamId] : undefined;
     if (!team) {
-      trace.push('the ticket has no current team, so no manager');
+      trace.push({ code: 'no_current_team' });
       return [];
     }
-    if (!team.managerIds.length) trace.push(`team ${team.name} has no manager`);
+    if (!team.managerIds.length) trace.push({ code: 'team_no_manager', team: team.name });
     return team.managerIds;
   }
   if (!ticket.assigneeId) {
-    trace.push('the ticket has no assignee, so no supervisor');
+    trace.push({ code: 'no_assignee' });
     return [];
   }
   const teams = Object.values(directory.teams).filter((t) =>
@@ -138,56 +202,56 @@ const rolePeople = (
   );
   teams.sort((a, b) => Number(b.id === ticket.currentTeamId) - Number(a.id === ticket.currentTeamId));
   const ids = uniq(teams.flatMap((t) => t.supervisorIds));
-  if (!ids.length) trace.push(`no supervisor found for assignee ${nameOf(directory, ticket.assigneeId)}`);
+  if (!ids.length) trace.push({ code: 'no_supervisor', name: nameOf(directory, ticket.assigneeId) });
   return ids;
 };
 
-/** The receivers of one target at `now`, with the trace of why. */
+/** The receivers of one target at `now`, with the trace of why (facts and their English text). */
 export const resolveTarget = (
   target: Target,
   directory: Directory,
   ticket: TicketContext,
   now: number,
 ): TargetResolution => {
-  const trace: string[] = [];
+  const facts: TraceFact[] = [];
   let receivers: string[] = [];
   switch (target.type) {
     case 'user': {
-      const who = reachPerson(directory, target.userId, now, trace);
+      const who = reachPerson(directory, target.userId, now, facts);
       receivers = who ? [who] : [];
       break;
     }
     case 'team':
-      receivers = reachableMembers(directory, target.teamId, now, trace);
+      receivers = reachableMembers(directory, target.teamId, now, facts);
       break;
     case 'rotation': {
       const rotation = directory.rotations[target.rotationId];
       if (!rotation) {
-        trace.push(`rotation ${target.rotationId} is not in the directory`);
+        facts.push({ code: 'rotation_unknown', rotation: target.rotationId });
         break;
       }
       const onCall = whoIsOnCall(rotation, now);
       if (onCall) {
-        trace.push(`rotation ${rotation.name}: ${nameOf(directory, onCall)} is on call`);
-        const who = reachPerson(directory, onCall, now, trace);
+        facts.push({ code: 'on_call', rotation: rotation.name, name: nameOf(directory, onCall) });
+        const who = reachPerson(directory, onCall, now, facts);
         if (who) {
           receivers = [who];
           break;
         }
-      } else trace.push(`rotation ${rotation.name}: nobody is on call`);
-      if (rotation.teamId) receivers = reachableMembers(directory, rotation.teamId, now, trace);
+      } else facts.push({ code: 'nobody_on_call', rotation: rotation.name });
+      if (rotation.teamId) receivers = reachableMembers(directory, rotation.teamId, now, facts);
       break;
     }
     case 'role': {
-      const people = rolePeople(directory, target, ticket, trace);
+      const people = rolePeople(directory, target, ticket, facts);
       receivers = uniq(
-        people.map((id) => reachPerson(directory, id, now, trace)).filter((id): id is string => id !== null),
+        people.map((id) => reachPerson(directory, id, now, facts)).filter((id): id is string => id !== null),
       );
       break;
     }
   }
-  if (!receivers.length) trace.push('nobody reachable for this target');
-  return { key: targetKey(target), target, receivers, trace };
+  if (!receivers.length) facts.push({ code: 'target_nobody' });
+  return { key: targetKey(target), target, receivers, trace: facts.map(traceText), traceFacts: facts };
 };
 
 /** Every target of a level; 'advance' when none of them reaches anybody. */
@@ -218,22 +282,22 @@ export const resolveFallback = (
   directory: Directory,
   now: number,
 ): FallbackResolution => {
-  const trace: string[] = ['every level is exhausted → path fallback, admins alerted'];
+  const facts: TraceFact[] = [{ code: 'fallback' }];
   const users = snapshot.fallbackUserIds.filter((id) => {
-    const why = unavailability(directory, id, now);
-    if (why) trace.push(`fallback user ${nameOf(directory, id)} ${why}`);
+    const why = unavailabilityOf(directory, id, now);
+    if (why) facts.push({ code: 'fallback_user_unavailable', name: nameOf(directory, id), why });
     return why === null;
   });
   const team = snapshot.fallbackTeamId
-    ? reachableMembers(directory, snapshot.fallbackTeamId, now, trace)
+    ? reachableMembers(directory, snapshot.fallbackTeamId, now, facts)
     : [];
   let receivers = uniq([...users, ...team]);
   if (!receivers.length && snapshot.fallbackUserIds.length) {
     receivers = uniq(snapshot.fallbackUserIds);
-    trace.push('no fallback user is reachable → notifying every fallback user anyway');
+    facts.push({ code: 'fallback_everyone' });
   }
-  if (!receivers.length) trace.push('the path has no fallback user → admins only');
-  return { kind: 'fallback', adminAlert: true, receivers, trace };
+  if (!receivers.length) facts.push({ code: 'fallback_admins_only' });
+  return { kind: 'fallback', adminAlert: true, receivers, trace: facts.map(traceText), traceFacts: facts };
 };
 
 /**

@@ -6,6 +6,7 @@ import { EmptyState } from '../../components/States.js';
 import { formatDateTime, parseTags } from '../../lib/format.js';
 import { useDirectory, useSession } from '../../session.js';
 import { describeFact } from '../escalations/origin.js';
+import { describeTrace } from '../escalations/trace.js';
 import { CHANNELS, TIERS, type Path, type Simulation } from './admin-api.js';
 import { AdminPage, localInputToIso, toLocalInput, useAction, useLoad } from './common.js';
 
@@ -207,7 +208,7 @@ export function SimulatorPage() {
                           {l.targets.map((tg) => (
                             <div key={tg.key}>
                               {tg.receivers.map((p) => p.name).join(', ') || <span className="muted">{t('admin2.sim.nobody')}</span>}
-                              {tg.trace.length > 0 && <div className="muted small">{tg.trace.join(' → ')}</div>}
+                              {tg.trace.length > 0 && <div className="muted small">{describeTrace(tg.traceFacts, tg.trace, t).join(' → ')}</div>}
                             </div>
                           ))}
                         </td>
@@ -231,6 +232,7 @@ export function SimulatorPage() {
                         <td colSpan={4}>
                           {result.prediction.fallback.receivers.map((p) => p.name).join(', ') || t('admin2.sim.nobody')}
                           {result.prediction.fallback.adminAlert && <span className="pill pill-danger"> {t('admin2.sim.adminAlert')}</span>}
+                          <div className="muted small">{describeTrace(result.prediction.fallback.traceFacts, result.prediction.fallback.trace, t).join(' → ')}</div>
                         </td>
                       </tr>
                     )}
