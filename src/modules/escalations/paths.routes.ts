@@ -1,7 +1,7 @@
 /** HTTP: escalation paths (versions, review, simulator), rotations and the playbook. */
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { Id, IdParams, OneOf, errorResponses } from '../../http/schemas.js';
+import { Id, IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { ChannelSchema, PathDefinitionSchema, PrioritySchema, RotationSchema, TemperatureSchema } from './escalation.schema.js';
 import { OnCallView, PathDiffView, PathVersionView, PathView, RotationView, SimulationView } from './paths.presenter.js';
 import { renderPlaybookHtml, renderPlaybookMarkdown } from './playbook.presenter.js';
@@ -32,11 +32,18 @@ export function pathsRoutes(app: AppInstance): void {
       schema: {
         tags,
         summary: 'List escalation paths',
-        querystring: Type.Object({ active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(PathView) }), ...errorResponses },
+        querystring: Type.Object(
+          {
+            active: Type.Optional(Type.Boolean()),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'paths per page (default: every path in one page)' })),
+            cursor: PageQuery.cursor,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(PathView), ...errorResponses },
       },
     },
-    async (req) => ({ items: await paths.list({ active: req.query.active }) }),
+    (req) => paths.list(req.query),
   );
 
   app.post(
