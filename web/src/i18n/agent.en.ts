@@ -59,6 +59,7 @@ export const agentEn = {
     stalled: 'The escalation is stuck at {{level}}: no further level will be reached automatically',
     pingPong: 'Ping-pong detected: the ticket bounced between teams {{count}} times; supervisors were asked to route it',
     slaWarning: 'SLA warning: {{clock}} is due {{time}}',
+    slaWarningSkipped: 'SLA warning not sent: {{clock}} was already past due (due {{time}})',
     slaBreached: 'SLA breached: {{clock}} was due {{time}}',
     slaReapplied: '{{actor}} re-applied the SLA policy ({{to}})',
     slaApplied: 'SLA policy “{{name}}” applies',

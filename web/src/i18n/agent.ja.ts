@@ -61,6 +61,7 @@ export const agentJa: typeof agentEn = {
     stalled: 'エスカレーションが {{level}} で止まっています: 自動では次のレベルに進みません',
     pingPong: 'たらい回しを検出しました: チームの間を {{count}} 回往復したため、スーパーバイザーに振り分けを依頼しました',
     slaWarning: 'SLA 警告: {{clock}}の期限は {{time}} です',
+    slaWarningSkipped: 'SLA 警告は送信しませんでした: {{clock}}の期限 {{time}} を既に過ぎていました',
     slaBreached: 'SLA 違反: {{clock}}の期限 {{time}} を過ぎました',
     slaReapplied: '{{actor}} が SLA ポリシーを再適用しました（{{to}}）',
     slaApplied: 'SLA ポリシー「{{name}}」が適用されました',
