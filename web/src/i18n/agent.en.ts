@@ -116,6 +116,8 @@ export const agentEn = {
     close: 'Close',
     missing: 'Please fill this in.',
     fixFields: 'Some required fields are empty. Please check the highlighted fields.',
+    duplicate: 'This ticket already has an open escalation to {{level}} ({{status}}). Add to that one instead of asking again.',
+    openExisting: 'Open the existing escalation',
     done: 'Escalated. The receivers have been notified.',
     ticketEscalations: 'Escalations',
     noEscalations: 'Not escalated.',

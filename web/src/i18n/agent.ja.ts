@@ -118,6 +118,8 @@ export const agentJa: typeof agentEn = {
     close: '閉じる',
     missing: '入力してください。',
     fixFields: '必須項目が未入力です。強調表示された項目を確認してください。',
+    duplicate: 'このチケットには {{level}} へのエスカレーションが既に進行中です（{{status}}）。重ねて依頼せず、進行中のものに追記してください。',
+    openExisting: '進行中のエスカレーションを開く',
     done: 'エスカレーションしました。受け手に通知しました。',
     ticketEscalations: 'エスカレーション',
     noEscalations: 'エスカレーションされていません。',
