@@ -321,3 +321,7 @@ export const ticketNumbers = async (ex: Executor, ids: string[]): Promise<Map<st
   const rows = await ex.selectFrom('tickets').select(['id', 'number']).where('id', 'in', unique).execute();
   return new Map(rows.map((r) => [r.id, r.number]));
 };
+
+/** Calendar names by id, for texts people read (the playbook). */
+export const calendarNames = async (ex: Executor): Promise<Record<string, string>> =>
+  Object.fromEntries((await ex.selectFrom('calendars').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));

@@ -49,4 +49,25 @@ describeEachDb('escalation paths over HTTP', (ctx) => {
     const bad = await request('GET', '/api/v1/escalation-paths?cursor=not-a-cursor', actors.agent);
     expect(bad.status).toBe(400);
   });
+
+  it('prints the playbook in the reader’s time zone, with calendar names and brief field labels', async () => {
+    const { request, actors } = ctx();
+    const day = [['09:00', '18:00']];
+    const cal = await request('POST', '/api/v1/calendars', actors.admin, { name: '東京営業時間', definition: { timezone: 'Asia/Tokyo', weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: [], sun: [] } } });
+    expect(cal.status).toBe(201);
+    const made = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L2 playbook', [{ type: 'user', userId: actors.specialist.id }], { calendarId: cal.body.id, requiredBriefFields: ['ask', 'tried'] })], { name: 'Playbook raw values' }));
+    expect(made.status).toBe(201);
+    // The admin reads in Asia/Tokyo; the fake clock is 2026-01-05 00:00 UTC = 09:00 in Tokyo.
+    const ja = await request('GET', '/api/v1/playbook?format=md&lang=ja', actors.admin);
+    expect(ja.status).toBe(200);
+    expect(ja.body).toContain('2026年1月5日 9:00 (Asia/Tokyo)');
+    expect(ja.body).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(ja.body).toContain('東京営業時間');
+    expect(ja.body).not.toContain(cal.body.id);
+    expect(ja.body).toContain('何をしてほしいか, 試したこと');
+    const en = await request('GET', '/api/v1/playbook?lang=en', actors.admin);
+    expect(en.body).toContain('5 January 2026 at 09:00 (Asia/Tokyo)');
+    expect(en.body).toContain('what is needed, already tried');
+    expect(en.body).not.toContain('ask, tried');
+  });
 });

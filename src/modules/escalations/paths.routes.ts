@@ -207,11 +207,12 @@ export function pathsRoutes(app: AppInstance): void {
     },
     async (req, reply) => {
       const lang = req.query.lang ?? req.principal!.locale;
-      const { paths: list, directory, rows } = await paths.playbookData();
+      const { paths: list, directory, rows, calendarNames } = await paths.playbookData();
+      const reader = { timeZone: req.principal!.timeZone, calendarNames };
       const now = app.deps.clock.now();
       const due = new Map(rows.map((r) => [r.id, Number(r.review_due_at)]));
-      if (req.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderPlaybookMarkdown(list, directory, lang, now, due));
-      return reply.type('text/html; charset=utf-8').send(renderPlaybookHtml(list, directory, lang, now, due));
+      if (req.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderPlaybookMarkdown(list, directory, lang, now, due, reader));
+      return reply.type('text/html; charset=utf-8').send(renderPlaybookHtml(list, directory, lang, now, due, reader));
     },
   );
 

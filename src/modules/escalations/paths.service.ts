@@ -351,7 +351,7 @@ export class PathsService {
   async playbookData() {
     const rows = await repo.listPaths(this.db, { active: true });
     const directory = await repo.loadDirectory(this.db);
-    return { paths: rows.map(pathOf), directory, rows };
+    return { paths: rows.map(pathOf), directory, rows, calendarNames: await repo.calendarNames(this.db) };
   }
 }
 
