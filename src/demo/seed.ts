@@ -96,7 +96,7 @@ export async function seedDemo(deps: Container): Promise<{ seeded: boolean; logi
 async function seedDemoEscalations(seeding: Container, clock: FakeClock, now: number, principalOf: (key: string) => Principal): Promise<void> {
   const all = (await seeding.tickets.list({}, { limit: 200 })).items;
   const complaint = all.find((t) => t.category === 'complaint');
-  const complaintPath = (await seeding.escalationPaths.list()).find((p) => p.name.startsWith('苦情'));
+  const complaintPath = (await seeding.escalationPaths.list()).items.find((p) => p.name.startsWith('苦情'));
   if (complaint && complaintPath) {
     clock.set(now - 2 * 3600_000);
     await seeding.escalations.escalate(principalOf('sv'), complaint.id, {

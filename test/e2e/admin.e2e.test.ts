@@ -6,7 +6,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chromiumAvailable, useConsole } from './harness.js';
+import { apiSession, chromiumAvailable, useConsole } from './harness.js';
 
 const hasChromium = chromiumAvailable('administration');
 
@@ -141,6 +141,47 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
     await page.getByRole('heading', { name: '鈴木 美咲 の代わりを手配' }).waitFor();
     await shot(page, 'a12-supervisor-board');
     await ctx.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('offers the open escalation when the same level is asked twice (ja and en)', async () => {
+    const admin = await apiSession(h.base, 'admin@demo.example');
+    const tanaka = await apiSession(h.base, 'tanaka@demo.example');
+    const level = { name: 'L1 二重確認 / Double check', kind: 'functional', targets: [{ type: 'user', userId: admin.userId }], contact: { department: 'QA', person: null, phone: null, email: null }, ackTimeoutSeconds: 1800, calendarId: null, onTimeout: { advance: false, repeatReminders: 0, reminderIntervalSeconds: 0 }, requiredBriefFields: [] };
+    const path = await admin.call('POST', '/api/v1/escalation-paths', {
+      name: '重複確認 / Duplicate check', purpose: 'e2e', ownerId: admin.userId, reviewIntervalDays: 90, active: true,
+      conditions: { categories: [], products: [], tags: ['e2e-dup'], tagMode: 'any', priorities: [], channels: [], customerTiers: [], customerTemperatures: [], keywords: [] },
+      levels: [level], fallbackUserIds: [], fallbackTeamId: null,
+    });
+    expect(path.status, JSON.stringify(path.body)).toBe(201);
+    const ticket = await admin.call('POST', '/api/v1/tickets', { subject: '二重エスカレーションの確認', description: 'e2e', tags: ['e2e-dup'], requesterEmail: 'dup@example.jp', assigneeId: tanaka.userId });
+    expect(ticket.status).toBe(201);
+    const first = await tanaka.call('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, { pathId: path.body.id, brief: { ask: '確認してください' } });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    for (const [locale, lang] of [['ja-JP', 'ja'], ['en-US', 'en']] as const) {
+      const ctx = await newContext({ locale, timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
+      const page = await newPage(ctx);
+      expect((await tanaka.call('PATCH', `/api/v1/users/${tanaka.userId}`, { locale: lang })).status).toBe(200);
+      await signIn(page, 'tanaka@demo.example');
+      await page.goto(`${h.base}/tickets/${ticket.body.id}`);
+      await page.locator('.escalate-button').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('receiver-card').waitFor();
+      await dialog.locator('#esc-path').selectOption(path.body.id);
+      await dialog.getByTestId('receiver-card').waitFor();
+      await dialog.locator('#esc-ask').fill(lang === 'ja' ? 'もう一度お願いします' : 'Once more please');
+      await dialog.locator('button[type=submit], .modal-foot .btn-primary').last().click();
+      const box = dialog.getByTestId('duplicate-escalation');
+      await box.waitFor();
+      expect(await box.textContent()).toContain(lang === 'ja' ? '既に進行中' : 'already has an open escalation');
+      expect(await box.textContent()).toContain('L1 二重確認 / Double check');
+      await box.scrollIntoViewIfNeeded();
+      await shot(page, `a13-escalate-duplicate-${lang}`);
+      await box.getByRole('link').click();
+      await page.waitForURL(`**/escalations/${first.body.id}`);
+      await ctx.close();
+    }
+    await tanaka.call('PATCH', `/api/v1/users/${tanaka.userId}`, { locale: 'ja' });
     expect(pageErrors).toEqual([]);
   });
 });

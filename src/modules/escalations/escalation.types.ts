@@ -186,10 +186,14 @@ export interface PathMatch {
   facts: MatchFact[];
 }
 
+/** `added` / `removed`: the field or level exists only after / only before (no `before` / `after`). */
+export type PathChangeKind = 'added' | 'removed' | 'changed';
+
 export interface FieldChangeOfPath {
   path: string;
-  before: unknown;
-  after: unknown;
+  change: PathChangeKind;
+  before?: unknown;
+  after?: unknown;
 }
 
 // ---------------------------------------------------------------------------------------

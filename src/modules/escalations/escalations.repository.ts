@@ -28,9 +28,13 @@ export const updatePath = (ex: Executor, id: string, patch: Updateable<Escalatio
 export const findPath = (ex: Executor, id: string) =>
   ex.selectFrom('escalation_paths').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
 
-export const listPaths = (ex: Executor, opts: { active?: boolean } = {}) => {
+/** Paths by name; `limit` (fetches limit+1 to tell a next page) and `after` (the last row's name and id) page through them. */
+export const listPaths = (ex: Executor, opts: { active?: boolean; limit?: number; after?: { name: string; id: string } | null } = {}) => {
   let q = ex.selectFrom('escalation_paths').selectAll().where('deleted_at', 'is', null).orderBy('name').orderBy('id');
   if (opts.active !== undefined) q = q.where('active', '=', opts.active ? 1 : 0);
+  const after = opts.after;
+  if (after) q = q.where((eb) => eb.or([eb('name', '>', after.name), eb.and([eb('name', '=', after.name), eb('id', '>', after.id)])]));
+  if (opts.limit !== undefined) q = q.limit(opts.limit + 1);
   return q.execute();
 };
 
@@ -332,3 +336,7 @@ export const ticketNumbers = async (ex: Executor, ids: string[]): Promise<Map<st
   const rows = await ex.selectFrom('tickets').select(['id', 'number']).where('id', 'in', unique).execute();
   return new Map(rows.map((r) => [r.id, r.number]));
 };
+
+/** Calendar names by id, for texts people read (the playbook). */
+export const calendarNames = async (ex: Executor): Promise<Record<string, string>> =>
+  Object.fromEntries((await ex.selectFrom('calendars').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));

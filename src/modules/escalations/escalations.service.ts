@@ -19,6 +19,7 @@ import type { Principal } from '../auth/index.js';
 import { effectiveTier } from '../customers/index.js';
 import type { ChangeContext, Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
 import { missingBriefFields } from './brief.policy.js';
+import { findDuplicateEscalation, type EscalationAim } from './duplicate.policy.js';
 import { ackDueOf, addSecondsFor, performEffects, recipientsOfState, ticketContextOf } from './engine-shell.js';
 import { initialState, isFinished, snapshotOf, step } from './engine.policy.js';
 import * as repo from './escalations.repository.js';
@@ -38,6 +39,7 @@ import {
   type EscalationOrigin,
   type EscalationSnapshot,
   type EscalationState,
+  type EscalationStatus,
   type LevelKind,
   type MatchTicket,
   type ReturnReason,
@@ -218,12 +220,29 @@ export class EscalationsService {
       } else {
         throw invalid([{ field: 'pathId', message: 'send a pathId (and optional levelIndex), a direct target, or to: my_supervisor' }]);
       }
+      await this.refuseDuplicate(tx, ticket.id, input.pathId ? { pathId: input.pathId, levelIndex: start } : { target: input.target! });
       const brief = await this.completeBrief(tx, ticket, input.brief ?? {}, actor.locale, actor.timeZone);
       const missing = missingBriefFields(brief, snapshot.levels[start]!.requiredBriefFields);
       if (missing.length) throw invalid(missing, `The brief is missing required fields: ${missing.map((m) => m.field).join(', ')}.`);
       return this.start(tx, ticket, snapshot, start, brief, actor.userId, 'manual', now);
     });
     return this.get(id);
+  }
+
+  /** 409 naming the open escalation that already asks the same level or target (details.escalationId). */
+  private async refuseDuplicate(tx: Tx, ticketId: string, aim: EscalationAim): Promise<void> {
+    const open = (await repo.escalationsOfTicket(tx, ticketId)).map((r) => {
+      const snapshot = parseJson<EscalationSnapshot>(r.snapshot, null as unknown as EscalationSnapshot);
+      const level = snapshot?.levels[r.level_index];
+      return { id: r.id, status: r.status as EscalationStatus, pathId: r.path_id, levelIndex: r.level_index, targets: level?.targets ?? [], levelName: level?.name ?? '', requestedAt: Number(r.requested_at) };
+    });
+    const dup = findDuplicateEscalation(open, aim);
+    if (!dup) return;
+    const d = open.find((o) => o.id === dup.id)!;
+    throw conflict(
+      `This ticket already has an open escalation to ${d.levelName || 'the same target'} (requested ${iso(d.requestedAt)}, ${d.status}). Open that one and add to it, or cancel it before escalating again.`,
+      { reason: 'duplicate_escalation', escalationId: d.id, status: d.status, pathId: d.pathId, levelIndex: d.levelIndex, levelName: d.levelName },
+    );
   }
 
   /** Creates the escalation row and applies its 'requested' event. Returns the id. */

@@ -310,10 +310,11 @@ describe('diffPathVersions', () => {
     b.conditions.tags = ['vip', 'legal'];
     b.levels.push(level({ name: 'L4' }));
     expect(diffPathVersions(a, b)).toEqual([
-      { path: 'conditions.tags', before: ['vip'], after: ['vip', 'legal'] },
-      { path: 'levels[1].ackTimeoutSeconds', before: 1800, after: 900 },
-      { path: 'levels[2]', before: undefined, after: b.levels[2] },
+      { path: 'conditions.tags', change: 'changed', before: ['vip'], after: ['vip', 'legal'] },
+      { path: 'levels[1].ackTimeoutSeconds', change: 'changed', before: 1800, after: 900 },
+      { path: 'levels[2]', change: 'added', after: b.levels[2] },
     ]);
+    expect(diffPathVersions(b, a).find((c) => c.path === 'levels[2]')).toEqual({ path: 'levels[2]', change: 'removed', before: b.levels[2] });
   });
   it('sees a target change inside a level and a null change', () => {
     const a = path('p');
@@ -321,10 +322,10 @@ describe('diffPathVersions', () => {
     (b.levels[0] as Level).targets = [{ type: 'user', userId: 'sato' }];
     b.fallbackTeamId = 'legal';
     expect(diffPathVersions(a, b)).toEqual([
-      { path: 'levels[0].targets[0].type', before: 'team', after: 'user' },
-      { path: 'levels[0].targets[0].teamId', before: 'billing', after: undefined },
-      { path: 'levels[0].targets[0].userId', before: undefined, after: 'sato' },
-      { path: 'fallbackTeamId', before: null, after: 'legal' },
+      { path: 'levels[0].targets[0].type', change: 'changed', before: 'team', after: 'user' },
+      { path: 'levels[0].targets[0].teamId', change: 'removed', before: 'billing' },
+      { path: 'levels[0].targets[0].userId', change: 'added', after: 'sato' },
+      { path: 'fallbackTeamId', change: 'changed', before: null, after: 'legal' },
     ]);
   });
   it('is empty exactly when nothing changed (property)', () => {

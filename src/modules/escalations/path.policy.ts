@@ -340,7 +340,7 @@ const sameValue = (a: unknown, b: unknown): boolean => {
 /**
  * Field-level changes between two versions of a path: `levels[1].ackTimeoutSeconds`,
  * `conditions.tags` (lists of plain values are compared whole), `levels[2]` (a level added:
- * before is undefined). Identity fields `id` and `version` are ignored.
+ * change `added`, no before). Identity fields `id` and `version` are ignored.
  */
 export const diffPathVersions = (a: PathDefinition | Path, b: PathDefinition | Path): FieldChangeOfPath[] => {
   const changes: FieldChangeOfPath[] = [];
@@ -359,7 +359,9 @@ export const diffPathVersions = (a: PathDefinition | Path, b: PathDefinition | P
       for (let i = 0; i < n; i++) walk(before[i], after[i], `${at}[${i}]`);
       return;
     }
-    changes.push({ path: at, before, after });
+    if (before === undefined) changes.push({ path: at, change: 'added', after });
+    else if (after === undefined) changes.push({ path: at, change: 'removed', before });
+    else changes.push({ path: at, change: 'changed', before, after });
   };
   walk(a, b, '');
   return changes;

@@ -68,7 +68,14 @@ export const PathDiffView = Type.Object({
   pathId: Type.String(),
   from: Type.Integer(),
   to: Type.Integer(),
-  changes: Type.Array(Type.Object({ path: Type.String(), before: Type.Unknown(), after: Type.Unknown() })),
+  changes: Type.Array(
+    Type.Object({
+      path: Type.String({ description: 'e.g. levels[1].ackTimeoutSeconds, or levels[2] for a whole level' }),
+      change: OneOf(['added', 'removed', 'changed'] as const, { description: 'added: only in `to` (no before); removed: only in `from` (no after)' }),
+      before: Type.Optional(Type.Unknown()),
+      after: Type.Optional(Type.Unknown()),
+    }),
+  ),
 });
 
 const { id: _rotationId, ...rotationFields } = RotationSchema.properties;

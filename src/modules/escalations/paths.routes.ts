@@ -1,7 +1,7 @@
 /** HTTP: escalation paths (versions, review, simulator), rotations and the playbook. */
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { Id, IdParams, OneOf, errorResponses } from '../../http/schemas.js';
+import { Id, IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { ChannelSchema, PathDefinitionSchema, PrioritySchema, RotationSchema, TemperatureSchema } from './escalation.schema.js';
 import { OnCallView, PathDiffView, PathVersionView, PathView, RotationView, SimulationView } from './paths.presenter.js';
 import { renderPlaybookHtml, renderPlaybookMarkdown } from './playbook.presenter.js';
@@ -32,11 +32,18 @@ export function pathsRoutes(app: AppInstance): void {
       schema: {
         tags,
         summary: 'List escalation paths',
-        querystring: Type.Object({ active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(PathView) }), ...errorResponses },
+        querystring: Type.Object(
+          {
+            active: Type.Optional(Type.Boolean()),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'paths per page (default: every path in one page)' })),
+            cursor: PageQuery.cursor,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(PathView), ...errorResponses },
       },
     },
-    async (req) => ({ items: await paths.list({ active: req.query.active }) }),
+    (req) => paths.list(req.query),
   );
 
   app.post(
@@ -200,11 +207,12 @@ export function pathsRoutes(app: AppInstance): void {
     },
     async (req, reply) => {
       const lang = req.query.lang ?? req.principal!.locale;
-      const { paths: list, directory, rows } = await paths.playbookData();
+      const { paths: list, directory, rows, calendarNames } = await paths.playbookData();
+      const reader = { timeZone: req.principal!.timeZone, calendarNames };
       const now = app.deps.clock.now();
       const due = new Map(rows.map((r) => [r.id, Number(r.review_due_at)]));
-      if (req.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderPlaybookMarkdown(list, directory, lang, now, due));
-      return reply.type('text/html; charset=utf-8').send(renderPlaybookHtml(list, directory, lang, now, due));
+      if (req.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderPlaybookMarkdown(list, directory, lang, now, due, reader));
+      return reply.type('text/html; charset=utf-8').send(renderPlaybookHtml(list, directory, lang, now, due, reader));
     },
   );
 

@@ -9,6 +9,7 @@ import { cancelJobs, enqueueJob } from '../../jobs/jobs.repository.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { iso } from '../../http/schemas.js';
+import { decodeCursor, toPage } from '../../http/cursor.js';
 import { newId } from '../../lib/ids.js';
 import type { Principal } from '../auth/index.js';
 import { addSecondsFor, NOTIFY_JOB } from './engine-shell.js';
@@ -63,9 +64,14 @@ export class PathsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(opts: { active?: boolean } = {}): Promise<PathView[]> {
+  /** Without a limit every path comes in one page (the console's lists and pickers rely on it). */
+  async list(opts: { active?: boolean; limit?: number; cursor?: string } = {}): Promise<{ items: PathView[]; nextCursor: string | null }> {
     const now = this.clock.now();
-    return (await repo.listPaths(this.db, opts)).map((r) => presentPath(r, now));
+    const key = decodeCursor(opts.cursor);
+    const after = key ? { name: String(key.v ?? ''), id: key.id } : null;
+    const rows = await repo.listPaths(this.db, { active: opts.active, limit: opts.limit, after });
+    const page = opts.limit === undefined ? { items: rows, nextCursor: null } : toPage(rows, opts.limit, (r) => ({ v: r.name, id: r.id }));
+    return { items: page.items.map((r) => presentPath(r, now)), nextCursor: page.nextCursor };
   }
 
   async get(id: string): Promise<PathView> {
@@ -345,7 +351,7 @@ export class PathsService {
   async playbookData() {
     const rows = await repo.listPaths(this.db, { active: true });
     const directory = await repo.loadDirectory(this.db);
-    return { paths: rows.map(pathOf), directory, rows };
+    return { paths: rows.map(pathOf), directory, rows, calendarNames: await repo.calendarNames(this.db) };
   }
 }
 

@@ -3,7 +3,13 @@
  * Every piece of user content is escaped for the format it lands in.
  */
 import { whoIsOnCall } from './rotation.policy.js';
-import type { Directory, Level, Path, Target } from './escalation.types.js';
+import type { BriefField, Directory, Level, Path, Target } from './escalation.types.js';
+
+/** The reader's view: instants in their time zone, calendars by name. */
+export interface PlaybookReader {
+  timeZone?: string;
+  calendarNames?: Record<string, string>;
+}
 
 export type PlaybookLang = 'ja' | 'en';
 
@@ -27,6 +33,7 @@ const L = {
     reminders: (n: number, every: string) => (n ? `remind ${n} time(s) every ${every}, then ` : ''),
     required: 'Required in the brief',
     calendar: 'business hours of calendar',
+    briefField: { category: 'category', ask: 'what is needed', concern: 'concern', tried: 'already tried', environment: 'customer and environment', background: 'background', customerTemperature: 'customer temperature', impact: 'impact', links: 'links' } satisfies Record<BriefField, string>,
     wall: 'wall-clock time',
     fallback: 'If every level is exhausted',
     admins: 'administrators are alerted',
@@ -54,6 +61,7 @@ const L = {
     reminders: (n: number, every: string) => (n ? `${every}ごとに${n}回催促し、その後` : ''),
     required: 'ブリーフ必須項目',
     calendar: '営業時間（カレンダー）',
+    briefField: { category: '質問の分類', ask: '何をしてほしいか', concern: '懸念点', tried: '試したこと', environment: 'お客様情報・環境', background: '経緯', customerTemperature: 'お客様の温度感', impact: '影響範囲', links: 'リンク' } satisfies Record<BriefField, string>,
     wall: '暦時間',
     fallback: '全レベルで受領されない場合',
     admins: '管理者に通知',
@@ -104,23 +112,30 @@ const describeTarget = (t: Target, d: Directory, lang: PlaybookLang, now: number
   }
 };
 
-const levelBlock = (level: Level, i: number, d: Directory, lang: PlaybookLang, now: number) => {
+/** An instant (or a date) in the reader's time zone, named so a printout is unambiguous. */
+const formatInstant = (ms: number, lang: PlaybookLang, r: PlaybookReader, dateOnly = false): string => {
+  const timeZone = r.timeZone ?? 'UTC';
+  const f = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', dateOnly ? { timeZone, dateStyle: 'long' } : { timeZone, dateStyle: 'long', timeStyle: 'short' });
+  return dateOnly ? f.format(ms) : `${f.format(ms)} (${timeZone})`;
+};
+
+const levelBlock = (level: Level, i: number, d: Directory, lang: PlaybookLang, now: number, r: PlaybookReader) => {
   const t = L[lang];
   const c = level.contact;
   const contact = [c.department, c.person, c.phone, c.email].filter((x): x is string => !!x).join(' / ');
-  const timing = `${duration(level.ackTimeoutSeconds, lang)} (${level.calendarId ? `${t.calendar} ${level.calendarId}` : t.wall})`;
+  const timing = `${duration(level.ackTimeoutSeconds, lang)} (${level.calendarId ? `${t.calendar} ${r.calendarNames?.[level.calendarId] ?? level.calendarId}` : t.wall})`;
   const then = t.reminders(level.onTimeout.repeatReminders, duration(level.onTimeout.reminderIntervalSeconds || 1, lang)) + (level.onTimeout.advance ? t.advance : t.stay);
   const lines = [
     { label: t.reaches, value: level.targets.map((x) => describeTarget(x, d, lang, now)).join(', ') },
     ...(contact ? [{ label: t.contact, value: contact }] : []),
     { label: t.ack, value: timing },
     { label: t.then, value: then },
-    ...(level.requiredBriefFields.length ? [{ label: t.required, value: level.requiredBriefFields.join(', ') }] : []),
+    ...(level.requiredBriefFields.length ? [{ label: t.required, value: level.requiredBriefFields.map((f) => t.briefField[f] ?? f).join(', ') }] : []),
   ];
   return { heading: `${t.level} ${i + 1}: ${level.name} — ${t.kind[level.kind]}`, lines };
 };
 
-const blocks = (paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>): Block[] =>
+const blocks = (paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>, r: PlaybookReader): Block[] =>
   paths.map((p) => {
     const t = L[lang];
     const conds = Object.entries(p.conditions)
@@ -134,17 +149,17 @@ const blocks = (paths: Path[], d: Directory, lang: PlaybookLang, now: number, re
         ...(p.purpose ? [{ label: t.purpose, value: p.purpose }] : []),
         { label: t.when, value: conds.length ? conds.join('; ') : t.always },
         { label: t.owner, value: d.users[p.ownerId]?.name ?? p.ownerId },
-        ...(due ? [{ label: t.reviewDue, value: new Date(due).toISOString().slice(0, 10) }] : []),
+        ...(due ? [{ label: t.reviewDue, value: formatInstant(due, lang, r, true) }] : []),
         { label: t.fallback, value: fallback },
       ],
-      levels: p.levels.map((l, i) => levelBlock(l, i, d, lang, now)),
+      levels: p.levels.map((l, i) => levelBlock(l, i, d, lang, now, r)),
     };
   });
 
-export function renderPlaybookMarkdown(paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>): string {
+export function renderPlaybookMarkdown(paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>, reader: PlaybookReader = {}): string {
   const t = L[lang];
-  const out = [`# ${t.title}`, '', `${t.generated}: ${new Date(now).toISOString()}`, ''];
-  const bs = blocks(paths, d, lang, now, reviewDue);
+  const out = [`# ${t.title}`, '', `${t.generated}: ${formatInstant(now, lang, reader)}`, ''];
+  const bs = blocks(paths, d, lang, now, reviewDue, reader);
   if (!bs.length) out.push(t.none, '');
   for (const b of bs) {
     out.push(`## ${escapeMd(b.heading)}`, '');
@@ -159,18 +174,18 @@ export function renderPlaybookMarkdown(paths: Path[], d: Directory, lang: Playbo
   return out.join('\n');
 }
 
-export function renderPlaybookHtml(paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>): string {
+export function renderPlaybookHtml(paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>, reader: PlaybookReader = {}): string {
   const t = L[lang];
   const e = escapeHtml;
   const list = (lines: { label: string; value: string }[]) => `<dl>${lines.map((l) => `<dt>${e(l.label)}</dt><dd>${e(l.value)}</dd>`).join('')}</dl>`;
-  const bs = blocks(paths, d, lang, now, reviewDue);
+  const bs = blocks(paths, d, lang, now, reviewDue, reader);
   const body = bs.length
     ? bs.map((b) => `<section><h2>${e(b.heading)}</h2>${list(b.lines)}${b.levels.map((lv) => `<h3>${e(lv.heading)}</h3>${list(lv.lines)}`).join('')}</section>`).join('\n')
     : `<p>${e(t.none)}</p>`;
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${e(t.title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}section{break-inside:avoid;border-top:1px solid #ccc;margin-top:1.5rem}dt{font-weight:600}dd{margin:0 0 .4rem 1rem}</style>
-</head><body><h1>${e(t.title)}</h1><p>${e(t.generated)}: ${e(new Date(now).toISOString())}</p>
+</head><body><h1>${e(t.title)}</h1><p>${e(t.generated)}: ${e(formatInstant(now, lang, reader))}</p>
 ${body}
 </body></html>`;
 }

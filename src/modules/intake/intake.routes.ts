@@ -115,6 +115,7 @@ export function intakeRoutes(app: AppInstance): void {
 
   // The webhook needs the exact bytes that were signed: a scope whose JSON parser keeps them.
   void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
       rawBodies.set(req, body as Buffer);
       done(null, undefined);

@@ -237,10 +237,22 @@ export class SlaClocksService {
   private async fireWarning(tx: Tx, p: { clockId: string; cycle: number; index: number }, warnAt: number, now: number): Promise<void> {
     const r = await repo.findClock(tx, p.clockId, true);
     // Not relevant any more: met, paused (its timers are rescheduled on resume), breached, or re-applied.
-    if (!r || r.superseded_at !== null || r.cycle !== p.cycle || r.state !== 'running') return;
+    if (!r || r.superseded_at !== null || r.cycle !== p.cycle) return;
+    // After downtime a warning may come due with (or after) its breach: warning then is noise, so it is recorded as skipped.
+    const stale = r.state === 'breached' || (r.state === 'running' && r.due_at !== null && now >= Number(r.due_at));
+    if (r.state !== 'running' && !stale) return;
     const snap = await this.snapshotOf(tx, r.ticket_id);
     if (!snap) return;
     const rule = snap.warnings[r.kind as ClockKind]?.[p.index] ?? null;
+    if (stale) {
+      await this.tickets.appendEvent(
+        tx,
+        r.ticket_id,
+        { kind: 'sla.warning_skipped', visibility: 'internal', authorType: 'system', authorId: null, data: { clockId: r.id, clockKind: r.kind, policyId: r.policy_id, warning: rule, warnAt: iso(warnAt), dueAt: iso(r.due_at), checkedAt: iso(now), reason: 'breach_already_due' } },
+        now,
+      );
+      return;
+    }
     await this.tickets.appendEvent(
       tx,
       r.ticket_id,

@@ -206,6 +206,29 @@ describeEachDb('SLA policies and clocks', (ctx) => {
     expect(await h.events(met.id, 'sla.breached')).toHaveLength(0);
   });
 
+  it('after downtime a warning whose breach is also past is recorded as skipped, not sent', async () => {
+    const c = ctx();
+    const h = helpers(c);
+    const t0 = h.fresh();
+    await h.policy({
+      name: 'stale warn',
+      conditions: { category: ['stale-warn'] },
+      targets: { normal: { firstResponse: { seconds: 3600, calendarId: null } } },
+      warnings: { firstResponse: [{ beforeSeconds: 600 }] },
+      actions: { onWarning: [{ type: 'notify', recipients: ['assignee'] }], onBreach: [] },
+    });
+    const t = await h.ticket({ category: 'stale-warn' });
+    c.clock.set(t0 + 2 * H); // the worker was down past both the warning and the breach
+    await h.drain();
+    expect(await h.events(t.id, 'sla.warning')).toHaveLength(0);
+    const skipped = await h.events(t.id, 'sla.warning_skipped');
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatchObject({ visibility: 'internal', data: { clockKind: 'first_response', warning: { beforeSeconds: 600 }, warnAt: iso(t0 + 3000 * S), dueAt: iso(t0 + H), checkedAt: iso(t0 + 2 * H), reason: 'breach_already_due' } });
+    expect(await h.events(t.id, 'sla.breached')).toHaveLength(1);
+    const notify = await c.deps.database.db.selectFrom('jobs').select('payload').where('kind', '=', 'notify').where('payload', 'like', `%${t.id}%`).execute();
+    expect(notify.filter((j) => String(j.payload).includes('"sla.warning"'))).toHaveLength(0);
+  });
+
   it('on breach raises priority, sets a field, adds a tag, records the notification intent and calls the escalation hook', async () => {
     const c = ctx();
     const h = helpers(c);
@@ -242,8 +265,10 @@ describeEachDb('SLA policies and clocks', (ctx) => {
     expect(after).toMatchObject({ priority: 'high', temperature: 'upset', teamId: team.body.id });
     expect(after.tags).toEqual(['sla-breached']);
     const intents = await c.deps.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'notify').where('dedupe_key', 'like', `notify:sla:${after.slaClocks[0].id}:%`).orderBy('due_at').execute();
-    expect(intents).toHaveLength(2);
-    expect(JSON.parse(intents[1]!.payload)).toMatchObject({ event: 'sla.breached', ticketId: t.id, clockKind: 'resolution', dueAt: iso(t0 + 60 * S), recipients: ['assignee', 'team_manager'], userIds: [c.actors.supervisor.id] });
+    // The clock jumped past the warning and the breach at once: the stale warning is skipped, only the breach notifies.
+    expect(intents).toHaveLength(1);
+    expect(await h.events(t.id, 'sla.warning_skipped')).toHaveLength(1);
+    expect(JSON.parse(intents[0]!.payload)).toMatchObject({ event: 'sla.breached', ticketId: t.id, clockKind: 'resolution', dueAt: iso(t0 + 60 * S), recipients: ['assignee', 'team_manager'], userIds: [c.actors.supervisor.id] });
     expect(intents.every((j) => j.state === 'done')).toBe(true);
     expect(calls).toEqual([{ ticketId: t.id, clockKind: 'resolution', event: 'breach', levelIndex: 1, pathId: undefined, now: t0 + 60 * S }]);
     // A raised priority does not silently re-apply the policy.

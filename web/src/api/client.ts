@@ -17,6 +17,8 @@ export class ApiError extends Error {
     message: string,
     readonly problems: Problem[] = [],
     readonly requestId: string | null = null,
+    /** the error's details as the server sent them (e.g. the open escalation of a 409) */
+    readonly details: unknown = undefined,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -62,7 +64,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
     const problems = Array.isArray(rawProblems)
       ? rawProblems.filter((p): p is Problem => typeof p === 'object' && p !== null && typeof p.field === 'string' && typeof p.message === 'string')
       : [];
-    return new ApiError(res.status, code, message, problems, typeof err.requestId === 'string' ? err.requestId : null);
+    return new ApiError(res.status, code, message, problems, typeof err.requestId === 'string' ? err.requestId : null, err.details);
   }
   return new ApiError(res.status, fallbackCode(res.status), res.statusText || `HTTP ${res.status}`);
 }

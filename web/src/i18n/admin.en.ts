@@ -244,6 +244,8 @@ export const adminEn = {
     from: 'Compare',
     to: 'with',
     noChanges: 'These versions are the same.',
+    changeAdded: '(not present: added)',
+    changeRemoved: '(removed)',
     onlyOne: 'Only one version so far. Save a change to see the differences here.',
     diffLabel: 'Changes from version {{from}} to version {{to}}',
     field: 'Field',

@@ -246,6 +246,8 @@ export const adminJa: AdminMessages = {
     from: '比較元',
     to: '比較先',
     noChanges: '2つのバージョンに違いはありません。',
+    changeAdded: '（なし：追加）',
+    changeRemoved: '（削除）',
     onlyOne: 'バージョンはまだ1つです。変更を保存すると差分がここに表示されます。',
     diffLabel: 'バージョン {{from}} から {{to}} への変更',
     field: '項目',

@@ -111,10 +111,10 @@ function DiffView({ pathId, from, to }: { pathId: string; from: number; to: numb
             <tr key={c.path}>
               <th scope="row">{describeField(c.path, t)}</th>
               <td className="diff-before">
-                <pre>{show(c.path, c.before)}</pre>
+                {c.change === 'added' ? <span className="muted">{t('admin2.history.changeAdded')}</span> : <pre>{show(c.path, c.before)}</pre>}
               </td>
               <td className="diff-after">
-                <pre>{show(c.path, c.after)}</pre>
+                {c.change === 'removed' ? <span className="muted">{t('admin2.history.changeRemoved')}</span> : <pre>{show(c.path, c.after)}</pre>}
               </td>
             </tr>
           ))}

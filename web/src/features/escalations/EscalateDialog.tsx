@@ -361,7 +361,15 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
               {t('agent.escalate.fixFields')}
             </p>
           )}
-          {submitError !== null && <ErrorMessage error={submitError} fieldLabels={briefLabels(t)} />}
+          {submitError !== null && duplicateOf(submitError) !== null && (
+            <div className="error-box" role="alert" data-testid="duplicate-escalation">
+              <p>{t('agent.escalate.duplicate', { level: duplicateOf(submitError)!.levelName, status: t(`agent.esc.status.${duplicateOf(submitError)!.status}`) })}</p>
+              <Link to={`/escalations/${duplicateOf(submitError)!.escalationId}`} onClick={onClose} className="btn btn-small">
+                {t('agent.escalate.openExisting')}
+              </Link>
+            </div>
+          )}
+          {submitError !== null && duplicateOf(submitError) === null && <ErrorMessage error={submitError} fieldLabels={briefLabels(t)} />}
         </div>
         <footer className="modal-foot">
           <button type="button" className="btn" onClick={onClose}>
@@ -448,6 +456,14 @@ interface ControlProps {
   'aria-required'?: boolean;
   'aria-invalid'?: boolean;
   'aria-describedby'?: string;
+}
+
+/** The open escalation a 409 names when the same level or target is already asked. */
+function duplicateOf(err: unknown): { escalationId: string; levelName: string; status: string } | null {
+  if (!(err instanceof ApiError) || err.code !== 'conflict') return null;
+  const d = err.details as { reason?: unknown; escalationId?: unknown; levelName?: unknown; status?: unknown } | undefined;
+  if (d?.reason !== 'duplicate_escalation' || typeof d.escalationId !== 'string') return null;
+  return { escalationId: d.escalationId, levelName: typeof d.levelName === 'string' ? d.levelName : '', status: typeof d.status === 'string' ? d.status : 'requested' };
 }
 
 /** A labelled control with its required marker, help and error text wired for screen readers. */

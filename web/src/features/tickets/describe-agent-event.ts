@@ -93,6 +93,9 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
     case 'sla.warning':
       s = t('agent.events.slaWarning', { clock: clock(d.clockKind), time: when(str(d.dueAt)) });
       break;
+    case 'sla.warning_skipped':
+      s = t('agent.events.slaWarningSkipped', { clock: clock(d.clockKind), time: when(str(d.dueAt)) });
+      break;
     case 'sla.breached':
       s = t('agent.events.slaBreached', { clock: clock(d.clockKind), time: when(str(d.dueAt)) });
       break;

@@ -43,6 +43,8 @@ describe('timeline sentences', () => {
     expect(describeEvent(ev('escalation.advanced', { fromLevel: 0, toLevel: 1, reason: 'timeout', automatic: true }), en, names, when)).toBe('The escalation moved from level 1 to level 2 (nobody acknowledged in time).');
     expect(describeEvent(ev('sla.breached', { clockKind: 'first_response', dueAt: '2026-01-01T01:00:00.000Z' }), ja, names, when)).toBe('SLA 違反: 初回応答の期限 at 10:00 を過ぎました。');
     expect(describeEvent(ev('sla.warning', { clockKind: 'resolution', dueAt: '2026-01-01T01:00:00.000Z' }), en, names, when)).toBe('SLA warning: Resolution is due at 10:00.');
+    expect(describeEvent(ev('sla.warning_skipped', { clockKind: 'resolution', dueAt: '2026-01-01T01:00:00.000Z' }), en, names, when)).toBe('SLA warning not sent: Resolution was already past due (due at 10:00).');
+    expect(describeEvent(ev('sla.warning_skipped', { clockKind: 'resolution', dueAt: '2026-01-01T01:00:00.000Z' }), ja, names, when)).toMatch(/^SLA 警告は送信しませんでした: .+の期限 at 10:00 を既に過ぎていました。$/);
     expect(describeEvent(ev('call.logged', { direction: 'inbound', durationSeconds: 125 }), en, names, when)).toBe('田中 一郎 logged an incoming call (2m 5s).');
     expect(describeEvent(ev('email.bounced', { recipient: 'a@example.jp' }), ja, names, when)).toBe('a@example.jp 宛てのメールが届きませんでした。');
     for (const kind of ['escalation.requested', 'escalation.resolved', 'escalation.cancelled', 'escalation.reminder', 'escalation.fallback', 'sla.reapplied']) {

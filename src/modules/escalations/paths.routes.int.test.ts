@@ -1,0 +1,73 @@
+import { expect, it } from 'vitest';
+import { describeEachDb } from '../../../test/helpers/app.js';
+import { levelBody, pathBody } from './path-test-support.js';
+
+describeEachDb('escalation paths over HTTP', (ctx) => {
+  it('diffs versions where a level was added, then removed', async () => {
+    const { request, actors } = ctx();
+    const l1 = levelBody('L1', [{ type: 'user', userId: actors.specialist.id }]);
+    const l2 = levelBody('L2', [{ type: 'user', userId: actors.manager.id }]);
+    const v1 = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [l1]));
+    expect(v1.status).toBe(201);
+    const { id: _id, version: _v, autoEscalate: _a, lastReviewedAt: _r, lastReviewedBy: _b, reviewDueAt: _d, reviewDue: _due, createdAt: _c, updatedAt: _u, ...def } = v1.body;
+    expect((await request('PUT', `/api/v1/escalation-paths/${v1.body.id}`, actors.admin, { ...def, levels: [l1, l2], reason: 'add L2' })).status).toBe(200);
+    expect((await request('PUT', `/api/v1/escalation-paths/${v1.body.id}`, actors.admin, { ...def, levels: [l1], reason: 'drop L2' })).status).toBe(200);
+
+    const added = await request('GET', `/api/v1/escalation-paths/${v1.body.id}/versions/diff?from=1&to=2`, actors.agent);
+    expect(added.status).toBe(200);
+    expect(added.body.changes).toEqual([{ path: 'levels[1]', change: 'added', after: expect.objectContaining({ name: 'L2' }) }]);
+    const removed = await request('GET', `/api/v1/escalation-paths/${v1.body.id}/versions/diff?from=2&to=3`, actors.agent);
+    expect(removed.status).toBe(200);
+    expect(removed.body.changes).toEqual([{ path: 'levels[1]', change: 'removed', before: expect.objectContaining({ name: 'L2' }) }]);
+    const none = await request('GET', `/api/v1/escalation-paths/${v1.body.id}/versions/diff?from=1&to=3`, actors.agent);
+    expect(none.body.changes).toEqual([]);
+  });
+
+  it('lists paths a page at a time with limit and cursor, and all of them without a limit', async () => {
+    const { request, actors } = ctx();
+    for (let i = 0; i < 3; i++) {
+      const res = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L1', [{ type: 'user', userId: actors.specialist.id }])], { name: `Paged ${i}` }));
+      expect(res.status).toBe(201);
+    }
+    const all = await request('GET', '/api/v1/escalation-paths', actors.agent);
+    expect(all.status).toBe(200);
+    expect(all.body.nextCursor).toBeNull();
+    const names: string[] = all.body.items.map((p: { name: string }) => p.name);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { status: number; body: { items: { name: string }[]; nextCursor: string | null } } = await request('GET', `/api/v1/escalation-paths?limit=2${cursor ? `&cursor=${cursor}` : ''}`, actors.agent);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((p) => p.name));
+      cursor = page.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(seen).toEqual(names);
+    expect(pages).toBe(Math.ceil(names.length / 2));
+    const bad = await request('GET', '/api/v1/escalation-paths?cursor=not-a-cursor', actors.agent);
+    expect(bad.status).toBe(400);
+  });
+
+  it('prints the playbook in the reader’s time zone, with calendar names and brief field labels', async () => {
+    const { request, actors } = ctx();
+    const day = [['09:00', '18:00']];
+    const cal = await request('POST', '/api/v1/calendars', actors.admin, { name: '東京営業時間', definition: { timezone: 'Asia/Tokyo', weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: [], sun: [] } } });
+    expect(cal.status).toBe(201);
+    const made = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L2 playbook', [{ type: 'user', userId: actors.specialist.id }], { calendarId: cal.body.id, requiredBriefFields: ['ask', 'tried'] })], { name: 'Playbook raw values' }));
+    expect(made.status).toBe(201);
+    // The admin reads in Asia/Tokyo; the fake clock is 2026-01-05 00:00 UTC = 09:00 in Tokyo.
+    const ja = await request('GET', '/api/v1/playbook?format=md&lang=ja', actors.admin);
+    expect(ja.status).toBe(200);
+    expect(ja.body).toContain('2026年1月5日 9:00 (Asia/Tokyo)');
+    expect(ja.body).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(ja.body).toContain('東京営業時間');
+    expect(ja.body).not.toContain(cal.body.id);
+    expect(ja.body).toContain('何をしてほしいか, 試したこと');
+    const en = await request('GET', '/api/v1/playbook?lang=en', actors.admin);
+    expect(en.body).toContain('5 January 2026 at 09:00 (Asia/Tokyo)');
+    expect(en.body).toContain('what is needed, already tried');
+    expect(en.body).not.toContain('ask, tried');
+  });
+});
