@@ -24,9 +24,11 @@ import type { ClockKind, ClockTiming, PolicySnapshot, SlaEscalationTrigger, SlaE
  *
  * - A policy is chosen when the ticket is created (the first active policy, by position,
  *   whose conditions match) and snapshotted with its calendars onto the ticket. Later edits of
- *   the ticket (priority…), the policy or a calendar do not move running clocks; only
- *   POST /tickets/{id}/sla/reapply does, carrying the business time already consumed, and it
- *   is recorded on the timeline (sla.reapplied).
+ *   the policy or a calendar do not move running clocks; POST /tickets/{id}/sla/reapply does,
+ *   and so does a person's change of a field policies match on (priority, category, product,
+ *   channel, team, tags, requester) when it changes the policy or the priority's targets —
+ *   never an SLA action's own change. Both carry the business time already consumed and are
+ *   recorded on the timeline (sla.reapplied, with the cause).
  * - What counts as a response: a PUBLIC message by an AGENT (author type user) that is not
  *   automatic and is not the message that opened the ticket. Internal notes, automatic
  *   messages (auto-replies, notifications) and system messages never count.
@@ -46,6 +48,9 @@ import type { ClockKind, ClockTiming, PolicySnapshot, SlaEscalationTrigger, SlaE
  *   moves and cancelled when the clock stops. Handlers re-check that the clock is still running
  *   in the same cycle, so a warning is never sent for a target already met.
  */
+
+/** Ticket fields SLA policies match on (see TicketFacts). */
+const MATCHED_FIELDS = ['priority', 'category', 'product', 'channel', 'teamId', 'tags', 'requesterId'] as const;
 
 const TERMINAL = new Set(['solved', 'closed']);
 const API_KIND: Record<ClockKind, 'firstResponse' | 'nextResponse' | 'resolution'> = { first_response: 'firstResponse', next_response: 'nextResponse', resolution: 'resolution' };
@@ -123,35 +128,66 @@ export class SlaClocksService {
     const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
       const ticket = await this.tickets.load(tx, ticketId);
-      const before = await repo.currentClocks(tx, ticketId, true);
-      const old = await repo.findTicketSla(tx, ticketId);
-      const policy = selectPolicy(await this.policies.active(tx), await this.facts(tx, ticket));
-      const carried = new Map<ClockKind, SlaClocksTable>();
-      for (const r of before) {
-        carried.set(r.kind as ClockKind, withTiming(r, pauseTiming(this.cal(r.calendar), timing(r), now)));
-        await repo.updateClock(tx, r.id, { superseded_at: now, updated_at: now });
-        await cancelJobsByPrefix(tx, `sla:${r.id}:`, now);
-      }
-      const after = policy ? await this.apply(tx, ticket, policy, now, carried) : [];
-      if (!policy) await repo.deleteTicketSla(tx, ticketId);
-      await this.tickets.appendEvent(
-        tx,
-        ticketId,
-        {
-          kind: 'sla.reapplied',
-          visibility: 'internal',
-          authorType: actor ? 'user' : 'system',
-          authorId: actor?.userId ?? null,
-          data: {
-            from: old ? { policyId: old.policy_id, policyName: old.policy_name, policyVersion: Number(old.policy_version) } : null,
-            to: policy ? { policyId: policy.id, policyName: policy.name, policyVersion: policy.version } : null,
-            clocks: CLOCK_KINDS.map((kind) => ({ kind, dueBefore: iso(before.find((r) => r.kind === kind)?.due_at ?? null), dueAfter: iso(after.find((r) => r.kind === kind)?.due_at ?? null) })).filter((c) => before.some((r) => r.kind === c.kind) || after.some((r) => r.kind === c.kind)),
-          },
-        },
-        now,
-      );
+      await this.reapplyIn(tx, ticket, { actorId: actor?.userId ?? null, now, cause: 'manual', fields: [] });
       return this.clocksFor(ticketId, tx);
     });
+  }
+
+  /**
+   * Supersedes the current clocks with those of the policy chosen for the ticket as it is now,
+   * carrying consumed business time, and records why (an explicit re-apply, or a change of the
+   * fields policies match on) as sla.reapplied.
+   */
+  private async reapplyIn(tx: Tx, ticket: Ticket, c: { actorId: string | null; now: number; cause: 'manual' | 'fields'; fields: string[] }): Promise<void> {
+    const { now } = c;
+    const ticketId = ticket.id;
+    const before = await repo.currentClocks(tx, ticketId, true);
+    const old = await repo.findTicketSla(tx, ticketId);
+    const policy = selectPolicy(await this.policies.active(tx), await this.facts(tx, ticket));
+    const carried = new Map<ClockKind, SlaClocksTable>();
+    for (const r of before) {
+      carried.set(r.kind as ClockKind, withTiming(r, pauseTiming(this.cal(r.calendar), timing(r), now)));
+      await repo.updateClock(tx, r.id, { superseded_at: now, updated_at: now });
+      await cancelJobsByPrefix(tx, `sla:${r.id}:`, now);
+    }
+    const after = policy ? await this.apply(tx, ticket, policy, now, carried) : [];
+    if (!policy) await repo.deleteTicketSla(tx, ticketId);
+    await this.tickets.appendEvent(
+      tx,
+      ticketId,
+      {
+        kind: 'sla.reapplied',
+        visibility: 'internal',
+        authorType: c.actorId ? 'user' : 'system',
+        authorId: c.actorId,
+        data: {
+          cause: c.cause,
+          ...(c.fields.length && { fields: c.fields }),
+          from: old ? { policyId: old.policy_id, policyName: old.policy_name, policyVersion: Number(old.policy_version) } : null,
+          to: policy ? { policyId: policy.id, policyName: policy.name, policyVersion: policy.version } : null,
+          clocks: CLOCK_KINDS.map((kind) => ({ kind, dueBefore: iso(before.find((r) => r.kind === kind)?.due_at ?? null), dueAfter: iso(after.find((r) => r.kind === kind)?.due_at ?? null) })).filter((x) => before.some((r) => r.kind === x.kind) || after.some((r) => r.kind === x.kind)),
+        },
+      },
+      now,
+    );
+  }
+
+  /**
+   * A person changed a field that policies match on (priority, category, product, channel,
+   * team, tags, requester): the policy is chosen again, and when that changes the targets (a
+   * different policy or version, or another priority's targets) the clocks follow, keeping the
+   * time consumed. SLA actions' own changes (raise priority on breach) never do this.
+   */
+  private async onMatchedFieldsChanged(tx: Tx, before: Ticket, after: Ticket, ctx: ChangeContext): Promise<boolean> {
+    if (ctx.bySlaAction || TERMINAL.has(after.status)) return false;
+    const fields = MATCHED_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+    if (!fields.length) return false;
+    const old = await repo.findTicketSla(tx, after.id);
+    const policy = selectPolicy(await this.policies.active(tx), await this.facts(tx, after));
+    const samePolicy = old ? policy !== null && old.policy_id === policy.id && Number(old.policy_version) === policy.version : policy === null;
+    if (samePolicy && before.priority === after.priority) return false;
+    await this.reapplyIn(tx, after, { actorId: ctx.authorType === 'user' ? ctx.actorId : null, now: ctx.now, cause: 'fields', fields });
+    return true;
   }
 
   // ---- ticket hooks (inside the change's transaction) -------------------------------------
@@ -175,7 +211,8 @@ export class SlaClocksService {
   }
 
   private async onUpdated(tx: Tx, before: Ticket, after: Ticket, ctx: ChangeContext): Promise<void> {
-    if (before.status === after.status) return; // priority and other changes never re-apply silently
+    if (await this.onMatchedFieldsChanged(tx, before, after, ctx)) return; // the new clocks start from the current status
+    if (before.status === after.status) return;
     const snap = await this.snapshotOf(tx, after.id);
     if (!snap) return;
     const now = ctx.now;
@@ -278,7 +315,7 @@ export class SlaClocksService {
   }
 
   private async runActions(tx: Tx, r: SlaClocksTable, snap: PolicySnapshot, event: SlaEvent, key: string, actions: SlaAction[], now: number): Promise<void> {
-    const ctx: ChangeContext = { actorId: null, authorType: 'system', now };
+    const ctx: ChangeContext = { actorId: null, authorType: 'system', now, bySlaAction: true };
     const kind = r.kind as ClockKind;
     for (const [i, a] of actions.entries()) {
       if (a.clockKinds && !a.clockKinds.includes(kind)) continue;

@@ -275,6 +275,35 @@ describeEachDb('SLA policies and clocks', (ctx) => {
     expect(await h.events(t.id, 'sla.reapplied')).toHaveLength(0);
   });
 
+  it('changing the priority (or another matched field) re-evaluates the policy, keeps consumed time, and says so on the timeline', async () => {
+    const c = ctx();
+    const h = helpers(c);
+    const t0 = h.fresh();
+    await h.policy({ name: 'by priority', conditions: { category: ['prio'] }, targets: { normal: { resolution: { seconds: 3600, calendarId: null } }, high: { resolution: { seconds: 1800, calendarId: null } } } });
+    const other = await h.policy({ name: 'hardware', conditions: { category: ['prio-hw'] }, targets: { normal: { resolution: { seconds: 7200, calendarId: null } }, high: { resolution: { seconds: 7200, calendarId: null } } } });
+    const t = await h.ticket({ category: 'prio' });
+    c.clock.set(t0 + 600 * S);
+    await h.patch(t.id, { priority: 'high' });
+    // 600 s of the 1800 s target are already used: due 1800 s after creation, not after the change.
+    expect((await h.clocks(t.id)).resolution).toMatchObject({ targetSeconds: 1800, dueAt: iso(t0 + 1800 * S), remainingSeconds: 1200 });
+    const ev = await h.events(t.id, 'sla.reapplied');
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toMatchObject({ author: { type: 'user' }, data: { cause: 'fields', fields: ['priority'], clocks: [{ kind: 'resolution', dueBefore: iso(t0 + H), dueAfter: iso(t0 + 1800 * S) }] } });
+    // Tags that no policy looks at: same policy, same priority, nothing moves and nothing is said.
+    await h.patch(t.id, { tags: ['vip-call'] });
+    expect(await h.events(t.id, 'sla.reapplied')).toHaveLength(1);
+    // Another category chooses another policy.
+    await h.patch(t.id, { category: 'prio-hw' });
+    const moved = await h.events(t.id, 'sla.reapplied');
+    expect(moved).toHaveLength(2);
+    expect(moved.at(-1)).toMatchObject({ data: { cause: 'fields', fields: ['category'], to: { policyId: other.id } } });
+    expect((await h.clocks(t.id)).resolution).toMatchObject({ targetSeconds: 7200, dueAt: iso(t0 + 7200 * S) });
+    // The old timers were cancelled: nothing breaches at the old due instants.
+    c.clock.set(t0 + H + S);
+    await h.drain();
+    expect(await h.events(t.id, 'sla.breached')).toHaveLength(0);
+  });
+
   it('a policy edit does not move a running clock; an explicit re-apply does, keeps consumed time, and is on the timeline', async () => {
     const c = ctx();
     const h = helpers(c);
@@ -284,9 +313,9 @@ describeEachDb('SLA policies and clocks', (ctx) => {
     c.clock.set(t0 + 600 * S);
     expect((await c.request('PATCH', `/api/v1/sla-policies/${p.id}`, c.actors.admin, { targets: { normal: { resolution: { seconds: 7200, calendarId: null } } } })).body.version).toBe(2);
     expect((await h.clocks(t.id)).resolution).toMatchObject({ dueAt: iso(t0 + H), targetSeconds: 3600 });
-    await h.patch(t.id, { priority: 'high' });
+    // A change of a field the policy does not depend on moves nothing.
+    await h.patch(t.id, { subject: 'renamed' });
     expect((await h.clocks(t.id)).resolution.dueAt).toBe(iso(t0 + H));
-    await h.patch(t.id, { priority: 'normal' });
     const r = await c.request('POST', `/api/v1/tickets/${t.id}/sla/reapply`, c.actors.agent);
     expect(r.status).toBe(200);
     expect(r.body.items[0]).toMatchObject({ kind: 'resolution', targetSeconds: 7200, dueAt: iso(t0 + 2 * H), remainingSeconds: 6600 });

@@ -18,6 +18,8 @@ export interface ChangeContext {
   now: number;
   /** Automatic messages (auto-replies, notifications) never count as a response. */
   automatic?: boolean;
+  /** Set by an SLA action (raise priority, set a field): its own change never re-evaluates the policy. */
+  bySlaAction?: boolean;
 }
 
 export interface MessageInfo {

@@ -61,6 +61,7 @@ export const agentEn = {
     slaWarning: 'SLA warning: {{clock}} is due {{time}}',
     slaWarningSkipped: 'SLA warning not sent: {{clock}} was already past due (due {{time}})',
     slaBreached: 'SLA breached: {{clock}} was due {{time}}',
+    slaReappliedFields: 'SLA policy chosen again ({{to}}) because {{fields}} changed; time already used is kept',
     slaReapplied: '{{actor}} re-applied the SLA policy ({{to}})',
     slaApplied: 'SLA policy “{{name}}” applies',
     slaEscalation: 'The SLA ({{clock}}) started an escalation',

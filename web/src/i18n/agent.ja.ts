@@ -63,6 +63,7 @@ export const agentJa: typeof agentEn = {
     slaWarning: 'SLA 警告: {{clock}}の期限は {{time}} です',
     slaWarningSkipped: 'SLA 警告は送信しませんでした: {{clock}}の期限 {{time}} を既に過ぎていました',
     slaBreached: 'SLA 違反: {{clock}}の期限 {{time}} を過ぎました',
+    slaReappliedFields: '{{fields}}が変わったため SLA ポリシーを選び直しました（{{to}}）。経過時間は引き継いでいます',
     slaReapplied: '{{actor}} が SLA ポリシーを再適用しました（{{to}}）',
     slaApplied: 'SLA ポリシー「{{name}}」が適用されました',
     slaEscalation: 'SLA（{{clock}}）によりエスカレーションが開始されました',

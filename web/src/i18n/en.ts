@@ -157,6 +157,8 @@ export const en = {
       tags: 'the tags',
       temperature: 'the customer temperature',
       requesterId: 'the customer',
+      channel: 'Channel',
+      teamId: 'Team',
     },
   },
   admin: {

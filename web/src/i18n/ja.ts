@@ -159,6 +159,8 @@ export const ja: Messages = {
       tags: 'タグ',
       temperature: '温度感',
       requesterId: 'お客様',
+      channel: 'チャネル',
+      teamId: 'チーム',
     },
   },
   admin: {

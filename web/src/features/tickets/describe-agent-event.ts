@@ -101,7 +101,12 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
       break;
     case 'sla.reapplied': {
       const to = d.to as { policyName?: unknown } | null | undefined;
-      s = t('agent.events.slaReapplied', { actor, to: str(to?.policyName) ?? t('agent.events.noPolicy') });
+      const policy = str(to?.policyName) ?? t('agent.events.noPolicy');
+      const fields = Array.isArray(d.fields) ? d.fields.filter((f): f is string => typeof f === 'string') : [];
+      s =
+        d.cause === 'fields' && fields.length
+          ? t('agent.events.slaReappliedFields', { fields: fields.map((f) => t(`events.fieldNames.${f}`, { defaultValue: f })).join(t('agent.origin.listSeparator')), to: policy })
+          : t('agent.events.slaReapplied', { actor, to: policy });
       break;
     }
     case 'sla.policy_applied':

@@ -47,6 +47,8 @@ describe('timeline sentences', () => {
     expect(describeEvent(ev('sla.warning_skipped', { clockKind: 'resolution', dueAt: '2026-01-01T01:00:00.000Z' }), ja, names, when)).toMatch(/^SLA 警告は送信しませんでした: .+の期限 at 10:00 を既に過ぎていました。$/);
     expect(describeEvent(ev('call.logged', { direction: 'inbound', durationSeconds: 125 }), en, names, when)).toBe('田中 一郎 logged an incoming call (2m 5s).');
     expect(describeEvent(ev('email.bounced', { recipient: 'a@example.jp' }), ja, names, when)).toBe('a@example.jp 宛てのメールが届きませんでした。');
+    expect(describeEvent(ev('sla.reapplied', { cause: 'fields', fields: ['priority', 'teamId'], to: { policyName: 'VIP' } }), ja, names, when)).toBe('優先度、チームが変わったため SLA ポリシーを選び直しました（VIP）。経過時間は引き継いでいます。');
+    expect(describeEvent(ev('sla.reapplied', { cause: 'fields', fields: ['priority'], to: { policyName: 'VIP' } }), en, names, when)).toBe('SLA policy chosen again (VIP) because the priority changed; time already used is kept.');
     for (const kind of ['escalation.requested', 'escalation.resolved', 'escalation.cancelled', 'escalation.reminder', 'escalation.fallback', 'sla.reapplied']) {
       expect(describeEvent(ev(kind, {}), ja, names, when), kind).not.toContain(kind);
     }
