@@ -56,7 +56,11 @@ export const conflict = (message: string, details?: unknown): AppError => new Ap
 /** One problem with one field; `validation_failed` details are a list of these. */
 export interface FieldProblem {
   field: string;
+  /** English, for API clients and logs. */
   message: string;
+  /** What is wrong as a code (and its values), so a console can say it in the reader's language. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export const invalid = (problems: FieldProblem[], message?: string): AppError =>

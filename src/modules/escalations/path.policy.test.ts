@@ -71,7 +71,7 @@ describe('validatePath', () => {
   });
   it('needs levels, and targets in every level', () => {
     expect(validatePath(path('p', {}, { levels: [] }), dir)).toEqual([
-      { field: 'levels', message: 'a path needs at least one level' },
+      { field: 'levels', message: 'a path needs at least one level', code: 'no_levels' },
     ]);
     expect(
       validatePath(path('p', {}, { levels: [level({ targets: [] })] }), dir).map((p) => p.field),

@@ -42,59 +42,62 @@ const briefFields: ReadonlySet<string> = new Set(BRIEF_FIELDS);
  */
 export const validatePath = (path: PathDefinition, directory: DirectoryIds): FieldProblem[] => {
   const problems: FieldProblem[] = [];
-  const add = (field: string, message: string) => problems.push({ field, message });
+  const add = (field: string, message: string, code: string, params?: Record<string, string | number>) =>
+    problems.push({ field, message, code, ...(params && { params }) });
   const users = asSet(directory.userIds);
   const teams = asSet(directory.teamIds);
   const rotations = asSet(directory.rotationIds);
 
-  if (!path.name.trim()) add('name', 'must not be empty');
-  if (!users.has(path.ownerId)) add('ownerId', `user ${path.ownerId} does not exist`);
+  if (!path.name.trim()) add('name', 'must not be empty', 'empty');
+  if (!users.has(path.ownerId)) add('ownerId', `user ${path.ownerId} does not exist`, 'unknown_user');
   if (!(Number.isInteger(path.reviewIntervalDays) && path.reviewIntervalDays > 0))
-    add('reviewIntervalDays', 'must be a whole number of days greater than 0');
+    add('reviewIntervalDays', 'must be a whole number of days greater than 0', 'positive_days');
   path.conditions.keywords.forEach((k, i) => {
-    if (!k.trim()) add(`conditions.keywords[${i}]`, 'must not be blank');
+    if (!k.trim()) add(`conditions.keywords[${i}]`, 'must not be blank', 'blank_keyword');
   });
-  if (path.levels.length === 0) add('levels', 'a path needs at least one level');
+  if (path.levels.length === 0) add('levels', 'a path needs at least one level', 'no_levels');
 
   path.levels.forEach((level, li) => {
     const at = `levels[${li}]`;
-    if (!level.name.trim()) add(`${at}.name`, 'must not be empty');
-    if (level.targets.length === 0) add(`${at}.targets`, 'a level needs at least one target');
+    if (!level.name.trim()) add(`${at}.name`, 'must not be empty', 'empty');
+    if (level.targets.length === 0) add(`${at}.targets`, 'a level needs at least one target', 'no_targets');
     const seen = new Set<string>();
     level.targets.forEach((target, ti) => {
       const field = `${at}.targets[${ti}]`;
       const key = targetKey(target);
-      if (seen.has(key)) add(field, `duplicate target ${key} in this level`);
+      if (seen.has(key)) add(field, `duplicate target ${key} in this level`, 'duplicate_target');
       seen.add(key);
       if (target.type === 'user' && !users.has(target.userId))
-        add(`${field}.userId`, `user ${target.userId} does not exist`);
+        add(`${field}.userId`, `user ${target.userId} does not exist`, 'unknown_user');
       if (target.type === 'team' && !teams.has(target.teamId))
-        add(`${field}.teamId`, `team ${target.teamId} does not exist`);
+        add(`${field}.teamId`, `team ${target.teamId} does not exist`, 'unknown_team');
       if (target.type === 'rotation' && !rotations.has(target.rotationId))
-        add(`${field}.rotationId`, `rotation ${target.rotationId} does not exist`);
+        add(`${field}.rotationId`, `rotation ${target.rotationId} does not exist`, 'unknown_rotation');
     });
     if (!(Number.isInteger(level.ackTimeoutSeconds) && level.ackTimeoutSeconds > 0))
-      add(`${at}.ackTimeoutSeconds`, 'must be a whole number of seconds greater than 0');
+      add(`${at}.ackTimeoutSeconds`, 'must be a whole number of seconds greater than 0', 'positive_seconds');
     if (!isNonNegativeInteger(level.onTimeout.repeatReminders))
-      add(`${at}.onTimeout.repeatReminders`, 'must be a whole number ≥ 0');
+      add(`${at}.onTimeout.repeatReminders`, 'must be a whole number ≥ 0', 'non_negative');
     if (!isNonNegativeInteger(level.onTimeout.reminderIntervalSeconds))
-      add(`${at}.onTimeout.reminderIntervalSeconds`, 'must be a whole number of seconds ≥ 0');
+      add(`${at}.onTimeout.reminderIntervalSeconds`, 'must be a whole number of seconds ≥ 0', 'non_negative');
     else if (level.onTimeout.repeatReminders > 0 && level.onTimeout.reminderIntervalSeconds === 0)
-      add(`${at}.onTimeout.reminderIntervalSeconds`, 'must be greater than 0 when reminders are repeated');
+      add(`${at}.onTimeout.reminderIntervalSeconds`, 'must be greater than 0 when reminders are repeated', 'interval_needed');
     level.requiredBriefFields.forEach((f, fi) => {
       if (!briefFields.has(f))
         add(
           `${at}.requiredBriefFields[${fi}]`,
           `${String(f)} is not a brief field (${BRIEF_FIELDS.join(', ')})`,
+          'unknown_brief_field',
+          { value: String(f) },
         );
     });
   });
 
   path.fallbackUserIds.forEach((id, i) => {
-    if (!users.has(id)) add(`fallbackUserIds[${i}]`, `user ${id} does not exist`);
+    if (!users.has(id)) add(`fallbackUserIds[${i}]`, `user ${id} does not exist`, 'unknown_user');
   });
   if (path.fallbackTeamId !== null && !teams.has(path.fallbackTeamId))
-    add('fallbackTeamId', `team ${path.fallbackTeamId} does not exist`);
+    add('fallbackTeamId', `team ${path.fallbackTeamId} does not exist`, 'unknown_team');
   return problems;
 };
 

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, problemField } from '../api/client.js';
 
 /** A readable explanation of a failed request: what happened and what to do. Never raw JSON or stacks. */
-export function ErrorMessage({ error, onRetry, title, fieldLabels = {} }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string> }) {
+export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProblems = false }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string>; /** the form shows each problem next to its field */ hideProblems?: boolean }) {
   const { t } = useTranslation();
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
@@ -14,7 +14,7 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {} }: { erro
     <div className="error-box" role="alert">
       {title && <strong className="error-title">{title}</strong>}
       <p>{headline}</p>
-      {e && e.problems.length > 0 && (
+      {e && e.problems.length > 0 && !hideProblems && (
         <ul className="problems">
           {e.problems.map((p, i) => (
             <li key={i}>

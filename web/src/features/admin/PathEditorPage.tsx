@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Problem } from '../../api/client.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading, Notice } from '../../components/States.js';
 import { PRIORITIES, TEMPERATURES } from '../../api/types.js';
@@ -8,6 +9,7 @@ import { Link, navigate } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { BRIEF_FIELDS, CHANNELS, TIERS, type Calendar, type Level, type Path, type PathDefinition, type Rotation, type Target } from './admin-api.js';
 import { AdminPage, CheckGroup, DurationInput, ListInput, formatDuration, useAction, useLoad } from './common.js';
+import { FieldProblems, problemsOf } from './FieldProblems.js';
 import { PathHistory } from './PathHistory.js';
 
 const newLevel = (n: number): Level => ({
@@ -142,6 +144,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
     if (ok) navigate('/admin/paths');
   };
   const activeUsers = directory.users.filter((u) => u.active);
+  const problems = problemsOf(action.error);
 
   return (
     <>
@@ -171,6 +174,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
             <div className="field">
               <label htmlFor="p-name">{t('admin2.paths.name')}</label>
               <input id="p-name" required maxLength={200} value={def.name} onChange={(e) => set('name', e.target.value)} />
+              <FieldProblems problems={problems} field="name" />
             </div>
             <div className="field">
               <label htmlFor="p-owner">{t('admin2.paths.owner')}</label>
@@ -181,10 +185,12 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
                   </option>
                 ))}
               </select>
+              <FieldProblems problems={problems} field="ownerId" />
             </div>
             <div className="field">
               <label htmlFor="p-interval">{t('admin2.paths.reviewInterval')}</label>
               <input id="p-interval" type="number" min={1} max={3650} value={def.reviewIntervalDays} onChange={(e) => set('reviewIntervalDays', Number(e.target.value) || 1)} />
+              <FieldProblems problems={problems} field="reviewIntervalDays" />
             </div>
             <div className="field span-all">
               <label htmlFor="p-purpose">{t('admin2.paths.purpose')}</label>
@@ -206,6 +212,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
             <ListInput id="pc-categories" label={t('admin2.cond.categories')} value={def.conditions.categories} onChange={(v) => setCond('categories', v)} />
             <ListInput id="pc-products" label={t('admin2.cond.products')} value={def.conditions.products} onChange={(v) => setCond('products', v)} />
             <ListInput id="pc-keywords" label={t('admin2.cond.keywords')} value={def.conditions.keywords} onChange={(v) => setCond('keywords', v)} />
+            <FieldProblems problems={problems} field="conditions" prefix />
             <ListInput id="pc-tags" label={t('admin2.cond.tags')} value={def.conditions.tags} onChange={(v) => setCond('tags', v)} />
             <div className="field">
               <label htmlFor="pc-tagmode">{t('admin2.cond.tagMode')}</label>
@@ -224,6 +231,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
         <section className="card" aria-labelledby="path-levels">
           <h2 id="path-levels">{t('admin2.paths.levelsTitle')}</h2>
           <p className="hint">{t('admin2.paths.levelsHint')}</p>
+          <FieldProblems problems={problems} field="levels" />
           <ol className="levels">
             {def.levels.map((l, i) => (
               <li key={i}>
@@ -236,6 +244,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
                   index={i}
                   count={def.levels.length}
                   level={l}
+                  problems={problems}
                   calendars={calendars}
                   rotations={rotations}
                   onChange={(x) => setLevel(i, x)}
@@ -264,8 +273,10 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
                   </option>
                 ))}
               </select>
+              <FieldProblems problems={problems} field="fallbackTeamId" />
             </div>
           </div>
+          <FieldProblems problems={problems} field="fallbackUserIds" prefix />
           <CheckGroup name="pf-users" legend={t('admin2.paths.fallbackUsers')} options={activeUsers.filter((u) => ['supervisor', 'manager', 'admin'].includes(u.role)).map((u) => u.id)} value={def.fallbackUserIds} onChange={(v) => set('fallbackUserIds', v)} labelOf={(id) => directory.userName(id) ?? id} />
         </section>
 
@@ -287,7 +298,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
               {t('admin2.delete')}
             </button>
           )}
-          {action.error !== null && <ErrorMessage error={action.error} />}
+          {action.error !== null && <ErrorMessage error={action.error} hideProblems={problems.length > 0} />}
         </div>
       </form>
       {path && <PathHistory key={historyKey} pathId={path.id} />}
@@ -297,7 +308,8 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
 
 const TARGET_TYPES = ['team', 'user', 'rotation', 'role'] as const;
 
-function LevelCard({ index, count, level, calendars, rotations, onChange, onMove, onRemove }: { index: number; count: number; level: Level; calendars: Calendar[]; rotations: Rotation[]; onChange: (l: Level) => void; onMove: (by: -1 | 1) => void; onRemove: () => void }) {
+function LevelCard({ index, count, level, problems, calendars, rotations, onChange, onMove, onRemove }: { index: number; count: number; level: Level; problems: Problem[]; calendars: Calendar[]; rotations: Rotation[]; onChange: (l: Level) => void; onMove: (by: -1 | 1) => void; onRemove: () => void }) {
+  const at = `levels[${index}]`;
   const { t } = useTranslation();
   const directory = useDirectory();
   const id = `lv${index}`;
@@ -342,9 +354,12 @@ function LevelCard({ index, count, level, calendars, rotations, onChange, onMove
           {t('admin2.remove')}
         </button>
       </div>
+      <FieldProblems problems={problems} field={`${at}.name`} />
+      <FieldProblems problems={problems} field={`${at}.kind`} />
 
       <h3 className="sub-title">{t('admin2.level.targets')}</h3>
       {level.targets.length === 0 && <p className="muted small">{t('admin2.level.noTargets')}</p>}
+      <FieldProblems problems={problems} field={`${at}.targets`} prefix />
       {level.targets.map((tg, i) => (
         <div className="target-row" key={i}>
           <select aria-label={t('admin2.level.targetType', { level: label, n: i + 1 })} value={tg.type} onChange={(e) => setTarget(i, blankTarget(e.target.value as Target['type']))}>
@@ -418,6 +433,7 @@ function LevelCard({ index, count, level, calendars, rotations, onChange, onMove
         <div className="field">
           <label htmlFor={`${id}-ack`}>{t('admin2.level.ackTimeout')}</label>
           <DurationInput id={`${id}-ack`} label={t('admin2.level.ackTimeoutOf', { level: label })} seconds={level.ackTimeoutSeconds} onChange={(s) => set('ackTimeoutSeconds', Math.max(60, s ?? 60))} />
+          <FieldProblems problems={problems} field={`${at}.ackTimeoutSeconds`} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-cal`}>{t('admin2.level.calendar')}</label>
@@ -432,17 +448,20 @@ function LevelCard({ index, count, level, calendars, rotations, onChange, onMove
         </div>
         <div className="field">
           <label htmlFor={`${id}-rep`}>{t('admin2.level.reminders')}</label>
+          <FieldProblems problems={problems} field={`${at}.onTimeout.repeatReminders`} />
           <input id={`${id}-rep`} type="number" min={0} max={100} value={level.onTimeout.repeatReminders} onChange={(e) => set('onTimeout', { ...level.onTimeout, repeatReminders: Math.max(0, Number(e.target.value) || 0) })} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-int`}>{t('admin2.level.reminderInterval')}</label>
           <DurationInput id={`${id}-int`} label={t('admin2.level.reminderIntervalOf', { level: label })} seconds={level.onTimeout.reminderIntervalSeconds} onChange={(s) => set('onTimeout', { ...level.onTimeout, reminderIntervalSeconds: s ?? 0 })} />
+          <FieldProblems problems={problems} field={`${at}.onTimeout.reminderIntervalSeconds`} />
         </div>
       </div>
       <label className="check">
         <input type="checkbox" checked={level.onTimeout.advance} onChange={(e) => set('onTimeout', { ...level.onTimeout, advance: e.target.checked })} /> {index === count - 1 ? t('admin2.level.advanceLast') : t('admin2.level.advance')}
       </label>
 
+      <FieldProblems problems={problems} field={`${at}.requiredBriefFields`} prefix />
       <CheckGroup name={`${id}-brief`} legend={t('admin2.level.required')} options={BRIEF_FIELDS} value={level.requiredBriefFields} onChange={(v) => set('requiredBriefFields', v)} labelOf={(o) => t(`admin2.brief.${o}`)} />
     </article>
   );
