@@ -55,7 +55,7 @@ export class MessagingService {
     const now = this.clock.now();
     const id = newId();
     const secret = randomSecret(32);
-    await repo.insertIntegration(this.db, { id, name: name.trim(), secret: this.box.seal(secret, context(id)), active: 1, created_at: now, updated_at: now });
+    await repo.insertIntegration(this.db, { id, name: name.trim(), secret: this.box.seal(secret, context(id)), active: 1, outbound_url: null, created_at: now, updated_at: now });
     return { ...present({ id, name: name.trim(), active: 1, created_at: now, updated_at: now }), secret };
   }
 

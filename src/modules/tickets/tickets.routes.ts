@@ -6,6 +6,7 @@ import { AttachmentView, ChannelSchema, PrioritySchema, StatusSchema, Temperatur
 const Label = Type.String({ minLength: 1, maxLength: 100 });
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 });
 const Uuid = Type.String({ format: 'uuid' });
+const Cc = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 50, description: 'addresses copied on public replies to the customer' });
 
 const editable = {
   subject: Type.String({ minLength: 1, maxLength: 500 }),
@@ -18,6 +19,7 @@ const editable = {
   assigneeId: Nullable(Uuid),
   requesterId: Nullable(Uuid),
   temperature: TemperatureSchema,
+  cc: Cc,
 };
 
 const CreateTicket = Type.Object(
@@ -36,6 +38,7 @@ const CreateTicket = Type.Object(
     teamId: Type.Optional(editable.teamId),
     assigneeId: Type.Optional(editable.assigneeId),
     temperature: Type.Optional(TemperatureSchema),
+    cc: Type.Optional(Cc),
   },
   { additionalProperties: false },
 );
@@ -135,6 +138,7 @@ export function ticketsRoutes(app: AppInstance): void {
             assigneeId: Type.Optional(editable.assigneeId),
             requesterId: Type.Optional(editable.requesterId),
             temperature: Type.Optional(editable.temperature),
+            cc: Type.Optional(editable.cc),
             expectedVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'refuse with 409 if the ticket changed since this version' })),
           },
           { additionalProperties: false, minProperties: 1 },

@@ -6,7 +6,7 @@ import { AppError, conflict, invalid, notFound, type FieldProblem } from '../../
 import { newId } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import type { Principal } from '../auth/index.js';
-import { canChangeClosed, diffTicket, normaliseTags, statusAfterMessage, statusTimestamps, type FieldChange } from './tickets.policy.js';
+import { canChangeClosed, diffTicket, normaliseCc, normaliseTags, statusAfterMessage, statusTimestamps, type FieldChange } from './tickets.policy.js';
 import { presentEvent, presentTicket, toTicket, type TicketView, type TimelineEventView } from './tickets.presenter.js';
 import * as repo from './tickets.repository.js';
 import type { AuthorType, Channel, Priority, Status, Temperature, Ticket, TicketFields, TimelineEventInput, Visibility } from './tickets.types.js';
@@ -55,6 +55,7 @@ export interface CreateTicketInput {
   teamId?: string | null;
   assigneeId?: string | null;
   temperature?: Temperature;
+  cc?: string[];
 }
 
 export type UpdateTicketInput = Partial<TicketFields> & { expectedVersion?: number };
@@ -108,6 +109,7 @@ export class TicketsService {
       solved_at: null,
       closed_at: null,
       version: 1,
+      cc: json(normaliseCc(input.cc ?? [])),
     };
     await repo.insertTicket(tx, row);
     await repo.insertTags(tx, id, tags);
@@ -160,6 +162,7 @@ export class TicketsService {
     }
     const { expectedVersion: _ignored, ...patch } = input;
     if (patch.tags) patch.tags = normaliseTags(patch.tags);
+    if (patch.cc) patch.cc = normaliseCc(patch.cc);
     if (patch.subject !== undefined) patch.subject = patch.subject.trim();
     const changes = diffTicket(before, patch);
     if (changes.length === 0) return before;
@@ -178,6 +181,7 @@ export class TicketsService {
       assignee_id: after.assigneeId,
       requester_id: after.requesterId,
       temperature: after.temperature,
+      cc: json(after.cc),
       updated_at: ctx.now,
       solved_at: after.solvedAt,
       closed_at: after.closedAt,
