@@ -161,13 +161,18 @@ export function ticketsRoutes(app: AppInstance): void {
           {
             body: Type.String({ minLength: 1, maxLength: 100_000 }),
             visibility: OneOf(['public', 'internal'] as const, { description: 'public: a reply the customer sees; internal: a note for staff' }),
+            attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 20, uniqueItems: true, description: 'files uploaded to this ticket (POST …/attachments) to send with the message' })),
           },
           { additionalProperties: false },
         ),
         response: { 201: TimelineEventView, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await tickets.addMessage(req.principal!, req.params.id, req.body)),
+    async (req, reply) => {
+      const event = await tickets.addMessage(req.principal!, req.params.id, req.body);
+      const delivery = (await app.deps.deliveriesFor?.([event.id]))?.get(event.id);
+      return reply.status(201).send(delivery ? { ...event, delivery } : event);
+    },
   );
 
   app.get(
@@ -182,7 +187,12 @@ export function ticketsRoutes(app: AppInstance): void {
         response: { 200: Page(TimelineEventView), ...errorResponses },
       },
     },
-    (req) => tickets.timeline(req.params.id, { limit: req.query.limit ?? 100, cursor: req.query.cursor, publicOnly: req.query.visibility === 'public' }),
+    async (req) => {
+      const page = await tickets.timeline(req.params.id, { limit: req.query.limit ?? 100, cursor: req.query.cursor, publicOnly: req.query.visibility === 'public' });
+      const replies = page.items.filter((e) => e.kind === 'message.added' && e.visibility === 'public' && e.author.type === 'user').map((e) => e.id);
+      const deliveries = replies.length > 0 ? await app.deps.deliveriesFor?.(replies) : undefined;
+      return deliveries ? { ...page, items: page.items.map((e) => (deliveries.has(e.id) ? { ...e, delivery: deliveries.get(e.id)! } : e)) } : page;
+    },
   );
 
   app.register(async (scope) => {

@@ -196,9 +196,18 @@ export class TicketsService {
     return after;
   }
 
-  async addMessage(actor: Principal, id: string, input: { body: string; visibility: Visibility }): Promise<TimelineEventView> {
+  async addMessage(actor: Principal, id: string, input: { body: string; visibility: Visibility; attachmentIds?: string[] }): Promise<TimelineEventView> {
     const ctx: ChangeContext = { actorId: actor.userId, authorType: 'user', now: this.clock.now() };
-    const eventId = await inTransaction(this.db, async (tx) => this.addMessageIn(tx, await this.load(tx, id), input, ctx));
+    const { attachmentIds = [], ...message } = input;
+    const eventId = await inTransaction(this.db, async (tx) => {
+      const eventId = await this.addMessageIn(tx, await this.load(tx, id), message, ctx);
+      // Files uploaded beforehand go with the message (a reply sends them to the customer).
+      if (attachmentIds.length > 0) {
+        const n = await repo.linkAttachments(tx, id, eventId, attachmentIds);
+        if (n !== new Set(attachmentIds).size) throw invalid([{ field: 'attachmentIds', message: 'each must be a file uploaded to this ticket and not yet sent with a message' }]);
+      }
+      return eventId;
+    });
     const [row] = await repo.listEvents(this.db, id, { limit: 1, id: eventId });
     return presentEvent(row!);
   }
