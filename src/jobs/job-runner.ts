@@ -161,7 +161,8 @@ export class JobRunner {
       for (const job of lane) await this.runOne(job);
     });
     const limit = this.o.concurrency ?? 8;
-    for (let i = 0; i < external.length; i += limit) await Promise.all(external.slice(i, i + limit).map((j) => this.runOne(j)));
+    // A sliding window, not chunks: one slow send does not hold up the other slots.
+    await mapLimit(external, limit, (j) => this.runOne(j));
     return jobs.length;
   }
 

@@ -27,6 +27,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // A local sink: no reverse DNS of 127.0.0.1 per connection.
+    disableReverseLookup: true,
     size: 20 * 1024 * 1024,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
