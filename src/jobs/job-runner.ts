@@ -126,7 +126,9 @@ export class JobRunner {
       } while (this.rerun && !this.stopped);
       if (!this.stopped) {
         const next = await nextWakeAt(this.o.db);
-        if (next !== null) this.schedule(next);
+        // A job written while the query above ran asked for a rerun that the loop no longer sees.
+        if (this.rerun) this.schedule(this.o.clock.now());
+        else if (next !== null) this.schedule(next);
         else this.schedule(this.o.clock.now() + (this.o.maxSleepMs ?? 60_000));
       }
     } catch (err) {
