@@ -170,6 +170,7 @@ export const en = {
     nobody: 'nobody',
     unknownUser: 'a former user',
     fieldNames: {
+      cc: 'the CC list',
       subject: 'the subject',
       status: 'the status',
       priority: 'the priority',

@@ -172,6 +172,7 @@ export const ja: Messages = {
     nobody: 'なし',
     unknownUser: '以前のユーザー',
     fieldNames: {
+      cc: 'CC',
       subject: '件名',
       status: 'ステータス',
       priority: '優先度',
