@@ -21,6 +21,7 @@ import { authRoutes } from './modules/auth/index.js';
 import { calendarsRoutes } from './modules/calendars/index.js';
 import { customersRoutes } from './modules/customers/index.js';
 import { intakeRoutes } from './modules/intake/index.js';
+import { repliesRoutes } from './modules/replies/index.js';
 import { intakeEmailRoutes } from './modules/intake-email/index.js';
 import { escalationsRoutes, pathsRoutes } from './modules/escalations/index.js';
 import { slaRoutes } from './modules/sla/index.js';
@@ -106,6 +107,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   escalationsRoutes(app);
   intakeEmailRoutes(app);
   intakeRoutes(app);
+  repliesRoutes(app);
   workspaceRoutes(app);
   notificationsRoutes(app);
   for (const r of opts.routes ?? []) r(app);

@@ -13,6 +13,7 @@ import { IntakeService, MessagingService } from './modules/intake/index.js';
 import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs } from './modules/notifications/index.js';
+import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
 import { AttachmentsService, TicketsService, type SlaClockSummary } from './modules/tickets/index.js';
@@ -54,6 +55,10 @@ export interface Container {
   messaging: MessagingService;
   /** Notification fan-out and delivery (in-app, email, Slack, Teams, webhooks). */
   notifications: NotificationsService;
+  /** Public replies delivered to the customer (mail, messaging outbound URL). */
+  replies: RepliesService;
+  /** Delivery state of replies by timeline event id (keeps the tickets module free of replies). */
+  deliveriesFor?(eventIds: string[]): Promise<Map<string, ReplyDeliveryView>>;
   /** Live updates for the console's event stream (LISTEN/NOTIFY on PostgreSQL). */
   live: LiveEvents;
   teamIdsOfUser(userId: string): Promise<string[]>;
@@ -86,15 +91,21 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   registerEscalationJobs(jobs, escalations, escalationPaths);
   escalationPaths.setSlaPreview((facts, arrivalMs) => sla.preview(facts, arrivalMs));
   const mailFrom = config.smtpOut?.from ?? 'escalon@localhost';
+  const mailer = mailerFor(config.smtpOut, logger);
+  const ownAddresses = [...new Set([config.inboundAddress, mailFrom.replace(/^.*<([^>]+)>.*$/, '$1').toLowerCase()].filter((a): a is string => !!a))];
+  const replies = new RepliesService({ db, clock, mailer, secrets: createSecretBox(config.secretKey), dataDir: config.dataDir, publicUrl: config.publicUrl, supportAddress: config.inboundAddress ?? mailFrom, ownAddresses });
+  tickets.addHooks(replies.hooks());
   const intakeEmail = new IntakeEmailService(db, clock, logger, tickets, customers, attachments, {
     dataDir: config.dataDir,
     limits: { maxAttachmentBytes: config.attachmentMaxBytes, maxTotalBytes: config.smtpIn.maxBytes },
-    ownAddresses: [...new Set([config.inboundAddress, mailFrom.replace(/^.*<([^>]+)>.*$/, '$1').toLowerCase()].filter((a): a is string => !!a))],
+    ownAddresses,
     mailFrom,
+    bounced: (tx, messageId, detail, now) => replies.bounced(tx, messageId, detail, now),
+    allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now),
   });
   // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
-  registerIntakeEmailJobs(jobs, intakeEmail, mailerFor(config.smtpOut, logger), config.inboundAddress);
-  const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom });
+  registerIntakeEmailJobs(jobs, intakeEmail, mailer, config.inboundAddress);
+  const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
   const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers);
   const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({
@@ -103,8 +114,9 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     logger,
     config: { publicUrl: config.publicUrl, slack: config.slack, notifyGroupSeconds: config.notifyGroupSeconds, mailFrom },
     secrets: createSecretBox(config.secretKey),
-    mailer: mailerFor(config.smtpOut, logger),
+    mailer,
     live,
+    customerDeliveries: replies,
     acknowledge: (actor, escalationId) => escalations.acknowledge(actor, escalationId),
     recordOutgoingMessageId,
   });
@@ -135,6 +147,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     messaging,
     teamIdsOfUser: (userId) => teamIdsOfUser(db, userId),
     notifications,
+    replies,
+    deliveriesFor: (eventIds) => replies.deliveriesFor(db, eventIds),
     live,
     close: async () => {
       await live.close();

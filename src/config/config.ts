@@ -88,7 +88,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_SMTP_IN_ADDRESSES', default: '(any)', description: 'comma-separated addresses the receiver accepts mail for' },
   { name: 'ESCALON_IMAP_URL', default: '(unset: no polling)', description: 'mailboxes to poll, comma-separated: imaps://user:pass@host:993/INBOX' },
   { name: 'ESCALON_IMAP_POLL_SECONDS', default: '60', description: 'how often the IMAP mailboxes are polled' },
-  { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (Reply-To of confirmations; mail from it is never a ticket)' },
+  { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (From and Reply-To of agent replies, Reply-To of confirmations; mail from it is never a ticket)' },
   { name: 'ESCALON_CONTACT_RATE_LIMIT', default: '5', description: 'contact-form submissions per minute per client address' },
 ];
 

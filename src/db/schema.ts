@@ -78,6 +78,8 @@ export interface TicketsTable {
   solved_at: number | null;
   closed_at: number | null;
   version: number;
+  /** JSON array of lower-cased addresses copied on replies (0006). */
+  cc: string;
 }
 
 export interface TicketTagsTable {
@@ -316,6 +318,8 @@ export interface MessagingIntegrationsTable {
   name: string;
   secret: string; // sealed (secret-box)
   active: number;
+  /** Where agents' replies are POSTed (signed); null: replies cannot go out on this channel. */
+  outbound_url: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -374,6 +378,18 @@ export interface DeliveriesTable {
   delivered_at: number | null;
   created_at: number;
   updated_at: number;
+  /** The timeline event (a reply) a customer delivery carries (0006). */
+  event_id?: string | null;
+  /** Message-ID of a customer mail, so a bounce of it finds this delivery (0006). */
+  message_id?: string | null;
+}
+
+/** One automatic mail (acknowledgement, confirmation) per row: the per-address loop cap. */
+export interface AutomaticMailLogTable {
+  id: string;
+  address: string;
+  kind: string;
+  created_at: number;
 }
 
 export interface DeliveryAttemptsTable {
@@ -453,6 +469,7 @@ export interface Database {
   team_channels: TeamChannelsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   notification_templates: NotificationTemplatesTable;
+  automatic_mail_log: AutomaticMailLogTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

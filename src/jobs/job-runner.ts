@@ -126,7 +126,9 @@ export class JobRunner {
       } while (this.rerun && !this.stopped);
       if (!this.stopped) {
         const next = await nextWakeAt(this.o.db);
-        if (next !== null) this.schedule(next);
+        // A job written while the query above ran asked for a rerun that the loop no longer sees.
+        if (this.rerun) this.schedule(this.o.clock.now());
+        else if (next !== null) this.schedule(next);
         else this.schedule(this.o.clock.now() + (this.o.maxSleepMs ?? 60_000));
       }
     } catch (err) {
@@ -161,7 +163,8 @@ export class JobRunner {
       for (const job of lane) await this.runOne(job);
     });
     const limit = this.o.concurrency ?? 8;
-    for (let i = 0; i < external.length; i += limit) await Promise.all(external.slice(i, i + limit).map((j) => this.runOne(j)));
+    // A sliding window, not chunks: one slow send does not hold up the other slots.
+    await mapLimit(external, limit, (j) => this.runOne(j));
     return jobs.length;
   }
 

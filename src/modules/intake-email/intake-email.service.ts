@@ -46,6 +46,10 @@ export interface IntakeEmailOptions {
   mailFrom: string;
   /** Delay of the safety-net job that processes a stored message if this node dies first. */
   retryAfterMs?: number;
+  /** A bounce names one of our mails: the replies module marks that reply's delivery bounced (its id, or null). */
+  bounced?(tx: Tx, originalMessageId: string, detail: { recipient: string | null; status: string | null; diagnostic: string | null }, now: number): Promise<string | null>;
+  /** Loop guard of automatic mail: false for a machine's address or past the per-address cap. */
+  allowAutomatic?(tx: Tx, address: string, kind: string, now: number): Promise<boolean>;
 }
 
 export const PROCESS_JOB = 'intake.email.process';
@@ -258,6 +262,7 @@ export class IntakeEmailService {
         await finish('rejected', 'bounce_unmatched', { error: classification.originalMessageId ? `no ticket sent ${classification.originalMessageId}` : 'the report names no message id' });
         return null;
       }
+      const deliveryId = (await this.opts.bounced?.(tx, hit.messageId, { recipient: classification.recipient ?? null, status: classification.status ?? null, diagnostic: classification.diagnostic ?? null }, now)) ?? null;
       const eventId = await this.tickets.appendEvent(
         tx,
         hit.ticketId,
@@ -267,7 +272,7 @@ export class IntakeEmailService {
           authorType: 'system',
           authorId: null,
           body: `Mail to ${classification.recipient ?? 'the recipient'} could not be delivered${classification.status ? ` (${classification.status})` : ''}.`,
-          data: { inboundId, originalMessageId: hit.messageId, recipient: classification.recipient ?? null, status: classification.status ?? null, diagnostic: classification.diagnostic ?? null, reason: classification.reason },
+          data: { inboundId, originalMessageId: hit.messageId, recipient: classification.recipient ?? null, status: classification.status ?? null, diagnostic: classification.diagnostic ?? null, reason: classification.reason, deliveryId },
         },
         now,
       );
@@ -309,7 +314,9 @@ export class IntakeEmailService {
     const body = email.visibleText || email.text || '(no text)';
     const created = ticket === null;
     if (!ticket) {
-      ticket = await this.tickets.createIn(tx, { subject: (email.subject || '(no subject)').slice(0, 500), channel: 'email', requesterId: customerId }, { actorId: null, authorType: 'system', now });
+      // The Cc of the first mail becomes the ticket's CC list (never our own address or the sender).
+      const cc = email.cc.filter((a) => a !== from.address && !this.opts.ownAddresses.includes(a)).slice(0, 50);
+      ticket = await this.tickets.createIn(tx, { subject: (email.subject || '(no subject)').slice(0, 500), channel: 'email', requesterId: customerId, cc }, { actorId: null, authorType: 'system', now });
     }
     const eventId = await this.tickets.addMessageIn(tx, ticket, { body, visibility: 'public', initial: created, data }, { actorId: customerId, authorType: 'customer', now });
     if (!email.messageIdSynthetic) await repo.insertMessageId(tx, email.messageId, ticket.id, 'in', now);
@@ -342,6 +349,7 @@ export class IntakeEmailService {
   }
 
   private async enqueueAcknowledgement(tx: Tx, ticket: Ticket, to: string, email: ParsedEmail, now: number): Promise<void> {
+    if (this.opts.allowAutomatic && !(await this.opts.allowAutomatic(tx, to, 'intake.ack', now))) return;
     const ids = ticketThreadIds(ticket.id, 'ack', mailDomainOf(this.opts.mailFrom));
     const subject = `[#${ticket.number}] ${ticket.subject}`.slice(0, 300);
     const text = [

@@ -24,7 +24,7 @@ export const listPublicMessages = (ex: Executor, ticketId: string, limit: number
 export const insertIntegration = (ex: Executor, row: MessagingIntegrationsTable) => ex.insertInto('messaging_integrations').values(row).execute();
 export const findIntegration = (ex: Executor, id: string) => ex.selectFrom('messaging_integrations').selectAll().where('id', '=', id).executeTakeFirst();
 export const listIntegrations = (ex: Executor) => ex.selectFrom('messaging_integrations').selectAll().orderBy('id').execute();
-export const updateIntegration = (ex: Executor, id: string, patch: Partial<Pick<MessagingIntegrationsTable, 'name' | 'active' | 'updated_at'>>) =>
+export const updateIntegration = (ex: Executor, id: string, patch: Partial<Pick<MessagingIntegrationsTable, 'name' | 'active' | 'outbound_url' | 'updated_at'>>) =>
   ex.updateTable('messaging_integrations').set(patch).where('id', '=', id).executeTakeFirst();
 export const deleteIntegration = (ex: Executor, id: string) => ex.deleteFrom('messaging_integrations').where('id', '=', id).executeTakeFirst();
 

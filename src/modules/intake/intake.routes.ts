@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppInstance } from '../../http/app-types.js';
-import { IdParams, errorResponses } from '../../http/schemas.js';
+import { IdParams, Nullable, errorResponses } from '../../http/schemas.js';
 import { contactPage, privateTicketPage, PAGE_HEADERS } from './web-form.js';
 
 const OneLine = (max: number) => Type.String({ maxLength: max });
@@ -39,7 +39,8 @@ const CallBody = Type.Object(
   { additionalProperties: false },
 );
 const CallView = Type.Object({ id: Type.String(), ticketId: Type.String(), kind: Type.String(), direction: Type.String(), durationSeconds: Type.Integer(), summary: Type.String(), createdAt: Type.String() });
-const IntegrationView = Type.Object({ id: Type.String(), name: Type.String(), active: Type.Boolean(), webhookPath: Type.String(), createdAt: Type.String(), updatedAt: Type.String() });
+const OutboundUrl = Type.String({ format: 'uri', maxLength: 2000, pattern: '^https?://', description: 'where agents\' replies are POSTed, signed like Escalon\'s webhooks; null: replies cannot be delivered on this channel' });
+const IntegrationView = Type.Object({ id: Type.String(), name: Type.String(), active: Type.Boolean(), outboundUrl: Nullable(Type.String()), webhookPath: Type.String(), createdAt: Type.String(), updatedAt: Type.String() });
 const WebhookResult = Type.Object({ ticketId: Type.String(), ticketNumber: Type.Integer(), eventId: Type.String(), created: Type.Boolean() });
 
 const rawBodies = new WeakMap<FastifyRequest, Buffer>();
@@ -95,13 +96,13 @@ export function intakeRoutes(app: AppInstance): void {
     '/api/v1/messaging-integrations',
     {
       config: { permission: 'intake.manage' },
-      schema: { tags: ['intake'], summary: 'Create a messaging integration; the signing secret is shown only in this response', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), response: { 201: Type.Composite([IntegrationView, Type.Object({ secret: Type.String() })]), ...errorResponses } },
+      schema: { tags: ['intake'], summary: 'Create a messaging integration; the signing secret is shown only in this response', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), outboundUrl: Type.Optional(Nullable(OutboundUrl)) }, { additionalProperties: false }), response: { 201: Type.Composite([IntegrationView, Type.Object({ secret: Type.String() })]), ...errorResponses } },
     },
-    async (req, reply) => reply.status(201).send(await messaging.create(req.body.name)),
+    async (req, reply) => reply.status(201).send(await messaging.create(req.body.name, req.body.outboundUrl ?? null)),
   );
   app.patch(
     '/api/v1/messaging-integrations/:id',
-    { config: { permission: 'intake.manage' }, schema: { tags: ['intake'], summary: 'Rename or (de)activate a messaging integration', params: IdParams, body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 200: IntegrationView, ...errorResponses } } },
+    { config: { permission: 'intake.manage' }, schema: { tags: ['intake'], summary: 'Rename, (de)activate or set the outbound URL of a messaging integration', params: IdParams, body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), active: Type.Optional(Type.Boolean()), outboundUrl: Type.Optional(Nullable(OutboundUrl)) }, { additionalProperties: false }), response: { 200: IntegrationView, ...errorResponses } } },
     async (req) => messaging.update(req.params.id, req.body),
   );
   app.delete(

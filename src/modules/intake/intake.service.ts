@@ -60,7 +60,7 @@ export class IntakeService {
     private readonly clock: Clock,
     private readonly tickets: TicketsService,
     private readonly customers: CustomersService,
-    private readonly o: { publicUrl: string; mailFrom: string },
+    private readonly o: { publicUrl: string; mailFrom: string; allowAutomatic?(tx: Tx, address: string, kind: string, now: number): Promise<boolean> },
   ) {}
 
   async submitContact(input: ContactInput, meta: { ip: string }): Promise<ContactResult> {
@@ -127,6 +127,8 @@ export class IntakeService {
   }
 
   private async enqueueConfirmation(tx: Tx, ticket: Ticket, to: string, token: string, locale: 'ja' | 'en', now: number): Promise<void> {
+    // Never confirm to a machine's address, nor more than the per-address cap (a form-filling loop).
+    if (this.o.allowAutomatic && !(await this.o.allowAutomatic(tx, to, 'intake.confirm', now))) return;
     const ids = ticketThreadIds(ticket.id, 'confirm', mailDomainOf(this.o.mailFrom));
     const url = this.privateUrl(token);
     const text =

@@ -21,15 +21,17 @@ export interface IntegrationView {
   id: string;
   name: string;
   active: boolean;
+  outboundUrl: string | null;
   webhookPath: string;
   createdAt: string;
   updatedAt: string;
 }
 
-const present = (r: { id: string; name: string; active: number; created_at: number; updated_at: number }): IntegrationView => ({
+const present = (r: { id: string; name: string; active: number; outbound_url: string | null; created_at: number; updated_at: number }): IntegrationView => ({
   id: r.id,
   name: r.name,
   active: r.active === 1,
+  outboundUrl: r.outbound_url,
   webhookPath: `/api/v1/integrations/messaging/${r.id}`,
   createdAt: new Date(Number(r.created_at)).toISOString(),
   updatedAt: new Date(Number(r.updated_at)).toISOString(),
@@ -51,20 +53,20 @@ export class MessagingService {
     private readonly customers: CustomersService,
   ) {}
 
-  async create(name: string): Promise<IntegrationView & { secret: string }> {
+  async create(name: string, outboundUrl: string | null = null): Promise<IntegrationView & { secret: string }> {
     const now = this.clock.now();
     const id = newId();
     const secret = randomSecret(32);
-    await repo.insertIntegration(this.db, { id, name: name.trim(), secret: this.box.seal(secret, context(id)), active: 1, created_at: now, updated_at: now });
-    return { ...present({ id, name: name.trim(), active: 1, created_at: now, updated_at: now }), secret };
+    await repo.insertIntegration(this.db, { id, name: name.trim(), secret: this.box.seal(secret, context(id)), active: 1, outbound_url: outboundUrl, created_at: now, updated_at: now });
+    return { ...present({ id, name: name.trim(), active: 1, outbound_url: outboundUrl, created_at: now, updated_at: now }), secret };
   }
 
   async list(): Promise<IntegrationView[]> {
     return (await repo.listIntegrations(this.db)).map(present);
   }
 
-  async update(id: string, patch: { name?: string; active?: boolean }): Promise<IntegrationView> {
-    const r = await repo.updateIntegration(this.db, id, { ...(patch.name !== undefined && { name: patch.name.trim() }), ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }), updated_at: this.clock.now() });
+  async update(id: string, patch: { name?: string; active?: boolean; outboundUrl?: string | null }): Promise<IntegrationView> {
+    const r = await repo.updateIntegration(this.db, id, { ...(patch.name !== undefined && { name: patch.name.trim() }), ...(patch.outboundUrl !== undefined && { outbound_url: patch.outboundUrl }), ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }), updated_at: this.clock.now() });
     if (Number(r.numUpdatedRows) === 0) throw notFound('Messaging integration', id);
     return present((await repo.findIntegration(this.db, id))!);
   }

@@ -64,6 +64,8 @@ export interface NotificationsDeps {
   acknowledge(actor: Principal, escalationId: string): Promise<unknown>;
   /** Records the Message-ID of an outgoing mail so replies thread back (intake-email). */
   recordOutgoingMessageId?(tx: Tx, ticketId: string, messageId: string, now: number): Promise<void>;
+  /** Replies to customers share the delivery log and retries; the replies module sends them. */
+  customerDeliveries?: { handles(d: DeliveriesTable): boolean; send(d: DeliveriesTable): Promise<DeliveryResult> };
 }
 
 /** Events posted to a team's chat channel (the ones a team acts on). */
@@ -275,6 +277,7 @@ export class NotificationsService {
 
   private async send(d: DeliveriesTable, items: DeliveryItem[]): Promise<DeliveryResult> {
     const now = this.now;
+    if (this.d.customerDeliveries?.handles(d)) return this.d.customerDeliveries.send(d);
     if (d.channel === 'webhook') {
       const sub = await repo.findWebhook(this.d.db, d.recipient_key.slice('webhook:'.length));
       if (!sub || sub.active !== 1) return { ok: false, retryable: false, response: 'webhook subscription removed or inactive' };

@@ -4,7 +4,7 @@ export const CHANNELS = ['in_app', 'email', 'slack', 'teams'] as const;
 export type UserChannel = (typeof CHANNELS)[number];
 export type DeliveryChannel = 'email' | 'slack' | 'teams' | 'webhook';
 
-export const DELIVERY_STATES = ['pending', 'queued', 'failed', 'done', 'dead', 'dropped'] as const;
+export const DELIVERY_STATES = ['pending', 'queued', 'failed', 'done', 'dead', 'dropped', 'bounced'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 export const RECIPIENT_ROLES = ['assignee', 'team', 'team_manager'] as const;

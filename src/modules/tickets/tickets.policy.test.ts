@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffTicket, normaliseTags, statusAfterMessage, statusTimestamps } from './tickets.policy.js';
+import { diffTicket, normaliseCc, normaliseTags, statusAfterMessage, statusTimestamps } from './tickets.policy.js';
 import type { TicketFields } from './tickets.types.js';
 
 const base: TicketFields = {
@@ -13,6 +13,7 @@ const base: TicketFields = {
   assigneeId: null,
   requesterId: null,
   temperature: 'calm',
+  cc: [],
 };
 
 describe('diffTicket', () => {
@@ -49,5 +50,13 @@ describe('statusAfterMessage', () => {
     expect(statusAfterMessage('pending', 'customer', 'public')).toBe('open');
     expect(statusAfterMessage('solved', 'customer', 'public')).toBe('open');
     expect(statusAfterMessage('pending', 'user', 'public')).toBe('pending');
+  });
+});
+
+describe('cc lists', () => {
+  it('are compared as sets of lower-cased addresses', () => {
+    const t = { ...base, cc: ['a@x.example', 'b@x.example'] };
+    expect(diffTicket(t, { cc: normaliseCc(['B@x.example ', 'a@x.example']) })).toEqual([]);
+    expect(diffTicket(t, { cc: ['a@x.example'] })).toEqual([{ field: 'cc', from: ['a@x.example', 'b@x.example'], to: ['a@x.example'] }]);
   });
 });

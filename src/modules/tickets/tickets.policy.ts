@@ -6,7 +6,7 @@ export interface FieldChange {
   to: unknown;
 }
 
-const FIELDS: (keyof TicketFields)[] = ['subject', 'status', 'priority', 'category', 'product', 'tags', 'teamId', 'assigneeId', 'requesterId', 'temperature'];
+const FIELDS: (keyof TicketFields)[] = ['subject', 'status', 'priority', 'category', 'product', 'tags', 'teamId', 'assigneeId', 'requesterId', 'temperature', 'cc'];
 
 /** Which fields a patch really changes (tags compared as sets). */
 export function diffTicket(before: TicketFields, patch: Partial<TicketFields>): FieldChange[] {
@@ -15,7 +15,7 @@ export function diffTicket(before: TicketFields, patch: Partial<TicketFields>): 
     if (!(field in patch) || patch[field] === undefined) continue;
     const from = before[field];
     const to = patch[field];
-    if (field === 'tags') {
+    if (field === 'tags' || field === 'cc') {
       const a = [...(from as string[])].sort();
       const b = [...new Set(to as string[])].sort();
       if (a.length !== b.length || a.some((t, i) => t !== b[i])) changes.push({ field, from, to: b });
@@ -24,6 +24,11 @@ export function diffTicket(before: TicketFields, patch: Partial<TicketFields>): 
     if (from !== to) changes.push({ field, from, to });
   }
   return changes;
+}
+
+/** Normalises a CC list: trimmed, lower-case, unique, in the order given. */
+export function normaliseCc(cc: string[]): string[] {
+  return [...new Set(cc.map((a) => a.trim().toLowerCase()).filter(Boolean))];
 }
 
 /** Normalises tags: trimmed, lower-case, unique, in the order given. */

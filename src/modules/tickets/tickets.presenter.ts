@@ -44,6 +44,7 @@ export const TicketView = Type.Object({
   teamId: Nullable(Type.String()),
   assigneeId: Nullable(Type.String()),
   temperature: TemperatureSchema,
+  cc: Type.Array(Type.String(), { description: 'addresses copied on public replies (lower-case)' }),
   createdBy: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -54,6 +55,20 @@ export const TicketView = Type.Object({
 });
 export type TicketView = Static<typeof TicketView>;
 
+/** Where a public reply went and how far it got (the replies module fills it). */
+export const ReplyDeliverySummary = Type.Object({
+  id: Type.String({ description: 'delivery id (GET /api/v1/deliveries/{id})' }),
+  state: OneOf(['sending', 'sent', 'failed', 'bounced'] as const, { description: 'sending (queued or retrying), sent (accepted by the relay or endpoint), failed (gave up), bounced (a bounce report named it)' }),
+  rawState: Type.String({ description: 'the delivery log state: pending, queued, failed, done, dead, bounced' }),
+  channel: Type.String({ description: 'email or messaging' }),
+  to: Nullable(Type.String()),
+  cc: Type.Array(Type.String()),
+  attempts: Type.Integer(),
+  lastResponse: Nullable(Type.String()),
+  retryable: Type.Boolean(),
+});
+export type ReplyDeliverySummary = Static<typeof ReplyDeliverySummary>;
+
 export const TimelineEventView = Type.Object({
   id: Type.String(),
   ticketId: Type.String(),
@@ -63,6 +78,7 @@ export const TimelineEventView = Type.Object({
   body: Nullable(Type.String()),
   data: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.String(),
+  delivery: Type.Optional(ReplyDeliverySummary),
 });
 export type TimelineEventView = Static<typeof TimelineEventView>;
 
@@ -91,6 +107,7 @@ export const toTicket = (r: TicketRow): Ticket => ({
   teamId: r.team_id,
   assigneeId: r.assignee_id,
   temperature: r.temperature as Ticket['temperature'],
+  cc: parseJson<string[]>(r.cc ?? '[]', []),
   createdBy: r.created_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,

@@ -139,3 +139,9 @@ export const insertAttachment = (ex: Executor, row: AttachmentsTable) => ex.inse
 export const findAttachment = (ex: Executor, id: string) => ex.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
 export const listAttachments = (ex: Executor, ticketId: string) =>
   ex.selectFrom('attachments').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
+
+/** Links uploaded files that are on no message yet to a message; returns how many were linked. */
+export async function linkAttachments(ex: Executor, ticketId: string, eventId: string, ids: string[]): Promise<number> {
+  const r = await ex.updateTable('attachments').set({ event_id: eventId }).where('ticket_id', '=', ticketId).where('id', 'in', ids).where('event_id', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

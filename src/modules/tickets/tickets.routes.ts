@@ -6,6 +6,7 @@ import { AttachmentView, ChannelSchema, PrioritySchema, StatusSchema, Temperatur
 const Label = Type.String({ minLength: 1, maxLength: 100 });
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 });
 const Uuid = Type.String({ format: 'uuid' });
+const Cc = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 50, description: 'addresses copied on public replies to the customer' });
 
 const editable = {
   subject: Type.String({ minLength: 1, maxLength: 500 }),
@@ -18,6 +19,7 @@ const editable = {
   assigneeId: Nullable(Uuid),
   requesterId: Nullable(Uuid),
   temperature: TemperatureSchema,
+  cc: Cc,
 };
 
 const CreateTicket = Type.Object(
@@ -36,6 +38,7 @@ const CreateTicket = Type.Object(
     teamId: Type.Optional(editable.teamId),
     assigneeId: Type.Optional(editable.assigneeId),
     temperature: Type.Optional(TemperatureSchema),
+    cc: Type.Optional(Cc),
   },
   { additionalProperties: false },
 );
@@ -135,6 +138,7 @@ export function ticketsRoutes(app: AppInstance): void {
             assigneeId: Type.Optional(editable.assigneeId),
             requesterId: Type.Optional(editable.requesterId),
             temperature: Type.Optional(editable.temperature),
+            cc: Type.Optional(editable.cc),
             expectedVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'refuse with 409 if the ticket changed since this version' })),
           },
           { additionalProperties: false, minProperties: 1 },
@@ -157,13 +161,18 @@ export function ticketsRoutes(app: AppInstance): void {
           {
             body: Type.String({ minLength: 1, maxLength: 100_000 }),
             visibility: OneOf(['public', 'internal'] as const, { description: 'public: a reply the customer sees; internal: a note for staff' }),
+            attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 20, uniqueItems: true, description: 'files uploaded to this ticket (POST …/attachments) to send with the message' })),
           },
           { additionalProperties: false },
         ),
         response: { 201: TimelineEventView, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await tickets.addMessage(req.principal!, req.params.id, req.body)),
+    async (req, reply) => {
+      const event = await tickets.addMessage(req.principal!, req.params.id, req.body);
+      const delivery = (await app.deps.deliveriesFor?.([event.id]))?.get(event.id);
+      return reply.status(201).send(delivery ? { ...event, delivery } : event);
+    },
   );
 
   app.get(
@@ -178,7 +187,12 @@ export function ticketsRoutes(app: AppInstance): void {
         response: { 200: Page(TimelineEventView), ...errorResponses },
       },
     },
-    (req) => tickets.timeline(req.params.id, { limit: req.query.limit ?? 100, cursor: req.query.cursor, publicOnly: req.query.visibility === 'public' }),
+    async (req) => {
+      const page = await tickets.timeline(req.params.id, { limit: req.query.limit ?? 100, cursor: req.query.cursor, publicOnly: req.query.visibility === 'public' });
+      const replies = page.items.filter((e) => e.kind === 'message.added' && e.visibility === 'public' && e.author.type === 'user').map((e) => e.id);
+      const deliveries = replies.length > 0 ? await app.deps.deliveriesFor?.(replies) : undefined;
+      return deliveries ? { ...page, items: page.items.map((e) => (deliveries.has(e.id) ? { ...e, delivery: deliveries.get(e.id)! } : e)) } : page;
+    },
   );
 
   app.register(async (scope) => {

@@ -6,7 +6,7 @@ import { AppError, conflict, invalid, notFound, type FieldProblem } from '../../
 import { newId } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import type { Principal } from '../auth/index.js';
-import { canChangeClosed, diffTicket, normaliseTags, statusAfterMessage, statusTimestamps, type FieldChange } from './tickets.policy.js';
+import { canChangeClosed, diffTicket, normaliseCc, normaliseTags, statusAfterMessage, statusTimestamps, type FieldChange } from './tickets.policy.js';
 import { presentEvent, presentTicket, toTicket, type TicketView, type TimelineEventView } from './tickets.presenter.js';
 import * as repo from './tickets.repository.js';
 import type { AuthorType, Channel, Priority, Status, Temperature, Ticket, TicketFields, TimelineEventInput, Visibility } from './tickets.types.js';
@@ -57,6 +57,7 @@ export interface CreateTicketInput {
   teamId?: string | null;
   assigneeId?: string | null;
   temperature?: Temperature;
+  cc?: string[];
 }
 
 export type UpdateTicketInput = Partial<TicketFields> & { expectedVersion?: number };
@@ -110,6 +111,7 @@ export class TicketsService {
       solved_at: null,
       closed_at: null,
       version: 1,
+      cc: json(normaliseCc(input.cc ?? [])),
     };
     await repo.insertTicket(tx, row);
     await repo.insertTags(tx, id, tags);
@@ -162,6 +164,7 @@ export class TicketsService {
     }
     const { expectedVersion: _ignored, ...patch } = input;
     if (patch.tags) patch.tags = normaliseTags(patch.tags);
+    if (patch.cc) patch.cc = normaliseCc(patch.cc);
     if (patch.subject !== undefined) patch.subject = patch.subject.trim();
     const changes = diffTicket(before, patch);
     if (changes.length === 0) return before;
@@ -180,6 +183,7 @@ export class TicketsService {
       assignee_id: after.assigneeId,
       requester_id: after.requesterId,
       temperature: after.temperature,
+      cc: json(after.cc),
       updated_at: ctx.now,
       solved_at: after.solvedAt,
       closed_at: after.closedAt,
@@ -194,9 +198,18 @@ export class TicketsService {
     return after;
   }
 
-  async addMessage(actor: Principal, id: string, input: { body: string; visibility: Visibility }): Promise<TimelineEventView> {
+  async addMessage(actor: Principal, id: string, input: { body: string; visibility: Visibility; attachmentIds?: string[] }): Promise<TimelineEventView> {
     const ctx: ChangeContext = { actorId: actor.userId, authorType: 'user', now: this.clock.now() };
-    const eventId = await inTransaction(this.db, async (tx) => this.addMessageIn(tx, await this.load(tx, id), input, ctx));
+    const { attachmentIds = [], ...message } = input;
+    const eventId = await inTransaction(this.db, async (tx) => {
+      const eventId = await this.addMessageIn(tx, await this.load(tx, id), message, ctx);
+      // Files uploaded beforehand go with the message (a reply sends them to the customer).
+      if (attachmentIds.length > 0) {
+        const n = await repo.linkAttachments(tx, id, eventId, attachmentIds);
+        if (n !== new Set(attachmentIds).size) throw invalid([{ field: 'attachmentIds', message: 'each must be a file uploaded to this ticket and not yet sent with a message' }]);
+      }
+      return eventId;
+    });
     const [row] = await repo.listEvents(this.db, id, { limit: 1, id: eventId });
     return presentEvent(row!);
   }

@@ -19,6 +19,8 @@ export interface TicketFields {
   assigneeId: string | null;
   requesterId: string | null;
   temperature: Temperature;
+  /** Lower-cased addresses copied on replies to the customer (from the Cc of the first mail). */
+  cc: string[];
 }
 
 export interface Ticket extends TicketFields {

@@ -16,6 +16,7 @@ export function ChannelsPage() {
     <AdminPage title={t('admin2.ch.title')}>
       <Webhooks />
       <TeamChannels />
+      <MessagingIntegrations />
       <FailedDeliveries />
       <FailedInbound />
     </AdminPage>
@@ -321,6 +322,107 @@ function FailedInbound() {
           </table>
         </div>
       )}
+    </section>
+  );
+}
+
+interface MessagingIntegration {
+  id: string;
+  name: string;
+  active: boolean;
+  outboundUrl: string | null;
+  webhookPath: string;
+  createdAt: string;
+  secret?: string;
+}
+
+/** Messaging integrations: where chat messages come in, and the outbound URL replies go to. */
+function MessagingIntegrations() {
+  const { t } = useTranslation();
+  const { client } = useSession();
+  const list = useLoad((signal) => client.get<{ items: MessagingIntegration[] }>('/api/v1/messaging-integrations', undefined, signal).then((r) => r.items), [client]);
+  const [name, setName] = useState('');
+  const [outbound, setOutbound] = useState('');
+  const [edits, setEdits] = useState<Record<string, string>>({});
+  const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
+  const action = useAction();
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    const m = await action.run(() => client.post<MessagingIntegration>('/api/v1/messaging-integrations', { name: name.trim(), outboundUrl: outbound.trim() || null }));
+    if (m) {
+      setSecret({ name: m.name, secret: m.secret ?? '' });
+      setName('');
+      setOutbound('');
+      list.setData((p) => [...(p ?? []), { ...m, secret: undefined }]);
+    }
+  };
+  const save = async (m: MessagingIntegration) => {
+    const url = (edits[m.id] ?? m.outboundUrl ?? '').trim();
+    const r = await action.run(() => client.patch<MessagingIntegration>(`/api/v1/messaging-integrations/${m.id}`, { outboundUrl: url || null }));
+    if (r) list.setData((p) => (p ?? []).map((x) => (x.id === r.id ? r : x)));
+  };
+  return (
+    <section className="card" aria-labelledby="mi-title">
+      <h2 id="mi-title">{t('admin2.ch.messaging')}</h2>
+      <p className="hint">{t('admin2.ch.messagingHint')}</p>
+      {secret && (
+        <div className="secret-once" role="status">
+          <p>{t('admin2.ch.secretOnce', { url: secret.name })}</p>
+          <label htmlFor="mi-secret">{t('admin2.ch.secret')}</label>
+          <input id="mi-secret" readOnly value={secret.secret} onFocus={(e) => e.currentTarget.select()} />
+          <button type="button" className="btn btn-small" onClick={() => setSecret(null)}>{t('admin.done')}</button>
+        </div>
+      )}
+      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {list.data === null && list.error === null && <Loading />}
+      {list.data?.length === 0 && <EmptyState>{t('admin2.ch.noMessaging')}</EmptyState>}
+      {list.data && list.data.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin2.ch.name')}</th>
+                <th scope="col">{t('admin2.ch.webhookPath')}</th>
+                <th scope="col">{t('admin2.ch.outboundUrl')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.map((m) => (
+                <tr key={m.id}>
+                  <td>{m.name}</td>
+                  <td className="mono small">{m.webhookPath}</td>
+                  <td>
+                    <input
+                      type="url"
+                      aria-label={`${t('admin2.ch.outboundUrl')}: ${m.name}`}
+                      placeholder={t('admin2.ch.outboundNone')}
+                      value={edits[m.id] ?? m.outboundUrl ?? ''}
+                      onChange={(e) => setEdits((x) => ({ ...x, [m.id]: e.target.value }))}
+                    />{' '}
+                    <button type="button" className="btn btn-small" disabled={action.busy} onClick={() => void save(m)}>
+                      {t('admin2.ch.saveOutbound')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form className="grid-form" onSubmit={(e) => void create(e)} aria-label={t('admin2.ch.addMessaging')}>
+        <div className="field">
+          <label htmlFor="mi-name">{t('admin2.ch.name')}</label>
+          <input id="mi-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="mi-outbound">{t('admin2.ch.outboundUrl')}</label>
+          <input id="mi-outbound" type="url" placeholder="https://" value={outbound} onChange={(e) => setOutbound(e.target.value)} />
+        </div>
+        <div className="form-actions">
+          {action.error !== null && <ErrorMessage error={action.error} />}
+          <button type="submit" className="btn btn-primary" disabled={action.busy || !name.trim()}>{t('admin2.ch.addMessaging')}</button>
+        </div>
+      </form>
     </section>
   );
 }

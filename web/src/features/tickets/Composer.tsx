@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TimelineEvent } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -7,8 +7,17 @@ import { useSession } from '../../session.js';
 
 type Mode = 'public' | 'internal';
 
+/** GET /api/v1/tickets/{id}/reply-target */
+interface ReplyTarget {
+  channel: 'email' | 'messaging' | 'none';
+  to: string | null;
+  cc: string[];
+  deliverable: boolean;
+  warnings: { code: 'no_address' | 'no_outbound_url' | 'automated_address'; address?: string }[];
+}
+
 /** Reply to the customer or add an internal note; the mode is always visible so nobody sends a note to a customer by mistake. */
-export function Composer({ ticketId, onPosted }: { ticketId: string; onPosted: (e: TimelineEvent) => void }) {
+export function Composer({ ticketId, onPosted, refreshKey }: { ticketId: string; onPosted: (e: TimelineEvent) => void; refreshKey?: unknown }) {
   const { t } = useTranslation();
   const { client } = useSession();
   const [mode, setMode] = useState<Mode>('public');
@@ -17,6 +26,17 @@ export function Composer({ ticketId, onPosted }: { ticketId: string; onPosted: (
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const body = drafts[mode];
+  const [target, setTarget] = useState<ReplyTarget | null>(null);
+  useEffect(() => {
+    let live = true;
+    client
+      .get<ReplyTarget>(`/api/v1/tickets/${ticketId}/reply-target`)
+      .then((r) => live && setTarget(r))
+      .catch(() => live && setTarget(null));
+    return () => {
+      live = false;
+    };
+  }, [client, ticketId, refreshKey]);
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
@@ -89,11 +109,23 @@ export function Composer({ ticketId, onPosted }: { ticketId: string; onPosted: (
           maxLength={100_000}
         />
         <div className="composer-foot">
-          <span className="muted small">{mode === 'public' ? t('ticket.customerSees') : t('ticket.staffOnly')}</span>
+          {mode === 'public' && target ? (
+            <span className={target.deliverable ? 'small reply-target' : 'small reply-target reply-target-none'} data-testid="reply-target">
+              {target.channel === 'email' ? (target.cc.length > 0 ? t('ticket.replyTarget.emailCc', { to: target.to, count: target.cc.length }) : t('ticket.replyTarget.email', { to: target.to })) : target.channel === 'messaging' ? t('ticket.replyTarget.messaging') : t('ticket.replyTarget.none')}
+            </span>
+          ) : (
+            <span className="muted small">{mode === 'public' ? t('ticket.customerSees') : t('ticket.staffOnly')}</span>
+          )}
           <button type="submit" className={mode === 'public' ? 'btn btn-primary' : 'btn btn-note'} disabled={busy}>
             {busy ? t('ticket.sending') : mode === 'public' ? t('ticket.send') : t('ticket.addNote')}
           </button>
         </div>
+        {mode === 'public' &&
+          target?.warnings.map((w) => (
+            <p key={w.code + (w.address ?? '')} className="warning-box small" role="note" data-testid="reply-warning">
+              {t(`ticket.replyTarget.${w.code}`, { address: w.address })}
+            </p>
+          ))}
         {error !== null && <ErrorMessage error={error} />}
         {done && <Notice>{done}</Notice>}
       </div>

@@ -14,6 +14,7 @@ interface Draft {
   category: string;
   product: string;
   tags: string;
+  cc: string;
   teamId: string;
   assigneeId: string;
 }
@@ -25,6 +26,7 @@ const draftOf = (x: Ticket): Draft => ({
   category: x.category ?? '',
   product: x.product ?? '',
   tags: x.tags.join(', '),
+  cc: x.cc.join(', '),
   teamId: x.teamId ?? '',
   assigneeId: x.assigneeId ?? '',
 });
@@ -39,6 +41,8 @@ export function changesOf(x: Ticket, d: Draft): Record<string, unknown> {
   if (d.product.trim() !== (x.product ?? '')) c.product = d.product.trim() || null;
   const tags = parseTags(d.tags);
   if (tags.join('\u0000') !== x.tags.join('\u0000')) c.tags = tags;
+  const cc = [...new Set(d.cc.split(/[,;\s]+/).map((a) => a.trim().toLowerCase()).filter(Boolean))];
+  if (cc.join('\u0000') !== x.cc.join('\u0000')) c.cc = cc;
   if (d.teamId !== (x.teamId ?? '')) c.teamId = d.teamId || null;
   if (d.assigneeId !== (x.assigneeId ?? '')) c.assigneeId = d.assigneeId || null;
   return c;
@@ -187,6 +191,13 @@ export function TicketFieldsForm({ ticket, onSaved, onReload }: { ticket: Ticket
         <input id="f-tags" value={draft.tags} onChange={(e) => set('tags', e.target.value)} aria-describedby="f-tags-hint" />
         <span id="f-tags-hint" className="hint">
           {t('ticket.tagsHint')}
+        </span>
+      </div>
+      <div className="field">
+        <label htmlFor="f-cc">{t('ticket.cc')}</label>
+        <input id="f-cc" value={draft.cc} onChange={(e) => set('cc', e.target.value)} aria-describedby="f-cc-hint" inputMode="email" />
+        <span id="f-cc-hint" className="hint">
+          {t('ticket.ccHint')}
         </span>
       </div>
       {conflict ? (

@@ -82,6 +82,13 @@ export function TicketPage({ id }: { id: string }) {
   }, [loadTicket, loadTimeline, loadEscalations]);
 
   useEffect(reloadAll, [reloadAll]);
+  // A reply on its way to the customer: look again shortly until it is sent, failed or bounced.
+  const sending = events?.some((e) => e.delivery?.state === 'sending') ?? false;
+  useEffect(() => {
+    if (!sending) return;
+    const timer = setTimeout(loadTimeline, 1500);
+    return () => clearTimeout(timer);
+  }, [sending, events, loadTimeline]);
   // This ticket's changes, its escalations' steps, and notifications about it.
   const escalationIds = (escalations ?? []).map((x) => x.id);
   useLiveRefresh(reloadAll, { enabled: ticket !== null, filter: (e) => e.ids.includes(id) || e.ids.some((x) => escalationIds.includes(x)) });
@@ -173,7 +180,7 @@ export function TicketPage({ id }: { id: string }) {
       <div className="ticket-layout">
         <section className="ticket-main" aria-labelledby="timeline-title">
           <h2 id="timeline-title">{t('ticket.timeline')}</h2>
-          {events === null ? <Loading /> : events.length === 0 ? <EmptyState>{t('ticket.timelineEmpty')}</EmptyState> : <Timeline events={events} />}
+          {events === null ? <Loading /> : events.length === 0 ? <EmptyState>{t('ticket.timelineEmpty')}</EmptyState> : <Timeline events={events} onChanged={loadTimeline} />}
           {eventsCursor && (
             <button type="button" className="btn" onClick={() => void loadMoreEvents()}>
               {t('ticket.loadEarlier')}
@@ -181,6 +188,7 @@ export function TicketPage({ id }: { id: string }) {
           )}
           <Composer
             ticketId={ticket.id}
+            refreshKey={ticket.version}
             onPosted={() => {
               // A reply can move the status (e.g. new → open), so the ticket is reloaded too.
               reloadAll();

@@ -1,14 +1,16 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TimelineEvent } from '../../api/types.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { formatDateTime } from '../../lib/format.js';
-import { useDirectory, useUserTimeZone } from '../../session.js';
+import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { actorOf, describeEvent } from './describe-event.js';
 
 /** Events whose body (a call summary, a bounce report) is worth showing under the sentence. */
 const AGENT_EVENT_BODIES = new Set(['call.logged', 'email.bounced']);
 
 /** The ticket's history, oldest first: messages as cards (public and internal clearly different), the rest as sentences. */
-export function Timeline({ events }: { events: TimelineEvent[] }) {
+export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onChanged?: () => void }) {
   const { t, i18n } = useTranslation();
   const directory = useDirectory();
   const tz = useUserTimeZone();
@@ -37,6 +39,7 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
                 {when}
               </div>
               <div className="msg-body">{e.body ?? ''}</div>
+              {e.delivery && <DeliveryState ticketId={e.ticketId} delivery={e.delivery} onChanged={onChanged} />}
             </li>
           );
         }
@@ -50,5 +53,41 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
         );
       })}
     </ol>
+  );
+}
+
+type Delivery = NonNullable<TimelineEvent['delivery']>;
+
+/** Where a reply went and how far it got; a reply that was not delivered can be sent again. */
+function DeliveryState({ ticketId, delivery, onChanged }: { ticketId: string; delivery: Delivery; onChanged?: () => void }) {
+  const { t } = useTranslation();
+  const { client } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const retry = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.post(`/api/v1/tickets/${ticketId}/deliveries/${delivery.id}/retry`, {});
+      onChanged?.();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const to = delivery.to ? (delivery.cc.length > 0 ? t('ticket.delivery.toCc', { to: delivery.to, count: delivery.cc.length }) : t('ticket.delivery.to', { to: delivery.to })) : null;
+  return (
+    <div className={`msg-delivery delivery-${delivery.state}`} data-testid="reply-delivery" data-state={delivery.state}>
+      <span className="delivery-badge">{t(`ticket.delivery.${delivery.state}`)}</span>
+      {to && <span className="muted small"> {to}</span>}
+      {(delivery.state === 'failed' || delivery.state === 'bounced') && delivery.lastResponse && <span className="muted small"> — {delivery.lastResponse}</span>}
+      {delivery.state === 'failed' && delivery.retryable && (
+        <button type="button" className="btn btn-small" disabled={busy} onClick={() => void retry()}>
+          {busy ? t('ticket.delivery.retrying') : t('ticket.delivery.retry')}
+        </button>
+      )}
+      {error !== null && <ErrorMessage error={error} />}
+    </div>
   );
 }

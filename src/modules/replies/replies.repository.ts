@@ -1,0 +1,50 @@
+/** Queries of replies to customers (portable SQL; no rules here). */
+import type { Executor } from '../../db/database.js';
+import type { DeliveriesTable } from '../../db/schema.js';
+
+export const ticketWithRequester = (ex: Executor, ticketId: string) =>
+  ex
+    .selectFrom('tickets')
+    .leftJoin('customers', 'customers.id', 'tickets.requester_id')
+    .select(['tickets.id', 'tickets.number', 'tickets.subject', 'tickets.channel', 'tickets.cc', 'tickets.requester_id', 'customers.email as requester_email', 'customers.locale as requester_locale'])
+    .where('tickets.id', '=', ticketId)
+    .executeTakeFirst();
+
+export const conversationOf = (ex: Executor, ticketId: string) =>
+  ex
+    .selectFrom('messaging_conversations')
+    .innerJoin('messaging_integrations', 'messaging_integrations.id', 'messaging_conversations.integration_id')
+    .select(['messaging_conversations.conversation_id', 'messaging_integrations.id as integration_id', 'messaging_integrations.outbound_url', 'messaging_integrations.secret', 'messaging_integrations.active'])
+    .where('messaging_conversations.ticket_id', '=', ticketId)
+    .orderBy('messaging_conversations.updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+
+/** Message ids of a ticket, oldest first (the References chain). */
+export const messageIdsOf = (ex: Executor, ticketId: string) =>
+  ex.selectFrom('ticket_message_ids').select(['message_id', 'direction', 'created_at']).where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('message_id').execute();
+
+export const eventOf = (ex: Executor, id: string) =>
+  ex.selectFrom('ticket_events').leftJoin('users', 'users.id', 'ticket_events.author_id').select(['ticket_events.id', 'ticket_events.body', 'ticket_events.ticket_id', 'users.name as author_name']).where('ticket_events.id', '=', id).executeTakeFirst();
+
+export const attachmentsOfEvent = (ex: Executor, eventId: string) =>
+  ex.selectFrom('attachments').select(['id', 'filename', 'content_type', 'storage_key', 'size']).where('event_id', '=', eventId).orderBy('id').execute();
+
+export async function insertDelivery(ex: Executor, row: DeliveriesTable): Promise<void> {
+  await ex.insertInto('deliveries').values(row).execute();
+}
+
+export const deliveriesOfEvents = (ex: Executor, eventIds: string[]) =>
+  eventIds.length === 0 ? Promise.resolve([]) : ex.selectFrom('deliveries').selectAll().where('event_id', 'in', eventIds).orderBy('id').execute();
+
+export const markBounced = (ex: Executor, messageId: string, response: string, now: number) =>
+  ex.updateTable('deliveries').set({ state: 'bounced', last_response: response.slice(0, 2000), updated_at: now }).where('message_id', '=', messageId).executeTakeFirst();
+
+export const findByMessageId = (ex: Executor, messageId: string) => ex.selectFrom('deliveries').select(['id', 'event_id']).where('message_id', '=', messageId).executeTakeFirst();
+
+export const countAutomaticMail = async (ex: Executor, address: string, since: number): Promise<number> =>
+  Number((await ex.selectFrom('automatic_mail_log').select((eb) => eb.fn.countAll<number>().as('n')).where('address', '=', address).where('created_at', '>=', since).executeTakeFirst())?.n ?? 0);
+
+export const logAutomaticMail = (ex: Executor, row: { id: string; address: string; kind: string; created_at: number }) => ex.insertInto('automatic_mail_log').values(row).execute();
+
+export const insertPublicLink = (ex: Executor, row: { token_hash: string; ticket_id: string; customer_id: string; created_at: number }) => ex.insertInto('public_ticket_links').values(row).execute();
