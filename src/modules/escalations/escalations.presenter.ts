@@ -50,6 +50,9 @@ export const EscalationView = Type.Object({
   acknowledgedAt: NullableString,
   finishedAt: NullableString,
   returned: Type.Union([Type.Object({ by: Person, reason: Type.String(), text: Type.String() }), Type.Null()]),
+  resolution: Type.Union([Type.Object({ by: Person, answer: Type.Union([Type.String(), Type.Null()]) }), Type.Null()], {
+    description: 'who resolved it and the answer they gave (null until resolved)',
+  }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -90,6 +93,7 @@ export const presentEscalation = (r: EscalationsTable, names: Map<string, string
     acknowledgedAt: iso(r.acknowledged_at),
     finishedAt: iso(r.finished_at),
     returned: state.returned ? { by: person(state.returned.userId), reason: state.returned.reason, text: state.returned.text } : null,
+    resolution: state.resolved ? { by: person(state.resolved.userId), answer: state.resolved.answer } : null,
     createdAt: iso(r.created_at) as string,
     updatedAt: iso(r.updated_at) as string,
   };

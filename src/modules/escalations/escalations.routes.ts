@@ -154,8 +154,22 @@ export function escalationsRoutes(app: AppInstance): void {
 
   app.post(
     '/api/v1/escalations/:id/resolve',
-    { config: { permission: 'escalations.write' }, schema: { tags, summary: 'Resolve the escalation', params: IdParams, response: { 200: EscalationView, ...errorResponses } } },
-    (req) => escalations.resolve(req.principal!, req.params.id),
+    {
+      config: { permission: 'escalations.write' },
+      schema: {
+        tags,
+        summary: 'Resolve the escalation with the answer for the person who escalated',
+        params: IdParams,
+        body: Type.Optional(
+          Type.Object(
+            { answer: Type.Optional(Type.String({ maxLength: 20000, description: 'required for functional escalations; optional for hierarchical ones' })) },
+            { additionalProperties: false },
+          ),
+        ),
+        response: { 200: EscalationView, ...errorResponses },
+      },
+    },
+    (req) => escalations.resolve(req.principal!, req.params.id, req.body?.answer),
   );
 
   app.post(

@@ -33,6 +33,10 @@ export interface NotificationData {
     by?: string;
     /** Return reason, or why it advanced. */
     reason?: string;
+    /** What the receiver wrote when returning it. */
+    returnText?: string;
+    /** The receiver's answer on resolving it. */
+    answer?: string;
     url: string;
     acknowledgeUrl?: string;
   };
@@ -50,7 +54,8 @@ export interface NotificationContext extends Omit<NotificationData, 'escalation'
   locale: string;
   timeZone: string;
   subject?: string;
-  escalation?: NotificationData['escalation'] & { temperatureText: string; dueText: string };
+  /** reasonText: a return reason in the reader's language (other reasons as given). */
+  escalation?: NotificationData['escalation'] & { temperatureText: string; dueText: string; reasonText?: string };
   sla?: NotificationData['sla'] & { clockText: string; dueText: string };
   items?: (NonNullable<NotificationData['items']>[number] & { label: string; atText: string })[];
   count: number;
@@ -84,6 +89,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.advanced': 'Moved to the next level',
     'escalation.returned': 'Returned',
     'escalation.acknowledged': 'Acknowledged',
+    'escalation.resolved': 'Resolved',
     'sla.warning': 'SLA warning',
     'sla.breached': 'SLA breached',
   },
@@ -93,10 +99,22 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.advanced': '次のレベルへ移行',
     'escalation.returned': '差し戻し',
     'escalation.acknowledged': '受付',
+    'escalation.resolved': '解決（回答あり）',
     'sla.warning': 'SLA警告',
     'sla.breached': 'SLA違反',
   },
 };
+
+const returnReasonText: Record<MessageLanguage, Record<string, string>> = {
+  en: { not_needed: 'No escalation needed', wrong_target: 'Wrong receiver', missing_information: 'Information missing' },
+  ja: { not_needed: 'エスカレーション不要', wrong_target: '依頼先の誤り', missing_information: '情報不足' },
+};
+
+/** Generic text for an event without a template of its own, so nobody reads a raw event name. */
+export const genericNotificationText = (locale: string, kind: 'escalation' | 'other'): string =>
+  languageOf(locale) === 'ja'
+    ? kind === 'escalation' ? 'エスカレーションに更新があります' : 'チケットに更新があります'
+    : kind === 'escalation' ? 'An escalation was updated' : 'A ticket was updated';
 
 const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' =>
   event === 'digest' ? 'items' : event.startsWith('sla.') ? 'sla' : 'escalation';
@@ -125,6 +143,7 @@ export const buildNotificationContext = (
       ...escalation,
       temperatureText: `${temperatureMark[escalation.temperature]} ${l.temperatures[escalation.temperature]}`,
       dueText: escalation.dueAtMs === undefined ? l.noDue : when(escalation.dueAtMs),
+      ...(escalation.reason && { reasonText: returnReasonText[language][escalation.reason] ?? escalation.reason }),
     },
     sla: sla && { ...sla, clockText: slaClockText[language][sla.clock], dueText: when(sla.dueAtMs) },
     items: items?.map((item) => ({
