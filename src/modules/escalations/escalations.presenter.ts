@@ -58,6 +58,16 @@ export const EscalationView = Type.Object({
 });
 export type EscalationView = Static<typeof EscalationView>;
 
+/** A resolved escalation whose answer the person who raised it still has to pass on. */
+export const AwaitingReplyItem = Type.Object({
+  escalationId: Type.String(),
+  ticket: Type.Object({ id: Type.String(), number: Type.Integer(), subject: Type.String() }),
+  answer: Type.Union([Type.String(), Type.Null()]),
+  resolvedAt: Type.String(),
+  resolvedBy: Type.Union([Person, Type.Null()]),
+});
+export type AwaitingReplyItem = Static<typeof AwaitingReplyItem>;
+
 export const presentEscalation = (r: EscalationsTable, names: Map<string, string>, numbers: Map<string, number>, now: number): EscalationView => {
   const state = parseJson<EscalationState>(r.state, initialState());
   const snapshot = parseJson<EscalationSnapshot>(r.snapshot, { pathId: '', pathVersion: 0, pathName: '', levels: [], fallbackUserIds: [], fallbackTeamId: null });

@@ -4,7 +4,7 @@ import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, PageQuery, Page, errorResponses } from '../../http/schemas.js';
 import { BriefSchema, ReturnSchema, TargetSchema } from './escalation.schema.js';
 import { ESCALATION_STATUSES, LEVEL_KINDS } from './escalation.types.js';
-import { EscalationView } from './escalations.presenter.js';
+import { AwaitingReplyItem, EscalationView } from './escalations.presenter.js';
 
 // Every brief field may be left out (category and temperature come from the ticket, the
 // background from the timeline); a level's required fields are then checked by name.
@@ -123,6 +123,19 @@ export function escalationsRoutes(app: AppInstance): void {
       },
     },
     (req) => escalations.list(req.principal!, { ...req.query, limit: req.query.limit ?? 50 }),
+  );
+
+  app.get(
+    '/api/v1/me/awaiting-reply',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags,
+        summary: 'Tickets awaiting your reply to the customer: escalations you raised that were resolved, until an agent replies publicly or the ticket is solved',
+        response: { 200: Type.Object({ items: Type.Array(AwaitingReplyItem) }), ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await escalations.awaitingReply(req.principal!) }),
   );
 
   app.get(

@@ -135,6 +135,17 @@ describeEachDb('escalations', (ctx) => {
     expect(told?.body).toContain(answer);
     expect(told?.body).toContain('specialist resolved your escalation');
     expect(told?.title).not.toContain('escalation.resolved');
+    // The requester now owes the customer a reply, until an agent replies publicly.
+    const awaiting = await request('GET', '/api/v1/me/awaiting-reply', actors.agent);
+    expect(awaiting.status).toBe(200);
+    expect(awaiting.body.items).toContainEqual(
+      expect.objectContaining({ escalationId: esc.body.id, ticket: { id: ticket.body.id, number: ticket.body.number, subject: 'Refund outcome' }, answer, resolvedBy: { id: actors.specialist.id, name: 'specialist' } }),
+    );
+    expect((await request('GET', '/api/v1/me/awaiting-reply', actors.specialist)).body.items.map((i: { escalationId: string }) => i.escalationId)).not.toContain(esc.body.id);
+    expect((await request('POST', `/api/v1/tickets/${ticket.body.id}/messages`, actors.agent, { body: 'Internal only', visibility: 'internal' })).status).toBe(201);
+    expect((await request('GET', '/api/v1/me/awaiting-reply', actors.agent)).body.items.map((i: { escalationId: string }) => i.escalationId)).toContain(esc.body.id);
+    expect((await request('POST', `/api/v1/tickets/${ticket.body.id}/messages`, actors.agent, { body: 'We will refund you.', visibility: 'public' })).status).toBe(201);
+    expect((await request('GET', '/api/v1/me/awaiting-reply', actors.agent)).body.items.map((i: { escalationId: string }) => i.escalationId)).not.toContain(esc.body.id);
     const email = await c.deps.database.db.selectFrom('deliveries').select(['channel']).where('user_id', '=', actors.agent.id).where('channel', '=', 'email').where('ticket_id', '=', ticket.body.id).execute();
     expect(email.length).toBeGreaterThan(0);
 
@@ -146,6 +157,25 @@ describeEachDb('escalations', (ctx) => {
     expect(returned?.body).toContain('Reason: Information missing');
     expect(returned?.body).toContain('Which invoice?');
     expect(returned?.body).toContain('specialist returned');
+  });
+
+  it('a returned automatic escalation tells the ticket assignee, or its team when unassigned', async () => {
+    const c = ctx();
+    const { request, actors, deps } = c;
+    const category = `auto-return-${c.kind}`;
+    const p = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L2', [{ type: 'user', userId: actors.specialist.id }])], { autoEscalate: true, conditions: { ...pathBody('', []).conditions, categories: [category] } }));
+    expect(p.status).toBe(201);
+    const t = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Auto then returned', category, assigneeId: actors.supervisor.id });
+    expect(t.status).toBe(201);
+    const [auto] = (await request('GET', `/api/v1/escalations?ticketId=${t.body.id}`, actors.agent)).body.items;
+    expect(auto.requestedBy).toBeNull();
+    expect((await request('POST', `/api/v1/escalations/${auto.id}/return`, actors.specialist, { reason: 'not_needed', text: 'Handle it at L1.' })).status).toBe(200);
+    await deps.jobs.drain();
+    const inbox = await request('GET', '/api/v1/notifications?limit=50', actors.supervisor);
+    const told = inbox.body.items.find((n: { event: string; escalationId: string }) => n.event === 'escalation.returned' && n.escalationId === auto.id);
+    expect(told?.body).toContain('Handle it at L1.');
+    expect(told?.body).toContain('No escalation needed');
+    await request('DELETE', `/api/v1/escalation-paths/${p.body.id}`, actors.admin);
   });
 
   it('fans out to two targets that acknowledge separately; returns with a reason', async () => {

@@ -22,7 +22,7 @@ import { missingBriefFields } from './brief.policy.js';
 import { ackDueOf, addSecondsFor, performEffects, recipientsOfState, ticketContextOf } from './engine-shell.js';
 import { initialState, isFinished, snapshotOf, step } from './engine.policy.js';
 import * as repo from './escalations.repository.js';
-import { presentEscalation, type EscalationView } from './escalations.presenter.js';
+import { presentEscalation, type AwaitingReplyItem, type EscalationView } from './escalations.presenter.js';
 import { targetKey } from './path.policy.js';
 import { pathOf } from './paths.presenter.js';
 import { assertLevel, type PathsService } from './paths.service.js';
@@ -269,6 +269,23 @@ export class EscalationsService {
     const r = recipientsOfState(s, directory);
     await repo.replaceRecipients(tx, row.id, r.userIds, r.teamIds);
     await performEffects(tx, this.tickets, result.effects, { escalationId: row.id, ticketId: row.ticket_id, actorId, now, directory, ticket: ticketContextOf(ticket) });
+  }
+
+  /** Resolved escalations I raised whose answer I have not yet passed on to the customer. */
+  async awaitingReply(actor: Principal, limit = 100): Promise<AwaitingReplyItem[]> {
+    const rows = await repo.awaitingReply(this.db, actor.userId, limit);
+    const states = rows.map((r) => parseJson<EscalationState>(r.state, initialState()));
+    const names = await repo.userNames(this.db, states.map((s) => s.resolved?.userId ?? '').filter(Boolean));
+    return rows.map((r, i) => {
+      const by = states[i]!.resolved?.userId;
+      return {
+        escalationId: r.id,
+        ticket: { id: r.ticket_id, number: Number(r.number), subject: r.subject },
+        answer: states[i]!.resolved?.answer ?? null,
+        resolvedAt: iso(r.finished_at) as string,
+        resolvedBy: by ? { id: by, name: names.get(by) ?? by } : null,
+      };
+    });
   }
 
   // -------------------------------------------------------------------------------------
