@@ -2,6 +2,12 @@
 export const agentEn = {
   nav: { escalationsToMe: 'Escalations to me' },
   queues: {
+    awaitingReply: 'Awaiting your reply',
+    awaitingReplyNote: 'Escalations you raised were answered: reply to the customer. A ticket leaves this list once an agent replies publicly or it is solved.',
+    emptyAwaitingReply: 'No answers waiting for you to pass on to a customer.',
+    colAnswer: 'Answer',
+    colResolved: 'Answered',
+    openEscalation: 'Open escalation',
     atRisk: 'SLA at risk',
     escalatedByMe: 'Escalated by me',
     escalatedToMe: 'Escalated to me',

@@ -4,6 +4,12 @@ import type { agentEn } from './agent.en.js';
 export const agentJa: typeof agentEn = {
   nav: { escalationsToMe: '自分宛てのエスカレーション' },
   queues: {
+    awaitingReply: 'お客様への返信待ち',
+    awaitingReplyNote: 'あなたのエスカレーションに回答がありました。お客様へ返信してください。担当者が公開返信するか、チケットが解決されると一覧から外れます。',
+    emptyAwaitingReply: 'お客様へ伝える回答はありません。',
+    colAnswer: '回答',
+    colResolved: '回答日時',
+    openEscalation: 'エスカレーションを開く',
     atRisk: 'SLA 期限間近',
     escalatedByMe: '自分がエスカレーション',
     escalatedToMe: '自分宛てのエスカレーション',
