@@ -54,6 +54,8 @@ export interface EffectContext {
   directory: Directory;
   /** The ticket's assignee and team: told of the outcome too, and instead of a missing requester. */
   ticket?: TicketContext;
+  /** The person who escalated: told when it moves on without them (advanced, fallback). */
+  requestedBy?: string | null;
 }
 
 /** Outcomes the person who escalated (and the ticket's assignee) hears about. */
@@ -136,9 +138,15 @@ export async function performEffects(tx: Tx, tickets: TicketsService, effects: E
         // Every level is exhausted: administrators are always told, whoever else is.
         const admins = await repo.activeAdminIds(tx);
         await notify('escalation.admin_alert', admins, { reason: 'fallback', receivers: e.userIds });
+        if (c.requestedBy && c.requestedBy !== c.actorId && !admins.includes(c.requestedBy) && !e.userIds.includes(c.requestedBy))
+          await notify('escalation.fallback', [c.requestedBy], { forRequester: true });
         break;
       }
       case 'advance':
+        // The person who escalated hears that it moved on (deadline passed, nobody reachable, or
+        // someone else escalated it further); the receivers of the new level are told separately.
+        if (c.requestedBy && c.requestedBy !== c.actorId)
+          await notify('escalation.advanced', [c.requestedBy], { fromLevel: e.fromLevel, toLevel: e.toLevel, forRequester: true });
         // Manual advances already carry their own 'escalation.advanced' record.
         if (e.reason !== 'manual')
           await tickets.appendEvent(

@@ -108,6 +108,11 @@ describeEachDb('escalations', (ctx) => {
     expect(moved.body.receivers[0].people[0].id).toBe(actors.manager.id);
     const adv = (await timelineKinds(c, ticket.body.id)).find((e) => e.kind === 'escalation.advanced');
     expect(adv?.createdAt).toBe(new Date(start + 600_000).toISOString());
+    // The person who escalated hears that it moved on, in words, not an event name.
+    await deps.jobs.drain();
+    const told = (await request('GET', '/api/v1/notifications?limit=50', actors.agent)).body.items.find((n: { event: string; escalationId: string }) => n.event === 'escalation.advanced' && n.escalationId === esc.body.id);
+    expect(told?.body).toContain('moved to L2');
+    expect(told?.body).not.toContain('escalation.advanced');
     const overdue = await request('GET', `/api/v1/escalations?overdue=true&pathId=${path.body.id}`, actors.admin);
     expect(overdue.body.items).toHaveLength(0);
   });

@@ -268,7 +268,7 @@ export class EscalationsService {
     if (!ok) throw conflict('The escalation changed at the same moment; reload it and try again.');
     const r = recipientsOfState(s, directory);
     await repo.replaceRecipients(tx, row.id, r.userIds, r.teamIds);
-    await performEffects(tx, this.tickets, result.effects, { escalationId: row.id, ticketId: row.ticket_id, actorId, now, directory, ticket: ticketContextOf(ticket) });
+    await performEffects(tx, this.tickets, result.effects, { escalationId: row.id, ticketId: row.ticket_id, actorId, now, directory, ticket: ticketContextOf(ticket), requestedBy: s.requestedBy });
   }
 
   /** Resolved escalations I raised whose answer I have not yet passed on to the customer. */
