@@ -195,6 +195,32 @@ describe.skipIf(!hasChromium)('escalations and SLA in the console (real browser)
     await page.getByText('高橋 健 がエスカレーションを受領しました。').waitFor();
     await shot(page, '30-ticket-timeline-acknowledged');
 
+    // The receiver resolves with the answer: required for a functional escalation.
+    await page.goBack();
+    await page.getByRole('button', { name: '解決する', exact: true }).click();
+    await page.getByRole('button', { name: '回答を送って解決する' }).click();
+    await page.locator('#esc-answer-error').waitFor();
+    await page.getByLabel(/エスカレーション元への回答/).fill('二重請求分 3,000 円の返金を承認します。本日中に返金処理します。');
+    await page.getByRole('button', { name: '回答を送って解決する' }).click();
+    await page.getByTestId('esc-answer').getByText('二重請求分 3,000 円の返金を承認します。').waitFor();
+    await shot(page, '30a-escalation-resolved-with-answer');
+
+    // The person who escalated sees the answer and owes the customer a reply.
+    await page.getByRole('button', { name: 'サインアウト' }).click();
+    await page.locator('#signin-email').waitFor();
+    await signIn(page, 'tanaka@demo.example');
+    await page.goto(`${h.base}/queues/awaiting-reply`);
+    const awaiting = page.getByTestId('awaiting-reply');
+    await awaiting.getByText('二重請求分 3,000 円の返金を承認します。').waitFor();
+    await shot(page, '30b-queue-awaiting-reply');
+    // …and was told it in words, the answer included (in-app; email by the same template).
+    await expect
+      .poll(async () => ((await tanaka.call('GET', '/api/v1/notifications?limit=50')).body.items as { event: string; body: string }[]).find((n) => n.event === 'escalation.resolved')?.body ?? '', { timeout: 10_000 })
+      .toContain('二重請求分 3,000 円の返金を承認します。');
+    await page.goto(`${h.base}/tickets/${ticketId}`);
+    await page.getByTestId('ticket-escalation-answer').getByText('二重請求分 3,000 円の返金を承認します。').waitFor();
+    await shot(page, '30c-ticket-escalation-answer');
+
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
     await ctx.close();

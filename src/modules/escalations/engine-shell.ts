@@ -52,6 +52,28 @@ export interface EffectContext {
   actorId: string | null;
   now: number;
   directory: Directory;
+  /** The ticket's assignee and team: told of the outcome too, and instead of a missing requester. */
+  ticket?: TicketContext;
+  /** The person who escalated: told when it moves on without them (advanced, fallback). */
+  requestedBy?: string | null;
+}
+
+/** Outcomes the person who escalated (and the ticket's assignee) hears about. */
+const OUTCOME_REASONS = new Set(['acknowledged', 'returned', 'resolved']);
+
+/**
+ * Who hears about an outcome: the engine's recipients (the requester), the ticket's assignee
+ * when different; an automatic escalation returned with nobody to tell reaches the ticket's team.
+ */
+export function outcomeRecipients(reason: string, userIds: string[], ticket: TicketContext | undefined, directory: Directory, actorId: string | null): string[] {
+  if (!OUTCOME_REASONS.has(reason)) return userIds;
+  const ids = new Set(userIds);
+  if (ticket?.assigneeId && ticket.assigneeId !== actorId) ids.add(ticket.assigneeId);
+  if (!ids.size && reason === 'returned' && ticket?.currentTeamId) {
+    const team = directory.teams[ticket.currentTeamId];
+    for (const id of team?.memberIds ?? []) if (id !== actorId && directory.users[id]?.active !== false) ids.add(id);
+  }
+  return [...ids];
 }
 
 /** The instant the current level's acknowledgement is due (from this step's timers), if any. */
@@ -79,7 +101,14 @@ export async function performEffects(tx: Tx, tickets: TicketsService, effects: E
       c.now,
     );
   };
-  for (const e of effects) {
+  // The facts of the step's record travel with its notification (who acknowledged, the reason
+  // and text of a return, the answer of a resolution), so templates can say them.
+  const recorded = new Map(effects.flatMap((e) => (e.type === 'record' ? [[e.kind as string, e.data] as const] : [])));
+  const withOutcome: Effect[] = [...effects];
+  for (const reason of ['returned', 'resolved'] as const)
+    if (recorded.has(`escalation.${reason}`) && !effects.some((e) => e.type === 'notify' && e.reason === reason))
+      withOutcome.push({ type: 'notify', userIds: [], reason, levelIndex: Number(recorded.get(`escalation.${reason}`)?.levelIndex ?? 0), targetKey: null, adminAlert: false });
+  for (const e of withOutcome) {
     switch (e.type) {
       case 'schedule_timer':
         await enqueueJob(
@@ -98,15 +127,27 @@ export async function performEffects(tx: Tx, tickets: TicketsService, effects: E
         await cancelJobsByPrefix(tx, prefix + e.keyPrefix, c.now);
         break;
       case 'notify':
-        await notify(`escalation.${e.reason}`, e.userIds, { levelIndex: e.levelIndex, targetKey: e.targetKey, adminAlert: e.adminAlert, ...(e.targetName && { targetName: e.targetName }) });
+        await notify(`escalation.${e.reason}`, outcomeRecipients(e.reason, e.userIds, c.ticket, c.directory, c.actorId), {
+          ...(OUTCOME_REASONS.has(e.reason) && recorded.get(`escalation.${e.reason}`)),
+          levelIndex: e.levelIndex,
+          targetKey: e.targetKey,
+          adminAlert: e.adminAlert,
+          ...(e.targetName && { targetName: e.targetName }),
+        });
         break;
       case 'fallback': {
         // Every level is exhausted: administrators are always told, whoever else is.
         const admins = await repo.activeAdminIds(tx);
         await notify('escalation.admin_alert', admins, { reason: 'fallback', receivers: e.userIds });
+        if (c.requestedBy && c.requestedBy !== c.actorId && !admins.includes(c.requestedBy) && !e.userIds.includes(c.requestedBy))
+          await notify('escalation.fallback', [c.requestedBy], { forRequester: true });
         break;
       }
       case 'advance':
+        // The person who escalated hears that it moved on (deadline passed, nobody reachable, or
+        // someone else escalated it further); the receivers of the new level are told separately.
+        if (c.requestedBy && c.requestedBy !== c.actorId)
+          await notify('escalation.advanced', [c.requestedBy], { fromLevel: e.fromLevel, toLevel: e.toLevel, forRequester: true });
         // Manual advances already carry their own 'escalation.advanced' record.
         if (e.reason !== 'manual')
           await tickets.appendEvent(
@@ -123,6 +164,14 @@ export async function performEffects(tx: Tx, tickets: TicketsService, effects: E
           { kind: TIMELINE_KIND[e.kind] ?? e.kind, visibility: 'internal', authorType, authorId: c.actorId, data: { escalationId: c.escalationId, ...e.data } },
           c.now,
         );
+        // The answer of a resolution is an internal note on the ticket, linked to its escalation.
+        if (e.kind === 'escalation.resolved' && typeof e.data.answer === 'string' && e.data.answer)
+          await tickets.appendEvent(
+            tx,
+            c.ticketId,
+            { kind: 'message.added', visibility: 'internal', authorType, authorId: c.actorId, body: e.data.answer, data: { escalationId: c.escalationId, answer: true } },
+            c.now,
+          );
         break;
     }
   }

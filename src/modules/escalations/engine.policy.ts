@@ -467,8 +467,9 @@ export const step = (
         },
       );
     case 'resolved':
-      return finish(state, 'resolved', { userId: event.userId }, [state.requestedBy], ctx, {
+      return finish(state, 'resolved', { userId: event.userId, answer: event.answer ?? null }, [state.requestedBy], ctx, {
         acknowledgedMs: state.acknowledgedMs ?? ctx.now,
+        resolved: { userId: event.userId, answer: event.answer ?? null },
       });
     case 'cancelled':
       return finish(

@@ -421,6 +421,8 @@ export interface EscalationState {
   stalled: boolean;
   targets: TargetState[];
   returned: { userId: string; reason: ReturnReason; text: string } | null;
+  /** The receiver's answer given on resolving (absent on escalations stored before it existed). */
+  resolved?: { userId: string; answer: string | null } | null;
 }
 
 export type TimerKind = 'ack_timeout' | 'reminder_due';
@@ -431,7 +433,7 @@ export type EscalationEvent =
   | { type: 'reminder_due'; levelIndex: number; targetKey: string }
   | { type: 'acknowledged'; userId: string; targetKey?: string }
   | { type: 'returned'; userId: string; reason: ReturnReason; text: string }
-  | { type: 'resolved'; userId: string }
+  | { type: 'resolved'; userId: string; answer?: string | null }
   | { type: 'advanced'; userId: string | null; reason?: string }
   | { type: 'cancelled'; userId: string | null };
 

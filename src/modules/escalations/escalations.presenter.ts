@@ -52,10 +52,23 @@ export const EscalationView = Type.Object({
   acknowledgedAt: NullableString,
   finishedAt: NullableString,
   returned: Type.Union([Type.Object({ by: Person, reason: Type.String(), text: Type.String() }), Type.Null()]),
+  resolution: Type.Union([Type.Object({ by: Person, answer: Type.Union([Type.String(), Type.Null()]) }), Type.Null()], {
+    description: 'who resolved it and the answer they gave (null until resolved)',
+  }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
 export type EscalationView = Static<typeof EscalationView>;
+
+/** A resolved escalation whose answer the person who raised it still has to pass on. */
+export const AwaitingReplyItem = Type.Object({
+  escalationId: Type.String(),
+  ticket: Type.Object({ id: Type.String(), number: Type.Integer(), subject: Type.String() }),
+  answer: Type.Union([Type.String(), Type.Null()]),
+  resolvedAt: Type.String(),
+  resolvedBy: Type.Union([Person, Type.Null()]),
+});
+export type AwaitingReplyItem = Static<typeof AwaitingReplyItem>;
 
 export const presentEscalation = (r: EscalationsTable, names: Map<string, string>, numbers: Map<string, number>, now: number): EscalationView => {
   const state = parseJson<EscalationState>(r.state, initialState());
@@ -94,6 +107,7 @@ export const presentEscalation = (r: EscalationsTable, names: Map<string, string
     acknowledgedAt: iso(r.acknowledged_at),
     finishedAt: iso(r.finished_at),
     returned: state.returned ? { by: person(state.returned.userId), reason: state.returned.reason, text: state.returned.text } : null,
+    resolution: state.resolved ? { by: person(state.resolved.userId), answer: state.resolved.answer } : null,
     createdAt: iso(r.created_at) as string,
     updatedAt: iso(r.updated_at) as string,
   };

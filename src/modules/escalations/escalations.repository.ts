@@ -340,3 +340,34 @@ export const ticketNumbers = async (ex: Executor, ids: string[]): Promise<Map<st
 /** Calendar names by id, for texts people read (the playbook). */
 export const calendarNames = async (ex: Executor): Promise<Record<string, string>> =>
   Object.fromEntries((await ex.selectFrom('calendars').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
+
+/**
+ * Escalations `userId` raised that were resolved and still wait for them to tell the customer:
+ * the ticket is neither solved nor closed and no agent has replied publicly since the resolution.
+ */
+export const awaitingReply = (ex: Executor, userId: string, limit: number) =>
+  ex
+    .selectFrom('escalations as e')
+    .innerJoin('tickets as t', 't.id', 'e.ticket_id')
+    .select(['e.id', 'e.ticket_id', 'e.state', 'e.finished_at', 't.number', 't.subject'])
+    .where('e.requested_by', '=', userId)
+    .where('e.status', '=', 'resolved')
+    .where('t.status', 'not in', ['solved', 'closed'])
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('ticket_events as m')
+            .select('m.id')
+            .whereRef('m.ticket_id', '=', 'e.ticket_id')
+            .where('m.kind', '=', 'message.added')
+            .where('m.visibility', '=', 'public')
+            .where('m.author_type', '=', 'user')
+            .whereRef('m.created_at', '>=', 'e.finished_at'),
+        ),
+      ),
+    )
+    .orderBy('e.finished_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(limit)
+    .execute();

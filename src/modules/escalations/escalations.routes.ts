@@ -4,7 +4,7 @@ import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, PageQuery, Page, errorResponses } from '../../http/schemas.js';
 import { BriefSchema, ReturnSchema, TargetSchema, MatchFactView, TraceFactView } from './escalation.schema.js';
 import { ESCALATION_STATUSES, LEVEL_KINDS } from './escalation.types.js';
-import { EscalationView } from './escalations.presenter.js';
+import { AwaitingReplyItem, EscalationView } from './escalations.presenter.js';
 
 // Every brief field may be left out (category and temperature come from the ticket, the
 // background from the timeline); a level's required fields are then checked by name.
@@ -135,6 +135,19 @@ export function escalationsRoutes(app: AppInstance): void {
   );
 
   app.get(
+    '/api/v1/me/awaiting-reply',
+    {
+      config: { permission: 'escalations.read' },
+      schema: {
+        tags,
+        summary: 'Tickets awaiting your reply to the customer: escalations you raised that were resolved, until an agent replies publicly or the ticket is solved',
+        response: { 200: Type.Object({ items: Type.Array(AwaitingReplyItem) }), ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await escalations.awaitingReply(req.principal!) }),
+  );
+
+  app.get(
     '/api/v1/escalations/:id',
     { config: { permission: 'escalations.read' }, schema: { tags, summary: 'Get an escalation (brief first)', params: IdParams, response: { 200: EscalationView, ...errorResponses } } },
     (req) => escalations.get(req.params.id),
@@ -163,8 +176,22 @@ export function escalationsRoutes(app: AppInstance): void {
 
   app.post(
     '/api/v1/escalations/:id/resolve',
-    { config: { permission: 'escalations.write' }, schema: { tags, summary: 'Resolve the escalation', params: IdParams, response: { 200: EscalationView, ...errorResponses } } },
-    (req) => escalations.resolve(req.principal!, req.params.id),
+    {
+      config: { permission: 'escalations.write' },
+      schema: {
+        tags,
+        summary: 'Resolve the escalation with the answer for the person who escalated',
+        params: IdParams,
+        body: Type.Optional(
+          Type.Object(
+            { answer: Type.Optional(Type.String({ maxLength: 20000, description: 'required for functional escalations; optional for hierarchical ones' })) },
+            { additionalProperties: false },
+          ),
+        ),
+        response: { 200: EscalationView, ...errorResponses },
+      },
+    },
+    (req) => escalations.resolve(req.principal!, req.params.id, req.body?.answer),
   );
 
   app.post(

@@ -85,7 +85,7 @@ describeEachDb('escalations', (ctx) => {
     expect(kinds).not.toContain('escalation.advanced');
     const after = await request('GET', `/api/v1/escalations/${esc.body.id}`, actors.agent);
     expect(after.body.levelIndex).toBe(0);
-    expect((await request('POST', `/api/v1/escalations/${esc.body.id}/resolve`, actors.specialist)).status).toBe(200);
+    expect((await request('POST', `/api/v1/escalations/${esc.body.id}/resolve`, actors.specialist, { answer: "Refund approved" })).status).toBe(200);
     const again = await request('POST', `/api/v1/escalations/${esc.body.id}/acknowledge`, ctx().otherAgent, {});
     expect(again.status).toBe(409);
     expect(again.body.error.details.status).toBe('resolved');
@@ -109,8 +109,79 @@ describeEachDb('escalations', (ctx) => {
     expect(moved.body.receivers[0].people[0].id).toBe(actors.manager.id);
     const adv = (await timelineKinds(c, ticket.body.id)).find((e) => e.kind === 'escalation.advanced');
     expect(adv?.createdAt).toBe(new Date(start + 600_000).toISOString());
+    // The person who escalated hears that it moved on, in words, not an event name.
+    await deps.jobs.drain();
+    const told = (await request('GET', '/api/v1/notifications?limit=50', actors.agent)).body.items.find((n: { event: string; escalationId: string }) => n.event === 'escalation.advanced' && n.escalationId === esc.body.id);
+    expect(told?.body).toContain('moved to L2');
+    expect(told?.body).not.toContain('escalation.advanced');
     const overdue = await request('GET', `/api/v1/escalations?overdue=true&pathId=${path.body.id}`, actors.admin);
     expect(overdue.body.items).toHaveLength(0);
+  });
+
+  it('resolving hands the answer back: 400 without one, an internal note, the requester told with it; a return says its reason and text', async () => {
+    const c = ctx();
+    const { request, actors, deps } = c;
+    const path = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L2', [{ type: 'user', userId: actors.specialist.id }])]));
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Refund outcome' });
+    const esc = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: path.body.id, brief: { ask: 'May we refund?' } });
+    const missing = await request('POST', `/api/v1/escalations/${esc.body.id}/resolve`, actors.specialist, { answer: '  ' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('answer');
+    const answer = `Yes, refund ¥3,000 <b>${c.kind}</b>`;
+    const ok = await request('POST', `/api/v1/escalations/${esc.body.id}/resolve`, actors.specialist, { answer });
+    expect(ok.status).toBe(200);
+    expect(ok.body.resolution).toMatchObject({ by: { id: actors.specialist.id }, answer });
+    const note = (await timelineKinds(c, ticket.body.id)).find((e) => e.kind === 'message.added' && e.data.answer === true) as { body?: string; visibility?: string; data: Record<string, unknown> } | undefined;
+    expect(note?.data.escalationId).toBe(esc.body.id);
+    expect(note?.visibility).toBe('internal');
+    expect(note?.body).toBe(answer);
+    await deps.jobs.drain();
+    const inbox = await request('GET', '/api/v1/notifications?limit=50', actors.agent);
+    const told = inbox.body.items.find((n: { event: string; escalationId: string }) => n.event === 'escalation.resolved' && n.escalationId === esc.body.id);
+    expect(told?.body).toContain(answer);
+    expect(told?.body).toContain('specialist resolved your escalation');
+    expect(told?.title).not.toContain('escalation.resolved');
+    // The requester now owes the customer a reply, until an agent replies publicly.
+    const awaiting = await request('GET', '/api/v1/me/awaiting-reply', actors.agent);
+    expect(awaiting.status).toBe(200);
+    expect(awaiting.body.items).toContainEqual(
+      expect.objectContaining({ escalationId: esc.body.id, ticket: { id: ticket.body.id, number: ticket.body.number, subject: 'Refund outcome' }, answer, resolvedBy: { id: actors.specialist.id, name: 'specialist' } }),
+    );
+    expect((await request('GET', '/api/v1/me/awaiting-reply', actors.specialist)).body.items.map((i: { escalationId: string }) => i.escalationId)).not.toContain(esc.body.id);
+    expect((await request('POST', `/api/v1/tickets/${ticket.body.id}/messages`, actors.agent, { body: 'Internal only', visibility: 'internal' })).status).toBe(201);
+    expect((await request('GET', '/api/v1/me/awaiting-reply', actors.agent)).body.items.map((i: { escalationId: string }) => i.escalationId)).toContain(esc.body.id);
+    expect((await request('POST', `/api/v1/tickets/${ticket.body.id}/messages`, actors.agent, { body: 'We will refund you.', visibility: 'public' })).status).toBe(201);
+    expect((await request('GET', '/api/v1/me/awaiting-reply', actors.agent)).body.items.map((i: { escalationId: string }) => i.escalationId)).not.toContain(esc.body.id);
+    const email = await c.deps.database.db.selectFrom('deliveries').select(['channel']).where('user_id', '=', actors.agent.id).where('channel', '=', 'email').where('ticket_id', '=', ticket.body.id).execute();
+    expect(email.length).toBeGreaterThan(0);
+
+    const esc2 = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { pathId: path.body.id, brief: { ask: 'And the fee?' } });
+    expect((await request('POST', `/api/v1/escalations/${esc2.body.id}/return`, actors.specialist, { reason: 'missing_information', text: 'Which invoice?' })).status).toBe(200);
+    await deps.jobs.drain();
+    const inbox2 = await request('GET', '/api/v1/notifications?limit=50', actors.agent);
+    const returned = inbox2.body.items.find((n: { event: string; escalationId: string }) => n.event === 'escalation.returned' && n.escalationId === esc2.body.id);
+    expect(returned?.body).toContain('Reason: Information missing');
+    expect(returned?.body).toContain('Which invoice?');
+    expect(returned?.body).toContain('specialist returned');
+  });
+
+  it('a returned automatic escalation tells the ticket assignee, or its team when unassigned', async () => {
+    const c = ctx();
+    const { request, actors, deps } = c;
+    const category = `auto-return-${c.kind}`;
+    const p = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('L2', [{ type: 'user', userId: actors.specialist.id }])], { autoEscalate: true, conditions: { ...pathBody('', []).conditions, categories: [category] } }));
+    expect(p.status).toBe(201);
+    const t = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Auto then returned', category, assigneeId: actors.supervisor.id });
+    expect(t.status).toBe(201);
+    const [auto] = (await request('GET', `/api/v1/escalations?ticketId=${t.body.id}`, actors.agent)).body.items;
+    expect(auto.requestedBy).toBeNull();
+    expect((await request('POST', `/api/v1/escalations/${auto.id}/return`, actors.specialist, { reason: 'not_needed', text: 'Handle it at L1.' })).status).toBe(200);
+    await deps.jobs.drain();
+    const inbox = await request('GET', '/api/v1/notifications?limit=50', actors.supervisor);
+    const told = inbox.body.items.find((n: { event: string; escalationId: string }) => n.event === 'escalation.returned' && n.escalationId === auto.id);
+    expect(told?.body).toContain('Handle it at L1.');
+    expect(told?.body).toContain('No escalation needed');
+    await request('DELETE', `/api/v1/escalation-paths/${p.body.id}`, actors.admin);
   });
 
   it('fans out to two targets that acknowledge separately; returns with a reason', async () => {

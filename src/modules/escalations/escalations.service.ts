@@ -23,7 +23,7 @@ import { findDuplicateEscalation, type EscalationAim } from './duplicate.policy.
 import { ackDueOf, addSecondsFor, performEffects, recipientsOfState, ticketContextOf } from './engine-shell.js';
 import { initialState, isFinished, snapshotOf, step } from './engine.policy.js';
 import * as repo from './escalations.repository.js';
-import { presentEscalation, type EscalationView } from './escalations.presenter.js';
+import { presentEscalation, type AwaitingReplyItem, type EscalationView } from './escalations.presenter.js';
 import { targetKey } from './path.policy.js';
 import { pathOf } from './paths.presenter.js';
 import { assertLevel, type PathsService } from './paths.service.js';
@@ -127,7 +127,7 @@ export class EscalationsService {
 
   private async present(ex: Executor, rows: EscalationsTable[]): Promise<EscalationView[]> {
     const states = rows.map((r) => parseJson<EscalationState>(r.state, initialState()));
-    const ids = states.flatMap((s) => [...s.targets.flatMap((t) => [...t.receivers, t.acknowledgedBy ?? '']), s.requestedBy ?? '', s.returned?.userId ?? '']).filter(Boolean);
+    const ids = states.flatMap((s) => [...s.targets.flatMap((t) => [...t.receivers, t.acknowledgedBy ?? '']), s.requestedBy ?? '', s.returned?.userId ?? '', s.resolved?.userId ?? '']).filter(Boolean);
     const [names, numbers] = await Promise.all([repo.userNames(ex, ids), repo.ticketNumbers(ex, rows.map((r) => r.ticket_id))]);
     const now = this.clock.now();
     return rows.map((r) => presentEscalation(r, names, numbers, now));
@@ -309,7 +309,24 @@ export class EscalationsService {
     if (!ok) throw conflict('The escalation changed at the same moment; reload it and try again.');
     const r = recipientsOfState(s, directory);
     await repo.replaceRecipients(tx, row.id, r.userIds, r.teamIds);
-    await performEffects(tx, this.tickets, result.effects, { escalationId: row.id, ticketId: row.ticket_id, actorId, now, directory });
+    await performEffects(tx, this.tickets, result.effects, { escalationId: row.id, ticketId: row.ticket_id, actorId, now, directory, ticket: ticketContextOf(ticket), requestedBy: s.requestedBy });
+  }
+
+  /** Resolved escalations I raised whose answer I have not yet passed on to the customer. */
+  async awaitingReply(actor: Principal, limit = 100): Promise<AwaitingReplyItem[]> {
+    const rows = await repo.awaitingReply(this.db, actor.userId, limit);
+    const states = rows.map((r) => parseJson<EscalationState>(r.state, initialState()));
+    const names = await repo.userNames(this.db, states.map((s) => s.resolved?.userId ?? '').filter(Boolean));
+    return rows.map((r, i) => {
+      const by = states[i]!.resolved?.userId;
+      return {
+        escalationId: r.id,
+        ticket: { id: r.ticket_id, number: Number(r.number), subject: r.subject },
+        answer: states[i]!.resolved?.answer ?? null,
+        resolvedAt: iso(r.finished_at) as string,
+        resolvedBy: by ? { id: by, name: names.get(by) ?? by } : null,
+      };
+    });
   }
 
   // -------------------------------------------------------------------------------------
@@ -334,10 +351,14 @@ export class EscalationsService {
     });
   }
 
-  async resolve(actor: Principal, id: string): Promise<EscalationView> {
-    return this.act(actor, id, 'resolved', (state) => {
+  async resolve(actor: Principal, id: string, answerGiven?: string): Promise<EscalationView> {
+    const answer = answerGiven?.trim() || null;
+    return this.act(actor, id, 'resolved', (state, row) => {
       if (state.requestedBy !== actor.userId) this.mustBeReceiver(actor, state, 'resolve');
-      return { type: 'resolved', userId: actor.userId };
+      // A functional escalation asked a question; the person who asked needs the answer.
+      if (!answer && row.kind !== 'hierarchical')
+        throw invalid([{ field: 'answer', message: 'write the answer for the person who escalated; a functional escalation cannot be resolved without one' }]);
+      return { type: 'resolved', userId: actor.userId, answer };
     });
   }
 
@@ -362,7 +383,7 @@ export class EscalationsService {
       throw forbidden(`This escalation is not addressed to you; only its receivers or a supervisor can ${verb} it.`);
   }
 
-  private async act(actor: Principal, id: string, verb: string, decide: (state: EscalationState) => EscalationEvent): Promise<EscalationView> {
+  private async act(actor: Principal, id: string, verb: string, decide: (state: EscalationState, row: EscalationsTable) => EscalationEvent): Promise<EscalationView> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       const row = await repo.findEscalation(tx, id, { lock: true });
@@ -371,7 +392,7 @@ export class EscalationsService {
       // A finished escalation answers 409 with its state, whoever asks.
       if (isFinished(state))
         throw new AppError('conflict', `This escalation is already ${state.status}; it cannot be ${verb}.`, { status: state.status, stage: state.stage, levelIndex: state.levelIndex });
-      await this.apply(tx, row, decide(state), actor.userId, now);
+      await this.apply(tx, row, decide(state, row), actor.userId, now);
     });
     return this.get(id);
   }

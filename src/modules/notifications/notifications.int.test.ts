@@ -103,6 +103,27 @@ describeEachDb(
     const setPrefs = (actor: Actor, body: object) => req('PUT', '/api/v1/me/notification-preferences', actor, body);
     const db = () => ctx().deps.database.db;
 
+    it('emails the requester the answer when their escalation is resolved, in their language', async () => {
+      const agent = ctx().actors.agent;
+      await db().updateTable('users').set({ locale: 'ja' }).where('id', '=', agent.id).execute();
+      const { ticketId, escalationId } = await escalateTo(specialist.id, '回答メールの件');
+      await drain();
+      mails.length = 0;
+      expect((await req('POST', `/api/v1/escalations/${escalationId}/resolve`, specialist, { answer: '返金を承認します <OK>' })).status).toBe(200);
+      await drain();
+      const toAgent = mails.filter((m) => m.to.includes(agent.email));
+      expect(toAgent).toHaveLength(1);
+      const parsed = await simpleParser(toAgent[0]!.raw);
+      expect(parsed.subject).toContain('エスカレーションに回答がありました');
+      expect(parsed.subject).toContain('回答メールの件');
+      expect(parsed.text).toContain('返金を承認します <OK>');
+      expect(parsed.html).toContain('返金を承認します &lt;OK&gt;');
+      expect(parsed.text).not.toContain('escalation.resolved');
+      const n = (await req('GET', '/api/v1/notifications?limit=50', agent)).body.items.find((i: { ticketId: string; event: string }) => i.ticketId === ticketId && i.event === 'escalation.resolved');
+      expect(n.body).toContain('返金を承認します <OK>');
+      await db().updateTable('users').set({ locale: 'en' }).where('id', '=', agent.id).execute();
+    });
+
     it('emails an escalation in the recipient language with threading headers, both parts and an encoded Japanese subject; in-app too', async () => {
       await db().updateTable('users').set({ locale: 'ja' }).where('id', '=', specialist.id).execute();
       const { ticketId } = await escalateTo(specialist.id, '返金の件');

@@ -50,7 +50,7 @@ import {
   type TeamChannelKind,
   type UserChannel,
 } from './notifications.types.js';
-import { compileTemplate, defaultTemplates, NOTIFICATION_EVENTS, renderNotification, type NotificationData, type NotificationEvent, type RenderedNotification, type SlaClock } from './templates/index.js';
+import { compileTemplate, defaultTemplates, genericNotificationText, NOTIFICATION_EVENTS, renderNotification, type NotificationData, type NotificationEvent, type RenderedNotification, type SlaClock } from './templates/index.js';
 
 export interface NotificationsDeps {
   db: Db;
@@ -408,9 +408,11 @@ export class NotificationsService {
       }
     }
     const item = items[0]!;
-    const subject = `[#${data.ticket.number}] ${item.event}${data.ticket.subject ? ` · ${data.ticket.subject}` : ''}`;
-    const text = `${item.event}\n${data.ticket.url}`;
-    return { subject, text, html: `<p>${escapeHtml(item.event)}</p><p><a href="${escapeHtml(data.ticket.url)}">${escapeHtml(data.ticket.url)}</a></p>` };
+    // Never a raw event name: a localised generic line, the ticket and its link.
+    const generic = genericNotificationText(locale, item.event.startsWith('escalation.') ? 'escalation' : 'other');
+    const subject = `[#${data.ticket.number}] ${generic}${data.ticket.subject ? ` · ${data.ticket.subject}` : ''}`;
+    const text = `${generic}\n${data.ticket.url}`;
+    return { subject, text, html: `<p>${escapeHtml(generic)}</p><p><a href="${escapeHtml(data.ticket.url)}">${escapeHtml(data.ticket.url)}</a></p>` };
   }
 
   private async dataFor(ex: Executor, items: DeliveryItem[], name: string, timeZone: string, locale: string): Promise<NotificationData> {
@@ -424,6 +426,11 @@ export class NotificationsService {
     };
     const actor = typeof first.data.actorName === 'string' ? first.data.actorName : undefined;
     if (actor) data.actorName = actor;
+    // Outcomes of an escalation carry who acted (acknowledged, returned, resolved) as a user id.
+    else if (typeof first.data.userId === 'string' && first.event.startsWith('escalation.')) {
+      const [u] = await repo.usersByIds(ex, [first.data.userId]);
+      if (u) data.actorName = u.name;
+    }
     if (first.escalationId) {
       const e = await repo.escalationFacts(ex, first.escalationId);
       if (e) {
@@ -441,6 +448,8 @@ export class NotificationsService {
           ...(brief.category && { category: brief.category }),
           ...(typeof first.data.reason === 'string' && { reason: first.data.reason }),
           ...(typeof first.data.targetName === 'string' && { targetName: first.data.targetName }),
+          ...(typeof first.data.text === 'string' && first.data.text && { returnText: first.data.text }),
+          ...(typeof first.data.answer === 'string' && first.data.answer && { answer: first.data.answer }),
           url: `${base}/escalations/${e.id}`,
         };
       }

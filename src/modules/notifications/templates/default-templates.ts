@@ -14,6 +14,7 @@ export const NOTIFICATION_EVENTS = [
   'escalation.advanced',
   'escalation.returned',
   'escalation.acknowledged',
+  'escalation.resolved',
   'escalation.target_expired',
   'sla.warning',
   'sla.breached',
@@ -267,8 +268,9 @@ ${linksText.ja}`,
       'en',
       '[#{{ticket.number}}] Escalation returned: {{ticket.subject}}',
       `{{#if actorName}}{{actorName}}{{else}}The receiver{{/if}} returned your escalation.
-Reason: {{#if escalation.reason}}{{escalation.reason}}{{else}}(none given){{/if}}
-
+Reason: {{#if escalation.reasonText}}{{escalation.reasonText}}{{else}}(none given){{/if}}
+{{#if escalation.returnText}}{{escalation.returnText}}
+{{/if}}
 Your request was:
 {{escalation.ask}}
 
@@ -279,15 +281,16 @@ Open: {{escalation.url}}
         'Reason',
       ).replace(
         '{{escalation.ask}}',
-        '{{#if escalation.reason}}{{escalation.reason}}{{else}}(none given){{/if}}',
-      )}${para('Your request was: {{escalation.ask}}')}${para('Ticket: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'Open escalation', true)}</p>`,
+        '{{#if escalation.reasonText}}{{escalation.reasonText}}{{else}}(none given){{/if}}',
+      )}{{#if escalation.returnText}}${para('{{escalation.returnText}}')}{{/if}}${para('Your request was: {{escalation.ask}}')}${para('Ticket: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'Open escalation', true)}</p>`,
     ),
     ja: set(
       'ja',
       '[#{{ticket.number}}] エスカレーションが差し戻されました: {{ticket.subject}}',
       `{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを差し戻しました。
-理由: {{#if escalation.reason}}{{escalation.reason}}{{else}}（記載なし）{{/if}}
-
+理由: {{#if escalation.reasonText}}{{escalation.reasonText}}{{else}}（記載なし）{{/if}}
+{{#if escalation.returnText}}{{escalation.returnText}}
+{{/if}}
 依頼内容:
 {{escalation.ask}}
 
@@ -298,8 +301,8 @@ Open: {{escalation.url}}
         '理由',
       ).replace(
         '{{escalation.ask}}',
-        '{{#if escalation.reason}}{{escalation.reason}}{{else}}（記載なし）{{/if}}',
-      )}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションを開く', true)}</p>`,
+        '{{#if escalation.reasonText}}{{escalation.reasonText}}{{else}}（記載なし）{{/if}}',
+      )}{{#if escalation.returnText}}${para('{{escalation.returnText}}')}{{/if}}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションを開く', true)}</p>`,
     ),
   },
 
@@ -329,6 +332,47 @@ Open: {{escalation.url}}
 開く: {{escalation.url}}
 `,
       `${heading('{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを受け付けました')}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションを開く', false)}</p>`,
+    ),
+  },
+
+  'escalation.resolved': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] Answer to your escalation: {{ticket.subject}}',
+      `{{#if actorName}}{{actorName}}{{else}}The receiver{{/if}} resolved your escalation. Reply to the customer with the answer.
+
+Answer:
+{{#if escalation.answer}}{{escalation.answer}}{{else}}(no answer written){{/if}}
+
+Your request was:
+{{escalation.ask}}
+
+Ticket: #{{ticket.number}} {{ticket.subject}}
+Open: {{ticket.url}}
+`,
+      `${heading('{{#if actorName}}{{actorName}}{{else}}The receiver{{/if}} resolved your escalation')}${askHtml('Answer').replace(
+        '{{escalation.ask}}',
+        '{{#if escalation.answer}}{{escalation.answer}}{{else}}(no answer written){{/if}}',
+      )}${para('Your request was: {{escalation.ask}}')}${para('Reply to the customer on ticket <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{ticket.url}}', 'Open ticket', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] エスカレーションに回答がありました: {{ticket.subject}}',
+      `{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを解決しました。回答をもとにお客様へ返信してください。
+
+回答:
+{{#if escalation.answer}}{{escalation.answer}}{{else}}（回答の記載なし）{{/if}}
+
+依頼内容:
+{{escalation.ask}}
+
+チケット: #{{ticket.number}} {{ticket.subject}}
+開く: {{ticket.url}}
+`,
+      `${heading('{{#if actorName}}{{actorName}} さん{{else}}受け手{{/if}}がエスカレーションを解決しました')}${askHtml('回答').replace(
+        '{{escalation.ask}}',
+        '{{#if escalation.answer}}{{escalation.answer}}{{else}}（回答の記載なし）{{/if}}',
+      )}${para('依頼内容: {{escalation.ask}}')}${para('お客様への返信: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{ticket.url}}', 'チケットを開く', true)}</p>`,
     ),
   },
 

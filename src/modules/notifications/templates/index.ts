@@ -2,7 +2,7 @@ export { compileTemplate, templateErrorLocation, MAX_TEMPLATE_CHARS } from './co
 export type { TemplateErrorLocation, TemplateFn, TemplateMode } from './compile-template.js';
 export { defaultTemplates, NOTIFICATION_EVENTS } from './default-templates.js';
 export type { NotificationEvent, TemplateSet } from './default-templates.js';
-export { buildNotificationContext, renderNotification } from './render-notification.js';
+export { buildNotificationContext, genericNotificationText, renderNotification } from './render-notification.js';
 export type {
   DigestItemEvent,
   NotificationContext,

@@ -35,6 +35,27 @@ const data: NotificationData = {
 };
 
 describe('renderNotification', () => {
+  it('tells the requester the answer of a resolution, escaped in html, in both languages', () => {
+    const resolved = { ...data, escalation: { ...data.escalation!, answer: 'Refund <b>¥3,000</b> today' } };
+    const en = renderNotification('escalation.resolved', 'en', resolved);
+    expect(en.subject).toContain('Answer to your escalation');
+    expect(en.text).toContain('Mika resolved your escalation');
+    expect(en.text).toContain('Refund <b>¥3,000</b> today');
+    expect(en.html).toContain('Refund &lt;b&gt;¥3,000&lt;/b&gt; today');
+    const ja = renderNotification('escalation.resolved', 'ja-JP', resolved);
+    expect(ja.subject).toContain('回答がありました');
+    expect(ja.text).toContain('回答:\nRefund <b>¥3,000</b> today');
+  });
+
+  it('names a return reason in the reader language and carries the receiver text', () => {
+    const returned = { ...data, escalation: { ...data.escalation!, reason: 'missing_information', returnText: 'Which invoice?' } };
+    const ja = renderNotification('escalation.returned', 'ja', returned);
+    expect(ja.text).toContain('理由: 情報不足\nWhich invoice?');
+    expect(ja.text).not.toContain('記載なし');
+    expect(ja.html).toContain('Which invoice?');
+    expect(renderNotification('escalation.returned', 'en', returned).text).toContain('Reason: Information missing');
+  });
+
   it.each(NOTIFICATION_EVENTS.flatMap((e) => (['en', 'ja'] as const).map((l) => [e, l] as const)))(
     '%s in %s: subject on one line with the ticket number, text and html both carry the facts',
     (event: NotificationEvent, locale) => {

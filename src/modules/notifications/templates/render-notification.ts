@@ -35,6 +35,10 @@ export interface NotificationData {
     reason?: string;
     /** The department (team, rotation or person) a target_expired notice is about. */
     targetName?: string;
+    /** What the receiver wrote when returning it. */
+    returnText?: string;
+    /** The receiver's answer on resolving it. */
+    answer?: string;
     url: string;
     acknowledgeUrl?: string;
   };
@@ -52,7 +56,8 @@ export interface NotificationContext extends Omit<NotificationData, 'escalation'
   locale: string;
   timeZone: string;
   subject?: string;
-  escalation?: NotificationData['escalation'] & { temperatureText: string; dueText: string };
+  /** reasonText: a return reason in the reader's language (other reasons as given). */
+  escalation?: NotificationData['escalation'] & { temperatureText: string; dueText: string; reasonText?: string };
   sla?: NotificationData['sla'] & { clockText: string; dueText: string };
   items?: (NonNullable<NotificationData['items']>[number] & { label: string; atText: string })[];
   count: number;
@@ -87,6 +92,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.returned': 'Returned',
     'escalation.acknowledged': 'Acknowledged',
     'escalation.target_expired': 'No answer from a department',
+    'escalation.resolved': 'Resolved',
     'sla.warning': 'SLA warning',
     'sla.breached': 'SLA breached',
   },
@@ -97,10 +103,22 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.returned': '差し戻し',
     'escalation.acknowledged': '受付',
     'escalation.target_expired': '部署からの応答なし',
+    'escalation.resolved': '解決（回答あり）',
     'sla.warning': 'SLA警告',
     'sla.breached': 'SLA違反',
   },
 };
+
+const returnReasonText: Record<MessageLanguage, Record<string, string>> = {
+  en: { not_needed: 'No escalation needed', wrong_target: 'Wrong receiver', missing_information: 'Information missing' },
+  ja: { not_needed: 'エスカレーション不要', wrong_target: '依頼先の誤り', missing_information: '情報不足' },
+};
+
+/** Generic text for an event without a template of its own, so nobody reads a raw event name. */
+export const genericNotificationText = (locale: string, kind: 'escalation' | 'other'): string =>
+  languageOf(locale) === 'ja'
+    ? kind === 'escalation' ? 'エスカレーションに更新があります' : 'チケットに更新があります'
+    : kind === 'escalation' ? 'An escalation was updated' : 'A ticket was updated';
 
 const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' =>
   event === 'digest' ? 'items' : event.startsWith('sla.') ? 'sla' : 'escalation';
@@ -129,6 +147,7 @@ export const buildNotificationContext = (
       ...escalation,
       temperatureText: `${temperatureMark[escalation.temperature]} ${l.temperatures[escalation.temperature]}`,
       dueText: escalation.dueAtMs === undefined ? l.noDue : when(escalation.dueAtMs),
+      ...(escalation.reason && { reasonText: returnReasonText[language][escalation.reason] ?? escalation.reason }),
     },
     sla: sla && { ...sla, clockText: slaClockText[language][sla.clock], dueText: when(sla.dueAtMs) },
     items: items?.map((item) => ({

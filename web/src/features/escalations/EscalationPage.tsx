@@ -52,6 +52,9 @@ export function EscalationPage({ id }: { id: string }) {
   const [reason, setReason] = useState<ReturnReason>('missing_information');
   const [returnText, setReturnText] = useState('');
   const [returnTextError, setReturnTextError] = useState(false);
+  const [resolving, setResolving] = useState(false);
+  const [answer, setAnswer] = useState('');
+  const [answerError, setAnswerError] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(() => {
@@ -86,6 +89,7 @@ export function EscalationPage({ id }: { id: string }) {
       setEsc(next);
       setDone(t(action === 'acknowledge' ? 'agent.esc.acknowledged' : action === 'resolve' ? 'agent.esc.resolvedDone' : action === 'return' ? 'agent.esc.returnedDone' : 'agent.esc.advancedDone'));
       setReturning(false);
+      setResolving(false);
       load();
     } catch (err) {
       setActionError({ error: err, action });
@@ -104,6 +108,17 @@ export function EscalationPage({ id }: { id: string }) {
       return;
     }
     void act('return', { reason, text: returnText.trim() });
+  };
+
+  const submitResolve = (e: FormEvent) => {
+    e.preventDefault();
+    // A functional escalation asked a question: the person who asked needs the answer.
+    if (!answer.trim() && esc?.kind !== 'hierarchical') {
+      setAnswerError(true);
+      document.getElementById('esc-answer')?.focus();
+      return;
+    }
+    void act('resolve', answer.trim() ? { answer: answer.trim() } : {});
   };
 
   if (error instanceof ApiError && error.status === 404 && !esc) {
@@ -155,6 +170,13 @@ export function EscalationPage({ id }: { id: string }) {
 
       <div className="ticket-layout">
         <section className="ticket-main" aria-labelledby="brief-title">
+          {esc.resolution && (
+            <div className="card esc-answer" data-testid="esc-answer">
+              <h2>{t('agent.esc.answerTitle')}</h2>
+              {esc.resolution.answer ? <p className="pre">{esc.resolution.answer}</p> : <p className="muted">{t('agent.esc.noAnswer')}</p>}
+              <p className="muted small">{t('agent.esc.resolvedBy', { name: esc.resolution.by.name, time: esc.finishedAt ? formatDateTime(esc.finishedAt, i18n.language, tz) : '' })}</p>
+            </div>
+          )}
           <div className="card brief" data-testid="brief">
             <h2 id="brief-title">{t('agent.esc.brief')}</h2>
             <p className="brief-ask">
@@ -216,7 +238,7 @@ export function EscalationPage({ id }: { id: string }) {
                     {t('agent.esc.acknowledge')}
                   </button>
                 )}
-                <button type="button" className="btn" disabled={busy !== null} onClick={() => void act('resolve')}>
+                <button type="button" className="btn" disabled={busy !== null} aria-expanded={resolving} aria-controls="esc-resolve-form" onClick={() => setResolving((r) => !r)}>
                   {t('agent.esc.resolve')}
                 </button>
                 <button type="button" className="btn" disabled={busy !== null} aria-expanded={returning} aria-controls="esc-return-form" onClick={() => setReturning((r) => !r)}>
@@ -228,6 +250,40 @@ export function EscalationPage({ id }: { id: string }) {
                   </button>
                 )}
               </div>
+            )}
+            {open && resolving && (
+              <form id="esc-resolve-form" className="return-form" onSubmit={submitResolve} aria-label={t('agent.esc.resolveTitle')} noValidate>
+                <div className={answerError ? 'field has-error' : 'field'}>
+                  <label htmlFor="esc-answer">
+                    {t('agent.esc.answer')}{' '}
+                    {esc.kind !== 'hierarchical' && <span className="req">({t('agent.escalate.required')})</span>}
+                  </label>
+                  <textarea
+                    id="esc-answer"
+                    rows={4}
+                    maxLength={20000}
+                    aria-required={esc.kind !== 'hierarchical'}
+                    aria-invalid={answerError || undefined}
+                    aria-describedby={answerError ? 'esc-answer-error' : 'esc-answer-hint'}
+                    value={answer}
+                    onChange={(e) => {
+                      setAnswer(e.target.value);
+                      setAnswerError(false);
+                    }}
+                  />
+                  <p className="muted small" id="esc-answer-hint">
+                    {t('agent.esc.answerHint')}
+                  </p>
+                  {answerError && (
+                    <p className="field-error" id="esc-answer-error">
+                      {t('agent.escalate.missing')}
+                    </p>
+                  )}
+                </div>
+                <button type="submit" className="btn btn-primary" disabled={busy !== null}>
+                  {t('agent.esc.resolveSubmit')}
+                </button>
+              </form>
             )}
             {open && returning && (
               <form id="esc-return-form" className="return-form" onSubmit={submitReturn} aria-label={t('agent.esc.returnTitle')} noValidate>

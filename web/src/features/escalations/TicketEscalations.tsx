@@ -22,6 +22,12 @@ export function TicketEscalations({ items }: { items: Escalation[] | null }) {
                 <EscalationStatus escalation={e} /> {e.stage === 'fallback' ? t('agent.esc.fallback') : `L${e.levelIndex + 1}${e.level ? ` · ${e.level.name}` : ''}`}
               </div>
               <AckCountdown escalation={e} />
+              {e.resolution?.answer && (
+                <div className="esc-answer small" data-testid="ticket-escalation-answer">
+                  <strong>{t('agent.esc.answerFrom', { name: e.resolution.by.name })}</strong>
+                  <p className="pre">{e.resolution.answer}</p>
+                </div>
+              )}
             </li>
           ))}
         </ul>

@@ -12,10 +12,11 @@ import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { useCustomers } from '../customers/use-customers.js';
 import { EscalationList } from '../escalations/EscalationList.js';
 import { AtRiskList } from './AtRiskList.js';
+import { AwaitingReplyList } from './AwaitingReplyList.js';
 
 /** Ticket lists (filtered by the ticket API) and the agent's other lists (SLA at risk, escalations). */
 export const TICKET_QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
-export const QUEUE_KINDS = [...TICKET_QUEUE_KINDS, 'at-risk', 'escalated-by-me', 'escalated-to-me'] as const;
+export const QUEUE_KINDS = [...TICKET_QUEUE_KINDS, 'at-risk', 'awaiting-reply', 'escalated-by-me', 'escalated-to-me'] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];
 type TicketQueueKind = (typeof TICKET_QUEUE_KINDS)[number];
 export const isQueueKind = (v: string): v is QueueKind => (QUEUE_KINDS as readonly string[]).includes(v);
@@ -26,6 +27,7 @@ const TAB_LABEL: Record<QueueKind, string> = {
   unassigned: 'queues.unassigned',
   all: 'queues.all',
   'at-risk': 'agent.queues.atRisk',
+  'awaiting-reply': 'agent.queues.awaitingReply',
   'escalated-by-me': 'agent.queues.escalatedByMe',
   'escalated-to-me': 'agent.queues.escalatedToMe',
 };
@@ -52,7 +54,7 @@ export function QueuePage({ kind }: { kind: QueueKind }) {
         <h1>{t('queues.title')}</h1>
       </div>
       <QueueTabs kind={kind} />
-      {kind === 'at-risk' ? <AtRiskList /> : <EscalationList scope={kind === 'escalated-to-me' ? 'to-me' : 'by-me'} />}
+      {kind === 'at-risk' ? <AtRiskList /> : kind === 'awaiting-reply' ? <AwaitingReplyList /> : <EscalationList scope={kind === 'escalated-to-me' ? 'to-me' : 'by-me'} />}
     </div>
   );
 }
