@@ -16,6 +16,11 @@ describe.skipIf(!hasChromium)('path editor problems and simulator traces (real b
       const ctx = await h.browser.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
       const page = await h.newPage(ctx);
       await h.signIn(page, 'admin@demo.example');
+      // The administrator reads Japanese; the English run switches the console's language.
+      if (lang === 'en') {
+        await page.locator('.lang-switch select').first().selectOption('en');
+        await page.getByText('Administration').first().waitFor();
+      }
       await page.goto(`${h.base}/admin/paths/new`);
       const L = lang === 'ja' ? { name: 'パス名', create: 'パスを作成', l1: 'L1 の名前' } : { name: 'Path name', create: 'Create path', l1: 'Name of L1' };
       await page.getByLabel(L.name).fill(lang === 'ja' ? '宛先のないパス' : 'Path without a target');

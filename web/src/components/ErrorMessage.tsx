@@ -7,7 +7,8 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProb
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
   const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'internal'];
-  const headline = known.includes(code) ? t(`errors.${code}`, { requestId: e?.requestId ?? '—' }) : t('errors.unknown');
+  const inline = hideProblems && code === 'validation_failed';
+  const headline = inline ? t('errors.validationInline') : known.includes(code) ? t(`errors.${code}`, { requestId: e?.requestId ?? '—' }) : t('errors.unknown');
   // The server's message (English, written for people) adds the specifics as a secondary line.
   const showServerMessage = e !== null && !['internal', 'validation_failed', 'network', 'unauthenticated'].includes(code) && e.message !== '';
   return (

@@ -299,7 +299,7 @@ export const adminEn = {
     nobody: 'nobody',
     fallback: 'Fallback',
     adminAlert: 'administrators alerted',
-    stalled: 'The escalation would stall: nobody can be reached and nothing advances it. Fix the targets or turn on advancing.',
+    stalled: 'If nobody acknowledges, the escalation stops at a level that does not advance: someone must act on it, or turn on advancing.',
     truncated: 'Only the first steps are shown.',
   },
   rot: {

@@ -269,6 +269,7 @@ export const en = {
     forbidden: 'You are not allowed to do this. Ask an administrator if you need access.',
     not_found: 'It was not found. It may have been deleted.',
     validation_failed: 'Some fields need attention:',
+    validationInline: 'Some fields need attention; each says why below it.',
     conflict: 'Someone else changed this in the meantime. Reload and try again.',
     rate_limited: 'Too many attempts. Wait a minute and try again.',
     payload_too_large: 'This is too large to send.',

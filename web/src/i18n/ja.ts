@@ -271,6 +271,7 @@ export const ja: Messages = {
     forbidden: 'この操作を行う権限がありません。必要な場合は管理者に依頼してください。',
     not_found: '見つかりませんでした。削除された可能性があります。',
     validation_failed: '入力内容を確認してください:',
+    validationInline: '入力内容を確認してください。理由は各項目の下に表示しています。',
     conflict: 'その間に他の人が変更しました。再読み込みしてもう一度お試しください。',
     rate_limited: '試行回数が多すぎます。1分ほど待ってからお試しください。',
     payload_too_large: 'サイズが大きすぎて送信できません。',
