@@ -195,8 +195,16 @@ describe.skipIf(!hasChromium)('escalations and SLA in the console (real browser)
     await page.getByText('高橋 健 がエスカレーションを受領しました。').waitFor();
     await shot(page, '30-ticket-timeline-acknowledged');
 
-    // The receiver resolves with the answer: required for a functional escalation.
+    // Before answering, the receiver asks a question without returning the escalation.
     await page.goBack();
+    const thread = page.getByTestId('esc-thread');
+    await thread.getByLabel('依頼者に質問（依頼者に通知されます）').fill('請求書番号を教えてください。');
+    await thread.getByRole('button', { name: '質問する' }).click();
+    await thread.getByText('請求書番号を教えてください。').waitFor();
+    await thread.getByText('質問', { exact: true }).waitFor();
+    await shot(page, '29b-escalation-question');
+
+    // The receiver resolves with the answer: required for a functional escalation.
     await page.getByRole('button', { name: '解決する', exact: true }).click();
     await page.getByRole('button', { name: '回答を送って解決する' }).click();
     await page.locator('#esc-answer-error').waitFor();

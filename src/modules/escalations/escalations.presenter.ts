@@ -112,3 +112,16 @@ export const presentEscalation = (r: EscalationsTable, names: Map<string, string
     updatedAt: iso(r.updated_at) as string,
   };
 };
+
+export const ESCALATION_MESSAGE_KINDS = ['info', 'question'] as const;
+export type EscalationMessageKind = (typeof ESCALATION_MESSAGE_KINDS)[number];
+
+/** One message of the conversation on an escalation. */
+export const EscalationMessageView = Type.Object({
+  id: Type.String(),
+  kind: Type.Union(ESCALATION_MESSAGE_KINDS.map((k) => Type.Literal(k)), { description: 'info: the person who escalated adds information; question: a receiver asks' }),
+  body: Type.String(),
+  author: Type.Union([Person, Type.Null()]),
+  createdAt: Type.String(),
+});
+export type EscalationMessageView = Static<typeof EscalationMessageView>;

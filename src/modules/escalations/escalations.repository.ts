@@ -371,3 +371,15 @@ export const awaitingReply = (ex: Executor, userId: string, limit: number) =>
     .orderBy('e.id', 'desc')
     .limit(limit)
     .execute();
+
+/** The conversation on one escalation (escalation.message events of its ticket), oldest first. */
+export const escalationMessages = async (ex: Executor, ticketId: string, escalationId: string) =>
+  (
+    await ex
+      .selectFrom('ticket_events')
+      .select(['id', 'author_id', 'body', 'data', 'created_at'])
+      .where('ticket_id', '=', ticketId)
+      .where('kind', '=', 'escalation.message')
+      .orderBy('id')
+      .execute()
+  ).filter((r) => (JSON.parse(r.data) as { escalationId?: string }).escalationId === escalationId);

@@ -4,7 +4,7 @@ import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, PageQuery, Page, errorResponses } from '../../http/schemas.js';
 import { BriefSchema, ReturnSchema, TargetSchema, MatchFactView, TraceFactView } from './escalation.schema.js';
 import { ESCALATION_STATUSES, LEVEL_KINDS } from './escalation.types.js';
-import { AwaitingReplyItem, EscalationView } from './escalations.presenter.js';
+import { AwaitingReplyItem, ESCALATION_MESSAGE_KINDS, EscalationMessageView, EscalationView } from './escalations.presenter.js';
 
 // Every brief field may be left out (category and temperature come from the ticket, the
 // background from the timeline); a level's required fields are then checked by name.
@@ -198,6 +198,36 @@ export function escalationsRoutes(app: AppInstance): void {
     '/api/v1/escalations/:id/advance',
     { config: { permission: 'escalations.write' }, schema: { tags, summary: 'Escalate further: reach the next level now', params: IdParams, body: Type.Optional(Note), response: { 200: EscalationView, ...errorResponses } } },
     (req) => escalations.advance(req.principal!, req.params.id, req.body?.reason),
+  );
+
+  app.get(
+    '/api/v1/escalations/:id/messages',
+    { config: { permission: 'escalations.read' }, schema: { tags, summary: 'The conversation on an open escalation (information added, questions asked), oldest first', params: IdParams, response: { 200: Type.Object({ items: Type.Array(EscalationMessageView) }), ...errorResponses } } },
+    async (req) => ({ items: await escalations.messages(req.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/escalations/:id/messages',
+    {
+      config: { permission: 'escalations.write' },
+      schema: {
+        tags,
+        summary: 'Add information (the person who escalated) or ask a question (a receiver) without returning the escalation; the other side is told',
+        params: IdParams,
+        body: Type.Object(
+          {
+            body: Type.String({ minLength: 1, maxLength: 20000 }),
+            kind: Type.Optional(Type.Union(ESCALATION_MESSAGE_KINDS.map((k) => Type.Literal(k)), { description: 'default: info from the person who escalated, question from a receiver' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: EscalationMessageView, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const m = await escalations.addMessage(req.principal!, req.params.id, { body: req.body.body, kind: req.body.kind });
+      return reply.code(201).send(m);
+    },
   );
 
   app.post(

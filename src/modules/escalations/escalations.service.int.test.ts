@@ -68,6 +68,37 @@ describeEachDb('escalations', (ctx) => {
     expect((await request('GET', '/api/v1/escalations?requestedBy=me', actors.specialist)).body.items.map((e: { id: string }) => e.id)).not.toContain(ok.body.id);
   });
 
+  it('keeps both sides talking while the escalation is open: information from the requester, a question from the receiver, each told to the other', async () => {
+    const c = ctx();
+    const { request, actors, deps } = c;
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Talk it through' });
+    const esc = await request('POST', `/api/v1/tickets/${ticket.body.id}/escalations`, actors.agent, { target: { type: 'user', userId: actors.specialist.id }, brief: { ask: 'Is the refund allowed?' } });
+    expect(esc.status).toBe(201);
+    const url = `/api/v1/escalations/${esc.body.id}/messages`;
+    const info = await request('POST', url, actors.agent, { body: 'The invoice number is INV-1042.' });
+    expect(info.status).toBe(201);
+    expect(info.body).toMatchObject({ kind: 'info', body: 'The invoice number is INV-1042.', author: { id: actors.agent.id } });
+    const question = await request('POST', url, actors.specialist, { body: 'Was it paid by card?' });
+    expect(question.body.kind).toBe('question');
+    expect((await request('POST', url, c.otherAgent, { body: 'me too' })).status).toBe(403);
+    expect((await request('POST', url, actors.agent, { body: '   ' })).status).toBe(400);
+    await deps.jobs.drain();
+    const said = async (actor: typeof actors.agent) => ((await request('GET', '/api/v1/notifications?limit=50', actor)).body.items as { event: string; escalationId: string; body: string; title: string }[]).filter((n) => n.event === 'escalation.message' && n.escalationId === esc.body.id);
+    const toSpecialist = await said(actors.specialist);
+    expect(toSpecialist).toHaveLength(1);
+    expect(toSpecialist[0]!.body).toContain('INV-1042');
+    const toAgent = await said(actors.agent);
+    expect(toAgent).toHaveLength(1);
+    expect(toAgent[0]!.body).toContain('Was it paid by card?');
+    expect(toAgent[0]!.body).not.toContain('escalation.message');
+    const thread = await request('GET', url, actors.supervisor);
+    expect(thread.body.items.map((m: { kind: string }) => m.kind)).toEqual(['info', 'question']);
+    expect((await timelineKinds(c, ticket.body.id)).filter((e) => e.kind === 'escalation.message')).toHaveLength(2);
+    // Once answered, the conversation moves to the ticket.
+    expect((await request('POST', `/api/v1/escalations/${esc.body.id}/resolve`, actors.specialist, { answer: 'Yes, refund it.' })).status).toBe(200);
+    expect((await request('POST', url, actors.agent, { body: 'Thanks' })).status).toBe(409);
+  });
+
   it('acknowledging stops reminders and advancement; 403 when not addressed to you; 409 when finished', async () => {
     const c = ctx();
     const { request, actors, clock, deps } = c;

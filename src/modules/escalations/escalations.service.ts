@@ -9,6 +9,7 @@ import { inTransaction, json, parseJson } from '../../db/database.js';
 import type { EscalationsTable } from '../../db/schema.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import { iso } from '../../http/schemas.js';
+import { enqueueJob } from '../../jobs/jobs.repository.js';
 import type { ClaimedJob } from '../../jobs/jobs.types.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../lib/errors.js';
@@ -23,7 +24,7 @@ import { findDuplicateEscalation, type EscalationAim } from './duplicate.policy.
 import { ackDueOf, addSecondsFor, performEffects, recipientsOfState, ticketContextOf } from './engine-shell.js';
 import { initialState, isFinished, snapshotOf, step } from './engine.policy.js';
 import * as repo from './escalations.repository.js';
-import { presentEscalation, type AwaitingReplyItem, type EscalationView } from './escalations.presenter.js';
+import { presentEscalation, type AwaitingReplyItem, type EscalationMessageKind, type EscalationMessageView, type EscalationView } from './escalations.presenter.js';
 import { targetKey } from './path.policy.js';
 import { pathOf } from './paths.presenter.js';
 import { assertLevel, type PathsService } from './paths.service.js';
@@ -374,6 +375,71 @@ export class EscalationsService {
       if (state.requestedBy !== actor.userId && !can(actor.role, 'escalations.supervise'))
         throw forbidden('Only the person who escalated, or a supervisor, can cancel this escalation.');
       return { type: 'cancelled', userId: actor.userId };
+    });
+  }
+
+  /**
+   * The two sides keep talking while the escalation is open, without returning it: the person
+   * who escalated adds information, a receiver asks a question. Recorded on the ticket's
+   * timeline (internal) and told to the other side.
+   */
+  async addMessage(actor: Principal, id: string, input: { body: string; kind?: EscalationMessageKind }): Promise<EscalationMessageView> {
+    const body = input.body.trim();
+    if (!body) throw invalid([{ field: 'body', message: 'write the information or the question', code: 'empty' }]);
+    const now = this.clock.now();
+    const eventId = await inTransaction(this.db, async (tx) => {
+      const row = await repo.findEscalation(tx, id, { lock: true });
+      if (!row) throw notFound('Escalation', id);
+      const state = parseJson<EscalationState>(row.state, initialState());
+      if (isFinished(state))
+        throw new AppError('conflict', `This escalation is already ${state.status}; add a note to the ticket instead.`, { status: state.status });
+      const receivers = [...new Set(state.targets.flatMap((t) => (t.acknowledgedBy ? [t.acknowledgedBy] : t.receivers)))];
+      const isRequester = state.requestedBy === actor.userId;
+      const isReceiver = state.targets.some((t) => t.receivers.includes(actor.userId) || t.acknowledgedBy === actor.userId);
+      if (!isRequester && !isReceiver && !can(actor.role, 'escalations.supervise'))
+        throw forbidden('Only the person who escalated, its receivers or a supervisor can write on this escalation.');
+      const ticket = await this.tickets.load(tx, row.ticket_id);
+      const kind: EscalationMessageKind = input.kind ?? (isRequester ? 'info' : 'question');
+      const eventId = await this.tickets.appendEvent(
+        tx,
+        row.ticket_id,
+        { kind: 'escalation.message', visibility: 'internal', authorType: 'user', authorId: actor.userId, body, data: { escalationId: id, messageKind: kind } },
+        now,
+      );
+      // The other side hears it: receivers hear the requester, the requester (and the ticket's
+      // assignee) hear a receiver; a supervisor writing reaches both.
+      const others = new Set<string>();
+      if (!isRequester) {
+        if (state.requestedBy) others.add(state.requestedBy);
+        if (ticket.assigneeId) others.add(ticket.assigneeId);
+      }
+      if (!isReceiver) for (const r of receivers) others.add(r);
+      others.delete(actor.userId);
+      if (others.size)
+        await enqueueJob(
+          tx,
+          {
+            kind: 'notify',
+            dedupeKey: `notify:esc:${id}:msg:${eventId}`,
+            dueAt: now,
+            payload: { event: 'escalation.message', recipients: { userIds: [...others] }, ticketId: row.ticket_id, escalationId: id, data: { userId: actor.userId, message: body, messageKind: kind } },
+            maxAttempts: 5,
+          },
+          now,
+        );
+      return eventId;
+    });
+    return (await this.messages(id)).find((m) => m.id === eventId)!;
+  }
+
+  async messages(id: string): Promise<EscalationMessageView[]> {
+    const row = await repo.findEscalation(this.db, id);
+    if (!row) throw notFound('Escalation', id);
+    const rows = await repo.escalationMessages(this.db, row.ticket_id, id);
+    const directory = await repo.loadDirectory(this.db);
+    return rows.map((r) => {
+      const d = parseJson<{ messageKind?: EscalationMessageKind }>(r.data, {});
+      return { id: r.id, kind: d.messageKind ?? 'info', body: r.body ?? '', author: r.author_id ? { id: r.author_id, name: directory.users[r.author_id]?.name ?? r.author_id } : null, createdAt: iso(Number(r.created_at)) as string };
     });
   }
 

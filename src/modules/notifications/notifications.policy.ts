@@ -143,7 +143,7 @@ export function isStillRelevant(
 
 /** Template events by intent event; null = in-app and webhooks only. */
 export function templateEventOf(event: string): string | null {
-  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'escalation.resolved', 'sla.warning', 'sla.breached'];
+  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'escalation.resolved', 'escalation.message', 'sla.warning', 'sla.breached'];
   if (known.includes(event)) return event;
   // Reaching the fallback, and the alert to administrators that nobody on the path could be
   // reached, read like a move past the last level: both go out by email too, not only in-app.

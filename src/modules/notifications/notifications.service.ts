@@ -450,6 +450,7 @@ export class NotificationsService {
           ...(typeof first.data.targetName === 'string' && { targetName: first.data.targetName }),
           ...(typeof first.data.text === 'string' && first.data.text && { returnText: first.data.text }),
           ...(typeof first.data.answer === 'string' && first.data.answer && { answer: first.data.answer }),
+          ...(typeof first.data.message === 'string' && first.data.message && { message: first.data.message, isQuestion: first.data.messageKind === 'question' }),
           url: `${base}/escalations/${e.id}`,
         };
       }

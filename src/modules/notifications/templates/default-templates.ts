@@ -16,6 +16,7 @@ export const NOTIFICATION_EVENTS = [
   'escalation.acknowledged',
   'escalation.resolved',
   'escalation.target_expired',
+  'escalation.message',
   'sla.warning',
   'sla.breached',
   'digest',
@@ -402,6 +403,39 @@ ${factsText.ja}
 開く: {{escalation.url}}
 `,
       `${heading('{{#if escalation.targetName}}{{escalation.targetName}}{{else}}一部の部署{{/if}}から応答がありません')}${para('期限内にエスカレーションが受け付けられませんでした。連絡を取るか、代わりに対応するか、次のレベルへ進めてください。')}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションを開く', true)}</p>`,
+    ),
+  },
+
+  'escalation.message': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] {{#if escalation.isQuestion}}A question on{{else}}More information on{{/if}} the escalation: {{ticket.subject}}',
+      `{{#if actorName}}{{actorName}}{{else}}Someone{{/if}} {{#if escalation.isQuestion}}asks a question about{{else}}adds information to{{/if}} the escalation:
+
+{{escalation.message}}
+
+The request is:
+{{escalation.ask}}
+
+Ticket: #{{ticket.number}} {{ticket.subject}}
+Answer on the escalation: {{escalation.url}}
+`,
+      `${heading('{{#if actorName}}{{actorName}}{{else}}Someone{{/if}} {{#if escalation.isQuestion}}asks a question about{{else}}adds information to{{/if}} the escalation')}${askHtml('{{#if escalation.isQuestion}}Question{{else}}Information{{/if}}').replace('{{escalation.ask}}', '{{escalation.message}}')}${para('The request is: {{escalation.ask}}')}${para('Ticket: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'Answer on the escalation', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] エスカレーションに{{#if escalation.isQuestion}}質問{{else}}追加情報{{/if}}があります: {{ticket.subject}}',
+      `{{#if actorName}}{{actorName}} さん{{else}}担当者{{/if}}がエスカレーションに{{#if escalation.isQuestion}}質問しました{{else}}情報を追加しました{{/if}}:
+
+{{escalation.message}}
+
+依頼内容:
+{{escalation.ask}}
+
+チケット: #{{ticket.number}} {{ticket.subject}}
+エスカレーションで回答: {{escalation.url}}
+`,
+      `${heading('{{#if actorName}}{{actorName}} さん{{else}}担当者{{/if}}がエスカレーションに{{#if escalation.isQuestion}}質問しました{{else}}情報を追加しました{{/if}}')}${askHtml('{{#if escalation.isQuestion}}質問{{else}}追加情報{{/if}}').replace('{{escalation.ask}}', '{{escalation.message}}')}${para('依頼内容: {{escalation.ask}}')}${para('チケット: <a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}')}<p>${button('{{escalation.url}}', 'エスカレーションで回答', true)}</p>`,
     ),
   },
 

@@ -39,6 +39,9 @@ export interface NotificationData {
     returnText?: string;
     /** The receiver's answer on resolving it. */
     answer?: string;
+    /** A message on the open escalation (information added, or a question). */
+    message?: string;
+    isQuestion?: boolean;
     url: string;
     acknowledgeUrl?: string;
   };
@@ -92,6 +95,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.returned': 'Returned',
     'escalation.acknowledged': 'Acknowledged',
     'escalation.target_expired': 'No answer from a department',
+    'escalation.message': 'Message on the escalation',
     'escalation.resolved': 'Resolved',
     'sla.warning': 'SLA warning',
     'sla.breached': 'SLA breached',
@@ -103,6 +107,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.returned': '差し戻し',
     'escalation.acknowledged': '受付',
     'escalation.target_expired': '部署からの応答なし',
+    'escalation.message': 'エスカレーションへのメッセージ',
     'escalation.resolved': '解決（回答あり）',
     'sla.warning': 'SLA警告',
     'sla.breached': 'SLA違反',

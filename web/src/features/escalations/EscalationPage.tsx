@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
 import { SlaClocks } from '../tickets/SlaClocks.js';
+import { EscalationThread } from './EscalationThread.js';
 import { askOf, describeOrigin } from './origin.js';
 import { formatDuration, useNow } from './time.js';
 import { RETURN_REASONS, isOpenEscalation, type Escalation, type ReturnReason } from './types.js';
@@ -226,6 +227,8 @@ export function EscalationPage({ id }: { id: string }) {
               </p>
             )}
           </div>
+
+          <EscalationThread escalation={esc} open={open} />
 
           <section className="card" aria-labelledby="esc-actions-title">
             <h2 id="esc-actions-title">{t('agent.esc.actions')}</h2>

@@ -65,6 +65,9 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
     case 'escalation.resolved':
       s = t('agent.events.resolved', { user: personOf(e, t, names) });
       break;
+    case 'escalation.message':
+      s = t(d.messageKind === 'question' ? 'agent.events.escQuestion' : 'agent.events.escInfo', { user: personOf(e, t, names), text: e.body ?? '' });
+      break;
     case 'escalation.cancelled':
       s = t('agent.events.cancelled', { user: personOf(e, t, names) });
       break;
@@ -127,5 +130,6 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
     default:
       return null;
   }
-  return s + t('agent.events.stop');
+  // Text people wrote may already end a sentence ("…ですか？"): no second full stop.
+  return /[.!?。！？]$/.test(s) ? s : s + t('agent.events.stop');
 }

@@ -49,6 +49,8 @@ describe('timeline sentences', () => {
     expect(describeEvent(ev('email.bounced', { recipient: 'a@example.jp' }), ja, names, when)).toBe('a@example.jp 宛てのメールが届きませんでした。');
     expect(describeEvent(ev('sla.reapplied', { cause: 'fields', fields: ['priority', 'teamId'], to: { policyName: 'VIP' } }), ja, names, when)).toBe('優先度、チームが変わったため SLA ポリシーを選び直しました（VIP）。経過時間は引き継いでいます。');
     expect(describeEvent(ev('sla.reapplied', { cause: 'fields', fields: ['priority'], to: { policyName: 'VIP' } }), en, names, when)).toBe('SLA policy chosen again (VIP) because the priority changed; time already used is kept.');
+    expect(describeEvent({ ...ev('escalation.message', { escalationId: 'x', messageKind: 'question' }), body: 'カードで支払いましたか？' }, ja, names, when)).toBe('田中 一郎 がエスカレーションについて質問しました: カードで支払いましたか？');
+    expect(describeEvent({ ...ev('escalation.message', { escalationId: 'x', messageKind: 'info' }), body: 'INV-1042 <b>' }, en, names, when)).toBe('田中 一郎 added information to the escalation: INV-1042 <b>.');
     for (const kind of ['escalation.requested', 'escalation.resolved', 'escalation.cancelled', 'escalation.reminder', 'escalation.fallback', 'sla.reapplied']) {
       expect(describeEvent(ev(kind, {}), ja, names, when), kind).not.toContain(kind);
     }
