@@ -270,25 +270,25 @@ export const matchPaths = (compiled: CompiledPaths, ticket: MatchTicket): PathMa
 
   return matched.map((p) => {
     const facts: MatchFact[] = [];
-    const fact = (code: MatchFact['code'], ...values: (string | null)[]) => facts.push({ code, values: values.map((v) => v ?? '') });
-    if (p.categories) fact('category', ticket.category);
-    if (p.products) fact('product', ticket.product);
+    if (p.categories) facts.push({ code: 'category', values: [ticket.category ?? ''] });
+    if (p.products) facts.push({ code: 'product', values: [ticket.product ?? ''] });
     if (p.tags) {
-      const present = p.tagsAsWritten.filter((t) => tags.has(t.tag)).map((t) => t.word);
-      fact(p.tagsAll ? 'tags_all' : 'tag', ...present);
+      const present: string[] = [];
+      for (const t of p.tagsAsWritten) if (tags.has(t.tag)) present.push(t.word);
+      facts.push({ code: p.tagsAll ? 'tags_all' : 'tag', values: present });
     }
-    if (p.priorities) fact('priority', ticket.priority);
-    if (p.channels) fact('channel', ticket.channel);
-    if (p.tiers) fact('customer_tier', ticket.customerTier);
-    if (p.temperatures) fact('customer_temperature', ticket.temperature);
+    if (p.priorities) facts.push({ code: 'priority', values: [ticket.priority ?? ''] });
+    if (p.channels) facts.push({ code: 'channel', values: [ticket.channel ?? ''] });
+    if (p.tiers) facts.push({ code: 'customer_tier', values: [ticket.customerTier ?? ''] });
+    if (p.temperatures) facts.push({ code: 'customer_temperature', values: [ticket.temperature ?? ''] });
     if (p.keywords) {
       for (const { index, word } of p.keywordsAsWritten) {
         const h = hit(index);
-        if (h === HIT_SUBJECT) fact('keyword_subject', word);
-        else if (h === HIT_BODY) fact('keyword_body', word);
+        if (h === HIT_SUBJECT) facts.push({ code: 'keyword_subject', values: [word] });
+        else if (h === HIT_BODY) facts.push({ code: 'keyword_body', values: [word] });
       }
     }
-    if (facts.length === 0) fact('no_conditions');
+    if (facts.length === 0) facts.push({ code: 'no_conditions', values: [] });
     return { pathId: p.path.id, pathName: p.path.name, version: p.path.version, score: p.score, reasons: facts.map(englishFact), facts };
   });
 };
