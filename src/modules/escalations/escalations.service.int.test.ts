@@ -1,31 +1,9 @@
 import { expect, it } from 'vitest';
 import { inTransaction } from '../../db/database.js';
 import { describeEachDb, type TestContext } from '../../../test/helpers/app.js';
+import { levelBody, pathBody } from './path-test-support.js';
 
-const level = (name: string, targets: unknown[], over: Record<string, unknown> = {}) => ({
-  name,
-  kind: 'functional',
-  targets,
-  contact: { department: 'Billing', person: null, phone: '03-0000-0000', email: 'billing@test.example' },
-  ackTimeoutSeconds: 600,
-  calendarId: null,
-  onTimeout: { advance: true, repeatReminders: 1, reminderIntervalSeconds: 300 },
-  requiredBriefFields: [],
-  ...over,
-});
-
-const pathBody = (ownerId: string, levels: unknown[], over: Record<string, unknown> = {}) => ({
-  name: `Path ${Math.random().toString(36).slice(2, 8)}`,
-  purpose: 'Billing disputes',
-  ownerId,
-  reviewIntervalDays: 90,
-  active: true,
-  conditions: { categories: [], products: [], tags: [], tagMode: 'any', priorities: [], channels: [], customerTiers: [], customerTemperatures: [], keywords: [] },
-  levels,
-  fallbackUserIds: [],
-  fallbackTeamId: null,
-  ...over,
-});
+const level = levelBody;
 
 async function timelineKinds(c: TestContext, ticketId: string): Promise<{ kind: string; createdAt: string; data: Record<string, unknown> }[]> {
   const t = await c.request('GET', `/api/v1/tickets/${ticketId}/timeline?limit=200`, c.actors.admin);

@@ -12,6 +12,7 @@ import { verifyWebhook } from '../../integrations/webhook-signer.js';
 import { enqueueJob } from '../../jobs/jobs.repository.js';
 import { createLogger } from '../../lib/logger.js';
 import { newId } from '../../lib/ids.js';
+import { levelBody, pathBody } from '../escalations/path-test-support.js';
 
 interface Mail {
   to: string[];
@@ -235,9 +236,8 @@ describeEachDb(
       const legalHook = await startReceiver((_r, res) => reply(res, 200, 'ok'));
       try {
         expect((await req('POST', '/api/v1/team-channels', ctx().actors.admin, { teamId: legal, kind: 'slack_webhook', config: { url: `${legalHook.url}/hook`, locale: 'en' } })).status).toBe(201);
-        const level = { name: 'Sales and legal', kind: 'functional', targets: [{ type: 'team', teamId: sales }, { type: 'team', teamId: legal }], contact: { department: null, person: null, phone: null, email: null }, ackTimeoutSeconds: 600, calendarId: null, onTimeout: { advance: true, repeatReminders: 1, reminderIntervalSeconds: 300 }, requiredBriefFields: [] };
-        const conditions = { categories: [], products: [], tags: [], tagMode: 'any', priorities: [], channels: [], customerTiers: [], customerTemperatures: [], keywords: [] };
-        const path = await req('POST', '/api/v1/escalation-paths', ctx().actors.admin, { name: `Complaints ${legal.slice(-4)}`, purpose: 'complaints', ownerId: manager.id, reviewIntervalDays: 90, active: true, conditions, levels: [level], fallbackUserIds: [], fallbackTeamId: null });
+        const level = levelBody('Sales and legal', [{ type: 'team', teamId: sales }, { type: 'team', teamId: legal }]);
+        const path = await req('POST', '/api/v1/escalation-paths', ctx().actors.admin, pathBody(manager.id, [level], { name: `Complaints ${legal.slice(-4)}` }));
         expect(path.status).toBe(201);
         const t = await req('POST', '/api/v1/tickets', ctx().actors.agent, { subject: 'Complaint about the contract' });
         const e = await req('POST', `/api/v1/tickets/${t.body.id}/escalations`, ctx().actors.agent, { pathId: path.body.id, brief: { ask: 'Decide whether we cancel the penalty', customerTemperature: 'angry' } });
