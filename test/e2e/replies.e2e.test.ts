@@ -41,12 +41,16 @@ describe.skipIf(!hasChromium)('replies to customers (real browser)', () => {
       await expect.poll(() => target.textContent()).toBe(locale === 'ja' ? `${to} へメール（CC 2件）` : `Email to ${to}, cc 2`);
       const before = sink.mails.length;
       await page.locator('#composer-body').fill(locale === 'ja' ? 'お問い合わせありがとうございます。プリンターの電源を入れ直してください。' : 'Thank you for writing. Please restart the printer.');
+      // The reply carries a file chosen in the composer.
+      await page.locator('#composer-files').setInputFiles({ name: 'restart-steps.txt', mimeType: 'text/plain', buffer: Buffer.from('1. Power off\n2. Wait 10 s\n3. Power on\n') });
       await page.locator('form.composer button[type=submit]').click();
       await page.locator('[data-testid=reply-delivery][data-state=sent]').waitFor({ timeout: 15_000 });
       expect(sink.mails.length).toBe(before + 1);
       expect(sink.mails[before]!.rcptTo.sort()).toEqual([to, 'ken@aozora.example', 'mika@aozora.example'].sort());
       const mail = await sink.parse(sink.mails[before]!);
       expect(mail.subject).toMatch(/^Re: .+ \[#\d+\]$/);
+      expect(mail.attachments.map((a) => a.filename)).toEqual(['restart-steps.txt']);
+      expect(mail.attachments[0]!.content.toString()).toContain('Power on');
       await shot(page, `replies-sent-${locale}`);
       await ctx.close();
     }

@@ -113,6 +113,20 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
 
+  /** Sends a file as the raw request body (attachments), typed by its own content type. */
+  async upload<T>(path: string, file: Blob): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
+    if (this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.baseUrl + path, { method: 'POST', headers, body: file, credentials: 'same-origin' });
+    } catch {
+      throw new ApiError(0, 'network', 'The server could not be reached.');
+    }
+    if (!res.ok) throw await toApiError(res);
+    return (await res.json()) as T;
+  }
+
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -56,6 +56,7 @@ export const agentEn = {
     returned: '{{user}} returned the escalation: {{reason}}',
     escInfo: '{{user}} added information to the escalation: {{text}}',
     escQuestion: '{{user}} asked about the escalation: {{text}}',
+    attachmentAdded: '{{user}} attached the file “{{name}}”',
     resolved: '{{user}} resolved the escalation',
     cancelled: '{{user}} cancelled the escalation',
     advanced: 'The escalation moved from level {{from}} to level {{to}} ({{why}})',

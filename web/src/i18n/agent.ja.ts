@@ -58,6 +58,7 @@ export const agentJa: typeof agentEn = {
     returned: '{{user}} がエスカレーションを差し戻しました: {{reason}}',
     escInfo: '{{user}} がエスカレーションに情報を追加しました: {{text}}',
     escQuestion: '{{user}} がエスカレーションについて質問しました: {{text}}',
+    attachmentAdded: '{{user}} がファイル「{{name}}」を添付しました',
     resolved: '{{user}} がエスカレーションを解決しました',
     cancelled: '{{user}} がエスカレーションを取り消しました',
     advanced: 'エスカレーションがレベル {{from}} からレベル {{to}} に進みました（{{why}}）',

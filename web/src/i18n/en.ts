@@ -121,6 +121,8 @@ export const en = {
     sending: 'Sending…',
     sent: 'Sent.',
     noteAdded: 'Note added.',
+    attachFiles: 'Attach files',
+    filesChosen: 'Attached ({{count}}): {{names}}',
     emptyBody: 'Write something first.',
     customerSees: 'The customer will see this reply.',
     staffOnly: 'Only staff can see this note.',

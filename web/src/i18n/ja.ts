@@ -123,6 +123,8 @@ export const ja: Messages = {
     sending: '送信中…',
     sent: '送信しました。',
     noteAdded: 'メモを追加しました。',
+    attachFiles: 'ファイルを添付',
+    filesChosen: '添付（{{count}} 件）: {{names}}',
     emptyBody: '内容を入力してください。',
     customerSees: 'この返信はお客様に表示されます。',
     staffOnly: 'このメモは社内のみに表示されます。',

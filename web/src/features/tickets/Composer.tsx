@@ -27,6 +27,8 @@ export function Composer({ ticketId, onPosted, refreshKey }: { ticketId: string;
   const [done, setDone] = useState<string | null>(null);
   const body = drafts[mode];
   const [target, setTarget] = useState<ReplyTarget | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
+  const [fileKey, setFileKey] = useState(0);
   useEffect(() => {
     let live = true;
     client
@@ -49,8 +51,13 @@ export function Composer({ ticketId, onPosted, refreshKey }: { ticketId: string;
     setError(null);
     setDone(null);
     try {
-      const event = await client.post<TimelineEvent>(`/api/v1/tickets/${ticketId}/messages`, { body, visibility: mode });
+      // Files go up first; the message then names them, so a reply carries its attachments.
+      const attachmentIds: string[] = [];
+      for (const f of files) attachmentIds.push((await client.upload<{ id: string }>(`/api/v1/tickets/${ticketId}/attachments?filename=${encodeURIComponent(f.name)}`, f)).id);
+      const event = await client.post<TimelineEvent>(`/api/v1/tickets/${ticketId}/messages`, { body, visibility: mode, ...(attachmentIds.length && { attachmentIds }) });
       setDrafts((d) => ({ ...d, [mode]: '' }));
+      setFiles([]);
+      setFileKey((k) => k + 1);
       setDone(mode === 'public' ? t('ticket.sent') : t('ticket.noteAdded'));
       onPosted(event);
     } catch (err) {
@@ -108,6 +115,13 @@ export function Composer({ ticketId, onPosted, refreshKey }: { ticketId: string;
           onKeyDown={onKeyDown}
           maxLength={100_000}
         />
+        <div className="composer-files">
+          <label htmlFor="composer-files" className="small">
+            {t('ticket.attachFiles')}
+          </label>{' '}
+          <input key={fileKey} id="composer-files" type="file" multiple onChange={(e) => setFiles(Array.from(e.target.files ?? []))} />
+          {files.length > 0 && <span className="muted small"> {t('ticket.filesChosen', { count: files.length, names: files.map((f) => f.name).join(', ') })}</span>}
+        </div>
         <div className="composer-foot">
           {mode === 'public' && target ? (
             <span className={target.deliverable ? 'small reply-target' : 'small reply-target reply-target-none'} data-testid="reply-target">

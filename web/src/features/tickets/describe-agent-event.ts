@@ -65,6 +65,9 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
     case 'escalation.resolved':
       s = t('agent.events.resolved', { user: personOf(e, t, names) });
       break;
+    case 'attachment.added':
+      s = t('agent.events.attachmentAdded', { user: personOf(e, t, names), name: str(d.filename) ?? '' });
+      break;
     case 'escalation.message':
       s = t(d.messageKind === 'question' ? 'agent.events.escQuestion' : 'agent.events.escInfo', { user: personOf(e, t, names), text: e.body ?? '' });
       break;

@@ -51,6 +51,7 @@ describe('timeline sentences', () => {
     expect(describeEvent(ev('sla.reapplied', { cause: 'fields', fields: ['priority'], to: { policyName: 'VIP' } }), en, names, when)).toBe('SLA policy chosen again (VIP) because the priority changed; time already used is kept.');
     expect(describeEvent({ ...ev('escalation.message', { escalationId: 'x', messageKind: 'question' }), body: 'カードで支払いましたか？' }, ja, names, when)).toBe('田中 一郎 がエスカレーションについて質問しました: カードで支払いましたか？');
     expect(describeEvent({ ...ev('escalation.message', { escalationId: 'x', messageKind: 'info' }), body: 'INV-1042 <b>' }, en, names, when)).toBe('田中 一郎 added information to the escalation: INV-1042 <b>.');
+    expect(describeEvent(ev('attachment.added', { attachmentId: 'a', filename: 'restart-steps.txt' }), ja, names, when)).toBe('田中 一郎 がファイル「restart-steps.txt」を添付しました。');
     for (const kind of ['escalation.requested', 'escalation.resolved', 'escalation.cancelled', 'escalation.reminder', 'escalation.fallback', 'sla.reapplied']) {
       expect(describeEvent(ev(kind, {}), ja, names, when), kind).not.toContain(kind);
     }
