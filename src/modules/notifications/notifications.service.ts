@@ -451,6 +451,7 @@ export class NotificationsService {
           ...(typeof first.data.text === 'string' && first.data.text && { returnText: first.data.text }),
           ...(typeof first.data.answer === 'string' && first.data.answer && { answer: first.data.answer }),
           ...(typeof first.data.message === 'string' && first.data.message && { message: first.data.message, isQuestion: first.data.messageKind === 'question' }),
+          ...(first.data.forRequester === true && { forRequester: true }),
           url: `${base}/escalations/${e.id}`,
         };
       }

@@ -241,26 +241,26 @@ ${linksText.ja}`,
     en: set(
       'en',
       '[#{{ticket.number}}] Escalated{{#if escalation.level}} to {{escalation.level}}{{/if}}: {{ticket.subject}}',
-      `This escalation has moved{{#if escalation.level}} to {{escalation.level}}{{/if}}{{#if escalation.reason}} ({{escalation.reason}}){{/if}}.
+      `{{#if escalation.forRequester}}Your escalation{{else}}This escalation{{/if}} has moved{{#if escalation.level}} to {{escalation.level}}{{/if}}{{#if escalation.reason}} ({{escalation.reason}}){{/if}}.
 
-Action needed:
+{{#if escalation.forRequester}}Your request:{{else}}Action needed:{{/if}}
 {{escalation.ask}}
 
 ${factsText.en}
 ${linksText.en}`,
-      `${heading('This escalation has moved{{#if escalation.level}} to {{escalation.level}}{{/if}}')}{{#if escalation.reason}}${para('{{escalation.reason}}')}{{/if}}${askHtml('Action needed')}${factsHtml.en}${linksHtml.en}`,
+      `${heading('{{#if escalation.forRequester}}Your escalation{{else}}This escalation{{/if}} has moved{{#if escalation.level}} to {{escalation.level}}{{/if}}')}{{#if escalation.reason}}${para('{{escalation.reason}}')}{{/if}}${askHtml('{{#if escalation.forRequester}}Your request{{else}}Action needed{{/if}}')}${factsHtml.en}${linksHtml.en}`,
     ),
     ja: set(
       'ja',
       '[#{{ticket.number}}] エスカレーションが{{#if escalation.level}}{{escalation.level}}に{{else}}次のレベルに{{/if}}移りました: {{ticket.subject}}',
-      `このエスカレーションは{{#if escalation.level}}{{escalation.level}}{{else}}次のレベル{{/if}}に移りました。{{#if escalation.reason}}（{{escalation.reason}}）{{/if}}
+      `{{#if escalation.forRequester}}あなたのエスカレーション{{else}}このエスカレーション{{/if}}は{{#if escalation.level}}{{escalation.level}}{{else}}次のレベル{{/if}}に移りました。{{#if escalation.reason}}（{{escalation.reason}}）{{/if}}
 
-対応依頼:
+{{#if escalation.forRequester}}依頼内容:{{else}}対応依頼:{{/if}}
 {{escalation.ask}}
 
 ${factsText.ja}
 ${linksText.ja}`,
-      `${heading('エスカレーションが{{#if escalation.level}}{{escalation.level}}{{else}}次のレベル{{/if}}に移りました')}{{#if escalation.reason}}${para('{{escalation.reason}}')}{{/if}}${askHtml('対応依頼')}${factsHtml.ja}${linksHtml.ja}`,
+      `${heading('エスカレーションが{{#if escalation.level}}{{escalation.level}}{{else}}次のレベル{{/if}}に移りました')}{{#if escalation.reason}}${para('{{escalation.reason}}')}{{/if}}${askHtml('{{#if escalation.forRequester}}依頼内容{{else}}対応依頼{{/if}}')}${factsHtml.ja}${linksHtml.ja}`,
     ),
   },
 

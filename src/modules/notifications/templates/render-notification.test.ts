@@ -35,6 +35,15 @@ const data: NotificationData = {
 };
 
 describe('renderNotification', () => {
+  it('tells the person who escalated where it is now, not what to do', () => {
+    const mine = { ...data, escalation: { ...data.escalation!, forRequester: true } };
+    const en = renderNotification('escalation.advanced', 'en', mine);
+    expect(en.text).toContain('Your escalation has moved to L2 Billing');
+    expect(en.text).toContain('Your request:');
+    expect(en.text).not.toContain('Action needed');
+    expect(renderNotification('escalation.advanced', 'ja', mine).text).toContain('依頼内容:');
+    expect(renderNotification('escalation.advanced', 'en', data).text).toContain('Action needed:');
+  });
   it('tells the requester the answer of a resolution, escaped in html, in both languages', () => {
     const resolved = { ...data, escalation: { ...data.escalation!, answer: 'Refund <b>¥3,000</b> today' } };
     const en = renderNotification('escalation.resolved', 'en', resolved);

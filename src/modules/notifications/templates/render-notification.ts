@@ -42,6 +42,8 @@ export interface NotificationData {
     /** A message on the open escalation (information added, or a question). */
     message?: string;
     isQuestion?: boolean;
+    /** The notice goes to the person who escalated (where it is now), not to a receiver. */
+    forRequester?: boolean;
     url: string;
     acknowledgeUrl?: string;
   };
