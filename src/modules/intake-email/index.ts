@@ -20,6 +20,7 @@ export {
   type ParsedAttachment,
   type ParsedEmail,
 } from './email.types.js';
+export { normaliseMessageId } from './email-headers.js';
 export {
   IntakeEmailService,
   recordOutgoingMessageId,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db, Tx } from '../../db/database.js';
+import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { enqueueJob } from '../../jobs/jobs.repository.js';
 import { ticketThreadIds, mailDomainOf } from '../../integrations/smtp.js';
@@ -32,6 +32,16 @@ export interface PublicTicketView {
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/**
+ * A new private link to a ticket for its requester (`/t/{token}`): the token is a bearer secret
+ * kept only as its hash, so it can be shown once — in the mail that carries it.
+ */
+export async function issuePrivateLink(ex: Executor, ticketId: string, customerId: string, now: number): Promise<string> {
+  const token = randomSecret(32);
+  await repo.insertLink(ex, { token_hash: hashToken(token), ticket_id: ticketId, customer_id: customerId, created_at: now });
+  return token;
+}
 
 const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
 const LINE_BREAK = /[\r\n\u2028\u2029\u0085]/;
@@ -69,12 +79,12 @@ export class IntakeService {
     if (input.website && input.website.trim() !== '') return { accepted: false };
     const now = this.clock.now();
     const email = input.email.trim().toLowerCase();
-    const token = randomSecret(32);
+    let token = '';
     const ticket = await inTransaction(this.db, async (tx) => {
       const customerId = await this.customers.findOrCreateByEmail(tx, email, input.name.trim(), input.locale ?? 'ja');
       const t = await this.tickets.createIn(tx, { subject: input.subject.trim(), channel: 'web', requesterId: customerId }, { actorId: null, authorType: 'system', now });
       await this.tickets.addMessageIn(tx, t, { body: input.message.trim(), visibility: 'public', initial: true, data: { channel: 'web', ip: meta.ip } }, { actorId: customerId, authorType: 'customer', now });
-      await repo.insertLink(tx, { token_hash: hashToken(token), ticket_id: t.id, customer_id: customerId, created_at: now });
+      token = await issuePrivateLink(tx, t.id, customerId, now);
       await this.enqueueConfirmation(tx, t, email, token, input.locale ?? 'ja', now);
       return t;
     });

@@ -4,5 +4,5 @@ export { NotificationsService, type NotificationsDeps, type TeamChannelConfig } 
 export { notificationsRoutes } from './notifications.routes.js';
 export { registerNotificationJobs } from './notifications.jobs.js';
 export { LiveEvents, EVENTS_CHANNEL, type LiveEvent } from './live-events.js';
-export { DELIVER_JOB, NOTIFY_JOB } from './notifications.types.js';
+export { DELIVER_JOB, DELIVER_MAX_ATTEMPTS, NOTIFY_JOB } from './notifications.types.js';
 export type { Intent, NotificationPreferences, DeliveryItem } from './notifications.types.js';

@@ -47,4 +47,3 @@ export const countAutomaticMail = async (ex: Executor, address: string, since: n
 
 export const logAutomaticMail = (ex: Executor, row: { id: string; address: string; kind: string; created_at: number }) => ex.insertInto('automatic_mail_log').values(row).execute();
 
-export const insertPublicLink = (ex: Executor, row: { token_hash: string; ticket_id: string; customer_id: string; created_at: number }) => ex.insertInto('public_ticket_links').values(row).execute();

@@ -4,7 +4,6 @@
  * deliver job calls `send` here, which mails the requester and CCs (threaded into their mailbox)
  * or POSTs to the messaging integration's outbound URL. A bounce of the mail marks it bounced.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { json, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { DeliveriesTable } from '../../db/schema.js';
@@ -14,15 +13,17 @@ import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/s
 import { postWebhook } from '../../integrations/webhook.js';
 import { enqueueJob } from '../../jobs/jobs.repository.js';
 import type { Clock } from '../../lib/clock.js';
-import { newId, randomSecret } from '../../lib/ids.js';
+import { newId } from '../../lib/ids.js';
+import { normaliseMessageId, recordOutgoingMessageId } from '../intake-email/index.js';
+import { issuePrivateLink } from '../intake/index.js';
+import { DELIVER_JOB, DELIVER_MAX_ATTEMPTS } from '../notifications/index.js';
 import type { TicketHooks } from '../tickets/index.js';
 import { AUTOMATIC_MAIL_CAP, allowsAutomaticMail, renderReplyMail, replyLanguage, replySubject, replyTarget, type ReplyTarget } from './replies.policy.js';
 import * as repo from './replies.repository.js';
 
 export const CUSTOMER_REPLY_EVENT = 'customer.reply';
-/** Same job kind and attempts as notifications' deliveries: one log, one retry button. */
-const DELIVER_JOB = 'deliver';
-const DELIVER_MAX_ATTEMPTS = 8;
+/** `<id>` as headers write a Message-ID (stored without the brackets). */
+const angled = (id: string): string => `<${normaliseMessageId(id) ?? id}>`;
 
 export interface RepliesDeps {
   db: Db;
@@ -96,10 +97,10 @@ export class RepliesService {
       const ids = await repo.messageIdsOf(tx, ticketId);
       const latestIn = [...ids].reverse().find((r) => r.direction === 'in');
       const messageId = ticketThreadIds(ticketId, `reply.${id}`, mailDomainOf(this.d.supportAddress)).messageId;
-      const chain = ids.map((r) => `<${r.message_id.replace(/^<|>$/g, '')}>`).slice(-20);
-      data = { eventId, channel: 'email', to: target.to, cc: target.cc, messageId, inReplyTo: latestIn ? `<${latestIn.message_id.replace(/^<|>$/g, '')}>` : (chain.at(-1) ?? null), references: chain };
+      const chain = ids.map((r) => angled(r.message_id)).slice(-20);
+      data = { eventId, channel: 'email', to: target.to, cc: target.cc, messageId, inReplyTo: latestIn ? angled(latestIn.message_id) : (chain.at(-1) ?? null), references: chain };
       // Recorded now: the customer's answer threads back even while the mail is still queued.
-      await tx.insertInto('ticket_message_ids').values({ message_id: messageId.replace(/^<|>$/g, ''), ticket_id: ticketId, direction: 'out', created_at: now }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
+      await recordOutgoingMessageId(tx, ticketId, messageId, now);
     } else {
       data = { eventId, channel: 'messaging', to: null, cc: [], messageId: null, inReplyTo: null, references: [] };
     }
@@ -122,7 +123,7 @@ export class RepliesService {
       created_at: now,
       updated_at: now,
       event_id: eventId,
-      message_id: data.messageId ? data.messageId.replace(/^<|>$/g, '') : null,
+      message_id: normaliseMessageId(data.messageId),
     };
     await repo.insertDelivery(tx, row);
     await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: id }, dueAt: now, dedupeKey: `deliver:${id}`, maxAttempts: DELIVER_MAX_ATTEMPTS }, now);
@@ -163,8 +164,7 @@ export class RepliesService {
     let privateUrl: string | null = null;
     if (t.channel === 'web' && t.requester_id) {
       // The link is a bearer secret kept only as a hash: each reply mail carries a fresh one.
-      const token = randomSecret(32);
-      await repo.insertPublicLink(db, { token_hash: createHash('sha256').update(token).digest('hex'), ticket_id: t.id, customer_id: t.requester_id, created_at: now });
+      const token = await issuePrivateLink(db, t.id, t.requester_id, now);
       privateUrl = `${this.d.publicUrl}/t/${encodeURIComponent(token)}`;
     }
     const lang = replyLanguage(t.requester_locale, t.subject, event.body ?? '');
@@ -195,7 +195,8 @@ export class RepliesService {
 
   /** A bounce report naming one of our reply mails: the delivery becomes bounced. */
   async bounced(tx: Tx, originalMessageId: string, detail: { recipient: string | null; status: string | null; diagnostic: string | null }, now: number): Promise<string | null> {
-    const id = originalMessageId.replace(/^<|>$/g, '');
+    const id = normaliseMessageId(originalMessageId);
+    if (!id) return null;
     const hit = await repo.findByMessageId(tx, id);
     if (!hit) return null;
     await repo.markBounced(tx, id, ['bounced', detail.recipient, detail.status, detail.diagnostic].filter(Boolean).join(' '), now);
