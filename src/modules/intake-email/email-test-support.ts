@@ -1,3 +1,27 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createLogger } from '../../lib/logger.js';
+import type { IntakeEmailService } from './intake-email.service.js';
+import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
+import { RawSmtpClient } from './smtp-test-client.js';
+
+/**
+ * Registers beforeAll/afterAll for an integration suite: the intake's SMTP receiver on a free
+ * loopback port and a raw client connected to it (closed afterwards).
+ */
+export function useSmtpIntake(intake: () => IntakeEmailService): { client(): RawSmtpClient } {
+  let receiver: SmtpReceiver | undefined;
+  let client: RawSmtpClient | undefined;
+  beforeAll(async () => {
+    receiver = await startSmtpReceiver(intake(), createLogger('silent'), { host: '127.0.0.1', port: 0, maxBytes: 2 * 1024 * 1024, addresses: [] });
+    client = await RawSmtpClient.open(receiver.port);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await receiver?.close();
+  });
+  return { client: () => client! };
+}
+
 /** Builds raw messages for the module's tests (CRLF line ends, headers in the given order). */
 export function buildEml(headers: Array<[string, string]>, body: string | Buffer = 'Hello.'): Buffer {
   const head = headers.map(([name, value]) => `${name}: ${value}`).join('\r\n');

@@ -6,12 +6,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDb, type TestContext } from '../../../test/helpers/app.js';
 import { createLogger } from '../../lib/logger.js';
-import { BASE_HEADERS, buildEml, withHeaders } from './email-test-support.js';
+import { BASE_HEADERS, buildEml, useSmtpIntake, withHeaders } from './email-test-support.js';
 import { inboundIdentity } from './intake-email.service.js';
-import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
+import { startSmtpReceiver } from './smtp-receiver.js';
 import { RawSmtpClient, encodeData } from './smtp-test-client.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -37,25 +37,16 @@ const received = (raw: Buffer): Buffer => {
 };
 
 describeEachDb('email intake over SMTP', (ctx) => {
-  let receiver: SmtpReceiver;
-  let client: RawSmtpClient;
+  const smtp = useSmtpIntake(() => ctx().deps.intakeEmail);
   let seq = 0;
   const uniq = () => `${Date.now().toString(36)}-${seq++}`;
 
-  beforeAll(async () => {
-    receiver = await startSmtpReceiver(ctx().deps.intakeEmail, createLogger('silent'), { host: '127.0.0.1', port: 0, maxBytes: 2 * 1024 * 1024, addresses: [] });
-    client = await RawSmtpClient.open(receiver.port);
-  });
-  afterAll(async () => {
-    await client?.close();
-    await receiver?.close();
-  });
 
   const db = () => ctx().deps.database.db;
   const rowsCount = async () => Number((await db().selectFrom('inbound_messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const inboundByMessageId = (id: string) => db().selectFrom('inbound_messages').selectAll().where('message_id', '=', id).execute();
   const send = async (raw: Buffer) => {
-    const r = await client.send(raw);
+    const r = await smtp.client().send(raw);
     expect(r.code, r.text).toBe(250);
     return r;
   };
@@ -71,7 +62,7 @@ describeEachDb('email intake over SMTP', (ctx) => {
     const exact = new Set<string>();
     for (const file of files) {
       const raw = readFileSync(file);
-      const r = await client.send(raw);
+      const r = await smtp.client().send(raw);
       expect(r.code, `${path.relative(corpusDir, file)}: ${r.text}`).toBe(250);
       const bytes = received(raw);
       keys.add(inboundIdentity(bytes).dedupeKey);
@@ -221,12 +212,12 @@ describeEachDb('email intake over SMTP', (ctx) => {
   it('refuses an oversized message with 552 and keeps nothing of it', async () => {
     const before = await rowsCount();
     const big = buildEml(withHeaders([['Message-ID', `<big-${uniq()}@example.jp>`]]), 'x'.repeat(76) + '\n'.repeat(1) + ('y'.repeat(76) + '\n').repeat(40_000));
-    const r = await client.send(big);
+    const r = await smtp.client().send(big);
     expect(r.code).toBe(552);
     expect(await rowsCount()).toBe(before);
-    const sized = await client.command(`MAIL FROM:<a@test.example> SIZE=${10 * 1024 * 1024}`);
+    const sized = await smtp.client().command(`MAIL FROM:<a@test.example> SIZE=${10 * 1024 * 1024}`);
     expect(sized.code).toBe(552);
-    await client.command('RSET');
+    await smtp.client().command('RSET');
     await send(mail([['Message-ID', `<small-${uniq()}@example.jp>`]]));
   });
 

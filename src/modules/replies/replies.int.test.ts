@@ -5,15 +5,12 @@
  * of the reply marks its delivery bounced, chat replies reach a signed outbound URL, and
  * machines get no automatic mail.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/helpers/app.js';
 import { startSmtpSink, type SmtpSink } from '../../../test/helpers/smtp-sink.js';
 import { startReceiver, type LoopbackReceiver } from '../../integrations/loopback-test-support.js';
 import { signWebhook, verifyWebhook } from '../../integrations/webhook-signer.js';
-import { createLogger } from '../../lib/logger.js';
-import { buildEml } from '../intake-email/email-test-support.js';
-import { startSmtpReceiver, type SmtpReceiver } from '../intake-email/smtp-receiver.js';
-import { RawSmtpClient } from '../intake-email/smtp-test-client.js';
+import { buildEml, useSmtpIntake } from '../intake-email/email-test-support.js';
 
 const SUPPORT = 'support@escalon.test';
 const sink: SmtpSink = await startSmtpSink();
@@ -32,20 +29,11 @@ afterAll(async () => {
 describeEachDb(
   'replies go out on the customer channel',
   (ctx) => {
-    let receiver: SmtpReceiver;
-    let client: RawSmtpClient;
+    const smtp = useSmtpIntake(() => ctx().deps.intakeEmail);
     let seq = 0;
     const uniq = () => `${Date.now().toString(36)}-${seq++}`;
-    beforeAll(async () => {
-      receiver = await startSmtpReceiver(ctx().deps.intakeEmail, createLogger('silent'), { host: '127.0.0.1', port: 0, maxBytes: 2 * 1024 * 1024, addresses: [] });
-      client = await RawSmtpClient.open(receiver.port);
-    });
-    afterAll(async () => {
-      await client?.close();
-      await receiver?.close();
-    });
     const db = () => ctx().deps.database.db;
-    const send = async (raw: Buffer) => expect((await client.send(raw)).code).toBe(250);
+    const send = async (raw: Buffer) => expect((await smtp.client().send(raw)).code).toBe(250);
     const mailsTo = (address: string) => sink.mails.filter((m) => m.rcptTo.includes(address));
     const ticketOfMessage = async (messageId: string) => (await db().selectFrom('inbound_messages').select(['ticket_id', 'reason']).where('message_id', '=', messageId).executeTakeFirstOrThrow());
     const inbound = (h: { from: string; subject: string; messageId: string; cc?: string; inReplyTo?: string; extra?: [string, string][] }, body = 'プリンターが動きません。') =>
