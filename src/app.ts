@@ -8,9 +8,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify from 'fastify';
 import type { Container } from './container.js';
-import { ping } from './db/dialect.js';
+import { checkWritable } from './db/health.js';
 import { installAuth } from './http/auth.js';
-import { installErrorHandler, notFoundBody } from './http/errors.js';
+import { clientErrorHandler, installErrorHandler, notFoundBody, sendFault } from './http/errors.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './http/metrics.js';
 import { ErrorBody } from './http/schemas.js';
 import { installValidation } from './http/validation.js';
@@ -47,16 +47,43 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
     genReqId: () => randomUUID(),
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // While closing, new requests get Escalon's error shape (below), not Fastify's own body.
+    return503OnClosing: false,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as AppInstance;
   app.decorate('deps', deps);
 
   installValidation(app);
   installErrorHandler(app);
+  // Shutdown: requests already running finish; new ones are told to go elsewhere at once.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!closing) return done();
+    reply.header('connection', 'close').header('retry-after', '1');
+    void reply
+      .status(503)
+      .send({
+        error: {
+          code: 'unavailable',
+          message:
+            'This Escalon node is shutting down; try again (another node, or this one after its restart, will answer).',
+          requestId: req.id,
+        },
+      });
+  });
   app.addSchema(ErrorBody);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'rate_limited', message: `Too many attempts; try again in ${ctx.after}.` }),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'rate_limited',
+      message: `Too many attempts; try again in ${ctx.after}.`,
+    }),
   });
   await app.register(swagger, {
     openapi: {
@@ -67,7 +94,12 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
         description:
           'Escalation management for support teams. Authenticate with a session cookie (browser, plus X-CSRF-Token on changes) or `Authorization: Bearer <token>`. Errors have the body `{ "error": { "code", "message", "details" } }`. Lists are paginated with `limit` and `cursor` (pass the previous page\'s `nextCursor`).',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'escalon_session' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'escalon_session' },
+        },
+      },
       security: [{ bearer: [] }, { session: [] }],
     },
   });
@@ -76,14 +108,18 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   installAuth(app, deps.auth);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
-    try {
-      await ping(deps.database.db);
-      return { status: 'ready' };
-    } catch (err) {
-      deps.logger.warn({ err }, 'readiness check failed');
-      return reply.status(503).send({ error: { code: 'unavailable', message: 'The database is not reachable.' } });
-    }
+  // Ready means able to serve writes: enough disk, and a real write to the database commits.
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+    const failure = await checkWritable(deps.database, {
+      now: deps.clock.now(),
+      dataDir: deps.config.dataDir,
+    });
+    if (!failure) return { status: 'ready' };
+    deps.logger.warn(
+      { err: failure.cause, fault: failure.code, detail: failure.detail },
+      'readiness check failed',
+    );
+    return sendFault(reply, failure.code, req.id);
   });
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     reply.header('Content-Type', metrics.registry.contentType);
@@ -115,9 +151,15 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.
   const webDir = webDistDir();
   const hasWeb = existsSync(webDir);
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  if (hasWeb)
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
-    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
+    if (
+      hasWeb &&
+      req.method === 'GET' &&
+      !req.url.startsWith('/api/') &&
+      (req.headers.accept ?? '').includes('text/html')
+    ) {
       return reply.type('text/html').sendFile('index.html');
     }
     return reply.status(404).send(notFoundBody(req.method, req.url, req.id));

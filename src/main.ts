@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import { createContainer, type Container } from './container.js';
@@ -16,10 +18,22 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Fails at start (not at the first upload) when the data directory cannot be written. */
+function assertWritableDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const probe = join(dir, `.escalon-write-check-${process.pid}`);
+  writeFileSync(probe, 'ok');
+  rmSync(probe, { force: true });
+}
+
 /** Boot: config → database → migrations → demo seed → roles (web, worker) → listen. */
-export async function startServer(config: Config, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: { logger?: Logger; quiet?: boolean } = {},
+): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const database = openDatabase(config.database);
+  assertWritableDir(config.dataDir);
+  const database = openDatabase(config.database, { logger });
   const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
   const deps = createContainer(config, logger, { database });
@@ -44,24 +58,32 @@ export async function startServer(config: Config, opts: { logger?: Logger; quiet
     const isDemo = (await getSetting<boolean>(database.db, 'workspace.demo')) === true;
     const userCount = await deps.users.count();
     const lines = [''];
-    if (app) lines.push(`  Escalon is running at ${config.port === 0 ? url : config.publicUrl}  (listening on ${url})`);
+    if (app)
+      lines.push(
+        `  Escalon is running at ${config.port === 0 ? url : config.publicUrl}  (listening on ${url})`,
+      );
     lines.push(`  Database: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`);
     if (isDemo) {
       lines.push(seededNow ? '  Demo workspace created. Sign in as:' : '  Demo workspace. Sign in as:');
-      for (const l of demoLogins()) lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}   (${l.name})`);
+      for (const l of demoLogins())
+        lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}   (${l.name})`);
     } else if (userCount === 0) {
       lines.push('  No users yet. Create an administrator:');
-      lines.push('    npx escalon users add --email you@example.com --name "Your Name" --role admin --password "<at least 10 characters>"');
+      lines.push(
+        '    npx escalon users add --email you@example.com --name "Your Name" --role admin --password "<at least 10 characters>"',
+      );
     }
-    if (config.secretKeyIsDefault) lines.push('  Warning: ESCALON_SECRET_KEY is not set; secrets at rest use a development key.');
+    if (config.secretKeyIsDefault)
+      lines.push('  Warning: ESCALON_SECRET_KEY is not set; secrets at rest use a development key.');
     process.stdout.write(lines.join('\n') + '\n\n');
   }
 
   let stopping: Promise<void> | null = null;
+  // Shutdown: HTTP stops accepting at once and lets running requests finish while the worker
+  // stops claiming and lets running jobs finish (ESCALON_SHUTDOWN_GRACE_MS); then the database closes.
   const stop = () =>
     (stopping ??= (async () => {
-      await roles.stop();
-      if (app) await app.close();
+      await Promise.all([app?.close(), roles.stop()]);
       await deps.close();
     })());
   return { app, deps, url, stop };

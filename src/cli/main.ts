@@ -8,22 +8,27 @@ import { ROLES } from '../modules/auth/index.js';
 import { startServer } from '../main.js';
 import { randomSecret } from '../lib/ids.js';
 import { AppError } from '../lib/errors.js';
+import { explainStartupError } from './startup-errors.js';
 
 const program = new Command();
 program
   .name('escalon')
   .description('Escalon: escalation management for support teams, call centres and IT help desks.')
-  .addHelpText('after', `\nConfiguration (environment variables):\n${settingDocs.map((s) => `  ${s.name.padEnd(30)} ${s.description} [${s.default}]`).join('\n')}`);
+  .addHelpText(
+    'after',
+    `\nConfiguration (environment variables):\n${settingDocs.map((s) => `  ${s.name.padEnd(30)} ${s.description} [${s.default}]`).join('\n')}`,
+  );
 
+let loaded: ReturnType<typeof loadConfig> | undefined;
 function config() {
-  return loadConfig();
+  return (loaded = loadConfig());
 }
 
 /** Opens the configured database, migrated, with services, for one command. */
 async function withContainer<T>(fn: (deps: ReturnType<typeof createContainer>) => Promise<T>): Promise<T> {
   const cfg = config();
   const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
-  const database = openDatabase(cfg.database);
+  const database = openDatabase(cfg.database, { logger });
   try {
     await migrateToLatest(database);
     return await fn(createContainer(cfg, logger, { database }));
@@ -34,12 +39,22 @@ async function withContainer<T>(fn: (deps: ReturnType<typeof createContainer>) =
 
 program
   .command('start')
-  .description('Run Escalon: migrate, seed the demo workspace on first start (unless ESCALON_DEMO=0), serve the API and console, run the workers')
+  .description(
+    'Run Escalon: migrate, seed the demo workspace on first start (unless ESCALON_DEMO=0), serve the API and console, run the workers',
+  )
   .action(async () => {
-    const server = await startServer(config());
+    const cfg = config();
+    const server = await startServer(cfg);
+    let signalled = false;
     const shutdown = (signal: string) => {
-      server.deps.logger.info({ signal }, 'shutting down');
-      const force = setTimeout(() => process.exit(1), 15_000);
+      if (signalled) return;
+      signalled = true;
+      server.deps.logger.info({ signal, graceMs: cfg.shutdownGraceMs }, 'shutting down');
+      // The grace period bounds jobs and requests; this bounds everything else (a hung close).
+      const force = setTimeout(() => {
+        server.deps.logger.error('shutdown did not finish in time; exiting');
+        process.exit(1);
+      }, cfg.shutdownGraceMs + 5000);
       force.unref();
       server.stop().then(
         () => process.exit(0),
@@ -69,12 +84,16 @@ program
 
 program
   .command('seed-demo')
-  .description('Seed the demo workspace (teams, users of every role, customers, tickets) into an empty database')
+  .description(
+    'Seed the demo workspace (teams, users of every role, customers, tickets) into an empty database',
+  )
   .action(() =>
     withContainer(async (deps) => {
       const r = await seedDemo(deps);
       if (!r.seeded) {
-        console.error('The database already has users; the demo workspace is only seeded into an empty database.');
+        console.error(
+          'The database already has users; the demo workspace is only seeded into an empty database.',
+        );
         process.exitCode = 1;
         return;
       }
@@ -93,13 +112,28 @@ users
   .option('--password <password>', 'password (at least 10 characters)')
   .addOption(new Option('--locale <locale>', 'language').choices(['ja', 'en']).default('ja'))
   .option('--time-zone <zone>', 'IANA time zone', 'Asia/Tokyo')
-  .action((opts: { email: string; name: string; role: (typeof ROLES)[number]; password?: string; locale: 'ja' | 'en'; timeZone: string }) =>
-    withContainer(async (deps) => {
-      const password = opts.password ?? randomSecret(12);
-      const user = await deps.users.create(null, { email: opts.email, name: opts.name, role: opts.role, locale: opts.locale, timeZone: opts.timeZone, password });
-      console.log(`Created ${user.role} ${user.email} (${user.id})`);
-      if (!opts.password) console.error(`Generated password: ${password}`);
-    }),
+  .action(
+    (opts: {
+      email: string;
+      name: string;
+      role: (typeof ROLES)[number];
+      password?: string;
+      locale: 'ja' | 'en';
+      timeZone: string;
+    }) =>
+      withContainer(async (deps) => {
+        const password = opts.password ?? randomSecret(12);
+        const user = await deps.users.create(null, {
+          email: opts.email,
+          name: opts.name,
+          role: opts.role,
+          locale: opts.locale,
+          timeZone: opts.timeZone,
+          password,
+        });
+        console.log(`Created ${user.role} ${user.email} (${user.id})`);
+        if (!opts.password) console.error(`Generated password: ${password}`);
+      }),
   );
 
 const tokens = program.command('tokens').description('Manage API tokens');
@@ -120,6 +154,11 @@ tokens
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
   else if (err instanceof AppError) console.error(`Error: ${err.message}`);
-  else console.error(err);
+  else {
+    // Problems an operator can fix get one line saying what to fix; anything else is a bug
+    // and keeps its stack for the report.
+    const line = explainStartupError(err, loaded);
+    console.error(line ? `Escalon could not start: ${line}` : err);
+  }
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, sql, type Transaction } from 'kysely';
 import type { Config } from '../config/config.js';
+import type { Logger } from '../lib/logger.js';
 import { createPostgresDialect, createSqliteDialect, type DialectName } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -16,17 +17,22 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** The raw pg pool (PostgreSQL only): used for LISTEN/NOTIFY. */
   pgPool?: import('pg').Pool;
+  /** The SQLite file (SQLite only; ':memory:' for an in-memory database). */
+  file?: string;
   close(): Promise<void>;
 }
 
-export function openDatabase(database: Config['database'], opts: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(
+  database: Config['database'],
+  opts: { poolSize?: number; logger?: Logger } = {},
+): DatabaseHandle {
   if (database.kind === 'sqlite') {
     if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
     const { dialect } = createSqliteDialect(database.file);
     const db = new Kysely<Database>({ dialect });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', file: database.file, close: () => db.destroy() };
   }
-  const { dialect, pool } = createPostgresDialect(database.url, opts.poolSize);
+  const { dialect, pool } = createPostgresDialect(database.url, opts.poolSize, { logger: opts.logger });
   const db = new Kysely<Database>({ dialect });
   return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
 }
@@ -37,8 +43,14 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   // On PostgreSQL the migration tables live in the current schema (the first on search_path),
   // so several Escalon databases can share one server in separate schemas.
   const schema =
-    handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema && { migrationTableSchema: schema }) });
+    handle.dialect === 'postgres'
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema && { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -55,10 +67,24 @@ const afterCommitHooks = new WeakMap<object, (() => void)[]>();
  */
 export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const hooks: (() => void)[] = [];
-  const result = await db.transaction().execute((tx) => {
-    afterCommitHooks.set(tx, hooks);
-    return fn(tx);
-  });
+  let failure: { err: unknown } | undefined;
+  let result: T;
+  try {
+    result = await db.transaction().execute(async (tx) => {
+      afterCommitHooks.set(tx, hooks);
+      try {
+        return await fn(tx);
+      } catch (err) {
+        failure = { err };
+        throw err;
+      }
+    });
+  } catch (err) {
+    // When the ROLLBACK fails too (the connection died with the statement), the statement's
+    // error says what happened; the rollback's would hide it.
+    if (failure && err !== failure.err) throw failure.err;
+    throw err;
+  }
   for (const h of hooks) h();
   return result;
 }

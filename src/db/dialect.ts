@@ -4,9 +4,43 @@
  */
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Dialect, type Kysely, type RawBuilder } from 'kysely';
+import {
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type RawBuilder,
+} from 'kysely';
+import type { Logger } from '../lib/logger.js';
 
 export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * SQLite rolls a transaction back by itself when a statement fails with SQLITE_FULL,
+ * SQLITE_IOERR and the like; Kysely's ROLLBACK after that fails with "cannot rollback - no
+ * transaction is active" and that error replaced the real one. This driver skips the
+ * ROLLBACK when SQLite has no transaction open, so the caller sees SQLITE_FULL.
+ */
+class SqliteDialectKeepingErrors extends SqliteDialect {
+  constructor(private readonly native: SQLite.Database) {
+    super({ database: native });
+  }
+
+  override createDriver(): Driver {
+    const native = this.native;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (!native.inTransaction) return;
+        await super.rollbackTransaction(connection);
+      }
+    })({ database: native });
+  }
+}
 
 export function createSqliteDialect(file: string): { dialect: Dialect; native: SQLite.Database } {
   const native = new SQLite(file);
@@ -17,24 +51,117 @@ export function createSqliteDialect(file: string): { dialect: Dialect; native: S
   native.pragma(`synchronous = ${process.env.ESCALON_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
-  return { dialect: new SqliteDialect({ database: native }), native };
+  return { dialect: new SqliteDialectKeepingErrors(native), native };
 }
 
-export function createPostgresDialect(url: string, max = 10): { dialect: Dialect; pool: pg.Pool } {
-  const pool = new pg.Pool({
+/** How long opening one PostgreSQL connection may take before it counts as unreachable. */
+export const PG_CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * Settings shared by every PostgreSQL connection Escalon opens: a connect timeout (an
+ * unreachable server fails fast instead of hanging requests), TCP keep-alive (a silently dead
+ * peer is noticed), and an application_name so operators can tell Escalon's sessions apart in
+ * pg_stat_activity (an application_name in the URL wins).
+ */
+export function pgConnectionConfig(url: string, applicationName: string): pg.ClientConfig {
+  return {
     connectionString: url,
+    application_name: applicationName,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
+
+export function createPostgresDialect(
+  url: string,
+  max = 10,
+  opts: { logger?: Logger } = {},
+): { dialect: Dialect; pool: pg.Pool } {
+  const { connectionTimeoutMillis, ...base } = pgConnectionConfig(url, 'escalon');
+  // The connect timeout belongs to opening a connection, not to waiting for a free one in the
+  // pool (pg-pool would apply it to both and fail busy requests under load).
+  class TimedClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis });
+    }
+  }
+  const pool = new pg.Pool({
+    ...base,
     max,
+    Client: TimedClient,
     // int8 (bigint) columns hold epoch milliseconds: well inside Number's exact range.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === 20
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
+  });
+  // Without these listeners one terminated connection (a database restart, failover,
+  // pg_terminate_backend) is an unhandled 'error' event and the process exits. The pool drops
+  // the broken client and opens a new one on the next query.
+  pool.on('error', (err) =>
+    opts.logger?.warn({ err }, 'a database connection was lost; the pool opens a new one when needed'),
+  );
+  pool.on('connect', (client) => {
+    // A client checked out between two statements of a transaction: its next query fails.
+    client.on('error', (err) => opts.logger?.debug({ err }, 'database connection error'));
   });
   return { dialect: new PostgresDialect({ pool }), pool };
 }
 
+export type DatabaseFault = 'database_unavailable' | 'storage_full' | 'storage_read_only';
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+// 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, 53300 too_many_connections.
+const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNREACHABLE_MESSAGE =
+  /Connection terminated|is not queryable|timeout exceeded when trying to connect|connection timeout/i;
+
+/**
+ * What kind of database trouble a thrown error is, or null for anything else (a bug, bad
+ * data): the disk is full, the database accepts no writes, or it cannot be reached. Looks at
+ * the error's cause chain, so a wrapped driver error is recognised too.
+ */
+export function databaseFault(err: unknown): DatabaseFault | null {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code: rawCode, message, errors } = e as { code?: unknown; message?: unknown; errors?: unknown };
+    const code = typeof rawCode === 'string' ? rawCode : '';
+    if (code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC') return 'storage_full';
+    if (code.startsWith('SQLITE_READONLY') || code === '25006' || code === 'EROFS')
+      return 'storage_read_only';
+    if (UNREACHABLE_CODES.has(code) || PG_UNAVAILABLE.has(code) || code.startsWith('08'))
+      return 'database_unavailable';
+    if (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)) return 'database_unavailable';
+    // Node reports a refused connection to every address of a host as an AggregateError.
+    if (
+      Array.isArray(errors) &&
+      errors.length > 0 &&
+      errors.every((x) => databaseFault(x) === 'database_unavailable')
+    )
+      return 'database_unavailable';
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 /** Case-insensitive "contains" for search filters. */
-export function containsInsensitive(dialect: DialectName, column: RawBuilder<unknown> | string, needle: string) {
+export function containsInsensitive(
+  dialect: DialectName,
+  column: RawBuilder<unknown> | string,
+  needle: string,
+) {
   const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const col = typeof column === 'string' ? sql.ref(column) : column;
   return dialect === 'postgres'
@@ -51,7 +178,9 @@ export function supportsSkipLocked(dialect: DialectName): boolean {
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
-  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /** Whether a thrown driver error is a foreign-key violation. */
@@ -63,6 +192,18 @@ export function isForeignKeyViolation(err: unknown): boolean {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function ping(db: Kysely<any>): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/**
+ * A cheap real write: upserts one row and commits, so a read-only database (or file system),
+ * a full disk under PostgreSQL and a lost connection all fail it the way a user's write would.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function probeWrite(db: Kysely<any>, now: number): Promise<void> {
+  const value = JSON.stringify(now);
+  await sql`insert into settings (key, value) values ('health.write_probe', ${value}) on conflict (key) do update set value = excluded.value`.execute(
+    db,
+  );
 }
 
 /** Which database an executor (database or transaction) talks to. */
@@ -81,7 +222,9 @@ export async function nextCounterValue(ex: Kysely<any>, name: 'ticket_number'): 
     const r = await sql<{ v: string }>`select nextval(${`${name}_seq`}) as v`.execute(ex);
     return Number(r.rows[0]!.v);
   }
-  const r = await sql<{ value: number }>`update counters set value = value + 1 where name = ${name} returning value`.execute(ex);
+  const r = await sql<{
+    value: number;
+  }>`update counters set value = value + 1 where name = ${name} returning value`.execute(ex);
   return Number(r.rows[0]!.value);
 }
 

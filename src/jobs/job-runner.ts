@@ -1,12 +1,20 @@
 import { Value } from '@sinclair/typebox/value';
-import pg from 'pg';
 import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/database.js';
-import type { DialectName } from '../db/dialect.js';
+import { databaseFault, type DatabaseFault, type DialectName } from '../db/dialect.js';
+import { PgListener } from '../db/pg-listener.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
-import { NOTIFY_CHANNEL, claimDueJobs, finishJob, jobSignals, nextWakeAt, retryJob } from './jobs.repository.js';
+import {
+  NOTIFY_CHANNEL,
+  claimDueJobs,
+  finishJob,
+  jobSignals,
+  nextWakeAt,
+  releaseJobs,
+  retryJob,
+} from './jobs.repository.js';
 import { backoffMs, PermanentJobError, type ClaimedJob, type JobHandler } from './jobs.types.js';
 
 export interface JobRunnerOptions {
@@ -23,11 +31,20 @@ export interface JobRunnerOptions {
   concurrency?: number;
   /** PostgreSQL: how many independent lanes of transactional jobs run at once. */
   transactionalConcurrency?: number;
-  /** Longest sleep without a wake-up; a safety net, not the way timers are found. */
+  /**
+   * Longest sleep without a wake-up; a safety net, not the way timers are found (default 5 s
+   * on PostgreSQL, where a NOTIFY lost while LISTEN reconnects is found by it; 60 s on SQLite).
+   */
   maxSleepMs?: number;
+  /** stop(): how long running jobs may take to finish before they are released (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
-export type JobObserver = (job: ClaimedJob, firedAt: number, outcome: 'done' | 'retry' | 'dead' | 'lost') => void;
+export type JobObserver = (
+  job: ClaimedJob,
+  firedAt: number,
+  outcome: 'done' | 'retry' | 'dead' | 'lost',
+) => void;
 
 /**
  * The scheduler and worker of one node. It sleeps until the earliest due job, wakes early
@@ -43,8 +60,14 @@ export class JobRunner {
   private running = false;
   private stopped = true;
   private rerun = false;
-  private listener: pg.Client | null = null;
+  private listener: PgListener | null = null;
   private idle: Promise<void> = Promise.resolve();
+  /** Set by stop(): claimed jobs that have not started yet are not started any more. */
+  private shuttingDown = false;
+  /** Claimed by this node in the current batch and not started yet. */
+  private readonly waiting = new Set<string>();
+  /** The database trouble the loop is waiting out, and the next pause (backoff). */
+  private outage: { fault: DatabaseFault; delayMs: number } | null = null;
   private readonly onSignal = (dueAt: number) => this.wake(dueAt);
   private readonly observers: JobObserver[] = [];
 
@@ -62,28 +85,65 @@ export class JobRunner {
     this.observers.push(fn);
   }
 
+  private get maxSleepMs(): number {
+    return this.o.maxSleepMs ?? (this.o.dialect === 'postgres' ? 5000 : 60_000);
+  }
+
   async start(): Promise<void> {
     this.stopped = false;
+    this.shuttingDown = false;
     jobSignals.listeners.add(this.onSignal);
     if (this.o.listenUrl) {
-      const client = new pg.Client({ connectionString: this.o.listenUrl });
-      client.on('notification', (n) => this.wake(Number(n.payload)));
-      client.on('error', (err) => this.o.logger.warn({ err }, 'job listener connection failed; relying on timed wake-ups'));
-      await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      this.listener = client;
+      // A job written on another node wakes this one by NOTIFY. The connection reconnects by
+      // itself; after every (re)connection the runner rescans, since NOTIFYs sent while it was
+      // down are lost.
+      this.listener = new PgListener({
+        url: this.o.listenUrl,
+        channel: NOTIFY_CHANNEL,
+        logger: this.o.logger,
+        what: 'job listener',
+        onNotification: (payload) => this.wake(Number(payload)),
+        onConnected: () => this.wake(0),
+      });
+      await this.listener.start();
     }
     this.wake(0);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming at once; jobs claimed but not started go back to pending at once (another
+   * node takes them); running jobs get the grace period to finish, then whatever this node
+   * still holds is released too, so nothing stays leased by a node that is going away.
+   */
+  async stop(opts: { graceMs?: number } = {}): Promise<void> {
     this.stopped = true;
+    this.shuttingDown = true;
     jobSignals.listeners.delete(this.onSignal);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.idle;
-    if (this.listener) await this.listener.end().catch(() => undefined);
+    const listenerClosed = this.listener?.close();
     this.listener = null;
+    const release = async (ids?: string[]) => {
+      try {
+        const n = await releaseJobs(this.o.db, this.node, this.o.clock.now(), ids ? { ids } : {});
+        if (n > 0)
+          this.o.logger.info(
+            { jobs: n, started: !ids },
+            ids
+              ? 'released claimed jobs that had not started'
+              : 'released jobs still running at the end of the shutdown grace period',
+          );
+      } catch (err) {
+        this.o.logger.warn({ err }, 'could not release jobs at shutdown; their leases expire instead');
+      }
+    };
+    if (this.waiting.size > 0) await release([...this.waiting]);
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceMs = opts.graceMs ?? this.o.shutdownGraceMs ?? 10_000;
+    await Promise.race([this.idle, new Promise<void>((r) => (graceTimer = setTimeout(r, graceMs)))]);
+    clearTimeout(graceTimer);
+    await release();
+    await listenerClosed;
   }
 
   /** Asks the runner to look again by `dueAt` (earlier than its planned wake-up, or now). */
@@ -104,7 +164,7 @@ export class JobRunner {
     if (this.timer && at >= this.wakeAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.wakeAt = at;
-    const delay = Math.max(0, Math.min(at - this.o.clock.now(), this.o.maxSleepMs ?? 60_000));
+    const delay = Math.max(0, Math.min(at - this.o.clock.now(), this.maxSleepMs));
     this.timer = setTimeout(() => {
       this.timer = null;
       this.wakeAt = Infinity;
@@ -129,11 +189,30 @@ export class JobRunner {
         // A job written while the query above ran asked for a rerun that the loop no longer sees.
         if (this.rerun) this.schedule(this.o.clock.now());
         else if (next !== null) this.schedule(next);
-        else this.schedule(this.o.clock.now() + (this.o.maxSleepMs ?? 60_000));
+        else this.schedule(this.o.clock.now() + this.maxSleepMs);
+      }
+      if (this.outage) {
+        this.o.logger.info({ fault: this.outage.fault }, 'the database is back; the job runner resumed');
+        this.outage = null;
       }
     } catch (err) {
-      this.o.logger.error({ err }, 'job runner failed; retrying shortly');
-      if (!this.stopped) this.schedule(this.o.clock.now() + 1000);
+      const fault = databaseFault(err);
+      if (fault) {
+        // Back off while the database is down (not a hot loop), and say so once per outage.
+        if (!this.outage)
+          this.o.logger.error(
+            { err, fault },
+            'the job runner cannot use the database; retrying with backoff until it is back',
+          );
+        this.outage = {
+          fault,
+          delayMs: this.outage ? Math.min(this.outage.delayMs * 2, OUTAGE_MAX_DELAY_MS) : OUTAGE_MIN_DELAY_MS,
+        };
+        if (!this.stopped) this.schedule(this.o.clock.now() + this.outage.delayMs);
+      } else {
+        this.o.logger.error({ err }, 'job runner failed; retrying shortly');
+        if (!this.stopped) this.schedule(this.o.clock.now() + 1000);
+      }
     } finally {
       this.running = false;
       release();
@@ -143,8 +222,22 @@ export class JobRunner {
   /** Claims and runs one batch of due jobs; returns how many it claimed. Tests call this directly. */
   async runDue(): Promise<number> {
     const now = this.o.clock.now();
-    const jobs = await claimDueJobs(this.o.db, this.o.dialect, this.node, now, this.o.leaseMs ?? 60_000, this.o.batchSize ?? 100);
+    const jobs = await claimDueJobs(
+      this.o.db,
+      this.o.dialect,
+      this.node,
+      now,
+      this.o.leaseMs ?? 60_000,
+      this.o.batchSize ?? 100,
+    );
     if (jobs.length === 0) return 0;
+    for (const j of jobs) this.waiting.add(j.id);
+    // After stop() a claimed job is not started; stop() has released it (or will).
+    const start = async (job: ClaimedJob) => {
+      if (this.shuttingDown) return;
+      this.waiting.delete(job.id);
+      await this.runOne(job);
+    };
     // Transactional jobs (timers) run one after another in due order; external jobs (network)
     // run a few at a time. Jobs of one dedupe-key prefix keep their order in either lane.
     const external: ClaimedJob[] = [];
@@ -159,12 +252,17 @@ export class JobRunner {
     }
     // SQLite has one writer: one lane. PostgreSQL runs independent lanes (different clocks or
     // escalations) side by side; jobs within a lane stay in due order.
-    await mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
-      for (const job of lane) await this.runOne(job);
-    });
+    await mapLimit(
+      [...lanes.values()],
+      this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1,
+      async (lane) => {
+        for (const job of lane) await start(job);
+      },
+    );
     const limit = this.o.concurrency ?? 8;
     // A sliding window, not chunks: one slow send does not hold up the other slots.
-    await mapLimit(external, limit, (j) => this.runOne(j));
+    await mapLimit(external, limit, start);
+    for (const j of jobs) this.waiting.delete(j.id);
     return jobs.length;
   }
 
@@ -193,7 +291,14 @@ export class JobRunner {
     }
     if (handler.schema && !Value.Check(handler.schema, job.payload)) {
       const first = [...Value.Errors(handler.schema, job.payload)][0];
-      await finishJob(db, job.id, this.node, 'dead', firedAt, `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim());
+      await finishJob(
+        db,
+        job.id,
+        this.node,
+        'dead',
+        firedAt,
+        `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(),
+      );
       return report('dead');
     }
     try {
@@ -223,16 +328,32 @@ export class JobRunner {
     }
   }
 
-  private async failed(job: ClaimedJob, error: string, retryable: boolean, retryAfterMs: number | undefined, report: (o: 'retry' | 'dead') => void): Promise<void> {
+  private async failed(
+    job: ClaimedJob,
+    error: string,
+    retryable: boolean,
+    retryAfterMs: number | undefined,
+    report: (o: 'retry' | 'dead') => void,
+  ): Promise<void> {
     const now = this.o.clock.now();
     if (retryable && job.attempts < job.maxAttempts) {
-      await retryJob(this.o.db, job.id, this.node, now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)), now, error.slice(0, 2000));
+      await retryJob(
+        this.o.db,
+        job.id,
+        this.node,
+        now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)),
+        now,
+        error.slice(0, 2000),
+      );
       return report('retry');
     }
     await finishJob(this.o.db, job.id, this.node, 'dead', now, error.slice(0, 2000));
     report('dead');
   }
 }
+
+const OUTAGE_MIN_DELAY_MS = 500;
+const OUTAGE_MAX_DELAY_MS = 5000;
 
 /** Jobs of one subject (the first two parts of the dedupe key, e.g. sla:<clock>) share a lane. */
 export function laneOf(job: ClaimedJob): string {

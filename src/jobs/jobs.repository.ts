@@ -19,7 +19,12 @@ export interface EnqueueInput {
  * Writes a job (a timer or an outgoing side effect) inside the caller's transaction, so it
  * exists exactly when the change that caused it commits.
  */
-export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number, opts: { replace?: boolean } = {}): Promise<string> {
+export async function enqueueJob(
+  ex: Executor,
+  input: EnqueueInput,
+  now: number,
+  opts: { replace?: boolean } = {},
+): Promise<string> {
   jobSignals.announce(ex, input.dueAt);
   if (dialectOf(ex) === 'postgres') await notifyPeers(ex, input.dueAt);
   const id = newId();
@@ -47,7 +52,18 @@ export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number,
     // Moving a due time replaces the timer: same key, new due instant, back to pending.
     await q
       .onConflict((oc) =>
-        oc.column('dedupe_key').doUpdateSet({ due_at: input.dueAt, payload: row.payload, state: 'pending', attempts: 0, locked_by: null, locked_until: null, last_error: null, updated_at: now }),
+        oc
+          .column('dedupe_key')
+          .doUpdateSet({
+            due_at: input.dueAt,
+            payload: row.payload,
+            state: 'pending',
+            attempts: 0,
+            locked_by: null,
+            locked_until: null,
+            last_error: null,
+            updated_at: now,
+          }),
       )
       .execute();
   } else {
@@ -59,7 +75,12 @@ export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number,
 /** Cancels pending jobs by dedupe key (e.g. a satisfied SLA clock cancels its timers). */
 export async function cancelJobs(ex: Executor, keys: string[], now: number): Promise<number> {
   if (keys.length === 0) return 0;
-  const r = await ex.updateTable('jobs').set({ state: 'cancelled', updated_at: now }).where('dedupe_key', 'in', keys).where('state', '=', 'pending').executeTakeFirst();
+  const r = await ex
+    .updateTable('jobs')
+    .set({ state: 'cancelled', updated_at: now })
+    .where('dedupe_key', 'in', keys)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
@@ -111,7 +132,14 @@ const toClaimed = (r: JobRow): ClaimedJob => ({
  * and running jobs whose lease expired (their node died). PostgreSQL skips rows another node
  * is claiming at the same moment; SQLite has a single writer.
  */
-export async function claimDueJobs(ex: Executor, dialect: DialectName, node: string, now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+export async function claimDueJobs(
+  ex: Executor,
+  dialect: DialectName,
+  node: string,
+  now: number,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedJob[]> {
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const r = await sql<JobRow>`
     update jobs set state = 'running', locked_by = ${node}, locked_until = ${now + leaseMs}, attempts = attempts + 1, updated_at = ${now}
@@ -127,7 +155,14 @@ export async function claimDueJobs(ex: Executor, dialect: DialectName, node: str
 }
 
 /** Marks a claimed job finished, only if this node still holds it (the fence). */
-export async function finishJob(ex: Executor, id: string, node: string, state: 'done' | 'dead' | 'cancelled', now: number, lastError: string | null = null): Promise<boolean> {
+export async function finishJob(
+  ex: Executor,
+  id: string,
+  node: string,
+  state: 'done' | 'dead' | 'cancelled',
+  now: number,
+  lastError: string | null = null,
+): Promise<boolean> {
   const r = await ex
     .updateTable('jobs')
     .set({ state, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
@@ -139,15 +174,54 @@ export async function finishJob(ex: Executor, id: string, node: string, state: '
 }
 
 /** Puts a claimed job back for another attempt at `dueAt`. */
-export async function retryJob(ex: Executor, id: string, node: string, dueAt: number, now: number, lastError: string): Promise<boolean> {
+export async function retryJob(
+  ex: Executor,
+  id: string,
+  node: string,
+  dueAt: number,
+  now: number,
+  lastError: string,
+): Promise<boolean> {
   const r = await ex
     .updateTable('jobs')
-    .set({ state: 'pending', due_at: dueAt, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
+    .set({
+      state: 'pending',
+      due_at: dueAt,
+      locked_by: null,
+      locked_until: null,
+      last_error: lastError,
+      updated_at: now,
+    })
     .where('id', '=', id)
     .where('state', '=', 'running')
     .where('locked_by', '=', node)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Gives back the jobs a node holds (shutdown): pending again with the lease cleared, due as
+ * they were, so another node takes them at once instead of after the lease. `ids` limits it to
+ * jobs claimed but never started, whose claim did not count as an attempt.
+ */
+export async function releaseJobs(
+  ex: Executor,
+  node: string,
+  now: number,
+  opts: { ids?: string[] } = {},
+): Promise<number> {
+  if (opts.ids && opts.ids.length === 0) return 0;
+  let q = ex
+    .updateTable('jobs')
+    .set({ state: 'pending', locked_by: null, locked_until: null, updated_at: now })
+    .where('state', '=', 'running')
+    .where('locked_by', '=', node);
+  if (opts.ids)
+    q = q
+      .set({ attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end` })
+      .where('id', 'in', opts.ids);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** The earliest instant at which some job needs attention (a due job or an expiring lease). */
@@ -162,8 +236,11 @@ export async function nextWakeAt(ex: Executor): Promise<number | null> {
     .select((eb) => eb.fn.min<number>('locked_until').as('until'))
     .where('state', '=', 'running')
     .executeTakeFirst();
-  const candidates = [r?.due, lease?.until].filter((x): x is number => x !== null && x !== undefined).map(Number);
+  const candidates = [r?.due, lease?.until]
+    .filter((x): x is number => x !== null && x !== undefined)
+    .map(Number);
   return candidates.length ? Math.min(...candidates) : null;
 }
 
-export const findJobByKey = (ex: Executor, key: string) => ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+export const findJobByKey = (ex: Executor, key: string) =>
+  ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();

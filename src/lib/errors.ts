@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
+  | 'database_unavailable'
+  | 'storage_full'
+  | 'storage_read_only'
   | 'internal';
 
 export const statusOfCode: Record<ErrorCode, number> = {
@@ -26,6 +29,12 @@ export const statusOfCode: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
+  /** The database cannot be reached (outage, restart, failover): retry after Retry-After. */
+  database_unavailable: 503,
+  /** The disk under the database is full (SQLITE_FULL, PostgreSQL 53100, ENOSPC). */
+  storage_full: 507,
+  /** The database (or its file system) accepts no writes (SQLITE_READONLY*, PostgreSQL 25006, EROFS). */
+  storage_read_only: 503,
   internal: 500,
 };
 
@@ -51,7 +60,8 @@ export const notFound = (what: string, id?: string): AppError =>
 export const forbidden = (message = 'Your role does not allow this action.'): AppError =>
   new AppError('forbidden', message);
 
-export const conflict = (message: string, details?: unknown): AppError => new AppError('conflict', message, details);
+export const conflict = (message: string, details?: unknown): AppError =>
+  new AppError('conflict', message, details);
 
 /** One problem with one field; `validation_failed` details are a list of these. */
 export interface FieldProblem {
@@ -64,8 +74,6 @@ export interface FieldProblem {
 }
 
 export const invalid = (problems: FieldProblem[], message?: string): AppError =>
-  new AppError(
-    'validation_failed',
-    message ?? problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-    { problems },
-  );
+  new AppError('validation_failed', message ?? problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+    problems,
+  });

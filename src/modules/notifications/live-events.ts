@@ -6,9 +6,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterCommit, type Executor } from '../../db/database.js';
 import { dialectOf } from '../../db/dialect.js';
+import { PgListener } from '../../db/pg-listener.js';
 import type { Logger } from '../../lib/logger.js';
 
 export const EVENTS_CHANNEL = 'escalon_events';
@@ -23,7 +23,7 @@ export interface LiveEvent {
 
 export class LiveEvents {
   private readonly emitter = new EventEmitter();
-  private listener: pg.Client | null = null;
+  private listener: PgListener | null = null;
   private listening: Promise<void> | null = null;
 
   constructor(private readonly o: { listenUrl?: string; logger: Logger }) {
@@ -32,7 +32,11 @@ export class LiveEvents {
 
   /** Announces `e` once `ex` commits (at once outside a transaction). */
   async publish(ex: Executor, e: LiveEvent): Promise<void> {
-    const event: LiveEvent = { type: e.type, ids: e.ids.slice(0, 50), ...(e.userIds && { userIds: e.userIds.slice(0, 200) }) };
+    const event: LiveEvent = {
+      type: e.type,
+      ids: e.ids.slice(0, 50),
+      ...(e.userIds && { userIds: e.userIds.slice(0, 200) }),
+    };
     if (dialectOf(ex) === 'postgres' && this.o.listenUrl) {
       await sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`.execute(ex);
       return;
@@ -49,27 +53,24 @@ export class LiveEvents {
 
   private listen(): Promise<void> {
     if (!this.o.listenUrl) return Promise.resolve();
+    // One LISTEN connection for every subscriber, reconnected by itself when it drops (events
+    // published while it is down are missed; the console refetches on its next event).
     this.listening ??= (async () => {
-      const client = new pg.Client({ connectionString: this.o.listenUrl });
-      client.on('notification', (n) => {
-        try {
-          this.emitter.emit('event', JSON.parse(n.payload ?? '{}') as LiveEvent);
-        } catch {
-          /* not ours */
-        }
+      this.listener = new PgListener({
+        url: this.o.listenUrl!,
+        channel: EVENTS_CHANNEL,
+        logger: this.o.logger,
+        what: 'live events listener',
+        onNotification: (payload) => {
+          try {
+            this.emitter.emit('event', JSON.parse(payload ?? '{}') as LiveEvent);
+          } catch {
+            /* not ours */
+          }
+        },
       });
-      client.on('error', (err) => {
-        this.o.logger.warn({ err }, 'live events listener failed; reconnecting on the next subscriber');
-        this.listener = null;
-        this.listening = null;
-      });
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-      this.listener = client;
-    })().catch((err: unknown) => {
-      this.listening = null;
-      throw err;
-    });
+      await this.listener.start();
+    })();
     return this.listening;
   }
 
@@ -78,6 +79,6 @@ export class LiveEvents {
     const l = this.listener;
     this.listener = null;
     this.listening = null;
-    if (l) await l.end().catch(() => undefined);
+    if (l) await l.close();
   }
 }
