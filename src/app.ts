@@ -61,19 +61,23 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
     closing = true;
     done();
   });
+  // A response finished while closing ends its keep-alive connection, or close() would wait
+  // for the client to hang up.
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.addHook('onRequest', (req, reply, done) => {
     if (!closing) return done();
     reply.header('connection', 'close').header('retry-after', '1');
-    void reply
-      .status(503)
-      .send({
-        error: {
-          code: 'unavailable',
-          message:
-            'This Escalon node is shutting down; try again (another node, or this one after its restart, will answer).',
-          requestId: req.id,
-        },
-      });
+    void reply.status(503).send({
+      error: {
+        code: 'unavailable',
+        message:
+          'This Escalon node is shutting down; try again (another node, or this one after its restart, will answer).',
+        requestId: req.id,
+      },
+    });
   });
   app.addSchema(ErrorBody);
   await app.register(cookie);
