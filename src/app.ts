@@ -83,11 +83,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      code: 'rate_limited',
-      message: `Too many attempts; try again in ${ctx.after}.`,
-    }),
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'rate_limited', message: `Too many attempts; try again in ${ctx.after}.` }),
   });
   await app.register(swagger, {
     openapi: {
@@ -98,12 +94,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
         description:
           'Escalation management for support teams. Authenticate with a session cookie (browser, plus X-CSRF-Token on changes) or `Authorization: Bearer <token>`. Errors have the body `{ "error": { "code", "message", "details" } }`. Lists are paginated with `limit` and `cursor` (pass the previous page\'s `nextCursor`).',
       },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          session: { type: 'apiKey', in: 'cookie', name: 'escalon_session' },
-        },
-      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'escalon_session' } } },
       security: [{ bearer: [] }, { session: [] }],
     },
   });
@@ -114,15 +105,9 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   // Ready means able to serve writes: enough disk, and a real write to the database commits.
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
-    const failure = await checkWritable(deps.database, {
-      now: deps.clock.now(),
-      dataDir: deps.config.dataDir,
-    });
+    const failure = await checkWritable(deps.database, { now: deps.clock.now(), dataDir: deps.config.dataDir });
     if (!failure) return { status: 'ready' };
-    deps.logger.warn(
-      { err: failure.cause, fault: failure.code, detail: failure.detail },
-      'readiness check failed',
-    );
+    deps.logger.warn({ err: failure.cause, fault: failure.code, detail: failure.detail }, 'readiness check failed');
     return sendFault(reply, failure.code, req.id);
   });
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
@@ -155,15 +140,9 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.
   const webDir = webDistDir();
   const hasWeb = existsSync(webDir);
-  if (hasWeb)
-    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
-    if (
-      hasWeb &&
-      req.method === 'GET' &&
-      !req.url.startsWith('/api/') &&
-      (req.headers.accept ?? '').includes('text/html')
-    ) {
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
       return reply.type('text/html').sendFile('index.html');
     }
     return reply.status(404).send(notFoundBody(req.method, req.url, req.id));

@@ -10,19 +10,8 @@ import { AuthService } from './modules/auth/index.js';
 import { CalendarsService } from './modules/calendars/index.js';
 import { CustomersService } from './modules/customers/index.js';
 import { IntakeService, MessagingService } from './modules/intake/index.js';
-import {
-  IntakeEmailService,
-  mailerFor,
-  recordOutgoingMessageId,
-  registerIntakeEmailJobs,
-} from './modules/intake-email/index.js';
-import {
-  createSlaEscalationTrigger,
-  EscalationsService,
-  PathsService,
-  registerEscalationJobs,
-  RotationsService,
-} from './modules/escalations/index.js';
+import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
+import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs } from './modules/notifications/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
@@ -76,11 +65,7 @@ export interface Container {
   close(): Promise<void>;
 }
 
-export function createContainer(
-  config: Config,
-  logger: Logger,
-  opts: { clock?: Clock; database?: DatabaseHandle } = {},
-): Container {
+export function createContainer(config: Config, logger: Logger, opts: { clock?: Clock; database?: DatabaseHandle } = {}): Container {
   const clock = opts.clock ?? systemClock;
   const database = opts.database ?? openDatabase(config.database);
   const db = database.db;
@@ -89,18 +74,9 @@ export function createContainer(
   const auth = new AuthService(db, clock, audit, config.sessionTtlHours * 3600_000);
   const teams = new TeamsService(db, clock);
   const customers = new CustomersService(db, clock);
-  const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) =>
-    customers.findOrCreateByEmail(ex, email, name),
-  );
+  const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
   const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes);
-  const jobs = new JobRunner({
-    db,
-    dialect: database.dialect,
-    clock,
-    logger,
-    listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
-    shutdownGraceMs: config.shutdownGraceMs,
-  });
+  const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined, shutdownGraceMs: config.shutdownGraceMs });
   const calendars = new CalendarsService(db, clock);
   const slaPolicies = new SlaPoliciesService(db, clock, calendars);
   calendars.setUsageCheck((ex, id) => slaPolicies.policiesUsingCalendar(ex, id));
@@ -109,32 +85,15 @@ export function createContainer(
   sla.registerJobs(jobs);
   const escalationPaths = new PathsService(db, clock);
   const rotations = new RotationsService(db, clock);
-  const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) =>
-    teamIdsOfUser(db, userId),
-  );
+  const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) => teamIdsOfUser(db, userId));
   tickets.addHooks(escalations.hooks());
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
   registerEscalationJobs(jobs, escalations, escalationPaths);
   escalationPaths.setSlaPreview((facts, arrivalMs) => sla.preview(facts, arrivalMs));
   const mailFrom = config.smtpOut?.from ?? 'escalon@localhost';
   const mailer = mailerFor(config.smtpOut, logger);
-  const ownAddresses = [
-    ...new Set(
-      [config.inboundAddress, mailFrom.replace(/^.*<([^>]+)>.*$/, '$1').toLowerCase()].filter(
-        (a): a is string => !!a,
-      ),
-    ),
-  ];
-  const replies = new RepliesService({
-    db,
-    clock,
-    mailer,
-    secrets: createSecretBox(config.secretKey),
-    dataDir: config.dataDir,
-    publicUrl: config.publicUrl,
-    supportAddress: config.inboundAddress ?? mailFrom,
-    ownAddresses,
-  });
+  const ownAddresses = [...new Set([config.inboundAddress, mailFrom.replace(/^.*<([^>]+)>.*$/, '$1').toLowerCase()].filter((a): a is string => !!a))];
+  const replies = new RepliesService({ db, clock, mailer, secrets: createSecretBox(config.secretKey), dataDir: config.dataDir, publicUrl: config.publicUrl, supportAddress: config.inboundAddress ?? mailFrom, ownAddresses });
   tickets.addHooks(replies.hooks());
   const intakeEmail = new IntakeEmailService(db, clock, logger, tickets, customers, attachments, {
     dataDir: config.dataDir,
@@ -146,26 +105,14 @@ export function createContainer(
   });
   // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
   registerIntakeEmailJobs(jobs, intakeEmail, mailer, config.inboundAddress);
-  const intake = new IntakeService(db, clock, tickets, customers, {
-    publicUrl: config.publicUrl,
-    mailFrom,
-    allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now),
-  });
+  const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
   const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers);
-  const live = new LiveEvents({
-    logger,
-    listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
-  });
+  const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({
     db,
     clock,
     logger,
-    config: {
-      publicUrl: config.publicUrl,
-      slack: config.slack,
-      notifyGroupSeconds: config.notifyGroupSeconds,
-      mailFrom,
-    },
+    config: { publicUrl: config.publicUrl, slack: config.slack, notifyGroupSeconds: config.notifyGroupSeconds, mailFrom },
     secrets: createSecretBox(config.secretKey),
     mailer,
     live,

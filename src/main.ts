@@ -27,10 +27,7 @@ function assertWritableDir(dir: string): void {
 }
 
 /** Boot: config → database → migrations → demo seed → roles (web, worker) → listen. */
-export async function startServer(
-  config: Config,
-  opts: { logger?: Logger; quiet?: boolean } = {},
-): Promise<RunningServer> {
+export async function startServer(config: Config, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   assertWritableDir(config.dataDir);
   const database = openDatabase(config.database, { logger });
@@ -58,23 +55,16 @@ export async function startServer(
     const isDemo = (await getSetting<boolean>(database.db, 'workspace.demo')) === true;
     const userCount = await deps.users.count();
     const lines = [''];
-    if (app)
-      lines.push(
-        `  Escalon is running at ${config.port === 0 ? url : config.publicUrl}  (listening on ${url})`,
-      );
+    if (app) lines.push(`  Escalon is running at ${config.port === 0 ? url : config.publicUrl}  (listening on ${url})`);
     lines.push(`  Database: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`);
     if (isDemo) {
       lines.push(seededNow ? '  Demo workspace created. Sign in as:' : '  Demo workspace. Sign in as:');
-      for (const l of demoLogins())
-        lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}   (${l.name})`);
+      for (const l of demoLogins()) lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}   (${l.name})`);
     } else if (userCount === 0) {
       lines.push('  No users yet. Create an administrator:');
-      lines.push(
-        '    npx escalon users add --email you@example.com --name "Your Name" --role admin --password "<at least 10 characters>"',
-      );
+      lines.push('    npx escalon users add --email you@example.com --name "Your Name" --role admin --password "<at least 10 characters>"');
     }
-    if (config.secretKeyIsDefault)
-      lines.push('  Warning: ESCALON_SECRET_KEY is not set; secrets at rest use a development key.');
+    if (config.secretKeyIsDefault) lines.push('  Warning: ESCALON_SECRET_KEY is not set; secrets at rest use a development key.');
     process.stdout.write(lines.join('\n') + '\n\n');
   }
 

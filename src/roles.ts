@@ -15,27 +15,18 @@ export async function startRoles(deps: Container, metrics: Metrics): Promise<Run
   if (deps.config.roles.worker) {
     deps.jobs.observe((job, firedAt, outcome) => {
       metrics.jobsRun.inc({ kind: job.kind, outcome });
-      if (job.attempts === 1)
-        metrics.jobLateness.observe({ kind: job.kind }, Math.max(0, firedAt - job.dueAt) / 1000);
+      if (job.attempts === 1) metrics.jobLateness.observe({ kind: job.kind }, Math.max(0, firedAt - job.dueAt) / 1000);
     });
     await deps.jobs.start();
     stops.push(() => deps.jobs.stop());
   }
   if (deps.config.smtpIn.enabled) {
     const { smtpIn } = deps.config;
-    const receiver = await startSmtpReceiver(deps.intakeEmail, deps.logger, {
-      host: smtpIn.host,
-      port: smtpIn.port,
-      maxBytes: smtpIn.maxBytes,
-      addresses: smtpIn.addresses,
-    });
+    const receiver = await startSmtpReceiver(deps.intakeEmail, deps.logger, { host: smtpIn.host, port: smtpIn.port, maxBytes: smtpIn.maxBytes, addresses: smtpIn.addresses });
     stops.push(() => receiver.close());
   }
   if (deps.config.roles.worker && deps.config.imap.mailboxes.length > 0) {
-    const poller = startImapPoller(deps.intakeEmail, deps.logger, {
-      mailboxes: deps.config.imap.mailboxes,
-      intervalMs: deps.config.imap.pollSeconds * 1000,
-    });
+    const poller = startImapPoller(deps.intakeEmail, deps.logger, { mailboxes: deps.config.imap.mailboxes, intervalMs: deps.config.imap.pollSeconds * 1000 });
     stops.push(() => poller.stop());
   }
   return {

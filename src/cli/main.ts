@@ -14,10 +14,7 @@ const program = new Command();
 program
   .name('escalon')
   .description('Escalon: escalation management for support teams, call centres and IT help desks.')
-  .addHelpText(
-    'after',
-    `\nConfiguration (environment variables):\n${settingDocs.map((s) => `  ${s.name.padEnd(30)} ${s.description} [${s.default}]`).join('\n')}`,
-  );
+  .addHelpText('after', `\nConfiguration (environment variables):\n${settingDocs.map((s) => `  ${s.name.padEnd(30)} ${s.description} [${s.default}]`).join('\n')}`);
 
 let loaded: ReturnType<typeof loadConfig> | undefined;
 function config() {
@@ -39,9 +36,7 @@ async function withContainer<T>(fn: (deps: ReturnType<typeof createContainer>) =
 
 program
   .command('start')
-  .description(
-    'Run Escalon: migrate, seed the demo workspace on first start (unless ESCALON_DEMO=0), serve the API and console, run the workers',
-  )
+  .description('Run Escalon: migrate, seed the demo workspace on first start (unless ESCALON_DEMO=0), serve the API and console, run the workers')
   .action(async () => {
     const cfg = config();
     const server = await startServer(cfg);
@@ -84,16 +79,12 @@ program
 
 program
   .command('seed-demo')
-  .description(
-    'Seed the demo workspace (teams, users of every role, customers, tickets) into an empty database',
-  )
+  .description('Seed the demo workspace (teams, users of every role, customers, tickets) into an empty database')
   .action(() =>
     withContainer(async (deps) => {
       const r = await seedDemo(deps);
       if (!r.seeded) {
-        console.error(
-          'The database already has users; the demo workspace is only seeded into an empty database.',
-        );
+        console.error('The database already has users; the demo workspace is only seeded into an empty database.');
         process.exitCode = 1;
         return;
       }
@@ -112,28 +103,13 @@ users
   .option('--password <password>', 'password (at least 10 characters)')
   .addOption(new Option('--locale <locale>', 'language').choices(['ja', 'en']).default('ja'))
   .option('--time-zone <zone>', 'IANA time zone', 'Asia/Tokyo')
-  .action(
-    (opts: {
-      email: string;
-      name: string;
-      role: (typeof ROLES)[number];
-      password?: string;
-      locale: 'ja' | 'en';
-      timeZone: string;
-    }) =>
-      withContainer(async (deps) => {
-        const password = opts.password ?? randomSecret(12);
-        const user = await deps.users.create(null, {
-          email: opts.email,
-          name: opts.name,
-          role: opts.role,
-          locale: opts.locale,
-          timeZone: opts.timeZone,
-          password,
-        });
-        console.log(`Created ${user.role} ${user.email} (${user.id})`);
-        if (!opts.password) console.error(`Generated password: ${password}`);
-      }),
+  .action((opts: { email: string; name: string; role: (typeof ROLES)[number]; password?: string; locale: 'ja' | 'en'; timeZone: string }) =>
+    withContainer(async (deps) => {
+      const password = opts.password ?? randomSecret(12);
+      const user = await deps.users.create(null, { email: opts.email, name: opts.name, role: opts.role, locale: opts.locale, timeZone: opts.timeZone, password });
+      console.log(`Created ${user.role} ${user.email} (${user.id})`);
+      if (!opts.password) console.error(`Generated password: ${password}`);
+    }),
   );
 
 const tokens = program.command('tokens').description('Manage API tokens');

@@ -65,120 +65,34 @@ export interface SettingDoc {
 
 /** Documented in README (keep the table there in step with this list). */
 export const settingDocs: SettingDoc[] = [
-  {
-    name: 'ESCALON_DATABASE_URL',
-    default: 'sqlite:<ESCALON_DATA_DIR>/escalon.db',
-    description: 'sqlite:<file> or postgres://user@host:port/db',
-  },
+  { name: 'ESCALON_DATABASE_URL', default: 'sqlite:<ESCALON_DATA_DIR>/escalon.db', description: 'sqlite:<file> or postgres://user@host:port/db' },
   { name: 'ESCALON_PORT', default: '3000', description: 'HTTP port' },
-  {
-    name: 'ESCALON_HOST',
-    default: '127.0.0.1',
-    description: 'HTTP listen address (0.0.0.0 to listen on all interfaces)',
-  },
-  {
-    name: 'ESCALON_DATA_DIR',
-    default: './data',
-    description: 'where attachments (and the default SQLite file) live',
-  },
-  {
-    name: 'ESCALON_DEMO',
-    default: '1',
-    description: 'seed the demo workspace on first start of an empty database (0 = start empty)',
-  },
-  {
-    name: 'ESCALON_LOG_LEVEL',
-    default: 'info',
-    description: 'fatal, error, warn, info, debug, trace or silent',
-  },
-  {
-    name: 'ESCALON_PUBLIC_URL',
-    default: 'http://<host>:<port>',
-    description: 'base URL people use to reach Escalon (links in mail, Slack)',
-  },
-  {
-    name: 'ESCALON_SECRET_KEY',
-    default: '(development key)',
-    description: 'master key (≥ 32 characters) for secrets at rest; set it in production',
-  },
+  { name: 'ESCALON_HOST', default: '127.0.0.1', description: 'HTTP listen address (0.0.0.0 to listen on all interfaces)' },
+  { name: 'ESCALON_DATA_DIR', default: './data', description: 'where attachments (and the default SQLite file) live' },
+  { name: 'ESCALON_DEMO', default: '1', description: 'seed the demo workspace on first start of an empty database (0 = start empty)' },
+  { name: 'ESCALON_LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+  { name: 'ESCALON_PUBLIC_URL', default: 'http://<host>:<port>', description: 'base URL people use to reach Escalon (links in mail, Slack)' },
+  { name: 'ESCALON_SECRET_KEY', default: '(development key)', description: 'master key (≥ 32 characters) for secrets at rest; set it in production' },
   { name: 'ESCALON_SESSION_TTL_HOURS', default: '12', description: 'browser session lifetime' },
-  {
-    name: 'ESCALON_ATTACHMENT_MAX_BYTES',
-    default: '26214400',
-    description: 'largest attachment accepted (25 MiB)',
-  },
+  { name: 'ESCALON_ATTACHMENT_MAX_BYTES', default: '26214400', description: 'largest attachment accepted (25 MiB)' },
   { name: 'ESCALON_BODY_LIMIT_BYTES', default: '1048576', description: 'largest JSON request body' },
-  {
-    name: 'ESCALON_LOGIN_RATE_LIMIT',
-    default: '10',
-    description: 'login attempts per minute per client address',
-  },
-  {
-    name: 'ESCALON_ROLES',
-    default: 'web,worker',
-    description: 'what this node runs: web (HTTP API and console), worker (timers and deliveries)',
-  },
-  {
-    name: 'ESCALON_SLACK_SIGNING_SECRET',
-    default: '(unset: Slack buttons refused)',
-    description: 'Slack app signing secret; verifies Acknowledge button presses',
-  },
-  {
-    name: 'ESCALON_SLACK_BOT_TOKEN',
-    default: '(unset)',
-    description: 'Slack bot token (xoxb-…) for direct messages to people who linked their Slack id',
-  },
-  {
-    name: 'ESCALON_SLACK_API_URL',
-    default: 'https://slack.com/api',
-    description: 'Slack Web API base URL (changed only by tests)',
-  },
-  {
-    name: 'ESCALON_NOTIFY_GROUP_SECONDS',
-    default: '60',
-    description: 'notifications for one person and ticket within this window are grouped into one message',
-  },
-  {
-    name: 'ESCALON_SMTP_URL',
-    default: '(unset: mail is logged, not sent)',
-    description: 'outgoing mail, smtp://user:pass@host:587 or smtps://…',
-  },
+  { name: 'ESCALON_LOGIN_RATE_LIMIT', default: '10', description: 'login attempts per minute per client address' },
+  { name: 'ESCALON_ROLES', default: 'web,worker', description: 'what this node runs: web (HTTP API and console), worker (timers and deliveries)' },
+  { name: 'ESCALON_SLACK_SIGNING_SECRET', default: '(unset: Slack buttons refused)', description: 'Slack app signing secret; verifies Acknowledge button presses' },
+  { name: 'ESCALON_SLACK_BOT_TOKEN', default: '(unset)', description: 'Slack bot token (xoxb-…) for direct messages to people who linked their Slack id' },
+  { name: 'ESCALON_SLACK_API_URL', default: 'https://slack.com/api', description: 'Slack Web API base URL (changed only by tests)' },
+  { name: 'ESCALON_NOTIFY_GROUP_SECONDS', default: '60', description: 'notifications for one person and ticket within this window are grouped into one message' },
+  { name: 'ESCALON_SMTP_URL', default: '(unset: mail is logged, not sent)', description: 'outgoing mail, smtp://user:pass@host:587 or smtps://…' },
   { name: 'ESCALON_MAIL_FROM', default: 'escalon@localhost', description: 'From address of outgoing mail' },
   { name: 'ESCALON_SMTP_IN_ENABLED', default: '0', description: 'run the built-in SMTP receiver' },
   { name: 'ESCALON_SMTP_IN_PORT', default: '2525', description: 'port of the built-in SMTP receiver' },
   { name: 'ESCALON_SMTP_IN_MAX_BYTES', default: '26214400', description: 'largest inbound message' },
-  {
-    name: 'ESCALON_SMTP_IN_ADDRESSES',
-    default: '(any)',
-    description: 'comma-separated addresses the receiver accepts mail for',
-  },
-  {
-    name: 'ESCALON_IMAP_URL',
-    default: '(unset: no polling)',
-    description: 'mailboxes to poll, comma-separated: imaps://user:pass@host:993/INBOX',
-  },
-  {
-    name: 'ESCALON_IMAP_POLL_SECONDS',
-    default: '60',
-    description: 'how often the IMAP mailboxes are polled',
-  },
-  {
-    name: 'ESCALON_INBOUND_ADDRESS',
-    default: '(unset)',
-    description:
-      'the support address customers write to (From and Reply-To of agent replies, Reply-To of confirmations; mail from it is never a ticket)',
-  },
-  {
-    name: 'ESCALON_CONTACT_RATE_LIMIT',
-    default: '5',
-    description: 'contact-form submissions per minute per client address',
-  },
-  {
-    name: 'ESCALON_SHUTDOWN_GRACE_MS',
-    default: '10000',
-    description:
-      'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once',
-  },
+  { name: 'ESCALON_SMTP_IN_ADDRESSES', default: '(any)', description: 'comma-separated addresses the receiver accepts mail for' },
+  { name: 'ESCALON_IMAP_URL', default: '(unset: no polling)', description: 'mailboxes to poll, comma-separated: imaps://user:pass@host:993/INBOX' },
+  { name: 'ESCALON_IMAP_POLL_SECONDS', default: '60', description: 'how often the IMAP mailboxes are polled' },
+  { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (From and Reply-To of agent replies, Reply-To of confirmations; mail from it is never a ticket)' },
+  { name: 'ESCALON_CONTACT_RATE_LIMIT', default: '5', description: 'contact-form submissions per minute per client address' },
+  { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
 const DEV_SECRET = 'escalon-development-secret-key-change-me-000000';
@@ -223,8 +137,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   let database: Config['database'] = { kind: 'sqlite', file: resolve(dataDir, 'escalon.db') };
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
-    if (file === '')
-      problems.push('ESCALON_DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/escalon.db');
+    if (file === '') problems.push('ESCALON_DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/escalon.db');
     else database = { kind: 'sqlite', file: file === ':memory:' ? ':memory:' : resolve(cwd, file) };
   } else if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     try {
@@ -243,9 +156,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const host = str('ESCALON_HOST', '127.0.0.1');
   const logLevel = str('ESCALON_LOG_LEVEL', 'info') as LogLevel;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    problems.push(
-      `ESCALON_LOG_LEVEL=${JSON.stringify(logLevel)} must be one of fatal, error, warn, info, debug, trace, silent`,
-    );
+    problems.push(`ESCALON_LOG_LEVEL=${JSON.stringify(logLevel)} must be one of fatal, error, warn, info, debug, trace, silent`);
   }
   const publicUrlRaw = str('ESCALON_PUBLIC_URL', `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
   let publicUrl = publicUrlRaw.replace(/\/+$/, '');
@@ -262,13 +173,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('ESCALON_SECRET_KEY must be at least 32 characters long');
   }
   const rolesRaw = str('ESCALON_ROLES', 'web,worker');
-  const roleList = rolesRaw
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
+  const roleList = rolesRaw.split(',').map((r) => r.trim()).filter(Boolean);
   for (const r of roleList) {
-    if (r !== 'web' && r !== 'worker')
-      problems.push(`ESCALON_ROLES: unknown role ${JSON.stringify(r)} (use web, worker)`);
+    if (r !== 'web' && r !== 'worker') problems.push(`ESCALON_ROLES: unknown role ${JSON.stringify(r)} (use web, worker)`);
   }
 
   let smtpOut: SmtpOutConfig | null = null;
@@ -303,10 +210,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
 
   const imapMailboxes: ImapMailboxConfig[] = [];
-  for (const raw of str('ESCALON_IMAP_URL', '')
-    .split(',')
-    .map((u) => u.trim())
-    .filter(Boolean)) {
+  for (const raw of str('ESCALON_IMAP_URL', '').split(',').map((u) => u.trim()).filter(Boolean)) {
     try {
       const u = new URL(raw);
       if (u.protocol !== 'imap:' && u.protocol !== 'imaps:') throw new Error('protocol');
@@ -321,14 +225,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         mailbox: decodeURIComponent(u.pathname.replace(/^\/+/, '')) || 'INBOX',
       });
     } catch {
-      problems.push(
-        'ESCALON_IMAP_URL must list URLs like imaps://user:password@host:993/INBOX (or imap://… on 143)',
-      );
+      problems.push('ESCALON_IMAP_URL must list URLs like imaps://user:password@host:993/INBOX (or imap://… on 143)');
     }
   }
   const inboundAddress = str('ESCALON_INBOUND_ADDRESS', '').toLowerCase() || null;
-  if (inboundAddress && !/^[^\s@<>]+@[^\s@<>]+$/.test(inboundAddress))
-    problems.push(`ESCALON_INBOUND_ADDRESS=${JSON.stringify(inboundAddress)} must be a mail address`);
+  if (inboundAddress && !/^[^\s@<>]+@[^\s@<>]+$/.test(inboundAddress)) problems.push(`ESCALON_INBOUND_ADDRESS=${JSON.stringify(inboundAddress)} must be a mail address`);
 
   const config: Config = {
     databaseUrl,

@@ -43,14 +43,8 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   // On PostgreSQL the migration tables live in the current schema (the first on search_path),
   // so several Escalon databases can share one server in separate schemas.
   const schema =
-    handle.dialect === 'postgres'
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
-      : undefined;
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    ...(schema && { migrationTableSchema: schema }),
-  });
+    handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema && { migrationTableSchema: schema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

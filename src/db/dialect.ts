@@ -4,18 +4,7 @@
  */
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import {
-  PostgresAdapter,
-  PostgresDialect,
-  SqliteDialect,
-  SqliteDriver,
-  sql,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type RawBuilder,
-} from 'kysely';
+import { PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Dialect, type Driver, type Kysely, type RawBuilder } from 'kysely';
 import type { Logger } from '../lib/logger.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -93,9 +82,7 @@ export function createPostgresDialect(
     // int8 (bigint) columns hold epoch milliseconds: well inside Number's exact range.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === 20
-          ? (v: string) => Number(v)
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // Without these listeners one terminated connection (a database restart, failover,
@@ -157,11 +144,7 @@ export function databaseFault(err: unknown): DatabaseFault | null {
 }
 
 /** Case-insensitive "contains" for search filters. */
-export function containsInsensitive(
-  dialect: DialectName,
-  column: RawBuilder<unknown> | string,
-  needle: string,
-) {
+export function containsInsensitive(dialect: DialectName, column: RawBuilder<unknown> | string, needle: string) {
   const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const col = typeof column === 'string' ? sql.ref(column) : column;
   return dialect === 'postgres'
@@ -178,9 +161,7 @@ export function supportsSkipLocked(dialect: DialectName): boolean {
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
-  return (
-    e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 /** Whether a thrown driver error is a foreign-key violation. */
@@ -222,9 +203,7 @@ export async function nextCounterValue(ex: Kysely<any>, name: 'ticket_number'): 
     const r = await sql<{ v: string }>`select nextval(${`${name}_seq`}) as v`.execute(ex);
     return Number(r.rows[0]!.v);
   }
-  const r = await sql<{
-    value: number;
-  }>`update counters set value = value + 1 where name = ${name} returning value`.execute(ex);
+  const r = await sql<{ value: number }>`update counters set value = value + 1 where name = ${name} returning value`.execute(ex);
   return Number(r.rows[0]!.value);
 }
 

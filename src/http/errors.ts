@@ -55,19 +55,11 @@ function fromFastifyValidation(err: FastifyError): ErrorBody['error'] {
       // Say what the value should look like (the schema's description), not the regular expression.
       const verbose = v as { parentSchema?: { description?: string }; data?: unknown }; // ajv's verbose mode
       const description = verbose.parentSchema?.description;
-      const got =
-        typeof verbose.data === 'string' ? ` (got ${JSON.stringify(verbose.data.slice(0, 60))})` : '';
-      if (description)
-        return {
-          field: `${base}${path ? '.' + path : ''}`,
-          message: `must be ${description.replace(/\.$/, '')}${got}`,
-        };
+      const got = typeof verbose.data === 'string' ? ` (got ${JSON.stringify(verbose.data.slice(0, 60))})` : '';
+      if (description) return { field: `${base}${path ? '.' + path : ''}`, message: `must be ${description.replace(/\.$/, '')}${got}` };
     }
     if (v.keyword === 'enum') {
-      return {
-        field: `${base}${path ? '.' + path : ''}`,
-        message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`,
-      };
+      return { field: `${base}${path ? '.' + path : ''}`, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
     }
     return { field: `${base}${path ? '.' + path : ''}`, message: v.message ?? 'is invalid' };
   });
@@ -118,30 +110,15 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const code: ErrorCode =
         fastifyCodeMap[fe.code] ??
-        (status === 429
-          ? 'rate_limited'
-          : status === 413
-            ? 'payload_too_large'
-            : status === 415
-              ? 'unsupported_media_type'
-              : status === 404
-                ? 'not_found'
-                : 'bad_request');
+        (status === 429 ? 'rate_limited' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : status === 404 ? 'not_found' : 'bad_request');
       let message = fe.message;
-      if (fe instanceof SyntaxError || /JSON/i.test(fe.message))
-        message = `The request body is not valid JSON: ${fe.message}`;
+      if (fe instanceof SyntaxError || /JSON/i.test(fe.message)) message = `The request body is not valid JSON: ${fe.message}`;
       if (code === 'payload_too_large') message = 'The request body is too large.';
-      return reply
-        .status(statusOfCode[code] === status ? status : status)
-        .send({ error: { code, message, requestId: request.id } });
+      return reply.status(statusOfCode[code] === status ? status : status).send({ error: { code, message, requestId: request.id } });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({
-      error: {
-        code: 'internal',
-        message: 'An unexpected error occurred. Quote the request id when reporting it.',
-        requestId: request.id,
-      },
+      error: { code: 'internal', message: 'An unexpected error occurred. Quote the request id when reporting it.', requestId: request.id },
     });
   });
 }

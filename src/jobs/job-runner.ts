@@ -6,15 +6,7 @@ import { PgListener } from '../db/pg-listener.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
-import {
-  NOTIFY_CHANNEL,
-  claimDueJobs,
-  finishJob,
-  jobSignals,
-  nextWakeAt,
-  releaseJobs,
-  retryJob,
-} from './jobs.repository.js';
+import { NOTIFY_CHANNEL, claimDueJobs, finishJob, jobSignals, nextWakeAt, releaseJobs, retryJob } from './jobs.repository.js';
 import { backoffMs, PermanentJobError, type ClaimedJob, type JobHandler } from './jobs.types.js';
 
 export interface JobRunnerOptions {
@@ -40,11 +32,7 @@ export interface JobRunnerOptions {
   shutdownGraceMs?: number;
 }
 
-export type JobObserver = (
-  job: ClaimedJob,
-  firedAt: number,
-  outcome: 'done' | 'retry' | 'dead' | 'lost',
-) => void;
+export type JobObserver = (job: ClaimedJob, firedAt: number, outcome: 'done' | 'retry' | 'dead' | 'lost') => void;
 
 /**
  * The scheduler and worker of one node. It sleeps until the earliest due job, wakes early
@@ -126,13 +114,7 @@ export class JobRunner {
     const release = async (ids?: string[]) => {
       try {
         const n = await releaseJobs(this.o.db, this.node, this.o.clock.now(), ids ? { ids } : {});
-        if (n > 0)
-          this.o.logger.info(
-            { jobs: n, started: !ids },
-            ids
-              ? 'released claimed jobs that had not started'
-              : 'released jobs still running at the end of the shutdown grace period',
-          );
+        if (n > 0) this.o.logger.info({ jobs: n, started: !ids }, ids ? 'released claimed jobs that had not started' : 'released jobs still running at the end of the shutdown grace period');
       } catch (err) {
         this.o.logger.warn({ err }, 'could not release jobs at shutdown; their leases expire instead');
       }
@@ -199,15 +181,8 @@ export class JobRunner {
       const fault = databaseFault(err);
       if (fault) {
         // Back off while the database is down (not a hot loop), and say so once per outage.
-        if (!this.outage)
-          this.o.logger.error(
-            { err, fault },
-            'the job runner cannot use the database; retrying with backoff until it is back',
-          );
-        this.outage = {
-          fault,
-          delayMs: this.outage ? Math.min(this.outage.delayMs * 2, OUTAGE_MAX_DELAY_MS) : OUTAGE_MIN_DELAY_MS,
-        };
+        if (!this.outage) this.o.logger.error({ err, fault }, 'the job runner cannot use the database; retrying with backoff until it is back');
+        this.outage = { fault, delayMs: this.outage ? Math.min(this.outage.delayMs * 2, OUTAGE_MAX_DELAY_MS) : OUTAGE_MIN_DELAY_MS };
         if (!this.stopped) this.schedule(this.o.clock.now() + this.outage.delayMs);
       } else {
         this.o.logger.error({ err }, 'job runner failed; retrying shortly');
@@ -222,14 +197,7 @@ export class JobRunner {
   /** Claims and runs one batch of due jobs; returns how many it claimed. Tests call this directly. */
   async runDue(): Promise<number> {
     const now = this.o.clock.now();
-    const jobs = await claimDueJobs(
-      this.o.db,
-      this.o.dialect,
-      this.node,
-      now,
-      this.o.leaseMs ?? 60_000,
-      this.o.batchSize ?? 100,
-    );
+    const jobs = await claimDueJobs(this.o.db, this.o.dialect, this.node, now, this.o.leaseMs ?? 60_000, this.o.batchSize ?? 100);
     if (jobs.length === 0) return 0;
     for (const j of jobs) this.waiting.add(j.id);
     // After stop() a claimed job is not started; stop() has released it (or will).
@@ -252,17 +220,16 @@ export class JobRunner {
     }
     // SQLite has one writer: one lane. PostgreSQL runs independent lanes (different clocks or
     // escalations) side by side; jobs within a lane stay in due order.
-    await mapLimit(
-      [...lanes.values()],
-      this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1,
-      async (lane) => {
+    try {
+      await mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
         for (const job of lane) await start(job);
-      },
-    );
-    const limit = this.o.concurrency ?? 8;
-    // A sliding window, not chunks: one slow send does not hold up the other slots.
-    await mapLimit(external, limit, start);
-    for (const j of jobs) this.waiting.delete(j.id);
+      });
+      const limit = this.o.concurrency ?? 8;
+      // A sliding window, not chunks: one slow send does not hold up the other slots.
+      await mapLimit(external, limit, start);
+    } finally {
+      for (const j of jobs) this.waiting.delete(j.id);
+    }
     return jobs.length;
   }
 
@@ -291,14 +258,7 @@ export class JobRunner {
     }
     if (handler.schema && !Value.Check(handler.schema, job.payload)) {
       const first = [...Value.Errors(handler.schema, job.payload)][0];
-      await finishJob(
-        db,
-        job.id,
-        this.node,
-        'dead',
-        firedAt,
-        `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(),
-      );
+      await finishJob(db, job.id, this.node, 'dead', firedAt, `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim());
       return report('dead');
     }
     try {
@@ -328,23 +288,10 @@ export class JobRunner {
     }
   }
 
-  private async failed(
-    job: ClaimedJob,
-    error: string,
-    retryable: boolean,
-    retryAfterMs: number | undefined,
-    report: (o: 'retry' | 'dead') => void,
-  ): Promise<void> {
+  private async failed(job: ClaimedJob, error: string, retryable: boolean, retryAfterMs: number | undefined, report: (o: 'retry' | 'dead') => void): Promise<void> {
     const now = this.o.clock.now();
     if (retryable && job.attempts < job.maxAttempts) {
-      await retryJob(
-        this.o.db,
-        job.id,
-        this.node,
-        now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)),
-        now,
-        error.slice(0, 2000),
-      );
+      await retryJob(this.o.db, job.id, this.node, now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)), now, error.slice(0, 2000));
       return report('retry');
     }
     await finishJob(this.o.db, job.id, this.node, 'dead', now, error.slice(0, 2000));

@@ -60,8 +60,7 @@ export const notFound = (what: string, id?: string): AppError =>
 export const forbidden = (message = 'Your role does not allow this action.'): AppError =>
   new AppError('forbidden', message);
 
-export const conflict = (message: string, details?: unknown): AppError =>
-  new AppError('conflict', message, details);
+export const conflict = (message: string, details?: unknown): AppError => new AppError('conflict', message, details);
 
 /** One problem with one field; `validation_failed` details are a list of these. */
 export interface FieldProblem {
@@ -74,6 +73,8 @@ export interface FieldProblem {
 }
 
 export const invalid = (problems: FieldProblem[], message?: string): AppError =>
-  new AppError('validation_failed', message ?? problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
-    problems,
-  });
+  new AppError(
+    'validation_failed',
+    message ?? problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+    { problems },
+  );

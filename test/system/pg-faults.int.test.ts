@@ -119,7 +119,11 @@ describe.runIf(isAvailable('postgres'))('PostgreSQL faults', () => {
             values (${crypto.randomUUID()}, ${EFFECT_JOB}, ${key}, ${JSON.stringify({ key })}, ${Date.now()}, 'pending', 0, 1, ${Date.now()}, ${Date.now()})`.execute(
             other.db,
           );
-        await insertSilently('silent-1');
+        // (once the runner's first scan is over: a scan still running would find the row by itself)
+      const idle = () => !(runner as unknown as { running: boolean }).running;
+      await new Promise((r) => setTimeout(r, 300));
+      await waitUntil(idle, 5000, 'the runner to go idle');
+      await insertSilently('silent-1');
         await new Promise((r) => setTimeout(r, 500));
         expect(await countEffects(other.db, 'silent-1')).toBe(0);
 

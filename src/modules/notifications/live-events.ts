@@ -32,11 +32,7 @@ export class LiveEvents {
 
   /** Announces `e` once `ex` commits (at once outside a transaction). */
   async publish(ex: Executor, e: LiveEvent): Promise<void> {
-    const event: LiveEvent = {
-      type: e.type,
-      ids: e.ids.slice(0, 50),
-      ...(e.userIds && { userIds: e.userIds.slice(0, 200) }),
-    };
+    const event: LiveEvent = { type: e.type, ids: e.ids.slice(0, 50), ...(e.userIds && { userIds: e.userIds.slice(0, 200) }) };
     if (dialectOf(ex) === 'postgres' && this.o.listenUrl) {
       await sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`.execute(ex);
       return;

@@ -2,47 +2,15 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, problemField } from '../api/client.js';
 
 /** A readable explanation of a failed request: what happened and what to do. Never raw JSON or stacks. */
-export function ErrorMessage({
-  error,
-  onRetry,
-  title,
-  fieldLabels = {},
-  hideProblems = false,
-}: {
-  error: unknown;
-  onRetry?: () => void;
-  title?: string;
-  fieldLabels?: Record<string, string>;
-  /** the form shows each problem next to its field */ hideProblems?: boolean;
-}) {
+export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProblems = false }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string>; /** the form shows each problem next to its field */ hideProblems?: boolean }) {
   const { t } = useTranslation();
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
-  const known = [
-    'network',
-    'unauthenticated',
-    'forbidden',
-    'not_found',
-    'validation_failed',
-    'conflict',
-    'rate_limited',
-    'payload_too_large',
-    'database_unavailable',
-    'storage_full',
-    'storage_read_only',
-    'internal',
-  ];
+  const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'internal'];
   const inline = hideProblems && code === 'validation_failed';
-  const headline = inline
-    ? t('errors.validationInline')
-    : known.includes(code)
-      ? t(`errors.${code}`, { requestId: e?.requestId ?? '—' })
-      : t('errors.unknown');
+  const headline = inline ? t('errors.validationInline') : known.includes(code) ? t(`errors.${code}`, { requestId: e?.requestId ?? '—' }) : t('errors.unknown');
   // The server's message (English, written for people) adds the specifics as a secondary line.
-  const showServerMessage =
-    e !== null &&
-    !['internal', 'validation_failed', 'network', 'unauthenticated'].includes(code) &&
-    e.message !== '';
+  const showServerMessage = e !== null && !['internal', 'validation_failed', 'network', 'unauthenticated'].includes(code) && e.message !== '';
   return (
     <div className="error-box" role="alert">
       {title && <strong className="error-title">{title}</strong>}
@@ -51,20 +19,13 @@ export function ErrorMessage({
         <ul className="problems">
           {e.problems.map((p, i) => (
             <li key={i}>
-              {fieldLabels[problemField(p)] ? (
-                <strong>{fieldLabels[problemField(p)]}</strong>
-              ) : (
-                <code>{problemField(p)}</code>
-              )}{' '}
-              {p.message}
+              {fieldLabels[problemField(p)] ? <strong>{fieldLabels[problemField(p)]}</strong> : <code>{problemField(p)}</code>} {p.message}
             </li>
           ))}
         </ul>
       )}
       {showServerMessage && <p className="muted small">{t('errors.serverSays', { message: e.message })}</p>}
-      {e?.requestId && code !== 'internal' && code !== 'validation_failed' && (
-        <p className="muted small">{t('errors.reference', { requestId: e.requestId })}</p>
-      )}
+      {e?.requestId && code !== 'internal' && code !== 'validation_failed' && <p className="muted small">{t('errors.reference', { requestId: e.requestId })}</p>}
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
           {t('errors.retry')}

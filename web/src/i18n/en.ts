@@ -26,36 +26,16 @@ export const en = {
     submit: 'Sign in',
     submitting: 'Signing in…',
     demoTitle: 'Demo workspace',
-    demoHint:
-      'This is the demo workspace. Choose an account to fill in the form; every account uses the password below.',
+    demoHint: 'This is the demo workspace. Choose an account to fill in the form; every account uses the password below.',
     demoPassword: 'Password: {{password}}',
     useAccount: 'Use {{name}} ({{role}})',
     failed: 'Sign-in failed',
   },
-  roles: {
-    agent: 'Agent',
-    specialist: 'Specialist',
-    supervisor: 'Supervisor',
-    manager: 'Manager',
-    admin: 'Administrator',
-  },
+  roles: { agent: 'Agent', specialist: 'Specialist', supervisor: 'Supervisor', manager: 'Manager', admin: 'Administrator' },
   teamRoles: { member: 'Member', supervisor: 'Supervisor', manager: 'Manager' },
-  status: {
-    new: 'New',
-    open: 'Open',
-    pending: 'Pending',
-    on_hold: 'On hold',
-    solved: 'Solved',
-    closed: 'Closed',
-  },
+  status: { new: 'New', open: 'Open', pending: 'Pending', on_hold: 'On hold', solved: 'Solved', closed: 'Closed' },
   priority: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
-  temperature: {
-    label: 'Customer temperature',
-    calm: 'Calm',
-    concerned: 'Concerned',
-    upset: 'Upset',
-    angry: 'Angry',
-  },
+  temperature: { label: 'Customer temperature', calm: 'Calm', concerned: 'Concerned', upset: 'Upset', angry: 'Angry' },
   channel: { email: 'Email', web: 'Web form', chat: 'Chat', phone: 'Phone', api: 'API' },
   tiers: { standard: 'Standard', silver: 'Silver', gold: 'Gold', platinum: 'Platinum' },
   availability: { available: 'Available', busy: 'Busy', away: 'Away', off: 'Off' },
@@ -94,8 +74,7 @@ export const en = {
     colAssignee: 'Assignee',
     colUpdated: 'Updated',
     emptyMine: 'Nothing is assigned to you. Pick up a ticket from “Unassigned” or “My teams”.',
-    emptyTeam:
-      'Your teams have no tickets that match. If you expected some, check that you are a member of the right team (ask an administrator).',
+    emptyTeam: 'Your teams have no tickets that match. If you expected some, check that you are a member of the right team (ask an administrator).',
     emptyUnassigned: 'Every ticket has an owner. Nice work.',
     emptyAll: 'No tickets yet. New inquiries from email, the web form, chat or the API appear here.',
     emptyFiltered: 'No tickets match these filters. Clear the search or choose “Any” to see more.',
@@ -109,12 +88,9 @@ export const en = {
       emailCc: 'Email to {{to}}, cc {{count}}',
       messaging: 'Chat message on the customer’s messaging channel',
       none: 'This reply will not be delivered to the customer',
-      no_address:
-        'This customer has no email address: the reply is recorded on the ticket but nobody receives it. Add an address to the customer first.',
-      no_outbound_url:
-        'This chat integration has no outbound URL, so the reply cannot be delivered on that channel. An administrator can set one under Channels.',
-      automated_address:
-        '{{address}} looks like an automated address (no-reply, mailer-daemon…): the reply will probably not be read.',
+      no_address: 'This customer has no email address: the reply is recorded on the ticket but nobody receives it. Add an address to the customer first.',
+      no_outbound_url: 'This chat integration has no outbound URL, so the reply cannot be delivered on that channel. An administrator can set one under Channels.',
+      automated_address: '{{address}} looks like an automated address (no-reply, mailer-daemon…): the reply will probably not be read.',
     },
     delivery: {
       sending: 'Sending…',
@@ -163,8 +139,7 @@ export const en = {
     saving: 'Saving…',
     saved: 'Saved.',
     noChanges: 'No changes to save.',
-    conflict:
-      'Someone else changed this ticket while you were editing. Reload to see their changes, then apply yours again.',
+    conflict: 'Someone else changed this ticket while you were editing. Reload to see their changes, then apply yours again.',
     reload: 'Reload ticket',
     assignToMe: 'Assign to me',
     customer: 'Customer',
@@ -230,8 +205,7 @@ export const en = {
     actions: 'Actions',
     deactivate: 'Deactivate',
     reactivate: 'Reactivate',
-    confirmDeactivate:
-      'Deactivate {{name}}? Their history stays, but they can no longer sign in and their API tokens stop working.',
+    confirmDeactivate: 'Deactivate {{name}}? Their history stays, but they can no longer sign in and their API tokens stop working.',
     roleChanged: '{{name}} is now {{role}}.',
     changeRoleOf: 'Role of {{name}}',
     showInactive: 'Show deactivated users',
@@ -301,13 +275,10 @@ export const en = {
     conflict: 'Someone else changed this in the meantime. Reload and try again.',
     rate_limited: 'Too many attempts. Wait a minute and try again.',
     payload_too_large: 'This is too large to send.',
-    database_unavailable:
-      'Escalon cannot reach its database right now. Nothing was saved; try again in a few seconds.',
+    database_unavailable: 'Escalon cannot reach its database right now. Nothing was saved; try again in a few seconds.',
     storage_full: 'The server’s disk is full, so nothing could be saved. Tell your administrator.',
-    storage_read_only:
-      'The server’s database accepts no changes right now, so nothing was saved. Tell your administrator.',
-    internal:
-      'Escalon had an unexpected problem. Try again; if it persists, tell your administrator the reference {{requestId}}.',
+    storage_read_only: 'The server’s database accepts no changes right now, so nothing was saved. Tell your administrator.',
+    internal: 'Escalon had an unexpected problem. Try again; if it persists, tell your administrator the reference {{requestId}}.',
     unknown: 'The request failed. Try again in a moment.',
     retry: 'Try again',
     reference: 'Reference: {{requestId}}',
