@@ -50,7 +50,7 @@ export class LiveEvents {
   private listen(): Promise<void> {
     if (!this.o.listenUrl) return Promise.resolve();
     // One LISTEN connection for every subscriber, reconnected by itself when it drops (events
-    // published while it is down are missed; the console refetches on its next event).
+    // published while it is down are not delivered to this node's streams).
     this.listening ??= (async () => {
       this.listener = new PgListener({
         url: this.o.listenUrl!,
