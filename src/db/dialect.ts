@@ -170,11 +170,6 @@ export function isForeignKeyViolation(err: unknown): boolean {
   return !!e && (e.code === '23503' || e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY');
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function ping(db: Kysely<any>): Promise<void> {
-  await sql`select 1`.execute(db);
-}
-
 /**
  * A cheap real write: upserts one row and commits, so a read-only database (or file system),
  * a full disk under PostgreSQL and a lost connection all fail it the way a user's write would.
