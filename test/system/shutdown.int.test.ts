@@ -3,7 +3,7 @@
  * slow SMTP server) run: the process exits 0 within the grace period and leaves no job leased.
  */
 import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createContainer } from '../../src/container.js';
@@ -91,6 +91,8 @@ for (const kind of allDatabases) {
           ESCALON_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
           ESCALON_INBOUND_ADDRESS: 'support@escalon.example',
           ESCALON_SHUTDOWN_GRACE_MS: String(GRACE_MS),
+          ESCALON_SMTP_IN_ENABLED: '1',
+          ESCALON_SMTP_IN_PORT: '0',
         };
         const { child, url, output } = await startServerProcess(env);
         try {
@@ -120,6 +122,15 @@ for (const kind of allDatabases) {
           for (let i = 0; i < 3; i++) await reply(`slow-${i}@customer.example`);
           await waitUntil(() => smtp.holding.size >= 1, 20_000, 'a slow reply in flight');
 
+          // A mail client connected to the SMTP receiver, idle: it must not hold the shutdown up.
+          const smtpInPort = Number(/"port":(\d+)[^\n]*"msg":"SMTP receiver listening"/.exec(output())?.[1]);
+          expect(smtpInPort).toBeGreaterThan(0);
+          const mailClient = connect(smtpInPort, '127.0.0.1');
+          mailClient.on('error', () => undefined);
+          const greeted = new Promise<string>((r) => mailClient.once('data', (d) => r(d.toString())));
+          expect(await greeted).toMatch(/^220 /);
+          const mailClientClosed = new Promise<void>((r) => mailClient.once('close', () => r()));
+
           const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
           const signalled = performance.now();
           child.kill('SIGTERM');
@@ -128,6 +139,12 @@ for (const kind of allDatabases) {
           expect(code, output()).toBe(0);
           expect(tookMs).toBeGreaterThanOrEqual(GRACE_MS - 100); // it waited for the running send…
           expect(tookMs).toBeLessThan(GRACE_MS + 3000); // …and no longer than the grace period
+          await mailClientClosed;
+          await expect(
+            new Promise((resolve, reject) =>
+              connect(smtpInPort, '127.0.0.1').once('connect', resolve).once('error', reject),
+            ),
+          ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
           const after = db.open();
           try {
