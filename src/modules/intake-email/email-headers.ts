@@ -15,7 +15,9 @@ export interface HeaderField {
 export function parseHeaderFields(text: string): HeaderField[] {
   const fields: HeaderField[] = [];
   for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') {
+    // Only an empty line ends the block: a whitespace-only line inside a folded field is
+    // obsolete but real folding (RFC 5322 obs-FWS), not the end of the headers.
+    if (line === '' || (line.trim() === '' && fields.length === 0)) {
       if (fields.length > 0) break;
       continue;
     }
