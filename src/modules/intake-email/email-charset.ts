@@ -98,36 +98,42 @@ export function decodeIso2022Jp(bytes: Buffer): string {
   let before = 'ascii' as Mode;
   let webcodeBase = 0;
   let out = '';
-  let sjis: number[] = [];
-  const flush = (): void => {
-    if (sjis.length > 0) out += iconv.decode(Buffer.from(sjis), 'cp932');
-    sjis = [];
-  };
+  // Bytes outside the two-byte sets (ASCII, line ends, 8-bit junk, katakana as Shift_JIS bytes)
+  // are collected and decoded as Shift_JIS in one go.
+  let single: number[] = [];
   const emit = (text: string): void => {
-    flush();
+    if (single.length > 0) out += iconv.decode(Buffer.from(single), 'cp932');
+    single = [];
     out += text;
   };
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === ESC) {
       const seq = bytes.subarray(i + 1, i + 4).toString('latin1');
-      const switchTo = (next: Mode, length: number): void => {
+      const to = (next: Mode, length: number): void => {
         mode = next;
         i += length;
       };
-      if (seq.startsWith('(B') || seq.startsWith('(J') || seq.startsWith('(H')) switchTo('ascii', 2);
-      else if (seq.startsWith('(I')) switchTo('kana', 2);
-      else if (seq.startsWith('$@') || seq.startsWith('$B')) switchTo('jis0208', 2);
-      else if (seq.startsWith('$(D')) switchTo('jis0212', 3);
-      else if (seq.startsWith('$(Q') || seq.startsWith('$(O') || seq.startsWith('$(P'))
-        switchTo('jis0208', 3);
+      if (/^\([BJH]/.test(seq)) to('ascii', 2);
+      else if (seq.startsWith('(I')) to('kana', 2);
+      else if (/^\$[@B]/.test(seq)) to('jis0208', 2);
+      else if (seq.startsWith('$(D')) to('jis0212', 3);
+      else if (/^\$\([QOP]/.test(seq)) to('jis0208', 3);
       else if (seq.startsWith('&@'))
         i += 2; // JIS X 0208-1990 announcer; ESC $ B follows
       else if (seq[0] === '$' && seq[1] !== undefined && seq[1] in WEBCODE_PAGE) {
-        before = mode === 'webcode' ? before : mode;
+        if (mode !== 'webcode') before = mode;
         webcodeBase = WEBCODE_PAGE[seq[1]]!;
-        switchTo('webcode', 2);
-      } else emit('\uFFFD'); // an escape this decoder does not know: one visible mark
+        to('webcode', 2);
+      } else {
+        // An escape this decoder does not know: one visible mark, the whole sequence skipped
+        // (ISO 2022: intermediate bytes 0x20–0x2F, then one final byte).
+        let j = i + 1;
+        while (j < bytes.length && bytes[j]! >= 0x20 && bytes[j]! <= 0x2f) j++;
+        if (j < bytes.length && bytes[j]! >= 0x30 && bytes[j]! <= 0x7e) j++;
+        i = j - 1;
+        emit('\uFFFD');
+      }
       continue;
     }
     if (b === 0x0f || b === 0x0e) {
@@ -138,53 +144,57 @@ export function decodeIso2022Jp(bytes: Buffer): string {
     if (b === 0x0a || b === 0x0d) {
       // A line end resets to ASCII in practice (mailers forget the closing escape).
       if (mode !== 'ascii' && mode !== 'webcode') mode = 'ascii';
-      sjis.push(b);
+      single.push(b);
       continue;
     }
-    switch (mode) {
-      case 'ascii':
-        // 8-bit bytes in "ISO-2022-JP" mail are nearly always Shift_JIS from a confused mailer.
-        sjis.push(b);
-        break;
-      case 'kana':
-        sjis.push(b >= 0x21 && b <= 0x5f ? b + 0x80 : b);
-        break;
-      case 'webcode':
-        if (b >= 0x21 && b <= 0x7e) emit(String.fromCharCode(webcodeBase + b - 0x20));
-        else {
-          mode = before;
-          i--;
-        }
-        break;
-      case 'jis0212':
-      case 'jis0208': {
-        const b2 = bytes[i + 1];
-        if (b < 0x21 || b > 0x7e || b2 === undefined || b2 < 0x21 || b2 > 0x7e) {
-          sjis.push(b);
-          break;
-        }
-        i++;
-        if (mode === 'jis0212') {
-          emit(iconv.decode(Buffer.from([0x8f, b | 0x80, b2 | 0x80]), 'euc-jp'));
-          break;
-        }
-        const pair = jisToSjis(b, b2);
-        if (b < 0x75) {
-          sjis.push(...pair);
-          break;
-        }
-        const decoded = iconv.decode(Buffer.from(pair), 'cp932');
-        emit(
-          decoded.length === 1 && decoded !== '\uFFFD'
-            ? decoded
-            : String.fromCharCode(0xe000 + (b - 0x75) * 94 + (b2 - 0x21)),
-        );
-        break;
+    if (mode === 'webcode') {
+      if (b >= 0x21 && b <= 0x7e) emit(String.fromCharCode(webcodeBase + b - 0x20));
+      else {
+        mode = before;
+        i--;
       }
+      continue;
     }
+    if (mode === 'kana') {
+      single.push(b >= 0x21 && b <= 0x5f ? b + 0x80 : b);
+      continue;
+    }
+    const b2 = bytes[i + 1];
+    if (mode === 'ascii' || b < 0x21 || b > 0x7e || b2 === undefined || b2 < 0x21 || b2 > 0x7e) {
+      // 8-bit bytes in "ISO-2022-JP" mail are nearly always Shift_JIS from a confused mailer.
+      single.push(b);
+      continue;
+    }
+    i++;
+    emit(
+      mode === 'jis0212' ? iconv.decode(Buffer.from([0x8f, b | 0x80, b2 | 0x80]), 'euc-jp') : jisChar(b, b2),
+    );
   }
-  flush();
+  emit('');
   return out;
+}
+
+const JIS_CHARS = new Map<number, string>();
+
+/**
+ * One JIS X 0208 character, through its Shift_JIS bytes and CP932 (cached: one decode per
+ * distinct character). A pair CP932 does not define is one U+FFFD, except in rows 0x75–0x7E: the
+ * user-defined area (U+E000 + 94 per row, as CP5022x maps it), where carriers put emoji.
+ */
+function jisChar(j1: number, j2: number): string {
+  const key = (j1 << 8) | j2;
+  let char = JIS_CHARS.get(key);
+  if (char === undefined) {
+    const decoded = iconv.decode(Buffer.from(jisToSjis(j1, j2)), 'cp932');
+    const ok = [...decoded].length === 1 && decoded !== '\uFFFD';
+    char = ok
+      ? decoded
+      : j1 >= 0x75
+        ? String.fromCharCode(0xe000 + (j1 - 0x75) * 94 + (j2 - 0x21))
+        : '\uFFFD';
+    JIS_CHARS.set(key, char);
+  }
+  return char;
 }
 
 function jisToSjis(j1: number, j2: number): [number, number] {
@@ -283,7 +293,7 @@ function japaneseScore(text: string): number | null {
     const between = ASCII_LETTER.test(chars[i - 1] ?? '') && ASCII_LETTER.test(chars[i + 1] ?? '');
     if (between) score -= 1;
     else if (HALF_WIDTH_KANA.test(ch))
-      score += HALF_WIDTH_KANA.test(chars[i - 1] ?? '') || HALF_WIDTH_KANA.test(chars[i + 1] ?? '') ? 0.5 : 0;
+      score += HALF_WIDTH_KANA.test(chars[i - 1] ?? '') || HALF_WIDTH_KANA.test(chars[i + 1] ?? '') ? 0.3 : 0;
     else if (FULL_WIDTH_JAPANESE.test(ch)) score += 1;
     else score += 0.25;
   }

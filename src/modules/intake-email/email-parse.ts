@@ -119,7 +119,7 @@ export async function tryParseInboundEmail(
 
 function buildParsedEmail(raw: Buffer, source: Buffer, mail: ParsedMail, opts: ParseLimits): ParsedEmail {
   const rawSha256 = createHash('sha256').update(raw).digest('hex');
-  const headers = toHeaderMap(mail.headerLines.flatMap(({ line }) => parseHeaderFields(line)));
+  const headers = toHeaderMap(mail.headerLines.flatMap(({ line }) => parseHeaderFields(withoutNul(line))));
   const first = (name: string): string | undefined => headers[name]?.[0];
 
   const realMessageId = normaliseMessageId(first('message-id'));
@@ -127,8 +127,8 @@ function buildParsedEmail(raw: Buffer, source: Buffer, mail: ParsedMail, opts: P
   const hints = declaredCharsets(source);
   const sender = extractSender(rawHead, hints);
   const carrier = carrierOf(sender.from?.address);
-  const text = mapCarrierEmoji(bodyText(mail), carrier);
-  const rawHtml = typeof mail.html === 'string' ? mapCarrierEmoji(mail.html, carrier) : null;
+  const text = withoutNul(mapCarrierEmoji(bodyText(mail), carrier));
+  const rawHtml = typeof mail.html === 'string' ? withoutNul(mapCarrierEmoji(mail.html, carrier)) : null;
   const referencedCids = rawHtml === null ? new Set<string>() : referencedContentIds(rawHtml);
   const attachments = limitAttachments(mail.attachments, referencedCids, opts);
   const servableCids = new Set(
@@ -181,7 +181,7 @@ function declaredCharsets(source: Buffer): string[] {
 }
 
 const decodeRawValue = (value: string, hints: string[]): string =>
-  decodeHeaderValue(Buffer.from(value, 'latin1'), hints)
+  withoutNul(decodeHeaderValue(Buffer.from(value, 'latin1'), hints))
     .replace(/\s*\r?\n\s*/g, ' ')
     .trim();
 
@@ -205,7 +205,12 @@ function decodeSubject(
       subject = parsed;
     }
   }
-  return mapCarrierEmoji(subject.replace(/\s*\r?\n\s*/g, ' ').trim(), carrier);
+  return mapCarrierEmoji(
+    withoutNul(subject)
+      .replace(/\s*\r?\n\s*/g, ' ')
+      .trim(),
+    carrier,
+  );
 }
 
 function stripMboxFromLine(raw: Buffer): Buffer {
@@ -273,6 +278,9 @@ function bodyText(mail: ParsedMail): string {
 
 const normaliseNewlines = (s: string): string => s.replace(/\r\n?/g, '\n').trim();
 
+/** NUL has no meaning in mail text, and PostgreSQL text columns cannot hold it. */
+const withoutNul = (s: string): string => s.replace(/\0/g, '');
+
 function referencedContentIds(html: string): Set<string> {
   const cids = new Set<string>();
   for (const m of html.matchAll(/\bsrc\s*=\s*["']?(cid:[^"'\s>]+)/gi)) {
@@ -295,7 +303,7 @@ function limitAttachments(
     const rejected: ParsedAttachment['rejected'] =
       size > opts.maxAttachmentBytes ? 'attachment_too_large' : null;
     return {
-      filename: a.filename ?? null,
+      filename: a.filename === undefined ? null : withoutNul(a.filename),
       contentType: a.contentType.toLowerCase(),
       size,
       contentId,
@@ -364,6 +372,8 @@ function normaliseAddress(address: string | undefined): string | null {
   if (at <= 0 || at === a.length - 1) return null;
   const local = a.slice(0, at);
   const domain = a.slice(at + 1).normalize('NFKC');
+  // eslint-disable-next-line no-control-regex -- control characters make an address unusable
+  if (/[\x00-\x1f\x7f]/.test(a)) return null;
   if (!/^(?:"(?:[^"\\\r\n]|\\.)+"|[^\s@<>()",;:\\[\]]+)$/.test(local)) return null;
   if (!/^(?:[^\s@<>()",;:\\[\]]+|\[[^\]\s]+\])$/.test(domain)) return null;
   return `${local}@${domain}`.toLowerCase();
@@ -376,7 +386,7 @@ function flattenAddresses(header: AddressObject | AddressObject[] | undefined): 
   const visit = (entries: AddressObject['value']): void => {
     for (const entry of entries) {
       if (entry.group) visit(entry.group);
-      else if (entry.address && entry.address.includes('@')) {
+      else if (entry.address && entry.address.includes('@') && !entry.address.includes('\0')) {
         out.push({ address: entry.address.trim().toLowerCase(), name: (entry.name ?? '').trim() });
       }
     }
