@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
   simpleParser,
-  type AddressObject,
   type Attachment,
   type ParsedMail,
   type SimpleParserOptions,
@@ -143,11 +142,11 @@ function buildParsedEmail(raw: Buffer, source: Buffer, mail: ParsedMail, opts: P
     inReplyTo: parseMessageIdList(first('in-reply-to'))[0] ?? null,
     references: parseMessageIdList(headers.references),
     subject: decodeSubject(rawHead, hints, mail.subject ?? '', carrier),
-    from: sender.from,
+    from: sender.from && { ...sender.from, name: mapCarrierEmoji(sender.from.name, carrier) },
     nullSender: sender.nullSender,
     replyTo: sender.replyTo,
-    to: addresses(mail.to),
-    cc: addresses(mail.cc),
+    to: recipients(rawHead, hints, 'to'),
+    cc: recipients(rawHead, hints, 'cc'),
     date: parseDate(first('date')),
     text,
     html: rawHtml === null ? null : sanitizeEmailHtml(rawHtml, servableCids),
@@ -379,25 +378,11 @@ function normaliseAddress(address: string | undefined): string | null {
   return `${local}@${domain}`.toLowerCase();
 }
 
-function flattenAddresses(header: AddressObject | AddressObject[] | undefined): EmailMailbox[] {
-  if (!header) return [];
-  const objects = Array.isArray(header) ? header : [header];
-  const out: EmailMailbox[] = [];
-  const visit = (entries: AddressObject['value']): void => {
-    for (const entry of entries) {
-      if (entry.group) visit(entry.group);
-      else if (entry.address && entry.address.includes('@') && !entry.address.includes('\0')) {
-        out.push({ address: entry.address.trim().toLowerCase(), name: (entry.name ?? '').trim() });
-      }
-    }
-  };
-  for (const object of objects) visit(object.value);
-  return out;
+/** Lower-cased addresses of every To (or Cc) header, read like the sender, without duplicates. */
+function recipients(rawHead: HeaderFieldList, hints: string[], name: 'to' | 'cc'): string[] {
+  const values = rawHead.filter((f) => f.name === name).map((f) => decodeRawValue(f.value, hints));
+  return [...new Set(values.flatMap((v) => mailboxesOf(v).map((m) => m.address)))];
 }
-
-const addresses = (header: AddressObject | AddressObject[] | undefined): string[] => [
-  ...new Set(flattenAddresses(header).map((m) => m.address)),
-];
 
 /**
  * Subject and sender of a message read best-effort from its raw headers, for a record that could
