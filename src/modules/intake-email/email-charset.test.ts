@@ -142,6 +142,14 @@ describe('carrier emoji', () => {
     expect(mapCarrierEmoji(decodeIso2022Jp(hex('1b2447 6a 0f 41')), null)).toBe('☀️A');
   });
 
+  it("reads au's mail emoji area (Shift_JIS EB–EE, ISO-2022-JP rows 0x75–0x7C) for au senders only", () => {
+    expect(mapCarrierEmoji(decodeBytes(hex('eb59 ee4f'), 'Shift_JIS', 'au'), 'au')).toBe('⚠️🍩');
+    expect(mapCarrierEmoji(decodeIso2022Jp(hex('1b2442 753a 7b30 1b2842'), 'au'), 'au')).toBe('⚠️🍩');
+    expect(mapCarrierEmoji(decodeRawHeaderBytes(hex('eb59'), [], 'au'), 'au')).toBe('⚠️');
+    // From anyone else 0xEE4F is an NEC-selected IBM kanji.
+    expect(decodeBytes(hex('ee4f'), 'Shift_JIS')).toBe('瑢');
+  });
+
   it('shows one 〓 per carrier-area character without an emoji, never stray bytes', () => {
     expect(mapCarrierEmoji(decodeBytes(hex('f040 f0fc'), 'Shift_JIS'), null)).toBe('〓〓');
     const iso = mapCarrierEmoji(decodeIso2022Jp(hex('1b2442 4032 7521 1b2842')), null);

@@ -37,11 +37,11 @@ export function isJapaneseCharset(charset: string): boolean {
 }
 
 /** Decodes bytes declared as `charset`; an unknown or refused charset is read as UTF-8. */
-export function decodeBytes(bytes: Buffer, charset: string): string {
+export function decodeBytes(bytes: Buffer, charset: string, carrier: Carrier | null = null): string {
   const c = charset.trim().replace(/^["']|["']$/g, '');
   if (c === '' || UTF8_COMPATIBLE.test(c)) return bytes.toString('utf8');
-  if (SHIFT_JIS.test(c)) return iconv.decode(bytes, 'cp932');
-  if (ISO_2022_JP.test(c)) return decodeIso2022Jp(bytes);
+  if (SHIFT_JIS.test(c)) return decodeShiftJis(bytes, carrier);
+  if (ISO_2022_JP.test(c)) return decodeIso2022Jp(bytes, carrier);
   if (EUC_JP.test(c)) return iconv.decode(bytes, 'euc-jp');
   const name = normaliseCharsetName(c);
   if (REFUSED.test(name.replace(/[^a-z0-9]/g, ''))) return bytes.toString('utf8');
@@ -92,7 +92,7 @@ const WEBCODE_PAGE: Record<string, number> = {
  * exactly as in Shift_JIS mail; rows 0x75–0x7E that CP932 does not define are the user-defined
  * area (U+E000 + 94 per row), where carriers put their emoji.
  */
-export function decodeIso2022Jp(bytes: Buffer): string {
+export function decodeIso2022Jp(bytes: Buffer, carrier: Carrier | null = null): string {
   type Mode = 'ascii' | 'kana' | 'jis0208' | 'jis0212' | 'webcode';
   let mode = 'ascii' as Mode;
   let before = 'ascii' as Mode;
@@ -166,9 +166,10 @@ export function decodeIso2022Jp(bytes: Buffer): string {
       continue;
     }
     i++;
-    emit(
-      mode === 'jis0212' ? iconv.decode(Buffer.from([0x8f, b | 0x80, b2 | 0x80]), 'euc-jp') : jisChar(b, b2),
-    );
+    if (mode === 'jis0212') emit(iconv.decode(Buffer.from([0x8f, b | 0x80, b2 | 0x80]), 'euc-jp'));
+    else if (carrier === 'au' && b >= 0x75 && b <= 0x7c)
+      emit(iconv.decode(auMailToWebSjis(Buffer.from(jisToSjis(b, b2))), 'cp932'));
+    else emit(jisChar(b, b2));
   }
   emit('');
   return out;
@@ -197,6 +198,32 @@ function jisChar(j1: number, j2: number): string {
   return char;
 }
 
+/**
+ * au phones write their emoji in mail with Shift_JIS leads 0xEB–0xEE (JIS rows 0x75–0x7C in
+ * ISO-2022-JP), where their web pages use 0xF6, 0xF7, 0xF3, 0xF4; au's own code points are the
+ * CP932 reading of the web form (F659 → U+E481). Only used when the sender is an au address:
+ * elsewhere 0xED/0xEE are NEC-selected IBM kanji.
+ */
+const AU_MAIL_LEAD: Record<number, number> = { 0xeb: 0xf6, 0xec: 0xf7, 0xed: 0xf3, 0xee: 0xf4 };
+
+function auMailToWebSjis(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes);
+  for (let i = 0; i < out.length - 1; i++) {
+    const b = out[i]!;
+    const isLead = (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
+    if (!isLead) continue;
+    const t = out[i + 1]!;
+    if (AU_MAIL_LEAD[b] !== undefined && t >= 0x40 && t <= 0xfc && t !== 0x7f) out[i] = AU_MAIL_LEAD[b]!;
+    i++;
+  }
+  return out;
+}
+
+/** Shift_JIS as CP932; for au senders, their mail emoji area first moved to where CP932 reads it. */
+function decodeShiftJis(bytes: Buffer, carrier: Carrier | null): string {
+  return iconv.decode(carrier === 'au' ? auMailToWebSjis(bytes) : bytes, 'cp932');
+}
+
 function jisToSjis(j1: number, j2: number): [number, number] {
   const s1 = ((j1 + 1) >> 1) + (j1 <= 0x5e ? 0x70 : 0xb0);
   const s2 = j2 + (j1 & 1 ? (j2 < 0x60 ? 0x1f : 0x20) : 0x7e);
@@ -210,8 +237,21 @@ function jisToSjis(j1: number, j2: number): [number, number] {
 export class MailCharsetDecoder extends Transform {
   private readonly chunks: Buffer[] = [];
 
-  constructor(private readonly charset: string) {
+  constructor(
+    private readonly charset: string,
+    private readonly carrier: Carrier | null = null,
+  ) {
     super();
+  }
+
+  /** The decoder class for mail from `carrier` (mailparser constructs it with the charset only). */
+  static forCarrier(carrier: Carrier | null): typeof MailCharsetDecoder {
+    if (carrier === null) return MailCharsetDecoder;
+    return class extends MailCharsetDecoder {
+      constructor(charset: string) {
+        super(charset, carrier);
+      }
+    };
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -221,7 +261,7 @@ export class MailCharsetDecoder extends Transform {
 
   override _flush(done: TransformCallback): void {
     try {
-      this.push(Buffer.from(decodeBytes(Buffer.concat(this.chunks), this.charset), 'utf8'));
+      this.push(Buffer.from(decodeBytes(Buffer.concat(this.chunks), this.charset, this.carrier), 'utf8'));
       done();
     } catch (err) {
       done(err as Error);
@@ -247,9 +287,13 @@ const ASCII_LETTER = /[A-Za-z]/;
  * Decodes a raw (not RFC 2047) header value. `hints` are the charsets the message declares
  * (body first); `carrier` allows carrier emoji code points in the guess.
  */
-export function decodeRawHeaderBytes(bytes: Buffer, hints: string[] = []): string {
+export function decodeRawHeaderBytes(
+  bytes: Buffer,
+  hints: string[] = [],
+  carrier: Carrier | null = null,
+): string {
   if (!bytes.some((b) => b >= 0x80 || b === ESC)) return bytes.toString('latin1');
-  if (bytes.includes(ESC)) return decodeIso2022Jp(bytes);
+  if (bytes.includes(ESC)) return decodeIso2022Jp(bytes, carrier);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -268,8 +312,8 @@ export function decodeRawHeaderBytes(bytes: Buffer, hints: string[] = []): strin
     japaneseHint && (SHIFT_JIS.test(japaneseHint) ? 'cp932' : 'euc-jp') === charset ? 1 : 0;
   let best: { text: string; score: number } | null = null;
   for (const charset of new Set(order)) {
-    const text = iconv.decode(bytes, charset);
-    const score = japaneseScore(text);
+    const text = charset === 'cp932' ? decodeShiftJis(bytes, carrier) : iconv.decode(bytes, charset);
+    const score = japaneseScore(text, carrier);
     if (score === null) continue;
     const total = score + hintBonus(charset);
     if (best === null || total > best.score) best = { text, score: total };
@@ -282,7 +326,7 @@ export function decodeRawHeaderBytes(bytes: Buffer, hints: string[] = []): strin
 }
 
 /** How Japanese a decoded text looks; null when it cannot be Japanese text at all. */
-function japaneseScore(text: string): number | null {
+function japaneseScore(text: string, carrier: Carrier | null): number | null {
   if (text.includes('\uFFFD') || C0_C1.test(text)) return null;
   const chars = [...text];
   let score = 0;
@@ -295,6 +339,8 @@ function japaneseScore(text: string): number | null {
     else if (HALF_WIDTH_KANA.test(ch))
       score += HALF_WIDTH_KANA.test(chars[i - 1] ?? '') || HALF_WIDTH_KANA.test(chars[i + 1] ?? '') ? 0.3 : 0;
     else if (FULL_WIDTH_JAPANESE.test(ch)) score += 1;
+    // A carrier's emoji from a phone of that carrier is as telling as kana.
+    else if (carrier !== null && /[\ue000-\ue757\uea80-\ueb88]/.test(ch)) score += 2;
     else score += 0.25;
   }
   return score;
@@ -316,7 +362,7 @@ function latinScore(text: string): number {
  * words of one charset joined before decoding, so a character split across words survives;
  * whitespace between encoded words dropped), everything else with `decodeRawHeaderBytes`.
  */
-export function decodeHeaderValue(raw: Buffer, hints: string[] = []): string {
+export function decodeHeaderValue(raw: Buffer, hints: string[] = [], carrier: Carrier | null = null): string {
   const text = raw.toString('latin1');
   const word = /=\?([^?\s*]+)(?:\*[^?]*)?\?([bqBQ])\?([^?\s]*)\?=/g;
   const pieces: Array<{ kind: 'word'; charset: string; bytes: Buffer } | { kind: 'raw'; bytes: Buffer }> = [];
@@ -338,7 +384,11 @@ export function decodeHeaderValue(raw: Buffer, hints: string[] = []): string {
   }
   if (last < text.length) pieces.push({ kind: 'raw', bytes: Buffer.from(text.slice(last), 'latin1') });
   return pieces
-    .map((p) => (p.kind === 'word' ? decodeBytes(p.bytes, p.charset) : decodeRawHeaderBytes(p.bytes, hints)))
+    .map((p) =>
+      p.kind === 'word'
+        ? decodeBytes(p.bytes, p.charset, carrier)
+        : decodeRawHeaderBytes(p.bytes, hints, carrier),
+    )
     .join('');
 }
 

@@ -357,6 +357,19 @@ describe('parseInboundEmail: decoding like a careful mail client', () => {
     expect(j.text).toBe('晴れ☀️〓');
   });
 
+  it('maps au mail emoji in an ISO-2022-JP subject and a Shift_JIS body from an au phone', async () => {
+    const raw = Buffer.concat([
+      Buffer.from(
+        `From: saburo@ezweb.ne.jp\r\nSubject: =?ISO-2022-JP?B?${hex('1b2442 753a 1b2842').toString('base64')}?=\r\n`,
+        'latin1',
+      ),
+      Buffer.from('Content-Type: text/plain; charset=Shift_JIS\r\n\r\n', 'latin1'),
+      hex('8cb3 8b43 ee4f'),
+    ]);
+    const email = await parseInboundEmail(raw, LIMITS);
+    expect([email.subject, email.text]).toEqual(['⚠️', '元気🍩']);
+  });
+
   it('finds the sender in a second From, Sender or Reply-To, full-width and quoted addresses', async () => {
     const from = async (headers: Array<[string, string]>) =>
       (await parseInboundEmail(buildEml(headers), LIMITS)).from;

@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  simpleParser,
-  type Attachment,
-  type ParsedMail,
-  type SimpleParserOptions,
-} from 'mailparser';
+import { simpleParser, type Attachment, type ParsedMail, type SimpleParserOptions } from 'mailparser';
 import { htmlToText, type HtmlToTextOptions } from 'html-to-text';
 import addressparser from 'nodemailer/lib/addressparser';
 import {
@@ -78,7 +73,12 @@ export async function parseInboundEmail(raw: Buffer, opts: ParseLimits): Promise
 
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(source, PARSER_OPTIONS);
+    // The sender's carrier decides how the bodies' emoji area is read, so it is known first.
+    const carrier = carrierOf(extractSender(rawHeaderBlock(source), declaredCharsets(source)).from?.address);
+    mail = await simpleParser(source, {
+      ...PARSER_OPTIONS,
+      Iconv: MailCharsetDecoder.forCarrier(carrier) as unknown as SimpleParserOptions['Iconv'],
+    });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     const limits = /max(HeadSize|ChildNodes)|too many|header.*(size|large)/i.test(message);
@@ -179,8 +179,8 @@ function declaredCharsets(source: Buffer): string[] {
   return [...new Set(found.reverse())];
 }
 
-const decodeRawValue = (value: string, hints: string[]): string =>
-  withoutNul(decodeHeaderValue(Buffer.from(value, 'latin1'), hints))
+const decodeRawValue = (value: string, hints: string[], carrier: Carrier | null = null): string =>
+  withoutNul(decodeHeaderValue(Buffer.from(value, 'latin1'), hints, carrier))
     .replace(/\s*\r?\n\s*/g, ' ')
     .trim();
 
@@ -199,7 +199,7 @@ function decodeSubject(
   let subject = parsed;
   if (field) {
     try {
-      subject = decodeRawValue(field.value, hints);
+      subject = decodeRawValue(field.value, hints, carrier);
     } catch {
       subject = parsed;
     }
@@ -393,9 +393,12 @@ export function peekSubjectAndSender(raw: Buffer): { subject: string | null; fro
     const source = normaliseLineEnds(stripMboxFromLine(stripBom(raw)));
     const rawHead = rawHeaderBlock(source);
     const hints = declaredCharsets(source);
-    const field = rawHead.find((f) => f.name === 'subject');
-    const subject = field ? decodeRawValue(field.value, hints).slice(0, 1000) : null;
     const sender = extractSender(rawHead, hints);
+    const field = rawHead.find((f) => f.name === 'subject');
+    const carrier = carrierOf(sender.from?.address);
+    const subject = field
+      ? mapCarrierEmoji(decodeRawValue(field.value, hints, carrier), carrier).slice(0, 1000)
+      : null;
     const from = sender.from?.address ?? (sender.nullSender !== null ? `${sender.nullSender} <>` : null);
     return { subject: subject || null, from };
   } catch {
