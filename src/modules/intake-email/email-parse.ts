@@ -71,13 +71,16 @@ export async function parseInboundEmail(raw: Buffer, opts: ParseLimits): Promise
     throw new EmailParseError('no_headers', 'The data does not start with a mail header.');
   }
 
+  // The raw headers are read first: the sender's carrier decides how the bodies' emoji area is read.
+  const rawHead = rawHeaderBlock(source);
+  const hints = declaredCharsets(source);
+  const sender = extractSender(rawHead, hints);
+  const head: RawHead = { rawHead, hints, sender, carrier: carrierOf(sender.from?.address) };
   let mail: ParsedMail;
   try {
-    // The sender's carrier decides how the bodies' emoji area is read, so it is known first.
-    const carrier = carrierOf(extractSender(rawHeaderBlock(source), declaredCharsets(source)).from?.address);
     mail = await simpleParser(source, {
       ...PARSER_OPTIONS,
-      Iconv: MailCharsetDecoder.forCarrier(carrier) as unknown as SimpleParserOptions['Iconv'],
+      Iconv: MailCharsetDecoder.forCarrier(head.carrier) as unknown as SimpleParserOptions['Iconv'],
     });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -92,7 +95,7 @@ export async function parseInboundEmail(raw: Buffer, opts: ParseLimits): Promise
   }
 
   try {
-    return buildParsedEmail(raw, source, mail, opts);
+    return buildParsedEmail(raw, head, mail, opts);
   } catch (cause) {
     if (cause instanceof EmailParseError) throw cause;
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -116,16 +119,24 @@ export async function tryParseInboundEmail(
   }
 }
 
-function buildParsedEmail(raw: Buffer, source: Buffer, mail: ParsedMail, opts: ParseLimits): ParsedEmail {
+interface RawHead {
+  rawHead: HeaderFieldList;
+  hints: string[];
+  sender: ReturnType<typeof extractSender>;
+  carrier: Carrier | null;
+}
+
+function buildParsedEmail(
+  raw: Buffer,
+  { rawHead, hints, sender, carrier }: RawHead,
+  mail: ParsedMail,
+  opts: ParseLimits,
+): ParsedEmail {
   const rawSha256 = createHash('sha256').update(raw).digest('hex');
   const headers = toHeaderMap(mail.headerLines.flatMap(({ line }) => parseHeaderFields(withoutNul(line))));
   const first = (name: string): string | undefined => headers[name]?.[0];
 
   const realMessageId = normaliseMessageId(first('message-id'));
-  const rawHead = rawHeaderBlock(source);
-  const hints = declaredCharsets(source);
-  const sender = extractSender(rawHead, hints);
-  const carrier = carrierOf(sender.from?.address);
   const text = withoutNul(mapCarrierEmoji(bodyText(mail), carrier));
   const rawHtml = typeof mail.html === 'string' ? withoutNul(mapCarrierEmoji(mail.html, carrier)) : null;
   const referencedCids = rawHtml === null ? new Set<string>() : referencedContentIds(rawHtml);
