@@ -73,6 +73,11 @@ describe('decodeHeaderValue', () => {
     expect(decodeHeaderValue(Buffer.from(value))).toBe('日本語');
   });
 
+  it('reads a B word that folding split with whitespace', () => {
+    const b64 = Buffer.from('日本語', 'utf8').toString('base64');
+    expect(decodeHeaderValue(Buffer.from(`=?UTF-8?B?${b64.slice(0, 4)} ${b64.slice(4)}?=`))).toBe('日本語');
+  });
+
   it('mixes encoded words, ASCII and raw bytes', () => {
     const value = Buffer.concat([
       Buffer.from('Re: =?ISO-2022-JP?B?', 'latin1'),

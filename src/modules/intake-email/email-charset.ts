@@ -364,7 +364,7 @@ function latinScore(text: string): number {
  */
 export function decodeHeaderValue(raw: Buffer, hints: string[] = [], carrier: Carrier | null = null): string {
   const text = raw.toString('latin1');
-  const word = /=\?([^?\s*]+)(?:\*[^?]*)?\?([bqBQ])\?([^?\s]*)\?=/g;
+  const word = /=\?([^?\s*]+)(?:\*[^?]*)?\?([bqBQ])\?([^?]*)\?=/g;
   const pieces: Array<{ kind: 'word'; charset: string; bytes: Buffer } | { kind: 'raw'; bytes: Buffer }> = [];
   let last = 0;
   for (const m of text.matchAll(word)) {
