@@ -18,7 +18,8 @@ export interface CustomerInput {
   locale?: 'ja' | 'en';
 }
 
-const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+$/;
+// The local part may be quoted (`"john doe"@example.com` is a valid RFC 5322 address).
+const EMAIL_RE = /^(?:[^\s@<>()",;]+|"(?:[^"\\\r\n]|\\.)+")@[^\s@<>()",;]+$/;
 
 export class CustomersService {
   constructor(

@@ -136,6 +136,15 @@ describe('classifyInbound: bounces', () => {
     });
   });
 
+  it('reads From: MAILER-DAEMON <> (an empty address) as the daemon it names', async () => {
+    const out = await classify([
+      ['From', 'MAILER-DAEMON <>'],
+      ['Subject', 'Undelivered Mail Returned to Sender'],
+      ['X-Failed-Recipients', 'gone@example.com'],
+    ]);
+    expect(out).toMatchObject({ kind: 'bounce', reason: 'mailer_daemon', recipient: 'gone@example.com' });
+  });
+
   it('recognises a Japanese bounce subject with a null return path', async () => {
     const out = await classify([
       ['Return-Path', '<>'],

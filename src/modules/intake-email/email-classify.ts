@@ -164,7 +164,8 @@ const BOUNCE_SUBJECT =
   /undeliver|undelivered|delivery (status notification|failure|has failed|failed)|returned mail|mail delivery (failed|failure|subsystem)|failure notice|could not be delivered|配信不能|配送不能|配信エラー|配送エラー|宛先不明|エラーメール|返送/i;
 
 function looksLikeMailerDaemon(parsed: ParsedEmail): boolean {
-  const local = parsed.from?.address.split('@')[0] ?? '';
+  // A From with an empty address (`MAILER-DAEMON <>`) has only its display name to go by.
+  const local = parsed.from?.address.split('@')[0] ?? parsed.nullSender ?? '';
   const daemon = /^(mailer-daemon|postmaster|mail-daemon)$/i.test(local);
   const bounceSubject = BOUNCE_SUBJECT.test(parsed.subject.normalize('NFKC'));
   return (

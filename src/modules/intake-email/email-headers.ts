@@ -15,7 +15,9 @@ export interface HeaderField {
 export function parseHeaderFields(text: string): HeaderField[] {
   const fields: HeaderField[] = [];
   for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') {
+    // Only an empty line ends the block: a whitespace-only line inside a folded field is
+    // obsolete but real folding (RFC 5322 obs-FWS), not the end of the headers.
+    if (line === '' || (line.trim() === '' && fields.length === 0)) {
       if (fields.length > 0) break;
       continue;
     }
@@ -60,14 +62,22 @@ function toFirstValueMap(fields: HeaderField[]): Record<string, string> {
 export function normaliseMessageId(raw: string | null | undefined): string | null {
   if (!raw) return null;
   const bracketed = /<([^<>]+)>/.exec(raw);
-  const id = bracketed ? compactId(bracketed[1] ?? '') : raw.trim().split(/[\s,]+/)[0];
+  const id = bracketed
+    ? compactId(bracketed[1] ?? '')
+    : stripControls(raw)
+        .trim()
+        .split(/[\s,]+/)[0];
   return id && id.length > 0 ? id : null;
 }
 
 /** Obsolete RFC 822 syntax allows comments and spaces inside an id: `<1234 @ local(x) .example>`. */
 function compactId(id: string): string {
-  return id.replace(/\([^()]*\)/g, '').replace(/\s+/g, '');
+  return stripControls(id.replace(/\([^()]*\)/g, '')).replace(/\s+/g, '');
 }
+
+/** Control characters (NUL above all: PostgreSQL text cannot hold it) have no place in an id. */
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
+const stripControls = (s: string): string => s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
 
 /** All message ids in a References / In-Reply-To value, in header order, without duplicates. */
 export function parseMessageIdList(raw: string | string[] | null | undefined): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInboundEmail, tryParseInboundEmail } from './email-parse.js';
+import { parseInboundEmail, peekSubjectAndSender, tryParseInboundEmail } from './email-parse.js';
 import { resolveCidReferences } from './email-sanitize.js';
 import { BASE_HEADERS, LIMITS, buildEml, withHeaders } from './email-test-support.js';
 import { EmailParseError } from './email.types.js';
@@ -247,5 +247,218 @@ describe('parseInboundEmail: limits and failures', () => {
       reason: 'too_large',
       details: { reason: 'too_large' },
     });
+  });
+});
+
+describe('parseInboundEmail: decoding like a careful mail client', () => {
+  const multipart = (type: string, parts: Array<[string, string | Buffer]>): Buffer => {
+    const boundary = 'part-b';
+    const chunks: Buffer[] = [];
+    for (const [head, body] of parts) {
+      chunks.push(Buffer.from(`--${boundary}\r\n${head}\r\n\r\n`, 'latin1'));
+      chunks.push(typeof body === 'string' ? Buffer.from(body, 'utf8') : body, Buffer.from('\r\n'));
+    }
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    return buildEml(
+      withHeaders([['Content-Type', `${type}; boundary="${boundary}"`]]),
+      Buffer.concat(chunks),
+    );
+  };
+  const html =
+    '<p>Fish &amp; Chips &lt;tasty&gt;</p><p>Line1<br>Line2</p><ul><li>one</li><li>two</li></ul>' +
+    '<p>See <a href="https://example.com/faq">our FAQ</a> &copy; 2026</p><h2>Details</h2>';
+
+  it.each(['multipart/mixed', 'multipart/alternative', 'multipart/related'])(
+    'converts HTML-only content inside %s to text (entities, paragraphs, line breaks, lists, links)',
+    async (type) => {
+      const email = await parseInboundEmail(
+        multipart(type, [['Content-Type: text/html; charset=utf-8', html]]),
+        LIMITS,
+      );
+      expect(email.text).toBe(
+        'Fish & Chips <tasty>\n\nLine1\nLine2\n\n * one\n * two\n\nSee our FAQ <https://example.com/faq> © 2026\n\nDetails',
+      );
+      expect(email.text).not.toMatch(/&amp;|&lt;|Line1Line2/);
+    },
+  );
+
+  it('converts an HTML part whose text part is empty', async () => {
+    const email = await parseInboundEmail(
+      multipart('multipart/alternative', [
+        ['Content-Type: text/plain; charset=utf-8', ''],
+        ['Content-Type: text/html; charset=utf-8', '<div>A &amp; B</div><div>C</div>'],
+      ]),
+      LIMITS,
+    );
+    expect(email.text).toBe('A & B\nC');
+  });
+
+  const rawSubject = (bytes: Buffer, extra: Array<[string, string]> = [], from = 'a@example.jp'): Buffer =>
+    Buffer.concat([
+      Buffer.from(`From: ${from}\r\nSubject: `, 'latin1'),
+      bytes,
+      Buffer.from(`\r\n${extra.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\nbody\r\n`, 'latin1'),
+    ]);
+
+  it('decodes raw CP932 subjects with NEC symbols and kanji only (no kana needed)', async () => {
+    expect((await parseInboundEmail(rawSubject(hex('8740 8741 8742')), LIMITS)).subject).toBe('①②③');
+    expect((await parseInboundEmail(rawSubject(hex('8ca9 90cf 88cb 978a')), LIMITS)).subject).toBe(
+      '見積依頼',
+    );
+  });
+
+  it('decodes raw EUC-JP and raw ISO-2022-JP subjects, with the body charset as a hint', async () => {
+    const euc = rawSubject(hex('b8ab c0d1 b0cd cdea'), [['Content-Type', 'text/plain; charset=EUC-JP']]);
+    expect((await parseInboundEmail(euc, LIMITS)).subject).toBe('見積依頼');
+    const iso = rawSubject(hex('1b2442 382b 4051 304d 4d6a 1b2842'));
+    expect((await parseInboundEmail(iso, LIMITS)).subject).toBe('見積依頼');
+  });
+
+  it('keeps a raw Latin-1 subject Latin-1', async () => {
+    expect(
+      (await parseInboundEmail(rawSubject(Buffer.from('Grüße aus Köln', 'latin1')), LIMITS)).subject,
+    ).toBe('Grüße aus Köln');
+  });
+
+  it('maps carrier emoji in subject and body alike (Shift_JIS docomo, UTF-8 SoftBank, ISO-2022-JP webcode)', async () => {
+    const docomo = Buffer.concat([
+      Buffer.from('From: taro@docomo.ne.jp\r\nSubject: ', 'latin1'),
+      hex('93dc 82e8 f89f'),
+      Buffer.from(
+        '\r\nContent-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: 8bit\r\n\r\n',
+        'latin1',
+      ),
+      hex('96be 93fa 82cd f89f'),
+    ]);
+    const d = await parseInboundEmail(docomo, LIMITS);
+    expect(d.subject).toBe('曇り☀️');
+    expect(d.text).toBe('明日は☀️');
+
+    const softbank = Buffer.from(
+      'From: hanako@i.softbank.jp\r\nSubject: \uE04A\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n晴れ\uE04A\r\n',
+      'utf8',
+    );
+    const s = await parseInboundEmail(softbank, LIMITS);
+    expect([s.subject, s.text]).toEqual(['☀️', '晴れ☀️']);
+
+    const webcode = hex('1b2442 4032 246c 1b2842 1b2447 6a 0f');
+    const iso = Buffer.concat([
+      Buffer.from(
+        `From: jiro@example.jp\r\nSubject: =?ISO-2022-JP?B?${webcode.toString('base64')}?=\r\n`,
+        'latin1',
+      ),
+      Buffer.from('Content-Type: text/plain; charset=ISO-2022-JP\r\n\r\n', 'latin1'),
+      webcode,
+      hex('1b2442 7521 1b2842 0d0a'),
+    ]);
+    const j = await parseInboundEmail(iso, LIMITS);
+    expect(j.subject).toBe('晴れ☀️');
+    // An emoji code point without a Unicode emoji: one 〓, no '?' or stray bytes.
+    expect(j.text).toBe('晴れ☀️〓');
+  });
+
+  it('maps au mail emoji in an ISO-2022-JP subject and a Shift_JIS body from an au phone', async () => {
+    const raw = Buffer.concat([
+      Buffer.from(
+        `From: saburo@ezweb.ne.jp\r\nSubject: =?ISO-2022-JP?B?${hex('1b2442 753a 1b2842').toString('base64')}?=\r\n`,
+        'latin1',
+      ),
+      Buffer.from('Content-Type: text/plain; charset=Shift_JIS\r\n\r\n', 'latin1'),
+      hex('8cb3 8b43 ee4f'),
+    ]);
+    const email = await parseInboundEmail(raw, LIMITS);
+    expect([email.subject, email.text]).toEqual(['⚠️', '元気🍩']);
+  });
+
+  it('finds the sender in a second From, Sender or Reply-To, full-width and quoted addresses', async () => {
+    const from = async (headers: Array<[string, string]>) =>
+      (await parseInboundEmail(buildEml(headers), LIMITS)).from;
+    expect(
+      await from([
+        ['From', 'undisclosed'],
+        ['From', 'Hanako <Hanako@Example.jp>'],
+      ]),
+    ).toEqual({
+      address: 'hanako@example.jp',
+      name: 'Hanako',
+    });
+    expect(
+      await from([
+        ['From', 'nobody'],
+        ['Reply-To', 'Jiro <jiro@example.jp>'],
+      ]),
+    ).toEqual({
+      address: 'jiro@example.jp',
+      name: 'Jiro',
+    });
+    expect(
+      await from([
+        ['Sender', 'Saburo <saburo@example.jp>'],
+        ['Reply-To', 'jiro@example.jp'],
+      ]),
+    ).toEqual({
+      address: 'saburo@example.jp',
+      name: 'Saburo',
+    });
+    expect(await from([['From', '"john doe"@example.com']])).toEqual({
+      address: '"john doe"@example.com',
+      name: '',
+    });
+    const wide = await parseInboundEmail(
+      Buffer.from('From: 山田 <Ｔａｒｏ＠example.jp>\r\nSubject: s\r\n\r\nx\r\n', 'utf8'),
+      LIMITS,
+    );
+    expect(wide.from).toEqual({ address: 'taro@example.jp', name: '山田' });
+  });
+
+  it('reads From: MAILER-DAEMON <> as a null sender, never replaced by Reply-To', async () => {
+    const email = await parseInboundEmail(
+      buildEml([
+        ['From', 'MAILER-DAEMON <>'],
+        ['Reply-To', 'someone@example.com'],
+        ['Subject', 'failure delivery'],
+      ]),
+      LIMITS,
+    );
+    expect(email.from).toBeNull();
+    expect(email.nullSender).toBe('MAILER-DAEMON');
+    const normal = await parseInboundEmail(buildEml(BASE_HEADERS), LIMITS);
+    expect(normal.nullSender).toBeNull();
+  });
+
+  it('parses mail with a UTF-8 BOM before the headers and with CR-only line ends', async () => {
+    const bom = await parseInboundEmail(
+      Buffer.concat([hex('efbbbf'), buildEml(BASE_HEADERS, 'Hello BOM')]),
+      LIMITS,
+    );
+    expect([bom.subject, bom.from?.address, bom.text]).toEqual([
+      'Printer is broken',
+      'taro@example.jp',
+      'Hello BOM',
+    ]);
+    const mac = Buffer.from(
+      'From: Taro <taro@example.jp>\rSubject: Mac mail\rMIME-Version: 1.0\r\rLine one\rLine two\r',
+      'latin1',
+    );
+    const email = await parseInboundEmail(mac, LIMITS);
+    expect([email.subject, email.from?.address, email.text]).toEqual([
+      'Mac mail',
+      'taro@example.jp',
+      'Line one\nLine two',
+    ]);
+  });
+
+  it('reads subject and sender best-effort from raw bytes for failed records', () => {
+    const raw = Buffer.concat([
+      Buffer.from('From: Ｔａｒｏ＠example.jp\r\nSubject: ', 'utf8'),
+      hex('8ca9 90cf'),
+      Buffer.from('\r\n\r\n'),
+    ]);
+    expect(peekSubjectAndSender(raw)).toEqual({ subject: '見積', from: 'taro@example.jp' });
+    expect(peekSubjectAndSender(buildEml([['From', 'MAILER-DAEMON <>']]))).toEqual({
+      subject: null,
+      from: 'MAILER-DAEMON <>',
+    });
+    expect(peekSubjectAndSender(Buffer.from([0, 1, 2, 0xff]))).toEqual({ subject: null, from: null });
   });
 });

@@ -42,7 +42,16 @@ export interface ParsedEmail {
   references: string[];
   /** Decoded subject ('' when missing). */
   subject: string;
+  /**
+   * The sender: the first From with a usable address, else Sender, else Reply-To (full-width
+   * addresses NFKC-normalised). null when there is none, or when From is a null sender.
+   */
   from: EmailMailbox | null;
+  /**
+   * A From with an empty address (`From: MAILER-DAEMON <>`): its display name ('null' when it
+   * has none), so automated mail is recognised instead of being read as "no sender"; else null.
+   */
+  nullSender: string | null;
   replyTo: EmailMailbox[];
   /** Lower-cased addresses of To / Cc (groups flattened, duplicates removed). */
   to: string[];

@@ -15,7 +15,7 @@ import type { CustomersService } from '../customers/index.js';
 import type { AttachmentsService, Ticket, TicketsService } from '../tickets/index.js';
 import { classifyInbound, extractTicketNumber, threadingKeys } from './email-classify.js';
 import { normaliseMessageId, parseHeaderFields } from './email-headers.js';
-import { tryParseInboundEmail } from './email-parse.js';
+import { peekSubjectAndSender, tryParseInboundEmail } from './email-parse.js';
 import type { InboundClassification, ParseLimits, ParsedEmail } from './email.types.js';
 import * as repo from './intake-email.repository.js';
 
@@ -200,7 +200,7 @@ export class IntakeEmailService {
           if (!(await repo.claimInbound(tx, id, now))) return null;
           await cancelJobs(tx, [jobKey(id)], now);
           if (!parsed.ok) {
-            await repo.finishInbound(tx, id, { status: 'failed', reason: parsed.error.reason, error: parsed.error.message }, now);
+            await repo.finishInbound(tx, id, { status: 'failed', reason: parsed.error.reason, error: parsed.error.message, ...readableMeta(raw) }, now);
             return null;
           }
           return this.apply(tx, id, parsed.email, now);
@@ -210,7 +210,8 @@ export class IntakeEmailService {
         // Two connections creating the same new customer at once: the second retries once.
         if (isUniqueViolation(err) && attempt === 1) continue;
         this.logger.warn({ err, inboundId: id }, 'inbound message could not be processed; kept as failed');
-        await repo.finishInbound(this.db, id, { status: 'failed', reason: 'processing_error', error: errorText(err) }, this.clock.now());
+        const meta = parsed.ok ? { subject: parsed.email.subject.slice(0, 1000), from_address: senderText(parsed.email) } : readableMeta(raw);
+        await repo.finishInbound(this.db, id, { status: 'failed', reason: 'processing_error', error: errorText(err), ...meta }, this.clock.now());
         break;
       }
     }
@@ -247,7 +248,7 @@ export class IntakeEmailService {
   }
 
   private async apply(tx: Tx, inboundId: string, email: ParsedEmail, now: number): Promise<StoredAttachments | null> {
-    const meta = { subject: email.subject.slice(0, 1000), from_address: email.from?.address ?? null, message_id: email.messageId };
+    const meta = { subject: email.subject.slice(0, 1000), from_address: senderText(email), message_id: email.messageId };
     const finish = (status: InboundStatus, reason: string | null, extra: { ticket_id?: string; event_id?: string; error?: string } = {}) =>
       repo.finishInbound(tx, inboundId, { status, reason, error: extra.error ?? null, ...meta, ...extra }, now);
     const classification = classifyInbound(email);
@@ -386,6 +387,15 @@ interface StoredAttachments {
 }
 
 const jobKey = (inboundId: string) => `intake.email:${inboundId}`;
+
+/** The sender as the admin list shows it: the address, or `MAILER-DAEMON <>` for a null sender. */
+const senderText = (email: ParsedEmail): string | null => email.from?.address ?? (email.nullSender !== null ? `${email.nullSender} <>` : null);
+
+/** Subject and sender of a mail that could not be parsed, read best-effort from the raw headers. */
+function readableMeta(raw: Buffer): { subject: string | null; from_address: string | null } {
+  const peek = peekSubjectAndSender(raw);
+  return { subject: peek.subject, from_address: peek.from };
+}
 
 const errorText = (err: unknown): string => (err instanceof AppError || err instanceof Error ? err.message : String(err)).slice(0, 2000);
 
