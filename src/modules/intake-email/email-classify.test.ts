@@ -107,6 +107,14 @@ describe('classifyInbound: bounces', () => {
       recipient: 'gone@example.com',
       status: '5.1.1',
       diagnostic: 'smtp; 550 5.1.1 no such user',
+      failures: [
+        {
+          recipient: 'gone@example.com',
+          status: '5.1.1',
+          diagnostic: 'smtp; 550 5.1.1 no such user',
+          action: 'failed',
+        },
+      ],
     });
   });
 
@@ -133,6 +141,7 @@ describe('classifyInbound: bounces', () => {
       reason: 'mailer_daemon',
       originalMessageId: 'ours-2@escalon.test',
       recipient: 'gone@example.com',
+      failures: [{ recipient: 'gone@example.com', status: null, diagnostic: null, action: null }],
     });
   });
 
@@ -313,6 +322,14 @@ describe('classifyInbound: automated mail by every signal together', () => {
       recipient: 'gone@example.net',
       status: '5.1.1',
       diagnostic: '550 5.1.1 user unknown',
+      failures: [
+        {
+          recipient: 'gone@example.net',
+          status: '5.1.1',
+          diagnostic: '550 5.1.1 user unknown',
+          action: null,
+        },
+      ],
     });
   });
 

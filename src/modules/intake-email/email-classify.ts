@@ -161,7 +161,7 @@ function bounceOf(
     recipient: first?.recipient || undefined,
     status: first?.status ?? undefined,
     diagnostic: first?.diagnostic ?? undefined,
-    failures: failures.length > 1 ? failures.slice(0, 20) : undefined,
+    failures: failures.length > 0 ? failures.slice(0, 20) : undefined,
   });
 }
 

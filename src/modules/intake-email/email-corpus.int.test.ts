@@ -124,6 +124,14 @@ describe.skipIf(!haveCorpus)('email corpus', () => {
       recipient: 'htfgvhyufthdgcvhgjyfthgc@ethereal.email',
       status: '5.0.0',
       diagnostic: 'smtp; 550 No such user here',
+      failures: [
+        {
+          recipient: 'htfgvhyufthdgcvhgjyfthgc@ethereal.email',
+          status: '5.0.0',
+          diagnostic: 'smtp; 550 No such user here',
+          action: 'failed',
+        },
+      ],
     });
   });
 

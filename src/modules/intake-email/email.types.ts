@@ -153,6 +153,6 @@ export type InboundClassification =
       /** RFC 3463 status such as '5.1.1'. */
       status?: string;
       diagnostic?: string;
-      /** Every failed recipient, when the report names more than one. */
+      /** Every failed recipient the report names (the first is also `recipient`/`status`/`diagnostic`). */
       failures?: BounceFailure[];
     };

@@ -16,7 +16,7 @@ import type { AttachmentsService, Ticket, TicketsService } from '../tickets/inde
 import { classifyInbound, extractTicketNumber, threadingKeys } from './email-classify.js';
 import { normaliseMessageId, parseHeaderFields } from './email-headers.js';
 import { tryParseInboundEmail } from './email-parse.js';
-import type { InboundClassification, ParseLimits, ParsedEmail } from './email.types.js';
+import type { BounceFailure, InboundClassification, ParseLimits, ParsedEmail } from './email.types.js';
 import * as repo from './intake-email.repository.js';
 
 export type InboundSource = 'smtp' | 'imap' | 'reprocess';
@@ -203,7 +203,7 @@ export class IntakeEmailService {
             await repo.finishInbound(tx, id, { status: 'failed', reason: parsed.error.reason, error: parsed.error.message }, now);
             return null;
           }
-          return this.apply(tx, id, parsed.email, now);
+          return this.apply(tx, row, parsed.email, now);
         });
         break;
       } catch (err) {
@@ -246,37 +246,19 @@ export class IntakeEmailService {
     return readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
   }
 
-  private async apply(tx: Tx, inboundId: string, email: ParsedEmail, now: number): Promise<StoredAttachments | null> {
+  private async apply(tx: Tx, row: { id: string; envelope: string }, email: ParsedEmail, now: number): Promise<StoredAttachments | null> {
+    const inboundId = row.id;
     const meta = { subject: email.subject.slice(0, 1000), from_address: email.from?.address ?? null, message_id: email.messageId };
     const finish = (status: InboundStatus, reason: string | null, extra: { ticket_id?: string; event_id?: string; error?: string } = {}) =>
       repo.finishInbound(tx, inboundId, { status, reason, error: extra.error ?? null, ...meta, ...extra }, now);
-    const classification = classifyInbound(email);
+    const classification = classifyInbound(email, { envelopeFrom: envelopeFrom(row.envelope) });
 
     if (classification.kind === 'auto_reply') {
       await finish('rejected', `auto_reply:${classification.reason}`, classification.detail ? { error: classification.detail } : {});
       return null;
     }
     if (classification.kind === 'bounce') {
-      const hit = classification.originalMessageId ? await repo.ticketOfMessageIds(tx, [classification.originalMessageId]) : null;
-      if (!hit) {
-        await finish('rejected', 'bounce_unmatched', { error: classification.originalMessageId ? `no ticket sent ${classification.originalMessageId}` : 'the report names no message id' });
-        return null;
-      }
-      const deliveryId = (await this.opts.bounced?.(tx, hit.messageId, { recipient: classification.recipient ?? null, status: classification.status ?? null, diagnostic: classification.diagnostic ?? null }, now)) ?? null;
-      const eventId = await this.tickets.appendEvent(
-        tx,
-        hit.ticketId,
-        {
-          kind: 'email.bounced',
-          visibility: 'internal',
-          authorType: 'system',
-          authorId: null,
-          body: `Mail to ${classification.recipient ?? 'the recipient'} could not be delivered${classification.status ? ` (${classification.status})` : ''}.`,
-          data: { inboundId, originalMessageId: hit.messageId, recipient: classification.recipient ?? null, status: classification.status ?? null, diagnostic: classification.diagnostic ?? null, reason: classification.reason, deliveryId },
-        },
-        now,
-      );
-      await finish('processed', 'bounce', { ticket_id: hit.ticketId, event_id: eventId });
+      await this.applyBounce(tx, inboundId, classification, finish, now);
       return null;
     }
 
@@ -290,6 +272,8 @@ export class IntakeEmailService {
       return null;
     }
     const customerId = await this.customers.findOrCreateByEmail(tx, from.address, from.name);
+    // The customer wrote from the address: it is in use, so an earlier hard bounce no longer holds.
+    await this.customers.clearEmailBouncing(tx, customerId, now);
     let ticket = await this.threadedTicket(tx, email, from.address);
     let followUpOf: number | null = null;
     if (ticket && ticket.status === 'closed') {
@@ -325,6 +309,61 @@ export class IntakeEmailService {
     }
     await finish('processed', created ? 'ticket_created' : 'reply_added', { ticket_id: ticket.id, event_id: eventId });
     return { ticketId: ticket.id, eventId, customerId, files: email.attachments.filter((a) => a.rejected === null && a.content.length > 0) };
+  }
+
+  /**
+   * A bounce is tied to the mail of ours it quotes (any of the Message-IDs it carries that we
+   * sent), never to a ticket by guesswork, so a forged report cannot touch a ticket or a
+   * customer. The note keeps the report's facts (failed recipients, status, diagnostic) as data
+   * for the console to render in the reader's language; a hard bounce (5.x.x) marks the
+   * customer's address bouncing.
+   */
+  private async applyBounce(
+    tx: Tx,
+    inboundId: string,
+    bounce: Extract<InboundClassification, { kind: 'bounce' }>,
+    finish: (status: InboundStatus, reason: string | null, extra?: { ticket_id?: string; event_id?: string; error?: string }) => Promise<unknown>,
+    now: number,
+  ): Promise<void> {
+    const candidates = [...new Set([bounce.originalMessageId, ...(bounce.candidateMessageIds ?? [])].filter((id): id is string => !!id))];
+    const hit = await repo.ticketOfMessageIds(tx, candidates, 'out');
+    if (!hit) {
+      await finish('rejected', 'bounce_unmatched', { error: candidates.length > 0 ? `none of our mails is quoted: ${candidates.slice(0, 5).join(' ')}`.slice(0, 2000) : 'the report names no message id' });
+      return;
+    }
+    const failures: BounceFailure[] = bounce.failures ?? (bounce.recipient || bounce.status ? [{ recipient: bounce.recipient ?? '', status: bounce.status ?? null, diagnostic: bounce.diagnostic ?? null, action: null }] : []);
+    const first = failures[0];
+    const deliveryId = (await this.opts.bounced?.(tx, hit.messageId, { recipient: first?.recipient || null, status: first?.status ?? null, diagnostic: first?.diagnostic ?? null }, now)) ?? null;
+    const bouncing: string[] = [];
+    for (const f of failures) {
+      if (f.recipient && f.status?.startsWith('5.')) bouncing.push(...(await this.customers.markEmailBouncing(tx, f.recipient, { status: f.status, diagnostic: f.diagnostic }, now)));
+    }
+    const eventId = await this.tickets.appendEvent(
+      tx,
+      hit.ticketId,
+      {
+        kind: 'email.bounced',
+        visibility: 'internal',
+        authorType: 'system',
+        authorId: null,
+        // The remote server's own words; the sentence around them is the console's, in the reader's language.
+        body: failures.map((f) => (f.diagnostic?.toLowerCase().includes(f.recipient) ? f.diagnostic : [f.recipient, f.diagnostic ?? f.status].filter(Boolean).join(': '))).join('\n').slice(0, 4000),
+        data: {
+          inboundId,
+          originalMessageId: hit.messageId,
+          recipient: first?.recipient || null,
+          status: first?.status ?? null,
+          diagnostic: first?.diagnostic ?? null,
+          failures: failures.map((f) => ({ ...f, hard: f.status?.startsWith('5.') ?? false })),
+          hard: failures.some((f) => f.status?.startsWith('5.')),
+          bouncingCustomerIds: [...new Set(bouncing)],
+          reason: bounce.reason,
+          deliveryId,
+        },
+      },
+      now,
+    );
+    await finish('processed', 'bounce', { ticket_id: hit.ticketId, event_id: eventId });
   }
 
   /**
@@ -383,6 +422,16 @@ interface StoredAttachments {
   eventId: string;
   customerId: string;
   files: ParsedEmail['attachments'];
+}
+
+/** The SMTP envelope sender of a kept message ('' for `MAIL FROM:<>`), or null when unknown (IMAP). */
+function envelopeFrom(envelope: string): string | null {
+  try {
+    const value = (JSON.parse(envelope) as { mailFrom?: unknown }).mailFrom;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 const jobKey = (inboundId: string) => `intake.email:${inboundId}`;
