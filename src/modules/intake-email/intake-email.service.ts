@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Db, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/dialect.js';
@@ -14,7 +13,8 @@ import type { Logger } from '../../lib/logger.js';
 import type { CustomersService } from '../customers/index.js';
 import type { AttachmentsService, Ticket, TicketsService } from '../tickets/index.js';
 import { classifyInbound, extractTicketNumber, threadingKeys } from './email-classify.js';
-import { normaliseMessageId, parseHeaderFields } from './email-headers.js';
+import { normaliseMessageId } from './email-headers.js';
+import { inboundIdentity, type InboundIdentity } from './inbound-identity.js';
 import { tryParseInboundEmail } from './email-parse.js';
 import type { BounceFailure, InboundClassification, ParseLimits, ParsedEmail } from './email.types.js';
 import * as repo from './intake-email.repository.js';
@@ -74,26 +74,7 @@ export async function recordOutgoingMessageId(tx: Tx, ticketId: string, messageI
   if (id) await repo.insertMessageId(tx, id, ticketId, 'out', now);
 }
 
-/**
- * Identity of a mail before it is parsed: its Message-ID (or a synthetic one from the raw hash,
- * as the parser makes it) and a fingerprint of what the sender wrote (From, Subject, body). A
- * mail delivered twice (a retried SMTP transaction, the same mail by SMTP and IMAP with other
- * Received headers) has the same key; a different mail reusing a Message-ID does not, so it is
- * never swallowed as a duplicate.
- */
-export function inboundIdentity(raw: Buffer): { messageId: string; dedupeKey: string; rawSha256: string } {
-  const rawSha256 = createHash('sha256').update(raw).digest('hex');
-  const text = raw.subarray(0, 512 * 1024).toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end === -1 ? text : text.slice(0, end);
-  const fields = parseHeaderFields(head);
-  const first = (name: string) => fields.find((f) => f.name === name)?.value ?? '';
-  const messageId = normaliseMessageId(first('message-id')) ?? `sha256-${rawSha256}@synthetic.escalon.invalid`;
-  const bodyStart = end === -1 ? raw.length : Buffer.byteLength(text.slice(0, end), 'latin1');
-  const body = raw.subarray(bodyStart).toString('latin1').replace(/\r\n/g, '\n').trim();
-  const fingerprint = createHash('sha256').update(`${first('from')}\n${first('subject')}\n`, 'latin1').update(body, 'latin1').digest('hex');
-  return { messageId, dedupeKey: `${messageId}#${fingerprint.slice(0, 32)}`, rawSha256 };
-}
+export { inboundIdentity } from './inbound-identity.js';
 
 /**
  * Email intake: keeps every raw message (fsynced file + row) before parsing it, then turns it
@@ -118,7 +99,24 @@ export class IntakeEmailService {
 
   /** Keeps the raw message, then processes it. Never throws for bad mail (only when it cannot be kept). */
   async receive(raw: Buffer, source: InboundSource, envelope: Envelope = {}): Promise<IntakeResult> {
-    const stored = await this.store(raw, source, envelope);
+    return this.afterStore(await this.store(raw, source, envelope));
+  }
+
+  /**
+   * Keeps a raw message already written (and fsynced) to a temporary file under
+   * `temporaryDir()` by a streaming receiver, whose identity was computed while it streamed; the
+   * file is moved into place (or removed, for a repeated delivery). Then processes it.
+   */
+  async receiveFile(tempPath: string, identity: InboundIdentity, source: InboundSource, envelope: Envelope = {}): Promise<IntakeResult> {
+    return this.afterStore(await this.keep(identity, source, envelope, (path) => moveInto(tempPath, path), () => rm(tempPath, { force: true })));
+  }
+
+  /** Where streaming receivers write a message before it is kept (same file system as the store, so the move is a rename). */
+  temporaryDir(): string {
+    return join(this.opts.dataDir, 'inbound', 'tmp');
+  }
+
+  private async afterStore(stored: { id: string; duplicate: boolean }): Promise<IntakeResult> {
     if (stored.duplicate) {
       const row = (await repo.findInbound(this.db, stored.id))!;
       return { inboundId: row.id, duplicate: true, status: row.status as InboundStatus, reason: row.reason, ticketId: row.ticket_id };
@@ -128,10 +126,30 @@ export class IntakeEmailService {
 
   /** Writes the raw bytes (fsync) and the row; a repeated delivery only counts. */
   async store(raw: Buffer, source: InboundSource, envelope: Envelope = {}): Promise<{ id: string; duplicate: boolean }> {
+    return this.keep(inboundIdentity(raw), source, envelope, async (path) => {
+      const fh = await open(path, 'wx');
+      try {
+        await fh.writeFile(raw);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    });
+  }
+
+  /** The file is in place (fsynced) before the row and its safety-net job are committed. */
+  private async keep(
+    identity: InboundIdentity,
+    source: InboundSource,
+    envelope: Envelope,
+    place: (path: string) => Promise<void>,
+    discard: () => Promise<unknown> = async () => undefined,
+  ): Promise<{ id: string; duplicate: boolean }> {
     const now = this.clock.now();
-    const { messageId, dedupeKey, rawSha256 } = inboundIdentity(raw);
+    const { messageId, dedupeKey, rawSha256 } = identity;
     const existing = await repo.findInboundByKey(this.db, dedupeKey);
     if (existing) {
+      await discard();
       await repo.countDelivery(this.db, existing.id, now);
       return { id: existing.id, duplicate: true };
     }
@@ -139,13 +157,7 @@ export class IntakeEmailService {
     const key = join(id.slice(0, 8), `${id}.eml`);
     const path = join(this.opts.dataDir, 'inbound', key);
     await mkdir(join(this.opts.dataDir, 'inbound', id.slice(0, 8)), { recursive: true });
-    const fh = await open(path, 'wx');
-    try {
-      await fh.writeFile(raw);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await place(path);
     try {
       await inTransaction(this.db, async (tx) => {
         await repo.insertInbound(tx, {
@@ -157,7 +169,7 @@ export class IntakeEmailService {
           reason: null,
           error: null,
           raw_key: key,
-          raw_size: raw.length,
+          raw_size: identity.size,
           raw_sha256: rawSha256,
           envelope: JSON.stringify({ mailFrom: envelope.mailFrom ?? null, rcptTo: envelope.rcptTo ?? [], remoteAddress: envelope.remoteAddress ?? null }),
           subject: null,
@@ -422,6 +434,17 @@ interface StoredAttachments {
   eventId: string;
   customerId: string;
   files: ParsedEmail['attachments'];
+}
+
+/** Moves a fsynced temporary file into the store and makes the rename itself durable (fsync of the folder). */
+async function moveInto(tempPath: string, path: string): Promise<void> {
+  await rename(tempPath, path);
+  const dir = await open(dirname(path), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }
 
 /** The SMTP envelope sender of a kept message ('' for `MAIL FROM:<>`), or null when unknown (IMAP). */
