@@ -62,6 +62,13 @@ export class CustomersService {
     return this.get(id, ex);
   }
 
+  /** `findOrCreateByEmail`, also saying whether the address is marked bouncing (the email intake clears it). */
+  async findOrCreateByEmailState(ex: Executor, email: string, name: string): Promise<{ id: string; emailBouncing: boolean }> {
+    const existing = await repo.findCustomerByEmail(ex, email);
+    if (existing) return { id: existing.id, emailBouncing: existing.email_bouncing_at !== null && existing.email_bouncing_at !== undefined };
+    return { id: (await this.create({ name: name || email, email, locale: 'ja' }, ex)).id, emailBouncing: false };
+  }
+
   /** The customer with this email, created on first contact (intake channels use this). */
   async findOrCreateByEmail(ex: Executor, email: string, name: string, locale: 'ja' | 'en' = 'ja'): Promise<string> {
     const existing = await repo.findCustomerByEmail(ex, email);

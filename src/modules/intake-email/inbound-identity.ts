@@ -79,36 +79,45 @@ export class InboundIdentityHasher {
 
   private feedBody(chunk: Buffer): void {
     if (this.bodyIgnored || chunk.length === 0) return;
+    // CRLF → LF with whole-segment copies (a CR at the end of a chunk waits for the next one).
     const out = Buffer.allocUnsafe(chunk.length + 1);
     let n = 0;
-    let lastNonSpace = -1;
-    const put = (b: number) => {
-      if (!this.started && isSpace(b)) return;
-      this.started = true;
-      out[n++] = b;
-      if (!isSpace(b)) lastNonSpace = n - 1;
-    };
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (this.pendingCr) {
-        this.pendingCr = false;
-        if (b === 0x0a) {
-          put(0x0a);
-          continue;
-        }
-        put(0x0d);
+    let i = 0;
+    if (this.pendingCr) {
+      this.pendingCr = false;
+      if (chunk[0] !== 0x0a) out[n++] = 0x0d;
+    }
+    while (i < chunk.length) {
+      const cr = chunk.indexOf(0x0d, i);
+      const end = cr === -1 ? chunk.length : cr;
+      n += chunk.copy(out, n, i, end);
+      if (cr === -1) break;
+      if (cr + 1 === chunk.length) {
+        this.pendingCr = true;
+        break;
       }
-      if (b === 0x0d) this.pendingCr = true;
-      else put(b);
+      if (chunk[cr + 1] !== 0x0a) out[n++] = 0x0d; // a lone CR stays
+      i = cr + 1;
     }
-    if (lastNonSpace >= 0) {
-      for (const h of this.held) this.fingerprint!.update(h);
-      this.held = [];
-      this.fingerprint!.update(out.subarray(0, lastNonSpace + 1));
-      if (n > lastNonSpace + 1) this.held.push(Buffer.from(out.subarray(lastNonSpace + 1, n)));
-    } else if (n > 0) {
-      this.held.push(Buffer.from(out.subarray(0, n)));
+    let segment = out.subarray(0, n);
+    // Trim: leading spaces dropped, trailing ones held back until something else follows.
+    if (!this.started) {
+      let k = 0;
+      while (k < segment.length && isSpace(segment[k]!)) k++;
+      segment = segment.subarray(k);
+      if (segment.length === 0) return;
+      this.started = true;
     }
+    let last = segment.length - 1;
+    while (last >= 0 && isSpace(segment[last]!)) last--;
+    if (last < 0) {
+      this.held.push(Buffer.from(segment));
+      return;
+    }
+    for (const h of this.held) this.fingerprint!.update(h);
+    this.held = [];
+    this.fingerprint!.update(segment.subarray(0, last + 1));
+    if (last + 1 < segment.length) this.held.push(Buffer.from(segment.subarray(last + 1)));
   }
 }
 

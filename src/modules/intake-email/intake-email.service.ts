@@ -283,9 +283,10 @@ export class IntakeEmailService {
       await finish('rejected', 'own_address', { error: `mail from our own address ${from.address} (a loop)` });
       return null;
     }
-    const customerId = await this.customers.findOrCreateByEmail(tx, from.address, from.name);
+    const customer = await this.customers.findOrCreateByEmailState(tx, from.address, from.name);
+    const customerId = customer.id;
     // The customer wrote from the address: it is in use, so an earlier hard bounce no longer holds.
-    await this.customers.clearEmailBouncing(tx, customerId, now);
+    if (customer.emailBouncing) await this.customers.clearEmailBouncing(tx, customerId, now);
     let ticket = await this.threadedTicket(tx, email, from.address);
     let followUpOf: number | null = null;
     if (ticket && ticket.status === 'closed') {
