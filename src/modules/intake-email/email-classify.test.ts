@@ -347,6 +347,19 @@ describe('classifyInbound: automated mail by every signal together', () => {
     expect(classifyInbound(email).kind).toBe('bounce');
   });
 
+  it('keeps From: MAILER-DAEMON <> a bounce when the parser falls back to a Sender address', async () => {
+    expect(
+      await classify(
+        [
+          ['From', 'MAILER-DAEMON <>'],
+          ['Sender', 'relay@mx.example.jp'],
+          ['Subject', 'Returned mail: see transcript for details'],
+        ],
+        'The original message was received.',
+      ),
+    ).toMatchObject({ kind: 'bounce', reason: 'mailer_daemon' });
+  });
+
   it('treats a delay warning from a mailer daemon as a report, not a bounce', async () => {
     expect(
       await classify(

@@ -363,7 +363,10 @@ function automationSignals(email: ParsedEmail, context: InboundContext): Signals
   else if (isDaemonPath(returnPath) || isDaemonPath(envelope)) note('daemon_return_path', 3, 'origin');
   else if ([returnPath, envelope].some((p) => p && BULK_PATH_LOCAL.test(p.split('@')[0] ?? '')))
     note('bulk_return_path', 1, 'origin');
-  const daemonSender = DAEMON_LOCAL.test(local) || (/<\s*>/.test(fromRaw) && fromAddress === '');
+  const daemonSender =
+    DAEMON_LOCAL.test(local) ||
+    // `From: MAILER-DAEMON <>`: whatever the parser falls back to (Sender, Reply-To), the From itself is a null address.
+    (/<\s*>/.test(fromRaw) && !fromRaw.includes('@'));
   if (daemonSender) note('daemon_sender', 3, 'origin');
   else if (DAEMON_NAME.test(displayName) || /^(?:mailer[-_]?daemon|post[-_]?master)\b/i.test(displayName))
     note('daemon_name', 2, 'origin');
