@@ -56,6 +56,11 @@ export interface CustomersTable {
   locale: string;
   created_at: number;
   updated_at: number;
+  /** When a hard bounce (5.x.x) last said the address does not take mail; null when it does. */
+  email_bouncing_at: Generated<number | null>;
+  /** RFC 3463 status and the remote server's diagnostic of that bounce. */
+  email_bouncing_status: Generated<string | null>;
+  email_bouncing_diagnostic: Generated<string | null>;
 }
 
 export interface TicketsTable {

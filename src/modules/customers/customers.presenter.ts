@@ -25,6 +25,16 @@ export const CustomerView = Type.Object({
   tier: TierSchema,
   effectiveTier: TierSchema,
   locale: Type.String(),
+  emailBouncing: Nullable(
+    Type.Object(
+      {
+        since: Type.String({ description: 'when the last hard bounce (5.x.x) of the address arrived' }),
+        status: Nullable(Type.String({ description: 'RFC 3463 status, e.g. 5.1.1' })),
+        diagnostic: Nullable(Type.String({ description: "the remote server's words, e.g. smtp; 550 5.1.1 user unknown" })),
+      },
+      { description: 'the address bounces: automatic mail (acknowledgements, confirmations) no longer goes to it; cleared by the next mail from the customer or by changing the address' },
+    ),
+  ),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -53,6 +63,10 @@ export const presentCustomer = (c: CustomerRow, org: OrganizationRow | undefined
   tier: c.tier as CustomerView['tier'],
   effectiveTier: effectiveTier(c.tier, org?.tier),
   locale: c.locale,
+  emailBouncing:
+    c.email_bouncing_at === null || c.email_bouncing_at === undefined
+      ? null
+      : { since: new Date(Number(c.email_bouncing_at)).toISOString(), status: c.email_bouncing_status ?? null, diagnostic: c.email_bouncing_diagnostic ?? null },
   createdAt: new Date(c.created_at).toISOString(),
   updatedAt: new Date(c.updated_at).toISOString(),
 });

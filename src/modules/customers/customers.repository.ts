@@ -1,11 +1,12 @@
 import type { Executor } from '../../db/database.js';
 import type { CustomersTable, OrganizationsTable } from '../../db/schema.js';
+import type { Insertable, Updateable } from 'kysely';
 
 export const findCustomer = (ex: Executor, id: string) => ex.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
 export const findCustomerByEmail = (ex: Executor, email: string) =>
   ex.selectFrom('customers').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
-export const insertCustomer = (ex: Executor, row: CustomersTable) => ex.insertInto('customers').values(row).execute();
-export const updateCustomer = (ex: Executor, id: string, patch: Partial<CustomersTable>) =>
+export const insertCustomer = (ex: Executor, row: Insertable<CustomersTable>) => ex.insertInto('customers').values(row).execute();
+export const updateCustomer = (ex: Executor, id: string, patch: Updateable<CustomersTable>) =>
   ex.updateTable('customers').set(patch).where('id', '=', id).execute();
 export const deleteCustomer = (ex: Executor, id: string) => ex.deleteFrom('customers').where('id', '=', id).executeTakeFirst();
 
@@ -32,3 +33,23 @@ export function listOrganizations(ex: Executor, opts: { limit: number; after?: s
   if (opts.after) q = q.where('id', '>', opts.after);
   return q.execute();
 }
+
+/** Marks every customer with this address as bouncing (a hard bounce named it). */
+export const markEmailBouncing = (ex: Executor, email: string, detail: { status: string | null; diagnostic: string | null }, now: number) =>
+  ex
+    .updateTable('customers')
+    .set({ email_bouncing_at: now, email_bouncing_status: detail.status, email_bouncing_diagnostic: detail.diagnostic?.slice(0, 500) ?? null, updated_at: now })
+    .where('email', '=', email.toLowerCase())
+    .returning('id')
+    .execute();
+
+export const clearEmailBouncing = (ex: Executor, id: string, now: number) =>
+  ex
+    .updateTable('customers')
+    .set({ email_bouncing_at: null, email_bouncing_status: null, email_bouncing_diagnostic: null, updated_at: now })
+    .where('id', '=', id)
+    .where('email_bouncing_at', 'is not', null)
+    .executeTakeFirst();
+
+export const isEmailBouncing = async (ex: Executor, email: string): Promise<boolean> =>
+  (await ex.selectFrom('customers').select('id').where('email', '=', email.toLowerCase()).where('email_bouncing_at', 'is not', null).executeTakeFirst()) !== undefined;

@@ -63,6 +63,13 @@ export class CustomersService {
     return this.get(id, ex);
   }
 
+  /** `findOrCreateByEmail`, also saying whether the address is marked bouncing (the email intake clears it). */
+  async findOrCreateByEmailState(ex: Executor, email: string, name: string): Promise<{ id: string; emailBouncing: boolean }> {
+    const existing = await repo.findCustomerByEmail(ex, email);
+    if (existing) return { id: existing.id, emailBouncing: existing.email_bouncing_at !== null && existing.email_bouncing_at !== undefined };
+    return { id: (await this.create({ name: name || email, email, locale: 'ja' }, ex)).id, emailBouncing: false };
+  }
+
   /** The customer with this email, created on first contact (intake channels use this). */
   async findOrCreateByEmail(ex: Executor, email: string, name: string, locale: 'ja' | 'en' = 'ja'): Promise<string> {
     const existing = await repo.findCustomerByEmail(ex, email);
@@ -70,9 +77,30 @@ export class CustomersService {
     return (await this.create({ name: name || email, email, locale }, ex)).id;
   }
 
+  /**
+   * A hard bounce (5.x.x) says mail to this address is refused: every customer with it is
+   * marked bouncing (ids returned). Agents see it; automatic mail stops going to it.
+   */
+  async markEmailBouncing(ex: Executor, email: string, detail: { status: string | null; diagnostic: string | null }, now: number): Promise<string[]> {
+    return (await repo.markEmailBouncing(ex, email, detail, now)).map((r) => r.id);
+  }
+
+  /** Mail from the customer's address arrived: the mailbox is in use again, so the mark goes. True when there was one. */
+  async clearEmailBouncing(ex: Executor, customerId: string, now: number): Promise<boolean> {
+    return Number((await repo.clearEmailBouncing(ex, customerId, now)).numUpdatedRows) > 0;
+  }
+
+  isEmailBouncing(ex: Executor, email: string): Promise<boolean> {
+    return repo.isEmailBouncing(ex, email);
+  }
+
   async update(id: string, input: CustomerInput): Promise<CustomerView> {
     this.check(input);
-    if (!(await repo.findCustomer(this.db, id))) throw notFound('Customer', id);
+    const current = await repo.findCustomer(this.db, id);
+    if (!current) throw notFound('Customer', id);
+    const newEmail = input.email === undefined ? undefined : input.email ? input.email.trim().toLowerCase() : null;
+    // A changed address has not bounced (yet): the mark belonged to the old one.
+    const clearBounce = newEmail !== undefined && newEmail !== current.email ? { email_bouncing_at: null, email_bouncing_status: null, email_bouncing_diagnostic: null } : {};
     await this.guard(() =>
       repo.updateCustomer(this.db, id, {
         ...(input.name !== undefined && { name: input.name.trim() }),
@@ -81,6 +109,7 @@ export class CustomersService {
         ...(input.organizationId !== undefined && { organization_id: input.organizationId }),
         ...(input.tier !== undefined && { tier: input.tier }),
         ...(input.locale !== undefined && { locale: input.locale }),
+        ...clearBounce,
         updated_at: this.clock.now(),
       }),
     );

@@ -117,9 +117,27 @@ export type AutoReplyReason =
   | 'null_return_path'
   | 'read_receipt'
   | 'delivery_report'
-  | 'feedback_report';
+  | 'feedback_report'
+  /** A mail system's own address (mailer-daemon, postmaster, post_master…) wrote it. */
+  | 'automated_sender'
+  /** A mailing-list manager's notice (fml "not member", "Loop Alert", Mailman…). */
+  | 'list_notice'
+  /** A machine's notification (cloud alarms, no-reply notices). */
+  | 'notification';
 
 export type BounceReason = 'delivery_status_report' | 'mailer_daemon';
+
+/** One recipient a delivery report says failed. */
+export interface BounceFailure {
+  /** Lower-cased address; '' when the report did not say. */
+  recipient: string;
+  /** RFC 3463 status such as '5.1.1', or null. */
+  status: string | null;
+  /** The remote server's words (`smtp; 550 5.1.1 User unknown`), or null. */
+  diagnostic: string | null;
+  /** DSN Action (failed, expired), or null for a report without fields. */
+  action: string | null;
+}
 
 export type InboundClassification =
   | {
@@ -133,9 +151,17 @@ export type InboundClassification =
       reason: BounceReason;
       /** Message-ID (without <>) of our mail that bounced, when the report says. */
       originalMessageId?: string;
+      /**
+       * Every Message-ID the bounce quotes, most specific first (Original-Message-ID, the quoted
+       * message's own Message-ID, Message-ID lines of the body, then other quoted ids), so the
+       * intake can find ours among them.
+       */
+      candidateMessageIds?: string[];
       /** The failed recipient address (lower-cased). */
       recipient?: string;
       /** RFC 3463 status such as '5.1.1'. */
       status?: string;
       diagnostic?: string;
+      /** Every failed recipient the report names (the first is also `recipient`/`status`/`diagnostic`). */
+      failures?: BounceFailure[];
     };

@@ -15,7 +15,10 @@ import { startSmtpReceiver } from './smtp-receiver.js';
 import { RawSmtpClient, encodeData } from './smtp-test-client.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const corpusDir = path.resolve(repoRoot, '../shared/corpus/email');
+// Beside the repository (../shared), or beside the folder of worktrees (../../shared).
+const corpusDir =
+  ['../shared/corpus/email', '../../shared/corpus/email'].map((p) => path.resolve(repoRoot, p)).find((p) => existsSync(p)) ??
+  path.resolve(repoRoot, '../shared/corpus/email');
 const haveCorpus = existsSync(corpusDir);
 if (!haveCorpus) console.warn(`[intake-email] corpus not found at ${corpusDir}: corpus delivery test skipped.`);
 

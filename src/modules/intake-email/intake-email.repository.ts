@@ -67,10 +67,12 @@ export const insertMessageId = (ex: Executor, messageId: string, ticketId: strin
     .onConflict((oc) => oc.column('message_id').doNothing())
     .execute();
 
-/** The ticket of the first of `ids` that Escalon sent or received, in the order given. */
-export async function ticketOfMessageIds(ex: Executor, ids: string[]): Promise<{ ticketId: string; messageId: string } | null> {
+/** The ticket of the first of `ids` that Escalon sent or received (or only sent: 'out'), in the order given. */
+export async function ticketOfMessageIds(ex: Executor, ids: string[], direction?: 'in' | 'out'): Promise<{ ticketId: string; messageId: string } | null> {
   if (ids.length === 0) return null;
-  const rows = await ex.selectFrom('ticket_message_ids').select(['message_id', 'ticket_id']).where('message_id', 'in', ids.slice(0, 100)).execute();
+  let q = ex.selectFrom('ticket_message_ids').select(['message_id', 'ticket_id']).where('message_id', 'in', ids.slice(0, 100));
+  if (direction) q = q.where('direction', '=', direction);
+  const rows = await q.execute();
   for (const id of ids) {
     const hit = rows.find((r) => r.message_id === id);
     if (hit) return { ticketId: hit.ticket_id, messageId: id };

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Db, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/dialect.js';
@@ -14,9 +13,10 @@ import type { Logger } from '../../lib/logger.js';
 import type { CustomersService } from '../customers/index.js';
 import type { AttachmentsService, Ticket, TicketsService } from '../tickets/index.js';
 import { classifyInbound, extractTicketNumber, threadingKeys } from './email-classify.js';
-import { normaliseMessageId, parseHeaderFields } from './email-headers.js';
+import { normaliseMessageId } from './email-headers.js';
+import { inboundIdentity, type InboundIdentity } from './inbound-identity.js';
 import { peekSubjectAndSender, tryParseInboundEmail } from './email-parse.js';
-import type { InboundClassification, ParseLimits, ParsedEmail } from './email.types.js';
+import type { BounceFailure, InboundClassification, ParseLimits, ParsedEmail } from './email.types.js';
 import * as repo from './intake-email.repository.js';
 
 export type InboundSource = 'smtp' | 'imap' | 'reprocess';
@@ -74,26 +74,7 @@ export async function recordOutgoingMessageId(tx: Tx, ticketId: string, messageI
   if (id) await repo.insertMessageId(tx, id, ticketId, 'out', now);
 }
 
-/**
- * Identity of a mail before it is parsed: its Message-ID (or a synthetic one from the raw hash,
- * as the parser makes it) and a fingerprint of what the sender wrote (From, Subject, body). A
- * mail delivered twice (a retried SMTP transaction, the same mail by SMTP and IMAP with other
- * Received headers) has the same key; a different mail reusing a Message-ID does not, so it is
- * never swallowed as a duplicate.
- */
-export function inboundIdentity(raw: Buffer): { messageId: string; dedupeKey: string; rawSha256: string } {
-  const rawSha256 = createHash('sha256').update(raw).digest('hex');
-  const text = raw.subarray(0, 512 * 1024).toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end === -1 ? text : text.slice(0, end);
-  const fields = parseHeaderFields(head);
-  const first = (name: string) => fields.find((f) => f.name === name)?.value ?? '';
-  const messageId = normaliseMessageId(first('message-id')) ?? `sha256-${rawSha256}@synthetic.escalon.invalid`;
-  const bodyStart = end === -1 ? raw.length : Buffer.byteLength(text.slice(0, end), 'latin1');
-  const body = raw.subarray(bodyStart).toString('latin1').replace(/\r\n/g, '\n').trim();
-  const fingerprint = createHash('sha256').update(`${first('from')}\n${first('subject')}\n`, 'latin1').update(body, 'latin1').digest('hex');
-  return { messageId, dedupeKey: `${messageId}#${fingerprint.slice(0, 32)}`, rawSha256 };
-}
+export { inboundIdentity } from './inbound-identity.js';
 
 /**
  * Email intake: keeps every raw message (fsynced file + row) before parsing it, then turns it
@@ -118,7 +99,24 @@ export class IntakeEmailService {
 
   /** Keeps the raw message, then processes it. Never throws for bad mail (only when it cannot be kept). */
   async receive(raw: Buffer, source: InboundSource, envelope: Envelope = {}): Promise<IntakeResult> {
-    const stored = await this.store(raw, source, envelope);
+    return this.afterStore(await this.store(raw, source, envelope));
+  }
+
+  /**
+   * Keeps a raw message already written (and fsynced) to a temporary file under
+   * `temporaryDir()` by a streaming receiver, whose identity was computed while it streamed; the
+   * file is moved into place (or removed, for a repeated delivery). Then processes it.
+   */
+  async receiveFile(tempPath: string, identity: InboundIdentity, source: InboundSource, envelope: Envelope = {}): Promise<IntakeResult> {
+    return this.afterStore(await this.keep(identity, source, envelope, (path) => moveInto(tempPath, path), () => rm(tempPath, { force: true })));
+  }
+
+  /** Where streaming receivers write a message before it is kept (same file system as the store, so the move is a rename). */
+  temporaryDir(): string {
+    return join(this.opts.dataDir, 'inbound', 'tmp');
+  }
+
+  private async afterStore(stored: { id: string; duplicate: boolean }): Promise<IntakeResult> {
     if (stored.duplicate) {
       const row = (await repo.findInbound(this.db, stored.id))!;
       return { inboundId: row.id, duplicate: true, status: row.status as InboundStatus, reason: row.reason, ticketId: row.ticket_id };
@@ -128,10 +126,30 @@ export class IntakeEmailService {
 
   /** Writes the raw bytes (fsync) and the row; a repeated delivery only counts. */
   async store(raw: Buffer, source: InboundSource, envelope: Envelope = {}): Promise<{ id: string; duplicate: boolean }> {
+    return this.keep(inboundIdentity(raw), source, envelope, async (path) => {
+      const fh = await open(path, 'wx');
+      try {
+        await fh.writeFile(raw);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    });
+  }
+
+  /** The file is in place (fsynced) before the row and its safety-net job are committed. */
+  private async keep(
+    identity: InboundIdentity,
+    source: InboundSource,
+    envelope: Envelope,
+    place: (path: string) => Promise<void>,
+    discard: () => Promise<unknown> = async () => undefined,
+  ): Promise<{ id: string; duplicate: boolean }> {
     const now = this.clock.now();
-    const { messageId, dedupeKey, rawSha256 } = inboundIdentity(raw);
+    const { messageId, dedupeKey, rawSha256 } = identity;
     const existing = await repo.findInboundByKey(this.db, dedupeKey);
     if (existing) {
+      await discard();
       await repo.countDelivery(this.db, existing.id, now);
       return { id: existing.id, duplicate: true };
     }
@@ -139,13 +157,7 @@ export class IntakeEmailService {
     const key = join(id.slice(0, 8), `${id}.eml`);
     const path = join(this.opts.dataDir, 'inbound', key);
     await mkdir(join(this.opts.dataDir, 'inbound', id.slice(0, 8)), { recursive: true });
-    const fh = await open(path, 'wx');
-    try {
-      await fh.writeFile(raw);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await place(path);
     try {
       await inTransaction(this.db, async (tx) => {
         await repo.insertInbound(tx, {
@@ -157,7 +169,7 @@ export class IntakeEmailService {
           reason: null,
           error: null,
           raw_key: key,
-          raw_size: raw.length,
+          raw_size: identity.size,
           raw_sha256: rawSha256,
           envelope: JSON.stringify({ mailFrom: envelope.mailFrom ?? null, rcptTo: envelope.rcptTo ?? [], remoteAddress: envelope.remoteAddress ?? null }),
           subject: null,
@@ -203,7 +215,7 @@ export class IntakeEmailService {
             await repo.finishInbound(tx, id, { status: 'failed', reason: parsed.error.reason, error: parsed.error.message, ...readableMeta(raw) }, now);
             return null;
           }
-          return this.apply(tx, id, parsed.email, now);
+          return this.apply(tx, row, parsed.email, now);
         });
         break;
       } catch (err) {
@@ -247,37 +259,19 @@ export class IntakeEmailService {
     return readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
   }
 
-  private async apply(tx: Tx, inboundId: string, email: ParsedEmail, now: number): Promise<StoredAttachments | null> {
+  private async apply(tx: Tx, row: { id: string; envelope: string }, email: ParsedEmail, now: number): Promise<StoredAttachments | null> {
+    const inboundId = row.id;
     const meta = { subject: email.subject.slice(0, 1000), from_address: senderText(email), message_id: email.messageId };
     const finish = (status: InboundStatus, reason: string | null, extra: { ticket_id?: string; event_id?: string; error?: string } = {}) =>
       repo.finishInbound(tx, inboundId, { status, reason, error: extra.error ?? null, ...meta, ...extra }, now);
-    const classification = classifyInbound(email);
+    const classification = classifyInbound(email, { envelopeFrom: envelopeFrom(row.envelope) });
 
     if (classification.kind === 'auto_reply') {
       await finish('rejected', `auto_reply:${classification.reason}`, classification.detail ? { error: classification.detail } : {});
       return null;
     }
     if (classification.kind === 'bounce') {
-      const hit = classification.originalMessageId ? await repo.ticketOfMessageIds(tx, [classification.originalMessageId]) : null;
-      if (!hit) {
-        await finish('rejected', 'bounce_unmatched', { error: classification.originalMessageId ? `no ticket sent ${classification.originalMessageId}` : 'the report names no message id' });
-        return null;
-      }
-      const deliveryId = (await this.opts.bounced?.(tx, hit.messageId, { recipient: classification.recipient ?? null, status: classification.status ?? null, diagnostic: classification.diagnostic ?? null }, now)) ?? null;
-      const eventId = await this.tickets.appendEvent(
-        tx,
-        hit.ticketId,
-        {
-          kind: 'email.bounced',
-          visibility: 'internal',
-          authorType: 'system',
-          authorId: null,
-          body: `Mail to ${classification.recipient ?? 'the recipient'} could not be delivered${classification.status ? ` (${classification.status})` : ''}.`,
-          data: { inboundId, originalMessageId: hit.messageId, recipient: classification.recipient ?? null, status: classification.status ?? null, diagnostic: classification.diagnostic ?? null, reason: classification.reason, deliveryId },
-        },
-        now,
-      );
-      await finish('processed', 'bounce', { ticket_id: hit.ticketId, event_id: eventId });
+      await this.applyBounce(tx, inboundId, classification, finish, now);
       return null;
     }
 
@@ -290,7 +284,10 @@ export class IntakeEmailService {
       await finish('rejected', 'own_address', { error: `mail from our own address ${from.address} (a loop)` });
       return null;
     }
-    const customerId = await this.customers.findOrCreateByEmail(tx, from.address, from.name);
+    const customer = await this.customers.findOrCreateByEmailState(tx, from.address, from.name);
+    const customerId = customer.id;
+    // The customer wrote from the address: it is in use, so an earlier hard bounce no longer holds.
+    if (customer.emailBouncing) await this.customers.clearEmailBouncing(tx, customerId, now);
     let ticket = await this.threadedTicket(tx, email, from.address);
     let followUpOf: number | null = null;
     if (ticket && ticket.status === 'closed') {
@@ -326,6 +323,61 @@ export class IntakeEmailService {
     }
     await finish('processed', created ? 'ticket_created' : 'reply_added', { ticket_id: ticket.id, event_id: eventId });
     return { ticketId: ticket.id, eventId, customerId, files: email.attachments.filter((a) => a.rejected === null && a.content.length > 0) };
+  }
+
+  /**
+   * A bounce is tied to the mail of ours it quotes (any of the Message-IDs it carries that we
+   * sent), never to a ticket by guesswork, so a forged report cannot touch a ticket or a
+   * customer. The note keeps the report's facts (failed recipients, status, diagnostic) as data
+   * for the console to render in the reader's language; a hard bounce (5.x.x) marks the
+   * customer's address bouncing.
+   */
+  private async applyBounce(
+    tx: Tx,
+    inboundId: string,
+    bounce: Extract<InboundClassification, { kind: 'bounce' }>,
+    finish: (status: InboundStatus, reason: string | null, extra?: { ticket_id?: string; event_id?: string; error?: string }) => Promise<unknown>,
+    now: number,
+  ): Promise<void> {
+    const candidates = [...new Set([bounce.originalMessageId, ...(bounce.candidateMessageIds ?? [])].filter((id): id is string => !!id))];
+    const hit = await repo.ticketOfMessageIds(tx, candidates, 'out');
+    if (!hit) {
+      await finish('rejected', 'bounce_unmatched', { error: candidates.length > 0 ? `none of our mails is quoted: ${candidates.slice(0, 5).join(' ')}`.slice(0, 2000) : 'the report names no message id' });
+      return;
+    }
+    const failures: BounceFailure[] = bounce.failures ?? (bounce.recipient || bounce.status ? [{ recipient: bounce.recipient ?? '', status: bounce.status ?? null, diagnostic: bounce.diagnostic ?? null, action: null }] : []);
+    const first = failures[0];
+    const deliveryId = (await this.opts.bounced?.(tx, hit.messageId, { recipient: first?.recipient || null, status: first?.status ?? null, diagnostic: first?.diagnostic ?? null }, now)) ?? null;
+    const bouncing: string[] = [];
+    for (const f of failures) {
+      if (f.recipient && f.status?.startsWith('5.')) bouncing.push(...(await this.customers.markEmailBouncing(tx, f.recipient, { status: f.status, diagnostic: f.diagnostic }, now)));
+    }
+    const eventId = await this.tickets.appendEvent(
+      tx,
+      hit.ticketId,
+      {
+        kind: 'email.bounced',
+        visibility: 'internal',
+        authorType: 'system',
+        authorId: null,
+        // The remote server's own words; the sentence around them is the console's, in the reader's language.
+        body: failures.map((f) => (f.diagnostic?.toLowerCase().includes(f.recipient) ? f.diagnostic : [f.recipient, f.diagnostic ?? f.status].filter(Boolean).join(': '))).join('\n').slice(0, 4000),
+        data: {
+          inboundId,
+          originalMessageId: hit.messageId,
+          recipient: first?.recipient || null,
+          status: first?.status ?? null,
+          diagnostic: first?.diagnostic ?? null,
+          failures: failures.map((f) => ({ ...f, hard: f.status?.startsWith('5.') ?? false })),
+          hard: failures.some((f) => f.status?.startsWith('5.')),
+          bouncingCustomerIds: [...new Set(bouncing)],
+          reason: bounce.reason,
+          deliveryId,
+        },
+      },
+      now,
+    );
+    await finish('processed', 'bounce', { ticket_id: hit.ticketId, event_id: eventId });
   }
 
   /**
@@ -384,6 +436,27 @@ interface StoredAttachments {
   eventId: string;
   customerId: string;
   files: ParsedEmail['attachments'];
+}
+
+/** Moves a fsynced temporary file into the store and makes the rename itself durable (fsync of the folder). */
+async function moveInto(tempPath: string, path: string): Promise<void> {
+  await rename(tempPath, path);
+  const dir = await open(dirname(path), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** The SMTP envelope sender of a kept message ('' for `MAIL FROM:<>`), or null when unknown (IMAP). */
+function envelopeFrom(envelope: string): string | null {
+  try {
+    const value = (JSON.parse(envelope) as { mailFrom?: unknown }).mailFrom;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 const jobKey = (inboundId: string) => `intake.email:${inboundId}`;

@@ -10,7 +10,9 @@ export type ReplyLanguage = 'ja' | 'en';
 export type ReplyWarning =
   | { code: 'no_address' }
   | { code: 'no_outbound_url' }
-  | { code: 'automated_address'; address: string };
+  | { code: 'automated_address'; address: string }
+  /** A hard bounce said mail to this address is refused (status such as 5.1.1, when known). */
+  | { code: 'address_bouncing'; address: string; status?: string };
 
 export interface ReplyTarget {
   channel: ReplyChannel;
@@ -72,6 +74,8 @@ export function replyTarget(f: {
   cc: string[];
   own: string[];
   messaging: { hasConversation: boolean; outboundUrl: string | null } | null;
+  /** Addresses marked bouncing (lower-cased) → the status of the bounce ('' when unknown). */
+  bouncing?: Map<string, string>;
 }): ReplyTarget {
   if (f.channel === 'chat' && f.messaging?.hasConversation) {
     if (!f.messaging.outboundUrl) return { channel: 'none', to: null, cc: [], deliverable: false, warnings: [{ code: 'no_outbound_url' }] };
@@ -80,6 +84,10 @@ export function replyTarget(f: {
   const r = replyRecipients(f.requesterEmail, f.cc, f.own);
   if (!r.to) return { channel: 'none', to: null, cc: [], deliverable: false, warnings: [{ code: 'no_address' }] };
   const warnings: ReplyWarning[] = [r.to, ...r.cc].filter((a) => looksAutomated(a)).map((address) => ({ code: 'automated_address' as const, address }));
+  for (const address of [r.to, ...r.cc]) {
+    const status = f.bouncing?.get(address);
+    if (status !== undefined) warnings.push(status ? { code: 'address_bouncing', address, status } : { code: 'address_bouncing', address });
+  }
   return { channel: 'email', to: r.to, cc: r.cc, deliverable: true, warnings };
 }
 

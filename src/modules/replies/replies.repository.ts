@@ -47,3 +47,9 @@ export const countAutomaticMail = async (ex: Executor, address: string, since: n
 
 export const logAutomaticMail = (ex: Executor, row: { id: string; address: string; kind: string; created_at: number }) => ex.insertInto('automatic_mail_log').values(row).execute();
 
+
+/** Which of these addresses a hard bounce marked bouncing on a customer, with that bounce's status. */
+export const bouncingAddresses = (ex: Executor, addresses: string[]) =>
+  addresses.length === 0
+    ? Promise.resolve([])
+    : ex.selectFrom('customers').select(['email', 'email_bouncing_status']).where('email', 'in', addresses.map((a) => a.toLowerCase())).where('email_bouncing_at', 'is not', null).execute();

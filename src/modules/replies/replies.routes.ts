@@ -11,8 +11,9 @@ const ReplyTargetView = Type.Object({
   deliverable: Type.Boolean(),
   warnings: Type.Array(
     Type.Object({
-      code: OneOf(['no_address', 'no_outbound_url', 'automated_address'] as const, { description: 'no_address: the customer has no mail address; no_outbound_url: the messaging integration cannot send; automated_address: a recipient looks like a machine' }),
+      code: OneOf(['no_address', 'no_outbound_url', 'automated_address', 'address_bouncing'] as const, { description: 'no_address: the customer has no mail address; no_outbound_url: the messaging integration cannot send; automated_address: a recipient looks like a machine; address_bouncing: a hard bounce said the address refuses mail' }),
       address: Type.Optional(Type.String()),
+      status: Type.Optional(Type.String({ description: 'address_bouncing: the RFC 3463 status of the bounce, e.g. 5.1.1' })),
     }),
   ),
 });

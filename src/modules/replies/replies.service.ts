@@ -79,10 +79,14 @@ export class RepliesService {
     const t = await repo.ticketWithRequester(ex, ticketId);
     if (!t) return { channel: 'none', to: null, cc: [], deliverable: false, warnings: [{ code: 'no_address' }] };
     const conv = t.channel === 'chat' ? await repo.conversationOf(ex, ticketId) : undefined;
+    const cc = parseJson<string[]>(t.cc, []);
+    const addresses = [t.requester_email, ...cc].filter((a): a is string => !!a).slice(0, 60);
+    const bouncing = new Map((await repo.bouncingAddresses(ex, addresses)).map((r) => [r.email!.toLowerCase(), r.email_bouncing_status ?? '']));
     return replyTarget({
+      bouncing,
       channel: t.channel,
       requesterEmail: t.requester_email ?? null,
-      cc: parseJson<string[]>(t.cc, []),
+      cc,
       own: this.d.ownAddresses,
       messaging: conv ? { hasConversation: true, outboundUrl: conv.active === 1 ? conv.outbound_url : null } : null,
     });
@@ -205,10 +209,12 @@ export class RepliesService {
 
   /**
    * Loop guard of automatic mail (acknowledgements, confirmations): never to a machine's
-   * address, at most AUTOMATIC_MAIL_CAP per address per hour. Counts the mail when it allows it.
+   * address, never to an address a hard bounce marked bouncing, at most AUTOMATIC_MAIL_CAP per
+   * address per hour. Counts the mail when it allows it.
    */
   async allowAutomatic(tx: Tx, address: string, kind: string, now: number): Promise<boolean> {
     const a = address.trim().toLowerCase();
+    if ((await repo.bouncingAddresses(tx, [a])).length > 0) return false;
     const sent = await repo.countAutomaticMail(tx, a, now - AUTOMATIC_MAIL_CAP.windowMs);
     if (!allowsAutomaticMail(a, sent)) return false;
     await repo.logAutomaticMail(tx, { id: newId(), address: a, kind, created_at: now });

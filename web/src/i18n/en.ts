@@ -91,6 +91,7 @@ export const en = {
       no_address: 'This customer has no email address: the reply is recorded on the ticket but nobody receives it. Add an address to the customer first.',
       no_outbound_url: 'This chat integration has no outbound URL, so the reply cannot be delivered on that channel. An administrator can set one under Channels.',
       automated_address: '{{address}} looks like an automated address (no-reply, mailer-daemon…): the reply will probably not be read.',
+      address_bouncing: 'Mail to {{address}} bounced ({{status}}): the address refuses mail, so this reply will probably not arrive. Check the address with the customer; automatic mail to it has stopped.',
     },
     delivery: {
       sending: 'Sending…',
@@ -146,6 +147,9 @@ export const en = {
     noCustomer: 'No customer is linked to this ticket.',
     organization: 'Organization',
     tier: 'Tier',
+    emailBouncing: 'Bouncing since {{since}} ({{status}})',
+    emailBouncingHint: 'A hard bounce said this address refuses mail. Acknowledgements and other automatic mail are not sent to it until the customer writes again from it or the address is changed.',
+    unknownStatus: 'no status',
     otherTickets: 'Other tickets from this customer',
     noOtherTickets: 'This is the customer’s only ticket.',
     visibilityInternal: 'Internal note',

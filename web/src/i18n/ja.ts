@@ -93,6 +93,7 @@ export const ja: Messages = {
       no_address: 'このお客様にはメールアドレスがありません。返信はチケットに記録されますが、誰にも届きません。先にお客様のアドレスを登録してください。',
       no_outbound_url: 'このチャット連携には送信先 URL がないため、返信をこのチャネルで届けられません。管理者が「チャネル」で設定できます。',
       automated_address: '{{address}} は自動送信用のアドレス（no-reply、mailer-daemon など）のようです。返信は読まれない可能性があります。',
+      address_bouncing: '{{address}} 宛てのメールは不達になりました（{{status}}）。このアドレスはメールを受け取れないため、返信も届かない可能性があります。お客様にアドレスをご確認ください。このアドレスへの自動メールは停止しています。',
     },
     delivery: {
       sending: '送信中…',
@@ -148,6 +149,9 @@ export const ja: Messages = {
     noCustomer: 'この案件にはお客様が紐づいていません。',
     organization: '組織',
     tier: 'ランク',
+    emailBouncing: '{{since}} から不達（{{status}}）',
+    emailBouncingHint: 'ハードバウンスにより、このアドレスはメールを受け取れないと判明しました。お客様がこのアドレスから再度メールを送るか、アドレスが変更されるまで、受付確認などの自動メールは送信しません。',
+    unknownStatus: 'ステータス不明',
     otherTickets: 'このお客様の他の案件',
     noOtherTickets: 'このお客様の案件はこれだけです。',
     visibilityInternal: '社内メモ',

@@ -13,7 +13,7 @@ interface ReplyTarget {
   to: string | null;
   cc: string[];
   deliverable: boolean;
-  warnings: { code: 'no_address' | 'no_outbound_url' | 'automated_address'; address?: string }[];
+  warnings: { code: 'no_address' | 'no_outbound_url' | 'automated_address' | 'address_bouncing'; address?: string; status?: string }[];
 }
 
 /** Reply to the customer or add an internal note; the mode is always visible so nobody sends a note to a customer by mistake. */
@@ -137,7 +137,7 @@ export function Composer({ ticketId, onPosted, refreshKey }: { ticketId: string;
         {mode === 'public' &&
           target?.warnings.map((w) => (
             <p key={w.code + (w.address ?? '')} className="warning-box small" role="note" data-testid="reply-warning">
-              {t(`ticket.replyTarget.${w.code}`, { address: w.address })}
+              {t(`ticket.replyTarget.${w.code}`, { address: w.address, status: w.status ?? t('ticket.unknownStatus') })}
             </p>
           ))}
         {error !== null && <ErrorMessage error={error} />}

@@ -50,7 +50,14 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
           {customer.email && (
             <>
               <dt>{t('admin.email')}</dt>
-              <dd>{customer.email}</dd>
+              <dd>
+                {customer.email}
+                {customer.emailBouncing && (
+                  <span className="badge email-bouncing" title={t('ticket.emailBouncingHint')} data-testid="email-bouncing">
+                    {t('ticket.emailBouncing', { since: formatDateTime(customer.emailBouncing.since, i18n.language, tz), status: customer.emailBouncing.status ?? t('ticket.unknownStatus') })}
+                  </span>
+                )}
+              </dd>
             </>
           )}
           {customer.phone && (

@@ -127,9 +127,24 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
     case 'call.logged':
       s = t('agent.events.callLogged', { actor, direction: t(`agent.events.callDirection.${str(d.direction) === 'outbound' ? 'outbound' : 'inbound'}`), duration: seconds(d.durationSeconds, t) });
       break;
-    case 'email.bounced':
-      s = t('agent.events.emailBounced', { recipient: str(d.recipient) ?? t('agent.events.someone') });
+    case 'email.bounced': {
+      // Structured facts of the report (failed recipients, RFC 3463 status); the diagnostic is the event body.
+      const failures = (Array.isArray(d.failures) ? d.failures : []).flatMap((f: unknown) => {
+        const r = f as { recipient?: unknown; status?: unknown } | null;
+        const recipient = str(r?.recipient);
+        return recipient ? [{ recipient, status: str(r?.status) }] : [];
+      });
+      const status = str(d.status);
+      const recipient = str(d.recipient) ?? t('agent.events.someone');
+      s =
+        failures.length > 1
+          ? t('agent.events.emailBouncedMany', { count: failures.length, recipients: failures.map((f) => (f.status ? `${f.recipient} (${f.status})` : f.recipient)).join(t('agent.origin.listSeparator')) })
+          : status
+            ? t('agent.events.emailBouncedStatus', { recipient, status })
+            : t('agent.events.emailBounced', { recipient });
+      if (Array.isArray(d.bouncingCustomerIds) && d.bouncingCustomerIds.length > 0) s = `${s}${t('agent.events.stop')}${t('agent.events.emailBouncingMarked')}`;
       break;
+    }
     default:
       return null;
   }

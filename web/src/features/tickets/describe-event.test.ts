@@ -80,4 +80,15 @@ describe('server facts in the reader\'s language', () => {
     expect(old).toContain('Direct escalation');
     expect(old).not.toContain('undefined');
   });
+
+  it('names the failed recipients, the status and a bouncing address of a bounce, in ja and en', () => {
+    const en = createI18n('en').t;
+    const ja = createI18n('ja').t;
+    const hard = { recipient: 'gone@example.jp', status: '5.1.1', failures: [{ recipient: 'gone@example.jp', status: '5.1.1', hard: true }], bouncingCustomerIds: ['c1'] };
+    expect(describeEvent(ev('email.bounced', hard), en, names)).toBe('An email to gone@example.jp could not be delivered (5.1.1). The customer’s address is marked as bouncing: automatic mail to it has stopped.');
+    expect(describeEvent(ev('email.bounced', hard), ja, names)).toBe('gone@example.jp 宛てのメールが届きませんでした（5.1.1）。お客様のアドレスを不達として記録し、自動メールを停止しました。');
+    const many = { recipient: 'a@example.jp', status: '4.4.7', failures: [{ recipient: 'a@example.jp', status: '4.4.7' }, { recipient: 'b@example.jp', status: '5.2.2' }], bouncingCustomerIds: [] };
+    expect(describeEvent(ev('email.bounced', many), en, names)).toBe('An email could not be delivered to 2 recipients: a@example.jp (4.4.7), b@example.jp (5.2.2).');
+    expect(describeEvent(ev('email.bounced', many), ja, names)).toBe('2 件の宛先にメールが届きませんでした: a@example.jp (4.4.7)、b@example.jp (5.2.2)。');
+  });
 });
