@@ -19,7 +19,12 @@ export interface EnqueueInput {
  * Writes a job (a timer or an outgoing side effect) inside the caller's transaction, so it
  * exists exactly when the change that caused it commits.
  */
-export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number, opts: { replace?: boolean } = {}): Promise<string> {
+export async function enqueueJob(
+  ex: Executor,
+  input: EnqueueInput,
+  now: number,
+  opts: { replace?: boolean } = {},
+): Promise<string> {
   jobSignals.announce(ex, input.dueAt);
   if (dialectOf(ex) === 'postgres') await notifyPeers(ex, input.dueAt);
   const id = newId();
@@ -47,7 +52,18 @@ export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number,
     // Moving a due time replaces the timer: same key, new due instant, back to pending.
     await q
       .onConflict((oc) =>
-        oc.column('dedupe_key').doUpdateSet({ due_at: input.dueAt, payload: row.payload, state: 'pending', attempts: 0, locked_by: null, locked_until: null, last_error: null, updated_at: now }),
+        oc
+          .column('dedupe_key')
+          .doUpdateSet({
+            due_at: input.dueAt,
+            payload: row.payload,
+            state: 'pending',
+            attempts: 0,
+            locked_by: null,
+            locked_until: null,
+            last_error: null,
+            updated_at: now,
+          }),
       )
       .execute();
   } else {
@@ -59,7 +75,12 @@ export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number,
 /** Cancels pending jobs by dedupe key (e.g. a satisfied SLA clock cancels its timers). */
 export async function cancelJobs(ex: Executor, keys: string[], now: number): Promise<number> {
   if (keys.length === 0) return 0;
-  const r = await ex.updateTable('jobs').set({ state: 'cancelled', updated_at: now }).where('dedupe_key', 'in', keys).where('state', '=', 'pending').executeTakeFirst();
+  const r = await ex
+    .updateTable('jobs')
+    .set({ state: 'cancelled', updated_at: now })
+    .where('dedupe_key', 'in', keys)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
@@ -111,7 +132,14 @@ const toClaimed = (r: JobRow): ClaimedJob => ({
  * and running jobs whose lease expired (their node died). PostgreSQL skips rows another node
  * is claiming at the same moment; SQLite has a single writer.
  */
-export async function claimDueJobs(ex: Executor, dialect: DialectName, node: string, now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+export async function claimDueJobs(
+  ex: Executor,
+  dialect: DialectName,
+  node: string,
+  now: number,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedJob[]> {
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const r = await sql<JobRow>`
     update jobs set state = 'running', locked_by = ${node}, locked_until = ${now + leaseMs}, attempts = attempts + 1, updated_at = ${now}
@@ -127,7 +155,14 @@ export async function claimDueJobs(ex: Executor, dialect: DialectName, node: str
 }
 
 /** Marks a claimed job finished, only if this node still holds it (the fence). */
-export async function finishJob(ex: Executor, id: string, node: string, state: 'done' | 'dead' | 'cancelled', now: number, lastError: string | null = null): Promise<boolean> {
+export async function finishJob(
+  ex: Executor,
+  id: string,
+  node: string,
+  state: 'done' | 'dead' | 'cancelled',
+  now: number,
+  lastError: string | null = null,
+): Promise<boolean> {
   const r = await ex
     .updateTable('jobs')
     .set({ state, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
@@ -139,15 +174,68 @@ export async function finishJob(ex: Executor, id: string, node: string, state: '
 }
 
 /** Puts a claimed job back for another attempt at `dueAt`. */
-export async function retryJob(ex: Executor, id: string, node: string, dueAt: number, now: number, lastError: string): Promise<boolean> {
+export async function retryJob(
+  ex: Executor,
+  id: string,
+  node: string,
+  dueAt: number,
+  now: number,
+  lastError: string,
+): Promise<boolean> {
   const r = await ex
     .updateTable('jobs')
-    .set({ state: 'pending', due_at: dueAt, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
+    .set({
+      state: 'pending',
+      due_at: dueAt,
+      locked_by: null,
+      locked_until: null,
+      last_error: lastError,
+      updated_at: now,
+    })
     .where('id', '=', id)
     .where('state', '=', 'running')
     .where('locked_by', '=', node)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * The heartbeat: extends the lease of every listed job this node still holds, in one
+ * statement; returns the ids renewed (a missing one was taken over by another node).
+ */
+export async function renewLeases(
+  ex: Executor,
+  node: string,
+  ids: string[],
+  lockedUntil: number,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const r = await ex
+    .updateTable('jobs')
+    .set({ locked_until: lockedUntil })
+    .where('id', 'in', ids)
+    .where('state', '=', 'running')
+    .where('locked_by', '=', node)
+    .returning('id')
+    .execute();
+  return r.map((x) => x.id);
+}
+
+/** Makes pending jobs whose dedupe key starts with `prefix` due now at the latest (a retry brought forward). */
+export async function bringJobsForward(ex: Executor, prefix: string, now: number): Promise<number> {
+  const r = await ex
+    .updateTable('jobs')
+    .set({ due_at: now, updated_at: now })
+    .where('dedupe_key', '>=', prefix)
+    .where('dedupe_key', '<', prefix + '\uffff')
+    .where('state', '=', 'pending')
+    .where('due_at', '>', now)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) > 0) {
+    jobSignals.announce(ex, now);
+    if (dialectOf(ex) === 'postgres') await notifyPeers(ex, now);
+  }
+  return Number(r.numUpdatedRows);
 }
 
 /** The earliest instant at which some job needs attention (a due job or an expiring lease). */
@@ -162,8 +250,11 @@ export async function nextWakeAt(ex: Executor): Promise<number | null> {
     .select((eb) => eb.fn.min<number>('locked_until').as('until'))
     .where('state', '=', 'running')
     .executeTakeFirst();
-  const candidates = [r?.due, lease?.until].filter((x): x is number => x !== null && x !== undefined).map(Number);
+  const candidates = [r?.due, lease?.until]
+    .filter((x): x is number => x !== null && x !== undefined)
+    .map(Number);
   return candidates.length ? Math.min(...candidates) : null;
 }
 
-export const findJobByKey = (ex: Executor, key: string) => ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+export const findJobByKey = (ex: Executor, key: string) =>
+  ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();

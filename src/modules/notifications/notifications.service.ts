@@ -13,11 +13,25 @@ import type { DeliveryResult } from '../../integrations/delivery.js';
 import type { EscalationCardView, Temperature } from '../../integrations/escalation-card.js';
 import { cardLabels, languageOf } from '../../integrations/escalation-card.js';
 import type { SecretBox } from '../../integrations/secret-box.js';
-import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, parseSlackInteraction, sendSlackMessage, verifySlackRequest, type SlackBlock, type SlackDestination, type SlackMessage } from '../../integrations/slack.js';
+import {
+  ACKNOWLEDGE_ACTION_ID,
+  escalationSlackMessage,
+  parseSlackInteraction,
+  sendSlackMessage,
+  verifySlackRequest,
+  type SlackBlock,
+  type SlackDestination,
+  type SlackMessage,
+} from '../../integrations/slack.js';
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE, escalationTeamsMessage, sendTeamsMessage, type TeamsMessage } from '../../integrations/teams.js';
+import {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  escalationTeamsMessage,
+  sendTeamsMessage,
+  type TeamsMessage,
+} from '../../integrations/teams.js';
 import { postWebhook } from '../../integrations/webhook.js';
-import { cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
+import { bringJobsForward, cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
 import type { ClaimedJob, ExternalOutcome } from '../../jobs/jobs.types.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
@@ -31,8 +45,11 @@ import type { LiveEvents } from './live-events.js';
 import {
   channelsFor,
   DEFAULT_PREFERENCES,
+  DEFAULT_RETRY_WINDOW_MS,
+  dropReasonOf,
   groupedDueAt,
-  isStillRelevant,
+  nextAttemptAt,
+  type DropReason,
   normaliseIntent,
   type EscalationChaseFacts,
   passesQuietHours,
@@ -43,6 +60,7 @@ import * as repo from './notifications.repository.js';
 import {
   DELIVER_JOB,
   DELIVER_MAX_ATTEMPTS,
+  NOTIFY_JOB,
   type DeliveryChannel,
   type DeliveryItem,
   type NotificationPreferences,
@@ -50,7 +68,17 @@ import {
   type TeamChannelKind,
   type UserChannel,
 } from './notifications.types.js';
-import { compileTemplate, defaultTemplates, genericNotificationText, NOTIFICATION_EVENTS, renderNotification, type NotificationData, type NotificationEvent, type RenderedNotification, type SlaClock } from './templates/index.js';
+import {
+  compileTemplate,
+  defaultTemplates,
+  genericNotificationText,
+  NOTIFICATION_EVENTS,
+  renderNotification,
+  type NotificationData,
+  type NotificationEvent,
+  type RenderedNotification,
+  type SlaClock,
+} from './templates/index.js';
 
 export interface NotificationsDeps {
   db: Db;
@@ -65,15 +93,37 @@ export interface NotificationsDeps {
   /** Records the Message-ID of an outgoing mail so replies thread back (intake-email). */
   recordOutgoingMessageId?(tx: Tx, ticketId: string, messageId: string, now: number): Promise<void>;
   /** Replies to customers share the delivery log and retries; the replies module sends them. */
-  customerDeliveries?: { handles(d: DeliveriesTable): boolean; send(d: DeliveriesTable): Promise<DeliveryResult> };
+  customerDeliveries?: {
+    handles(d: DeliveriesTable): boolean;
+    send(d: DeliveriesTable): Promise<DeliveryResult>;
+  };
+  /** How long a failing delivery is retried before it is dead (default 24 h; webhooks and team channels may set their own). */
+  retryWindowMs?: number;
+  /** How many deliveries to one receiver this node sends at once (default 8); order is kept per ticket. */
+  receiverConcurrency?: number;
+  /** Jitter source of the retry backoff (tests pin it). */
+  random?: () => number;
 }
 
+/** Events about deliveries themselves: for administrators, never sent to webhooks (a dead receiver would be told of its own death). */
+const DELIVERY_EVENTS_PREFIX = 'delivery.';
+export const DELIVERY_DEAD_EVENT = 'delivery.dead';
+
 /** Events posted to a team's chat channel (the ones a team acts on). */
-const TEAM_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback', 'sla.breached']);
+const TEAM_EVENTS = new Set([
+  'escalation.requested',
+  'escalation.reminder',
+  'escalation.advanced',
+  'escalation.fallback',
+  'sla.breached',
+]);
 
 type UserRow = Awaited<ReturnType<typeof repo.usersByIds>>[number];
 
 export class NotificationsService {
+  /** Sends in progress per receiver on this node, and who waits for a slot. */
+  private readonly sending = new Map<string, { active: number; waiting: (() => void)[] }>();
+
   constructor(private readonly d: NotificationsDeps) {}
 
   private get now(): number {
@@ -86,20 +136,37 @@ export class NotificationsService {
   async fanOut(tx: Tx, job: ClaimedJob, now: number): Promise<void> {
     const intent = normaliseIntent(job.payload, job.dueAt);
     const ticket = intent.ticketId ? await repo.ticketFacts(tx, intent.ticketId) : undefined;
-    if (intent.escalationId) await this.d.live.publish(tx, { type: 'escalation.updated', ids: [intent.escalationId] });
-    if (!isStillRelevant(intent, await this.factsOf(tx, intent))) return;
+    if (intent.escalationId)
+      await this.d.live.publish(tx, { type: 'escalation.updated', ids: [intent.escalationId] });
+    // People are reminded only while it is useful; a reminder that is not is recorded as a
+    // dropped delivery with its reason, in this transaction (so the drop is never lost).
+    const dropReason = dropReasonOf(intent, await this.factsOf(tx, intent), now);
 
     const ids = new Set(intent.userIds);
     if (ticket) {
       for (const role of intent.roles) {
         if (role === 'assignee' && ticket.assignee_id) ids.add(ticket.assignee_id);
-        if (role === 'team' && ticket.team_id) for (const id of await repo.teamMemberIds(tx, ticket.team_id)) ids.add(id);
-        if (role === 'team_manager' && ticket.team_id) for (const id of await repo.teamMemberIds(tx, ticket.team_id, ['manager'])) ids.add(id);
+        if (role === 'team' && ticket.team_id)
+          for (const id of await repo.teamMemberIds(tx, ticket.team_id)) ids.add(id);
+        if (role === 'team_manager' && ticket.team_id)
+          for (const id of await repo.teamMemberIds(tx, ticket.team_id, ['manager'])) ids.add(id);
       }
     }
     const users = (await repo.usersByIds(tx, [...ids])).filter((u) => u.active === 1);
-    const prefs = await this.preferencesMap(tx, users.map((u) => u.id));
-    const item: DeliveryItem = { event: intent.event, ticketId: intent.ticketId, escalationId: intent.escalationId, clockId: intent.clockId, clockKind: intent.clockKind, dueAtMs: intent.dueAtMs, at: intent.at, data: intent.data };
+    const prefs = await this.preferencesMap(
+      tx,
+      users.map((u) => u.id),
+    );
+    const item: DeliveryItem = {
+      event: intent.event,
+      ticketId: intent.ticketId,
+      escalationId: intent.escalationId,
+      clockId: intent.clockId,
+      clockKind: intent.clockKind,
+      dueAtMs: intent.dueAtMs,
+      at: intent.at,
+      data: intent.data,
+    };
     const external = templateEventOf(intent.event) !== null;
     const urgentOrBreach = passesQuietHours(intent.event, ticket?.priority ?? null);
     const notified: string[] = [];
@@ -107,8 +174,29 @@ export class NotificationsService {
     for (const user of users) {
       const p = prefs.get(user.id) ?? DEFAULT_PREFERENCES;
       const channels = channelsFor(intent.event, p);
+      if (dropReason) {
+        for (const ch of channels) {
+          if (ch !== 'in_app' && !external) continue;
+          await this.recordDrop(
+            tx,
+            {
+              channel: ch,
+              recipientKey: `user:${user.id}:${ch}`,
+              userId: user.id,
+              ticketId: intent.ticketId,
+              item,
+              reason: dropReason,
+            },
+            now,
+          );
+        }
+        continue;
+      }
       if (channels.includes('in_app')) {
-        const message = await this.renderFor(tx, [item], user.locale, user.time_zone, user.name);
+        const message =
+          intent.event === DELIVERY_DEAD_EVENT
+            ? deadDeliveryMessage(user.locale, intent.data)
+            : await this.renderFor(tx, [item], user.locale, user.time_zone, user.name);
         const id = newId();
         await repo.insertNotification(tx, {
           id,
@@ -118,7 +206,11 @@ export class NotificationsService {
           escalation_id: intent.escalationId,
           title: message.subject,
           body: message.text,
-          data: json({ ...intent.data, ...(ticket && { ticketNumber: ticket.number }), clockKind: intent.clockKind }),
+          data: json({
+            ...intent.data,
+            ...(ticket && { ticketNumber: ticket.number }),
+            clockKind: intent.clockKind,
+          }),
           read_at: null,
           created_at: now,
         });
@@ -129,25 +221,90 @@ export class NotificationsService {
       for (const ch of ['email', 'slack'] as const) {
         if (!channels.includes(ch)) continue;
         if (ch === 'slack' && !(p.slackUserId && this.d.config.slack.botToken)) continue;
-        await this.queueDelivery(tx, { channel: ch, recipientKey: `user:${user.id}:${ch}`, userId: user.id, ticketId: intent.ticketId, item, grouped: true, notBefore: quietEnd }, now);
+        await this.queueDelivery(
+          tx,
+          {
+            channel: ch,
+            recipientKey: `user:${user.id}:${ch}`,
+            userId: user.id,
+            ticketId: intent.ticketId,
+            item,
+            grouped: true,
+            notBefore: quietEnd,
+          },
+          now,
+        );
       }
     }
-    if (notified.length) await this.d.live.publish(tx, { type: 'notification.created', ids: intent.ticketId ? [intent.ticketId] : [], userIds: notified });
+    if (notified.length)
+      await this.d.live.publish(tx, {
+        type: 'notification.created',
+        ids: intent.ticketId ? [intent.ticketId] : [],
+        userIds: notified,
+      });
 
     // A team's chat channel hears what the team must act on.
     if (external && TEAM_EVENTS.has(intent.event)) {
-      const teamIds = new Set<string>(intent.escalationId ? await repo.escalationTeamIds(tx, intent.escalationId) : []);
+      const teamIds = new Set<string>(
+        intent.escalationId ? await repo.escalationTeamIds(tx, intent.escalationId) : [],
+      );
       if (ticket?.team_id && (!intent.escalationId || teamIds.size === 0)) teamIds.add(ticket.team_id);
       for (const c of await repo.teamChannels(tx, [...teamIds])) {
         const channel: DeliveryChannel = c.kind === 'teams_webhook' ? 'teams' : 'slack';
-        await this.queueDelivery(tx, { channel, recipientKey: `team:${c.team_id}:${c.id}`, userId: null, ticketId: intent.ticketId, item, grouped: true, notBefore: null }, now);
+        if (dropReason) {
+          await this.recordDrop(
+            tx,
+            {
+              channel,
+              recipientKey: `team:${c.team_id}:${c.id}`,
+              userId: null,
+              ticketId: intent.ticketId,
+              item,
+              reason: dropReason,
+            },
+            now,
+          );
+          continue;
+        }
+        await this.queueDelivery(
+          tx,
+          {
+            channel,
+            recipientKey: `team:${c.team_id}:${c.id}`,
+            userId: null,
+            ticketId: intent.ticketId,
+            item,
+            grouped: true,
+            notBefore: null,
+          },
+          now,
+        );
       }
     }
-    // Webhook subscribers get every event they subscribed to, one delivery each, in order.
+    // Webhook subscribers get every event they subscribed to, one delivery each, in order per
+    // ticket, with when it happened: an event stream, never dropped as stale.
+    if (intent.event.startsWith(DELIVERY_EVENTS_PREFIX)) return;
     for (const s of await repo.webhookSubscriptions(tx, true)) {
       const events = parseJson<string[]>(s.events, []);
-      if (!events.includes('*') && !events.includes(intent.event) && !events.includes(`${intent.event.split('.')[0]}.*`)) continue;
-      await this.queueDelivery(tx, { channel: 'webhook', recipientKey: `webhook:${s.id}`, userId: null, ticketId: intent.ticketId, item, grouped: false, notBefore: null }, now);
+      if (
+        !events.includes('*') &&
+        !events.includes(intent.event) &&
+        !events.includes(`${intent.event.split('.')[0]}.*`)
+      )
+        continue;
+      await this.queueDelivery(
+        tx,
+        {
+          channel: 'webhook',
+          recipientKey: `webhook:${s.id}`,
+          userId: null,
+          ticketId: intent.ticketId,
+          item,
+          grouped: false,
+          notBefore: null,
+        },
+        now,
+      );
     }
   }
 
@@ -157,7 +314,15 @@ export class NotificationsService {
    */
   private async queueDelivery(
     tx: Tx,
-    q: { channel: DeliveryChannel; recipientKey: string; userId: string | null; ticketId: string | null; item: DeliveryItem; grouped: boolean; notBefore: number | null },
+    q: {
+      channel: DeliveryChannel;
+      recipientKey: string;
+      userId: string | null;
+      ticketId: string | null;
+      item: DeliveryItem;
+      grouped: boolean;
+      notBefore: number | null;
+    },
     now: number,
   ): Promise<string> {
     let scheduled = Math.max(now, q.notBefore ?? now);
@@ -165,7 +330,10 @@ export class NotificationsService {
     if (groupKey) {
       await lockKey(tx, `group:${groupKey}`);
       const last = await repo.lastInGroup(tx, groupKey);
-      scheduled = Math.max(scheduled, groupedDueAt(now, last ? Number(last.created_at) : null, this.d.config.notifyGroupSeconds * 1000));
+      scheduled = Math.max(
+        scheduled,
+        groupedDueAt(now, last ? Number(last.created_at) : null, this.d.config.notifyGroupSeconds * 1000),
+      );
       if (last && last.sealed === 0 && last.state === 'pending' && Number(last.scheduled_at) <= scheduled) {
         const items = [...parseJson<DeliveryItem[]>(last.items, []), q.item];
         if (await repo.appendToOpenDelivery(tx, last.id, json(items), 'digest', now)) return last.id;
@@ -190,13 +358,62 @@ export class NotificationsService {
       created_at: now,
       updated_at: now,
     });
-    await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: id }, dueAt: scheduled, dedupeKey: `deliver:${id}`, maxAttempts: DELIVER_MAX_ATTEMPTS }, now);
+    await enqueueJob(
+      tx,
+      {
+        kind: DELIVER_JOB,
+        payload: { deliveryId: id },
+        dueAt: scheduled,
+        dedupeKey: `deliver:${id}`,
+        maxAttempts: DELIVER_MAX_ATTEMPTS,
+      },
+      now,
+    );
     return id;
   }
 
-  private async factsOf(ex: Executor, item: { escalationId: string | null; clockId: string | null }): Promise<EscalationChaseFacts> {
+  /** A reminder not sent because it stopped being useful: a delivery row that says why. */
+  private async recordDrop(
+    tx: Tx,
+    q: {
+      channel: string;
+      recipientKey: string;
+      userId: string | null;
+      ticketId: string | null;
+      item: DeliveryItem;
+      reason: DropReason;
+    },
+    now: number,
+  ): Promise<void> {
+    await repo.insertDelivery(tx, {
+      id: newId(),
+      channel: q.channel,
+      recipient_key: q.recipientKey,
+      user_id: q.userId,
+      ticket_id: q.ticketId,
+      group_key: null,
+      event: q.item.event,
+      items: json([q.item]),
+      state: 'dropped',
+      sealed: 1,
+      attempts: 0,
+      last_response: `dropped: ${q.reason}`,
+      drop_reason: q.reason,
+      scheduled_at: now,
+      delivered_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  private async factsOf(
+    ex: Executor,
+    item: { escalationId: string | null; clockId: string | null },
+  ): Promise<EscalationChaseFacts> {
     const e = item.escalationId ? await repo.escalationFacts(ex, item.escalationId) : undefined;
-    const state = e ? parseJson<{ levelIndex?: number; targets?: { key: string; phase: string }[] }>(e.state, {}) : {};
+    const state = e
+      ? parseJson<{ levelIndex?: number; targets?: { key: string; phase: string }[] }>(e.state, {})
+      : {};
     const clockState = item.clockId ? await repo.clockState(ex, item.clockId) : null;
     return {
       escalationStatus: e?.status ?? null,
@@ -208,19 +425,30 @@ export class NotificationsService {
 
   // ===================================================================== delivery (deliver job)
 
-  /** The `deliver` job: one attempt to send one delivery, logged with the channel's response. */
+  /**
+   * The `deliver` job: one attempt to send one delivery, logged with the channel's response.
+   * Order is kept per recipient and ticket (by sequence number): a later delivery of the same
+   * ticket waits (queued, no attempt spent) until the earlier one is done, dropped or dead,
+   * while other tickets' deliveries to the same receiver go in parallel (a few at a time per
+   * receiver). A failure is retried by time, over the retry window, then dead.
+   */
   async deliver(job: ClaimedJob<{ deliveryId: string }>): Promise<ExternalOutcome> {
     const id = job.payload.deliveryId;
     const turn = await inTransaction(this.d.db, async (tx) => {
       const first = await repo.findDelivery(tx, id);
       if (!first) return null;
-      await lockKey(tx, `recipient:${first.recipient_key}`);
+      await lockKey(tx, orderLock(first));
       const d = (await repo.findDelivery(tx, id))!;
       if (d.state !== 'pending' && d.state !== 'failed') return null;
-      // Order per recipient: an earlier message still on its way goes first; this one waits
-      // (no attempt spent) and is released when that one is done or dead.
-      if (await repo.earlierInFlight(tx, d)) {
-        await repo.updateDelivery(tx, id, { state: 'queued', updated_at: this.now });
+      if (
+        d.ticket_id &&
+        (await repo.earlierInFlight(
+          tx,
+          { id: d.id, recipient_key: d.recipient_key, ticket_id: d.ticket_id, seq: Number(d.seq) },
+          this.now,
+        ))
+      ) {
+        await repo.updateDelivery(tx, id, { state: 'queued', next_attempt_at: null, updated_at: this.now });
         return null;
       }
       if (d.sealed === 0) await repo.updateDelivery(tx, id, { sealed: 1, updated_at: this.now });
@@ -228,51 +456,180 @@ export class NotificationsService {
     });
     if (!turn) return { ok: true, response: 'nothing to send' };
 
+    const all = parseJson<DeliveryItem[]>(turn.items, []);
     const items: DeliveryItem[] = [];
-    for (const item of parseJson<DeliveryItem[]>(turn.items, [])) if (isStillRelevant(item, await this.factsOf(this.d.db, item))) items.push(item);
+    let dropReason: DropReason | null = null;
+    // Webhooks are an event stream: every event goes. People's reminders go while useful.
+    if (turn.channel === 'webhook') items.push(...all);
+    else
+      for (const item of all) {
+        const why = dropReasonOf(item, await this.factsOf(this.d.db, item), this.now);
+        if (why === null) items.push(item);
+        else dropReason ??= why;
+      }
     if (items.length === 0) {
-      await this.finish(turn, 'dropped', 'no longer relevant (acknowledged, finished or met)', null);
-      return { ok: true, response: 'dropped: no longer relevant' };
+      await this.finish(turn, 'dropped', `dropped: ${dropReason ?? 'empty'}`, null, {
+        dropReason: dropReason ?? 'finished',
+      });
+      return { ok: true, response: `dropped: ${dropReason ?? 'empty'}` };
     }
 
     const started = this.now;
     let result: DeliveryResult;
+    const releaseSlot = await this.slotFor(turn.recipient_key);
     try {
       result = await this.send(turn, items);
     } catch (err) {
       // A delivery that cannot even be composed (a deleted team channel, a user without an
       // address) will not improve by waiting.
       result = { ok: false, retryable: false, response: err instanceof Error ? err.message : String(err) };
+    } finally {
+      releaseSlot();
     }
     const attempt = turn.attempts + 1;
-    const state = result.ok ? 'done' : !result.retryable || job.attempts >= job.maxAttempts ? 'dead' : 'failed';
-    await this.finish(turn, state, result.response, { attempt, ok: result.ok, started, duration: this.now - started });
+    const now = this.now;
+    let next: number | null = null;
+    let retryUntil: number | null = null;
+    if (!result.ok && result.retryable) {
+      retryUntil = turn.retry_until ?? Number(turn.scheduled_at) + (await this.retryWindowOf(turn));
+      next = nextAttemptAt(now, attempt, retryUntil, result.retryAfterMs, this.d.random);
+    }
+    const state = result.ok ? 'done' : next === null ? 'dead' : 'failed';
+    await this.finish(
+      turn,
+      state,
+      result.response,
+      { attempt, ok: result.ok, started, duration: now - started },
+      { nextAttemptAt: next, retryUntil },
+    );
     if (result.ok) return { ok: true, response: result.response };
-    return { ok: false, retryable: result.retryable, response: result.response, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) };
+    if (next !== null) return { ok: false, retryable: true, response: result.response, retryAt: next };
+    return { ok: false, retryable: false, response: result.response };
   }
 
-  /** Records an outcome; a finished delivery lets the next queued one to the same recipient go. */
-  private async finish(d: DeliveriesTable, state: 'done' | 'dead' | 'failed' | 'dropped', response: string, attempt: { attempt: number; ok: boolean; started: number; duration: number } | null): Promise<void> {
+  /** The retry window of a delivery's receiver: its own setting, else the default. */
+  private async retryWindowOf(d: DeliveriesTable): Promise<number> {
+    const fallback = this.d.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS;
+    if (d.channel === 'webhook')
+      return Number(
+        (await repo.findWebhook(this.d.db, d.recipient_key.slice('webhook:'.length)))?.retry_window_ms ??
+          fallback,
+      );
+    if (d.recipient_key.startsWith('team:'))
+      return Number(
+        (await repo.findTeamChannel(this.d.db, d.recipient_key.split(':')[2] ?? ''))?.retry_window_ms ??
+          fallback,
+      );
+    return fallback;
+  }
+
+  /** Waits for one of this node's sending slots for a receiver; resolves to its release. */
+  private async slotFor(recipientKey: string): Promise<() => void> {
+    const limit = Math.max(1, this.d.receiverConcurrency ?? 8);
+    let s = this.sending.get(recipientKey);
+    if (!s) this.sending.set(recipientKey, (s = { active: 0, waiting: [] }));
+    const slots = s;
+    if (slots.active >= limit) await new Promise<void>((resolve) => slots.waiting.push(resolve));
+    else slots.active++;
+    return () => {
+      const wake = slots.waiting.shift();
+      if (wake)
+        wake(); // the slot passes straight to the next waiter
+      else if (--slots.active === 0) this.sending.delete(recipientKey);
+    };
+  }
+
+  /**
+   * Records an outcome. A finished delivery (done, dropped, dead) lets the next queued one of
+   * the same ticket go; a dead one alerts the administrators; a success after failures tells
+   * the receiver is back, so its other waiting retries are brought forward instead of waiting
+   * out their backoff.
+   */
+  private async finish(
+    d: DeliveriesTable,
+    state: 'done' | 'dead' | 'failed' | 'dropped',
+    response: string,
+    attempt: { attempt: number; ok: boolean; started: number; duration: number } | null,
+    more: { nextAttemptAt?: number | null; retryUntil?: number | null; dropReason?: DropReason } = {},
+  ): Promise<void> {
     const now = this.now;
     await inTransaction(this.d.db, async (tx) => {
-      await lockKey(tx, `recipient:${d.recipient_key}`);
-      if (attempt) await repo.insertAttempt(tx, { id: newId(), delivery_id: d.id, attempt: attempt.attempt, ok: attempt.ok ? 1 : 0, response: response.slice(0, 2000), started_at: attempt.started, duration_ms: attempt.duration });
+      await lockKey(tx, orderLock(d));
+      if (attempt)
+        await repo.insertAttempt(tx, {
+          id: newId(),
+          delivery_id: d.id,
+          attempt: attempt.attempt,
+          ok: attempt.ok ? 1 : 0,
+          response: response.slice(0, 2000),
+          started_at: attempt.started,
+          duration_ms: attempt.duration,
+        });
       await repo.updateDelivery(tx, d.id, {
         state,
         attempts: attempt ? attempt.attempt : d.attempts,
         last_response: response.slice(0, 2000),
+        next_attempt_at: state === 'failed' ? (more.nextAttemptAt ?? null) : null,
+        ...(more.retryUntil != null && { retry_until: more.retryUntil }),
+        ...(more.dropReason && { drop_reason: more.dropReason }),
         updated_at: now,
         ...(state === 'done' && { delivered_at: now }),
       });
-      if (state !== 'failed') await this.releaseNext(tx, d.recipient_key, now);
+      if (state !== 'failed') await this.releaseNext(tx, d, now);
+      if (state === 'dead') await this.alertAdmins(tx, d, response, now);
+      if (state === 'done' && d.attempts > 0) {
+        for (const id of await repo.waitingRetries(tx, d.recipient_key, now, 50)) {
+          await repo.updateDelivery(tx, id, { next_attempt_at: now, updated_at: now });
+          await bringJobsForward(tx, `deliver:${id}`, now);
+        }
+      }
     });
   }
 
-  private async releaseNext(tx: Tx, recipientKey: string, now: number): Promise<void> {
-    const next = await repo.nextQueued(tx, recipientKey);
+  private async releaseNext(tx: Tx, d: DeliveriesTable, now: number): Promise<void> {
+    if (!d.ticket_id) return;
+    const next = await repo.nextQueued(tx, d.recipient_key, d.ticket_id);
     if (!next) return;
     await repo.updateDelivery(tx, next.id, { state: 'pending', updated_at: now });
-    await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: next.id }, dueAt: now, dedupeKey: `deliver:${next.id}:${newId()}`, maxAttempts: Math.max(1, DELIVER_MAX_ATTEMPTS - next.attempts) }, now);
+    await enqueueJob(
+      tx,
+      {
+        kind: DELIVER_JOB,
+        payload: { deliveryId: next.id },
+        dueAt: now,
+        dedupeKey: `deliver:${next.id}:${newId()}`,
+        maxAttempts: DELIVER_MAX_ATTEMPTS,
+      },
+      now,
+    );
+  }
+
+  /** A delivery that will not be sent any more: every active administrator is told in-app. */
+  private async alertAdmins(tx: Tx, d: DeliveriesTable, response: string, now: number): Promise<void> {
+    const admins = await repo.activeAdminIds(tx);
+    if (admins.length === 0) return;
+    await enqueueJob(
+      tx,
+      {
+        kind: NOTIFY_JOB,
+        payload: {
+          event: DELIVERY_DEAD_EVENT,
+          ticketId: d.ticket_id,
+          userIds: admins,
+          data: {
+            deliveryId: d.id,
+            channel: d.channel,
+            recipientKey: d.recipient_key,
+            event: d.event,
+            attempts: d.attempts + 1,
+            lastResponse: response.slice(0, 300),
+          },
+        },
+        dueAt: now,
+        dedupeKey: `notify:delivery-dead:${d.id}:${now}`,
+      },
+      now,
+    );
   }
 
   private async send(d: DeliveriesTable, items: DeliveryItem[]): Promise<DeliveryResult> {
@@ -280,11 +637,24 @@ export class NotificationsService {
     if (this.d.customerDeliveries?.handles(d)) return this.d.customerDeliveries.send(d);
     if (d.channel === 'webhook') {
       const sub = await repo.findWebhook(this.d.db, d.recipient_key.slice('webhook:'.length));
-      if (!sub || sub.active !== 1) return { ok: false, retryable: false, response: 'webhook subscription removed or inactive' };
+      if (!sub || sub.active !== 1)
+        return { ok: false, retryable: false, response: 'webhook subscription removed or inactive' };
       const item = items[0]!;
       const secret = this.d.secrets.open(sub.secret, `webhook_subscriptions.${sub.id}`);
-      const data = { ticketId: item.ticketId, escalationId: item.escalationId, clockId: item.clockId, clockKind: item.clockKind, dueAt: item.dueAtMs === null ? null : new Date(item.dueAtMs).toISOString(), ...item.data };
-      return postWebhook(sub.url, { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data }, secret, now);
+      const data = {
+        ticketId: item.ticketId,
+        escalationId: item.escalationId,
+        clockId: item.clockId,
+        clockKind: item.clockKind,
+        dueAt: item.dueAtMs === null ? null : new Date(item.dueAtMs).toISOString(),
+        ...item.data,
+      };
+      return postWebhook(
+        sub.url,
+        { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data },
+        secret,
+        now,
+      );
     }
     if (d.recipient_key.startsWith('team:')) {
       const channelId = d.recipient_key.split(':')[2]!;
@@ -293,8 +663,12 @@ export class NotificationsService {
       const cfg = JSON.parse(this.d.secrets.open(row.config, `team_channels.${row.id}`)) as TeamChannelConfig;
       const locale = cfg.locale ?? 'en';
       const timeZone = cfg.timeZone ?? 'UTC';
-      if (row.kind === 'teams_webhook') return sendTeamsMessage(cfg.url!, await this.teamsMessage(items, locale, timeZone), now);
-      const dest: SlackDestination = row.kind === 'slack_webhook' ? { mode: 'webhook', webhookUrl: cfg.url! } : { mode: 'bot', token: cfg.token!, channel: cfg.channel!, apiBaseUrl: this.d.config.slack.apiUrl };
+      if (row.kind === 'teams_webhook')
+        return sendTeamsMessage(cfg.url!, await this.teamsMessage(items, locale, timeZone), now);
+      const dest: SlackDestination =
+        row.kind === 'slack_webhook'
+          ? { mode: 'webhook', webhookUrl: cfg.url! }
+          : { mode: 'bot', token: cfg.token!, channel: cfg.channel!, apiBaseUrl: this.d.config.slack.apiUrl };
       return sendSlackMessage(dest, await this.slackMessage(items, locale, timeZone), now);
     }
     const [user] = await repo.usersByIds(this.d.db, [d.user_id ?? '']);
@@ -302,8 +676,13 @@ export class NotificationsService {
     if (d.channel === 'slack') {
       const prefs = (await this.preferencesMap(this.d.db, [user.id])).get(user.id);
       const token = this.d.config.slack.botToken;
-      if (!prefs?.slackUserId || !token) return { ok: false, retryable: false, response: 'no Slack id linked or no bot token configured' };
-      return sendSlackMessage({ mode: 'bot', token, channel: prefs.slackUserId, apiBaseUrl: this.d.config.slack.apiUrl }, await this.slackMessage(items, user.locale, user.time_zone), now);
+      if (!prefs?.slackUserId || !token)
+        return { ok: false, retryable: false, response: 'no Slack id linked or no bot token configured' };
+      return sendSlackMessage(
+        { mode: 'bot', token, channel: prefs.slackUserId, apiBaseUrl: this.d.config.slack.apiUrl },
+        await this.slackMessage(items, user.locale, user.time_zone),
+        now,
+      );
     }
     return this.sendMail(d, user, items);
   }
@@ -311,10 +690,14 @@ export class NotificationsService {
   private async sendMail(d: DeliveriesTable, user: UserRow, items: DeliveryItem[]): Promise<DeliveryResult> {
     const message = await this.renderFor(this.d.db, items, user.locale, user.time_zone, user.name);
     const domain = mailDomainOf(this.d.config.mailFrom);
-    const thread = d.ticket_id ? ticketThreadIds(d.ticket_id, d.id, domain) : { messageId: `<notification.${d.id}@${domain}>`, inReplyTo: undefined, references: undefined };
+    const thread = d.ticket_id
+      ? ticketThreadIds(d.ticket_id, d.id, domain)
+      : { messageId: `<notification.${d.id}@${domain}>`, inReplyTo: undefined, references: undefined };
     const record = this.d.recordOutgoingMessageId;
     if (d.ticket_id && record) {
-      await inTransaction(this.d.db, (tx) => record(tx, d.ticket_id!, thread.messageId, this.now)).catch((err: unknown) => this.d.logger.warn({ err }, 'could not record an outgoing Message-ID'));
+      await inTransaction(this.d.db, (tx) => record(tx, d.ticket_id!, thread.messageId, this.now)).catch(
+        (err: unknown) => this.d.logger.warn({ err }, 'could not record an outgoing Message-ID'),
+      );
     }
     return this.d.mailer.send({
       to: user.email,
@@ -339,7 +722,9 @@ export class NotificationsService {
     const m = await this.renderFor(this.d.db, items, locale, timeZone, '');
     const summary = `*${m.subject}*\n${m.text}`;
     if (!views.length) return { text: summary };
-    const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(summary, 2900) } }];
+    const blocks: SlackBlock[] = [
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(summary, 2900) } },
+    ];
     for (const v of views) blocks.push({ type: 'divider' }, ...(escalationSlackMessage(v).blocks ?? []));
     return { text: m.subject, blocks };
   }
@@ -358,11 +743,19 @@ export class NotificationsService {
       ],
     };
     const cards = views.flatMap((v) => escalationTeamsMessage(v).attachments);
-    return { type: 'message', summary: m.subject, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content }, ...cards] };
+    return {
+      type: 'message',
+      summary: m.subject,
+      attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content }, ...cards],
+    };
   }
 
   /** Cards for the escalations these items still chase, newest first, one per escalation. */
-  private async chaseCards(items: DeliveryItem[], locale: string, timeZone: string): Promise<EscalationCardView[]> {
+  private async chaseCards(
+    items: DeliveryItem[],
+    locale: string,
+    timeZone: string,
+  ): Promise<EscalationCardView[]> {
     const seen = new Set<string>();
     const views: EscalationCardView[] = [];
     for (const item of [...items].reverse()) {
@@ -376,8 +769,18 @@ export class NotificationsService {
   }
 
   /** The chat card for an escalation that still asks for something (conclusion first). */
-  private async cardView(item: DeliveryItem, locale: string, timeZone: string): Promise<EscalationCardView | null> {
-    if (!item.escalationId || !['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback'].includes(item.event)) return null;
+  private async cardView(
+    item: DeliveryItem,
+    locale: string,
+    timeZone: string,
+  ): Promise<EscalationCardView | null> {
+    if (
+      !item.escalationId ||
+      !['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback'].includes(
+        item.event,
+      )
+    )
+      return null;
     const data = await this.dataFor(this.d.db, [item], '', timeZone, locale);
     if (!data.escalation) return null;
     const e = data.escalation;
@@ -396,32 +799,60 @@ export class NotificationsService {
   }
 
   /** Subject, text and HTML in the reader's language; edited templates first. Never throws. */
-  private async renderFor(ex: Executor, items: DeliveryItem[], locale: string, timeZone: string, name: string): Promise<RenderedNotification> {
-    const event = (items.length > 1 ? 'digest' : templateEventOf(items[0]!.event)) as NotificationEvent | null;
+  private async renderFor(
+    ex: Executor,
+    items: DeliveryItem[],
+    locale: string,
+    timeZone: string,
+    name: string,
+  ): Promise<RenderedNotification> {
+    const event = (
+      items.length > 1 ? 'digest' : templateEventOf(items[0]!.event)
+    ) as NotificationEvent | null;
     const data = await this.dataFor(ex, items, name, timeZone, locale);
     if (event) {
       try {
         const o = await repo.templateOverride(ex, event, languageOf(locale));
-        return renderNotification(event, locale, data, o ? { subject: o.subject, text: o.text, html: o.html } : {});
+        return renderNotification(
+          event,
+          locale,
+          data,
+          o ? { subject: o.subject, text: o.text, html: o.html } : {},
+        );
       } catch (err) {
         this.d.logger.warn({ err, event }, 'notification could not be rendered; sending the plain form');
       }
     }
     const item = items[0]!;
     // Never a raw event name: a localised generic line, the ticket and its link.
-    const generic = genericNotificationText(locale, item.event.startsWith('escalation.') ? 'escalation' : 'other');
+    const generic = genericNotificationText(
+      locale,
+      item.event.startsWith('escalation.') ? 'escalation' : 'other',
+    );
     const subject = `[#${data.ticket.number}] ${generic}${data.ticket.subject ? ` · ${data.ticket.subject}` : ''}`;
     const text = `${generic}\n${data.ticket.url}`;
-    return { subject, text, html: `<p>${escapeHtml(generic)}</p><p><a href="${escapeHtml(data.ticket.url)}">${escapeHtml(data.ticket.url)}</a></p>` };
+    return {
+      subject,
+      text,
+      html: `<p>${escapeHtml(generic)}</p><p><a href="${escapeHtml(data.ticket.url)}">${escapeHtml(data.ticket.url)}</a></p>`,
+    };
   }
 
-  private async dataFor(ex: Executor, items: DeliveryItem[], name: string, timeZone: string, locale: string): Promise<NotificationData> {
+  private async dataFor(
+    ex: Executor,
+    items: DeliveryItem[],
+    name: string,
+    timeZone: string,
+    locale: string,
+  ): Promise<NotificationData> {
     const base = this.d.config.publicUrl;
     const first = items[0]!;
     const t = first.ticketId ? await repo.ticketFacts(ex, first.ticketId) : undefined;
     const data: NotificationData = {
       recipient: { name, timeZone },
-      ticket: t ? { number: t.number, subject: t.subject, url: `${base}/tickets/${t.id}` } : { number: '-', subject: '', url: base },
+      ticket: t
+        ? { number: t.number, subject: t.subject, url: `${base}/tickets/${t.id}` }
+        : { number: '-', subject: '', url: base },
       settingsUrl: `${base}/settings/notifications`,
     };
     const actor = typeof first.data.actorName === 'string' ? first.data.actorName : undefined;
@@ -434,15 +865,24 @@ export class NotificationsService {
     if (first.escalationId) {
       const e = await repo.escalationFacts(ex, first.escalationId);
       if (e) {
-        const brief = parseJson<{ ask?: string; customerTemperature?: Temperature; category?: string }>(e.brief, {});
-        const snapshot = parseJson<{ levels?: { name?: string }[]; origin?: EscalationOrigin }>(e.snapshot, {});
+        const brief = parseJson<{ ask?: string; customerTemperature?: Temperature; category?: string }>(
+          e.brief,
+          {},
+        );
+        const snapshot = parseJson<{ levels?: { name?: string }[]; origin?: EscalationOrigin }>(
+          e.snapshot,
+          {},
+        );
         const level = snapshot.levels?.[e.level_index]?.name;
         // The system wrote the ask of automatic, SLA and ping-pong escalations: say it in the reader's language.
-        const systemAsk = snapshot.origin && snapshot.origin.code !== 'direct' ? renderOrigin(snapshot.origin, languageOf(locale)) : undefined;
+        const systemAsk =
+          snapshot.origin && snapshot.origin.code !== 'direct'
+            ? renderOrigin(snapshot.origin, languageOf(locale))
+            : undefined;
         data.escalation = {
           id: e.id,
           ask: systemAsk ?? brief.ask ?? '',
-          temperature: brief.customerTemperature ?? ((t?.temperature as Temperature | undefined) ?? 'calm'),
+          temperature: brief.customerTemperature ?? (t?.temperature as Temperature | undefined) ?? 'calm',
           ...(e.ack_due_at !== null && { dueAtMs: Number(e.ack_due_at) }),
           ...(level && { level }),
           ...(brief.category && { category: brief.category }),
@@ -450,15 +890,23 @@ export class NotificationsService {
           ...(typeof first.data.targetName === 'string' && { targetName: first.data.targetName }),
           ...(typeof first.data.text === 'string' && first.data.text && { returnText: first.data.text }),
           ...(typeof first.data.answer === 'string' && first.data.answer && { answer: first.data.answer }),
-          ...(typeof first.data.message === 'string' && first.data.message && { message: first.data.message, isQuestion: first.data.messageKind === 'question' }),
+          ...(typeof first.data.message === 'string' &&
+            first.data.message && {
+              message: first.data.message,
+              isQuestion: first.data.messageKind === 'question',
+            }),
           ...(first.data.forRequester === true && { forRequester: true }),
           url: `${base}/escalations/${e.id}`,
         };
       }
     }
-    if (first.clockKind && first.dueAtMs !== null) data.sla = { clock: first.clockKind as SlaClock, dueAtMs: first.dueAtMs };
+    if (first.clockKind && first.dueAtMs !== null)
+      data.sla = { clock: first.clockKind as SlaClock, dueAtMs: first.dueAtMs };
     if (items.length > 1) {
-      data.items = items.map((i) => ({ event: (templateEventOf(i.event) ?? 'escalation.requested') as never, atMs: i.at }));
+      data.items = items.map((i) => ({
+        event: (templateEventOf(i.event) ?? 'escalation.requested') as never,
+        atMs: i.at,
+      }));
     }
     return data;
   }
@@ -466,7 +914,12 @@ export class NotificationsService {
   // ===================================================================== people: inbox and preferences
 
   async listMine(userId: string, f: { unread?: boolean; limit: number; cursor?: string }) {
-    const rows = await repo.listNotifications(this.d.db, userId, { ...(f.unread === true && { unread: true }), ...(f.unread === false && { read: true }), limit: f.limit, after: decodeCursor(f.cursor) });
+    const rows = await repo.listNotifications(this.d.db, userId, {
+      ...(f.unread === true && { unread: true }),
+      ...(f.unread === false && { read: true }),
+      limit: f.limit,
+      after: decodeCursor(f.cursor),
+    });
     const page = toPage(rows, f.limit, (r) => ({ v: null, id: r.id }));
     return { ...page, unread: await repo.countUnread(this.d.db, userId) };
   }
@@ -493,7 +946,14 @@ export class NotificationsService {
     return (await this.preferencesMap(this.d.db, [userId])).get(userId) ?? DEFAULT_PREFERENCES;
   }
 
-  async setPreferences(userId: string, input: { channels?: Record<string, UserChannel[]>; quietHours?: QuietHours | null; slackUserId?: string | null }): Promise<NotificationPreferences> {
+  async setPreferences(
+    userId: string,
+    input: {
+      channels?: Record<string, UserChannel[]>;
+      quietHours?: QuietHours | null;
+      slackUserId?: string | null;
+    },
+  ): Promise<NotificationPreferences> {
     const current = await this.preferences(userId);
     const next: NotificationPreferences = {
       channels: input.channels ?? current.channels,
@@ -502,15 +962,34 @@ export class NotificationsService {
     };
     if (next.slackUserId) {
       const holder = await repo.userIdBySlackId(this.d.db, next.slackUserId);
-      if (holder && holder !== userId) throw invalid([{ field: 'slackUserId', message: 'is linked to another Escalon user' }]);
+      if (holder && holder !== userId)
+        throw invalid([{ field: 'slackUserId', message: 'is linked to another Escalon user' }]);
     }
-    await repo.upsertPreferences(this.d.db, { user_id: userId, channels: json(next.channels), quiet_hours: next.quietHours ? json(next.quietHours) : null, slack_user_id: next.slackUserId, updated_at: this.now });
+    await repo.upsertPreferences(this.d.db, {
+      user_id: userId,
+      channels: json(next.channels),
+      quiet_hours: next.quietHours ? json(next.quietHours) : null,
+      slack_user_id: next.slackUserId,
+      updated_at: this.now,
+    });
     return next;
   }
 
-  private async preferencesMap(ex: Executor, userIds: string[]): Promise<Map<string, NotificationPreferences>> {
+  private async preferencesMap(
+    ex: Executor,
+    userIds: string[],
+  ): Promise<Map<string, NotificationPreferences>> {
     const rows = await repo.preferencesOf(ex, userIds);
-    return new Map(rows.map((r) => [r.user_id, { channels: parseJson(r.channels, {}), quietHours: parseJson<QuietHours | null>(r.quiet_hours, null), slackUserId: r.slack_user_id }]));
+    return new Map(
+      rows.map((r) => [
+        r.user_id,
+        {
+          channels: parseJson(r.channels, {}),
+          quietHours: parseJson<QuietHours | null>(r.quiet_hours, null),
+          slackUserId: r.slack_user_id,
+        },
+      ]),
+    );
   }
 
   // ===================================================================== admin: deliveries
@@ -532,10 +1011,32 @@ export class NotificationsService {
     await inTransaction(this.d.db, async (tx) => {
       const d = await repo.findDelivery(tx, id);
       if (!d) throw notFound('Delivery', id);
-      if (d.state !== 'failed' && d.state !== 'dead') throw new AppError('conflict', `Only failed or dead deliveries can be retried; this one is ${d.state}.`, { state: d.state });
+      if (d.state !== 'failed' && d.state !== 'dead')
+        throw new AppError(
+          'conflict',
+          `Only failed or dead deliveries can be retried; this one is ${d.state}.`,
+          { state: d.state },
+        );
       await cancelJobsByPrefix(tx, `deliver:${id}`, now);
-      await repo.updateDelivery(tx, id, { state: 'pending', scheduled_at: Math.min(Number(d.scheduled_at), now), updated_at: now });
-      await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: id }, dueAt: now, dedupeKey: `deliver:${id}:${newId()}`, maxAttempts: DELIVER_MAX_ATTEMPTS }, now);
+      // A fresh retry window from now, as if it had just been queued.
+      await repo.updateDelivery(tx, id, {
+        state: 'pending',
+        scheduled_at: Math.min(Number(d.scheduled_at), now),
+        retry_until: null,
+        next_attempt_at: null,
+        updated_at: now,
+      });
+      await enqueueJob(
+        tx,
+        {
+          kind: DELIVER_JOB,
+          payload: { deliveryId: id },
+          dueAt: now,
+          dedupeKey: `deliver:${id}:${newId()}`,
+          maxAttempts: DELIVER_MAX_ATTEMPTS,
+        },
+        now,
+      );
     });
     return this.getDelivery(id);
   }
@@ -553,12 +1054,23 @@ export class NotificationsService {
     const now = this.now;
     await this.d.db
       .insertInto('webhook_subscriptions')
-      .values({ id, url: input.url, events: json([...new Set(input.events)]), secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`), active: input.active === false ? 0 : 1, created_at: now, updated_at: now })
+      .values({
+        id,
+        url: input.url,
+        events: json([...new Set(input.events)]),
+        secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`),
+        active: input.active === false ? 0 : 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     return { row: (await repo.findWebhook(this.d.db, id))!, secret };
   }
 
-  async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean }) {
+  async updateWebhook(
+    id: string,
+    input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean },
+  ) {
     const row = await repo.findWebhook(this.d.db, id);
     if (!row) throw notFound('Webhook subscription', id);
     if (input.url) checkUrl(input.url, 'url');
@@ -578,10 +1090,22 @@ export class NotificationsService {
   }
 
   async deleteWebhook(id: string): Promise<void> {
-    const r = await this.d.db.updateTable('webhook_subscriptions').set({ active: 0, updated_at: this.now }).where('id', '=', id).executeTakeFirst();
+    const r = await this.d.db
+      .updateTable('webhook_subscriptions')
+      .set({ active: 0, updated_at: this.now })
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw notFound('Webhook subscription', id);
     // Kept (inactive) so the delivery log still names it; pending deliveries die as "inactive".
-    await this.d.db.deleteFrom('webhook_subscriptions').where('id', '=', id).where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('id').where('recipient_key', '=', `webhook:${id}`)))).execute();
+    await this.d.db
+      .deleteFrom('webhook_subscriptions')
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.not(
+          eb.exists(eb.selectFrom('deliveries').select('id').where('recipient_key', '=', `webhook:${id}`)),
+        ),
+      )
+      .execute();
   }
 
   // ===================================================================== admin: team channels
@@ -590,12 +1114,22 @@ export class NotificationsService {
     return repo.teamChannels(this.d.db);
   }
 
-  async createTeamChannel(input: { teamId: string; kind: TeamChannelKind; label?: string; config: TeamChannelConfig }) {
-    const team = await this.d.db.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
+  async createTeamChannel(input: {
+    teamId: string;
+    kind: TeamChannelKind;
+    label?: string;
+    config: TeamChannelConfig;
+  }) {
+    const team = await this.d.db
+      .selectFrom('teams')
+      .select('id')
+      .where('id', '=', input.teamId)
+      .executeTakeFirst();
     if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
     const c = input.config;
     if (input.kind === 'slack_bot') {
-      if (!c.token || !c.channel) throw invalid([{ field: 'config', message: 'slack_bot needs token and channel' }]);
+      if (!c.token || !c.channel)
+        throw invalid([{ field: 'config', message: 'slack_bot needs token and channel' }]);
     } else {
       if (!c.url) throw invalid([{ field: 'config.url', message: `${input.kind} needs the webhook url` }]);
       checkUrl(c.url, 'config.url');
@@ -604,7 +1138,15 @@ export class NotificationsService {
     const now = this.now;
     await this.d.db
       .insertInto('team_channels')
-      .values({ id, team_id: input.teamId, kind: input.kind, label: input.label ?? input.kind, config: this.d.secrets.seal(JSON.stringify(c), `team_channels.${id}`), created_at: now, updated_at: now })
+      .values({
+        id,
+        team_id: input.teamId,
+        kind: input.kind,
+        label: input.label ?? input.kind,
+        config: this.d.secrets.seal(JSON.stringify(c), `team_channels.${id}`),
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     return (await repo.findTeamChannel(this.d.db, id))!;
   }
@@ -621,8 +1163,14 @@ export class NotificationsService {
   }
 
   /** Saves an edited template after compiling it and rendering it once: errors surface now, with the line. */
-  async putTemplate(actorId: string, event: string, locale: string, input: { subject: string; text: string; html: string }) {
-    if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event)) throw notFound('Notification event', event);
+  async putTemplate(
+    actorId: string,
+    event: string,
+    locale: string,
+    input: { subject: string; text: string; html: string },
+  ) {
+    if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event))
+      throw notFound('Notification event', event);
     if (locale !== 'ja' && locale !== 'en') throw invalid([{ field: 'locale', message: 'must be ja or en' }]);
     compileTemplate(input.subject, 'text', 'subject');
     compileTemplate(input.text, 'text', 'text');
@@ -630,18 +1178,34 @@ export class NotificationsService {
     try {
       renderNotification(event as NotificationEvent, locale, sampleData(event as NotificationEvent), input);
     } catch (err) {
-      throw invalid([{ field: 'template', message: `does not render: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}` }]);
+      throw invalid([
+        {
+          field: 'template',
+          message: `does not render: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
+        },
+      ]);
     }
-    await repo.putTemplate(this.d.db, { event, language: locale, ...input, updated_by: actorId, updated_at: this.now });
+    await repo.putTemplate(this.d.db, {
+      event,
+      language: locale,
+      ...input,
+      updated_by: actorId,
+      updated_at: this.now,
+    });
     return (await repo.templateOverride(this.d.db, event, locale))!;
   }
 
   async deleteTemplate(event: string, locale: string): Promise<void> {
-    await this.d.db.deleteFrom('notification_templates').where('event', '=', event).where('language', '=', locale).execute();
+    await this.d.db
+      .deleteFrom('notification_templates')
+      .where('event', '=', event)
+      .where('language', '=', locale)
+      .execute();
   }
 
   defaultTemplate(event: string, locale: string) {
-    if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event)) throw notFound('Notification event', event);
+    if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event))
+      throw notFound('Notification event', event);
     return defaultTemplates[event as NotificationEvent][languageOf(locale)];
   }
 
@@ -652,7 +1216,10 @@ export class NotificationsService {
    * anything else, then the same acknowledgement as in the console, by the Escalon user whose
    * preferences name this Slack user.
    */
-  async slackInteraction(rawBody: string, headers: HeaderBag): Promise<{ text: string; acknowledged: boolean }> {
+  async slackInteraction(
+    rawBody: string,
+    headers: HeaderBag,
+  ): Promise<{ text: string; acknowledged: boolean }> {
     const secret = this.d.config.slack.signingSecret;
     if (!secret || !verifySlackRequest(secret, headers, rawBody, this.now)) {
       throw new AppError('unauthenticated', 'The Slack request signature or timestamp is not valid.');
@@ -662,8 +1229,20 @@ export class NotificationsService {
     const userId = await repo.userIdBySlackId(this.d.db, interaction.userId);
     const [user] = userId ? await repo.usersByIds(this.d.db, [userId]) : [];
     // Nobody is known yet, so no language either: say it in both.
-    if (!user || user.active !== 1) return { text: 'Escalon の通知設定で Slack アカウントを連携してください。 / Link your Slack account in your Escalon notification settings first.', acknowledged: false };
-    const actor: Principal = { userId: user.id, role: user.role as Principal['role'], locale: languageOf(user.locale), timeZone: user.time_zone, name: user.name, email: user.email, via: 'token' };
+    if (!user || user.active !== 1)
+      return {
+        text: 'Escalon の通知設定で Slack アカウントを連携してください。 / Link your Slack account in your Escalon notification settings first.',
+        acknowledged: false,
+      };
+    const actor: Principal = {
+      userId: user.id,
+      role: user.role as Principal['role'],
+      locale: languageOf(user.locale),
+      timeZone: user.time_zone,
+      name: user.name,
+      email: user.email,
+      via: 'token',
+    };
     try {
       await this.d.acknowledge(actor, interaction.value);
     } catch (err) {
@@ -685,7 +1264,12 @@ export class NotificationsService {
       // Events other modules append without a field change (SLA warnings and breaches,
       // escalation steps, calls, bounces) still refresh open ticket pages.
       afterEvent: async (ex, ticketId, kind) => {
-        if (kind !== 'message.added' && kind !== 'field.changed' && kind !== 'ticket.assigned' && kind !== 'ticket.created') {
+        if (
+          kind !== 'message.added' &&
+          kind !== 'field.changed' &&
+          kind !== 'ticket.assigned' &&
+          kind !== 'ticket.created'
+        ) {
           await live.publish(ex, { type: 'ticket.updated', ids: [ticketId] });
         }
       },
@@ -708,12 +1292,14 @@ function checkUrl(url: string, field: string): void {
   } catch {
     throw invalid([{ field, message: 'is not a URL' }]);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid([{ field, message: 'must be an http(s) URL' }]);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw invalid([{ field, message: 'must be an http(s) URL' }]);
 }
 
 const truncate = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Every field a template may use, so a trial render at save time exercises them all. */
 function sampleData(event: NotificationEvent): NotificationData {
@@ -721,10 +1307,50 @@ function sampleData(event: NotificationEvent): NotificationData {
   return {
     recipient: { name: 'Sample', timeZone: 'Asia/Tokyo' },
     ticket: { number: 1042, subject: 'Sample ticket', url: 'https://escalon.example/tickets/1' },
-    escalation: { id: 'e', ask: 'Approve the refund', temperature: 'upset', dueAtMs: at, level: 'L2', category: 'billing', by: 'Agent', reason: 'timeout', url: 'https://escalon.example/escalations/e', acknowledgeUrl: 'https://escalon.example/escalations/e/ack' },
+    escalation: {
+      id: 'e',
+      ask: 'Approve the refund',
+      temperature: 'upset',
+      dueAtMs: at,
+      level: 'L2',
+      category: 'billing',
+      by: 'Agent',
+      reason: 'timeout',
+      url: 'https://escalon.example/escalations/e',
+      acknowledgeUrl: 'https://escalon.example/escalations/e/ack',
+    },
     sla: { clock: 'first_response', dueAtMs: at, assigneeName: 'Agent' },
     actorName: 'Agent',
-    ...(event === 'digest' && { items: [{ event: 'escalation.requested', atMs: at }, { event: 'escalation.reminder', atMs: at + 60_000 }] }),
+    ...(event === 'digest' && {
+      items: [
+        { event: 'escalation.requested', atMs: at },
+        { event: 'escalation.reminder', atMs: at + 60_000 },
+      ],
+    }),
     settingsUrl: 'https://escalon.example/settings',
+  };
+}
+
+/** Deliveries of one recipient and ticket keep their order: their decisions are serialised. */
+const orderLock = (d: Pick<DeliveriesTable, 'recipient_key' | 'ticket_id' | 'id'>): string =>
+  `delivery-order:${d.recipient_key}:${d.ticket_id ?? d.id}`;
+
+/** The administrators' in-app alert for a dead delivery, in their language. */
+function deadDeliveryMessage(
+  locale: string,
+  data: Record<string, unknown>,
+): { subject: string; text: string } {
+  const channel = typeof data.channel === 'string' ? data.channel : '';
+  const to = typeof data.recipientKey === 'string' ? data.recipientKey : '';
+  const last = typeof data.lastResponse === 'string' ? data.lastResponse : '';
+  if (languageOf(locale) === 'ja') {
+    return {
+      subject: `通知を配信できませんでした（${channel}）`,
+      text: `再試行期間が終わっても ${to} に届きませんでした。最後の応答: ${last}\n「配信」画面から再送できます。`,
+    };
+  }
+  return {
+    subject: `A notification could not be delivered (${channel})`,
+    text: `It did not reach ${to} within its retry window. Last response: ${last}\nYou can send it again from Deliveries.`,
   };
 }
