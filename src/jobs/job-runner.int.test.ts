@@ -1,6 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, allDatabases, isAvailable, type TestDatabase } from '../../test/helpers/databases.js';
+import {
+  createTestDatabase,
+  allDatabases,
+  isAvailable,
+  type TestDatabase,
+} from '../../test/helpers/databases.js';
 import { migrateToLatest, inTransaction, type DatabaseHandle } from '../db/database.js';
 import { FakeClock, systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
@@ -14,13 +19,33 @@ const logger = createLogger('silent');
 const effectHandler = {
   mode: 'transactional' as const,
   schema: Type.Object({ key: Type.String() }),
-  async handle(tx: Parameters<Parameters<typeof inTransaction>[1]>[0], job: { payload: { key: string } }, now: number) {
-    await tx.insertInto('audit_log').values({ id: crypto.randomUUID(), actor_id: null, action: 'effect', target_type: 'job', target_id: job.payload.key, ip: null, data: '{}', created_at: now }).execute();
+  async handle(
+    tx: Parameters<Parameters<typeof inTransaction>[1]>[0],
+    job: { payload: { key: string } },
+    now: number,
+  ) {
+    await tx
+      .insertInto('audit_log')
+      .values({
+        id: crypto.randomUUID(),
+        actor_id: null,
+        action: 'effect',
+        target_type: 'job',
+        target_id: job.payload.key,
+        ip: null,
+        data: '{}',
+        created_at: now,
+      })
+      .execute();
   },
 };
 
 async function effects(h: DatabaseHandle): Promise<Map<string, number>> {
-  const rows = await h.db.selectFrom('audit_log').select(['target_id']).where('action', '=', 'effect').execute();
+  const rows = await h.db
+    .selectFrom('audit_log')
+    .select(['target_id'])
+    .where('action', '=', 'effect')
+    .execute();
   const m = new Map<string, number>();
   for (const r of rows) m.set(r.target_id!, (m.get(r.target_id!) ?? 0) + 1);
   return m;
@@ -39,8 +64,19 @@ for (const kind of allDatabases) {
       await h.close();
       await tdb.drop();
     });
-    const enqueue = (key: string, dueAt: number, now: number, extra: Partial<Parameters<typeof enqueueJob>[1]> = {}) =>
-      inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'effect', payload: { key }, dueAt, dedupeKey: key, maxAttempts: 3, ...extra }, now));
+    const enqueue = (
+      key: string,
+      dueAt: number,
+      now: number,
+      extra: Partial<Parameters<typeof enqueueJob>[1]> = {},
+    ) =>
+      inTransaction(h.db, (tx) =>
+        enqueueJob(
+          tx,
+          { kind: 'effect', payload: { key }, dueAt, dedupeKey: key, maxAttempts: 3, ...extra },
+          now,
+        ),
+      );
 
     it('fires nothing before the due instant and exactly once at it', async () => {
       const clock = new FakeClock(1_000_000);
@@ -61,7 +97,14 @@ for (const kind of allDatabases) {
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
       runner.register('effect', effectHandler);
       await enqueue('m1', 2_010_000, clock.now());
-      await inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'effect', payload: { key: 'm1' }, dueAt: 2_020_000, dedupeKey: 'm1' }, clock.now(), { replace: true }));
+      await inTransaction(h.db, (tx) =>
+        enqueueJob(
+          tx,
+          { kind: 'effect', payload: { key: 'm1' }, dueAt: 2_020_000, dedupeKey: 'm1' },
+          clock.now(),
+          { replace: true },
+        ),
+      );
       clock.set(2_015_000);
       expect(await runner.drain()).toBe(0);
       clock.set(2_020_000);
@@ -77,10 +120,21 @@ for (const kind of allDatabases) {
       const clock = new FakeClock(3_000_000);
       const order: string[] = [];
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
-      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { order.push(job.payload.key); await effectHandler.handle(tx, job, now); } });
+      runner.register<{ key: string }>('effect', {
+        ...effectHandler,
+        handle: async (tx, job, now) => {
+          order.push(job.payload.key);
+          await effectHandler.handle(tx, job, now);
+        },
+      });
       // Timers of one subject (same key prefix, e.g. one SLA clock) run strictly in due order;
       // on PostgreSQL different subjects may run side by side.
-      for (const [key, due] of [['clock:x:o3', 3_003_000], ['clock:x:o1', 3_001_000], ['clock:x:o2', 3_002_000]] as const) await enqueue(key, due, clock.now());
+      for (const [key, due] of [
+        ['clock:x:o3', 3_003_000],
+        ['clock:x:o1', 3_001_000],
+        ['clock:x:o2', 3_002_000],
+      ] as const)
+        await enqueue(key, due, clock.now());
       clock.set(3_100_000);
       await runner.drain();
       expect(order).toEqual(['clock:x:o1', 'clock:x:o2', 'clock:x:o3']);
@@ -94,11 +148,29 @@ for (const kind of allDatabases) {
         mode: 'transactional',
         async handle(tx, _job, now) {
           calls++;
-          await tx.insertInto('audit_log').values({ id: crypto.randomUUID(), actor_id: null, action: 'effect', target_type: 'job', target_id: 'flaky', ip: null, data: '{}', created_at: now }).execute();
+          await tx
+            .insertInto('audit_log')
+            .values({
+              id: crypto.randomUUID(),
+              actor_id: null,
+              action: 'effect',
+              target_type: 'job',
+              target_id: 'flaky',
+              ip: null,
+              data: '{}',
+              created_at: now,
+            })
+            .execute();
           throw new Error('downstream broke');
         },
       });
-      await inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'flaky', payload: {}, dueAt: clock.now(), dedupeKey: 'flaky', maxAttempts: 2 }, clock.now()));
+      await inTransaction(h.db, (tx) =>
+        enqueueJob(
+          tx,
+          { kind: 'flaky', payload: {}, dueAt: clock.now(), dedupeKey: 'flaky', maxAttempts: 2 },
+          clock.now(),
+        ),
+      );
       await runner.drain();
       const job = await findJobByKey(h.db, 'flaky');
       expect(job?.state).toBe('pending');
@@ -115,9 +187,32 @@ for (const kind of allDatabases) {
       const clock = new FakeClock(5_000_000);
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
       runner.register('effect', effectHandler);
-      runner.register('never', { mode: 'external', handle: async () => { throw new PermanentJobError('gone'); } });
-      await inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'effect', payload: { nope: 1 }, dueAt: clock.now(), dedupeKey: 'bad-payload', maxAttempts: 5 }, clock.now()));
-      await inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'never', payload: {}, dueAt: clock.now(), dedupeKey: 'perm', maxAttempts: 5 }, clock.now()));
+      runner.register('never', {
+        mode: 'external',
+        handle: async () => {
+          throw new PermanentJobError('gone');
+        },
+      });
+      await inTransaction(h.db, (tx) =>
+        enqueueJob(
+          tx,
+          {
+            kind: 'effect',
+            payload: { nope: 1 },
+            dueAt: clock.now(),
+            dedupeKey: 'bad-payload',
+            maxAttempts: 5,
+          },
+          clock.now(),
+        ),
+      );
+      await inTransaction(h.db, (tx) =>
+        enqueueJob(
+          tx,
+          { kind: 'never', payload: {}, dueAt: clock.now(), dedupeKey: 'perm', maxAttempts: 5 },
+          clock.now(),
+        ),
+      );
       await runner.drain();
       expect((await findJobByKey(h.db, 'bad-payload'))?.state).toBe('dead');
       expect((await findJobByKey(h.db, 'bad-payload'))?.last_error).toMatch(/invalid payload/);
@@ -141,10 +236,155 @@ for (const kind of allDatabases) {
       expect(await finishJob(h.db, claimed[0]!.id, 'dead-node', 'done', clock.now())).toBe(false);
     });
 
+    it(
+      "a living runner keeps its claims by heartbeat; a dead one's are taken over within the lease, each job run once",
+      { timeout: 30_000 },
+      async () => {
+        const leaseMs = 600;
+        const runs: string[] = [];
+        let open!: () => void;
+        const gate = new Promise<void>((r) => (open = r));
+        // Runner A has its own connections (its own "process"); its handlers hang until the gate opens.
+        const hA = tdb.open();
+        const a = new JobRunner({
+          db: hA.db,
+          dialect: hA.dialect,
+          clock: systemClock,
+          logger,
+          node: 'node-a',
+          leaseMs,
+        });
+        a.register<{ key: string }>('slow', {
+          mode: 'external',
+          handle: async (job) => {
+            runs.push(`a:${job.payload.key}`);
+            await gate;
+          },
+        });
+        const b = new JobRunner({
+          db: h.db,
+          dialect: h.dialect,
+          clock: systemClock,
+          logger,
+          node: 'node-b',
+          leaseMs,
+        });
+        b.register<{ key: string }>('slow', {
+          mode: 'external',
+          handle: async (job) => void runs.push(`b:${job.payload.key}`),
+        });
+        const now = Date.now();
+        for (const k of ['hb1', 'hb2', 'hb3'])
+          await inTransaction(h.db, (tx) =>
+            enqueueJob(
+              tx,
+              { kind: 'slow', payload: { key: k }, dueAt: now, dedupeKey: k, maxAttempts: 3 },
+              now,
+            ),
+          );
+        const aDone = a.runDue().catch(() => -1);
+        while (runs.length < 3) await new Promise((r) => setTimeout(r, 10));
+        // Three leases long, A is alive and heartbeating: B takes nothing.
+        const until = Date.now() + 3 * leaseMs;
+        while (Date.now() < until) {
+          expect(await b.runDue()).toBe(0);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(runs.filter((r) => r.startsWith('b:'))).toEqual([]);
+        // A dies: its connections are gone, so is its heartbeat. B completes every job within the lease bound.
+        const killedAt = Date.now();
+        await hA.close();
+        while (runs.filter((r) => r.startsWith('b:')).length < 3 && Date.now() - killedAt < 10 * leaseMs) {
+          await b.runDue();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const takeover = Date.now() - killedAt;
+        expect(runs.filter((r) => r.startsWith('b:')).sort()).toEqual(['b:hb1', 'b:hb2', 'b:hb3']);
+        expect(takeover).toBeLessThan(leaseMs + 1000);
+        for (const k of ['hb1', 'hb2', 'hb3']) expect((await findJobByKey(h.db, k))?.state).toBe('done');
+        open();
+        await aDone;
+        expect(runs.filter((r) => r.startsWith('b:'))).toHaveLength(3);
+      },
+    );
+
+    it(
+      'a runner whose heartbeat cannot renew does not finish the job as its own once another took it (the fence)',
+      { timeout: 30_000 },
+      async () => {
+        const leaseMs = 400;
+        let open!: () => void;
+        const gate = new Promise<void>((r) => (open = r));
+        // A's clock is stuck: its renewals never move the lease past real time, as if they failed.
+        const stuck = new FakeClock(Date.now());
+        const a = new JobRunner({
+          db: h.db,
+          dialect: h.dialect,
+          clock: stuck,
+          logger,
+          node: 'node-stuck',
+          leaseMs,
+        });
+        const outcomes: string[] = [];
+        a.observe((_j, _at, o) => outcomes.push(o));
+        let aStarted = false;
+        a.register('slow2', {
+          mode: 'external',
+          handle: async () => {
+            aStarted = true;
+            await gate;
+          },
+        });
+        const b = new JobRunner({
+          db: h.db,
+          dialect: h.dialect,
+          clock: systemClock,
+          logger,
+          node: 'node-fresh',
+          leaseMs,
+        });
+        let bRuns = 0;
+        b.register('slow2', { mode: 'external', handle: async () => void bRuns++ });
+        await inTransaction(h.db, (tx) =>
+          enqueueJob(
+            tx,
+            { kind: 'slow2', payload: {}, dueAt: stuck.now(), dedupeKey: 'fence1', maxAttempts: 3 },
+            stuck.now(),
+          ),
+        );
+        const aDone = a.runDue();
+        while (!aStarted) await new Promise((r) => setTimeout(r, 5));
+        const start = Date.now();
+        while (bRuns === 0 && Date.now() - start < 5000) {
+          await b.runDue();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(bRuns).toBe(1);
+        open();
+        await aDone;
+        expect(outcomes).toEqual(['lost']);
+        const row = await findJobByKey(h.db, 'fence1');
+        expect(row?.state).toBe('done');
+        expect(row?.locked_by).toBeNull();
+      },
+    );
+
     it('wakes at the due instant with the real clock, without polling', async () => {
-      const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock: systemClock, logger, maxSleepMs: 600_000 });
+      const runner = new JobRunner({
+        db: h.db,
+        dialect: h.dialect,
+        clock: systemClock,
+        logger,
+        maxSleepMs: 600_000,
+      });
       const fired: { key: string; late: number }[] = [];
-      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { fired.push({ key: job.payload.key, late: now - job.dueAt }); await effectHandler.handle(tx, job, now); } });
+      runner.register<{ key: string }>('effect', {
+        ...effectHandler,
+        handle: async (tx, job, now) => {
+          fired.push({ key: job.payload.key, late: now - job.dueAt });
+          await effectHandler.handle(tx, job, now);
+        },
+      });
       await runner.start();
       try {
         const now = Date.now();
@@ -169,11 +409,34 @@ describe.runIf(isAvailable('postgres'))('several nodes on one PostgreSQL', () =>
       const clock = new FakeClock(10_000_000);
       const total = 1500;
       const rows = Array.from({ length: total }, (_, i) => ({
-        id: crypto.randomUUID(), kind: 'effect', dedupe_key: `race-${i}`, payload: JSON.stringify({ key: `race-${i}` }), due_at: 10_000_000 - (i % 50), state: 'pending', attempts: 0, max_attempts: 3, locked_by: null, locked_until: null, last_error: null, created_at: 0, updated_at: 0,
+        id: crypto.randomUUID(),
+        kind: 'effect',
+        dedupe_key: `race-${i}`,
+        payload: JSON.stringify({ key: `race-${i}` }),
+        due_at: 10_000_000 - (i % 50),
+        state: 'pending',
+        attempts: 0,
+        max_attempts: 3,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        created_at: 0,
+        updated_at: 0,
       }));
-      for (let i = 0; i < rows.length; i += 500) await handles[0]!.db.insertInto('jobs').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await handles[0]!.db
+          .insertInto('jobs')
+          .values(rows.slice(i, i + 500))
+          .execute();
       const runners = handles.map((h, n) => {
-        const r = new JobRunner({ db: h.db, dialect: 'postgres', clock, logger, node: `n${n}`, batchSize: 25 });
+        const r = new JobRunner({
+          db: h.db,
+          dialect: 'postgres',
+          clock,
+          logger,
+          node: `n${n}`,
+          batchSize: 25,
+        });
         r.register('effect', effectHandler);
         return r;
       });
@@ -196,12 +459,31 @@ describe.runIf(isAvailable('postgres'))('several nodes on one PostgreSQL', () =>
     try {
       await migrateToLatest(writer);
       const fired: number[] = [];
-      const runner = new JobRunner({ db: reader.db, dialect: 'postgres', clock: systemClock, logger, listenUrl: tdb.config.kind === 'postgres' ? tdb.config.url : undefined, maxSleepMs: 600_000 });
-      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { fired.push(now - job.dueAt); await effectHandler.handle(tx, job, now); } });
+      const runner = new JobRunner({
+        db: reader.db,
+        dialect: 'postgres',
+        clock: systemClock,
+        logger,
+        listenUrl: tdb.config.kind === 'postgres' ? tdb.config.url : undefined,
+        maxSleepMs: 600_000,
+      });
+      runner.register<{ key: string }>('effect', {
+        ...effectHandler,
+        handle: async (tx, job, now) => {
+          fired.push(now - job.dueAt);
+          await effectHandler.handle(tx, job, now);
+        },
+      });
       await runner.start();
       await new Promise((r) => setTimeout(r, 200)); // the runner is now asleep for up to 10 minutes
       const now = Date.now();
-      await inTransaction(writer.db, (tx) => enqueueJob(tx, { kind: 'effect', payload: { key: 'remote' }, dueAt: now + 300, dedupeKey: 'remote' }, now));
+      await inTransaction(writer.db, (tx) =>
+        enqueueJob(
+          tx,
+          { kind: 'effect', payload: { key: 'remote' }, dueAt: now + 300, dedupeKey: 'remote' },
+          now,
+        ),
+      );
       await new Promise((r) => setTimeout(r, 1000));
       await runner.stop();
       expect(fired).toHaveLength(1);

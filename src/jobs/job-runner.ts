@@ -312,8 +312,9 @@ export class JobRunner {
       }
       const outcome = await handler.handle(job as never, firedAt);
       if (!outcome || outcome.ok) {
-        await finishJob(db, job.id, this.node, 'done', clock.now(), null);
-        return report('done');
+        // Fenced: a job another node took over after our lease lapsed is not ours to finish.
+        const finished = await finishJob(db, job.id, this.node, 'done', clock.now(), null);
+        return report(finished ? 'done' : 'lost');
       }
       if (outcome.retryAt !== undefined) {
         // The handler owns its retry policy (e.g. deliveries retry by time window, not count).
