@@ -1,11 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  allDatabases,
-  isAvailable,
-  type TestDatabase,
-} from '../../test/helpers/databases.js';
+import { createTestDatabase, allDatabases, isAvailable, type TestDatabase } from '../../test/helpers/databases.js';
 import { migrateToLatest, inTransaction, type DatabaseHandle } from '../db/database.js';
 import { FakeClock, systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
@@ -19,33 +14,13 @@ const logger = createLogger('silent');
 const effectHandler = {
   mode: 'transactional' as const,
   schema: Type.Object({ key: Type.String() }),
-  async handle(
-    tx: Parameters<Parameters<typeof inTransaction>[1]>[0],
-    job: { payload: { key: string } },
-    now: number,
-  ) {
-    await tx
-      .insertInto('audit_log')
-      .values({
-        id: crypto.randomUUID(),
-        actor_id: null,
-        action: 'effect',
-        target_type: 'job',
-        target_id: job.payload.key,
-        ip: null,
-        data: '{}',
-        created_at: now,
-      })
-      .execute();
+  async handle(tx: Parameters<Parameters<typeof inTransaction>[1]>[0], job: { payload: { key: string } }, now: number) {
+    await tx.insertInto('audit_log').values({ id: crypto.randomUUID(), actor_id: null, action: 'effect', target_type: 'job', target_id: job.payload.key, ip: null, data: '{}', created_at: now }).execute();
   },
 };
 
 async function effects(h: DatabaseHandle): Promise<Map<string, number>> {
-  const rows = await h.db
-    .selectFrom('audit_log')
-    .select(['target_id'])
-    .where('action', '=', 'effect')
-    .execute();
+  const rows = await h.db.selectFrom('audit_log').select(['target_id']).where('action', '=', 'effect').execute();
   const m = new Map<string, number>();
   for (const r of rows) m.set(r.target_id!, (m.get(r.target_id!) ?? 0) + 1);
   return m;
@@ -64,19 +39,8 @@ for (const kind of allDatabases) {
       await h.close();
       await tdb.drop();
     });
-    const enqueue = (
-      key: string,
-      dueAt: number,
-      now: number,
-      extra: Partial<Parameters<typeof enqueueJob>[1]> = {},
-    ) =>
-      inTransaction(h.db, (tx) =>
-        enqueueJob(
-          tx,
-          { kind: 'effect', payload: { key }, dueAt, dedupeKey: key, maxAttempts: 3, ...extra },
-          now,
-        ),
-      );
+    const enqueue = (key: string, dueAt: number, now: number, extra: Partial<Parameters<typeof enqueueJob>[1]> = {}) =>
+      inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'effect', payload: { key }, dueAt, dedupeKey: key, maxAttempts: 3, ...extra }, now));
 
     it('fires nothing before the due instant and exactly once at it', async () => {
       const clock = new FakeClock(1_000_000);
@@ -97,14 +61,7 @@ for (const kind of allDatabases) {
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
       runner.register('effect', effectHandler);
       await enqueue('m1', 2_010_000, clock.now());
-      await inTransaction(h.db, (tx) =>
-        enqueueJob(
-          tx,
-          { kind: 'effect', payload: { key: 'm1' }, dueAt: 2_020_000, dedupeKey: 'm1' },
-          clock.now(),
-          { replace: true },
-        ),
-      );
+      await inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'effect', payload: { key: 'm1' }, dueAt: 2_020_000, dedupeKey: 'm1' }, clock.now(), { replace: true }));
       clock.set(2_015_000);
       expect(await runner.drain()).toBe(0);
       clock.set(2_020_000);
@@ -120,21 +77,10 @@ for (const kind of allDatabases) {
       const clock = new FakeClock(3_000_000);
       const order: string[] = [];
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
-      runner.register<{ key: string }>('effect', {
-        ...effectHandler,
-        handle: async (tx, job, now) => {
-          order.push(job.payload.key);
-          await effectHandler.handle(tx, job, now);
-        },
-      });
+      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { order.push(job.payload.key); await effectHandler.handle(tx, job, now); } });
       // Timers of one subject (same key prefix, e.g. one SLA clock) run strictly in due order;
       // on PostgreSQL different subjects may run side by side.
-      for (const [key, due] of [
-        ['clock:x:o3', 3_003_000],
-        ['clock:x:o1', 3_001_000],
-        ['clock:x:o2', 3_002_000],
-      ] as const)
-        await enqueue(key, due, clock.now());
+      for (const [key, due] of [['clock:x:o3', 3_003_000], ['clock:x:o1', 3_001_000], ['clock:x:o2', 3_002_000]] as const) await enqueue(key, due, clock.now());
       clock.set(3_100_000);
       await runner.drain();
       expect(order).toEqual(['clock:x:o1', 'clock:x:o2', 'clock:x:o3']);
@@ -148,29 +94,11 @@ for (const kind of allDatabases) {
         mode: 'transactional',
         async handle(tx, _job, now) {
           calls++;
-          await tx
-            .insertInto('audit_log')
-            .values({
-              id: crypto.randomUUID(),
-              actor_id: null,
-              action: 'effect',
-              target_type: 'job',
-              target_id: 'flaky',
-              ip: null,
-              data: '{}',
-              created_at: now,
-            })
-            .execute();
+          await tx.insertInto('audit_log').values({ id: crypto.randomUUID(), actor_id: null, action: 'effect', target_type: 'job', target_id: 'flaky', ip: null, data: '{}', created_at: now }).execute();
           throw new Error('downstream broke');
         },
       });
-      await inTransaction(h.db, (tx) =>
-        enqueueJob(
-          tx,
-          { kind: 'flaky', payload: {}, dueAt: clock.now(), dedupeKey: 'flaky', maxAttempts: 2 },
-          clock.now(),
-        ),
-      );
+      await inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'flaky', payload: {}, dueAt: clock.now(), dedupeKey: 'flaky', maxAttempts: 2 }, clock.now()));
       await runner.drain();
       const job = await findJobByKey(h.db, 'flaky');
       expect(job?.state).toBe('pending');
@@ -187,32 +115,9 @@ for (const kind of allDatabases) {
       const clock = new FakeClock(5_000_000);
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
       runner.register('effect', effectHandler);
-      runner.register('never', {
-        mode: 'external',
-        handle: async () => {
-          throw new PermanentJobError('gone');
-        },
-      });
-      await inTransaction(h.db, (tx) =>
-        enqueueJob(
-          tx,
-          {
-            kind: 'effect',
-            payload: { nope: 1 },
-            dueAt: clock.now(),
-            dedupeKey: 'bad-payload',
-            maxAttempts: 5,
-          },
-          clock.now(),
-        ),
-      );
-      await inTransaction(h.db, (tx) =>
-        enqueueJob(
-          tx,
-          { kind: 'never', payload: {}, dueAt: clock.now(), dedupeKey: 'perm', maxAttempts: 5 },
-          clock.now(),
-        ),
-      );
+      runner.register('never', { mode: 'external', handle: async () => { throw new PermanentJobError('gone'); } });
+      await inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'effect', payload: { nope: 1 }, dueAt: clock.now(), dedupeKey: 'bad-payload', maxAttempts: 5 }, clock.now()));
+      await inTransaction(h.db, (tx) => enqueueJob(tx, { kind: 'never', payload: {}, dueAt: clock.now(), dedupeKey: 'perm', maxAttempts: 5 }, clock.now()));
       await runner.drain();
       expect((await findJobByKey(h.db, 'bad-payload'))?.state).toBe('dead');
       expect((await findJobByKey(h.db, 'bad-payload'))?.last_error).toMatch(/invalid payload/);
@@ -370,21 +275,9 @@ for (const kind of allDatabases) {
     );
 
     it('wakes at the due instant with the real clock, without polling', async () => {
-      const runner = new JobRunner({
-        db: h.db,
-        dialect: h.dialect,
-        clock: systemClock,
-        logger,
-        maxSleepMs: 600_000,
-      });
+      const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock: systemClock, logger, maxSleepMs: 600_000 });
       const fired: { key: string; late: number }[] = [];
-      runner.register<{ key: string }>('effect', {
-        ...effectHandler,
-        handle: async (tx, job, now) => {
-          fired.push({ key: job.payload.key, late: now - job.dueAt });
-          await effectHandler.handle(tx, job, now);
-        },
-      });
+      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { fired.push({ key: job.payload.key, late: now - job.dueAt }); await effectHandler.handle(tx, job, now); } });
       await runner.start();
       try {
         const now = Date.now();
@@ -409,34 +302,11 @@ describe.runIf(isAvailable('postgres'))('several nodes on one PostgreSQL', () =>
       const clock = new FakeClock(10_000_000);
       const total = 1500;
       const rows = Array.from({ length: total }, (_, i) => ({
-        id: crypto.randomUUID(),
-        kind: 'effect',
-        dedupe_key: `race-${i}`,
-        payload: JSON.stringify({ key: `race-${i}` }),
-        due_at: 10_000_000 - (i % 50),
-        state: 'pending',
-        attempts: 0,
-        max_attempts: 3,
-        locked_by: null,
-        locked_until: null,
-        last_error: null,
-        created_at: 0,
-        updated_at: 0,
+        id: crypto.randomUUID(), kind: 'effect', dedupe_key: `race-${i}`, payload: JSON.stringify({ key: `race-${i}` }), due_at: 10_000_000 - (i % 50), state: 'pending', attempts: 0, max_attempts: 3, locked_by: null, locked_until: null, last_error: null, created_at: 0, updated_at: 0,
       }));
-      for (let i = 0; i < rows.length; i += 500)
-        await handles[0]!.db
-          .insertInto('jobs')
-          .values(rows.slice(i, i + 500))
-          .execute();
+      for (let i = 0; i < rows.length; i += 500) await handles[0]!.db.insertInto('jobs').values(rows.slice(i, i + 500)).execute();
       const runners = handles.map((h, n) => {
-        const r = new JobRunner({
-          db: h.db,
-          dialect: 'postgres',
-          clock,
-          logger,
-          node: `n${n}`,
-          batchSize: 25,
-        });
+        const r = new JobRunner({ db: h.db, dialect: 'postgres', clock, logger, node: `n${n}`, batchSize: 25 });
         r.register('effect', effectHandler);
         return r;
       });
@@ -459,31 +329,12 @@ describe.runIf(isAvailable('postgres'))('several nodes on one PostgreSQL', () =>
     try {
       await migrateToLatest(writer);
       const fired: number[] = [];
-      const runner = new JobRunner({
-        db: reader.db,
-        dialect: 'postgres',
-        clock: systemClock,
-        logger,
-        listenUrl: tdb.config.kind === 'postgres' ? tdb.config.url : undefined,
-        maxSleepMs: 600_000,
-      });
-      runner.register<{ key: string }>('effect', {
-        ...effectHandler,
-        handle: async (tx, job, now) => {
-          fired.push(now - job.dueAt);
-          await effectHandler.handle(tx, job, now);
-        },
-      });
+      const runner = new JobRunner({ db: reader.db, dialect: 'postgres', clock: systemClock, logger, listenUrl: tdb.config.kind === 'postgres' ? tdb.config.url : undefined, maxSleepMs: 600_000 });
+      runner.register<{ key: string }>('effect', { ...effectHandler, handle: async (tx, job, now) => { fired.push(now - job.dueAt); await effectHandler.handle(tx, job, now); } });
       await runner.start();
       await new Promise((r) => setTimeout(r, 200)); // the runner is now asleep for up to 10 minutes
       const now = Date.now();
-      await inTransaction(writer.db, (tx) =>
-        enqueueJob(
-          tx,
-          { kind: 'effect', payload: { key: 'remote' }, dueAt: now + 300, dedupeKey: 'remote' },
-          now,
-        ),
-      );
+      await inTransaction(writer.db, (tx) => enqueueJob(tx, { kind: 'effect', payload: { key: 'remote' }, dueAt: now + 300, dedupeKey: 'remote' }, now));
       await new Promise((r) => setTimeout(r, 1000));
       await runner.stop();
       expect(fired).toHaveLength(1);

@@ -40,11 +40,7 @@ export interface JobRunnerOptions {
   maxSleepMs?: number;
 }
 
-export type JobObserver = (
-  job: ClaimedJob,
-  firedAt: number,
-  outcome: 'done' | 'retry' | 'dead' | 'lost',
-) => void;
+export type JobObserver = (job: ClaimedJob, firedAt: number, outcome: 'done' | 'retry' | 'dead' | 'lost') => void;
 
 /**
  * The scheduler and worker of one node. It sleeps until the earliest due job, wakes early
@@ -91,9 +87,7 @@ export class JobRunner {
     if (this.o.listenUrl) {
       const client = new pg.Client({ connectionString: this.o.listenUrl });
       client.on('notification', (n) => this.wake(Number(n.payload)));
-      client.on('error', (err) =>
-        this.o.logger.warn({ err }, 'job listener connection failed; relying on timed wake-ups'),
-      );
+      client.on('error', (err) => this.o.logger.warn({ err }, 'job listener connection failed; relying on timed wake-ups'));
       await client.connect();
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
       this.listener = client;
@@ -238,13 +232,9 @@ export class JobRunner {
     }
     // SQLite has one writer: one lane. PostgreSQL runs independent lanes (different clocks or
     // escalations) side by side; jobs within a lane stay in due order.
-    await mapLimit(
-      [...lanes.values()],
-      this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1,
-      async (lane) => {
-        for (const job of lane) await this.runOne(job);
-      },
-    );
+    await mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
+      for (const job of lane) await this.runOne(job);
+    });
     const limit = this.o.concurrency ?? 8;
     // A sliding window, not chunks: one slow send does not hold up the other slots.
     await mapLimit(external, limit, (j) => this.runOne(j));
@@ -286,14 +276,7 @@ export class JobRunner {
     }
     if (handler.schema && !Value.Check(handler.schema, job.payload)) {
       const first = [...Value.Errors(handler.schema, job.payload)][0];
-      await finishJob(
-        db,
-        job.id,
-        this.node,
-        'dead',
-        firedAt,
-        `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(),
-      );
+      await finishJob(db, job.id, this.node, 'dead', firedAt, `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim());
       return report('dead');
     }
     try {
@@ -336,23 +319,10 @@ export class JobRunner {
     }
   }
 
-  private async failed(
-    job: ClaimedJob,
-    error: string,
-    retryable: boolean,
-    retryAfterMs: number | undefined,
-    report: (o: 'retry' | 'dead') => void,
-  ): Promise<void> {
+  private async failed(job: ClaimedJob, error: string, retryable: boolean, retryAfterMs: number | undefined, report: (o: 'retry' | 'dead') => void): Promise<void> {
     const now = this.o.clock.now();
     if (retryable && job.attempts < job.maxAttempts) {
-      await retryJob(
-        this.o.db,
-        job.id,
-        this.node,
-        now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)),
-        now,
-        error.slice(0, 2000),
-      );
+      await retryJob(this.o.db, job.id, this.node, now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)), now, error.slice(0, 2000));
       return report('retry');
     }
     await finishJob(this.o.db, job.id, this.node, 'dead', now, error.slice(0, 2000));

@@ -19,12 +19,7 @@ export interface EnqueueInput {
  * Writes a job (a timer or an outgoing side effect) inside the caller's transaction, so it
  * exists exactly when the change that caused it commits.
  */
-export async function enqueueJob(
-  ex: Executor,
-  input: EnqueueInput,
-  now: number,
-  opts: { replace?: boolean } = {},
-): Promise<string> {
+export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number, opts: { replace?: boolean } = {}): Promise<string> {
   jobSignals.announce(ex, input.dueAt);
   if (dialectOf(ex) === 'postgres') await notifyPeers(ex, input.dueAt);
   const id = newId();
@@ -52,18 +47,7 @@ export async function enqueueJob(
     // Moving a due time replaces the timer: same key, new due instant, back to pending.
     await q
       .onConflict((oc) =>
-        oc
-          .column('dedupe_key')
-          .doUpdateSet({
-            due_at: input.dueAt,
-            payload: row.payload,
-            state: 'pending',
-            attempts: 0,
-            locked_by: null,
-            locked_until: null,
-            last_error: null,
-            updated_at: now,
-          }),
+        oc.column('dedupe_key').doUpdateSet({ due_at: input.dueAt, payload: row.payload, state: 'pending', attempts: 0, locked_by: null, locked_until: null, last_error: null, updated_at: now }),
       )
       .execute();
   } else {
@@ -75,12 +59,7 @@ export async function enqueueJob(
 /** Cancels pending jobs by dedupe key (e.g. a satisfied SLA clock cancels its timers). */
 export async function cancelJobs(ex: Executor, keys: string[], now: number): Promise<number> {
   if (keys.length === 0) return 0;
-  const r = await ex
-    .updateTable('jobs')
-    .set({ state: 'cancelled', updated_at: now })
-    .where('dedupe_key', 'in', keys)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
+  const r = await ex.updateTable('jobs').set({ state: 'cancelled', updated_at: now }).where('dedupe_key', 'in', keys).where('state', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
@@ -132,14 +111,7 @@ const toClaimed = (r: JobRow): ClaimedJob => ({
  * and running jobs whose lease expired (their node died). PostgreSQL skips rows another node
  * is claiming at the same moment; SQLite has a single writer.
  */
-export async function claimDueJobs(
-  ex: Executor,
-  dialect: DialectName,
-  node: string,
-  now: number,
-  leaseMs: number,
-  limit: number,
-): Promise<ClaimedJob[]> {
+export async function claimDueJobs(ex: Executor, dialect: DialectName, node: string, now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const r = await sql<JobRow>`
     update jobs set state = 'running', locked_by = ${node}, locked_until = ${now + leaseMs}, attempts = attempts + 1, updated_at = ${now}
@@ -155,14 +127,7 @@ export async function claimDueJobs(
 }
 
 /** Marks a claimed job finished, only if this node still holds it (the fence). */
-export async function finishJob(
-  ex: Executor,
-  id: string,
-  node: string,
-  state: 'done' | 'dead' | 'cancelled',
-  now: number,
-  lastError: string | null = null,
-): Promise<boolean> {
+export async function finishJob(ex: Executor, id: string, node: string, state: 'done' | 'dead' | 'cancelled', now: number, lastError: string | null = null): Promise<boolean> {
   const r = await ex
     .updateTable('jobs')
     .set({ state, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
@@ -174,24 +139,10 @@ export async function finishJob(
 }
 
 /** Puts a claimed job back for another attempt at `dueAt`. */
-export async function retryJob(
-  ex: Executor,
-  id: string,
-  node: string,
-  dueAt: number,
-  now: number,
-  lastError: string,
-): Promise<boolean> {
+export async function retryJob(ex: Executor, id: string, node: string, dueAt: number, now: number, lastError: string): Promise<boolean> {
   const r = await ex
     .updateTable('jobs')
-    .set({
-      state: 'pending',
-      due_at: dueAt,
-      locked_by: null,
-      locked_until: null,
-      last_error: lastError,
-      updated_at: now,
-    })
+    .set({ state: 'pending', due_at: dueAt, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
     .where('id', '=', id)
     .where('state', '=', 'running')
     .where('locked_by', '=', node)
@@ -250,11 +201,8 @@ export async function nextWakeAt(ex: Executor): Promise<number | null> {
     .select((eb) => eb.fn.min<number>('locked_until').as('until'))
     .where('state', '=', 'running')
     .executeTakeFirst();
-  const candidates = [r?.due, lease?.until]
-    .filter((x): x is number => x !== null && x !== undefined)
-    .map(Number);
+  const candidates = [r?.due, lease?.until].filter((x): x is number => x !== null && x !== undefined).map(Number);
   return candidates.length ? Math.min(...candidates) : null;
 }
 
-export const findJobByKey = (ex: Executor, key: string) =>
-  ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+export const findJobByKey = (ex: Executor, key: string) => ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();

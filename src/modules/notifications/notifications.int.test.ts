@@ -28,13 +28,7 @@ const SLACK_SECRET = 'slack-signing-secret-for-tests';
 const BOT_TOKEN = 'xoxb-test-token';
 
 /** The webhook consumer: verifies signatures, refuses while `refusing`, counts by delivery id. */
-const consumerState = {
-  refusing: false,
-  secret: '',
-  accepted: [] as { id: string; body: any }[],
-  badSignatures: 0,
-  refusals: 0,
-};
+const consumerState = { refusing: false, secret: '', accepted: [] as { id: string; body: any }[], badSignatures: 0, refusals: 0 };
 
 beforeAll(async () => {
   smtp = new SMTPServer({
@@ -45,32 +39,21 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
         callback();
       });
     },
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp as unknown as { server: { address(): AddressInfo } }).server.address().port;
+  smtpPort = ((smtp as unknown as { server: { address(): AddressInfo } }).server.address()).port;
   slackApi = await startReceiver((req, res) => {
-    if (req.headers.authorization !== `Bearer ${BOT_TOKEN}`)
-      return reply(res, 200, { ok: false, error: 'invalid_auth' });
+    if (req.headers.authorization !== `Bearer ${BOT_TOKEN}`) return reply(res, 200, { ok: false, error: 'invalid_auth' });
     const body = JSON.parse(req.rawBody) as { channel: string };
     reply(res, 200, { ok: true, channel: body.channel, ts: '1.2' });
   });
   teamsHook = await startReceiver((_req, res) => reply(res, 200, '1'));
   consumer = await startReceiver((req, res) => {
-    if (
-      !verifyWebhook(
-        consumerState.secret,
-        req.headers,
-        req.rawBody,
-        Number(req.headers['x-escalon-timestamp']) * 1000,
-      )
-    ) {
+    if (!verifyWebhook(consumerState.secret, req.headers, req.rawBody, Number(req.headers['x-escalon-timestamp']) * 1000)) {
       consumerState.badSignatures++;
       return reply(res, 401, 'bad signature');
     }
@@ -90,14 +73,7 @@ afterAll(async () => {
 });
 
 const configure = (config: import('../../config/config.js').Config) => {
-  config.smtpOut = {
-    host: '127.0.0.1',
-    port: smtpPort,
-    secure: false,
-    user: undefined,
-    password: undefined,
-    from: 'Escalon <escalon@support.example>',
-  };
+  config.smtpOut = { host: '127.0.0.1', port: smtpPort, secure: false, user: undefined, password: undefined, from: 'Escalon <escalon@support.example>' };
   config.slack = { signingSecret: SLACK_SECRET, botToken: BOT_TOKEN, apiUrl: slackApi.url };
   config.publicUrl = 'https://escalon.example';
 };
@@ -121,16 +97,11 @@ describeEachDb(
     const escalateTo = async (userId: string, subject: string, priority = 'normal') => {
       const t = await req('POST', '/api/v1/tickets', ctx().actors.agent, { subject, priority });
       expect(t.status).toBe(201);
-      const e = await req('POST', `/api/v1/tickets/${t.body.id}/escalations`, ctx().actors.agent, {
-        target: { type: 'user', userId },
-        ackTimeoutSeconds: 1800,
-        brief: { ask: 'Approve the refund', tried: 'Checked the invoice' },
-      });
+      const e = await req('POST', `/api/v1/tickets/${t.body.id}/escalations`, ctx().actors.agent, { target: { type: 'user', userId }, ackTimeoutSeconds: 1800, brief: { ask: 'Approve the refund', tried: 'Checked the invoice' } });
       expect(e.status).toBe(201);
       return { ticketId: t.body.id as string, escalationId: e.body.id as string };
     };
-    const setPrefs = (actor: Actor, body: object) =>
-      req('PUT', '/api/v1/me/notification-preferences', actor, body);
+    const setPrefs = (actor: Actor, body: object) => req('PUT', '/api/v1/me/notification-preferences', actor, body);
     const db = () => ctx().deps.database.db;
 
     it('emails the requester the answer when their escalation is resolved, in their language', async () => {
@@ -139,13 +110,7 @@ describeEachDb(
       const { ticketId, escalationId } = await escalateTo(specialist.id, '回答メールの件');
       await drain();
       mails.length = 0;
-      expect(
-        (
-          await req('POST', `/api/v1/escalations/${escalationId}/resolve`, specialist, {
-            answer: '返金を承認します <OK>',
-          })
-        ).status,
-      ).toBe(200);
+      expect((await req('POST', `/api/v1/escalations/${escalationId}/resolve`, specialist, { answer: '返金を承認します <OK>' })).status).toBe(200);
       await drain();
       const toAgent = mails.filter((m) => m.to.includes(agent.email));
       expect(toAgent).toHaveLength(1);
@@ -155,10 +120,7 @@ describeEachDb(
       expect(parsed.text).toContain('返金を承認します <OK>');
       expect(parsed.html).toContain('返金を承認します &lt;OK&gt;');
       expect(parsed.text).not.toContain('escalation.resolved');
-      const n = (await req('GET', '/api/v1/notifications?limit=50', agent)).body.items.find(
-        (i: { ticketId: string; event: string }) =>
-          i.ticketId === ticketId && i.event === 'escalation.resolved',
-      );
+      const n = (await req('GET', '/api/v1/notifications?limit=50', agent)).body.items.find((i: { ticketId: string; event: string }) => i.ticketId === ticketId && i.event === 'escalation.resolved');
       expect(n.body).toContain('返金を承認します <OK>');
       await db().updateTable('users').set({ locale: 'en' }).where('id', '=', agent.id).execute();
     });
@@ -179,11 +141,7 @@ describeEachDb(
       expect(parsed.inReplyTo).toBe(`<ticket.${ticketId}@support.example>`);
       expect(parsed.references).toContain(`<ticket.${ticketId}@support.example>`);
       expect(parsed.headers.get('auto-submitted')).toBe('auto-generated');
-      const ids = await db()
-        .selectFrom('ticket_message_ids')
-        .select('message_id')
-        .where('ticket_id', '=', ticketId)
-        .execute();
+      const ids = await db().selectFrom('ticket_message_ids').select('message_id').where('ticket_id', '=', ticketId).execute();
       expect(ids.map((r) => `<${r.message_id.replace(/^<|>$/g, '')}>`)).toContain(parsed.messageId);
 
       const inbox = await req('GET', '/api/v1/notifications?unread=true', specialist);
@@ -217,18 +175,11 @@ describeEachDb(
       const form = `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U0SPECIAL' }, actions: [{ action_id: 'escalation.acknowledge', value: escalationId }], response_url: `${slackApi.url}/respond` }))}`;
       const now = Math.floor(ctx().clock.now() / 1000);
       const post = (headers: Record<string, string>) =>
-        ctx().app.inject({
-          method: 'POST',
-          url: '/api/v1/integrations/slack/interactions',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-          payload: form,
-        });
+        ctx().app.inject({ method: 'POST', url: '/api/v1/integrations/slack/interactions', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: form });
       expect((await post(slackSign(form, now, 'wrong-secret'))).statusCode).toBe(401);
       expect((await post(slackSign(form, now - 600))).statusCode).toBe(401);
       expect((await post({})).statusCode).toBe(401);
-      expect((await req('GET', `/api/v1/escalations/${escalationId}`, ctx().actors.agent)).body.status).toBe(
-        'requested',
-      );
+      expect((await req('GET', `/api/v1/escalations/${escalationId}`, ctx().actors.agent)).body.status).toBe('requested');
       // The reply speaks the Slack user's Escalon language.
       await db().updateTable('users').set({ locale: 'ja' }).where('id', '=', specialist.id).execute();
       const ok = await post(slackSign(form, now));
@@ -243,63 +194,24 @@ describeEachDb(
     it('team channels: Slack incoming webhook and Teams Adaptive Card for an escalation to the team', async () => {
       const teamId = newId();
       const now = ctx().clock.now();
-      await db()
-        .insertInto('teams')
-        .values({
-          id: teamId,
-          name: `Billing ${teamId.slice(-4)}`,
-          description: '',
-          contact_email: null,
-          contact_phone: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await db()
-        .insertInto('team_members')
-        .values({ team_id: teamId, user_id: specialist.id, role: 'member' })
-        .execute();
+      await db().insertInto('teams').values({ id: teamId, name: `Billing ${teamId.slice(-4)}`, description: '', contact_email: null, contact_phone: null, created_at: now, updated_at: now }).execute();
+      await db().insertInto('team_members').values({ team_id: teamId, user_id: specialist.id, role: 'member' }).execute();
       const slackHook = await startReceiver((_r, res) => reply(res, 200, 'ok'));
       try {
-        const a = await req('POST', '/api/v1/team-channels', ctx().actors.admin, {
-          teamId,
-          kind: 'slack_webhook',
-          config: { url: `${slackHook.url}/hook` },
-        });
+        const a = await req('POST', '/api/v1/team-channels', ctx().actors.admin, { teamId, kind: 'slack_webhook', config: { url: `${slackHook.url}/hook` } });
         expect(a.status).toBe(201);
         expect(JSON.stringify(a.body)).not.toContain(slackHook.url);
-        expect(
-          (
-            await req('POST', '/api/v1/team-channels', ctx().actors.admin, {
-              teamId,
-              kind: 'teams_webhook',
-              config: { url: `${teamsHook.url}/teams`, locale: 'ja', timeZone: 'Asia/Tokyo' },
-            })
-          ).status,
-        ).toBe(201);
-        expect(
-          (
-            await req('POST', '/api/v1/team-channels', ctx().actors.agent, {
-              teamId,
-              kind: 'teams_webhook',
-              config: { url: teamsHook.url },
-            })
-          ).status,
-        ).toBe(403);
+        expect((await req('POST', '/api/v1/team-channels', ctx().actors.admin, { teamId, kind: 'teams_webhook', config: { url: `${teamsHook.url}/teams`, locale: 'ja', timeZone: 'Asia/Tokyo' } })).status).toBe(201);
+        expect((await req('POST', '/api/v1/team-channels', ctx().actors.agent, { teamId, kind: 'teams_webhook', config: { url: teamsHook.url } })).status).toBe(403);
         const t = await req('POST', '/api/v1/tickets', ctx().actors.agent, { subject: 'Team escalation' });
-        const e = await req('POST', `/api/v1/tickets/${t.body.id}/escalations`, ctx().actors.agent, {
-          target: { type: 'team', teamId },
-          brief: { ask: 'Check the invoice' },
-        });
+        const e = await req('POST', `/api/v1/tickets/${t.body.id}/escalations`, ctx().actors.agent, { target: { type: 'team', teamId }, brief: { ask: 'Check the invoice' } });
         expect(e.status).toBe(201);
         await drain();
         expect(slackHook.requests).toHaveLength(1);
         expect(slackHook.requests[0]!.rawBody).toContain('Check the invoice');
         const card = teamsHook.requests.find((r) => r.rawBody.includes('Check the invoice'));
         expect(card).toBeDefined();
-        expect(JSON.parse(card!.rawBody).attachments[0].contentType).toBe(
-          'application/vnd.microsoft.card.adaptive',
-        );
+        expect(JSON.parse(card!.rawBody).attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
       } finally {
         await slackHook.close();
       }
@@ -312,82 +224,32 @@ describeEachDb(
       const sales = newId();
       const legal = newId();
       const legalName = `Legal ${legal.slice(-4)}`;
-      await db()
-        .insertInto('teams')
-        .values([
-          {
-            id: sales,
-            name: `Sales ${sales.slice(-4)}`,
-            description: '',
-            contact_email: null,
-            contact_phone: null,
-            created_at: now,
-            updated_at: now,
-          },
-          {
-            id: legal,
-            name: legalName,
-            description: '',
-            contact_email: null,
-            contact_phone: null,
-            created_at: now,
-            updated_at: now,
-          },
-        ])
-        .execute();
-      await db()
-        .insertInto('team_members')
-        .values([
-          { team_id: sales, user_id: specialist.id, role: 'member' },
-          { team_id: legal, user_id: supervisor.id, role: 'supervisor' },
-          { team_id: legal, user_id: manager.id, role: 'manager' },
-        ])
-        .execute();
+      await db().insertInto('teams').values([
+        { id: sales, name: `Sales ${sales.slice(-4)}`, description: '', contact_email: null, contact_phone: null, created_at: now, updated_at: now },
+        { id: legal, name: legalName, description: '', contact_email: null, contact_phone: null, created_at: now, updated_at: now },
+      ]).execute();
+      await db().insertInto('team_members').values([
+        { team_id: sales, user_id: specialist.id, role: 'member' },
+        { team_id: legal, user_id: supervisor.id, role: 'supervisor' },
+        { team_id: legal, user_id: manager.id, role: 'manager' },
+      ]).execute();
       const legalHook = await startReceiver((_r, res) => reply(res, 200, 'ok'));
       try {
-        expect(
-          (
-            await req('POST', '/api/v1/team-channels', ctx().actors.admin, {
-              teamId: legal,
-              kind: 'slack_webhook',
-              config: { url: `${legalHook.url}/hook`, locale: 'en' },
-            })
-          ).status,
-        ).toBe(201);
-        const level = levelBody('Sales and legal', [
-          { type: 'team', teamId: sales },
-          { type: 'team', teamId: legal },
-        ]);
-        const path = await req(
-          'POST',
-          '/api/v1/escalation-paths',
-          ctx().actors.admin,
-          pathBody(manager.id, [level], { name: `Complaints ${legal.slice(-4)}` }),
-        );
+        expect((await req('POST', '/api/v1/team-channels', ctx().actors.admin, { teamId: legal, kind: 'slack_webhook', config: { url: `${legalHook.url}/hook`, locale: 'en' } })).status).toBe(201);
+        const level = levelBody('Sales and legal', [{ type: 'team', teamId: sales }, { type: 'team', teamId: legal }]);
+        const path = await req('POST', '/api/v1/escalation-paths', ctx().actors.admin, pathBody(manager.id, [level], { name: `Complaints ${legal.slice(-4)}` }));
         expect(path.status).toBe(201);
-        const t = await req('POST', '/api/v1/tickets', ctx().actors.agent, {
-          subject: 'Complaint about the contract',
-        });
-        const e = await req('POST', `/api/v1/tickets/${t.body.id}/escalations`, ctx().actors.agent, {
-          pathId: path.body.id,
-          brief: { ask: 'Decide whether we cancel the penalty', customerTemperature: 'angry' },
-        });
+        const t = await req('POST', '/api/v1/tickets', ctx().actors.agent, { subject: 'Complaint about the contract' });
+        const e = await req('POST', `/api/v1/tickets/${t.body.id}/escalations`, ctx().actors.agent, { pathId: path.body.id, brief: { ask: 'Decide whether we cancel the penalty', customerTemperature: 'angry' } });
         expect(e.status).toBe(201);
         await drain();
         expect(legalHook.requests).toHaveLength(1);
         // Sales acknowledges: the escalation is owned, but Legal still owes its answer.
-        expect(
-          (await req('POST', `/api/v1/escalations/${e.body.id}/acknowledge`, specialist, {})).status,
-        ).toBe(200);
+        expect((await req('POST', `/api/v1/escalations/${e.body.id}/acknowledge`, specialist, {})).status).toBe(200);
         mails.length = 0;
         ctx().clock.advance(600_000);
         await drain();
-        const reminders = await db()
-          .selectFrom('deliveries')
-          .select(['state', 'event', 'user_id', 'recipient_key'])
-          .where('ticket_id', '=', t.body.id)
-          .where('event', '=', 'escalation.reminder')
-          .execute();
+        const reminders = await db().selectFrom('deliveries').select(['state', 'event', 'user_id', 'recipient_key']).where('ticket_id', '=', t.body.id).where('event', '=', 'escalation.reminder').execute();
         expect(reminders.filter((d) => d.user_id === supervisor.id).map((d) => d.state)).toEqual(['done']);
         expect(mails.some((m) => m.to.includes(supervisor.email))).toBe(true);
         expect(reminders.some((d) => d.user_id === specialist.id)).toBe(false);
@@ -398,14 +260,7 @@ describeEachDb(
         // Legal lets its grace pass: the requester and Legal's manager are told which department.
         ctx().clock.advance(300_000);
         await drain();
-        const expiredFor = async (actor: Actor) =>
-          (
-            (await req('GET', '/api/v1/notifications', actor)).body.items as {
-              event: string;
-              title: string;
-              body: string;
-            }[]
-          ).filter((n) => n.event === 'escalation.target_expired');
+        const expiredFor = async (actor: Actor) => ((await req('GET', '/api/v1/notifications', actor)).body.items as { event: string; title: string; body: string }[]).filter((n) => n.event === 'escalation.target_expired');
         const toAgent = await expiredFor(ctx().actors.agent);
         expect(toAgent).toHaveLength(1);
         expect(toAgent[0]!.title).toContain(legalName);
@@ -417,39 +272,15 @@ describeEachDb(
         // A digest in the team channel (two chases of one escalation within the window) still
         // carries the ask, the temperature, the deadline and the Acknowledge button.
         const t2 = await req('POST', '/api/v1/tickets', ctx().actors.agent, { subject: 'Second complaint' });
-        const e2 = await req('POST', `/api/v1/tickets/${t2.body.id}/escalations`, ctx().actors.agent, {
-          target: { type: 'team', teamId: legal },
-          brief: { ask: 'Confirm the clause 7 reading', customerTemperature: 'upset' },
-        });
+        const e2 = await req('POST', `/api/v1/tickets/${t2.body.id}/escalations`, ctx().actors.agent, { target: { type: 'team', teamId: legal }, brief: { ask: 'Confirm the clause 7 reading', customerTemperature: 'upset' } });
         expect(e2.status).toBe(201);
         await drain();
         const before = legalHook.requests.length;
-        const row = await db()
-          .selectFrom('escalations')
-          .select('state')
-          .where('id', '=', e2.body.id)
-          .executeTakeFirstOrThrow();
+        const row = await db().selectFrom('escalations').select('state').where('id', '=', e2.body.id).executeTakeFirstOrThrow();
         const targetKey = (JSON.parse(row.state) as { targets: { key: string }[] }).targets[0]!.key;
         const at = ctx().clock.now();
         for (let i = 0; i < 2; i++)
-          await inTransaction(db(), (tx) =>
-            enqueueJob(
-              tx,
-              {
-                kind: 'notify',
-                dedupeKey: `notify:test:${newId()}`,
-                dueAt: at,
-                payload: {
-                  event: 'escalation.reminder',
-                  recipients: { userIds: [] },
-                  ticketId: t2.body.id,
-                  escalationId: e2.body.id,
-                  data: { levelIndex: 0, targetKey },
-                },
-              },
-              at,
-            ),
-          );
+          await inTransaction(db(), (tx) => enqueueJob(tx, { kind: 'notify', dedupeKey: `notify:test:${newId()}`, dueAt: at, payload: { event: 'escalation.reminder', recipients: { userIds: [] }, ticketId: t2.body.id, escalationId: e2.body.id, data: { levelIndex: 0, targetKey } } }, at));
         await drain();
         ctx().clock.advance(61_000);
         await drain();
@@ -471,32 +302,19 @@ describeEachDb(
       const quiet = await escalateTo(specialist.id, 'Quiet please');
       const urgent = await escalateTo(specialist.id, 'Server down', 'urgent');
       await drain();
-      const subjects = async () =>
-        Promise.all(
-          mails
-            .filter((m) => m.to.includes(specialist.email))
-            .map(async (m) => (await simpleParser(m.raw)).subject ?? ''),
-        );
+      const subjects = async () => Promise.all(mails.filter((m) => m.to.includes(specialist.email)).map(async (m) => (await simpleParser(m.raw)).subject ?? ''));
       expect((await subjects()).some((s) => s.includes('Server down'))).toBe(true);
       expect((await subjects()).some((s) => s.includes('Quiet please'))).toBe(false);
       // A second one, acknowledged while waiting: dropped, not sent.
       const acked = await escalateTo(specialist.id, 'Handled already');
       await drain();
-      expect(
-        (await req('POST', `/api/v1/escalations/${acked.escalationId}/acknowledge`, specialist, {})).status,
-      ).toBe(200);
+      expect((await req('POST', `/api/v1/escalations/${acked.escalationId}/acknowledge`, specialist, {})).status).toBe(200);
       ctx().clock.advance(60 * 60_000);
       await drain();
       const after = await subjects();
       expect(after.some((s) => s.includes('Quiet please'))).toBe(true);
       expect(after.some((s) => s.includes('Handled already'))).toBe(false);
-      const dropped = await db()
-        .selectFrom('deliveries')
-        .select(['state', 'items'])
-        .where('ticket_id', '=', acked.ticketId)
-        .where('user_id', '=', specialist.id)
-        .where('channel', '=', 'email')
-        .execute();
+      const dropped = await db().selectFrom('deliveries').select(['state', 'items']).where('ticket_id', '=', acked.ticketId).where('user_id', '=', specialist.id).where('channel', '=', 'email').execute();
       expect(dropped.map((d) => d.state)).toEqual(['dropped']);
       expect(quiet.ticketId).toBeTruthy();
       expect(urgent.ticketId).toBeTruthy();
@@ -504,32 +322,12 @@ describeEachDb(
     });
 
     it('groups several events for one person and ticket into one digest; reminder semantics for SLA intents', async () => {
-      const t = await req('POST', '/api/v1/tickets', ctx().actors.agent, {
-        subject: 'Flood',
-        assigneeId: specialist.id,
-      });
+      const t = await req('POST', '/api/v1/tickets', ctx().actors.agent, { subject: 'Flood', assigneeId: specialist.id });
       expect(t.status).toBe(201);
       const ticketId = t.body.id as string;
       const now = ctx().clock.now();
       const intent = (event: string, extra: object) =>
-        inTransaction(db(), (tx) =>
-          enqueueJob(
-            tx,
-            {
-              kind: 'notify',
-              dedupeKey: `notify:test:${newId()}`,
-              dueAt: now,
-              payload: {
-                event,
-                ticketId,
-                clockKind: 'resolution',
-                dueAt: new Date(now + 3600_000).toISOString(),
-                ...extra,
-              },
-            },
-            now,
-          ),
-        );
+        inTransaction(db(), (tx) => enqueueJob(tx, { kind: 'notify', dedupeKey: `notify:test:${newId()}`, dueAt: now, payload: { event, ticketId, clockKind: 'resolution', dueAt: new Date(now + 3600_000).toISOString(), ...extra } }, now));
       // Breaches go to the assignee and the team's manager; both arrive at once: one digest.
       await intent('sla.breached', { recipients: ['assignee', 'team_manager'], userIds: [] });
       await intent('sla.breached', { recipients: ['assignee'], userIds: [], clockKind: 'first_response' });
@@ -558,78 +356,41 @@ describeEachDb(
       const { ticketId } = await escalateTo(specialist.id, 'In-app only');
       await drain();
       expect(mails.filter((m) => m.to.includes(specialist.email))).toHaveLength(0);
-      expect(
-        (await req('GET', '/api/v1/notifications', specialist)).body.items.some(
-          (i: { ticketId: string }) => i.ticketId === ticketId,
-        ),
-      ).toBe(true);
+      expect((await req('GET', '/api/v1/notifications', specialist)).body.items.some((i: { ticketId: string }) => i.ticketId === ticketId)).toBe(true);
       expect((await setPrefs(specialist, { quietHours: { start: '25:00', end: '07:00' } })).status).toBe(400);
       await setPrefs(specialist, { channels: {} });
     });
 
     it('templates: errors at save time with the line; an edited template is used', async () => {
-      const bad = await req(
-        'PUT',
-        '/api/v1/notification-templates/escalation.requested/en',
-        ctx().actors.admin,
-        { subject: 'x', text: 'line one\n{{#if escalation}}\nno close', html: '<p>x</p>' },
-      );
+      const bad = await req('PUT', '/api/v1/notification-templates/escalation.requested/en', ctx().actors.admin, { subject: 'x', text: 'line one\n{{#if escalation}}\nno close', html: '<p>x</p>' });
       expect(bad.status).toBe(400);
       expect(JSON.stringify(bad.body.error.details)).toMatch(/line \d+/);
-      expect(
-        (
-          await req('PUT', '/api/v1/notification-templates/escalation.requested/en', ctx().actors.agent, {
-            subject: 'x',
-            text: 'y',
-            html: 'z',
-          })
-        ).status,
-      ).toBe(403);
-      const ok = await req(
-        'PUT',
-        '/api/v1/notification-templates/escalation.requested/en',
-        ctx().actors.admin,
-        {
-          subject: 'EDITED {{ticket.subject}}',
-          text: 'Ask: {{escalation.ask}}',
-          html: '<p>{{escalation.ask}}</p>',
-        },
-      );
+      expect((await req('PUT', '/api/v1/notification-templates/escalation.requested/en', ctx().actors.agent, { subject: 'x', text: 'y', html: 'z' })).status).toBe(403);
+      const ok = await req('PUT', '/api/v1/notification-templates/escalation.requested/en', ctx().actors.admin, { subject: 'EDITED {{ticket.subject}}', text: 'Ask: {{escalation.ask}}', html: '<p>{{escalation.ask}}</p>' });
       expect(ok.status).toBe(200);
       await escalateTo(specialist.id, 'Edited template');
       await drain();
       const m = mails.find((x) => x.to.includes(specialist.email));
       expect((await simpleParser(m!.raw)).subject).toBe('EDITED Edited template');
-      expect(
-        (await req('DELETE', '/api/v1/notification-templates/escalation.requested/en', ctx().actors.admin))
-          .status,
-      ).toBe(204);
+      expect((await req('DELETE', '/api/v1/notification-templates/escalation.requested/en', ctx().actors.admin)).status).toBe(204);
     });
 
     it('webhooks: signed, retried through refusals, exactly once and in order per recipient, none lost across a restart; dead letters and admin retry', async () => {
-      const created = await req('POST', '/api/v1/webhooks', ctx().actors.admin, {
-        url: `${consumer.url}/hook`,
-        events: ['escalation.requested'],
-      });
+      const created = await req('POST', '/api/v1/webhooks', ctx().actors.admin, { url: `${consumer.url}/hook`, events: ['escalation.requested'] });
       expect(created.status).toBe(201);
       expect(created.body.secret).toMatch(/^whsec_/);
       consumerState.secret = created.body.secret;
       const listed = await req('GET', '/api/v1/webhooks', ctx().actors.admin);
       expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
       expect((await req('GET', '/api/v1/webhooks', ctx().actors.agent)).status).toBe(403);
-      const stored = await db()
-        .selectFrom('webhook_subscriptions')
-        .select('secret')
-        .where('id', '=', created.body.id)
-        .executeTakeFirstOrThrow();
+      const stored = await db().selectFrom('webhook_subscriptions').select('secret').where('id', '=', created.body.id).executeTakeFirstOrThrow();
       expect(stored.secret).not.toContain(created.body.secret);
 
       consumerState.accepted.length = 0;
       consumerState.refusing = true;
       const N = 12;
       const escalations: string[] = [];
-      for (let i = 0; i < N; i++)
-        escalations.push((await escalateTo(ctx().actors.manager.id, `Webhook ${i}`)).escalationId);
+      for (let i = 0; i < N; i++) escalations.push((await escalateTo(ctx().actors.manager.id, `Webhook ${i}`)).escalationId);
       await drain();
       ctx().clock.advance(2_000);
       await drain();
@@ -638,10 +399,7 @@ describeEachDb(
       // One per ticket: different tickets' deliveries to one receiver do not wait for each other.
       expect(failed.body.items.length).toBe(N);
       // Escalon "restarts": the old container is abandoned, a new one opens the same database.
-      const deps2 = createContainer(ctx().deps.config, createLogger('silent'), {
-        clock: ctx().clock,
-        database: ctx().db.open(),
-      });
+      const deps2 = createContainer(ctx().deps.config, createLogger('silent'), { clock: ctx().clock, database: ctx().db.open() });
       try {
         consumerState.refusing = false;
         for (let i = 0; i < 20 && consumerState.accepted.length < N; i++) {
@@ -662,10 +420,7 @@ describeEachDb(
 
       // A URL that answers 410 is dead at once; an admin retries after fixing the far side.
       const gone = await startReceiver((_r, res) => reply(res, 410, 'gone'));
-      const sub = await req('POST', '/api/v1/webhooks', ctx().actors.admin, {
-        url: `${gone.url}/x`,
-        events: ['escalation.*'],
-      });
+      const sub = await req('POST', '/api/v1/webhooks', ctx().actors.admin, { url: `${gone.url}/x`, events: ['escalation.*'] });
       await gone.close();
       await escalateTo(ctx().actors.manager.id, 'Unreachable');
       await drain();
@@ -713,11 +468,7 @@ describeEachDb(
       const url = new URL('/api/v1/events/stream', address);
       const received: string[] = [];
       const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-        const r = httpRequest(
-          url,
-          { headers: { authorization: ctx().otherAgent.auth.authorization, accept: 'text/event-stream' } },
-          resolve,
-        );
+        const r = httpRequest(url, { headers: { authorization: ctx().otherAgent.auth.authorization, accept: 'text/event-stream' } }, resolve);
         r.on('error', reject);
         r.end();
       });

@@ -9,11 +9,7 @@ import {
   type UserChannel,
 } from './notifications.types.js';
 
-export const DEFAULT_PREFERENCES: NotificationPreferences = {
-  channels: {},
-  quietHours: null,
-  slackUserId: null,
-};
+export const DEFAULT_PREFERENCES: NotificationPreferences = { channels: {}, quietHours: null, slackUserId: null };
 
 /**
  * The channels a person gets an event on: their choice for the event, else for its family
@@ -54,8 +50,7 @@ export function quietHoursEnd(now: number, timeZone: string, quiet: QuietHours |
 }
 
 /** Urgent tickets and breaches pass quiet hours; everything else waits for their end. */
-export const passesQuietHours = (event: string, priority: string | null): boolean =>
-  event === 'sla.breached' || priority === 'urgent';
+export const passesQuietHours = (event: string, priority: string | null): boolean => event === 'sla.breached' || priority === 'urgent';
 
 /**
  * Anti-flood: the first event for a person and ticket goes at once; events arriving within
@@ -81,14 +76,11 @@ export function normaliseIntent(p: Record<string, unknown>, at: number): Intent 
     if (Array.isArray(v)) for (const id of v) if (typeof id === 'string') userIds.push(id);
   };
   if (Array.isArray(rec)) {
-    for (const r of rec)
-      if ((RECIPIENT_ROLES as readonly string[]).includes(r as string)) roles.push(r as RecipientRole);
+    for (const r of rec) if ((RECIPIENT_ROLES as readonly string[]).includes(r as string)) roles.push(r as RecipientRole);
   } else if (rec && typeof rec === 'object') {
     const o = rec as Record<string, unknown>;
     addIds(o.userIds);
-    if (Array.isArray(o.roles))
-      for (const r of o.roles)
-        if ((RECIPIENT_ROLES as readonly string[]).includes(r as string)) roles.push(r as RecipientRole);
+    if (Array.isArray(o.roles)) for (const r of o.roles) if ((RECIPIENT_ROLES as readonly string[]).includes(r as string)) roles.push(r as RecipientRole);
   }
   addIds(p.userIds);
   const dueRaw = p.dueAt;
@@ -109,12 +101,7 @@ export function normaliseIntent(p: Record<string, unknown>, at: number): Intent 
 }
 
 /** Events that chase someone: pointless once the escalation is acknowledged or finished. */
-export const CHASING_EVENTS = new Set([
-  'escalation.requested',
-  'escalation.reminder',
-  'escalation.advanced',
-  'escalation.fallback',
-]);
+export const CHASING_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback']);
 
 /** The part of an escalation's state that decides whether a chase still matters. */
 export interface EscalationChaseFacts {
@@ -223,18 +210,7 @@ export function nextAttemptAt(
 
 /** Template events by intent event; null = in-app and webhooks only. */
 export function templateEventOf(event: string): string | null {
-  const known = [
-    'escalation.requested',
-    'escalation.reminder',
-    'escalation.advanced',
-    'escalation.returned',
-    'escalation.acknowledged',
-    'escalation.target_expired',
-    'escalation.resolved',
-    'escalation.message',
-    'sla.warning',
-    'sla.breached',
-  ];
+  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'escalation.resolved', 'escalation.message', 'sla.warning', 'sla.breached'];
   if (known.includes(event)) return event;
   // Reaching the fallback, and the alert to administrators that nobody on the path could be
   // reached, read like a move past the last level: both go out by email too, not only in-app.

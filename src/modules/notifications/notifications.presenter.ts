@@ -1,15 +1,9 @@
 /** The only shapes of notifications that leave the server. */
 import { Type, type Static } from '@sinclair/typebox';
 import { parseJson } from '../../db/database.js';
-import type {
-  DeliveriesTable,
-  DeliveryAttemptsTable,
-  NotificationsTable,
-  NotificationTemplatesTable,
-  TeamChannelsTable,
-  WebhookSubscriptionsTable,
-} from '../../db/schema.js';
+import type { DeliveriesTable, DeliveryAttemptsTable, NotificationsTable, NotificationTemplatesTable, TeamChannelsTable, WebhookSubscriptionsTable } from '../../db/schema.js';
 import { iso, Nullable } from '../../http/schemas.js';
+
 
 export const NotificationView = Type.Object({
   id: Type.String(),
@@ -38,20 +32,12 @@ export const presentNotification = (r: NotificationsTable): NotificationView => 
   createdAt: iso(Number(r.created_at))!,
 });
 
-export const AttemptView = Type.Object({
-  attempt: Type.Integer(),
-  ok: Type.Boolean(),
-  response: Type.String(),
-  startedAt: Type.String(),
-  durationMs: Type.Integer(),
-});
+export const AttemptView = Type.Object({ attempt: Type.Integer(), ok: Type.Boolean(), response: Type.String(), startedAt: Type.String(), durationMs: Type.Integer() });
 
 export const DeliveryView = Type.Object({
   id: Type.String(),
   channel: Type.String(),
-  recipient: Type.String({
-    description: 'user:{id}:{channel}, team:{teamId}:{channelId} or webhook:{subscriptionId}',
-  }),
+  recipient: Type.String({ description: 'user:{id}:{channel}, team:{teamId}:{channelId} or webhook:{subscriptionId}' }),
   userId: Nullable(Type.String()),
   ticketId: Nullable(Type.String()),
   event: Type.String({ description: "the event, or 'digest' when several were grouped" }),
@@ -98,15 +84,7 @@ export const presentDelivery = (d: DeliveriesTable, attempts?: DeliveryAttemptsT
   deliveredAt: iso(d.delivered_at === null ? null : Number(d.delivered_at)),
   createdAt: iso(Number(d.created_at))!,
   updatedAt: iso(Number(d.updated_at))!,
-  ...(attempts && {
-    attemptLog: attempts.map((a) => ({
-      attempt: a.attempt,
-      ok: a.ok === 1,
-      response: a.response,
-      startedAt: iso(Number(a.started_at))!,
-      durationMs: a.duration_ms,
-    })),
-  }),
+  ...(attempts && { attemptLog: attempts.map((a) => ({ attempt: a.attempt, ok: a.ok === 1, response: a.response, startedAt: iso(Number(a.started_at))!, durationMs: a.duration_ms })) }),
 });
 
 export const WebhookView = Type.Object({
@@ -116,14 +94,9 @@ export const WebhookView = Type.Object({
   active: Type.Boolean(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
-  secret: Type.Optional(
-    Type.String({ description: 'shown once, when created or rotated; stored encrypted' }),
-  ),
+  secret: Type.Optional(Type.String({ description: 'shown once, when created or rotated; stored encrypted' })),
 });
-export const presentWebhook = (
-  r: WebhookSubscriptionsTable,
-  secret?: string,
-): Static<typeof WebhookView> => ({
+export const presentWebhook = (r: WebhookSubscriptionsTable, secret?: string): Static<typeof WebhookView> => ({
   id: r.id,
   url: r.url,
   events: parseJson<string[]>(r.events, []),
@@ -133,36 +106,8 @@ export const presentWebhook = (
   ...(secret && { secret }),
 });
 
-export const TeamChannelView = Type.Object({
-  id: Type.String(),
-  teamId: Type.String(),
-  kind: Type.String(),
-  label: Type.String(),
-  createdAt: Type.String(),
-});
-export const presentTeamChannel = (r: TeamChannelsTable): Static<typeof TeamChannelView> => ({
-  id: r.id,
-  teamId: r.team_id,
-  kind: r.kind,
-  label: r.label,
-  createdAt: iso(Number(r.created_at))!,
-});
+export const TeamChannelView = Type.Object({ id: Type.String(), teamId: Type.String(), kind: Type.String(), label: Type.String(), createdAt: Type.String() });
+export const presentTeamChannel = (r: TeamChannelsTable): Static<typeof TeamChannelView> => ({ id: r.id, teamId: r.team_id, kind: r.kind, label: r.label, createdAt: iso(Number(r.created_at))! });
 
-export const TemplateView = Type.Object({
-  event: Type.String(),
-  locale: Type.String(),
-  subject: Type.String(),
-  text: Type.String(),
-  html: Type.String(),
-  edited: Type.Boolean(),
-  updatedAt: Nullable(Type.String()),
-});
-export const presentTemplate = (r: NotificationTemplatesTable): Static<typeof TemplateView> => ({
-  event: r.event,
-  locale: r.language,
-  subject: r.subject,
-  text: r.text,
-  html: r.html,
-  edited: true,
-  updatedAt: iso(Number(r.updated_at)),
-});
+export const TemplateView = Type.Object({ event: Type.String(), locale: Type.String(), subject: Type.String(), text: Type.String(), html: Type.String(), edited: Type.Boolean(), updatedAt: Nullable(Type.String()) });
+export const presentTemplate = (r: NotificationTemplatesTable): Static<typeof TemplateView> => ({ event: r.event, locale: r.language, subject: r.subject, text: r.text, html: r.html, edited: true, updatedAt: iso(Number(r.updated_at)) });

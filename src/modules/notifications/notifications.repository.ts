@@ -8,114 +8,39 @@ import type { CursorKey } from '../../http/cursor.js';
 export const usersByIds = (ex: Executor, ids: string[]) =>
   ids.length === 0
     ? Promise.resolve([])
-    : ex
-        .selectFrom('users')
-        .select(['id', 'name', 'email', 'locale', 'time_zone', 'role', 'active'])
-        .where('id', 'in', ids)
-        .execute();
+    : ex.selectFrom('users').select(['id', 'name', 'email', 'locale', 'time_zone', 'role', 'active']).where('id', 'in', ids).execute();
 
 export const preferencesOf = (ex: Executor, ids: string[]) =>
-  ids.length === 0
-    ? Promise.resolve([])
-    : ex.selectFrom('notification_preferences').selectAll().where('user_id', 'in', ids).execute();
+  ids.length === 0 ? Promise.resolve([]) : ex.selectFrom('notification_preferences').selectAll().where('user_id', 'in', ids).execute();
 
-export async function upsertPreferences(
-  ex: Executor,
-  row: {
-    user_id: string;
-    channels: string;
-    quiet_hours: string | null;
-    slack_user_id: string | null;
-    updated_at: number;
-  },
-): Promise<void> {
+export async function upsertPreferences(ex: Executor, row: { user_id: string; channels: string; quiet_hours: string | null; slack_user_id: string | null; updated_at: number }): Promise<void> {
   await ex
     .insertInto('notification_preferences')
     .values(row)
-    .onConflict((oc) =>
-      oc
-        .column('user_id')
-        .doUpdateSet({
-          channels: row.channels,
-          quiet_hours: row.quiet_hours,
-          slack_user_id: row.slack_user_id,
-          updated_at: row.updated_at,
-        }),
-    )
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ channels: row.channels, quiet_hours: row.quiet_hours, slack_user_id: row.slack_user_id, updated_at: row.updated_at }))
     .execute();
 }
 
 export const userIdBySlackId = async (ex: Executor, slackUserId: string): Promise<string | null> =>
-  (
-    await ex
-      .selectFrom('notification_preferences')
-      .select('user_id')
-      .where('slack_user_id', '=', slackUserId)
-      .executeTakeFirst()
-  )?.user_id ?? null;
+  (await ex.selectFrom('notification_preferences').select('user_id').where('slack_user_id', '=', slackUserId).executeTakeFirst())?.user_id ?? null;
 
 export const ticketFacts = (ex: Executor, id: string) =>
-  ex
-    .selectFrom('tickets')
-    .select([
-      'id',
-      'number',
-      'subject',
-      'priority',
-      'status',
-      'team_id',
-      'assignee_id',
-      'temperature',
-      'category',
-    ])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  ex.selectFrom('tickets').select(['id', 'number', 'subject', 'priority', 'status', 'team_id', 'assignee_id', 'temperature', 'category']).where('id', '=', id).executeTakeFirst();
 
 export const teamMemberIds = async (ex: Executor, teamId: string, roles?: string[]): Promise<string[]> => {
-  let q = ex
-    .selectFrom('team_members')
-    .innerJoin('users', 'users.id', 'team_members.user_id')
-    .select('team_members.user_id')
-    .where('team_id', '=', teamId)
-    .where('users.active', '=', 1);
+  let q = ex.selectFrom('team_members').innerJoin('users', 'users.id', 'team_members.user_id').select('team_members.user_id').where('team_id', '=', teamId).where('users.active', '=', 1);
   if (roles) q = q.where('team_members.role', 'in', roles);
   return (await q.execute()).map((r) => r.user_id);
 };
 
 export const escalationFacts = (ex: Executor, id: string) =>
-  ex
-    .selectFrom('escalations')
-    .select([
-      'id',
-      'status',
-      'ticket_id',
-      'brief',
-      'ack_due_at',
-      'level_index',
-      'snapshot',
-      'state',
-      'requested_by',
-    ])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  ex.selectFrom('escalations').select(['id', 'status', 'ticket_id', 'brief', 'ack_due_at', 'level_index', 'snapshot', 'state', 'requested_by']).where('id', '=', id).executeTakeFirst();
 
 export const escalationTeamIds = async (ex: Executor, id: string): Promise<string[]> =>
-  (
-    await ex
-      .selectFrom('escalation_recipients')
-      .select('ref_id')
-      .where('escalation_id', '=', id)
-      .where('kind', '=', 'team')
-      .execute()
-  ).map((r) => r.ref_id);
+  (await ex.selectFrom('escalation_recipients').select('ref_id').where('escalation_id', '=', id).where('kind', '=', 'team').execute()).map((r) => r.ref_id);
 
 export const clockState = async (ex: Executor, clockId: string): Promise<string | null> =>
-  (await ex
-    .selectFrom('sla_clocks')
-    .select(['state', 'superseded_at'])
-    .where('id', '=', clockId)
-    .executeTakeFirst()
-    .then((r) => (r ? (r.superseded_at ? 'superseded' : r.state) : null))) ?? null;
+  (await ex.selectFrom('sla_clocks').select(['state', 'superseded_at']).where('id', '=', clockId).executeTakeFirst().then((r) => (r ? (r.superseded_at ? 'superseded' : r.state) : null))) ?? null;
 
 // ------------------------------------------------------------------ in-app notifications
 
@@ -123,47 +48,21 @@ export async function insertNotification(ex: Executor, row: NotificationsTable):
   await ex.insertInto('notifications').values(row).execute();
 }
 
-export function listNotifications(
-  ex: Executor,
-  userId: string,
-  f: { unread?: boolean; read?: boolean; limit: number; after: CursorKey | null },
-) {
+export function listNotifications(ex: Executor, userId: string, f: { unread?: boolean; read?: boolean; limit: number; after: CursorKey | null }) {
   let q = ex.selectFrom('notifications').selectAll().where('user_id', '=', userId);
   if (f.unread) q = q.where('read_at', 'is', null);
   if (f.read) q = q.where('read_at', 'is not', null);
   if (f.after) q = q.where('id', '<', f.after.id);
-  return q
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1)
-    .execute();
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
 }
 
 export const countUnread = async (ex: Executor, userId: string): Promise<number> =>
-  Number(
-    (
-      await ex
-        .selectFrom('notifications')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', userId)
-        .where('read_at', 'is', null)
-        .executeTakeFirst()
-    )?.n ?? 0,
-  );
+  Number((await ex.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst())?.n ?? 0);
 
-export const findNotification = (ex: Executor, id: string) =>
-  ex.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
+export const findNotification = (ex: Executor, id: string) => ex.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
 
-export async function markRead(
-  ex: Executor,
-  userId: string,
-  ids: string[] | 'all',
-  now: number,
-): Promise<number> {
-  let q = ex
-    .updateTable('notifications')
-    .set({ read_at: now })
-    .where('user_id', '=', userId)
-    .where('read_at', 'is', null);
+export async function markRead(ex: Executor, userId: string, ids: string[] | 'all', now: number): Promise<number> {
+  let q = ex.updateTable('notifications').set({ read_at: now }).where('user_id', '=', userId).where('read_at', 'is', null);
   if (ids !== 'all') q = q.where('id', 'in', ids);
   return Number((await q.executeTakeFirst()).numUpdatedRows);
 }
@@ -174,35 +73,15 @@ export async function insertDelivery(ex: Executor, row: DeliveriesTable): Promis
   await ex.insertInto('deliveries').values(row).execute();
 }
 
-export const findDelivery = (ex: Executor, id: string) =>
-  ex.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+export const findDelivery = (ex: Executor, id: string) => ex.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 
 /** The newest delivery of a group (person + channel + ticket). */
 export const lastInGroup = (ex: Executor, groupKey: string) =>
-  ex
-    .selectFrom('deliveries')
-    .selectAll()
-    .where('group_key', '=', groupKey)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  ex.selectFrom('deliveries').selectAll().where('group_key', '=', groupKey).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 
 /** Adds an item to a digest that has not started sending; false when it already has. */
-export async function appendToOpenDelivery(
-  ex: Executor,
-  id: string,
-  items: string,
-  event: string,
-  now: number,
-): Promise<boolean> {
-  const r = await ex
-    .updateTable('deliveries')
-    .set({ items, event, updated_at: now })
-    .where('id', '=', id)
-    .where('sealed', '=', 0)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
+export async function appendToOpenDelivery(ex: Executor, id: string, items: string, event: string, now: number): Promise<boolean> {
+  const r = await ex.updateTable('deliveries').set({ items, event, updated_at: now }).where('id', '=', id).where('sealed', '=', 0).where('state', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -281,37 +160,15 @@ export function listDeliveries(
   if (f.state) q = q.where('state', '=', f.state);
   if (f.channel) q = q.where('channel', '=', f.channel);
   if (f.after) q = q.where('id', '<', f.after.id);
-  return q
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1)
-    .execute();
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
 }
 
-export async function insertAttempt(
-  ex: Executor,
-  row: {
-    id: string;
-    delivery_id: string;
-    attempt: number;
-    ok: number;
-    response: string;
-    started_at: number;
-    duration_ms: number;
-  },
-): Promise<void> {
+export async function insertAttempt(ex: Executor, row: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number }): Promise<void> {
   await ex.insertInto('delivery_attempts').values(row).execute();
 }
 
 export const attemptsOf = (ex: Executor, deliveryIds: string[]) =>
-  deliveryIds.length === 0
-    ? Promise.resolve([])
-    : ex
-        .selectFrom('delivery_attempts')
-        .selectAll()
-        .where('delivery_id', 'in', deliveryIds)
-        .orderBy('delivery_id')
-        .orderBy('attempt')
-        .execute();
+  deliveryIds.length === 0 ? Promise.resolve([]) : ex.selectFrom('delivery_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('delivery_id').orderBy('attempt').execute();
 
 // ------------------------------------------------------------------ team channels, webhooks, templates
 
@@ -323,52 +180,23 @@ export const teamChannels = (ex: Executor, teamIds?: string[]) => {
   }
   return q.orderBy('id').execute();
 };
-export const findTeamChannel = (ex: Executor, id: string) =>
-  ex.selectFrom('team_channels').selectAll().where('id', '=', id).executeTakeFirst();
+export const findTeamChannel = (ex: Executor, id: string) => ex.selectFrom('team_channels').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const webhookSubscriptions = (ex: Executor, activeOnly = false) => {
   let q = ex.selectFrom('webhook_subscriptions').selectAll();
   if (activeOnly) q = q.where('active', '=', 1);
   return q.orderBy('id').execute();
 };
-export const findWebhook = (ex: Executor, id: string) =>
-  ex.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+export const findWebhook = (ex: Executor, id: string) => ex.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const templateOverride = (ex: Executor, event: string, language: string) =>
-  ex
-    .selectFrom('notification_templates')
-    .selectAll()
-    .where('event', '=', event)
-    .where('language', '=', language)
-    .executeTakeFirst();
-export const templateOverrides = (ex: Executor) =>
-  ex.selectFrom('notification_templates').selectAll().orderBy('event').orderBy('language').execute();
+  ex.selectFrom('notification_templates').selectAll().where('event', '=', event).where('language', '=', language).executeTakeFirst();
+export const templateOverrides = (ex: Executor) => ex.selectFrom('notification_templates').selectAll().orderBy('event').orderBy('language').execute();
 
-export async function putTemplate(
-  ex: Executor,
-  row: {
-    event: string;
-    language: string;
-    subject: string;
-    text: string;
-    html: string;
-    updated_by: string | null;
-    updated_at: number;
-  },
-): Promise<void> {
+export async function putTemplate(ex: Executor, row: { event: string; language: string; subject: string; text: string; html: string; updated_by: string | null; updated_at: number }): Promise<void> {
   await ex
     .insertInto('notification_templates')
     .values(row)
-    .onConflict((oc) =>
-      oc
-        .columns(['event', 'language'])
-        .doUpdateSet({
-          subject: row.subject,
-          text: row.text,
-          html: row.html,
-          updated_by: row.updated_by,
-          updated_at: row.updated_at,
-        }),
-    )
+    .onConflict((oc) => oc.columns(['event', 'language']).doUpdateSet({ subject: row.subject, text: row.text, html: row.html, updated_by: row.updated_by, updated_at: row.updated_at }))
     .execute();
 }

@@ -13,23 +13,9 @@ import type { DeliveryResult } from '../../integrations/delivery.js';
 import type { EscalationCardView, Temperature } from '../../integrations/escalation-card.js';
 import { cardLabels, languageOf } from '../../integrations/escalation-card.js';
 import type { SecretBox } from '../../integrations/secret-box.js';
-import {
-  ACKNOWLEDGE_ACTION_ID,
-  escalationSlackMessage,
-  parseSlackInteraction,
-  sendSlackMessage,
-  verifySlackRequest,
-  type SlackBlock,
-  type SlackDestination,
-  type SlackMessage,
-} from '../../integrations/slack.js';
+import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, parseSlackInteraction, sendSlackMessage, verifySlackRequest, type SlackBlock, type SlackDestination, type SlackMessage } from '../../integrations/slack.js';
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
-import {
-  ADAPTIVE_CARD_CONTENT_TYPE,
-  escalationTeamsMessage,
-  sendTeamsMessage,
-  type TeamsMessage,
-} from '../../integrations/teams.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, escalationTeamsMessage, sendTeamsMessage, type TeamsMessage } from '../../integrations/teams.js';
 import { postWebhook } from '../../integrations/webhook.js';
 import { bringJobsForward, cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
 import type { ClaimedJob, ExternalOutcome } from '../../jobs/jobs.types.js';
@@ -68,17 +54,7 @@ import {
   type TeamChannelKind,
   type UserChannel,
 } from './notifications.types.js';
-import {
-  compileTemplate,
-  defaultTemplates,
-  genericNotificationText,
-  NOTIFICATION_EVENTS,
-  renderNotification,
-  type NotificationData,
-  type NotificationEvent,
-  type RenderedNotification,
-  type SlaClock,
-} from './templates/index.js';
+import { compileTemplate, defaultTemplates, genericNotificationText, NOTIFICATION_EVENTS, renderNotification, type NotificationData, type NotificationEvent, type RenderedNotification, type SlaClock } from './templates/index.js';
 
 export interface NotificationsDeps {
   db: Db;
@@ -110,13 +86,7 @@ const DELIVERY_EVENTS_PREFIX = 'delivery.';
 export const DELIVERY_DEAD_EVENT = 'delivery.dead';
 
 /** Events posted to a team's chat channel (the ones a team acts on). */
-const TEAM_EVENTS = new Set([
-  'escalation.requested',
-  'escalation.reminder',
-  'escalation.advanced',
-  'escalation.fallback',
-  'sla.breached',
-]);
+const TEAM_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback', 'sla.breached']);
 
 type UserRow = Awaited<ReturnType<typeof repo.usersByIds>>[number];
 
@@ -146,27 +116,13 @@ export class NotificationsService {
     if (ticket) {
       for (const role of intent.roles) {
         if (role === 'assignee' && ticket.assignee_id) ids.add(ticket.assignee_id);
-        if (role === 'team' && ticket.team_id)
-          for (const id of await repo.teamMemberIds(tx, ticket.team_id)) ids.add(id);
-        if (role === 'team_manager' && ticket.team_id)
-          for (const id of await repo.teamMemberIds(tx, ticket.team_id, ['manager'])) ids.add(id);
+        if (role === 'team' && ticket.team_id) for (const id of await repo.teamMemberIds(tx, ticket.team_id)) ids.add(id);
+        if (role === 'team_manager' && ticket.team_id) for (const id of await repo.teamMemberIds(tx, ticket.team_id, ['manager'])) ids.add(id);
       }
     }
     const users = (await repo.usersByIds(tx, [...ids])).filter((u) => u.active === 1);
-    const prefs = await this.preferencesMap(
-      tx,
-      users.map((u) => u.id),
-    );
-    const item: DeliveryItem = {
-      event: intent.event,
-      ticketId: intent.ticketId,
-      escalationId: intent.escalationId,
-      clockId: intent.clockId,
-      clockKind: intent.clockKind,
-      dueAtMs: intent.dueAtMs,
-      at: intent.at,
-      data: intent.data,
-    };
+    const prefs = await this.preferencesMap(tx, users.map((u) => u.id));
+    const item: DeliveryItem = { event: intent.event, ticketId: intent.ticketId, escalationId: intent.escalationId, clockId: intent.clockId, clockKind: intent.clockKind, dueAtMs: intent.dueAtMs, at: intent.at, data: intent.data };
     const external = templateEventOf(intent.event) !== null;
     const urgentOrBreach = passesQuietHours(intent.event, ticket?.priority ?? null);
     const notified: string[] = [];
@@ -206,11 +162,7 @@ export class NotificationsService {
           escalation_id: intent.escalationId,
           title: message.subject,
           body: message.text,
-          data: json({
-            ...intent.data,
-            ...(ticket && { ticketNumber: ticket.number }),
-            clockKind: intent.clockKind,
-          }),
+          data: json({ ...intent.data, ...(ticket && { ticketNumber: ticket.number }), clockKind: intent.clockKind }),
           read_at: null,
           created_at: now,
         });
@@ -221,33 +173,14 @@ export class NotificationsService {
       for (const ch of ['email', 'slack'] as const) {
         if (!channels.includes(ch)) continue;
         if (ch === 'slack' && !(p.slackUserId && this.d.config.slack.botToken)) continue;
-        await this.queueDelivery(
-          tx,
-          {
-            channel: ch,
-            recipientKey: `user:${user.id}:${ch}`,
-            userId: user.id,
-            ticketId: intent.ticketId,
-            item,
-            grouped: true,
-            notBefore: quietEnd,
-          },
-          now,
-        );
+        await this.queueDelivery(tx, { channel: ch, recipientKey: `user:${user.id}:${ch}`, userId: user.id, ticketId: intent.ticketId, item, grouped: true, notBefore: quietEnd }, now);
       }
     }
-    if (notified.length)
-      await this.d.live.publish(tx, {
-        type: 'notification.created',
-        ids: intent.ticketId ? [intent.ticketId] : [],
-        userIds: notified,
-      });
+    if (notified.length) await this.d.live.publish(tx, { type: 'notification.created', ids: intent.ticketId ? [intent.ticketId] : [], userIds: notified });
 
     // A team's chat channel hears what the team must act on.
     if (external && TEAM_EVENTS.has(intent.event)) {
-      const teamIds = new Set<string>(
-        intent.escalationId ? await repo.escalationTeamIds(tx, intent.escalationId) : [],
-      );
+      const teamIds = new Set<string>(intent.escalationId ? await repo.escalationTeamIds(tx, intent.escalationId) : []);
       if (ticket?.team_id && (!intent.escalationId || teamIds.size === 0)) teamIds.add(ticket.team_id);
       for (const c of await repo.teamChannels(tx, [...teamIds])) {
         const channel: DeliveryChannel = c.kind === 'teams_webhook' ? 'teams' : 'slack';
@@ -286,25 +219,8 @@ export class NotificationsService {
     if (intent.event.startsWith(DELIVERY_EVENTS_PREFIX)) return;
     for (const s of await repo.webhookSubscriptions(tx, true)) {
       const events = parseJson<string[]>(s.events, []);
-      if (
-        !events.includes('*') &&
-        !events.includes(intent.event) &&
-        !events.includes(`${intent.event.split('.')[0]}.*`)
-      )
-        continue;
-      await this.queueDelivery(
-        tx,
-        {
-          channel: 'webhook',
-          recipientKey: `webhook:${s.id}`,
-          userId: null,
-          ticketId: intent.ticketId,
-          item,
-          grouped: false,
-          notBefore: null,
-        },
-        now,
-      );
+      if (!events.includes('*') && !events.includes(intent.event) && !events.includes(`${intent.event.split('.')[0]}.*`)) continue;
+      await this.queueDelivery(tx, { channel: 'webhook', recipientKey: `webhook:${s.id}`, userId: null, ticketId: intent.ticketId, item, grouped: false, notBefore: null }, now);
     }
   }
 
@@ -314,15 +230,7 @@ export class NotificationsService {
    */
   private async queueDelivery(
     tx: Tx,
-    q: {
-      channel: DeliveryChannel;
-      recipientKey: string;
-      userId: string | null;
-      ticketId: string | null;
-      item: DeliveryItem;
-      grouped: boolean;
-      notBefore: number | null;
-    },
+    q: { channel: DeliveryChannel; recipientKey: string; userId: string | null; ticketId: string | null; item: DeliveryItem; grouped: boolean; notBefore: number | null },
     now: number,
   ): Promise<string> {
     let scheduled = Math.max(now, q.notBefore ?? now);
@@ -330,10 +238,7 @@ export class NotificationsService {
     if (groupKey) {
       await lockKey(tx, `group:${groupKey}`);
       const last = await repo.lastInGroup(tx, groupKey);
-      scheduled = Math.max(
-        scheduled,
-        groupedDueAt(now, last ? Number(last.created_at) : null, this.d.config.notifyGroupSeconds * 1000),
-      );
+      scheduled = Math.max(scheduled, groupedDueAt(now, last ? Number(last.created_at) : null, this.d.config.notifyGroupSeconds * 1000));
       if (last && last.sealed === 0 && last.state === 'pending' && Number(last.scheduled_at) <= scheduled) {
         const items = [...parseJson<DeliveryItem[]>(last.items, []), q.item];
         if (await repo.appendToOpenDelivery(tx, last.id, json(items), 'digest', now)) return last.id;
@@ -358,17 +263,7 @@ export class NotificationsService {
       created_at: now,
       updated_at: now,
     });
-    await enqueueJob(
-      tx,
-      {
-        kind: DELIVER_JOB,
-        payload: { deliveryId: id },
-        dueAt: scheduled,
-        dedupeKey: `deliver:${id}`,
-        maxAttempts: DELIVER_MAX_ATTEMPTS,
-      },
-      now,
-    );
+    await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: id }, dueAt: scheduled, dedupeKey: `deliver:${id}`, maxAttempts: DELIVER_MAX_ATTEMPTS }, now);
     return id;
   }
 
@@ -411,9 +306,7 @@ export class NotificationsService {
     item: { escalationId: string | null; clockId: string | null },
   ): Promise<EscalationChaseFacts> {
     const e = item.escalationId ? await repo.escalationFacts(ex, item.escalationId) : undefined;
-    const state = e
-      ? parseJson<{ levelIndex?: number; targets?: { key: string; phase: string }[] }>(e.state, {})
-      : {};
+    const state = e ? parseJson<{ levelIndex?: number; targets?: { key: string; phase: string }[] }>(e.state, {}) : {};
     const clockState = item.clockId ? await repo.clockState(ex, item.clockId) : null;
     return {
       escalationStatus: e?.status ?? null,
@@ -637,24 +530,11 @@ export class NotificationsService {
     if (this.d.customerDeliveries?.handles(d)) return this.d.customerDeliveries.send(d);
     if (d.channel === 'webhook') {
       const sub = await repo.findWebhook(this.d.db, d.recipient_key.slice('webhook:'.length));
-      if (!sub || sub.active !== 1)
-        return { ok: false, retryable: false, response: 'webhook subscription removed or inactive' };
+      if (!sub || sub.active !== 1) return { ok: false, retryable: false, response: 'webhook subscription removed or inactive' };
       const item = items[0]!;
       const secret = this.d.secrets.open(sub.secret, `webhook_subscriptions.${sub.id}`);
-      const data = {
-        ticketId: item.ticketId,
-        escalationId: item.escalationId,
-        clockId: item.clockId,
-        clockKind: item.clockKind,
-        dueAt: item.dueAtMs === null ? null : new Date(item.dueAtMs).toISOString(),
-        ...item.data,
-      };
-      return postWebhook(
-        sub.url,
-        { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data },
-        secret,
-        now,
-      );
+      const data = { ticketId: item.ticketId, escalationId: item.escalationId, clockId: item.clockId, clockKind: item.clockKind, dueAt: item.dueAtMs === null ? null : new Date(item.dueAtMs).toISOString(), ...item.data };
+      return postWebhook(sub.url, { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data }, secret, now);
     }
     if (d.recipient_key.startsWith('team:')) {
       const channelId = d.recipient_key.split(':')[2]!;
@@ -663,12 +543,8 @@ export class NotificationsService {
       const cfg = JSON.parse(this.d.secrets.open(row.config, `team_channels.${row.id}`)) as TeamChannelConfig;
       const locale = cfg.locale ?? 'en';
       const timeZone = cfg.timeZone ?? 'UTC';
-      if (row.kind === 'teams_webhook')
-        return sendTeamsMessage(cfg.url!, await this.teamsMessage(items, locale, timeZone), now);
-      const dest: SlackDestination =
-        row.kind === 'slack_webhook'
-          ? { mode: 'webhook', webhookUrl: cfg.url! }
-          : { mode: 'bot', token: cfg.token!, channel: cfg.channel!, apiBaseUrl: this.d.config.slack.apiUrl };
+      if (row.kind === 'teams_webhook') return sendTeamsMessage(cfg.url!, await this.teamsMessage(items, locale, timeZone), now);
+      const dest: SlackDestination = row.kind === 'slack_webhook' ? { mode: 'webhook', webhookUrl: cfg.url! } : { mode: 'bot', token: cfg.token!, channel: cfg.channel!, apiBaseUrl: this.d.config.slack.apiUrl };
       return sendSlackMessage(dest, await this.slackMessage(items, locale, timeZone), now);
     }
     const [user] = await repo.usersByIds(this.d.db, [d.user_id ?? '']);
@@ -676,13 +552,8 @@ export class NotificationsService {
     if (d.channel === 'slack') {
       const prefs = (await this.preferencesMap(this.d.db, [user.id])).get(user.id);
       const token = this.d.config.slack.botToken;
-      if (!prefs?.slackUserId || !token)
-        return { ok: false, retryable: false, response: 'no Slack id linked or no bot token configured' };
-      return sendSlackMessage(
-        { mode: 'bot', token, channel: prefs.slackUserId, apiBaseUrl: this.d.config.slack.apiUrl },
-        await this.slackMessage(items, user.locale, user.time_zone),
-        now,
-      );
+      if (!prefs?.slackUserId || !token) return { ok: false, retryable: false, response: 'no Slack id linked or no bot token configured' };
+      return sendSlackMessage({ mode: 'bot', token, channel: prefs.slackUserId, apiBaseUrl: this.d.config.slack.apiUrl }, await this.slackMessage(items, user.locale, user.time_zone), now);
     }
     return this.sendMail(d, user, items);
   }
@@ -690,14 +561,10 @@ export class NotificationsService {
   private async sendMail(d: DeliveriesTable, user: UserRow, items: DeliveryItem[]): Promise<DeliveryResult> {
     const message = await this.renderFor(this.d.db, items, user.locale, user.time_zone, user.name);
     const domain = mailDomainOf(this.d.config.mailFrom);
-    const thread = d.ticket_id
-      ? ticketThreadIds(d.ticket_id, d.id, domain)
-      : { messageId: `<notification.${d.id}@${domain}>`, inReplyTo: undefined, references: undefined };
+    const thread = d.ticket_id ? ticketThreadIds(d.ticket_id, d.id, domain) : { messageId: `<notification.${d.id}@${domain}>`, inReplyTo: undefined, references: undefined };
     const record = this.d.recordOutgoingMessageId;
     if (d.ticket_id && record) {
-      await inTransaction(this.d.db, (tx) => record(tx, d.ticket_id!, thread.messageId, this.now)).catch(
-        (err: unknown) => this.d.logger.warn({ err }, 'could not record an outgoing Message-ID'),
-      );
+      await inTransaction(this.d.db, (tx) => record(tx, d.ticket_id!, thread.messageId, this.now)).catch((err: unknown) => this.d.logger.warn({ err }, 'could not record an outgoing Message-ID'));
     }
     return this.d.mailer.send({
       to: user.email,
@@ -722,9 +589,7 @@ export class NotificationsService {
     const m = await this.renderFor(this.d.db, items, locale, timeZone, '');
     const summary = `*${m.subject}*\n${m.text}`;
     if (!views.length) return { text: summary };
-    const blocks: SlackBlock[] = [
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(summary, 2900) } },
-    ];
+    const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(summary, 2900) } }];
     for (const v of views) blocks.push({ type: 'divider' }, ...(escalationSlackMessage(v).blocks ?? []));
     return { text: m.subject, blocks };
   }
@@ -743,19 +608,11 @@ export class NotificationsService {
       ],
     };
     const cards = views.flatMap((v) => escalationTeamsMessage(v).attachments);
-    return {
-      type: 'message',
-      summary: m.subject,
-      attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content }, ...cards],
-    };
+    return { type: 'message', summary: m.subject, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content }, ...cards] };
   }
 
   /** Cards for the escalations these items still chase, newest first, one per escalation. */
-  private async chaseCards(
-    items: DeliveryItem[],
-    locale: string,
-    timeZone: string,
-  ): Promise<EscalationCardView[]> {
+  private async chaseCards(items: DeliveryItem[], locale: string, timeZone: string): Promise<EscalationCardView[]> {
     const seen = new Set<string>();
     const views: EscalationCardView[] = [];
     for (const item of [...items].reverse()) {
@@ -769,18 +626,8 @@ export class NotificationsService {
   }
 
   /** The chat card for an escalation that still asks for something (conclusion first). */
-  private async cardView(
-    item: DeliveryItem,
-    locale: string,
-    timeZone: string,
-  ): Promise<EscalationCardView | null> {
-    if (
-      !item.escalationId ||
-      !['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback'].includes(
-        item.event,
-      )
-    )
-      return null;
+  private async cardView(item: DeliveryItem, locale: string, timeZone: string): Promise<EscalationCardView | null> {
+    if (!item.escalationId || !['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback'].includes(item.event)) return null;
     const data = await this.dataFor(this.d.db, [item], '', timeZone, locale);
     if (!data.escalation) return null;
     const e = data.escalation;
@@ -799,60 +646,32 @@ export class NotificationsService {
   }
 
   /** Subject, text and HTML in the reader's language; edited templates first. Never throws. */
-  private async renderFor(
-    ex: Executor,
-    items: DeliveryItem[],
-    locale: string,
-    timeZone: string,
-    name: string,
-  ): Promise<RenderedNotification> {
-    const event = (
-      items.length > 1 ? 'digest' : templateEventOf(items[0]!.event)
-    ) as NotificationEvent | null;
+  private async renderFor(ex: Executor, items: DeliveryItem[], locale: string, timeZone: string, name: string): Promise<RenderedNotification> {
+    const event = (items.length > 1 ? 'digest' : templateEventOf(items[0]!.event)) as NotificationEvent | null;
     const data = await this.dataFor(ex, items, name, timeZone, locale);
     if (event) {
       try {
         const o = await repo.templateOverride(ex, event, languageOf(locale));
-        return renderNotification(
-          event,
-          locale,
-          data,
-          o ? { subject: o.subject, text: o.text, html: o.html } : {},
-        );
+        return renderNotification(event, locale, data, o ? { subject: o.subject, text: o.text, html: o.html } : {});
       } catch (err) {
         this.d.logger.warn({ err, event }, 'notification could not be rendered; sending the plain form');
       }
     }
     const item = items[0]!;
     // Never a raw event name: a localised generic line, the ticket and its link.
-    const generic = genericNotificationText(
-      locale,
-      item.event.startsWith('escalation.') ? 'escalation' : 'other',
-    );
+    const generic = genericNotificationText(locale, item.event.startsWith('escalation.') ? 'escalation' : 'other');
     const subject = `[#${data.ticket.number}] ${generic}${data.ticket.subject ? ` · ${data.ticket.subject}` : ''}`;
     const text = `${generic}\n${data.ticket.url}`;
-    return {
-      subject,
-      text,
-      html: `<p>${escapeHtml(generic)}</p><p><a href="${escapeHtml(data.ticket.url)}">${escapeHtml(data.ticket.url)}</a></p>`,
-    };
+    return { subject, text, html: `<p>${escapeHtml(generic)}</p><p><a href="${escapeHtml(data.ticket.url)}">${escapeHtml(data.ticket.url)}</a></p>` };
   }
 
-  private async dataFor(
-    ex: Executor,
-    items: DeliveryItem[],
-    name: string,
-    timeZone: string,
-    locale: string,
-  ): Promise<NotificationData> {
+  private async dataFor(ex: Executor, items: DeliveryItem[], name: string, timeZone: string, locale: string): Promise<NotificationData> {
     const base = this.d.config.publicUrl;
     const first = items[0]!;
     const t = first.ticketId ? await repo.ticketFacts(ex, first.ticketId) : undefined;
     const data: NotificationData = {
       recipient: { name, timeZone },
-      ticket: t
-        ? { number: t.number, subject: t.subject, url: `${base}/tickets/${t.id}` }
-        : { number: '-', subject: '', url: base },
+      ticket: t ? { number: t.number, subject: t.subject, url: `${base}/tickets/${t.id}` } : { number: '-', subject: '', url: base },
       settingsUrl: `${base}/settings/notifications`,
     };
     const actor = typeof first.data.actorName === 'string' ? first.data.actorName : undefined;
@@ -865,24 +684,15 @@ export class NotificationsService {
     if (first.escalationId) {
       const e = await repo.escalationFacts(ex, first.escalationId);
       if (e) {
-        const brief = parseJson<{ ask?: string; customerTemperature?: Temperature; category?: string }>(
-          e.brief,
-          {},
-        );
-        const snapshot = parseJson<{ levels?: { name?: string }[]; origin?: EscalationOrigin }>(
-          e.snapshot,
-          {},
-        );
+        const brief = parseJson<{ ask?: string; customerTemperature?: Temperature; category?: string }>(e.brief, {});
+        const snapshot = parseJson<{ levels?: { name?: string }[]; origin?: EscalationOrigin }>(e.snapshot, {});
         const level = snapshot.levels?.[e.level_index]?.name;
         // The system wrote the ask of automatic, SLA and ping-pong escalations: say it in the reader's language.
-        const systemAsk =
-          snapshot.origin && snapshot.origin.code !== 'direct'
-            ? renderOrigin(snapshot.origin, languageOf(locale))
-            : undefined;
+        const systemAsk = snapshot.origin && snapshot.origin.code !== 'direct' ? renderOrigin(snapshot.origin, languageOf(locale)) : undefined;
         data.escalation = {
           id: e.id,
           ask: systemAsk ?? brief.ask ?? '',
-          temperature: brief.customerTemperature ?? (t?.temperature as Temperature | undefined) ?? 'calm',
+          temperature: brief.customerTemperature ?? ((t?.temperature as Temperature | undefined) ?? 'calm'),
           ...(e.ack_due_at !== null && { dueAtMs: Number(e.ack_due_at) }),
           ...(level && { level }),
           ...(brief.category && { category: brief.category }),
@@ -890,23 +700,15 @@ export class NotificationsService {
           ...(typeof first.data.targetName === 'string' && { targetName: first.data.targetName }),
           ...(typeof first.data.text === 'string' && first.data.text && { returnText: first.data.text }),
           ...(typeof first.data.answer === 'string' && first.data.answer && { answer: first.data.answer }),
-          ...(typeof first.data.message === 'string' &&
-            first.data.message && {
-              message: first.data.message,
-              isQuestion: first.data.messageKind === 'question',
-            }),
+          ...(typeof first.data.message === 'string' && first.data.message && { message: first.data.message, isQuestion: first.data.messageKind === 'question' }),
           ...(first.data.forRequester === true && { forRequester: true }),
           url: `${base}/escalations/${e.id}`,
         };
       }
     }
-    if (first.clockKind && first.dueAtMs !== null)
-      data.sla = { clock: first.clockKind as SlaClock, dueAtMs: first.dueAtMs };
+    if (first.clockKind && first.dueAtMs !== null) data.sla = { clock: first.clockKind as SlaClock, dueAtMs: first.dueAtMs };
     if (items.length > 1) {
-      data.items = items.map((i) => ({
-        event: (templateEventOf(i.event) ?? 'escalation.requested') as never,
-        atMs: i.at,
-      }));
+      data.items = items.map((i) => ({ event: (templateEventOf(i.event) ?? 'escalation.requested') as never, atMs: i.at }));
     }
     return data;
   }
@@ -914,12 +716,7 @@ export class NotificationsService {
   // ===================================================================== people: inbox and preferences
 
   async listMine(userId: string, f: { unread?: boolean; limit: number; cursor?: string }) {
-    const rows = await repo.listNotifications(this.d.db, userId, {
-      ...(f.unread === true && { unread: true }),
-      ...(f.unread === false && { read: true }),
-      limit: f.limit,
-      after: decodeCursor(f.cursor),
-    });
+    const rows = await repo.listNotifications(this.d.db, userId, { ...(f.unread === true && { unread: true }), ...(f.unread === false && { read: true }), limit: f.limit, after: decodeCursor(f.cursor) });
     const page = toPage(rows, f.limit, (r) => ({ v: null, id: r.id }));
     return { ...page, unread: await repo.countUnread(this.d.db, userId) };
   }
@@ -946,14 +743,7 @@ export class NotificationsService {
     return (await this.preferencesMap(this.d.db, [userId])).get(userId) ?? DEFAULT_PREFERENCES;
   }
 
-  async setPreferences(
-    userId: string,
-    input: {
-      channels?: Record<string, UserChannel[]>;
-      quietHours?: QuietHours | null;
-      slackUserId?: string | null;
-    },
-  ): Promise<NotificationPreferences> {
+  async setPreferences(userId: string, input: { channels?: Record<string, UserChannel[]>; quietHours?: QuietHours | null; slackUserId?: string | null }): Promise<NotificationPreferences> {
     const current = await this.preferences(userId);
     const next: NotificationPreferences = {
       channels: input.channels ?? current.channels,
@@ -962,34 +752,15 @@ export class NotificationsService {
     };
     if (next.slackUserId) {
       const holder = await repo.userIdBySlackId(this.d.db, next.slackUserId);
-      if (holder && holder !== userId)
-        throw invalid([{ field: 'slackUserId', message: 'is linked to another Escalon user' }]);
+      if (holder && holder !== userId) throw invalid([{ field: 'slackUserId', message: 'is linked to another Escalon user' }]);
     }
-    await repo.upsertPreferences(this.d.db, {
-      user_id: userId,
-      channels: json(next.channels),
-      quiet_hours: next.quietHours ? json(next.quietHours) : null,
-      slack_user_id: next.slackUserId,
-      updated_at: this.now,
-    });
+    await repo.upsertPreferences(this.d.db, { user_id: userId, channels: json(next.channels), quiet_hours: next.quietHours ? json(next.quietHours) : null, slack_user_id: next.slackUserId, updated_at: this.now });
     return next;
   }
 
-  private async preferencesMap(
-    ex: Executor,
-    userIds: string[],
-  ): Promise<Map<string, NotificationPreferences>> {
+  private async preferencesMap(ex: Executor, userIds: string[]): Promise<Map<string, NotificationPreferences>> {
     const rows = await repo.preferencesOf(ex, userIds);
-    return new Map(
-      rows.map((r) => [
-        r.user_id,
-        {
-          channels: parseJson(r.channels, {}),
-          quietHours: parseJson<QuietHours | null>(r.quiet_hours, null),
-          slackUserId: r.slack_user_id,
-        },
-      ]),
-    );
+    return new Map(rows.map((r) => [r.user_id, { channels: parseJson(r.channels, {}), quietHours: parseJson<QuietHours | null>(r.quiet_hours, null), slackUserId: r.slack_user_id }]));
   }
 
   // ===================================================================== admin: deliveries
@@ -1011,12 +782,7 @@ export class NotificationsService {
     await inTransaction(this.d.db, async (tx) => {
       const d = await repo.findDelivery(tx, id);
       if (!d) throw notFound('Delivery', id);
-      if (d.state !== 'failed' && d.state !== 'dead')
-        throw new AppError(
-          'conflict',
-          `Only failed or dead deliveries can be retried; this one is ${d.state}.`,
-          { state: d.state },
-        );
+      if (d.state !== 'failed' && d.state !== 'dead') throw new AppError('conflict', `Only failed or dead deliveries can be retried; this one is ${d.state}.`, { state: d.state });
       await cancelJobsByPrefix(tx, `deliver:${id}`, now);
       // A fresh retry window from now, as if it had just been queued.
       await repo.updateDelivery(tx, id, {
@@ -1054,23 +820,12 @@ export class NotificationsService {
     const now = this.now;
     await this.d.db
       .insertInto('webhook_subscriptions')
-      .values({
-        id,
-        url: input.url,
-        events: json([...new Set(input.events)]),
-        secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`),
-        active: input.active === false ? 0 : 1,
-        created_at: now,
-        updated_at: now,
-      })
+      .values({ id, url: input.url, events: json([...new Set(input.events)]), secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`), active: input.active === false ? 0 : 1, created_at: now, updated_at: now })
       .execute();
     return { row: (await repo.findWebhook(this.d.db, id))!, secret };
   }
 
-  async updateWebhook(
-    id: string,
-    input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean },
-  ) {
+  async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean }) {
     const row = await repo.findWebhook(this.d.db, id);
     if (!row) throw notFound('Webhook subscription', id);
     if (input.url) checkUrl(input.url, 'url');
@@ -1090,22 +845,10 @@ export class NotificationsService {
   }
 
   async deleteWebhook(id: string): Promise<void> {
-    const r = await this.d.db
-      .updateTable('webhook_subscriptions')
-      .set({ active: 0, updated_at: this.now })
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const r = await this.d.db.updateTable('webhook_subscriptions').set({ active: 0, updated_at: this.now }).where('id', '=', id).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw notFound('Webhook subscription', id);
     // Kept (inactive) so the delivery log still names it; pending deliveries die as "inactive".
-    await this.d.db
-      .deleteFrom('webhook_subscriptions')
-      .where('id', '=', id)
-      .where((eb) =>
-        eb.not(
-          eb.exists(eb.selectFrom('deliveries').select('id').where('recipient_key', '=', `webhook:${id}`)),
-        ),
-      )
-      .execute();
+    await this.d.db.deleteFrom('webhook_subscriptions').where('id', '=', id).where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('id').where('recipient_key', '=', `webhook:${id}`)))).execute();
   }
 
   // ===================================================================== admin: team channels
@@ -1114,22 +857,12 @@ export class NotificationsService {
     return repo.teamChannels(this.d.db);
   }
 
-  async createTeamChannel(input: {
-    teamId: string;
-    kind: TeamChannelKind;
-    label?: string;
-    config: TeamChannelConfig;
-  }) {
-    const team = await this.d.db
-      .selectFrom('teams')
-      .select('id')
-      .where('id', '=', input.teamId)
-      .executeTakeFirst();
+  async createTeamChannel(input: { teamId: string; kind: TeamChannelKind; label?: string; config: TeamChannelConfig }) {
+    const team = await this.d.db.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
     if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
     const c = input.config;
     if (input.kind === 'slack_bot') {
-      if (!c.token || !c.channel)
-        throw invalid([{ field: 'config', message: 'slack_bot needs token and channel' }]);
+      if (!c.token || !c.channel) throw invalid([{ field: 'config', message: 'slack_bot needs token and channel' }]);
     } else {
       if (!c.url) throw invalid([{ field: 'config.url', message: `${input.kind} needs the webhook url` }]);
       checkUrl(c.url, 'config.url');
@@ -1138,15 +871,7 @@ export class NotificationsService {
     const now = this.now;
     await this.d.db
       .insertInto('team_channels')
-      .values({
-        id,
-        team_id: input.teamId,
-        kind: input.kind,
-        label: input.label ?? input.kind,
-        config: this.d.secrets.seal(JSON.stringify(c), `team_channels.${id}`),
-        created_at: now,
-        updated_at: now,
-      })
+      .values({ id, team_id: input.teamId, kind: input.kind, label: input.label ?? input.kind, config: this.d.secrets.seal(JSON.stringify(c), `team_channels.${id}`), created_at: now, updated_at: now })
       .execute();
     return (await repo.findTeamChannel(this.d.db, id))!;
   }
@@ -1163,14 +888,8 @@ export class NotificationsService {
   }
 
   /** Saves an edited template after compiling it and rendering it once: errors surface now, with the line. */
-  async putTemplate(
-    actorId: string,
-    event: string,
-    locale: string,
-    input: { subject: string; text: string; html: string },
-  ) {
-    if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event))
-      throw notFound('Notification event', event);
+  async putTemplate(actorId: string, event: string, locale: string, input: { subject: string; text: string; html: string }) {
+    if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event)) throw notFound('Notification event', event);
     if (locale !== 'ja' && locale !== 'en') throw invalid([{ field: 'locale', message: 'must be ja or en' }]);
     compileTemplate(input.subject, 'text', 'subject');
     compileTemplate(input.text, 'text', 'text');
@@ -1178,34 +897,18 @@ export class NotificationsService {
     try {
       renderNotification(event as NotificationEvent, locale, sampleData(event as NotificationEvent), input);
     } catch (err) {
-      throw invalid([
-        {
-          field: 'template',
-          message: `does not render: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
-        },
-      ]);
+      throw invalid([{ field: 'template', message: `does not render: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}` }]);
     }
-    await repo.putTemplate(this.d.db, {
-      event,
-      language: locale,
-      ...input,
-      updated_by: actorId,
-      updated_at: this.now,
-    });
+    await repo.putTemplate(this.d.db, { event, language: locale, ...input, updated_by: actorId, updated_at: this.now });
     return (await repo.templateOverride(this.d.db, event, locale))!;
   }
 
   async deleteTemplate(event: string, locale: string): Promise<void> {
-    await this.d.db
-      .deleteFrom('notification_templates')
-      .where('event', '=', event)
-      .where('language', '=', locale)
-      .execute();
+    await this.d.db.deleteFrom('notification_templates').where('event', '=', event).where('language', '=', locale).execute();
   }
 
   defaultTemplate(event: string, locale: string) {
-    if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event))
-      throw notFound('Notification event', event);
+    if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event)) throw notFound('Notification event', event);
     return defaultTemplates[event as NotificationEvent][languageOf(locale)];
   }
 
@@ -1216,10 +919,7 @@ export class NotificationsService {
    * anything else, then the same acknowledgement as in the console, by the Escalon user whose
    * preferences name this Slack user.
    */
-  async slackInteraction(
-    rawBody: string,
-    headers: HeaderBag,
-  ): Promise<{ text: string; acknowledged: boolean }> {
+  async slackInteraction(rawBody: string, headers: HeaderBag): Promise<{ text: string; acknowledged: boolean }> {
     const secret = this.d.config.slack.signingSecret;
     if (!secret || !verifySlackRequest(secret, headers, rawBody, this.now)) {
       throw new AppError('unauthenticated', 'The Slack request signature or timestamp is not valid.');
@@ -1229,20 +929,8 @@ export class NotificationsService {
     const userId = await repo.userIdBySlackId(this.d.db, interaction.userId);
     const [user] = userId ? await repo.usersByIds(this.d.db, [userId]) : [];
     // Nobody is known yet, so no language either: say it in both.
-    if (!user || user.active !== 1)
-      return {
-        text: 'Escalon の通知設定で Slack アカウントを連携してください。 / Link your Slack account in your Escalon notification settings first.',
-        acknowledged: false,
-      };
-    const actor: Principal = {
-      userId: user.id,
-      role: user.role as Principal['role'],
-      locale: languageOf(user.locale),
-      timeZone: user.time_zone,
-      name: user.name,
-      email: user.email,
-      via: 'token',
-    };
+    if (!user || user.active !== 1) return { text: 'Escalon の通知設定で Slack アカウントを連携してください。 / Link your Slack account in your Escalon notification settings first.', acknowledged: false };
+    const actor: Principal = { userId: user.id, role: user.role as Principal['role'], locale: languageOf(user.locale), timeZone: user.time_zone, name: user.name, email: user.email, via: 'token' };
     try {
       await this.d.acknowledge(actor, interaction.value);
     } catch (err) {
@@ -1264,12 +952,7 @@ export class NotificationsService {
       // Events other modules append without a field change (SLA warnings and breaches,
       // escalation steps, calls, bounces) still refresh open ticket pages.
       afterEvent: async (ex, ticketId, kind) => {
-        if (
-          kind !== 'message.added' &&
-          kind !== 'field.changed' &&
-          kind !== 'ticket.assigned' &&
-          kind !== 'ticket.created'
-        ) {
+        if (kind !== 'message.added' && kind !== 'field.changed' && kind !== 'ticket.assigned' && kind !== 'ticket.created') {
           await live.publish(ex, { type: 'ticket.updated', ids: [ticketId] });
         }
       },
@@ -1292,14 +975,12 @@ function checkUrl(url: string, field: string): void {
   } catch {
     throw invalid([{ field, message: 'is not a URL' }]);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:')
-    throw invalid([{ field, message: 'must be an http(s) URL' }]);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid([{ field, message: 'must be an http(s) URL' }]);
 }
 
 const truncate = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Every field a template may use, so a trial render at save time exercises them all. */
 function sampleData(event: NotificationEvent): NotificationData {
@@ -1307,26 +988,10 @@ function sampleData(event: NotificationEvent): NotificationData {
   return {
     recipient: { name: 'Sample', timeZone: 'Asia/Tokyo' },
     ticket: { number: 1042, subject: 'Sample ticket', url: 'https://escalon.example/tickets/1' },
-    escalation: {
-      id: 'e',
-      ask: 'Approve the refund',
-      temperature: 'upset',
-      dueAtMs: at,
-      level: 'L2',
-      category: 'billing',
-      by: 'Agent',
-      reason: 'timeout',
-      url: 'https://escalon.example/escalations/e',
-      acknowledgeUrl: 'https://escalon.example/escalations/e/ack',
-    },
+    escalation: { id: 'e', ask: 'Approve the refund', temperature: 'upset', dueAtMs: at, level: 'L2', category: 'billing', by: 'Agent', reason: 'timeout', url: 'https://escalon.example/escalations/e', acknowledgeUrl: 'https://escalon.example/escalations/e/ack' },
     sla: { clock: 'first_response', dueAtMs: at, assigneeName: 'Agent' },
     actorName: 'Agent',
-    ...(event === 'digest' && {
-      items: [
-        { event: 'escalation.requested', atMs: at },
-        { event: 'escalation.reminder', atMs: at + 60_000 },
-      ],
-    }),
+    ...(event === 'digest' && { items: [{ event: 'escalation.requested', atMs: at }, { event: 'escalation.reminder', atMs: at + 60_000 }] }),
     settingsUrl: 'https://escalon.example/settings',
   };
 }

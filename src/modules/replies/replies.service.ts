@@ -18,15 +18,7 @@ import { normaliseMessageId, recordOutgoingMessageId } from '../intake-email/ind
 import { issuePrivateLink } from '../intake/index.js';
 import { DELIVER_JOB, DELIVER_MAX_ATTEMPTS } from '../notifications/index.js';
 import type { TicketHooks } from '../tickets/index.js';
-import {
-  AUTOMATIC_MAIL_CAP,
-  allowsAutomaticMail,
-  renderReplyMail,
-  replyLanguage,
-  replySubject,
-  replyTarget,
-  type ReplyTarget,
-} from './replies.policy.js';
+import { AUTOMATIC_MAIL_CAP, allowsAutomaticMail, renderReplyMail, replyLanguage, replySubject, replyTarget, type ReplyTarget } from './replies.policy.js';
 import * as repo from './replies.repository.js';
 
 export const CUSTOMER_REPLY_EVENT = 'customer.reply';
@@ -87,17 +79,14 @@ export class RepliesService {
 
   async target(ex: Executor, ticketId: string): Promise<ReplyTarget> {
     const t = await repo.ticketWithRequester(ex, ticketId);
-    if (!t)
-      return { channel: 'none', to: null, cc: [], deliverable: false, warnings: [{ code: 'no_address' }] };
+    if (!t) return { channel: 'none', to: null, cc: [], deliverable: false, warnings: [{ code: 'no_address' }] };
     const conv = t.channel === 'chat' ? await repo.conversationOf(ex, ticketId) : undefined;
     return replyTarget({
       channel: t.channel,
       requesterEmail: t.requester_email ?? null,
       cc: parseJson<string[]>(t.cc, []),
       own: this.d.ownAddresses,
-      messaging: conv
-        ? { hasConversation: true, outboundUrl: conv.active === 1 ? conv.outbound_url : null }
-        : null,
+      messaging: conv ? { hasConversation: true, outboundUrl: conv.active === 1 ? conv.outbound_url : null } : null,
     });
   }
 
@@ -109,33 +98,13 @@ export class RepliesService {
     if (target.channel === 'email') {
       const ids = await repo.messageIdsOf(tx, ticketId);
       const latestIn = [...ids].reverse().find((r) => r.direction === 'in');
-      const messageId = ticketThreadIds(
-        ticketId,
-        `reply.${id}`,
-        mailDomainOf(this.d.supportAddress),
-      ).messageId;
+      const messageId = ticketThreadIds(ticketId, `reply.${id}`, mailDomainOf(this.d.supportAddress)).messageId;
       const chain = ids.map((r) => angled(r.message_id)).slice(-20);
-      data = {
-        eventId,
-        channel: 'email',
-        to: target.to,
-        cc: target.cc,
-        messageId,
-        inReplyTo: latestIn ? angled(latestIn.message_id) : (chain.at(-1) ?? null),
-        references: chain,
-      };
+      data = { eventId, channel: 'email', to: target.to, cc: target.cc, messageId, inReplyTo: latestIn ? angled(latestIn.message_id) : (chain.at(-1) ?? null), references: chain };
       // Recorded now: the customer's answer threads back even while the mail is still queued.
       await recordOutgoingMessageId(tx, ticketId, messageId, now);
     } else {
-      data = {
-        eventId,
-        channel: 'messaging',
-        to: null,
-        cc: [],
-        messageId: null,
-        inReplyTo: null,
-        references: [],
-      };
+      data = { eventId, channel: 'messaging', to: null, cc: [], messageId: null, inReplyTo: null, references: [] };
     }
     const row: DeliveriesTable = {
       id,
@@ -146,18 +115,7 @@ export class RepliesService {
       ticket_id: ticketId,
       group_key: null,
       event: CUSTOMER_REPLY_EVENT,
-      items: json([
-        {
-          event: CUSTOMER_REPLY_EVENT,
-          ticketId,
-          escalationId: null,
-          clockId: null,
-          clockKind: null,
-          dueAtMs: null,
-          at: now,
-          data,
-        },
-      ]),
+      items: json([{ event: CUSTOMER_REPLY_EVENT, ticketId, escalationId: null, clockId: null, clockKind: null, dueAtMs: null, at: now, data }]),
       state: 'pending',
       sealed: 1,
       attempts: 0,
@@ -170,17 +128,7 @@ export class RepliesService {
       message_id: normaliseMessageId(data.messageId),
     };
     await repo.insertDelivery(tx, row);
-    await enqueueJob(
-      tx,
-      {
-        kind: DELIVER_JOB,
-        payload: { deliveryId: id },
-        dueAt: now,
-        dedupeKey: `deliver:${id}`,
-        maxAttempts: DELIVER_MAX_ATTEMPTS,
-      },
-      now,
-    );
+    await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: id }, dueAt: now, dedupeKey: `deliver:${id}`, maxAttempts: DELIVER_MAX_ATTEMPTS }, now);
   }
 
   /** True for deliveries this module sends (the notifications deliver job hands them over). */
@@ -196,38 +144,22 @@ export class RepliesService {
     const db = this.d.db;
     const event = await repo.eventOf(db, r.eventId);
     const t = await repo.ticketWithRequester(db, d.ticket_id ?? '');
-    if (!event || !t)
-      return { ok: false, retryable: false, response: 'the reply or its ticket no longer exists' };
+    if (!event || !t) return { ok: false, retryable: false, response: 'the reply or its ticket no longer exists' };
     const files = await repo.attachmentsOfEvent(db, r.eventId);
     const now = this.d.clock.now();
 
     if (r.channel === 'messaging') {
       const conv = await repo.conversationOf(db, t.id);
-      if (!conv || conv.active !== 1 || !conv.outbound_url)
-        return {
-          ok: false,
-          retryable: false,
-          response: 'the messaging integration has no outbound URL (or is inactive)',
-        };
+      if (!conv || conv.active !== 1 || !conv.outbound_url) return { ok: false, retryable: false, response: 'the messaging integration has no outbound URL (or is inactive)' };
       const secret = this.d.secrets.open(conv.secret, `messaging_integrations.${conv.integration_id}.secret`);
       const data = {
         conversationId: conv.conversation_id,
         ticketNumber: Number(t.number),
         text: event.body ?? '',
         author: event.author_name ?? null,
-        attachments: files.map((f) => ({
-          filename: f.filename,
-          contentType: f.content_type,
-          size: Number(f.size),
-          url: `${this.d.publicUrl}/api/v1/attachments/${f.id}`,
-        })),
+        attachments: files.map((f) => ({ filename: f.filename, contentType: f.content_type, size: Number(f.size), url: `${this.d.publicUrl}/api/v1/attachments/${f.id}` })),
       };
-      return postWebhook(
-        conv.outbound_url,
-        { id: d.id, event: 'reply.created', occurredAt: new Date(Number(d.created_at)).toISOString(), data },
-        secret,
-        now,
-      );
+      return postWebhook(conv.outbound_url, { id: d.id, event: 'reply.created', occurredAt: new Date(Number(d.created_at)).toISOString(), data }, secret, now);
     }
 
     if (!r.to) return { ok: false, retryable: false, response: 'no recipient address' };
@@ -238,13 +170,7 @@ export class RepliesService {
       privateUrl = `${this.d.publicUrl}/t/${encodeURIComponent(token)}`;
     }
     const lang = replyLanguage(t.requester_locale, t.subject, event.body ?? '');
-    const mail = renderReplyMail({
-      body: event.body ?? '',
-      number: Number(t.number),
-      lang,
-      privateUrl,
-      agentName: event.author_name ?? null,
-    });
+    const mail = renderReplyMail({ body: event.body ?? '', number: Number(t.number), lang, privateUrl, agentName: event.author_name ?? null });
     return this.d.mailer.send({
       from: this.d.supportAddress,
       replyTo: this.d.supportAddress,
@@ -256,11 +182,7 @@ export class RepliesService {
       messageId: r.messageId!,
       ...(r.inReplyTo && { inReplyTo: r.inReplyTo }),
       ...(r.references.length > 0 && { references: r.references }),
-      attachments: files.map((f) => ({
-        filename: f.filename,
-        contentType: f.content_type,
-        path: join(this.d.dataDir, 'attachments', f.storage_key),
-      })),
+      attachments: files.map((f) => ({ filename: f.filename, contentType: f.content_type, path: join(this.d.dataDir, 'attachments', f.storage_key) })),
       headers: { 'X-Escalon-Delivery': d.id },
       // A person's answer: vacation responders may answer it.
       autoSubmitted: false,
@@ -274,22 +196,12 @@ export class RepliesService {
   }
 
   /** A bounce report naming one of our reply mails: the delivery becomes bounced. */
-  async bounced(
-    tx: Tx,
-    originalMessageId: string,
-    detail: { recipient: string | null; status: string | null; diagnostic: string | null },
-    now: number,
-  ): Promise<string | null> {
+  async bounced(tx: Tx, originalMessageId: string, detail: { recipient: string | null; status: string | null; diagnostic: string | null }, now: number): Promise<string | null> {
     const id = normaliseMessageId(originalMessageId);
     if (!id) return null;
     const hit = await repo.findByMessageId(tx, id);
     if (!hit) return null;
-    await repo.markBounced(
-      tx,
-      id,
-      ['bounced', detail.recipient, detail.status, detail.diagnostic].filter(Boolean).join(' '),
-      now,
-    );
+    await repo.markBounced(tx, id, ['bounced', detail.recipient, detail.status, detail.diagnostic].filter(Boolean).join(' '), now);
     return hit.id;
   }
 

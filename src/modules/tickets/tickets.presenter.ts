@@ -17,13 +17,9 @@ export const ChannelSchema = lit(CHANNELS, 'email, web, chat, phone or api');
 export const SlaClockSummary = Type.Object({
   id: Type.String(),
   kind: OneOf(['first_response', 'next_response', 'resolution'] as const),
-  state: OneOf(['running', 'paused', 'met', 'breached'] as const, {
-    description: 'running, paused (waiting on the customer), met, or breached',
-  }),
+  state: OneOf(['running', 'paused', 'met', 'breached'] as const, { description: 'running, paused (waiting on the customer), met, or breached' }),
   dueAt: Nullable(Type.String({ description: 'due instant (UTC); null while paused or met' })),
-  remainingSeconds: Type.Integer({
-    description: "business seconds left now on the clock's calendar; negative when overdue",
-  }),
+  remainingSeconds: Type.Integer({ description: "business seconds left now on the clock's calendar; negative when overdue" }),
   targetSeconds: Type.Integer(),
   calendarId: Nullable(Type.String({ description: 'null = 24/7' })),
   policyId: Type.String(),
@@ -54,25 +50,16 @@ export const TicketView = Type.Object({
   updatedAt: Type.String(),
   solvedAt: Nullable(Type.String()),
   closedAt: Nullable(Type.String()),
-  version: Type.Integer({
-    description: 'increases on every change; send as expectedVersion to avoid overwriting someone else',
-  }),
-  slaClocks: Type.Optional(
-    Type.Array(SlaClockSummary, { description: 'SLA clocks of the ticket (single-ticket responses only)' }),
-  ),
+  version: Type.Integer({ description: 'increases on every change; send as expectedVersion to avoid overwriting someone else' }),
+  slaClocks: Type.Optional(Type.Array(SlaClockSummary, { description: 'SLA clocks of the ticket (single-ticket responses only)' })),
 });
 export type TicketView = Static<typeof TicketView>;
 
 /** Where a public reply went and how far it got (the replies module fills it). */
 export const ReplyDeliverySummary = Type.Object({
   id: Type.String({ description: 'delivery id (GET /api/v1/deliveries/{id})' }),
-  state: OneOf(['sending', 'sent', 'failed', 'bounced'] as const, {
-    description:
-      'sending (queued or retrying), sent (accepted by the relay or endpoint), failed (gave up), bounced (a bounce report named it)',
-  }),
-  rawState: Type.String({
-    description: 'the delivery log state: pending, queued, failed, done, dead, bounced',
-  }),
+  state: OneOf(['sending', 'sent', 'failed', 'bounced'] as const, { description: 'sending (queued or retrying), sent (accepted by the relay or endpoint), failed (gave up), bounced (a bounce report named it)' }),
+  rawState: Type.String({ description: 'the delivery log state: pending, queued, failed, done, dead, bounced' }),
   channel: Type.String({ description: 'email or messaging' }),
   to: Nullable(Type.String()),
   cc: Type.Array(Type.String()),
@@ -90,11 +77,7 @@ export const TimelineEventView = Type.Object({
   ticketId: Type.String(),
   kind: Type.String({ description: 'message.added, field.changed, ticket.assigned, escalation.*, sla.*, …' }),
   visibility: OneOf(['public', 'internal'] as const),
-  author: Type.Object({
-    type: OneOf(['user', 'customer', 'system'] as const),
-    id: Nullable(Type.String()),
-    name: Nullable(Type.String()),
-  }),
+  author: Type.Object({ type: OneOf(['user', 'customer', 'system'] as const), id: Nullable(Type.String()), name: Nullable(Type.String()) }),
   body: Nullable(Type.String()),
   data: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.String(),
@@ -146,18 +129,12 @@ export const presentTicket = (t: Ticket): TicketView => ({
   closedAt: iso(t.closedAt),
 });
 
-export const presentEvent = (
-  e: TicketEventRow & { user_name?: string | null; customer_name?: string | null },
-): TimelineEventView => ({
+export const presentEvent = (e: TicketEventRow & { user_name?: string | null; customer_name?: string | null }): TimelineEventView => ({
   id: e.id,
   ticketId: e.ticket_id,
   kind: e.kind,
   visibility: e.visibility as TimelineEventView['visibility'],
-  author: {
-    type: e.author_type as TimelineEventView['author']['type'],
-    id: e.author_id,
-    name: e.user_name ?? e.customer_name ?? null,
-  },
+  author: { type: e.author_type as TimelineEventView['author']['type'], id: e.author_id, name: e.user_name ?? e.customer_name ?? null },
   body: e.body,
   data: parseJson<Record<string, unknown>>(e.data, {}),
   createdAt: new Date(e.created_at).toISOString(),

@@ -28,28 +28,14 @@ export const ja: Messages = {
     submit: 'サインイン',
     submitting: 'サインイン中…',
     demoTitle: 'デモ環境',
-    demoHint:
-      'これはデモ用のワークスペースです。アカウントを選ぶとフォームに入力されます。パスワードはすべて共通です。',
+    demoHint: 'これはデモ用のワークスペースです。アカウントを選ぶとフォームに入力されます。パスワードはすべて共通です。',
     demoPassword: 'パスワード: {{password}}',
     useAccount: '{{name}}（{{role}}）を使う',
     failed: 'サインインできませんでした',
   },
-  roles: {
-    agent: 'オペレーター',
-    specialist: '専門担当',
-    supervisor: 'スーパーバイザー',
-    manager: 'マネージャー',
-    admin: '管理者',
-  },
+  roles: { agent: 'オペレーター', specialist: '専門担当', supervisor: 'スーパーバイザー', manager: 'マネージャー', admin: '管理者' },
   teamRoles: { member: 'メンバー', supervisor: 'スーパーバイザー', manager: 'マネージャー' },
-  status: {
-    new: '新規',
-    open: '対応中',
-    pending: 'お客様返答待ち',
-    on_hold: '保留',
-    solved: '解決済み',
-    closed: 'クローズ',
-  },
+  status: { new: '新規', open: '対応中', pending: 'お客様返答待ち', on_hold: '保留', solved: '解決済み', closed: 'クローズ' },
   priority: { low: '低', normal: '通常', high: '高', urgent: '緊急' },
   temperature: { label: '温度感', calm: '平静', concerned: '心配', upset: '不満', angry: '怒り' },
   channel: { email: 'メール', web: 'Web フォーム', chat: 'チャット', phone: '電話', api: 'API' },
@@ -90,11 +76,9 @@ export const ja: Messages = {
     colAssignee: '担当者',
     colUpdated: '更新',
     emptyMine: 'あなたの担当案件はありません。「未割り当て」や「自チーム」から案件を引き受けてください。',
-    emptyTeam:
-      '条件に合う自チームの案件はありません。表示されるはずの案件がない場合は、正しいチームに所属しているか管理者に確認してください。',
+    emptyTeam: '条件に合う自チームの案件はありません。表示されるはずの案件がない場合は、正しいチームに所属しているか管理者に確認してください。',
     emptyUnassigned: 'すべての案件に担当者がいます。',
-    emptyAll:
-      'まだ案件がありません。メール・Web フォーム・チャット・API からの問い合わせがここに表示されます。',
+    emptyAll: 'まだ案件がありません。メール・Web フォーム・チャット・API からの問い合わせがここに表示されます。',
     emptyFiltered: '条件に合う案件はありません。検索をクリアするか「すべて」を選んでください。',
     unassignedLabel: '未割り当て',
   },
@@ -106,12 +90,9 @@ export const ja: Messages = {
       emailCc: '{{to}} へメール（CC {{count}}件）',
       messaging: 'お客様のチャットに送信',
       none: 'この返信はお客様に届きません',
-      no_address:
-        'このお客様にはメールアドレスがありません。返信はチケットに記録されますが、誰にも届きません。先にお客様のアドレスを登録してください。',
-      no_outbound_url:
-        'このチャット連携には送信先 URL がないため、返信をこのチャネルで届けられません。管理者が「チャネル」で設定できます。',
-      automated_address:
-        '{{address}} は自動送信用のアドレス（no-reply、mailer-daemon など）のようです。返信は読まれない可能性があります。',
+      no_address: 'このお客様にはメールアドレスがありません。返信はチケットに記録されますが、誰にも届きません。先にお客様のアドレスを登録してください。',
+      no_outbound_url: 'このチャット連携には送信先 URL がないため、返信をこのチャネルで届けられません。管理者が「チャネル」で設定できます。',
+      automated_address: '{{address}} は自動送信用のアドレス（no-reply、mailer-daemon など）のようです。返信は読まれない可能性があります。',
     },
     delivery: {
       sending: '送信中…',
@@ -161,8 +142,7 @@ export const ja: Messages = {
     saving: '保存中…',
     saved: '保存しました。',
     noChanges: '変更はありません。',
-    conflict:
-      '編集中に他の人がこの案件を変更しました。再読み込みして変更内容を確認してから、もう一度変更してください。',
+    conflict: '編集中に他の人がこの案件を変更しました。再読み込みして変更内容を確認してから、もう一度変更してください。',
     reload: '再読み込み',
     assignToMe: '自分に割り当て',
     customer: 'お客様',
@@ -228,8 +208,7 @@ export const ja: Messages = {
     actions: '操作',
     deactivate: '無効にする',
     reactivate: '有効にする',
-    confirmDeactivate:
-      '{{name}} を無効にしますか？履歴は残りますが、サインインできなくなり、API トークンも使えなくなります。',
+    confirmDeactivate: '{{name}} を無効にしますか？履歴は残りますが、サインインできなくなり、API トークンも使えなくなります。',
     roleChanged: '{{name}} のロールを{{role}}に変更しました。',
     changeRoleOf: '{{name}} のロール',
     showInactive: '無効なユーザーも表示',
@@ -242,8 +221,7 @@ export const ja: Messages = {
     contactPhone: '連絡先電話番号',
     teamCreated: 'チーム {{name}} を作成しました。',
     members: 'メンバー',
-    noMembers:
-      'このチームにはまだメンバーがいません。案件やエスカレーションが届くようにメンバーを追加してください。',
+    noMembers: 'このチームにはまだメンバーがいません。案件やエスカレーションが届くようにメンバーを追加してください。',
     addMember: 'メンバーを追加',
     memberUser: 'ユーザー',
     memberRole: 'チーム内の役割',
@@ -264,12 +242,9 @@ export const ja: Messages = {
     never: 'なし',
     revoked: '{{time}} に失効',
     revoke: '失効させる',
-    confirmRevoke:
-      'トークン「{{name}}」を失効させますか？このトークンを使うプログラムはすぐに動かなくなります。',
-    tokensEmpty:
-      'API トークンはありません。スクリプトや外部連携から Escalon API を呼び出すにはトークンを作成してください。',
-    tokensHint:
-      'トークンは「Authorization: Bearer <token>」ヘッダーで送信します。パスワードと同様に扱ってください。',
+    confirmRevoke: 'トークン「{{name}}」を失効させますか？このトークンを使うプログラムはすぐに動かなくなります。',
+    tokensEmpty: 'API トークンはありません。スクリプトや外部連携から Escalon API を呼び出すにはトークンを作成してください。',
+    tokensHint: 'トークンは「Authorization: Bearer <token>」ヘッダーで送信します。パスワードと同様に扱ってください。',
     done: '閉じる',
   },
   settings: {
@@ -303,8 +278,7 @@ export const ja: Messages = {
     conflict: 'その間に他の人が変更しました。再読み込みしてもう一度お試しください。',
     rate_limited: '試行回数が多すぎます。1分ほど待ってからお試しください。',
     payload_too_large: 'サイズが大きすぎて送信できません。',
-    internal:
-      '予期しない問題が発生しました。もう一度お試しください。解決しない場合は、管理者に参照番号 {{requestId}} を伝えてください。',
+    internal: '予期しない問題が発生しました。もう一度お試しください。解決しない場合は、管理者に参照番号 {{requestId}} を伝えてください。',
     unknown: 'リクエストに失敗しました。少し待ってからもう一度お試しください。',
     retry: '再試行',
     reference: '参照番号: {{requestId}}',

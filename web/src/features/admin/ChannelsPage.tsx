@@ -26,10 +26,7 @@ export function ChannelsPage() {
 function Webhooks() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const list = useLoad(
-    (signal) => client.get<{ items: Webhook[] }>('/api/v1/webhooks', undefined, signal).then((r) => r.items),
-    [client],
-  );
+  const list = useLoad((signal) => client.get<{ items: Webhook[] }>('/api/v1/webhooks', undefined, signal).then((r) => r.items), [client]);
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>(['escalation.*', 'sla.*']);
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
@@ -52,8 +49,7 @@ function Webhooks() {
   };
   const remove = async (w: Webhook) => {
     if (!window.confirm(t('admin2.ch.confirmDeleteWebhook', { url: w.url }))) return;
-    if (await action.run(() => client.delete(`/api/v1/webhooks/${w.id}`).then(() => true)))
-      list.setData((p) => (p ?? []).filter((x) => x.id !== w.id));
+    if (await action.run(() => client.delete(`/api/v1/webhooks/${w.id}`).then(() => true))) list.setData((p) => (p ?? []).filter((x) => x.id !== w.id));
   };
   return (
     <section className="card" aria-labelledby="wh-title">
@@ -64,9 +60,7 @@ function Webhooks() {
           <p>{t('admin2.ch.secretOnce', { url: secret.url })}</p>
           <label htmlFor="wh-secret">{t('admin2.ch.secret')}</label>
           <input id="wh-secret" readOnly value={secret.secret} onFocus={(e) => e.currentTarget.select()} />
-          <button type="button" className="btn btn-small" onClick={() => setSecret(null)}>
-            {t('admin.done')}
-          </button>
+          <button type="button" className="btn btn-small" onClick={() => setSecret(null)}>{t('admin.done')}</button>
         </div>
       )}
       {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
@@ -90,33 +84,16 @@ function Webhooks() {
                   <td className="small">{w.events.join(', ')}</td>
                   <td>{w.active ? t('admin2.active') : t('admin2.inactive')}</td>
                   <td>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => void update(w, { active: !w.active })}
-                      aria-label={`${w.active ? t('admin2.ch.pause') : t('admin2.ch.resume')}: ${w.url}`}
-                    >
+                    <button type="button" className="btn btn-small" onClick={() => void update(w, { active: !w.active })} aria-label={`${w.active ? t('admin2.ch.pause') : t('admin2.ch.resume')}: ${w.url}`}>
                       {w.active ? t('admin2.ch.pause') : t('admin2.ch.resume')}
                     </button>{' '}
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => void update(w, { rotateSecret: true })}
-                      aria-label={`${t('admin2.ch.rotate')}: ${w.url}`}
-                    >
+                    <button type="button" className="btn btn-small" onClick={() => void update(w, { rotateSecret: true })} aria-label={`${t('admin2.ch.rotate')}: ${w.url}`}>
                       {t('admin2.ch.rotate')}
                     </button>{' '}
-                    <button
-                      type="button"
-                      className="btn btn-small btn-danger"
-                      onClick={() => void remove(w)}
-                      aria-label={`${t('admin2.delete')}: ${w.url}`}
-                    >
+                    <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(w)} aria-label={`${t('admin2.delete')}: ${w.url}`}>
                       {t('admin2.delete')}
                     </button>
-                    <div className="muted small">
-                      {formatDateTime(w.createdAt, i18n.language, user.timeZone)}
-                    </div>
+                    <div className="muted small">{formatDateTime(w.createdAt, i18n.language, user.timeZone)}</div>
                   </td>
                 </tr>
               ))}
@@ -127,31 +104,12 @@ function Webhooks() {
       <form className="grid-form" onSubmit={(e) => void create(e)} aria-label={t('admin2.ch.addWebhook')}>
         <div className="field">
           <label htmlFor="wh-url">{t('admin2.ch.url')}</label>
-          <input
-            id="wh-url"
-            type="url"
-            required
-            placeholder="https://"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-          />
+          <input id="wh-url" type="url" required placeholder="https://" value={url} onChange={(e) => setUrl(e.target.value)} />
         </div>
-        <ListInput
-          id="wh-events"
-          label={t('admin2.ch.events')}
-          hint={t('admin2.ch.eventsHint')}
-          value={events}
-          onChange={setEvents}
-        />
+        <ListInput id="wh-events" label={t('admin2.ch.events')} hint={t('admin2.ch.eventsHint')} value={events} onChange={setEvents} />
         <div className="form-actions">
           {action.error !== null && <ErrorMessage error={action.error} />}
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={action.busy || !url.trim() || events.length === 0}
-          >
-            {t('admin2.ch.addWebhook')}
-          </button>
+          <button type="submit" className="btn btn-primary" disabled={action.busy || !url.trim() || events.length === 0}>{t('admin2.ch.addWebhook')}</button>
         </div>
       </form>
     </section>
@@ -164,35 +122,13 @@ function TeamChannels() {
   const { t } = useTranslation();
   const { client } = useSession();
   const directory = useDirectory();
-  const list = useLoad(
-    (signal) =>
-      client.get<{ items: TeamChannel[] }>('/api/v1/team-channels', undefined, signal).then((r) => r.items),
-    [client],
-  );
-  const [f, setF] = useState({
-    teamId: '',
-    kind: 'slack_webhook' as (typeof KINDS)[number],
-    label: '',
-    url: '',
-    token: '',
-    channel: '',
-    locale: 'ja',
-  });
+  const list = useLoad((signal) => client.get<{ items: TeamChannel[] }>('/api/v1/team-channels', undefined, signal).then((r) => r.items), [client]);
+  const [f, setF] = useState({ teamId: '', kind: 'slack_webhook' as (typeof KINDS)[number], label: '', url: '', token: '', channel: '', locale: 'ja' });
   const action = useAction();
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    const config =
-      f.kind === 'slack_bot'
-        ? { token: f.token.trim(), channel: f.channel.trim(), locale: f.locale }
-        : { url: f.url.trim(), locale: f.locale };
-    const c = await action.run(() =>
-      client.post<TeamChannel>('/api/v1/team-channels', {
-        teamId: f.teamId || directory.teams[0]?.id,
-        kind: f.kind,
-        label: f.label.trim() || undefined,
-        config,
-      }),
-    );
+    const config = f.kind === 'slack_bot' ? { token: f.token.trim(), channel: f.channel.trim(), locale: f.locale } : { url: f.url.trim(), locale: f.locale };
+    const c = await action.run(() => client.post<TeamChannel>('/api/v1/team-channels', { teamId: f.teamId || directory.teams[0]?.id, kind: f.kind, label: f.label.trim() || undefined, config }));
     if (c) {
       list.setData((p) => [...(p ?? []), c]);
       setF({ ...f, label: '', url: '', token: '', channel: '' });
@@ -200,8 +136,7 @@ function TeamChannels() {
   };
   const remove = async (c: TeamChannel) => {
     if (!window.confirm(t('admin2.ch.confirmDeleteChannel', { name: c.label }))) return;
-    if (await action.run(() => client.delete(`/api/v1/team-channels/${c.id}`).then(() => true)))
-      list.setData((p) => (p ?? []).filter((x) => x.id !== c.id));
+    if (await action.run(() => client.delete(`/api/v1/team-channels/${c.id}`).then(() => true))) list.setData((p) => (p ?? []).filter((x) => x.id !== c.id));
   };
   return (
     <section className="card" aria-labelledby="tc-title">
@@ -215,15 +150,9 @@ function TeamChannels() {
           {list.data.map((c) => (
             <li key={c.id}>
               <span>
-                <strong>{directory.teamName(c.teamId) ?? '—'}</strong> · {t(`admin2.ch.kind.${c.kind}`)} ·{' '}
-                {c.label}
+                <strong>{directory.teamName(c.teamId) ?? '—'}</strong> · {t(`admin2.ch.kind.${c.kind}`)} · {c.label}
               </span>
-              <button
-                type="button"
-                className="btn btn-small btn-danger"
-                onClick={() => void remove(c)}
-                aria-label={`${t('admin2.delete')}: ${c.label}`}
-              >
+              <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(c)} aria-label={`${t('admin2.delete')}: ${c.label}`}>
                 {t('admin2.delete')}
               </button>
             </li>
@@ -234,25 +163,13 @@ function TeamChannels() {
         <div className="field">
           <label htmlFor="tc-team">{t('admin2.rot.team')}</label>
           <select id="tc-team" value={f.teamId} onChange={(e) => setF({ ...f, teamId: e.target.value })}>
-            {directory.teams.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
+            {directory.teams.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
           </select>
         </div>
         <div className="field">
           <label htmlFor="tc-kind">{t('admin2.ch.kindLabel')}</label>
-          <select
-            id="tc-kind"
-            value={f.kind}
-            onChange={(e) => setF({ ...f, kind: e.target.value as (typeof KINDS)[number] })}
-          >
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`admin2.ch.kind.${k}`)}
-              </option>
-            ))}
+          <select id="tc-kind" value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value as (typeof KINDS)[number] })}>
+            {KINDS.map((k) => <option key={k} value={k}>{t(`admin2.ch.kind.${k}`)}</option>)}
           </select>
         </div>
         <div className="field">
@@ -263,36 +180,17 @@ function TeamChannels() {
           <>
             <div className="field">
               <label htmlFor="tc-token">{t('admin2.ch.token')}</label>
-              <input
-                id="tc-token"
-                type="password"
-                autoComplete="off"
-                required
-                value={f.token}
-                onChange={(e) => setF({ ...f, token: e.target.value })}
-              />
+              <input id="tc-token" type="password" autoComplete="off" required value={f.token} onChange={(e) => setF({ ...f, token: e.target.value })} />
             </div>
             <div className="field">
               <label htmlFor="tc-channel">{t('admin2.ch.channel')}</label>
-              <input
-                id="tc-channel"
-                required
-                placeholder="#support"
-                value={f.channel}
-                onChange={(e) => setF({ ...f, channel: e.target.value })}
-              />
+              <input id="tc-channel" required placeholder="#support" value={f.channel} onChange={(e) => setF({ ...f, channel: e.target.value })} />
             </div>
           </>
         ) : (
           <div className="field">
             <label htmlFor="tc-url">{t('admin2.ch.incomingUrl')}</label>
-            <input
-              id="tc-url"
-              type="url"
-              required
-              value={f.url}
-              onChange={(e) => setF({ ...f, url: e.target.value })}
-            />
+            <input id="tc-url" type="url" required value={f.url} onChange={(e) => setF({ ...f, url: e.target.value })} />
           </div>
         )}
         <div className="field">
@@ -304,13 +202,7 @@ function TeamChannels() {
         </div>
         <div className="form-actions">
           {action.error !== null && <ErrorMessage error={action.error} />}
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={action.busy || directory.teams.length === 0}
-          >
-            {t('admin2.ch.addChannel')}
-          </button>
+          <button type="submit" className="btn btn-primary" disabled={action.busy || directory.teams.length === 0}>{t('admin2.ch.addChannel')}</button>
         </div>
       </form>
     </section>
@@ -321,11 +213,7 @@ function FailedDeliveries() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
   const [state, setState] = useState<'dead' | 'failed'>('dead');
-  const list = useLoad(
-    (signal) =>
-      client.get<Page<Delivery>>('/api/v1/deliveries', { state, limit: 50 }, signal).then((r) => r.items),
-    [client, state],
-  );
+  const list = useLoad((signal) => client.get<Page<Delivery>>('/api/v1/deliveries', { state, limit: 50 }, signal).then((r) => r.items), [client, state]);
   const [notice, setNotice] = useState<string | null>(null);
   return (
     <section className="card" aria-labelledby="dl-title">
@@ -342,32 +230,13 @@ function FailedDeliveries() {
       {list.data === null && list.error === null && <Loading />}
       {list.data?.length === 0 && <EmptyState>{t('admin2.ch.noDeliveries')}</EmptyState>}
       {(list.data ?? []).map((d) => (
-        <DeliveryItem
-          key={d.id}
-          d={d}
-          lang={i18n.language}
-          tz={user.timeZone}
-          onRetried={() => {
-            setNotice(t('admin2.ch.retried'));
-            list.reload();
-          }}
-        />
+        <DeliveryItem key={d.id} d={d} lang={i18n.language} tz={user.timeZone} onRetried={() => { setNotice(t('admin2.ch.retried')); list.reload(); }} />
       ))}
     </section>
   );
 }
 
-function DeliveryItem({
-  d,
-  lang,
-  tz,
-  onRetried,
-}: {
-  d: Delivery;
-  lang: string;
-  tz: string;
-  onRetried: () => void;
-}) {
+function DeliveryItem({ d, lang, tz, onRetried }: { d: Delivery; lang: string; tz: string; onRetried: () => void }) {
   const { t } = useTranslation();
   const { client } = useSession();
   const directory = useDirectory();
@@ -381,16 +250,9 @@ function DeliveryItem({
     if (await action.run(() => client.post<Delivery>(`/api/v1/deliveries/${d.id}/retry`))) onRetried();
   };
   return (
-    <details
-      className="card"
-      onToggle={(e) => {
-        if ((e.target as HTMLDetailsElement).open && log === null) void open();
-      }}
-    >
+    <details className="card" onToggle={(e) => { if ((e.target as HTMLDetailsElement).open && log === null) void open(); }}>
       <summary>
-        {t(`admin2.notifyChannel.${d.channel}`, { defaultValue: d.channel })} · {d.event} ·{' '}
-        {d.userId ? directory.userName(d.userId) : d.recipient} · {t('admin2.ch.attempts', { n: d.attempts })}{' '}
-        · {formatDateTime(d.updatedAt, lang, tz)}
+        {t(`admin2.notifyChannel.${d.channel}`, { defaultValue: d.channel })} · {d.event} · {d.userId ? directory.userName(d.userId) : d.recipient} · {t('admin2.ch.attempts', { n: d.attempts })} · {formatDateTime(d.updatedAt, lang, tz)}
       </summary>
       {d.lastResponse && (
         <p className="small">
@@ -409,22 +271,14 @@ function DeliveryItem({
         <ol className="attempts">
           {log.map((a) => (
             <li key={a.attempt}>
-              {formatDateTime(a.startedAt, lang, tz)} · {a.ok ? t('admin2.ch.ok') : t('admin2.ch.failedOne')}{' '}
-              · {a.durationMs} ms · <span className="mono">{a.response}</span>
+              {formatDateTime(a.startedAt, lang, tz)} · {a.ok ? t('admin2.ch.ok') : t('admin2.ch.failedOne')} · {a.durationMs} ms · <span className="mono">{a.response}</span>
             </li>
           ))}
         </ol>
       )}
       {action.error !== null && <ErrorMessage error={action.error} />}
-      <button type="button" className="btn btn-small" onClick={() => void retry()} disabled={action.busy}>
-        {t('admin2.ch.retry')}
-      </button>
-      {d.ticketId && (
-        <>
-          {' '}
-          <Link to={`/tickets/${d.ticketId}`}>{t('admin2.ch.openTicket')}</Link>
-        </>
-      )}
+      <button type="button" className="btn btn-small" onClick={() => void retry()} disabled={action.busy}>{t('admin2.ch.retry')}</button>
+      {d.ticketId && <> <Link to={`/tickets/${d.ticketId}`}>{t('admin2.ch.openTicket')}</Link></>}
     </details>
   );
 }
@@ -432,19 +286,11 @@ function DeliveryItem({
 function FailedInbound() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const list = useLoad(
-    (signal) =>
-      client
-        .get<Page<InboundMessage>>('/api/v1/inbound-messages', { status: 'failed', limit: 50 }, signal)
-        .then((r) => r.items),
-    [client],
-  );
+  const list = useLoad((signal) => client.get<Page<InboundMessage>>('/api/v1/inbound-messages', { status: 'failed', limit: 50 }, signal).then((r) => r.items), [client]);
   const [notice, setNotice] = useState<string | null>(null);
   const action = useAction();
   const reprocess = async (m: InboundMessage) => {
-    const r = await action.run(() =>
-      client.post<InboundMessage>(`/api/v1/inbound-messages/${m.id}/reprocess`),
-    );
+    const r = await action.run(() => client.post<InboundMessage>(`/api/v1/inbound-messages/${m.id}/reprocess`));
     if (r) {
       setNotice(r.status === 'failed' ? t('admin2.ch.stillFailed') : t('admin2.ch.reprocessed'));
       list.reload();
@@ -477,21 +323,10 @@ function FailedInbound() {
                   <td>{formatDateTime(m.createdAt, i18n.language, user.timeZone)}</td>
                   <td>{m.from ?? '—'}</td>
                   <td>{m.subject ?? '—'}</td>
-                  <td className="small">
-                    {m.reason ?? ''} {m.error ?? ''}
-                  </td>
+                  <td className="small">{m.reason ?? ''} {m.error ?? ''}</td>
                   <td>
-                    <a className="btn btn-small" href={`/api/v1/inbound-messages/${m.id}/raw`} download>
-                      {t('admin2.ch.raw')}
-                    </a>{' '}
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      disabled={action.busy}
-                      onClick={() => void reprocess(m)}
-                    >
-                      {t('admin2.ch.reprocess')}
-                    </button>
+                    <a className="btn btn-small" href={`/api/v1/inbound-messages/${m.id}/raw`} download>{t('admin2.ch.raw')}</a>{' '}
+                    <button type="button" className="btn btn-small" disabled={action.busy} onClick={() => void reprocess(m)}>{t('admin2.ch.reprocess')}</button>
                   </td>
                 </tr>
               ))}
@@ -517,13 +352,7 @@ interface MessagingIntegration {
 function MessagingIntegrations() {
   const { t } = useTranslation();
   const { client } = useSession();
-  const list = useLoad(
-    (signal) =>
-      client
-        .get<{ items: MessagingIntegration[] }>('/api/v1/messaging-integrations', undefined, signal)
-        .then((r) => r.items),
-    [client],
-  );
+  const list = useLoad((signal) => client.get<{ items: MessagingIntegration[] }>('/api/v1/messaging-integrations', undefined, signal).then((r) => r.items), [client]);
   const [name, setName] = useState('');
   const [outbound, setOutbound] = useState('');
   const [edits, setEdits] = useState<Record<string, string>>({});
@@ -531,12 +360,7 @@ function MessagingIntegrations() {
   const action = useAction();
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    const m = await action.run(() =>
-      client.post<MessagingIntegration>('/api/v1/messaging-integrations', {
-        name: name.trim(),
-        outboundUrl: outbound.trim() || null,
-      }),
-    );
+    const m = await action.run(() => client.post<MessagingIntegration>('/api/v1/messaging-integrations', { name: name.trim(), outboundUrl: outbound.trim() || null }));
     if (m) {
       setSecret({ name: m.name, secret: m.secret ?? '' });
       setName('');
@@ -546,11 +370,7 @@ function MessagingIntegrations() {
   };
   const save = async (m: MessagingIntegration) => {
     const url = (edits[m.id] ?? m.outboundUrl ?? '').trim();
-    const r = await action.run(() =>
-      client.patch<MessagingIntegration>(`/api/v1/messaging-integrations/${m.id}`, {
-        outboundUrl: url || null,
-      }),
-    );
+    const r = await action.run(() => client.patch<MessagingIntegration>(`/api/v1/messaging-integrations/${m.id}`, { outboundUrl: url || null }));
     if (r) list.setData((p) => (p ?? []).map((x) => (x.id === r.id ? r : x)));
   };
   return (
@@ -562,9 +382,7 @@ function MessagingIntegrations() {
           <p>{t('admin2.ch.secretOnce', { url: secret.name })}</p>
           <label htmlFor="mi-secret">{t('admin2.ch.secret')}</label>
           <input id="mi-secret" readOnly value={secret.secret} onFocus={(e) => e.currentTarget.select()} />
-          <button type="button" className="btn btn-small" onClick={() => setSecret(null)}>
-            {t('admin.done')}
-          </button>
+          <button type="button" className="btn btn-small" onClick={() => setSecret(null)}>{t('admin.done')}</button>
         </div>
       )}
       {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
@@ -593,12 +411,7 @@ function MessagingIntegrations() {
                       value={edits[m.id] ?? m.outboundUrl ?? ''}
                       onChange={(e) => setEdits((x) => ({ ...x, [m.id]: e.target.value }))}
                     />{' '}
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      disabled={action.busy}
-                      onClick={() => void save(m)}
-                    >
+                    <button type="button" className="btn btn-small" disabled={action.busy} onClick={() => void save(m)}>
                       {t('admin2.ch.saveOutbound')}
                     </button>
                   </td>
@@ -611,29 +424,15 @@ function MessagingIntegrations() {
       <form className="grid-form" onSubmit={(e) => void create(e)} aria-label={t('admin2.ch.addMessaging')}>
         <div className="field">
           <label htmlFor="mi-name">{t('admin2.ch.name')}</label>
-          <input
-            id="mi-name"
-            required
-            maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+          <input id="mi-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor="mi-outbound">{t('admin2.ch.outboundUrl')}</label>
-          <input
-            id="mi-outbound"
-            type="url"
-            placeholder="https://"
-            value={outbound}
-            onChange={(e) => setOutbound(e.target.value)}
-          />
+          <input id="mi-outbound" type="url" placeholder="https://" value={outbound} onChange={(e) => setOutbound(e.target.value)} />
         </div>
         <div className="form-actions">
           {action.error !== null && <ErrorMessage error={action.error} />}
-          <button type="submit" className="btn btn-primary" disabled={action.busy || !name.trim()}>
-            {t('admin2.ch.addMessaging')}
-          </button>
+          <button type="submit" className="btn btn-primary" disabled={action.busy || !name.trim()}>{t('admin2.ch.addMessaging')}</button>
         </div>
       </form>
     </section>

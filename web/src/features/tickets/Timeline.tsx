@@ -26,11 +26,7 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
           const internal = e.visibility === 'internal';
           const fromCustomer = e.author.type === 'customer';
           const cls = internal ? 'msg msg-internal' : fromCustomer ? 'msg msg-customer' : 'msg msg-public';
-          const label = internal
-            ? t('ticket.visibilityInternal')
-            : fromCustomer
-              ? t('ticket.fromCustomer')
-              : t('ticket.visibilityPublic');
+          const label = internal ? t('ticket.visibilityInternal') : fromCustomer ? t('ticket.fromCustomer') : t('ticket.visibilityPublic');
           return (
             <li key={e.id} className={cls} data-testid={internal ? 'internal-note' : 'public-message'}>
               <div className="msg-head">
@@ -43,27 +39,15 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
                 {when}
               </div>
               <div className="msg-body">{e.body ?? ''}</div>
-              {e.delivery && (
-                <DeliveryState ticketId={e.ticketId} delivery={e.delivery} onChanged={onChanged} />
-              )}
+              {e.delivery && <DeliveryState ticketId={e.ticketId} delivery={e.delivery} onChanged={onChanged} />}
             </li>
           );
         }
-        const tone =
-          e.kind === 'sla.breached'
-            ? ' event-danger'
-            : e.kind === 'sla.warning'
-              ? ' event-warning'
-              : e.kind.startsWith('escalation.')
-                ? ' event-escalation'
-                : '';
+        const tone = e.kind === 'sla.breached' ? ' event-danger' : e.kind === 'sla.warning' ? ' event-warning' : e.kind.startsWith('escalation.') ? ' event-escalation' : '';
         return (
           <li key={e.id} className={`event${tone}`} data-kind={e.kind}>
             <span className="event-dot" aria-hidden="true" />
-            <span className="event-text">
-              {describeEvent(e, t, directory, (iso) => formatDateTime(iso, i18n.language, tz))}
-            </span>{' '}
-            {when}
+            <span className="event-text">{describeEvent(e, t, directory, (iso) => formatDateTime(iso, i18n.language, tz))}</span> {when}
             {AGENT_EVENT_BODIES.has(e.kind) && e.body && <div className="event-body">{e.body}</div>}
           </li>
         );
@@ -101,17 +85,9 @@ function DeliveryState({
       setBusy(false);
     }
   };
-  const to = delivery.to
-    ? delivery.cc.length > 0
-      ? t('ticket.delivery.toCc', { to: delivery.to, count: delivery.cc.length })
-      : t('ticket.delivery.to', { to: delivery.to })
-    : null;
+  const to = delivery.to ? (delivery.cc.length > 0 ? t('ticket.delivery.toCc', { to: delivery.to, count: delivery.cc.length }) : t('ticket.delivery.to', { to: delivery.to })) : null;
   return (
-    <div
-      className={`msg-delivery delivery-${delivery.state}`}
-      data-testid="reply-delivery"
-      data-state={delivery.state}
-    >
+    <div className={`msg-delivery delivery-${delivery.state}`} data-testid="reply-delivery" data-state={delivery.state}>
       <span className="delivery-badge">{t(`ticket.delivery.${delivery.state}`)}</span>
       {to && <span className="muted small"> {to}</span>}
       {delivery.state === 'sending' && delivery.nextAttemptAt && (
