@@ -10,7 +10,8 @@
  *     minutes) with events arriving meanwhile: backlog drain time after recovery, dead count.
  *
  * Run: npm run bench -- faults   (or npx tsx bench/faults.bench.ts [--outage=180])
- * Env: BENCH_BURST (300), BENCH_THROUGHPUT (3000 deliveries), BENCH_OUTAGE_SECONDS (30).
+ * Env: BENCH_BURST (300), BENCH_THROUGHPUT (3000 deliveries), BENCH_OUTAGE_SECONDS (30),
+ * BENCH_SCENARIOS (lateness,burst,throughput,outage).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,7 @@ const outageArg = process.argv.find((a) => a.startsWith('--outage='));
 const OUTAGE_S = Number(outageArg ? outageArg.split('=')[1] : (process.env.BENCH_OUTAGE_SECONDS ?? 30));
 const BURST = Number(process.env.BENCH_BURST ?? 300);
 const THROUGHPUT = Number(process.env.BENCH_THROUGHPUT ?? 3000);
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'lateness,burst,throughput,outage').split(','));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f1 = (n: number) => n.toFixed(1);
 
@@ -127,9 +129,16 @@ async function call(method: string, path: string, body?: unknown): Promise<any> 
 }
 const waitFor = async (cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> => {
   const end = Date.now() + timeoutMs;
+  let shown = Date.now();
   while (Date.now() < end) {
     if (await cond()) return true;
     await sleep(100);
+    if (process.env.BENCH_DEBUG && Date.now() - shown > 2000) {
+      shown = Date.now();
+      const d = await q<{ state: string; n: string }>(`select state, count(*) as n from deliveries group by state order by state`);
+      const j = await q<{ kind: string; state: string; n: string }>(`select kind, state, count(*) as n from jobs where state in ('pending', 'running') group by kind, state order by kind, state`);
+      console.log(`  [${new Date().toISOString().slice(11, 19)}] received ${receiver.got.length}; deliveries ${d.map((r) => `${r.state}=${r.n}`).join(' ')}; jobs ${j.map((r) => `${r.kind}/${r.state}=${r.n}`).join(' ')}`);
+    }
   }
   return false;
 };
@@ -168,7 +177,7 @@ const createTickets = async (n: number, concurrency = 8): Promise<string[]> => {
 };
 
 // ------------------------------------------------------------------ 1. timer lateness, three nodes, quiet
-{
+if (SCENARIOS.has('lateness')) {
   const n = 100;
   const t0 = Date.now();
   const tickets: string[] = [];
@@ -209,7 +218,7 @@ const createTickets = async (n: number, concurrency = 8): Promise<string[]> => {
 }
 
 // ------------------------------------------------------------------ 2. a burst of breaches, one node killed
-{
+if (SCENARIOS.has('burst')) {
   receiver.got.length = 0;
   const t0 = Date.now();
   const tickets = await createTickets(BURST);
@@ -278,16 +287,30 @@ async function queueEvents(count: number, tag: string): Promise<void> {
   }
   await q(`select pg_notify('escalon_jobs', $1)`, [String(now)]);
 }
-const inOrder = (got: Received[]): boolean => {
+/**
+ * Whether each ticket's deliveries arrived in their order (deliveries.seq, the order their events
+ * were fanned out), and how many events arrived more than once.
+ */
+async function orderOf(got: Received[]): Promise<{ kept: boolean; duplicates: number }> {
+  const seq = new Map((await q<{ id: string; seq: string }>(`select id, seq from deliveries where id = any($1)`, [got.map((r) => r.id)])).map((r) => [r.id, Number(r.seq)]));
   const last = new Map<string, number>();
+  const seen = new Set<string>();
+  let kept = true;
+  let duplicates = 0;
   for (const r of got) {
-    const prev = last.get(r.ticketId!) ?? -1;
-    if (r.n! < prev) return false;
-    last.set(r.ticketId!, r.n!);
+    if (seen.has(r.id)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(r.id);
+    const s = seq.get(r.id) ?? -1;
+    if (s < (last.get(r.ticketId!) ?? -1)) kept = false;
+    last.set(r.ticketId!, s);
   }
-  return true;
-};
-{
+  return { kept, duplicates };
+}
+if (tickets.length < 300) tickets.push(...(await createTickets(300 - tickets.length)));
+if (SCENARIOS.has('throughput')) {
   receiver.got.length = 0;
   const t0 = Date.now();
   await queueEvents(THROUGHPUT, 'tp');
@@ -298,13 +321,14 @@ const inOrder = (got: Received[]): boolean => {
   const got = receiver.got.filter((r) => r.event === 'bench.event');
   const first = got[0]?.at ?? t0;
   const last = got.at(-1)?.at ?? Date.now();
+  const order = await orderOf(got);
   console.log(
-    `throughput: ${got.length}/${THROUGHPUT} deliveries to one subscription over ${tickets.length} tickets: ${(got.length / ((last - first) / 1000)).toFixed(0)} deliveries/s first to last receipt (${(got.length / ((last - t0) / 1000)).toFixed(0)}/s from queueing), per-ticket order ${inOrder(got) ? 'kept' : 'BROKEN'}${ok ? '' : ' (timed out)'} (target >= 500/s)`,
+    `throughput: ${got.length}/${THROUGHPUT} deliveries to one subscription over ${tickets.length} tickets: ${(got.length / ((last - first) / 1000)).toFixed(0)} deliveries/s first to last receipt (${(got.length / ((last - t0) / 1000)).toFixed(0)}/s from queueing), per-ticket order ${order.kept ? 'kept' : 'BROKEN'}, ${order.duplicates} duplicates${ok ? '' : ' (timed out)'} (target >= 500/s)`,
   );
 }
 
 // ------------------------------------------------------------------ 4. a receiver outage
-{
+if (SCENARIOS.has('outage')) {
   receiver.got.length = 0;
   receiver.down = true;
   const events = 2 * tickets.length;
@@ -320,8 +344,9 @@ const inOrder = (got: Received[]): boolean => {
   const got = receiver.got.filter((r) => r.event === 'bench.event');
   const drained = (got.at(-1)?.at ?? Date.now()) - up;
   const dead = await q<{ n: string }>(`select count(*) as n from deliveries where state = 'dead'`);
+  const order = await orderOf(got);
   console.log(
-    `outage: receiver answered 503 for ${OUTAGE_S} s (${receiver.refused} refusals) while ${events} events were queued (${f1((up - t0) / 1000)} s before recovery); backlog drained ${f1(drained / 1000)} s after recovery (target <= 30 s), ${got.length}/${events} delivered${ok ? '' : ' (timed out)'}, per-ticket order ${inOrder(got) ? 'kept' : 'BROKEN'}, ${dead[0]!.n} dead`,
+    `outage: receiver answered 503 for ${OUTAGE_S} s (${receiver.refused} refusals) while ${events} events were queued (${f1((up - t0) / 1000)} s before recovery); backlog drained ${f1(drained / 1000)} s after recovery (target <= 30 s), ${got.length}/${events} delivered${ok ? '' : ' (timed out)'}, per-ticket order ${order.kept ? 'kept' : 'BROKEN'}, ${order.duplicates} duplicates, ${dead[0]!.n} dead`,
   );
 }
 

@@ -231,13 +231,15 @@ export class JobRunner {
       }
     }
     // SQLite has one writer: one lane. PostgreSQL runs independent lanes (different clocks or
-    // escalations) side by side; jobs within a lane stay in due order.
-    await mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
-      for (const job of lane) await this.runOne(job);
-    });
-    const limit = this.o.concurrency ?? 8;
-    // A sliding window, not chunks: one slow send does not hold up the other slots.
-    await mapLimit(external, limit, (j) => this.runOne(j));
+    // escalations) side by side; jobs within a lane stay in due order. External jobs (network)
+    // run at the same time in a sliding window, not after the timers nor in chunks: one slow
+    // send does not hold up the other slots.
+    await Promise.all([
+      mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
+        for (const job of lane) await this.runOne(job);
+      }),
+      mapLimit(external, this.o.concurrency ?? 8, (j) => this.runOne(j)),
+    ]);
     return jobs.length;
   }
 

@@ -255,7 +255,8 @@ export class NotificationsService {
       event: q.item.event,
       items: json([q.item]),
       state: 'pending',
-      sealed: 0,
+      // Only a digest stays open for more items; anything else is sealed from the start.
+      sealed: groupKey ? 0 : 1,
       attempts: 0,
       last_response: null,
       scheduled_at: scheduled,
