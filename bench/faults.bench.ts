@@ -13,6 +13,7 @@
  * Env: BENCH_BURST (300), BENCH_THROUGHPUT (3000 deliveries), BENCH_OUTAGE_SECONDS (30),
  * BENCH_SCENARIOS (lateness,burst,throughput,outage).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
@@ -26,6 +27,28 @@ const OUTAGE_S = Number(outageArg ? outageArg.split('=')[1] : (process.env.BENCH
 const BURST = Number(process.env.BENCH_BURST ?? 300);
 const THROUGHPUT = Number(process.env.BENCH_THROUGHPUT ?? 3000);
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'lateness,burst,throughput,outage').split(','));
+/** CPU seconds used so far by the three nodes and by every PostgreSQL process (from /proc). */
+const cpuSeconds = (): { nodes: number; pg: number } => {
+  const hz = 100;
+  const of = (pid: number): number => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) / hz;
+    } catch {
+      return 0;
+    }
+  };
+  let pgCpu = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') pgCpu += of(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return { nodes: nodes.reduce((sum, n) => sum + of(n.child.pid!), 0), pg: pgCpu };
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f1 = (n: number) => n.toFixed(1);
 
@@ -135,9 +158,15 @@ const waitFor = async (cond: () => boolean | Promise<boolean>, timeoutMs: number
     await sleep(100);
     if (process.env.BENCH_DEBUG && Date.now() - shown > 2000) {
       shown = Date.now();
-      const d = await q<{ state: string; n: string }>(`select state, count(*) as n from deliveries group by state order by state`);
-      const j = await q<{ kind: string; state: string; n: string }>(`select kind, state, count(*) as n from jobs where state in ('pending', 'running') group by kind, state order by kind, state`);
-      console.log(`  [${new Date().toISOString().slice(11, 19)}] received ${receiver.got.length}; deliveries ${d.map((r) => `${r.state}=${r.n}`).join(' ')}; jobs ${j.map((r) => `${r.kind}/${r.state}=${r.n}`).join(' ')}`);
+      const d = await q<{ state: string; n: string }>(
+        `select state, count(*) as n from deliveries group by state order by state`,
+      );
+      const j = await q<{ kind: string; state: string; n: string }>(
+        `select kind, state, count(*) as n from jobs where state in ('pending', 'running') group by kind, state order by kind, state`,
+      );
+      console.log(
+        `  [${new Date().toISOString().slice(11, 19)}] received ${receiver.got.length}; deliveries ${d.map((r) => `${r.state}=${r.n}`).join(' ')}; jobs ${j.map((r) => `${r.kind}/${r.state}=${r.n}`).join(' ')}`,
+      );
     }
   }
   return false;
@@ -292,7 +321,13 @@ async function queueEvents(count: number, tag: string): Promise<void> {
  * were fanned out), and how many events arrived more than once.
  */
 async function orderOf(got: Received[]): Promise<{ kept: boolean; duplicates: number }> {
-  const seq = new Map((await q<{ id: string; seq: string }>(`select id, seq from deliveries where id = any($1)`, [got.map((r) => r.id)])).map((r) => [r.id, Number(r.seq)]));
+  const seq = new Map(
+    (
+      await q<{ id: string; seq: string }>(`select id, seq from deliveries where id = any($1)`, [
+        got.map((r) => r.id),
+      ])
+    ).map((r) => [r.id, Number(r.seq)]),
+  );
   const last = new Map<string, number>();
   const seen = new Set<string>();
   let kept = true;
@@ -312,6 +347,7 @@ async function orderOf(got: Received[]): Promise<{ kept: boolean; duplicates: nu
 if (tickets.length < 300) tickets.push(...(await createTickets(300 - tickets.length)));
 if (SCENARIOS.has('throughput')) {
   receiver.got.length = 0;
+  const cpu0 = cpuSeconds();
   const t0 = Date.now();
   await queueEvents(THROUGHPUT, 'tp');
   const ok = await waitFor(
@@ -322,6 +358,12 @@ if (SCENARIOS.has('throughput')) {
   const first = got[0]?.at ?? t0;
   const last = got.at(-1)?.at ?? Date.now();
   const order = await orderOf(got);
+  const cpu1 = cpuSeconds();
+  const nodeCpu = cpu1.nodes - cpu0.nodes;
+  const pgCpu = cpu1.pg - cpu0.pg;
+  console.log(
+    `throughput: CPU used meanwhile: nodes ${f1(nodeCpu)} s, PostgreSQL ${f1(pgCpu)} s over ${f1((last - t0) / 1000)} s wall: ${(got.length / (nodeCpu + pgCpu)).toFixed(0)} deliveries per CPU-second (fan-out included; the wall-clock rate is bounded by the CPU share this shared machine gives us)`,
+  );
   console.log(
     `throughput: ${got.length}/${THROUGHPUT} deliveries to one subscription over ${tickets.length} tickets: ${(got.length / ((last - first) / 1000)).toFixed(0)} deliveries/s first to last receipt (${(got.length / ((last - t0) / 1000)).toFixed(0)}/s from queueing), per-ticket order ${order.kept ? 'kept' : 'BROKEN'}, ${order.duplicates} duplicates${ok ? '' : ' (timed out)'} (target >= 500/s)`,
   );

@@ -186,6 +186,42 @@ describeEachDb('deliveries through faults', (ctx) => {
     },
   );
 
+  it('a subscription may set its own retry window', { timeout: 60_000 }, async () => {
+    reset();
+    expect(
+      (
+        await c().request('POST', '/api/v1/webhooks', c().actors.admin, {
+          url: `${receiver.url}/short`,
+          events: ['ticket.updated'],
+          retryWindowHours: 0,
+        })
+      ).status,
+    ).toBe(400);
+    const short = await c().request('POST', '/api/v1/webhooks', c().actors.admin, {
+      url: `${receiver.url}/short`,
+      events: ['ticket.updated'],
+      retryWindowHours: 1,
+    });
+    expect(short.status).toBe(201);
+    expect(short.body.retryWindowHours).toBe(1);
+    const t = await ticket('Short window');
+    await drain();
+    far.refuseTickets.add(t);
+    await event(t, 0);
+    await drain();
+    const mine = () =>
+      c()
+        .deps.database.db.selectFrom('deliveries')
+        .selectAll()
+        .where('recipient_key', '=', `webhook:${short.body.id}`)
+        .execute();
+    await run(50 * MIN, 5 * MIN);
+    expect((await mine()).map((d) => d.state)).toEqual(['failed']);
+    await run(20 * MIN, 5 * MIN);
+    expect((await mine()).map((d) => d.state)).toEqual(['dead']);
+    await c().request('PATCH', `/api/v1/webhooks/${short.body.id}`, c().actors.admin, { active: false });
+  });
+
   it('honours Retry-After', { timeout: 60_000 }, async () => {
     reset();
     const t = await ticket('Retry-After');

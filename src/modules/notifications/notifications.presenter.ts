@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { parseJson } from '../../db/database.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, NotificationsTable, NotificationTemplatesTable, TeamChannelsTable, WebhookSubscriptionsTable } from '../../db/schema.js';
 import { iso, Nullable } from '../../http/schemas.js';
+import { DEFAULT_RETRY_WINDOW_MS } from './notifications.policy.js';
 
 
 export const NotificationView = Type.Object({
@@ -92,6 +93,7 @@ export const WebhookView = Type.Object({
   url: Type.String(),
   events: Type.Array(Type.String()),
   active: Type.Boolean(),
+  retryWindowHours: Type.Number({ description: 'how long a failing delivery is retried before it is dead, in hours' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   secret: Type.Optional(Type.String({ description: 'shown once, when created or rotated; stored encrypted' })),
@@ -101,6 +103,7 @@ export const presentWebhook = (r: WebhookSubscriptionsTable, secret?: string): S
   url: r.url,
   events: parseJson<string[]>(r.events, []),
   active: r.active === 1,
+  retryWindowHours: (r.retry_window_ms != null ? Number(r.retry_window_ms) : DEFAULT_RETRY_WINDOW_MS) / 3600_000,
   createdAt: iso(Number(r.created_at))!,
   updatedAt: iso(Number(r.updated_at))!,
   ...(secret && { secret }),

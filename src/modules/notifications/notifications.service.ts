@@ -814,19 +814,19 @@ export class NotificationsService {
     return repo.webhookSubscriptions(this.d.db);
   }
 
-  async createWebhook(input: { url: string; events: string[]; active?: boolean }) {
+  async createWebhook(input: { url: string; events: string[]; active?: boolean; retryWindowHours?: number | null }) {
     checkUrl(input.url, 'url');
     const id = newId();
     const secret = `whsec_${randomSecret(32)}`;
     const now = this.now;
     await this.d.db
       .insertInto('webhook_subscriptions')
-      .values({ id, url: input.url, events: json([...new Set(input.events)]), secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`), active: input.active === false ? 0 : 1, created_at: now, updated_at: now })
+      .values({ id, url: input.url, events: json([...new Set(input.events)]), secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`), active: input.active === false ? 0 : 1, retry_window_ms: input.retryWindowHours ? input.retryWindowHours * 3600_000 : null, created_at: now, updated_at: now })
       .execute();
     return { row: (await repo.findWebhook(this.d.db, id))!, secret };
   }
 
-  async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean }) {
+  async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean; retryWindowHours?: number | null }) {
     const row = await repo.findWebhook(this.d.db, id);
     if (!row) throw notFound('Webhook subscription', id);
     if (input.url) checkUrl(input.url, 'url');
@@ -837,6 +837,7 @@ export class NotificationsService {
         ...(input.url && { url: input.url }),
         ...(input.events && { events: json([...new Set(input.events)]) }),
         ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
+        ...(input.retryWindowHours !== undefined && { retry_window_ms: input.retryWindowHours ? input.retryWindowHours * 3600_000 : null }),
         ...(secret && { secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`) }),
         updated_at: this.now,
       })
