@@ -387,6 +387,14 @@ export interface DeliveriesTable {
   event_id?: string | null;
   /** Message-ID of a customer mail, so a bounce of it finds this delivery (0006). */
   message_id?: string | null;
+  /** Order within one recipient and ticket: from a sequence on insert (0008). */
+  seq?: number | null;
+  /** When the next attempt of a retrying delivery is due (0008). */
+  next_attempt_at?: number | null;
+  /** Retries stop (the delivery is dead) after this instant (0008). */
+  retry_until?: number | null;
+  /** Why a dropped delivery was not sent: acknowledged, met, superseded, finished (0008). */
+  drop_reason?: string | null;
 }
 
 /** One automatic mail (acknowledgement, confirmation) per row: the per-address loop cap. */
@@ -415,6 +423,8 @@ export interface TeamChannelsTable {
   label: string;
   created_at: number;
   updated_at: number;
+  /** How long a failing delivery keeps being retried; null: the default (0008). */
+  retry_window_ms?: number | null;
 }
 
 export interface WebhookSubscriptionsTable {
@@ -425,6 +435,8 @@ export interface WebhookSubscriptionsTable {
   active: number;
   created_at: number;
   updated_at: number;
+  /** How long a failing delivery keeps being retried; null: the default (0008). */
+  retry_window_ms?: number | null;
 }
 
 export interface NotificationTemplatesTable {

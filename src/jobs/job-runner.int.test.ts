@@ -141,6 +141,139 @@ for (const kind of allDatabases) {
       expect(await finishJob(h.db, claimed[0]!.id, 'dead-node', 'done', clock.now())).toBe(false);
     });
 
+    it(
+      "a living runner keeps its claims by heartbeat; a dead one's are taken over within the lease, each job run once",
+      { timeout: 30_000 },
+      async () => {
+        const leaseMs = 600;
+        const runs: string[] = [];
+        let open!: () => void;
+        const gate = new Promise<void>((r) => (open = r));
+        // Runner A has its own connections (its own "process"); its handlers hang until the gate opens.
+        const hA = tdb.open();
+        const a = new JobRunner({
+          db: hA.db,
+          dialect: hA.dialect,
+          clock: systemClock,
+          logger,
+          node: 'node-a',
+          leaseMs,
+        });
+        a.register<{ key: string }>('slow', {
+          mode: 'external',
+          handle: async (job) => {
+            runs.push(`a:${job.payload.key}`);
+            await gate;
+          },
+        });
+        const b = new JobRunner({
+          db: h.db,
+          dialect: h.dialect,
+          clock: systemClock,
+          logger,
+          node: 'node-b',
+          leaseMs,
+        });
+        b.register<{ key: string }>('slow', {
+          mode: 'external',
+          handle: async (job) => void runs.push(`b:${job.payload.key}`),
+        });
+        const now = Date.now();
+        for (const k of ['hb1', 'hb2', 'hb3'])
+          await inTransaction(h.db, (tx) =>
+            enqueueJob(
+              tx,
+              { kind: 'slow', payload: { key: k }, dueAt: now, dedupeKey: k, maxAttempts: 3 },
+              now,
+            ),
+          );
+        const aDone = a.runDue().catch(() => -1);
+        while (runs.length < 3) await new Promise((r) => setTimeout(r, 10));
+        // Three leases long, A is alive and heartbeating: B takes nothing.
+        const until = Date.now() + 3 * leaseMs;
+        while (Date.now() < until) {
+          expect(await b.runDue()).toBe(0);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(runs.filter((r) => r.startsWith('b:'))).toEqual([]);
+        // A dies: its connections are gone, so is its heartbeat. B completes every job within the lease bound.
+        const killedAt = Date.now();
+        await hA.close();
+        while (runs.filter((r) => r.startsWith('b:')).length < 3 && Date.now() - killedAt < 10 * leaseMs) {
+          await b.runDue();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const takeover = Date.now() - killedAt;
+        expect(runs.filter((r) => r.startsWith('b:')).sort()).toEqual(['b:hb1', 'b:hb2', 'b:hb3']);
+        expect(takeover).toBeLessThan(leaseMs + 1000);
+        for (const k of ['hb1', 'hb2', 'hb3']) expect((await findJobByKey(h.db, k))?.state).toBe('done');
+        open();
+        await aDone;
+        expect(runs.filter((r) => r.startsWith('b:'))).toHaveLength(3);
+      },
+    );
+
+    it(
+      'a runner whose heartbeat cannot renew does not finish the job as its own once another took it (the fence)',
+      { timeout: 30_000 },
+      async () => {
+        const leaseMs = 400;
+        let open!: () => void;
+        const gate = new Promise<void>((r) => (open = r));
+        // A's clock is stuck: its renewals never move the lease past real time, as if they failed.
+        const stuck = new FakeClock(Date.now());
+        const a = new JobRunner({
+          db: h.db,
+          dialect: h.dialect,
+          clock: stuck,
+          logger,
+          node: 'node-stuck',
+          leaseMs,
+        });
+        const outcomes: string[] = [];
+        a.observe((_j, _at, o) => outcomes.push(o));
+        let aStarted = false;
+        a.register('slow2', {
+          mode: 'external',
+          handle: async () => {
+            aStarted = true;
+            await gate;
+          },
+        });
+        const b = new JobRunner({
+          db: h.db,
+          dialect: h.dialect,
+          clock: systemClock,
+          logger,
+          node: 'node-fresh',
+          leaseMs,
+        });
+        let bRuns = 0;
+        b.register('slow2', { mode: 'external', handle: async () => void bRuns++ });
+        await inTransaction(h.db, (tx) =>
+          enqueueJob(
+            tx,
+            { kind: 'slow2', payload: {}, dueAt: stuck.now(), dedupeKey: 'fence1', maxAttempts: 3 },
+            stuck.now(),
+          ),
+        );
+        const aDone = a.runDue();
+        while (!aStarted) await new Promise((r) => setTimeout(r, 5));
+        const start = Date.now();
+        while (bRuns === 0 && Date.now() - start < 5000) {
+          await b.runDue();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(bRuns).toBe(1);
+        open();
+        await aDone;
+        expect(outcomes).toEqual(['lost']);
+        const row = await findJobByKey(h.db, 'fence1');
+        expect(row?.state).toBe('done');
+        expect(row?.locked_by).toBeNull();
+      },
+    );
+
     it('wakes at the due instant with the real clock, without polling', async () => {
       const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock: systemClock, logger, maxSleepMs: 600_000 });
       const fired: { key: string; late: number }[] = [];

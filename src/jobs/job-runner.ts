@@ -6,7 +6,16 @@ import { PgListener } from '../db/pg-listener.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
-import { NOTIFY_CHANNEL, claimDueJobs, finishJob, jobSignals, nextWakeAt, releaseJobs, retryJob } from './jobs.repository.js';
+import {
+  NOTIFY_CHANNEL,
+  claimDueJobs,
+  finishJob,
+  jobSignals,
+  nextWakeAt,
+  releaseJobs,
+  renewLeases,
+  retryJob,
+} from './jobs.repository.js';
 import { backoffMs, PermanentJobError, type ClaimedJob, type JobHandler } from './jobs.types.js';
 
 export interface JobRunnerOptions {
@@ -17,6 +26,11 @@ export interface JobRunnerOptions {
   /** PostgreSQL URL: the runner LISTENs there so a job written on another node wakes it. */
   listenUrl?: string;
   node?: string;
+  /**
+   * How long a claim lasts without renewal (default 10 s). A heartbeat renews every claim
+   * this runner holds every third of it, so a dead node's jobs are taken over within one
+   * lease while a living node keeps what it is working on.
+   */
   leaseMs?: number;
   batchSize?: number;
   /** How many external (network) jobs run at once. */
@@ -58,6 +72,12 @@ export class JobRunner {
   private outage: { fault: DatabaseFault; delayMs: number } | null = null;
   private readonly onSignal = (dueAt: number) => this.wake(dueAt);
   private readonly observers: JobObserver[] = [];
+  /** Jobs this runner has claimed and not yet finished: the heartbeat renews their leases. */
+  private readonly held = new Set<string>();
+  /** Held jobs whose renewal found them taken over: not started, and never finished as ours. */
+  private readonly lost = new Set<string>();
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private beating: Promise<void> | null = null;
 
   constructor(private readonly o: JobRunnerOptions) {
     this.node = o.node ?? `node-${newId().slice(-12)}`;
@@ -194,16 +214,70 @@ export class JobRunner {
     }
   }
 
+  private get leaseMs(): number {
+    return this.o.leaseMs ?? 10_000;
+  }
+
+  /**
+   * Renews the lease of every job this runner holds, in one UPDATE. A job missing from the
+   * answer was taken over by another node (our lease had lapsed): it is marked lost, so it is
+   * not started here; one already running cannot finish as ours (finishJob is fenced).
+   */
+  async heartbeat(): Promise<void> {
+    if (this.beating) return this.beating;
+    if (this.held.size === 0) return;
+    const ids = [...this.held];
+    this.beating = (async () => {
+      try {
+        const renewed = new Set(
+          await renewLeases(this.o.db, this.node, ids, this.o.clock.now() + this.leaseMs),
+        );
+        for (const id of ids) if (!renewed.has(id) && this.held.has(id)) this.lost.add(id);
+      } catch (err) {
+        // Not renewed: the claims may lapse and be taken over; the fence keeps that safe.
+        this.o.logger.warn({ err, held: ids.length }, 'job lease renewal failed');
+      } finally {
+        this.beating = null;
+      }
+    })();
+    return this.beating;
+  }
+
+  private hold(ids: string[]): void {
+    for (const id of ids) this.held.add(id);
+    if (this.heartbeatTimer || this.held.size === 0) return;
+    const every = Math.max(20, Math.floor(this.leaseMs / 3));
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), every);
+    this.heartbeatTimer.unref();
+  }
+
+  private release(id: string): void {
+    this.held.delete(id);
+    this.lost.delete(id);
+    if (this.held.size === 0 && this.heartbeatTimer) {
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = null;
+    }
+  }
+
   /** Claims and runs one batch of due jobs; returns how many it claimed. Tests call this directly. */
   async runDue(): Promise<number> {
     const now = this.o.clock.now();
-    const jobs = await claimDueJobs(this.o.db, this.o.dialect, this.node, now, this.o.leaseMs ?? 60_000, this.o.batchSize ?? 100);
+    const jobs = await claimDueJobs(
+      this.o.db,
+      this.o.dialect,
+      this.node,
+      now,
+      this.leaseMs,
+      this.o.batchSize ?? 100,
+    );
     if (jobs.length === 0) return 0;
+    this.hold(jobs.map((j) => j.id));
     for (const j of jobs) this.waiting.add(j.id);
     // After stop() a claimed job is not started; stop() has released it (or will).
     const start = async (job: ClaimedJob) => {
-      if (this.shuttingDown) return;
       this.waiting.delete(job.id);
+      if (this.shuttingDown) return this.release(job.id);
       await this.runOne(job);
     };
     // Transactional jobs (timers) run one after another in due order; external jobs (network)
@@ -219,14 +293,16 @@ export class JobRunner {
       }
     }
     // SQLite has one writer: one lane. PostgreSQL runs independent lanes (different clocks or
-    // escalations) side by side; jobs within a lane stay in due order.
+    // escalations) side by side; jobs within a lane stay in due order. External jobs (network)
+    // run at the same time in a sliding window, not after the timers nor in chunks: one slow
+    // send does not hold up the other slots.
     try {
-      await mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
-        for (const job of lane) await start(job);
-      });
-      const limit = this.o.concurrency ?? 8;
-      // A sliding window, not chunks: one slow send does not hold up the other slots.
-      await mapLimit(external, limit, start);
+      await Promise.all([
+        mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
+          for (const job of lane) await start(job);
+        }),
+        mapLimit(external, this.o.concurrency ?? 8, start),
+      ]);
     } finally {
       for (const j of jobs) this.waiting.delete(j.id);
     }
@@ -245,12 +321,22 @@ export class JobRunner {
   }
 
   private async runOne(job: ClaimedJob): Promise<void> {
+    try {
+      await this.runHeld(job);
+    } finally {
+      this.release(job.id);
+    }
+  }
+
+  private async runHeld(job: ClaimedJob): Promise<void> {
     const { db, clock, logger } = this.o;
     const handler = this.handlers.get(job.kind);
     const firedAt = clock.now();
     const report = (outcome: 'done' | 'retry' | 'dead' | 'lost') => {
       for (const o of this.observers) o(job, firedAt, outcome);
     };
+    // Waiting in this batch took longer than the lease and another node has it now.
+    if (this.lost.has(job.id)) return report('lost');
     if (!handler) {
       await finishJob(db, job.id, this.node, 'dead', firedAt, `no handler for job kind ${job.kind}`);
       logger.error({ kind: job.kind, id: job.id }, 'job has no handler');
@@ -277,8 +363,21 @@ export class JobRunner {
       }
       const outcome = await handler.handle(job as never, firedAt);
       if (!outcome || outcome.ok) {
-        await finishJob(db, job.id, this.node, 'done', clock.now(), null);
-        return report('done');
+        // Fenced: a job another node took over after our lease lapsed is not ours to finish.
+        const finished = await finishJob(db, job.id, this.node, 'done', clock.now(), null);
+        return report(finished ? 'done' : 'lost');
+      }
+      if (outcome.retryAt !== undefined) {
+        // The handler owns its retry policy (e.g. deliveries retry by time window, not count).
+        const retried = await retryJob(
+          db,
+          job.id,
+          this.node,
+          outcome.retryAt,
+          clock.now(),
+          outcome.response.slice(0, 2000),
+        );
+        return report(retried ? 'retry' : 'lost');
       }
       return await this.failed(job, outcome.response, outcome.retryable, outcome.retryAfterMs, report);
     } catch (err) {

@@ -175,6 +175,45 @@ export async function releaseJobs(
   return Number(r.numUpdatedRows);
 }
 
+/**
+ * The heartbeat: extends the lease of every listed job this node still holds, in one
+ * statement; returns the ids renewed (a missing one was taken over by another node).
+ */
+export async function renewLeases(
+  ex: Executor,
+  node: string,
+  ids: string[],
+  lockedUntil: number,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const r = await ex
+    .updateTable('jobs')
+    .set({ locked_until: lockedUntil })
+    .where('id', 'in', ids)
+    .where('state', '=', 'running')
+    .where('locked_by', '=', node)
+    .returning('id')
+    .execute();
+  return r.map((x) => x.id);
+}
+
+/** Makes pending jobs whose dedupe key starts with `prefix` due now at the latest (a retry brought forward). */
+export async function bringJobsForward(ex: Executor, prefix: string, now: number): Promise<number> {
+  const r = await ex
+    .updateTable('jobs')
+    .set({ due_at: now, updated_at: now })
+    .where('dedupe_key', '>=', prefix)
+    .where('dedupe_key', '<', prefix + '\uffff')
+    .where('state', '=', 'pending')
+    .where('due_at', '>', now)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) > 0) {
+    jobSignals.announce(ex, now);
+    if (dialectOf(ex) === 'postgres') await notifyPeers(ex, now);
+  }
+  return Number(r.numUpdatedRows);
+}
+
 /** The earliest instant at which some job needs attention (a due job or an expiring lease). */
 export async function nextWakeAt(ex: Executor): Promise<number | null> {
   const r = await ex

@@ -34,7 +34,14 @@ export type JobHandler<P = Record<string, unknown>> =
 
 export type ExternalOutcome =
   | { ok: true; response?: string }
-  | { ok: false; retryable: boolean; response: string; retryAfterMs?: number };
+  | {
+      ok: false;
+      retryable: boolean;
+      response: string;
+      retryAfterMs?: number;
+      /** The instant of the next attempt, decided by the handler: the runner neither counts nor backs off. */
+      retryAt?: number;
+    };
 
 /** Thrown by a handler to give up at once (no retry): the job goes to the dead-letter state. */
 export class PermanentJobError extends Error {

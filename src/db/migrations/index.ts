@@ -6,6 +6,7 @@ import * as m0004 from './0004_notifications.js';
 import * as m0005 from './0005_intake.js';
 import * as m0006 from './0006_customer_replies.js';
 import * as m0007 from './0007_email_bouncing.js';
+import * as m0008 from './0008_delivery_order_retry.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_intake': m0005,
   '0006_customer_replies': m0006,
   '0007_email_bouncing': m0007,
+  '0008_delivery_order_retry': m0008,
 };

@@ -115,30 +115,97 @@ export interface EscalationChaseFacts {
 
 const FINISHED = new Set(['resolved', 'returned', 'cancelled']);
 
+/** Why a reminder to people is not sent any more (recorded on the delivery row). */
+export type DropReason =
+  'acknowledged' | 'finished' | 'level_moved' | 'met' | 'superseded' | 'paused' | 'clock_replaced';
+
 /**
- * Whether an item is still worth sending, given what is true now. A chase aimed at one target
- * of a level (a request or reminder carrying its `targetKey`) is decided per target: it goes
- * while that target has not acknowledged and the escalation is still on that level and open —
- * another department acknowledging does not silence it, since fan-out needs every target.
- * Other chases go while the escalation is waiting for someone; an SLA warning only while its
- * clock still runs.
+ * Why an item is no longer worth sending to people, given what is true now; null while it
+ * still is. A chase aimed at one target of a level (a request or reminder carrying its
+ * `targetKey`) is decided per target: it goes while that target has not acknowledged and the
+ * escalation is still on that level and open — another department acknowledging does not
+ * silence it, since fan-out needs every target. Other chases go while the escalation is
+ * waiting for someone. An SLA warning goes only while its clock still runs and its breach is
+ * not due yet: a warning whose breach has passed is superseded by it.
+ * Webhook subscriptions never ask: they are an event stream and get every event.
  */
-export function isStillRelevant(
-  item: { event: string; escalationId: string | null; clockId: string | null; data?: Record<string, unknown> },
+export function dropReasonOf(
+  item: {
+    event: string;
+    escalationId: string | null;
+    clockId: string | null;
+    dueAtMs?: number | null;
+    data?: Record<string, unknown>;
+  },
   facts: EscalationChaseFacts,
-): boolean {
+  now?: number,
+): DropReason | null {
   if (item.escalationId && CHASING_EVENTS.has(item.event)) {
     const targetKey = typeof item.data?.targetKey === 'string' ? item.data.targetKey : null;
     const level = typeof item.data?.levelIndex === 'number' ? item.data.levelIndex : null;
     const phase = targetKey && facts.targetPhases ? facts.targetPhases[targetKey] : undefined;
-    if (targetKey && phase !== undefined && facts.escalationStatus && !FINISHED.has(facts.escalationStatus) && facts.escalationStatus !== 'pending') {
-      if (level !== null && facts.levelIndex !== undefined && facts.levelIndex !== null && level !== facts.levelIndex) return false;
-      return phase === 'waiting' || phase === 'reminding';
+    const status = facts.escalationStatus ?? null;
+    const gone: DropReason = status && FINISHED.has(status) ? 'finished' : 'acknowledged';
+    if (targetKey && phase !== undefined && status && !FINISHED.has(status) && status !== 'pending') {
+      if (
+        level !== null &&
+        facts.levelIndex !== undefined &&
+        facts.levelIndex !== null &&
+        level !== facts.levelIndex
+      )
+        return 'level_moved';
+      return phase === 'waiting' || phase === 'reminding' ? null : 'acknowledged';
     }
-    return facts.escalationStatus === 'requested' || facts.escalationStatus === 'pending';
+    return status === 'requested' || status === 'pending' ? null : gone;
   }
-  if (item.event === 'sla.warning' && item.clockId) return facts.clockState === 'running';
-  return true;
+  if (item.event === 'sla.warning' && item.clockId) {
+    const state = facts.clockState ?? null;
+    if (state === 'running')
+      return now !== undefined && item.dueAtMs !== null && item.dueAtMs !== undefined && now >= item.dueAtMs
+        ? 'superseded'
+        : null;
+    if (state === 'breached') return 'superseded';
+    if (state === 'met') return 'met';
+    if (state === 'paused') return 'paused';
+    return 'clock_replaced';
+  }
+  return null;
+}
+
+/** Whether an item is still worth sending to people (see dropReasonOf). */
+export const isStillRelevant = (
+  item: {
+    event: string;
+    escalationId: string | null;
+    clockId: string | null;
+    dueAtMs?: number | null;
+    data?: Record<string, unknown>;
+  },
+  facts: EscalationChaseFacts,
+  now?: number,
+): boolean => dropReasonOf(item, facts, now) === null;
+
+/** Retry policy of deliveries: by time, not by count. */
+export const DEFAULT_RETRY_WINDOW_MS = 24 * 3600_000;
+export const MAX_RETRY_DELAY_MS = 10 * 60_000;
+
+/**
+ * When a failed delivery is tried next, or null when its retry window is over (dead): capped
+ * exponential backoff with jitter (1 s, 2 s, 4 s … up to 10 minutes, each between half and
+ * the whole step), never sooner than the receiver's Retry-After, and a last attempt at the
+ * end of the window rather than none.
+ */
+export function nextAttemptAt(
+  now: number,
+  attempt: number,
+  retryUntil: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number | null {
+  if (now >= retryUntil) return null;
+  const step = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(30, Math.max(0, attempt - 1)));
+  const delay = Math.max(Math.round(step / 2 + random() * (step / 2)), retryAfterMs ?? 0);
+  return Math.min(now + delay, retryUntil);
 }
 
 /** Template events by intent event; null = in-app and webhooks only. */

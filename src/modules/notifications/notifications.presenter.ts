@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { parseJson } from '../../db/database.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, NotificationsTable, NotificationTemplatesTable, TeamChannelsTable, WebhookSubscriptionsTable } from '../../db/schema.js';
 import { iso, Nullable } from '../../http/schemas.js';
+import { DEFAULT_RETRY_WINDOW_MS } from './notifications.policy.js';
 
 
 export const NotificationView = Type.Object({
@@ -42,8 +43,21 @@ export const DeliveryView = Type.Object({
   ticketId: Nullable(Type.String()),
   event: Type.String({ description: "the event, or 'digest' when several were grouped" }),
   events: Type.Array(Type.String()),
-  state: Type.String({ description: 'pending, queued (behind an earlier message to the same recipient), failed (will retry), done, dead, dropped (no longer relevant)' }),
+  state: Type.String({
+    description:
+      'pending, queued (behind an earlier message of the same ticket to the same recipient), failed (retrying: see nextAttemptAt), done, dead (its retry window ended), dropped (no longer useful: see dropReason)',
+  }),
   attempts: Type.Integer(),
+  nextAttemptAt: Nullable(Type.String({ description: 'when a failed delivery is tried next' })),
+  retryUntil: Nullable(
+    Type.String({ description: 'the end of its retry window: dead if still failing then' }),
+  ),
+  dropReason: Nullable(
+    Type.String({
+      description:
+        'why a dropped reminder was not sent: acknowledged, finished, level_moved, met, superseded, paused, clock_replaced',
+    }),
+  ),
   lastResponse: Nullable(Type.String()),
   scheduledAt: Type.String(),
   deliveredAt: Nullable(Type.String()),
@@ -63,6 +77,9 @@ export const presentDelivery = (d: DeliveriesTable, attempts?: DeliveryAttemptsT
   events: parseJson<{ event: string }[]>(d.items, []).map((i) => i.event),
   state: d.state,
   attempts: d.attempts,
+  nextAttemptAt: d.state === 'failed' && d.next_attempt_at != null ? iso(Number(d.next_attempt_at)) : null,
+  retryUntil: d.retry_until != null ? iso(Number(d.retry_until)) : null,
+  dropReason: d.drop_reason ?? null,
   lastResponse: d.last_response,
   scheduledAt: iso(Number(d.scheduled_at))!,
   deliveredAt: iso(d.delivered_at === null ? null : Number(d.delivered_at)),
@@ -76,6 +93,7 @@ export const WebhookView = Type.Object({
   url: Type.String(),
   events: Type.Array(Type.String()),
   active: Type.Boolean(),
+  retryWindowHours: Type.Number({ description: 'how long a failing delivery is retried before it is dead, in hours' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   secret: Type.Optional(Type.String({ description: 'shown once, when created or rotated; stored encrypted' })),
@@ -85,6 +103,7 @@ export const presentWebhook = (r: WebhookSubscriptionsTable, secret?: string): S
   url: r.url,
   events: parseJson<string[]>(r.events, []),
   active: r.active === 1,
+  retryWindowHours: (r.retry_window_ms != null ? Number(r.retry_window_ms) : DEFAULT_RETRY_WINDOW_MS) / 3600_000,
   createdAt: iso(Number(r.created_at))!,
   updatedAt: iso(Number(r.updated_at))!,
   ...(secret && { secret }),

@@ -89,22 +89,73 @@ export async function updateDelivery(ex: Executor, id: string, set: Partial<Deli
   await ex.updateTable('deliveries').set(set).where('id', '=', id).execute();
 }
 
-/** An earlier delivery to the same recipient that is still on its way (order is per recipient). */
-export const earlierInFlight = (ex: Executor, d: { id: string; recipient_key: string; scheduled_at: number }) =>
+/**
+ * An earlier delivery (by sequence) of the same recipient and ticket that is still on its way
+ * and due by now: order is per recipient and ticket. One held back on purpose until later
+ * (quiet hours, a digest window) does not hold up what may go now.
+ */
+export const earlierInFlight = (
+  ex: Executor,
+  d: { id: string; recipient_key: string; ticket_id: string; seq: number },
+  now: number,
+) =>
   ex
     .selectFrom('deliveries')
     .select('id')
     .where('recipient_key', '=', d.recipient_key)
+    .where('ticket_id', '=', d.ticket_id)
+    .where('seq', '<', d.seq)
     .where('state', 'in', ['pending', 'failed', 'queued'])
-    .where('id', '!=', d.id)
-    .where((eb) => eb.or([eb('scheduled_at', '<', d.scheduled_at), eb.and([eb('scheduled_at', '=', d.scheduled_at), eb('id', '<', d.id)])]))
+    .where('scheduled_at', '<=', now)
     .limit(1)
     .executeTakeFirst();
 
-export const nextQueued = (ex: Executor, recipientKey: string) =>
-  ex.selectFrom('deliveries').selectAll().where('recipient_key', '=', recipientKey).where('state', '=', 'queued').orderBy('scheduled_at').orderBy('id').limit(1).executeTakeFirst();
+/** The next delivery of a recipient and ticket waiting for its turn. */
+export const nextQueued = (ex: Executor, recipientKey: string, ticketId: string) =>
+  ex
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('recipient_key', '=', recipientKey)
+    .where('ticket_id', '=', ticketId)
+    .where('state', '=', 'queued')
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
 
-export function listDeliveries(ex: Executor, f: { state?: string; channel?: string; limit: number; after: CursorKey | null }) {
+/** Failed deliveries of a recipient whose next attempt is still ahead (brought forward when it answers again). */
+export const waitingRetries = async (
+  ex: Executor,
+  recipientKey: string,
+  now: number,
+  limit: number,
+): Promise<string[]> =>
+  (
+    await ex
+      .selectFrom('deliveries')
+      .select('id')
+      .where('recipient_key', '=', recipientKey)
+      .where('state', '=', 'failed')
+      .where('next_attempt_at', '>', now)
+      .orderBy('seq')
+      .limit(limit)
+      .execute()
+  ).map((r) => r.id);
+
+export const activeAdminIds = async (ex: Executor): Promise<string[]> =>
+  (
+    await ex
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('active', '=', 1)
+      .orderBy('id')
+      .execute()
+  ).map((r) => r.id);
+
+export function listDeliveries(
+  ex: Executor,
+  f: { state?: string; channel?: string; limit: number; after: CursorKey | null },
+) {
   let q = ex.selectFrom('deliveries').selectAll();
   if (f.state) q = q.where('state', '=', f.state);
   if (f.channel) q = q.where('channel', '=', f.channel);

@@ -144,6 +144,7 @@ export function notificationsRoutes(app: AppInstance): void {
       url: Type.String({ minLength: 8, maxLength: 2000 }),
       events: Type.Array(EventName, { minItems: 1, maxItems: 50, description: "event names, 'escalation.*' or '*'" }),
       active: Type.Optional(Type.Boolean()),
+      retryWindowHours: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 168 }), Type.Null()], { description: 'how long a failing delivery is retried before it is dead (hours, 1–168); null: the default, 24' })),
     },
     { additionalProperties: false },
   );

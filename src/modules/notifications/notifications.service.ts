@@ -17,7 +17,7 @@ import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, parseSlackInteraction, s
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, escalationTeamsMessage, sendTeamsMessage, type TeamsMessage } from '../../integrations/teams.js';
 import { postWebhook } from '../../integrations/webhook.js';
-import { cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
+import { bringJobsForward, cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
 import type { ClaimedJob, ExternalOutcome } from '../../jobs/jobs.types.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
@@ -31,8 +31,11 @@ import type { LiveEvents } from './live-events.js';
 import {
   channelsFor,
   DEFAULT_PREFERENCES,
+  DEFAULT_RETRY_WINDOW_MS,
+  dropReasonOf,
   groupedDueAt,
-  isStillRelevant,
+  nextAttemptAt,
+  type DropReason,
   normaliseIntent,
   type EscalationChaseFacts,
   passesQuietHours,
@@ -43,6 +46,7 @@ import * as repo from './notifications.repository.js';
 import {
   DELIVER_JOB,
   DELIVER_MAX_ATTEMPTS,
+  NOTIFY_JOB,
   type DeliveryChannel,
   type DeliveryItem,
   type NotificationPreferences,
@@ -65,8 +69,21 @@ export interface NotificationsDeps {
   /** Records the Message-ID of an outgoing mail so replies thread back (intake-email). */
   recordOutgoingMessageId?(tx: Tx, ticketId: string, messageId: string, now: number): Promise<void>;
   /** Replies to customers share the delivery log and retries; the replies module sends them. */
-  customerDeliveries?: { handles(d: DeliveriesTable): boolean; send(d: DeliveriesTable): Promise<DeliveryResult> };
+  customerDeliveries?: {
+    handles(d: DeliveriesTable): boolean;
+    send(d: DeliveriesTable): Promise<DeliveryResult>;
+  };
+  /** How long a failing delivery is retried before it is dead (default 24 h; webhooks and team channels may set their own). */
+  retryWindowMs?: number;
+  /** How many deliveries to one receiver this node sends at once (default 8); order is kept per ticket. */
+  receiverConcurrency?: number;
+  /** Jitter source of the retry backoff (tests pin it). */
+  random?: () => number;
 }
+
+/** Events about deliveries themselves: for administrators, never sent to webhooks (a dead receiver would be told of its own death). */
+const DELIVERY_EVENTS_PREFIX = 'delivery.';
+export const DELIVERY_DEAD_EVENT = 'delivery.dead';
 
 /** Events posted to a team's chat channel (the ones a team acts on). */
 const TEAM_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback', 'sla.breached']);
@@ -74,6 +91,9 @@ const TEAM_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'esc
 type UserRow = Awaited<ReturnType<typeof repo.usersByIds>>[number];
 
 export class NotificationsService {
+  /** Sends in progress per receiver on this node, and who waits for a slot. */
+  private readonly sending = new Map<string, { active: number; waiting: (() => void)[] }>();
+
   constructor(private readonly d: NotificationsDeps) {}
 
   private get now(): number {
@@ -86,8 +106,11 @@ export class NotificationsService {
   async fanOut(tx: Tx, job: ClaimedJob, now: number): Promise<void> {
     const intent = normaliseIntent(job.payload, job.dueAt);
     const ticket = intent.ticketId ? await repo.ticketFacts(tx, intent.ticketId) : undefined;
-    if (intent.escalationId) await this.d.live.publish(tx, { type: 'escalation.updated', ids: [intent.escalationId] });
-    if (!isStillRelevant(intent, await this.factsOf(tx, intent))) return;
+    if (intent.escalationId)
+      await this.d.live.publish(tx, { type: 'escalation.updated', ids: [intent.escalationId] });
+    // People are reminded only while it is useful; a reminder that is not is recorded as a
+    // dropped delivery with its reason, in this transaction (so the drop is never lost).
+    const dropReason = dropReasonOf(intent, await this.factsOf(tx, intent), now);
 
     const ids = new Set(intent.userIds);
     if (ticket) {
@@ -107,8 +130,29 @@ export class NotificationsService {
     for (const user of users) {
       const p = prefs.get(user.id) ?? DEFAULT_PREFERENCES;
       const channels = channelsFor(intent.event, p);
+      if (dropReason) {
+        for (const ch of channels) {
+          if (ch !== 'in_app' && !external) continue;
+          await this.recordDrop(
+            tx,
+            {
+              channel: ch,
+              recipientKey: `user:${user.id}:${ch}`,
+              userId: user.id,
+              ticketId: intent.ticketId,
+              item,
+              reason: dropReason,
+            },
+            now,
+          );
+        }
+        continue;
+      }
       if (channels.includes('in_app')) {
-        const message = await this.renderFor(tx, [item], user.locale, user.time_zone, user.name);
+        const message =
+          intent.event === DELIVERY_DEAD_EVENT
+            ? deadDeliveryMessage(user.locale, intent.data)
+            : await this.renderFor(tx, [item], user.locale, user.time_zone, user.name);
         const id = newId();
         await repo.insertNotification(tx, {
           id,
@@ -140,10 +184,39 @@ export class NotificationsService {
       if (ticket?.team_id && (!intent.escalationId || teamIds.size === 0)) teamIds.add(ticket.team_id);
       for (const c of await repo.teamChannels(tx, [...teamIds])) {
         const channel: DeliveryChannel = c.kind === 'teams_webhook' ? 'teams' : 'slack';
-        await this.queueDelivery(tx, { channel, recipientKey: `team:${c.team_id}:${c.id}`, userId: null, ticketId: intent.ticketId, item, grouped: true, notBefore: null }, now);
+        if (dropReason) {
+          await this.recordDrop(
+            tx,
+            {
+              channel,
+              recipientKey: `team:${c.team_id}:${c.id}`,
+              userId: null,
+              ticketId: intent.ticketId,
+              item,
+              reason: dropReason,
+            },
+            now,
+          );
+          continue;
+        }
+        await this.queueDelivery(
+          tx,
+          {
+            channel,
+            recipientKey: `team:${c.team_id}:${c.id}`,
+            userId: null,
+            ticketId: intent.ticketId,
+            item,
+            grouped: true,
+            notBefore: null,
+          },
+          now,
+        );
       }
     }
-    // Webhook subscribers get every event they subscribed to, one delivery each, in order.
+    // Webhook subscribers get every event they subscribed to, one delivery each, in order per
+    // ticket, with when it happened: an event stream, never dropped as stale.
+    if (intent.event.startsWith(DELIVERY_EVENTS_PREFIX)) return;
     for (const s of await repo.webhookSubscriptions(tx, true)) {
       const events = parseJson<string[]>(s.events, []);
       if (!events.includes('*') && !events.includes(intent.event) && !events.includes(`${intent.event.split('.')[0]}.*`)) continue;
@@ -182,7 +255,8 @@ export class NotificationsService {
       event: q.item.event,
       items: json([q.item]),
       state: 'pending',
-      sealed: 0,
+      // Only a digest stays open for more items; anything else is sealed from the start.
+      sealed: groupKey ? 0 : 1,
       attempts: 0,
       last_response: null,
       scheduled_at: scheduled,
@@ -194,7 +268,44 @@ export class NotificationsService {
     return id;
   }
 
-  private async factsOf(ex: Executor, item: { escalationId: string | null; clockId: string | null }): Promise<EscalationChaseFacts> {
+  /** A reminder not sent because it stopped being useful: a delivery row that says why. */
+  private async recordDrop(
+    tx: Tx,
+    q: {
+      channel: string;
+      recipientKey: string;
+      userId: string | null;
+      ticketId: string | null;
+      item: DeliveryItem;
+      reason: DropReason;
+    },
+    now: number,
+  ): Promise<void> {
+    await repo.insertDelivery(tx, {
+      id: newId(),
+      channel: q.channel,
+      recipient_key: q.recipientKey,
+      user_id: q.userId,
+      ticket_id: q.ticketId,
+      group_key: null,
+      event: q.item.event,
+      items: json([q.item]),
+      state: 'dropped',
+      sealed: 1,
+      attempts: 0,
+      last_response: `dropped: ${q.reason}`,
+      drop_reason: q.reason,
+      scheduled_at: now,
+      delivered_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  private async factsOf(
+    ex: Executor,
+    item: { escalationId: string | null; clockId: string | null },
+  ): Promise<EscalationChaseFacts> {
     const e = item.escalationId ? await repo.escalationFacts(ex, item.escalationId) : undefined;
     const state = e ? parseJson<{ levelIndex?: number; targets?: { key: string; phase: string }[] }>(e.state, {}) : {};
     const clockState = item.clockId ? await repo.clockState(ex, item.clockId) : null;
@@ -208,19 +319,30 @@ export class NotificationsService {
 
   // ===================================================================== delivery (deliver job)
 
-  /** The `deliver` job: one attempt to send one delivery, logged with the channel's response. */
+  /**
+   * The `deliver` job: one attempt to send one delivery, logged with the channel's response.
+   * Order is kept per recipient and ticket (by sequence number): a later delivery of the same
+   * ticket waits (queued, no attempt spent) until the earlier one is done, dropped or dead,
+   * while other tickets' deliveries to the same receiver go in parallel (a few at a time per
+   * receiver). A failure is retried by time, over the retry window, then dead.
+   */
   async deliver(job: ClaimedJob<{ deliveryId: string }>): Promise<ExternalOutcome> {
     const id = job.payload.deliveryId;
     const turn = await inTransaction(this.d.db, async (tx) => {
       const first = await repo.findDelivery(tx, id);
       if (!first) return null;
-      await lockKey(tx, `recipient:${first.recipient_key}`);
+      await lockKey(tx, orderLock(first));
       const d = (await repo.findDelivery(tx, id))!;
       if (d.state !== 'pending' && d.state !== 'failed') return null;
-      // Order per recipient: an earlier message still on its way goes first; this one waits
-      // (no attempt spent) and is released when that one is done or dead.
-      if (await repo.earlierInFlight(tx, d)) {
-        await repo.updateDelivery(tx, id, { state: 'queued', updated_at: this.now });
+      if (
+        d.ticket_id &&
+        (await repo.earlierInFlight(
+          tx,
+          { id: d.id, recipient_key: d.recipient_key, ticket_id: d.ticket_id, seq: Number(d.seq) },
+          this.now,
+        ))
+      ) {
+        await repo.updateDelivery(tx, id, { state: 'queued', next_attempt_at: null, updated_at: this.now });
         return null;
       }
       if (d.sealed === 0) await repo.updateDelivery(tx, id, { sealed: 1, updated_at: this.now });
@@ -228,51 +350,180 @@ export class NotificationsService {
     });
     if (!turn) return { ok: true, response: 'nothing to send' };
 
+    const all = parseJson<DeliveryItem[]>(turn.items, []);
     const items: DeliveryItem[] = [];
-    for (const item of parseJson<DeliveryItem[]>(turn.items, [])) if (isStillRelevant(item, await this.factsOf(this.d.db, item))) items.push(item);
+    let dropReason: DropReason | null = null;
+    // Webhooks are an event stream: every event goes. People's reminders go while useful.
+    if (turn.channel === 'webhook') items.push(...all);
+    else
+      for (const item of all) {
+        const why = dropReasonOf(item, await this.factsOf(this.d.db, item), this.now);
+        if (why === null) items.push(item);
+        else dropReason ??= why;
+      }
     if (items.length === 0) {
-      await this.finish(turn, 'dropped', 'no longer relevant (acknowledged, finished or met)', null);
-      return { ok: true, response: 'dropped: no longer relevant' };
+      await this.finish(turn, 'dropped', `dropped: ${dropReason ?? 'empty'}`, null, {
+        dropReason: dropReason ?? 'finished',
+      });
+      return { ok: true, response: `dropped: ${dropReason ?? 'empty'}` };
     }
 
     const started = this.now;
     let result: DeliveryResult;
+    const releaseSlot = await this.slotFor(turn.recipient_key);
     try {
       result = await this.send(turn, items);
     } catch (err) {
       // A delivery that cannot even be composed (a deleted team channel, a user without an
       // address) will not improve by waiting.
       result = { ok: false, retryable: false, response: err instanceof Error ? err.message : String(err) };
+    } finally {
+      releaseSlot();
     }
     const attempt = turn.attempts + 1;
-    const state = result.ok ? 'done' : !result.retryable || job.attempts >= job.maxAttempts ? 'dead' : 'failed';
-    await this.finish(turn, state, result.response, { attempt, ok: result.ok, started, duration: this.now - started });
+    const now = this.now;
+    let next: number | null = null;
+    let retryUntil: number | null = null;
+    if (!result.ok && result.retryable) {
+      retryUntil = turn.retry_until ?? Number(turn.scheduled_at) + (await this.retryWindowOf(turn));
+      next = nextAttemptAt(now, attempt, retryUntil, result.retryAfterMs, this.d.random);
+    }
+    const state = result.ok ? 'done' : next === null ? 'dead' : 'failed';
+    await this.finish(
+      turn,
+      state,
+      result.response,
+      { attempt, ok: result.ok, started, duration: now - started },
+      { nextAttemptAt: next, retryUntil },
+    );
     if (result.ok) return { ok: true, response: result.response };
-    return { ok: false, retryable: result.retryable, response: result.response, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) };
+    if (next !== null) return { ok: false, retryable: true, response: result.response, retryAt: next };
+    return { ok: false, retryable: false, response: result.response };
   }
 
-  /** Records an outcome; a finished delivery lets the next queued one to the same recipient go. */
-  private async finish(d: DeliveriesTable, state: 'done' | 'dead' | 'failed' | 'dropped', response: string, attempt: { attempt: number; ok: boolean; started: number; duration: number } | null): Promise<void> {
+  /** The retry window of a delivery's receiver: its own setting, else the default. */
+  private async retryWindowOf(d: DeliveriesTable): Promise<number> {
+    const fallback = this.d.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS;
+    if (d.channel === 'webhook')
+      return Number(
+        (await repo.findWebhook(this.d.db, d.recipient_key.slice('webhook:'.length)))?.retry_window_ms ??
+          fallback,
+      );
+    if (d.recipient_key.startsWith('team:'))
+      return Number(
+        (await repo.findTeamChannel(this.d.db, d.recipient_key.split(':')[2] ?? ''))?.retry_window_ms ??
+          fallback,
+      );
+    return fallback;
+  }
+
+  /** Waits for one of this node's sending slots for a receiver; resolves to its release. */
+  private async slotFor(recipientKey: string): Promise<() => void> {
+    const limit = Math.max(1, this.d.receiverConcurrency ?? 8);
+    let s = this.sending.get(recipientKey);
+    if (!s) this.sending.set(recipientKey, (s = { active: 0, waiting: [] }));
+    const slots = s;
+    if (slots.active >= limit) await new Promise<void>((resolve) => slots.waiting.push(resolve));
+    else slots.active++;
+    return () => {
+      const wake = slots.waiting.shift();
+      if (wake)
+        wake(); // the slot passes straight to the next waiter
+      else if (--slots.active === 0) this.sending.delete(recipientKey);
+    };
+  }
+
+  /**
+   * Records an outcome. A finished delivery (done, dropped, dead) lets the next queued one of
+   * the same ticket go; a dead one alerts the administrators; a success after failures tells
+   * the receiver is back, so its other waiting retries are brought forward instead of waiting
+   * out their backoff.
+   */
+  private async finish(
+    d: DeliveriesTable,
+    state: 'done' | 'dead' | 'failed' | 'dropped',
+    response: string,
+    attempt: { attempt: number; ok: boolean; started: number; duration: number } | null,
+    more: { nextAttemptAt?: number | null; retryUntil?: number | null; dropReason?: DropReason } = {},
+  ): Promise<void> {
     const now = this.now;
     await inTransaction(this.d.db, async (tx) => {
-      await lockKey(tx, `recipient:${d.recipient_key}`);
-      if (attempt) await repo.insertAttempt(tx, { id: newId(), delivery_id: d.id, attempt: attempt.attempt, ok: attempt.ok ? 1 : 0, response: response.slice(0, 2000), started_at: attempt.started, duration_ms: attempt.duration });
+      await lockKey(tx, orderLock(d));
+      if (attempt)
+        await repo.insertAttempt(tx, {
+          id: newId(),
+          delivery_id: d.id,
+          attempt: attempt.attempt,
+          ok: attempt.ok ? 1 : 0,
+          response: response.slice(0, 2000),
+          started_at: attempt.started,
+          duration_ms: attempt.duration,
+        });
       await repo.updateDelivery(tx, d.id, {
         state,
         attempts: attempt ? attempt.attempt : d.attempts,
         last_response: response.slice(0, 2000),
+        next_attempt_at: state === 'failed' ? (more.nextAttemptAt ?? null) : null,
+        ...(more.retryUntil != null && { retry_until: more.retryUntil }),
+        ...(more.dropReason && { drop_reason: more.dropReason }),
         updated_at: now,
         ...(state === 'done' && { delivered_at: now }),
       });
-      if (state !== 'failed') await this.releaseNext(tx, d.recipient_key, now);
+      if (state !== 'failed') await this.releaseNext(tx, d, now);
+      if (state === 'dead') await this.alertAdmins(tx, d, response, now);
+      if (state === 'done' && d.attempts > 0) {
+        for (const id of await repo.waitingRetries(tx, d.recipient_key, now, 50)) {
+          await repo.updateDelivery(tx, id, { next_attempt_at: now, updated_at: now });
+          await bringJobsForward(tx, `deliver:${id}`, now);
+        }
+      }
     });
   }
 
-  private async releaseNext(tx: Tx, recipientKey: string, now: number): Promise<void> {
-    const next = await repo.nextQueued(tx, recipientKey);
+  private async releaseNext(tx: Tx, d: DeliveriesTable, now: number): Promise<void> {
+    if (!d.ticket_id) return;
+    const next = await repo.nextQueued(tx, d.recipient_key, d.ticket_id);
     if (!next) return;
     await repo.updateDelivery(tx, next.id, { state: 'pending', updated_at: now });
-    await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: next.id }, dueAt: now, dedupeKey: `deliver:${next.id}:${newId()}`, maxAttempts: Math.max(1, DELIVER_MAX_ATTEMPTS - next.attempts) }, now);
+    await enqueueJob(
+      tx,
+      {
+        kind: DELIVER_JOB,
+        payload: { deliveryId: next.id },
+        dueAt: now,
+        dedupeKey: `deliver:${next.id}:${newId()}`,
+        maxAttempts: DELIVER_MAX_ATTEMPTS,
+      },
+      now,
+    );
+  }
+
+  /** A delivery that will not be sent any more: every active administrator is told in-app. */
+  private async alertAdmins(tx: Tx, d: DeliveriesTable, response: string, now: number): Promise<void> {
+    const admins = await repo.activeAdminIds(tx);
+    if (admins.length === 0) return;
+    await enqueueJob(
+      tx,
+      {
+        kind: NOTIFY_JOB,
+        payload: {
+          event: DELIVERY_DEAD_EVENT,
+          ticketId: d.ticket_id,
+          userIds: admins,
+          data: {
+            deliveryId: d.id,
+            channel: d.channel,
+            recipientKey: d.recipient_key,
+            event: d.event,
+            attempts: d.attempts + 1,
+            lastResponse: response.slice(0, 300),
+          },
+        },
+        dueAt: now,
+        dedupeKey: `notify:delivery-dead:${d.id}:${now}`,
+      },
+      now,
+    );
   }
 
   private async send(d: DeliveriesTable, items: DeliveryItem[]): Promise<DeliveryResult> {
@@ -534,8 +785,25 @@ export class NotificationsService {
       if (!d) throw notFound('Delivery', id);
       if (d.state !== 'failed' && d.state !== 'dead') throw new AppError('conflict', `Only failed or dead deliveries can be retried; this one is ${d.state}.`, { state: d.state });
       await cancelJobsByPrefix(tx, `deliver:${id}`, now);
-      await repo.updateDelivery(tx, id, { state: 'pending', scheduled_at: Math.min(Number(d.scheduled_at), now), updated_at: now });
-      await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: id }, dueAt: now, dedupeKey: `deliver:${id}:${newId()}`, maxAttempts: DELIVER_MAX_ATTEMPTS }, now);
+      // A fresh retry window from now, as if it had just been queued.
+      await repo.updateDelivery(tx, id, {
+        state: 'pending',
+        scheduled_at: Math.min(Number(d.scheduled_at), now),
+        retry_until: null,
+        next_attempt_at: null,
+        updated_at: now,
+      });
+      await enqueueJob(
+        tx,
+        {
+          kind: DELIVER_JOB,
+          payload: { deliveryId: id },
+          dueAt: now,
+          dedupeKey: `deliver:${id}:${newId()}`,
+          maxAttempts: DELIVER_MAX_ATTEMPTS,
+        },
+        now,
+      );
     });
     return this.getDelivery(id);
   }
@@ -546,19 +814,19 @@ export class NotificationsService {
     return repo.webhookSubscriptions(this.d.db);
   }
 
-  async createWebhook(input: { url: string; events: string[]; active?: boolean }) {
+  async createWebhook(input: { url: string; events: string[]; active?: boolean; retryWindowHours?: number | null }) {
     checkUrl(input.url, 'url');
     const id = newId();
     const secret = `whsec_${randomSecret(32)}`;
     const now = this.now;
     await this.d.db
       .insertInto('webhook_subscriptions')
-      .values({ id, url: input.url, events: json([...new Set(input.events)]), secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`), active: input.active === false ? 0 : 1, created_at: now, updated_at: now })
+      .values({ id, url: input.url, events: json([...new Set(input.events)]), secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`), active: input.active === false ? 0 : 1, retry_window_ms: input.retryWindowHours ? input.retryWindowHours * 3600_000 : null, created_at: now, updated_at: now })
       .execute();
     return { row: (await repo.findWebhook(this.d.db, id))!, secret };
   }
 
-  async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean }) {
+  async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean; retryWindowHours?: number | null }) {
     const row = await repo.findWebhook(this.d.db, id);
     if (!row) throw notFound('Webhook subscription', id);
     if (input.url) checkUrl(input.url, 'url');
@@ -569,6 +837,7 @@ export class NotificationsService {
         ...(input.url && { url: input.url }),
         ...(input.events && { events: json([...new Set(input.events)]) }),
         ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
+        ...(input.retryWindowHours !== undefined && { retry_window_ms: input.retryWindowHours ? input.retryWindowHours * 3600_000 : null }),
         ...(secret && { secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`) }),
         updated_at: this.now,
       })
@@ -726,5 +995,29 @@ function sampleData(event: NotificationEvent): NotificationData {
     actorName: 'Agent',
     ...(event === 'digest' && { items: [{ event: 'escalation.requested', atMs: at }, { event: 'escalation.reminder', atMs: at + 60_000 }] }),
     settingsUrl: 'https://escalon.example/settings',
+  };
+}
+
+/** Deliveries of one recipient and ticket keep their order: their decisions are serialised. */
+const orderLock = (d: Pick<DeliveriesTable, 'recipient_key' | 'ticket_id' | 'id'>): string =>
+  `delivery-order:${d.recipient_key}:${d.ticket_id ?? d.id}`;
+
+/** The administrators' in-app alert for a dead delivery, in their language. */
+function deadDeliveryMessage(
+  locale: string,
+  data: Record<string, unknown>,
+): { subject: string; text: string } {
+  const channel = typeof data.channel === 'string' ? data.channel : '';
+  const to = typeof data.recipientKey === 'string' ? data.recipientKey : '';
+  const last = typeof data.lastResponse === 'string' ? data.lastResponse : '';
+  if (languageOf(locale) === 'ja') {
+    return {
+      subject: `通知を配信できませんでした（${channel}）`,
+      text: `再試行期間が終わっても ${to} に届きませんでした。最後の応答: ${last}\n「配信」画面から再送できます。`,
+    };
+  }
+  return {
+    subject: `A notification could not be delivered (${channel})`,
+    text: `It did not reach ${to} within its retry window. Last response: ${last}\nYou can send it again from Deliveries.`,
   };
 }

@@ -55,4 +55,8 @@ export interface DeliveryItem {
 
 export const DELIVER_JOB = 'deliver';
 export const NOTIFY_JOB = 'notify';
-export const DELIVER_MAX_ATTEMPTS = 8;
+/**
+ * Deliveries retry by time (their retry window), not by count: this only bounds how often the
+ * runner retries a deliver job whose handler itself crashed (e.g. the database was down).
+ */
+export const DELIVER_MAX_ATTEMPTS = 10_000;

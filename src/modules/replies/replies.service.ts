@@ -50,6 +50,8 @@ export interface ReplyDeliveryView {
   attempts: number;
   lastResponse: string | null;
   retryable: boolean;
+  /** While it fails and is retried: when the next attempt is due (ISO). */
+  nextAttemptAt: string | null;
 }
 
 interface ReplyItemData {
@@ -224,6 +226,27 @@ export class RepliesService {
 
 export function presentReplyDelivery(d: DeliveriesTable): ReplyDeliveryView {
   const item = parseJson<{ data?: Partial<ReplyItemData> }[]>(d.items, [])[0]?.data ?? {};
-  const state = d.state === 'done' ? 'sent' : d.state === 'bounced' ? 'bounced' : d.state === 'dead' || d.state === 'dropped' ? 'failed' : 'sending';
-  return { id: d.id, state, rawState: d.state, channel: d.channel, to: item.to ?? null, cc: item.cc ?? [], attempts: d.attempts, lastResponse: d.last_response, retryable: d.state === 'dead' || d.state === 'failed' };
+  const state =
+    d.state === 'done'
+      ? 'sent'
+      : d.state === 'bounced'
+        ? 'bounced'
+        : d.state === 'dead' || d.state === 'dropped'
+          ? 'failed'
+          : 'sending';
+  return {
+    id: d.id,
+    state,
+    rawState: d.state,
+    channel: d.channel,
+    to: item.to ?? null,
+    cc: item.cc ?? [],
+    attempts: d.attempts,
+    lastResponse: d.last_response,
+    retryable: d.state === 'dead' || d.state === 'failed',
+    nextAttemptAt:
+      d.state === 'failed' && d.next_attempt_at != null
+        ? new Date(Number(d.next_attempt_at)).toISOString()
+        : null,
+  };
 }

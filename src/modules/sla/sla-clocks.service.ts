@@ -288,6 +288,17 @@ export class SlaClocksService {
         { kind: 'sla.warning_skipped', visibility: 'internal', authorType: 'system', authorId: null, data: { clockId: r.id, clockKind: r.kind, policyId: r.policy_id, warning: rule, warnAt: iso(warnAt), dueAt: iso(r.due_at), checkedAt: iso(now), reason: 'breach_already_due' } },
         now,
       );
+      // The warning still happened: webhook subscribers get it (an event stream); the
+      // notifications module records it as superseded for the people it would have reminded.
+      await this.runActions(
+        tx,
+        r,
+        snap,
+        'warning',
+        `warn:${p.index}`,
+        (snap.actions.onWarning ?? []).filter((a) => a.type === 'notify'),
+        now,
+      );
       return;
     }
     await this.tickets.appendEvent(

@@ -225,8 +225,15 @@ describeEachDb('SLA policies and clocks', (ctx) => {
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatchObject({ visibility: 'internal', data: { clockKind: 'first_response', warning: { beforeSeconds: 600 }, warnAt: iso(t0 + 3000 * S), dueAt: iso(t0 + H), checkedAt: iso(t0 + 2 * H), reason: 'breach_already_due' } });
     expect(await h.events(t.id, 'sla.breached')).toHaveLength(1);
-    const notify = await c.deps.database.db.selectFrom('jobs').select('payload').where('kind', '=', 'notify').where('payload', 'like', `%${t.id}%`).execute();
-    expect(notify.filter((j) => String(j.payload).includes('"sla.warning"'))).toHaveLength(0);
+    const notify = await c.deps.database.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('kind', '=', 'notify')
+      .where('payload', 'like', `%${t.id}%`)
+      .execute();
+    // The warning still happened: its intent is queued (webhooks get it; the notifications
+    // module records it as superseded for the people it would have reminded).
+    expect(notify.filter((j) => String(j.payload).includes('"sla.warning"'))).toHaveLength(1);
   });
 
   it('on breach raises priority, sets a field, adds a tag, records the notification intent and calls the escalation hook', async () => {
@@ -264,11 +271,26 @@ describeEachDb('SLA policies and clocks', (ctx) => {
     const after = (await c.request('GET', `/api/v1/tickets/${t.id}`, c.actors.agent)).body;
     expect(after).toMatchObject({ priority: 'high', temperature: 'upset', teamId: team.body.id });
     expect(after.tags).toEqual(['sla-breached']);
-    const intents = await c.deps.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'notify').where('dedupe_key', 'like', `notify:sla:${after.slaClocks[0].id}:%`).orderBy('due_at').execute();
-    // The clock jumped past the warning and the breach at once: the stale warning is skipped, only the breach notifies.
-    expect(intents).toHaveLength(1);
+    const intents = await c.deps.database.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('kind', '=', 'notify')
+      .where('dedupe_key', 'like', `notify:sla:${after.slaClocks[0].id}:%`)
+      .orderBy('due_at')
+      .execute();
+    // The clock jumped past the warning and the breach at once: the stale warning is skipped on
+    // the timeline, but its intent is still queued (webhooks are an event stream).
+    expect(intents).toHaveLength(2);
     expect(await h.events(t.id, 'sla.warning_skipped')).toHaveLength(1);
-    expect(JSON.parse(intents[0]!.payload)).toMatchObject({ event: 'sla.breached', ticketId: t.id, clockKind: 'resolution', dueAt: iso(t0 + 60 * S), recipients: ['assignee', 'team_manager'], userIds: [c.actors.supervisor.id] });
+    expect(intents.map((j) => JSON.parse(j.payload).event).sort()).toEqual(['sla.breached', 'sla.warning']);
+    expect(JSON.parse(intents.find((j) => j.payload.includes('"sla.breached"'))!.payload)).toMatchObject({
+      event: 'sla.breached',
+      ticketId: t.id,
+      clockKind: 'resolution',
+      dueAt: iso(t0 + 60 * S),
+      recipients: ['assignee', 'team_manager'],
+      userIds: [c.actors.supervisor.id],
+    });
     expect(intents.every((j) => j.state === 'done')).toBe(true);
     expect(calls).toEqual([{ ticketId: t.id, clockKind: 'resolution', event: 'breach', levelIndex: 1, pathId: undefined, now: t0 + 60 * S }]);
     // A raised priority does not silently re-apply the policy.

@@ -66,6 +66,9 @@ export const ReplyDeliverySummary = Type.Object({
   attempts: Type.Integer(),
   lastResponse: Nullable(Type.String()),
   retryable: Type.Boolean(),
+  nextAttemptAt: Type.Optional(
+    Nullable(Type.String({ description: 'while retrying: when the next attempt is due' })),
+  ),
 });
 export type ReplyDeliverySummary = Static<typeof ReplyDeliverySummary>;
 

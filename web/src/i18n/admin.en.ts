@@ -376,6 +376,8 @@ export const adminEn = {
     noDeliveries: 'Nothing here: every notification was delivered.',
     attempts: '{{n}} attempt(s)',
     lastResponse: 'Last response',
+    nextAttempt: 'Retrying, next attempt at {{at}}',
+    retryUntil: 'Retried until {{at}}, then given up',
     ok: 'ok',
     failedOne: 'failed',
     retry: 'Retry now',

@@ -378,6 +378,8 @@ export const adminJa: AdminMessages = {
     noDeliveries: 'ありません。すべての通知が配信されています。',
     attempts: '{{n}} 回試行',
     lastResponse: '最後の応答',
+    nextAttempt: '再送中。次の試行は {{at}}',
+    retryUntil: '{{at}} まで再送し、それでも届かなければ断念します',
     ok: '成功',
     failedOne: '失敗',
     retry: '今すぐ再送',

@@ -102,6 +102,7 @@ export const en = {
       toCc: 'to {{to}}, cc {{count}}',
       retry: 'Send again',
       retrying: 'Sending again…',
+      nextAttempt: 'retrying, next attempt at {{at}}',
     },
     back: 'Back to the queue',
     loadFailed: 'This ticket could not be loaded',

@@ -104,6 +104,7 @@ export const ja: Messages = {
       toCc: '宛先 {{to}}（CC {{count}}件）',
       retry: '再送する',
       retrying: '再送中…',
+      nextAttempt: '再送中、次の試行は {{at}}',
     },
     back: 'キューに戻る',
     loadFailed: '案件を読み込めませんでした',

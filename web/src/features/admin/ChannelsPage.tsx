@@ -254,7 +254,19 @@ function DeliveryItem({ d, lang, tz, onRetried }: { d: Delivery; lang: string; t
       <summary>
         {t(`admin2.notifyChannel.${d.channel}`, { defaultValue: d.channel })} · {d.event} · {d.userId ? directory.userName(d.userId) : d.recipient} · {t('admin2.ch.attempts', { n: d.attempts })} · {formatDateTime(d.updatedAt, lang, tz)}
       </summary>
-      {d.lastResponse && <p className="small">{t('admin2.ch.lastResponse')}: <span className="mono">{d.lastResponse}</span></p>}
+      {d.lastResponse && (
+        <p className="small">
+          {t('admin2.ch.lastResponse')}: <span className="mono">{d.lastResponse}</span>
+        </p>
+      )}
+      {d.state === 'failed' && d.nextAttemptAt && (
+        <p className="small" data-testid="delivery-next-attempt">
+          {t('admin2.ch.nextAttempt', { at: formatDateTime(d.nextAttemptAt, lang, tz) })}
+          {d.retryUntil && (
+            <> · {t('admin2.ch.retryUntil', { at: formatDateTime(d.retryUntil, lang, tz) })}</>
+          )}
+        </p>
+      )}
       {log && log.length > 0 && (
         <ol className="attempts">
           {log.map((a) => (

@@ -59,8 +59,17 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
 type Delivery = NonNullable<TimelineEvent['delivery']>;
 
 /** Where a reply went and how far it got; a reply that was not delivered can be sent again. */
-function DeliveryState({ ticketId, delivery, onChanged }: { ticketId: string; delivery: Delivery; onChanged?: () => void }) {
-  const { t } = useTranslation();
+function DeliveryState({
+  ticketId,
+  delivery,
+  onChanged,
+}: {
+  ticketId: string;
+  delivery: Delivery;
+  onChanged?: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const tz = useUserTimeZone();
   const { client } = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -81,7 +90,18 @@ function DeliveryState({ ticketId, delivery, onChanged }: { ticketId: string; de
     <div className={`msg-delivery delivery-${delivery.state}`} data-testid="reply-delivery" data-state={delivery.state}>
       <span className="delivery-badge">{t(`ticket.delivery.${delivery.state}`)}</span>
       {to && <span className="muted small"> {to}</span>}
-      {(delivery.state === 'failed' || delivery.state === 'bounced') && delivery.lastResponse && <span className="muted small"> — {delivery.lastResponse}</span>}
+      {delivery.state === 'sending' && delivery.nextAttemptAt && (
+        <span className="muted small" data-testid="reply-delivery-next-attempt">
+          {' '}
+          —{' '}
+          {t('ticket.delivery.nextAttempt', {
+            at: formatDateTime(delivery.nextAttemptAt, i18n.language, tz),
+          })}
+        </span>
+      )}
+      {(delivery.state === 'failed' || delivery.state === 'bounced') && delivery.lastResponse && (
+        <span className="muted small"> — {delivery.lastResponse}</span>
+      )}
       {delivery.state === 'failed' && delivery.retryable && (
         <button type="button" className="btn btn-small" disabled={busy} onClick={() => void retry()}>
           {busy ? t('ticket.delivery.retrying') : t('ticket.delivery.retry')}
