@@ -120,7 +120,12 @@ describe.runIf(isAvailable('postgres'))('PostgreSQL faults', () => {
             other.db,
           );
         // (once the runner's first scan is over: a scan still running would find the row by itself)
-      const idle = () => !(runner as unknown as { running: boolean }).running;
+      // …and with no wake-up planned soon (a job the node itself wrote, due shortly, would wake
+      // the runner and let it find the silent row too).
+      const idle = () => {
+        const r = runner as unknown as { running: boolean; wakeAt: number };
+        return !r.running && r.wakeAt > Date.now() + 2000;
+      };
       await new Promise((r) => setTimeout(r, 300));
       await waitUntil(idle, 5000, 'the runner to go idle');
       await insertSilently('silent-1');
