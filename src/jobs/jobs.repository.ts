@@ -54,24 +54,75 @@ export async function enqueueJob(
     // Moving a due time replaces the timer: same key, new due instant, back to pending.
     await q
       .onConflict((oc) =>
-        oc
-          .column('dedupe_key')
-          .doUpdateSet({
-            due_at: input.dueAt,
-            payload: row.payload,
-            state: 'pending',
-            attempts: 0,
-            locked_by: null,
-            locked_until: null,
-            last_error: null,
-            updated_at: now,
-          }),
+        oc.column('dedupe_key').doUpdateSet({
+          due_at: input.dueAt,
+          payload: row.payload,
+          state: 'pending',
+          attempts: 0,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          updated_at: now,
+        }),
       )
       .execute();
   } else {
     await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
   }
   return id;
+}
+
+/**
+ * Writes several keyed jobs in one statement (a clock's warnings and breach), with the same
+ * rules as enqueueJob for each; keys must differ.
+ */
+export async function enqueueJobs(
+  ex: Executor,
+  inputs: (EnqueueInput & { dedupeKey: string })[],
+  now: number,
+  opts: { replace?: boolean } = {},
+): Promise<void> {
+  if (inputs.length === 0) return;
+  if (inputs.length === 1) return void (await enqueueJob(ex, inputs[0]!, now, opts));
+  const earliest = Math.min(...inputs.map((i) => i.dueAt));
+  if (earliestInTransaction(ex, earliest)) {
+    jobSignals.announce(ex, earliest);
+    if (dialectOf(ex) === 'postgres') await notifyPeers(ex, earliest);
+  }
+  const rows = inputs.map((input) => ({
+    id: newId(),
+    kind: input.kind,
+    dedupe_key: input.dedupeKey,
+    payload: json(input.payload),
+    due_at: input.dueAt,
+    state: 'pending',
+    attempts: 0,
+    max_attempts: input.maxAttempts ?? 1,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  }));
+  const q = ex.insertInto('jobs').values(rows);
+  if (opts.replace) {
+    await q
+      .onConflict((oc) =>
+        oc.column('dedupe_key').doUpdateSet((eb) => ({
+          due_at: eb.ref('excluded.due_at'),
+          payload: eb.ref('excluded.payload'),
+          state: 'pending',
+          attempts: 0,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  } else {
+    await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+  }
 }
 
 /** Cancels pending jobs by dedupe key (e.g. a satisfied SLA clock cancels its timers). */

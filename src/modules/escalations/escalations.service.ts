@@ -878,8 +878,21 @@ export class EscalationsService {
     if (problems.length) throw invalid(problems);
   }
 
+  /** The requester's tiers, read once per transaction (a ticket's creation matches paths twice). */
+  private readonly tiersIn = new WeakMap<
+    object,
+    Map<string, Awaited<ReturnType<typeof repo.customerTiers>>>
+  >();
+  private async tiersOf(ex: Executor, customerId: string) {
+    if (!ex.isTransaction) return repo.customerTiers(ex, customerId);
+    let known = this.tiersIn.get(ex);
+    if (!known) this.tiersIn.set(ex, (known = new Map()));
+    if (!known.has(customerId)) known.set(customerId, await repo.customerTiers(ex, customerId));
+    return known.get(customerId);
+  }
+
   private async matchTicketOf(ex: Executor, ticket: Ticket, body?: string): Promise<MatchTicket> {
-    const tiers = ticket.requesterId ? await repo.customerTiers(ex, ticket.requesterId) : undefined;
+    const tiers = ticket.requesterId ? await this.tiersOf(ex, ticket.requesterId) : undefined;
     return {
       category: ticket.category,
       product: ticket.product,

@@ -3,7 +3,12 @@ import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction, json, parseJson } from '../../db/database.js';
 import type { SlaClocksTable } from '../../db/schema.js';
 import type { JobRunner } from '../../jobs/job-runner.js';
-import { cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
+import {
+  cancelJobsByPrefix,
+  enqueueJob,
+  enqueueJobs,
+  type EnqueueInput,
+} from '../../jobs/jobs.repository.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -15,7 +20,7 @@ import {
   type CalendarsService,
   type CompiledCalendar,
 } from '../calendars/index.js';
-import { effectiveTier, findCustomer, findOrganization } from '../customers/index.js';
+import { effectiveTier } from '../customers/index.js';
 import type {
   ChangeContext,
   MessageInfo,
@@ -291,7 +296,7 @@ export class SlaClocksService {
   private async onCreated(tx: Tx, ticket: Ticket, ctx: ChangeContext): Promise<void> {
     const policy = selectPolicy(await this.policies.active(tx), await this.facts(tx, ticket));
     if (!policy) return;
-    const clocks = await this.apply(tx, ticket, policy, ctx.now, new Map());
+    const clocks = await this.apply(tx, ticket, policy, ctx.now, new Map(), true);
     await this.tickets.appendEvent(
       tx,
       ticket.id,
@@ -590,16 +595,21 @@ export class SlaClocksService {
     policy: SlaPolicy,
     now: number,
     carried: Map<ClockKind, SlaClocksTable>,
+    fresh = false,
   ): Promise<SlaClocksTable[]> {
     const snap = await this.snapshot(tx, policy, ticket.priority);
-    await repo.replaceTicketSla(tx, {
-      ticket_id: ticket.id,
-      policy_id: policy.id,
-      policy_name: policy.name,
-      policy_version: policy.version,
-      snapshot: json(snap),
-      applied_at: now,
-    });
+    await repo.replaceTicketSla(
+      tx,
+      {
+        ticket_id: ticket.id,
+        policy_id: policy.id,
+        policy_name: policy.name,
+        policy_version: policy.version,
+        snapshot: json(snap),
+        applied_at: now,
+      },
+      fresh,
+    );
     const out: SlaClocksTable[] = [];
     for (const kind of CLOCK_KINDS) {
       if (!snap.targets[kind]) continue;
@@ -710,30 +720,24 @@ export class SlaClocksService {
     // A new clock has no timers yet; a changed one replaces (or cancels) those it had.
     if (!insert) await cancelJobsByPrefix(tx, `sla:${row.id}:`, now);
     if (row.state === 'running' && row.due_at !== null) {
-      for (const w of warningInstants(cal, timing(row), snap.warnings[row.kind as ClockKind] ?? [])) {
-        await enqueueJob(
-          tx,
-          {
-            kind: 'sla.warning',
-            payload: { clockId: row.id, cycle: row.cycle, index: w.index },
-            dueAt: w.at,
-            dedupeKey: `sla:${row.id}:warn:${w.index}`,
-          },
-          now,
-          { replace: true },
-        );
-      }
-      await enqueueJob(
-        tx,
-        {
-          kind: 'sla.breach',
-          payload: { clockId: row.id, cycle: row.cycle },
-          dueAt: Number(row.due_at),
-          dedupeKey: `sla:${row.id}:breach`,
-        },
-        now,
-        { replace: true },
-      );
+      // The warnings and the breach in one statement.
+      const timers: (EnqueueInput & { dedupeKey: string })[] = warningInstants(
+        cal,
+        timing(row),
+        snap.warnings[row.kind as ClockKind] ?? [],
+      ).map((w) => ({
+        kind: 'sla.warning',
+        payload: { clockId: row.id, cycle: row.cycle, index: w.index },
+        dueAt: w.at,
+        dedupeKey: `sla:${row.id}:warn:${w.index}`,
+      }));
+      timers.push({
+        kind: 'sla.breach',
+        payload: { clockId: row.id, cycle: row.cycle },
+        dueAt: Number(row.due_at),
+        dedupeKey: `sla:${row.id}:breach`,
+      });
+      await enqueueJobs(tx, timers, now, { replace: true });
     }
     return row;
   }
@@ -782,12 +786,8 @@ export class SlaClocksService {
   private async facts(ex: Executor, t: Ticket): Promise<TicketFacts> {
     let customerTier: string | null = null;
     if (t.requesterId) {
-      const c = await findCustomer(ex, t.requesterId);
-      if (c)
-        customerTier = effectiveTier(
-          c.tier,
-          c.organization_id ? (await findOrganization(ex, c.organization_id))?.tier : undefined,
-        );
+      const c = await repo.customerTiers(ex, t.requesterId);
+      if (c) customerTier = effectiveTier(c.own, c.org ?? undefined);
     }
     return {
       priority: t.priority,

@@ -35,12 +35,22 @@ export const maxPosition = async (ex: Executor): Promise<number> => {
 // The policy applied to a ticket
 export const findTicketSla = (ex: Executor, ticketId: string) =>
   ex.selectFrom('ticket_sla').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
-export async function replaceTicketSla(ex: Executor, row: TicketSlaTable): Promise<void> {
-  await ex.deleteFrom('ticket_sla').where('ticket_id', '=', row.ticket_id).execute();
+/** `fresh`: the ticket is being created, so there is no previous row to replace. */
+export async function replaceTicketSla(ex: Executor, row: TicketSlaTable, fresh = false): Promise<void> {
+  if (!fresh) await ex.deleteFrom('ticket_sla').where('ticket_id', '=', row.ticket_id).execute();
   await ex.insertInto('ticket_sla').values(row).execute();
 }
 export const deleteTicketSla = (ex: Executor, ticketId: string) =>
   ex.deleteFrom('ticket_sla').where('ticket_id', '=', ticketId).execute();
+
+/** A customer's own tier and their organisation's (one query). */
+export const customerTiers = (ex: Executor, customerId: string) =>
+  ex
+    .selectFrom('customers as c')
+    .leftJoin('organizations as o', 'o.id', 'c.organization_id')
+    .select(['c.tier as own', 'o.tier as org'])
+    .where('c.id', '=', customerId)
+    .executeTakeFirst();
 
 // Clocks (superseded ones are kept for history but ignored)
 // `lock`: on PostgreSQL the rows stay locked until commit, so a timer firing and a reply

@@ -129,7 +129,12 @@ export class TicketsService {
     let requesterId = input.requesterId ?? null;
     if (!requesterId && input.requesterEmail)
       requesterId = await this.findOrCreateCustomer(tx, input.requesterEmail, input.requesterName ?? '');
-    await this.checkReferences(tx, { teamId: input.teamId, assigneeId: input.assigneeId, requesterId });
+    // A requester found or created by email a moment ago exists: only a given id is checked.
+    await this.checkReferences(tx, {
+      teamId: input.teamId,
+      assigneeId: input.assigneeId,
+      requesterId: input.requesterId ? requesterId : null,
+    });
     const id = newId();
     const number = await repo.nextTicketNumber(tx);
     const tags = normaliseTags(input.tags ?? []);
