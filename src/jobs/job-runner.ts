@@ -6,7 +6,14 @@ import type { DialectName } from '../db/dialect.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
-import { NOTIFY_CHANNEL, claimDueJobs, finishJob, jobSignals, nextWakeAt, retryJob } from './jobs.repository.js';
+import {
+  NOTIFY_CHANNEL,
+  claimDueJobs,
+  finishJob,
+  jobSignals,
+  nextWakeAt,
+  retryJob,
+} from './jobs.repository.js';
 import { backoffMs, PermanentJobError, type ClaimedJob, type JobHandler } from './jobs.types.js';
 
 export interface JobRunnerOptions {
@@ -27,7 +34,11 @@ export interface JobRunnerOptions {
   maxSleepMs?: number;
 }
 
-export type JobObserver = (job: ClaimedJob, firedAt: number, outcome: 'done' | 'retry' | 'dead' | 'lost') => void;
+export type JobObserver = (
+  job: ClaimedJob,
+  firedAt: number,
+  outcome: 'done' | 'retry' | 'dead' | 'lost',
+) => void;
 
 /**
  * The scheduler and worker of one node. It sleeps until the earliest due job, wakes early
@@ -68,7 +79,9 @@ export class JobRunner {
     if (this.o.listenUrl) {
       const client = new pg.Client({ connectionString: this.o.listenUrl });
       client.on('notification', (n) => this.wake(Number(n.payload)));
-      client.on('error', (err) => this.o.logger.warn({ err }, 'job listener connection failed; relying on timed wake-ups'));
+      client.on('error', (err) =>
+        this.o.logger.warn({ err }, 'job listener connection failed; relying on timed wake-ups'),
+      );
       await client.connect();
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
       this.listener = client;
@@ -143,7 +156,14 @@ export class JobRunner {
   /** Claims and runs one batch of due jobs; returns how many it claimed. Tests call this directly. */
   async runDue(): Promise<number> {
     const now = this.o.clock.now();
-    const jobs = await claimDueJobs(this.o.db, this.o.dialect, this.node, now, this.o.leaseMs ?? 60_000, this.o.batchSize ?? 100);
+    const jobs = await claimDueJobs(
+      this.o.db,
+      this.o.dialect,
+      this.node,
+      now,
+      this.o.leaseMs ?? 60_000,
+      this.o.batchSize ?? 100,
+    );
     if (jobs.length === 0) return 0;
     // Transactional jobs (timers) run one after another in due order; external jobs (network)
     // run a few at a time. Jobs of one dedupe-key prefix keep their order in either lane.
@@ -157,11 +177,28 @@ export class JobRunner {
         lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
       }
     }
-    // SQLite has one writer: one lane. PostgreSQL runs independent lanes (different clocks or
-    // escalations) side by side; jobs within a lane stay in due order.
-    await mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
-      for (const job of lane) await this.runOne(job);
-    });
+    // SQLite has one writer: one worker. PostgreSQL runs a few workers side by side, each taking
+    // whole lanes (different clocks or escalations); jobs within a lane stay in due order.
+    // A worker runs its jobs in batches, several to a transaction (see runBatch).
+    const queue = [...lanes.values()];
+    await mapLimit(
+      Array.from(
+        { length: this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1 },
+        (_, i) => i,
+      ),
+      Infinity,
+      async () => {
+        let batch: ClaimedJob[] = [];
+        while (queue.length) {
+          batch.push(...queue.shift()!);
+          if (batch.length >= TRANSACTION_BATCH) {
+            await this.runBatch(batch);
+            batch = [];
+          }
+        }
+        if (batch.length) await this.runBatch(batch);
+      },
+    );
     const limit = this.o.concurrency ?? 8;
     // A sliding window, not chunks: one slow send does not hold up the other slots.
     await mapLimit(external, limit, (j) => this.runOne(j));
@@ -179,6 +216,55 @@ export class JobRunner {
     throw new Error('drain: jobs kept becoming due; is a handler rescheduling itself for now?');
   }
 
+  /**
+   * Runs transactional jobs in due order in ONE transaction, each fenced like runOne (finished
+   * only if this node still holds it): one commit for many timers instead of one each. Every
+   * guarantee of runOne holds: a job's effects commit with its `done` mark (exactly once), the
+   * outbox jobs its handler writes commit with it, a kill -9 loses nothing (the whole batch is
+   * claimed-not-done and is claimed again when the lease expires), and jobs of one subject keep
+   * their order. If any handler throws, the batch is rolled back as a whole and its jobs are
+   * run again one by one (runOne), so one failing job neither undoes nor blocks the others.
+   */
+  private async runBatch(jobs: ClaimedJob[]): Promise<void> {
+    const single = jobs.filter((j) => {
+      const h = this.handlers.get(j.kind);
+      return !h || h.mode !== 'transactional' || (h.schema && !Value.Check(h.schema, j.payload));
+    });
+    const batch = jobs.filter((j) => !single.includes(j));
+    if (batch.length <= 1) {
+      for (const job of jobs) await this.runOne(job);
+      return;
+    }
+    const { db, clock } = this.o;
+    const outcomes: [ClaimedJob, number, 'done' | 'lost'][] = [];
+    try {
+      await inTransaction(db, async (tx) => {
+        for (const job of batch) {
+          const firedAt = clock.now();
+          if (!(await finishJob(tx, job.id, this.node, 'done', firedAt))) {
+            outcomes.push([job, firedAt, 'lost']);
+            continue;
+          }
+          const handler = this.handlers.get(job.kind) as Extract<
+            JobHandler<never>,
+            { mode: 'transactional' }
+          >;
+          await handler.handle(tx, job as never, firedAt);
+          outcomes.push([job, firedAt, 'done']);
+        }
+      });
+    } catch (err) {
+      this.o.logger.debug(
+        { err, jobs: batch.length },
+        'a job of a batch failed; running the batch one by one',
+      );
+      for (const job of jobs) await this.runOne(job);
+      return;
+    }
+    for (const [job, firedAt, outcome] of outcomes) for (const o of this.observers) o(job, firedAt, outcome);
+    for (const job of single) await this.runOne(job);
+  }
+
   private async runOne(job: ClaimedJob): Promise<void> {
     const { db, clock, logger } = this.o;
     const handler = this.handlers.get(job.kind);
@@ -193,7 +279,14 @@ export class JobRunner {
     }
     if (handler.schema && !Value.Check(handler.schema, job.payload)) {
       const first = [...Value.Errors(handler.schema, job.payload)][0];
-      await finishJob(db, job.id, this.node, 'dead', firedAt, `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim());
+      await finishJob(
+        db,
+        job.id,
+        this.node,
+        'dead',
+        firedAt,
+        `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(),
+      );
       return report('dead');
     }
     try {
@@ -223,16 +316,32 @@ export class JobRunner {
     }
   }
 
-  private async failed(job: ClaimedJob, error: string, retryable: boolean, retryAfterMs: number | undefined, report: (o: 'retry' | 'dead') => void): Promise<void> {
+  private async failed(
+    job: ClaimedJob,
+    error: string,
+    retryable: boolean,
+    retryAfterMs: number | undefined,
+    report: (o: 'retry' | 'dead') => void,
+  ): Promise<void> {
     const now = this.o.clock.now();
     if (retryable && job.attempts < job.maxAttempts) {
-      await retryJob(this.o.db, job.id, this.node, now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)), now, error.slice(0, 2000));
+      await retryJob(
+        this.o.db,
+        job.id,
+        this.node,
+        now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)),
+        now,
+        error.slice(0, 2000),
+      );
       return report('retry');
     }
     await finishJob(this.o.db, job.id, this.node, 'dead', now, error.slice(0, 2000));
     report('dead');
   }
 }
+
+/** Transactional jobs committed together (runBatch). */
+const TRANSACTION_BATCH = 50;
 
 /** Jobs of one subject (the first two parts of the dedupe key, e.g. sla:<clock>) share a lane. */
 export function laneOf(job: ClaimedJob): string {
