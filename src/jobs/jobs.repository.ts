@@ -171,8 +171,6 @@ function earliestInTransaction(ex: Executor, dueAt: number): boolean {
   announced.set(ex, dueAt);
   return true;
 }
-/** After rolling back to a savepoint: what it announced is undone, so announce afresh. */
-export const forgetAnnounced = (ex: Executor): void => void announced.delete(ex);
 
 type Wake = (dueAt: number) => void;
 
