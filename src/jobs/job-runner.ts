@@ -177,10 +177,13 @@ export class JobRunner {
         lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
       }
     }
-    // SQLite has one writer: one worker. PostgreSQL runs a few workers side by side, each taking
-    // whole lanes (different clocks or escalations); jobs within a lane stay in due order.
-    // A worker runs its jobs in batches, several to a transaction (see runBatch).
+    // SQLite has one writer: one worker, which runs its jobs in batches, several to a
+    // transaction (see runBatch). PostgreSQL runs a few workers side by side, each taking whole
+    // lanes (different clocks or escalations), one job per transaction: batches there would hold
+    // row locks across subjects (two clocks of one ticket in two workers) and deadlock.
+    // Jobs within a lane stay in due order either way.
     const queue = [...lanes.values()];
+    const batchSize = this.o.dialect === 'postgres' ? 1 : TRANSACTION_BATCH;
     await mapLimit(
       Array.from(
         { length: this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1 },
@@ -191,7 +194,7 @@ export class JobRunner {
         let batch: ClaimedJob[] = [];
         while (queue.length) {
           batch.push(...queue.shift()!);
-          if (batch.length >= TRANSACTION_BATCH) {
+          if (batch.length >= batchSize) {
             await this.runBatch(batch);
             batch = [];
           }

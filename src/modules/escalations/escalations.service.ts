@@ -733,7 +733,9 @@ export class EscalationsService {
     // Most workspaces have few automatic paths: skip loading the ticket's context when none exists.
     const compiled = await this.paths.compiledPaths(tx);
     if (compiled.autoPaths.length === 0) return;
-    const matchTicket = await this.matchTicketOf(tx, ticket, body);
+    // The body only matters to keyword conditions: without any, it is not read.
+    const needsBody = compiled.autoPaths.some((p) => p.conditions.keywords.length > 0);
+    const matchTicket = await this.matchTicketOf(tx, ticket, needsBody ? body : '');
     const matches = await this.paths.match(tx, matchTicket, { autoOnly: true }, compiled);
     if (!matches.length) return;
     const existing = new Set((await repo.escalationsOfTicket(tx, ticket.id)).map((e) => e.path_id));
