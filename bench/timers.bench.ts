@@ -29,8 +29,8 @@ import { loadConfig } from '../src/config/config.js';
 import { createContainer } from '../src/container.js';
 import { benchCases, configuredTicket, report, seedBenchConfig } from './config.js';
 
-const pendingCounts = (process.env.BENCH_PENDING ?? '100000').split(',').map(Number);
-const PROBE_SECONDS = Number(process.env.BENCH_PROBE_SECONDS ?? 10);
+const pendingCounts = (process.env.BENCH_PENDING ?? '20000').split(',').map(Number);
+const PROBE_SECONDS = Number(process.env.BENCH_PROBE_SECONDS ?? 5);
 const kinds = (process.argv[2] ? [process.argv[2]] : ['sqlite', 'postgres']) as DbKind[];
 const PROBES = Number(process.env.BENCH_PROBES ?? 1000);
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
