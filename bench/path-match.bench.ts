@@ -2,6 +2,7 @@
  * Path matching speed: 500 active generated paths, 2,000 generated tickets (bodies ~2 KB,
  * Japanese and English). Prints µs per ticket. Run: npx tsx bench/path-match.bench.ts
  */
+import { report } from './config.js';
 import { performance } from 'node:perf_hooks';
 import { compilePaths, matchPaths } from '../src/modules/escalations/path.policy.js';
 import type { MatchTicket, Path } from '../src/modules/escalations/escalation.types.js';
@@ -93,6 +94,14 @@ const run = (label: string, paths: Path[]): void => {
     `  ${tickets.length} tickets × ${runs} runs, body ≈ ${tickets[0]?.body.length} chars, ${(matches / (runs * tickets.length)).toFixed(1)} matches/ticket`,
   );
   console.log(`  path matching: ${us.toFixed(1)} µs/ticket (target < 50 µs)`);
+  report({
+    harness: 'path-match',
+    figure: `path matching, ${paths.length} paths, ${label}`,
+    db: '-',
+    case: '-',
+    value: us,
+    unit: 'µs/ticket',
+  });
 };
 
 run('shared vocabulary', makePaths(words));

@@ -46,7 +46,11 @@ export interface JobRunnerOptions {
   shutdownGraceMs?: number;
 }
 
-export type JobObserver = (job: ClaimedJob, firedAt: number, outcome: 'done' | 'retry' | 'dead' | 'lost') => void;
+export type JobObserver = (
+  job: ClaimedJob,
+  firedAt: number,
+  outcome: 'done' | 'retry' | 'dead' | 'lost',
+) => void;
 
 /**
  * The scheduler and worker of one node. It sleeps until the earliest due job, wakes early
@@ -292,15 +296,41 @@ export class JobRunner {
         lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
       }
     }
-    // SQLite has one writer: one lane. PostgreSQL runs independent lanes (different clocks or
-    // escalations) side by side; jobs within a lane stay in due order. External jobs (network)
-    // run at the same time in a sliding window, not after the timers nor in chunks: one slow
-    // send does not hold up the other slots.
+    // SQLite has one writer: one worker, which runs its jobs in batches, several to a
+    // transaction (see runBatch). PostgreSQL runs a few workers side by side, each taking whole
+    // lanes (different clocks or escalations), one job per transaction: batches there would hold
+    // row locks across subjects (two clocks of one ticket in two workers) and deadlock.
+    // Jobs within a lane stay in due order either way. External jobs (network) run at the same
+    // time in a sliding window, not after the timers nor in chunks: one slow send does not hold
+    // up the other slots.
+    const queue = [...lanes.values()];
+    const batchSize = this.o.dialect === 'postgres' ? 1 : TRANSACTION_BATCH;
+    const startBatch = async (batch: ClaimedJob[]) => {
+      for (const job of batch) this.waiting.delete(job.id);
+      if (this.shuttingDown) {
+        for (const job of batch) this.release(job.id);
+        return;
+      }
+      await this.runBatch(batch);
+    };
+    const workers = this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1;
     try {
       await Promise.all([
-        mapLimit([...lanes.values()], this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1, async (lane) => {
-          for (const job of lane) await start(job);
-        }),
+        mapLimit(
+          Array.from({ length: workers }, (_, i) => i),
+          Infinity,
+          async () => {
+            let batch: ClaimedJob[] = [];
+            while (queue.length) {
+              batch.push(...queue.shift()!);
+              if (batch.length >= batchSize) {
+                await startBatch(batch);
+                batch = [];
+              }
+            }
+            if (batch.length) await startBatch(batch);
+          },
+        ),
         mapLimit(external, this.o.concurrency ?? 8, start),
       ]);
     } finally {
@@ -318,6 +348,66 @@ export class JobRunner {
       total += n;
     }
     throw new Error('drain: jobs kept becoming due; is a handler rescheduling itself for now?');
+  }
+
+  /**
+   * Runs transactional jobs in due order in ONE transaction, each fenced like runOne (finished
+   * only if this node still holds it): one commit for many timers instead of one each. Every
+   * guarantee of runOne holds: a job's effects commit with its `done` mark (exactly once), the
+   * outbox jobs its handler writes commit with it, a kill -9 loses nothing (the whole batch is
+   * claimed-not-done and is claimed again when the lease expires), and jobs of one subject keep
+   * their order. If any handler throws, the batch is rolled back as a whole and its jobs are
+   * run again one by one (runOne), so one failing job neither undoes nor blocks the others.
+   */
+  private async runBatch(all: ClaimedJob[]): Promise<void> {
+    try {
+      await this.runBatchHeld(all);
+    } finally {
+      for (const job of all) this.release(job.id);
+    }
+  }
+
+  private async runBatchHeld(all: ClaimedJob[]): Promise<void> {
+    // Waiting in this batch took longer than the lease and another node has them now.
+    const jobs = all.filter((j) => !this.lost.has(j.id));
+    for (const job of all) if (this.lost.has(job.id)) for (const o of this.observers) o(job, this.o.clock.now(), 'lost');
+    const single = jobs.filter((j) => {
+      const h = this.handlers.get(j.kind);
+      return !h || h.mode !== 'transactional' || (h.schema && !Value.Check(h.schema, j.payload));
+    });
+    const batch = jobs.filter((j) => !single.includes(j));
+    if (batch.length <= 1) {
+      for (const job of jobs) await this.runOne(job);
+      return;
+    }
+    const { db, clock } = this.o;
+    const outcomes: [ClaimedJob, number, 'done' | 'lost'][] = [];
+    try {
+      await inTransaction(db, async (tx) => {
+        for (const job of batch) {
+          const firedAt = clock.now();
+          if (!(await finishJob(tx, job.id, this.node, 'done', firedAt))) {
+            outcomes.push([job, firedAt, 'lost']);
+            continue;
+          }
+          const handler = this.handlers.get(job.kind) as Extract<
+            JobHandler<never>,
+            { mode: 'transactional' }
+          >;
+          await handler.handle(tx, job as never, firedAt);
+          outcomes.push([job, firedAt, 'done']);
+        }
+      });
+    } catch (err) {
+      this.o.logger.debug(
+        { err, jobs: batch.length },
+        'a job of a batch failed; running the batch one by one',
+      );
+      for (const job of jobs) await this.runOne(job);
+      return;
+    }
+    for (const [job, firedAt, outcome] of outcomes) for (const o of this.observers) o(job, firedAt, outcome);
+    for (const job of single) await this.runOne(job);
   }
 
   private async runOne(job: ClaimedJob): Promise<void> {
@@ -344,7 +434,14 @@ export class JobRunner {
     }
     if (handler.schema && !Value.Check(handler.schema, job.payload)) {
       const first = [...Value.Errors(handler.schema, job.payload)][0];
-      await finishJob(db, job.id, this.node, 'dead', firedAt, `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim());
+      await finishJob(
+        db,
+        job.id,
+        this.node,
+        'dead',
+        firedAt,
+        `invalid payload: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(),
+      );
       return report('dead');
     }
     try {
@@ -387,10 +484,23 @@ export class JobRunner {
     }
   }
 
-  private async failed(job: ClaimedJob, error: string, retryable: boolean, retryAfterMs: number | undefined, report: (o: 'retry' | 'dead') => void): Promise<void> {
+  private async failed(
+    job: ClaimedJob,
+    error: string,
+    retryable: boolean,
+    retryAfterMs: number | undefined,
+    report: (o: 'retry' | 'dead') => void,
+  ): Promise<void> {
     const now = this.o.clock.now();
     if (retryable && job.attempts < job.maxAttempts) {
-      await retryJob(this.o.db, job.id, this.node, now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)), now, error.slice(0, 2000));
+      await retryJob(
+        this.o.db,
+        job.id,
+        this.node,
+        now + Math.max(retryAfterMs ?? 0, backoffMs(job.attempts)),
+        now,
+        error.slice(0, 2000),
+      );
       return report('retry');
     }
     await finishJob(this.o.db, job.id, this.node, 'dead', now, error.slice(0, 2000));
@@ -400,6 +510,9 @@ export class JobRunner {
 
 const OUTAGE_MIN_DELAY_MS = 500;
 const OUTAGE_MAX_DELAY_MS = 5000;
+
+/** Transactional jobs committed together (runBatch). */
+const TRANSACTION_BATCH = 50;
 
 /** Jobs of one subject (the first two parts of the dedupe key, e.g. sla:<clock>) share a lane. */
 export function laneOf(job: ClaimedJob): string {

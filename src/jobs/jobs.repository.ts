@@ -19,9 +19,16 @@ export interface EnqueueInput {
  * Writes a job (a timer or an outgoing side effect) inside the caller's transaction, so it
  * exists exactly when the change that caused it commits.
  */
-export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number, opts: { replace?: boolean } = {}): Promise<string> {
-  jobSignals.announce(ex, input.dueAt);
-  if (dialectOf(ex) === 'postgres') await notifyPeers(ex, input.dueAt);
+export async function enqueueJob(
+  ex: Executor,
+  input: EnqueueInput,
+  now: number,
+  opts: { replace?: boolean } = {},
+): Promise<string> {
+  if (earliestInTransaction(ex, input.dueAt)) {
+    jobSignals.announce(ex, input.dueAt);
+    if (dialectOf(ex) === 'postgres') await notifyPeers(ex, input.dueAt);
+  }
   const id = newId();
   const row = {
     id,
@@ -47,7 +54,16 @@ export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number,
     // Moving a due time replaces the timer: same key, new due instant, back to pending.
     await q
       .onConflict((oc) =>
-        oc.column('dedupe_key').doUpdateSet({ due_at: input.dueAt, payload: row.payload, state: 'pending', attempts: 0, locked_by: null, locked_until: null, last_error: null, updated_at: now }),
+        oc.column('dedupe_key').doUpdateSet({
+          due_at: input.dueAt,
+          payload: row.payload,
+          state: 'pending',
+          attempts: 0,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          updated_at: now,
+        }),
       )
       .execute();
   } else {
@@ -56,23 +72,104 @@ export async function enqueueJob(ex: Executor, input: EnqueueInput, now: number,
   return id;
 }
 
+/**
+ * Writes several keyed jobs in one statement (a clock's warnings and breach), with the same
+ * rules as enqueueJob for each; keys must differ.
+ */
+export async function enqueueJobs(
+  ex: Executor,
+  inputs: (EnqueueInput & { dedupeKey: string })[],
+  now: number,
+  opts: { replace?: boolean } = {},
+): Promise<void> {
+  if (inputs.length === 0) return;
+  if (inputs.length === 1) return void (await enqueueJob(ex, inputs[0]!, now, opts));
+  const earliest = Math.min(...inputs.map((i) => i.dueAt));
+  if (earliestInTransaction(ex, earliest)) {
+    jobSignals.announce(ex, earliest);
+    if (dialectOf(ex) === 'postgres') await notifyPeers(ex, earliest);
+  }
+  const rows = inputs.map((input) => ({
+    id: newId(),
+    kind: input.kind,
+    dedupe_key: input.dedupeKey,
+    payload: json(input.payload),
+    due_at: input.dueAt,
+    state: 'pending',
+    attempts: 0,
+    max_attempts: input.maxAttempts ?? 1,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  }));
+  const q = ex.insertInto('jobs').values(rows);
+  if (opts.replace) {
+    await q
+      .onConflict((oc) =>
+        oc.column('dedupe_key').doUpdateSet((eb) => ({
+          due_at: eb.ref('excluded.due_at'),
+          payload: eb.ref('excluded.payload'),
+          state: 'pending',
+          attempts: 0,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  } else {
+    await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+  }
+}
+
 /** Cancels pending jobs by dedupe key (e.g. a satisfied SLA clock cancels its timers). */
 export async function cancelJobs(ex: Executor, keys: string[], now: number): Promise<number> {
   if (keys.length === 0) return 0;
-  const r = await ex.updateTable('jobs').set({ state: 'cancelled', updated_at: now }).where('dedupe_key', 'in', keys).where('state', '=', 'pending').executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
-
-/** Cancels pending jobs whose dedupe key starts with a prefix (all timers of one clock or target). */
-export async function cancelJobsByPrefix(ex: Executor, prefix: string, now: number): Promise<number> {
   const r = await ex
     .updateTable('jobs')
     .set({ state: 'cancelled', updated_at: now })
-    .where('dedupe_key', '>=', prefix)
-    .where('dedupe_key', '<', prefix + '\uffff')
+    .where('dedupe_key', 'in', keys)
     .where('state', '=', 'pending')
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/**
+ * Cancels pending jobs whose dedupe key starts with a prefix (all timers of one clock or target).
+ * Keys are ASCII, compared byte-wise: the range [prefix, prefix + U+FFFF) holds exactly the keys
+ * starting with the prefix. The access path is the key index on both databases, never the state
+ * indexes (which would walk every pending job): PostgreSQL reads the partial index of pending
+ * keys (migration 0009, COLLATE "C"); on SQLite `+state` keeps the planner on the unique key
+ * index. jobs.plans.int.test.ts asserts both plans.
+ */
+export async function cancelJobsByPrefix(ex: Executor, prefix: string, now: number): Promise<number> {
+  const upper = prefix + '\uffff';
+  const r =
+    dialectOf(ex) === 'postgres'
+      ? await sql`update jobs set state = 'cancelled', updated_at = ${now} where dedupe_key collate "C" >= ${prefix} and dedupe_key collate "C" < ${upper} and state = 'pending'`.execute(
+          ex,
+        )
+      : await sql`update jobs set state = 'cancelled', updated_at = ${now} where dedupe_key >= ${prefix} and dedupe_key < ${upper} and +state = 'pending'`.execute(
+          ex,
+        );
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * The earliest due instant already announced by this transaction. A scheduler woken for the
+ * earliest job looks in the database again after running it (nextWakeAt), so later jobs of the
+ * same transaction need no wake-up (and no NOTIFY round trip) of their own.
+ */
+const announced = new WeakMap<object, number>();
+function earliestInTransaction(ex: Executor, dueAt: number): boolean {
+  if (!ex.isTransaction) return true;
+  const before = announced.get(ex);
+  if (before !== undefined && before <= dueAt) return false;
+  announced.set(ex, dueAt);
+  return true;
 }
 
 type Wake = (dueAt: number) => void;
@@ -111,7 +208,14 @@ const toClaimed = (r: JobRow): ClaimedJob => ({
  * and running jobs whose lease expired (their node died). PostgreSQL skips rows another node
  * is claiming at the same moment; SQLite has a single writer.
  */
-export async function claimDueJobs(ex: Executor, dialect: DialectName, node: string, now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+export async function claimDueJobs(
+  ex: Executor,
+  dialect: DialectName,
+  node: string,
+  now: number,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedJob[]> {
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const r = await sql<JobRow>`
     update jobs set state = 'running', locked_by = ${node}, locked_until = ${now + leaseMs}, attempts = attempts + 1, updated_at = ${now}
@@ -127,7 +231,14 @@ export async function claimDueJobs(ex: Executor, dialect: DialectName, node: str
 }
 
 /** Marks a claimed job finished, only if this node still holds it (the fence). */
-export async function finishJob(ex: Executor, id: string, node: string, state: 'done' | 'dead' | 'cancelled', now: number, lastError: string | null = null): Promise<boolean> {
+export async function finishJob(
+  ex: Executor,
+  id: string,
+  node: string,
+  state: 'done' | 'dead' | 'cancelled',
+  now: number,
+  lastError: string | null = null,
+): Promise<boolean> {
   const r = await ex
     .updateTable('jobs')
     .set({ state, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
@@ -139,10 +250,24 @@ export async function finishJob(ex: Executor, id: string, node: string, state: '
 }
 
 /** Puts a claimed job back for another attempt at `dueAt`. */
-export async function retryJob(ex: Executor, id: string, node: string, dueAt: number, now: number, lastError: string): Promise<boolean> {
+export async function retryJob(
+  ex: Executor,
+  id: string,
+  node: string,
+  dueAt: number,
+  now: number,
+  lastError: string,
+): Promise<boolean> {
   const r = await ex
     .updateTable('jobs')
-    .set({ state: 'pending', due_at: dueAt, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
+    .set({
+      state: 'pending',
+      due_at: dueAt,
+      locked_by: null,
+      locked_until: null,
+      last_error: lastError,
+      updated_at: now,
+    })
     .where('id', '=', id)
     .where('state', '=', 'running')
     .where('locked_by', '=', node)
@@ -226,8 +351,11 @@ export async function nextWakeAt(ex: Executor): Promise<number | null> {
     .select((eb) => eb.fn.min<number>('locked_until').as('until'))
     .where('state', '=', 'running')
     .executeTakeFirst();
-  const candidates = [r?.due, lease?.until].filter((x): x is number => x !== null && x !== undefined).map(Number);
+  const candidates = [r?.due, lease?.until]
+    .filter((x): x is number => x !== null && x !== undefined)
+    .map(Number);
   return candidates.length ? Math.min(...candidates) : null;
 }
 
-export const findJobByKey = (ex: Executor, key: string) => ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+export const findJobByKey = (ex: Executor, key: string) =>
+  ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();

@@ -21,10 +21,22 @@ import { effectiveTier } from '../customers/index.js';
 import type { ChangeContext, Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
 import { missingBriefFields } from './brief.policy.js';
 import { findDuplicateEscalation, type EscalationAim } from './duplicate.policy.js';
-import { ackDueOf, addSecondsFor, performEffects, recipientsOfState, ticketContextOf } from './engine-shell.js';
+import {
+  ackDueOf,
+  addSecondsFor,
+  performEffects,
+  recipientsOfState,
+  ticketContextOf,
+} from './engine-shell.js';
 import { initialState, isFinished, snapshotOf, step } from './engine.policy.js';
 import * as repo from './escalations.repository.js';
-import { presentEscalation, type AwaitingReplyItem, type EscalationMessageKind, type EscalationMessageView, type EscalationView } from './escalations.presenter.js';
+import {
+  presentEscalation,
+  type AwaitingReplyItem,
+  type EscalationMessageKind,
+  type EscalationMessageView,
+  type EscalationView,
+} from './escalations.presenter.js';
 import { targetKey } from './path.policy.js';
 import { pathOf } from './paths.presenter.js';
 import { assertLevel, type PathsService } from './paths.service.js';
@@ -83,7 +95,15 @@ export interface EscalationListFilter {
 }
 
 type Trigger = 'manual' | 'auto' | 'sla' | 'pingpong';
-const MATCH_FIELDS = new Set(['category', 'product', 'tags', 'priority', 'temperature', 'subject', 'requesterId']);
+const MATCH_FIELDS = new Set([
+  'category',
+  'product',
+  'tags',
+  'priority',
+  'temperature',
+  'subject',
+  'requesterId',
+]);
 const DIRECT_REMINDERS = { advance: false, repeatReminders: 2, reminderIntervalSeconds: 900 };
 
 export class EscalationsService {
@@ -128,8 +148,21 @@ export class EscalationsService {
 
   private async present(ex: Executor, rows: EscalationsTable[]): Promise<EscalationView[]> {
     const states = rows.map((r) => parseJson<EscalationState>(r.state, initialState()));
-    const ids = states.flatMap((s) => [...s.targets.flatMap((t) => [...t.receivers, t.acknowledgedBy ?? '']), s.requestedBy ?? '', s.returned?.userId ?? '', s.resolved?.userId ?? '']).filter(Boolean);
-    const [names, numbers] = await Promise.all([repo.userNames(ex, ids), repo.ticketNumbers(ex, rows.map((r) => r.ticket_id))]);
+    const ids = states
+      .flatMap((s) => [
+        ...s.targets.flatMap((t) => [...t.receivers, t.acknowledgedBy ?? '']),
+        s.requestedBy ?? '',
+        s.returned?.userId ?? '',
+        s.resolved?.userId ?? '',
+      ])
+      .filter(Boolean);
+    const [names, numbers] = await Promise.all([
+      repo.userNames(ex, ids),
+      repo.ticketNumbers(
+        ex,
+        rows.map((r) => r.ticket_id),
+      ),
+    ]);
     const now = this.clock.now();
     return rows.map((r) => presentEscalation(r, names, numbers, now));
   }
@@ -139,7 +172,12 @@ export class EscalationsService {
    * brief, the customer's other tickets, and the chosen level's contact details, receivers
    * and acknowledgement deadline.
    */
-  async draft(actor: Principal, ticketId: string, pathId: string | undefined, levelIndex: number | undefined) {
+  async draft(
+    actor: Principal,
+    ticketId: string,
+    pathId: string | undefined,
+    levelIndex: number | undefined,
+  ) {
     const now = this.clock.now();
     const ticket = await this.tickets.load(this.db, ticketId);
     const matchTicket = await this.matchTicketOf(this.db, ticket);
@@ -151,9 +189,17 @@ export class EscalationsService {
     const directory = await repo.loadDirectory(this.db);
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, actor.locale);
     const direct = {
-      mySupervisors: supervisorsOfUser(directory, actor.userId).map((id) => ({ id, name: directory.users[id]?.name ?? id })),
-      teams: Object.values(directory.teams).map((t) => ({ id: t.id, name: t.name })).sort(byName),
-      people: Object.values(directory.users).filter((u) => u.active !== false && u.id !== actor.userId).map((u) => ({ id: u.id, name: u.name })).sort(byName),
+      mySupervisors: supervisorsOfUser(directory, actor.userId).map((id) => ({
+        id,
+        name: directory.users[id]?.name ?? id,
+      })),
+      teams: Object.values(directory.teams)
+        .map((t) => ({ id: t.id, name: t.name }))
+        .sort(byName),
+      people: Object.values(directory.users)
+        .filter((u) => u.active !== false && u.id !== actor.userId)
+        .map((u) => ({ id: u.id, name: u.name }))
+        .sort(byName),
     };
     let level = null;
     if (path) {
@@ -182,7 +228,15 @@ export class EscalationsService {
       ticketId,
       suggestedPathId: matches[0]?.path.id ?? null,
       matches: matches.map((m) => m.match),
-      path: path ? { id: path.id, version: path.version, name: path.name, purpose: path.purpose, levels: path.levels.map((l, i) => ({ levelIndex: i, name: l.name, kind: l.kind })) } : null,
+      path: path
+        ? {
+            id: path.id,
+            version: path.version,
+            name: path.name,
+            purpose: path.purpose,
+            levels: path.levels.map((l, i) => ({ levelIndex: i, name: l.name, kind: l.kind })),
+          }
+        : null,
       level,
       brief,
       direct,
@@ -197,34 +251,71 @@ export class EscalationsService {
     const now = this.clock.now();
     const id = await inTransaction(this.db, async (tx) => {
       const ticket = await this.tickets.load(tx, ticketId);
-      if (ticket.status === 'closed') throw conflict('The ticket is closed; open a follow-up ticket to escalate.', { status: ticket.status });
+      if (ticket.status === 'closed')
+        throw conflict('The ticket is closed; open a follow-up ticket to escalate.', {
+          status: ticket.status,
+        });
       let snapshot: EscalationSnapshot;
       let start = 0;
       if ([input.pathId, input.target, input.to].filter((x) => x !== undefined).length > 1)
-        throw invalid([{ field: input.pathId ? 'target' : 'to', message: 'send one of pathId (and levelIndex), a direct target, or to: my_supervisor' }]);
+        throw invalid([
+          {
+            field: input.pathId ? 'target' : 'to',
+            message: 'send one of pathId (and levelIndex), a direct target, or to: my_supervisor',
+          },
+        ]);
       if (input.pathId) {
         const path = pathOf(await this.paths.load(tx, input.pathId));
-        if (!path.active) throw conflict(`The escalation path ${path.name} is not active.`, { pathId: path.id });
+        if (!path.active)
+          throw conflict(`The escalation path ${path.name} is not active.`, { pathId: path.id });
         start = assertLevel(path, input.levelIndex);
         snapshot = snapshotOf(path);
       } else if (input.target) {
         await this.checkTargets(tx, [input.target]);
         const directory = await repo.loadDirectory(tx);
-        snapshot = directSnapshot([input.target], input.kind ?? 'functional', input.ackTimeoutSeconds ?? 1800, targetNames([input.target], directory), { code: 'direct', to: input.target.type });
+        snapshot = directSnapshot(
+          [input.target],
+          input.kind ?? 'functional',
+          input.ackTimeoutSeconds ?? 1800,
+          targetNames([input.target], directory),
+          { code: 'direct', to: input.target.type },
+        );
       } else if (input.to === 'my_supervisor') {
         const directory = await repo.loadDirectory(tx);
         const supervisors = supervisorsOfUser(directory, actor.userId);
         if (!supervisors.length)
-          throw conflict('None of your teams names a supervisor or manager. Escalate to a team or a person instead, or ask an administrator to name one on your team.', { reason: 'no_supervisor' });
+          throw conflict(
+            'None of your teams names a supervisor or manager. Escalate to a team or a person instead, or ask an administrator to name one on your team.',
+            { reason: 'no_supervisor' },
+          );
         const targets: Target[] = supervisors.map((userId) => ({ type: 'user', userId }));
-        snapshot = directSnapshot(targets, input.kind ?? 'hierarchical', input.ackTimeoutSeconds ?? 1800, targetNames(targets, directory), { code: 'direct', to: 'my_supervisor' });
+        snapshot = directSnapshot(
+          targets,
+          input.kind ?? 'hierarchical',
+          input.ackTimeoutSeconds ?? 1800,
+          targetNames(targets, directory),
+          { code: 'direct', to: 'my_supervisor' },
+        );
       } else {
-        throw invalid([{ field: 'pathId', message: 'send a pathId (and optional levelIndex), a direct target, or to: my_supervisor' }]);
+        throw invalid([
+          {
+            field: 'pathId',
+            message: 'send a pathId (and optional levelIndex), a direct target, or to: my_supervisor',
+          },
+        ]);
       }
-      await this.refuseDuplicate(tx, ticket.id, input.pathId ? { pathId: input.pathId, levelIndex: start } : { target: input.target! });
+      await this.refuseDuplicate(
+        tx,
+        ticket.id,
+        input.pathId ? { pathId: input.pathId, levelIndex: start } : { target: input.target! },
+      );
       const brief = await this.completeBrief(tx, ticket, input.brief ?? {}, actor.locale, actor.timeZone);
       const missing = missingBriefFields(brief, snapshot.levels[start]!.requiredBriefFields);
-      if (missing.length) throw invalid(missing, `The brief is missing required fields: ${missing.map((m) => m.field).join(', ')}.`);
+      if (missing.length)
+        throw invalid(
+          missing,
+          `The brief is missing required fields: ${missing.map((m) => m.field).join(', ')}.`,
+        );
       return this.start(tx, ticket, snapshot, start, brief, actor.userId, 'manual', now);
     });
     return this.get(id);
@@ -235,24 +326,53 @@ export class EscalationsService {
     const open = (await repo.escalationsOfTicket(tx, ticketId)).map((r) => {
       const snapshot = parseJson<EscalationSnapshot>(r.snapshot, null as unknown as EscalationSnapshot);
       const level = snapshot?.levels[r.level_index];
-      return { id: r.id, status: r.status as EscalationStatus, pathId: r.path_id, levelIndex: r.level_index, targets: level?.targets ?? [], levelName: level?.name ?? '', requestedAt: Number(r.requested_at) };
+      return {
+        id: r.id,
+        status: r.status as EscalationStatus,
+        pathId: r.path_id,
+        levelIndex: r.level_index,
+        targets: level?.targets ?? [],
+        levelName: level?.name ?? '',
+        requestedAt: Number(r.requested_at),
+      };
     });
     const dup = findDuplicateEscalation(open, aim);
     if (!dup) return;
     const d = open.find((o) => o.id === dup.id)!;
     throw conflict(
       `This ticket already has an open escalation to ${d.levelName || 'the same target'} (requested ${iso(d.requestedAt)}, ${d.status}). Open that one and add to it, or cancel it before escalating again.`,
-      { reason: 'duplicate_escalation', escalationId: d.id, status: d.status, pathId: d.pathId, levelIndex: d.levelIndex, levelName: d.levelName },
+      {
+        reason: 'duplicate_escalation',
+        escalationId: d.id,
+        status: d.status,
+        pathId: d.pathId,
+        levelIndex: d.levelIndex,
+        levelName: d.levelName,
+      },
     );
   }
 
   /** Creates the escalation row and applies its 'requested' event. Returns the id. */
-  private async start(tx: Tx, ticket: Ticket, snapshot: EscalationSnapshot, levelIndex: number, brief: Brief, requestedBy: string | null, trigger: Trigger, now: number): Promise<string> {
+  private async start(
+    tx: Tx,
+    ticket: Ticket,
+    snapshot: EscalationSnapshot,
+    levelIndex: number,
+    brief: Brief,
+    requestedBy: string | null,
+    trigger: Trigger,
+    now: number,
+  ): Promise<string> {
     const id = newId();
     const event: EscalationEvent = { type: 'requested', requestedBy, levelIndex };
     const directory = await repo.loadDirectory(tx);
     const addSeconds = await addSecondsFor(tx, snapshot);
-    const result = step(snapshot, initialState(), event, { now, addSeconds, directory, ticket: ticketContextOf(ticket) });
+    const result = step(snapshot, initialState(), event, {
+      now,
+      addSeconds,
+      directory,
+      ticket: ticketContextOf(ticket),
+    });
     const s = result.state;
     await repo.insertEscalation(tx, {
       id,
@@ -280,20 +400,49 @@ export class EscalationsService {
     await repo.replaceRecipients(tx, id, r.userIds, r.teamIds);
     // The brief travels with the request event so the timeline shows it conclusion first.
     const effects = result.effects.map((e) =>
-      e.type === 'record' && e.kind === 'escalation.requested' ? { ...e, data: { ...e.data, trigger, ask: brief.ask, levelIndex, pathName: snapshot.pathName, ...(snapshot.origin && { origin: snapshot.origin }) } } : e,
+      e.type === 'record' && e.kind === 'escalation.requested'
+        ? {
+            ...e,
+            data: {
+              ...e.data,
+              trigger,
+              ask: brief.ask,
+              levelIndex,
+              pathName: snapshot.pathName,
+              ...(snapshot.origin && { origin: snapshot.origin }),
+            },
+          }
+        : e,
     );
-    await performEffects(tx, this.tickets, effects, { escalationId: id, ticketId: ticket.id, actorId: requestedBy, now, directory });
+    await performEffects(tx, this.tickets, effects, {
+      escalationId: id,
+      ticketId: ticket.id,
+      actorId: requestedBy,
+      now,
+      directory,
+    });
     return id;
   }
 
   /** Applies one event to a stored escalation and writes its consequences. */
-  private async apply(tx: Tx, row: EscalationsTable, event: EscalationEvent, actorId: string | null, now: number): Promise<void> {
+  private async apply(
+    tx: Tx,
+    row: EscalationsTable,
+    event: EscalationEvent,
+    actorId: string | null,
+    now: number,
+  ): Promise<void> {
     const snapshot = parseJson<EscalationSnapshot>(row.snapshot, null as unknown as EscalationSnapshot);
     const state = parseJson<EscalationState>(row.state, initialState());
     const ticket = await this.tickets.load(tx, row.ticket_id);
     const directory = await repo.loadDirectory(tx);
     const addSeconds = await addSecondsFor(tx, snapshot);
-    const result = step(snapshot, state, event, { now, addSeconds, directory, ticket: ticketContextOf(ticket) });
+    const result = step(snapshot, state, event, {
+      now,
+      addSeconds,
+      directory,
+      ticket: ticketContextOf(ticket),
+    });
     if (!result.effects.length && result.state === state) return;
     const s = result.state;
     const due = ackDueOf(result.effects);
@@ -310,7 +459,15 @@ export class EscalationsService {
     if (!ok) throw conflict('The escalation changed at the same moment; reload it and try again.');
     const r = recipientsOfState(s, directory);
     await repo.replaceRecipients(tx, row.id, r.userIds, r.teamIds);
-    await performEffects(tx, this.tickets, result.effects, { escalationId: row.id, ticketId: row.ticket_id, actorId, now, directory, ticket: ticketContextOf(ticket), requestedBy: s.requestedBy });
+    await performEffects(tx, this.tickets, result.effects, {
+      escalationId: row.id,
+      ticketId: row.ticket_id,
+      actorId,
+      now,
+      directory,
+      ticket: ticketContextOf(ticket),
+      requestedBy: s.requestedBy,
+    });
   }
 
   /** Resolved escalations I raised whose answer I have not yet passed on to the customer. */
@@ -340,12 +497,23 @@ export class EscalationsService {
       if (targetKeyWanted && !wanted) throw notFound('Escalation target', targetKeyWanted);
       const addressed = wanted ? wanted.receivers.includes(actor.userId) : mine.length > 0;
       if (!addressed && !can(actor.role, 'escalations.supervise'))
-        throw forbidden('This escalation is not addressed to you; only its receivers or a supervisor covering for them can acknowledge it.');
-      return { type: 'acknowledged', userId: actor.userId, ...(targetKeyWanted && { targetKey: targetKeyWanted }) };
+        throw forbidden(
+          'This escalation is not addressed to you; only its receivers or a supervisor covering for them can acknowledge it.',
+        );
+      return {
+        type: 'acknowledged',
+        userId: actor.userId,
+        ...(targetKeyWanted && { targetKey: targetKeyWanted }),
+      };
     });
   }
 
-  async returnEscalation(actor: Principal, id: string, reason: ReturnReason, text: string): Promise<EscalationView> {
+  async returnEscalation(
+    actor: Principal,
+    id: string,
+    reason: ReturnReason,
+    text: string,
+  ): Promise<EscalationView> {
     return this.act(actor, id, 'returned', (state) => {
       this.mustBeReceiver(actor, state, 'return');
       return { type: 'returned', userId: actor.userId, reason, text };
@@ -358,7 +526,13 @@ export class EscalationsService {
       if (state.requestedBy !== actor.userId) this.mustBeReceiver(actor, state, 'resolve');
       // A functional escalation asked a question; the person who asked needs the answer.
       if (!answer && row.kind !== 'hierarchical')
-        throw invalid([{ field: 'answer', message: 'write the answer for the person who escalated; a functional escalation cannot be resolved without one' }]);
+        throw invalid([
+          {
+            field: 'answer',
+            message:
+              'write the answer for the person who escalated; a functional escalation cannot be resolved without one',
+          },
+        ]);
       return { type: 'resolved', userId: actor.userId, answer };
     });
   }
@@ -383,27 +557,49 @@ export class EscalationsService {
    * who escalated adds information, a receiver asks a question. Recorded on the ticket's
    * timeline (internal) and told to the other side.
    */
-  async addMessage(actor: Principal, id: string, input: { body: string; kind?: EscalationMessageKind }): Promise<EscalationMessageView> {
+  async addMessage(
+    actor: Principal,
+    id: string,
+    input: { body: string; kind?: EscalationMessageKind },
+  ): Promise<EscalationMessageView> {
     const body = input.body.trim();
-    if (!body) throw invalid([{ field: 'body', message: 'write the information or the question', code: 'empty' }]);
+    if (!body)
+      throw invalid([{ field: 'body', message: 'write the information or the question', code: 'empty' }]);
     const now = this.clock.now();
     const eventId = await inTransaction(this.db, async (tx) => {
       const row = await repo.findEscalation(tx, id, { lock: true });
       if (!row) throw notFound('Escalation', id);
       const state = parseJson<EscalationState>(row.state, initialState());
       if (isFinished(state))
-        throw new AppError('conflict', `This escalation is already ${state.status}; add a note to the ticket instead.`, { status: state.status });
-      const receivers = [...new Set(state.targets.flatMap((t) => (t.acknowledgedBy ? [t.acknowledgedBy] : t.receivers)))];
+        throw new AppError(
+          'conflict',
+          `This escalation is already ${state.status}; add a note to the ticket instead.`,
+          { status: state.status },
+        );
+      const receivers = [
+        ...new Set(state.targets.flatMap((t) => (t.acknowledgedBy ? [t.acknowledgedBy] : t.receivers))),
+      ];
       const isRequester = state.requestedBy === actor.userId;
-      const isReceiver = state.targets.some((t) => t.receivers.includes(actor.userId) || t.acknowledgedBy === actor.userId);
+      const isReceiver = state.targets.some(
+        (t) => t.receivers.includes(actor.userId) || t.acknowledgedBy === actor.userId,
+      );
       if (!isRequester && !isReceiver && !can(actor.role, 'escalations.supervise'))
-        throw forbidden('Only the person who escalated, its receivers or a supervisor can write on this escalation.');
+        throw forbidden(
+          'Only the person who escalated, its receivers or a supervisor can write on this escalation.',
+        );
       const ticket = await this.tickets.load(tx, row.ticket_id);
       const kind: EscalationMessageKind = input.kind ?? (isRequester ? 'info' : 'question');
       const eventId = await this.tickets.appendEvent(
         tx,
         row.ticket_id,
-        { kind: 'escalation.message', visibility: 'internal', authorType: 'user', authorId: actor.userId, body, data: { escalationId: id, messageKind: kind } },
+        {
+          kind: 'escalation.message',
+          visibility: 'internal',
+          authorType: 'user',
+          authorId: actor.userId,
+          body,
+          data: { escalationId: id, messageKind: kind },
+        },
         now,
       );
       // The other side hears it: receivers hear the requester, the requester (and the ticket's
@@ -422,7 +618,13 @@ export class EscalationsService {
             kind: 'notify',
             dedupeKey: `notify:esc:${id}:msg:${eventId}`,
             dueAt: now,
-            payload: { event: 'escalation.message', recipients: { userIds: [...others] }, ticketId: row.ticket_id, escalationId: id, data: { userId: actor.userId, message: body, messageKind: kind } },
+            payload: {
+              event: 'escalation.message',
+              recipients: { userIds: [...others] },
+              ticketId: row.ticket_id,
+              escalationId: id,
+              data: { userId: actor.userId, message: body, messageKind: kind },
+            },
             maxAttempts: 5,
           },
           now,
@@ -439,17 +641,34 @@ export class EscalationsService {
     const directory = await repo.loadDirectory(this.db);
     return rows.map((r) => {
       const d = parseJson<{ messageKind?: EscalationMessageKind }>(r.data, {});
-      return { id: r.id, kind: d.messageKind ?? 'info', body: r.body ?? '', author: r.author_id ? { id: r.author_id, name: directory.users[r.author_id]?.name ?? r.author_id } : null, createdAt: iso(Number(r.created_at)) as string };
+      return {
+        id: r.id,
+        kind: d.messageKind ?? 'info',
+        body: r.body ?? '',
+        author: r.author_id
+          ? { id: r.author_id, name: directory.users[r.author_id]?.name ?? r.author_id }
+          : null,
+        createdAt: iso(Number(r.created_at)) as string,
+      };
     });
   }
 
   private mustBeReceiver(actor: Principal, state: EscalationState, verb: string): void {
-    const receiver = state.targets.some((t) => t.receivers.includes(actor.userId) || t.acknowledgedBy === actor.userId);
+    const receiver = state.targets.some(
+      (t) => t.receivers.includes(actor.userId) || t.acknowledgedBy === actor.userId,
+    );
     if (!receiver && !can(actor.role, 'escalations.supervise'))
-      throw forbidden(`This escalation is not addressed to you; only its receivers or a supervisor can ${verb} it.`);
+      throw forbidden(
+        `This escalation is not addressed to you; only its receivers or a supervisor can ${verb} it.`,
+      );
   }
 
-  private async act(actor: Principal, id: string, verb: string, decide: (state: EscalationState, row: EscalationsTable) => EscalationEvent): Promise<EscalationView> {
+  private async act(
+    actor: Principal,
+    id: string,
+    verb: string,
+    decide: (state: EscalationState, row: EscalationsTable) => EscalationEvent,
+  ): Promise<EscalationView> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       const row = await repo.findEscalation(tx, id, { lock: true });
@@ -457,7 +676,11 @@ export class EscalationsService {
       const state = parseJson<EscalationState>(row.state, initialState());
       // A finished escalation answers 409 with its state, whoever asks.
       if (isFinished(state))
-        throw new AppError('conflict', `This escalation is already ${state.status}; it cannot be ${verb}.`, { status: state.status, stage: state.stage, levelIndex: state.levelIndex });
+        throw new AppError('conflict', `This escalation is already ${state.status}; it cannot be ${verb}.`, {
+          status: state.status,
+          stage: state.stage,
+          levelIndex: state.levelIndex,
+        });
       await this.apply(tx, row, decide(state, row), actor.userId, now);
     });
     return this.get(id);
@@ -466,10 +689,25 @@ export class EscalationsService {
   // -------------------------------------------------------------------------------------
   // Timers (job handler)
 
-  async onTimer(tx: Tx, job: ClaimedJob<{ escalationId: string; kind: 'ack_timeout' | 'reminder_due'; levelIndex: number; targetKey: string }>, now: number): Promise<void> {
+  async onTimer(
+    tx: Tx,
+    job: ClaimedJob<{
+      escalationId: string;
+      kind: 'ack_timeout' | 'reminder_due';
+      levelIndex: number;
+      targetKey: string;
+    }>,
+    now: number,
+  ): Promise<void> {
     const row = await repo.findEscalation(tx, job.payload.escalationId, { lock: true });
     if (!row) return;
-    await this.apply(tx, row, { type: job.payload.kind, levelIndex: job.payload.levelIndex, targetKey: job.payload.targetKey }, null, now);
+    await this.apply(
+      tx,
+      row,
+      { type: job.payload.kind, levelIndex: job.payload.levelIndex, targetKey: job.payload.targetKey },
+      null,
+      now,
+    );
   }
 
   // -------------------------------------------------------------------------------------
@@ -481,7 +719,7 @@ export class EscalationsService {
       afterCreate: (tx, ticket, ctx) => this.autoEscalate(tx, ticket, ctx, ''),
       afterMessage: async (tx, ticket, message, ctx) => {
         // The inquiry arrives just after the ticket: its body may satisfy keyword conditions.
-        if (message.initial) await this.autoEscalate(tx, ticket, ctx);
+        if (message.initial) await this.autoEscalate(tx, ticket, ctx, message.body);
       },
       afterUpdate: async (tx, _before, after, changes, ctx) => {
         if (changes.some((c) => MATCH_FIELDS.has(c.field))) await this.autoEscalate(tx, after, ctx);
@@ -493,16 +731,25 @@ export class EscalationsService {
   private async autoEscalate(tx: Tx, ticket: Ticket, ctx: ChangeContext, body?: string): Promise<void> {
     if (ticket.status === 'closed' || ticket.status === 'solved') return;
     // Most workspaces have few automatic paths: skip loading the ticket's context when none exists.
-    if (!(await this.paths.compiledPaths(tx)).all.some((p) => p.autoEscalate === true)) return;
-    const matchTicket = await this.matchTicketOf(tx, ticket, body);
-    const matches = await this.paths.match(tx, matchTicket, { autoOnly: true });
+    const compiled = await this.paths.compiledPaths(tx);
+    if (compiled.autoPaths.length === 0) return;
+    // The body only matters to keyword conditions: without any, it is not read.
+    const needsBody = compiled.autoPaths.some((p) => p.conditions.keywords.length > 0);
+    const matchTicket = await this.matchTicketOf(tx, ticket, needsBody ? body : '');
+    const matches = await this.paths.match(tx, matchTicket, { autoOnly: true }, compiled);
     if (!matches.length) return;
     const existing = new Set((await repo.escalationsOfTicket(tx, ticket.id)).map((e) => e.path_id));
     for (const { match, path } of matches) {
       if (existing.has(path.id)) continue;
       const origin: EscalationOrigin = { code: 'auto', path: path.name, facts: match.facts };
       const lang = await this.languageOf(tx, ticket);
-      const brief = await this.completeBrief(tx, ticket, { ask: renderOrigin(origin, lang) }, lang, zoneOf(lang));
+      const brief = await this.completeBrief(
+        tx,
+        ticket,
+        { ask: renderOrigin(origin, lang) },
+        lang,
+        zoneOf(lang),
+      );
       await this.start(tx, ticket, { ...snapshotOf(path), origin }, 0, brief, null, 'auto', ctx.now);
     }
   }
@@ -520,12 +767,25 @@ export class EscalationsService {
       path = (await this.paths.match(tx, await this.matchTicketOf(tx, ticket)))[0]?.path;
     }
     if (!path) return;
-    const open = (await repo.escalationsOfTicket(tx, ticket.id)).filter((e) => e.path_id === path.id && !['resolved', 'returned', 'cancelled'].includes(e.status));
+    const open = (await repo.escalationsOfTicket(tx, ticket.id)).filter(
+      (e) => e.path_id === path.id && !['resolved', 'returned', 'cancelled'].includes(e.status),
+    );
     if (open.length) return; // already escalated on this path: its own timers move it on
     const levelIndex = Math.min(input.levelIndex ?? 0, path.levels.length - 1);
-    const origin: EscalationOrigin = { code: 'sla', path: path.name, clockKind: input.clockKind, event: input.event };
+    const origin: EscalationOrigin = {
+      code: 'sla',
+      path: path.name,
+      clockKind: input.clockKind,
+      event: input.event,
+    };
     const lang = await this.languageOf(tx, ticket);
-    const brief = await this.completeBrief(tx, ticket, { ask: renderOrigin(origin, lang) }, lang, zoneOf(lang));
+    const brief = await this.completeBrief(
+      tx,
+      ticket,
+      { ask: renderOrigin(origin, lang) },
+      lang,
+      zoneOf(lang),
+    );
     await this.start(tx, ticket, { ...snapshotOf(path), origin }, levelIndex, brief, null, 'sla', input.now);
   }
 
@@ -533,10 +793,22 @@ export class EscalationsService {
     if (ticket.tags.includes('ping-pong')) return;
     const rows = await repo.teamChangesOf(tx, ticket.id);
     const changes: TeamChange[] = rows
-      .map((r) => ({ at: Number(r.created_at), d: parseJson<Record<string, unknown>>(r.data, {}), by: r.author_id }))
+      .map((r) => ({
+        at: Number(r.created_at),
+        d: parseJson<Record<string, unknown>>(r.data, {}),
+        by: r.author_id,
+      }))
       .filter((r) => r.d.field === 'teamId')
-      .map((r) => ({ atMs: r.at, fromTeamId: (r.d.from as string | null) ?? null, toTeamId: (r.d.to as string | null) ?? null, byUserId: r.by }));
-    const limit = (await getSetting<number>(tx, 'escalations.pingPongLimit')) ?? this.options.pingPongLimit ?? DEFAULT_PINGPONG_LIMIT;
+      .map((r) => ({
+        atMs: r.at,
+        fromTeamId: (r.d.from as string | null) ?? null,
+        toTeamId: (r.d.to as string | null) ?? null,
+        byUserId: r.by,
+      }));
+    const limit =
+      (await getSetting<number>(tx, 'escalations.pingPongLimit')) ??
+      this.options.pingPongLimit ??
+      DEFAULT_PINGPONG_LIMIT;
     const directory = await repo.loadDirectory(tx);
     const lang = await this.languageOf(tx, ticket);
     const result = detectPingPong(changes, directory, { limit, lang });
@@ -546,7 +818,20 @@ export class EscalationsService {
     await this.tickets.appendEvent(
       tx,
       ticket.id,
-      { kind: 'escalation.ping_pong_detected', visibility: 'internal', authorType: 'system', authorId: null, body: result.history, data: { transfers: result.transfers, bounces: result.bounces, limit, routeTo: result.routeTo, chain: result.chain } },
+      {
+        kind: 'escalation.ping_pong_detected',
+        visibility: 'internal',
+        authorType: 'system',
+        authorId: null,
+        body: result.history,
+        data: {
+          transfers: result.transfers,
+          bounces: result.bounces,
+          limit,
+          routeTo: result.routeTo,
+          chain: result.chain,
+        },
+      },
       ctx.now,
     );
     const targets: Target[] = result.routeTo.supervisorIds.length
@@ -557,7 +842,13 @@ export class EscalationsService {
     const snapshot = directSnapshot(targets, 'hierarchical', 900, teamName, origin);
     const fresh = await this.tickets.load(tx, ticket.id);
     const bounceHistory = `${lang === 'ja' ? '移管の経緯' : 'Bounce history'}: ${result.history}`;
-    const brief = await this.completeBrief(tx, fresh, { ask: renderOrigin(origin, lang), concern: bounceHistory }, lang, zoneOf(lang));
+    const brief = await this.completeBrief(
+      tx,
+      fresh,
+      { ask: renderOrigin(origin, lang), concern: bounceHistory },
+      lang,
+      zoneOf(lang),
+    );
     brief.background = `${bounceHistory}\n\n${brief.background}`.slice(0, BRIEF_LIMITS.background);
     await this.start(tx, fresh, snapshot, 0, brief, null, 'pingpong', ctx.now);
   }
@@ -578,16 +869,32 @@ export class EscalationsService {
     const ids = await repo.directoryIds(ex);
     const problems = targets.flatMap((t, i) => {
       const field = `target${targets.length > 1 ? `[${i}]` : ''}`;
-      if (t.type === 'user' && !ids.userIds.has(t.userId)) return [{ field: `${field}.userId`, message: `user ${t.userId} does not exist` }];
-      if (t.type === 'team' && !ids.teamIds.has(t.teamId)) return [{ field: `${field}.teamId`, message: `team ${t.teamId} does not exist` }];
-      if (t.type === 'rotation' && !ids.rotationIds.has(t.rotationId)) return [{ field: `${field}.rotationId`, message: `rotation ${t.rotationId} does not exist` }];
+      if (t.type === 'user' && !ids.userIds.has(t.userId))
+        return [{ field: `${field}.userId`, message: `user ${t.userId} does not exist` }];
+      if (t.type === 'team' && !ids.teamIds.has(t.teamId))
+        return [{ field: `${field}.teamId`, message: `team ${t.teamId} does not exist` }];
+      if (t.type === 'rotation' && !ids.rotationIds.has(t.rotationId))
+        return [{ field: `${field}.rotationId`, message: `rotation ${t.rotationId} does not exist` }];
       return [];
     });
     if (problems.length) throw invalid(problems);
   }
 
+  /** The requester's tiers, read once per transaction (a ticket's creation matches paths twice). */
+  private readonly tiersIn = new WeakMap<
+    object,
+    Map<string, Awaited<ReturnType<typeof repo.customerTiers>>>
+  >();
+  private async tiersOf(ex: Executor, customerId: string) {
+    if (!ex.isTransaction) return repo.customerTiers(ex, customerId);
+    let known = this.tiersIn.get(ex);
+    if (!known) this.tiersIn.set(ex, (known = new Map()));
+    if (!known.has(customerId)) known.set(customerId, await repo.customerTiers(ex, customerId));
+    return known.get(customerId);
+  }
+
   private async matchTicketOf(ex: Executor, ticket: Ticket, body?: string): Promise<MatchTicket> {
-    const tiers = ticket.requesterId ? await repo.customerTiers(ex, ticket.requesterId) : undefined;
+    const tiers = ticket.requesterId ? await this.tiersOf(ex, ticket.requesterId) : undefined;
     return {
       category: ticket.category,
       product: ticket.product,
@@ -602,7 +909,13 @@ export class EscalationsService {
   }
 
   /** Fills what the agent left out: category and temperature from the ticket, the background from the timeline. */
-  private async completeBrief(ex: Executor, ticket: Ticket, input: BriefInput, lang: SummaryLang, timeZone: string): Promise<Brief> {
+  private async completeBrief(
+    ex: Executor,
+    ticket: Ticket,
+    input: BriefInput,
+    lang: SummaryLang,
+    timeZone: string,
+  ): Promise<Brief> {
     let background = input.background ?? '';
     if (!background.trim()) {
       const rows = await repo.recentTimeline(ex, ticket.id, 60);
@@ -615,9 +928,16 @@ export class EscalationsService {
         body: r.body,
         data: parseJson<Record<string, unknown>>(r.data, {}),
       }));
-      const ids = events.flatMap((e) => (typeof e.data?.field === 'string' ? [e.data.from, e.data.to] : [])).filter((v): v is string => typeof v === 'string' && v !== '');
+      const ids = events
+        .flatMap((e) => (typeof e.data?.field === 'string' ? [e.data.from, e.data.to] : []))
+        .filter((v): v is string => typeof v === 'string' && v !== '');
       const names = await repo.namesOfIds(ex, ids);
-      background = summarizeTimeline(events, { lang, timeZone, maxTotalChars: BRIEF_LIMITS.background, names });
+      background = summarizeTimeline(events, {
+        lang,
+        timeZone,
+        maxTotalChars: BRIEF_LIMITS.background,
+        names,
+      });
     }
     return {
       category: input.category ?? ticket.category ?? '',
@@ -627,7 +947,12 @@ export class EscalationsService {
       environment: input.environment ?? '',
       background,
       customerTemperature: input.customerTemperature ?? ticket.temperature,
-      impact: { scope: input.impact?.scope ?? 'this_customer', revenueRisk: input.impact?.revenueRisk ?? false, legalRisk: input.impact?.legalRisk ?? false, note: input.impact?.note ?? '' },
+      impact: {
+        scope: input.impact?.scope ?? 'this_customer',
+        revenueRisk: input.impact?.revenueRisk ?? false,
+        legalRisk: input.impact?.legalRisk ?? false,
+        note: input.impact?.note ?? '',
+      },
       links: input.links ?? [],
     };
   }
@@ -635,7 +960,15 @@ export class EscalationsService {
   private async customerTickets(ex: Executor, ticket: Ticket) {
     if (!ticket.requesterId) return { open: [], recent: [] };
     const rows = await repo.ticketsOfCustomer(ex, ticket.requesterId, ticket.id, 20);
-    const view = (r: (typeof rows)[number]) => ({ id: r.id, number: r.number, subject: r.subject, status: r.status, priority: r.priority, createdAt: iso(r.created_at) as string, updatedAt: iso(r.updated_at) as string });
+    const view = (r: (typeof rows)[number]) => ({
+      id: r.id,
+      number: r.number,
+      subject: r.subject,
+      status: r.status,
+      priority: r.priority,
+      createdAt: iso(r.created_at) as string,
+      updatedAt: iso(r.updated_at) as string,
+    });
     return {
       open: rows.filter((r) => r.status !== 'solved' && r.status !== 'closed').map(view),
       recent: rows.slice(0, 10).map(view),
@@ -644,7 +977,13 @@ export class EscalationsService {
 }
 
 /** A one-level snapshot for direct escalations (no path): reminders, no advance, admins as fallback. */
-export const directSnapshot = (targets: Target[], kind: LevelKind, ackTimeoutSeconds: number, name: string, origin: EscalationOrigin): EscalationSnapshot => ({
+export const directSnapshot = (
+  targets: Target[],
+  kind: LevelKind,
+  ackTimeoutSeconds: number,
+  name: string,
+  origin: EscalationOrigin,
+): EscalationSnapshot => ({
   pathId: '',
   pathVersion: 0,
   pathName: name,
@@ -671,7 +1010,15 @@ const zoneOf = (lang: SummaryLang): string => (lang === 'ja' ? 'Asia/Tokyo' : 'U
 /** Who a direct escalation reaches, by name (people's and teams' own names: no language). */
 const targetNames = (targets: Target[], directory: Directory): string =>
   targets
-    .map((t) => (t.type === 'user' ? (directory.users[t.userId]?.name ?? t.userId) : t.type === 'team' ? (directory.teams[t.teamId]?.name ?? t.teamId) : t.type === 'rotation' ? (directory.rotations[t.rotationId]?.name ?? t.rotationId) : t.role))
+    .map((t) =>
+      t.type === 'user'
+        ? (directory.users[t.userId]?.name ?? t.userId)
+        : t.type === 'team'
+          ? (directory.teams[t.teamId]?.name ?? t.teamId)
+          : t.type === 'rotation'
+            ? (directory.rotations[t.rotationId]?.name ?? t.rotationId)
+            : t.role,
+    )
     .join(', ')
     .slice(0, 200);
 

@@ -15,8 +15,21 @@ import type { Principal } from '../auth/index.js';
 import { addSecondsFor, NOTIFY_JOB } from './engine-shell.js';
 import { simulate, snapshotOf } from './engine.policy.js';
 import * as repo from './escalations.repository.js';
-import { compilePaths, diffPathVersions, matchPaths, validatePath, type CompiledPaths } from './path.policy.js';
-import { definitionOf, pathOf, presentPath, presentPathVersion, type PathView, type SimulationView } from './paths.presenter.js';
+import {
+  compilePaths,
+  diffPathVersions,
+  matchPaths,
+  validatePath,
+  type CompiledPaths,
+} from './path.policy.js';
+import {
+  definitionOf,
+  pathOf,
+  presentPath,
+  presentPathVersion,
+  type PathView,
+  type SimulationView,
+} from './paths.presenter.js';
 import type { Directory, MatchTicket, Path, PathDefinition, ReturnReason } from './escalation.types.js';
 import { pathEvidence, type PathEvidence } from './evidence.policy.js';
 
@@ -32,10 +45,27 @@ export interface SimulateInput {
 }
 
 /** What the SLA module predicts for a hypothetical ticket (set by the container; null = no policy). */
-export type SlaPreview = (facts: { priority: string; category: string | null; product: string | null; channel: string; teamId: string | null; customerTier: string | null; tags: string[] }, arrivalMs: number) => Promise<{
+export type SlaPreview = (
+  facts: {
+    priority: string;
+    category: string | null;
+    product: string | null;
+    channel: string;
+    teamId: string | null;
+    customerTier: string | null;
+    tags: string[];
+  },
+  arrivalMs: number,
+) => Promise<{
   policyId: string;
   policyName: string;
-  clocks: { kind: string; dueAt: number; warnings: { at: number }[]; onWarning: { type: string; pathId?: string; levelIndex?: number }[]; onBreach: { type: string; pathId?: string; levelIndex?: number }[] }[];
+  clocks: {
+    kind: string;
+    dueAt: number;
+    warnings: { at: number }[];
+    onWarning: { type: string; pathId?: string; levelIndex?: number }[];
+    onBreach: { type: string; pathId?: string; levelIndex?: number }[];
+  }[];
 } | null>;
 
 type Prediction = NonNullable<SimulationView['prediction']>;
@@ -50,8 +80,20 @@ const definitionColumns = (d: PathDefinition) => ({
   review_interval_days: d.reviewIntervalDays,
 });
 
+export interface CompiledPathSet {
+  stamp: string;
+  paths: CompiledPaths;
+  all: Path[];
+  byId: Map<string, Path>;
+  /** Active automatic paths with conditions (the only ones that escalate by themselves). */
+  auto: CompiledPaths;
+  autoPaths: Path[];
+}
+
 export class PathsService {
-  private compiled: { stamp: string; paths: CompiledPaths; all: Path[] } | null = null;
+  private compiled: CompiledPathSet | null = null;
+  /** Within one transaction (e.g. a ticket's creation, which matches twice) the check is made once. */
+  private readonly checkedIn = new WeakMap<object, CompiledPathSet>();
   private slaPreview: SlaPreview | null = null;
 
   /** Lets the simulator include SLA-triggered escalations (the SLA module provides it). */
@@ -65,12 +107,17 @@ export class PathsService {
   ) {}
 
   /** Without a limit every path comes in one page (the console's lists and pickers rely on it). */
-  async list(opts: { active?: boolean; limit?: number; cursor?: string } = {}): Promise<{ items: PathView[]; nextCursor: string | null }> {
+  async list(
+    opts: { active?: boolean; limit?: number; cursor?: string } = {},
+  ): Promise<{ items: PathView[]; nextCursor: string | null }> {
     const now = this.clock.now();
     const key = decodeCursor(opts.cursor);
     const after = key ? { name: String(key.v ?? ''), id: key.id } : null;
     const rows = await repo.listPaths(this.db, { active: opts.active, limit: opts.limit, after });
-    const page = opts.limit === undefined ? { items: rows, nextCursor: null } : toPage(rows, opts.limit, (r) => ({ v: r.name, id: r.id }));
+    const page =
+      opts.limit === undefined
+        ? { items: rows, nextCursor: null }
+        : toPage(rows, opts.limit, (r) => ({ v: r.name, id: r.id }));
     return { items: page.items.map((r) => presentPath(r, now)), nextCursor: page.nextCursor };
   }
 
@@ -100,14 +147,26 @@ export class PathsService {
         created_at: now,
         updated_at: now,
       });
-      await repo.insertPathVersion(tx, { path_id: id, version: 1, definition: json(d), author_id: actor.userId, reason: reason?.trim() || 'created', created_at: now });
+      await repo.insertPathVersion(tx, {
+        path_id: id,
+        version: 1,
+        definition: json(d),
+        author_id: actor.userId,
+        reason: reason?.trim() || 'created',
+        created_at: now,
+      });
       await this.scheduleReview(tx, id, now + d.reviewIntervalDays * DAY_MS, now);
     });
     return this.get(id);
   }
 
   /** Every save is a new version; escalations already running keep theirs. */
-  async update(actor: Principal, id: string, def: PathDefinition, reason: string | undefined): Promise<PathView> {
+  async update(
+    actor: Principal,
+    id: string,
+    def: PathDefinition,
+    reason: string | undefined,
+  ): Promise<PathView> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       const row = await this.load(tx, id);
@@ -120,7 +179,14 @@ export class PathsService {
         review_due_at: reviewDue,
         updated_at: now,
       });
-      await repo.insertPathVersion(tx, { path_id: id, version, definition: json(d), author_id: actor.userId, reason: reason?.trim() || 'updated', created_at: now });
+      await repo.insertPathVersion(tx, {
+        path_id: id,
+        version,
+        definition: json(d),
+        author_id: actor.userId,
+        reason: reason?.trim() || 'updated',
+        created_at: now,
+      });
       await this.scheduleReview(tx, id, reviewDue, now);
     });
     return this.get(id);
@@ -132,8 +198,21 @@ export class PathsService {
     await inTransaction(this.db, async (tx) => {
       const row = await this.load(tx, id);
       const d = { ...definitionOf(row), active: false };
-      await repo.updatePath(tx, id, { active: 0, deleted_at: now, updated_at: now, version: row.version + 1, definition: json(d) });
-      await repo.insertPathVersion(tx, { path_id: id, version: row.version + 1, definition: json(d), author_id: actor.userId, reason: reason?.trim() || 'deleted', created_at: now });
+      await repo.updatePath(tx, id, {
+        active: 0,
+        deleted_at: now,
+        updated_at: now,
+        version: row.version + 1,
+        definition: json(d),
+      });
+      await repo.insertPathVersion(tx, {
+        path_id: id,
+        version: row.version + 1,
+        definition: json(d),
+        author_id: actor.userId,
+        reason: reason?.trim() || 'deleted',
+        created_at: now,
+      });
       await cancelJobs(tx, [reviewKey(id)], now);
     });
   }
@@ -141,18 +220,32 @@ export class PathsService {
   async versions(id: string) {
     await this.load(this.db, id);
     const rows = await repo.listPathVersions(this.db, id);
-    const names = await repo.userNames(this.db, rows.map((r) => r.author_id).filter((x): x is string => !!x));
+    const names = await repo.userNames(
+      this.db,
+      rows.map((r) => r.author_id).filter((x): x is string => !!x),
+    );
     return { items: rows.map((r) => presentPathVersion(r, names)) };
   }
 
   async diff(id: string, from: number, to: number) {
     await this.load(this.db, id);
-    const [a, b] = await Promise.all([repo.findPathVersion(this.db, id, from), repo.findPathVersion(this.db, id, to)]);
+    const [a, b] = await Promise.all([
+      repo.findPathVersion(this.db, id, from),
+      repo.findPathVersion(this.db, id, to),
+    ]);
     const problems = [];
     if (!a) problems.push({ field: 'from', message: `version ${from} of this path does not exist` });
     if (!b) problems.push({ field: 'to', message: `version ${to} of this path does not exist` });
     if (problems.length || !a || !b) throw invalid(problems);
-    return { pathId: id, from, to, changes: diffPathVersions(JSON.parse(a.definition) as PathDefinition, JSON.parse(b.definition) as PathDefinition) };
+    return {
+      pathId: id,
+      from,
+      to,
+      changes: diffPathVersions(
+        JSON.parse(a.definition) as PathDefinition,
+        JSON.parse(b.definition) as PathDefinition,
+      ),
+    };
   }
 
   /** Marks a path reviewed now: records who, and moves the next review one interval on. */
@@ -161,7 +254,12 @@ export class PathsService {
     await inTransaction(this.db, async (tx) => {
       const row = await this.load(tx, id);
       const due = now + row.review_interval_days * DAY_MS;
-      await repo.updatePath(tx, id, { last_reviewed_at: now, last_reviewed_by: actor.userId, review_due_at: due, updated_at: now });
+      await repo.updatePath(tx, id, {
+        last_reviewed_at: now,
+        last_reviewed_by: actor.userId,
+        review_due_at: due,
+        updated_at: now,
+      });
       await this.scheduleReview(tx, id, due, now);
     });
     return this.get(id);
@@ -173,7 +271,8 @@ export class PathsService {
    */
   async evidence(id: string, sinceMs?: number): Promise<PathEvidence & { pathId: string; since: string }> {
     const row = await this.load(this.db, id);
-    const since = sinceMs ?? Number(row.last_reviewed_at ?? this.clock.now() - row.review_interval_days * DAY_MS);
+    const since =
+      sinceMs ?? Number(row.last_reviewed_at ?? this.clock.now() - row.review_interval_days * DAY_MS);
     const rows = await this.db
       .selectFrom('escalations')
       .select(['status', 'trigger', 'level_index', 'requested_at', 'ack_due_at', 'acknowledged_at', 'state'])
@@ -188,7 +287,8 @@ export class PathsService {
         requestedAt: Number(r.requested_at),
         ackDueAt: r.ack_due_at === null ? null : Number(r.ack_due_at),
         acknowledgedAt: r.acknowledged_at === null ? null : Number(r.acknowledged_at),
-        returnedReason: (JSON.parse(r.state) as { returned?: { reason: ReturnReason } | null }).returned?.reason ?? null,
+        returnedReason:
+          (JSON.parse(r.state) as { returned?: { reason: ReturnReason } | null }).returned?.reason ?? null,
       })),
     );
     return { pathId: id, since: new Date(since).toISOString(), ...evidence };
@@ -216,7 +316,12 @@ export class PathsService {
         payload: {
           event: 'escalation_path.review_due',
           recipients: { userIds: [row.owner_id] },
-          data: { pathId, pathName: row.name, reviewDueAt: iso(row.review_due_at), lastReviewedAt: iso(row.last_reviewed_at) },
+          data: {
+            pathId,
+            pathName: row.name,
+            reviewDueAt: iso(row.review_due_at),
+            lastReviewedAt: iso(row.last_reviewed_at),
+          },
         },
       },
       now,
@@ -225,13 +330,22 @@ export class PathsService {
   }
 
   private scheduleReview(tx: Tx, pathId: string, dueAt: number, now: number) {
-    return enqueueJob(tx, { kind: PATH_REVIEW_JOB, dedupeKey: reviewKey(pathId), dueAt, payload: { pathId } }, now, { replace: true });
+    return enqueueJob(
+      tx,
+      { kind: PATH_REVIEW_JOB, dedupeKey: reviewKey(pathId), dueAt, payload: { pathId } },
+      now,
+      { replace: true },
+    );
   }
 
   private async checked(tx: Tx, def: PathDefinition): Promise<PathDefinition> {
     const problems = validatePath(def, await repo.directoryIds(tx));
     if (def.autoEscalate && !hasConditions(def))
-      problems.push({ field: 'autoEscalate', message: 'a path without conditions would escalate every ticket; add conditions or turn autoEscalate off' });
+      problems.push({
+        field: 'autoEscalate',
+        message:
+          'a path without conditions would escalate every ticket; add conditions or turn autoEscalate off',
+      });
     if (problems.length) throw invalid(problems);
     return { ...def, autoEscalate: def.autoEscalate ?? false };
   }
@@ -239,8 +353,14 @@ export class PathsService {
   // -------------------------------------------------------------------------------------
   // Matching (shared with the engine's automatic escalation)
 
-  /** Active paths, compiled once per change of the paths table (checked with one cheap query). */
-  async compiledPaths(ex: Executor): Promise<{ paths: CompiledPaths; all: Path[] }> {
+  /**
+   * Active paths, compiled once per change of the paths table (checked with one cheap query);
+   * the automatic ones also on their own, so automatic escalation on every ticket change only
+   * matches those.
+   */
+  async compiledPaths(ex: Executor): Promise<CompiledPathSet> {
+    const known = ex.isTransaction ? this.checkedIn.get(ex) : undefined;
+    if (known) return known;
     const s = await ex
       .selectFrom('escalation_paths')
       .select((eb) => [eb.fn.max('updated_at').as('m'), eb.fn.countAll().as('n')])
@@ -248,19 +368,30 @@ export class PathsService {
     const stamp = `${String(s.m)}:${String(s.n)}`;
     if (this.compiled?.stamp !== stamp) {
       const all = (await repo.listPaths(ex, { active: true })).map(pathOf);
-      this.compiled = { stamp, paths: compilePaths(all), all };
+      const autoPaths = all.filter((p) => p.autoEscalate === true && hasConditions(p));
+      this.compiled = {
+        stamp,
+        paths: compilePaths(all),
+        all,
+        byId: new Map(all.map((p) => [p.id, p])),
+        auto: compilePaths(autoPaths),
+        autoPaths,
+      };
     }
+    if (ex.isTransaction) this.checkedIn.set(ex, this.compiled);
     return this.compiled;
   }
 
-  async match(ex: Executor, ticket: MatchTicket, opts: { autoOnly?: boolean } = {}) {
-    const { paths, all } = await this.compiledPaths(ex);
-    const byId = new Map(all.map((p) => [p.id, p]));
-    const matches = matchPaths(paths, ticket);
-    if (!opts.autoOnly) return matches.map((m) => ({ match: m, path: byId.get(m.pathId) as Path }));
-    return matches
-      .map((m) => ({ match: m, path: byId.get(m.pathId) as Path }))
-      .filter(({ path }) => path.autoEscalate === true && hasConditions(path));
+  /** Paths matching a ticket; `autoOnly`: only automatic paths. `compiled` saves looking again. */
+  async match(
+    ex: Executor,
+    ticket: MatchTicket,
+    opts: { autoOnly?: boolean } = {},
+    compiled?: CompiledPathSet,
+  ) {
+    const set = compiled ?? (await this.compiledPaths(ex));
+    const matches = matchPaths(opts.autoOnly ? set.auto : set.paths, ticket);
+    return matches.map((m) => ({ match: m, path: set.byId.get(m.pathId) as Path }));
   }
 
   // -------------------------------------------------------------------------------------
@@ -268,7 +399,8 @@ export class PathsService {
 
   async simulate(input: SimulateInput): Promise<SimulationView> {
     const arrivalMs = input.arrivalAt ? Date.parse(input.arrivalAt) : this.clock.now();
-    if (!Number.isFinite(arrivalMs)) throw invalid([{ field: 'arrivalAt', message: 'must be an ISO-8601 instant' }]);
+    if (!Number.isFinite(arrivalMs))
+      throw invalid([{ field: 'arrivalAt', message: 'must be an ISO-8601 instant' }]);
     const t = input.ticket;
     const ticket: MatchTicket = {
       category: t.category ?? null,
@@ -286,19 +418,51 @@ export class PathsService {
     let path: Path | undefined;
     if (input.pathId) path = pathOf(await this.load(this.db, input.pathId));
     else path = found[0]?.path;
-    if (!path) return { arrivalAt: new Date(arrivalMs).toISOString(), matches, pathId: null, prediction: null, sla: null };
+    if (!path)
+      return {
+        arrivalAt: new Date(arrivalMs).toISOString(),
+        matches,
+        pathId: null,
+        prediction: null,
+        sla: null,
+      };
     if (input.levelIndex !== undefined && input.levelIndex >= path.levels.length)
-      throw invalid([{ field: 'levelIndex', message: `the path has ${path.levels.length} levels (0–${path.levels.length - 1})` }]);
+      throw invalid([
+        {
+          field: 'levelIndex',
+          message: `the path has ${path.levels.length} levels (0–${path.levels.length - 1})`,
+        },
+      ]);
     const directory = await repo.loadDirectory(this.db);
     const ctx = { currentTeamId: t.teamId ?? null, assigneeId: t.assigneeId ?? null };
     const prediction = await this.predict(path, arrivalMs, input.levelIndex ?? 0, ctx, directory);
-    return { arrivalAt: new Date(arrivalMs).toISOString(), matches, pathId: path.id, prediction, sla: await this.predictSla(ticket, t.teamId ?? null, arrivalMs, path, ctx, directory) };
+    return {
+      arrivalAt: new Date(arrivalMs).toISOString(),
+      matches,
+      pathId: path.id,
+      prediction,
+      sla: await this.predictSla(ticket, t.teamId ?? null, arrivalMs, path, ctx, directory),
+    };
   }
 
   /** The engine's own step function run forward with nobody acknowledging (the simulator's core). */
-  private async predict(path: Path, arrivalMs: number, startLevel: number, ticket: { currentTeamId: string | null; assigneeId: string | null }, directory: Directory): Promise<Prediction> {
+  private async predict(
+    path: Path,
+    arrivalMs: number,
+    startLevel: number,
+    ticket: { currentTeamId: string | null; assigneeId: string | null },
+    directory: Directory,
+  ): Promise<Prediction> {
     const snapshot = snapshotOf(path);
-    const result = simulate({ snapshot, arrivalMs, directory, ticket, addSeconds: await addSecondsFor(this.db, snapshot), startLevel, maxSteps: 2000 });
+    const result = simulate({
+      snapshot,
+      arrivalMs,
+      directory,
+      ticket,
+      addSeconds: await addSecondsFor(this.db, snapshot),
+      startLevel,
+      maxSteps: 2000,
+    });
     const p = (id: string) => ({ id, name: directory.users[id]?.name ?? id });
     return {
       levels: result.levels.map((l) => ({
@@ -307,11 +471,28 @@ export class PathsService {
         skipped: l.skipped,
         reachedAt: iso(l.reachedMs),
         ackDueAt: iso(l.ackDueMs),
-        targets: l.targets.map((x) => ({ key: x.key, receivers: x.receivers.map(p), trace: x.trace, ...(x.traceFacts && { traceFacts: x.traceFacts }) })),
-        reminders: l.reminders.map((r) => ({ at: iso(r.atMs) as string, targetKey: r.targetKey, receivers: r.receivers.map(p) })),
+        targets: l.targets.map((x) => ({
+          key: x.key,
+          receivers: x.receivers.map(p),
+          trace: x.trace,
+          ...(x.traceFacts && { traceFacts: x.traceFacts }),
+        })),
+        reminders: l.reminders.map((r) => ({
+          at: iso(r.atMs) as string,
+          targetKey: r.targetKey,
+          receivers: r.receivers.map(p),
+        })),
         leftAt: iso(l.leftMs),
       })),
-      fallback: result.fallback ? { at: iso(result.fallback.atMs) as string, receivers: result.fallback.receivers.map(p), trace: result.fallback.trace, ...(result.fallback.traceFacts && { traceFacts: result.fallback.traceFacts }), adminAlert: true } : null,
+      fallback: result.fallback
+        ? {
+            at: iso(result.fallback.atMs) as string,
+            receivers: result.fallback.receivers.map(p),
+            trace: result.fallback.trace,
+            ...(result.fallback.traceFacts && { traceFacts: result.fallback.traceFacts }),
+            adminAlert: true,
+          }
+        : null,
       stalled: result.stalled,
       truncated: result.truncated,
     };
@@ -322,27 +503,64 @@ export class PathsService {
    * breaches (nobody answering), and what its `escalate` actions would set in motion — each
    * predicted with the same engine, from the instant the SLA event fires.
    */
-  private async predictSla(ticket: MatchTicket, teamId: string | null, arrivalMs: number, matched: Path, ctx: { currentTeamId: string | null; assigneeId: string | null }, directory: Directory): Promise<SimulationView['sla']> {
+  private async predictSla(
+    ticket: MatchTicket,
+    teamId: string | null,
+    arrivalMs: number,
+    matched: Path,
+    ctx: { currentTeamId: string | null; assigneeId: string | null },
+    directory: Directory,
+  ): Promise<SimulationView['sla']> {
     if (!this.slaPreview) return null;
-    const preview = await this.slaPreview({ priority: ticket.priority, category: ticket.category, product: ticket.product, channel: ticket.channel, teamId, customerTier: ticket.customerTier, tags: ticket.tags }, arrivalMs);
+    const preview = await this.slaPreview(
+      {
+        priority: ticket.priority,
+        category: ticket.category,
+        product: ticket.product,
+        channel: ticket.channel,
+        teamId,
+        customerTier: ticket.customerTier,
+        tags: ticket.tags,
+      },
+      arrivalMs,
+    );
     if (!preview) return null;
     const escalations: NonNullable<SimulationView['sla']>['escalations'] = [];
     for (const clock of preview.clocks) {
-      const events = [...clock.warnings.map((w) => ({ event: 'warning' as const, at: w.at, actions: clock.onWarning })), { event: 'breach' as const, at: clock.dueAt, actions: clock.onBreach }];
+      const events = [
+        ...clock.warnings.map((w) => ({ event: 'warning' as const, at: w.at, actions: clock.onWarning })),
+        { event: 'breach' as const, at: clock.dueAt, actions: clock.onBreach },
+      ];
       for (const e of events) {
         for (const a of e.actions) {
           if (a.type !== 'escalate') continue;
-          const path = a.pathId ? await repo.findPath(this.db, a.pathId).then((r) => (r && r.deleted_at === null ? pathOf(r) : undefined)) : matched;
+          const path = a.pathId
+            ? await repo
+                .findPath(this.db, a.pathId)
+                .then((r) => (r && r.deleted_at === null ? pathOf(r) : undefined))
+            : matched;
           if (!path) continue;
           const levelIndex = Math.min(a.levelIndex ?? 0, path.levels.length - 1);
-          escalations.push({ clockKind: clock.kind, event: e.event, at: new Date(e.at).toISOString(), pathId: path.id, pathName: path.name, levelIndex, prediction: await this.predict(path, e.at, levelIndex, ctx, directory) });
+          escalations.push({
+            clockKind: clock.kind,
+            event: e.event,
+            at: new Date(e.at).toISOString(),
+            pathId: path.id,
+            pathName: path.name,
+            levelIndex,
+            prediction: await this.predict(path, e.at, levelIndex, ctx, directory),
+          });
         }
       }
     }
     return {
       policyId: preview.policyId,
       policyName: preview.policyName,
-      clocks: preview.clocks.map((c) => ({ kind: c.kind, dueAt: new Date(c.dueAt).toISOString(), warningsAt: c.warnings.map((w) => new Date(w.at).toISOString()) })),
+      clocks: preview.clocks.map((c) => ({
+        kind: c.kind,
+        dueAt: new Date(c.dueAt).toISOString(),
+        warningsAt: c.warnings.map((w) => new Date(w.at).toISOString()),
+      })),
       escalations,
     };
   }
@@ -361,8 +579,12 @@ export const hasConditions = (p: PathDefinition): boolean =>
 export const assertLevel = (path: Path, levelIndex: number | undefined): number => {
   const i = levelIndex ?? 0;
   if (i >= path.levels.length)
-    throw new AppError('validation_failed', `levelIndex: the path has ${path.levels.length} levels (0–${path.levels.length - 1})`, {
-      problems: [{ field: 'levelIndex', message: `the path has ${path.levels.length} levels` }],
-    });
+    throw new AppError(
+      'validation_failed',
+      `levelIndex: the path has ${path.levels.length} levels (0–${path.levels.length - 1})`,
+      {
+        problems: [{ field: 'levelIndex', message: `the path has ${path.levels.length} levels` }],
+      },
+    );
   return i;
 };

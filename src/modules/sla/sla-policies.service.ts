@@ -8,7 +8,13 @@ import type { CalendarsService } from '../calendars/index.js';
 import { TEMPERATURES } from '../tickets/index.js';
 import { presentPolicy, toPolicy } from './sla.presenter.js';
 import * as repo from './sla.repository.js';
-import type { CreateSlaPolicy, SlaActions, SlaPolicyView, SlaTargets, UpdateSlaPolicy } from './sla.schema.js';
+import type {
+  CreateSlaPolicy,
+  SlaActions,
+  SlaPolicyView,
+  SlaTargets,
+  UpdateSlaPolicy,
+} from './sla.schema.js';
 import type { SlaPolicy } from './sla.types.js';
 
 export const DEFAULT_PAUSE_STATUSES = ['pending', 'on_hold'];
@@ -31,9 +37,18 @@ export class SlaPoliciesService {
     return presentPolicy(r);
   }
 
-  async active(ex: Executor): Promise<SlaPolicy[]> {
-    return (await repo.listPolicies(ex, { activeOnly: true })).map(toPolicy);
+  /**
+   * The active policies in order, parsed once per change of the table (every ticket's creation
+   * asks): a change on any node adds, removes or versions a row, which the stamp query sees.
+   * The returned list is shared: read it, never change it.
+   */
+  async active(ex: Executor): Promise<readonly SlaPolicy[]> {
+    const stamp = await repo.policiesStamp(ex);
+    if (this.cached?.stamp !== stamp)
+      this.cached = { stamp, policies: (await repo.listPolicies(ex, { activeOnly: true })).map(toPolicy) };
+    return this.cached.policies;
   }
+  private cached: { stamp: string; policies: readonly SlaPolicy[] } | null = null;
 
   async create(input: CreateSlaPolicy): Promise<SlaPolicyView> {
     const id = newId();
@@ -96,7 +111,11 @@ export class SlaPoliciesService {
     return all.filter((p) => calendarIdsOf(p.targets).includes(calendarId)).map((p) => p.name);
   }
 
-  private async check(ex: Executor, targets: SlaTargets | undefined, actions: SlaActions | undefined): Promise<void> {
+  private async check(
+    ex: Executor,
+    targets: SlaTargets | undefined,
+    actions: SlaActions | undefined,
+  ): Promise<void> {
     const problems: FieldProblem[] = [];
     if (targets) {
       const ids = calendarIdsOf(targets);
@@ -104,14 +123,25 @@ export class SlaPoliciesService {
       for (const [priority, t] of Object.entries(targets)) {
         for (const [kind, target] of Object.entries(t ?? {})) {
           const calId = (target as { calendarId: string | null }).calendarId;
-          if (calId && !found.has(calId)) problems.push({ field: `targets.${priority}.${kind}.calendarId`, message: `calendar ${calId} does not exist` });
+          if (calId && !found.has(calId))
+            problems.push({
+              field: `targets.${priority}.${kind}.calendarId`,
+              message: `calendar ${calId} does not exist`,
+            });
         }
       }
     }
     for (const when of ['onWarning', 'onBreach'] as const) {
       (actions?.[when] ?? []).forEach((a, i) => {
-        if (a.type === 'set_field' && a.field === 'temperature' && !(TEMPERATURES as readonly (string | null)[]).includes(a.value)) {
-          problems.push({ field: `actions.${when}[${i}].value`, message: `temperature must be one of ${TEMPERATURES.join(', ')}` });
+        if (
+          a.type === 'set_field' &&
+          a.field === 'temperature' &&
+          !(TEMPERATURES as readonly (string | null)[]).includes(a.value)
+        ) {
+          problems.push({
+            field: `actions.${when}[${i}].value`,
+            message: `temperature must be one of ${TEMPERATURES.join(', ')}`,
+          });
         }
       });
     }
@@ -129,4 +159,8 @@ export class SlaPoliciesService {
 }
 
 export const calendarIdsOf = (targets: SlaTargets): string[] =>
-  Object.values(targets).flatMap((t) => Object.values(t ?? {}).map((x) => (x as { calendarId: string | null }).calendarId).filter((x): x is string => !!x));
+  Object.values(targets).flatMap((t) =>
+    Object.values(t ?? {})
+      .map((x) => (x as { calendarId: string | null }).calendarId)
+      .filter((x): x is string => !!x),
+  );

@@ -3,27 +3,54 @@ import { dialectOf } from '../../db/dialect.js';
 import type { SlaClocksTable, SlaPoliciesTable, TicketSlaTable } from '../../db/schema.js';
 
 // Policies
-export const findPolicy = (ex: Executor, id: string) => ex.selectFrom('sla_policies').selectAll().where('id', '=', id).executeTakeFirst();
+export const findPolicy = (ex: Executor, id: string) =>
+  ex.selectFrom('sla_policies').selectAll().where('id', '=', id).executeTakeFirst();
 export const listPolicies = (ex: Executor, opts: { activeOnly?: boolean } = {}) => {
   let q = ex.selectFrom('sla_policies').selectAll().orderBy('position').orderBy('id');
   if (opts.activeOnly) q = q.where('active', '=', 1);
   return q.execute();
 };
-export const insertPolicy = (ex: Executor, row: SlaPoliciesTable) => ex.insertInto('sla_policies').values(row).execute();
-export const updatePolicy = (ex: Executor, id: string, patch: Partial<SlaPoliciesTable>) => ex.updateTable('sla_policies').set(patch).where('id', '=', id).execute();
-export const deletePolicy = (ex: Executor, id: string) => ex.deleteFrom('sla_policies').where('id', '=', id).executeTakeFirst();
+/** Changes whenever a policy is created, edited (its version grows) or deleted. */
+export const policiesStamp = async (ex: Executor): Promise<string> => {
+  const r = await ex
+    .selectFrom('sla_policies')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum('version').as('v'), eb.fn.max('updated_at').as('m')])
+    .executeTakeFirstOrThrow();
+  return `${String(r.n)}:${String(r.v)}:${String(r.m)}`;
+};
+export const insertPolicy = (ex: Executor, row: SlaPoliciesTable) =>
+  ex.insertInto('sla_policies').values(row).execute();
+export const updatePolicy = (ex: Executor, id: string, patch: Partial<SlaPoliciesTable>) =>
+  ex.updateTable('sla_policies').set(patch).where('id', '=', id).execute();
+export const deletePolicy = (ex: Executor, id: string) =>
+  ex.deleteFrom('sla_policies').where('id', '=', id).executeTakeFirst();
 export const maxPosition = async (ex: Executor): Promise<number> => {
-  const r = await ex.selectFrom('sla_policies').select((eb) => eb.fn.max<number>('position').as('p')).executeTakeFirst();
+  const r = await ex
+    .selectFrom('sla_policies')
+    .select((eb) => eb.fn.max<number>('position').as('p'))
+    .executeTakeFirst();
   return r?.p === null || r?.p === undefined ? -1 : Number(r.p);
 };
 
 // The policy applied to a ticket
-export const findTicketSla = (ex: Executor, ticketId: string) => ex.selectFrom('ticket_sla').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
-export async function replaceTicketSla(ex: Executor, row: TicketSlaTable): Promise<void> {
-  await ex.deleteFrom('ticket_sla').where('ticket_id', '=', row.ticket_id).execute();
+export const findTicketSla = (ex: Executor, ticketId: string) =>
+  ex.selectFrom('ticket_sla').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
+/** `fresh`: the ticket is being created, so there is no previous row to replace. */
+export async function replaceTicketSla(ex: Executor, row: TicketSlaTable, fresh = false): Promise<void> {
+  if (!fresh) await ex.deleteFrom('ticket_sla').where('ticket_id', '=', row.ticket_id).execute();
   await ex.insertInto('ticket_sla').values(row).execute();
 }
-export const deleteTicketSla = (ex: Executor, ticketId: string) => ex.deleteFrom('ticket_sla').where('ticket_id', '=', ticketId).execute();
+export const deleteTicketSla = (ex: Executor, ticketId: string) =>
+  ex.deleteFrom('ticket_sla').where('ticket_id', '=', ticketId).execute();
+
+/** A customer's own tier and their organisation's (one query). */
+export const customerTiers = (ex: Executor, customerId: string) =>
+  ex
+    .selectFrom('customers as c')
+    .leftJoin('organizations as o', 'o.id', 'c.organization_id')
+    .select(['c.tier as own', 'o.tier as org'])
+    .where('c.id', '=', customerId)
+    .executeTakeFirst();
 
 // Clocks (superseded ones are kept for history but ignored)
 // `lock`: on PostgreSQL the rows stay locked until commit, so a timer firing and a reply
@@ -33,8 +60,15 @@ export const findClock = (ex: Executor, id: string, lock = false) => {
   return (lock && dialectOf(ex) === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
 };
 export const currentClocks = (ex: Executor, ticketId: string, lock = false) => {
-  const q = ex.selectFrom('sla_clocks').selectAll().where('ticket_id', '=', ticketId).where('superseded_at', 'is', null).orderBy('id');
+  const q = ex
+    .selectFrom('sla_clocks')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .where('superseded_at', 'is', null)
+    .orderBy('id');
   return (lock && dialectOf(ex) === 'postgres' ? q.forUpdate() : q).execute();
 };
-export const insertClock = (ex: Executor, row: SlaClocksTable) => ex.insertInto('sla_clocks').values(row).execute();
-export const updateClock = (ex: Executor, id: string, patch: Partial<SlaClocksTable>) => ex.updateTable('sla_clocks').set(patch).where('id', '=', id).execute();
+export const insertClock = (ex: Executor, row: SlaClocksTable) =>
+  ex.insertInto('sla_clocks').values(row).execute();
+export const updateClock = (ex: Executor, id: string, patch: Partial<SlaClocksTable>) =>
+  ex.updateTable('sla_clocks').set(patch).where('id', '=', id).execute();

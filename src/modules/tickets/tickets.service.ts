@@ -6,10 +6,34 @@ import { AppError, conflict, invalid, notFound, type FieldProblem } from '../../
 import { newId } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import type { Principal } from '../auth/index.js';
-import { canChangeClosed, diffTicket, normaliseCc, normaliseTags, statusAfterMessage, statusTimestamps, type FieldChange } from './tickets.policy.js';
-import { presentEvent, presentTicket, toTicket, type TicketView, type TimelineEventView } from './tickets.presenter.js';
+import {
+  canChangeClosed,
+  diffTicket,
+  normaliseCc,
+  normaliseTags,
+  statusAfterMessage,
+  statusTimestamps,
+  type FieldChange,
+} from './tickets.policy.js';
+import {
+  presentEvent,
+  presentTicket,
+  toTicket,
+  type TicketView,
+  type TimelineEventView,
+} from './tickets.presenter.js';
 import * as repo from './tickets.repository.js';
-import type { AuthorType, Channel, Priority, Status, Temperature, Ticket, TicketFields, TimelineEventInput, Visibility } from './tickets.types.js';
+import type {
+  AuthorType,
+  Channel,
+  Priority,
+  Status,
+  Temperature,
+  Ticket,
+  TicketFields,
+  TimelineEventInput,
+  Visibility,
+} from './tickets.types.js';
 
 /** Who caused a change. `actor` is null for the system (timers, intake). */
 export interface ChangeContext {
@@ -28,6 +52,8 @@ export interface MessageInfo {
   visibility: Visibility;
   automatic: boolean;
   initial: boolean;
+  /** The message's text (given for the inquiry that opens the ticket). */
+  body?: string;
 }
 
 /**
@@ -36,7 +62,13 @@ export interface MessageInfo {
  */
 export interface TicketHooks {
   afterCreate?(tx: Tx, ticket: Ticket, ctx: ChangeContext): Promise<void>;
-  afterUpdate?(tx: Tx, before: Ticket, after: Ticket, changes: FieldChange[], ctx: ChangeContext): Promise<void>;
+  afterUpdate?(
+    tx: Tx,
+    before: Ticket,
+    after: Ticket,
+    changes: FieldChange[],
+    ctx: ChangeContext,
+  ): Promise<void>;
   afterMessage?(tx: Tx, ticket: Ticket, message: MessageInfo, ctx: ChangeContext): Promise<void>;
   /** Any timeline event, including those other modules append (SLA, escalations, calls, mail). */
   afterEvent?(ex: Executor, ticketId: string, kind: string): Promise<void>;
@@ -76,9 +108,18 @@ export class TicketsService {
     this.hooks.push(h);
   }
 
-  async create(actor: Principal | null, input: CreateTicketInput, ctxOverride?: Partial<ChangeContext>): Promise<TicketView> {
+  async create(
+    actor: Principal | null,
+    input: CreateTicketInput,
+    ctxOverride?: Partial<ChangeContext>,
+  ): Promise<TicketView> {
     const now = this.clock.now();
-    const ctx: ChangeContext = { actorId: actor?.userId ?? null, authorType: actor ? 'user' : 'system', now, ...ctxOverride };
+    const ctx: ChangeContext = {
+      actorId: actor?.userId ?? null,
+      authorType: actor ? 'user' : 'system',
+      now,
+      ...ctxOverride,
+    };
     const ticket = await inTransaction(this.db, (tx) => this.createIn(tx, input, ctx));
     return presentTicket(ticket);
   }
@@ -86,8 +127,14 @@ export class TicketsService {
   /** Creates a ticket inside the caller's transaction (intake channels use this). */
   async createIn(tx: Tx, input: CreateTicketInput, ctx: ChangeContext): Promise<Ticket> {
     let requesterId = input.requesterId ?? null;
-    if (!requesterId && input.requesterEmail) requesterId = await this.findOrCreateCustomer(tx, input.requesterEmail, input.requesterName ?? '');
-    await this.checkReferences(tx, { teamId: input.teamId, assigneeId: input.assigneeId, requesterId });
+    if (!requesterId && input.requesterEmail)
+      requesterId = await this.findOrCreateCustomer(tx, input.requesterEmail, input.requesterName ?? '');
+    // A requester found or created by email a moment ago exists: only a given id is checked.
+    await this.checkReferences(tx, {
+      teamId: input.teamId,
+      assigneeId: input.assigneeId,
+      requesterId: input.requesterId ? requesterId : null,
+    });
     const id = newId();
     const number = await repo.nextTicketNumber(tx);
     const tags = normaliseTags(input.tags ?? []);
@@ -116,13 +163,31 @@ export class TicketsService {
     await repo.insertTicket(tx, row);
     await repo.insertTags(tx, id, tags);
     const ticket = toTicket(row);
-    await this.appendEvent(tx, id, { kind: 'ticket.created', visibility: 'internal', authorType: ctx.authorType, authorId: ctx.actorId, data: { channel: ticket.channel, number } }, ctx.now);
+    await this.appendEvent(
+      tx,
+      id,
+      {
+        kind: 'ticket.created',
+        visibility: 'internal',
+        authorType: ctx.authorType,
+        authorId: ctx.actorId,
+        data: { channel: ticket.channel, number },
+      },
+      ctx.now,
+    );
     for (const h of this.hooks) await h.afterCreate?.(tx, ticket, ctx);
     if (input.description && input.description.trim() !== '') {
       // The first message is the customer's inquiry when a requester is known.
       const byCustomer = requesterId !== null;
-      const msgCtx: ChangeContext = byCustomer ? { ...ctx, authorType: 'customer', actorId: requesterId } : ctx;
-      await this.addMessageIn(tx, ticket, { body: input.description, visibility: 'public', initial: true }, msgCtx);
+      const msgCtx: ChangeContext = byCustomer
+        ? { ...ctx, authorType: 'customer', actorId: requesterId }
+        : ctx;
+      await this.addMessageIn(
+        tx,
+        ticket,
+        { body: input.description, visibility: 'public', initial: true },
+        msgCtx,
+      );
     }
     return ticket;
   }
@@ -145,13 +210,30 @@ export class TicketsService {
   async list(filter: repo.TicketFilter, page: { limit: number; cursor?: string; sort?: repo.TicketSort }) {
     const sort = page.sort ?? '-created';
     const key = decodeCursor(page.cursor);
-    const rows = await repo.listTickets(this.db, this.dialect, filter, { limit: page.limit, sort, after: key ? { v: key.v as number | null, id: key.id } : undefined });
-    const result = toPage(rows, page.limit, (r) => ({ v: sort.endsWith('updated') ? r.updated_at : null, id: r.id }));
+    const rows = await repo.listTickets(this.db, this.dialect, filter, {
+      limit: page.limit,
+      sort,
+      after: key ? { v: key.v as number | null, id: key.id } : undefined,
+    });
+    const result = toPage(rows, page.limit, (r) => ({
+      v: sort.endsWith('updated') ? r.updated_at : null,
+      id: r.id,
+    }));
     return { items: result.items.map((r) => presentTicket(toTicket(r))), nextCursor: result.nextCursor };
   }
 
-  async update(actor: Principal | null, id: string, input: UpdateTicketInput, ctxOverride?: Partial<ChangeContext>): Promise<TicketView> {
-    const ctx: ChangeContext = { actorId: actor?.userId ?? null, authorType: actor ? 'user' : 'system', now: this.clock.now(), ...ctxOverride };
+  async update(
+    actor: Principal | null,
+    id: string,
+    input: UpdateTicketInput,
+    ctxOverride?: Partial<ChangeContext>,
+  ): Promise<TicketView> {
+    const ctx: ChangeContext = {
+      actorId: actor?.userId ?? null,
+      authorType: actor ? 'user' : 'system',
+      now: this.clock.now(),
+      ...ctxOverride,
+    };
     const after = await inTransaction(this.db, (tx) => this.updateIn(tx, id, input, ctx));
     return presentTicket(after);
   }
@@ -160,7 +242,10 @@ export class TicketsService {
   async updateIn(tx: Tx, id: string, input: UpdateTicketInput, ctx: ChangeContext): Promise<Ticket> {
     const before = await this.load(tx, id);
     if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
-      throw conflict(`The ticket was changed by someone else (version ${before.version}, you sent ${input.expectedVersion}); reload it and try again.`, { currentVersion: before.version });
+      throw conflict(
+        `The ticket was changed by someone else (version ${before.version}, you sent ${input.expectedVersion}); reload it and try again.`,
+        { currentVersion: before.version },
+      );
     }
     const { expectedVersion: _ignored, ...patch } = input;
     if (patch.tags) patch.tags = normaliseTags(patch.tags);
@@ -168,9 +253,21 @@ export class TicketsService {
     if (patch.subject !== undefined) patch.subject = patch.subject.trim();
     const changes = diffTicket(before, patch);
     if (changes.length === 0) return before;
-    if (!canChangeClosed(before.status)) throw conflict('The ticket is closed and can no longer be changed; open a follow-up ticket instead.', { status: before.status });
-    await this.checkReferences(tx, { teamId: patch.teamId, assigneeId: patch.assigneeId, requesterId: patch.requesterId });
-    const after: Ticket = { ...before, ...Object.fromEntries(changes.map((c) => [c.field, c.to])), updatedAt: ctx.now, version: before.version + 1 };
+    if (!canChangeClosed(before.status))
+      throw conflict('The ticket is closed and can no longer be changed; open a follow-up ticket instead.', {
+        status: before.status,
+      });
+    await this.checkReferences(tx, {
+      teamId: patch.teamId,
+      assigneeId: patch.assigneeId,
+      requesterId: patch.requesterId,
+    });
+    const after: Ticket = {
+      ...before,
+      ...Object.fromEntries(changes.map((c) => [c.field, c.to])),
+      updatedAt: ctx.now,
+      version: before.version + 1,
+    };
     Object.assign(after, statusTimestamps(before.status, after.status, ctx.now, before));
     const ok = await repo.updateTicket(tx, id, before.version, {
       subject: after.subject,
@@ -188,17 +285,33 @@ export class TicketsService {
       solved_at: after.solvedAt,
       closed_at: after.closedAt,
     });
-    if (!ok) throw conflict('The ticket was changed at the same moment by someone else; reload it and try again.');
+    if (!ok)
+      throw conflict('The ticket was changed at the same moment by someone else; reload it and try again.');
     if (changes.some((c) => c.field === 'tags')) await repo.replaceTags(tx, id, after.tags);
     for (const c of changes) {
       const assignment = c.field === 'assigneeId' || c.field === 'teamId';
-      await this.appendEvent(tx, id, { kind: assignment ? 'ticket.assigned' : 'field.changed', visibility: 'internal', authorType: ctx.authorType, authorId: ctx.actorId, data: { field: c.field, from: c.from, to: c.to } }, ctx.now);
+      await this.appendEvent(
+        tx,
+        id,
+        {
+          kind: assignment ? 'ticket.assigned' : 'field.changed',
+          visibility: 'internal',
+          authorType: ctx.authorType,
+          authorId: ctx.actorId,
+          data: { field: c.field, from: c.from, to: c.to },
+        },
+        ctx.now,
+      );
     }
     for (const h of this.hooks) await h.afterUpdate?.(tx, before, after, changes, ctx);
     return after;
   }
 
-  async addMessage(actor: Principal, id: string, input: { body: string; visibility: Visibility; attachmentIds?: string[] }): Promise<TimelineEventView> {
+  async addMessage(
+    actor: Principal,
+    id: string,
+    input: { body: string; visibility: Visibility; attachmentIds?: string[] },
+  ): Promise<TimelineEventView> {
     const ctx: ChangeContext = { actorId: actor.userId, authorType: 'user', now: this.clock.now() };
     const { attachmentIds = [], ...message } = input;
     const eventId = await inTransaction(this.db, async (tx) => {
@@ -206,7 +319,13 @@ export class TicketsService {
       // Files uploaded beforehand go with the message (a reply sends them to the customer).
       if (attachmentIds.length > 0) {
         const n = await repo.linkAttachments(tx, id, eventId, attachmentIds);
-        if (n !== new Set(attachmentIds).size) throw invalid([{ field: 'attachmentIds', message: 'each must be a file uploaded to this ticket and not yet sent with a message' }]);
+        if (n !== new Set(attachmentIds).size)
+          throw invalid([
+            {
+              field: 'attachmentIds',
+              message: 'each must be a file uploaded to this ticket and not yet sent with a message',
+            },
+          ]);
       }
       return eventId;
     });
@@ -215,10 +334,33 @@ export class TicketsService {
   }
 
   /** Adds a message inside the caller's transaction; moves the status as a message implies. */
-  async addMessageIn(tx: Tx, ticket: Ticket, input: { body: string; visibility: Visibility; initial?: boolean; data?: Record<string, unknown> }, ctx: ChangeContext): Promise<string> {
-    if (ticket.status === 'closed') throw conflict('The ticket is closed; open a follow-up ticket instead.', { status: ticket.status });
-    if (ctx.authorType === 'customer' && input.visibility === 'internal') throw new AppError('bad_request', 'Customers cannot write internal notes.');
-    const eventId = await this.appendEvent(tx, ticket.id, { kind: 'message.added', visibility: input.visibility, authorType: ctx.authorType, authorId: ctx.actorId, body: input.body, data: { ...input.data, ...(input.initial && { initial: true }), ...(ctx.automatic && { automatic: true }) } }, ctx.now);
+  async addMessageIn(
+    tx: Tx,
+    ticket: Ticket,
+    input: { body: string; visibility: Visibility; initial?: boolean; data?: Record<string, unknown> },
+    ctx: ChangeContext,
+  ): Promise<string> {
+    if (ticket.status === 'closed')
+      throw conflict('The ticket is closed; open a follow-up ticket instead.', { status: ticket.status });
+    if (ctx.authorType === 'customer' && input.visibility === 'internal')
+      throw new AppError('bad_request', 'Customers cannot write internal notes.');
+    const eventId = await this.appendEvent(
+      tx,
+      ticket.id,
+      {
+        kind: 'message.added',
+        visibility: input.visibility,
+        authorType: ctx.authorType,
+        authorId: ctx.actorId,
+        body: input.body,
+        data: {
+          ...input.data,
+          ...(input.initial && { initial: true }),
+          ...(ctx.automatic && { automatic: true }),
+        },
+      },
+      ctx.now,
+    );
     // Hooks that ran since the caller loaded the ticket may have changed it: hand them the current row.
     let after = input.initial ? await this.load(tx, ticket.id) : ticket;
     if (!input.initial) {
@@ -226,13 +368,21 @@ export class TicketsService {
       // ticket was written a moment ago; any other message moves the status as it implies.
       const current = await this.load(tx, ticket.id);
       const nextStatus = statusAfterMessage(current.status, ctx.authorType, input.visibility);
-      if (nextStatus !== current.status) after = await this.updateIn(tx, ticket.id, { status: nextStatus }, ctx);
+      if (nextStatus !== current.status)
+        after = await this.updateIn(tx, ticket.id, { status: nextStatus }, ctx);
       else {
         await repo.updateTicket(tx, ticket.id, current.version, { updated_at: ctx.now });
         after = { ...current, updatedAt: ctx.now, version: current.version + 1 };
       }
     }
-    const info: MessageInfo = { eventId, authorType: ctx.authorType, visibility: input.visibility, automatic: ctx.automatic ?? false, initial: input.initial ?? false };
+    const info: MessageInfo = {
+      eventId,
+      authorType: ctx.authorType,
+      visibility: input.visibility,
+      automatic: ctx.automatic ?? false,
+      initial: input.initial ?? false,
+      ...(input.initial && { body: input.body }),
+    };
     for (const h of this.hooks) await h.afterMessage?.(tx, after, info, ctx);
     return eventId;
   }
@@ -258,22 +408,39 @@ export class TicketsService {
   async timeline(id: string, opts: { limit: number; cursor?: string; publicOnly?: boolean }) {
     await this.load(this.db, id);
     const key = decodeCursor(opts.cursor);
-    const rows = await repo.listEvents(this.db, id, { limit: opts.limit, after: key?.id, visibility: opts.publicOnly ? 'public' : undefined });
+    const rows = await repo.listEvents(this.db, id, {
+      limit: opts.limit,
+      after: key?.id,
+      visibility: opts.publicOnly ? 'public' : undefined,
+    });
     const page = toPage(rows, opts.limit, (r) => ({ v: null, id: r.id }));
     return { items: page.items.map(presentEvent), nextCursor: page.nextCursor };
   }
 
-  private async checkReferences(ex: Executor, refs: { teamId?: string | null; assigneeId?: string | null; requesterId?: string | null }) {
+  private async checkReferences(
+    ex: Executor,
+    refs: { teamId?: string | null; assigneeId?: string | null; requesterId?: string | null },
+  ) {
     const problems: FieldProblem[] = [];
-    if (refs.teamId && !(await ex.selectFrom('teams').select('id').where('id', '=', refs.teamId).executeTakeFirst())) {
+    if (
+      refs.teamId &&
+      !(await ex.selectFrom('teams').select('id').where('id', '=', refs.teamId).executeTakeFirst())
+    ) {
       problems.push({ field: 'teamId', message: `team ${refs.teamId} does not exist` });
     }
     if (refs.assigneeId) {
-      const u = await ex.selectFrom('users').select(['id', 'active']).where('id', '=', refs.assigneeId).executeTakeFirst();
+      const u = await ex
+        .selectFrom('users')
+        .select(['id', 'active'])
+        .where('id', '=', refs.assigneeId)
+        .executeTakeFirst();
       if (!u) problems.push({ field: 'assigneeId', message: `user ${refs.assigneeId} does not exist` });
       else if (u.active !== 1) problems.push({ field: 'assigneeId', message: 'that user is deactivated' });
     }
-    if (refs.requesterId && !(await ex.selectFrom('customers').select('id').where('id', '=', refs.requesterId).executeTakeFirst())) {
+    if (
+      refs.requesterId &&
+      !(await ex.selectFrom('customers').select('id').where('id', '=', refs.requesterId).executeTakeFirst())
+    ) {
       problems.push({ field: 'requesterId', message: `customer ${refs.requesterId} does not exist` });
     }
     if (problems.length) throw invalid(problems);

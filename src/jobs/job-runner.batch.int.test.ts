@@ -1,0 +1,147 @@
+/**
+ * Transactional jobs due together run several to a transaction (JobRunner.runBatch): each
+ * still takes effect exactly once with its outbox, a failing one does not undo or block the
+ * others, and jobs of one subject keep their order.
+ */
+import { Type } from '@sinclair/typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allDatabases,
+  createTestDatabase,
+  isAvailable,
+  type TestDatabase,
+} from '../../test/helpers/databases.js';
+import { inTransaction, migrateToLatest, type DatabaseHandle, type Tx } from '../db/database.js';
+import { FakeClock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
+import { JobRunner } from './job-runner.js';
+import { enqueueJob, findJobByKey } from './jobs.repository.js';
+
+const logger = createLogger('silent');
+
+for (const kind of allDatabases) {
+  describe.runIf(isAvailable(kind))(`job runner batches [${kind}]`, () => {
+    let tdb: TestDatabase;
+    let h: DatabaseHandle;
+    beforeAll(async () => {
+      tdb = await createTestDatabase(kind);
+      h = tdb.open();
+      await migrateToLatest(h);
+    });
+    afterAll(async () => {
+      await h.close();
+      await tdb.drop();
+    });
+
+    /** The handler records an audit row and writes an outbox job, in the job's transaction. */
+    const register = (runner: JobRunner, failOn: Set<string>) =>
+      runner.register<{ key: string }>('batch.effect', {
+        mode: 'transactional',
+        schema: Type.Object({ key: Type.String() }),
+        async handle(tx: Tx, job, now) {
+          await tx
+            .insertInto('audit_log')
+            .values({
+              id: crypto.randomUUID(),
+              actor_id: null,
+              action: 'batch.effect',
+              target_type: 'job',
+              target_id: job.payload.key,
+              ip: null,
+              data: '{}',
+              created_at: now,
+            })
+            .execute();
+          await enqueueJob(
+            tx,
+            {
+              kind: 'batch.outbox',
+              payload: { key: job.payload.key },
+              dueAt: now + 3600_000,
+              dedupeKey: `outbox:${job.payload.key}`,
+            },
+            now,
+          );
+          if (failOn.has(job.payload.key)) throw new Error(`handler failed for ${job.payload.key}`);
+        },
+      });
+    const effects = async () =>
+      (
+        await h.db
+          .selectFrom('audit_log')
+          .select(['target_id', 'created_at'])
+          .where('action', '=', 'batch.effect')
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute()
+      ).map((r) => r.target_id!);
+
+    it('runs 300 due timers exactly once each, with their outbox, and isolates a failing one', async () => {
+      const clock = new FakeClock(10_000_000);
+      const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
+      const failing = new Set(['t-0042', 't-0217']);
+      register(runner, failing);
+      const outcomes = new Map<string, string[]>();
+      runner.observe((job, _at, outcome) =>
+        outcomes.set(job.dedupeKey!, [...(outcomes.get(job.dedupeKey!) ?? []), outcome]),
+      );
+      const keys = Array.from({ length: 300 }, (_, i) => `t-${String(i).padStart(4, '0')}`);
+      await inTransaction(h.db, async (tx) => {
+        for (const [i, key] of keys.entries())
+          await enqueueJob(
+            tx,
+            { kind: 'batch.effect', payload: { key }, dueAt: 10_000_000 + i, dedupeKey: key, maxAttempts: 1 },
+            clock.now(),
+          );
+      });
+      clock.advance(1000);
+      await runner.drain();
+
+      const done = await effects();
+      const ok = keys.filter((k) => !failing.has(k));
+      expect(done.sort()).toEqual(ok);
+      for (const k of ok) {
+        expect(outcomes.get(k)).toEqual(['done']);
+        expect((await findJobByKey(h.db, k))?.state).toBe('done');
+        expect((await findJobByKey(h.db, `outbox:${k}`))?.state).toBe('pending');
+      }
+      for (const k of failing) {
+        expect(outcomes.get(k)).toEqual(['dead']);
+        expect((await findJobByKey(h.db, k))?.state).toBe('dead');
+        expect(await findJobByKey(h.db, `outbox:${k}`)).toBeUndefined(); // its outbox rolled back with it
+      }
+    });
+
+    it('keeps the due order of one subject', async () => {
+      await h.db.deleteFrom('audit_log').execute();
+      const clock = new FakeClock(20_000_000);
+      const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
+      register(runner, new Set());
+      // Two subjects, interleaved due instants.
+      await inTransaction(h.db, async (tx) => {
+        for (let i = 0; i < 40; i++) {
+          const subject = i % 2 ? 'b' : 'a';
+          await enqueueJob(
+            tx,
+            {
+              kind: 'batch.effect',
+              payload: { key: `${subject}:${String(i).padStart(2, '0')}` },
+              dueAt: 20_000_000 + i,
+              dedupeKey: `order:${subject}:${i}`,
+            },
+            clock.now(),
+          );
+        }
+      });
+      const seen: string[] = [];
+      runner.observe((job) => seen.push((job.payload as { key: string }).key));
+      clock.advance(1000);
+      await runner.drain();
+      for (const s of ['a', 'b']) {
+        const mine = seen.filter((k) => k.startsWith(`${s}:`));
+        expect(mine).toHaveLength(20);
+        expect(mine).toEqual([...mine].sort());
+      }
+    });
+  });
+}
