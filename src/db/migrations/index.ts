@@ -5,6 +5,7 @@ import * as m0003 from './0003_escalations.js';
 import * as m0004 from './0004_notifications.js';
 import * as m0005 from './0005_intake.js';
 import * as m0006 from './0006_customer_replies.js';
+import * as m0010 from './0010_ticket_list_indexes.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_notifications': m0004,
   '0005_intake': m0005,
   '0006_customer_replies': m0006,
+  '0010_ticket_list_indexes': m0010,
 };

@@ -5,12 +5,20 @@ import type { AttachmentsTable, TicketEventsTable, TicketsTable } from '../../db
 
 export const nextTicketNumber = (ex: Executor): Promise<number> => nextCounterValue(ex, 'ticket_number');
 
-export const insertTicket = (ex: Executor, row: TicketsTable) => ex.insertInto('tickets').values(row).execute();
-export const findTicket = (ex: Executor, id: string) => ex.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
-export const findTicketByNumber = (ex: Executor, n: number) => ex.selectFrom('tickets').selectAll().where('number', '=', n).executeTakeFirst();
+export const insertTicket = (ex: Executor, row: TicketsTable) =>
+  ex.insertInto('tickets').values(row).execute();
+export const findTicket = (ex: Executor, id: string) =>
+  ex.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+export const findTicketByNumber = (ex: Executor, n: number) =>
+  ex.selectFrom('tickets').selectAll().where('number', '=', n).executeTakeFirst();
 
 /** Optimistic update: succeeds only if nobody changed the ticket since `version` was read. */
-export async function updateTicket(ex: Executor, id: string, version: number, patch: Partial<TicketsTable>): Promise<boolean> {
+export async function updateTicket(
+  ex: Executor,
+  id: string,
+  version: number,
+  patch: Partial<TicketsTable>,
+): Promise<boolean> {
   const r = await ex
     .updateTable('tickets')
     .set({ ...patch, version: version + 1 })
@@ -21,12 +29,20 @@ export async function updateTicket(ex: Executor, id: string, version: number, pa
 }
 
 export async function insertTags(ex: Executor, ticketId: string, tags: string[]) {
-  if (tags.length) await ex.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
+  if (tags.length)
+    await ex
+      .insertInto('ticket_tags')
+      .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
+      .execute();
 }
 
 export async function replaceTags(ex: Executor, ticketId: string, tags: string[]) {
   await ex.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
-  if (tags.length) await ex.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
+  if (tags.length)
+    await ex
+      .insertInto('ticket_tags')
+      .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
+      .execute();
 }
 
 export type TicketSort = 'created' | '-created' | 'updated' | '-updated';
@@ -48,82 +64,222 @@ export interface TicketFilter {
   sla?: { breached: boolean; dueBefore?: number };
 }
 
-export function listTickets(
+/** Open clocks past or near due, of the at-risk and breached filters (served by partial indexes). */
+function slaClockArms(ex: Executor, sla: NonNullable<TicketFilter['sla']>, limit?: number) {
+  // The predicates repeat the partial indexes' own (migration 0010) literally, so both planners match them.
+  let breached = ex
+    .selectFrom('sla_clocks')
+    .select('sla_clocks.ticket_id')
+    .where(sql<boolean>`state = 'breached' and met_at is null and superseded_at is null`);
+  if (limit !== undefined) breached = breached.limit(limit);
+  if (sla.breached || sla.dueBefore === undefined) return [breached];
+  let running = ex
+    .selectFrom('sla_clocks')
+    .select('sla_clocks.ticket_id')
+    .where(sql<boolean>`state = 'running' and superseded_at is null`)
+    .where('sla_clocks.due_at', '<=', sla.dueBefore);
+  if (limit !== undefined) running = running.limit(limit);
+  return [breached, running];
+}
+
+/**
+ * Up to this many tickets at risk are looked up directly and sorted; beyond it the ticket
+ * indexes are read in list order and each ticket's clocks checked, which finds a page quickly
+ * because at-risk tickets are then common.
+ */
+export const SLA_DIRECT_LIMIT = 1000;
+
+/** How many tickets the SLA filter matches, counted up to `cap` + 1 through the partial indexes. */
+export async function countSlaCandidates(
+  ex: Executor,
+  sla: NonNullable<TicketFilter['sla']>,
+  cap = SLA_DIRECT_LIMIT,
+): Promise<number> {
+  let total = 0;
+  for (const arm of slaClockArms(ex, sla, cap + 1)) {
+    const r = await ex
+      .selectFrom(arm.as('c'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    total += Number(r.n);
+    if (total > cap) break;
+  }
+  return total;
+}
+
+/** Sorts of the ticket list: by id (UUIDv7, so by creation) or by last update, each way. */
+export type TicketPage = { limit: number; sort: TicketSort; after?: { v: number | null; id: string } };
+
+/** At most this many ordered index ranges are merged for one list (assignee/team values × statuses). */
+const MAX_BRANCHES = 48;
+const ALL_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
+
+/**
+ * The ticket list as one query. Every queue filters on status (or on all of them) and perhaps an
+ * assignee or teams, and reads the first `limit` rows in id or updated_at order: that is a
+ * handful of ordered ranges of the (assignee|team, status, [updated_at,] id) and
+ * (status, [updated_at,] id) indexes, each cut at `limit` rows and merged. So a page costs
+ * branches × limit index entries however many tickets the desk holds, on both databases; the
+ * other filters (priority, category, tags, SLA…) are checked on the rows each range yields.
+ * Text search and a requester's or an id list's tickets keep the single plain query (search is
+ * its own issue; a requester has few tickets).
+ *
+ * `slaMode`: 'direct' drives the SLA filter from the clocks' partial indexes (few matches),
+ * 'scan' checks each ticket's clocks while reading the ordered ranges (many matches).
+ */
+export function ticketListQuery(
   ex: Executor,
   dialect: DialectName,
   f: TicketFilter,
-  page: { limit: number; sort: TicketSort; after?: { v: number | null; id: string } },
+  page: TicketPage,
+  slaMode: 'direct' | 'scan' = 'scan',
 ) {
-  let q = ex.selectFrom('tickets').selectAll('tickets');
-  if (f.status?.length) q = q.where('status', 'in', f.status);
-  if (f.priority?.length) q = q.where('priority', 'in', f.priority);
-  if (f.teamId?.length) q = q.where('team_id', 'in', f.teamId);
-  if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
-  if (f.unassigned) q = q.where('assignee_id', 'is', null);
-  if (f.requesterId) q = q.where('requester_id', '=', f.requesterId);
-  if (f.category?.length) q = q.where('category', 'in', f.category);
-  if (f.product) q = q.where('product', '=', f.product);
-  if (f.channel) q = q.where('channel', '=', f.channel);
-  if (f.ids) q = q.where('tickets.id', 'in', f.ids.length ? f.ids : ['']);
-  if (f.sla) {
-    // The SLA module's clocks (one row per clock; superseded rows are history).
-    const { breached, dueBefore } = f.sla;
-    q = q.where('tickets.id', 'in', (eb) =>
-      eb
-        .selectFrom('sla_clocks')
-        .select('sla_clocks.ticket_id')
-        .where('sla_clocks.superseded_at', 'is', null)
-        .where((c) =>
-          c.or([
-            c.and([c('sla_clocks.state', '=', 'breached'), c('sla_clocks.met_at', 'is', null)]),
-            ...(!breached && dueBefore !== undefined ? [c.and([c('sla_clocks.state', '=', 'running'), c('sla_clocks.due_at', '<=', dueBefore)])] : []),
-          ]),
-        ),
-    );
+  const desc = page.sort.startsWith('-');
+  const byUpdated = page.sort.endsWith('updated');
+  const dir = desc ? 'desc' : 'asc';
+  const cmp = desc ? '<' : '>';
+  const n = page.limit + 1;
+
+  type Driver = { col: 'assignee_id' | 'team_id'; value: string | null } | null;
+  let drivers: Driver[] = [null];
+  if (f.assigneeId) drivers = [{ col: 'assignee_id', value: f.assigneeId }];
+  else if (f.unassigned) drivers = [{ col: 'assignee_id', value: null }];
+  else if (f.teamId?.length) drivers = [...new Set(f.teamId)].map((value) => ({ col: 'team_id', value }));
+  let statuses: (string | null)[] = f.status?.length ? [...new Set(f.status)] : ALL_STATUSES;
+  if (drivers.length * statuses.length > MAX_BRANCHES) drivers = [null];
+  const plain =
+    f.text !== undefined ||
+    f.requesterId !== undefined ||
+    f.ids !== undefined ||
+    (f.sla !== undefined && slaMode === 'direct');
+  if (plain) {
+    drivers = [null];
+    statuses = [null];
   }
-  for (const tag of f.tag ?? []) {
-    q = q.where('tickets.id', 'in', ex.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag));
-  }
-  if (f.text) {
-    const text = f.text;
-    const num = /^#?(\d{1,12})$/.exec(text.trim());
-    q = q.where((eb) =>
-      eb.or([
-        containsInsensitive(dialect, 'tickets.subject', text),
-        ...(num ? [eb('tickets.number', '=', Number(num[1]))] : []),
+
+  const filtered = (driver: Driver, status: string | null) => {
+    let q = ex.selectFrom('tickets').selectAll('tickets');
+    if (f.sla && slaMode === 'direct') {
+      // Few tickets at risk: start from them (CROSS JOIN keeps SQLite's join order) and sort them.
+      const [first, ...rest] = slaClockArms(ex, f.sla);
+      let ids = first!;
+      for (const r of rest) ids = ids.unionAll(r);
+      q = ex
+        .selectFrom(ex.selectFrom(ids.as('a')).select('a.ticket_id').distinct().as('c'))
+        .crossJoin('tickets')
+        .selectAll('tickets')
+        .where(sql<boolean>`tickets.id = c.ticket_id`) as unknown as typeof q;
+    }
+    if (status !== null) q = q.where('tickets.status', '=', status);
+    else if (f.status?.length) q = q.where('tickets.status', 'in', f.status);
+    if (driver?.col === 'assignee_id')
+      q =
+        driver.value === null
+          ? q.where('tickets.assignee_id', 'is', null)
+          : q.where('tickets.assignee_id', '=', driver.value);
+    else if (f.assigneeId) q = q.where('tickets.assignee_id', '=', f.assigneeId);
+    else if (f.unassigned) q = q.where('tickets.assignee_id', 'is', null);
+    if (driver?.col === 'team_id') q = q.where('tickets.team_id', '=', driver.value);
+    else if (f.teamId?.length) q = q.where('tickets.team_id', 'in', f.teamId);
+    if (f.priority?.length) q = q.where('tickets.priority', 'in', f.priority);
+    if (f.requesterId) q = q.where('tickets.requester_id', '=', f.requesterId);
+    if (f.category?.length) q = q.where('tickets.category', 'in', f.category);
+    if (f.product) q = q.where('tickets.product', '=', f.product);
+    if (f.channel) q = q.where('tickets.channel', '=', f.channel);
+    if (f.ids) q = q.where('tickets.id', 'in', f.ids.length ? f.ids : ['']);
+    if (f.sla && slaMode === 'scan') {
+      // Many tickets at risk: check each ticket's clocks (sla_clocks_ticket) as the ranges are read.
+      const { breached, dueBefore } = f.sla;
+      q = q.where((eb) =>
         eb.exists(
           ex
-            .selectFrom('ticket_events')
+            .selectFrom('sla_clocks')
             .select(sql`1`.as('one'))
-            .where(sql<boolean>`ticket_events.ticket_id = tickets.id`)
-            .where('ticket_events.kind', '=', 'message.added')
-            .where(containsInsensitive(dialect, 'ticket_events.body', text)),
+            .where(sql<boolean>`sla_clocks.ticket_id = tickets.id`)
+            .where('sla_clocks.superseded_at', 'is', null)
+            .where((c) =>
+              c.or([
+                c.and([c('sla_clocks.state', '=', 'breached'), c('sla_clocks.met_at', 'is', null)]),
+                ...(!breached && dueBefore !== undefined
+                  ? [c.and([c('sla_clocks.state', '=', 'running'), c('sla_clocks.due_at', '<=', dueBefore)])]
+                  : []),
+              ]),
+            ),
         ),
-      ]),
-    );
-  }
-  const desc = page.sort.startsWith('-');
-  const col = page.sort.endsWith('updated') ? 'updated_at' : null;
-  const cmp = desc ? '<' : '>';
-  if (page.after) {
-    const a = page.after;
-    if (col) {
-      q = q.where((eb) => eb.or([eb(col, cmp, a.v as number), eb.and([eb(col, '=', a.v as number), eb('tickets.id', cmp, a.id)])]));
-    } else {
-      q = q.where('tickets.id', cmp, a.id);
+      );
     }
-  }
-  if (col) q = q.orderBy(col, desc ? 'desc' : 'asc');
-  return q.orderBy('tickets.id', desc ? 'desc' : 'asc').limit(page.limit + 1).execute();
+    for (const tag of f.tag ?? []) {
+      q = q.where(
+        'tickets.id',
+        'in',
+        ex.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag),
+      );
+    }
+    if (f.text) {
+      const text = f.text;
+      const num = /^#?(\d{1,12})$/.exec(text.trim());
+      q = q.where((eb) =>
+        eb.or([
+          containsInsensitive(dialect, 'tickets.subject', text),
+          ...(num ? [eb('tickets.number', '=', Number(num[1]))] : []),
+          eb.exists(
+            ex
+              .selectFrom('ticket_events')
+              .select(sql`1`.as('one'))
+              .where(sql<boolean>`ticket_events.ticket_id = tickets.id`)
+              .where('ticket_events.kind', '=', 'message.added')
+              .where(containsInsensitive(dialect, 'ticket_events.body', text)),
+          ),
+        ]),
+      );
+    }
+    if (page.after) {
+      const a = page.after;
+      // `updated_at <= v` is the index range; the tie on updated_at is broken by id.
+      if (byUpdated)
+        q = q
+          .where('tickets.updated_at', desc ? '<=' : '>=', a.v as number)
+          .where((eb) => eb.or([eb('tickets.updated_at', cmp, a.v as number), eb('tickets.id', cmp, a.id)]));
+      else q = q.where('tickets.id', cmp, a.id);
+    }
+    if (byUpdated) q = q.orderBy('tickets.updated_at', dir);
+    return q.orderBy('tickets.id', dir).limit(n);
+  };
+
+  const branches = drivers.flatMap((d) => statuses.map((s) => filtered(d, s)));
+  if (branches.length === 1) return branches[0]!;
+  // Each range is a subquery (SQLite allows ORDER BY/LIMIT only there), merged and cut again.
+  const arms = branches.map((b, i) => ex.selectFrom(b.as(`b${i}`)).selectAll());
+  let merged = arms[0]!;
+  for (const a of arms.slice(1)) merged = merged.unionAll(a);
+  let outer = ex.selectFrom(merged.as('u')).selectAll();
+  if (byUpdated) outer = outer.orderBy('u.updated_at', dir);
+  return outer.orderBy('u.id', dir).limit(n);
 }
 
-export const insertEvent = (ex: Executor, row: TicketEventsTable) => ex.insertInto('ticket_events').values(row).execute();
+export async function listTickets(ex: Executor, dialect: DialectName, f: TicketFilter, page: TicketPage) {
+  const slaMode = f.sla && (await countSlaCandidates(ex, f.sla)) <= SLA_DIRECT_LIMIT ? 'direct' : 'scan';
+  return ticketListQuery(ex, dialect, f, page, slaMode).execute();
+}
 
-export function listEvents(ex: Executor, ticketId: string, opts: { limit: number; after?: string; visibility?: 'public'; id?: string }) {
+export const insertEvent = (ex: Executor, row: TicketEventsTable) =>
+  ex.insertInto('ticket_events').values(row).execute();
+
+export function listEvents(
+  ex: Executor,
+  ticketId: string,
+  opts: { limit: number; after?: string; visibility?: 'public'; id?: string },
+) {
   let q = ex
     .selectFrom('ticket_events')
-    .leftJoin('users', (j) => j.onRef('users.id', '=', 'ticket_events.author_id').on('ticket_events.author_type', '=', 'user'))
-    .leftJoin('customers', (j) => j.onRef('customers.id', '=', 'ticket_events.author_id').on('ticket_events.author_type', '=', 'customer'))
+    .leftJoin('users', (j) =>
+      j.onRef('users.id', '=', 'ticket_events.author_id').on('ticket_events.author_type', '=', 'user'),
+    )
+    .leftJoin('customers', (j) =>
+      j
+        .onRef('customers.id', '=', 'ticket_events.author_id')
+        .on('ticket_events.author_type', '=', 'customer'),
+    )
     .selectAll('ticket_events')
     .select(['users.name as user_name', 'customers.name as customer_name'])
     .where('ticket_events.ticket_id', '=', ticketId)
@@ -135,13 +291,26 @@ export function listEvents(ex: Executor, ticketId: string, opts: { limit: number
   return q.execute();
 }
 
-export const insertAttachment = (ex: Executor, row: AttachmentsTable) => ex.insertInto('attachments').values(row).execute();
-export const findAttachment = (ex: Executor, id: string) => ex.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertAttachment = (ex: Executor, row: AttachmentsTable) =>
+  ex.insertInto('attachments').values(row).execute();
+export const findAttachment = (ex: Executor, id: string) =>
+  ex.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
 export const listAttachments = (ex: Executor, ticketId: string) =>
   ex.selectFrom('attachments').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
 
 /** Links uploaded files that are on no message yet to a message; returns how many were linked. */
-export async function linkAttachments(ex: Executor, ticketId: string, eventId: string, ids: string[]): Promise<number> {
-  const r = await ex.updateTable('attachments').set({ event_id: eventId }).where('ticket_id', '=', ticketId).where('id', 'in', ids).where('event_id', 'is', null).executeTakeFirst();
+export async function linkAttachments(
+  ex: Executor,
+  ticketId: string,
+  eventId: string,
+  ids: string[],
+): Promise<number> {
+  const r = await ex
+    .updateTable('attachments')
+    .set({ event_id: eventId })
+    .where('ticket_id', '=', ticketId)
+    .where('id', 'in', ids)
+    .where('event_id', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
