@@ -17,7 +17,9 @@
  *
  *   npx tsx bench/growth.bench.ts [sqlite|postgres] [--max 200000] [--steps 0,100000,500000]
  *   GROWTH_MAX=1000000 npm run bench -- growth
- * Env: GROWTH_MAX, GROWTH_STEPS, GROWTH_DB, GROWTH_CREATE_SECONDS (default 15), GROWTH_REPS (default 40).
+ * Env: GROWTH_MAX, GROWTH_STEPS, GROWTH_DB, GROWTH_CREATE_SECONDS (default 15), GROWTH_REPS (default 40),
+ * GROWTH_FLOOD (0..1, default 0: the share of tickets loaded as a burst of untouched new tickets
+ * from the last hours, their SLA timers pending — the desk the issue measured).
  */
 import http from 'node:http';
 import SQLite from 'better-sqlite3';
@@ -51,6 +53,7 @@ const STEPS = (
   .filter((n) => n <= MAX);
 const CREATE_SECONDS = Number(process.env.GROWTH_CREATE_SECONDS ?? 15);
 const REPS = Number(process.env.GROWTH_REPS ?? 40);
+const FLOOD = Number(process.env.GROWTH_FLOOD ?? 0);
 const positional = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
 const kinds = (
   positional.length ? positional : process.env.GROWTH_DB ? [process.env.GROWTH_DB] : ['sqlite', 'postgres']
@@ -403,7 +406,12 @@ function generate(ws: Workspace, count: number, customerPool: string[]) {
     ws.templates.normal!.jobs!.find((j) => j.kind === 'sla.breach') ?? ws.templates.normal!.jobs![0]!;
   const deliveryTpl = ws.replied.deliveries![0];
   for (let n = 0; n < count; n++) {
-    const age = Math.floor(Math.pow(rnd(), 1.15) * 365 * DAY) + 60_000;
+    // GROWTH_FLOOD: the share of tickets that arrived in the last hours and nobody touched yet
+    // (an integration's burst; the issue's desk): their clocks run and their timers are pending.
+    const flood = rnd() < FLOOD;
+    const age = flood
+      ? Math.floor(rnd() * 8 * 3600_000) + 60_000
+      : Math.floor(Math.pow(rnd(), 1.15) * 365 * DAY) + 60_000;
     const created = NOW - age;
     const id = idAt(created);
     const priority = weighted<(typeof PRIORITIES)[number]>([
@@ -413,31 +421,33 @@ function generate(ws: Workspace, count: number, customerPool: string[]) {
       ['urgent', 7],
     ]);
     const status = weighted<Status>(
-      age < DAY
-        ? [
-            ['new', 50],
-            ['open', 25],
-            ['pending', 15],
-            ['on_hold', 5],
-            ['solved', 5],
-          ]
-        : age < 14 * DAY
+      flood
+        ? [['new', 1]]
+        : age < DAY
           ? [
-              ['new', 10],
-              ['open', 15],
+              ['new', 50],
+              ['open', 25],
               ['pending', 15],
               ['on_hold', 5],
-              ['solved', 25],
-              ['closed', 30],
+              ['solved', 5],
             ]
-          : [
-              ['new', 3],
-              ['open', 3],
-              ['pending', 2],
-              ['on_hold', 1],
-              ['solved', 6],
-              ['closed', 85],
-            ],
+          : age < 14 * DAY
+            ? [
+                ['new', 10],
+                ['open', 15],
+                ['pending', 15],
+                ['on_hold', 5],
+                ['solved', 25],
+                ['closed', 30],
+              ]
+            : [
+                ['new', 3],
+                ['open', 3],
+                ['pending', 2],
+                ['on_hold', 1],
+                ['solved', 6],
+                ['closed', 85],
+              ],
     );
     const team = rnd() < 0.9 ? pick(ws.teams) : null;
     const assignee = status === 'new' ? null : team ? pick(team.members) : null;
