@@ -112,7 +112,8 @@ export type TicketPage = { limit: number; sort: TicketSort; after?: { v: number 
 
 /** At most this many ordered index ranges are merged for one list (assignee/team values × statuses). */
 const MAX_BRANCHES = 48;
-const ALL_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
+const ACTIVE_STATUSES = ['new', 'open', 'pending', 'on_hold'];
+const ALL_STATUSES = [...ACTIVE_STATUSES, 'solved', 'closed'];
 
 /**
  * The ticket list as one query. Every queue filters on status (or on all of them) and perhaps an
@@ -145,7 +146,14 @@ export function ticketListQuery(
   if (f.assigneeId) drivers = [{ col: 'assignee_id', value: f.assigneeId }];
   else if (f.unassigned) drivers = [{ col: 'assignee_id', value: null }];
   else if (f.teamId?.length) drivers = [...new Set(f.teamId)].map((value) => ({ col: 'team_id', value }));
-  let statuses: (string | null)[] = f.status?.length ? [...new Set(f.status)] : ALL_STATUSES;
+  // Solving or closing a ticket stops its clocks (met, or breached and met), so only tickets in
+  // an active status can have an open clock: the SLA filters read the active ranges alone unless
+  // asked for other statuses (the test comparing both SLA paths holds this to account).
+  let statuses: (string | null)[] = f.status?.length
+    ? [...new Set(f.status)]
+    : f.sla
+      ? ACTIVE_STATUSES
+      : ALL_STATUSES;
   if (drivers.length * statuses.length > MAX_BRANCHES) drivers = [null];
   const plain =
     f.text !== undefined ||
