@@ -122,8 +122,9 @@ const ALL_STATUSES = [...ACTIVE_STATUSES, 'solved', 'closed'];
  * (status, [updated_at,] id) indexes, each cut at `limit` rows and merged. So a page costs
  * branches × limit index entries however many tickets the desk holds, on both databases; the
  * other filters (priority, category, tags, SLA…) are checked on the rows each range yields.
- * Text search and a requester's or an id list's tickets keep the single plain query (search is
- * its own issue; a requester has few tickets).
+ * Text search, tags and a requester's or an id list's tickets keep the single plain query (search
+ * is its own issue; a tag or a requester is best found from its own index, which a range per
+ * status would not use).
  *
  * `slaMode`: 'direct' drives the SLA filter from the clocks' partial indexes (few matches),
  * 'scan' checks each ticket's clocks while reading the ordered ranges (many matches).
@@ -159,6 +160,7 @@ export function ticketListQuery(
     f.text !== undefined ||
     f.requesterId !== undefined ||
     f.ids !== undefined ||
+    !!f.tag?.length ||
     (f.sla !== undefined && slaMode === 'direct');
   if (plain) {
     drivers = [null];
