@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 // listTickets), so every queue the console shows is a few index ranges of `limit` rows, in both
 // sort orders: by id (= creation, UUIDv7) and by updated_at. The (assignee, status, …) and
 // (team, status, …) indexes also serve everything the old single-column ones served (their
-// prefix), so those go.
+// prefix), so those go; so do the priority and category ones (see below).
 // SLA "at risk"/"breached" find their clocks through partial indexes that hold only the open
 // clocks that can be at risk, not the whole history of clocks.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -19,6 +19,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await idx('tickets_team_status_updated', ['team_id', 'status', 'updated_at', 'id']);
   await db.schema.dropIndex('tickets_assignee_id').execute();
   await db.schema.dropIndex('tickets_team_id').execute();
+  // Priority and category are checked on the rows of a status range. Their own (x, id) indexes
+  // also deliver id order, so SQLite (no statistics) picked them for `status = 'open' and
+  // priority = 'high'` and walked every high-priority ticket of the desk's history.
+  await db.schema.dropIndex('tickets_priority').execute();
+  await db.schema.dropIndex('tickets_category').execute();
   // Literal predicates (the same text on both databases); the queries repeat them literally.
   await sql`create index sla_clocks_running_due on sla_clocks (due_at, ticket_id) where state = 'running' and superseded_at is null`.execute(
     db,
