@@ -31,4 +31,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index sla_clocks_breached_open on sla_clocks (ticket_id) where state = 'breached' and met_at is null and superseded_at is null`.execute(
     db,
   );
+  // The same running clocks by ticket: the probe for each ticket when many are at risk.
+  await sql`create index sla_clocks_running_ticket on sla_clocks (ticket_id, due_at) where state = 'running' and superseded_at is null`.execute(
+    db,
+  );
 }
