@@ -99,6 +99,7 @@ describeEachDb('ticket list at scale', (ctx) => {
       { q: 'status=new', keep: (t) => t.status === 'new' },
       { q: ACTIVE.map((x) => `status=${x}`).join('&'), keep: (t) => ACTIVE.includes(t.status) },
       { q: 'status=open&priority=high', keep: (t) => t.status === 'open' && t.priority === 'high' },
+      { q: 'priority=high&priority=normal', keep: (t) => ['high', 'normal'].includes(t.priority) },
       {
         q: `assignee=${s.agents[1]}&status=open&status=pending`,
         keep: (t) => t.assignee_id === s.agents[1] && ['open', 'pending'].includes(t.status),
@@ -224,7 +225,13 @@ describeEachDb('ticket list at scale', (ctx) => {
         name: 'open & high',
         f: { status: ['open'], priority: ['high'] },
         page: { limit: 50, sort: '-created' },
-        tickets: ['tickets_status'],
+        tickets: ['tickets_priority_status'],
+      },
+      {
+        name: 'active & high or urgent, -updated',
+        f: { status: ACTIVE, priority: ['high', 'urgent'] },
+        page: { limit: 50, sort: '-updated' },
+        tickets: ['tickets_priority_status_updated'],
       },
       {
         name: 'mine, active',

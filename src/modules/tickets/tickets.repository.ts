@@ -118,7 +118,7 @@ const ALL_STATUSES = [...ACTIVE_STATUSES, 'solved', 'closed'];
 /**
  * The ticket list as one query. Every queue filters on status (or on all of them) and perhaps an
  * assignee or teams, and reads the first `limit` rows in id or updated_at order: that is a
- * handful of ordered ranges of the (assignee|team, status, [updated_at,] id) and
+ * handful of ordered ranges of the (assignee|team|priority, status, [updated_at,] id) and
  * (status, [updated_at,] id) indexes, each cut at `limit` rows and merged. So a page costs
  * branches × limit index entries however many tickets the desk holds, on both databases; the
  * other filters (priority, category, tags, SLA…) are checked on the rows each range yields.
@@ -142,11 +142,13 @@ export function ticketListQuery(
   const cmp = desc ? '<' : '>';
   const n = page.limit + 1;
 
-  type Driver = { col: 'assignee_id' | 'team_id'; value: string | null } | null;
+  type Driver = { col: 'assignee_id' | 'team_id' | 'priority'; value: string | null } | null;
   let drivers: Driver[] = [null];
   if (f.assigneeId) drivers = [{ col: 'assignee_id', value: f.assigneeId }];
   else if (f.unassigned) drivers = [{ col: 'assignee_id', value: null }];
   else if (f.teamId?.length) drivers = [...new Set(f.teamId)].map((value) => ({ col: 'team_id', value }));
+  else if (f.priority?.length)
+    drivers = [...new Set(f.priority)].map((value) => ({ col: 'priority', value }));
   // Solving or closing a ticket stops its clocks (met, or breached and met), so only tickets in
   // an active status can have an open clock: the SLA filters read the active ranges alone unless
   // asked for other statuses (the test comparing both SLA paths holds this to account).
@@ -191,7 +193,8 @@ export function ticketListQuery(
     else if (f.unassigned) q = q.where('tickets.assignee_id', 'is', null);
     if (driver?.col === 'team_id') q = q.where('tickets.team_id', '=', driver.value);
     else if (f.teamId?.length) q = q.where('tickets.team_id', 'in', f.teamId);
-    if (f.priority?.length) q = q.where('tickets.priority', 'in', f.priority);
+    if (driver?.col === 'priority') q = q.where('tickets.priority', '=', driver.value);
+    else if (f.priority?.length) q = q.where('tickets.priority', 'in', f.priority);
     if (f.requesterId) q = q.where('tickets.requester_id', '=', f.requesterId);
     if (f.category?.length) q = q.where('tickets.category', 'in', f.category);
     if (f.product) q = q.where('tickets.product', '=', f.product);
