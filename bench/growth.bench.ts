@@ -98,10 +98,13 @@ const REPLIES = [
 ];
 
 // Deterministic pseudo-random numbers, so two runs load the same desk.
+// (mulberry32: 32-bit integer arithmetic, so no precision is lost in doubles.)
 let seed = 42;
 const rnd = () => {
-  seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
-  return seed / 0x7fffffff;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const weighted = <T>(pairs: [T, number][]): T => {
