@@ -8,45 +8,16 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { Principal } from '../auth/index.js';
-import {
-  compileCalendar,
-  TWENTY_FOUR_SEVEN,
-  type CalendarDefinition,
-  type CalendarsService,
-  type CompiledCalendar,
-} from '../calendars/index.js';
+import { compileCalendar, TWENTY_FOUR_SEVEN, type CalendarDefinition, type CalendarsService, type CompiledCalendar } from '../calendars/index.js';
 import { effectiveTier, findCustomer, findOrganization } from '../customers/index.js';
-import type {
-  ChangeContext,
-  MessageInfo,
-  SlaClockSummary,
-  Ticket,
-  TicketHooks,
-  TicketsService,
-} from '../tickets/index.js';
+import type { ChangeContext, MessageInfo, SlaClockSummary, Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
 import { presentClock } from './sla.presenter.js';
-import {
-  computeDue,
-  pauseTiming,
-  raisedPriority,
-  remainingSeconds,
-  resumeTiming,
-  selectPolicy,
-  warningInstants,
-} from './sla.policy.js';
+import { computeDue, pauseTiming, raisedPriority, remainingSeconds, resumeTiming, selectPolicy, warningInstants } from './sla.policy.js';
 import * as repo from './sla.repository.js';
 import type { SlaAction } from './sla.schema.js';
 import { CLOCK_KINDS } from './sla.schema.js';
 import type { SlaPoliciesService } from './sla-policies.service.js';
-import type {
-  ClockKind,
-  ClockTiming,
-  PolicySnapshot,
-  SlaEscalationTrigger,
-  SlaEvent,
-  SlaPolicy,
-  TicketFacts,
-} from './sla.types.js';
+import type { ClockKind, ClockTiming, PolicySnapshot, SlaEscalationTrigger, SlaEvent, SlaPolicy, TicketFacts } from './sla.types.js';
 
 /*
  * SLA clocks of tickets. The rules, stated once:
@@ -79,43 +50,22 @@ import type {
  */
 
 /** Ticket fields SLA policies match on (see TicketFacts). */
-const MATCHED_FIELDS = [
-  'priority',
-  'category',
-  'product',
-  'channel',
-  'teamId',
-  'tags',
-  'requesterId',
-] as const;
+const MATCHED_FIELDS = ['priority', 'category', 'product', 'channel', 'teamId', 'tags', 'requesterId'] as const;
 
 const TERMINAL = new Set(['solved', 'closed']);
-const API_KIND: Record<ClockKind, 'firstResponse' | 'nextResponse' | 'resolution'> = {
-  first_response: 'firstResponse',
-  next_response: 'nextResponse',
-  resolution: 'resolution',
-};
+const API_KIND: Record<ClockKind, 'firstResponse' | 'nextResponse' | 'resolution'> = { first_response: 'firstResponse', next_response: 'nextResponse', resolution: 'resolution' };
 
 const timing = (r: SlaClocksTable): ClockTiming => ({
   targetSeconds: Number(r.target_seconds),
   consumedMs: Number(r.consumed_ms),
   segmentStartedAt: r.segment_started_at === null ? null : Number(r.segment_started_at),
 });
-const withTiming = (r: SlaClocksTable, t: ClockTiming): SlaClocksTable => ({
-  ...r,
-  consumed_ms: t.consumedMs,
-  segment_started_at: t.segmentStartedAt,
-});
+const withTiming = (r: SlaClocksTable, t: ClockTiming): SlaClocksTable => ({ ...r, consumed_ms: t.consumedMs, segment_started_at: t.segmentStartedAt });
 /** A clock whose current cycle still waits for its target (a breached one too, until met). */
-const isOpen = (r: SlaClocksTable) =>
-  r.state === 'running' || r.state === 'paused' || (r.state === 'breached' && r.met_at === null);
+const isOpen = (r: SlaClocksTable) => r.state === 'running' || r.state === 'paused' || (r.state === 'breached' && r.met_at === null);
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
-export const WarningPayload = Type.Object({
-  clockId: Type.String(),
-  cycle: Type.Integer(),
-  index: Type.Integer(),
-});
+export const WarningPayload = Type.Object({ clockId: Type.String(), cycle: Type.Integer(), index: Type.Integer() });
 export const BreachPayload = Type.Object({ clockId: Type.String(), cycle: Type.Integer() });
 
 export class SlaClocksService {
@@ -131,23 +81,7 @@ export class SlaClocksService {
   ) {
     // Until the escalation engine plugs in, an `escalate` action leaves a note on the timeline.
     this.escalate = async (tx, i) => {
-      await this.tickets.appendEvent(
-        tx,
-        i.ticketId,
-        {
-          kind: 'sla.escalation_requested',
-          visibility: 'internal',
-          authorType: 'system',
-          authorId: null,
-          data: {
-            clockKind: i.clockKind,
-            event: i.event,
-            pathId: i.pathId ?? null,
-            levelIndex: i.levelIndex ?? null,
-          },
-        },
-        i.now,
-      );
+      await this.tickets.appendEvent(tx, i.ticketId, { kind: 'sla.escalation_requested', visibility: 'internal', authorType: 'system', authorId: null, data: { clockKind: i.clockKind, event: i.event, pathId: i.pathId ?? null, levelIndex: i.levelIndex ?? null } }, i.now);
     };
   }
 
@@ -186,11 +120,7 @@ export class SlaClocksService {
     const sla = await repo.findTicketSla(ex, ticketId);
     const now = this.clock.now();
     const order = (k: string) => CLOCK_KINDS.indexOf(k as ClockKind);
-    return rows
-      .sort((a, b) => order(a.kind) - order(b.kind))
-      .map((r) =>
-        presentClock(r, sla?.policy_name ?? null, remainingSeconds(this.cal(r.calendar), timing(r), now)),
-      );
+    return rows.sort((a, b) => order(a.kind) - order(b.kind)).map((r) => presentClock(r, sla?.policy_name ?? null, remainingSeconds(this.cal(r.calendar), timing(r), now)));
   }
 
   /** Re-chooses the policy for the ticket as it is now; consumed business time is carried over. */
@@ -208,11 +138,7 @@ export class SlaClocksService {
    * carrying consumed business time, and records why (an explicit re-apply, or a change of the
    * fields policies match on) as sla.reapplied.
    */
-  private async reapplyIn(
-    tx: Tx,
-    ticket: Ticket,
-    c: { actorId: string | null; now: number; cause: 'manual' | 'fields'; fields: string[] },
-  ): Promise<void> {
+  private async reapplyIn(tx: Tx, ticket: Ticket, c: { actorId: string | null; now: number; cause: 'manual' | 'fields'; fields: string[] }): Promise<void> {
     const { now } = c;
     const ticketId = ticket.id;
     const before = await repo.currentClocks(tx, ticketId, true);
@@ -237,19 +163,9 @@ export class SlaClocksService {
         data: {
           cause: c.cause,
           ...(c.fields.length && { fields: c.fields }),
-          from: old
-            ? {
-                policyId: old.policy_id,
-                policyName: old.policy_name,
-                policyVersion: Number(old.policy_version),
-              }
-            : null,
+          from: old ? { policyId: old.policy_id, policyName: old.policy_name, policyVersion: Number(old.policy_version) } : null,
           to: policy ? { policyId: policy.id, policyName: policy.name, policyVersion: policy.version } : null,
-          clocks: CLOCK_KINDS.map((kind) => ({
-            kind,
-            dueBefore: iso(before.find((r) => r.kind === kind)?.due_at ?? null),
-            dueAfter: iso(after.find((r) => r.kind === kind)?.due_at ?? null),
-          })).filter((x) => before.some((r) => r.kind === x.kind) || after.some((r) => r.kind === x.kind)),
+          clocks: CLOCK_KINDS.map((kind) => ({ kind, dueBefore: iso(before.find((r) => r.kind === kind)?.due_at ?? null), dueAfter: iso(after.find((r) => r.kind === kind)?.due_at ?? null) })).filter((x) => before.some((r) => r.kind === x.kind) || after.some((r) => r.kind === x.kind)),
         },
       },
       now,
@@ -262,27 +178,15 @@ export class SlaClocksService {
    * different policy or version, or another priority's targets) the clocks follow, keeping the
    * time consumed. SLA actions' own changes (raise priority on breach) never do this.
    */
-  private async onMatchedFieldsChanged(
-    tx: Tx,
-    before: Ticket,
-    after: Ticket,
-    ctx: ChangeContext,
-  ): Promise<boolean> {
+  private async onMatchedFieldsChanged(tx: Tx, before: Ticket, after: Ticket, ctx: ChangeContext): Promise<boolean> {
     if (ctx.bySlaAction || TERMINAL.has(after.status)) return false;
     const fields = MATCHED_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
     if (!fields.length) return false;
     const old = await repo.findTicketSla(tx, after.id);
     const policy = selectPolicy(await this.policies.active(tx), await this.facts(tx, after));
-    const samePolicy = old
-      ? policy !== null && old.policy_id === policy.id && Number(old.policy_version) === policy.version
-      : policy === null;
+    const samePolicy = old ? policy !== null && old.policy_id === policy.id && Number(old.policy_version) === policy.version : policy === null;
     if (samePolicy && before.priority === after.priority) return false;
-    await this.reapplyIn(tx, after, {
-      actorId: ctx.authorType === 'user' ? ctx.actorId : null,
-      now: ctx.now,
-      cause: 'fields',
-      fields,
-    });
+    await this.reapplyIn(tx, after, { actorId: ctx.authorType === 'user' ? ctx.actorId : null, now: ctx.now, cause: 'fields', fields });
     return true;
   }
 
@@ -300,16 +204,7 @@ export class SlaClocksService {
         visibility: 'internal',
         authorType: 'system',
         authorId: null,
-        data: {
-          policyId: policy.id,
-          policyName: policy.name,
-          policyVersion: policy.version,
-          clocks: clocks.map((c) => ({
-            kind: c.kind,
-            targetSeconds: Number(c.target_seconds),
-            dueAt: iso(c.due_at),
-          })),
-        },
+        data: { policyId: policy.id, policyName: policy.name, policyVersion: policy.version, clocks: clocks.map((c) => ({ kind: c.kind, targetSeconds: Number(c.target_seconds), dueAt: iso(c.due_at) })) },
       },
       ctx.now,
     );
@@ -376,18 +271,12 @@ export class SlaClocksService {
 
   // ---- timers ----------------------------------------------------------------------------
 
-  private async fireWarning(
-    tx: Tx,
-    p: { clockId: string; cycle: number; index: number },
-    warnAt: number,
-    now: number,
-  ): Promise<void> {
+  private async fireWarning(tx: Tx, p: { clockId: string; cycle: number; index: number }, warnAt: number, now: number): Promise<void> {
     const r = await repo.findClock(tx, p.clockId, true);
     // Not relevant any more: met, paused (its timers are rescheduled on resume), breached, or re-applied.
     if (!r || r.superseded_at !== null || r.cycle !== p.cycle) return;
     // After downtime a warning may come due with (or after) its breach: warning then is noise, so it is recorded as skipped.
-    const stale =
-      r.state === 'breached' || (r.state === 'running' && r.due_at !== null && now >= Number(r.due_at));
+    const stale = r.state === 'breached' || (r.state === 'running' && r.due_at !== null && now >= Number(r.due_at));
     if (r.state !== 'running' && !stale) return;
     const snap = await this.snapshotOf(tx, r.ticket_id);
     if (!snap) return;
@@ -396,22 +285,7 @@ export class SlaClocksService {
       await this.tickets.appendEvent(
         tx,
         r.ticket_id,
-        {
-          kind: 'sla.warning_skipped',
-          visibility: 'internal',
-          authorType: 'system',
-          authorId: null,
-          data: {
-            clockId: r.id,
-            clockKind: r.kind,
-            policyId: r.policy_id,
-            warning: rule,
-            warnAt: iso(warnAt),
-            dueAt: iso(r.due_at),
-            checkedAt: iso(now),
-            reason: 'breach_already_due',
-          },
-        },
+        { kind: 'sla.warning_skipped', visibility: 'internal', authorType: 'system', authorId: null, data: { clockId: r.id, clockKind: r.kind, policyId: r.policy_id, warning: rule, warnAt: iso(warnAt), dueAt: iso(r.due_at), checkedAt: iso(now), reason: 'breach_already_due' } },
         now,
       );
       return;
@@ -419,21 +293,7 @@ export class SlaClocksService {
     await this.tickets.appendEvent(
       tx,
       r.ticket_id,
-      {
-        kind: 'sla.warning',
-        visibility: 'internal',
-        authorType: 'system',
-        authorId: null,
-        data: {
-          clockId: r.id,
-          clockKind: r.kind,
-          policyId: r.policy_id,
-          warning: rule,
-          warnAt: iso(warnAt),
-          dueAt: iso(r.due_at),
-          firedAt: iso(now),
-        },
-      },
+      { kind: 'sla.warning', visibility: 'internal', authorType: 'system', authorId: null, data: { clockId: r.id, clockKind: r.kind, policyId: r.policy_id, warning: rule, warnAt: iso(warnAt), dueAt: iso(r.due_at), firedAt: iso(now) } },
       now,
     );
     await this.runActions(tx, r, snap, 'warning', `warn:${p.index}`, snap.actions.onWarning ?? [], now);
@@ -441,49 +301,20 @@ export class SlaClocksService {
 
   private async fireBreach(tx: Tx, p: { clockId: string; cycle: number }, now: number): Promise<void> {
     const r = await repo.findClock(tx, p.clockId, true);
-    if (
-      !r ||
-      r.superseded_at !== null ||
-      r.cycle !== p.cycle ||
-      r.state !== 'running' ||
-      r.due_at === null ||
-      now < Number(r.due_at)
-    )
-      return;
+    if (!r || r.superseded_at !== null || r.cycle !== p.cycle || r.state !== 'running' || r.due_at === null || now < Number(r.due_at)) return;
     const snap = await this.snapshotOf(tx, r.ticket_id);
     if (!snap) return;
     await repo.updateClock(tx, r.id, { state: 'breached', breached_at: r.due_at, updated_at: now });
     await this.tickets.appendEvent(
       tx,
       r.ticket_id,
-      {
-        kind: 'sla.breached',
-        visibility: 'internal',
-        authorType: 'system',
-        authorId: null,
-        data: {
-          clockId: r.id,
-          clockKind: r.kind,
-          policyId: r.policy_id,
-          targetSeconds: Number(r.target_seconds),
-          dueAt: iso(r.due_at),
-          firedAt: iso(now),
-        },
-      },
+      { kind: 'sla.breached', visibility: 'internal', authorType: 'system', authorId: null, data: { clockId: r.id, clockKind: r.kind, policyId: r.policy_id, targetSeconds: Number(r.target_seconds), dueAt: iso(r.due_at), firedAt: iso(now) } },
       now,
     );
     await this.runActions(tx, r, snap, 'breach', 'breach', snap.actions.onBreach ?? [], now);
   }
 
-  private async runActions(
-    tx: Tx,
-    r: SlaClocksTable,
-    snap: PolicySnapshot,
-    event: SlaEvent,
-    key: string,
-    actions: SlaAction[],
-    now: number,
-  ): Promise<void> {
+  private async runActions(tx: Tx, r: SlaClocksTable, snap: PolicySnapshot, event: SlaEvent, key: string, actions: SlaAction[], now: number): Promise<void> {
     const ctx: ChangeContext = { actorId: null, authorType: 'system', now, bySlaAction: true };
     const kind = r.kind as ClockKind;
     for (const [i, a] of actions.entries()) {
@@ -495,38 +326,21 @@ export class SlaClocksService {
             tx,
             {
               kind: 'notify',
-              payload: {
-                event: event === 'warning' ? 'sla.warning' : 'sla.breached',
-                ticketId: r.ticket_id,
-                clockId: r.id,
-                clockKind: kind,
-                dueAt: iso(r.due_at),
-                recipients: a.recipients,
-                userIds: a.userIds ?? [],
-              },
+              payload: { event: event === 'warning' ? 'sla.warning' : 'sla.breached', ticketId: r.ticket_id, clockId: r.id, clockKind: kind, dueAt: iso(r.due_at), recipients: a.recipients, userIds: a.userIds ?? [] },
               dueAt: now,
               dedupeKey: `notify:sla:${r.id}:${r.cycle}:${key}:${i}`,
             },
             now,
           );
         } else if (a.type === 'escalate') {
-          await this.escalate(tx, {
-            ticketId: r.ticket_id,
-            clockKind: kind,
-            event,
-            pathId: a.pathId,
-            levelIndex: a.levelIndex,
-            now,
-          });
+          await this.escalate(tx, { ticketId: r.ticket_id, clockKind: kind, event, pathId: a.pathId, levelIndex: a.levelIndex, now });
         } else {
           const t = await this.tickets.load(tx, r.ticket_id);
           if (a.type === 'raise_priority') {
             const to = raisedPriority(t.priority, a.to);
-            if (to !== t.priority)
-              await this.tickets.updateIn(tx, t.id, { priority: to as Ticket['priority'] }, ctx);
+            if (to !== t.priority) await this.tickets.updateIn(tx, t.id, { priority: to as Ticket['priority'] }, ctx);
           } else if (a.type === 'add_tag') {
-            if (!t.tags.includes(a.tag.toLowerCase()))
-              await this.tickets.updateIn(tx, t.id, { tags: [...t.tags, a.tag] }, ctx);
+            if (!t.tags.includes(a.tag.toLowerCase())) await this.tickets.updateIn(tx, t.id, { tags: [...t.tags, a.tag] }, ctx);
           } else if (a.type === 'set_field') {
             await this.tickets.updateIn(tx, t.id, { [a.field]: a.value }, ctx);
           }
@@ -534,18 +348,7 @@ export class SlaClocksService {
       } catch (err) {
         // A rule that cannot apply (ticket closed, user deactivated…) must not undo the breach itself.
         if (!(err instanceof AppError)) throw err;
-        await this.tickets.appendEvent(
-          tx,
-          r.ticket_id,
-          {
-            kind: 'sla.action_failed',
-            visibility: 'internal',
-            authorType: 'system',
-            authorId: null,
-            data: { clockKind: kind, event, action: a, message: err.message },
-          },
-          now,
-        );
+        await this.tickets.appendEvent(tx, r.ticket_id, { kind: 'sla.action_failed', visibility: 'internal', authorType: 'system', authorId: null, data: { clockKind: kind, event, action: a, message: err.message } }, now);
       }
     }
   }
@@ -560,8 +363,7 @@ export class SlaClocksService {
     const policy = selectPolicy(await this.policies.active(this.db), facts);
     if (!policy) return null;
     const snap = await this.snapshot(this.db, policy, facts.priority);
-    const forKind = (kind: ClockKind, actions: SlaAction[] | undefined) =>
-      (actions ?? []).filter((a) => !a.clockKinds || a.clockKinds.includes(kind));
+    const forKind = (kind: ClockKind, actions: SlaAction[] | undefined) => (actions ?? []).filter((a) => !a.clockKinds || a.clockKinds.includes(kind));
     const clocks = [];
     for (const kind of CLOCK_KINDS) {
       const target = snap.targets[kind];
@@ -570,13 +372,7 @@ export class SlaClocksService {
       const t: ClockTiming = { targetSeconds: target.seconds, consumedMs: 0, segmentStartedAt: arrivalMs };
       const dueAt = computeDue(cal, t);
       if (dueAt === null) continue;
-      clocks.push({
-        kind,
-        dueAt,
-        warnings: warningInstants(cal, t, snap.warnings[kind] ?? []),
-        onWarning: forKind(kind, snap.actions.onWarning),
-        onBreach: forKind(kind, snap.actions.onBreach),
-      });
+      clocks.push({ kind, dueAt, warnings: warningInstants(cal, t, snap.warnings[kind] ?? []), onWarning: forKind(kind, snap.actions.onWarning), onBreach: forKind(kind, snap.actions.onBreach) });
     }
     return { policyId: policy.id, policyName: policy.name, clocks };
   }
@@ -584,22 +380,9 @@ export class SlaClocksService {
   // ---- helpers -----------------------------------------------------------------------------
 
   /** Snapshots the policy for the ticket's priority and starts its clocks (or carries old ones). */
-  private async apply(
-    tx: Tx,
-    ticket: Ticket,
-    policy: SlaPolicy,
-    now: number,
-    carried: Map<ClockKind, SlaClocksTable>,
-  ): Promise<SlaClocksTable[]> {
+  private async apply(tx: Tx, ticket: Ticket, policy: SlaPolicy, now: number, carried: Map<ClockKind, SlaClocksTable>): Promise<SlaClocksTable[]> {
     const snap = await this.snapshot(tx, policy, ticket.priority);
-    await repo.replaceTicketSla(tx, {
-      ticket_id: ticket.id,
-      policy_id: policy.id,
-      policy_name: policy.name,
-      policy_version: policy.version,
-      snapshot: json(snap),
-      applied_at: now,
-    });
+    await repo.replaceTicketSla(tx, { ticket_id: ticket.id, policy_id: policy.id, policy_name: policy.name, policy_version: policy.version, snapshot: json(snap), applied_at: now });
     const out: SlaClocksTable[] = [];
     for (const kind of CLOCK_KINDS) {
       if (!snap.targets[kind]) continue;
@@ -607,51 +390,20 @@ export class SlaClocksService {
       if (kind === 'next_response' && !old) continue; // starts with the first customer follow-up
       const row = this.newClock(ticket.id, kind, snap, now);
       if (TERMINAL.has(ticket.status) && !old) {
-        out.push(
-          await this.save(
-            tx,
-            { ...row, state: 'met', segment_started_at: null, met_at: now },
-            snap,
-            now,
-            true,
-          ),
-        );
+        out.push(await this.save(tx, { ...row, state: 'met', segment_started_at: null, met_at: now }, snap, now, true));
         continue;
       }
       if (old) {
-        Object.assign(row, {
-          cycle: old.cycle,
-          started_at: old.started_at,
-          consumed_ms: old.consumed_ms,
-          met_at: old.met_at,
-          breached_at: old.breached_at,
-        });
+        Object.assign(row, { cycle: old.cycle, started_at: old.started_at, consumed_ms: old.consumed_ms, met_at: old.met_at, breached_at: old.breached_at });
         if (!isOpen(old)) {
-          out.push(
-            await this.save(tx, { ...row, state: old.state, segment_started_at: null }, snap, now, true),
-          );
+          out.push(await this.save(tx, { ...row, state: old.state, segment_started_at: null }, snap, now, true));
           continue;
         }
       }
       const counting = this.counts(kind, ticket.status, snap);
-      const stillBreached =
-        old?.state === 'breached' && Number(row.consumed_ms) >= Number(row.target_seconds) * 1000;
+      const stillBreached = old?.state === 'breached' && Number(row.consumed_ms) >= Number(row.target_seconds) * 1000;
       const state = stillBreached ? 'breached' : counting ? 'running' : 'paused';
-      out.push(
-        await this.save(
-          tx,
-          {
-            ...row,
-            state,
-            breached_at: stillBreached ? old!.breached_at : null,
-            due_at: stillBreached ? old!.due_at : null,
-            segment_started_at: counting ? now : null,
-          },
-          snap,
-          now,
-          true,
-        ),
-      );
+      out.push(await this.save(tx, { ...row, state, breached_at: stillBreached ? old!.breached_at : null, due_at: stillBreached ? old!.due_at : null, segment_started_at: counting ? now : null }, snap, now, true));
     }
     return out;
   }
@@ -683,28 +435,13 @@ export class SlaClocksService {
   /** Stops an open clock at `now`: met (or, if it had breached, breached and now satisfied). */
   private async close(tx: Tx, r: SlaClocksTable, snap: PolicySnapshot, now: number): Promise<void> {
     const t = pauseTiming(this.cal(r.calendar), timing(r), now);
-    await this.save(
-      tx,
-      { ...withTiming(r, t), state: r.state === 'breached' ? 'breached' : 'met', met_at: now },
-      snap,
-      now,
-    );
+    await this.save(tx, { ...withTiming(r, t), state: r.state === 'breached' ? 'breached' : 'met', met_at: now }, snap, now);
   }
 
   /** Writes a clock with its due instant recomputed, and replaces (or cancels) its timers. */
-  private async save(
-    tx: Tx,
-    r: SlaClocksTable,
-    snap: PolicySnapshot,
-    now: number,
-    insert = false,
-  ): Promise<SlaClocksTable> {
+  private async save(tx: Tx, r: SlaClocksTable, snap: PolicySnapshot, now: number, insert = false): Promise<SlaClocksTable> {
     const cal = this.cal(r.calendar);
-    const row: SlaClocksTable = {
-      ...r,
-      due_at: r.state === 'running' ? computeDue(cal, timing(r)) : r.state === 'breached' ? r.due_at : null,
-      updated_at: now,
-    };
+    const row: SlaClocksTable = { ...r, due_at: r.state === 'running' ? computeDue(cal, timing(r)) : r.state === 'breached' ? r.due_at : null, updated_at: now };
     if (insert) await repo.insertClock(tx, row);
     else {
       await repo.updateClock(tx, row.id, row);
@@ -713,29 +450,9 @@ export class SlaClocksService {
     }
     if (row.state === 'running' && row.due_at !== null) {
       for (const w of warningInstants(cal, timing(row), snap.warnings[row.kind as ClockKind] ?? [])) {
-        await enqueueJob(
-          tx,
-          {
-            kind: 'sla.warning',
-            payload: { clockId: row.id, cycle: row.cycle, index: w.index },
-            dueAt: w.at,
-            dedupeKey: `sla:${row.id}:warn:${w.index}`,
-          },
-          now,
-          { replace: true },
-        );
+        await enqueueJob(tx, { kind: 'sla.warning', payload: { clockId: row.id, cycle: row.cycle, index: w.index }, dueAt: w.at, dedupeKey: `sla:${row.id}:warn:${w.index}` }, now, { replace: true });
       }
-      await enqueueJob(
-        tx,
-        {
-          kind: 'sla.breach',
-          payload: { clockId: row.id, cycle: row.cycle },
-          dueAt: Number(row.due_at),
-          dedupeKey: `sla:${row.id}:breach`,
-        },
-        now,
-        { replace: true },
-      );
+      await enqueueJob(tx, { kind: 'sla.breach', payload: { clockId: row.id, cycle: row.cycle }, dueAt: Number(row.due_at), dedupeKey: `sla:${row.id}:breach` }, now, { replace: true });
     }
     return row;
   }
@@ -748,32 +465,17 @@ export class SlaClocksService {
 
   private async snapshot(ex: Executor, policy: SlaPolicy, priority: string): Promise<PolicySnapshot> {
     const pt = policy.targets[priority as keyof SlaPolicy['targets']] ?? {};
-    const ids = Object.values(pt)
-      .map((t) => t?.calendarId)
-      .filter((x): x is string => !!x);
+    const ids = Object.values(pt).map((t) => t?.calendarId).filter((x): x is string => !!x);
     const defs = await this.calendars.definitions(ex, ids);
     const targets: PolicySnapshot['targets'] = {};
     const warnings: PolicySnapshot['warnings'] = {};
     for (const kind of CLOCK_KINDS) {
       const t = pt[API_KIND[kind]];
-      if (t)
-        targets[kind] = {
-          seconds: t.seconds,
-          calendarId: t.calendarId,
-          calendar: t.calendarId ? (defs.get(t.calendarId) ?? null) : null,
-        };
+      if (t) targets[kind] = { seconds: t.seconds, calendarId: t.calendarId, calendar: t.calendarId ? (defs.get(t.calendarId) ?? null) : null };
       const w = policy.warnings[API_KIND[kind]];
       if (w?.length) warnings[kind] = w;
     }
-    return {
-      policyId: policy.id,
-      policyName: policy.name,
-      policyVersion: policy.version,
-      pauseStatuses: policy.pauseStatuses,
-      targets,
-      warnings,
-      actions: policy.actions,
-    };
+    return { policyId: policy.id, policyName: policy.name, policyVersion: policy.version, pauseStatuses: policy.pauseStatuses, targets, warnings, actions: policy.actions };
   }
 
   private async snapshotOf(ex: Executor, ticketId: string): Promise<PolicySnapshot | null> {
@@ -785,21 +487,9 @@ export class SlaClocksService {
     let customerTier: string | null = null;
     if (t.requesterId) {
       const c = await findCustomer(ex, t.requesterId);
-      if (c)
-        customerTier = effectiveTier(
-          c.tier,
-          c.organization_id ? (await findOrganization(ex, c.organization_id))?.tier : undefined,
-        );
+      if (c) customerTier = effectiveTier(c.tier, c.organization_id ? (await findOrganization(ex, c.organization_id))?.tier : undefined);
     }
-    return {
-      priority: t.priority,
-      category: t.category,
-      product: t.product,
-      channel: t.channel,
-      teamId: t.teamId,
-      customerTier,
-      tags: t.tags,
-    };
+    return { priority: t.priority, category: t.category, product: t.product, channel: t.channel, teamId: t.teamId, customerTier, tags: t.tags };
   }
 
   /** Compiled calendars by their snapshot text (shared by every clock that uses the same one). */

@@ -5,20 +5,12 @@ import type { AttachmentsTable, TicketEventsTable, TicketsTable } from '../../db
 
 export const nextTicketNumber = (ex: Executor): Promise<number> => nextCounterValue(ex, 'ticket_number');
 
-export const insertTicket = (ex: Executor, row: TicketsTable) =>
-  ex.insertInto('tickets').values(row).execute();
-export const findTicket = (ex: Executor, id: string) =>
-  ex.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
-export const findTicketByNumber = (ex: Executor, n: number) =>
-  ex.selectFrom('tickets').selectAll().where('number', '=', n).executeTakeFirst();
+export const insertTicket = (ex: Executor, row: TicketsTable) => ex.insertInto('tickets').values(row).execute();
+export const findTicket = (ex: Executor, id: string) => ex.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+export const findTicketByNumber = (ex: Executor, n: number) => ex.selectFrom('tickets').selectAll().where('number', '=', n).executeTakeFirst();
 
 /** Optimistic update: succeeds only if nobody changed the ticket since `version` was read. */
-export async function updateTicket(
-  ex: Executor,
-  id: string,
-  version: number,
-  patch: Partial<TicketsTable>,
-): Promise<boolean> {
+export async function updateTicket(ex: Executor, id: string, version: number, patch: Partial<TicketsTable>): Promise<boolean> {
   const r = await ex
     .updateTable('tickets')
     .set({ ...patch, version: version + 1 })
@@ -29,20 +21,12 @@ export async function updateTicket(
 }
 
 export async function insertTags(ex: Executor, ticketId: string, tags: string[]) {
-  if (tags.length)
-    await ex
-      .insertInto('ticket_tags')
-      .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
-      .execute();
+  if (tags.length) await ex.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
 }
 
 export async function replaceTags(ex: Executor, ticketId: string, tags: string[]) {
   await ex.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
-  if (tags.length)
-    await ex
-      .insertInto('ticket_tags')
-      .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
-      .execute();
+  if (tags.length) await ex.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
 }
 
 export type TicketSort = 'created' | '-created' | 'updated' | '-updated';
@@ -281,24 +265,13 @@ export async function listTickets(ex: Executor, dialect: DialectName, f: TicketF
   return ticketListQuery(ex, dialect, f, page, slaMode).execute();
 }
 
-export const insertEvent = (ex: Executor, row: TicketEventsTable) =>
-  ex.insertInto('ticket_events').values(row).execute();
+export const insertEvent = (ex: Executor, row: TicketEventsTable) => ex.insertInto('ticket_events').values(row).execute();
 
-export function listEvents(
-  ex: Executor,
-  ticketId: string,
-  opts: { limit: number; after?: string; visibility?: 'public'; id?: string },
-) {
+export function listEvents(ex: Executor, ticketId: string, opts: { limit: number; after?: string; visibility?: 'public'; id?: string }) {
   let q = ex
     .selectFrom('ticket_events')
-    .leftJoin('users', (j) =>
-      j.onRef('users.id', '=', 'ticket_events.author_id').on('ticket_events.author_type', '=', 'user'),
-    )
-    .leftJoin('customers', (j) =>
-      j
-        .onRef('customers.id', '=', 'ticket_events.author_id')
-        .on('ticket_events.author_type', '=', 'customer'),
-    )
+    .leftJoin('users', (j) => j.onRef('users.id', '=', 'ticket_events.author_id').on('ticket_events.author_type', '=', 'user'))
+    .leftJoin('customers', (j) => j.onRef('customers.id', '=', 'ticket_events.author_id').on('ticket_events.author_type', '=', 'customer'))
     .selectAll('ticket_events')
     .select(['users.name as user_name', 'customers.name as customer_name'])
     .where('ticket_events.ticket_id', '=', ticketId)
@@ -310,26 +283,13 @@ export function listEvents(
   return q.execute();
 }
 
-export const insertAttachment = (ex: Executor, row: AttachmentsTable) =>
-  ex.insertInto('attachments').values(row).execute();
-export const findAttachment = (ex: Executor, id: string) =>
-  ex.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertAttachment = (ex: Executor, row: AttachmentsTable) => ex.insertInto('attachments').values(row).execute();
+export const findAttachment = (ex: Executor, id: string) => ex.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
 export const listAttachments = (ex: Executor, ticketId: string) =>
   ex.selectFrom('attachments').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
 
 /** Links uploaded files that are on no message yet to a message; returns how many were linked. */
-export async function linkAttachments(
-  ex: Executor,
-  ticketId: string,
-  eventId: string,
-  ids: string[],
-): Promise<number> {
-  const r = await ex
-    .updateTable('attachments')
-    .set({ event_id: eventId })
-    .where('ticket_id', '=', ticketId)
-    .where('id', 'in', ids)
-    .where('event_id', 'is', null)
-    .executeTakeFirst();
+export async function linkAttachments(ex: Executor, ticketId: string, eventId: string, ids: string[]): Promise<number> {
+  const r = await ex.updateTable('attachments').set({ event_id: eventId }).where('ticket_id', '=', ticketId).where('id', 'in', ids).where('event_id', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
