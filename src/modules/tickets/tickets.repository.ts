@@ -194,22 +194,18 @@ export function ticketListQuery(
           .select(sql`1`.as('one'))
           .where(sql<boolean>`sla_clocks.ticket_id = tickets.id`)
           .where(cond);
-      q = q.where((eb) =>
-        eb.or([
-          eb.exists(probe(sql<boolean>`state = 'breached' and met_at is null and superseded_at is null`)),
-          ...(!breached && dueBefore !== undefined
-            ? [
-                eb.exists(
-                  probe(sql<boolean>`state = 'running' and superseded_at is null`).where(
-                    'sla_clocks.due_at',
-                    '<=',
-                    dueBefore,
-                  ),
-                ),
-              ]
-            : []),
-        ]),
-      );
+      // One EXISTS over a UNION ALL: PostgreSQL turned `EXISTS … OR EXISTS …` into hashed
+      // subplans that read every open breached clock (55,000 at 500,000 tickets) per range.
+      let arms = probe(sql<boolean>`state = 'breached' and met_at is null and superseded_at is null`);
+      if (!breached && dueBefore !== undefined)
+        arms = arms.unionAll(
+          probe(sql<boolean>`state = 'running' and superseded_at is null`).where(
+            'sla_clocks.due_at',
+            '<=',
+            dueBefore,
+          ),
+        );
+      q = q.where((eb) => eb.exists(arms));
     }
     for (const tag of f.tag ?? []) {
       q = q.where(
