@@ -8,6 +8,7 @@ import * as m0006 from './0006_customer_replies.js';
 import * as m0007 from './0007_email_bouncing.js';
 import * as m0008 from './0008_delivery_order_retry.js';
 import * as m0009 from './0009_job_key_prefix.js';
+import * as m0010 from './0010_ticket_list_indexes.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_email_bouncing': m0007,
   '0008_delivery_order_retry': m0008,
   '0009_job_key_prefix': m0009,
+  '0010_ticket_list_indexes': m0010,
 };

@@ -48,73 +48,217 @@ export interface TicketFilter {
   sla?: { breached: boolean; dueBefore?: number };
 }
 
-export function listTickets(
+/** Open clocks past or near due, of the at-risk and breached filters (served by partial indexes). */
+function slaClockArms(ex: Executor, sla: NonNullable<TicketFilter['sla']>, limit?: number) {
+  // The predicates repeat the partial indexes' own (migration 0010) literally, so both planners match them.
+  let breached = ex
+    .selectFrom('sla_clocks')
+    .select('sla_clocks.ticket_id')
+    .where(sql<boolean>`state = 'breached' and met_at is null and superseded_at is null`);
+  if (limit !== undefined) breached = breached.limit(limit);
+  if (sla.breached || sla.dueBefore === undefined) return [breached];
+  let running = ex
+    .selectFrom('sla_clocks')
+    .select('sla_clocks.ticket_id')
+    .where(sql<boolean>`state = 'running' and superseded_at is null`)
+    .where('sla_clocks.due_at', '<=', sla.dueBefore);
+  if (limit !== undefined) running = running.limit(limit);
+  return [breached, running];
+}
+
+/**
+ * Up to this many tickets at risk are looked up directly and sorted; beyond it the ticket
+ * indexes are read in list order and each ticket's clocks checked, which finds a page quickly
+ * because at-risk tickets are then common.
+ */
+export const SLA_DIRECT_LIMIT = 1000;
+
+/** How many tickets the SLA filter matches, counted up to `cap` + 1 through the partial indexes. */
+export async function countSlaCandidates(
+  ex: Executor,
+  sla: NonNullable<TicketFilter['sla']>,
+  cap = SLA_DIRECT_LIMIT,
+): Promise<number> {
+  let total = 0;
+  for (const arm of slaClockArms(ex, sla, cap + 1)) {
+    const r = await ex
+      .selectFrom(arm.as('c'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    total += Number(r.n);
+    if (total > cap) break;
+  }
+  return total;
+}
+
+/** Sorts of the ticket list: by id (UUIDv7, so by creation) or by last update, each way. */
+export type TicketPage = { limit: number; sort: TicketSort; after?: { v: number | null; id: string } };
+
+/** At most this many ordered index ranges are merged for one list (assignee/team values × statuses). */
+const MAX_BRANCHES = 48;
+const ACTIVE_STATUSES = ['new', 'open', 'pending', 'on_hold'];
+const ALL_STATUSES = [...ACTIVE_STATUSES, 'solved', 'closed'];
+
+/**
+ * The ticket list as one query. Every queue filters on status (or on all of them) and perhaps an
+ * assignee or teams, and reads the first `limit` rows in id or updated_at order: that is a
+ * handful of ordered ranges of the (assignee|team|priority, status, [updated_at,] id) and
+ * (status, [updated_at,] id) indexes, each cut at `limit` rows and merged. So a page costs
+ * branches × limit index entries however many tickets the desk holds, on both databases; the
+ * other filters (priority, category, tags, SLA…) are checked on the rows each range yields.
+ * Text search, tags and a requester's or an id list's tickets keep the single plain query (search
+ * is its own issue; a tag or a requester is best found from its own index, which a range per
+ * status would not use).
+ *
+ * `slaMode`: 'direct' drives the SLA filter from the clocks' partial indexes (few matches),
+ * 'scan' checks each ticket's clocks while reading the ordered ranges (many matches).
+ */
+export function ticketListQuery(
   ex: Executor,
   dialect: DialectName,
   f: TicketFilter,
-  page: { limit: number; sort: TicketSort; after?: { v: number | null; id: string } },
+  page: TicketPage,
+  slaMode: 'direct' | 'scan' = 'scan',
 ) {
-  let q = ex.selectFrom('tickets').selectAll('tickets');
-  if (f.status?.length) q = q.where('status', 'in', f.status);
-  if (f.priority?.length) q = q.where('priority', 'in', f.priority);
-  if (f.teamId?.length) q = q.where('team_id', 'in', f.teamId);
-  if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
-  if (f.unassigned) q = q.where('assignee_id', 'is', null);
-  if (f.requesterId) q = q.where('requester_id', '=', f.requesterId);
-  if (f.category?.length) q = q.where('category', 'in', f.category);
-  if (f.product) q = q.where('product', '=', f.product);
-  if (f.channel) q = q.where('channel', '=', f.channel);
-  if (f.ids) q = q.where('tickets.id', 'in', f.ids.length ? f.ids : ['']);
-  if (f.sla) {
-    // The SLA module's clocks (one row per clock; superseded rows are history).
-    const { breached, dueBefore } = f.sla;
-    q = q.where('tickets.id', 'in', (eb) =>
-      eb
-        .selectFrom('sla_clocks')
-        .select('sla_clocks.ticket_id')
-        .where('sla_clocks.superseded_at', 'is', null)
-        .where((c) =>
-          c.or([
-            c.and([c('sla_clocks.state', '=', 'breached'), c('sla_clocks.met_at', 'is', null)]),
-            ...(!breached && dueBefore !== undefined ? [c.and([c('sla_clocks.state', '=', 'running'), c('sla_clocks.due_at', '<=', dueBefore)])] : []),
-          ]),
-        ),
-    );
-  }
-  for (const tag of f.tag ?? []) {
-    q = q.where('tickets.id', 'in', ex.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag));
-  }
-  if (f.text) {
-    const text = f.text;
-    const num = /^#?(\d{1,12})$/.exec(text.trim());
-    q = q.where((eb) =>
-      eb.or([
-        containsInsensitive(dialect, 'tickets.subject', text),
-        ...(num ? [eb('tickets.number', '=', Number(num[1]))] : []),
-        eb.exists(
-          ex
-            .selectFrom('ticket_events')
-            .select(sql`1`.as('one'))
-            .where(sql<boolean>`ticket_events.ticket_id = tickets.id`)
-            .where('ticket_events.kind', '=', 'message.added')
-            .where(containsInsensitive(dialect, 'ticket_events.body', text)),
-        ),
-      ]),
-    );
-  }
   const desc = page.sort.startsWith('-');
-  const col = page.sort.endsWith('updated') ? 'updated_at' : null;
+  const byUpdated = page.sort.endsWith('updated');
+  const dir = desc ? 'desc' : 'asc';
   const cmp = desc ? '<' : '>';
-  if (page.after) {
-    const a = page.after;
-    if (col) {
-      q = q.where((eb) => eb.or([eb(col, cmp, a.v as number), eb.and([eb(col, '=', a.v as number), eb('tickets.id', cmp, a.id)])]));
-    } else {
-      q = q.where('tickets.id', cmp, a.id);
-    }
+  const n = page.limit + 1;
+
+  type Driver = { col: 'assignee_id' | 'team_id' | 'priority'; value: string | null } | null;
+  let drivers: Driver[] = [null];
+  if (f.assigneeId) drivers = [{ col: 'assignee_id', value: f.assigneeId }];
+  else if (f.unassigned) drivers = [{ col: 'assignee_id', value: null }];
+  else if (f.teamId?.length) drivers = [...new Set(f.teamId)].map((value) => ({ col: 'team_id', value }));
+  else if (f.priority?.length)
+    drivers = [...new Set(f.priority)].map((value) => ({ col: 'priority', value }));
+  // Solving or closing a ticket stops its clocks (met, or breached and met), so only tickets in
+  // an active status can have an open clock: the SLA filters read the active ranges alone unless
+  // asked for other statuses (the test comparing both SLA paths holds this to account).
+  let statuses: (string | null)[] = f.status?.length
+    ? [...new Set(f.status)]
+    : f.sla
+      ? ACTIVE_STATUSES
+      : ALL_STATUSES;
+  if (drivers.length * statuses.length > MAX_BRANCHES) drivers = [null];
+  const plain =
+    f.text !== undefined ||
+    f.requesterId !== undefined ||
+    f.ids !== undefined ||
+    !!f.tag?.length ||
+    (f.sla !== undefined && slaMode === 'direct');
+  if (plain) {
+    drivers = [null];
+    statuses = [null];
   }
-  if (col) q = q.orderBy(col, desc ? 'desc' : 'asc');
-  return q.orderBy('tickets.id', desc ? 'desc' : 'asc').limit(page.limit + 1).execute();
+
+  const filtered = (driver: Driver, status: string | null) => {
+    let q = ex.selectFrom('tickets').selectAll('tickets');
+    if (f.sla && slaMode === 'direct') {
+      // Few tickets at risk: start from them (CROSS JOIN keeps SQLite's join order) and sort them.
+      const [first, ...rest] = slaClockArms(ex, f.sla);
+      let ids = first!;
+      for (const r of rest) ids = ids.unionAll(r);
+      q = ex
+        .selectFrom(ex.selectFrom(ids.as('a')).select('a.ticket_id').distinct().as('c'))
+        .crossJoin('tickets')
+        .selectAll('tickets')
+        .where(sql<boolean>`tickets.id = c.ticket_id`) as unknown as typeof q;
+    }
+    if (status !== null) q = q.where('tickets.status', '=', status);
+    else if (f.status?.length) q = q.where('tickets.status', 'in', f.status);
+    if (driver?.col === 'assignee_id')
+      q =
+        driver.value === null
+          ? q.where('tickets.assignee_id', 'is', null)
+          : q.where('tickets.assignee_id', '=', driver.value);
+    else if (f.assigneeId) q = q.where('tickets.assignee_id', '=', f.assigneeId);
+    else if (f.unassigned) q = q.where('tickets.assignee_id', 'is', null);
+    if (driver?.col === 'team_id') q = q.where('tickets.team_id', '=', driver.value);
+    else if (f.teamId?.length) q = q.where('tickets.team_id', 'in', f.teamId);
+    if (driver?.col === 'priority') q = q.where('tickets.priority', '=', driver.value);
+    else if (f.priority?.length) q = q.where('tickets.priority', 'in', f.priority);
+    if (f.requesterId) q = q.where('tickets.requester_id', '=', f.requesterId);
+    if (f.category?.length) q = q.where('tickets.category', 'in', f.category);
+    if (f.product) q = q.where('tickets.product', '=', f.product);
+    if (f.channel) q = q.where('tickets.channel', '=', f.channel);
+    if (f.ids) q = q.where('tickets.id', 'in', f.ids.length ? f.ids : ['']);
+    if (f.sla && slaMode === 'scan') {
+      // Many tickets at risk: probe each ticket of the ranges in the partial indexes of open
+      // clocks (a miss costs one descent of a small index, no clock row is read).
+      const { breached, dueBefore } = f.sla;
+      const probe = (cond: ReturnType<typeof sql<boolean>>) =>
+        ex
+          .selectFrom('sla_clocks')
+          .select(sql`1`.as('one'))
+          .where(sql<boolean>`sla_clocks.ticket_id = tickets.id`)
+          .where(cond);
+      // One EXISTS over a UNION ALL: PostgreSQL turned `EXISTS … OR EXISTS …` into hashed
+      // subplans that read every open breached clock (55,000 at 500,000 tickets) per range.
+      let arms = probe(sql<boolean>`state = 'breached' and met_at is null and superseded_at is null`);
+      if (!breached && dueBefore !== undefined)
+        arms = arms.unionAll(
+          probe(sql<boolean>`state = 'running' and superseded_at is null`).where(
+            'sla_clocks.due_at',
+            '<=',
+            dueBefore,
+          ),
+        );
+      q = q.where((eb) => eb.exists(arms));
+    }
+    for (const tag of f.tag ?? []) {
+      q = q.where(
+        'tickets.id',
+        'in',
+        ex.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag),
+      );
+    }
+    if (f.text) {
+      const text = f.text;
+      const num = /^#?(\d{1,12})$/.exec(text.trim());
+      q = q.where((eb) =>
+        eb.or([
+          containsInsensitive(dialect, 'tickets.subject', text),
+          ...(num ? [eb('tickets.number', '=', Number(num[1]))] : []),
+          eb.exists(
+            ex
+              .selectFrom('ticket_events')
+              .select(sql`1`.as('one'))
+              .where(sql<boolean>`ticket_events.ticket_id = tickets.id`)
+              .where('ticket_events.kind', '=', 'message.added')
+              .where(containsInsensitive(dialect, 'ticket_events.body', text)),
+          ),
+        ]),
+      );
+    }
+    if (page.after) {
+      const a = page.after;
+      // `updated_at <= v` is the index range; the tie on updated_at is broken by id.
+      if (byUpdated)
+        q = q
+          .where('tickets.updated_at', desc ? '<=' : '>=', a.v as number)
+          .where((eb) => eb.or([eb('tickets.updated_at', cmp, a.v as number), eb('tickets.id', cmp, a.id)]));
+      else q = q.where('tickets.id', cmp, a.id);
+    }
+    if (byUpdated) q = q.orderBy('tickets.updated_at', dir);
+    return q.orderBy('tickets.id', dir).limit(n);
+  };
+
+  const branches = drivers.flatMap((d) => statuses.map((s) => filtered(d, s)));
+  if (branches.length === 1) return branches[0]!;
+  // Each range is a subquery (SQLite allows ORDER BY/LIMIT only there), merged and cut again.
+  const arms = branches.map((b, i) => ex.selectFrom(b.as(`b${i}`)).selectAll());
+  let merged = arms[0]!;
+  for (const a of arms.slice(1)) merged = merged.unionAll(a);
+  let outer = ex.selectFrom(merged.as('u')).selectAll();
+  if (byUpdated) outer = outer.orderBy('u.updated_at', dir);
+  return outer.orderBy('u.id', dir).limit(n);
+}
+
+export async function listTickets(ex: Executor, dialect: DialectName, f: TicketFilter, page: TicketPage) {
+  const slaMode = f.sla && (await countSlaCandidates(ex, f.sla)) <= SLA_DIRECT_LIMIT ? 'direct' : 'scan';
+  return ticketListQuery(ex, dialect, f, page, slaMode).execute();
 }
 
 export const insertEvent = (ex: Executor, row: TicketEventsTable) => ex.insertInto('ticket_events').values(row).execute();
