@@ -155,6 +155,41 @@ describe('carrier emoji', () => {
     expect(decodeBytes(hex('ee4f'), 'Shift_JIS')).toBe('瑢');
   });
 
+  it("maps SoftBank's Shift_JIS emoji (leads F9, F7, FB) for SoftBank senders", () => {
+    const sb = (h: string): string =>
+      mapCarrierEmoji(decodeBytes(hex(h), 'Shift_JIS', 'softbank'), 'softbank');
+    // F98B sun (U+E04A), F962 heart (U+E022), F941 boy (U+E001), F747 scream (U+E107),
+    // F74B pig (U+E10B), FB55 smile (U+E415), FBAB Japanese flag (U+E50B).
+    expect(sb('90b0 82ea f98b')).toBe('晴れ☀️');
+    expect(sb('f962 f941')).toBe('❤️👦');
+    expect(sb('f747 f74b')).toBe('😱🐷');
+    expect(sb('fb55 fbab')).toBe('😄🇯🇵');
+    // Read as CP932, F98B is U+E6E6, docomo's keycap 5: a SoftBank sender never gets that.
+    expect(mapCarrierEmoji(decodeBytes(hex('f98b'), 'Shift_JIS', 'docomo'), 'docomo')).toBe('5️⃣');
+    // A user-defined pair SoftBank has no emoji at: one 〓, and the text around it intact.
+    expect(sb('82a0 f040 82a2')).toBe('あ〓い');
+    // Raw Shift_JIS subjects from a SoftBank phone read the same way.
+    expect(mapCarrierEmoji(decodeRawHeaderBytes(hex('f98b'), [], 'softbank'), 'softbank')).toBe('☀️');
+  });
+
+  it("decodes docomo's Shift_JIS emoji in F941–F9FC (past where iconv-lite's CP932 table ends)", () => {
+    const dc = (h: string): string => mapCarrierEmoji(decodeBytes(hex(h), 'Shift_JIS', 'docomo'), 'docomo');
+    // F941 waxing gibbous moon (U+E69D), F987 keycap 1 (U+E6E2).
+    expect(dc('f941 f987')).toBe('🌔1️⃣');
+    expect(dc('f9fc')).toMatch(/^\p{Extended_Pictographic}$/u);
+    expect(dc('f9fc')).not.toMatch(/[\uFFFD〓]/);
+  });
+
+  it("shows 〓 for docomo and SoftBank ISO-2022-JP user rows, never another carrier's emoji", () => {
+    // Rows 0x75–0x7E would decode to U+E000–, where SoftBank has its emoji (U+E001 boy).
+    expect(mapCarrierEmoji(decodeIso2022Jp(hex('1b2442 4032 7522 1b2842'), 'docomo'), 'docomo')).toBe('晴〓');
+    expect(mapCarrierEmoji(decodeIso2022Jp(hex('1b2442 7522 7e7e 1b2842'), 'softbank'), 'softbank')).toBe(
+      '〓〓',
+    );
+    // A docomo sender's text with a SoftBank code point is not read with SoftBank's table.
+    expect(mapCarrierEmoji('\uE001', 'docomo')).toBe('〓');
+  });
+
   it('shows one 〓 per carrier-area character without an emoji, never stray bytes', () => {
     expect(mapCarrierEmoji(decodeBytes(hex('f040 f0fc'), 'Shift_JIS'), null)).toBe('〓〓');
     const iso = mapCarrierEmoji(decodeIso2022Jp(hex('1b2442 4032 7521 1b2842')), null);

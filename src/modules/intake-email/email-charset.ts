@@ -169,6 +169,11 @@ export function decodeIso2022Jp(bytes: Buffer, carrier: Carrier | null = null): 
     if (mode === 'jis0212') emit(iconv.decode(Buffer.from([0x8f, b | 0x80, b2 | 0x80]), 'euc-jp'));
     else if (carrier === 'au' && b >= 0x75 && b <= 0x7c)
       emit(iconv.decode(auMailToWebSjis(Buffer.from(jisToSjis(b, b2))), 'cp932'));
+    else if (carrier !== null && carrier !== 'au' && b >= 0x75 && b <= 0x7e)
+      // docomo and SoftBank phones have no documented emoji layout in these rows (docomo's
+      // Shift_JIS emoji, F89F–F9FC, lie beyond what rows 0x75–0x7E reach; SoftBank writes
+      // webcode escapes): one 〓 rather than a guess that would be another carrier's picture.
+      emit('〓');
     else emit(jisChar(b, b2));
   }
   emit('');
@@ -219,9 +224,67 @@ function auMailToWebSjis(bytes: Buffer): Buffer {
   return out;
 }
 
-/** Shift_JIS as CP932; for au senders, their mail emoji area first moved to where CP932 reads it. */
+/**
+ * SoftBank's Shift_JIS emoji: lead 0xF9, 0xF7 or 0xFB; trail 0x41–0x9B (0x7F skipped) for the
+ * first page of a lead, 0xA1–0xFA for the second; 90 code points per page, starting at U+xx01
+ * (F941 → U+E001, F98B → U+E04A sun, F99B → U+E05A, F741 → U+E101, F747 → U+E107).
+ */
+const SOFTBANK_SJIS_PAGE: Record<number, [number, number]> = {
+  0xf9: [0xe001, 0xe301],
+  0xf7: [0xe101, 0xe201],
+  0xfb: [0xe401, 0xe501],
+};
+
+/** A SoftBank Shift_JIS emoji pair → its private-use code point, or null. */
+function softbankSjisEmoji(lead: number, trail: number): number | null {
+  const page = SOFTBANK_SJIS_PAGE[lead];
+  if (!page) return null;
+  if (trail >= 0x41 && trail <= 0x9b && trail !== 0x7f)
+    return page[0] + trail - 0x41 - (trail > 0x7f ? 1 : 0);
+  if (trail >= 0xa1 && trail <= 0xfa) return page[1] + trail - 0xa1;
+  return null;
+}
+
+/**
+ * Shift_JIS read pair by pair: `pick` may replace a two-byte character; everything else is
+ * decoded as CP932. The user-defined area F040–F9FC is always U+E000 + 188 per lead (as
+ * Windows maps it): iconv-lite's CP932 table stops at F940 and would turn docomo's emoji
+ * F941–F9FC into two U+FFFD each.
+ */
+function decodeSjisWith(bytes: Buffer, pick: (lead: number, trail: number) => string | null): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const isLead = (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
+    if (!isLead || i + 1 >= bytes.length) continue;
+    const t = bytes[i + 1]!;
+    const userDefined = b >= 0xf0 && b <= 0xf9 && t >= 0x40 && t <= 0xfc && t !== 0x7f;
+    const char =
+      pick(b, t) ??
+      (userDefined ? String.fromCharCode(0xe000 + (b - 0xf0) * 188 + t - 0x40 - (t > 0x7f ? 1 : 0)) : null);
+    if (char !== null) {
+      out += iconv.decode(bytes.subarray(from, i), 'cp932') + char;
+      from = i + 2;
+    }
+    i++;
+  }
+  return out + iconv.decode(bytes.subarray(from), 'cp932');
+}
+
+/**
+ * Shift_JIS as CP932; for au senders, their mail emoji area first moved to where CP932 reads it.
+ * For SoftBank senders, SoftBank's own emoji layout, and any other user-defined pair is one 〓
+ * (where CP932 puts it, another carrier has a different picture).
+ */
 function decodeShiftJis(bytes: Buffer, carrier: Carrier | null): string {
-  return iconv.decode(carrier === 'au' ? auMailToWebSjis(bytes) : bytes, 'cp932');
+  if (carrier === 'softbank')
+    return decodeSjisWith(bytes, (lead, trail) => {
+      const emoji = softbankSjisEmoji(lead, trail);
+      if (emoji !== null) return String.fromCharCode(emoji);
+      return lead >= 0xf0 && lead <= 0xf9 && trail >= 0x40 && trail <= 0xfc && trail !== 0x7f ? '〓' : null;
+    });
+  return decodeSjisWith(carrier === 'au' ? auMailToWebSjis(bytes) : bytes, () => null);
 }
 
 function jisToSjis(j1: number, j2: number): [number, number] {
@@ -510,9 +573,10 @@ export function mapCarrierEmoji(text: string, carrier: Carrier | null): string {
   const t = carrierTables();
   return text.replace(/[\ue000-\ue757\uea80-\ueb88]/g, (ch) => {
     const cp = ch.charCodeAt(0);
-    const order: Carrier[] = carrier
-      ? [carrier, ...CARRIERS.filter((c) => c !== carrier)]
-      : ['docomo', 'softbank', 'au'];
+    // With the sender's carrier known, only its own table is read: the same code point in
+    // another carrier's table is a different picture (a docomo phone's ISO-2022-JP user rows,
+    // for one, decode to U+E000–U+E3AB, where SoftBank has its emoji).
+    const order: Carrier[] = carrier ? [carrier] : ['docomo', 'softbank', 'au'];
     for (const c of order) {
       const ranges = c === 'docomo' ? DOCOMO : c === 'au' ? AU : SOFTBANK;
       if (inRange(cp, ranges)) {
