@@ -588,3 +588,96 @@ describe('classifyInbound: what a bounce says', () => {
     });
   });
 });
+
+describe('classifyInbound: the bounce subjects carriers and MTAs write, with their own headers', () => {
+  const b64 = (s: string): string => `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
+  const ours = 'Message-ID: <ours-9@escalon.test>';
+
+  it.each<[string, Array<[string, string | null]>, string]>([
+    [
+      'au/KDDI メールエラー通知 from no-reply@',
+      [
+        ['From', 'no-reply@ezweb.ne.jp'],
+        ['Subject', b64('メールエラー通知')],
+        ['Message-ID', '<err1@ezweb.ne.jp>'],
+        ['Content-Type', 'text/plain; charset=UTF-8'],
+        ['Content-Transfer-Encoding', '8bit'],
+      ],
+      `送信されたメールは以下の理由により配信できませんでした。\n\n宛先: gone@ezweb.ne.jp\n理由: 宛先のメールアドレスが見つかりません。\n\n------ 元のメッセージのヘッダ ------\n${ours}\nSubject: Re: [#12] Printer\n`,
+    ],
+    [
+      'Trend Micro InterScan メッセージを配信できません。 from postmaster@',
+      [
+        ['From', 'postmaster@mail.example.co.jp'],
+        ['Subject', b64('メッセージを配信できません。')],
+        ['Message-ID', '<imss1@mail.example.co.jp>'],
+        ['Content-Type', 'text/plain; charset=UTF-8'],
+        ['Content-Transfer-Encoding', '8bit'],
+      ],
+      `次の受信者へのメッセージ配信に失敗しました:\n\ngone@example.co.jp\n550 5.1.1 <gone@example.co.jp>... User unknown\n\n${ours}\n`,
+    ],
+    [
+      'Yahoo! JAPAN failure delivery from MAILER-DAEMON@yahoo.co.jp',
+      [
+        ['From', 'MAILER-DAEMON@yahoo.co.jp'],
+        ['Subject', 'failure delivery'],
+        ['Message-ID', '<fd1@mta.yahoo.co.jp>'],
+      ],
+      `Sorry, we were unable to deliver your message to the following address.\n\n<gone@example.jp>:\n550 5.1.1 <gone@example.jp>: Recipient address rejected: User unknown\n\n--- Below this line is a copy of the message.\n\n${ours}\n`,
+    ],
+    [
+      'failure delivery from MAILER-DAEMON <> without Return-Path: <>',
+      [
+        ['From', 'MAILER-DAEMON <>'],
+        ['Subject', 'failure delivery'],
+        ['Message-ID', '<fd2@mta.example.jp>'],
+      ],
+      `Sorry, we were unable to deliver your message to the following address.\n\n<gone@example.jp>:\n550 5.1.1 User unknown\n\n${ours}\n`,
+    ],
+    [
+      'Delivery status notification from postmaster@',
+      [
+        ['From', 'postmaster@mx.example.com'],
+        ['Subject', 'Delivery status notification'],
+        ['Message-ID', '<dsn1@mx.example.com>'],
+      ],
+      `This is an automatically generated Delivery Status Notification.\n\nDelivery to the following recipients failed.\n\n       gone@example.com\n\n${ours}\n`,
+    ],
+    [
+      'exim mail failed, returning to sender from Mailer-Daemon@',
+      [
+        ['From', 'Mail Delivery System <Mailer-Daemon@mx.example.net>'],
+        ['Subject', 'Mail delivery failed: returning message to sender'],
+        ['X-Failed-Recipients', 'gone@example.net'],
+        ['Auto-Submitted', 'auto-replied'],
+        ['Message-ID', '<exim1@mx.example.net>'],
+      ],
+      `This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  gone@example.net\n    SMTP error from remote mail server after RCPT TO:<gone@example.net>:\n    550 5.1.1 User unknown\n\n------ This is a copy of the message, including all the headers. ------\n${ours}\n`,
+    ],
+    [
+      'mail failed, returning to sender from MAILER-DAEMON@ (no Auto-Submitted)',
+      [
+        ['From', 'MAILER-DAEMON@mx.example.org'],
+        ['Subject', 'mail failed, returning to sender'],
+        ['Message-ID', '<mf1@mx.example.org>'],
+      ],
+      `|------------------------- Failed addresses follow: ---------------------|\n <gone@example.org> ... unknown user\n|------------------------- Message text follows: ------------------------|\n${ours}\n`,
+    ],
+  ])('records %s as a bounce tied to our message', async (_name, headers, body) => {
+    const out = await classify(headers, body);
+    expect(out.kind).toBe('bounce');
+    const ids = out.kind === 'bounce' ? [out.originalMessageId, ...(out.candidateMessageIds ?? [])] : [];
+    expect(ids).toContain('ours-9@escalon.test');
+  });
+
+  it('keeps a customer forwarding a bounce (Fwd: Returned mail…) a ticket', async () => {
+    const out = await classify(
+      [
+        ['From', 'Taro Yamada <taro@example.jp>'],
+        ['Subject', 'Fwd: Returned mail: see transcript for details'],
+      ],
+      'メールが届かないようです。\n\n---------- Forwarded message ---------\nFrom: MAILER-DAEMON@mx.example.jp\nSubject: Returned mail: see transcript for details\n\n550 5.1.1 <sales@example.jp>... User unknown\n',
+    );
+    expect(out.kind).toBe('message');
+  });
+});
