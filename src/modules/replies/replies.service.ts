@@ -205,7 +205,8 @@ export class RepliesService {
     if (!id) return null;
     const hit = await repo.findByMessageId(tx, id);
     if (!hit) return null;
-    await repo.markBounced(tx, id, ['bounced', detail.recipient, detail.status, detail.diagnostic].filter(Boolean).join(' '), now);
+    // The state says it bounced (the console names it in the reader's language); the response holds the report's facts.
+    await repo.markBounced(tx, id, [detail.recipient, detail.status, detail.diagnostic].filter(Boolean).join(' '), now);
     return hit.id;
   }
 

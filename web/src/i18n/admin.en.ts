@@ -335,6 +335,8 @@ export const adminEn = {
   },
   notifyChannel: { in_app: 'In-app', email: 'Email', slack: 'Slack', teams: 'Microsoft Teams', webhook: 'Webhook' },
   ch: {
+    removedWebhook: 'a webhook that has been removed',
+    unknownRecipient: 'a recipient no longer in the workspace',
     messaging: 'Chat and messaging integrations',
     messagingHint: 'Chat apps post customer messages to the webhook path (signed). Set an outbound URL so agents’ replies are POSTed back, signed with the same secret as Escalon’s webhooks; without one, replies on chat tickets cannot be delivered.',
     noMessaging: 'No messaging integrations.',

@@ -337,6 +337,8 @@ export const adminJa: AdminMessages = {
   },
   notifyChannel: { in_app: 'アプリ内', email: 'メール', slack: 'Slack', teams: 'Microsoft Teams', webhook: 'Webhook' },
   ch: {
+    removedWebhook: '削除済みの Webhook',
+    unknownRecipient: 'ワークスペースにいない宛先',
     messaging: 'チャット・メッセージング連携',
     messagingHint: 'チャットアプリはお客様のメッセージを Webhook パスへ署名付きで送信します。送信先 URL を設定すると、担当者の返信が Escalon の Webhook と同じ秘密鍵で署名されて POST されます。未設定の場合、チャット案件への返信はお客様に届きません。',
     noMessaging: 'メッセージング連携はありません。',

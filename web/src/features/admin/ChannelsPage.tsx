@@ -214,6 +214,8 @@ function FailedDeliveries() {
   const { client, user } = useSession();
   const [state, setState] = useState<'dead' | 'failed'>('dead');
   const list = useLoad((signal) => client.get<Page<Delivery>>('/api/v1/deliveries', { state, limit: 50 }, signal).then((r) => r.items), [client, state]);
+  // Webhook deliveries name their subscription by id; people are shown its URL.
+  const hooks = useLoad((signal) => client.get<{ items: Webhook[] }>('/api/v1/webhooks', undefined, signal).then((r) => new Map(r.items.map((w) => [w.id, w.url]))), [client]);
   const [notice, setNotice] = useState<string | null>(null);
   return (
     <section className="card" aria-labelledby="dl-title">
@@ -230,13 +232,13 @@ function FailedDeliveries() {
       {list.data === null && list.error === null && <Loading />}
       {list.data?.length === 0 && <EmptyState>{t('admin2.ch.noDeliveries')}</EmptyState>}
       {(list.data ?? []).map((d) => (
-        <DeliveryItem key={d.id} d={d} lang={i18n.language} tz={user.timeZone} onRetried={() => { setNotice(t('admin2.ch.retried')); list.reload(); }} />
+        <DeliveryItem key={d.id} d={d} hooks={hooks.data} lang={i18n.language} tz={user.timeZone} onRetried={() => { setNotice(t('admin2.ch.retried')); list.reload(); }} />
       ))}
     </section>
   );
 }
 
-function DeliveryItem({ d, lang, tz, onRetried }: { d: Delivery; lang: string; tz: string; onRetried: () => void }) {
+function DeliveryItem({ d, hooks, lang, tz, onRetried }: { d: Delivery; hooks: Map<string, string> | null; lang: string; tz: string; onRetried: () => void }) {
   const { t } = useTranslation();
   const { client } = useSession();
   const directory = useDirectory();
@@ -252,7 +254,7 @@ function DeliveryItem({ d, lang, tz, onRetried }: { d: Delivery; lang: string; t
   return (
     <details className="card" onToggle={(e) => { if ((e.target as HTMLDetailsElement).open && log === null) void open(); }}>
       <summary>
-        {t(`admin2.notifyChannel.${d.channel}`, { defaultValue: d.channel })} · {d.event} · {d.userId ? directory.userName(d.userId) : d.recipient} · {t('admin2.ch.attempts', { n: d.attempts })} · {formatDateTime(d.updatedAt, lang, tz)}
+        {t(`admin2.notifyChannel.${d.channel}`, { defaultValue: d.channel })} · {d.event} · {recipientLabel(d, hooks, directory, t)} · {t('admin2.ch.attempts', { n: d.attempts })} · {formatDateTime(d.updatedAt, lang, tz)}
       </summary>
       {d.lastResponse && (
         <p className="small">
@@ -281,6 +283,16 @@ function DeliveryItem({ d, lang, tz, onRetried }: { d: Delivery; lang: string; t
       {d.ticketId && <> <Link to={`/tickets/${d.ticketId}`}>{t('admin2.ch.openTicket')}</Link></>}
     </details>
   );
+}
+
+/** Who a delivery went to, as people know it: a user's name, a webhook's URL, a team's name; never an internal id. */
+function recipientLabel(d: Delivery, hooks: Map<string, string> | null, directory: ReturnType<typeof useDirectory>, t: (key: string) => string): string {
+  if (d.userId) return directory.userName(d.userId) ?? t('admin2.ch.unknownRecipient');
+  const [kind, id] = d.recipient.split(':');
+  if (kind === 'webhook') return hooks?.get(id ?? '') ?? t('admin2.ch.removedWebhook');
+  if (kind === 'team') return directory.teamName(id) ?? t('admin2.ch.unknownRecipient');
+  if (kind === 'user') return directory.userName(id) ?? t('admin2.ch.unknownRecipient');
+  return d.recipient;
 }
 
 function FailedInbound() {

@@ -48,12 +48,17 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
           <li key={e.id} className={`event${tone}`} data-kind={e.kind}>
             <span className="event-dot" aria-hidden="true" />
             <span className="event-text">{describeEvent(e, t, directory, (iso) => formatDateTime(iso, i18n.language, tz))}</span> {when}
-            {AGENT_EVENT_BODIES.has(e.kind) && e.body && <div className="event-body">{e.body}</div>}
+            {AGENT_EVENT_BODIES.has(e.kind) && e.body && <div className="event-body">{e.kind === 'email.bounced' ? withoutDiagnosticType(e.body) : e.body}</div>}
           </li>
         );
       })}
     </ol>
   );
+}
+
+/** An RFC 3464 diagnostic without its type: "smtp; 550 5.1.1 …" reads as "550 5.1.1 …". */
+function withoutDiagnosticType(text: string): string {
+  return text.replace(/(^|\s)(?:smtp|x-[\w-]+|unix);\s*/i, '$1');
 }
 
 type Delivery = NonNullable<TimelineEvent['delivery']>;
@@ -100,7 +105,7 @@ function DeliveryState({
         </span>
       )}
       {(delivery.state === 'failed' || delivery.state === 'bounced') && delivery.lastResponse && (
-        <span className="muted small"> — {delivery.lastResponse}</span>
+        <span className="muted small"> — {delivery.state === 'bounced' ? withoutDiagnosticType(delivery.lastResponse) : delivery.lastResponse}</span>
       )}
       {delivery.state === 'failed' && delivery.retryable && (
         <button type="button" className="btn btn-small" disabled={busy} onClick={() => void retry()}>
