@@ -477,8 +477,20 @@ export class NotificationsService {
     const now = this.now;
     await inTransaction(this.d.db, async (tx) => {
       await lockKey(tx, orderLock(d));
-      if (attempt)
-        await repo.insertAttempt(tx, {
+      await repo.recordOutcome(
+        tx,
+        d.id,
+        {
+          state,
+          attempts: attempt ? attempt.attempt : d.attempts,
+          last_response: response.slice(0, 2000),
+          next_attempt_at: state === 'failed' ? (more.nextAttemptAt ?? null) : null,
+          ...(more.retryUntil != null && { retry_until: more.retryUntil }),
+          ...(more.dropReason && { drop_reason: more.dropReason }),
+          updated_at: now,
+          ...(state === 'done' && { delivered_at: now }),
+        },
+        attempt && {
           id: newId(),
           delivery_id: d.id,
           attempt: attempt.attempt,
@@ -486,17 +498,8 @@ export class NotificationsService {
           response: response.slice(0, 2000),
           started_at: attempt.started,
           duration_ms: attempt.duration,
-        });
-      await repo.updateDelivery(tx, d.id, {
-        state,
-        attempts: attempt ? attempt.attempt : d.attempts,
-        last_response: response.slice(0, 2000),
-        next_attempt_at: state === 'failed' ? (more.nextAttemptAt ?? null) : null,
-        ...(more.retryUntil != null && { retry_until: more.retryUntil }),
-        ...(more.dropReason && { drop_reason: more.dropReason }),
-        updated_at: now,
-        ...(state === 'done' && { delivered_at: now }),
-      });
+        },
+      );
       if (state !== 'failed') await this.releaseNext(tx, d, now);
       if (state === 'dead') await this.alertAdmins(tx, d, response, now);
       if (state === 'done' && d.attempts > 0) {
@@ -510,16 +513,15 @@ export class NotificationsService {
 
   private async releaseNext(tx: Tx, d: DeliveriesTable, now: number): Promise<void> {
     if (!d.ticket_id) return;
-    const next = await repo.nextQueued(tx, d.recipient_key, d.ticket_id);
+    const next = await repo.releaseNextQueued(tx, d.recipient_key, d.ticket_id, now);
     if (!next) return;
-    await repo.updateDelivery(tx, next.id, { state: 'pending', updated_at: now });
     await enqueueJob(
       tx,
       {
         kind: DELIVER_JOB,
-        payload: { deliveryId: next.id },
+        payload: { deliveryId: next },
         dueAt: now,
-        dedupeKey: `deliver:${next.id}:${newId()}`,
+        dedupeKey: `deliver:${next}:${newId()}`,
         maxAttempts: DELIVER_MAX_ATTEMPTS,
       },
       now,
