@@ -114,7 +114,10 @@ export class NotificationsService {
   /** The `notify` job: runs inside the job's transaction, so everything it writes is exactly-once. */
   async fanOut(tx: Tx, job: ClaimedJob, now: number): Promise<void> {
     const intent = normaliseIntent(job.payload, job.dueAt);
-    const ticket = intent.ticketId ? await repo.ticketFacts(tx, intent.ticketId) : undefined;
+    // The ticket is read when people or a team channel may hear of it (roles, quiet hours,
+    // texts); an event only webhook subscribers hear of does not need it.
+    const forPeople = intent.userIds.length > 0 || intent.roles.length > 0 || (templateEventOf(intent.event) !== null && TEAM_EVENTS.has(intent.event));
+    const ticket = intent.ticketId && forPeople ? await repo.ticketFacts(tx, intent.ticketId) : undefined;
     if (intent.escalationId)
       await this.d.live.publish(tx, { type: 'escalation.updated', ids: [intent.escalationId] });
     // People are reminded only while it is useful; a reminder that is not is recorded as a
