@@ -1,5 +1,7 @@
 /** Queries of the notifications module (portable SQL; no rules here). */
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/dialect.js';
 import type { DeliveriesTable, NotificationsTable } from '../../db/schema.js';
 import type { CursorKey } from '../../http/cursor.js';
 
@@ -90,37 +92,64 @@ export async function updateDelivery(ex: Executor, id: string, set: Partial<Deli
 }
 
 /**
- * An earlier delivery (by sequence) of the same recipient and ticket that is still on its way
- * and due by now: order is per recipient and ticket. One held back on purpose until later
- * (quiet hours, a digest window) does not hold up what may go now.
+ * PostgreSQL: takes the order lock of a delivery's recipient and ticket (the same key as
+ * `delivery-order:<recipient>:<ticket or id>` taken with lockKey) by the delivery's id, in one
+ * statement instead of a read and a lock. SQLite has one writer: nothing to take.
  */
-export const earlierInFlight = (
-  ex: Executor,
-  d: { id: string; recipient_key: string; ticket_id: string; seq: number },
-  now: number,
-) =>
+export async function lockDeliveryOrder(ex: Executor, id: string): Promise<void> {
+  if (dialectOf(ex) !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(hashtext('delivery-order:' || recipient_key || ':' || coalesce(ticket_id, id))) from deliveries where id = ${id}`.execute(ex);
+}
+
+/**
+ * A delivery as its deliver job decides on it, in one query: the row; whether an earlier one
+ * (by sequence) of the same recipient and ticket is still on its way and due by now (order is
+ * per recipient and ticket; one held back on purpose until later, by quiet hours or a digest
+ * window, does not hold up what may go now; the deliveries_order index); and for a webhook,
+ * its subscription.
+ */
+export const deliveryTurn = (ex: Executor, id: string, now: number) =>
   ex
-    .selectFrom('deliveries')
-    .select('id')
-    .where('recipient_key', '=', d.recipient_key)
-    .where('ticket_id', '=', d.ticket_id)
-    .where('seq', '<', d.seq)
-    .where('state', 'in', ['pending', 'failed', 'queued'])
-    .where('scheduled_at', '<=', now)
-    .limit(1)
+    .selectFrom('deliveries as d')
+    .leftJoin('webhook_subscriptions as w', (j) => j.on((eb) => eb.and([eb('d.channel', '=', 'webhook'), eb('w.id', '=', sql<string>`substr(d.recipient_key, 9)`)])))
+    .selectAll('d')
+    .select((eb) => [
+      'w.id as webhook_id',
+      'w.url as webhook_url',
+      'w.secret as webhook_secret',
+      'w.active as webhook_active',
+      'w.retry_window_ms as webhook_retry_window_ms',
+      eb
+        .exists(
+          eb
+            .selectFrom('deliveries as e')
+            .select(sql<number>`1`.as('one'))
+            .whereRef('e.recipient_key', '=', 'd.recipient_key')
+            .whereRef('e.ticket_id', '=', 'd.ticket_id')
+            .whereRef('e.seq', '<', 'd.seq')
+            .where('e.state', 'in', ['pending', 'failed', 'queued'])
+            .where('e.scheduled_at', '<=', now),
+        )
+        .as('blocked'),
+    ])
+    .where('d.id', '=', id)
     .executeTakeFirst();
 
-/** The next delivery of a recipient and ticket waiting for its turn. */
-export const nextQueued = (ex: Executor, recipientKey: string, ticketId: string) =>
-  ex
-    .selectFrom('deliveries')
-    .selectAll()
-    .where('recipient_key', '=', recipientKey)
-    .where('ticket_id', '=', ticketId)
-    .where('state', '=', 'queued')
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
+/**
+ * Lets the next delivery of a recipient and ticket waiting for its turn (the lowest sequence)
+ * go: back to pending, in one statement; its id, or undefined when none waits.
+ */
+export const releaseNextQueued = async (ex: Executor, recipientKey: string, ticketId: string, now: number): Promise<string | undefined> =>
+  (
+    await ex
+      .updateTable('deliveries')
+      .set({ state: 'pending', updated_at: now })
+      .where('id', '=', (eb) =>
+        eb.selectFrom('deliveries').select('id').where('recipient_key', '=', recipientKey).where('ticket_id', '=', ticketId).where('state', '=', 'queued').orderBy('seq').limit(1),
+      )
+      .returning('id')
+      .executeTakeFirst()
+  )?.id;
 
 /** Failed deliveries of a recipient whose next attempt is still ahead (brought forward when it answers again). */
 export const waitingRetries = async (
@@ -165,6 +194,29 @@ export function listDeliveries(
 
 export async function insertAttempt(ex: Executor, row: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number }): Promise<void> {
   await ex.insertInto('delivery_attempts').values(row).execute();
+}
+
+/**
+ * An attempt's log row with the delivery's new state: one statement on PostgreSQL (the insert
+ * as a data-modifying CTE of the update), two on SQLite; in the caller's transaction either way.
+ */
+export async function recordOutcome(
+  ex: Executor,
+  id: string,
+  set: Partial<DeliveriesTable>,
+  attempt: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number } | null,
+): Promise<void> {
+  if (attempt && dialectOf(ex) === 'postgres') {
+    await ex
+      .with('attempt', (db) => db.insertInto('delivery_attempts').values(attempt))
+      .updateTable('deliveries')
+      .set(set)
+      .where('id', '=', id)
+      .execute();
+    return;
+  }
+  if (attempt) await insertAttempt(ex, attempt);
+  await updateDelivery(ex, id, set);
 }
 
 export const attemptsOf = (ex: Executor, deliveryIds: string[]) =>

@@ -90,6 +90,15 @@ const TEAM_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'esc
 
 type UserRow = Awaited<ReturnType<typeof repo.usersByIds>>[number];
 
+/** A webhook delivery's subscription, as read with the delivery. */
+interface WebhookTarget {
+  id: string;
+  url: string;
+  secret: string;
+  active: number;
+  retryWindowMs: number | null;
+}
+
 export class NotificationsService {
   /** Sends in progress per receiver on this node, and who waits for a slot. */
   private readonly sending = new Map<string, { active: number; waiting: (() => void)[] }>();
@@ -105,7 +114,10 @@ export class NotificationsService {
   /** The `notify` job: runs inside the job's transaction, so everything it writes is exactly-once. */
   async fanOut(tx: Tx, job: ClaimedJob, now: number): Promise<void> {
     const intent = normaliseIntent(job.payload, job.dueAt);
-    const ticket = intent.ticketId ? await repo.ticketFacts(tx, intent.ticketId) : undefined;
+    // The ticket is read when people or a team channel may hear of it (roles, quiet hours,
+    // texts); an event only webhook subscribers hear of does not need it.
+    const forPeople = intent.userIds.length > 0 || intent.roles.length > 0 || (templateEventOf(intent.event) !== null && TEAM_EVENTS.has(intent.event));
+    const ticket = intent.ticketId && forPeople ? await repo.ticketFacts(tx, intent.ticketId) : undefined;
     if (intent.escalationId)
       await this.d.live.publish(tx, { type: 'escalation.updated', ids: [intent.escalationId] });
     // People are reminded only while it is useful; a reminder that is not is recorded as a
@@ -328,27 +340,27 @@ export class NotificationsService {
    */
   async deliver(job: ClaimedJob<{ deliveryId: string }>): Promise<ExternalOutcome> {
     const id = job.payload.deliveryId;
-    const turn = await inTransaction(this.d.db, async (tx) => {
-      const first = await repo.findDelivery(tx, id);
-      if (!first) return null;
-      await lockKey(tx, orderLock(first));
-      const d = (await repo.findDelivery(tx, id))!;
+    const decided = await inTransaction(this.d.db, async (tx) => {
+      // The order lock first (by id, one statement), then the row as it is under the lock,
+      // whether an earlier delivery of its ticket is on its way, and its webhook: one query.
+      await repo.lockDeliveryOrder(tx, id);
+      const r = await repo.deliveryTurn(tx, id, this.now);
+      if (!r) return null;
+      const { blocked, webhook_id, webhook_url, webhook_secret, webhook_active, webhook_retry_window_ms, ...d } = r;
       if (d.state !== 'pending' && d.state !== 'failed') return null;
-      if (
-        d.ticket_id &&
-        (await repo.earlierInFlight(
-          tx,
-          { id: d.id, recipient_key: d.recipient_key, ticket_id: d.ticket_id, seq: Number(d.seq) },
-          this.now,
-        ))
-      ) {
+      if (d.ticket_id && Boolean(blocked)) {
         await repo.updateDelivery(tx, id, { state: 'queued', next_attempt_at: null, updated_at: this.now });
         return null;
       }
       if (d.sealed === 0) await repo.updateDelivery(tx, id, { sealed: 1, updated_at: this.now });
-      return d;
+      const webhook: WebhookTarget | null =
+        webhook_id === null
+          ? null
+          : { id: webhook_id, url: webhook_url!, secret: webhook_secret!, active: Number(webhook_active), retryWindowMs: webhook_retry_window_ms ?? null };
+      return { d: d as DeliveriesTable, webhook };
     });
-    if (!turn) return { ok: true, response: 'nothing to send' };
+    if (!decided) return { ok: true, response: 'nothing to send' };
+    const turn = decided.d;
 
     const all = parseJson<DeliveryItem[]>(turn.items, []);
     const items: DeliveryItem[] = [];
@@ -372,7 +384,7 @@ export class NotificationsService {
     let result: DeliveryResult;
     const releaseSlot = await this.slotFor(turn.recipient_key);
     try {
-      result = await this.send(turn, items);
+      result = await this.send(turn, items, decided.webhook);
     } catch (err) {
       // A delivery that cannot even be composed (a deleted team channel, a user without an
       // address) will not improve by waiting.
@@ -385,7 +397,12 @@ export class NotificationsService {
     let next: number | null = null;
     let retryUntil: number | null = null;
     if (!result.ok && result.retryable) {
-      retryUntil = turn.retry_until ?? Number(turn.scheduled_at) + (await this.retryWindowOf(turn));
+      retryUntil =
+        turn.retry_until ??
+        Number(turn.scheduled_at) +
+          (decided.webhook
+            ? Number(decided.webhook.retryWindowMs ?? this.d.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS)
+            : await this.retryWindowOf(turn));
       next = nextAttemptAt(now, attempt, retryUntil, result.retryAfterMs, this.d.random);
     }
     const state = result.ok ? 'done' : next === null ? 'dead' : 'failed';
@@ -415,6 +432,20 @@ export class NotificationsService {
           fallback,
       );
     return fallback;
+  }
+
+  /** Opened secrets by sealed value and context (a rotated secret is another sealed value). */
+  private readonly opened = new Map<string, string>();
+
+  private openSecret(sealed: string, context: string): string {
+    const key = `${context}\n${sealed}`;
+    let plain = this.opened.get(key);
+    if (plain === undefined) {
+      plain = this.d.secrets.open(sealed, context);
+      if (this.opened.size >= 1000) this.opened.clear();
+      this.opened.set(key, plain);
+    }
+    return plain;
   }
 
   /** Waits for one of this node's sending slots for a receiver; resolves to its release. */
@@ -449,8 +480,20 @@ export class NotificationsService {
     const now = this.now;
     await inTransaction(this.d.db, async (tx) => {
       await lockKey(tx, orderLock(d));
-      if (attempt)
-        await repo.insertAttempt(tx, {
+      await repo.recordOutcome(
+        tx,
+        d.id,
+        {
+          state,
+          attempts: attempt ? attempt.attempt : d.attempts,
+          last_response: response.slice(0, 2000),
+          next_attempt_at: state === 'failed' ? (more.nextAttemptAt ?? null) : null,
+          ...(more.retryUntil != null && { retry_until: more.retryUntil }),
+          ...(more.dropReason && { drop_reason: more.dropReason }),
+          updated_at: now,
+          ...(state === 'done' && { delivered_at: now }),
+        },
+        attempt && {
           id: newId(),
           delivery_id: d.id,
           attempt: attempt.attempt,
@@ -458,17 +501,8 @@ export class NotificationsService {
           response: response.slice(0, 2000),
           started_at: attempt.started,
           duration_ms: attempt.duration,
-        });
-      await repo.updateDelivery(tx, d.id, {
-        state,
-        attempts: attempt ? attempt.attempt : d.attempts,
-        last_response: response.slice(0, 2000),
-        next_attempt_at: state === 'failed' ? (more.nextAttemptAt ?? null) : null,
-        ...(more.retryUntil != null && { retry_until: more.retryUntil }),
-        ...(more.dropReason && { drop_reason: more.dropReason }),
-        updated_at: now,
-        ...(state === 'done' && { delivered_at: now }),
-      });
+        },
+      );
       if (state !== 'failed') await this.releaseNext(tx, d, now);
       if (state === 'dead') await this.alertAdmins(tx, d, response, now);
       if (state === 'done' && d.attempts > 0) {
@@ -482,16 +516,15 @@ export class NotificationsService {
 
   private async releaseNext(tx: Tx, d: DeliveriesTable, now: number): Promise<void> {
     if (!d.ticket_id) return;
-    const next = await repo.nextQueued(tx, d.recipient_key, d.ticket_id);
+    const next = await repo.releaseNextQueued(tx, d.recipient_key, d.ticket_id, now);
     if (!next) return;
-    await repo.updateDelivery(tx, next.id, { state: 'pending', updated_at: now });
     await enqueueJob(
       tx,
       {
         kind: DELIVER_JOB,
-        payload: { deliveryId: next.id },
+        payload: { deliveryId: next },
         dueAt: now,
-        dedupeKey: `deliver:${next.id}:${newId()}`,
+        dedupeKey: `deliver:${next}:${newId()}`,
         maxAttempts: DELIVER_MAX_ATTEMPTS,
       },
       now,
@@ -526,14 +559,18 @@ export class NotificationsService {
     );
   }
 
-  private async send(d: DeliveriesTable, items: DeliveryItem[]): Promise<DeliveryResult> {
+  /**
+   * Sends one delivery. A webhook's subscription comes with it (read with the delivery under
+   * its order lock); its signing secret is opened once per sealed value, not per delivery.
+   */
+  private async send(d: DeliveriesTable, items: DeliveryItem[], webhook: WebhookTarget | null): Promise<DeliveryResult> {
     const now = this.now;
     if (this.d.customerDeliveries?.handles(d)) return this.d.customerDeliveries.send(d);
     if (d.channel === 'webhook') {
-      const sub = await repo.findWebhook(this.d.db, d.recipient_key.slice('webhook:'.length));
+      const sub = webhook;
       if (!sub || sub.active !== 1) return { ok: false, retryable: false, response: 'webhook subscription removed or inactive' };
       const item = items[0]!;
-      const secret = this.d.secrets.open(sub.secret, `webhook_subscriptions.${sub.id}`);
+      const secret = this.openSecret(sub.secret, `webhook_subscriptions.${sub.id}`);
       const data = { ticketId: item.ticketId, escalationId: item.escalationId, clockId: item.clockId, clockKind: item.clockKind, dueAt: item.dueAtMs === null ? null : new Date(item.dueAtMs).toISOString(), ...item.data };
       return postWebhook(sub.url, { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data }, secret, now);
     }
