@@ -129,10 +129,6 @@ for (const kind of kinds) {
       });
     }
     const created = Date.now() - started;
-    setTimeout(() => {
-      const f = [...fireLag].sort((a, b) => a - b);
-      console.log('DEBUG fire lag p50', f[f.length >> 1], 'p99', f[Math.floor(f.length * 0.99)], 'min', f[0]);
-    }, 5000);
     await Promise.race([finished, new Promise((r) => setTimeout(r, 60_000))]);
     await deps.jobs.stop();
     {

@@ -93,6 +93,7 @@ export class JobRunner {
   private pumping = false;
   private pumpAgain = false;
   private pumpRetry: NodeJS.Timeout | null = null;
+  private pumpDelayMs = 0;
   /** The loop's last wake-up left out due external jobs because the pool was full. */
   private sleptFull = false;
 
@@ -342,6 +343,7 @@ export class JobRunner {
             free,
             { only: kinds },
           );
+          this.pumpDelayMs = 0;
           if (jobs.length === 0) continue;
           this.hold(jobs.map((j) => j.id));
           for (const job of jobs) {
@@ -368,12 +370,15 @@ export class JobRunner {
           if (jobs.length === free) this.pumpAgain = true;
         } while (this.pumpAgain && !this.stopped);
       } catch (err) {
-        this.o.logger.warn({ err }, 'could not claim external jobs; retrying shortly');
+        // Back off while the database is down, and say so once (the loop reports the outage).
+        if (this.pumpDelayMs === 0)
+          this.o.logger.warn({ err }, 'could not claim external jobs; retrying with backoff');
+        this.pumpDelayMs = Math.min(Math.max(this.pumpDelayMs * 2, OUTAGE_MIN_DELAY_MS), OUTAGE_MAX_DELAY_MS);
         if (!this.stopped && !this.pumpRetry)
           this.pumpRetry = setTimeout(() => {
             this.pumpRetry = null;
             this.pump();
-          }, OUTAGE_MIN_DELAY_MS);
+          }, this.pumpDelayMs);
       } finally {
         this.pumping = false;
       }
