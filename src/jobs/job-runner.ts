@@ -15,6 +15,7 @@ import {
   releaseJobs,
   renewLeases,
   retryJob,
+  type KindFilter,
 } from './jobs.repository.js';
 import { backoffMs, PermanentJobError, type ClaimedJob, type JobHandler } from './jobs.types.js';
 
@@ -32,6 +33,11 @@ export interface JobRunnerOptions {
    * lease while a living node keeps what it is working on.
    */
   leaseMs?: number;
+  /**
+   * Transactional jobs claimed at once (default: one transaction's worth, 50, on SQLite; 32 on
+   * PostgreSQL, 8 per lane worker). A timer that becomes due while a batch runs waits for the
+   * whole batch, so the batch is small; the claim is two index range reads.
+   */
   batchSize?: number;
   /** How many external (network) jobs run at once. */
   concurrency?: number;
@@ -82,6 +88,14 @@ export class JobRunner {
   private readonly lost = new Set<string>();
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
+  /** External jobs running in the background pool (see pump()). */
+  private readonly pool = new Set<Promise<void>>();
+  private pumping = false;
+  private pumpAgain = false;
+  private pumpRetry: NodeJS.Timeout | null = null;
+  private pumpDelayMs = 0;
+  /** The loop's last wake-up left out due external jobs because the pool was full. */
+  private sleptFull = false;
 
   constructor(private readonly o: JobRunnerOptions) {
     this.node = o.node ?? `node-${newId().slice(-12)}`;
@@ -133,12 +147,20 @@ export class JobRunner {
     jobSignals.listeners.delete(this.onSignal);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.pumpRetry) clearTimeout(this.pumpRetry);
+    this.pumpRetry = null;
     const listenerClosed = this.listener?.close();
     this.listener = null;
     const release = async (ids?: string[]) => {
       try {
         const n = await releaseJobs(this.o.db, this.node, this.o.clock.now(), ids ? { ids } : {});
-        if (n > 0) this.o.logger.info({ jobs: n, started: !ids }, ids ? 'released claimed jobs that had not started' : 'released jobs still running at the end of the shutdown grace period');
+        if (n > 0)
+          this.o.logger.info(
+            { jobs: n, started: !ids },
+            ids
+              ? 'released claimed jobs that had not started'
+              : 'released jobs still running at the end of the shutdown grace period',
+          );
       } catch (err) {
         this.o.logger.warn({ err }, 'could not release jobs at shutdown; their leases expire instead');
       }
@@ -146,7 +168,12 @@ export class JobRunner {
     if (this.waiting.size > 0) await release([...this.waiting]);
     let graceTimer: NodeJS.Timeout | undefined;
     const graceMs = opts.graceMs ?? this.o.shutdownGraceMs ?? 10_000;
-    await Promise.race([this.idle, new Promise<void>((r) => (graceTimer = setTimeout(r, graceMs)))]);
+    // Running jobs: the transactional loop and the external jobs of the pool.
+    const settled = (async () => {
+      await this.idle;
+      while (this.pool.size > 0) await Promise.allSettled([...this.pool]);
+    })();
+    await Promise.race([settled, new Promise<void>((r) => (graceTimer = setTimeout(r, graceMs)))]);
     clearTimeout(graceTimer);
     await release();
     await listenerClosed;
@@ -186,12 +213,20 @@ export class JobRunner {
     try {
       do {
         this.rerun = false;
-        while (!this.stopped && (await this.runDue()) > 0) {
-          /* keep draining while jobs are due */
+        // External jobs go to the background pool, which keeps claiming them as its slots
+        // free up; the loop claims and runs only transactional jobs (timers), so a due timer
+        // never waits behind slow network jobs.
+        this.pump();
+        while (!this.stopped && (await this.runTimers()) > 0) {
+          this.pump(); // the timers may have written network jobs (notifications)
         }
       } while (this.rerun && !this.stopped);
       if (!this.stopped) {
-        const next = await nextWakeAt(this.o.db);
+        // A full pool claims due external jobs itself when a slot frees up: they do not wake the loop.
+        const full = this.pool.size >= this.poolSize;
+        // ...but a job that becomes due later while the pool stays busy must still wake it.
+        this.sleptFull = full;
+        const next = await nextWakeAt(this.o.db, full ? { exceptKinds: this.externalKinds() } : {});
         // A job written while the query above ran asked for a rerun that the loop no longer sees.
         if (this.rerun) this.schedule(this.o.clock.now());
         else if (next !== null) this.schedule(next);
@@ -205,8 +240,15 @@ export class JobRunner {
       const fault = databaseFault(err);
       if (fault) {
         // Back off while the database is down (not a hot loop), and say so once per outage.
-        if (!this.outage) this.o.logger.error({ err, fault }, 'the job runner cannot use the database; retrying with backoff until it is back');
-        this.outage = { fault, delayMs: this.outage ? Math.min(this.outage.delayMs * 2, OUTAGE_MAX_DELAY_MS) : OUTAGE_MIN_DELAY_MS };
+        if (!this.outage)
+          this.o.logger.error(
+            { err, fault },
+            'the job runner cannot use the database; retrying with backoff until it is back',
+          );
+        this.outage = {
+          fault,
+          delayMs: this.outage ? Math.min(this.outage.delayMs * 2, OUTAGE_MAX_DELAY_MS) : OUTAGE_MIN_DELAY_MS,
+        };
         if (!this.stopped) this.schedule(this.o.clock.now() + this.outage.delayMs);
       } else {
         this.o.logger.error({ err }, 'job runner failed; retrying shortly');
@@ -264,8 +306,96 @@ export class JobRunner {
     }
   }
 
-  /** Claims and runs one batch of due jobs; returns how many it claimed. Tests call this directly. */
-  async runDue(): Promise<number> {
+  private get poolSize(): number {
+    return Math.max(1, this.o.concurrency ?? 8);
+  }
+
+  private externalKinds(): string[] {
+    return [...this.handlers].filter(([, h]) => h.mode === 'external').map(([k]) => k);
+  }
+
+  /**
+   * The external pool: claims as many due external jobs as it has free slots (never more, so
+   * every job it claims starts at once, well within its lease) and starts them in due order;
+   * each one that finishes frees its slot and claims again. Runs beside the transactional loop.
+   */
+  private pump(): void {
+    if (this.stopped || this.shuttingDown) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    const kinds = this.externalKinds();
+    if (kinds.length === 0) return;
+    this.pumping = true;
+    void (async () => {
+      try {
+        do {
+          this.pumpAgain = false;
+          const free = this.poolSize - this.pool.size;
+          if (free <= 0 || this.stopped) break;
+          const jobs = await claimDueJobs(
+            this.o.db,
+            this.o.dialect,
+            this.node,
+            this.o.clock.now(),
+            this.leaseMs,
+            free,
+            { only: kinds },
+          );
+          this.pumpDelayMs = 0;
+          if (jobs.length === 0) continue;
+          this.hold(jobs.map((j) => j.id));
+          for (const job of jobs) {
+            if (this.shuttingDown) {
+              // stop() already released what it knew of; give these back too.
+              this.release(job.id);
+              await releaseJobs(this.o.db, this.node, this.o.clock.now(), { ids: [job.id] });
+              continue;
+            }
+            const run: Promise<void> = this.runOne(job)
+              .catch((err) => this.o.logger.error({ err, kind: job.kind, id: job.id }, 'external job failed'))
+              .finally(() => {
+                this.pool.delete(run);
+                this.pump();
+                if (this.sleptFull) {
+                  // The loop left the external jobs out of its wake-up: look again now.
+                  this.sleptFull = false;
+                  this.wake(this.o.clock.now());
+                }
+              });
+            this.pool.add(run);
+          }
+          // A full claim may have left more due: look again while slots are free.
+          if (jobs.length === free) this.pumpAgain = true;
+        } while (this.pumpAgain && !this.stopped);
+      } catch (err) {
+        // Back off while the database is down, and say so once (the loop reports the outage).
+        if (this.pumpDelayMs === 0)
+          this.o.logger.warn({ err }, 'could not claim external jobs; retrying with backoff');
+        this.pumpDelayMs = Math.min(Math.max(this.pumpDelayMs * 2, OUTAGE_MIN_DELAY_MS), OUTAGE_MAX_DELAY_MS);
+        if (!this.stopped && !this.pumpRetry)
+          this.pumpRetry = setTimeout(() => {
+            this.pumpRetry = null;
+            this.pump();
+          }, this.pumpDelayMs);
+      } finally {
+        this.pumping = false;
+      }
+    })();
+  }
+
+  /** Claims and runs one batch of due transactional jobs (the loop; external ones go to the pool). */
+  private runTimers(): Promise<number> {
+    const except = this.externalKinds();
+    return this.runDue(except.length ? { except } : {});
+  }
+
+  /**
+   * Claims and runs one batch of due jobs (of the given kinds; all by default) and waits for
+   * them; returns how many it claimed. Tests call this directly.
+   */
+  async runDue(kinds: KindFilter = {}): Promise<number> {
     const now = this.o.clock.now();
     const jobs = await claimDueJobs(
       this.o.db,
@@ -273,7 +403,8 @@ export class JobRunner {
       this.node,
       now,
       this.leaseMs,
-      this.o.batchSize ?? 100,
+      this.o.batchSize ?? (this.o.dialect === 'postgres' ? 32 : TRANSACTION_BATCH),
+      kinds,
     );
     if (jobs.length === 0) return 0;
     this.hold(jobs.map((j) => j.id));
@@ -370,7 +501,8 @@ export class JobRunner {
   private async runBatchHeld(all: ClaimedJob[]): Promise<void> {
     // Waiting in this batch took longer than the lease and another node has them now.
     const jobs = all.filter((j) => !this.lost.has(j.id));
-    for (const job of all) if (this.lost.has(job.id)) for (const o of this.observers) o(job, this.o.clock.now(), 'lost');
+    for (const job of all)
+      if (this.lost.has(job.id)) for (const o of this.observers) o(job, this.o.clock.now(), 'lost');
     const single = jobs.filter((j) => {
       const h = this.handlers.get(j.kind);
       return !h || h.mode !== 'transactional' || (h.schema && !Value.Check(h.schema, j.payload));

@@ -203,10 +203,22 @@ const toClaimed = (r: JobRow): ClaimedJob => ({
   maxAttempts: r.max_attempts,
 });
 
+/** Which kinds a claim takes: only these, or all but these. */
+export interface KindFilter {
+  only?: string[];
+  except?: string[];
+}
+
 /**
- * Claims up to `limit` due jobs atomically, in due order: pending jobs whose time has come,
- * and running jobs whose lease expired (their node died). PostgreSQL skips rows another node
- * is claiming at the same moment; SQLite has a single writer.
+ * Claims up to `limit` due jobs atomically, in due order: running jobs whose lease expired
+ * (their node died) first, then pending jobs whose time has come. PostgreSQL skips rows another
+ * node is claiming at the same moment; SQLite has a single writer.
+ *
+ * Two statements, each one ordered index range that stops after `limit` rows, instead of one
+ * OR of both states (a multi-index OR plus a sort of every due job on each claim): lapsed
+ * leases on jobs_lease (state, locked_until), pending jobs on jobs_due_order (state, due_at,
+ * id). query-plans.int.test.ts asserts both plans. `kinds` narrows the claim (the runner claims
+ * its timers and its network jobs separately); the kind is checked on the rows of the range.
  */
 export async function claimDueJobs(
   ex: Executor,
@@ -215,19 +227,41 @@ export async function claimDueJobs(
   now: number,
   leaseMs: number,
   limit: number,
+  kinds: KindFilter = {},
 ): Promise<ClaimedJob[]> {
+  if (limit <= 0 || (kinds.only && kinds.only.length === 0)) return [];
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
-  const r = await sql<JobRow>`
-    update jobs set state = 'running', locked_by = ${node}, locked_until = ${now + leaseMs}, attempts = attempts + 1, updated_at = ${now}
+  const kind = kinds.only
+    ? sql`and kind in (${sql.join(kinds.only)})`
+    : kinds.except?.length
+      ? sql`and kind not in (${sql.join(kinds.except)})`
+      : sql``;
+  const set = sql`state = 'running', locked_by = ${node}, locked_until = ${now + leaseMs}, attempts = attempts + 1, updated_at = ${now}`;
+  const lapsed = await sql<JobRow>`
+    update jobs set ${set}
     where id in (
       select id from jobs
-      where (state = 'pending' and due_at <= ${now}) or (state = 'running' and locked_until < ${now})
-      order by due_at, id
+      where state = 'running' and locked_until < ${now} ${kind}
+      order by state, locked_until
       limit ${limit}
       ${lock}
     )
     returning *`.execute(ex);
-  return r.rows.map(toClaimed).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
+  const rows = lapsed.rows;
+  if (rows.length < limit) {
+    const pending = await sql<JobRow>`
+      update jobs set ${set}
+      where id in (
+        select id from jobs
+        where state = 'pending' and due_at <= ${now} ${kind}
+        order by state, due_at, id
+        limit ${limit - rows.length}
+        ${lock}
+      )
+      returning *`.execute(ex);
+    rows.push(...pending.rows);
+  }
+  return rows.map(toClaimed).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
 }
 
 /** Marks a claimed job finished, only if this node still holds it (the fence). */
@@ -339,13 +373,20 @@ export async function bringJobsForward(ex: Executor, prefix: string, now: number
   return Number(r.numUpdatedRows);
 }
 
-/** The earliest instant at which some job needs attention (a due job or an expiring lease). */
-export async function nextWakeAt(ex: Executor): Promise<number | null> {
-  const r = await ex
+/**
+ * The earliest instant at which some job needs attention (a due job or an expiring lease);
+ * `exceptKinds` leaves out pending jobs of those kinds (the runner's busy pool claims them itself).
+ */
+export async function nextWakeAt(
+  ex: Executor,
+  opts: { exceptKinds?: string[] } = {},
+): Promise<number | null> {
+  let q = ex
     .selectFrom('jobs')
     .select((eb) => eb.fn.min<number>('due_at').as('due'))
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
+    .where('state', '=', 'pending');
+  if (opts.exceptKinds?.length) q = q.where('kind', 'not in', opts.exceptKinds);
+  const r = await q.executeTakeFirst();
   const lease = await ex
     .selectFrom('jobs')
     .select((eb) => eb.fn.min<number>('locked_until').as('until'))

@@ -283,6 +283,25 @@ for (const kind of allDatabases) {
       }
     });
 
+    it('claimDueJobs reads ordered index ranges and sorts no due jobs', async () => {
+      const claims = [...captured.values()].filter((c) => /update jobs set state = 'running'/i.test(c.sql));
+      const pending = claims.filter((c) => /state = 'pending' and due_at <=/.test(c.sql));
+      const lapsed = claims.filter((c) => /state = 'running' and locked_until </.test(c.sql));
+      expect(pending.length, 'the pending claim was captured').toBeGreaterThan(0);
+      expect(lapsed.length, 'the lapsed-lease claim was captured').toBeGreaterThan(0);
+      for (const q of [...pending, ...lapsed]) {
+        const plan = await explain(q);
+        const index = pending.includes(q) ? 'jobs_due_order' : 'jobs_lease';
+        if (kind === 'sqlite') {
+          expect(plan).toMatch(new RegExp(`SEARCH jobs USING (COVERING )?INDEX ${index} \\(state=\\? AND`));
+          expect(plan).not.toMatch(/TEMP B-TREE|MULTI-INDEX OR|^SCAN jobs\b/m);
+        } else {
+          expect(plan).toContain(index);
+          expect(plan).not.toMatch(/Seq Scan|BitmapOr|Sort/);
+        }
+      }
+    });
+
     it('no captured statement walks a hot table', async () => {
       const problems: string[] = [];
       let explained = 0;
