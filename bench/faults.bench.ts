@@ -13,6 +13,7 @@
  * Env: BENCH_BURST (300), BENCH_THROUGHPUT (3000 deliveries), BENCH_OUTAGE_SECONDS (30),
  * BENCH_SCENARIOS (lateness,burst,throughput,outage).
  */
+import os from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -173,7 +174,7 @@ const waitFor = async (cond: () => boolean | Promise<boolean>, timeoutMs: number
 };
 
 console.log(
-  `faults: 3 nodes (web,worker; from source) on one PostgreSQL, receiver ${receiverUrl}; busy shared machine (2 cores, other engineers' work running)`,
+  `faults: 3 nodes (web,worker; from source) on one PostgreSQL, receiver ${receiverUrl}; ${os.cpus().length} CPU(s), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at start`,
 );
 await call('POST', '/api/v1/webhooks', { url: `${receiverUrl}/hook`, events: ['*'] });
 const TARGET_S = 45;

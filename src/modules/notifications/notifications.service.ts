@@ -257,6 +257,10 @@ export class NotificationsService {
       }
     }
     const id = newId();
+    // The ticket's order lock before the row takes its sequence number: two fan-outs of one
+    // ticket on different nodes then commit in sequence order, so a later delivery can never be
+    // sent while an earlier one is still uncommitted (invisible to its turn check).
+    if (q.ticketId) await lockKey(tx, orderLock({ recipient_key: q.recipientKey, ticket_id: q.ticketId, id }));
     await repo.insertDelivery(tx, {
       id,
       channel: q.channel,
