@@ -15,23 +15,10 @@ export interface EnqueueInput {
   maxAttempts?: number;
 }
 
-/**
- * Writes a job (a timer or an outgoing side effect) inside the caller's transaction, so it
- * exists exactly when the change that caused it commits.
- */
-export async function enqueueJob(
-  ex: Executor,
-  input: EnqueueInput,
-  now: number,
-  opts: { replace?: boolean } = {},
-): Promise<string> {
-  if (earliestInTransaction(ex, input.dueAt)) {
-    jobSignals.announce(ex, input.dueAt);
-    if (dialectOf(ex) === 'postgres') await notifyPeers(ex, input.dueAt);
-  }
-  const id = newId();
-  const row = {
-    id,
+/** A new pending job row for `input`. */
+function jobRow(input: EnqueueInput, now: number) {
+  return {
+    id: newId(),
     kind: input.kind,
     dedupe_key: input.dedupeKey ?? null,
     payload: json(input.payload),
@@ -45,6 +32,28 @@ export async function enqueueJob(
     created_at: now,
     updated_at: now,
   };
+}
+
+/** Wakes this node (after commit) and the others (NOTIFY) when `dueAt` is the transaction's earliest job. */
+async function announceEarliest(ex: Executor, dueAt: number): Promise<void> {
+  if (!earliestInTransaction(ex, dueAt)) return;
+  jobSignals.announce(ex, dueAt);
+  if (dialectOf(ex) === 'postgres') await notifyPeers(ex, dueAt);
+}
+
+/**
+ * Writes a job (a timer or an outgoing side effect) inside the caller's transaction, so it
+ * exists exactly when the change that caused it commits.
+ */
+export async function enqueueJob(
+  ex: Executor,
+  input: EnqueueInput,
+  now: number,
+  opts: { replace?: boolean } = {},
+): Promise<string> {
+  await announceEarliest(ex, input.dueAt);
+  const row = jobRow(input, now);
+  const id = row.id;
   if (!input.dedupeKey) {
     await ex.insertInto('jobs').values(row).execute();
     return id;
@@ -84,26 +93,8 @@ export async function enqueueJobs(
 ): Promise<void> {
   if (inputs.length === 0) return;
   if (inputs.length === 1) return void (await enqueueJob(ex, inputs[0]!, now, opts));
-  const earliest = Math.min(...inputs.map((i) => i.dueAt));
-  if (earliestInTransaction(ex, earliest)) {
-    jobSignals.announce(ex, earliest);
-    if (dialectOf(ex) === 'postgres') await notifyPeers(ex, earliest);
-  }
-  const rows = inputs.map((input) => ({
-    id: newId(),
-    kind: input.kind,
-    dedupe_key: input.dedupeKey,
-    payload: json(input.payload),
-    due_at: input.dueAt,
-    state: 'pending',
-    attempts: 0,
-    max_attempts: input.maxAttempts ?? 1,
-    locked_by: null,
-    locked_until: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-  }));
+  await announceEarliest(ex, Math.min(...inputs.map((i) => i.dueAt)));
+  const rows = inputs.map((input) => jobRow(input, now));
   const q = ex.insertInto('jobs').values(rows);
   if (opts.replace) {
     await q
