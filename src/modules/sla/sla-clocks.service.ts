@@ -397,62 +397,24 @@ export class SlaClocksService {
     const snap = await this.snapshotOf(tx, r.ticket_id);
     if (!snap) return;
     const rule = snap.warnings[r.kind as ClockKind]?.[p.index] ?? null;
-    if (stale) {
-      await this.tickets.appendEvent(
-        tx,
-        r.ticket_id,
-        {
-          kind: 'sla.warning_skipped',
-          visibility: 'internal',
-          authorType: 'system',
-          authorId: null,
-          data: {
-            clockId: r.id,
-            clockKind: r.kind,
-            policyId: r.policy_id,
-            warning: rule,
-            warnAt: iso(warnAt),
-            dueAt: iso(r.due_at),
-            checkedAt: iso(now),
-            reason: 'breach_already_due',
-          },
-        },
-        now,
-      );
-      // The warning still happened: webhook subscribers get it (an event stream); the
-      // notifications module records it as superseded for the people it would have reminded.
-      await this.runActions(
-        tx,
-        r,
-        snap,
-        'warning',
-        `warn:${p.index}`,
-        (snap.actions.onWarning ?? []).filter((a) => a.type === 'notify'),
-        now,
-      );
-      return;
-    }
+    const common = { clockId: r.id, clockKind: r.kind, policyId: r.policy_id, warning: rule, warnAt: iso(warnAt), dueAt: iso(r.due_at) };
     await this.tickets.appendEvent(
       tx,
       r.ticket_id,
       {
-        kind: 'sla.warning',
+        kind: stale ? 'sla.warning_skipped' : 'sla.warning',
         visibility: 'internal',
         authorType: 'system',
         authorId: null,
-        data: {
-          clockId: r.id,
-          clockKind: r.kind,
-          policyId: r.policy_id,
-          warning: rule,
-          warnAt: iso(warnAt),
-          dueAt: iso(r.due_at),
-          firedAt: iso(now),
-        },
+        data: stale ? { ...common, checkedAt: iso(now), reason: 'breach_already_due' } : { ...common, firedAt: iso(now) },
       },
       now,
     );
-    await this.runActions(tx, r, snap, 'warning', `warn:${p.index}`, snap.actions.onWarning ?? [], now);
+    // A stale warning still happened: webhook subscribers get it (an event stream); the
+    // notifications module records it as superseded for the people it would have reminded.
+    // Its other actions (tags, priority) are noise once the breach is due.
+    const actions = snap.actions.onWarning ?? [];
+    await this.runActions(tx, r, snap, 'warning', `warn:${p.index}`, stale ? actions.filter((a) => a.type === 'notify') : actions, now);
   }
 
   private async fireBreach(tx: Tx, p: { clockId: string; cycle: number }, now: number): Promise<void> {
