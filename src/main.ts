@@ -4,11 +4,11 @@ import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import { createContainer, type Container } from './container.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
+import { hasRealAdministrator, isDemoWorkspace } from './demo/demo-workspace.js';
 import { demoLogins, seedDemo } from './demo/seed.js';
 import { createMetrics } from './http/metrics.js';
 import type { AppInstance } from './http/app-types.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { getSetting } from './lib/settings.js';
 import { startRoles, type RunningRoles } from './roles.js';
 
 export interface RunningServer {
@@ -26,6 +26,22 @@ function assertWritableDir(dir: string): void {
   rmSync(probe, { force: true });
 }
 
+/** The banner of a demo seeded where it should not be by default (issue 14). */
+function demoWarning(reasons: string[], seededNow: boolean): string {
+  const bar = '!'.repeat(78);
+  return [
+    '',
+    bar,
+    seededNow ? '!!  WARNING: the DEMO WORKSPACE was seeded in a production-like start (ESCALON_DEMO=1).' : '!!  WARNING: this production-like start serves the DEMO WORKSPACE.',
+    `!!  Why this start looks like production: ${reasons.join('; ')}.`,
+    '!!  Its accounts, administrator included, share a password published in the source.',
+    '!!  Do not keep real data here. Remove it with: npx escalon demo remove',
+    bar,
+    '',
+    '',
+  ].join('\n');
+}
+
 /** Boot: config → database → migrations → demo seed → roles (web, worker) → listen. */
 export async function startServer(config: Config, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
@@ -37,10 +53,16 @@ export async function startServer(config: Config, opts: { logger?: Logger; quiet
   const metrics = createMetrics();
 
   let seededNow = false;
+  const productionLike = config.deployment.productionLikeReasons;
   if (config.demo) {
     const r = await seedDemo(deps);
     seededNow = r.seeded;
     if (r.seeded) logger.info('demo workspace seeded');
+  }
+  // A demo in a production-like start (ESCALON_DEMO=1, or seeded before): allowed, never quiet.
+  if (productionLike.length > 0 && (await isDemoWorkspace(database.db))) {
+    logger.warn({ reasons: productionLike }, 'the demo workspace is present in a production-like start: its accounts have a published password');
+    process.stderr.write(demoWarning(productionLike, seededNow));
   }
 
   let app: AppInstance | null = null;
@@ -52,12 +74,15 @@ export async function startServer(config: Config, opts: { logger?: Logger; quiet
   const roles: RunningRoles = await startRoles(deps, metrics);
 
   if (!opts.quiet) {
-    const isDemo = (await getSetting<boolean>(database.db, 'workspace.demo')) === true;
+    const isDemo = await isDemoWorkspace(database.db);
     const userCount = await deps.users.count();
+    const realAdmin = isDemo && (await hasRealAdministrator(database.db));
     const lines = [''];
     if (app) lines.push(`  Escalon is running at ${config.port === 0 ? url : config.publicUrl}  (listening on ${url})`);
     lines.push(`  Database: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`);
-    if (isDemo) {
+    if (isDemo && realAdmin) {
+      lines.push('  The demo workspace is still here next to your administrator. Remove it: npx escalon demo remove');
+    } else if (isDemo) {
       lines.push(seededNow ? '  Demo workspace created. Sign in as:' : '  Demo workspace. Sign in as:');
       for (const l of demoLogins()) lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}   (${l.name})`);
     } else if (userCount === 0) {

@@ -44,3 +44,38 @@ describe('loadConfig', () => {
     expect(c.smtpOut).toEqual({ host: 'mail.example', port: 2525, secure: false, user: 'u@x', password: 'p', from: 'help@example.com' });
   });
 });
+
+describe('production-like starts (issue 14)', () => {
+  const KEY = 'k'.repeat(40);
+  it('seeds the demo by default only on a loopback, non-production start', () => {
+    expect(loadConfig({}, '/x').deployment).toEqual({ production: false, productionLikeReasons: [], demoExplicit: false });
+    for (const env of [
+      { NODE_ENV: 'production', ESCALON_SECRET_KEY: KEY },
+      { ESCALON_HOST: '0.0.0.0' },
+      { ESCALON_HOST: '10.0.0.5' },
+      { ESCALON_PUBLIC_URL: 'https://help.example.com' },
+    ]) {
+      const c = loadConfig(env, '/x');
+      expect(c.demo, JSON.stringify(env)).toBe(false);
+      expect(c.deployment.productionLikeReasons.length, JSON.stringify(env)).toBeGreaterThan(0);
+    }
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(loadConfig({ ESCALON_HOST: host }, '/x').demo, host).toBe(true);
+    expect(loadConfig({ ESCALON_PUBLIC_URL: 'http://[::1]:3000' }, '/x').demo).toBe(true);
+  });
+
+  it('seeds it in a production-like start only when ESCALON_DEMO=1 is set explicitly', () => {
+    const c = loadConfig({ NODE_ENV: 'production', ESCALON_SECRET_KEY: KEY, ESCALON_PUBLIC_URL: 'https://help.example.com', ESCALON_DEMO: '1' }, '/x');
+    expect(c.demo).toBe(true);
+    expect(c.deployment.demoExplicit).toBe(true);
+    expect(c.deployment.productionLikeReasons).toEqual(['NODE_ENV=production', 'ESCALON_PUBLIC_URL=https://help.example.com is not a loopback address']);
+    expect(loadConfig({ ESCALON_DEMO: '0' }, '/x').demo).toBe(false);
+  });
+
+  it('refuses the development secret key in production mode', () => {
+    for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', ESCALON_SECRET_KEY: 'escalon-development-secret-key-change-me-000000' }]) {
+      expect(() => loadConfig(env, '/x')).toThrow(/ESCALON_SECRET_KEY is not set \(or is the development key from the source\): with NODE_ENV=production/);
+    }
+    expect(loadConfig({ NODE_ENV: 'production', ESCALON_SECRET_KEY: KEY }, '/x').secretKeyIsDefault).toBe(false);
+    expect(loadConfig({}, '/x').secretKeyIsDefault).toBe(true);
+  });
+});

@@ -33,6 +33,8 @@ export interface Config {
   host: string;
   dataDir: string;
   demo: boolean;
+  /** Production-like start (issue 14): production mode, demo asked for explicitly, and why. */
+  deployment: Deployment;
   logLevel: LogLevel;
   publicUrl: string;
   /** Master key for secrets at rest (webhook and Slack secrets). Derived per purpose with HKDF. */
@@ -57,6 +59,15 @@ export interface Config {
   shutdownGraceMs: number;
 }
 
+export interface Deployment {
+  /** NODE_ENV=production. */
+  production: boolean;
+  /** Why this start looks like production (empty on a developer's machine). */
+  productionLikeReasons: string[];
+  /** ESCALON_DEMO was set to 1 explicitly (seed even in a production-like start, with a warning). */
+  demoExplicit: boolean;
+}
+
 export interface SettingDoc {
   name: string;
   default: string;
@@ -69,10 +80,10 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_PORT', default: '3000', description: 'HTTP port' },
   { name: 'ESCALON_HOST', default: '127.0.0.1', description: 'HTTP listen address (0.0.0.0 to listen on all interfaces)' },
   { name: 'ESCALON_DATA_DIR', default: './data', description: 'where attachments (and the default SQLite file) live' },
-  { name: 'ESCALON_DEMO', default: '1', description: 'seed the demo workspace on first start of an empty database (0 = start empty)' },
+  { name: 'ESCALON_DEMO', default: '1 (0 in a production-like start)', description: 'seed the demo workspace on first start of an empty database (0 = start empty); a production-like start (NODE_ENV=production, a non-loopback ESCALON_HOST or ESCALON_PUBLIC_URL) seeds it only when set to 1 explicitly' },
   { name: 'ESCALON_LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'ESCALON_PUBLIC_URL', default: 'http://<host>:<port>', description: 'base URL people use to reach Escalon (links in mail, Slack)' },
-  { name: 'ESCALON_SECRET_KEY', default: '(development key)', description: 'master key (≥ 32 characters) for secrets at rest; set it in production' },
+  { name: 'ESCALON_SECRET_KEY', default: '(development key)', description: 'master key (≥ 32 characters) for secrets at rest; required with NODE_ENV=production (rotate with `escalon secrets rotate --old-key`)' },
   { name: 'ESCALON_SESSION_TTL_HOURS', default: '12', description: 'browser session lifetime' },
   { name: 'ESCALON_ATTACHMENT_MAX_BYTES', default: '26214400', description: 'largest attachment accepted (25 MiB)' },
   { name: 'ESCALON_BODY_LIMIT_BYTES', default: '1048576', description: 'largest JSON request body' },
@@ -96,6 +107,15 @@ export const settingDocs: SettingDoc[] = [
 ];
 
 const DEV_SECRET = 'escalon-development-secret-key-change-me-000000';
+
+/** localhost, 127.0.0.0/8 and ::1 (also as an IPv4-mapped address or in URL brackets). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  return /^127(\.\d{1,3}){3}$/.test(v4);
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -158,7 +178,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`ESCALON_LOG_LEVEL=${JSON.stringify(logLevel)} must be one of fatal, error, warn, info, debug, trace, silent`);
   }
-  const publicUrlRaw = str('ESCALON_PUBLIC_URL', `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
+  const defaultHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const publicUrlRaw = str('ESCALON_PUBLIC_URL', `http://${defaultHost}:${port}`);
   let publicUrl = publicUrlRaw.replace(/\/+$/, '');
   try {
     const u = new URL(publicUrl);
@@ -172,6 +193,25 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (secretKeyRaw !== undefined && secretKeyRaw.length > 0 && secretKeyRaw.length < 32) {
     problems.push('ESCALON_SECRET_KEY must be at least 32 characters long');
   }
+  // Production starts: the development key is in the source, so every secret sealed with it
+  // is readable by anyone; the demo (known passwords) is seeded only when asked for by name.
+  const production = env.NODE_ENV?.trim() === 'production';
+  if (production && secretKey === DEV_SECRET) {
+    problems.push(
+      'ESCALON_SECRET_KEY is not set (or is the development key from the source): with NODE_ENV=production set it to a random value of at least 32 characters, e.g. `openssl rand -base64 48`',
+    );
+  }
+  const productionLikeReasons: string[] = [];
+  if (production) productionLikeReasons.push('NODE_ENV=production');
+  if (!isLoopbackHost(host)) productionLikeReasons.push(`ESCALON_HOST=${host} is not a loopback address`);
+  try {
+    if (!isLoopbackHost(new URL(publicUrl).hostname)) productionLikeReasons.push(`ESCALON_PUBLIC_URL=${publicUrl} is not a loopback address`);
+  } catch {
+    /* reported above */
+  }
+  const demoSetting = env.ESCALON_DEMO?.trim() ? bool('ESCALON_DEMO', false) : undefined;
+  const demoExplicit = demoSetting === true;
+  const demo = demoSetting ?? productionLikeReasons.length === 0;
   const rolesRaw = str('ESCALON_ROLES', 'web,worker');
   const roleList = rolesRaw.split(',').map((r) => r.trim()).filter(Boolean);
   for (const r of roleList) {
@@ -237,7 +277,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     port,
     host,
     dataDir,
-    demo: bool('ESCALON_DEMO', true),
+    demo,
+    deployment: { production, productionLikeReasons, demoExplicit },
     logLevel,
     publicUrl,
     secretKey,

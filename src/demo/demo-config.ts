@@ -9,6 +9,13 @@ import type { Principal } from '../modules/auth/index.js';
 import type { Level, PathDefinition } from '../modules/escalations/escalation.types.js';
 
 const H = 3600;
+
+/** What the demo seed names its calendar, SLA policies and rotation (`escalon demo remove` finds them by these). */
+export const DEMO_CALENDAR_NAME = '東京本社 営業時間 / Tokyo office hours';
+export const DEMO_SLA_POLICY_NAMES = ['VIP (ゴールド以上) / VIP customers', '標準 / Standard'];
+export const DEMO_ROTATION_NAME = '開発オンコール / Engineering on-call';
+/** The reason recorded on version 1 of every demo escalation path. */
+export const DEMO_PATH_REASON = 'demo workspace';
 const noConditions = { categories: [], products: [], tags: [], tagMode: 'any' as const, priorities: [], channels: [], customerTiers: [], customerTemperatures: [], keywords: [] };
 
 export async function seedDemoConfig(deps: Container, admin: Principal, users: Map<string, string>, teams: Map<string, string>): Promise<void> {
@@ -16,7 +23,7 @@ export async function seedDemoConfig(deps: Container, admin: Principal, users: M
   const t = (k: string) => teams.get(k)!;
 
   const calendar = await deps.calendars.create({
-    name: '東京本社 営業時間 / Tokyo office hours',
+    name: DEMO_CALENDAR_NAME,
     definition: {
       timezone: 'Asia/Tokyo',
       weekly: {
@@ -39,7 +46,7 @@ export async function seedDemoConfig(deps: Container, admin: Principal, users: M
   const wall = (seconds: number) => ({ seconds, calendarId: null });
 
   await deps.slaPolicies.create({
-    name: 'VIP (ゴールド以上) / VIP customers',
+    name: DEMO_SLA_POLICY_NAMES[0]!,
     position: 10,
     conditions: { customerTier: ['gold', 'platinum'] },
     targets: {
@@ -55,7 +62,7 @@ export async function seedDemoConfig(deps: Container, admin: Principal, users: M
     },
   });
   await deps.slaPolicies.create({
-    name: '標準 / Standard',
+    name: DEMO_SLA_POLICY_NAMES[1]!,
     position: 100,
     targets: {
       low: { firstResponse: biz(8 * H), resolution: biz(40 * H) },
@@ -71,7 +78,7 @@ export async function seedDemoConfig(deps: Container, admin: Principal, users: M
   });
 
   const rotation = await deps.rotations.create({
-    name: '開発オンコール / Engineering on-call',
+    name: DEMO_ROTATION_NAME,
     members: [u('eng'), u('sv_en')],
     shift: { unit: 'days', days: 7 },
     handoffTime: '09:00',
@@ -185,5 +192,5 @@ export async function seedDemoConfig(deps: Container, admin: Principal, users: M
       fallbackTeamId: null,
     },
   ];
-  for (const p of paths) await deps.escalationPaths.create(admin, p, 'demo workspace');
+  for (const p of paths) await deps.escalationPaths.create(admin, p, DEMO_PATH_REASON);
 }

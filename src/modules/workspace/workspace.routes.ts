@@ -1,13 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { demoLogins } from '../../demo/seed.js';
+import { demoLoginsToOffer, isDemoWorkspace } from '../../demo/demo-workspace.js';
 import type { AppInstance } from '../../http/app-types.js';
-import { getSetting } from '../../lib/settings.js';
 
 const WorkspaceView = Type.Object({
   demo: Type.Boolean({ description: 'true on the demo workspace seeded by `npm start`' }),
   demoLogins: Type.Optional(
     Type.Array(Type.Object({ email: Type.String(), name: Type.String(), role: Type.String(), password: Type.String() }), {
-      description: 'only on the demo workspace: the accounts to try',
+      description: 'only on the demo workspace of a developer machine (not in a production-like start, not once a real administrator exists): the accounts to try',
     }),
   ),
 });
@@ -18,8 +17,9 @@ export function workspaceRoutes(app: AppInstance): void {
     '/api/v1/workspace',
     { config: { public: true }, schema: { tags: ['workspace'], summary: 'Public workspace facts for the sign-in screen', response: { 200: WorkspaceView } } },
     async () => {
-      const demo = (await getSetting<boolean>(app.deps.database.db, 'workspace.demo')) === true;
-      return demo ? { demo, demoLogins: demoLogins() } : { demo };
+      const demo = await isDemoWorkspace(app.deps.database.db);
+      const logins = demo ? await demoLoginsToOffer(app.deps) : null;
+      return logins ? { demo, demoLogins: logins } : { demo };
     },
   );
 }
