@@ -2,7 +2,11 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, settingDocs } from '../config/config.js';
 import { createContainer } from '../container.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
+import { resolve } from 'node:path';
+import { backupSqlite, postgresBackupAdvice } from '../db/backup.js';
+import { hasRealAdministrator, removeDemo } from '../demo/demo-workspace.js';
 import { seedDemo } from '../demo/seed.js';
+import { rotateSecrets } from '../integrations/secret-rotation.js';
 import { createLogger } from '../lib/logger.js';
 import { ROLES } from '../modules/auth/index.js';
 import { startServer } from '../main.js';
@@ -36,7 +40,7 @@ async function withContainer<T>(fn: (deps: ReturnType<typeof createContainer>) =
 
 program
   .command('start')
-  .description('Run Escalon: migrate, seed the demo workspace on first start (unless ESCALON_DEMO=0), serve the API and console, run the workers')
+  .description('Run Escalon: migrate, seed the demo workspace on first start (on a developer machine; see ESCALON_DEMO), serve the API and console, run the workers')
   .action(async () => {
     const cfg = config();
     const server = await startServer(cfg);
@@ -92,6 +96,49 @@ program
       for (const l of r.logins) console.log(`  ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}`);
     }),
   );
+
+// Production: demo removal, secret-key rotation, backups (issue 14).
+program
+  .command('demo')
+  .description('The demo workspace')
+  .command('remove')
+  .description('Delete the demo workspace: its users, teams, customers, tickets, escalations, paths, SLA policies, calendar and rotation (what real users created stays)')
+  .action(() =>
+    withContainer(async (deps) => {
+      const r = await removeDemo(deps);
+      console.log(`Demo workspace removed: ${r.users} users, ${r.teams} teams, ${r.customers} customers, ${r.organizations} organisations, ${r.tickets} tickets, ${r.escalations} escalations, ${r.escalationPaths} escalation paths, ${r.slaPolicies} SLA policies, ${r.calendars} calendars, ${r.rotations} rotations, ${r.jobs} pending jobs.`);
+      if (!(await hasRealAdministrator(deps.database.db))) console.log('No administrator is left; create one: npx escalon users add --role admin --email … --name …');
+    }),
+  );
+
+program
+  .command('secrets')
+  .description('Secrets at rest')
+  .command('rotate')
+  .description('Re-encrypt every stored secret (webhook, team channel and messaging secrets) from the old key to the current ESCALON_SECRET_KEY, in one transaction')
+  .requiredOption('--old-key <key>', 'the ESCALON_SECRET_KEY the secrets were sealed with until now')
+  .action((opts: { oldKey: string }) =>
+    withContainer(async (deps) => {
+      const r = await rotateSecrets(deps.database.db, deps.audit, opts.oldKey, deps.config.secretKey);
+      const total = Object.values(r.rotated).reduce((a, b) => a + b, 0);
+      console.log(`Re-encrypted ${total} stored secret(s) with the current ESCALON_SECRET_KEY${r.alreadyCurrent ? ` (${r.alreadyCurrent} already were)` : ''}. Restart every Escalon node with the new key.`);
+    }),
+  );
+
+program
+  .command('backup')
+  .description('Copy the SQLite database, consistent even while Escalon is running and writing (for PostgreSQL it explains pg_dump)')
+  .argument('<file>', 'the backup file to create (never overwritten)')
+  .action(async (file: string) => {
+    const cfg = config();
+    if (cfg.database.kind === 'postgres') {
+      console.error(postgresBackupAdvice(cfg.database.url));
+      process.exitCode = 2;
+      return;
+    }
+    const r = await backupSqlite(cfg.database.file, resolve(file));
+    console.log(`Backed up ${cfg.database.file} to ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MiB). Attachments and raw mail live in ${cfg.dataDir}: copy that directory too.`);
+  });
 
 const users = program.command('users').description('Manage users');
 users
