@@ -81,30 +81,12 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
         throw new AppError('conflict', `These escalation paths are owned by demo accounts; give them another owner first: ${owned.map((p) => p.name).join(', ')}.`, { paths: owned.map((p) => p.name) });
     }
 
-    const deliveryIds = ids(
-      await tx
-        .selectFrom('deliveries')
-        .select('id')
-        .where((eb) => eb.or([...(userIds.length ? [eb('user_id', 'in', userIds)] : []), ...(ticketIds.length ? [eb('ticket_id', 'in', ticketIds)] : []), eb.val(false)]))
-        .execute(),
-    );
-    const notificationIds = ids(
-      await tx
-        .selectFrom('notifications')
-        .select('id')
-        .where((eb) =>
-          eb.or([
-            ...(userIds.length ? [eb('user_id', 'in', userIds)] : []),
-            ...(ticketIds.length ? [eb('ticket_id', 'in', ticketIds)] : []),
-            ...(escalationIds.length ? [eb('escalation_id', 'in', escalationIds)] : []),
-            eb.val(false),
-          ]),
-        )
-        .execute(),
-    );
+    const deliveryIds = ids(await anyIn(tx, 'deliveries', { user_id: userIds, ticket_id: ticketIds }));
+    const notificationIds = ids(await anyIn(tx, 'notifications', { user_id: userIds, ticket_id: ticketIds, escalation_id: escalationIds }));
 
     // Jobs (timers, deliveries, reviews) name what they act on in their payload.
-    const removed = new Set([...userIds, ...teamIds, ...customerIds, ...orgIds, ...pathIds, ...ticketIds, ...escalationIds, ...rotationIds, ...policyIds, ...calendarIds, ...deliveryIds, ...notificationIds]);
+    // Not the SLA policies and calendar: a real ticket's SLA timers keep running on their snapshot.
+    const removed = new Set([...userIds, ...teamIds, ...customerIds, ...orgIds, ...pathIds, ...ticketIds, ...escalationIds, ...rotationIds, ...deliveryIds, ...notificationIds]);
     const jobIds = ids(
       (await tx.selectFrom('jobs').select(['id', 'payload', 'dedupe_key']).execute()).filter((j) =>
         [...`${j.payload} ${j.dedupe_key ?? ''}`.matchAll(UUID_IN_TEXT)].some((m) => removed.has(m[0].toLowerCase())),
@@ -190,6 +172,22 @@ async function deleteIn(tx: Tx, table: Table, column: string, values: string[]):
       .where(column as never, 'in', values.slice(i, i + 500) as never)
       .execute();
   }
+}
+
+/** Ids of the rows where any of the columns holds one of its values. */
+async function anyIn(tx: Tx, table: 'deliveries' | 'notifications', where: Record<string, string[]>): Promise<{ id: string }[]> {
+  const found = new Map<string, { id: string }>();
+  for (const [column, values] of Object.entries(where)) {
+    for (let i = 0; i < values.length; i += 500) {
+      const rows = await tx
+        .selectFrom(table)
+        .select('id')
+        .where(column as never, 'in', values.slice(i, i + 500) as never)
+        .execute();
+      for (const r of rows) found.set(r.id, r);
+    }
+  }
+  return [...found.values()];
 }
 
 /** Clears a reference to removed rows from rows that stay. */
