@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allDatabases, createTestDatabase, isAvailable, type DbKind, type TestDatabase } from '../helpers/databases.js';
 import { ROOT, runCli, startServerProcess } from '../helpers/process.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createContainer } from '../../src/container.js';
+import { migrateToLatest } from '../../src/db/database.js';
+import { createSecretBox } from '../../src/integrations/secret-box.js';
+import { createLogger } from '../../src/lib/logger.js';
 
 const KEY = 'production-test-key-0123456789-abcdefghijklmnop';
 
@@ -79,6 +84,36 @@ for (const kind of allDatabases) {
           expect(output()).not.toContain('DEMO WORKSPACE');
         });
         expect(runCli(['demo', 'remove'], prod).stderr).toContain('This database holds no demo workspace');
+      } finally {
+        await db.drop();
+      }
+    });
+  });
+}
+
+for (const kind of allDatabases) {
+  describe.runIf(isAvailable(kind))(`escalon secrets rotate [${kind}]`, () => {
+    it('re-encrypts the stored secrets from --old-key to ESCALON_SECRET_KEY', { timeout: 60_000 }, async () => {
+      const db = await createTestDatabase(kind);
+      const newKey = 'the-new-production-key-0123456789-zyxwvutsrq';
+      try {
+        const env = envFor(db);
+        const database = db.open();
+        await migrateToLatest(database);
+        const deps = createContainer(loadConfig(env), createLogger('silent'), { database });
+        const integration = await deps.messaging.create('Chat');
+        await deps.close();
+        const r = runCli(['secrets', 'rotate', '--old-key', KEY], { ...env, ESCALON_SECRET_KEY: newKey });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toContain('Re-encrypted 1 stored secret(s) with the current ESCALON_SECRET_KEY');
+        const after = db.open();
+        const row = await after.db.selectFrom('messaging_integrations').select('secret').executeTakeFirstOrThrow();
+        await after.close();
+        const context = `messaging_integrations.${integration.id}.secret`;
+        expect(createSecretBox(newKey).open(row.secret, context)).toBe(integration.secret);
+        expect(() => createSecretBox(KEY).open(row.secret, context)).toThrow();
+        // The old key again: nothing left to re-encrypt.
+        expect(runCli(['secrets', 'rotate', '--old-key', KEY], { ...env, ESCALON_SECRET_KEY: newKey }).stdout).toContain('Re-encrypted 0 stored secret(s) with the current ESCALON_SECRET_KEY (1 already were)');
       } finally {
         await db.drop();
       }
