@@ -39,15 +39,29 @@ describeEachDb('demo workspace in production (issue 14)', (ctx) => {
     expect(demoTicketIds.length).toBeGreaterThanOrEqual(30);
     expect(await db.selectFrom('escalations').select('id').execute()).not.toHaveLength(0);
 
+    // A real path whose level is aimed at a demo team blocks the removal until it is changed.
+    const template = (await deps.escalationPaths.list()).items.find((p) => p.name.startsWith('請求トラブル'))!;
+    const realPath = await deps.escalationPaths.create(
+      owner,
+      { name: 'Real billing path', purpose: template.purpose, ownerId: real.id, reviewIntervalDays: 90, active: true, autoEscalate: false, conditions: template.conditions, levels: template.levels, fallbackUserIds: [real.id], fallbackTeamId: null },
+      'made by the owner',
+    );
+    await expect(removeDemo(deps)).rejects.toThrow(/Change these first.*escalation path "Real billing path"\. Nothing was removed/);
+    expect(await db.selectFrom('users').select('id').execute()).toHaveLength(12);
+    await deps.escalationPaths.remove(owner, realPath.id, 'no longer needed');
+
     const r = await removeDemo(deps);
     expect(r).toMatchObject({ users: 11, teams: 5, tickets: demoTicketIds.length, escalationPaths: 6, slaPolicies: 2, calendars: 1, rotations: 1 });
     const count = async (table: 'users' | 'teams' | 'team_members' | 'customers' | 'organizations' | 'tickets' | 'ticket_events' | 'escalations' | 'escalation_recipients' | 'escalation_paths' | 'escalation_path_versions' | 'rotations' | 'sla_policies' | 'calendars' | 'notifications' | 'deliveries' | 'sessions' | 'notification_preferences') =>
       Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect((await db.selectFrom('users').select('email').execute()).map((u) => u.email)).toEqual(['owner@company.example']);
-    for (const table of ['teams', 'team_members', 'organizations', 'escalations', 'escalation_recipients', 'escalation_paths', 'escalation_path_versions', 'rotations', 'sla_policies', 'calendars', 'notifications', 'deliveries', 'sessions'] as const) {
+    for (const table of ['teams', 'team_members', 'organizations', 'escalations', 'escalation_recipients', 'rotations', 'sla_policies', 'calendars', 'notifications', 'deliveries', 'sessions'] as const) {
       expect(await count(table), table).toBe(0);
     }
     expect(await count('customers')).toBe(1);
+    // The real (deleted) path and its two versions stay.
+    expect((await db.selectFrom('escalation_paths').select('id').execute()).map((p) => p.id)).toEqual([realPath.id]);
+    expect(await count('escalation_path_versions')).toBe(2);
     expect(await count('notification_preferences')).toBeLessThanOrEqual(1);
     const kept = await deps.tickets.get(ticket.id);
     expect(kept).toMatchObject({ id: ticket.id, subject: 'A real question' });

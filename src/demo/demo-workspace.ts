@@ -74,12 +74,19 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
     const policyIds = ids(await tx.selectFrom('sla_policies').select('id').where('name', 'in', DEMO_SLA_POLICY_NAMES).execute());
     const calendarIds = ids(await tx.selectFrom('calendars').select('id').where('name', '=', DEMO_CALENDAR_NAME).execute());
 
-    // A path someone else made but a demo account owns cannot lose its owner silently.
-    if (userIds.length) {
-      const owned = await tx.selectFrom('escalation_paths').select('name').where('owner_id', 'in', userIds).$if(pathIds.length > 0, (q) => q.where('id', 'not in', pathIds)).execute();
-      if (owned.length)
-        throw new AppError('conflict', `These escalation paths are owned by demo accounts; give them another owner first: ${owned.map((p) => p.name).join(', ')}.`, { paths: owned.map((p) => p.name) });
-    }
+    // Real configuration that names a demo account, team, rotation or calendar would break
+    // silently (a path level aimed at a team that is gone): the operator changes it first.
+    const referenced = new Set([...userIds, ...teamIds, ...rotationIds, ...calendarIds]);
+    const names = (text: string) => [...text.matchAll(UUID_IN_TEXT)].some((m) => referenced.has(m[0].toLowerCase()));
+    const blockers = [
+      ...(await tx.selectFrom('escalation_paths').select(['id', 'name', 'owner_id', 'definition', 'deleted_at']).execute())
+        .filter((p) => !pathIds.includes(p.id) && (userIds.includes(p.owner_id) || (p.deleted_at === null && names(p.definition))))
+        .map((p) => `escalation path "${p.name}"`),
+      ...(await tx.selectFrom('rotations').select(['id', 'name', 'definition']).execute()).filter((r) => !rotationIds.includes(r.id) && names(r.definition)).map((r) => `rotation "${r.name}"`),
+      ...(await tx.selectFrom('sla_policies').select(['id', 'name', 'targets']).execute()).filter((p) => !policyIds.includes(p.id) && names(p.targets)).map((p) => `SLA policy "${p.name}"`),
+    ];
+    if (blockers.length)
+      throw new AppError('conflict', `Change these first; they name demo accounts, teams, the demo rotation or calendar: ${blockers.join(', ')}. Nothing was removed.`, { blockers });
 
     const deliveryIds = ids(await anyIn(tx, 'deliveries', { user_id: userIds, ticket_id: ticketIds }));
     const notificationIds = ids(await anyIn(tx, 'notifications', { user_id: userIds, ticket_id: ticketIds, escalation_id: escalationIds }));
