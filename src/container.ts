@@ -116,6 +116,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     secrets: createSecretBox(config.secretKey),
     mailer,
     live,
+    ticketAccess: tickets.access,
     customerDeliveries: replies,
     acknowledge: (actor, escalationId) => escalations.acknowledge(actor, escalationId),
     recordOutgoingMessageId,

@@ -249,7 +249,7 @@ for (const kind of allDatabases) {
       await deps.jobs.drain();
       clock.advance(3 * 24 * 3600_000); // resolution breached
       await deps.jobs.drain();
-      await deps.escalations.get(esc.id);
+      await deps.escalations.get(null, esc.id);
       await deps.tickets.timeline(null, ticket.id, { limit: 50 });
       await deps.sla.clocksFor(ticket.id);
       const n = clock.now();

@@ -1,4 +1,5 @@
 import type { Db, Executor } from '../../db/database.js';
+import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import {
   receiverStanding,
@@ -19,7 +20,10 @@ const FINISHED = new Set(['resolved', 'returned', 'cancelled']);
  * ticket, and add `condition(scope)` to their list queries.
  */
 export class TicketAccess {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   /** What the viewer's list queries must leave out (`{ all: true }`: nothing). */
   async scope(viewer: TicketViewer | null, ex: Executor = this.db): Promise<TicketScope> {
@@ -63,12 +67,28 @@ export class TicketAccess {
 
   /** Which of these tickets the viewer sees. */
   async visibleIds(viewer: TicketViewer | null, ticketIds: readonly string[], ex: Executor = this.db): Promise<Set<string>> {
+    return this.visibleIn(await this.scope(viewer, ex), ticketIds, ex);
+  }
+
+  private async visibleIn(scope: TicketScope, ticketIds: readonly string[], ex: Executor): Promise<Set<string>> {
     const ids = [...new Set(ticketIds)];
-    const scope = await this.scope(viewer, ex);
     const cond = repo.ticketVisibleCondition(scope);
     if (!cond || ids.length === 0) return new Set(ids);
     const rows = await ex.selectFrom('tickets').select('tickets.id').where('tickets.id', 'in', ids).where(cond).execute();
     return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * visibleIds for one long-lived reader (the live event stream): the viewer's scope is looked
+   * up again at most every `ttlMs`, so a change of teams reaches an open stream within that.
+   */
+  gate(viewer: TicketViewer, ttlMs = 10_000): (ticketIds: string[]) => Promise<Set<string>> {
+    let cached: { scope: TicketScope; at: number } | null = null;
+    return async (ticketIds) => {
+      const now = this.clock.now();
+      if (!cached || now - cached.at >= ttlMs) cached = { scope: await this.scope(viewer), at: now };
+      return this.visibleIn(cached.scope, ticketIds, this.db);
+    };
   }
 
   /** Keeps the items whose ticket the viewer sees (items of no ticket stay). */

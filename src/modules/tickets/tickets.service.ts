@@ -108,7 +108,7 @@ export class TicketsService {
     private readonly clock: Clock,
     private readonly findOrCreateCustomer: (ex: Executor, email: string, name: string) => Promise<string>,
   ) {
-    this.access = new TicketAccess(db);
+    this.access = new TicketAccess(db, clock);
   }
 
   addHooks(h: TicketHooks): void {
