@@ -35,9 +35,9 @@ export class TicketAccess {
 
   /** The viewer's access to one ticket; 'none' also when there is no such ticket. */
   async level(viewer: TicketViewer | null, ticketId: string, ex: Executor = this.db): Promise<TicketAccessLevel> {
-    if (viewer === null) return 'write';
     const t = await repo.ticketTeam(ex, ticketId);
     if (!t) return 'none';
+    if (viewer === null) return 'write';
     const restricted = t.restricted === 1;
     if (viewer.role === 'admin' || !restricted) return 'write';
     const teamIds = await repo.teamIdsOf(ex, viewer.userId);
