@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachDb, type Actor, type TestContext } from '../../../test/helpers/app.js';
+import { ticketRefVisibleCondition, ticketVisibleCondition } from './ticket-access.repository.js';
 
 /**
  * Issue 14 §2: a restricted team's ticket is seen by its members, the receivers of its
@@ -164,6 +165,26 @@ describeEachDb('ticket access by team', (get) => {
     expect((await c.request('POST', `/api/v1/tickets/${f.ticketId}/messages`, r, { body: 'one more', visibility: 'internal' })).status).toBe(403);
     // The member still works on it.
     expect((await c.request('PATCH', `/api/v1/tickets/${f.ticketId}`, c.actors.agent, { priority: 'high' })).status).toBe(200);
+  });
+
+  it('the condition names few received tickets and asks the escalations for many: same tickets either way', async () => {
+    const c = get();
+    const db = c.deps.database.db;
+    for (const a of [c.actors.specialist, c.otherAgent, c.actors.supervisor]) {
+      const scope = await c.deps.tickets.access.scope({ userId: a.id, role: a.role });
+      expect(scope.all, a.email).toBe(false);
+      if (scope.all) continue;
+      expect(scope.receivedTicketIds, a.email).toEqual(a === c.actors.specialist ? [f.ticketId] : []);
+      const { receivedTicketIds: _named, ...asked } = scope;
+      const ids = async (sc: typeof scope) =>
+        (await db.selectFrom('tickets').select('id').where(ticketVisibleCondition(sc)!).orderBy('id').execute()).map((r) => r.id);
+      const refs = async (sc: typeof scope) =>
+        (await db.selectFrom('escalations').select('id').where(ticketRefVisibleCondition(sc, 'escalations.ticket_id')!).orderBy('id').execute()).map((r) => r.id);
+      expect(await ids(asked), a.email).toEqual(await ids(scope));
+      expect(await refs(asked), a.email).toEqual(await refs(scope));
+      expect((await ids(scope)).includes(f.ticketId), a.email).toBe(a === c.actors.specialist);
+      expect((await refs(scope)).includes(f.escalationId), a.email).toBe(a === c.actors.specialist);
+    }
   });
 
   it('live events of the ticket reach only those who see it', async () => {

@@ -43,18 +43,40 @@ export function ticketAccess(f: TicketAccessFacts): TicketAccessLevel {
  */
 export type TicketScope =
   | { all: true }
-  | { all: false; userId: string; hiddenTeamIds: string[]; teamIds: string[] };
+  | {
+      all: false;
+      userId: string;
+      hiddenTeamIds: string[];
+      teamIds: string[];
+      /**
+       * Tickets of those teams the viewer received an escalation of, when known (few): the
+       * condition then names them instead of asking the escalations in a subquery.
+       */
+      receivedTicketIds?: string[];
+    };
+
+/** The restricted teams the viewer is not in; empty when they see every ticket. */
+export function hiddenTeams(viewer: TicketViewer | null, restrictedTeamIds: readonly string[], viewerTeamIds: readonly string[]): string[] {
+  if (viewer === null || viewer.role === 'admin') return [];
+  const mine = new Set(viewerTeamIds);
+  return restrictedTeamIds.filter((t) => !mine.has(t));
+}
 
 export function ticketScope(
   viewer: TicketViewer | null,
   restrictedTeamIds: readonly string[],
   viewerTeamIds: readonly string[],
+  receivedTicketIds?: readonly string[],
 ): TicketScope {
-  if (viewer === null || viewer.role === 'admin' || restrictedTeamIds.length === 0) return { all: true };
-  const mine = new Set(viewerTeamIds);
-  const hiddenTeamIds = restrictedTeamIds.filter((t) => !mine.has(t));
-  if (hiddenTeamIds.length === 0) return { all: true };
-  return { all: false, userId: viewer.userId, hiddenTeamIds, teamIds: [...viewerTeamIds] };
+  const hiddenTeamIds = hiddenTeams(viewer, restrictedTeamIds, viewerTeamIds);
+  if (viewer === null || hiddenTeamIds.length === 0) return { all: true };
+  return {
+    all: false,
+    userId: viewer.userId,
+    hiddenTeamIds,
+    teamIds: [...viewerTeamIds],
+    ...(receivedTicketIds && { receivedTicketIds: [...receivedTicketIds] }),
+  };
 }
 
 /** The viewer's standing on a ticket's escalations, from the ones that name them as receiver. */

@@ -33,9 +33,37 @@ const receiverIs = (userId: string, teamIds: string[]) =>
     ? sql<boolean>`((r.kind = 'user' and r.ref_id = ${userId}) or (r.kind = 'team' and r.ref_id in (${sql.join(teamIds)})))`
     : sql<boolean>`(r.kind = 'user' and r.ref_id = ${userId})`;
 
-/** Ids of the tickets whose escalations name the viewer as receiver (uncorrelated: computed once per query). */
-const receivedTicketIds = (s: Limited) =>
-  sql`select e.ticket_id from escalations e inner join escalation_recipients r on r.escalation_id = e.id where ${receiverIs(s.userId, s.teamIds)}`;
+/**
+ * Ids of the tickets whose escalations name the viewer (or one of their teams) as receiver:
+ * uncorrelated, so computed once per query, and one arm per kind so each is a range of the
+ * (kind, ref_id) index (an OR of both made PostgreSQL walk the whole primary key).
+ */
+const receivedTicketIdsQuery = (s: { userId: string; teamIds: string[] }) => {
+  const arm = (kind: 'user' | 'team', refs: string[]) =>
+    sql`select e.ticket_id from escalation_recipients r inner join escalations e on e.id = r.escalation_id where r.kind = ${kind} and r.ref_id in (${sql.join(refs)})`;
+  return s.teamIds.length ? sql`${arm('user', [s.userId])} union all ${arm('team', s.teamIds)}` : arm('user', [s.userId]);
+};
+
+/** Beyond this many received tickets the condition asks the escalations in a subquery instead of naming them. */
+export const RECEIVED_INLINE_LIMIT = 200;
+
+/**
+ * The tickets of `hiddenTeamIds` the viewer received an escalation of, or null when there are
+ * more than RECEIVED_INLINE_LIMIT. Naming them keeps the list queries free of a subquery, whose
+ * cost PostgreSQL charged to every row it would look up by id (the at-risk list then read the
+ * whole active range instead of the few tickets at risk).
+ */
+export async function receivedTicketIds(ex: Executor, s: { userId: string; teamIds: string[]; hiddenTeamIds: string[] }): Promise<string[] | null> {
+  const rows = await sql<{ ticket_id: string }>`select distinct x.ticket_id from (${receivedTicketIdsQuery(s)}) x inner join tickets t on t.id = x.ticket_id where t.team_id in (${sql.join(s.hiddenTeamIds)}) limit ${RECEIVED_INLINE_LIMIT + 1}`.execute(ex);
+  return rows.rows.length > RECEIVED_INLINE_LIMIT ? null : rows.rows.map((r) => r.ticket_id);
+}
+
+const received = (s: Limited) =>
+  s.receivedTicketIds === undefined
+    ? sql`${receivedTicketIdsQuery(s)}`
+    : s.receivedTicketIds.length
+      ? sql`${sql.join(s.receivedTicketIds)}`
+      : null;
 
 /**
  * The visibility condition on a query of the tickets table (`table` is its name or alias), or
@@ -46,7 +74,10 @@ export function ticketVisibleCondition(scope: TicketScope, table = 'tickets'): R
   if (scope.all) return null;
   const team = sql.ref(`${table}.team_id`);
   const id = sql.ref(`${table}.id`);
-  return sql<boolean>`(${team} is null or ${team} not in (${sql.join(scope.hiddenTeamIds)}) or ${id} in (${receivedTicketIds(scope)}))`;
+  const r = received(scope);
+  return r
+    ? sql<boolean>`(${team} is null or ${team} not in (${sql.join(scope.hiddenTeamIds)}) or ${id} in (${r}))`
+    : sql<boolean>`(${team} is null or ${team} not in (${sql.join(scope.hiddenTeamIds)}))`;
 }
 
 /**
@@ -56,5 +87,7 @@ export function ticketVisibleCondition(scope: TicketScope, table = 'tickets'): R
 export function ticketRefVisibleCondition(scope: TicketScope, column: string): RawBuilder<boolean> | null {
   if (scope.all) return null;
   const ref = sql.ref(column);
-  return sql<boolean>`(${ref} is null or not exists (select 1 from tickets vt where vt.id = ${ref} and vt.team_id in (${sql.join(scope.hiddenTeamIds)})) or ${ref} in (${receivedTicketIds(scope)}))`;
+  const r = received(scope);
+  const shown = sql<boolean>`${ref} is null or not exists (select 1 from tickets vt where vt.id = ${ref} and vt.team_id in (${sql.join(scope.hiddenTeamIds)}))`;
+  return r ? sql<boolean>`(${shown} or ${ref} in (${r}))` : sql<boolean>`(${shown})`;
 }

@@ -2,6 +2,7 @@ import type { Db, Executor } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import {
+  hiddenTeams,
   receiverStanding,
   ticketAccess,
   ticketScope,
@@ -30,7 +31,11 @@ export class TicketAccess {
     if (viewer === null || viewer.role === 'admin') return { all: true };
     const restricted = await repo.restrictedTeamIds(ex);
     if (restricted.length === 0) return { all: true };
-    return ticketScope(viewer, restricted, await repo.teamIdsOf(ex, viewer.userId));
+    const teamIds = await repo.teamIdsOf(ex, viewer.userId);
+    const hiddenTeamIds = hiddenTeams(viewer, restricted, teamIds);
+    if (hiddenTeamIds.length === 0) return { all: true };
+    const received = await repo.receivedTicketIds(ex, { userId: viewer.userId, teamIds, hiddenTeamIds });
+    return ticketScope(viewer, restricted, teamIds, received ?? undefined);
   }
 
   /** The viewer's access to one ticket; 'none' also when there is no such ticket. */
