@@ -184,4 +184,45 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
     await tanaka.call('PATCH', `/api/v1/users/${tanaka.userId}`, { locale: 'ja' });
     expect(pageErrors).toEqual([]);
   });
+
+  it('restricts a team from its admin card; an agent outside it finds its ticket nowhere (ja and en)', async () => {
+    const admin = await apiSession(h.base, 'admin@demo.example');
+    const tanaka = await apiSession(h.base, 'tanaka@demo.example');
+    const legal = (await admin.call('GET', '/api/v1/teams?limit=100')).body.items.find((t: { name: string }) => t.name.includes('Legal') || t.name.includes('法務'));
+    expect(legal, 'the demo has a legal team').toBeTruthy();
+    const ticket = await admin.call('POST', '/api/v1/tickets', { subject: '契約書の差し止め / Contract hold', description: 'e2e', requesterEmail: 'hold@example.jp', teamId: legal.id });
+    expect(ticket.status).toBe(201);
+    for (const [locale, lang, label, help] of [
+      ['ja-JP', 'ja', '閲覧制限チーム', 'メンバー、そのチケットのエスカレーションの受信者、管理者だけ'],
+      ['en-US', 'en', 'Restricted team', "Only the team's members"],
+    ] as const) {
+      expect((await admin.call('PATCH', `/api/v1/users/${admin.userId}`, { locale: lang })).status).toBe(200);
+      const ctx = await newContext({ locale, timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
+      const page = await newPage(ctx);
+      await signIn(page, 'admin@demo.example');
+      await page.goto(`${h.base}/admin/teams`);
+      const card = page.locator('section.team-card', { has: page.getByRole('heading', { name: legal.name }) });
+      const box = card.getByLabel(label);
+      await box.waitFor();
+      expect(await card.textContent()).toContain(help);
+      if (!(await box.isChecked())) await box.check();
+      await card.locator('.badge').waitFor();
+      await card.scrollIntoViewIfNeeded();
+      await shot(page, `a14-team-restricted-${lang}`);
+      await ctx.close();
+    }
+    expect((await admin.call('GET', `/api/v1/teams/${legal.id}`)).body.restricted).toBe(true);
+    expect((await tanaka.call('GET', `/api/v1/tickets/${ticket.body.id}`)).status).toBe(404);
+    const ctx = await newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
+    const page = await newPage(ctx);
+    await signIn(page, 'tanaka@demo.example');
+    await page.goto(`${h.base}/tickets/${ticket.body.id}`);
+    await page.locator('.empty-state').first().waitFor();
+    expect(await page.textContent('body')).not.toContain('契約書の差し止め');
+    await shot(page, 'a15-restricted-ticket-not-found-ja');
+    await ctx.close();
+    expect((await admin.call('PATCH', `/api/v1/teams/${legal.id}`, { restricted: false })).status).toBe(200);
+    await admin.call('PATCH', `/api/v1/users/${admin.userId}`, { locale: 'ja' });
+    expect(pageErrors).toEqual([]);
+  });
 });
