@@ -134,7 +134,9 @@ export class NotificationsService {
         if (role === 'team_manager' && ticket.team_id) for (const id of await repo.teamMemberIds(tx, ticket.team_id, ['manager'])) ids.add(id);
       }
     }
-    const users = (await repo.usersByIds(tx, [...ids])).filter((u) => u.active === 1);
+    // Nobody hears of a ticket they may not see (a restricted team's, ticket-access.policy).
+    const readers = intent.ticketId && ids.size ? await this.d.ticketAccess.readersAmong(intent.ticketId, [...ids], tx) : ids;
+    const users = (await repo.usersByIds(tx, [...ids])).filter((u) => u.active === 1 && readers.has(u.id));
     const prefs = await this.preferencesMap(tx, users.map((u) => u.id));
     const item: DeliveryItem = { event: intent.event, ticketId: intent.ticketId, escalationId: intent.escalationId, clockId: intent.clockId, clockKind: intent.clockKind, dueAtMs: intent.dueAtMs, at: intent.at, data: intent.data };
     const external = templateEventOf(intent.event) !== null;

@@ -213,6 +213,25 @@ describeEachDb('ticket access by team', (get) => {
     }
   });
 
+  it('nobody is notified of a ticket they may not see, even when assigned to it', async () => {
+    const c = get();
+    const { actors, otherAgent } = c;
+    expect([...(await c.deps.tickets.access.readersAmong(f.ticketId, [actors.agent.id, actors.manager.id, actors.specialist.id, actors.admin.id, actors.supervisor.id, otherAgent.id]))].sort()).toEqual(
+      [actors.agent.id, actors.manager.id, actors.specialist.id, actors.admin.id].sort(),
+    );
+    // An administrator assigns it outside the team; the receiver's question notifies the
+    // requester and the assignee: only the requester hears it.
+    expect((await c.request('PATCH', `/api/v1/tickets/${f.ticketId}`, actors.admin, { assigneeId: otherAgent.id })).status).toBe(200);
+    const esc = await c.request('POST', `/api/v1/tickets/${f.ticketId}/escalations`, actors.agent, { target: { type: 'user', userId: actors.specialist.id }, brief: { ask: 'And the annex?' } });
+    expect(esc.status).toBe(201);
+    expect((await c.request('POST', `/api/v1/escalations/${esc.body.id}/messages`, actors.specialist, { body: 'Which annex?' })).status).toBe(201);
+    await c.deps.jobs.drain();
+    const notes = await c.deps.database.db.selectFrom('notifications').select(['user_id', 'event']).where('ticket_id', '=', f.ticketId).where('event', '=', 'escalation.message').execute();
+    expect(notes.map((n) => n.user_id)).toEqual([actors.agent.id]);
+    expect((await c.request('PATCH', `/api/v1/tickets/${f.ticketId}`, actors.admin, { assigneeId: null })).status).toBe(200);
+    expect((await c.request('POST', `/api/v1/escalations/${esc.body.id}/cancel`, actors.agent, {})).status).toBe(200);
+  });
+
   it('an unrestricted desk sees as before, and the list query is unchanged for it', async () => {
     const c = get();
     expect((await c.request('PATCH', `/api/v1/teams/${f.legalId}`, c.actors.admin, { restricted: false })).status).toBe(200);

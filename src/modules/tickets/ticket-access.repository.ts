@@ -19,6 +19,18 @@ export const ticketTeam = (ex: Executor, ticketId: string) =>
     .where('tickets.id', '=', ticketId)
     .executeTakeFirst();
 
+/** Of `userIds`, those who read a ticket of the restricted team `teamId`: members, administrators, receivers of its escalations. */
+export async function readersOfRestricted(ex: Executor, ticketId: string, teamId: string, userIds: string[]): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    select u.id from users u where u.id in (${sql.join(userIds)}) and (
+      u.role = 'admin'
+      or exists (select 1 from team_members m where m.user_id = u.id and m.team_id = ${teamId})
+      or exists (select 1 from escalations e inner join escalation_recipients r on r.escalation_id = e.id
+                 where e.ticket_id = ${ticketId} and ((r.kind = 'user' and r.ref_id = u.id)
+                   or (r.kind = 'team' and r.ref_id in (select m2.team_id from team_members m2 where m2.user_id = u.id)))))`.execute(ex);
+  return rows.rows.map((r) => r.id);
+}
+
 /** The statuses of the ticket's escalations that name the user, or one of their teams, as receiver. */
 export const receiverEscalations = (ex: Executor, ticketId: string, userId: string, teamIds: string[]) =>
   ex

@@ -70,6 +70,17 @@ export class TicketAccess {
     if (level === 'read') throw forbidden('The escalation of this ticket has ended: you may read the ticket but no longer change it.');
   }
 
+  /**
+   * Which of these people may read the ticket (notifications of it go to them only): all of them
+   * unless its team is restricted, else its members, administrators and its escalations' receivers.
+   */
+  async readersAmong(ticketId: string, userIds: readonly string[], ex: Executor = this.db): Promise<Set<string>> {
+    const ids = [...new Set(userIds)];
+    const t = await repo.ticketTeam(ex, ticketId);
+    if (!t || t.restricted !== 1 || ids.length === 0) return new Set(ids);
+    return new Set(await repo.readersOfRestricted(ex, ticketId, t.team_id!, ids));
+  }
+
   /** Which of these tickets the viewer sees. */
   async visibleIds(viewer: TicketViewer | null, ticketIds: readonly string[], ex: Executor = this.db): Promise<Set<string>> {
     return this.visibleIn(await this.scope(viewer, ex), ticketIds, ex);
