@@ -73,7 +73,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const users = new UsersService(db, clock, audit);
   const auth = new AuthService(db, clock, audit, config.sessionTtlHours * 3600_000);
   const teams = new TeamsService(db, clock);
-  const customers = new CustomersService(db, clock);
+  const customers = new CustomersService(db, clock, audit);
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
   const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes);
   const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined, shutdownGraceMs: config.shutdownGraceMs });
@@ -116,6 +116,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     secrets: createSecretBox(config.secretKey),
     mailer,
     live,
+    ticketAccess: tickets.access,
     customerDeliveries: replies,
     acknowledge: (actor, escalationId) => escalations.acknowledge(actor, escalationId),
     recordOutgoingMessageId,

@@ -30,6 +30,8 @@ export interface TeamsTable {
   contact_phone: string | null;
   created_at: number;
   updated_at: number;
+  /** 1: only members, escalation receivers and administrators see the team's tickets (0012). */
+  restricted: Generated<number>;
 }
 
 export interface TeamMembersTable {

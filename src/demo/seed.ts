@@ -77,7 +77,7 @@ export async function seedDemo(deps: Container): Promise<{ seeded: boolean; logi
       later();
       if (who !== 'customer') await seeding.tickets.addMessage(principalOf(who), ticket.id, { body: text, visibility });
     }
-    const current = await seeding.tickets.get(ticket.id);
+    const current = await seeding.tickets.get(null, ticket.id);
     if (current.status !== t.status) {
       later();
       if (t.status === 'closed' && current.status !== 'solved') await seeding.tickets.update(creator, ticket.id, { status: 'solved' });
@@ -94,7 +94,7 @@ export async function seedDemo(deps: Container): Promise<{ seeded: boolean; logi
  * the supervisor and legal with a full brief, and the first billing dispute acknowledged.
  */
 async function seedDemoEscalations(seeding: Container, clock: FakeClock, now: number, principalOf: (key: string) => Principal): Promise<void> {
-  const all = (await seeding.tickets.list({}, { limit: 200 })).items;
+  const all = (await seeding.tickets.list(null, {}, { limit: 200 })).items;
   const complaint = all.find((t) => t.category === 'complaint');
   const complaintPath = (await seeding.escalationPaths.list()).items.find((p) => p.name.startsWith('苦情'));
   if (complaint && complaintPath) {

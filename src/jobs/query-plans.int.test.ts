@@ -249,8 +249,8 @@ for (const kind of allDatabases) {
       await deps.jobs.drain();
       clock.advance(3 * 24 * 3600_000); // resolution breached
       await deps.jobs.drain();
-      await deps.escalations.get(esc.id);
-      await deps.tickets.timeline(ticket.id, { limit: 50 });
+      await deps.escalations.get(null, esc.id);
+      await deps.tickets.timeline(null, ticket.id, { limit: 50 });
       await deps.sla.clocksFor(ticket.id);
       const n = clock.now();
       await cancelJobsByPrefix(handle.db, 'sla:fill000123:', n);

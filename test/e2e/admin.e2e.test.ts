@@ -11,7 +11,8 @@ import { apiSession, chromiumAvailable, useConsole } from './harness.js';
 const hasChromium = chromiumAvailable('administration');
 
 describe.skipIf(!hasChromium)('administration console (real browser)', () => {
-  const h = useConsole('escalon-e2e-admin-');
+  // This file signs in more than the default 10 times a minute from one address.
+  const h = useConsole('escalon-e2e-admin-', { ESCALON_LOGIN_RATE_LIMIT: '100' });
   const { shot, newPage, signIn, dialogs, pageErrors } = h;
   const newContext = (opts: Parameters<typeof h.browser.newContext>[0]): Promise<BrowserContext> => h.browser.newContext(opts);
 
@@ -182,6 +183,49 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
       await ctx.close();
     }
     await tanaka.call('PATCH', `/api/v1/users/${tanaka.userId}`, { locale: 'ja' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('restricts a team from its admin card; an agent outside it finds its ticket nowhere (ja and en)', async () => {
+    const admin = await apiSession(h.base, 'admin@demo.example');
+    const tanaka = await apiSession(h.base, 'tanaka@demo.example');
+    const legal = (await admin.call('GET', '/api/v1/teams?limit=100')).body.items.find((t: { name: string }) => t.name.includes('Legal') || t.name.includes('法務'));
+    expect(legal, 'the demo has a legal team').toBeTruthy();
+    const ticket = await admin.call('POST', '/api/v1/tickets', { subject: '契約書の差し止め / Contract hold', description: 'e2e', requesterEmail: 'hold@example.jp', teamId: legal.id });
+    expect(ticket.status).toBe(201);
+    // One sign-in (the login rate limit counts every sign-in of this file); the language is switched in the top bar.
+    const adminCtx = await newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
+    const adminPage = await newPage(adminCtx);
+    await signIn(adminPage, 'admin@demo.example');
+    for (const [lang, label, help] of [
+      ['ja', '閲覧制限チーム', 'メンバー、そのチケットのエスカレーションの受信者、管理者だけ'],
+      ['en', 'Restricted team', "Only the team's members"],
+    ] as const) {
+      const page = adminPage;
+      if (lang === 'en') await page.locator('header.topbar select').first().selectOption('en');
+      await page.goto(`${h.base}/admin/teams`);
+      const card = page.locator('section.team-card', { has: page.getByRole('heading', { name: legal.name }) });
+      const box = card.getByLabel(label);
+      await box.waitFor();
+      expect(await card.textContent()).toContain(help);
+      if (!(await box.isChecked())) await box.check();
+      await card.locator('.badge').waitFor();
+      await card.scrollIntoViewIfNeeded();
+      await shot(page, `a14-team-restricted-${lang}`);
+    }
+    await adminCtx.close();
+    expect((await admin.call('GET', `/api/v1/teams/${legal.id}`)).body.restricted).toBe(true);
+    expect((await tanaka.call('GET', `/api/v1/tickets/${ticket.body.id}`)).status).toBe(404);
+    const ctx = await newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
+    const page = await newPage(ctx);
+    await signIn(page, 'tanaka@demo.example');
+    await page.goto(`${h.base}/tickets/${ticket.body.id}`);
+    await page.locator('.empty-state').first().waitFor();
+    expect(await page.textContent('body')).not.toContain('契約書の差し止め');
+    await shot(page, 'a15-restricted-ticket-not-found-ja');
+    await ctx.close();
+    expect((await admin.call('PATCH', `/api/v1/teams/${legal.id}`, { restricted: false })).status).toBe(200);
+    await admin.call('PATCH', `/api/v1/users/${admin.userId}`, { locale: 'ja' });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -45,7 +45,7 @@ export function customersRoutes(app: AppInstance): void {
       config: { permission: 'customers.write' },
       schema: { tags: ['customers'], summary: 'Update a customer', params: IdParams, body: Type.Object({ ...customerFields, name: Type.Optional(customerFields.name) }, { additionalProperties: false, minProperties: 1 }), response: { 200: CustomerView, ...errorResponses } },
     },
-    (req) => customers.update(req.params.id, req.body),
+    (req) => customers.update(req.principal, req.params.id, req.body, req.ip),
   );
   app.delete(
     '/api/v1/customers/:id',
@@ -74,7 +74,7 @@ export function customersRoutes(app: AppInstance): void {
   app.patch(
     '/api/v1/organizations/:id',
     { config: { permission: 'customers.write' }, schema: { tags: ['customers'], summary: 'Update an organization', params: IdParams, body: Type.Object({ ...orgFields, name: Type.Optional(orgFields.name) }, { additionalProperties: false, minProperties: 1 }), response: { 200: OrganizationView, ...errorResponses } } },
-    (req) => customers.updateOrganization(req.params.id, req.body),
+    (req) => customers.updateOrganization(req.principal, req.params.id, req.body, req.ip),
   );
   app.delete(
     '/api/v1/organizations/:id',

@@ -1,7 +1,11 @@
 import type { Db, Executor } from '../../db/database.js';
+import { inTransaction } from '../../db/database.js';
+import type { AuditService } from '../audit/index.js';
+import type { Principal } from '../auth/index.js';
+import { canEditCustomerIdentity, customerChanges } from './customers.policy.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/dialect.js';
 import type { Clock } from '../../lib/clock.js';
-import { conflict, invalid, notFound } from '../../lib/errors.js';
+import { AppError, conflict, invalid, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import { presentCustomer, presentOrganization, type CustomerView, type OrganizationView, type TIERS } from './customers.presenter.js';
@@ -25,6 +29,7 @@ export class CustomersService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async get(id: string, ex: Executor = this.db): Promise<CustomerView> {
@@ -94,23 +99,45 @@ export class CustomersService {
     return repo.isEmailBouncing(ex, email);
   }
 
-  async update(id: string, input: CustomerInput): Promise<CustomerView> {
+  /**
+   * Identity and tier (name, email, tier, organization) are changed by supervisors and above;
+   * anyone who may write customers adds contact details (phone) and the language. Every change
+   * is audited with the values before and after, in the transaction of the change.
+   */
+  async update(actor: Principal | null, id: string, input: CustomerInput, ip: string | null = null): Promise<CustomerView> {
     this.check(input);
-    const current = await repo.findCustomer(this.db, id);
-    if (!current) throw notFound('Customer', id);
-    const newEmail = input.email === undefined ? undefined : input.email ? input.email.trim().toLowerCase() : null;
-    // A changed address has not bounced (yet): the mark belonged to the old one.
-    const clearBounce = newEmail !== undefined && newEmail !== current.email ? { email_bouncing_at: null, email_bouncing_status: null, email_bouncing_diagnostic: null } : {};
     await this.guard(() =>
-      repo.updateCustomer(this.db, id, {
-        ...(input.name !== undefined && { name: input.name.trim() }),
-        ...(input.email !== undefined && { email: input.email ? input.email.trim().toLowerCase() : null }),
-        ...(input.phone !== undefined && { phone: input.phone }),
-        ...(input.organizationId !== undefined && { organization_id: input.organizationId }),
-        ...(input.tier !== undefined && { tier: input.tier }),
-        ...(input.locale !== undefined && { locale: input.locale }),
-        ...clearBounce,
-        updated_at: this.clock.now(),
+      inTransaction(this.db, async (tx) => {
+        const current = await repo.findCustomer(tx, id);
+        if (!current) throw notFound('Customer', id);
+        const newEmail = input.email === undefined ? undefined : input.email ? input.email.trim().toLowerCase() : null;
+        const patch = {
+          ...(input.name !== undefined && { name: input.name.trim() }),
+          ...(newEmail !== undefined && { email: newEmail }),
+          ...(input.phone !== undefined && { phone: input.phone }),
+          ...(input.organizationId !== undefined && { organization_id: input.organizationId }),
+          ...(input.tier !== undefined && { tier: input.tier }),
+          ...(input.locale !== undefined && { locale: input.locale }),
+        };
+        const changes = customerChanges(current, patch);
+        if (changes.length === 0) return;
+        const identity = changes.filter((c) => c.identity).map((c) => c.field);
+        if (actor && identity.length && !canEditCustomerIdentity(actor.role))
+          throw new AppError('forbidden', `Only supervisors, managers and administrators change a customer's ${identity.join(', ')}; you may add contact details.`, { reason: 'customer_identity', fields: identity });
+        // A changed address has not bounced (yet): the mark belonged to the old one.
+        const clearBounce = newEmail !== undefined && newEmail !== current.email ? { email_bouncing_at: null, email_bouncing_status: null, email_bouncing_diagnostic: null } : {};
+        await repo.updateCustomer(tx, id, { ...patch, ...clearBounce, updated_at: this.clock.now() });
+        await this.audit.record(tx, {
+          actorId: actor?.userId ?? null,
+          action: 'customer.updated',
+          targetType: 'customer',
+          targetId: id,
+          ip,
+          data: {
+            before: Object.fromEntries(changes.map((c) => [c.field, c.from])),
+            after: Object.fromEntries(changes.map((c) => [c.field, c.to])),
+          },
+        });
       }),
     );
     return this.get(id);
@@ -143,9 +170,25 @@ export class CustomersService {
     return this.getOrganization(id);
   }
 
-  async updateOrganization(id: string, input: { name?: string; tier?: Tier }): Promise<OrganizationView> {
-    if (!(await repo.findOrganization(this.db, id))) throw notFound('Organization', id);
-    await repo.updateOrganization(this.db, id, { ...(input.name !== undefined && { name: input.name.trim() }), ...(input.tier !== undefined && { tier: input.tier }), updated_at: this.clock.now() });
+  /** An organization's name and tier are its customers' identity and tier: supervisors and above change them, audited. */
+  async updateOrganization(actor: Principal | null, id: string, input: { name?: string; tier?: Tier }, ip: string | null = null): Promise<OrganizationView> {
+    await inTransaction(this.db, async (tx) => {
+      const current = await repo.findOrganization(tx, id);
+      if (!current) throw notFound('Organization', id);
+      const changes = customerChanges(current, { ...(input.name !== undefined && { name: input.name.trim() }), ...(input.tier !== undefined && { tier: input.tier }) });
+      if (changes.length === 0) return;
+      if (actor && !canEditCustomerIdentity(actor.role))
+        throw new AppError('forbidden', "Only supervisors, managers and administrators change an organization's name or tier.", { reason: 'customer_identity', fields: changes.map((c) => c.field) });
+      await repo.updateOrganization(tx, id, { ...Object.fromEntries(changes.map((c) => [c.field, c.to])), updated_at: this.clock.now() });
+      await this.audit.record(tx, {
+        actorId: actor?.userId ?? null,
+        action: 'organization.updated',
+        targetType: 'organization',
+        targetId: id,
+        ip,
+        data: { before: Object.fromEntries(changes.map((c) => [c.field, c.from])), after: Object.fromEntries(changes.map((c) => [c.field, c.to])) },
+      });
+    });
     return this.getOrganization(id);
   }
 

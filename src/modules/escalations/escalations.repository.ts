@@ -3,7 +3,7 @@
  * their recipients, and the read-only snapshots the engine needs (directory, calendars,
  * a ticket's team changes and timeline). Portable SQL only.
  */
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { parseJson } from '../../db/database.js';
 import { dialectOf } from '../../db/dialect.js';
@@ -132,6 +132,8 @@ export interface EscalationFilter {
   recipientUserId?: string;
   recipientTeamIds?: string[];
   requestedBy?: string;
+  /** Who may see which ticket (ticketRefVisibleCondition on escalations.ticket_id); absent: all. */
+  visible?: RawBuilder<boolean>;
 }
 
 export const listEscalations = (ex: Executor, f: EscalationFilter, page: { limit: number; before?: string }) => {
@@ -143,6 +145,7 @@ export const listEscalations = (ex: Executor, f: EscalationFilter, page: { limit
   if (f.level !== undefined) q = q.where('level_index', '=', f.level);
   if (f.overdueAt !== undefined) q = q.where('status', '=', 'requested').where('ack_due_at', '<', f.overdueAt);
   if (f.requestedBy) q = q.where('requested_by', '=', f.requestedBy);
+  if (f.visible) q = q.where(f.visible);
   if (f.recipientUserId) {
     const uid = f.recipientUserId;
     q = q.where((eb) =>
@@ -345,12 +348,13 @@ export const calendarNames = async (ex: Executor): Promise<Record<string, string
  * Escalations `userId` raised that were resolved and still wait for them to tell the customer:
  * the ticket is neither solved nor closed and no agent has replied publicly since the resolution.
  */
-export const awaitingReply = (ex: Executor, userId: string, limit: number) =>
+export const awaitingReply = (ex: Executor, userId: string, limit: number, visible: RawBuilder<boolean> | null) =>
   ex
     .selectFrom('escalations as e')
     .innerJoin('tickets as t', 't.id', 'e.ticket_id')
     .select(['e.id', 'e.ticket_id', 'e.state', 'e.finished_at', 't.number', 't.subject'])
     .where('e.requested_by', '=', userId)
+    .$if(visible !== null, (q) => q.where(visible!))
     .where('e.status', '=', 'resolved')
     .where('t.status', 'not in', ['solved', 'closed'])
     .where((eb) =>

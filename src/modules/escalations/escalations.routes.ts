@@ -150,7 +150,7 @@ export function escalationsRoutes(app: AppInstance): void {
   app.get(
     '/api/v1/escalations/:id',
     { config: { permission: 'escalations.read' }, schema: { tags, summary: 'Get an escalation (brief first)', params: IdParams, response: { 200: EscalationView, ...errorResponses } } },
-    (req) => escalations.get(req.params.id),
+    (req) => escalations.get(req.principal, req.params.id),
   );
 
   app.post(
@@ -203,7 +203,7 @@ export function escalationsRoutes(app: AppInstance): void {
   app.get(
     '/api/v1/escalations/:id/messages',
     { config: { permission: 'escalations.read' }, schema: { tags, summary: 'The conversation on an open escalation (information added, questions asked), oldest first', params: IdParams, response: { 200: Type.Object({ items: Type.Array(EscalationMessageView) }), ...errorResponses } } },
-    async (req) => ({ items: await escalations.messages(req.params.id) }),
+    async (req) => ({ items: await escalations.messages(req.principal, req.params.id) }),
   );
 
   app.post(

@@ -19,6 +19,7 @@ import { can } from '../auth/auth.policy.js';
 import type { Principal } from '../auth/index.js';
 import { effectiveTier } from '../customers/index.js';
 import type { ChangeContext, Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
+import { ticketRefVisibleCondition, ticketVisibleCondition } from '../tickets/index.js';
 import { missingBriefFields } from './brief.policy.js';
 import { findDuplicateEscalation, type EscalationAim } from './duplicate.policy.js';
 import {
@@ -119,18 +120,22 @@ export class EscalationsService {
   // -------------------------------------------------------------------------------------
   // Reading
 
-  async get(id: string): Promise<EscalationView> {
+  /** `viewer` null: the system (after its own changes). */
+  async get(viewer: Principal | null, id: string): Promise<EscalationView> {
     const row = await repo.findEscalation(this.db, id);
     if (!row) throw notFound('Escalation', id);
+    await this.tickets.access.assertRead(viewer, row.ticket_id, this.db, 'Escalation', id);
     return (await this.present(this.db, [row]))[0] as EscalationView;
   }
 
   async list(actor: Principal, f: EscalationListFilter) {
     const now = this.clock.now();
     const key = decodeCursor(f.cursor);
+    const visible = ticketRefVisibleCondition(await this.tickets.access.scope(actor), 'escalations.ticket_id');
     const rows = await repo.listEscalations(
       this.db,
       {
+        ...(visible && { visible }),
         status: f.state ? [f.state] : undefined,
         ticketId: f.ticketId,
         pathId: f.pathId,
@@ -179,13 +184,14 @@ export class EscalationsService {
     levelIndex: number | undefined,
   ) {
     const now = this.clock.now();
+    await this.tickets.access.assertRead(actor, ticketId);
     const ticket = await this.tickets.load(this.db, ticketId);
     const matchTicket = await this.matchTicketOf(this.db, ticket);
     const matches = await this.paths.match(this.db, matchTicket);
     const pathRow = pathId ? await this.paths.load(this.db, pathId) : undefined;
     const path = pathRow ? pathOf(pathRow) : matches[0]?.path;
     const brief = await this.completeBrief(this.db, ticket, {}, actor.locale, actor.timeZone);
-    const customer = await this.customerTickets(this.db, ticket);
+    const customer = await this.customerTickets(this.db, ticket, actor);
     const directory = await repo.loadDirectory(this.db);
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, actor.locale);
     const direct = {
@@ -250,6 +256,7 @@ export class EscalationsService {
   async escalate(actor: Principal, ticketId: string, input: EscalateInput): Promise<EscalationView> {
     const now = this.clock.now();
     const id = await inTransaction(this.db, async (tx) => {
+      await this.tickets.access.assertWrite(actor, ticketId, tx);
       const ticket = await this.tickets.load(tx, ticketId);
       if (ticket.status === 'closed')
         throw conflict('The ticket is closed; open a follow-up ticket to escalate.', {
@@ -318,7 +325,7 @@ export class EscalationsService {
         );
       return this.start(tx, ticket, snapshot, start, brief, actor.userId, 'manual', now);
     });
-    return this.get(id);
+    return this.get(null, id);
   }
 
   /** 409 naming the open escalation that already asks the same level or target (details.escalationId). */
@@ -472,7 +479,8 @@ export class EscalationsService {
 
   /** Resolved escalations I raised whose answer I have not yet passed on to the customer. */
   async awaitingReply(actor: Principal, limit = 100): Promise<AwaitingReplyItem[]> {
-    const rows = await repo.awaitingReply(this.db, actor.userId, limit);
+    const visible = ticketVisibleCondition(await this.tickets.access.scope(actor), 't');
+    const rows = await repo.awaitingReply(this.db, actor.userId, limit, visible);
     const states = rows.map((r) => parseJson<EscalationState>(r.state, initialState()));
     const names = await repo.userNames(this.db, states.map((s) => s.resolved?.userId ?? '').filter(Boolean));
     return rows.map((r, i) => {
@@ -569,6 +577,7 @@ export class EscalationsService {
     const eventId = await inTransaction(this.db, async (tx) => {
       const row = await repo.findEscalation(tx, id, { lock: true });
       if (!row) throw notFound('Escalation', id);
+      await this.tickets.access.assertRead(actor, row.ticket_id, tx, 'Escalation', id);
       const state = parseJson<EscalationState>(row.state, initialState());
       if (isFinished(state))
         throw new AppError(
@@ -576,6 +585,7 @@ export class EscalationsService {
           `This escalation is already ${state.status}; add a note to the ticket instead.`,
           { status: state.status },
         );
+      await this.tickets.access.assertWrite(actor, row.ticket_id, tx, 'Escalation', id);
       const receivers = [
         ...new Set(state.targets.flatMap((t) => (t.acknowledgedBy ? [t.acknowledgedBy] : t.receivers))),
       ];
@@ -631,12 +641,13 @@ export class EscalationsService {
         );
       return eventId;
     });
-    return (await this.messages(id)).find((m) => m.id === eventId)!;
+    return (await this.messages(null, id)).find((m) => m.id === eventId)!;
   }
 
-  async messages(id: string): Promise<EscalationMessageView[]> {
+  async messages(viewer: Principal | null, id: string): Promise<EscalationMessageView[]> {
     const row = await repo.findEscalation(this.db, id);
     if (!row) throw notFound('Escalation', id);
+    await this.tickets.access.assertRead(viewer, row.ticket_id, this.db, 'Escalation', id);
     const rows = await repo.escalationMessages(this.db, row.ticket_id, id);
     const directory = await repo.loadDirectory(this.db);
     return rows.map((r) => {
@@ -673,17 +684,19 @@ export class EscalationsService {
     await inTransaction(this.db, async (tx) => {
       const row = await repo.findEscalation(tx, id, { lock: true });
       if (!row) throw notFound('Escalation', id);
+      await this.tickets.access.assertRead(actor, row.ticket_id, tx, 'Escalation', id);
       const state = parseJson<EscalationState>(row.state, initialState());
-      // A finished escalation answers 409 with its state, whoever asks.
+      // A finished escalation answers 409 with its state, whoever (of those who see it) asks.
       if (isFinished(state))
         throw new AppError('conflict', `This escalation is already ${state.status}; it cannot be ${verb}.`, {
           status: state.status,
           stage: state.stage,
           levelIndex: state.levelIndex,
         });
+      await this.tickets.access.assertWrite(actor, row.ticket_id, tx, 'Escalation', id);
       await this.apply(tx, row, decide(state, row), actor.userId, now);
     });
-    return this.get(id);
+    return this.get(null, id);
   }
 
   // -------------------------------------------------------------------------------------
@@ -957,9 +970,14 @@ export class EscalationsService {
     };
   }
 
-  private async customerTickets(ex: Executor, ticket: Ticket) {
+  private async customerTickets(ex: Executor, ticket: Ticket, viewer: Principal) {
     if (!ticket.requesterId) return { open: [], recent: [] };
-    const rows = await repo.ticketsOfCustomer(ex, ticket.requesterId, ticket.id, 20);
+    const rows = await this.tickets.access.filter(
+      viewer,
+      await repo.ticketsOfCustomer(ex, ticket.requesterId, ticket.id, 20),
+      (r) => r.id,
+      ex,
+    );
     const view = (r: (typeof rows)[number]) => ({
       id: r.id,
       number: r.number,

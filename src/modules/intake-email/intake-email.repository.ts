@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { InboundMessagesTable } from '../../db/schema.js';
 
@@ -45,8 +46,9 @@ export const finishInbound = (
     .where('id', '=', id)
     .execute();
 
-export function listInbound(ex: Executor, opts: { status?: string; limit: number; before?: string }) {
+export function listInbound(ex: Executor, opts: { status?: string; limit: number; before?: string; visible?: RawBuilder<boolean> | null }) {
   let q = ex.selectFrom('inbound_messages').selectAll().orderBy('id', 'desc').limit(opts.limit + 1);
+  if (opts.visible) q = q.where(opts.visible);
   if (opts.status) q = q.where('status', '=', opts.status);
   if (opts.before) q = q.where('id', '<', opts.before);
   return q.execute();

@@ -19,7 +19,7 @@ export function intakeEmailRoutes(app: AppInstance): void {
       },
     },
     async (req) => {
-      const page = await intakeEmail.list({ status: req.query.status, limit: req.query.limit ?? 50, cursor: req.query.cursor });
+      const page = await intakeEmail.list(req.principal, { status: req.query.status, limit: req.query.limit ?? 50, cursor: req.query.cursor });
       return { items: page.items.map(presentInbound), nextCursor: page.nextCursor };
     },
   );
@@ -27,14 +27,14 @@ export function intakeEmailRoutes(app: AppInstance): void {
   app.get(
     '/api/v1/inbound-messages/:id',
     { config: { permission: 'intake.manage' }, schema: { tags: ['intake'], summary: 'One inbound message', params: IdParams, response: { 200: InboundMessageView, ...errorResponses } } },
-    async (req) => presentInbound(await intakeEmail.get(req.params.id)),
+    async (req) => presentInbound(await intakeEmail.get(req.principal, req.params.id)),
   );
 
   app.get(
     '/api/v1/inbound-messages/:id/raw',
     { config: { permission: 'intake.manage' }, schema: { tags: ['intake'], summary: 'The raw message as received (message/rfc822)', params: IdParams } },
     async (req, reply) => {
-      const raw = await intakeEmail.raw(req.params.id);
+      const raw = await intakeEmail.raw(req.principal, req.params.id);
       return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${req.params.id}.eml"`).send(raw);
     },
   );
@@ -43,8 +43,8 @@ export function intakeEmailRoutes(app: AppInstance): void {
     '/api/v1/inbound-messages/:id/reprocess',
     { config: { permission: 'intake.manage' }, schema: { tags: ['intake'], summary: 'Process a failed message again', params: IdParams, response: { 200: InboundMessageView, ...errorResponses } } },
     async (req) => {
-      await intakeEmail.reprocess(req.params.id);
-      return presentInbound(await intakeEmail.get(req.params.id));
+      await intakeEmail.reprocess(req.principal, req.params.id);
+      return presentInbound(await intakeEmail.get(req.principal, req.params.id));
     },
   );
 }

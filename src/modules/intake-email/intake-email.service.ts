@@ -11,7 +11,7 @@ import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import type { CustomersService } from '../customers/index.js';
-import type { AttachmentsService, Ticket, TicketsService } from '../tickets/index.js';
+import { ticketRefVisibleCondition, type AttachmentsService, type Ticket, type TicketsService, type TicketViewer } from '../tickets/index.js';
 import { classifyInbound, extractTicketNumber, threadingKeys } from './email-classify.js';
 import { normaliseMessageId } from './email-headers.js';
 import { inboundIdentity, type InboundIdentity } from './inbound-identity.js';
@@ -232,30 +232,32 @@ export class IntakeEmailService {
   }
 
   /** An admin asks again for a failed (or never processed) message, e.g. after a fix. */
-  async reprocess(id: string): Promise<IntakeResult> {
-    const row = await repo.findInbound(this.db, id);
-    if (!row) throw notFound('Inbound message', id);
+  async reprocess(viewer: TicketViewer | null, id: string): Promise<IntakeResult> {
+    const row = await this.get(viewer, id);
     if (row.status !== 'failed' && row.status !== 'received') {
       throw conflict(`Only failed or waiting messages can be processed again; this one is ${row.status}.`, { status: row.status });
     }
     return this.process(id, { retryFailed: true });
   }
 
-  async get(id: string) {
+  /** One inbound message; mail that opened or joined a ticket the viewer does not see is not found. */
+  async get(viewer: TicketViewer | null, id: string) {
     const row = await repo.findInbound(this.db, id);
     if (!row) throw notFound('Inbound message', id);
+    if (row.ticket_id) await this.tickets.access.assertRead(viewer, row.ticket_id, this.db, 'Inbound message', id);
     return row;
   }
 
-  async list(opts: { status?: InboundStatus; limit: number; cursor?: string }) {
-    const rows = await repo.listInbound(this.db, { status: opts.status, limit: opts.limit, before: opts.cursor });
+  async list(viewer: TicketViewer | null, opts: { status?: InboundStatus; limit: number; cursor?: string }) {
+    const visible = ticketRefVisibleCondition(await this.tickets.access.scope(viewer), 'inbound_messages.ticket_id');
+    const rows = await repo.listInbound(this.db, { status: opts.status, limit: opts.limit, before: opts.cursor, visible });
     const more = rows.length > opts.limit;
     const items = rows.slice(0, opts.limit);
     return { items, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null };
   }
 
-  async raw(id: string): Promise<Buffer> {
-    const row = await this.get(id);
+  async raw(viewer: TicketViewer | null, id: string): Promise<Buffer> {
+    const row = await this.get(viewer, id);
     return readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
   }
 

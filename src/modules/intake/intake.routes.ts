@@ -84,7 +84,7 @@ export function intakeRoutes(app: AppInstance): void {
   app.post(
     '/api/v1/tickets/:id/calls',
     { config: { permission: 'tickets.write' }, schema: { tags: ['tickets'], summary: 'Log a phone call on a ticket (timeline event call.logged)', params: IdParams, body: CallBody, response: { 201: CallView, ...errorResponses } } },
-    async (req, reply) => reply.status(201).send(await intake.logCall(req.principal!.userId, req.params.id, req.body)),
+    async (req, reply) => reply.status(201).send(await intake.logCall(req.principal!, req.params.id, req.body)),
   );
 
   app.get(

@@ -9,6 +9,7 @@ import { randomSecret } from '../../lib/ids.js';
 import type { CustomersService } from '../customers/index.js';
 import { EMAIL_SEND_JOB, recordOutgoingMessageId, type EmailSendPayload } from '../intake-email/index.js';
 import type { Ticket, TicketsService } from '../tickets/index.js';
+import type { Principal } from '../auth/index.js';
 import * as repo from './intake.repository.js';
 
 export interface ContactInput {
@@ -114,9 +115,11 @@ export class IntakeService {
   }
 
   /** An agent logs a phone call on a ticket (internal: a summary, not a message to the customer). */
-  async logCall(actorId: string, ticketId: string, input: { direction: 'inbound' | 'outbound'; durationSeconds: number; summary: string }) {
+  async logCall(actor: Principal, ticketId: string, input: { direction: 'inbound' | 'outbound'; durationSeconds: number; summary: string }) {
     const now = this.clock.now();
+    const actorId = actor.userId;
     return inTransaction(this.db, async (tx) => {
+      await this.tickets.access.assertWrite(actor, ticketId, tx);
       const ticket = await this.tickets.load(tx, ticketId);
       const eventId = await this.tickets.appendEvent(tx, ticket.id, { kind: 'call.logged', visibility: 'internal', authorType: 'user', authorId: actorId, body: input.summary.trim(), data: { direction: input.direction, durationSeconds: input.durationSeconds } }, now);
       await tx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticket.id).execute();

@@ -19,7 +19,15 @@ export interface LiveEvent {
   ids: string[];
   /** Only these people receive it (notifications); absent = every signed-in user. */
   userIds?: string[];
+  /** The tickets it is about when `ids` are not tickets (escalation.updated): only who sees one of them hears it. */
+  ticketIds?: string[];
 }
+
+/** The tickets an event is about: ticket.* events name them in `ids`. */
+export const ticketIdsOf = (e: LiveEvent): string[] => e.ticketIds ?? (e.type.startsWith('ticket.') ? e.ids : []);
+
+/** Which of these tickets the subscriber may see (TicketAccess.visibleIds for the subscriber). */
+export type TicketGate = (ticketIds: string[]) => Promise<Set<string>>;
 
 export class LiveEvents {
   private readonly emitter = new EventEmitter();
@@ -32,7 +40,12 @@ export class LiveEvents {
 
   /** Announces `e` once `ex` commits (at once outside a transaction). */
   async publish(ex: Executor, e: LiveEvent): Promise<void> {
-    const event: LiveEvent = { type: e.type, ids: e.ids.slice(0, 50), ...(e.userIds && { userIds: e.userIds.slice(0, 200) }) };
+    const event: LiveEvent = {
+      type: e.type,
+      ids: e.ids.slice(0, 50),
+      ...(e.userIds && { userIds: e.userIds.slice(0, 200) }),
+      ...(e.ticketIds && { ticketIds: e.ticketIds.slice(0, 50) }),
+    };
     if (dialectOf(ex) === 'postgres' && this.o.listenUrl) {
       await sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`.execute(ex);
       return;
@@ -45,6 +58,28 @@ export class LiveEvents {
     await this.listen();
     this.emitter.on('event', fn);
     return () => this.emitter.off('event', fn);
+  }
+
+  /**
+   * Calls fn, in order, for the events `userId` may hear: those addressed to them or to
+   * everyone, about tickets `sees` lets through (a ticket event keeps only the ids of tickets
+   * the subscriber sees, and is dropped when none is left).
+   */
+  async subscribeAs(userId: string, sees: TicketGate, fn: (e: LiveEvent) => void): Promise<() => void> {
+    let chain = Promise.resolve();
+    return this.subscribe((e) => {
+      if (e.userIds && !e.userIds.includes(userId)) return;
+      const about = ticketIdsOf(e);
+      if (about.length === 0) return fn(e);
+      // One event after the other, so the checks never reorder them.
+      chain = chain
+        .then(async () => {
+          const seen = await sees(about);
+          if (seen.size === 0) return;
+          fn(e.ticketIds || !e.type.startsWith('ticket.') ? e : { ...e, ids: e.ids.filter((id) => seen.has(id)) });
+        })
+        .catch((err: unknown) => this.o.logger.warn({ err }, 'live event not delivered: the ticket access check failed'));
+    });
   }
 
   private listen(): Promise<void> {

@@ -1,5 +1,5 @@
 /** Queries of the notifications module (portable SQL; no rules here). */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { DeliveriesTable, NotificationsTable } from '../../db/schema.js';
@@ -50,16 +50,17 @@ export async function insertNotification(ex: Executor, row: NotificationsTable):
   await ex.insertInto('notifications').values(row).execute();
 }
 
-export function listNotifications(ex: Executor, userId: string, f: { unread?: boolean; read?: boolean; limit: number; after: CursorKey | null }) {
+export function listNotifications(ex: Executor, userId: string, f: { unread?: boolean; read?: boolean; limit: number; after: CursorKey | null; visible?: RawBuilder<boolean> | null }) {
   let q = ex.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+  if (f.visible) q = q.where(f.visible);
   if (f.unread) q = q.where('read_at', 'is', null);
   if (f.read) q = q.where('read_at', 'is not', null);
   if (f.after) q = q.where('id', '<', f.after.id);
   return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
 }
 
-export const countUnread = async (ex: Executor, userId: string): Promise<number> =>
-  Number((await ex.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst())?.n ?? 0);
+export const countUnread = async (ex: Executor, userId: string, visible?: RawBuilder<boolean> | null): Promise<number> =>
+  Number((await ex.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).$if(!!visible, (q) => q.where(visible!)).executeTakeFirst())?.n ?? 0);
 
 export const findNotification = (ex: Executor, id: string) => ex.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
 

@@ -39,7 +39,7 @@ export function notificationsRoutes(app: AppInstance): void {
       },
     },
     async (req) => {
-      const page = await n.listMine(req.principal!.userId, { limit: req.query.limit ?? 50, ...(req.query.cursor && { cursor: req.query.cursor }), ...(req.query.unread !== undefined && { unread: req.query.unread }) });
+      const page = await n.listMine(req.principal!, { limit: req.query.limit ?? 50, ...(req.query.cursor && { cursor: req.query.cursor }), ...(req.query.unread !== undefined && { unread: req.query.unread }) });
       return { items: page.items.map(presentNotification), nextCursor: page.nextCursor, unread: page.unread };
     },
   );
@@ -80,12 +80,12 @@ export function notificationsRoutes(app: AppInstance): void {
       },
     },
     async (req, reply) => {
-      const me = req.principal!.userId;
+      const viewer = req.principal!;
       reply.hijack();
       const res = reply.raw;
+      const sees = app.deps.tickets.access.gate(viewer);
       // Listen first, then answer: nothing that happens after the client sees the stream open is missed.
-      const unsubscribe = await app.deps.live.subscribe((e) => {
-        if (e.userIds && !e.userIds.includes(me)) return;
+      const unsubscribe = await app.deps.live.subscribeAs(viewer.userId, sees, (e) => {
         res.write(`event: ${e.type}\ndata: ${JSON.stringify({ type: e.type, ids: e.ids })}\n\n`);
       });
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });

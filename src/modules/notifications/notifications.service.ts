@@ -26,7 +26,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { Principal } from '../auth/auth.types.js';
 import { renderOrigin, type EscalationOrigin } from '../escalations/index.js';
 import type { HeaderBag } from '../../integrations/delivery.js';
-import type { TicketHooks } from '../tickets/index.js';
+import { ticketRefVisibleCondition, type TicketAccess, type TicketHooks } from '../tickets/index.js';
 import type { LiveEvents } from './live-events.js';
 import {
   channelsFor,
@@ -64,6 +64,8 @@ export interface NotificationsDeps {
   secrets: SecretBox;
   mailer: Mailer;
   live: LiveEvents;
+  /** Who may see which ticket: a reader's notifications of tickets they do not see are left out. */
+  ticketAccess: TicketAccess;
   /** The console's acknowledgement (escalations service), used by Slack buttons. */
   acknowledge(actor: Principal, escalationId: string): Promise<unknown>;
   /** Records the Message-ID of an outgoing mail so replies thread back (intake-email). */
@@ -119,7 +121,7 @@ export class NotificationsService {
     const forPeople = intent.userIds.length > 0 || intent.roles.length > 0 || (templateEventOf(intent.event) !== null && TEAM_EVENTS.has(intent.event));
     const ticket = intent.ticketId && forPeople ? await repo.ticketFacts(tx, intent.ticketId) : undefined;
     if (intent.escalationId)
-      await this.d.live.publish(tx, { type: 'escalation.updated', ids: [intent.escalationId] });
+      await this.d.live.publish(tx, { type: 'escalation.updated', ids: [intent.escalationId], ...(intent.ticketId && { ticketIds: [intent.ticketId] }) });
     // People are reminded only while it is useful; a reminder that is not is recorded as a
     // dropped delivery with its reason, in this transaction (so the drop is never lost).
     const dropReason = dropReasonOf(intent, await this.factsOf(tx, intent), now);
@@ -132,7 +134,9 @@ export class NotificationsService {
         if (role === 'team_manager' && ticket.team_id) for (const id of await repo.teamMemberIds(tx, ticket.team_id, ['manager'])) ids.add(id);
       }
     }
-    const users = (await repo.usersByIds(tx, [...ids])).filter((u) => u.active === 1);
+    // Nobody hears of a ticket they may not see (a restricted team's, ticket-access.policy).
+    const readers = intent.ticketId && ids.size ? await this.d.ticketAccess.readersAmong(intent.ticketId, [...ids], tx) : ids;
+    const users = (await repo.usersByIds(tx, [...ids])).filter((u) => u.active === 1 && readers.has(u.id));
     const prefs = await this.preferencesMap(tx, users.map((u) => u.id));
     const item: DeliveryItem = { event: intent.event, ticketId: intent.ticketId, escalationId: intent.escalationId, clockId: intent.clockId, clockKind: intent.clockKind, dueAtMs: intent.dueAtMs, at: intent.at, data: intent.data };
     const external = templateEventOf(intent.event) !== null;
@@ -757,10 +761,13 @@ export class NotificationsService {
 
   // ===================================================================== people: inbox and preferences
 
-  async listMine(userId: string, f: { unread?: boolean; limit: number; cursor?: string }) {
-    const rows = await repo.listNotifications(this.d.db, userId, { ...(f.unread === true && { unread: true }), ...(f.unread === false && { read: true }), limit: f.limit, after: decodeCursor(f.cursor) });
+  /** The reader's notifications, but of tickets they do not see (any more), as lists and counts. */
+  async listMine(reader: Principal, f: { unread?: boolean; limit: number; cursor?: string }) {
+    const userId = reader.userId;
+    const visible = ticketRefVisibleCondition(await this.d.ticketAccess.scope(reader), 'notifications.ticket_id');
+    const rows = await repo.listNotifications(this.d.db, userId, { ...(f.unread === true && { unread: true }), ...(f.unread === false && { read: true }), limit: f.limit, after: decodeCursor(f.cursor), visible });
     const page = toPage(rows, f.limit, (r) => ({ v: null, id: r.id }));
-    return { ...page, unread: await repo.countUnread(this.d.db, userId) };
+    return { ...page, unread: await repo.countUnread(this.d.db, userId, visible) };
   }
 
   async markRead(userId: string, id: string) {

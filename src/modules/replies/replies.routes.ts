@@ -25,7 +25,7 @@ export function repliesRoutes(app: AppInstance): void {
     '/api/v1/tickets/:id/reply-target',
     { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Where a public reply on this ticket will be delivered, with warnings to show before sending', params: IdParams, response: { 200: ReplyTargetView, ...errorResponses } } },
     async (req) => {
-      await tickets.load(database.db, req.params.id);
+      await tickets.access.assertRead(req.principal, req.params.id);
       return replies.target(database.db, req.params.id);
     },
   );
@@ -36,6 +36,7 @@ export function repliesRoutes(app: AppInstance): void {
       schema: { tags: ['tickets'], summary: 'Send a reply that failed to reach the customer again now', params: Type.Object({ id: Id, deliveryId: Id }, { additionalProperties: false }), response: { 200: ReplyDeliverySummary, ...errorResponses } },
     },
     async (req) => {
+      await tickets.access.assertWrite(req.principal, req.params.id);
       const d = await database.db.selectFrom('deliveries').select(['id', 'ticket_id', 'recipient_key', 'event_id']).where('id', '=', req.params.deliveryId).executeTakeFirst();
       if (!d || d.ticket_id !== req.params.id || !d.event_id || !replies.handles(d)) throw notFound('Reply delivery', req.params.deliveryId);
       await notifications.retryDelivery(d.id);

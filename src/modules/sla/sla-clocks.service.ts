@@ -202,6 +202,7 @@ export class SlaClocksService {
   async reapply(actor: Principal | null, ticketId: string): Promise<SlaClockSummary[]> {
     const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
+      await this.tickets.access.assertWrite(actor, ticketId, tx);
       const ticket = await this.tickets.load(tx, ticketId);
       await this.reapplyIn(tx, ticket, { actorId: actor?.userId ?? null, now, cause: 'manual', fields: [] });
       return this.clocksFor(ticketId, tx);

@@ -70,7 +70,7 @@ export function slaRoutes(app: AppInstance): void {
       schema: { tags: ['sla'], summary: "A ticket's SLA clocks", description: RESPONSE_RULE, params: IdParams, response: { 200: Type.Object({ items: Type.Array(SlaClockSummary) }), ...errorResponses } },
     },
     async (req) => {
-      await app.deps.tickets.get(req.params.id);
+      await app.deps.tickets.get(req.principal, req.params.id);
       return { items: await sla.clocksFor(req.params.id) };
     },
   );

@@ -18,6 +18,7 @@ export const TeamView = Type.Object({
   description: Type.String(),
   contactEmail: Type.Union([Type.String(), Type.Null()]),
   contactPhone: Type.Union([Type.String(), Type.Null()]),
+  restricted: Type.Boolean({ description: "only the team's members, receivers of its tickets' escalations and administrators see its tickets" }),
   members: Type.Array(TeamMemberView),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -38,6 +39,7 @@ export const presentTeam = (t: TeamRow, members: MemberRow[]): TeamView => ({
   description: t.description,
   contactEmail: t.contact_email,
   contactPhone: t.contact_phone,
+  restricted: t.restricted === 1,
   members: members
     .filter((m) => m.team_id === t.id)
     .map((m) => ({ userId: m.user_id, name: m.name, role: m.role as (typeof TEAM_ROLES)[number], availability: m.availability })),

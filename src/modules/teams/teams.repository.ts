@@ -1,9 +1,10 @@
 import type { Executor } from '../../db/database.js';
+import type { Insertable, Updateable } from 'kysely';
 import type { TeamMembersTable, TeamsTable } from '../../db/schema.js';
 
 export const findTeam = (ex: Executor, id: string) => ex.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
-export const insertTeam = (ex: Executor, row: TeamsTable) => ex.insertInto('teams').values(row).execute();
-export const updateTeam = (ex: Executor, id: string, patch: Partial<TeamsTable>) => ex.updateTable('teams').set(patch).where('id', '=', id).execute();
+export const insertTeam = (ex: Executor, row: Insertable<TeamsTable>) => ex.insertInto('teams').values(row).execute();
+export const updateTeam = (ex: Executor, id: string, patch: Updateable<TeamsTable>) => ex.updateTable('teams').set(patch).where('id', '=', id).execute();
 export const deleteTeam = (ex: Executor, id: string) => ex.deleteFrom('teams').where('id', '=', id).executeTakeFirst();
 
 export function listTeams(ex: Executor, opts: { limit: number; after?: string; memberId?: string }) {

@@ -8,6 +8,7 @@ const teamFields = {
   description: Type.Optional(Type.String({ maxLength: 5000 })),
   contactEmail: Type.Optional(Nullable(Type.String({ maxLength: 254, description: 'how other departments reach this team' }))),
   contactPhone: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
+  restricted: Type.Optional(Type.Boolean({ description: "only the team's members, receivers of its tickets' escalations and administrators see its tickets" })),
   members: Type.Optional(
     Type.Array(Type.Object({ userId: Type.String({ format: 'uuid' }), role: TeamRoleSchema }, { additionalProperties: false }), { maxItems: 1000 }),
   ),

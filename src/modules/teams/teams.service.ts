@@ -13,6 +13,8 @@ export interface TeamInput {
   description?: string;
   contactEmail?: string | null;
   contactPhone?: string | null;
+  /** Only members, escalation receivers and administrators see the team's tickets. */
+  restricted?: boolean;
   members?: { userId: string; role: (typeof TEAM_ROLES)[number] }[];
 }
 
@@ -46,6 +48,7 @@ export class TeamsService {
         description: input.description ?? '',
         contact_email: input.contactEmail ?? null,
         contact_phone: input.contactPhone ?? null,
+        restricted: input.restricted ? 1 : 0,
         created_at: now,
         updated_at: now,
       });
@@ -62,6 +65,7 @@ export class TeamsService {
         ...(input.description !== undefined && { description: input.description }),
         ...(input.contactEmail !== undefined && { contact_email: input.contactEmail }),
         ...(input.contactPhone !== undefined && { contact_phone: input.contactPhone }),
+        ...(input.restricted !== undefined && { restricted: input.restricted ? 1 : 0 }),
         updated_at: this.clock.now(),
       });
       if (input.members) await replaceMembers(tx, id, this.memberRows(id, input.members));

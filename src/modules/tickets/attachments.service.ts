@@ -10,6 +10,7 @@ import { newId } from '../../lib/ids.js';
 import type { Principal } from '../auth/index.js';
 import * as repo from './tickets.repository.js';
 import type { TicketsService } from './tickets.service.js';
+import type { TicketViewer } from './ticket-access.policy.js';
 
 export interface AttachmentView {
   id: string;
@@ -50,6 +51,7 @@ export class AttachmentsService {
   ): Promise<AttachmentView> {
     if (file.content.length === 0) throw invalid([{ field: 'body', message: 'the file is empty' }]);
     if (file.content.length > this.maxBytes) throw new AppError('payload_too_large', `The file is larger than the limit of ${this.maxBytes} bytes.`);
+    await this.tickets.access.assertWrite(actor, ticketId);
     await this.tickets.load(this.db, ticketId);
     const id = newId();
     const key = join(id.slice(0, 8), id);
@@ -96,8 +98,8 @@ export class AttachmentsService {
     return { id, ticketId, eventId: opts.eventId ?? null, filename, contentType: file.contentType, size: file.content.length, sha256, createdAt: new Date(now).toISOString() };
   }
 
-  async list(ticketId: string): Promise<AttachmentView[]> {
-    await this.tickets.load(this.db, ticketId);
+  async list(viewer: TicketViewer | null, ticketId: string): Promise<AttachmentView[]> {
+    await this.tickets.access.assertRead(viewer, ticketId);
     return (await repo.listAttachments(this.db, ticketId)).map((a) => ({
       id: a.id,
       ticketId: a.ticket_id,
@@ -110,9 +112,10 @@ export class AttachmentsService {
     }));
   }
 
-  async open(id: string) {
+  async open(viewer: TicketViewer | null, id: string) {
     const a = await repo.findAttachment(this.db, id);
     if (!a) throw notFound('Attachment', id);
+    await this.tickets.access.assertRead(viewer, a.ticket_id, this.db, 'Attachment', id);
     return { filename: a.filename, contentType: a.content_type, size: Number(a.size), stream: createReadStream(join(this.dataDir, 'attachments', a.storage_key)) };
   }
 }

@@ -4,3 +4,7 @@ export { ticketsRoutes } from './tickets.routes.js';
 export { ReplyDeliverySummary, SlaClockSummary, TicketView, TimelineEventView, StatusSchema, PrioritySchema, TemperatureSchema, ChannelSchema, presentTicket, toTicket } from './tickets.presenter.js';
 export type { FieldChange } from './tickets.policy.js';
 export * from './tickets.types.js';
+// Who may see which ticket: every module's ticket reads go through these (issue 14 §2).
+export { TicketAccess } from './ticket-access.service.js';
+export { ticketVisibleCondition, ticketRefVisibleCondition } from './ticket-access.repository.js';
+export { ticketAccess, ticketScope, type TicketViewer, type TicketScope, type TicketAccessLevel } from './ticket-access.policy.js';

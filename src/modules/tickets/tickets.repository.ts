@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { containsInsensitive, nextCounterValue, type DialectName } from '../../db/dialect.js';
 import type { AttachmentsTable, TicketEventsTable, TicketsTable } from '../../db/schema.js';
@@ -46,6 +46,8 @@ export interface TicketFilter {
   ids?: string[];
   /** SLA: tickets with an open clock breached, or (atRisk) running and due before this instant. */
   sla?: { breached: boolean; dueBefore?: number };
+  /** Who may see which ticket (ticketVisibleCondition): absent when the viewer sees them all. */
+  visible?: RawBuilder<boolean>;
 }
 
 /** Open clocks past or near due, of the at-risk and breached filters (served by partial indexes). */
@@ -184,6 +186,8 @@ export function ticketListQuery(
     if (f.product) q = q.where('tickets.product', '=', f.product);
     if (f.channel) q = q.where('tickets.channel', '=', f.channel);
     if (f.ids) q = q.where('tickets.id', 'in', f.ids.length ? f.ids : ['']);
+    // Checked on the rows each range yields, like the other filters: the ranges stay the same.
+    if (f.visible) q = q.where(f.visible);
     if (f.sla && slaMode === 'scan') {
       // Many tickets at risk: probe each ticket of the ranges in the partial indexes of open
       // clocks (a miss costs one descent of a small index, no clock row is read).

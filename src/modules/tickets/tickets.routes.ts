@@ -89,6 +89,7 @@ export function ticketsRoutes(app: AppInstance): void {
       let teamIds = q.team;
       if (teamIds?.includes('mine')) teamIds = [...teamIds.filter((t) => t !== 'mine'), ...(await app.deps.teamIdsOfUser(me))];
       return tickets.list(
+        req.principal,
         {
           status: q.status,
           priority: q.priority,
@@ -112,7 +113,7 @@ export function ticketsRoutes(app: AppInstance): void {
     '/api/v1/tickets/:id',
     { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Get a ticket, with its SLA clocks', params: IdParams, response: { 200: TicketView, ...errorResponses } } },
     async (req) => {
-      const view = await tickets.get(req.params.id);
+      const view = await tickets.get(req.principal, req.params.id);
       const slaClocks = await app.deps.slaClocksFor?.(req.params.id);
       return slaClocks ? { ...view, slaClocks } : view;
     },
@@ -188,7 +189,7 @@ export function ticketsRoutes(app: AppInstance): void {
       },
     },
     async (req) => {
-      const page = await tickets.timeline(req.params.id, { limit: req.query.limit ?? 100, cursor: req.query.cursor, publicOnly: req.query.visibility === 'public' });
+      const page = await tickets.timeline(req.principal, req.params.id, { limit: req.query.limit ?? 100, cursor: req.query.cursor, publicOnly: req.query.visibility === 'public' });
       const replies = page.items.filter((e) => e.kind === 'message.added' && e.visibility === 'public' && e.author.type === 'user').map((e) => e.id);
       const deliveries = replies.length > 0 ? await app.deps.deliveriesFor?.(replies) : undefined;
       return deliveries ? { ...page, items: page.items.map((e) => (deliveries.has(e.id) ? { ...e, delivery: deliveries.get(e.id)! } : e)) } : page;
@@ -223,14 +224,14 @@ export function ticketsRoutes(app: AppInstance): void {
   app.get(
     '/api/v1/tickets/:id/attachments',
     { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: "List a ticket's attachments", params: IdParams, response: { 200: Type.Object({ items: Type.Array(AttachmentView) }), ...errorResponses } } },
-    async (req) => ({ items: await attachments.list(req.params.id) }),
+    async (req) => ({ items: await attachments.list(req.principal, req.params.id) }),
   );
 
   app.get(
     '/api/v1/attachments/:id',
     { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Download an attachment', params: IdParams } },
     async (req, reply) => {
-      const f = await attachments.open(req.params.id);
+      const f = await attachments.open(req.principal, req.params.id);
       reply
         .header('Content-Type', f.contentType)
         .header('Content-Length', f.size)

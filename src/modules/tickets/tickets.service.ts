@@ -23,6 +23,9 @@ import {
   type TimelineEventView,
 } from './tickets.presenter.js';
 import * as repo from './tickets.repository.js';
+import { TicketAccess } from './ticket-access.service.js';
+import { ticketVisibleCondition } from './ticket-access.repository.js';
+import type { TicketViewer } from './ticket-access.policy.js';
 import type {
   AuthorType,
   Channel,
@@ -96,13 +99,17 @@ export type UpdateTicketInput = Partial<TicketFields> & { expectedVersion?: numb
 
 export class TicketsService {
   private readonly hooks: TicketHooks[] = [];
+  /** Who may see which ticket; other modules check their ticket reads through it. */
+  readonly access: TicketAccess;
 
   constructor(
     private readonly db: Db,
     private readonly dialect: DialectName,
     private readonly clock: Clock,
     private readonly findOrCreateCustomer: (ex: Executor, email: string, name: string) => Promise<string>,
-  ) {}
+  ) {
+    this.access = new TicketAccess(db, clock);
+  }
 
   addHooks(h: TicketHooks): void {
     this.hooks.push(h);
@@ -192,7 +199,8 @@ export class TicketsService {
     return ticket;
   }
 
-  async get(id: string): Promise<TicketView> {
+  async get(viewer: TicketViewer | null, id: string): Promise<TicketView> {
+    await this.access.assertRead(viewer, id);
     return presentTicket(await this.load(this.db, id));
   }
 
@@ -207,10 +215,15 @@ export class TicketsService {
     return row ? toTicket(row) : null;
   }
 
-  async list(filter: repo.TicketFilter, page: { limit: number; cursor?: string; sort?: repo.TicketSort }) {
+  async list(
+    viewer: TicketViewer | null,
+    filter: repo.TicketFilter,
+    page: { limit: number; cursor?: string; sort?: repo.TicketSort },
+  ) {
     const sort = page.sort ?? '-created';
     const key = decodeCursor(page.cursor);
-    const rows = await repo.listTickets(this.db, this.dialect, filter, {
+    const visible = ticketVisibleCondition(await this.access.scope(viewer));
+    const rows = await repo.listTickets(this.db, this.dialect, { ...filter, ...(visible && { visible }) }, {
       limit: page.limit,
       sort,
       after: key ? { v: key.v as number | null, id: key.id } : undefined,
@@ -234,7 +247,10 @@ export class TicketsService {
       now: this.clock.now(),
       ...ctxOverride,
     };
-    const after = await inTransaction(this.db, (tx) => this.updateIn(tx, id, input, ctx));
+    const after = await inTransaction(this.db, async (tx) => {
+      await this.access.assertWrite(actor, id, tx);
+      return this.updateIn(tx, id, input, ctx);
+    });
     return presentTicket(after);
   }
 
@@ -315,6 +331,7 @@ export class TicketsService {
     const ctx: ChangeContext = { actorId: actor.userId, authorType: 'user', now: this.clock.now() };
     const { attachmentIds = [], ...message } = input;
     const eventId = await inTransaction(this.db, async (tx) => {
+      await this.access.assertWrite(actor, id, tx);
       const eventId = await this.addMessageIn(tx, await this.load(tx, id), message, ctx);
       // Files uploaded beforehand go with the message (a reply sends them to the customer).
       if (attachmentIds.length > 0) {
@@ -405,8 +422,8 @@ export class TicketsService {
     return id;
   }
 
-  async timeline(id: string, opts: { limit: number; cursor?: string; publicOnly?: boolean }) {
-    await this.load(this.db, id);
+  async timeline(viewer: TicketViewer | null, id: string, opts: { limit: number; cursor?: string; publicOnly?: boolean }) {
+    await this.access.assertRead(viewer, id);
     const key = decodeCursor(opts.cursor);
     const rows = await repo.listEvents(this.db, id, {
       limit: opts.limit,

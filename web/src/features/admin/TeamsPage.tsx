@@ -58,11 +58,11 @@ function TeamCard({ team, onChanged }: { team: Team; onChanged: (t: Team) => voi
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const saveMembers = async (members: { userId: string; role: TeamRole }[]) => {
+  const save = async (patch: { members: { userId: string; role: TeamRole }[] } | { restricted: boolean }) => {
     setBusy(true);
     setError(null);
     try {
-      onChanged(await client.patch<Team>(`/api/v1/teams/${team.id}`, { members }));
+      onChanged(await client.patch<Team>(`/api/v1/teams/${team.id}`, patch));
       return true;
     } catch (err) {
       setError(err);
@@ -71,6 +71,7 @@ function TeamCard({ team, onChanged }: { team: Team; onChanged: (t: Team) => voi
       setBusy(false);
     }
   };
+  const saveMembers = (members: { userId: string; role: TeamRole }[]) => save({ members });
   const current = team.members.map((m) => ({ userId: m.userId, role: m.role }));
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -82,8 +83,14 @@ function TeamCard({ team, onChanged }: { team: Team; onChanged: (t: Team) => voi
 
   return (
     <section className="card team-card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{team.name}</h2>
+      <h2 id={headingId}>
+        {team.name} {team.restricted && <span className="badge">{t('admin.restrictedBadge')}</span>}
+      </h2>
       {team.description && <p className="muted small">{team.description}</p>}
+      <label className="small">
+        <input type="checkbox" checked={team.restricted} disabled={busy} onChange={(e) => void save({ restricted: e.target.checked })} /> {t('admin.restricted')}
+      </label>
+      <p className="muted small">{t('admin.restrictedHelp')}</p>
       {(team.contactEmail || team.contactPhone) && (
         <p className="small">
           {team.contactEmail} {team.contactPhone && <>· {team.contactPhone}</>}
