@@ -1,5 +1,5 @@
 import type { Config } from './config/config.js';
-import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { openDatabase, type DatabaseHandle, type Executor } from './db/database.js';
 import { createSecretBox } from './integrations/secret-box.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Clock } from './lib/clock.js';
@@ -12,7 +12,7 @@ import { CustomersService } from './modules/customers/index.js';
 import { IntakeService, MessagingService } from './modules/intake/index.js';
 import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
-import { LiveEvents, NotificationsService, registerNotificationJobs } from './modules/notifications/index.js';
+import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -122,6 +122,15 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   });
   registerNotificationJobs(jobs, notifications);
   tickets.addHooks(notifications.ticketHooks());
+  // accounts: ended sessions and deactivated users close their live streams on every node.
+  const accountEvents = {
+    sessionsEnded: async (ex: Executor, ids: string[]) => {
+      for (let i = 0; i < ids.length; i += 50) await live.publish(ex, { type: SESSION_ENDED_EVENT, ids: ids.slice(i, i + 50) });
+    },
+    userDeactivated: (ex: Executor, userId: string) => live.publish(ex, { type: USER_DEACTIVATED_EVENT, ids: [userId] }),
+  };
+  users.setAccountEvents(accountEvents);
+  auth.setSessionEvents(accountEvents);
   return {
     config,
     clock,

@@ -100,7 +100,7 @@ users
   .requiredOption('--email <email>', 'sign-in address')
   .requiredOption('--name <name>', 'display name')
   .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
-  .option('--password <password>', 'password (at least 10 characters)')
+  .option('--password <password>', 'password (at least 12 characters, not containing the email, not a common password)')
   .addOption(new Option('--locale <locale>', 'language').choices(['ja', 'en']).default('ja'))
   .option('--time-zone <zone>', 'IANA time zone', 'Asia/Tokyo')
   .action((opts: { email: string; name: string; role: (typeof ROLES)[number]; password?: string; locale: 'ja' | 'en'; timeZone: string }) =>

@@ -5,6 +5,7 @@ import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { NOTIFICATION_EVENTS } from './templates/index.js';
 import { CHANNELS, DELIVERY_STATES, TEAM_CHANNEL_KINDS } from './notifications.types.js';
+import { SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './live-events.js';
 import { DeliveryView, NotificationView, TeamChannelView, TemplateView, WebhookView, presentDelivery, presentNotification, presentTeamChannel, presentTemplate, presentWebhook } from './notifications.presenter.js';
 
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM in your time zone' });
@@ -81,17 +82,34 @@ export function notificationsRoutes(app: AppInstance): void {
     },
     async (req, reply) => {
       const me = req.principal!.userId;
+      const sessionId = req.principal!.sessionId;
       reply.hijack();
       const res = reply.raw;
+      let ended = false;
+      // The stream closes when its session ends (logout, password change) or its user is
+      // deactivated: announced on every node through the live events, re-checked on each ping.
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        res.end();
+      };
       // Listen first, then answer: nothing that happens after the client sees the stream open is missed.
       const unsubscribe = await app.deps.live.subscribe((e) => {
+        if (e.type === SESSION_ENDED_EVENT) return void (sessionId && e.ids.includes(sessionId) && end());
+        if (e.type === USER_DEACTIVATED_EVENT) return void (e.ids.includes(me) && end());
+        if (ended) return;
         if (e.userIds && !e.userIds.includes(me)) return;
         res.write(`event: ${e.type}\ndata: ${JSON.stringify({ type: e.type, ids: e.ids })}\n\n`);
       });
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       res.write('retry: 3000\n: connected\n\n');
       streams.add(res);
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), 25_000);
+      const heartbeat = setInterval(() => {
+        if (ended) return;
+        res.write(': ping\n\n');
+        // A missed announcement (listener reconnecting) or a session that simply expired.
+        if (sessionId) void app.deps.auth.sessionAlive(sessionId).then((alive) => alive || end(), () => undefined);
+      }, 25_000);
       const done = () => {
         clearInterval(heartbeat);
         unsubscribe();

@@ -164,7 +164,9 @@ export class NotificationsService {
         const message =
           intent.event === DELIVERY_DEAD_EVENT
             ? deadDeliveryMessage(user.locale, intent.data)
-            : await this.renderFor(tx, [item], user.locale, user.time_zone, user.name);
+            : intent.event === AVAILABILITY_CHANGED_EVENT
+              ? availabilityChangedMessage(user.locale, intent.data)
+              : await this.renderFor(tx, [item], user.locale, user.time_zone, user.name);
         const id = newId();
         await repo.insertNotification(tx, {
           id,
@@ -1042,6 +1044,28 @@ function sampleData(event: NotificationEvent): NotificationData {
 /** Deliveries of one recipient and ticket keep their order: their decisions are serialised. */
 const orderLock = (d: Pick<DeliveriesTable, 'recipient_key' | 'ticket_id' | 'id'>): string =>
   `delivery-order:${d.recipient_key}:${d.ticket_id ?? d.id}`;
+
+/** Someone else set this person's availability or delegate (users module, issue 14). */
+const AVAILABILITY_CHANGED_EVENT = 'user.availability_changed';
+
+/** "Who changed what" of an availability change, in the person's language. */
+function availabilityChangedMessage(locale: string, data: Record<string, unknown>): { subject: string; text: string } {
+  type Side = { availability?: string; delegateName?: string | null; delegateUserId?: string | null; outOfOffice?: unknown[] };
+  const before = (data.before ?? {}) as Side;
+  const after = (data.after ?? {}) as Side;
+  const who = typeof data.actorName === 'string' ? data.actorName : '';
+  const ja = languageOf(locale) === 'ja';
+  const status: Record<string, [string, string]> = { available: ['対応可能', 'available'], busy: ['取込中', 'busy'], away: ['離席', 'away'], off: ['不在', 'off'] };
+  const st = (v: string | undefined) => (v ? (status[v]?.[ja ? 0 : 1] ?? v) : '—');
+  const none = ja ? 'なし' : 'none';
+  const lines: string[] = [];
+  if (before.availability !== after.availability) lines.push(ja ? `状態: ${st(before.availability)} → ${st(after.availability)}` : `Status: ${st(before.availability)} → ${st(after.availability)}`);
+  if (before.delegateUserId !== after.delegateUserId) lines.push(ja ? `代理: ${before.delegateName ?? none} → ${after.delegateName ?? none}` : `Delegate: ${before.delegateName ?? none} → ${after.delegateName ?? none}`);
+  if (JSON.stringify(before.outOfOffice ?? []) !== JSON.stringify(after.outOfOffice ?? [])) lines.push(ja ? '不在期間が変更されました。' : 'Your out-of-office windows changed.');
+  return ja
+    ? { subject: `${who} さんがあなたの対応状況を変更しました`, text: `${lines.join('\n')}\n設定画面で確認できます。` }
+    : { subject: `${who} changed your availability`, text: `${lines.join('\n')}\nYou can check it in Settings.` };
+}
 
 /** The administrators' in-app alert for a dead delivery, in their language. */
 function deadDeliveryMessage(
