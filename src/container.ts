@@ -1,5 +1,6 @@
 import type { Config } from './config/config.js';
 import { openDatabase, type DatabaseHandle, type Executor } from './db/database.js';
+import { RateLimiter } from './http/rate-limits.js';
 import { createSecretBox } from './integrations/secret-box.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Clock } from './lib/clock.js';
@@ -61,6 +62,8 @@ export interface Container {
   deliveriesFor?(eventIds: string[]): Promise<Map<string, ReplyDeliveryView>>;
   /** Live updates for the console's event stream (LISTEN/NOTIFY on PostgreSQL). */
   live: LiveEvents;
+  /** Rate limit counters shared by all nodes (database). */
+  rateLimits: RateLimiter;
   teamIdsOfUser(userId: string): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -71,7 +74,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const db = database.db;
   const audit = new AuditService(db, clock);
   const users = new UsersService(db, clock, audit);
-  const auth = new AuthService(db, clock, audit, config.sessionTtlHours * 3600_000);
+  const rateLimits = new RateLimiter(db, clock);
+  const auth = new AuthService(db, clock, audit, config.sessionTtlHours * 3600_000, { limiter: rateLimits, failuresPerAccount: config.loginAccountRateLimit });
   const teams = new TeamsService(db, clock);
   const customers = new CustomersService(db, clock);
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
@@ -159,6 +163,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     replies,
     deliveriesFor: (eventIds) => replies.deliveriesFor(db, eventIds),
     live,
+    rateLimits,
     close: async () => {
       await live.close();
       await database.close();

@@ -39,6 +39,13 @@ export interface SessionEvents {
   sessionsEnded(ex: Executor, sessionIds: string[]): Promise<void>;
 }
 
+/** The shared limiter (src/http/rate-limits.ts), as the auth service uses it. */
+export interface AccountLimiter {
+  hit(key: string, windowMs: number): Promise<{ hits: number; ttlMs: number }>;
+  peek(key: string, windowMs: number): Promise<{ hits: number; ttlMs: number }>;
+}
+const ACCOUNT_WINDOW_MS = 15 * 60_000;
+
 export class AuthService {
   private events: SessionEvents = { sessionsEnded: async () => undefined };
 
@@ -51,13 +58,27 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly sessionTtlMs: number,
+    /** Failed sign-ins per account, counted on every node (the per-address limit is the route's). */
+    private readonly throttle?: { limiter: AccountLimiter; failuresPerAccount: number },
   ) {}
 
   /** Verifies a password and opens a session. The same error for unknown email and wrong password. */
   async login(email: string, password: string, ip: string): Promise<{ cookie: string; principal: Principal; expiresAt: number }> {
+    // Per account as well as per address: guessing one person's password from many addresses
+    // is throttled too. Keyed by the address typed, so unknown accounts behave the same.
+    const accountKey = `login-account:${email.trim().toLowerCase().slice(0, 254)}`;
+    if (this.throttle) {
+      const seen = await this.throttle.limiter.peek(accountKey, ACCOUNT_WINDOW_MS);
+      if (seen.hits >= this.throttle.failuresPerAccount) {
+        await this.audit.record(this.db, { actorId: null, action: 'auth.login_throttled', ip, data: { email: email.trim().toLowerCase().slice(0, 254) } });
+        const retryAfterSeconds = Math.ceil(seen.ttlMs / 1000);
+        throw new AppError('rate_limited', `Too many failed sign-ins for this account; try again in ${retryAfterSeconds} seconds.`, { scope: 'account', retryAfterSeconds });
+      }
+    }
     const user = await findUserByEmail(this.db, email.trim());
     const ok = user?.password_hash && user.active === 1 ? await verifyPassword(user.password_hash, password) : (await verifyPassword(await dummyHash(), password), false);
     if (!user || !ok) {
+      if (this.throttle) await this.throttle.limiter.hit(accountKey, ACCOUNT_WINDOW_MS);
       await this.audit.record(this.db, { actorId: user?.id ?? null, action: 'auth.login_failed', ip, data: { email: email.trim().toLowerCase().slice(0, 254) } });
       throw new AppError('unauthenticated', 'Email or password is incorrect.');
     }
