@@ -15,10 +15,13 @@ const Preferences = Type.Object(
       description: "channels per event ('escalation.requested'), per family ('escalation.*') or '*'; unset events use the defaults (in-app + email for escalations and breaches)",
     }),
     quietHours: Type.Union([Type.Object({ start: HHMM, end: HHMM }, { additionalProperties: false }), Type.Null()], { description: 'urgent tickets and SLA breaches still pass' }),
-    slackUserId: Type.Union([Type.String({ pattern: '^[UW][A-Z0-9]{2,30}$' }), Type.Null()], { description: 'your Slack member id (direct messages and the Acknowledge button)' }),
+    slackUserId: Type.Union([Type.String({ pattern: '^[UW][A-Z0-9]{2,30}$' }), Type.Null()], {
+      description: "your Slack member id (direct messages and the Acknowledge button); accepted only when Slack's users.info shows your Escalon email, confirmed",
+    }),
   },
   { additionalProperties: false },
 );
+const PreferencesView = Type.Object({ ...Preferences.properties, slackVerified: Type.Boolean({ description: 'the Slack id is verified to be yours (only then is it used)' }) }, { additionalProperties: false });
 const EventName = Type.String({ minLength: 1, maxLength: 60, pattern: '^(\\*|[a-z_]+\\.(\\*|[a-z_]+))$' });
 const TemplateBody = Type.Object({ subject: Type.String({ minLength: 1, maxLength: 1000 }), text: Type.String({ minLength: 1, maxLength: 65536 }), html: Type.String({ minLength: 1, maxLength: 65536 }) }, { additionalProperties: false });
 const TemplateParams = Type.Object({ event: OneOf(NOTIFICATION_EVENTS), locale: OneOf(['ja', 'en'] as const) }, { additionalProperties: false });
@@ -56,12 +59,12 @@ export function notificationsRoutes(app: AppInstance): void {
   );
   app.get(
     '/api/v1/me/notification-preferences',
-    { config: { signedIn: true }, schema: { tags, summary: 'My notification preferences', response: { 200: Preferences, ...errorResponses } } },
+    { config: { signedIn: true }, schema: { tags, summary: 'My notification preferences', response: { 200: PreferencesView, ...errorResponses } } },
     (req) => n.preferences(req.principal!.userId),
   );
   app.put(
     '/api/v1/me/notification-preferences',
-    { config: { signedIn: true }, schema: { tags, summary: 'Change my notification preferences (fields left out stay as they are)', body: Type.Partial(Preferences), response: { 200: Preferences, ...errorResponses } } },
+    { config: { signedIn: true }, schema: { tags, summary: 'Change my notification preferences (fields left out stay as they are)', body: Type.Partial(Preferences), response: { 200: PreferencesView, ...errorResponses } } },
     (req) => n.setPreferences(req.principal!.userId, req.body),
   );
 
