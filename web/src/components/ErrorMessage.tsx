@@ -39,7 +39,7 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProb
         </ul>
       )}
       {showServerMessage && <p className="muted small">{t('errors.serverSays', { message: e.message })}</p>}
-      {e?.requestId && code !== 'internal' && code !== 'validation_failed' && <p className="muted small">{t('errors.reference', { requestId: e.requestId })}</p>}
+      {e?.requestId && code !== 'internal' && code !== 'validation_failed' && !ACCOUNT_ERRORS.includes(code) && <p className="muted small">{t('errors.reference', { requestId: e.requestId })}</p>}
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
           {t('errors.retry')}
