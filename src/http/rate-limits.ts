@@ -52,7 +52,11 @@ export class RateLimiter {
   async peek(key: string, windowMs: number): Promise<RateLimitHit> {
     const now = this.clock.now();
     const w = windowOf(now, windowMs);
-    const row = await this.db.selectFrom('rate_limit_hits').select('hits').where('key', '=', `${key}:${w.n}`).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('rate_limit_hits')
+      .select('hits')
+      .where('key', '=', `${key}:${w.n}`)
+      .executeTakeFirst();
     return { hits: row ? Number(row.hits) : 0, ttlMs: w.endsAt - now };
   }
 
@@ -65,14 +69,20 @@ export class RateLimiter {
 }
 
 /** A @fastify/rate-limit store over `limiter`; each route's counters are keyed by its method and URL. */
-export function databaseRateLimitStore(limiter: RateLimiter): new (options: FastifyRateLimitOptions) => FastifyRateLimitStore {
+export function databaseRateLimitStore(
+  limiter: RateLimiter,
+): new (options: FastifyRateLimitOptions) => FastifyRateLimitStore {
   return class DatabaseRateLimitStore implements FastifyRateLimitStore {
     constructor(
       _options: FastifyRateLimitOptions,
       private readonly prefix = 'http',
     ) {}
 
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow?: number): void {
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow?: number,
+    ): void {
       limiter.hit(`${this.prefix}:${key}`, timeWindow ?? 60_000).then(
         (r) => callback(null, { current: r.hits, ttl: r.ttlMs }),
         (err: Error) => callback(err),
@@ -81,7 +91,9 @@ export function databaseRateLimitStore(limiter: RateLimiter): new (options: Fast
 
     child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
       // The plugin passes the route's options under routeInfo (its types say RouteOptions).
-      const r = (routeOptions as unknown as { routeInfo?: { method?: string | string[]; url?: string } }).routeInfo ?? {};
+      const r =
+        (routeOptions as unknown as { routeInfo?: { method?: string | string[]; url?: string } }).routeInfo ??
+        {};
       return new DatabaseRateLimitStore({}, `http:${String(r.method ?? '')}:${r.url ?? ''}`);
     }
   };

@@ -295,9 +295,14 @@ export const lookupSlackMember = async (
     timeoutMs: options.timeoutMs,
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
   });
-  const unavailable = (why: string) => new AppError('unavailable', `Slack could not confirm who this member is (${why}).`);
+  const unavailable = (why: string) =>
+    new AppError('unavailable', `Slack could not confirm who this member is (${why}).`);
   if (!sent.ok) throw unavailable(sent.result.response);
-  let body: { ok?: unknown; error?: unknown; user?: { id?: unknown; deleted?: unknown; is_email_confirmed?: unknown; profile?: { email?: unknown } } };
+  let body: {
+    ok?: unknown;
+    error?: unknown;
+    user?: { id?: unknown; deleted?: unknown; is_email_confirmed?: unknown; profile?: { email?: unknown } };
+  };
   try {
     body = JSON.parse(sent.reply.body) as typeof body;
   } catch {
@@ -308,6 +313,14 @@ export const lookupSlackMember = async (
     throw unavailable(`slack error: ${typeof body.error === 'string' ? body.error : 'unknown_error'}`);
   }
   const u = body.user ?? {};
-  const email = typeof u.profile?.email === 'string' && u.profile.email.includes('@') ? u.profile.email.trim().toLowerCase() : null;
-  return { id: typeof u.id === 'string' ? u.id : slackUserId, email, emailConfirmed: u.is_email_confirmed !== false, deleted: u.deleted === true };
+  const email =
+    typeof u.profile?.email === 'string' && u.profile.email.includes('@')
+      ? u.profile.email.trim().toLowerCase()
+      : null;
+  return {
+    id: typeof u.id === 'string' ? u.id : slackUserId,
+    email,
+    emailConfirmed: u.is_email_confirmed !== false,
+    deleted: u.deleted === true,
+  };
 };

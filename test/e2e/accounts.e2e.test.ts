@@ -14,7 +14,11 @@ describe.skipIf(!hasChromium)('accounts console (real browser, Japanese)', () =>
 
   it('resets a password with the policy in Japanese, shows token expiry, and refuses a wrong current password', async () => {
     const suzuki = await apiSession(h.base, 'suzuki@demo.example');
-    const ctx = await h.browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
+    const ctx = await h.browser.newContext({
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+      viewport: { width: 1280, height: 800 },
+    });
     const page = await newPage(ctx);
     await signIn(page, 'admin@demo.example');
 
@@ -22,13 +26,20 @@ describe.skipIf(!hasChromium)('accounts console (real browser, Japanese)', () =>
     await page.getByRole('cell', { name: 'suzuki@demo.example' }).waitFor();
     await page.getByRole('button', { name: 'パスワードを再設定: 鈴木 美咲' }).click();
     await page.getByLabel('鈴木 美咲 さんの新しいパスワード').fill('suzuki-2026-spring');
-    await page.getByLabel('この人の API トークンも無効にする（トークンを使うスクリプトは動かなくなります）').check();
+    await page
+      .getByLabel('この人の API トークンも無効にする（トークンを使うスクリプトは動かなくなります）')
+      .check();
     await page.getByRole('button', { name: 'パスワードを再設定', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: 'メールアドレス（または @ より前の部分）を含めないでください' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'メールアドレス（または @ より前の部分）を含めないでください' })
+      .waitFor();
     await shot(page, 'acc01-reset-refused-ja');
     await page.getByLabel('鈴木 美咲 さんの新しいパスワード').fill('a-sound-passphrase-2026');
     await page.getByRole('button', { name: 'パスワードを再設定', exact: true }).click();
-    await page.getByText('パスワードを再設定しました。鈴木 美咲 さんはすべての端末でサインアウトされました。').waitFor();
+    await page
+      .getByText('パスワードを再設定しました。鈴木 美咲 さんはすべての端末でサインアウトされました。')
+      .waitFor();
     expect((await suzuki.call('GET', '/api/v1/auth/session')).status).toBe(401);
 
     await page.getByRole('link', { name: 'API トークン' }).click();

@@ -17,6 +17,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('hits', 'integer', (c) => c.notNull())
     .addColumn('expires_at', ms, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('rate_limit_hits_expiry').on('rate_limit_hits').columns(['expires_at']).execute();
+  await db.schema
+    .createIndex('rate_limit_hits_expiry')
+    .on('rate_limit_hits')
+    .columns(['expires_at'])
+    .execute();
   await db.schema.alterTable('notification_preferences').addColumn('slack_verified_at', ms).execute();
 }

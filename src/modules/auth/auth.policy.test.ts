@@ -24,7 +24,11 @@ describe('can', () => {
 
 describe('passwordProblems', () => {
   const none = () => false;
-  const codes = (pw: string, email: string | null = 'hanako.sato@example.com', common: (p: string) => boolean = none) => passwordProblems(pw, email, common).map((p) => p.code);
+  const codes = (
+    pw: string,
+    email: string | null = 'hanako.sato@example.com',
+    common: (p: string) => boolean = none,
+  ) => passwordProblems(pw, email, common).map((p) => p.code);
   it('accepts a long passphrase', () => expect(codes('correct horse battery')).toEqual([]));
   it('refuses fewer than 12 characters, counting characters not UTF-16 units', () => {
     expect(codes('elevenchars')).toEqual(['password_too_short']);

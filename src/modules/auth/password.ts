@@ -25,7 +25,9 @@ export const dummyHash = (): Promise<string> => (dummy ??= hashPassword('escalon
  */
 let common: Promise<ReadonlySet<string>> | undefined;
 const commonPasswords = (): Promise<ReadonlySet<string>> =>
-  (common ??= import('@zxcvbn-ts/language-common').then((m) => new Set(m.dictionary['passwords-common'].map((p) => p.toLowerCase()))));
+  (common ??= import('@zxcvbn-ts/language-common').then(
+    (m) => new Set(m.dictionary['passwords-common'].map((p) => p.toLowerCase())),
+  ));
 
 /** The password rules with the common-password list applied. */
 export async function checkPassword(password: string, email: string | null): Promise<PasswordProblem[]> {
