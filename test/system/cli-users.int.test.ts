@@ -5,7 +5,7 @@ import { runCli } from '../helpers/process.js';
 
 for (const kind of allDatabases) {
   describe.runIf(isAvailable(kind))(`escalon users add [${kind}]`, () => {
-    it('refuses a weak password with the reason, and accepts a good one', { timeout: 60_000 }, async () => {
+    it('refuses a weak password with the reason, and accepts a good one', { timeout: 180_000 }, async () => {
       const db = await createTestDatabase(kind);
       const env = {
         ESCALON_DATABASE_URL: db.config.kind === 'sqlite' ? `sqlite:${db.config.file}` : db.config.url,
@@ -30,13 +30,18 @@ for (const kind of allDatabases) {
             ],
             env,
           );
-        const short = add('short-pass1');
-        expect(short.status).toBe(1);
-        expect(short.stderr).toContain('at least 12 characters');
-        expect(add('ops.lead-2026-admin').stderr).toContain('must not contain your email address');
-        expect(add('qwerty123456').stderr).toContain('most common passwords');
+        // (Each rule is tested on the service; here: the CLI applies them and prints why.)
+        const common = add('qwerty123456');
+        expect(common.status, common.stderr).toBe(1);
+        expect(common.stderr).toContain('most common passwords');
         const ok = add('a-sound-passphrase-2026');
         expect(ok.status, ok.stderr).toBe(0);
+        const expiring = runCli(
+          ['tokens', 'create', '--email', 'ops.lead@test.example', '--expires-at', '2099-01-01T00:00:00Z'],
+          env,
+        );
+        expect(expiring.status, expiring.stderr).toBe(0);
+        expect(expiring.stdout.trim()).toMatch(/^esc_/);
       } finally {
         await db.drop();
       }
