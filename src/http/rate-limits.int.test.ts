@@ -87,6 +87,7 @@ for (const kind of allDatabases) {
       const refused = await login(second.app, email, TEST_PASSWORD, '198.51.100.50');
       expect(refused.statusCode).toBe(429);
       expect(refused.json().error).toMatchObject({ code: 'rate_limited', details: { scope: 'account' } });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       // Other accounts still sign in; the account does again after its 15 minutes.
       expect((await login(ctx.app, ctx.actors.agent.email, TEST_PASSWORD, '198.51.100.51')).statusCode).toBe(
         200,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { SESSION_COOKIE } from '../../http/auth.js';
+import { AppError } from '../../lib/errors.js';
 import { IdParams, errorResponses } from '../../http/schemas.js';
 import { UserView } from '../users/index.js';
 
@@ -39,7 +40,12 @@ export function authRoutes(app: AppInstance): void {
       },
     },
     async (req, reply) => {
-      const { cookie, principal, expiresAt } = await auth.login(req.body.email, req.body.password, req.ip);
+      const { cookie, principal, expiresAt } = await auth.login(req.body.email, req.body.password, req.ip).catch((err: unknown) => {
+        // The account is throttled (all nodes together): say when to try again, as the per-address limit does.
+        const wait = err instanceof AppError && err.code === 'rate_limited' ? (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+        if (wait !== undefined) reply.header('retry-after', String(wait));
+        throw err;
+      });
       reply.setCookie(SESSION_COOKIE, cookie, {
         path: '/',
         httpOnly: true,
