@@ -805,7 +805,7 @@ for (const kind of kinds) {
       '--role',
       'admin',
       '--password',
-      'growth-password-1',
+      'load-test-passphrase-1',
     ],
     env,
   );

@@ -52,7 +52,7 @@ for (const kind of kinds) {
         '--role',
         'agent',
         '--password',
-        'bench-password-1',
+        'load-test-passphrase-1',
       ],
       env,
     );

@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import type { Container } from './container.js';
 import { checkWritable } from './db/health.js';
 import { installAuth } from './http/auth.js';
+import { databaseRateLimitStore } from './http/rate-limits.js';
 import { clientErrorHandler, installErrorHandler, notFoundBody, sendFault } from './http/errors.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './http/metrics.js';
 import { ErrorBody } from './http/schemas.js';
@@ -45,7 +46,9 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
     bodyLimit: deps.config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    trustProxy: false,
+    // ESCALON_TRUST_PROXY: the client address behind a reverse proxy (rate limits, audit).
+    // (Fastify takes a hop count too; its overloads' types leave number out.)
+    trustProxy: deps.config.trustProxy as boolean | string[],
     routerOptions: { ignoreTrailingSlash: true },
     // While closing, new requests get Escalon's error shape (below), not Fastify's own body.
     return503OnClosing: false,
@@ -83,6 +86,8 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    // Counters live in the database: every node counts against the same limit.
+    store: databaseRateLimitStore(deps.rateLimits),
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'rate_limited', message: `Too many attempts; try again in ${ctx.after}.` }),
   });
   await app.register(swagger, {

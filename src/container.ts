@@ -1,5 +1,6 @@
 import type { Config } from './config/config.js';
-import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { openDatabase, type DatabaseHandle, type Executor } from './db/database.js';
+import { RateLimiter } from './http/rate-limits.js';
 import { createSecretBox } from './integrations/secret-box.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Clock } from './lib/clock.js';
@@ -12,7 +13,7 @@ import { CustomersService } from './modules/customers/index.js';
 import { IntakeService, MessagingService } from './modules/intake/index.js';
 import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
-import { LiveEvents, NotificationsService, registerNotificationJobs } from './modules/notifications/index.js';
+import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -61,6 +62,8 @@ export interface Container {
   deliveriesFor?(eventIds: string[]): Promise<Map<string, ReplyDeliveryView>>;
   /** Live updates for the console's event stream (LISTEN/NOTIFY on PostgreSQL). */
   live: LiveEvents;
+  /** Rate limit counters shared by all nodes (database). */
+  rateLimits: RateLimiter;
   teamIdsOfUser(userId: string): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -71,7 +74,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const db = database.db;
   const audit = new AuditService(db, clock);
   const users = new UsersService(db, clock, audit);
-  const auth = new AuthService(db, clock, audit, config.sessionTtlHours * 3600_000);
+  const rateLimits = new RateLimiter(db, clock);
+  const auth = new AuthService(db, clock, audit, config.sessionTtlHours * 3600_000, { limiter: rateLimits, failuresPerAccount: config.loginAccountRateLimit });
   const teams = new TeamsService(db, clock);
   const customers = new CustomersService(db, clock, audit);
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
@@ -123,6 +127,15 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   });
   registerNotificationJobs(jobs, notifications);
   tickets.addHooks(notifications.ticketHooks());
+  // accounts: ended sessions and deactivated users close their live streams on every node.
+  const accountEvents = {
+    sessionsEnded: async (ex: Executor, ids: string[]) => {
+      for (let i = 0; i < ids.length; i += 50) await live.publish(ex, { type: SESSION_ENDED_EVENT, ids: ids.slice(i, i + 50) });
+    },
+    userDeactivated: (ex: Executor, userId: string) => live.publish(ex, { type: USER_DEACTIVATED_EVENT, ids: [userId] }),
+  };
+  users.setAccountEvents(accountEvents);
+  auth.setSessionEvents(accountEvents);
   return {
     config,
     clock,
@@ -151,6 +164,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     replies,
     deliveriesFor: (eventIds) => replies.deliveriesFor(db, eventIds),
     live,
+    rateLimits,
     close: async () => {
       await live.close();
       await database.close();

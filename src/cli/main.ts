@@ -147,7 +147,7 @@ users
   .requiredOption('--email <email>', 'sign-in address')
   .requiredOption('--name <name>', 'display name')
   .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
-  .option('--password <password>', 'password (at least 10 characters)')
+  .option('--password <password>', 'password (at least 12 characters, not containing the email, not a common password)')
   .addOption(new Option('--locale <locale>', 'language').choices(['ja', 'en']).default('ja'))
   .option('--time-zone <zone>', 'IANA time zone', 'Asia/Tokyo')
   .action((opts: { email: string; name: string; role: (typeof ROLES)[number]; password?: string; locale: 'ja' | 'en'; timeZone: string }) =>
@@ -165,11 +165,14 @@ tokens
   .description('Create an API token for a user; prints only the token on stdout (it is shown once)')
   .requiredOption('--email <email>', 'the user the token acts as')
   .option('--name <name>', 'what the token is for', 'cli')
-  .action((opts: { email: string; name: string }) =>
+  .option('--expires-at <instant>', 'ISO-8601 instant after which the token answers 401 token_expired (default: never)')
+  .action((opts: { email: string; name: string; expiresAt?: string }) =>
     withContainer(async (deps) => {
       const user = await deps.users.findByEmail(opts.email);
       if (!user) throw new AppError('not_found', `No user with email ${opts.email}.`);
-      const { token } = await deps.auth.createToken(null, user.id, opts.name);
+      const expiresAt = opts.expiresAt === undefined ? null : Date.parse(opts.expiresAt);
+      if (Number.isNaN(expiresAt)) throw new AppError('bad_request', `--expires-at ${opts.expiresAt} is not an ISO-8601 instant (e.g. 2026-12-31T23:59:59+09:00).`);
+      const { token } = await deps.auth.createToken(null, user.id, opts.name, undefined, { expiresAt });
       process.stdout.write(token + '\n');
     }),
   );

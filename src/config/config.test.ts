@@ -79,3 +79,14 @@ describe('production-like starts (issue 14)', () => {
     expect(loadConfig({}, '/x').secretKeyIsDefault).toBe(true);
   });
 });
+
+describe('ESCALON_TRUST_PROXY', () => {
+  it('is off by default and takes a hop count or addresses/CIDRs', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ ESCALON_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ESCALON_TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,::1' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5', '::1']);
+  });
+  it('refuses anything else, "true" included (it would let every client pick its address)', () => {
+    for (const bad of ['true', '10.0.0.0/33', 'proxy.local', '1.2.3.4/8/1']) expect(() => loadConfig({ ESCALON_TRUST_PROXY: bad })).toThrow(/ESCALON_TRUST_PROXY/);
+  });
+});

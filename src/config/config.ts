@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /**
@@ -57,6 +58,11 @@ export interface Config {
   notifyGroupSeconds: number;
   /** SIGTERM: how long running jobs and requests may take to finish before the node exits. */
   shutdownGraceMs: number;
+  // accounts (issue 14)
+  /** Fastify trustProxy: false, a hop count, or the proxies' addresses/CIDRs. */
+  trustProxy: false | number | string[];
+  /** Failed sign-ins per account (any address) per 15 minutes. */
+  loginAccountRateLimit: number;
 }
 
 export interface Deployment {
@@ -104,8 +110,34 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (From and Reply-To of agent replies, Reply-To of confirmations; mail from it is never a ticket)' },
   { name: 'ESCALON_CONTACT_RATE_LIMIT', default: '5', description: 'contact-form submissions per minute per client address' },
   { name: 'NODE_ENV', default: '(unset)', description: 'production = production mode: ESCALON_SECRET_KEY required, no demo unless ESCALON_DEMO=1' },
+  { name: 'ESCALON_TRUST_PROXY', default: '(unset: trust no proxy)', description: 'behind a reverse proxy: the number of proxy hops (1) or the proxies\' addresses/CIDRs, comma-separated (10.0.0.0/8,192.168.1.5), so the client address (rate limits, audit) is right' },
+  { name: 'ESCALON_LOGIN_ACCOUNT_RATE_LIMIT', default: '10', description: 'failed sign-ins per account per 15 minutes, from any address (all nodes together)' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
+
+/**
+ * ESCALON_TRUST_PROXY: unset/0/false (the peer is the client), a hop count (1 = one proxy in
+ * front), or the proxies' IPs and CIDRs (only they may set X-Forwarded-For). Never `true`:
+ * trusting every peer lets any client choose its own address and walk past rate limits.
+ */
+function parseTrustProxy(raw: string, problems: string[]): false | number | string[] {
+  if (raw === '' || raw === '0' || raw.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(raw)) {
+    const n = Number(raw);
+    if (n <= 32) return n;
+  } else {
+    const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+    const ok = entries.every((e) => {
+      const [addr, bits, extra] = e.split('/');
+      const kind = isIP(addr ?? '');
+      if (!kind || extra !== undefined) return false;
+      return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+    });
+    if (ok && entries.length) return entries;
+  }
+  problems.push(`ESCALON_TRUST_PROXY=${JSON.stringify(raw)} must be a proxy hop count (1) or proxy addresses/CIDRs separated by commas (10.0.0.0/8,192.168.1.5)`);
+  return false;
+}
 
 const DEV_SECRET = 'escalon-development-secret-key-change-me-000000';
 
@@ -272,6 +304,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const inboundAddress = str('ESCALON_INBOUND_ADDRESS', '').toLowerCase() || null;
   if (inboundAddress && !/^[^\s@<>]+@[^\s@<>]+$/.test(inboundAddress)) problems.push(`ESCALON_INBOUND_ADDRESS=${JSON.stringify(inboundAddress)} must be a mail address`);
 
+  const trustProxy = parseTrustProxy(str('ESCALON_TRUST_PROXY', ''), problems);
+
   const config: Config = {
     databaseUrl,
     database,
@@ -301,6 +335,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     notifyGroupSeconds: int('ESCALON_NOTIFY_GROUP_SECONDS', 60, 0, 3600),
     shutdownGraceMs: int('ESCALON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    trustProxy,
+    loginAccountRateLimit: int('ESCALON_LOGIN_ACCOUNT_RATE_LIMIT', 10, 1, 10_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

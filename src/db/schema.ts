@@ -147,6 +147,8 @@ export interface ApiTokensTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** null: never expires (0013). */
+  expires_at?: number | null;
 }
 
 export interface JobsTable {
@@ -347,12 +349,21 @@ export interface PublicTicketLinksTable {
   created_at: number;
 }
 
+/** Fixed-window rate limit counters shared by all nodes (0013). */
+export interface RateLimitHitsTable {
+  key: string;
+  hits: number;
+  expires_at: number;
+}
+
 export interface NotificationPreferencesTable {
   user_id: string;
   channels: string; // JSON { [event]: channel[] }
   quiet_hours: string | null; // JSON { start, end } (HH:MM in the user's time zone)
   slack_user_id: string | null;
   updated_at: number;
+  /** When slack_user_id was verified to be this person's (0013); null: not trusted. */
+  slack_verified_at?: number | null;
 }
 
 export interface NotificationsTable {
@@ -489,6 +500,8 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   notification_templates: NotificationTemplatesTable;
   automatic_mail_log: AutomaticMailLogTable;
+  // accounts (0013)
+  rate_limit_hits: RateLimitHitsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

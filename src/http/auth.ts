@@ -28,6 +28,7 @@ export function installAuth(app: FastifyInstance, auth: AuthService): void {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
+      // An expired token throws token_expired (401) even on public routes: the caller should know.
       request.principal = m ? await auth.authenticateToken(m[1]!) : null;
       if (!request.principal && !cfg.public) {
         throw new AppError('unauthenticated', 'The API token is missing, malformed, revoked or unknown. Send Authorization: Bearer <token>.');

@@ -5,6 +5,7 @@ import {
   ACKNOWLEDGE_ACTION_ID,
   buildEscalationBlocks,
   escalationSlackMessage,
+  lookupSlackMember,
   parseSlackInteraction,
   respondToSlackInteraction,
   sendSlackMessage,
@@ -283,5 +284,57 @@ describe('Slack interactivity: signed button press from a loopback "Slack" to a 
     );
     expect(result.ok).toBe(true);
     expect(JSON.parse(hooks.requests[0]!.rawBody)).toMatchObject({ replace_original: true });
+  });
+});
+
+describe('lookupSlackMember (users.info on a loopback Slack Web API)', () => {
+  const fakeUsersInfo = () =>
+    receiver((req, res) => {
+      if (req.path !== '/api/users.info') return reply(res, 404, 'unknown_method');
+      if (req.headers.authorization !== 'Bearer xoxb-good')
+        return reply(res, 200, { ok: false, error: 'invalid_auth' });
+      const user = new URLSearchParams(req.rawBody).get('user');
+      if (user === 'U_OK')
+        return reply(res, 200, {
+          ok: true,
+          user: {
+            id: 'U_OK',
+            deleted: false,
+            is_email_confirmed: true,
+            profile: { email: ' Hanako@Example.COM ' },
+          },
+        });
+      if (user === 'U_UNCONFIRMED')
+        return reply(res, 200, {
+          ok: true,
+          user: { id: user, is_email_confirmed: false, profile: { email: 'x@example.com' } },
+        });
+      if (user === 'U_NOSCOPE') return reply(res, 200, { ok: true, user: { id: user, profile: {} } });
+      reply(res, 200, { ok: false, error: 'user_not_found' });
+    });
+
+  it('returns the confirmed email, lowercased; null for an unknown member', async () => {
+    const slack = await fakeUsersInfo();
+    const base = `${slack.url}/api`;
+    expect(await lookupSlackMember(base, 'xoxb-good', 'U_OK')).toEqual({
+      id: 'U_OK',
+      email: 'hanako@example.com',
+      emailConfirmed: true,
+      deleted: false,
+    });
+    expect(slack.requests[0]!.rawBody).toBe('user=U_OK');
+    expect((await lookupSlackMember(base, 'xoxb-good', 'U_UNCONFIRMED'))?.emailConfirmed).toBe(false);
+    expect((await lookupSlackMember(base, 'xoxb-good', 'U_NOSCOPE'))?.email).toBeNull();
+    expect(await lookupSlackMember(base, 'xoxb-good', 'U_NOBODY')).toBeNull();
+  });
+
+  it('throws unavailable when Slack cannot say (bad token, unreachable): nothing is linked on a guess', async () => {
+    const slack = await fakeUsersInfo();
+    await expect(lookupSlackMember(`${slack.url}/api`, 'xoxb-bad', 'U_OK')).rejects.toMatchObject({
+      code: 'unavailable',
+    });
+    await expect(
+      lookupSlackMember(`http://127.0.0.1:${await closedPort()}`, 'xoxb-good', 'U_OK'),
+    ).rejects.toBeInstanceOf(AppError);
   });
 });

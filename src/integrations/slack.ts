@@ -269,3 +269,58 @@ export const parseSlackInteraction = (rawBody: string | Buffer): SlackInteractio
   if (teamId) interaction.teamId = teamId;
   return interaction;
 };
+
+/** A Slack member as users.info describes them (the email needs the users:read.email scope). */
+export interface SlackMember {
+  id: string;
+  email: string | null;
+  /** Slack's own flag; false means the address was never confirmed and proves nothing. */
+  emailConfirmed: boolean;
+  deleted: boolean;
+}
+
+/**
+ * `users.info` for one member: who a Slack id really is, by the email Slack verified. Returns
+ * null when Slack does not know the member; throws AppError('unavailable') when Slack cannot
+ * be asked (network, rate limit, missing scope), so nothing is linked on a guess.
+ */
+export const lookupSlackMember = async (
+  apiBaseUrl: string,
+  token: string,
+  slackUserId: string,
+  options: { timeoutMs?: number } = {},
+): Promise<SlackMember | null> => {
+  const base = apiBaseUrl.replace(/\/+$/, '');
+  const sent = await postOnce(`${base}/users.info`, new URLSearchParams({ user: slackUserId }).toString(), {
+    timeoutMs: options.timeoutMs,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
+  });
+  const unavailable = (why: string) =>
+    new AppError('unavailable', `Slack could not confirm who this member is (${why}).`);
+  if (!sent.ok) throw unavailable(sent.result.response);
+  let body: {
+    ok?: unknown;
+    error?: unknown;
+    user?: { id?: unknown; deleted?: unknown; is_email_confirmed?: unknown; profile?: { email?: unknown } };
+  };
+  try {
+    body = JSON.parse(sent.reply.body) as typeof body;
+  } catch {
+    throw unavailable(`unexpected reply ${excerpt(sent.reply.body)}`);
+  }
+  if (body.ok !== true) {
+    if (body.error === 'user_not_found') return null;
+    throw unavailable(`slack error: ${typeof body.error === 'string' ? body.error : 'unknown_error'}`);
+  }
+  const u = body.user ?? {};
+  const email =
+    typeof u.profile?.email === 'string' && u.profile.email.includes('@')
+      ? u.profile.email.trim().toLowerCase()
+      : null;
+  return {
+    id: typeof u.id === 'string' ? u.id : slackUserId,
+    email,
+    emailConfirmed: u.is_email_confirmed !== false,
+    deleted: u.deleted === true,
+  };
+};

@@ -16,7 +16,10 @@ export type ErrorCode =
   | 'database_unavailable'
   | 'storage_full'
   | 'storage_read_only'
-  | 'internal';
+  | 'internal'
+  // accounts (issue 14)
+  | 'current_password_incorrect'
+  | 'token_expired';
 
 export const statusOfCode: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -36,6 +39,9 @@ export const statusOfCode: Record<ErrorCode, number> = {
   /** The database (or its file system) accepts no writes (SQLITE_READONLY*, PostgreSQL 25006, EROFS). */
   storage_read_only: 503,
   internal: 500,
+  // accounts (issue 14): a wrong current password is not a lost session (400, not 401)
+  current_password_incorrect: 400,
+  token_expired: 401,
 };
 
 export class AppError extends Error {

@@ -128,20 +128,30 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows a supervisor the board', async () => {
+  it('shows a supervisor the board; only a manager of the team arranges cover for others', async () => {
     const ctx = await newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
     const page = await newPage(ctx);
     await signIn(page, 'sato@demo.example');
     await page.getByRole('link', { name: 'SV ボード' }).click();
     await page.getByRole('heading', { name: 'スーパーバイザーボード' }).waitFor();
     await page.getByRole('heading', { name: 'チームの在席状況' }).waitFor();
-    await page.getByRole('button', { name: '鈴木 美咲 の代わりを手配' }).first().waitFor();
     await page.getByRole('heading', { name: 'チーム横断の SLA 違反の恐れ' }).waitFor();
     await page.locator('.loading').first().waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: '鈴木 美咲 の代わりを手配' }).first().click();
-    await page.getByRole('heading', { name: '鈴木 美咲 の代わりを手配' }).waitFor();
-    await shot(page, 'a12-supervisor-board');
+    // A supervisor sets only her own availability and delegate (issue 14).
+    await page.getByRole('button', { name: '佐藤 花子 の代わりを手配' }).first().waitFor();
+    expect(await page.getByRole('button', { name: '鈴木 美咲 の代わりを手配' }).count()).toBe(0);
     await ctx.close();
+
+    const mctx = await newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
+    const mpage = await newPage(mctx);
+    await signIn(mpage, 'yamamoto@demo.example');
+    await mpage.getByRole('link', { name: 'SV ボード' }).click();
+    await mpage.getByRole('heading', { name: 'チームの在席状況' }).waitFor();
+    await mpage.locator('.loading').first().waitFor({ state: 'detached' });
+    await mpage.getByRole('button', { name: '鈴木 美咲 の代わりを手配' }).first().click();
+    await mpage.getByRole('heading', { name: '鈴木 美咲 の代わりを手配' }).waitFor();
+    await shot(mpage, 'a12-supervisor-board');
+    await mctx.close();
     expect(pageErrors).toEqual([]);
   });
 

@@ -5,7 +5,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { apiSession, chromiumAvailable, useConsole } from './harness.js';
+import { apiSession, chromiumAvailable, PASSWORD, useConsole } from './harness.js';
 
 const hasChromium = chromiumAvailable('console');
 
@@ -127,10 +127,17 @@ describe.skipIf(!hasChromium)('web console (real browser)', () => {
     await page.getByRole('link', { name: 'My settings' }).click();
     await page.getByRole('heading', { name: 'Change password' }).waitFor();
     await page.getByLabel('Current password').fill('wrong-password-1');
-    await page.getByLabel('New password (at least 10 characters)').fill('a-new-password-2026');
+    await page.getByLabel('New password (at least 12 characters)').fill('a-new-password-2026');
     await page.getByLabel('Repeat the new password').fill('a-new-password-2026');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByRole('alert').filter({ hasText: 'must match your current password' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'The current password is not correct.' }).waitFor();
+    // The policy says why a password is refused (here: a common one).
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('New password (at least 12 characters)').fill('qwerty123456');
+    await page.getByLabel('Repeat the new password').fill('qwerty123456');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').filter({ hasText: 'is one of the most common passwords' }).waitFor();
+    await page.getByText('Changing your password signs you out on every other browser and device.').waitFor();
     await shot(page, '07-settings');
     await ctx.close();
 
@@ -172,6 +179,7 @@ describe.skipIf(!hasChromium)('web console (real browser)', () => {
     // API tokens: shown once, then revocable.
     await page.getByRole('link', { name: 'API tokens' }).click();
     await page.getByLabel('Token name (what it is for)').fill('CRM sync');
+    await page.getByLabel('Expires on (optional)').fill('2099-12-31');
     await page.getByRole('button', { name: 'Create token' }).click();
     const value = await page.getByLabel('New API token').inputValue();
     expect(value.length).toBeGreaterThan(20);
@@ -180,6 +188,12 @@ describe.skipIf(!hasChromium)('web console (real browser)', () => {
     await shot(page, '10-admin-tokens');
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByLabel('New API token').count()).toBe(0);
+    // Expiry and last use are shown (the check above used the token).
+    await page.getByRole('columnheader', { name: 'Expires' }).waitFor();
+    await page.reload();
+    const row = page.getByRole('row').filter({ hasText: 'CRM sync' });
+    await row.getByText(/2099/).waitFor();
+    expect(await row.getByText('never', { exact: true }).count()).toBe(0);
     await page.getByRole('button', { name: 'Revoke: CRM sync' }).click();
     await page.getByText(/^Revoked /).waitFor();
     const after = await fetch(`${h.base}/api/v1/tickets`, { headers: { authorization: `Bearer ${value}` } });

@@ -17,7 +17,7 @@ for (const kind of allDatabases) {
         ESCALON_LOG_LEVEL: 'warn',
       };
       try {
-        const add = runCli(['users', 'add', '--email', 'ops@test.example', '--name', 'Ops', '--role', 'admin', '--password', 'ops-password-1'], env);
+        const add = runCli(['users', 'add', '--email', 'ops@test.example', '--name', 'Ops', '--role', 'admin', '--password', 'crash-test-passphrase-1'], env);
         expect(add.status, add.stderr).toBe(0);
         const tok = runCli(['tokens', 'create', '--email', 'ops@test.example'], env);
         expect(tok.status, tok.stderr).toBe(0);

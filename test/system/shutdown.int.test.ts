@@ -78,7 +78,7 @@ for (const kind of allDatabases) {
           role: 'admin',
           locale: 'en',
           timeZone: 'Asia/Tokyo',
-          password: 'ops-password-1',
+          password: 'shutdown-test-passphrase',
         });
         const { token } = await setup.auth.createToken(null, admin.id, 'test');
         await setup.close();

@@ -11,6 +11,7 @@ import * as m0009 from './0009_job_key_prefix.js';
 import * as m0010 from './0010_ticket_list_indexes.js';
 import * as m0011 from './0011_job_claim_order.js';
 import * as m0012 from './0012_restricted_teams.js';
+import * as m0013 from './0013_accounts_sessions.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_ticket_list_indexes': m0010,
   '0011_job_claim_order': m0011,
   '0012_restricted_teams': m0012,
+  '0013_accounts_sessions': m0013,
 };

@@ -23,9 +23,26 @@ describe('can', () => {
 });
 
 describe('passwordProblems', () => {
-  it('accepts a long passphrase', () => expect(passwordProblems('correct horse battery')).toEqual([]));
-  it('rejects short and repeated passwords', () => {
-    expect(passwordProblems('short')).toContain('must be at least 10 characters long');
-    expect(passwordProblems('aaaaaaaaaaaa')).toContain('must not be one repeated character');
+  const none = () => false;
+  const codes = (
+    pw: string,
+    email: string | null = 'hanako.sato@example.com',
+    common: (p: string) => boolean = none,
+  ) => passwordProblems(pw, email, common).map((p) => p.code);
+  it('accepts a long passphrase', () => expect(codes('correct horse battery')).toEqual([]));
+  it('refuses fewer than 12 characters, counting characters not UTF-16 units', () => {
+    expect(codes('elevenchars')).toEqual(['password_too_short']);
+    expect(codes('twelve chars')).toEqual([]);
+    expect(codes('🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑')).toContain('password_too_short');
+  });
+  it('refuses one repeated character', () => expect(codes('aaaaaaaaaaaaa')).toContain('password_repeated'));
+  it('refuses the email address or its local part, in any case', () => {
+    expect(codes('my-Hanako.Sato-2026')).toEqual(['password_contains_email']);
+    expect(codes('hanako.sato@example.com!')).toEqual(['password_contains_email']);
+    expect(codes('sato-and-hanako')).toEqual([]);
+    expect(codes('x-ab-long-enough', 'ab@example.com')).toEqual([]);
+  });
+  it('refuses what the common list holds, ignoring case', () => {
+    expect(codes('Password1234', null, (p) => p === 'password1234')).toEqual(['password_common']);
   });
 });

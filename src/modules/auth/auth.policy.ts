@@ -53,11 +53,57 @@ export function can(role: Role, permission: Permission): boolean {
   return grants[role].has(permission);
 }
 
-/** Minimum password rules: long enough to resist guessing, not so strict people write it down. */
-export function passwordProblems(password: string): string[] {
-  const problems: string[] = [];
-  if (password.length < 10) problems.push('must be at least 10 characters long');
-  if (password.length > 200) problems.push('must be at most 200 characters long');
-  if (/^(.)\1+$/.test(password)) problems.push('must not be one repeated character');
+/** The password rules (issue 14): long enough, not the email, not a common password. */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 200;
+
+export interface PasswordProblem {
+  /** password_too_short | password_too_long | password_repeated | password_contains_email | password_common */
+  code: string;
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * What is wrong with a new password, as codes the console translates. `isCommon` is the
+ * common-password list (passed in so the rule stays pure); the comparison ignores case.
+ */
+export function passwordProblems(
+  password: string,
+  email: string | null,
+  isCommon: (lowercased: string) => boolean,
+): PasswordProblem[] {
+  const problems: PasswordProblem[] = [];
+  const lower = password.toLowerCase();
+  if ([...password].length < PASSWORD_MIN_LENGTH)
+    problems.push({
+      code: 'password_too_short',
+      message: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+      params: { min: PASSWORD_MIN_LENGTH },
+    });
+  if (password.length > PASSWORD_MAX_LENGTH)
+    problems.push({
+      code: 'password_too_long',
+      message: `must be at most ${PASSWORD_MAX_LENGTH} characters long`,
+      params: { max: PASSWORD_MAX_LENGTH },
+    });
+  if (/^(.)\1+$/su.test(password))
+    problems.push({ code: 'password_repeated', message: 'must not be one repeated character' });
+  if (email) {
+    const address = email.trim().toLowerCase();
+    const local = address.split('@')[0] ?? '';
+    // A local part of one or two letters ("a@…") would refuse half of all passwords.
+    if (lower.includes(address) || (local.length >= 3 && lower.includes(local))) {
+      problems.push({
+        code: 'password_contains_email',
+        message: 'must not contain your email address or its part before the @',
+      });
+    }
+  }
+  if (isCommon(lower))
+    problems.push({
+      code: 'password_common',
+      message: 'is one of the most common passwords; choose another',
+    });
   return problems;
 }

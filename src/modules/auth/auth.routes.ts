@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { SESSION_COOKIE } from '../../http/auth.js';
+import { AppError } from '../../lib/errors.js';
 import { IdParams, errorResponses } from '../../http/schemas.js';
 import { UserView } from '../users/index.js';
 
@@ -17,6 +18,8 @@ const TokenView = Type.Object({
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Type.String(), Type.Null()], { description: 'after this instant the token answers 401 token_expired; null: never' }),
+  expired: Type.Boolean(),
 });
 
 export function authRoutes(app: AppInstance): void {
@@ -37,7 +40,12 @@ export function authRoutes(app: AppInstance): void {
       },
     },
     async (req, reply) => {
-      const { cookie, principal, expiresAt } = await auth.login(req.body.email, req.body.password, req.ip);
+      const { cookie, principal, expiresAt } = await auth.login(req.body.email, req.body.password, req.ip).catch((err: unknown) => {
+        // The account is throttled (all nodes together): say when to try again, as the per-address limit does.
+        const wait = err instanceof AppError && err.code === 'rate_limited' ? (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+        if (wait !== undefined) reply.header('retry-after', String(wait));
+        throw err;
+      });
       reply.setCookie(SESSION_COOKIE, cookie, {
         path: '/',
         httpOnly: true,
@@ -90,13 +98,20 @@ export function authRoutes(app: AppInstance): void {
         tags: ['auth'],
         summary: 'Create an API token; the token is shown once in this response and never again',
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 100 }), userId: Type.Optional(Type.String({ format: 'uuid', description: 'administrators only: create for another user' })) },
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            userId: Type.Optional(Type.String({ format: 'uuid', description: 'administrators only: create for another user' })),
+            expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'ISO-8601 instant the token stops working (in the future); omitted or null: never' })),
+          },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: Type.String(), prefix: Type.String(), token: Type.String() }), ...errorResponses },
+        response: { 201: Type.Object({ id: Type.String(), prefix: Type.String(), token: Type.String(), expiresAt: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await auth.createToken(req.principal, req.body.userId ?? req.principal!.userId, req.body.name, req.ip)),
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await auth.createToken(req.principal, req.body.userId ?? req.principal!.userId, req.body.name, req.ip, { expiresAt: req.body.expiresAt ? Date.parse(req.body.expiresAt) : null })),
   );
 
   app.delete(

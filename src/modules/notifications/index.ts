@@ -3,6 +3,6 @@ export * from './templates/index.js';
 export { NotificationsService, type NotificationsDeps, type TeamChannelConfig } from './notifications.service.js';
 export { notificationsRoutes } from './notifications.routes.js';
 export { registerNotificationJobs } from './notifications.jobs.js';
-export { LiveEvents, EVENTS_CHANNEL, type LiveEvent } from './live-events.js';
+export { LiveEvents, EVENTS_CHANNEL, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT, type LiveEvent } from './live-events.js';
 export { DELIVER_JOB, DELIVER_MAX_ATTEMPTS, NOTIFY_JOB } from './notifications.types.js';
 export type { Intent, NotificationPreferences, DeliveryItem } from './notifications.types.js';

@@ -12,6 +12,9 @@ import { PgListener } from '../../db/pg-listener.js';
 import type { Logger } from '../../lib/logger.js';
 
 export const EVENTS_CHANNEL = 'escalon_events';
+/** Control events, never forwarded to the console: ids are session ids (SHA-256 of the cookie) / user ids. */
+export const SESSION_ENDED_EVENT = 'session.ended';
+export const USER_DEACTIVATED_EVENT = 'user.deactivated';
 
 /** Small on purpose (NOTIFY payloads are limited to 8 kB): clients fetch what changed. */
 export interface LiveEvent {

@@ -26,6 +26,13 @@ let teamsHook: LoopbackReceiver;
 let consumer: LoopbackReceiver;
 const SLACK_SECRET = 'slack-signing-secret-for-tests';
 const BOT_TOKEN = 'xoxb-test-token';
+/** The Slack workspace as users.info tells it: member id → email Slack verified. */
+const slackDirectory: Record<string, { email: string; confirmed?: boolean }> = {
+  U0SPECIAL: { email: 'Specialist@test.example' },
+  U0AGENT: { email: 'agent@test.example' },
+  U0STRANGER: { email: 'someone@elsewhere.example' },
+  U0UNCONFIRMED: { email: 'agent2@test.example', confirmed: false },
+};
 
 /** The webhook consumer: verifies signatures, refuses while `refusing`, counts by delivery id. */
 const consumerState = { refusing: false, secret: '', accepted: [] as { id: string; body: any }[], badSignatures: 0, refusals: 0 };
@@ -48,6 +55,11 @@ beforeAll(async () => {
   smtpPort = ((smtp as unknown as { server: { address(): AddressInfo } }).server.address()).port;
   slackApi = await startReceiver((req, res) => {
     if (req.headers.authorization !== `Bearer ${BOT_TOKEN}`) return reply(res, 200, { ok: false, error: 'invalid_auth' });
+    if (req.path === '/users.info') {
+      const id = new URLSearchParams(req.rawBody).get('user') ?? '';
+      const m = slackDirectory[id];
+      return reply(res, 200, m ? { ok: true, user: { id, deleted: false, is_email_confirmed: m.confirmed ?? true, profile: { email: m.email } } } : { ok: false, error: 'user_not_found' });
+    }
     const body = JSON.parse(req.rawBody) as { channel: string };
     reply(res, 200, { ok: true, channel: body.channel, ts: '1.2' });
   });
@@ -188,6 +200,43 @@ describeEachDb(
       expect(JSON.parse(ok.body).text).toMatch(/^受付済み: /);
       const after = await req('GET', `/api/v1/escalations/${escalationId}`, ctx().actors.agent);
       expect(after.body.status).toBe('acknowledged');
+      await setPrefs(specialist, { slackUserId: null });
+    });
+
+    it('Slack ids are linked by verified email, not first come first served', async () => {
+      const agent = ctx().actors.agent;
+      // Claiming a colleague's Slack id (users.info shows their email) or one whose email Slack never confirmed is refused.
+      const grab = await setPrefs(agent, { slackUserId: 'U0SPECIAL' });
+      expect(grab.status).toBe(400);
+      expect(grab.body.error.details.problems[0]).toMatchObject({ field: 'slackUserId', code: 'slack_email_mismatch' });
+      expect((await setPrefs(ctx().otherAgent, { slackUserId: 'U0UNCONFIRMED' })).body.error.details.problems[0].code).toBe('slack_email_mismatch');
+      expect((await setPrefs(agent, { slackUserId: 'U0NOTINSLACK' })).body.error.details.problems[0].code).toBe('slack_member_unknown');
+      const own = await setPrefs(agent, { slackUserId: 'U0AGENT' });
+      expect(own.status).toBe(200);
+      expect(own.body.slackVerified).toBe(true);
+
+      // A claim stored before verification existed (first come first served) is not trusted:
+      // no direct messages to it, and a button press from that member is matched by Slack's email.
+      await db().updateTable('notification_preferences').set({ slack_user_id: 'U0SPECIAL', slack_verified_at: null }).where('user_id', '=', agent.id).execute();
+      expect((await req('GET', '/api/v1/me/notification-preferences', agent)).body.slackVerified).toBe(false);
+      const { escalationId } = await escalateTo(specialist.id, 'Slack verification');
+      await drain();
+      expect(slackApi.requests.filter((r) => r.path === '/chat.postMessage')).toHaveLength(0);
+      const press = (slackUser: string) => {
+        const form = `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: slackUser }, actions: [{ action_id: 'escalation.acknowledge', value: escalationId }], response_url: `${slackApi.url}/respond` }))}`;
+        return ctx().app.inject({ method: 'POST', url: '/api/v1/integrations/slack/interactions', headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSign(form, Math.floor(ctx().clock.now() / 1000)) }, payload: form });
+      };
+      // A member whose email is nobody's in Escalon acknowledges nothing.
+      expect(JSON.parse((await press('U0STRANGER')).body).text).toContain('Link your Slack account');
+      expect((await req('GET', `/api/v1/escalations/${escalationId}`, agent)).body.status).toBe('requested');
+      // The real owner of U0SPECIAL presses: it acknowledges as the specialist, and links them.
+      const ok = await press('U0SPECIAL');
+      expect(ok.statusCode).toBe(200);
+      const esc = await req('GET', `/api/v1/escalations/${escalationId}`, agent);
+      expect(esc.body.status).toBe('acknowledged');
+      expect(JSON.stringify(esc.body)).toContain(specialist.id);
+      expect((await req('GET', '/api/v1/me/notification-preferences', specialist)).body).toMatchObject({ slackUserId: 'U0SPECIAL', slackVerified: true });
+      expect((await req('GET', '/api/v1/me/notification-preferences', agent)).body.slackUserId).toBeNull();
       await setPrefs(specialist, { slackUserId: null });
     });
 

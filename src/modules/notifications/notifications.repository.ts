@@ -15,16 +15,33 @@ export const usersByIds = (ex: Executor, ids: string[]) =>
 export const preferencesOf = (ex: Executor, ids: string[]) =>
   ids.length === 0 ? Promise.resolve([]) : ex.selectFrom('notification_preferences').selectAll().where('user_id', 'in', ids).execute();
 
-export async function upsertPreferences(ex: Executor, row: { user_id: string; channels: string; quiet_hours: string | null; slack_user_id: string | null; updated_at: number }): Promise<void> {
+export async function upsertPreferences(ex: Executor, row: { user_id: string; channels: string; quiet_hours: string | null; slack_user_id: string | null; slack_verified_at: number | null; updated_at: number }): Promise<void> {
   await ex
     .insertInto('notification_preferences')
     .values(row)
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ channels: row.channels, quiet_hours: row.quiet_hours, slack_user_id: row.slack_user_id, updated_at: row.updated_at }))
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ channels: row.channels, quiet_hours: row.quiet_hours, slack_user_id: row.slack_user_id, slack_verified_at: row.slack_verified_at, updated_at: row.updated_at }))
     .execute();
 }
 
 export const userIdBySlackId = async (ex: Executor, slackUserId: string): Promise<string | null> =>
   (await ex.selectFrom('notification_preferences').select('user_id').where('slack_user_id', '=', slackUserId).executeTakeFirst())?.user_id ?? null;
+
+/** Who a Slack id was verified to belong to (0013); an unverified claim is nobody. */
+export const userIdByVerifiedSlackId = async (ex: Executor, slackUserId: string): Promise<string | null> =>
+  (await ex.selectFrom('notification_preferences').select('user_id').where('slack_user_id', '=', slackUserId).where('slack_verified_at', 'is not', null).executeTakeFirst())?.user_id ?? null;
+
+/** Records a verified link; other people's unverified claims of the same Slack id are dropped. */
+export async function linkSlackId(ex: Executor, userId: string, slackUserId: string, now: number): Promise<void> {
+  await ex.updateTable('notification_preferences').set({ slack_user_id: null, slack_verified_at: null, updated_at: now }).where('slack_user_id', '=', slackUserId).where('user_id', '<>', userId).execute();
+  await ex
+    .insertInto('notification_preferences')
+    .values({ user_id: userId, channels: '{}', quiet_hours: null, slack_user_id: slackUserId, slack_verified_at: now, updated_at: now })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ slack_user_id: slackUserId, slack_verified_at: now, updated_at: now }))
+    .execute();
+}
+
+export const activeUserIdByEmail = async (ex: Executor, email: string): Promise<string | null> =>
+  (await ex.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).where('active', '=', 1).executeTakeFirst())?.id ?? null;
 
 export const ticketFacts = (ex: Executor, id: string) =>
   ex.selectFrom('tickets').select(['id', 'number', 'subject', 'priority', 'status', 'team_id', 'assignee_id', 'temperature', 'category']).where('id', '=', id).executeTakeFirst();

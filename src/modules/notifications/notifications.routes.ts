@@ -5,6 +5,7 @@ import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { NOTIFICATION_EVENTS } from './templates/index.js';
 import { CHANNELS, DELIVERY_STATES, TEAM_CHANNEL_KINDS } from './notifications.types.js';
+import { SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './live-events.js';
 import { DeliveryView, NotificationView, TeamChannelView, TemplateView, WebhookView, presentDelivery, presentNotification, presentTeamChannel, presentTemplate, presentWebhook } from './notifications.presenter.js';
 
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM in your time zone' });
@@ -14,10 +15,13 @@ const Preferences = Type.Object(
       description: "channels per event ('escalation.requested'), per family ('escalation.*') or '*'; unset events use the defaults (in-app + email for escalations and breaches)",
     }),
     quietHours: Type.Union([Type.Object({ start: HHMM, end: HHMM }, { additionalProperties: false }), Type.Null()], { description: 'urgent tickets and SLA breaches still pass' }),
-    slackUserId: Type.Union([Type.String({ pattern: '^[UW][A-Z0-9]{2,30}$' }), Type.Null()], { description: 'your Slack member id (direct messages and the Acknowledge button)' }),
+    slackUserId: Type.Union([Type.String({ pattern: '^[UW][A-Z0-9]{2,30}$' }), Type.Null()], {
+      description: "your Slack member id (direct messages and the Acknowledge button); accepted only when Slack's users.info shows your Escalon email, confirmed",
+    }),
   },
   { additionalProperties: false },
 );
+const PreferencesView = Type.Object({ ...Preferences.properties, slackVerified: Type.Boolean({ description: 'the Slack id is verified to be yours (only then is it used)' }) }, { additionalProperties: false });
 const EventName = Type.String({ minLength: 1, maxLength: 60, pattern: '^(\\*|[a-z_]+\\.(\\*|[a-z_]+))$' });
 const TemplateBody = Type.Object({ subject: Type.String({ minLength: 1, maxLength: 1000 }), text: Type.String({ minLength: 1, maxLength: 65536 }), html: Type.String({ minLength: 1, maxLength: 65536 }) }, { additionalProperties: false });
 const TemplateParams = Type.Object({ event: OneOf(NOTIFICATION_EVENTS), locale: OneOf(['ja', 'en'] as const) }, { additionalProperties: false });
@@ -55,12 +59,12 @@ export function notificationsRoutes(app: AppInstance): void {
   );
   app.get(
     '/api/v1/me/notification-preferences',
-    { config: { signedIn: true }, schema: { tags, summary: 'My notification preferences', response: { 200: Preferences, ...errorResponses } } },
+    { config: { signedIn: true }, schema: { tags, summary: 'My notification preferences', response: { 200: PreferencesView, ...errorResponses } } },
     (req) => n.preferences(req.principal!.userId),
   );
   app.put(
     '/api/v1/me/notification-preferences',
-    { config: { signedIn: true }, schema: { tags, summary: 'Change my notification preferences (fields left out stay as they are)', body: Type.Partial(Preferences), response: { 200: Preferences, ...errorResponses } } },
+    { config: { signedIn: true }, schema: { tags, summary: 'Change my notification preferences (fields left out stay as they are)', body: Type.Partial(Preferences), response: { 200: PreferencesView, ...errorResponses } } },
     (req) => n.setPreferences(req.principal!.userId, req.body),
   );
 
@@ -81,17 +85,36 @@ export function notificationsRoutes(app: AppInstance): void {
     },
     async (req, reply) => {
       const viewer = req.principal!;
+      const me = viewer.userId;
+      const sessionId = viewer.sessionId;
       reply.hijack();
       const res = reply.raw;
       const sees = app.deps.tickets.access.gate(viewer);
+      let ended = false;
+      // The stream closes when its session ends (logout, password change) or its user is
+      // deactivated: announced on every node through the live events, re-checked on each ping.
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        res.end();
+      };
       // Listen first, then answer: nothing that happens after the client sees the stream open is missed.
-      const unsubscribe = await app.deps.live.subscribeAs(viewer.userId, sees, (e) => {
+      // subscribeAs leaves out events about tickets this viewer may not see (restricted teams).
+      const unsubscribe = await app.deps.live.subscribeAs(me, sees, (e) => {
+        if (e.type === SESSION_ENDED_EVENT) return void (sessionId && e.ids.includes(sessionId) && end());
+        if (e.type === USER_DEACTIVATED_EVENT) return void (e.ids.includes(me) && end());
+        if (ended) return;
         res.write(`event: ${e.type}\ndata: ${JSON.stringify({ type: e.type, ids: e.ids })}\n\n`);
       });
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       res.write('retry: 3000\n: connected\n\n');
       streams.add(res);
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), 25_000);
+      const heartbeat = setInterval(() => {
+        if (ended) return;
+        res.write(': ping\n\n');
+        // A missed announcement (listener reconnecting) or a session that simply expired.
+        if (sessionId) void app.deps.auth.sessionAlive(sessionId).then((alive) => alive || end(), () => undefined);
+      }, 25_000);
       const done = () => {
         clearInterval(heartbeat);
         unsubscribe();

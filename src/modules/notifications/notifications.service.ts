@@ -13,7 +13,7 @@ import type { DeliveryResult } from '../../integrations/delivery.js';
 import type { EscalationCardView, Temperature } from '../../integrations/escalation-card.js';
 import { cardLabels, languageOf } from '../../integrations/escalation-card.js';
 import type { SecretBox } from '../../integrations/secret-box.js';
-import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, parseSlackInteraction, sendSlackMessage, verifySlackRequest, type SlackBlock, type SlackDestination, type SlackMessage } from '../../integrations/slack.js';
+import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, lookupSlackMember, parseSlackInteraction, sendSlackMessage, verifySlackRequest, type SlackBlock, type SlackDestination, type SlackMember, type SlackMessage } from '../../integrations/slack.js';
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, escalationTeamsMessage, sendTeamsMessage, type TeamsMessage } from '../../integrations/teams.js';
 import { postWebhook } from '../../integrations/webhook.js';
@@ -168,7 +168,9 @@ export class NotificationsService {
         const message =
           intent.event === DELIVERY_DEAD_EVENT
             ? deadDeliveryMessage(user.locale, intent.data)
-            : await this.renderFor(tx, [item], user.locale, user.time_zone, user.name);
+            : intent.event === AVAILABILITY_CHANGED_EVENT
+              ? availabilityChangedMessage(user.locale, intent.data)
+              : await this.renderFor(tx, [item], user.locale, user.time_zone, user.name);
         const id = newId();
         await repo.insertNotification(tx, {
           id,
@@ -788,10 +790,18 @@ export class NotificationsService {
     });
   }
 
+  /** The person's own view: their Slack id as entered, and whether it is verified. */
   async preferences(userId: string): Promise<NotificationPreferences> {
-    return (await this.preferencesMap(this.d.db, [userId])).get(userId) ?? DEFAULT_PREFERENCES;
+    const [r] = await repo.preferencesOf(this.d.db, [userId]);
+    if (!r) return { ...DEFAULT_PREFERENCES, slackVerified: false };
+    return { channels: parseJson(r.channels, {}), quietHours: parseJson<QuietHours | null>(r.quiet_hours, null), slackUserId: r.slack_user_id, slackVerified: r.slack_user_id !== null && r.slack_verified_at != null };
   }
 
+  /**
+   * A Slack member id is linked by verification, not first come first served: Slack's
+   * users.info must show the member's confirmed email to be this person's Escalon email.
+   * Otherwise anyone could enter a colleague's id and press Acknowledge as them.
+   */
   async setPreferences(userId: string, input: { channels?: Record<string, UserChannel[]>; quietHours?: QuietHours | null; slackUserId?: string | null }): Promise<NotificationPreferences> {
     const current = await this.preferences(userId);
     const next: NotificationPreferences = {
@@ -799,17 +809,39 @@ export class NotificationsService {
       quietHours: input.quietHours === undefined ? current.quietHours : input.quietHours,
       slackUserId: input.slackUserId === undefined ? current.slackUserId : input.slackUserId,
     };
-    if (next.slackUserId) {
-      const holder = await repo.userIdBySlackId(this.d.db, next.slackUserId);
-      if (holder && holder !== userId) throw invalid([{ field: 'slackUserId', message: 'is linked to another Escalon user' }]);
+    let verifiedAt: number | null = next.slackUserId && next.slackUserId === current.slackUserId && current.slackVerified ? this.now : null;
+    if (next.slackUserId && verifiedAt === null) {
+      const [user] = await repo.usersByIds(this.d.db, [userId]);
+      const member = await this.slackMember(next.slackUserId);
+      const problem = (code: string, message: string) => invalid([{ field: 'slackUserId', code, message }]);
+      if (!member || member.deleted) throw problem('slack_member_unknown', 'is not a member of the Slack workspace');
+      if (!member.email || !member.emailConfirmed || member.email !== user?.email.toLowerCase()) {
+        throw problem('slack_email_mismatch', "belongs to a Slack account whose confirmed email is not your Escalon email");
+      }
+      const holder = await repo.userIdByVerifiedSlackId(this.d.db, next.slackUserId);
+      if (holder && holder !== userId) throw problem('slack_linked_elsewhere', 'is linked to another Escalon user');
+      verifiedAt = this.now;
     }
-    await repo.upsertPreferences(this.d.db, { user_id: userId, channels: json(next.channels), quiet_hours: next.quietHours ? json(next.quietHours) : null, slack_user_id: next.slackUserId, updated_at: this.now });
-    return next;
+    await inTransaction(this.d.db, async (tx) => {
+      if (next.slackUserId && verifiedAt !== null) await repo.linkSlackId(tx, userId, next.slackUserId, verifiedAt);
+      await repo.upsertPreferences(tx, { user_id: userId, channels: json(next.channels), quiet_hours: next.quietHours ? json(next.quietHours) : null, slack_user_id: next.slackUserId, slack_verified_at: next.slackUserId ? verifiedAt : null, updated_at: this.now });
+    });
+    return { ...next, slackVerified: next.slackUserId !== null };
   }
 
+  /** users.info through the bot token; without one nobody can be verified. */
+  private async slackMember(slackUserId: string): Promise<SlackMember | null> {
+    const token = this.d.config.slack.botToken;
+    if (!token) throw invalid([{ field: 'slackUserId', code: 'slack_not_configured', message: 'cannot be verified: Escalon has no Slack bot token (ESCALON_SLACK_BOT_TOKEN)' }]);
+    return lookupSlackMember(this.d.config.slack.apiUrl, token, slackUserId);
+  }
+
+  /** For sending and for buttons: only verified Slack ids count. */
   private async preferencesMap(ex: Executor, userIds: string[]): Promise<Map<string, NotificationPreferences>> {
     const rows = await repo.preferencesOf(ex, userIds);
-    return new Map(rows.map((r) => [r.user_id, { channels: parseJson(r.channels, {}), quietHours: parseJson<QuietHours | null>(r.quiet_hours, null), slackUserId: r.slack_user_id }]));
+    return new Map(
+      rows.map((r) => [r.user_id, { channels: parseJson(r.channels, {}), quietHours: parseJson<QuietHours | null>(r.quiet_hours, null), slackUserId: r.slack_verified_at != null ? r.slack_user_id : null }]),
+    );
   }
 
   // ===================================================================== admin: deliveries
@@ -976,7 +1008,7 @@ export class NotificationsService {
     }
     const interaction = parseSlackInteraction(rawBody);
     if (interaction.actionId !== ACKNOWLEDGE_ACTION_ID) return { text: 'OK', acknowledged: false };
-    const userId = await repo.userIdBySlackId(this.d.db, interaction.userId);
+    const userId = (await repo.userIdByVerifiedSlackId(this.d.db, interaction.userId)) ?? (await this.linkSlackByEmail(interaction.userId));
     const [user] = userId ? await repo.usersByIds(this.d.db, [userId]) : [];
     // Nobody is known yet, so no language either: say it in both.
     if (!user || user.active !== 1) return { text: 'Escalon の通知設定で Slack アカウントを連携してください。 / Link your Slack account in your Escalon notification settings first.', acknowledged: false };
@@ -988,6 +1020,21 @@ export class NotificationsService {
       throw err;
     }
     return { text: `${cardLabels(user.locale).acknowledgedBy} ${user.name}`, acknowledged: true };
+  }
+
+  /**
+   * A button press from a Slack member not linked yet: Slack's users.info says who they are;
+   * the Escalon user with that confirmed email (active) is linked, verified. Nobody else.
+   */
+  private async linkSlackByEmail(slackUserId: string): Promise<string | null> {
+    const token = this.d.config.slack.botToken;
+    if (!token) return null;
+    const member = await lookupSlackMember(this.d.config.slack.apiUrl, token, slackUserId);
+    if (!member || member.deleted || !member.email || !member.emailConfirmed) return null;
+    const userId = await repo.activeUserIdByEmail(this.d.db, member.email);
+    if (!userId) return null;
+    await inTransaction(this.d.db, (tx) => repo.linkSlackId(tx, userId, slackUserId, this.now));
+    return userId;
   }
 
   // ===================================================================== live updates
@@ -1049,6 +1096,28 @@ function sampleData(event: NotificationEvent): NotificationData {
 /** Deliveries of one recipient and ticket keep their order: their decisions are serialised. */
 const orderLock = (d: Pick<DeliveriesTable, 'recipient_key' | 'ticket_id' | 'id'>): string =>
   `delivery-order:${d.recipient_key}:${d.ticket_id ?? d.id}`;
+
+/** Someone else set this person's availability or delegate (users module, issue 14). */
+const AVAILABILITY_CHANGED_EVENT = 'user.availability_changed';
+
+/** "Who changed what" of an availability change, in the person's language. */
+function availabilityChangedMessage(locale: string, data: Record<string, unknown>): { subject: string; text: string } {
+  type Side = { availability?: string; delegateName?: string | null; delegateUserId?: string | null; outOfOffice?: unknown[] };
+  const before = (data.before ?? {}) as Side;
+  const after = (data.after ?? {}) as Side;
+  const who = typeof data.actorName === 'string' ? data.actorName : '';
+  const ja = languageOf(locale) === 'ja';
+  const status: Record<string, [string, string]> = { available: ['対応可能', 'available'], busy: ['取込中', 'busy'], away: ['離席', 'away'], off: ['不在', 'off'] };
+  const st = (v: string | undefined) => (v ? (status[v]?.[ja ? 0 : 1] ?? v) : '—');
+  const none = ja ? 'なし' : 'none';
+  const lines: string[] = [];
+  if (before.availability !== after.availability) lines.push(ja ? `状態: ${st(before.availability)} → ${st(after.availability)}` : `Status: ${st(before.availability)} → ${st(after.availability)}`);
+  if (before.delegateUserId !== after.delegateUserId) lines.push(ja ? `代理: ${before.delegateName ?? none} → ${after.delegateName ?? none}` : `Delegate: ${before.delegateName ?? none} → ${after.delegateName ?? none}`);
+  if (JSON.stringify(before.outOfOffice ?? []) !== JSON.stringify(after.outOfOffice ?? [])) lines.push(ja ? '不在期間が変更されました。' : 'Your out-of-office windows changed.');
+  return ja
+    ? { subject: `${who} さんがあなたの対応状況を変更しました`, text: `${lines.join('\n')}\n設定画面で確認できます。` }
+    : { subject: `${who} changed your availability`, text: `${lines.join('\n')}\nYou can check it in Settings.` };
+}
 
 /** The administrators' in-app alert for a dead delivery, in their language. */
 function deadDeliveryMessage(

@@ -24,6 +24,8 @@ export interface NotificationPreferences {
   channels: Record<string, UserChannel[]>;
   quietHours: QuietHours | null;
   slackUserId: string | null;
+  /** The Slack id was verified to be this person's (same verified email); only then is it used. */
+  slackVerified?: boolean;
 }
 
 /** A notification intent as another module queued it (the `notify` job payload), normalised. */

@@ -29,3 +29,15 @@ export const countUsers = async (ex: Executor): Promise<number> => {
   const r = await ex.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 };
+
+/** The actor's membership roles in the teams the target also belongs to. */
+export const sharedTeamRoles = async (ex: Executor, actorId: string, targetId: string): Promise<string[]> =>
+  (
+    await ex
+      .selectFrom('team_members as mine')
+      .innerJoin('team_members as theirs', 'theirs.team_id', 'mine.team_id')
+      .select('mine.role')
+      .where('mine.user_id', '=', actorId)
+      .where('theirs.user_id', '=', targetId)
+      .execute()
+  ).map((r) => r.role);

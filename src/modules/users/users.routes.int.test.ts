@@ -70,10 +70,11 @@ describeEachDb('users API', (ctx) => {
     expect((await request('GET', '/api/v1/users?cursor=garbage', actors.agent)).status).toBe(400);
   });
 
-  it('sets availability for oneself or as a supervisor', async () => {
+  it('sets availability for oneself, not as a supervisor outside the rules', async () => {
     const { request, actors } = ctx();
     expect((await request('PUT', `/api/v1/users/${actors.agent.id}/availability`, actors.agent, { availability: 'away' })).body.availability).toBe('away');
     expect((await request('PUT', `/api/v1/users/${actors.agent.id}/availability`, actors.specialist, { availability: 'off' })).status).toBe(403);
-    expect((await request('PUT', `/api/v1/users/${actors.agent.id}/availability`, actors.supervisor, { availability: 'available' })).status).toBe(200);
+    expect((await request('PUT', `/api/v1/users/${actors.agent.id}/availability`, actors.supervisor, { availability: 'available' })).status).toBe(403);
+    expect((await request('PUT', `/api/v1/users/${actors.agent.id}/availability`, actors.admin, { availability: 'available' })).status).toBe(200);
   });
 });

@@ -57,7 +57,7 @@ export function usersRoutes(app: AppInstance): void {
       config: { signedIn: true },
       schema: {
         tags: ['users'],
-        summary: 'Update a user (administrators: any field; everyone: their own name, language, time zone, password)',
+        summary: 'Update a user (administrators: any field; everyone: their own name, language, time zone, password — with currentPassword)',
         params: IdParams,
         body: Type.Object(
           {
@@ -68,6 +68,7 @@ export function usersRoutes(app: AppInstance): void {
             timeZone: Type.Optional(TimeZone),
             password: Type.Optional(Password),
             currentPassword: Type.Optional(Password),
+            revokeTokens: Type.Optional(Type.Boolean({ description: "with password: also revoke the user's API tokens (the user's other sessions always end)" })),
             active: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false, minProperties: 1 },
@@ -98,7 +99,7 @@ export function usersRoutes(app: AppInstance): void {
       config: { signedIn: true },
       schema: {
         tags: ['users'],
-        summary: 'Set availability, out-of-office windows and the standing delegate (the user themself, a supervisor or an administrator)',
+        summary: 'Set availability, out-of-office windows and the standing delegate (the person, a manager of one of their teams, or an administrator; audited, and the person is notified)',
         description:
           'Send `status` (or the older `availability`), `outOfOffice` (replaces every window) and/or `delegateUserId`; omitted parts stay as they are. A delegate is reached instead of the user while they are away, off or inside a window.',
         params: IdParams,
@@ -126,6 +127,6 @@ export function usersRoutes(app: AppInstance): void {
         response: { 200: UserView, ...errorResponses },
       },
     },
-    (req) => users.setAvailability(req.principal!, req.params.id, req.body),
+    (req) => users.setAvailability(req.principal!, req.params.id, req.body, req.ip),
   );
 }

@@ -1,19 +1,25 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { Clock } from '../../lib/clock.js';
-import { conflict, forbidden, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
+import { AppError, conflict, forbidden, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { isValidTimeZone } from '../../lib/timezone.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import type { AuditService } from '../audit/index.js';
-import { can, passwordProblems } from '../auth/auth.policy.js';
-import { hashPassword, verifyPassword } from '../auth/password.js';
+import { can } from '../auth/auth.policy.js';
+import { endSessions, revokeTokensOf } from '../auth/auth.repository.js';
+import { checkPassword, hashPassword, verifyPassword } from '../auth/password.js';
 import type { Locale, Principal, Role } from '../auth/auth.types.js';
 import type { Updateable } from 'kysely';
 import type { UsersTable } from '../../db/schema.js';
 import { presentUser, type StoredOutOfOffice, type UserView } from './users.presenter.js';
-import { countUsers, findUserByEmail, findUserById, insertUser, listUsers, updateUser } from './users.repository.js';
+import { countUsers, findUserByEmail, findUserById, insertUser, listUsers, sharedTeamRoles, updateUser } from './users.repository.js';
+import { enqueueJob } from '../../jobs/jobs.repository.js';
+
+/** The `notify` job kind and the event a person hears when someone else set their availability. */
+const NOTIFY_JOB = 'notify';
+export const AVAILABILITY_CHANGED_EVENT = 'user.availability_changed';
 import type { Availability } from './users.types.js';
 
 export interface CreateUserInput {
@@ -33,7 +39,15 @@ export interface UpdateUserInput {
   timeZone?: string;
   password?: string;
   currentPassword?: string;
+  /** With a new password: also revoke the user's API tokens (sessions other than the caller's always end). */
+  revokeTokens?: boolean;
   active?: boolean;
+}
+
+/** Told after commit which sessions ended and whose account closed (the live stream closes them). */
+export interface AccountEvents {
+  sessionsEnded(ex: Executor, sessionIds: string[]): Promise<void>;
+  userDeactivated(ex: Executor, userId: string): Promise<void>;
 }
 
 /** Availability, out-of-office windows and the standing delegate; omitted parts stay unchanged. */
@@ -48,11 +62,21 @@ export interface AvailabilityInput {
 const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
 
 export class UsersService {
+  private events: AccountEvents = { sessionsEnded: async () => undefined, userDeactivated: async () => undefined };
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
+
+  setAccountEvents(events: AccountEvents): void {
+    this.events = events;
+  }
+
+  private async passwordFieldProblems(password: string, email: string | null): Promise<FieldProblem[]> {
+    return (await checkPassword(password, email)).map((p) => ({ field: 'password', ...p }));
+  }
 
   async create(actor: Principal | null, input: CreateUserInput, ip?: string): Promise<UserView> {
     const problems: FieldProblem[] = [];
@@ -62,7 +86,7 @@ export class UsersService {
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) {
       problems.push({ field: 'timeZone', message: `"${input.timeZone}" is not an IANA time zone (e.g. Asia/Tokyo)` });
     }
-    if (input.password !== undefined) for (const m of passwordProblems(input.password)) problems.push({ field: 'password', message: m });
+    if (input.password !== undefined) problems.push(...(await this.passwordFieldProblems(input.password, email)));
     if (problems.length) throw invalid(problems);
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
     const now = this.clock.now();
@@ -118,14 +142,16 @@ export class UsersService {
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) {
       problems.push({ field: 'timeZone', message: `"${input.timeZone}" is not an IANA time zone (e.g. Asia/Tokyo)` });
     }
-    if (input.password !== undefined) for (const m of passwordProblems(input.password)) problems.push({ field: 'password', message: m });
-    if (problems.length) throw invalid(problems);
-
     const row = await findUserById(this.db, id);
     if (!row) throw notFound('User', id);
-    if (input.password !== undefined && isSelf && !isAdmin) {
-      if (!row.password_hash || !input.currentPassword || !(await verifyPassword(row.password_hash, input.currentPassword))) {
-        throw invalid([{ field: 'currentPassword', message: 'is required and must match your current password' }]);
+    if (input.password !== undefined) problems.push(...(await this.passwordFieldProblems(input.password, input.email ?? row.email)));
+    if (problems.length) throw invalid(problems);
+    // Changing one's own password needs the current one (administrators included): a session
+    // left open on a shared computer must not be enough to take the account over.
+    if (input.password !== undefined && isSelf) {
+      if (!input.currentPassword) throw invalid([{ field: 'currentPassword', code: 'current_password_required', message: 'is required to change your own password' }]);
+      if (!row.password_hash || !(await verifyPassword(row.password_hash, input.currentPassword))) {
+        throw new AppError('current_password_incorrect', 'The current password is not correct.', { problems: [{ field: 'currentPassword', code: 'current_password_incorrect', message: 'does not match your current password' }] });
       }
     }
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
@@ -152,12 +178,25 @@ export class UsersService {
         }
         if (input.active === false && row.active === 1) {
           await this.audit.record(tx, { actorId: actor.userId, action: 'user.deactivated', targetType: 'user', targetId: id, ip });
-          // A deactivated user's sessions and tokens stop working at once.
-          await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
-          await tx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+          // A deactivated user's sessions and tokens stop working at once, and their live streams close.
+          await this.events.sessionsEnded(tx, await endSessions(tx, id));
+          await revokeTokensOf(tx, id, now);
+          await this.events.userDeactivated(tx, id);
         }
         if (passwordHash !== undefined) {
-          await this.audit.record(tx, { actorId: actor.userId, action: 'user.password_changed', targetType: 'user', targetId: id, ip });
+          // Every other session of the user ends (whoever knew the old password is signed out);
+          // the caller's own session stays when they changed their own password.
+          const ended = await endSessions(tx, id, isSelf ? actor.sessionId : undefined);
+          await this.events.sessionsEnded(tx, ended);
+          const tokensRevoked = input.revokeTokens ? await revokeTokensOf(tx, id, now) : 0;
+          await this.audit.record(tx, {
+            actorId: actor.userId,
+            action: 'user.password_changed',
+            targetType: 'user',
+            targetId: id,
+            ip,
+            data: { by: isSelf ? 'self' : 'administrator', sessionsEnded: ended.length, tokensRevoked },
+          });
         }
       });
     } catch (err) {
@@ -167,11 +206,22 @@ export class UsersService {
     return this.get(id);
   }
 
-  async setAvailability(actor: Principal, id: string, input: AvailabilityInput): Promise<UserView> {
-    if (actor.userId !== id && !can(actor.role, 'escalations.supervise')) {
-      throw forbidden('Only the user, a supervisor or an administrator can change availability.');
-    }
+  /**
+   * Who may set someone's availability and delegate: the person, a manager of one of their
+   * teams, an administrator. Not a supervisor: whoever becomes the delegate receives the
+   * person's escalations (and could acknowledge them in the person's place).
+   */
+  private async mayManageAvailability(actor: Principal, id: string): Promise<boolean> {
+    if (actor.userId === id || can(actor.role, 'users.manage')) return true;
+    const shared = await sharedTeamRoles(this.db, actor.userId, id);
+    return shared.some((membershipRole) => membershipRole === 'manager' || actor.role === 'manager');
+  }
+
+  async setAvailability(actor: Principal, id: string, input: AvailabilityInput, ip?: string): Promise<UserView> {
     const row = await findUserById(this.db, id);
+    if (!(await this.mayManageAvailability(actor, id))) {
+      throw forbidden("Only the person, a manager of one of their teams or an administrator can change someone's availability or delegate.");
+    }
     if (!row) throw notFound('User', id);
     const problems: FieldProblem[] = [];
     if (input.status && input.availability && input.status !== input.availability)
@@ -203,8 +253,42 @@ export class UsersService {
       else if (u.active !== 1) problems.push({ field: 'delegateUserId', message: `user ${d} is deactivated` });
     }
     if (problems.length) throw invalid(problems);
-    await updateUser(this.db, id, patch);
+    const before = presentUser(row);
+    await inTransaction(this.db, async (tx) => {
+      await updateUser(tx, id, patch);
+      const after = presentUser((await findUserById(tx, id))!);
+      const pick = (u: UserView) => ({ availability: u.availability, outOfOffice: u.outOfOffice, delegateUserId: u.delegateUserId });
+      await this.audit.record(tx, { actorId: actor.userId, action: 'user.availability_changed', targetType: 'user', targetId: id, ip, data: { before: pick(before), after: pick(after) } });
+      // Someone else changed it: the person hears of it (in-app, their language).
+      if (actor.userId !== id) {
+        const now = this.clock.now();
+        await enqueueJob(
+          tx,
+          {
+            kind: NOTIFY_JOB,
+            dedupeKey: `notify:availability:${id}:${newId()}`,
+            dueAt: now,
+            maxAttempts: 5,
+            payload: {
+              event: AVAILABILITY_CHANGED_EVENT,
+              recipients: { userIds: [id] },
+              data: {
+                actorId: actor.userId,
+                actorName: actor.name,
+                before: { ...pick(before), delegateName: await this.nameOf(tx, before.delegateUserId) },
+                after: { ...pick(after), delegateName: await this.nameOf(tx, after.delegateUserId) },
+              },
+            },
+          },
+          now,
+        );
+      }
+    });
     return this.get(id);
+  }
+
+  private async nameOf(ex: Executor, id: string | null): Promise<string | null> {
+    return id ? ((await findUserById(ex, id))?.name ?? null) : null;
   }
 
   findByEmail(email: string) {

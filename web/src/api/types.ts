@@ -53,6 +53,9 @@ export interface ApiToken {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** After this the token answers 401 token_expired; null: never. */
+  expiresAt: string | null;
+  expired: boolean;
 }
 
 export interface CreatedToken {

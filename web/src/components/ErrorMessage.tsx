@@ -1,5 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import { ApiError, problemField } from '../api/client.js';
+import type { TFunction } from 'i18next';
+import { ApiError, problemField, type Problem } from '../api/client.js';
+
+/** Account-related codes (issue 14) have their own texts; other codes keep the server's words. */
+const ACCOUNT_ERRORS = ['current_password_incorrect', 'token_expired'];
+export function problemText(p: Problem, t: TFunction): string {
+  const { code, params } = p as Problem & { code?: unknown; params?: Record<string, unknown> };
+  return typeof code === 'string' ? t(`accounts.problems.${code}`, { ...params, defaultValue: p.message }) : p.message;
+}
 
 /** A readable explanation of a failed request: what happened and what to do. Never raw JSON or stacks. */
 export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProblems = false }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string>; /** the form shows each problem next to its field */ hideProblems?: boolean }) {
@@ -8,9 +16,15 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProb
   const code = e?.code ?? 'unknown';
   const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'internal'];
   const inline = hideProblems && code === 'validation_failed';
-  const headline = inline ? t('errors.validationInline') : known.includes(code) ? t(`errors.${code}`, { requestId: e?.requestId ?? '—' }) : t('errors.unknown');
+  const headline = inline
+    ? t('errors.validationInline')
+    : known.includes(code)
+      ? t(`errors.${code}`, { requestId: e?.requestId ?? '—' })
+      : ACCOUNT_ERRORS.includes(code)
+        ? t(`accounts.errors.${code}`)
+        : t('errors.unknown');
   // The server's message (English, written for people) adds the specifics as a secondary line.
-  const showServerMessage = e !== null && !['internal', 'validation_failed', 'network', 'unauthenticated'].includes(code) && e.message !== '';
+  const showServerMessage = e !== null && !['internal', 'validation_failed', 'network', 'unauthenticated', ...ACCOUNT_ERRORS].includes(code) && e.message !== '';
   return (
     <div className="error-box" role="alert">
       {title && <strong className="error-title">{title}</strong>}
@@ -19,13 +33,13 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProb
         <ul className="problems">
           {e.problems.map((p, i) => (
             <li key={i}>
-              {fieldLabels[problemField(p)] ? <strong>{fieldLabels[problemField(p)]}</strong> : <code>{problemField(p)}</code>} {p.message}
+              {fieldLabels[problemField(p)] ? <strong>{fieldLabels[problemField(p)]}</strong> : <code>{problemField(p)}</code>} {problemText(p, t)}
             </li>
           ))}
         </ul>
       )}
       {showServerMessage && <p className="muted small">{t('errors.serverSays', { message: e.message })}</p>}
-      {e?.requestId && code !== 'internal' && code !== 'validation_failed' && <p className="muted small">{t('errors.reference', { requestId: e.requestId })}</p>}
+      {e?.requestId && code !== 'internal' && code !== 'validation_failed' && !ACCOUNT_ERRORS.includes(code) && <p className="muted small">{t('errors.reference', { requestId: e.requestId })}</p>}
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
           {t('errors.retry')}

@@ -15,6 +15,8 @@ export function AdminTokensPage({ all }: { all: boolean }) {
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [name, setName] = useState('');
+  /** yyyy-mm-dd from the date input: the token works until the end of that day in the user's time zone. */
+  const [expiresOn, setExpiresOn] = useState('');
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [copied, setCopied] = useState(false);
@@ -32,9 +34,11 @@ export function AdminTokensPage({ all }: { all: boolean }) {
     setBusy(true);
     setError(null);
     try {
-      setCreated(await client.post<CreatedToken>('/api/v1/tokens', { name: name.trim() }));
+      const expiresAt = expiresOn ? endOfDayIn(expiresOn, tz) : null;
+      setCreated(await client.post<CreatedToken>('/api/v1/tokens', { name: name.trim(), ...(expiresAt && { expiresAt }) }));
       setCopied(false);
       setName('');
+      setExpiresOn('');
       load();
     } catch (err) {
       setError(err);
@@ -77,6 +81,10 @@ export function AdminTokensPage({ all }: { all: boolean }) {
           <label htmlFor="tok-name">{t('admin.tokenName')}</label>
           <input id="tok-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </div>
+        <div className="field">
+          <label htmlFor="tok-expires">{t('accounts.expiresAtOptional')}</label>
+          <input id="tok-expires" type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} />
+        </div>
         <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
           {t('admin.createToken')}
         </button>
@@ -113,17 +121,19 @@ export function AdminTokensPage({ all }: { all: boolean }) {
                 {all && <th scope="col">{t('admin.tokenOwner')}</th>}
                 <th scope="col">{t('admin.createdAt')}</th>
                 <th scope="col">{t('admin.lastUsed')}</th>
+                <th scope="col">{t('accounts.expiresAt')}</th>
                 <th scope="col">{t('admin.actions')}</th>
               </tr>
             </thead>
             <tbody>
               {tokens.map((tok) => (
-                <tr key={tok.id} className={tok.revokedAt ? 'inactive' : ''}>
+                <tr key={tok.id} className={tok.revokedAt || tok.expired ? 'inactive' : ''}>
                   <td>{tok.name}</td>
                   <td className="mono">{tok.prefix}…</td>
                   {all && <td>{directory.userName(tok.userId) ?? '—'}</td>}
                   <td>{when(tok.createdAt)}</td>
                   <td>{when(tok.lastUsedAt)}</td>
+                  <td>{tok.expiresAt ? (tok.expired ? <span className="muted">{t('accounts.expired', { time: when(tok.expiresAt) })}</span> : when(tok.expiresAt)) : t('accounts.noExpiry')}</td>
                   <td>
                     {tok.revokedAt ? (
                       <span className="muted small">{t('admin.revoked', { time: when(tok.revokedAt) })}</span>
@@ -141,4 +151,15 @@ export function AdminTokensPage({ all }: { all: boolean }) {
       )}
     </div>
   );
+}
+
+/** The instant a date input's day ends in `timeZone` (23:59:59.999 local), as ISO-8601. */
+export function endOfDayIn(day: string, timeZone: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const guess = Date.UTC(y!, m! - 1, d! + 1) - 1;
+  // The zone's offset at that instant: format it there and read the difference.
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(guess));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'), 999);
+  return new Date(guess - (local - guess)).toISOString();
 }

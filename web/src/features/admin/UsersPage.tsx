@@ -16,6 +16,7 @@ export function AdminUsersPage() {
   const [q, setQ] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<User | null>(null);
 
   const load = useCallback(() => {
     setError(null);
@@ -70,6 +71,17 @@ export function AdminUsersPage() {
       />
       {notice && <Notice>{notice}</Notice>}
       {error !== null && <ErrorMessage error={error} onRetry={users === null ? load : undefined} />}
+      {resetting && (
+        <ResetPasswordForm
+          key={resetting.id}
+          user={resetting}
+          onCancel={() => setResetting(null)}
+          onDone={(u) => {
+            setResetting(null);
+            setNotice(t('accounts.resetDone', { name: u.name }));
+          }}
+        />
+      )}
       <div className="filters">
         <div className="field inline">
           <label htmlFor="u-search">{t('admin.searchUsers')}</label>
@@ -113,6 +125,11 @@ export function AdminUsersPage() {
                   <td>{u.timeZone}</td>
                   <td>{u.active ? t('admin.active') : <span className="muted">{t('admin.inactive')}</span>}</td>
                   <td>
+                    {u.id !== me.id && u.active && (
+                      <button type="button" className="btn btn-small" onClick={() => setResetting(u)} aria-label={`${t('accounts.resetPassword')}: ${u.name}`}>
+                        {t('accounts.resetPassword')}
+                      </button>
+                    )}{' '}
                     {u.id !== me.id &&
                       (u.active ? (
                         <button type="button" className="btn btn-small btn-danger" onClick={() => void setActive(u, false)} aria-label={`${t('admin.deactivate')}: ${u.name}`}>
@@ -203,7 +220,7 @@ function CreateUserForm({ onCreated }: { onCreated: (u: User) => void }) {
         </div>
         <div className="field">
           <label htmlFor="nu-password">{t('admin.initialPassword')}</label>
-          <input id="nu-password" type="password" autoComplete="new-password" minLength={10} value={form.password} onChange={(e) => set('password', e.target.value)} />
+          <input id="nu-password" type="password" autoComplete="new-password" minLength={12} value={form.password} onChange={(e) => set('password', e.target.value)} />
         </div>
         <div className="form-actions">
           {error !== null && <ErrorMessage error={error} />}
@@ -213,5 +230,52 @@ function CreateUserForm({ onCreated }: { onCreated: (u: User) => void }) {
         </div>
       </form>
     </details>
+  );
+}
+
+/** An administrator sets a new password: the user is signed out everywhere; their tokens optionally revoked. */
+function ResetPasswordForm({ user, onCancel, onDone }: { user: User; onCancel: () => void; onDone: (u: User) => void }) {
+  const { t } = useTranslation();
+  const { client } = useSession();
+  const [password, setPassword] = useState('');
+  const [revokeTokens, setRevokeTokens] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await client.patch<User>(`/api/v1/users/${user.id}`, { password, ...(revokeTokens && { revokeTokens: true }) }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="reset-title">
+      <h2 id="reset-title">{t('accounts.resetPassword')}</h2>
+      <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
+      <div className="field">
+        <label htmlFor="reset-password">{t('accounts.resetPasswordFor', { name: user.name })}</label>
+        <input id="reset-password" type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby="reset-hint" />
+        <span className="hint" id="reset-hint">
+          {t('accounts.passwordRules')}
+        </span>
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} /> {t('accounts.revokeTheirTokens')}
+      </label>
+      {error !== null && <ErrorMessage error={error} fieldLabels={{ password: t('accounts.resetPasswordFor', { name: user.name }) }} />}
+      <div className="with-action">
+        <button type="submit" className="btn btn-primary" disabled={busy || password.length === 0}>
+          {t('accounts.resetPassword')}
+        </button>
+        <button type="button" className="btn btn-quiet" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }

@@ -11,6 +11,8 @@ interface Preferences {
   channels: Record<string, Channel[]>;
   quietHours: { start: string; end: string } | null;
   slackUserId: string | null;
+  /** The id is verified to be this person's (Slack's confirmed email matches); only then used. */
+  slackVerified?: boolean;
 }
 
 /** The events a person can choose channels for; '*' is everything else. */
@@ -35,16 +37,22 @@ function PreferencesForm({ initial }: { initial: Preferences }) {
   const [end, setEnd] = useState(initial.quietHours?.end ?? '07:00');
   const [slack, setSlack] = useState(initial.slackUserId ?? '');
   const [saved, setSaved] = useState(false);
+  const [verified, setVerified] = useState(initial.slackVerified ?? false);
+  const [savedSlack, setSavedSlack] = useState(initial.slackUserId ?? '');
   const action = useAction();
   const toggle = (ev: string, ch: Channel, on: boolean) => setChannels((c) => ({ ...c, [ev]: on ? [...(c[ev] ?? []), ch] : (c[ev] ?? []).filter((x) => x !== ch) }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    const ok = await action.run(() =>
+    const next = await action.run(() =>
       client.put<Preferences>('/api/v1/me/notification-preferences', { channels: { ...initial.channels, ...channels }, quietHours: quiet ? { start, end } : null, slackUserId: slack.trim() || null }),
     );
-    if (ok) setSaved(true);
+    if (next) {
+      setSaved(true);
+      setVerified(next.slackVerified ?? false);
+      setSavedSlack(next.slackUserId ?? '');
+    }
   };
 
   return (
@@ -104,6 +112,11 @@ function PreferencesForm({ initial }: { initial: Preferences }) {
         <span className="hint" id="pref-slack-hint">
           {t('admin2.prefs.slackHint')}
         </span>
+        {savedSlack !== '' && slack.trim() === savedSlack && (
+          <span className={verified ? 'hint' : 'hint warn'} data-testid="slack-verified">
+            {verified ? t('accounts.slackVerified') : t('accounts.slackUnverified')}
+          </span>
+        )}
       </div>
       {action.error !== null && <ErrorMessage error={action.error} />}
       {saved && <Notice>{t('admin2.prefs.saved')}</Notice>}

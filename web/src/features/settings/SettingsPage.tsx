@@ -106,6 +106,7 @@ function PasswordForm() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [revokeTokens, setRevokeTokens] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -115,13 +116,14 @@ function PasswordForm() {
     e.preventDefault();
     setError(null);
     setDone(false);
-    if (next.length < 10) return setProblem(t('settings.passwordTooShort'));
+    if ([...next].length < 12) return setProblem(t('settings.passwordTooShort'));
     if (next !== confirm) return setProblem(t('settings.passwordMismatch'));
     setProblem(null);
     setBusy(true);
     try {
-      await client.patch<User>(`/api/v1/users/${user.id}`, { password: next, currentPassword: current });
+      await client.patch<User>(`/api/v1/users/${user.id}`, { password: next, currentPassword: current, ...(revokeTokens && { revokeTokens: true }) });
       setCurrent('');
+      setRevokeTokens(false);
       setNext('');
       setConfirm('');
       setDone(true);
@@ -143,12 +145,19 @@ function PasswordForm() {
       </div>
       <div className="field">
         <label htmlFor="p-new">{t('settings.newPassword')}</label>
-        <input id="p-new" type="password" autoComplete="new-password" required minLength={10} value={next} onChange={(e) => setNext(e.target.value)} />
+        <input id="p-new" type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="p-new-hint" />
+        <span className="hint" id="p-new-hint">
+          {t('accounts.passwordRules')}
+        </span>
       </div>
       <div className="field">
         <label htmlFor="p-confirm">{t('settings.confirmPassword')}</label>
         <input id="p-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
       </div>
+      <p className="muted small">{t('accounts.otherSessionsEnd')}</p>
+      <label className="check">
+        <input type="checkbox" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} /> {t('accounts.revokeTokens')}
+      </label>
       {problem && (
         <div className="error-box" role="alert">
           <p>{problem}</p>

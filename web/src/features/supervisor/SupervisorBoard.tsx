@@ -23,6 +23,8 @@ export function orderEscalations(items: Escalation[]): Escalation[] {
 export function SupervisorBoard() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
+  // Someone else's availability and delegate: a manager of their team or an administrator (the server checks too).
+  const mayCover = (team: { members: { userId: string; role: string }[] }) => user.role === 'admin' || team.members.some((x) => x.userId === user.id && (x.role === 'manager' || user.role === 'manager'));
   const directory = useDirectory();
   const [notice, setNotice] = useState<string | null>(null);
   const escalations = useLoad(
@@ -190,7 +192,7 @@ export function SupervisorBoard() {
                           {ooo && <span className="pill pill-warn"> {t('admin2.board.ooo')}</span>}
                           {person?.delegateUserId && <span className="muted small"> → {directory.userName(person.delegateUserId)}</span>}
                         </span>
-                        {person && (
+                        {person && (person.id === user.id || mayCover(team)) && (
                           <button type="button" className="btn btn-small" onClick={() => setCovering(person)} aria-label={t('admin2.board.coverFor', { name: m.name })}>
                             {t('admin2.board.cover')}
                           </button>
