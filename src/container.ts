@@ -6,6 +6,7 @@ import type { Clock } from './lib/clock.js';
 import { systemClock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { AuditService } from './modules/audit/index.js';
+import { OutboundHttp } from './integrations/outbound-http.js';
 import { AuthService } from './modules/auth/index.js';
 import { CalendarsService } from './modules/calendars/index.js';
 import { CustomersService } from './modules/customers/index.js';
@@ -62,6 +63,8 @@ export interface Container {
   /** Live updates for the console's event stream (LISTEN/NOTIFY on PostgreSQL). */
   live: LiveEvents;
   teamIdsOfUser(userId: string): Promise<string[]>;
+  /** Guarded outbound HTTP (ESCALON_OUTBOUND_ALLOW); also checks URLs when they are saved. */
+  outbound: OutboundHttp;
   close(): Promise<void>;
 }
 
@@ -93,7 +96,9 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const mailFrom = config.smtpOut?.from ?? 'escalon@localhost';
   const mailer = mailerFor(config.smtpOut, logger);
   const ownAddresses = [...new Set([config.inboundAddress, mailFrom.replace(/^.*<([^>]+)>.*$/, '$1').toLowerCase()].filter((a): a is string => !!a))];
-  const replies = new RepliesService({ db, clock, mailer, secrets: createSecretBox(config.secretKey), dataDir: config.dataDir, publicUrl: config.publicUrl, supportAddress: config.inboundAddress ?? mailFrom, ownAddresses });
+  // outaudit: one guarded HTTP client for every outbound call (webhooks, channels, Slack, messaging)
+  const outbound = new OutboundHttp(config.outboundAllow);
+  const replies = new RepliesService({ db, clock, mailer, secrets: createSecretBox(config.secretKey), dataDir: config.dataDir, publicUrl: config.publicUrl, supportAddress: config.inboundAddress ?? mailFrom, ownAddresses, outbound });
   tickets.addHooks(replies.hooks());
   const intakeEmail = new IntakeEmailService(db, clock, logger, tickets, customers, attachments, {
     dataDir: config.dataDir,
@@ -106,7 +111,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
   registerIntakeEmailJobs(jobs, intakeEmail, mailer, config.inboundAddress);
   const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
-  const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers);
+  const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers, config.outboundAllow);
   const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({
     db,
@@ -119,6 +124,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     customerDeliveries: replies,
     acknowledge: (actor, escalationId) => escalations.acknowledge(actor, escalationId),
     recordOutgoingMessageId,
+    outbound,
   });
   registerNotificationJobs(jobs, notifications);
   tickets.addHooks(notifications.ticketHooks());
@@ -150,8 +156,10 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     replies,
     deliveriesFor: (eventIds) => replies.deliveriesFor(db, eventIds),
     live,
+    outbound,
     close: async () => {
       await live.close();
+      await outbound.close();
       await database.close();
     },
   };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseOutboundAllow, urlRefusal, type OutboundPolicy } from '../lib/outbound-address.js';
 
 /**
  * Every setting Escalon reads, from environment variables. This is the only module that
@@ -55,6 +56,8 @@ export interface Config {
   notifyGroupSeconds: number;
   /** SIGTERM: how long running jobs and requests may take to finish before the node exits. */
   shutdownGraceMs: number;
+  // outaudit: outbound HTTP allow list (CIDRs and host names beyond the public internet)
+  outboundAllow: OutboundPolicy;
 }
 
 export interface SettingDoc {
@@ -92,6 +95,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_IMAP_POLL_SECONDS', default: '60', description: 'how often the IMAP mailboxes are polled' },
   { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (From and Reply-To of agent replies, Reply-To of confirmations; mail from it is never a ticket)' },
   { name: 'ESCALON_CONTACT_RATE_LIMIT', default: '5', description: 'contact-form submissions per minute per client address' },
+  { name: 'ESCALON_OUTBOUND_ALLOW', default: '(none)', description: 'comma-separated CIDRs or host names outbound HTTP (webhooks, team channels, Slack, messaging) may reach although loopback, private, link-local or metadata addresses are refused' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
@@ -231,6 +235,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const inboundAddress = str('ESCALON_INBOUND_ADDRESS', '').toLowerCase() || null;
   if (inboundAddress && !/^[^\s@<>]+@[^\s@<>]+$/.test(inboundAddress)) problems.push(`ESCALON_INBOUND_ADDRESS=${JSON.stringify(inboundAddress)} must be a mail address`);
 
+  // outaudit: outbound allow list, and the Slack API base checked against it
+  const outbound = parseOutboundAllow(str('ESCALON_OUTBOUND_ALLOW', '').split(','));
+  for (const e of outbound.errors) problems.push(`ESCALON_OUTBOUND_ALLOW: ${e}`);
+  const slackApiUrl = str('ESCALON_SLACK_API_URL', 'https://slack.com/api').replace(/\/+$/, '');
+  const slackRefusal = urlRefusal(outbound.policy, slackApiUrl);
+  if (slackRefusal) problems.push(`ESCALON_SLACK_API_URL=${JSON.stringify(slackApiUrl)}: ${slackRefusal}`);
+
   const config: Config = {
     databaseUrl,
     database,
@@ -255,10 +266,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     slack: {
       signingSecret: env.ESCALON_SLACK_SIGNING_SECRET?.trim() || null,
       botToken: env.ESCALON_SLACK_BOT_TOKEN?.trim() || null,
-      apiUrl: str('ESCALON_SLACK_API_URL', 'https://slack.com/api').replace(/\/+$/, ''),
+      apiUrl: slackApiUrl,
     },
     notifyGroupSeconds: int('ESCALON_NOTIFY_GROUP_SECONDS', 60, 0, 3600),
     shutdownGraceMs: int('ESCALON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    outboundAllow: outbound.policy,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

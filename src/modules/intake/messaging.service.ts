@@ -6,6 +6,7 @@ import type { HeaderBag } from '../../integrations/delivery.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { newId, randomSecret } from '../../lib/ids.js';
+import { NO_ALLOWANCES, urlRefusal, type OutboundPolicy } from '../../lib/outbound-address.js';
 import type { CustomersService } from '../customers/index.js';
 import type { TicketsService } from '../tickets/index.js';
 import * as repo from './intake.repository.js';
@@ -51,9 +52,17 @@ export class MessagingService {
     private readonly box: SecretBox,
     private readonly tickets: TicketsService,
     private readonly customers: CustomersService,
+    /** ESCALON_OUTBOUND_ALLOW: what the outbound URL may point at (checked again when sending). */
+    private readonly outbound: OutboundPolicy = NO_ALLOWANCES,
   ) {}
 
+  private checkOutboundUrl(url: string | null | undefined): void {
+    const refusal = url ? urlRefusal(this.outbound, url) : null;
+    if (refusal) throw invalid([{ field: 'outboundUrl', message: refusal, code: 'outbound_address_refused' }]);
+  }
+
   async create(name: string, outboundUrl: string | null = null): Promise<IntegrationView & { secret: string }> {
+    this.checkOutboundUrl(outboundUrl);
     const now = this.clock.now();
     const id = newId();
     const secret = randomSecret(32);
@@ -66,6 +75,7 @@ export class MessagingService {
   }
 
   async update(id: string, patch: { name?: string; active?: boolean; outboundUrl?: string | null }): Promise<IntegrationView> {
+    this.checkOutboundUrl(patch.outboundUrl);
     const r = await repo.updateIntegration(this.db, id, { ...(patch.name !== undefined && { name: patch.name.trim() }), ...(patch.outboundUrl !== undefined && { outbound_url: patch.outboundUrl }), ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }), updated_at: this.clock.now() });
     if (Number(r.numUpdatedRows) === 0) throw notFound('Messaging integration', id);
     return present((await repo.findIntegration(this.db, id))!);

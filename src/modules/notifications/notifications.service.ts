@@ -17,6 +17,8 @@ import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, parseSlackInteraction, s
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, escalationTeamsMessage, sendTeamsMessage, type TeamsMessage } from '../../integrations/teams.js';
 import { postWebhook } from '../../integrations/webhook.js';
+import type { OutboundHttp } from '../../integrations/outbound-http.js';
+import { NO_ALLOWANCES, urlRefusal } from '../../lib/outbound-address.js';
 import { bringJobsForward, cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
 import type { ClaimedJob, ExternalOutcome } from '../../jobs/jobs.types.js';
 import type { Clock } from '../../lib/clock.js';
@@ -79,6 +81,8 @@ export interface NotificationsDeps {
   receiverConcurrency?: number;
   /** Jitter source of the retry backoff (tests pin it). */
   random?: () => number;
+  /** Guarded outbound HTTP (ESCALON_OUTBOUND_ALLOW); refuses non-public addresses without one. */
+  outbound?: OutboundHttp;
 }
 
 /** Events about deliveries themselves: for administrators, never sent to webhooks (a dead receiver would be told of its own death). */
@@ -576,7 +580,7 @@ export class NotificationsService {
       const item = items[0]!;
       const secret = this.openSecret(sub.secret, `webhook_subscriptions.${sub.id}`);
       const data = { ticketId: item.ticketId, escalationId: item.escalationId, clockId: item.clockId, clockKind: item.clockKind, dueAt: item.dueAtMs === null ? null : new Date(item.dueAtMs).toISOString(), ...item.data };
-      return postWebhook(sub.url, { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data }, secret, now);
+      return postWebhook(sub.url, { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data }, secret, now, { outbound: this.d.outbound });
     }
     if (d.recipient_key.startsWith('team:')) {
       const channelId = d.recipient_key.split(':')[2]!;
@@ -585,9 +589,9 @@ export class NotificationsService {
       const cfg = JSON.parse(this.d.secrets.open(row.config, `team_channels.${row.id}`)) as TeamChannelConfig;
       const locale = cfg.locale ?? 'en';
       const timeZone = cfg.timeZone ?? 'UTC';
-      if (row.kind === 'teams_webhook') return sendTeamsMessage(cfg.url!, await this.teamsMessage(items, locale, timeZone), now);
+      if (row.kind === 'teams_webhook') return sendTeamsMessage(cfg.url!, await this.teamsMessage(items, locale, timeZone), now, { outbound: this.d.outbound });
       const dest: SlackDestination = row.kind === 'slack_webhook' ? { mode: 'webhook', webhookUrl: cfg.url! } : { mode: 'bot', token: cfg.token!, channel: cfg.channel!, apiBaseUrl: this.d.config.slack.apiUrl };
-      return sendSlackMessage(dest, await this.slackMessage(items, locale, timeZone), now);
+      return sendSlackMessage(dest, await this.slackMessage(items, locale, timeZone), now, { outbound: this.d.outbound });
     }
     const [user] = await repo.usersByIds(this.d.db, [d.user_id ?? '']);
     if (!user) return { ok: false, retryable: false, response: 'recipient no longer exists' };
@@ -595,7 +599,7 @@ export class NotificationsService {
       const prefs = (await this.preferencesMap(this.d.db, [user.id])).get(user.id);
       const token = this.d.config.slack.botToken;
       if (!prefs?.slackUserId || !token) return { ok: false, retryable: false, response: 'no Slack id linked or no bot token configured' };
-      return sendSlackMessage({ mode: 'bot', token, channel: prefs.slackUserId, apiBaseUrl: this.d.config.slack.apiUrl }, await this.slackMessage(items, user.locale, user.time_zone), now);
+      return sendSlackMessage({ mode: 'bot', token, channel: prefs.slackUserId, apiBaseUrl: this.d.config.slack.apiUrl }, await this.slackMessage(items, user.locale, user.time_zone), now, { outbound: this.d.outbound });
     }
     return this.sendMail(d, user, items);
   }
@@ -856,7 +860,7 @@ export class NotificationsService {
   }
 
   async createWebhook(input: { url: string; events: string[]; active?: boolean; retryWindowHours?: number | null }) {
-    checkUrl(input.url, 'url');
+    checkUrl(input.url, 'url', this.d.outbound);
     const id = newId();
     const secret = `whsec_${randomSecret(32)}`;
     const now = this.now;
@@ -870,7 +874,7 @@ export class NotificationsService {
   async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean; retryWindowHours?: number | null }) {
     const row = await repo.findWebhook(this.d.db, id);
     if (!row) throw notFound('Webhook subscription', id);
-    if (input.url) checkUrl(input.url, 'url');
+    if (input.url) checkUrl(input.url, 'url', this.d.outbound);
     const secret = input.rotateSecret ? `whsec_${randomSecret(32)}` : undefined;
     await this.d.db
       .updateTable('webhook_subscriptions')
@@ -908,7 +912,7 @@ export class NotificationsService {
       if (!c.token || !c.channel) throw invalid([{ field: 'config', message: 'slack_bot needs token and channel' }]);
     } else {
       if (!c.url) throw invalid([{ field: 'config.url', message: `${input.kind} needs the webhook url` }]);
-      checkUrl(c.url, 'config.url');
+      checkUrl(c.url, 'config.url', this.d.outbound);
     }
     const id = newId();
     const now = this.now;
@@ -1011,7 +1015,7 @@ export interface TeamChannelConfig {
   timeZone?: string;
 }
 
-function checkUrl(url: string, field: string): void {
+function checkUrl(url: string, field: string, outbound: OutboundHttp | undefined): void {
   let u: URL;
   try {
     u = new URL(url);
@@ -1019,6 +1023,9 @@ function checkUrl(url: string, field: string): void {
     throw invalid([{ field, message: 'is not a URL' }]);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid([{ field, message: 'must be an http(s) URL' }]);
+  // The literal host now; every resolved address again when connecting (outbound-http.ts).
+  const refusal = urlRefusal(outbound?.policy ?? NO_ALLOWANCES, url);
+  if (refusal) throw invalid([{ field, message: refusal, code: 'outbound_address_refused' }]);
 }
 
 const truncate = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
