@@ -75,18 +75,18 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const audit = new AuditService(db, clock);
   const users = new UsersService(db, clock, audit);
   const auth = new AuthService(db, clock, audit, config.sessionTtlHours * 3600_000);
-  const teams = new TeamsService(db, clock);
+  const teams = new TeamsService(db, clock, audit);
   const customers = new CustomersService(db, clock);
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
-  const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes);
+  const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes, audit);
   const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined, shutdownGraceMs: config.shutdownGraceMs });
-  const calendars = new CalendarsService(db, clock);
-  const slaPolicies = new SlaPoliciesService(db, clock, calendars);
+  const calendars = new CalendarsService(db, clock, audit);
+  const slaPolicies = new SlaPoliciesService(db, clock, calendars, audit);
   calendars.setUsageCheck((ex, id) => slaPolicies.policiesUsingCalendar(ex, id));
   const sla = new SlaClocksService(db, clock, tickets, slaPolicies, calendars);
   tickets.addHooks(sla.hooks());
   sla.registerJobs(jobs);
-  const escalationPaths = new PathsService(db, clock);
+  const escalationPaths = new PathsService(db, clock, audit);
   const rotations = new RotationsService(db, clock);
   const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) => teamIdsOfUser(db, userId));
   tickets.addHooks(escalations.hooks());
@@ -102,6 +102,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   tickets.addHooks(replies.hooks());
   const intakeEmail = new IntakeEmailService(db, clock, logger, tickets, customers, attachments, {
     dataDir: config.dataDir,
+    audit,
     limits: { maxAttachmentBytes: config.attachmentMaxBytes, maxTotalBytes: config.smtpIn.maxBytes },
     ownAddresses,
     mailFrom,
@@ -111,7 +112,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
   registerIntakeEmailJobs(jobs, intakeEmail, mailer, config.inboundAddress);
   const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
-  const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers, config.outboundAllow);
+  const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers, config.outboundAllow, audit);
   const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({
     db,
@@ -125,6 +126,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     acknowledge: (actor, escalationId) => escalations.acknowledge(actor, escalationId),
     recordOutgoingMessageId,
     outbound,
+    audit,
   });
   registerNotificationJobs(jobs, notifications);
   tickets.addHooks(notifications.ticketHooks());
