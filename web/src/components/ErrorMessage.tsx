@@ -3,7 +3,7 @@ import { ApiError, problemField } from '../api/client.js';
 
 /** A readable explanation of a failed request: what happened and what to do. Never raw JSON or stacks. */
 export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProblems = false }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string>; /** the form shows each problem next to its field */ hideProblems?: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
   const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'internal'];
@@ -19,7 +19,7 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProb
         <ul className="problems">
           {e.problems.map((p, i) => (
             <li key={i}>
-              {fieldLabels[problemField(p)] ? <strong>{fieldLabels[problemField(p)]}</strong> : <code>{problemField(p)}</code>} {p.message}
+              {fieldLabels[problemField(p)] ? <strong>{fieldLabels[problemField(p)]}</strong> : <code>{problemField(p)}</code>} {p.code && i18n.exists(`admin2.problem.${p.code}`) ? t(`admin2.problem.${p.code}`) : p.message}
             </li>
           ))}
         </ul>
