@@ -55,6 +55,21 @@ describeEachDb('audit log of configuration changes and downloads', (ctx) => {
     expect(h[1]!.data.after).toMatchObject({ version: 2, reason: 'renamed', definition: { name: 'Audited path 2' } });
   });
 
+  it('records on-call rotation changes and overrides', async () => {
+    const { request, actors } = ctx();
+    const body = { name: 'Audited rotation', members: [actors.specialist.id, actors.supervisor.id], shift: { unit: 'days', days: 1 }, handoffTime: '09:00', timeZone: 'Asia/Tokyo', startDate: '2026-01-01', teamId: null };
+    const r = await request('POST', '/api/v1/rotations', admin(), body);
+    expect(r.status).toBe(201);
+    await request('PUT', `/api/v1/rotations/${r.body.id}`, admin(), { ...body, handoffTime: '10:00' });
+    expect((await request('POST', `/api/v1/rotations/${r.body.id}/overrides`, actors.supervisor, { userId: actors.manager.id, start: '2026-01-02T00:00:00Z', end: '2026-01-02T12:00:00Z' })).status).toBe(201);
+    await request('DELETE', `/api/v1/rotations/${r.body.id}/overrides/0`, actors.supervisor);
+    await request('DELETE', `/api/v1/rotations/${r.body.id}`, admin());
+    const h = await history('rotation', r.body.id);
+    expect(h.map((e) => e.action)).toEqual(['rotation.created', 'rotation.updated', 'rotation.override_added', 'rotation.override_removed', 'rotation.deleted']);
+    expect(h[1]!.data).toMatchObject({ before: { handoffTime: '09:00' }, after: { handoffTime: '10:00' } });
+    expect(h[2]).toMatchObject({ actorId: actors.supervisor.id, data: { after: { overrides: [{ userId: actors.manager.id }] } } });
+  });
+
   it('records webhook, team channel, template and messaging integration changes without their secrets', async () => {
     const { request } = ctx();
     const sub = await request('POST', '/api/v1/webhooks', admin(), { url: 'https://hooks.example.com/a', events: ['escalation.*'] });
@@ -113,15 +128,21 @@ describeEachDb('audit log of configuration changes and downloads', (ctx) => {
     clock.advance(60_000);
     const from = new Date(clock.now()).toISOString();
     await request('POST', '/api/v1/teams', admin(), { name: 'Filter team' });
+    clock.advance(1);
     const mid = new Date(clock.now() + 1).toISOString();
     clock.advance(60_000);
     await request('POST', '/api/v1/calendars', admin(), { name: 'Filter calendar', definition: tokyo });
-    const teams = await request('GET', `/api/v1/audit?actionPrefix=team.&from=${from}`, admin());
-    expect(teams.body.items.map((e: { action: string }) => e.action)).toEqual(['team.created']);
     const early = await request('GET', `/api/v1/audit?from=${from}&to=${mid}`, admin());
     expect(early.body.items.map((e: { action: string }) => e.action)).toEqual(['team.created']);
     const late = await request('GET', `/api/v1/audit?from=${mid}`, admin());
     expect(late.body.items.map((e: { action: string }) => e.action)).toEqual(['calendar.created']);
+    const channelTeam = await request('POST', '/api/v1/teams', admin(), { name: 'Filter channel team' });
+    await request('POST', '/api/v1/team-channels', admin(), { teamId: channelTeam.body.id, kind: 'teams_webhook', config: { url: 'https://example.webhook.office.com/x' } });
+    const teams = await request('GET', `/api/v1/audit?actionPrefix=team.&from=${mid}`, admin());
+    expect(teams.body.items.map((e: { action: string }) => e.action)).toEqual(['team.created']);
+    // `team.` is a prefix of names, not a pattern: team_channel.created is not in it, and `_` is no wildcard.
+    expect((await request('GET', `/api/v1/audit?actionPrefix=team_channel.&from=${mid}`, admin())).body.items.map((e: { action: string }) => e.action)).toEqual(['team_channel.created']);
+    expect((await request('GET', `/api/v1/audit?actionPrefix=teamxchannel.&from=${mid}`, admin())).body.items).toEqual([]);
     const byActor = await request('GET', `/api/v1/audit?actorId=${admin().id}&actionPrefix=calendar.`, admin());
     expect(byActor.body.items[0]).toMatchObject({ actorName: 'admin', action: 'calendar.created' });
     expect((await request('GET', `/api/v1/audit?actorId=${actors.agent.id}&actionPrefix=calendar.`, admin())).body.items).toEqual([]);

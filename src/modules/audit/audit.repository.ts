@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { AuditLogTable } from '../../db/schema.js';
 
@@ -7,7 +8,7 @@ export interface AuditFilter {
   limit: number;
   before?: string;
   action?: string;
-  /** `team.` matches team.created, team.updated, …; checked to be [a-z_.] by the route. */
+  /** `team.` matches team.created, team.updated, … (not team_channel.*). */
   actionPrefix?: string;
   actorId?: string;
   targetType?: string;
@@ -28,7 +29,8 @@ export function listAuditEntries(ex: Executor, opts: AuditFilter) {
     .limit(opts.limit + 1);
   if (opts.before) q = q.where('audit_log.id', '<', opts.before);
   if (opts.action) q = q.where('audit_log.action', '=', opts.action);
-  if (opts.actionPrefix) q = q.where('audit_log.action', 'like', `${opts.actionPrefix}%`);
+  // substr, not LIKE: `_` in sla_policy. would be a LIKE wildcard (same text on both databases).
+  if (opts.actionPrefix) q = q.where(sql<string>`substr(audit_log.action, 1, ${opts.actionPrefix.length})`, '=', opts.actionPrefix);
   if (opts.actorId) q = q.where('audit_log.actor_id', '=', opts.actorId);
   if (opts.targetType) q = q.where('audit_log.target_type', '=', opts.targetType);
   if (opts.targetId) q = q.where('audit_log.target_id', '=', opts.targetId);

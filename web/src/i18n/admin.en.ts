@@ -278,11 +278,11 @@ export const adminEn = {
     system: 'Escalon (system)',
     formerUser: 'A former user',
     groups: {
-      auth: 'Sign-in and sign-out', user: 'People', token: 'API tokens', team: 'Teams', calendar: 'Calendars', sla_policy: 'SLA policies', path: 'Escalation paths',
+      auth: 'Sign-in and sign-out', user: 'People', token: 'API tokens', team: 'Teams', calendar: 'Calendars', sla_policy: 'SLA policies', path: 'Escalation paths', rotation: 'On-call rotations',
       webhook: 'Webhooks', team_channel: 'Team channels', template: 'Notification templates', messaging_integration: 'Messaging integrations', attachment: 'Attachment downloads', raw_mail: 'Raw mail downloads',
     },
     targets: {
-      user: 'Person', api_token: 'API token', team: 'Team', calendar: 'Calendar', sla_policy: 'SLA policy', escalation_path: 'Escalation path', webhook: 'Webhook',
+      user: 'Person', api_token: 'API token', team: 'Team', calendar: 'Calendar', sla_policy: 'SLA policy', escalation_path: 'Escalation path', rotation: 'On-call rotation', webhook: 'Webhook',
       team_channel: 'Team channel', template: 'Notification template', messaging_integration: 'Messaging integration', attachment: 'Attachment', inbound_message: 'Inbound mail',
     },
     actions: {
@@ -292,6 +292,7 @@ export const adminEn = {
       team: { created: 'Team created', updated: 'Team changed', deleted: 'Team deleted' },
       calendar: { created: 'Calendar created', updated: 'Calendar changed', deleted: 'Calendar deleted' },
       sla_policy: { created: 'SLA policy created', updated: 'SLA policy changed', deleted: 'SLA policy deleted' },
+      rotation: { created: 'Rotation created', updated: 'Rotation changed', override_added: 'Cover added to a rotation', override_removed: 'Cover removed from a rotation', deleted: 'Rotation deleted' },
       path: { created: 'Escalation path created', updated: 'Escalation path changed', reviewed: 'Escalation path reviewed', deleted: 'Escalation path deleted' },
       webhook: { created: 'Webhook added', updated: 'Webhook changed', deleted: 'Webhook removed' },
       team_channel: { created: 'Team channel added', deleted: 'Team channel removed' },

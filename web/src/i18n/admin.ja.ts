@@ -280,11 +280,11 @@ export const adminJa: AdminMessages = {
     system: 'Escalon（システム）',
     formerUser: '以前のユーザー',
     groups: {
-      auth: 'サインインとサインアウト', user: 'ユーザー', token: 'API トークン', team: 'チーム', calendar: '営業カレンダー', sla_policy: 'SLA ポリシー', path: 'エスカレーションパス',
+      auth: 'サインインとサインアウト', user: 'ユーザー', token: 'API トークン', team: 'チーム', calendar: '営業カレンダー', sla_policy: 'SLA ポリシー', path: 'エスカレーションパス', rotation: '当番ローテーション',
       webhook: 'Webhook', team_channel: 'チームのチャンネル', template: '通知テンプレート', messaging_integration: 'メッセージング連携', attachment: '添付ファイルのダウンロード', raw_mail: '元のメールのダウンロード',
     },
     targets: {
-      user: 'ユーザー', api_token: 'API トークン', team: 'チーム', calendar: '営業カレンダー', sla_policy: 'SLA ポリシー', escalation_path: 'エスカレーションパス', webhook: 'Webhook',
+      user: 'ユーザー', api_token: 'API トークン', team: 'チーム', calendar: '営業カレンダー', sla_policy: 'SLA ポリシー', escalation_path: 'エスカレーションパス', rotation: '当番ローテーション', webhook: 'Webhook',
       team_channel: 'チームのチャンネル', template: '通知テンプレート', messaging_integration: 'メッセージング連携', attachment: '添付ファイル', inbound_message: '受信メール',
     },
     actions: {
@@ -294,6 +294,7 @@ export const adminJa: AdminMessages = {
       team: { created: 'チーム作成', updated: 'チーム変更', deleted: 'チーム削除' },
       calendar: { created: '営業カレンダー作成', updated: '営業カレンダー変更', deleted: '営業カレンダー削除' },
       sla_policy: { created: 'SLA ポリシー作成', updated: 'SLA ポリシー変更', deleted: 'SLA ポリシー削除' },
+      rotation: { created: '当番ローテーション作成', updated: '当番ローテーション変更', override_added: '当番の代理を追加', override_removed: '当番の代理を削除', deleted: '当番ローテーション削除' },
       path: { created: 'エスカレーションパス作成', updated: 'エスカレーションパス変更', reviewed: 'エスカレーションパスのレビュー', deleted: 'エスカレーションパス削除' },
       webhook: { created: 'Webhook 追加', updated: 'Webhook 変更', deleted: 'Webhook 削除' },
       team_channel: { created: 'チームのチャンネル追加', deleted: 'チームのチャンネル削除' },
