@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/helpers/app.js';
 import { reply, startReceiver, type LoopbackReceiver } from '../../integrations/loopback-test-support.js';
+import { signWebhook } from '../../integrations/webhook-signer.js';
 
 let receiver: LoopbackReceiver;
 beforeAll(async () => {
@@ -47,6 +48,24 @@ describeEachDb(
       const d = list.body.items.find((x: { recipient: string }) => x.recipient === `webhook:${sub.body.id}`);
       expect(d).toBeTruthy();
       expect(d.state).toBe('dead');
+      expect(d.lastResponse).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
+      expect(receiver.requests).toHaveLength(0);
+    });
+
+    it('refuses a messaging outbound URL that now resolves to loopback when a reply is sent', async () => {
+      const c = ctx();
+      const created = await c.request('POST', '/api/v1/messaging-integrations', admin(), { name: 'Guarded chat', outboundUrl: 'https://chat.example.com/out' });
+      expect(created.status).toBe(201);
+      await c.deps.database.db.updateTable('messaging_integrations').set({ outbound_url: `${receiver.url.replace('127.0.0.1', 'localhost')}/outbound` }).where('id', '=', created.body.id).execute();
+      const body = JSON.stringify({ conversationId: 'conv-guarded', from: { id: 'u1', name: 'Mika' }, text: 'Hello' });
+      const inbound = await c.app.inject({ method: 'POST', url: created.body.webhookPath, headers: { 'content-type': 'application/json', ...signWebhook(created.body.secret, body, c.clock.now()) }, payload: body });
+      expect(inbound.statusCode).toBeLessThan(300);
+      const ticketId = JSON.parse(inbound.body).ticketId as string;
+      expect((await c.request('POST', `/api/v1/tickets/${ticketId}/messages`, c.actors.agent, { body: 'Answer', visibility: 'public' })).status).toBe(201);
+      await c.deps.jobs.drain();
+      const list = await c.request('GET', '/api/v1/deliveries?limit=100', admin());
+      const d = list.body.items.find((x: { ticketId: string | null }) => x.ticketId === ticketId);
+      expect(d).toBeTruthy();
       expect(d.lastResponse).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
       expect(receiver.requests).toHaveLength(0);
     });
