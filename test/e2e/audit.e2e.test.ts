@@ -69,6 +69,16 @@ describe.skipIf(!hasChromium)('audit log console (real browser)', () => {
     await page.getByRole('button', { name: 'Add webhook' }).click();
     await page.getByText('This address is inside the network').waitFor();
     await shot(page, 'audit-04-en-refused-url');
+
+    // A webhook's history, from its row: the filters are in the URL.
+    await page.getByRole('link', { name: 'History: https://hooks.example.com/audit' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('targetId')).toBe(hook.body.id);
+    await page.locator('tr', { hasText: 'Webhook added' }).waitFor();
+    const history = await page.locator('.audit-table tbody tr td:nth-child(3) .mono').allInnerTexts();
+    expect(history).toEqual(['webhook.updated', 'webhook.created']);
+    expect(await page.getByLabel('Target id').inputValue()).toBe(hook.body.id);
+    await shot(page, 'audit-05-en-webhook-history');
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
     await ctx.close();

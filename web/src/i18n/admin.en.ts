@@ -253,6 +253,7 @@ export const adminEn = {
   // outaudit: audit log screen
   audit: {
     title: 'Audit log',
+    history: 'History',
     intro: 'Who changed which configuration or access, and who downloaded attachments or raw mail, with the values before and after. Newest first.',
     filters: 'Filter the audit log',
     group: 'Kind of change',

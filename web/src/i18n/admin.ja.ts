@@ -255,6 +255,7 @@ export const adminJa: AdminMessages = {
   // outaudit: audit log screen
   audit: {
     title: '監査ログ',
+    history: '変更履歴',
     intro: '誰がどの設定や権限を変更したか、誰が添付ファイルや元のメールをダウンロードしたかを、変更前と変更後の値とともに新しい順に表示します。',
     filters: '監査ログの絞り込み',
     group: '変更の種類',

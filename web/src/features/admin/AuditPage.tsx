@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState, Loading } from '../../components/States.js';
 import { formatDateTime } from '../../lib/format.js';
+import { navigate, useSearch } from '../../lib/router.js';
 import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { AdminPage, useLoad } from './common.js';
 
@@ -35,6 +36,26 @@ interface Filters {
 }
 const NO_FILTERS: Filters = { group: '', actorId: '', targetType: '', targetId: '', from: '', to: '' };
 
+/** The filters live in the URL (`/admin/audit?targetType=webhook&targetId=…`): links from other screens, back button. */
+const filtersOf = (search: string): Filters => {
+  const q = new URLSearchParams(search);
+  return { group: q.get('group') ?? '', actorId: q.get('actor') ?? '', targetType: q.get('targetType') ?? '', targetId: q.get('targetId') ?? '', from: q.get('from') ?? '', to: q.get('to') ?? '' };
+};
+const searchOf = (f: Filters): string => {
+  const q = new URLSearchParams();
+  if (f.group) q.set('group', f.group);
+  if (f.actorId) q.set('actor', f.actorId);
+  if (f.targetType) q.set('targetType', f.targetType);
+  if (f.targetId.trim()) q.set('targetId', f.targetId.trim());
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+/** Where the history of one thing is read, e.g. auditLink('webhook', id). */
+export const auditLink = (targetType: string, targetId: string): string => `/admin/audit${searchOf({ ...NO_FILTERS, targetType, targetId })}`;
+
 /** A local calendar day (yyyy-mm-dd from a date input) as the instant it starts. */
 const dayStart = (day: string, plusDays = 0): string => {
   const d = new Date(`${day}T00:00:00`);
@@ -58,8 +79,10 @@ export function AuditPage() {
   const { client } = useSession();
   const directory = useDirectory();
   const tz = useUserTimeZone();
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const search = useSearch();
+  const filters = useMemo(() => filtersOf(search), [search]);
+  const [draft, setDraft] = useState<Filters>(filters);
+  useEffect(() => setDraft(filters), [filters]);
   const [more, setMore] = useState<{ items: AuditEntry[]; cursor: string | null; error: unknown } | null>(null);
   const list = useLoad(
     (signal) => {
@@ -81,7 +104,7 @@ export function AuditPage() {
   };
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    setFilters(draft);
+    navigate(`/admin/audit${searchOf(draft)}`);
   };
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
   const actor = (e: AuditEntry) => e.actorName ?? directory.userName(e.actorId) ?? (e.actorId ? t('admin2.audit.formerUser') : t('admin2.audit.system'));
@@ -144,10 +167,7 @@ export function AuditPage() {
           <button
             type="button"
             className="btn btn-quiet"
-            onClick={() => {
-              setDraft(NO_FILTERS);
-              setFilters(NO_FILTERS);
-            }}
+            onClick={() => navigate('/admin/audit')}
           >
             {t('admin2.audit.clear')}
           </button>
