@@ -388,7 +388,7 @@ export async function seedDatabase(
   const { createLogger } = await import('../src/lib/logger.js');
   await migrateToLatest(database);
   const deps = createContainer(
-    loadConfig({ ESCALON_DATA_DIR: dataDir, ESCALON_LOG_LEVEL: 'silent', ESCALON_DEMO: '0' }),
+    loadConfig({ ESCALON_DATA_DIR: dataDir, ESCALON_LOG_LEVEL: 'silent', ESCALON_DEMO: '0', ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1' }),
     createLogger('silent'),
     { database },
   );

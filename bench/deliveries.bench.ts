@@ -55,6 +55,8 @@ for (const kind of kinds) {
     ESCALON_DATA_DIR: tdb.dataDir,
     ESCALON_LOG_LEVEL: 'silent',
     ESCALON_DEMO: '0',
+    // Receivers listen on loopback, which production refuses (ESCALON_OUTBOUND_ALLOW).
+    ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
   });
   config.database = tdb.config;
   const database = tdb.open();

@@ -111,6 +111,8 @@ const env = {
   ESCALON_DATA_DIR: tdb.dataDir,
   ESCALON_DEMO: '0',
   ESCALON_LOG_LEVEL: 'warn',
+  // The webhook receiver is on loopback, which production refuses.
+  ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
 };
 const migrated = runCli(['migrate'], env);
 if (migrated.status !== 0) console.log(`migrate: ${migrated.stderr.trim() || migrated.stdout.trim()}`);

@@ -32,6 +32,8 @@ for (const kind of kinds) {
       ESCALON_DATA_DIR: tdb.dataDir,
       ESCALON_LOG_LEVEL: 'silent',
       ESCALON_DEMO: '0',
+      // Receivers listen on loopback, which production refuses (ESCALON_OUTBOUND_ALLOW).
+      ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
       ESCALON_SMTP_IN_MAX_BYTES: String(30 * 1024 * 1024),
     });
     config.database = tdb.config;

@@ -37,6 +37,8 @@ for (const kind of kinds) {
       ESCALON_DATA_DIR: tdb.dataDir,
       ESCALON_LOG_LEVEL: 'silent',
       ESCALON_DEMO: '0',
+      // Receivers listen on loopback, which production refuses (ESCALON_OUTBOUND_ALLOW).
+      ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
       ESCALON_SMTP_URL: sink.url,
       ESCALON_INBOUND_ADDRESS: 'support@bench.example',
     });

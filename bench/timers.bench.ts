@@ -186,6 +186,8 @@ async function configuredBurst(kind: DbKind): Promise<void> {
     ESCALON_DATA_DIR: tdb.dataDir,
     ESCALON_LOG_LEVEL: 'silent',
     ESCALON_DEMO: '0',
+    // Receivers listen on loopback, which production refuses (ESCALON_OUTBOUND_ALLOW).
+    ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
   });
   config.database = tdb.config;
   const deps = createContainer(config, logger, { database: handle });

@@ -7,6 +7,7 @@ import type { Clock } from './lib/clock.js';
 import { systemClock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { AuditService } from './modules/audit/index.js';
+import { OutboundHttp } from './integrations/outbound-http.js';
 import { AuthService } from './modules/auth/index.js';
 import { CalendarsService } from './modules/calendars/index.js';
 import { CustomersService } from './modules/customers/index.js';
@@ -65,6 +66,8 @@ export interface Container {
   /** Rate limit counters shared by all nodes (database). */
   rateLimits: RateLimiter;
   teamIdsOfUser(userId: string): Promise<string[]>;
+  /** Guarded outbound HTTP (ESCALON_OUTBOUND_ALLOW); also checks URLs when they are saved. */
+  outbound: OutboundHttp;
   close(): Promise<void>;
 }
 
@@ -76,19 +79,19 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const users = new UsersService(db, clock, audit);
   const rateLimits = new RateLimiter(db, clock);
   const auth = new AuthService(db, clock, audit, config.sessionTtlHours * 3600_000, { limiter: rateLimits, failuresPerAccount: config.loginAccountRateLimit });
-  const teams = new TeamsService(db, clock);
+  const teams = new TeamsService(db, clock, audit);
   const customers = new CustomersService(db, clock, audit);
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
-  const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes);
+  const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes, audit);
   const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined, shutdownGraceMs: config.shutdownGraceMs });
-  const calendars = new CalendarsService(db, clock);
-  const slaPolicies = new SlaPoliciesService(db, clock, calendars);
+  const calendars = new CalendarsService(db, clock, audit);
+  const slaPolicies = new SlaPoliciesService(db, clock, calendars, audit);
   calendars.setUsageCheck((ex, id) => slaPolicies.policiesUsingCalendar(ex, id));
   const sla = new SlaClocksService(db, clock, tickets, slaPolicies, calendars);
   tickets.addHooks(sla.hooks());
   sla.registerJobs(jobs);
-  const escalationPaths = new PathsService(db, clock);
-  const rotations = new RotationsService(db, clock);
+  const escalationPaths = new PathsService(db, clock, audit);
+  const rotations = new RotationsService(db, clock, audit);
   const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) => teamIdsOfUser(db, userId));
   tickets.addHooks(escalations.hooks());
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
@@ -97,10 +100,13 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const mailFrom = config.smtpOut?.from ?? 'escalon@localhost';
   const mailer = mailerFor(config.smtpOut, logger);
   const ownAddresses = [...new Set([config.inboundAddress, mailFrom.replace(/^.*<([^>]+)>.*$/, '$1').toLowerCase()].filter((a): a is string => !!a))];
-  const replies = new RepliesService({ db, clock, mailer, secrets: createSecretBox(config.secretKey), dataDir: config.dataDir, publicUrl: config.publicUrl, supportAddress: config.inboundAddress ?? mailFrom, ownAddresses });
+  // outaudit: one guarded HTTP client for every outbound call (webhooks, channels, Slack, messaging)
+  const outbound = new OutboundHttp(config.outboundAllow);
+  const replies = new RepliesService({ db, clock, mailer, secrets: createSecretBox(config.secretKey), dataDir: config.dataDir, publicUrl: config.publicUrl, supportAddress: config.inboundAddress ?? mailFrom, ownAddresses, outbound });
   tickets.addHooks(replies.hooks());
   const intakeEmail = new IntakeEmailService(db, clock, logger, tickets, customers, attachments, {
     dataDir: config.dataDir,
+    audit,
     limits: { maxAttachmentBytes: config.attachmentMaxBytes, maxTotalBytes: config.smtpIn.maxBytes },
     ownAddresses,
     mailFrom,
@@ -110,7 +116,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
   registerIntakeEmailJobs(jobs, intakeEmail, mailer, config.inboundAddress);
   const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
-  const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers);
+  const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers, config.outboundAllow, audit);
   const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({
     db,
@@ -124,6 +130,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     customerDeliveries: replies,
     acknowledge: (actor, escalationId) => escalations.acknowledge(actor, escalationId),
     recordOutgoingMessageId,
+    outbound,
+    audit,
   });
   registerNotificationJobs(jobs, notifications);
   tickets.addHooks(notifications.ticketHooks());
@@ -165,8 +173,10 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     deliveriesFor: (eventIds) => replies.deliveriesFor(db, eventIds),
     live,
     rateLimits,
+    outbound,
     close: async () => {
       await live.close();
+      await outbound.close();
       await database.close();
     },
   };

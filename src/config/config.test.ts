@@ -43,6 +43,15 @@ describe('loadConfig', () => {
     const c = loadConfig({ ESCALON_SMTP_URL: 'smtp://u%40x:p@mail.example:2525', ESCALON_MAIL_FROM: 'help@example.com' });
     expect(c.smtpOut).toEqual({ host: 'mail.example', port: 2525, secure: false, user: 'u@x', password: 'p', from: 'help@example.com' });
   });
+
+  // outaudit: outbound allow list
+  it('reads ESCALON_OUTBOUND_ALLOW and refuses entries it cannot read and a Slack API URL inside the network', () => {
+    const c = loadConfig({ ESCALON_OUTBOUND_ALLOW: '10.0.0.0/8, hooks.internal.example' }, '/x');
+    expect(c.outboundAllow.entries).toEqual(['10.0.0.0/8', 'hooks.internal.example']);
+    expect(() => loadConfig({ ESCALON_OUTBOUND_ALLOW: '10.0.0.0/40' }, '/x')).toThrow(/ESCALON_OUTBOUND_ALLOW: 10\.0\.0\.0\/40: bad prefix length/);
+    expect(() => loadConfig({ ESCALON_SLACK_API_URL: 'http://169.254.169.254/api' }, '/x')).toThrow(/ESCALON_SLACK_API_URL.*cloud metadata/);
+    expect(loadConfig({ ESCALON_SLACK_API_URL: 'http://127.0.0.1:9/api', ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8' }, '/x').slack.apiUrl).toBe('http://127.0.0.1:9/api');
+  });
 });
 
 describe('production-like starts (issue 14)', () => {

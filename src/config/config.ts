@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { parseOutboundAllow, urlRefusal, type OutboundPolicy } from '../lib/outbound-address.js';
 
 /**
  * Every setting Escalon reads, from environment variables. This is the only module that
@@ -63,6 +64,8 @@ export interface Config {
   trustProxy: false | number | string[];
   /** Failed sign-ins per account (any address) per 15 minutes. */
   loginAccountRateLimit: number;
+  // outaudit: outbound HTTP allow list (CIDRs and host names beyond the public internet)
+  outboundAllow: OutboundPolicy;
 }
 
 export interface Deployment {
@@ -112,6 +115,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'NODE_ENV', default: '(unset)', description: 'production = production mode: ESCALON_SECRET_KEY required, no demo unless ESCALON_DEMO=1' },
   { name: 'ESCALON_TRUST_PROXY', default: '(unset: trust no proxy)', description: 'behind a reverse proxy: the number of proxy hops (1) or the proxies\' addresses/CIDRs, comma-separated (10.0.0.0/8,192.168.1.5), so the client address (rate limits, audit) is right' },
   { name: 'ESCALON_LOGIN_ACCOUNT_RATE_LIMIT', default: '10', description: 'failed sign-ins per account per 15 minutes, from any address (all nodes together)' },
+  { name: 'ESCALON_OUTBOUND_ALLOW', default: '(none)', description: 'comma-separated CIDRs or host names outbound HTTP (webhooks, team channels, Slack, messaging) may reach although loopback, private, link-local or metadata addresses are refused' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
@@ -305,6 +309,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (inboundAddress && !/^[^\s@<>]+@[^\s@<>]+$/.test(inboundAddress)) problems.push(`ESCALON_INBOUND_ADDRESS=${JSON.stringify(inboundAddress)} must be a mail address`);
 
   const trustProxy = parseTrustProxy(str('ESCALON_TRUST_PROXY', ''), problems);
+  // outaudit: outbound allow list, and the Slack API base checked against it
+  const outbound = parseOutboundAllow(str('ESCALON_OUTBOUND_ALLOW', '').split(','));
+  for (const e of outbound.errors) problems.push(`ESCALON_OUTBOUND_ALLOW: ${e}`);
+  const slackApiUrl = str('ESCALON_SLACK_API_URL', 'https://slack.com/api').replace(/\/+$/, '');
+  const slackRefusal = urlRefusal(outbound.policy, slackApiUrl);
+  if (slackRefusal) problems.push(`ESCALON_SLACK_API_URL=${JSON.stringify(slackApiUrl)}: ${slackRefusal}`);
 
   const config: Config = {
     databaseUrl,
@@ -331,12 +341,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     slack: {
       signingSecret: env.ESCALON_SLACK_SIGNING_SECRET?.trim() || null,
       botToken: env.ESCALON_SLACK_BOT_TOKEN?.trim() || null,
-      apiUrl: str('ESCALON_SLACK_API_URL', 'https://slack.com/api').replace(/\/+$/, ''),
+      apiUrl: slackApiUrl,
     },
     notifyGroupSeconds: int('ESCALON_NOTIFY_GROUP_SECONDS', 60, 0, 3600),
     shutdownGraceMs: int('ESCALON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     trustProxy,
     loginAccountRateLimit: int('ESCALON_LOGIN_ACCOUNT_RATE_LIMIT', 10, 1, 10_000),
+    outboundAllow: outbound.policy,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,3 +1,5 @@
+import { OutboundRefusedError, strictOutbound, type OutboundHttp } from './outbound-http.js';
+
 /**
  * The uniform outcome of one delivery attempt on any outgoing channel (mail, Slack, Teams,
  * webhook). Senders never throw for a channel failure: the delivery worker logs `response`
@@ -60,6 +62,8 @@ export interface HttpReply {
 export interface PostOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** The guarded HTTP client; without one every non-public address is refused. */
+  outbound?: OutboundHttp;
 }
 
 /**
@@ -74,16 +78,18 @@ export const postOnce = async (
 ): Promise<{ ok: true; reply: HttpReply } | { ok: false; result: DeliveryResult }> => {
   const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   try {
-    const res = await fetch(url, {
+    const res = await (options.outbound ?? strictOutbound).fetch(url, {
       method: 'POST',
       headers: { 'user-agent': 'Escalon', ...options.headers },
       body,
-      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
-    return { ok: true, reply: { status: res.status, headers: res.headers, body: text } };
+    return { ok: true, reply: { status: res.status, headers: res.headers as unknown as Headers, body: text } };
   } catch (err) {
+    // A refused address is the configuration's fault: retrying cannot help.
+    const refused = err instanceof OutboundRefusedError ? err : (err as { cause?: unknown } | null)?.cause;
+    if (refused instanceof OutboundRefusedError) return { ok: false, result: failure(false, `refused: ${refused.message}`) };
     return { ok: false, result: failure(true, describeFetchError(err, timeoutMs)) };
   }
 };
@@ -102,12 +108,27 @@ const describeFetchError = (err: unknown, timeoutMs: number): string => {
   return `network error: ${String(err)}`;
 };
 
+/** Headers that say nothing about the answer itself. */
+const UNLOGGED_HEADERS = new Set(['connection', 'keep-alive', 'date', 'transfer-encoding', 'set-cookie']);
+
+/**
+ * What the delivery log keeps of an answer: its status and headers, never its body (the far
+ * side may be an internal service whose page must not be readable through Escalon).
+ */
+export const replySummary = (reply: Pick<HttpReply, 'status' | 'headers'>): string => {
+  const headers: string[] = [];
+  reply.headers.forEach((value, name) => {
+    if (!UNLOGGED_HEADERS.has(name.toLowerCase())) headers.push(`${name.toLowerCase()}: ${value}`);
+  });
+  return excerpt(`HTTP ${reply.status}${headers.length ? ` (${headers.join('; ')})` : ''}`);
+};
+
 /**
  * The common HTTP mapping: 2xx ok, 3xx not followed (permanent: the URL is wrong), 408/429/5xx
  * retryable with Retry-After honoured, other 4xx permanent.
  */
 export const resultOfHttpReply = (reply: HttpReply, nowMs: number): DeliveryResult => {
-  const summary = `HTTP ${reply.status}${reply.body ? `: ${excerpt(reply.body)}` : ''}`;
+  const summary = replySummary(reply);
   if (reply.status >= 200 && reply.status < 300) return { ok: true, response: summary };
   if (reply.status >= 300 && reply.status < 400) {
     return failure(

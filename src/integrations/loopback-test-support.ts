@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { parseOutboundAllow } from '../lib/outbound-address.js';
+import { OutboundHttp } from './outbound-http.js';
 
 /** One request a loopback receiver got, with the raw body exactly as sent. */
 export interface ReceivedRequest {
@@ -75,3 +77,6 @@ export const reply = (
   });
   res.end(text);
 };
+
+/** What tests pass to senders: loopback receivers allowed, as ESCALON_OUTBOUND_ALLOW would. */
+export const loopbackOutbound = new OutboundHttp(parseOutboundAllow(['127.0.0.0/8', '::1']).policy);

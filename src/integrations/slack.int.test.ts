@@ -12,7 +12,9 @@ import {
   verifySlackRequest,
 } from './slack.js';
 import type { EscalationCardView } from './escalation-card.js';
-import { closedPort, reply, startReceiver, type LoopbackReceiver } from './loopback-test-support.js';
+import { closedPort, reply, startReceiver, type LoopbackReceiver, loopbackOutbound } from './loopback-test-support.js';
+
+const out = { outbound: loopbackOutbound };
 
 const NOW = Date.UTC(2026, 0, 5, 0, 0, 0);
 const receivers: LoopbackReceiver[] = [];
@@ -95,8 +97,9 @@ describe('sendSlackMessage, incoming-webhook mode (loopback Slack)', () => {
       { mode: 'webhook', webhookUrl: `${slack.url}/services/T/B/X` },
       escalationSlackMessage(view),
       NOW,
+      out,
     );
-    expect(result).toEqual({ ok: true, response: 'HTTP 200: ok' });
+    expect(result).toEqual({ ok: true, response: 'HTTP 200 (content-type: text/plain)' });
     expect(slack.requests[0]!.path).toBe('/services/T/B/X');
     expect(JSON.parse(slack.requests[0]!.rawBody).text).toBe(
       '🔴 Escalation #1042: Approve a goodwill refund of ¥30,000 <today>',
@@ -111,14 +114,14 @@ describe('sendSlackMessage, incoming-webhook mode (loopback Slack)', () => {
     );
     const msg = escalationSlackMessage(view);
     expect(
-      await sendSlackMessage({ mode: 'webhook', webhookUrl: `${slack.url}/archived` }, msg, NOW),
+      await sendSlackMessage({ mode: 'webhook', webhookUrl: `${slack.url}/archived` }, msg, NOW, out),
     ).toEqual({
       ok: false,
       retryable: false,
-      response: 'HTTP 410: channel_is_archived',
+      response: 'HTTP 410 (content-type: text/plain): channel_is_archived',
     });
     expect(
-      await sendSlackMessage({ mode: 'webhook', webhookUrl: `${slack.url}/busy` }, msg, NOW),
+      await sendSlackMessage({ mode: 'webhook', webhookUrl: `${slack.url}/busy` }, msg, NOW, out),
     ).toMatchObject({
       ok: false,
       retryable: true,
@@ -155,6 +158,7 @@ describe('sendSlackMessage, bot-token mode (loopback Slack Web API)', () => {
       dest,
       { ...escalationSlackMessage(view), threadTs: '1767571100.000001' },
       NOW,
+      out,
     );
     expect(result).toEqual({ ok: true, response: 'ok channel=C_OK ts=1767571200.000100' });
     expect(JSON.parse(slack.requests[0]!.rawBody)).toMatchObject({
@@ -167,7 +171,7 @@ describe('sendSlackMessage, bot-token mode (loopback Slack Web API)', () => {
     const slack = await fakeSlackApi();
     const base = `${slack.url}/api`;
     const send = (token: string, channel: string) =>
-      sendSlackMessage({ mode: 'bot', token, channel, apiBaseUrl: base }, escalationSlackMessage(view), NOW);
+      sendSlackMessage({ mode: 'bot', token, channel, apiBaseUrl: base }, escalationSlackMessage(view), NOW, out);
     expect(await send('xoxb-revoked', 'C_OK')).toEqual({
       ok: false,
       retryable: false,
@@ -181,7 +185,7 @@ describe('sendSlackMessage, bot-token mode (loopback Slack Web API)', () => {
     expect(await send('xoxb-good', 'C_BUSY')).toEqual({
       ok: false,
       retryable: true,
-      response: 'HTTP 429: {"ok":false,"error":"ratelimited"}',
+      response: 'HTTP 429 (content-type: application/json; retry-after: 30)',
       retryAfterMs: 30_000,
     });
     expect(await send('xoxb-good', 'C_DOWN')).toEqual({
@@ -198,6 +202,7 @@ describe('sendSlackMessage, bot-token mode (loopback Slack Web API)', () => {
       { mode: 'bot', token: 'xoxb-good', channel: 'C', apiBaseUrl: `http://127.0.0.1:${port}/api` },
       escalationSlackMessage(view),
       NOW,
+      out,
     );
     expect(result).toMatchObject({ ok: false, retryable: true });
   });
@@ -281,6 +286,7 @@ describe('Slack interactivity: signed button press from a loopback "Slack" to a 
       `${hooks.url}/actions/T1/1/abc`,
       escalationSlackMessage({ ...view, acknowledgedBy: 'Ken' }),
       NOW,
+      out,
     );
     expect(result.ok).toBe(true);
     expect(JSON.parse(hooks.requests[0]!.rawBody)).toMatchObject({ replace_original: true });

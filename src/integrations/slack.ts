@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../lib/errors.js';
+import type { OutboundHttp } from './outbound-http.js';
 import {
-  excerpt,
   failure,
   headerValue,
   parseRetryAfter,
   postOnce,
+  replySummary,
   resultOfHttpReply,
   type DeliveryResult,
   type HeaderBag,
@@ -56,7 +57,7 @@ export const sendSlackMessage = async (
   destination: SlackDestination,
   message: SlackMessage,
   nowMs: number,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; outbound?: OutboundHttp } = {},
 ): Promise<DeliveryResult> => {
   const payload: Record<string, unknown> = { text: message.text, blocks: message.blocks };
   if (message.threadTs) payload.thread_ts = message.threadTs;
@@ -64,10 +65,15 @@ export const sendSlackMessage = async (
   if (destination.mode === 'webhook') {
     const sent = await postOnce(destination.webhookUrl, JSON.stringify(payload), {
       timeoutMs: options.timeoutMs,
+      outbound: options.outbound,
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });
-    // Incoming webhooks answer 200 "ok", or a 4xx with a reason such as `channel_is_archived`.
-    return sent.ok ? resultOfHttpReply(sent.reply, nowMs) : sent.result;
+    // Incoming webhooks answer 200 "ok", or a 4xx with a reason such as `channel_is_archived`:
+    // only such a reason token is kept of the body.
+    if (!sent.ok) return sent.result;
+    const result = resultOfHttpReply(sent.reply, nowMs);
+    const reason = sent.reply.body.trim();
+    return !result.ok && /^[a-z_]{1,60}$/.test(reason) ? { ...result, response: `${result.response}: ${reason}` } : result;
   }
 
   const base = (destination.apiBaseUrl ?? SLACK_API_BASE_URL).replace(/\/+$/, '');
@@ -76,6 +82,7 @@ export const sendSlackMessage = async (
     JSON.stringify({ ...payload, channel: destination.channel }),
     {
       timeoutMs: options.timeoutMs,
+      outbound: options.outbound,
       headers: {
         'content-type': 'application/json; charset=utf-8',
         authorization: `Bearer ${destination.token}`,
@@ -94,7 +101,7 @@ export const sendSlackMessage = async (
   if (reply.status !== 200 || !body || typeof body !== 'object') {
     const result = resultOfHttpReply(reply, nowMs);
     // A 200 that is not Slack's JSON is a proxy or outage page; try again later.
-    return result.ok ? failure(true, `unexpected Slack reply: ${excerpt(reply.body)}`) : result;
+    return result.ok ? failure(true, `unexpected Slack reply: ${replySummary(reply)}`) : result;
   }
   if (body.ok === true) {
     return {
@@ -118,13 +125,14 @@ export const respondToSlackInteraction = async (
   responseUrl: string,
   message: SlackMessage,
   nowMs: number,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; outbound?: OutboundHttp } = {},
 ): Promise<DeliveryResult> => {
   const sent = await postOnce(
     responseUrl,
     JSON.stringify({ replace_original: true, text: message.text, blocks: message.blocks }),
     {
       timeoutMs: options.timeoutMs,
+      outbound: options.outbound,
       headers: { 'content-type': 'application/json; charset=utf-8' },
     },
   );

@@ -7,7 +7,9 @@ import {
   type TeamsMessage,
 } from './teams.js';
 import type { EscalationCardView } from './escalation-card.js';
-import { closedPort, reply, startReceiver, type LoopbackReceiver } from './loopback-test-support.js';
+import { closedPort, reply, startReceiver, type LoopbackReceiver, loopbackOutbound } from './loopback-test-support.js';
+
+const out = { outbound: loopbackOutbound };
 
 const NOW = Date.UTC(2026, 0, 5, 0, 0, 0);
 const receivers: LoopbackReceiver[] = [];
@@ -83,8 +85,8 @@ describe('sendTeamsMessage against a loopback Teams webhook', () => {
       return ok ? reply(res, 200, '1') : reply(res, 400, 'Bad payload');
     });
     receivers.push(teams);
-    const result = await sendTeamsMessage(`${teams.url}/webhookb2/abc`, escalationTeamsMessage(view), NOW);
-    expect(result).toEqual({ ok: true, response: 'HTTP 200: 1' });
+    const result = await sendTeamsMessage(`${teams.url}/webhookb2/abc`, escalationTeamsMessage(view), NOW, out);
+    expect(result).toEqual({ ok: true, response: 'HTTP 200 (content-type: text/plain)' });
     expect((JSON.parse(teams.requests[0]!.rawBody) as TeamsMessage).summary).toBe(
       '🟠 エスカレーション #1042: 本日中に返金可否を判断してください',
     );
@@ -99,15 +101,15 @@ describe('sendTeamsMessage against a loopback Teams webhook', () => {
     });
     receivers.push(teams);
     const msg = escalationTeamsMessage(view);
-    expect(await sendTeamsMessage(`${teams.url}/throttled-200`, msg, NOW)).toMatchObject({
+    expect(await sendTeamsMessage(`${teams.url}/throttled-200`, msg, NOW, out)).toMatchObject({
       ok: false,
       retryable: true,
     });
-    expect(await sendTeamsMessage(`${teams.url}/bad`, msg, NOW)).toMatchObject({
+    expect(await sendTeamsMessage(`${teams.url}/bad`, msg, NOW, out)).toMatchObject({
       ok: false,
       retryable: false,
     });
-    expect(await sendTeamsMessage(`${teams.url}/429`, msg, NOW)).toMatchObject({
+    expect(await sendTeamsMessage(`${teams.url}/429`, msg, NOW, out)).toMatchObject({
       ok: false,
       retryable: true,
       retryAfterMs: 15_000,
@@ -117,7 +119,7 @@ describe('sendTeamsMessage against a loopback Teams webhook', () => {
   it('returns a retryable failure, not a throw, for a closed port', async () => {
     const port = await closedPort();
     expect(
-      await sendTeamsMessage(`http://127.0.0.1:${port}/`, escalationTeamsMessage(view), NOW),
+      await sendTeamsMessage(`http://127.0.0.1:${port}/`, escalationTeamsMessage(view), NOW, out),
     ).toMatchObject({ ok: false, retryable: true });
   });
 });

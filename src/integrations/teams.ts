@@ -1,3 +1,4 @@
+import type { OutboundHttp } from './outbound-http.js';
 import { failure, parseRetryAfter, postOnce, resultOfHttpReply, type DeliveryResult } from './delivery.js';
 import {
   cardFacts,
@@ -83,10 +84,11 @@ export const sendTeamsMessage = async (
   webhookUrl: string,
   message: TeamsMessage,
   nowMs: number,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; outbound?: OutboundHttp } = {},
 ): Promise<DeliveryResult> => {
   const sent = await postOnce(webhookUrl, JSON.stringify(message), {
     timeoutMs: options.timeoutMs,
+    outbound: options.outbound,
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
   if (!sent.ok) return sent.result;

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { postWebhook, type WebhookEnvelope } from './webhook.js';
 import { verifyWebhook } from './webhook-signer.js';
-import { closedPort, reply, startReceiver, type LoopbackReceiver } from './loopback-test-support.js';
+import { closedPort, reply, startReceiver, type LoopbackReceiver, loopbackOutbound } from './loopback-test-support.js';
+
+const out = { outbound: loopbackOutbound };
 
 const SECRET = 'whsec_test_0123456789';
 const NOW = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -29,8 +31,8 @@ const consumer = async (secret: string, consumerNowMs: number): Promise<Loopback
 describe('postWebhook against a real consumer on loopback', () => {
   it('sends signed JSON with event and delivery headers that the consumer verifies', async () => {
     const r = await consumer(SECRET, NOW + 2_000);
-    const result = await postWebhook(`${r.url}/hooks/escalon`, envelope, SECRET, NOW);
-    expect(result).toEqual({ ok: true, response: 'HTTP 204' });
+    const result = await postWebhook(`${r.url}/hooks/escalon`, envelope, SECRET, NOW, out);
+    expect(result).toEqual({ ok: true, response: 'HTTP 204 (content-type: text/plain)' });
     const req = r.requests[0]!;
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/hooks/escalon');
@@ -44,13 +46,13 @@ describe('postWebhook against a real consumer on loopback', () => {
 
   it('is refused by a consumer holding another secret: 401 is permanent', async () => {
     const r = await consumer('another-secret', NOW);
-    const result = await postWebhook(r.url, envelope, SECRET, NOW);
-    expect(result).toEqual({ ok: false, retryable: false, response: 'HTTP 401: bad signature' });
+    const result = await postWebhook(r.url, envelope, SECRET, NOW, out);
+    expect(result).toEqual({ ok: false, retryable: false, response: 'HTTP 401 (content-type: text/plain)' });
   });
 
   it('is refused by a consumer whose clock is more than 5 minutes later (replay window)', async () => {
     const r = await consumer(SECRET, NOW + 301_000);
-    expect(await postWebhook(r.url, envelope, SECRET, NOW)).toMatchObject({ ok: false, retryable: false });
+    expect(await postWebhook(r.url, envelope, SECRET, NOW, out)).toMatchObject({ ok: false, retryable: false });
   });
 
   it('honours Retry-After on 429 (seconds and HTTP-date forms)', async () => {
@@ -60,13 +62,13 @@ describe('postWebhook against a real consumer on loopback', () => {
       reply(res, 429, 'slow down', { 'retry-after': n === 1 ? '120' : new Date(NOW + 30_000).toUTCString() });
     });
     receivers.push(r);
-    expect(await postWebhook(r.url, envelope, SECRET, NOW)).toEqual({
+    expect(await postWebhook(r.url, envelope, SECRET, NOW, out)).toEqual({
       ok: false,
       retryable: true,
-      response: 'HTTP 429: slow down',
+      response: 'HTTP 429 (content-type: text/plain; retry-after: 120)',
       retryAfterMs: 120_000,
     });
-    expect(await postWebhook(r.url, envelope, SECRET, NOW)).toMatchObject({
+    expect(await postWebhook(r.url, envelope, SECRET, NOW, out)).toMatchObject({
       retryable: true,
       retryAfterMs: 30_000,
     });
@@ -80,7 +82,7 @@ describe('postWebhook against a real consumer on loopback', () => {
     });
     receivers.push(r);
     const results = await Promise.all(
-      statuses.map((s) => postWebhook(`${r.url}/${s}`, envelope, SECRET, NOW)),
+      statuses.map((s) => postWebhook(`${r.url}/${s}`, envelope, SECRET, NOW, out)),
     );
     expect(results.map((x) => (x.ok ? 'ok' : x.retryable))).toEqual([
       true,
@@ -96,7 +98,7 @@ describe('postWebhook against a real consumer on loopback', () => {
 
   it('returns a retryable failure, not a throw, for a closed port', async () => {
     const port = await closedPort();
-    const result = await postWebhook(`http://127.0.0.1:${port}/`, envelope, SECRET, NOW);
+    const result = await postWebhook(`http://127.0.0.1:${port}/`, envelope, SECRET, NOW, out);
     expect(result).toMatchObject({ ok: false, retryable: true });
     expect(result.response).toMatch(/ECONNREFUSED/);
   });
@@ -104,7 +106,7 @@ describe('postWebhook against a real consumer on loopback', () => {
   it('times out a consumer that never answers, as a retryable failure', async () => {
     const r = await startReceiver(() => undefined);
     receivers.push(r);
-    const result = await postWebhook(r.url, envelope, SECRET, NOW, { timeoutMs: 200 });
+    const result = await postWebhook(r.url, envelope, SECRET, NOW, { timeoutMs: 200, ...out });
     expect(result).toEqual({ ok: false, retryable: true, response: 'timed out after 200 ms' });
   });
 });

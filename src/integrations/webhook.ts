@@ -1,3 +1,4 @@
+import type { OutboundHttp } from './outbound-http.js';
 import { postOnce, resultOfHttpReply, type DeliveryResult } from './delivery.js';
 import { signWebhook } from './webhook-signer.js';
 
@@ -24,11 +25,12 @@ export const postWebhook = async (
   body: WebhookEnvelope,
   secret: string,
   nowMs: number,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; outbound?: OutboundHttp } = {},
 ): Promise<DeliveryResult> => {
   const rawBody = JSON.stringify(body);
   const sent = await postOnce(url, rawBody, {
     timeoutMs: options.timeoutMs,
+    outbound: options.outbound,
     headers: {
       'content-type': 'application/json; charset=utf-8',
       ...signWebhook(secret, rawBody, nowMs),

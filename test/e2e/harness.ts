@@ -69,7 +69,7 @@ export function useConsole(tmpPrefix: string, env: Record<string, string> = {}):
     mkdirSync(SHOTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), tmpPrefix));
     server = await startServer(
-      loadConfig({ ESCALON_DATABASE_URL: `sqlite:${join(dir, 'e.db')}`, ESCALON_DATA_DIR: dir, ESCALON_PORT: '0', ESCALON_LOG_LEVEL: 'warn', ...env }),
+      loadConfig({ ESCALON_DATABASE_URL: `sqlite:${join(dir, 'e.db')}`, ESCALON_DATA_DIR: dir, ESCALON_PORT: '0', ESCALON_LOG_LEVEL: 'warn', ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1', ...env }),
       { quiet: true },
     );
     base = server.url.replace('0.0.0.0', '127.0.0.1');

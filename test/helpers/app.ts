@@ -11,6 +11,9 @@ import { allDatabases, createTestDatabase, isAvailable, type DbKind, type TestDa
 
 export const TEST_PASSWORD = 'test-password-123';
 
+/** Tests' webhook, Slack and Teams receivers listen on loopback, which production refuses. */
+export const LOOPBACK_ALLOW = '127.0.0.0/8,::1';
+
 export interface Actor {
   id: string;
   email: string;
@@ -39,7 +42,7 @@ export interface TestAppOptions {
 
 export async function createTestApp(kind: DbKind, opts: TestAppOptions = {}): Promise<TestContext> {
   const db = await createTestDatabase(kind);
-  const config = loadConfig({ ESCALON_DATA_DIR: db.dataDir, ESCALON_LOG_LEVEL: 'silent', ESCALON_DEMO: '0', ...opts.env });
+  const config = loadConfig({ ESCALON_DATA_DIR: db.dataDir, ESCALON_LOG_LEVEL: 'silent', ESCALON_DEMO: '0', ESCALON_OUTBOUND_ALLOW: LOOPBACK_ALLOW, ...opts.env });
   config.database = db.config;
   opts.configure?.(config);
   const database = db.open();

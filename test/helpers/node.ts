@@ -64,7 +64,7 @@ export async function startTestNode(
 ): Promise<TestNode> {
   const logs: TestNode['logs'] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const config = loadConfig({ ESCALON_DATA_DIR: dataDir, ESCALON_LOG_LEVEL: 'silent', ESCALON_DEMO: '0' });
+  const config = loadConfig({ ESCALON_DATA_DIR: dataDir, ESCALON_LOG_LEVEL: 'silent', ESCALON_DEMO: '0', ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1' });
   config.database = database;
   const handle = opts.handle ?? openDatabase(database, { logger });
   if (opts.migrate !== false) await migrateToLatest(handle);

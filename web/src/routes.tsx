@@ -1,5 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { AdminTokensPage } from './features/admin/TokensPage.js';
+import { AuditPage } from './features/admin/AuditPage.js';
 import { CalendarsPage } from './features/admin/CalendarsPage.js';
 import { ChannelsPage } from './features/admin/ChannelsPage.js';
 import { PathEditorPage } from './features/admin/PathEditorPage.js';
@@ -55,6 +56,7 @@ function adminScreen(path: string): ReactNode {
     '/admin/sla': () => <SlaPoliciesPage />,
     '/admin/rotations': () => <RotationsPage />,
     '/admin/channels': () => <ChannelsPage />,
+    '/admin/audit': () => <AuditPage />,
   };
   return screens[path]?.() ?? null;
 }

@@ -1,17 +1,21 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { Page, PageQuery, errorResponses } from '../../http/schemas.js';
+import { Nullable, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 
 const AuditEntry = Type.Object({
   id: Type.String(),
-  actorId: Type.Union([Type.String(), Type.Null()]),
-  action: Type.String(),
-  targetType: Type.Union([Type.String(), Type.Null()]),
-  targetId: Type.Union([Type.String(), Type.Null()]),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  data: Type.Record(Type.String(), Type.Unknown()),
+  actorId: Nullable(Type.String()),
+  actorName: Nullable(Type.String({ description: 'the acting user as named now' })),
+  action: Type.String({ description: 'dotted, e.g. webhook.updated, attachment.downloaded' }),
+  targetType: Nullable(Type.String()),
+  targetId: Nullable(Type.String()),
+  targetName: Nullable(Type.String({ description: 'the target user as named now, when the target is a user' })),
+  ip: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown(), { description: 'configuration changes carry before and after (null when created or deleted)' }),
   createdAt: Type.String(),
 });
+
+const Name = (description: string) => Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z0-9_.]+$', description }));
 
 export function auditRoutes(app: AppInstance): void {
   app.get(
@@ -20,14 +24,36 @@ export function auditRoutes(app: AppInstance): void {
       config: { permission: 'audit.read' },
       schema: {
         tags: ['audit'],
-        summary: 'List audit log entries, newest first',
+        summary: 'List audit log entries, newest first; filters combine',
         querystring: Type.Object(
-          { ...PageQuery, action: Type.Optional(Type.String({ maxLength: 100 })), actorId: Type.Optional(Type.String({ format: 'uuid' })) },
+          {
+            ...PageQuery,
+            action: Name('exactly this action'),
+            actionPrefix: Name("actions starting with this, e.g. 'webhook.' or 'auth.'"),
+            actorId: Type.Optional(Type.String({ format: 'uuid' })),
+            targetType: Name('e.g. webhook, team, sla_policy, attachment'),
+            targetId: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_.:/-]+$' })),
+            from: Type.Optional(Type.String({ format: 'date-time', description: 'entries at or after this instant' })),
+            to: Type.Optional(Type.String({ format: 'date-time', description: 'entries before this instant' })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Page(AuditEntry), ...errorResponses },
       },
     },
-    async (req) => app.deps.audit.list({ limit: req.query.limit ?? 50, cursor: req.query.cursor, action: req.query.action, actorId: req.query.actorId }),
+    async (req) => {
+      const q = req.query;
+      return app.deps.audit.list({
+        limit: q.limit ?? 50,
+        cursor: q.cursor,
+        action: q.action,
+        actionPrefix: q.actionPrefix,
+        actorId: q.actorId,
+        targetType: q.targetType,
+        targetId: q.targetId,
+        fromMs: q.from === undefined ? undefined : Date.parse(q.from),
+        toMs: q.to === undefined ? undefined : Date.parse(q.to),
+      });
+    },
   );
 }

@@ -3,7 +3,7 @@ import { json, parseJson } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
-import { insertAuditEntry, listAuditEntries } from './audit.repository.js';
+import { insertAuditEntry, listAuditEntries, type AuditFilter } from './audit.repository.js';
 
 /** Security-relevant actions: logins, token changes, role changes, user lifecycle. */
 export type AuditAction =
@@ -27,6 +27,16 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
+/** Who made a change, as routes know it (the signed-in user and the client address). */
+export interface AuditActor {
+  userId: string;
+  ip?: string | null;
+}
+
+/** The actor of a request: `auditActor(req)` in a route. */
+export const auditActor = (req: { principal?: { userId: string } | null; ip?: string }): AuditActor | null =>
+  req.principal ? { userId: req.principal.userId, ip: req.ip ?? null } : null;
+
 export class AuditService {
   constructor(
     private readonly db: Db,
@@ -47,7 +57,15 @@ export class AuditService {
     });
   }
 
-  async list(opts: { limit: number; cursor?: string; action?: string; actorId?: string }) {
+  /**
+   * A change of configuration or access: the state before and after (null when created or
+   * deleted), recorded in the change's transaction. Callers pass views without secrets.
+   */
+  change(ex: Executor, actor: AuditActor | null | undefined, action: AuditAction, target: { type: string; id: string }, before: unknown, after: unknown): Promise<unknown> {
+    return this.record(ex, { actorId: actor?.userId ?? null, action, targetType: target.type, targetId: target.id, ip: actor?.ip ?? null, data: { before: before ?? null, after: after ?? null } });
+  }
+
+  async list(opts: Omit<AuditFilter, 'before'> & { cursor?: string }) {
     const key = decodeCursor(opts.cursor);
     const rows = await listAuditEntries(this.db, { ...opts, before: key?.id });
     const page = toPage(rows, opts.limit, (r) => ({ v: null, id: r.id }));
@@ -55,12 +73,14 @@ export class AuditService {
       items: page.items.map((r) => ({
         id: r.id,
         actorId: r.actor_id,
+        actorName: r.actor_name ?? null,
         action: r.action,
         targetType: r.target_type,
         targetId: r.target_id,
+        targetName: r.target_user_name ?? null,
         ip: r.ip,
         data: parseJson<Record<string, unknown>>(r.data, {}),
-        createdAt: new Date(r.created_at).toISOString(),
+        createdAt: new Date(Number(r.created_at)).toISOString(),
       })),
       nextCursor: page.nextCursor,
     };

@@ -1,2 +1,2 @@
-export { AuditService, type AuditAction, type AuditInput } from './audit.service.js';
+export { AuditService, auditActor, type AuditAction, type AuditActor, type AuditInput } from './audit.service.js';
 export { auditRoutes } from './audit.routes.js';

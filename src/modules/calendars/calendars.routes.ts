@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { auditActor } from '../audit/index.js';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { CalendarDefinition } from './calendar.schema.js';
@@ -34,7 +35,7 @@ export function calendarsRoutes(app: AppInstance): void {
         response: { 201: CalendarView, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await calendars.create(req.body)),
+    async (req, reply) => reply.status(201).send(await calendars.create(req.body, auditActor(req))),
   );
   app.get(
     '/api/v1/calendars/:id',
@@ -53,7 +54,7 @@ export function calendarsRoutes(app: AppInstance): void {
         response: { 200: CalendarView, ...errorResponses },
       },
     },
-    (req) => calendars.update(req.params.id, req.body),
+    (req) => calendars.update(req.params.id, req.body, auditActor(req)),
   );
   app.delete(
     '/api/v1/calendars/:id',
@@ -62,7 +63,7 @@ export function calendarsRoutes(app: AppInstance): void {
       schema: { tags: ['calendars'], summary: 'Delete a calendar no SLA policy uses (409 otherwise)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (req, reply) => {
-      await calendars.remove(req.params.id);
+      await calendars.remove(req.params.id, auditActor(req));
       return reply.status(204).send(null);
     },
   );

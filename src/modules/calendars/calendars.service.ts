@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction, json, parseJson } from '../../db/database.js';
+import type { AuditActor, AuditService } from '../audit/index.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import type { Clock } from '../../lib/clock.js';
@@ -39,6 +40,7 @@ export class CalendarsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /** The SLA module reports which policies use a calendar, so deleting one in use is refused. */
@@ -65,34 +67,44 @@ export class CalendarsService {
     return { items: page.items.map(presentCalendar), nextCursor: page.nextCursor };
   }
 
-  async create(input: { name: string; definition: unknown }): Promise<CalendarView> {
+  async create(input: { name: string; definition: unknown }, actor?: AuditActor | null): Promise<CalendarView> {
     checkedCalendar(input.definition, 'definition');
     const id = newId();
     const now = this.clock.now();
-    await this.guard(() => repo.insertCalendar(this.db, { id, name: input.name.trim(), definition: json(input.definition), created_at: now, updated_at: now }));
-    return this.get(id);
-  }
-
-  /** Edits apply to clocks started afterwards; running SLA clocks keep their snapshot. */
-  async update(id: string, input: { name?: string; definition?: unknown }): Promise<CalendarView> {
-    if (input.definition !== undefined) checkedCalendar(input.definition, 'definition');
-    await this.get(id);
     await this.guard(() =>
-      repo.updateCalendar(this.db, id, {
-        ...(input.name !== undefined && { name: input.name.trim() }),
-        ...(input.definition !== undefined && { definition: json(input.definition) }),
-        updated_at: this.clock.now(),
+      inTransaction(this.db, async (tx) => {
+        await repo.insertCalendar(tx, { id, name: input.name.trim(), definition: json(input.definition), created_at: now, updated_at: now });
+        await this.audit.change(tx, actor, 'calendar.created', { type: 'calendar', id }, null, await this.get(id, tx));
       }),
     );
     return this.get(id);
   }
 
-  async remove(id: string): Promise<void> {
+  /** Edits apply to clocks started afterwards; running SLA clocks keep their snapshot. */
+  async update(id: string, input: { name?: string; definition?: unknown }, actor?: AuditActor | null): Promise<CalendarView> {
+    if (input.definition !== undefined) checkedCalendar(input.definition, 'definition');
+    await this.get(id);
+    await this.guard(() =>
+      inTransaction(this.db, async (tx) => {
+        const before = await this.get(id, tx);
+        await repo.updateCalendar(tx, id, {
+          ...(input.name !== undefined && { name: input.name.trim() }),
+          ...(input.definition !== undefined && { definition: json(input.definition) }),
+          updated_at: this.clock.now(),
+        });
+        await this.audit.change(tx, actor, 'calendar.updated', { type: 'calendar', id }, before, await this.get(id, tx));
+      }),
+    );
+    return this.get(id);
+  }
+
+  async remove(id: string, actor?: AuditActor | null): Promise<void> {
     await inTransaction(this.db, async (tx) => {
-      await this.get(id, tx);
+      const before = await this.get(id, tx);
       const users = await this.usage(tx, id);
       if (users.length) throw conflict(`The calendar is used by SLA policies (${users.join(', ')}); change them first.`, { policies: users });
       await repo.deleteCalendar(tx, id);
+      await this.audit.change(tx, actor, 'calendar.deleted', { type: 'calendar', id }, before, null);
     });
   }
 

@@ -1,5 +1,6 @@
 /** HTTP: escalation paths (versions, review, simulator), rotations and the playbook. */
 import { Type } from '@sinclair/typebox';
+import { auditActor } from '../audit/index.js';
 import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { ChannelSchema, PathDefinitionSchema, PrioritySchema, RotationSchema, TemperatureSchema } from './escalation.schema.js';
@@ -226,7 +227,7 @@ export function pathsRoutes(app: AppInstance): void {
   app.post(
     '/api/v1/rotations',
     { config: { permission: 'paths.manage' }, schema: { tags: rtags, summary: 'Create an on-call rotation', body: RotationBody, response: { 201: RotationView, ...errorResponses } } },
-    async (req, reply) => reply.status(201).send(await rotations.create(req.body)),
+    async (req, reply) => reply.status(201).send(await rotations.create(req.body, auditActor(req))),
   );
   app.get(
     '/api/v1/rotations/:id',
@@ -236,20 +237,20 @@ export function pathsRoutes(app: AppInstance): void {
   app.put(
     '/api/v1/rotations/:id',
     { config: { permission: 'paths.manage' }, schema: { tags: rtags, summary: 'Replace a rotation (overrides kept unless sent)', params: IdParams, body: RotationBody, response: { 200: RotationView, ...errorResponses } } },
-    (req) => rotations.update(req.params.id, req.body),
+    (req) => rotations.update(req.params.id, req.body, auditActor(req)),
   );
   app.delete(
     '/api/v1/rotations/:id',
     { config: { permission: 'paths.manage' }, schema: { tags: rtags, summary: 'Delete a rotation no path uses', params: IdParams, response: { ...NoContent, ...errorResponses } } },
     async (req, reply) => {
-      await rotations.remove(req.params.id);
+      await rotations.remove(req.params.id, auditActor(req));
       return reply.status(204).send(null);
     },
   );
   app.post(
     '/api/v1/rotations/:id/overrides',
     { config: { permission: 'escalations.supervise' }, schema: { tags: rtags, summary: 'Add a temporary override (someone covers a span)', params: IdParams, body: OverrideBody, response: { 201: RotationView, ...errorResponses } } },
-    async (req, reply) => reply.status(201).send(await rotations.addOverride(req.params.id, req.body)),
+    async (req, reply) => reply.status(201).send(await rotations.addOverride(req.params.id, req.body, auditActor(req))),
   );
   app.delete(
     '/api/v1/rotations/:id/overrides/:index',
@@ -262,7 +263,7 @@ export function pathsRoutes(app: AppInstance): void {
         response: { 200: RotationView, ...errorResponses },
       },
     },
-    (req) => rotations.removeOverride(req.params.id, req.params.index),
+    (req) => rotations.removeOverride(req.params.id, req.params.index, auditActor(req)),
   );
   app.get(
     '/api/v1/rotations/:id/oncall',

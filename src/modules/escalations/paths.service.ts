@@ -5,6 +5,7 @@
  */
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction, json } from '../../db/database.js';
+import type { AuditService } from '../audit/index.js';
 import { cancelJobs, enqueueJob } from '../../jobs/jobs.repository.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
@@ -104,6 +105,7 @@ export class PathsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /** Without a limit every path comes in one page (the console's lists and pickers rely on it). */
@@ -156,6 +158,7 @@ export class PathsService {
         created_at: now,
       });
       await this.scheduleReview(tx, id, now + d.reviewIntervalDays * DAY_MS, now);
+      await this.audit.change(tx, actor, 'path.created', { type: 'escalation_path', id }, null, { version: 1, reason: reason?.trim() || null, definition: d });
     });
     return this.get(id);
   }
@@ -188,6 +191,7 @@ export class PathsService {
         created_at: now,
       });
       await this.scheduleReview(tx, id, reviewDue, now);
+      await this.audit.change(tx, actor, 'path.updated', { type: 'escalation_path', id }, { version: row.version, definition: definitionOf(row) }, { version, reason: reason?.trim() || null, definition: d });
     });
     return this.get(id);
   }
@@ -214,6 +218,7 @@ export class PathsService {
         created_at: now,
       });
       await cancelJobs(tx, [reviewKey(id)], now);
+      await this.audit.change(tx, actor, 'path.deleted', { type: 'escalation_path', id }, { version: row.version, definition: definitionOf(row) }, null);
     });
   }
 
@@ -261,6 +266,7 @@ export class PathsService {
         updated_at: now,
       });
       await this.scheduleReview(tx, id, due, now);
+      await this.audit.change(tx, actor, 'path.reviewed', { type: 'escalation_path', id }, { lastReviewedAt: row.last_reviewed_at === null ? null : new Date(Number(row.last_reviewed_at)).toISOString() }, { lastReviewedAt: new Date(now).toISOString(), reviewDueAt: new Date(due).toISOString() });
     });
     return this.get(id);
   }

@@ -1,6 +1,7 @@
 /** On-call rotations: ordered members, shifts, hand-off time and zone, temporary overrides. */
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction, json } from '../../db/database.js';
+import type { AuditActor, AuditService } from '../audit/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { conflict, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
 import { iso } from '../../http/schemas.js';
@@ -32,6 +33,7 @@ export class RotationsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly audit?: AuditService,
   ) {}
 
   async list(): Promise<{ items: RotationView[] }> {
@@ -48,56 +50,62 @@ export class RotationsService {
     return row;
   }
 
-  async create(input: RotationInput): Promise<RotationView> {
+  async create(input: RotationInput, actor?: AuditActor | null): Promise<RotationView> {
     const now = this.clock.now();
     const id = newId();
     await inTransaction(this.db, async (tx) => {
       const def = await this.checked(tx, input);
       await repo.insertRotation(tx, { id, name: input.name.trim(), definition: json(def), created_at: now, updated_at: now });
+      await this.audit?.change(tx, actor, 'rotation.created', { type: 'rotation', id }, null, presentRotation(await this.load(tx, id)));
     });
     return this.get(id);
   }
 
-  async update(id: string, input: RotationInput): Promise<RotationView> {
+  async update(id: string, input: RotationInput, actor?: AuditActor | null): Promise<RotationView> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       const row = await this.load(tx, id);
       const current = repo.rotationOf(row);
       const def = await this.checked(tx, { ...input, overrides: input.overrides ?? current.overrides.map(toInput) });
       await repo.updateRotation(tx, id, { name: input.name.trim(), definition: json(def), updated_at: now });
+      await this.audit?.change(tx, actor, 'rotation.updated', { type: 'rotation', id }, presentRotation(row), presentRotation(await this.load(tx, id)));
     });
     return this.get(id);
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor?: AuditActor | null): Promise<void> {
     await inTransaction(this.db, async (tx) => {
-      await this.load(tx, id);
+      const before = await this.load(tx, id);
       // Paths reference rotations inside their JSON definition; refuse rather than strand them.
       const used = (await repo.listPaths(tx)).filter((p) => p.definition.includes(`"rotationId":"${id}"`)).map((p) => p.name);
       if (used.length) throw conflict(`The rotation is used by escalation paths (${used.join(', ')}); remove it from them first.`, { paths: used });
       await repo.deleteRotation(tx, id);
+      await this.audit?.change(tx, actor, 'rotation.deleted', { type: 'rotation', id }, presentRotation(before), null);
     });
   }
 
-  async addOverride(id: string, input: OverrideInput): Promise<RotationView> {
+  async addOverride(id: string, input: OverrideInput, actor?: AuditActor | null): Promise<RotationView> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
       const row = await this.load(tx, id);
       const r = repo.rotationOf(row);
       const def = await this.checked(tx, { ...r, overrides: [...r.overrides.map(toInput), input] });
       await repo.updateRotation(tx, id, { definition: json(def), updated_at: now });
+      await this.audit?.change(tx, actor, 'rotation.override_added', { type: 'rotation', id }, presentRotation(row), presentRotation(await this.load(tx, id)));
     });
     return this.get(id);
   }
 
-  async removeOverride(id: string, index: number): Promise<RotationView> {
+  async removeOverride(id: string, index: number, actor?: AuditActor | null): Promise<RotationView> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
-      const r = repo.rotationOf(await this.load(tx, id));
+      const row = await this.load(tx, id);
+      const r = repo.rotationOf(row);
       if (index >= r.overrides.length) throw notFound('Override', String(index));
       r.overrides.splice(index, 1);
       const { id: _id, name: _name, ...def } = r;
       await repo.updateRotation(tx, id, { definition: json(def), updated_at: now });
+      await this.audit?.change(tx, actor, 'rotation.override_removed', { type: 'rotation', id }, presentRotation(row), presentRotation(await this.load(tx, id)));
     });
     return this.get(id);
   }

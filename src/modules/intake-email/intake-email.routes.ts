@@ -1,3 +1,4 @@
+import { auditActor } from '../audit/index.js';
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
@@ -34,7 +35,7 @@ export function intakeEmailRoutes(app: AppInstance): void {
     '/api/v1/inbound-messages/:id/raw',
     { config: { permission: 'intake.manage' }, schema: { tags: ['intake'], summary: 'The raw message as received (message/rfc822)', params: IdParams } },
     async (req, reply) => {
-      const raw = await intakeEmail.raw(req.principal, req.params.id);
+      const raw = await intakeEmail.raw(req.principal, req.params.id, auditActor(req));
       return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${req.params.id}.eml"`).send(raw);
     },
   );

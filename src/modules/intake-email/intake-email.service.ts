@@ -1,3 +1,4 @@
+import type { AuditActor, AuditService } from '../audit/index.js';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Db, Tx } from '../../db/database.js';
@@ -38,6 +39,8 @@ export interface IntakeResult {
 }
 
 export interface IntakeEmailOptions {
+  /** Downloads of raw mail are audited. */
+  audit?: AuditService;
   dataDir: string;
   limits: ParseLimits;
   /** Our own addresses: mail claiming to come from them is a loop, never a ticket. */
@@ -256,9 +259,12 @@ export class IntakeEmailService {
     return { items, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null };
   }
 
-  async raw(viewer: TicketViewer | null, id: string): Promise<Buffer> {
+  /** A download of raw mail: recorded in the audit log with who took it. */
+  async raw(viewer: TicketViewer | null, id: string, actor?: AuditActor | null): Promise<Buffer> {
     const row = await this.get(viewer, id);
-    return readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
+    const raw = await readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
+    await this.opts.audit?.record(this.db, { actorId: actor?.userId ?? null, action: 'raw_mail.downloaded', targetType: 'inbound_message', targetId: id, ip: actor?.ip ?? null, data: { ticketId: row.ticket_id, subject: row.subject, from: row.from_address } });
+    return raw;
   }
 
   private async apply(tx: Tx, row: { id: string; envelope: string }, email: ParsedEmail, now: number): Promise<StoredAttachments | null> {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { auditActor } from '../audit/index.js';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, Nullable, errorResponses } from '../../http/schemas.js';
 import { contactPage, privateTicketPage, PAGE_HEADERS } from './web-form.js';
@@ -98,18 +99,18 @@ export function intakeRoutes(app: AppInstance): void {
       config: { permission: 'intake.manage' },
       schema: { tags: ['intake'], summary: 'Create a messaging integration; the signing secret is shown only in this response', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), outboundUrl: Type.Optional(Nullable(OutboundUrl)) }, { additionalProperties: false }), response: { 201: Type.Composite([IntegrationView, Type.Object({ secret: Type.String() })]), ...errorResponses } },
     },
-    async (req, reply) => reply.status(201).send(await messaging.create(req.body.name, req.body.outboundUrl ?? null)),
+    async (req, reply) => reply.status(201).send(await messaging.create(req.body.name, req.body.outboundUrl ?? null, auditActor(req))),
   );
   app.patch(
     '/api/v1/messaging-integrations/:id',
     { config: { permission: 'intake.manage' }, schema: { tags: ['intake'], summary: 'Rename, (de)activate or set the outbound URL of a messaging integration', params: IdParams, body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), active: Type.Optional(Type.Boolean()), outboundUrl: Type.Optional(Nullable(OutboundUrl)) }, { additionalProperties: false }), response: { 200: IntegrationView, ...errorResponses } } },
-    async (req) => messaging.update(req.params.id, req.body),
+    async (req) => messaging.update(req.params.id, req.body, auditActor(req)),
   );
   app.delete(
     '/api/v1/messaging-integrations/:id',
     { config: { permission: 'intake.manage' }, schema: { tags: ['intake'], summary: 'Delete a messaging integration', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (req, reply) => {
-      await messaging.remove(req.params.id);
+      await messaging.remove(req.params.id, auditActor(req));
       return reply.status(204).send(null);
     },
   );

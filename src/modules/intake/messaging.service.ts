@@ -6,6 +6,8 @@ import type { HeaderBag } from '../../integrations/delivery.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { newId, randomSecret } from '../../lib/ids.js';
+import { NO_ALLOWANCES, urlRefusal, type OutboundPolicy } from '../../lib/outbound-address.js';
+import type { AuditActor, AuditService } from '../audit/index.js';
 import type { CustomersService } from '../customers/index.js';
 import type { TicketsService } from '../tickets/index.js';
 import * as repo from './intake.repository.js';
@@ -37,6 +39,9 @@ const present = (r: { id: string; name: string; active: number; outbound_url: st
   updatedAt: new Date(Number(r.updated_at)).toISOString(),
 });
 
+/** What the audit log keeps of an integration (never its signing secret). */
+const integrationAudit = (r: { name: string; active: number; outbound_url: string | null }) => ({ name: r.name, active: r.active === 1, outboundUrl: r.outbound_url });
+
 const unsigned = () => new AppError('unauthenticated', 'Missing, stale or wrong signature: send X-Escalon-Timestamp and X-Escalon-Signature: v1=<HMAC-SHA256(secret, "<timestamp>.<raw body>")>.');
 
 /**
@@ -51,13 +56,25 @@ export class MessagingService {
     private readonly box: SecretBox,
     private readonly tickets: TicketsService,
     private readonly customers: CustomersService,
+    /** ESCALON_OUTBOUND_ALLOW: what the outbound URL may point at (checked again when sending). */
+    private readonly outbound: OutboundPolicy = NO_ALLOWANCES,
+    private readonly audit?: AuditService,
   ) {}
 
-  async create(name: string, outboundUrl: string | null = null): Promise<IntegrationView & { secret: string }> {
+  private checkOutboundUrl(url: string | null | undefined): void {
+    const refusal = url ? urlRefusal(this.outbound, url) : null;
+    if (refusal) throw invalid([{ field: 'outboundUrl', message: refusal, code: 'outbound_address_refused' }]);
+  }
+
+  async create(name: string, outboundUrl: string | null = null, actor?: AuditActor | null): Promise<IntegrationView & { secret: string }> {
+    this.checkOutboundUrl(outboundUrl);
     const now = this.clock.now();
     const id = newId();
     const secret = randomSecret(32);
-    await repo.insertIntegration(this.db, { id, name: name.trim(), secret: this.box.seal(secret, context(id)), active: 1, outbound_url: outboundUrl, created_at: now, updated_at: now });
+    await inTransaction(this.db, async (tx) => {
+      await repo.insertIntegration(tx, { id, name: name.trim(), secret: this.box.seal(secret, context(id)), active: 1, outbound_url: outboundUrl, created_at: now, updated_at: now });
+      await this.audit?.change(tx, actor, 'messaging_integration.created', { type: 'messaging_integration', id }, null, integrationAudit((await repo.findIntegration(tx, id))!));
+    });
     return { ...present({ id, name: name.trim(), active: 1, outbound_url: outboundUrl, created_at: now, updated_at: now }), secret };
   }
 
@@ -65,15 +82,24 @@ export class MessagingService {
     return (await repo.listIntegrations(this.db)).map(present);
   }
 
-  async update(id: string, patch: { name?: string; active?: boolean; outboundUrl?: string | null }): Promise<IntegrationView> {
-    const r = await repo.updateIntegration(this.db, id, { ...(patch.name !== undefined && { name: patch.name.trim() }), ...(patch.outboundUrl !== undefined && { outbound_url: patch.outboundUrl }), ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }), updated_at: this.clock.now() });
-    if (Number(r.numUpdatedRows) === 0) throw notFound('Messaging integration', id);
+  async update(id: string, patch: { name?: string; active?: boolean; outboundUrl?: string | null }, actor?: AuditActor | null): Promise<IntegrationView> {
+    this.checkOutboundUrl(patch.outboundUrl);
+    await inTransaction(this.db, async (tx) => {
+      const before = await repo.findIntegration(tx, id);
+      if (!before) throw notFound('Messaging integration', id);
+      await repo.updateIntegration(tx, id, { ...(patch.name !== undefined && { name: patch.name.trim() }), ...(patch.outboundUrl !== undefined && { outbound_url: patch.outboundUrl }), ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }), updated_at: this.clock.now() });
+      await this.audit?.change(tx, actor, 'messaging_integration.updated', { type: 'messaging_integration', id }, integrationAudit(before), integrationAudit((await repo.findIntegration(tx, id))!));
+    });
     return present((await repo.findIntegration(this.db, id))!);
   }
 
-  async remove(id: string): Promise<void> {
-    const r = await repo.deleteIntegration(this.db, id);
-    if (Number(r.numDeletedRows) === 0) throw notFound('Messaging integration', id);
+  async remove(id: string, actor?: AuditActor | null): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const before = await repo.findIntegration(tx, id);
+      if (!before) throw notFound('Messaging integration', id);
+      await repo.deleteIntegration(tx, id);
+      await this.audit?.change(tx, actor, 'messaging_integration.deleted', { type: 'messaging_integration', id }, integrationAudit(before), null);
+    });
   }
 
   /** Verifies the signature over the raw body before anything in it is trusted. */

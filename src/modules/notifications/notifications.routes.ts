@@ -1,6 +1,7 @@
 /** HTTP: the notification centre, live events, preferences, and the admin side of delivery. */
 import type { ServerResponse } from 'node:http';
 import { Type } from '@sinclair/typebox';
+import { auditActor } from '../audit/index.js';
 import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { NOTIFICATION_EVENTS } from './templates/index.js';
@@ -178,7 +179,7 @@ export function notificationsRoutes(app: AppInstance): void {
     '/api/v1/webhooks',
     { config: { permission: 'settings.manage' }, schema: { tags: wtags, summary: 'Subscribe a URL to events; the signing secret is returned once', body: WebhookInput, response: { 201: WebhookView, ...errorResponses } } },
     async (req, reply) => {
-      const r = await n.createWebhook(req.body);
+      const r = await n.createWebhook(req.body, auditActor(req));
       return reply.status(201).send(presentWebhook(r.row, r.secret));
     },
   );
@@ -189,12 +190,12 @@ export function notificationsRoutes(app: AppInstance): void {
       schema: { tags: wtags, summary: 'Change a subscription (rotateSecret returns a new secret once)', params: IdParams, body: Type.Composite([Type.Partial(WebhookInput), Type.Object({ rotateSecret: Type.Optional(Type.Boolean()) })], { additionalProperties: false }), response: { 200: WebhookView, ...errorResponses } },
     },
     async (req) => {
-      const r = await n.updateWebhook(req.params.id, req.body);
+      const r = await n.updateWebhook(req.params.id, req.body, auditActor(req));
       return presentWebhook(r.row, r.secret);
     },
   );
   app.delete('/api/v1/webhooks/:id', { config: { permission: 'settings.manage' }, schema: { tags: wtags, summary: 'Remove a subscription', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (req, reply) => {
-    await n.deleteWebhook(req.params.id);
+    await n.deleteWebhook(req.params.id, auditActor(req));
     return reply.status(204).send(null);
   });
 
@@ -230,10 +231,10 @@ export function notificationsRoutes(app: AppInstance): void {
         response: { 201: TeamChannelView, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(presentTeamChannel(await n.createTeamChannel(req.body))),
+    async (req, reply) => reply.status(201).send(presentTeamChannel(await n.createTeamChannel(req.body, auditActor(req)))),
   );
   app.delete('/api/v1/team-channels/:id', { config: { permission: 'settings.manage' }, schema: { tags, summary: 'Remove a team channel', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (req, reply) => {
-    await n.deleteTeamChannel(req.params.id);
+    await n.deleteTeamChannel(req.params.id, auditActor(req));
     return reply.status(204).send(null);
   });
 
@@ -256,10 +257,10 @@ export function notificationsRoutes(app: AppInstance): void {
       config: { permission: 'settings.manage' },
       schema: { tags, summary: 'Replace a template (Handlebars); errors are reported now, with line and column', params: TemplateParams, body: TemplateBody, response: { 200: TemplateView, ...errorResponses } },
     },
-    async (req) => presentTemplate(await n.putTemplate(req.principal!.userId, req.params.event, req.params.locale, req.body)),
+    async (req) => presentTemplate(await n.putTemplate(req.principal!.userId, req.params.event, req.params.locale, req.body, auditActor(req))),
   );
   app.delete('/api/v1/notification-templates/:event/:locale', { config: { permission: 'settings.manage' }, schema: { tags, summary: 'Go back to the default template', params: TemplateParams, response: { 204: Type.Null(), ...errorResponses } } }, async (req, reply) => {
-    await n.deleteTemplate(req.params.event, req.params.locale);
+    await n.deleteTemplate(req.params.event, req.params.locale, auditActor(req));
     return reply.status(204).send(null);
   });
 

@@ -17,12 +17,15 @@ import { ACKNOWLEDGE_ACTION_ID, escalationSlackMessage, lookupSlackMember, parse
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, escalationTeamsMessage, sendTeamsMessage, type TeamsMessage } from '../../integrations/teams.js';
 import { postWebhook } from '../../integrations/webhook.js';
+import type { OutboundHttp } from '../../integrations/outbound-http.js';
+import { NO_ALLOWANCES, urlRefusal } from '../../lib/outbound-address.js';
 import { bringJobsForward, cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
 import type { ClaimedJob, ExternalOutcome } from '../../jobs/jobs.types.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { newId, randomSecret } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
+import type { AuditActor, AuditService } from '../audit/index.js';
 import type { Principal } from '../auth/auth.types.js';
 import { renderOrigin, type EscalationOrigin } from '../escalations/index.js';
 import type { HeaderBag } from '../../integrations/delivery.js';
@@ -81,6 +84,10 @@ export interface NotificationsDeps {
   receiverConcurrency?: number;
   /** Jitter source of the retry backoff (tests pin it). */
   random?: () => number;
+  /** Guarded outbound HTTP (ESCALON_OUTBOUND_ALLOW); refuses non-public addresses without one. */
+  outbound?: OutboundHttp;
+  /** Webhook, team channel and template changes are audited in their transaction. */
+  audit: AuditService;
 }
 
 /** Events about deliveries themselves: for administrators, never sent to webhooks (a dead receiver would be told of its own death). */
@@ -582,7 +589,7 @@ export class NotificationsService {
       const item = items[0]!;
       const secret = this.openSecret(sub.secret, `webhook_subscriptions.${sub.id}`);
       const data = { ticketId: item.ticketId, escalationId: item.escalationId, clockId: item.clockId, clockKind: item.clockKind, dueAt: item.dueAtMs === null ? null : new Date(item.dueAtMs).toISOString(), ...item.data };
-      return postWebhook(sub.url, { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data }, secret, now);
+      return postWebhook(sub.url, { id: d.id, event: item.event, occurredAt: new Date(item.at).toISOString(), data }, secret, now, { outbound: this.d.outbound });
     }
     if (d.recipient_key.startsWith('team:')) {
       const channelId = d.recipient_key.split(':')[2]!;
@@ -591,9 +598,9 @@ export class NotificationsService {
       const cfg = JSON.parse(this.d.secrets.open(row.config, `team_channels.${row.id}`)) as TeamChannelConfig;
       const locale = cfg.locale ?? 'en';
       const timeZone = cfg.timeZone ?? 'UTC';
-      if (row.kind === 'teams_webhook') return sendTeamsMessage(cfg.url!, await this.teamsMessage(items, locale, timeZone), now);
+      if (row.kind === 'teams_webhook') return sendTeamsMessage(cfg.url!, await this.teamsMessage(items, locale, timeZone), now, { outbound: this.d.outbound });
       const dest: SlackDestination = row.kind === 'slack_webhook' ? { mode: 'webhook', webhookUrl: cfg.url! } : { mode: 'bot', token: cfg.token!, channel: cfg.channel!, apiBaseUrl: this.d.config.slack.apiUrl };
-      return sendSlackMessage(dest, await this.slackMessage(items, locale, timeZone), now);
+      return sendSlackMessage(dest, await this.slackMessage(items, locale, timeZone), now, { outbound: this.d.outbound });
     }
     const [user] = await repo.usersByIds(this.d.db, [d.user_id ?? '']);
     if (!user) return { ok: false, retryable: false, response: 'recipient no longer exists' };
@@ -601,7 +608,7 @@ export class NotificationsService {
       const prefs = (await this.preferencesMap(this.d.db, [user.id])).get(user.id);
       const token = this.d.config.slack.botToken;
       if (!prefs?.slackUserId || !token) return { ok: false, retryable: false, response: 'no Slack id linked or no bot token configured' };
-      return sendSlackMessage({ mode: 'bot', token, channel: prefs.slackUserId, apiBaseUrl: this.d.config.slack.apiUrl }, await this.slackMessage(items, user.locale, user.time_zone), now);
+      return sendSlackMessage({ mode: 'bot', token, channel: prefs.slackUserId, apiBaseUrl: this.d.config.slack.apiUrl }, await this.slackMessage(items, user.locale, user.time_zone), now, { outbound: this.d.outbound });
     }
     return this.sendMail(d, user, items);
   }
@@ -894,43 +901,56 @@ export class NotificationsService {
     return repo.webhookSubscriptions(this.d.db);
   }
 
-  async createWebhook(input: { url: string; events: string[]; active?: boolean; retryWindowHours?: number | null }) {
-    checkUrl(input.url, 'url');
+  async createWebhook(input: { url: string; events: string[]; active?: boolean; retryWindowHours?: number | null }, actor?: AuditActor | null) {
+    checkUrl(input.url, 'url', this.d.outbound);
     const id = newId();
     const secret = `whsec_${randomSecret(32)}`;
     const now = this.now;
-    await this.d.db
-      .insertInto('webhook_subscriptions')
-      .values({ id, url: input.url, events: json([...new Set(input.events)]), secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`), active: input.active === false ? 0 : 1, retry_window_ms: input.retryWindowHours ? input.retryWindowHours * 3600_000 : null, created_at: now, updated_at: now })
-      .execute();
-    return { row: (await repo.findWebhook(this.d.db, id))!, secret };
+    const row = await inTransaction(this.d.db, async (tx) => {
+      await tx
+        .insertInto('webhook_subscriptions')
+        .values({ id, url: input.url, events: json([...new Set(input.events)]), secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`), active: input.active === false ? 0 : 1, retry_window_ms: input.retryWindowHours ? input.retryWindowHours * 3600_000 : null, created_at: now, updated_at: now })
+        .execute();
+      const created = (await repo.findWebhook(tx, id))!;
+      await this.d.audit.change(tx, actor, 'webhook.created', { type: 'webhook', id }, null, webhookAudit(created));
+      return created;
+    });
+    return { row, secret };
   }
 
-  async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean; retryWindowHours?: number | null }) {
+  async updateWebhook(id: string, input: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean; retryWindowHours?: number | null }, actor?: AuditActor | null) {
     const row = await repo.findWebhook(this.d.db, id);
     if (!row) throw notFound('Webhook subscription', id);
-    if (input.url) checkUrl(input.url, 'url');
+    if (input.url) checkUrl(input.url, 'url', this.d.outbound);
     const secret = input.rotateSecret ? `whsec_${randomSecret(32)}` : undefined;
-    await this.d.db
-      .updateTable('webhook_subscriptions')
-      .set({
-        ...(input.url && { url: input.url }),
-        ...(input.events && { events: json([...new Set(input.events)]) }),
-        ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
-        ...(input.retryWindowHours !== undefined && { retry_window_ms: input.retryWindowHours ? input.retryWindowHours * 3600_000 : null }),
-        ...(secret && { secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`) }),
-        updated_at: this.now,
-      })
-      .where('id', '=', id)
-      .execute();
+    await inTransaction(this.d.db, async (tx) => {
+      const before = (await repo.findWebhook(tx, id)) ?? row;
+      await tx
+        .updateTable('webhook_subscriptions')
+        .set({
+          ...(input.url && { url: input.url }),
+          ...(input.events && { events: json([...new Set(input.events)]) }),
+          ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
+          ...(input.retryWindowHours !== undefined && { retry_window_ms: input.retryWindowHours ? input.retryWindowHours * 3600_000 : null }),
+          ...(secret && { secret: this.d.secrets.seal(secret, `webhook_subscriptions.${id}`) }),
+          updated_at: this.now,
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.d.audit.change(tx, actor, 'webhook.updated', { type: 'webhook', id }, webhookAudit(before), { ...webhookAudit((await repo.findWebhook(tx, id))!), ...(secret && { secretRotated: true }) });
+    });
     return { row: (await repo.findWebhook(this.d.db, id))!, secret };
   }
 
-  async deleteWebhook(id: string): Promise<void> {
-    const r = await this.d.db.updateTable('webhook_subscriptions').set({ active: 0, updated_at: this.now }).where('id', '=', id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound('Webhook subscription', id);
-    // Kept (inactive) so the delivery log still names it; pending deliveries die as "inactive".
-    await this.d.db.deleteFrom('webhook_subscriptions').where('id', '=', id).where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('id').where('recipient_key', '=', `webhook:${id}`)))).execute();
+  async deleteWebhook(id: string, actor?: AuditActor | null): Promise<void> {
+    await inTransaction(this.d.db, async (tx) => {
+      const before = await repo.findWebhook(tx, id);
+      const r = await tx.updateTable('webhook_subscriptions').set({ active: 0, updated_at: this.now }).where('id', '=', id).executeTakeFirst();
+      if (!before || Number(r.numUpdatedRows) === 0) throw notFound('Webhook subscription', id);
+      // Kept (inactive) so the delivery log still names it; pending deliveries die as "inactive".
+      await tx.deleteFrom('webhook_subscriptions').where('id', '=', id).where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('id').where('recipient_key', '=', `webhook:${id}`)))).execute();
+      await this.d.audit.change(tx, actor, 'webhook.deleted', { type: 'webhook', id }, webhookAudit(before), null);
+    });
   }
 
   // ===================================================================== admin: team channels
@@ -939,7 +959,7 @@ export class NotificationsService {
     return repo.teamChannels(this.d.db);
   }
 
-  async createTeamChannel(input: { teamId: string; kind: TeamChannelKind; label?: string; config: TeamChannelConfig }) {
+  async createTeamChannel(input: { teamId: string; kind: TeamChannelKind; label?: string; config: TeamChannelConfig }, actor?: AuditActor | null) {
     const team = await this.d.db.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
     if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
     const c = input.config;
@@ -947,20 +967,29 @@ export class NotificationsService {
       if (!c.token || !c.channel) throw invalid([{ field: 'config', message: 'slack_bot needs token and channel' }]);
     } else {
       if (!c.url) throw invalid([{ field: 'config.url', message: `${input.kind} needs the webhook url` }]);
-      checkUrl(c.url, 'config.url');
+      checkUrl(c.url, 'config.url', this.d.outbound);
     }
     const id = newId();
     const now = this.now;
-    await this.d.db
-      .insertInto('team_channels')
-      .values({ id, team_id: input.teamId, kind: input.kind, label: input.label ?? input.kind, config: this.d.secrets.seal(JSON.stringify(c), `team_channels.${id}`), created_at: now, updated_at: now })
-      .execute();
-    return (await repo.findTeamChannel(this.d.db, id))!;
+    return inTransaction(this.d.db, async (tx) => {
+      await tx
+        .insertInto('team_channels')
+        .values({ id, team_id: input.teamId, kind: input.kind, label: input.label ?? input.kind, config: this.d.secrets.seal(JSON.stringify(c), `team_channels.${id}`), created_at: now, updated_at: now })
+        .execute();
+      const created = (await repo.findTeamChannel(tx, id))!;
+      // The URL or token is the channel's secret: only where it points is kept.
+      await this.d.audit.change(tx, actor, 'team_channel.created', { type: 'team_channel', id }, null, channelAudit(created, c));
+      return created;
+    });
   }
 
-  async deleteTeamChannel(id: string): Promise<void> {
-    const r = await this.d.db.deleteFrom('team_channels').where('id', '=', id).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw notFound('Team channel', id);
+  async deleteTeamChannel(id: string, actor?: AuditActor | null): Promise<void> {
+    await inTransaction(this.d.db, async (tx) => {
+      const before = await repo.findTeamChannel(tx, id);
+      if (!before) throw notFound('Team channel', id);
+      await tx.deleteFrom('team_channels').where('id', '=', id).execute();
+      await this.d.audit.change(tx, actor, 'team_channel.deleted', { type: 'team_channel', id }, channelAudit(before, null), null);
+    });
   }
 
   // ===================================================================== admin: templates
@@ -970,7 +999,7 @@ export class NotificationsService {
   }
 
   /** Saves an edited template after compiling it and rendering it once: errors surface now, with the line. */
-  async putTemplate(actorId: string, event: string, locale: string, input: { subject: string; text: string; html: string }) {
+  async putTemplate(actorId: string, event: string, locale: string, input: { subject: string; text: string; html: string }, actor?: AuditActor | null) {
     if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event)) throw notFound('Notification event', event);
     if (locale !== 'ja' && locale !== 'en') throw invalid([{ field: 'locale', message: 'must be ja or en' }]);
     compileTemplate(input.subject, 'text', 'subject');
@@ -981,12 +1010,21 @@ export class NotificationsService {
     } catch (err) {
       throw invalid([{ field: 'template', message: `does not render: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}` }]);
     }
-    await repo.putTemplate(this.d.db, { event, language: locale, ...input, updated_by: actorId, updated_at: this.now });
-    return (await repo.templateOverride(this.d.db, event, locale))!;
+    return inTransaction(this.d.db, async (tx) => {
+      const before = await repo.templateOverride(tx, event, locale);
+      await repo.putTemplate(tx, { event, language: locale, ...input, updated_by: actorId, updated_at: this.now });
+      const after = (await repo.templateOverride(tx, event, locale))!;
+      await this.d.audit.change(tx, actor ?? { userId: actorId }, 'template.updated', { type: 'template', id: `${event}/${locale}` }, before ? templateAudit(before) : null, templateAudit(after));
+      return after;
+    });
   }
 
-  async deleteTemplate(event: string, locale: string): Promise<void> {
-    await this.d.db.deleteFrom('notification_templates').where('event', '=', event).where('language', '=', locale).execute();
+  async deleteTemplate(event: string, locale: string, actor?: AuditActor | null): Promise<void> {
+    await inTransaction(this.d.db, async (tx) => {
+      const before = await repo.templateOverride(tx, event, locale);
+      await tx.deleteFrom('notification_templates').where('event', '=', event).where('language', '=', locale).execute();
+      if (before) await this.d.audit.change(tx, actor, 'template.reset', { type: 'template', id: `${event}/${locale}` }, templateAudit(before), null);
+    });
   }
 
   defaultTemplate(event: string, locale: string) {
@@ -1065,7 +1103,33 @@ export interface TeamChannelConfig {
   timeZone?: string;
 }
 
-function checkUrl(url: string, field: string): void {
+/** What the audit log keeps of a subscription (never its signing secret). */
+const webhookAudit = (r: { url: string; events: string; active: number; retry_window_ms?: number | null }) => ({
+  url: r.url,
+  events: parseJson<string[]>(r.events, []),
+  active: r.active === 1,
+  retryWindowHours: r.retry_window_ms == null ? null : Number(r.retry_window_ms) / 3600_000,
+});
+
+/** A team channel in the audit log: its team, kind and label, and the host a webhook URL points at. */
+const channelAudit = (r: { team_id: string; kind: string; label: string }, c: TeamChannelConfig | null) => ({
+  teamId: r.team_id,
+  kind: r.kind,
+  label: r.label,
+  ...(c?.url && { host: safeHost(c.url) }),
+  ...(c?.channel && { channel: c.channel }),
+});
+const safeHost = (url: string): string | null => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+};
+
+const templateAudit = (r: { subject: string; text: string; html: string }) => ({ subject: r.subject, text: r.text, html: r.html });
+
+function checkUrl(url: string, field: string, outbound: OutboundHttp | undefined): void {
   let u: URL;
   try {
     u = new URL(url);
@@ -1073,6 +1137,9 @@ function checkUrl(url: string, field: string): void {
     throw invalid([{ field, message: 'is not a URL' }]);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid([{ field, message: 'must be an http(s) URL' }]);
+  // The literal host now; every resolved address again when connecting (outbound-http.ts).
+  const refusal = urlRefusal(outbound?.policy ?? NO_ALLOWANCES, url);
+  if (refusal) throw invalid([{ field, message: refusal, code: 'outbound_address_refused' }]);
 }
 
 const truncate = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);

@@ -11,6 +11,7 @@ import type { DeliveryResult } from '../../integrations/delivery.js';
 import type { SecretBox } from '../../integrations/secret-box.js';
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
 import { postWebhook } from '../../integrations/webhook.js';
+import type { OutboundHttp } from '../../integrations/outbound-http.js';
 import { enqueueJob } from '../../jobs/jobs.repository.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
@@ -36,6 +37,8 @@ export interface RepliesDeps {
   supportAddress: string;
   /** Our own addresses: never a recipient of a reply. */
   ownAddresses: string[];
+  /** Guarded outbound HTTP for the messaging outbound URL (ESCALON_OUTBOUND_ALLOW). */
+  outbound?: OutboundHttp;
 }
 
 /** What the console shows on a reply: its delivery state (sending, sent, failed, bounced). */
@@ -163,7 +166,7 @@ export class RepliesService {
         author: event.author_name ?? null,
         attachments: files.map((f) => ({ filename: f.filename, contentType: f.content_type, size: Number(f.size), url: `${this.d.publicUrl}/api/v1/attachments/${f.id}` })),
       };
-      return postWebhook(conv.outbound_url, { id: d.id, event: 'reply.created', occurredAt: new Date(Number(d.created_at)).toISOString(), data }, secret, now);
+      return postWebhook(conv.outbound_url, { id: d.id, event: 'reply.created', occurredAt: new Date(Number(d.created_at)).toISOString(), data }, secret, now, { outbound: this.d.outbound });
     }
 
     if (!r.to) return { ok: false, retryable: false, response: 'no recipient address' };

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../db/dialect.js';
 import type { Clock } from '../../lib/clock.js';
 import { conflict, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import type { AuditActor, AuditService } from '../audit/index.js';
 import type { CalendarsService } from '../calendars/index.js';
 import { TEMPERATURES } from '../tickets/index.js';
 import { presentPolicy, toPolicy } from './sla.presenter.js';
@@ -25,6 +26,7 @@ export class SlaPoliciesService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly calendars: CalendarsService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(): Promise<SlaPolicyView[]> {
@@ -50,7 +52,7 @@ export class SlaPoliciesService {
   }
   private cached: { stamp: string; policies: readonly SlaPolicy[] } | null = null;
 
-  async create(input: CreateSlaPolicy): Promise<SlaPolicyView> {
+  async create(input: CreateSlaPolicy, actor?: AuditActor | null): Promise<SlaPolicyView> {
     const id = newId();
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
@@ -72,14 +74,16 @@ export class SlaPoliciesService {
           updated_at: now,
         }),
       );
+      await this.audit.change(tx, actor, 'sla_policy.created', { type: 'sla_policy', id }, null, await this.get(id, tx));
     });
     return this.get(id);
   }
 
-  async update(id: string, input: UpdateSlaPolicy): Promise<SlaPolicyView> {
+  async update(id: string, input: UpdateSlaPolicy, actor?: AuditActor | null): Promise<SlaPolicyView> {
     await inTransaction(this.db, async (tx) => {
       const before = await repo.findPolicy(tx, id);
       if (!before) throw notFound('SLA policy', id);
+      const beforeView = await this.get(id, tx);
       await this.check(tx, input.targets, input.actions);
       await this.guard(() =>
         repo.updatePolicy(tx, id, {
@@ -95,14 +99,18 @@ export class SlaPoliciesService {
           updated_at: this.clock.now(),
         }),
       );
+      await this.audit.change(tx, actor, 'sla_policy.updated', { type: 'sla_policy', id }, beforeView, await this.get(id, tx));
     });
     return this.get(id);
   }
 
   /** Tickets that had this policy keep their snapshot (and their clocks) after it is deleted. */
-  async remove(id: string): Promise<void> {
-    const r = await repo.deletePolicy(this.db, id);
-    if (Number(r.numDeletedRows) === 0) throw notFound('SLA policy', id);
+  async remove(id: string, actor?: AuditActor | null): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const before = await this.get(id, tx);
+      await repo.deletePolicy(tx, id);
+      await this.audit.change(tx, actor, 'sla_policy.deleted', { type: 'sla_policy', id }, before, null);
+    });
   }
 
   /** Names of the policies whose targets use a calendar (deleting it is then refused). */

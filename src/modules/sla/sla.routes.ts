@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { auditActor } from '../audit/index.js';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, errorResponses } from '../../http/schemas.js';
 import { SlaClockSummary } from '../tickets/index.js';
@@ -30,7 +31,7 @@ export function slaRoutes(app: AppInstance): void {
         response: { 201: SlaPolicyView, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await slaPolicies.create(req.body)),
+    async (req, reply) => reply.status(201).send(await slaPolicies.create(req.body, auditActor(req))),
   );
   app.get(
     '/api/v1/sla-policies/:id',
@@ -49,7 +50,7 @@ export function slaRoutes(app: AppInstance): void {
         response: { 200: SlaPolicyView, ...errorResponses },
       },
     },
-    (req) => slaPolicies.update(req.params.id, req.body),
+    (req) => slaPolicies.update(req.params.id, req.body, auditActor(req)),
   );
   app.delete(
     '/api/v1/sla-policies/:id',
@@ -58,7 +59,7 @@ export function slaRoutes(app: AppInstance): void {
       schema: { tags: ['sla'], summary: 'Delete an SLA policy; running clocks keep their snapshot', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (req, reply) => {
-      await slaPolicies.remove(req.params.id);
+      await slaPolicies.remove(req.params.id, auditActor(req));
       return reply.status(204).send(null);
     },
   );

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { auditActor } from '../audit/index.js';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
 import { TeamRoleSchema, TeamView } from './teams.presenter.js';
@@ -35,7 +36,7 @@ export function teamsRoutes(app: AppInstance): void {
       config: { permission: 'teams.manage' },
       schema: { tags: ['teams'], summary: 'Create a team', body: Type.Object(teamFields, { additionalProperties: false }), response: { 201: TeamView, ...errorResponses } },
     },
-    async (req, reply) => reply.status(201).send(await teams.create(req.body)),
+    async (req, reply) => reply.status(201).send(await teams.create(req.body, auditActor(req))),
   );
   app.get(
     '/api/v1/teams/:id',
@@ -54,13 +55,13 @@ export function teamsRoutes(app: AppInstance): void {
         response: { 200: TeamView, ...errorResponses },
       },
     },
-    (req) => teams.update(req.params.id, req.body),
+    (req) => teams.update(req.params.id, req.body, auditActor(req)),
   );
   app.delete(
     '/api/v1/teams/:id',
     { config: { permission: 'teams.manage' }, schema: { tags: ['teams'], summary: 'Delete a team that has no tickets', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (req, reply) => {
-      await teams.remove(req.params.id);
+      await teams.remove(req.params.id, auditActor(req));
       return reply.status(204).send(null);
     },
   );

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
+import type { AuditActor, AuditService } from '../audit/index.js';
 import { inTransaction } from '../../db/database.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/dialect.js';
 import type { Clock } from '../../lib/clock.js';
@@ -22,12 +23,13 @@ export class TeamsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
-  async get(id: string): Promise<TeamView> {
-    const t = await findTeam(this.db, id);
+  async get(id: string, ex: Executor = this.db): Promise<TeamView> {
+    const t = await findTeam(ex, id);
     if (!t) throw notFound('Team', id);
-    return presentTeam(t, await membersOf(this.db, [id]));
+    return presentTeam(t, await membersOf(ex, [id]));
   }
 
   async list(opts: { limit: number; cursor?: string; memberId?: string }) {
@@ -38,7 +40,7 @@ export class TeamsService {
     return { items: page.items.map((t) => presentTeam(t, members)), nextCursor: page.nextCursor };
   }
 
-  async create(input: TeamInput & { name: string }): Promise<TeamView> {
+  async create(input: TeamInput & { name: string }, actor?: AuditActor | null): Promise<TeamView> {
     const id = newId();
     const now = this.clock.now();
     await this.write(async (tx) => {
@@ -53,13 +55,15 @@ export class TeamsService {
         updated_at: now,
       });
       if (input.members) await replaceMembers(tx, id, this.memberRows(id, input.members));
+      await this.audit.change(tx, actor, 'team.created', { type: 'team', id }, null, await this.get(id, tx));
     });
     return this.get(id);
   }
 
-  async update(id: string, input: TeamInput): Promise<TeamView> {
+  async update(id: string, input: TeamInput, actor?: AuditActor | null): Promise<TeamView> {
     if (!(await findTeam(this.db, id))) throw notFound('Team', id);
     await this.write(async (tx) => {
+      const before = await this.get(id, tx);
       await updateTeam(tx, id, {
         ...(input.name !== undefined && { name: input.name.trim() }),
         ...(input.description !== undefined && { description: input.description }),
@@ -69,14 +73,19 @@ export class TeamsService {
         updated_at: this.clock.now(),
       });
       if (input.members) await replaceMembers(tx, id, this.memberRows(id, input.members));
+      await this.audit.change(tx, actor, 'team.updated', { type: 'team', id }, before, await this.get(id, tx));
     });
     return this.get(id);
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor?: AuditActor | null): Promise<void> {
     try {
-      const r = await deleteTeam(this.db, id);
-      if (Number(r.numDeletedRows) === 0) throw notFound('Team', id);
+      await inTransaction(this.db, async (tx) => {
+        const before = await this.get(id, tx);
+        const r = await deleteTeam(tx, id);
+        if (Number(r.numDeletedRows) === 0) throw notFound('Team', id);
+        await this.audit.change(tx, actor, 'team.deleted', { type: 'team', id }, before, null);
+      });
     } catch (err) {
       if (isForeignKeyViolation(err)) throw conflict('The team still has tickets; move them to another team first.');
       throw err;

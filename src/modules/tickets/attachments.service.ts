@@ -1,3 +1,4 @@
+import type { AuditActor, AuditService } from '../audit/index.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
@@ -41,6 +42,7 @@ export class AttachmentsService {
     private readonly tickets: TicketsService,
     private readonly dataDir: string,
     readonly maxBytes: number,
+    private readonly audit?: AuditService,
   ) {}
 
   async store(
@@ -112,10 +114,12 @@ export class AttachmentsService {
     }));
   }
 
-  async open(viewer: TicketViewer | null, id: string) {
+  /** A download: recorded in the audit log with who took it (issue 14: every download of attachments). */
+  async open(viewer: TicketViewer | null, id: string, actor?: AuditActor | null) {
     const a = await repo.findAttachment(this.db, id);
     if (!a) throw notFound('Attachment', id);
     await this.tickets.access.assertRead(viewer, a.ticket_id, this.db, 'Attachment', id);
+    await this.audit?.record(this.db, { actorId: actor?.userId ?? null, action: 'attachment.downloaded', targetType: 'attachment', targetId: id, ip: actor?.ip ?? null, data: { ticketId: a.ticket_id, filename: a.filename, size: Number(a.size) } });
     return { filename: a.filename, contentType: a.content_type, size: Number(a.size), stream: createReadStream(join(this.dataDir, 'attachments', a.storage_key)) };
   }
 }

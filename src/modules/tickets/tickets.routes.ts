@@ -1,3 +1,4 @@
+import { auditActor } from '../audit/index.js';
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, OneOf, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
@@ -231,7 +232,7 @@ export function ticketsRoutes(app: AppInstance): void {
     '/api/v1/attachments/:id',
     { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Download an attachment', params: IdParams } },
     async (req, reply) => {
-      const f = await attachments.open(req.principal, req.params.id);
+      const f = await attachments.open(req.principal, req.params.id, auditActor(req));
       reply
         .header('Content-Type', f.contentType)
         .header('Content-Length', f.size)

@@ -6,6 +6,8 @@
 export interface Problem {
   field: string;
   message: string;
+  /** What is wrong as a code the console can say in the reader's language. */
+  code?: string;
 }
 
 export class ApiError extends Error {

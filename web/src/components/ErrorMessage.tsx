@@ -6,12 +6,12 @@ import { ApiError, problemField, type Problem } from '../api/client.js';
 const ACCOUNT_ERRORS = ['current_password_incorrect', 'token_expired'];
 export function problemText(p: Problem, t: TFunction): string {
   const { code, params } = p as Problem & { code?: unknown; params?: Record<string, unknown> };
-  return typeof code === 'string' ? t(`accounts.problems.${code}`, { ...params, defaultValue: p.message }) : p.message;
+  return typeof code === 'string' ? t([`accounts.problems.${code}`, `admin2.problem.${code}`], { ...params, defaultValue: p.message }) : p.message;
 }
 
 /** A readable explanation of a failed request: what happened and what to do. Never raw JSON or stacks. */
 export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProblems = false }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string>; /** the form shows each problem next to its field */ hideProblems?: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
   const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'internal'];

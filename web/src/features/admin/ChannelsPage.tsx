@@ -7,6 +7,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import type { Delivery, InboundMessage, TeamChannel, Webhook } from './admin-api.js';
+import { auditLink } from './AuditPage.js';
 import { AdminPage, ListInput, useAction, useLoad } from './common.js';
 
 /** Notification channels (webhooks, team chat channels), failed deliveries and unreadable inbound mail. */
@@ -92,7 +93,10 @@ function Webhooks() {
                     </button>{' '}
                     <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(w)} aria-label={`${t('admin2.delete')}: ${w.url}`}>
                       {t('admin2.delete')}
-                    </button>
+                    </button>{' '}
+                    <Link to={auditLink('webhook', w.id)} className="small" aria-label={`${t('admin2.audit.history')}: ${w.url}`}>
+                      {t('admin2.audit.history')}
+                    </Link>
                     <div className="muted small">{formatDateTime(w.createdAt, i18n.language, user.timeZone)}</div>
                   </td>
                 </tr>

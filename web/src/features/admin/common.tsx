@@ -55,6 +55,7 @@ const SECTIONS = [
   ['/admin/sla', 'sla'],
   ['/admin/rotations', 'rotations'],
   ['/admin/channels', 'channels'],
+  ['/admin/audit', 'audit'],
 ] as const;
 
 /** The administration screens' own navigation, below the top bar. */
