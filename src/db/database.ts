@@ -45,12 +45,24 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   const schema =
     handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema && { migrationTableSchema: schema }) });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its migration tables by reading the whole catalogue, calling
+  // has_schema_privilege() on every schema's name: a schema another database on the same server
+  // drops meanwhile fails that read with 3F000 naming the other schema. Nothing was applied
+  // then (the check comes first), so trying again is safe.
+  for (let attempt = 1; error && attempt < 5 && otherSchemaVanished(error, schema); attempt++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function otherSchemaVanished(error: unknown, ours: string | undefined): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e.code === '3F000' && typeof e.message === 'string' && ours !== undefined && !e.message.includes(`"${ours}"`);
 }
 
 const afterCommitHooks = new WeakMap<object, (() => void)[]>();

@@ -63,7 +63,7 @@ describeEachDb('demo workspace in production (issue 14)', (ctx) => {
     expect((await db.selectFrom('escalation_paths').select('id').execute()).map((p) => p.id)).toEqual([realPath.id]);
     expect(await count('escalation_path_versions')).toBe(2);
     expect(await count('notification_preferences')).toBeLessThanOrEqual(1);
-    const kept = await deps.tickets.get(ticket.id);
+    const kept = await deps.tickets.get(null, ticket.id);
     expect(kept).toMatchObject({ id: ticket.id, subject: 'A real question' });
     expect((await db.selectFrom('tickets').select(['id', 'assignee_id', 'team_id']).execute())).toEqual([{ id: ticket.id, assignee_id: null, team_id: null }]);
     expect(await db.selectFrom('ticket_events').select('id').where('ticket_id', 'in', demoTicketIds).execute()).toHaveLength(0);

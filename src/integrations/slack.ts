@@ -314,7 +314,7 @@ export const lookupSlackMember = async (
   try {
     body = JSON.parse(sent.reply.body) as typeof body;
   } catch {
-    throw unavailable(`unexpected reply ${excerpt(sent.reply.body)}`);
+    throw unavailable(`unexpected reply: ${replySummary(sent.reply)}`);
   }
   if (body.ok !== true) {
     if (body.error === 'user_not_found') return null;
