@@ -9,7 +9,7 @@ import { AuditService } from './modules/audit/index.js';
 import { AuthService } from './modules/auth/index.js';
 import { CalendarsService } from './modules/calendars/index.js';
 import { CustomersService } from './modules/customers/index.js';
-import { IntakeService, MessagingService } from './modules/intake/index.js';
+import { IntakeService, MessagingService, registerIntakeJobs } from './modules/intake/index.js';
 import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs } from './modules/notifications/index.js';
@@ -105,7 +105,10 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   });
   // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
   registerIntakeEmailJobs(jobs, intakeEmail, mailer, config.inboundAddress);
-  const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
+  const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, linkTtlDays: config.publicLinkDays, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
+  // Public links: the token is made when its mail is sent; a new requester gets a new link.
+  registerIntakeJobs(jobs, intake, mailer, config.inboundAddress);
+  tickets.addHooks(intake.hooks());
   const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers);
   const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({

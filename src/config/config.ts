@@ -49,6 +49,14 @@ export interface Config {
   /** The support address customers write to (Reply-To of confirmations; never a ticket sender). */
   inboundAddress: string | null;
   contactRateLimitPerMinute: number;
+  // --- public surfaces (issue 14 §4) ---
+  /** Days a requester's private link keeps working after the ticket was solved (or closed). */
+  publicLinkDays: number;
+  /** A reply threading onto a ticket from a sender failing DMARC (or unverifiable): held for an agent, or accepted. */
+  emailUnverified: 'hold' | 'accept';
+  /** Longest wait of one DNS lookup of the SPF/DKIM/DMARC evaluation (the whole evaluation is capped at 3×). */
+  emailAuthDnsTimeoutMs: number;
+  // --- end public surfaces ---
   /** Slack app: signing secret (interactivity), bot token (chat.postMessage), API base (tests). */
   slack: { signingSecret: string | null; botToken: string | null; apiUrl: string };
   /** Events for one person and ticket within this window are grouped into one message. */
@@ -92,6 +100,9 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_IMAP_POLL_SECONDS', default: '60', description: 'how often the IMAP mailboxes are polled' },
   { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (From and Reply-To of agent replies, Reply-To of confirmations; mail from it is never a ticket)' },
   { name: 'ESCALON_CONTACT_RATE_LIMIT', default: '5', description: 'contact-form submissions per minute per client address' },
+  { name: 'ESCALON_PUBLIC_LINK_DAYS', default: '90', description: 'days a requester\'s private link keeps working after the ticket is solved; a link also stops when the requester changes' },
+  { name: 'ESCALON_EMAIL_UNVERIFIED', default: 'hold', description: 'hold or accept: a reply onto a ticket whose sender fails DMARC (or cannot be checked: DNS temperror) is held for an agent to accept or reject, or appended anyway' },
+  { name: 'ESCALON_EMAIL_AUTH_DNS_TIMEOUT_MS', default: '1500', description: 'timeout of one DNS lookup of the inbound SPF/DKIM/DMARC check; on timeout the verdict is temperror and intake goes on' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
@@ -231,6 +242,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const inboundAddress = str('ESCALON_INBOUND_ADDRESS', '').toLowerCase() || null;
   if (inboundAddress && !/^[^\s@<>]+@[^\s@<>]+$/.test(inboundAddress)) problems.push(`ESCALON_INBOUND_ADDRESS=${JSON.stringify(inboundAddress)} must be a mail address`);
 
+  const emailUnverifiedRaw = str('ESCALON_EMAIL_UNVERIFIED', 'hold').toLowerCase();
+  if (emailUnverifiedRaw !== 'hold' && emailUnverifiedRaw !== 'accept') problems.push(`ESCALON_EMAIL_UNVERIFIED=${JSON.stringify(emailUnverifiedRaw)} must be hold or accept`);
+  const emailUnverified = emailUnverifiedRaw === 'accept' ? 'accept' : 'hold';
+
   const config: Config = {
     databaseUrl,
     database,
@@ -252,6 +267,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     imap: { mailboxes: imapMailboxes, pollSeconds: int('ESCALON_IMAP_POLL_SECONDS', 60, 5, 86_400) },
     inboundAddress,
     contactRateLimitPerMinute: int('ESCALON_CONTACT_RATE_LIMIT', 5, 1, 10_000),
+    publicLinkDays: int('ESCALON_PUBLIC_LINK_DAYS', 90, 1, 36_500),
+    emailUnverified,
+    emailAuthDnsTimeoutMs: int('ESCALON_EMAIL_AUTH_DNS_TIMEOUT_MS', 1500, 50, 30_000),
     slack: {
       signingSecret: env.ESCALON_SLACK_SIGNING_SECRET?.trim() || null,
       botToken: env.ESCALON_SLACK_BOT_TOKEN?.trim() || null,

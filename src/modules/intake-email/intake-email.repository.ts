@@ -3,7 +3,7 @@ import type { InboundMessagesTable } from '../../db/schema.js';
 
 /** Queries of the email intake: raw inbound messages and the message ids of each ticket. */
 
-export const insertInbound = (ex: Executor, row: Omit<InboundMessagesTable, 'deliveries' | 'attempts' | 'envelope'> & { envelope: string }) =>
+export const insertInbound = (ex: Executor, row: Omit<InboundMessagesTable, 'deliveries' | 'attempts' | 'envelope' | 'auth' | 'auth_verdict' | 'resolved_by' | 'resolved_at'> & { envelope: string }) =>
   ex.insertInto('inbound_messages').values(row).execute();
 
 export const findInbound = (ex: Executor, id: string) => ex.selectFrom('inbound_messages').selectAll().where('id', '=', id).executeTakeFirst();

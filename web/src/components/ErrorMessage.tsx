@@ -6,7 +6,7 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProb
   const { t } = useTranslation();
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
-  const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'internal'];
+  const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'link_expired', 'internal'];
   const inline = hideProblems && code === 'validation_failed';
   const headline = inline ? t('errors.validationInline') : known.includes(code) ? t(`errors.${code}`, { requestId: e?.requestId ?? '—' }) : t('errors.unknown');
   // The server's message (English, written for people) adds the specifics as a secondary line.
