@@ -10,7 +10,7 @@ import { AuthService } from './modules/auth/index.js';
 import { CalendarsService } from './modules/calendars/index.js';
 import { CustomersService } from './modules/customers/index.js';
 import { IntakeService, MessagingService, registerIntakeJobs } from './modules/intake/index.js';
-import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
+import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs, systemResolver, type DnsResolver } from './modules/intake-email/index.js';
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs } from './modules/notifications/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
@@ -65,7 +65,7 @@ export interface Container {
   close(): Promise<void>;
 }
 
-export function createContainer(config: Config, logger: Logger, opts: { clock?: Clock; database?: DatabaseHandle } = {}): Container {
+export function createContainer(config: Config, logger: Logger, opts: { clock?: Clock; database?: DatabaseHandle; /** DNS of the inbound SPF/DKIM/DMARC check (tests: offline). */ dnsResolver?: DnsResolver } = {}): Container {
   const clock = opts.clock ?? systemClock;
   const database = opts.database ?? openDatabase(config.database);
   const db = database.db;
@@ -102,6 +102,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     mailFrom,
     bounced: (tx, messageId, detail, now) => replies.bounced(tx, messageId, detail, now),
     allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now),
+    mailAuth: { resolver: opts.dnsResolver ?? systemResolver(config.emailAuthDnsTimeoutMs), timeoutMs: config.emailAuthDnsTimeoutMs, unverified: config.emailUnverified },
   });
   // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
   registerIntakeEmailJobs(jobs, intakeEmail, mailer, config.inboundAddress);

@@ -54,7 +54,7 @@ export interface Config {
   publicLinkDays: number;
   /** A reply threading onto a ticket from a sender failing DMARC (or unverifiable): held for an agent, or accepted. */
   emailUnverified: 'hold' | 'accept';
-  /** Longest wait of one DNS lookup of the SPF/DKIM/DMARC evaluation (the whole evaluation is capped at 3×). */
+  /** Longest wait of one DNS lookup of the SPF/DKIM/DMARC evaluation (the whole evaluation is capped at 3× + 2 s). */
   emailAuthDnsTimeoutMs: number;
   // --- end public surfaces ---
   /** Slack app: signing secret (interactivity), bot token (chat.postMessage), API base (tests). */

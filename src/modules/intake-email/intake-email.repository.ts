@@ -79,3 +79,13 @@ export async function ticketOfMessageIds(ex: Executor, ids: string[], direction?
   }
   return null;
 }
+
+/** 0014: the SPF/DKIM/DMARC facts and verdict of a kept message. */
+export const setInboundAuth = (ex: Executor, id: string, auth: string, verdict: string) =>
+  ex.updateTable('inbound_messages').set({ auth, auth_verdict: verdict }).where('id', '=', id).execute();
+
+/** Marks a held message decided by `actorId`; false when it is no longer held (someone else decided). */
+export async function resolveHeldInbound(ex: Executor, id: string, actorId: string, now: number): Promise<boolean> {
+  const r = await ex.updateTable('inbound_messages').set({ resolved_by: actorId, resolved_at: now, updated_at: now }).where('id', '=', id).where('status', '=', 'held').where('resolved_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
