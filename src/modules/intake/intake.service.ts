@@ -49,9 +49,6 @@ export interface PublicTicketView {
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** What logs may show of a link token: the first 12 hex digits of its hash (enough to correlate, useless to open). */
-export const tokenLogId = (token: string): string => `~${hashToken(token).slice(0, 12)}`;
-
 /**
  * Whether a link still opens its ticket: not revoked, still the ticket's requester (the link
  * rotates when the requester changes), and not older than `ttlDays` after the ticket was solved
