@@ -298,6 +298,7 @@ export const agentEn = {
     reject: 'Reject',
     wasAccepted: 'Accepted: added to the conversation as the customer’s message.',
     wasRejected: 'Rejected: not added to the conversation (the mail is kept).',
+    heldEvent: 'A reply from {{from}} was held: its sender could not be verified',
     acceptedEvent: '{{actor}} accepted an unverified reply as the customer’s message',
     rejectedEvent: '{{actor}} rejected an unverified reply',
   },

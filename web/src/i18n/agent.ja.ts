@@ -300,7 +300,8 @@ export const agentJa: typeof agentEn = {
     reject: '却下',
     wasAccepted: '承認済み: お客様のメッセージとして会話に追加しました。',
     wasRejected: '却下済み: 会話には追加していません（メールは保管されています）。',
-    acceptedEvent: '{{actor}}が未確認の返信をお客様のメッセージとして承認しました',
-    rejectedEvent: '{{actor}}が未確認の返信を却下しました',
+    heldEvent: '{{from}} からの返信を保留しました（送信者を確認できません）',
+    acceptedEvent: '{{actor}} が未確認の返信をお客様のメッセージとして承認しました',
+    rejectedEvent: '{{actor}} が未確認の返信を却下しました',
   },
 };
