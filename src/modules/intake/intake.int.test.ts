@@ -108,7 +108,7 @@ describeEachDb('intake: web form, private link, phone, messaging', (ctx) => {
       expect(expired.body.error.code).toBe('link_expired');
       // The page tells an expired link apart from a wrong one.
       const page = await t.app.inject({ method: 'GET', url: `/t/${second}?lang=en` });
-      expect(page.body).toContain('r.status===410?T.expired');
+      expect(page.body).toContain('if(r.status===410)');
       expect(page.body).toContain('This link has expired');
     } finally {
       t.clock.set(start);

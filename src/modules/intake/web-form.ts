@@ -25,6 +25,7 @@ const T = {
     support: 'サポート',
     reply: '返信する',
     notFound: 'このリンクは無効です。',
+    expiredTitle: 'このリンクは使えなくなりました',
     expired: 'このリンクは有効期限が切れたか、新しいリンクに置き換えられました。お問い合わせは、最新のメールへの返信で続けられます。',
     status: '状態: ',
   },
@@ -45,6 +46,7 @@ const T = {
     support: 'Support',
     reply: 'Reply',
     notFound: 'This link is not valid.',
+    expiredTitle: 'This link no longer works',
     expired: 'This link has expired or was replaced by a newer one. You can still continue by replying to our latest mail.',
     status: 'Status: ',
   },
@@ -86,11 +88,11 @@ if(x.j.checkEmail){var c=document.createElement('p');c.id='check-email';c.textCo
   const ticketScript = `(function(){var T=${JSON.stringify(t)};var tok=decodeURIComponent(location.pathname.split('/').pop()||'');
 var h=document.getElementById('h'),s=document.getElementById('s'),l=document.getElementById('l'),f=document.getElementById('f'),o=document.getElementById('out');
 var api='/api/v1/public/tickets/'+encodeURIComponent(tok);
-function load(){fetch(api).then(function(r){if(!r.ok)throw new Error(r.status===410?T.expired:T.notFound);return r.json()}).then(function(t){
+function load(){fetch(api).then(function(r){if(r.status===410){var x=new Error(T.expiredTitle);x.detail=T.expired;throw x}if(!r.ok)throw new Error(T.notFound);return r.json()}).then(function(t){
 h.textContent=T.ticket+' #'+t.number+': '+t.subject;s.textContent=T.status+t.status;l.textContent='';
 t.messages.forEach(function(m){var d=document.createElement('div');d.className='msg'+(m.from==='you'?' you':'');var meta=document.createElement('div');meta.className='meta';
 meta.textContent=(m.from==='you'?T.you:T.support)+' · '+new Date(m.createdAt).toLocaleString(${JSON.stringify(lang === 'ja' ? 'ja-JP' : 'en')});var b=document.createElement('div');b.textContent=m.body;d.appendChild(meta);d.appendChild(b);l.appendChild(d)});
-f.hidden=false}).catch(function(e){h.textContent=e.message;f.hidden=true})}
+f.hidden=false}).catch(function(e){h.textContent=e.message;s.textContent=e.detail||'';f.hidden=true})}
 f.addEventListener('submit',function(e){e.preventDefault();var m=f.message.value;if(!m.trim())return;
 fetch(api+'/replies',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({message:m})}).then(function(r){return r.json().then(function(j){if(!r.ok)throw new Error((j&&j.error&&j.error.message)||r.status);f.message.value='';o.textContent='';load()})}).catch(function(err){o.textContent=T.failed+err.message})});
 load();})();`;
