@@ -10,6 +10,7 @@ import type { CustomersService } from '../customers/index.js';
 import type { DeliveryResult } from '../../integrations/delivery.js';
 import { recordOutgoingMessageId } from '../intake-email/index.js';
 import type { Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
+import { linkState } from './intake.policy.js';
 import * as repo from './intake.repository.js';
 
 export interface ContactInput {
@@ -48,18 +49,6 @@ export interface PublicTicketView {
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
-/**
- * Whether a link still opens its ticket: not revoked, still the ticket's requester (the link
- * rotates when the requester changes), and not older than `ttlDays` after the ticket was solved
- * (or closed). Pure: time is passed in.
- */
-export function linkState(link: { customer_id: string; revoked_at: number | null }, ticket: { requesterId: string | null; solvedAt: number | null; closedAt: number | null }, now: number, ttlDays: number): 'valid' | 'revoked' | 'expired' {
-  if (link.revoked_at !== null || ticket.requesterId !== link.customer_id) return 'revoked';
-  const done = ticket.solvedAt ?? ticket.closedAt;
-  if (done !== null && now > done + ttlDays * 86_400_000) return 'expired';
-  return 'valid';
-}
 
 /** The link no longer opens its ticket (expired, or replaced when the requester changed): 410 with code link_expired. */
 export const linkExpired = (): AppError => new AppError('link_expired', 'This link has expired or was replaced; reply to our last mail to get a new one.');
