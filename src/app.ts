@@ -1,3 +1,4 @@
+import { childLoggerFactory } from './http/log-redaction.js';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
@@ -53,6 +54,8 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
     // While closing, new requests get Escalon's error shape (below), not Fastify's own body.
     return503OnClosing: false,
     clientErrorHandler,
+    // Private link tokens never reach the access log (issue 14).
+    childLoggerFactory,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as AppInstance;
   app.decorate('deps', deps);
 

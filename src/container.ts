@@ -11,8 +11,8 @@ import { OutboundHttp } from './integrations/outbound-http.js';
 import { AuthService } from './modules/auth/index.js';
 import { CalendarsService } from './modules/calendars/index.js';
 import { CustomersService } from './modules/customers/index.js';
-import { IntakeService, MessagingService } from './modules/intake/index.js';
-import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
+import { IntakeService, MessagingService, registerIntakeJobs } from './modules/intake/index.js';
+import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs, systemResolver, type DnsResolver } from './modules/intake-email/index.js';
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
@@ -71,7 +71,7 @@ export interface Container {
   close(): Promise<void>;
 }
 
-export function createContainer(config: Config, logger: Logger, opts: { clock?: Clock; database?: DatabaseHandle } = {}): Container {
+export function createContainer(config: Config, logger: Logger, opts: { clock?: Clock; database?: DatabaseHandle; /** DNS of the inbound SPF/DKIM/DMARC check (tests: offline). */ dnsResolver?: DnsResolver } = {}): Container {
   const clock = opts.clock ?? systemClock;
   const database = opts.database ?? openDatabase(config.database);
   const db = database.db;
@@ -112,10 +112,14 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     mailFrom,
     bounced: (tx, messageId, detail, now) => replies.bounced(tx, messageId, detail, now),
     allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now),
+    mailAuth: { resolver: opts.dnsResolver ?? systemResolver(config.emailAuthDnsTimeoutMs), timeoutMs: config.emailAuthDnsTimeoutMs, unverified: config.emailUnverified },
   });
   // Issue 5 (notifications) may take over 'email.send'; until then the intake registers it.
   registerIntakeEmailJobs(jobs, intakeEmail, mailer, config.inboundAddress);
-  const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
+  const intake = new IntakeService(db, clock, tickets, customers, { publicUrl: config.publicUrl, mailFrom, linkTtlDays: config.publicLinkDays, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now) });
+  // Public links: the token is made when its mail is sent; a new requester gets a new link.
+  registerIntakeJobs(jobs, intake, mailer, config.inboundAddress);
+  tickets.addHooks(intake.hooks());
   const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers, config.outboundAllow, audit);
   const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({

@@ -1,3 +1,4 @@
+import type { DnsResolver } from './modules/intake-email/index.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.js';
@@ -43,13 +44,13 @@ function demoWarning(reasons: string[], seededNow: boolean): string {
 }
 
 /** Boot: config → database → migrations → demo seed → roles (web, worker) → listen. */
-export async function startServer(config: Config, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: { logger?: Logger; quiet?: boolean; /** DNS of the inbound mail check (e2e tests: a fake one) */ dnsResolver?: DnsResolver } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   assertWritableDir(config.dataDir);
   const database = openDatabase(config.database, { logger });
   const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
-  const deps = createContainer(config, logger, { database });
+  const deps = createContainer(config, logger, { database, dnsResolver: opts.dnsResolver });
   const metrics = createMetrics();
 
   let seededNow = false;

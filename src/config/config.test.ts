@@ -44,6 +44,13 @@ describe('loadConfig', () => {
     expect(c.smtpOut).toEqual({ host: 'mail.example', port: 2525, secure: false, user: 'u@x', password: 'p', from: 'help@example.com' });
   });
 
+  // --- public surfaces (issue 14) ---
+  it('reads the public link, unverified mail and DNS timeout settings', () => {
+    expect(loadConfig({})).toMatchObject({ publicLinkDays: 90, emailUnverified: 'hold', emailAuthDnsTimeoutMs: 1500 });
+    expect(loadConfig({ ESCALON_PUBLIC_LINK_DAYS: '30', ESCALON_EMAIL_UNVERIFIED: 'Accept', ESCALON_EMAIL_AUTH_DNS_TIMEOUT_MS: '500' })).toMatchObject({ publicLinkDays: 30, emailUnverified: 'accept', emailAuthDnsTimeoutMs: 500 });
+    expect(() => loadConfig({ ESCALON_EMAIL_UNVERIFIED: 'maybe', ESCALON_PUBLIC_LINK_DAYS: '0' })).toThrow(/ESCALON_EMAIL_UNVERIFIED="maybe" must be hold or accept[\s\S]*ESCALON_PUBLIC_LINK_DAYS|ESCALON_PUBLIC_LINK_DAYS[\s\S]*ESCALON_EMAIL_UNVERIFIED/);
+  });
+
   // outaudit: outbound allow list
   it('reads ESCALON_OUTBOUND_ALLOW and refuses entries it cannot read and a Slack API URL inside the network', () => {
     const c = loadConfig({ ESCALON_OUTBOUND_ALLOW: '10.0.0.0/8, hooks.internal.example' }, '/x');

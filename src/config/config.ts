@@ -53,6 +53,14 @@ export interface Config {
   /** The support address customers write to (Reply-To of confirmations; never a ticket sender). */
   inboundAddress: string | null;
   contactRateLimitPerMinute: number;
+  // --- public surfaces (issue 14 §4) ---
+  /** Days a requester's private link keeps working after the ticket was solved (or closed). */
+  publicLinkDays: number;
+  /** A reply threading onto a ticket from a sender failing DMARC (or unverifiable): held for an agent, or accepted. */
+  emailUnverified: 'hold' | 'accept';
+  /** Longest wait of one DNS lookup of the SPF/DKIM/DMARC evaluation (the whole evaluation is capped at 3× + 2 s). */
+  emailAuthDnsTimeoutMs: number;
+  // --- end public surfaces ---
   /** Slack app: signing secret (interactivity), bot token (chat.postMessage), API base (tests). */
   slack: { signingSecret: string | null; botToken: string | null; apiUrl: string };
   /** Events for one person and ticket within this window are grouped into one message. */
@@ -116,6 +124,9 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_TRUST_PROXY', default: '(unset: trust no proxy)', description: 'behind a reverse proxy: the number of proxy hops (1) or the proxies\' addresses/CIDRs, comma-separated (10.0.0.0/8,192.168.1.5), so the client address (rate limits, audit) is right' },
   { name: 'ESCALON_LOGIN_ACCOUNT_RATE_LIMIT', default: '10', description: 'failed sign-ins per account per 15 minutes, from any address (all nodes together)' },
   { name: 'ESCALON_OUTBOUND_ALLOW', default: '(none)', description: 'comma-separated CIDRs or host names outbound HTTP (webhooks, team channels, Slack, messaging) may reach although loopback, private, link-local or metadata addresses are refused' },
+  { name: 'ESCALON_PUBLIC_LINK_DAYS', default: '90', description: 'days a requester\'s private link keeps working after the ticket is solved; a link also stops when the requester changes' },
+  { name: 'ESCALON_EMAIL_UNVERIFIED', default: 'hold', description: 'hold or accept: a reply onto a ticket whose sender fails DMARC (or cannot be checked: DNS temperror) is held for an agent to accept or reject, or appended anyway' },
+  { name: 'ESCALON_EMAIL_AUTH_DNS_TIMEOUT_MS', default: '1500', description: 'timeout of one DNS lookup of the inbound SPF/DKIM/DMARC check; on timeout the verdict is temperror and intake goes on' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
@@ -315,6 +326,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const slackApiUrl = str('ESCALON_SLACK_API_URL', 'https://slack.com/api').replace(/\/+$/, '');
   const slackRefusal = urlRefusal(outbound.policy, slackApiUrl);
   if (slackRefusal) problems.push(`ESCALON_SLACK_API_URL=${JSON.stringify(slackApiUrl)}: ${slackRefusal}`);
+  const emailUnverifiedRaw = str('ESCALON_EMAIL_UNVERIFIED', 'hold').toLowerCase();
+  if (emailUnverifiedRaw !== 'hold' && emailUnverifiedRaw !== 'accept') problems.push(`ESCALON_EMAIL_UNVERIFIED=${JSON.stringify(emailUnverifiedRaw)} must be hold or accept`);
+  const emailUnverified = emailUnverifiedRaw === 'accept' ? 'accept' : 'hold';
 
   const config: Config = {
     databaseUrl,
@@ -338,6 +352,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     imap: { mailboxes: imapMailboxes, pollSeconds: int('ESCALON_IMAP_POLL_SECONDS', 60, 5, 86_400) },
     inboundAddress,
     contactRateLimitPerMinute: int('ESCALON_CONTACT_RATE_LIMIT', 5, 1, 10_000),
+    publicLinkDays: int('ESCALON_PUBLIC_LINK_DAYS', 90, 1, 36_500),
+    emailUnverified,
+    emailAuthDnsTimeoutMs: int('ESCALON_EMAIL_AUTH_DNS_TIMEOUT_MS', 1500, 50, 30_000),
     slack: {
       signingSecret: env.ESCALON_SLACK_SIGNING_SECRET?.trim() || null,
       botToken: env.ESCALON_SLACK_BOT_TOKEN?.trim() || null,

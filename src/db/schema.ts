@@ -313,6 +313,12 @@ export interface InboundMessagesTable {
   attempts: Generated<number>;
   created_at: number;
   updated_at: number;
+  /** 0014: SPF/DKIM/DMARC facts (JSON) and the verdict (pass | fail | none | temperror | …). */
+  auth: string | null;
+  auth_verdict: string | null;
+  /** 0014: who accepted or rejected a mail held as unverified, and when. */
+  resolved_by: string | null;
+  resolved_at: number | null;
 }
 
 export interface TicketMessageIdsTable {
@@ -346,6 +352,17 @@ export interface PublicTicketLinksTable {
   token_hash: string;
   ticket_id: string;
   customer_id: string;
+  created_at: number;
+  /** 0014: set when the ticket's requester changed; the link no longer opens the ticket. */
+  revoked_at: number | null;
+}
+
+/** 0014: messages of a messaging platform already taken in (dedupe on the platform's id). */
+export interface MessagingMessagesTable {
+  integration_id: string;
+  message_id: string;
+  ticket_id: string;
+  event_id: string;
   created_at: number;
 }
 
@@ -491,6 +508,7 @@ export interface Database {
   ticket_message_ids: TicketMessageIdsTable;
   messaging_integrations: MessagingIntegrationsTable;
   messaging_conversations: MessagingConversationsTable;
+  messaging_messages: MessagingMessagesTable;
   public_ticket_links: PublicTicketLinksTable;
   notification_preferences: NotificationPreferencesTable;
   notifications: NotificationsTable;

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'link_expired'
   | 'unavailable'
   | 'database_unavailable'
   | 'storage_full'
@@ -31,6 +32,8 @@ export const statusOfCode: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  /** A requester's private link expired or was replaced (issue 14). */
+  link_expired: 410,
   unavailable: 503,
   /** The database cannot be reached (outage, restart, failover): retry after Retry-After. */
   database_unavailable: 503,

@@ -55,7 +55,7 @@ export interface ConsoleHarness {
 }
 
 /** Registers beforeAll/afterAll for a suite: server + browser up, then both down. */
-export function useConsole(tmpPrefix: string, env: Record<string, string> = {}): ConsoleHarness {
+export function useConsole(tmpPrefix: string, env: Record<string, string> = {}, opts: { dnsResolver?: (name: string, rrtype: string) => Promise<unknown> } = {}): ConsoleHarness {
   let dir = '';
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
@@ -70,7 +70,7 @@ export function useConsole(tmpPrefix: string, env: Record<string, string> = {}):
     dir = mkdtempSync(join(tmpdir(), tmpPrefix));
     server = await startServer(
       loadConfig({ ESCALON_DATABASE_URL: `sqlite:${join(dir, 'e.db')}`, ESCALON_DATA_DIR: dir, ESCALON_PORT: '0', ESCALON_LOG_LEVEL: 'warn', ESCALON_OUTBOUND_ALLOW: '127.0.0.0/8,::1', ...env }),
-      { quiet: true },
+      { quiet: true, dnsResolver: opts.dnsResolver },
     );
     base = server.url.replace('0.0.0.0', '127.0.0.1');
     browser = await chromium.launch({

@@ -37,6 +37,8 @@ export interface TestContext {
 
 export interface TestAppOptions {
   env?: Record<string, string>;
+  /** DNS of the inbound mail check; default: offline, every name ENOTFOUND. */
+  dnsResolver?: (name: string, rrtype: string) => Promise<unknown>;
   configure?: (config: Config) => void;
 }
 
@@ -48,7 +50,10 @@ export async function createTestApp(kind: DbKind, opts: TestAppOptions = {}): Pr
   const database = db.open();
   await migrateToLatest(database);
   const clock = new FakeClock(Date.UTC(2026, 0, 5, 0, 0, 0)); // Monday 09:00 in Tokyo
-  const deps = createContainer(config, createLogger('silent'), { clock, database });
+  const offlineDns = async (name: string) => {
+    throw Object.assign(new Error(`ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+  };
+  const deps = createContainer(config, createLogger('silent'), { clock, database, dnsResolver: opts.dnsResolver ?? offlineDns });
   const app = await buildApp(deps, { logger: false });
   await app.ready();
 

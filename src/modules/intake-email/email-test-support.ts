@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { afterAll, beforeAll } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import type { IntakeEmailService } from './intake-email.service.js';
@@ -47,4 +49,32 @@ export function withHeaders(overrides: Array<[string, string | null]>): Array<[s
   );
   for (const [name, value] of overrides) if (value !== null) out.push([name, value]);
   return out;
+}
+
+/**
+ * Offline DNS for the SPF/DKIM/DMARC tests: answers from `records` (`"name TYPE"` → answer,
+ * as node:dns resolve() gives it), ENOTFOUND otherwise.
+ */
+export function fakeDns(records: Record<string, unknown>): (name: string, rrtype: string) => Promise<unknown> {
+  return async (name, rrtype) => {
+    const hit = records[`${name.toLowerCase()} ${rrtype}`];
+    if (hit === undefined) throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    return hit;
+  };
+}
+
+/** A DKIM key pair made with node:crypto, and the TXT record that publishes it. */
+export function dkimKey(): { privateKey: string; txt: string[][] } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const p = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), txt: [[`v=DKIM1; k=rsa; p=${p}`]] };
+}
+
+/** The message with a real DKIM-Signature of `domain` (selector `sel`) prepended. */
+export async function dkimSigned(raw: Buffer, domain: string, privateKey: string): Promise<Buffer> {
+  // mailauth reads signatureData (its .d.ts names only the top-level fields).
+  const options = { signingDomain: domain, selector: 'sel', privateKey, canonicalization: 'relaxed/relaxed', signatureData: [{ signingDomain: domain, selector: 'sel', privateKey, canonicalization: 'relaxed/relaxed' }] };
+  const r = await dkimSign(raw, options);
+  if (r.errors.length > 0) throw r.errors[0];
+  return Buffer.concat([Buffer.from(r.signatures), raw]);
 }

@@ -31,6 +31,7 @@ export {
   type InboundStatus,
 } from './intake-email.service.js';
 export { registerIntakeEmailJobs, mailerFor } from './email-send.job.js';
+export { evaluateMailAuth, systemResolver, type DnsResolver, type MailAuth, type AuthVerdict } from './email-auth.js';
 export { intakeEmailRoutes } from './intake-email.routes.js';
 export { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 export { startImapPoller, type ImapPoller } from './imap-poller.js';

@@ -8,7 +8,7 @@ export const InboundMessageView = Type.Object({
   id: Type.String(),
   source: Type.String({ description: 'smtp, imap or reprocess' }),
   messageId: Type.String(),
-  status: Type.String({ description: 'received, processed, rejected or failed' }),
+  status: Type.String({ description: 'received, processed, rejected, failed, or held (a reply from a sender failing DMARC, waiting for an agent)' }),
   reason: Type.Union([Type.String(), Type.Null()], { description: 'machine-readable: ticket_created, reply_added, bounce, auto_reply:<why>, no_sender, or the parse failure (empty, no_headers, malformed, …)' }),
   error: Type.Union([Type.String(), Type.Null()]),
   subject: Type.Union([Type.String(), Type.Null()]),
@@ -22,6 +22,9 @@ export const InboundMessageView = Type.Object({
   attempts: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  auth: Type.Unknown({ description: 'SPF/DKIM/DMARC: { verdict: pass|fail|none|temperror, basis: smtp|message, spf, dkim[], dmarc }, or null when not evaluated' }),
+  resolvedBy: Type.Union([Type.String(), Type.Null()], { description: 'who accepted or rejected a held message' }),
+  resolvedAt: Type.Union([Type.String(), Type.Null()]),
 });
 export type InboundMessageView = Static<typeof InboundMessageView>;
 
@@ -43,4 +46,7 @@ export const presentInbound = (r: Selectable<InboundMessagesTable>): InboundMess
   attempts: Number(r.attempts),
   createdAt: iso(r.created_at)!,
   updatedAt: iso(r.updated_at)!,
+  auth: parseJson(r.auth ?? 'null', null),
+  resolvedBy: r.resolved_by,
+  resolvedAt: iso(r.resolved_at),
 });

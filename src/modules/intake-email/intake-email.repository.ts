@@ -4,7 +4,7 @@ import type { InboundMessagesTable } from '../../db/schema.js';
 
 /** Queries of the email intake: raw inbound messages and the message ids of each ticket. */
 
-export const insertInbound = (ex: Executor, row: Omit<InboundMessagesTable, 'deliveries' | 'attempts' | 'envelope'> & { envelope: string }) =>
+export const insertInbound = (ex: Executor, row: Omit<InboundMessagesTable, 'deliveries' | 'attempts' | 'envelope' | 'auth' | 'auth_verdict' | 'resolved_by' | 'resolved_at'> & { envelope: string }) =>
   ex.insertInto('inbound_messages').values(row).execute();
 
 export const findInbound = (ex: Executor, id: string) => ex.selectFrom('inbound_messages').selectAll().where('id', '=', id).executeTakeFirst();
@@ -80,4 +80,14 @@ export async function ticketOfMessageIds(ex: Executor, ids: string[], direction?
     if (hit) return { ticketId: hit.ticket_id, messageId: id };
   }
   return null;
+}
+
+/** 0014: the SPF/DKIM/DMARC facts and verdict of a kept message. */
+export const setInboundAuth = (ex: Executor, id: string, auth: string, verdict: string) =>
+  ex.updateTable('inbound_messages').set({ auth, auth_verdict: verdict }).where('id', '=', id).execute();
+
+/** Marks a held message decided by `actorId`; false when it is no longer held (someone else decided). */
+export async function resolveHeldInbound(ex: Executor, id: string, actorId: string, now: number): Promise<boolean> {
+  const r = await ex.updateTable('inbound_messages').set({ resolved_by: actorId, resolved_at: now, updated_at: now }).where('id', '=', id).where('status', '=', 'held').where('resolved_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -15,7 +15,7 @@ export function intakeEmailRoutes(app: AppInstance): void {
       schema: {
         tags: ['intake'],
         summary: 'List inbound mail (newest first); ?status=failed lists the mail that could not be read',
-        querystring: Type.Object({ ...PageQuery, status: Type.Optional(OneOf(['received', 'processed', 'rejected', 'failed'] as const)) }, { additionalProperties: false }),
+        querystring: Type.Object({ ...PageQuery, status: Type.Optional(OneOf(['received', 'processed', 'rejected', 'failed', 'held'] as const)) }, { additionalProperties: false }),
         response: { 200: Page(InboundMessageView), ...errorResponses },
       },
     },
@@ -39,6 +39,21 @@ export function intakeEmailRoutes(app: AppInstance): void {
       return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${req.params.id}.eml"`).send(raw);
     },
   );
+
+  // A reply held as unverified (sender fails DMARC): the agent on the ticket decides.
+  for (const decision of ['accept', 'reject'] as const) {
+    app.post(
+      `/api/v1/inbound-messages/:id/${decision}`,
+      {
+        config: { permission: 'tickets.write' },
+        schema: { tags: ['intake'], summary: decision === 'accept' ? 'Accept a held (unverified) reply: it is appended as the customer\'s message' : 'Reject a held (unverified) reply: it stays stored, rejected', params: IdParams, response: { 200: InboundMessageView, ...errorResponses } },
+      },
+      async (req) => {
+        await intakeEmail.resolveHeld(req.principal, req.params.id, req.principal!.userId, decision);
+        return presentInbound(await intakeEmail.get(req.principal, req.params.id));
+      },
+    );
+  }
 
   app.post(
     '/api/v1/inbound-messages/:id/reprocess',

@@ -2,7 +2,7 @@ import type { AuditActor, AuditService } from '../audit/index.js';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Db, Tx } from '../../db/database.js';
-import { inTransaction } from '../../db/database.js';
+import { inTransaction, parseJson } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { InboundMessagesTable } from '../../db/schema.js';
 import { ticketIdOfMessageId, ticketThreadIds, mailDomainOf } from '../../integrations/smtp.js';
@@ -15,18 +15,21 @@ import type { CustomersService } from '../customers/index.js';
 import { ticketRefVisibleCondition, type AttachmentsService, type Ticket, type TicketsService, type TicketViewer } from '../tickets/index.js';
 import { classifyInbound, extractTicketNumber, threadingKeys } from './email-classify.js';
 import { normaliseMessageId } from './email-headers.js';
+import { evaluateMailAuth, isUnverified, type DnsResolver, type MailAuth } from './email-auth.js';
 import { inboundIdentity, type InboundIdentity } from './inbound-identity.js';
 import { peekSubjectAndSender, tryParseInboundEmail } from './email-parse.js';
 import type { BounceFailure, InboundClassification, ParseLimits, ParsedEmail } from './email.types.js';
 import * as repo from './intake-email.repository.js';
 
 export type InboundSource = 'smtp' | 'imap' | 'reprocess';
-export type InboundStatus = 'received' | 'processed' | 'rejected' | 'failed';
+export type InboundStatus = 'received' | 'processed' | 'rejected' | 'failed' | 'held';
 
 export interface Envelope {
   mailFrom?: string | null;
   rcptTo?: string[];
   remoteAddress?: string | null;
+  /** What the client said in EHLO/HELO (SPF checks it when MAIL FROM is empty). */
+  helo?: string | null;
 }
 
 export interface IntakeResult {
@@ -53,6 +56,12 @@ export interface IntakeEmailOptions {
   bounced?(tx: Tx, originalMessageId: string, detail: { recipient: string | null; status: string | null; diagnostic: string | null }, now: number): Promise<string | null>;
   /** Loop guard of automatic mail: false for a machine's address or past the per-address cap. */
   allowAutomatic?(tx: Tx, address: string, kind: string, now: number): Promise<boolean>;
+  /**
+   * SPF/DKIM/DMARC of each mail (unset: not evaluated). `unverified`: what happens to a reply
+   * onto an open ticket whose sender fails DMARC or cannot be checked (temperror): held for an
+   * agent (`hold`) or appended anyway (`accept`); the verdict is stored either way.
+   */
+  mailAuth?: { resolver: DnsResolver; timeoutMs: number; unverified: 'hold' | 'accept' };
 }
 
 export const PROCESS_JOB = 'intake.email.process';
@@ -174,7 +183,7 @@ export class IntakeEmailService {
           raw_key: key,
           raw_size: identity.size,
           raw_sha256: rawSha256,
-          envelope: JSON.stringify({ mailFrom: envelope.mailFrom ?? null, rcptTo: envelope.rcptTo ?? [], remoteAddress: envelope.remoteAddress ?? null }),
+          envelope: JSON.stringify({ mailFrom: envelope.mailFrom ?? null, rcptTo: envelope.rcptTo ?? [], remoteAddress: envelope.remoteAddress ?? null, ...(envelope.helo ? { helo: envelope.helo } : {}) }),
           subject: null,
           from_address: null,
           ticket_id: null,
@@ -207,6 +216,8 @@ export class IntakeEmailService {
     if (!allowed.includes(row.status)) return resultOf(row);
     const raw = await readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
     const parsed = await tryParseInboundEmail(raw, this.opts.limits);
+    // Before the transaction: DNS lookups (short, capped) never hold a transaction open.
+    const auth = row.auth ? parseJson<MailAuth | null>(row.auth, null) : await this.authenticate(raw, row);
     let stored: StoredAttachments | null = null;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -214,11 +225,12 @@ export class IntakeEmailService {
           const now = this.clock.now();
           if (!(await repo.claimInbound(tx, id, now))) return null;
           await cancelJobs(tx, [jobKey(id)], now);
+          if (auth && !row.auth) await repo.setInboundAuth(tx, id, JSON.stringify(auth), auth.verdict);
           if (!parsed.ok) {
             await repo.finishInbound(tx, id, { status: 'failed', reason: parsed.error.reason, error: parsed.error.message, ...readableMeta(raw) }, now);
             return null;
           }
-          return this.apply(tx, row, parsed.email, now);
+          return this.apply(tx, row, parsed.email, now, auth);
         });
         break;
       } catch (err) {
@@ -241,6 +253,37 @@ export class IntakeEmailService {
       throw conflict(`Only failed or waiting messages can be processed again; this one is ${row.status}.`, { status: row.status });
     }
     return this.process(id, { retryFailed: true });
+  }
+
+  /**
+   * An agent decides on a mail held as unverified: `accept` appends it as the customer's message
+   * (as if it had passed), `reject` keeps it rejected (the raw mail stays stored). Each decision
+   * is an internal timeline event by the agent.
+   */
+  async resolveHeld(viewer: TicketViewer | null, id: string, actorId: string, decision: 'accept' | 'reject'): Promise<IntakeResult> {
+    const row = await repo.findInbound(this.db, id);
+    if (!row) throw notFound('Inbound message', id);
+    // Deciding changes the ticket: the viewer must be allowed to write to it (restricted teams).
+    if (row.ticket_id) await this.tickets.access.assertWrite(viewer, row.ticket_id, this.db, 'Inbound message', id);
+    if (row.status !== 'held') throw conflict(`Only held messages can be accepted or rejected; this one is ${row.status}.`, { status: row.status });
+    const raw = await readFile(join(this.opts.dataDir, 'inbound', row.raw_key));
+    const parsed = decision === 'accept' ? await tryParseInboundEmail(raw, this.opts.limits) : null;
+    const auth = parseJson<MailAuth | null>(row.auth ?? 'null', null);
+    const stored = await inTransaction(this.db, async (tx) => {
+      const now = this.clock.now();
+      if (!(await repo.resolveHeldInbound(tx, id, actorId, now))) throw conflict('Someone else decided on this message in the meantime.', { status: 'resolved' });
+      const heldOn = row.ticket_id;
+      if (decision === 'reject' || !parsed?.ok) {
+        await repo.finishInbound(tx, id, { status: 'rejected', reason: 'unverified_rejected', error: null }, now);
+        if (heldOn) await this.tickets.appendEvent(tx, heldOn, { kind: 'email.held_rejected', visibility: 'internal', authorType: 'user', authorId: actorId, data: { inboundId: id } }, now);
+        return null;
+      }
+      const s = await this.apply(tx, row, parsed.email, now, auth, { accepted: true });
+      if (heldOn) await this.tickets.appendEvent(tx, heldOn, { kind: 'email.held_accepted', visibility: 'internal', authorType: 'user', authorId: actorId, data: { inboundId: id, eventId: s?.eventId ?? null } }, now);
+      return s;
+    });
+    if (stored) await this.storeAttachments(stored);
+    return resultOf((await repo.findInbound(this.db, id))!);
   }
 
   /** One inbound message; mail that opened or joined a ticket the viewer does not see is not found. */
@@ -267,7 +310,17 @@ export class IntakeEmailService {
     return raw;
   }
 
-  private async apply(tx: Tx, row: { id: string; envelope: string }, email: ParsedEmail, now: number): Promise<StoredAttachments | null> {
+  /** SPF (SMTP only), DKIM and DMARC; null when not configured. Never throws. */
+  private async authenticate(raw: Buffer, row: { source: string; envelope: string }): Promise<MailAuth | null> {
+    const o = this.opts.mailAuth;
+    if (!o) return null;
+    const env = parseJson<Envelope>(row.envelope, {});
+    // Only the SMTP receiver saw the connection; IMAP (and reprocessed) mail is judged on the message alone.
+    const conn = row.source === 'smtp' && env.remoteAddress ? { ip: env.remoteAddress, helo: env.helo ?? null, mailFrom: env.mailFrom ?? null } : null;
+    return evaluateMailAuth(raw, conn, { resolver: o.resolver, timeoutMs: o.timeoutMs, mta: mailDomainOf(this.opts.mailFrom) });
+  }
+
+  private async apply(tx: Tx, row: { id: string; envelope: string }, email: ParsedEmail, now: number, auth: MailAuth | null = null, how: { accepted?: boolean } = {}): Promise<StoredAttachments | null> {
     const inboundId = row.id;
     const meta = { subject: email.subject.slice(0, 1000), from_address: senderText(email), message_id: email.messageId };
     const finish = (status: InboundStatus, reason: string | null, extra: { ticket_id?: string; event_id?: string; error?: string } = {}) =>
@@ -292,11 +345,24 @@ export class IntakeEmailService {
       await finish('rejected', 'own_address', { error: `mail from our own address ${from.address} (a loop)` });
       return null;
     }
+    let ticket = await this.threadedTicket(tx, email, from.address);
+    const authData = auth && { verdict: auth.verdict, basis: auth.basis, spf: auth.spf, dkim: auth.dkim, dmarc: auth.dmarc };
+    if (ticket && ticket.status !== 'closed' && !how.accepted && this.opts.mailAuth?.unverified === 'hold' && isUnverified(auth)) {
+      // A reply into someone's ticket from a sender that fails DMARC (or cannot be checked) is
+      // not the customer's word until an agent says so: kept, shown on the ticket, not appended.
+      const eventId = await this.tickets.appendEvent(
+        tx,
+        ticket.id,
+        { kind: 'email.held', visibility: 'internal', authorType: 'system', authorId: null, body: (email.visibleText || email.text || '(no text)').slice(0, 20_000), data: { inboundId, from, subject: email.subject.slice(0, 500), auth: authData, attachments: email.attachments.length } },
+        now,
+      );
+      await finish('held', 'unverified_sender', { ticket_id: ticket.id, event_id: eventId });
+      return null;
+    }
     const customer = await this.customers.findOrCreateByEmailState(tx, from.address, from.name);
     const customerId = customer.id;
     // The customer wrote from the address: it is in use, so an earlier hard bounce no longer holds.
     if (customer.emailBouncing) await this.customers.clearEmailBouncing(tx, customerId, now);
-    let ticket = await this.threadedTicket(tx, email, from.address);
     let followUpOf: number | null = null;
     if (ticket && ticket.status === 'closed') {
       followUpOf = ticket.number;
@@ -314,6 +380,8 @@ export class IntakeEmailService {
         html: email.html,
         quotedText: email.quotedText,
         attachments: email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, inline: a.inline, contentId: a.contentId, rejected: a.rejected })),
+        ...(authData && { auth: authData }),
+        ...(how.accepted && { acceptedUnverified: true }),
       },
       ...(followUpOf !== null && { followUpOf }),
     };

@@ -79,6 +79,7 @@ export async function startSmtpReceiver(
         mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
         rcptTo: session.envelope.rcptTo.map((r) => r.address),
         remoteAddress: session.remoteAddress,
+        helo: session.hostNameAppearsAs || null,
       };
       receiveToFile(intake, stream, o.maxBytes).then(
         async (file) => {

@@ -38,3 +38,14 @@ export async function upsertConversation(ex: Executor, row: { integration_id: st
     .onConflict((oc) => oc.columns(['integration_id', 'conversation_id']).doUpdateSet({ ticket_id: row.ticket_id, customer_id: row.customer_id, updated_at: row.now }))
     .execute();
 }
+
+/** Every link to a ticket stops working (its requester changed). */
+export const revokeLinks = (ex: Executor, ticketId: string, now: number) =>
+  ex.updateTable('public_ticket_links').set({ revoked_at: now }).where('ticket_id', '=', ticketId).where('revoked_at', 'is', null).execute();
+
+/** A platform message already taken in, or undefined. */
+export const findMessagingMessage = (ex: Executor, integrationId: string, messageId: string) =>
+  ex.selectFrom('messaging_messages').selectAll().where('integration_id', '=', integrationId).where('message_id', '=', messageId).executeTakeFirst();
+
+export const insertMessagingMessage = (ex: Executor, row: { integration_id: string; message_id: string; ticket_id: string; event_id: string; created_at: number }) =>
+  ex.insertInto('messaging_messages').values(row).execute();

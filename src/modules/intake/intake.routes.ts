@@ -20,8 +20,7 @@ const ContactBody = Type.Object(
 const ContactResult = Type.Object({
   received: Type.Boolean(),
   ticketNumber: Type.Optional(Type.Integer()),
-  privateUrl: Type.Optional(Type.String({ description: 'the requester\'s private link: public timeline and replies' })),
-  token: Type.Optional(Type.String()),
+  checkEmail: Type.Optional(Type.Boolean({ description: 'the private link (public timeline and replies) was mailed to the address given; it is never in this response' })),
 });
 const TokenParams = Type.Object({ token: Type.String({ minLength: 20, maxLength: 200 }) }, { additionalProperties: false });
 const PublicTicket = Type.Object({
@@ -42,7 +41,7 @@ const CallBody = Type.Object(
 const CallView = Type.Object({ id: Type.String(), ticketId: Type.String(), kind: Type.String(), direction: Type.String(), durationSeconds: Type.Integer(), summary: Type.String(), createdAt: Type.String() });
 const OutboundUrl = Type.String({ format: 'uri', maxLength: 2000, pattern: '^https?://', description: 'where agents\' replies are POSTed, signed like Escalon\'s webhooks; null: replies cannot be delivered on this channel' });
 const IntegrationView = Type.Object({ id: Type.String(), name: Type.String(), active: Type.Boolean(), outboundUrl: Nullable(Type.String()), webhookPath: Type.String(), createdAt: Type.String(), updatedAt: Type.String() });
-const WebhookResult = Type.Object({ ticketId: Type.String(), ticketNumber: Type.Integer(), eventId: Type.String(), created: Type.Boolean() });
+const WebhookResult = Type.Object({ ticketId: Type.String(), ticketNumber: Type.Integer(), eventId: Type.String(), created: Type.Boolean(), duplicate: Type.Boolean({ description: 'true: this message (by messageId, or the same signed request) was taken in before; nothing new was added' }) });
 
 const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
@@ -54,19 +53,19 @@ export function intakeRoutes(app: AppInstance): void {
     '/api/v1/public/contact',
     {
       config: { public: true, rateLimit: { max: config.contactRateLimitPerMinute, timeWindow: 60_000 } },
-      schema: { tags: ['intake'], summary: 'Contact form: opens a ticket (channel web) and mails a private link', body: ContactBody, response: { 201: ContactResult, 202: ContactResult, 429: Type.Ref('ErrorBody'), ...errorResponses } },
+      schema: { tags: ['intake'], summary: 'Contact form: opens a ticket (channel web) and mails the private link to the address given (never in the response)', body: ContactBody, response: { 201: ContactResult, 202: ContactResult, 429: Type.Ref('ErrorBody'), ...errorResponses } },
     },
     async (req, reply) => {
       const r = await intake.submitContact(req.body, { ip: req.ip });
       // A filled honeypot looks accepted to the bot; nothing is created.
       if (!r.accepted) return reply.status(202).send({ received: true });
-      return reply.status(201).send({ received: true, ticketNumber: r.ticketNumber, privateUrl: r.privateUrl, token: r.token });
+      return reply.status(201).send({ received: true, ticketNumber: r.ticketNumber, checkEmail: true });
     },
   );
 
   app.get(
     '/api/v1/public/tickets/:token',
-    { config: { public: true, rateLimit: { max: 120, timeWindow: 60_000 } }, schema: { tags: ['intake'], summary: "The requester's view of their ticket (public messages only)", params: TokenParams, response: { 200: PublicTicket, ...errorResponses } } },
+    { config: { public: true, rateLimit: { max: 120, timeWindow: 60_000 } }, schema: { tags: ['intake'], summary: "The requester's view of their ticket (public messages only); 410 link_expired once the link expired or was replaced", params: TokenParams, response: { 200: PublicTicket, 410: Type.Ref('ErrorBody'), ...errorResponses } } },
     async (req, reply) => {
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       return intake.publicTicket(req.params.token);
@@ -77,7 +76,7 @@ export function intakeRoutes(app: AppInstance): void {
     '/api/v1/public/tickets/:token/replies',
     {
       config: { public: true, rateLimit: { max: config.contactRateLimitPerMinute * 2, timeWindow: 60_000 } },
-      schema: { tags: ['intake'], summary: 'The requester replies on their ticket', params: TokenParams, body: Type.Object({ message: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.String() }), 429: Type.Ref('ErrorBody'), ...errorResponses } },
+      schema: { tags: ['intake'], summary: 'The requester replies on their ticket', params: TokenParams, body: Type.Object({ message: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.String() }), 410: Type.Ref('ErrorBody'), 429: Type.Ref('ErrorBody'), ...errorResponses } },
     },
     async (req, reply) => reply.status(201).send(await intake.publicReply(req.params.token, req.body.message)),
   );
@@ -128,7 +127,7 @@ export function intakeRoutes(app: AppInstance): void {
         config: { public: true, rateLimit: { max: 600, timeWindow: 60_000 } },
         schema: {
           tags: ['intake'],
-          summary: 'Signed chat/messaging webhook: {conversationId, from {id, name, email?}, text, sentAt}; headers X-Escalon-Timestamp and X-Escalon-Signature (v1=HMAC-SHA256 of "<timestamp>.<raw body>")',
+          summary: 'Signed chat/messaging webhook: {messageId?, conversationId, from {id, name, email?}, text, sentAt}; headers X-Escalon-Timestamp (within ±60 s) and X-Escalon-Signature (v1=HMAC-SHA256 of "<timestamp>.<raw body>"); a repeated messageId (or request) adds nothing',
           params: IdParams,
           response: { 200: WebhookResult, ...errorResponses },
         },

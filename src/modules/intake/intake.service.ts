@@ -4,12 +4,14 @@ import { inTransaction } from '../../db/database.js';
 import { enqueueJob } from '../../jobs/jobs.repository.js';
 import { ticketThreadIds, mailDomainOf } from '../../integrations/smtp.js';
 import type { Clock } from '../../lib/clock.js';
-import { invalid, notFound, type FieldProblem } from '../../lib/errors.js';
+import { AppError, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
 import { randomSecret } from '../../lib/ids.js';
 import type { CustomersService } from '../customers/index.js';
+import type { DeliveryResult } from '../../integrations/delivery.js';
 import { EMAIL_SEND_JOB, recordOutgoingMessageId, type EmailSendPayload } from '../intake-email/index.js';
-import type { Ticket, TicketsService } from '../tickets/index.js';
+import type { Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
 import type { Principal } from '../auth/index.js';
+import { linkState } from './intake.policy.js';
 import * as repo from './intake.repository.js';
 
 export interface ContactInput {
@@ -22,7 +24,22 @@ export interface ContactInput {
   website?: string;
 }
 
-export type ContactResult = { accepted: true; ticketNumber: number; token: string; privateUrl: string } | { accepted: false };
+/** The private link goes only to the address, by mail: the submitter is told to check their mail. */
+export type ContactResult = { accepted: true; ticketNumber: number } | { accepted: false };
+
+/** Job that mails a requester their private link; the token is made by the job, never stored in its payload. */
+export const PRIVATE_LINK_JOB = 'intake.private_link';
+
+export interface PrivateLinkPayload {
+  ticketId: string;
+  customerId: string;
+  to: string;
+  locale: 'ja' | 'en';
+  /** `<local@domain>`, recorded in ticket_message_ids when the job is written (replies thread back). */
+  messageId: string;
+  /** confirm: the form's confirmation; rotated: a new requester's link. */
+  reason: 'confirm' | 'rotated';
+}
 
 export interface PublicTicketView {
   number: number;
@@ -33,6 +50,9 @@ export interface PublicTicketView {
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** The link no longer opens its ticket (expired, or replaced when the requester changed): 410 with code link_expired. */
+export const linkExpired = (): AppError => new AppError('link_expired', 'This link has expired or was replaced; reply to our last mail to get a new one.');
 
 /**
  * A new private link to a ticket for its requester (`/t/{token}`): the token is a bearer secret
@@ -71,8 +91,17 @@ export class IntakeService {
     private readonly clock: Clock,
     private readonly tickets: TicketsService,
     private readonly customers: CustomersService,
-    private readonly o: { publicUrl: string; mailFrom: string; allowAutomatic?(tx: Tx, address: string, kind: string, now: number): Promise<boolean> },
+    private readonly o: { publicUrl: string; mailFrom: string; linkTtlDays?: number; allowAutomatic?(tx: Tx, address: string, kind: string, now: number): Promise<boolean> },
   ) {}
+
+  /** The ticket's requester changed: the links rotate. */
+  hooks(): TicketHooks {
+    return {
+      afterUpdate: async (tx, before, after, _changes, ctx) => {
+        if (before.requesterId !== after.requesterId) await this.requesterChanged(tx, after, ctx.now);
+      },
+    };
+  }
 
   async submitContact(input: ContactInput, meta: { ip: string }): Promise<ContactResult> {
     const problems = contactProblems(input);
@@ -80,16 +109,18 @@ export class IntakeService {
     if (input.website && input.website.trim() !== '') return { accepted: false };
     const now = this.clock.now();
     const email = input.email.trim().toLowerCase();
-    let token = '';
     const ticket = await inTransaction(this.db, async (tx) => {
       const customerId = await this.customers.findOrCreateByEmail(tx, email, input.name.trim(), input.locale ?? 'ja');
       const t = await this.tickets.createIn(tx, { subject: input.subject.trim(), channel: 'web', requesterId: customerId }, { actorId: null, authorType: 'system', now });
       await this.tickets.addMessageIn(tx, t, { body: input.message.trim(), visibility: 'public', initial: true, data: { channel: 'web', ip: meta.ip } }, { actorId: customerId, authorType: 'customer', now });
-      token = await issuePrivateLink(tx, t.id, customerId, now);
-      await this.enqueueConfirmation(tx, t, email, token, input.locale ?? 'ja', now);
+      // New or existing customer alike: the link goes only to the address (whoever posts with
+      // someone's address must not read their tickets), so the response never carries it.
+      if (!this.o.allowAutomatic || (await this.o.allowAutomatic(tx, email, 'intake.confirm', now))) {
+        await this.enqueuePrivateLink(tx, t, { customerId, to: email, locale: input.locale ?? 'ja', reason: 'confirm' }, now);
+      }
       return t;
     });
-    return { accepted: true, ticketNumber: ticket.number, token, privateUrl: this.privateUrl(token) };
+    return { accepted: true, ticketNumber: ticket.number };
   }
 
   async publicTicket(token: string): Promise<PublicTicketView> {
@@ -136,21 +167,44 @@ export class IntakeService {
     if (!link) throw notFound('Ticket');
     const ticket = await this.tickets.load(this.db, link.ticket_id).catch(() => null);
     if (!ticket) throw notFound('Ticket');
+    if (linkState(link, ticket, this.clock.now(), this.o.linkTtlDays ?? 90) !== 'valid') throw linkExpired();
     return { ticket, customerId: link.customer_id };
   }
 
-  private async enqueueConfirmation(tx: Tx, ticket: Ticket, to: string, token: string, locale: 'ja' | 'en', now: number): Promise<void> {
-    // Never confirm to a machine's address, nor more than the per-address cap (a form-filling loop).
-    if (this.o.allowAutomatic && !(await this.o.allowAutomatic(tx, to, 'intake.confirm', now))) return;
-    const ids = ticketThreadIds(ticket.id, 'confirm', mailDomainOf(this.o.mailFrom));
+  /**
+   * The ticket's requester changed: every link to it stops working, and the new requester (when
+   * they have an address and the ticket came from the form) is mailed a link of their own.
+   */
+  async requesterChanged(tx: Tx, ticket: Ticket, now: number): Promise<void> {
+    await repo.revokeLinks(tx, ticket.id, now);
+    if (!ticket.requesterId || ticket.channel !== 'web') return;
+    const c = await tx.selectFrom('customers').select(['email', 'locale']).where('id', '=', ticket.requesterId).executeTakeFirst();
+    if (!c?.email) return;
+    await this.enqueuePrivateLink(tx, ticket, { customerId: ticket.requesterId, to: c.email.toLowerCase(), locale: c.locale === 'en' ? 'en' : 'ja', reason: 'rotated' }, now);
+  }
+
+  /**
+   * Runs a private-link job: makes the token now (only its hash is stored; the job's payload
+   * never holds it) and mails it. Does nothing when the addressee is no longer the requester.
+   * A retried job makes another token; an unsent one opens nothing anyone knows.
+   */
+  async sendPrivateLink(p: PrivateLinkPayload, send: (mail: { to: string; subject: string; text: string; messageId: string }) => Promise<DeliveryResult>): Promise<DeliveryResult> {
+    const ticket = await this.tickets.load(this.db, p.ticketId).catch(() => null);
+    if (!ticket || ticket.requesterId !== p.customerId) return { ok: true, response: 'skipped: the addressee is no longer the requester' };
+    const token = await issuePrivateLink(this.db, ticket.id, p.customerId, this.clock.now());
     const url = this.privateUrl(token);
     const text =
-      locale === 'en'
-        ? `We have received your request (#${ticket.number}): ${ticket.subject}\n\nFollow it and reply here: ${url}\n\nYou can also reply to this mail.`
-        : `お問い合わせ（#${ticket.number}）を受け付けました: ${ticket.subject}\n\n進捗の確認と返信はこちら: ${url}\n\nこのメールに返信していただいても追記されます。`;
-    const payload: EmailSendPayload = { to, subject: `[#${ticket.number}] ${ticket.subject}`.slice(0, 300), text, ticketId: ticket.id, messageId: ids.messageId };
-    await enqueueJob(tx, { kind: EMAIL_SEND_JOB, payload: { ...payload }, dueAt: now, dedupeKey: `intake.confirm:${ticket.id}`, maxAttempts: 8 }, now);
+      p.locale === 'en'
+        ? `${p.reason === 'confirm' ? `We have received your request (#${ticket.number}): ${ticket.subject}` : `Your request #${ticket.number}: ${ticket.subject}`}\n\nFollow it and reply here: ${url}\n\nYou can also reply to this mail.`
+        : `${p.reason === 'confirm' ? `お問い合わせ（#${ticket.number}）を受け付けました: ${ticket.subject}` : `お問い合わせ（#${ticket.number}）: ${ticket.subject}`}\n\n進捗の確認と返信はこちら: ${url}\n\nこのメールに返信していただいても追記されます。`;
+    return send({ to: p.to, subject: `[#${ticket.number}] ${ticket.subject}`.slice(0, 300), text, messageId: p.messageId });
+  }
+
+  private async enqueuePrivateLink(tx: Tx, ticket: Ticket, p: Omit<PrivateLinkPayload, 'ticketId' | 'messageId'>, now: number): Promise<void> {
+    const ids = ticketThreadIds(ticket.id, p.reason === 'confirm' ? 'confirm' : `link-${now}`, mailDomainOf(this.o.mailFrom));
+    const payload: PrivateLinkPayload = { ticketId: ticket.id, messageId: ids.messageId, ...p };
+    const dedupeKey = p.reason === 'confirm' ? `intake.confirm:${ticket.id}` : `intake.link:${ticket.id}:${p.customerId}:${now}`;
+    await enqueueJob(tx, { kind: PRIVATE_LINK_JOB, payload: { ...payload }, dueAt: now, dedupeKey, maxAttempts: 8 }, now);
     await recordOutgoingMessageId(tx, ticket.id, ids.messageId, now);
   }
 }
-

@@ -1,8 +1,10 @@
-import type { Db } from '../../db/database.js';
+import { createHash } from 'node:crypto';
+import type { Db, Executor } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/dialect.js';
 import { inTransaction } from '../../db/database.js';
 import type { SecretBox } from '../../integrations/secret-box.js';
-import { verifyWebhook } from '../../integrations/webhook-signer.js';
-import type { HeaderBag } from '../../integrations/delivery.js';
+import { TIMESTAMP_HEADER, verifyWebhook } from '../../integrations/webhook-signer.js';
+import { headerValue, type HeaderBag } from '../../integrations/delivery.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
 import { newId, randomSecret } from '../../lib/ids.js';
@@ -13,6 +15,8 @@ import type { TicketsService } from '../tickets/index.js';
 import * as repo from './intake.repository.js';
 
 export interface MessagingMessage {
+  /** The platform's id of the message: a request repeated with it makes no second message. */
+  messageId?: string;
   conversationId: string;
   from: { id: string; name: string; email?: string };
   text: string;
@@ -41,6 +45,8 @@ const present = (r: { id: string; name: string; active: number; outbound_url: st
 
 /** What the audit log keeps of an integration (never its signing secret). */
 const integrationAudit = (r: { name: string; active: number; outbound_url: string | null }) => ({ name: r.name, active: r.active === 1, outboundUrl: r.outbound_url });
+/** Inbound requests are accepted only this close to their signed timestamp, either way (replays, skewed clocks). */
+export const MESSAGING_SKEW_SEC = 60;
 
 const unsigned = () => new AppError('unauthenticated', 'Missing, stale or wrong signature: send X-Escalon-Timestamp and X-Escalon-Signature: v1=<HMAC-SHA256(secret, "<timestamp>.<raw body>")>.');
 
@@ -105,10 +111,10 @@ export class MessagingService {
   /** Verifies the signature over the raw body before anything in it is trusted. */
   verify(integration: { id: string; secret: string; active: number } | undefined, headers: HeaderBag, rawBody: Buffer): void {
     if (!integration || integration.active !== 1) throw unsigned();
-    if (!verifyWebhook(this.box.open(integration.secret, context(integration.id)), headers, rawBody, this.clock.now())) throw unsigned();
+    if (!verifyWebhook(this.box.open(integration.secret, context(integration.id)), headers, rawBody, this.clock.now(), MESSAGING_SKEW_SEC)) throw unsigned();
   }
 
-  async receive(integrationId: string, headers: HeaderBag, rawBody: Buffer | undefined): Promise<{ ticketId: string; ticketNumber: number; eventId: string; created: boolean }> {
+  async receive(integrationId: string, headers: HeaderBag, rawBody: Buffer | undefined): Promise<{ ticketId: string; ticketNumber: number; eventId: string; created: boolean; duplicate: boolean }> {
     const integration = await repo.findIntegration(this.db, integrationId);
     this.verify(integration, headers, rawBody ?? Buffer.alloc(0));
     let msg: MessagingMessage;
@@ -121,9 +127,34 @@ export class MessagingService {
     if (typeof msg?.conversationId !== 'string' || msg.conversationId === '' || msg.conversationId.length > 200) problems.push({ field: 'conversationId', message: 'must be a string of 1–200 characters' });
     if (typeof msg?.from?.id !== 'string' || msg.from.id === '') problems.push({ field: 'from.id', message: 'is required' });
     if (typeof msg?.text !== 'string' || msg.text.trim() === '' || msg.text.length > 100_000) problems.push({ field: 'text', message: 'must be 1–100000 characters' });
+    if (msg?.messageId !== undefined && (typeof msg.messageId !== 'string' || msg.messageId === '' || msg.messageId.length > 200)) problems.push({ field: 'messageId', message: 'must be a string of 1–200 characters' });
     if (problems.length) throw invalid(problems);
+    // Without the platform's id, the signed request itself (timestamp and body) is the message:
+    // a replay of it inside the skew window is recognised.
+    const messageId = msg.messageId ?? `request:${createHash('sha256').update(`${headerValue(headers, TIMESTAMP_HEADER) ?? ''}.`).update(rawBody ?? Buffer.alloc(0)).digest('hex')}`;
+    try {
+      return await this.take(integrationId, msg, messageId);
+    } catch (err) {
+      // The same message on two connections at once: the other one took it in.
+      if (!isUniqueViolation(err)) throw err;
+      const seen = await this.seen(this.db, integrationId, messageId);
+      if (!seen) throw err;
+      return seen;
+    }
+  }
+
+  private async seen(ex: Executor, integrationId: string, messageId: string) {
+    const row = await repo.findMessagingMessage(ex, integrationId, messageId);
+    if (!row) return null;
+    const ticket = await this.tickets.load(ex, row.ticket_id);
+    return { ticketId: row.ticket_id, ticketNumber: ticket.number, eventId: row.event_id, created: false, duplicate: true };
+  }
+
+  private async take(integrationId: string, msg: MessagingMessage, messageId: string) {
     const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
+      const seen = await this.seen(tx, integrationId, messageId);
+      if (seen) return seen;
       const conv = await repo.findConversation(tx, integrationId, msg.conversationId);
       const name = typeof msg.from.name === 'string' && msg.from.name.trim() !== '' ? msg.from.name.trim().slice(0, 200) : msg.from.id.slice(0, 200);
       const email = typeof msg.from.email === 'string' && msg.from.email.includes('@') ? msg.from.email.trim().toLowerCase() : null;
@@ -138,7 +169,8 @@ export class MessagingService {
       }
       const data = { channel: 'chat', integrationId, conversationId: msg.conversationId, from: { id: msg.from.id, name }, sentAt: typeof msg.sentAt === 'string' ? msg.sentAt : null };
       const eventId = await this.tickets.addMessageIn(tx, ticket, { body: msg.text.trim(), visibility: 'public', initial: created, data }, { actorId: customerId, authorType: 'customer', now });
-      return { ticketId: ticket.id, ticketNumber: ticket.number, eventId, created };
+      await repo.insertMessagingMessage(tx, { integration_id: integrationId, message_id: messageId, ticket_id: ticket.id, event_id: eventId, created_at: now });
+      return { ticketId: ticket.id, ticketNumber: ticket.number, eventId, created, duplicate: false };
     });
   }
 }

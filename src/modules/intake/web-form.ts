@@ -18,13 +18,15 @@ const T = {
     sending: '送信中…',
     website: 'ウェブサイト（入力しないでください）',
     thanks: 'お問い合わせを受け付けました。受付番号: ',
-    link: '進捗の確認と返信はこちら',
+    checkEmail: 'ご入力のメールアドレスに、進捗の確認と返信ができる専用リンクをお送りしました。メールをご確認ください。',
     failed: '送信できませんでした: ',
     ticket: 'お問い合わせ',
     you: 'あなた',
     support: 'サポート',
     reply: '返信する',
     notFound: 'このリンクは無効です。',
+    expiredTitle: 'このリンクは使えなくなりました',
+    expired: 'このリンクは有効期限が切れたか、新しいリンクに置き換えられました。お問い合わせは、最新のメールへの返信で続けられます。',
     status: '状態: ',
   },
   en: {
@@ -37,13 +39,15 @@ const T = {
     sending: 'Sending…',
     website: 'Website (leave empty)',
     thanks: 'Thank you. Your request number is ',
-    link: 'Follow your request and reply here',
+    checkEmail: 'We have sent a private link to follow your request and reply to the address you gave. Please check your email.',
     failed: 'Could not send: ',
     ticket: 'Your request',
     you: 'You',
     support: 'Support',
     reply: 'Reply',
     notFound: 'This link is not valid.',
+    expiredTitle: 'This link no longer works',
+    expired: 'This link has expired or was replaced by a newer one. You can still continue by replying to our latest mail.',
     status: 'Status: ',
   },
 } as const;
@@ -71,7 +75,7 @@ var d={name:f.name.value,email:f.email.value,subject:f.subject.value,message:f.m
 fetch('/api/v1/public/contact',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(d)}).then(function(r){return r.json().then(function(j){return{ok:r.ok,j:j}})}).then(function(x){
 if(!x.ok){o.textContent=T.failed+((x.j&&x.j.error&&x.j.error.message)||'');return}
 f.hidden=true;var p=document.createElement('p');p.textContent=T.thanks+(x.j.ticketNumber!=null?'#'+x.j.ticketNumber:'');o.appendChild(p);
-if(x.j.token){var a=document.createElement('a');a.href='/t/'+encodeURIComponent(x.j.token)+'?lang=${lang}';a.textContent=T.link;o.appendChild(a)}
+if(x.j.checkEmail){var c=document.createElement('p');c.id='check-email';c.textContent=T.checkEmail;o.appendChild(c)}
 }).catch(function(err){o.textContent=T.failed+String(err)}).finally(function(){b.disabled=false;b.textContent=T.send})});})();`;
   const contactBody = `<h1>${esc(t.title)}</h1><form id="f" novalidate>
 <label for="name">${esc(t.name)}</label><input id="name" name="name" required maxlength="200" autocomplete="name">
@@ -84,11 +88,11 @@ if(x.j.token){var a=document.createElement('a');a.href='/t/'+encodeURIComponent(
   const ticketScript = `(function(){var T=${JSON.stringify(t)};var tok=decodeURIComponent(location.pathname.split('/').pop()||'');
 var h=document.getElementById('h'),s=document.getElementById('s'),l=document.getElementById('l'),f=document.getElementById('f'),o=document.getElementById('out');
 var api='/api/v1/public/tickets/'+encodeURIComponent(tok);
-function load(){fetch(api).then(function(r){if(!r.ok)throw new Error(T.notFound);return r.json()}).then(function(t){
+function load(){fetch(api).then(function(r){if(r.status===410){var x=new Error(T.expiredTitle);x.detail=T.expired;throw x}if(!r.ok)throw new Error(T.notFound);return r.json()}).then(function(t){
 h.textContent=T.ticket+' #'+t.number+': '+t.subject;s.textContent=T.status+t.status;l.textContent='';
 t.messages.forEach(function(m){var d=document.createElement('div');d.className='msg'+(m.from==='you'?' you':'');var meta=document.createElement('div');meta.className='meta';
 meta.textContent=(m.from==='you'?T.you:T.support)+' · '+new Date(m.createdAt).toLocaleString(${JSON.stringify(lang === 'ja' ? 'ja-JP' : 'en')});var b=document.createElement('div');b.textContent=m.body;d.appendChild(meta);d.appendChild(b);l.appendChild(d)});
-f.hidden=false}).catch(function(e){h.textContent=e.message;f.hidden=true})}
+f.hidden=false}).catch(function(e){h.textContent=e.message;s.textContent=e.detail||'';f.hidden=true})}
 f.addEventListener('submit',function(e){e.preventDefault();var m=f.message.value;if(!m.trim())return;
 fetch(api+'/replies',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({message:m})}).then(function(r){return r.json().then(function(j){if(!r.ok)throw new Error((j&&j.error&&j.error.message)||r.status);f.message.value='';o.textContent='';load()})}).catch(function(err){o.textContent=T.failed+err.message})});
 load();})();`;

@@ -14,7 +14,7 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProb
   const { t, i18n } = useTranslation();
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
-  const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'internal'];
+  const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'link_expired', 'internal'];
   const inline = hideProblems && code === 'validation_failed';
   const headline = inline
     ? t('errors.validationInline')

@@ -283,4 +283,23 @@ export const agentEn = {
     listSeparator: ', ',
     pingPongHistory: 'Bounce history: {{chain}} ({{transfers}} transfers, {{bounces}} back to a team already visited)',
   },
+  // Inbound mail authentication (SPF/DKIM/DMARC) and held replies (issue 14).
+  mailAuth: {
+    verdict: { pass: 'Sender verified', fail: 'Sender not verified', none: 'Sender not checkable (no DMARC policy)', temperror: 'Sender could not be checked (DNS)' },
+    notAligned: 'not the From domain',
+    unsigned: 'unsigned',
+    noConnection: 'not checked',
+    messageOnly: 'fetched by IMAP: judged on the message alone (DKIM, DMARC)',
+    acceptedByAgent: 'accepted by an agent',
+    heldTitle: 'Held: unverified reply',
+    heldTitleDecided: 'Unverified reply',
+    heldExplain: 'This reply claims to be from the customer, but its sender failed DMARC or could not be checked. It has not been added to the conversation. Accept it only if you are sure it is genuine.',
+    accept: 'Accept as the customer’s message',
+    reject: 'Reject',
+    wasAccepted: 'Accepted: added to the conversation as the customer’s message.',
+    wasRejected: 'Rejected: not added to the conversation (the mail is kept).',
+    heldEvent: 'A reply from {{from}} was held: its sender could not be verified',
+    acceptedEvent: '{{actor}} accepted an unverified reply as the customer’s message',
+    rejectedEvent: '{{actor}} rejected an unverified reply',
+  },
 };

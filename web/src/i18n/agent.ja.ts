@@ -285,4 +285,23 @@ export const agentJa: typeof agentEn = {
     listSeparator: '、',
     pingPongHistory: '移管の経緯: {{chain}}（移管 {{transfers}} 回、差し戻し {{bounces}} 回）',
   },
+  // 受信メールの送信者認証（SPF/DKIM/DMARC）と保留された返信（issue 14）
+  mailAuth: {
+    verdict: { pass: '送信者を確認済み', fail: '送信者を確認できません', none: '送信者は確認不可（DMARC ポリシーなし）', temperror: '送信者を確認できませんでした（DNS）' },
+    notAligned: 'From のドメインと不一致',
+    unsigned: '署名なし',
+    noConnection: '未確認',
+    messageOnly: 'IMAP で取得: メール本体のみで判定（DKIM・DMARC）',
+    acceptedByAgent: '担当者が承認',
+    heldTitle: '保留中: 未確認の返信',
+    heldTitleDecided: '未確認の返信',
+    heldExplain: 'この返信はお客様からのものとされていますが、送信者が DMARC に失敗したか確認できませんでした。会話にはまだ追加されていません。本物だと確信できる場合のみ承認してください。',
+    accept: 'お客様のメッセージとして承認',
+    reject: '却下',
+    wasAccepted: '承認済み: お客様のメッセージとして会話に追加しました。',
+    wasRejected: '却下済み: 会話には追加していません（メールは保管されています）。',
+    heldEvent: '{{from}} からの返信を保留しました（送信者を確認できません）',
+    acceptedEvent: '{{actor}} が未確認の返信をお客様のメッセージとして承認しました',
+    rejectedEvent: '{{actor}} が未確認の返信を却下しました',
+  },
 };

@@ -285,6 +285,7 @@ export const en = {
     payload_too_large: 'This is too large to send.',
     database_unavailable: 'Escalon cannot reach its database right now. Nothing was saved; try again in a few seconds.',
     storage_full: 'The server’s disk is full, so nothing could be saved. Tell your administrator.',
+    link_expired: 'This private link has expired or was replaced by a newer one.',
     storage_read_only: 'The server’s database accepts no changes right now, so nothing was saved. Tell your administrator.',
     internal: 'Escalon had an unexpected problem. Try again; if it persists, tell your administrator the reference {{requestId}}.',
     unknown: 'The request failed. Try again in a moment.',

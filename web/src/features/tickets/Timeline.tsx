@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { actorOf, describeEvent } from './describe-event.js';
+import { HeldMail, MailAuthBadge, authOf } from './MailAuth.js';
 
 /** Events whose body (a call summary, a bounce report) is worth showing under the sentence. */
 const AGENT_EVENT_BODIES = new Set(['call.logged', 'email.bounced']);
@@ -14,6 +15,9 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
   const { t, i18n } = useTranslation();
   const directory = useDirectory();
   const tz = useUserTimeZone();
+  // Held mail: decided when a later event of the agent's decision names it.
+  const decided = new Map<string, 'accepted' | 'rejected'>();
+  for (const e of events) if ((e.kind === 'email.held_accepted' || e.kind === 'email.held_rejected') && typeof e.data.inboundId === 'string') decided.set(e.data.inboundId, e.kind === 'email.held_accepted' ? 'accepted' : 'rejected');
   return (
     <ol className="timeline">
       {events.map((e) => {
@@ -22,6 +26,7 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
             {formatDateTime(e.createdAt, i18n.language, tz)}
           </time>
         );
+        if (e.kind === 'email.held') return <HeldMail key={e.id} event={e} resolution={decided.get(String(e.data.inboundId)) ?? null} when={when} onChanged={onChanged} />;
         if (e.kind === 'message.added') {
           const internal = e.visibility === 'internal';
           const fromCustomer = e.author.type === 'customer';
@@ -38,6 +43,7 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
                 {e.data.automatic === true && <span className="muted small">({t('ticket.automatic')})</span>}
                 {when}
               </div>
+              {fromCustomer && authOf(e) && <MailAuthBadge auth={authOf(e)!} accepted={(e.data.email as { acceptedUnverified?: boolean } | undefined)?.acceptedUnverified === true} />}
               <div className="msg-body">{e.body ?? ''}</div>
               {e.delivery && <DeliveryState ticketId={e.ticketId} delivery={e.delivery} onChanged={onChanged} />}
             </li>

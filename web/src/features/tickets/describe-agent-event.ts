@@ -145,6 +145,15 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
       if (Array.isArray(d.bouncingCustomerIds) && d.bouncingCustomerIds.length > 0) s = `${s}${t('agent.events.stop')}${t('agent.events.emailBouncingMarked')}`;
       break;
     }
+    case 'email.held':
+      s = t('agent.mailAuth.heldEvent', { from: str((d.from as { address?: unknown } | undefined)?.address) ?? t('agent.events.someone') });
+      break;
+    case 'email.held_accepted':
+      s = t('agent.mailAuth.acceptedEvent', { actor });
+      break;
+    case 'email.held_rejected':
+      s = t('agent.mailAuth.rejectedEvent', { actor });
+      break;
     default:
       return null;
   }

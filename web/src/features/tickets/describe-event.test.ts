@@ -63,6 +63,16 @@ describe('server facts in the reader\'s language', () => {
   const ja = createI18n('ja').t;
   const auto = { trigger: 'auto', pathName: '請求エスカレーション', pathId: 'p1', levelIndex: 0, origin: { code: 'auto', path: '請求エスカレーション', facts: [{ code: 'category', values: ['billing'] }, { code: 'priority', values: ['urgent'] }] } };
 
+  it('describes held (unverified) replies and the agent\'s decision in both languages', () => {
+    const en = createI18n('en').t;
+    const ja = createI18n('ja').t;
+    const held = ev('email.held', { inboundId: 'i1', from: { address: 'kaori@aozora.example' } });
+    expect(describeEvent(held, en, names)).toBe('A reply from kaori@aozora.example was held: its sender could not be verified.');
+    expect(describeEvent(held, ja, names)).toBe('kaori@aozora.example からの返信を保留しました（送信者を確認できません）。');
+    expect(describeEvent(ev('email.held_accepted', { inboundId: 'i1' }), en, names)).toBe('田中 一郎 accepted an unverified reply as the customer’s message.');
+    expect(describeEvent(ev('email.held_rejected', { inboundId: 'i1' }), ja, names)).toBe('田中 一郎 が未確認の返信を却下しました。');
+  });
+
   it('renders an automatic escalation reason from its facts, not an English sentence', () => {
     expect(describeEvent(ev('escalation.requested', auto), ja, names)).toContain('経路「請求エスカレーション」による自動エスカレーション: カテゴリ = billing、優先度 = 緊急');
     expect(describeEvent(ev('escalation.requested', auto), en, names)).toContain('Automatic escalation by path "請求エスカレーション": category = billing; priority = Urgent');
