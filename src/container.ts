@@ -13,6 +13,7 @@ import { IntakeService, MessagingService } from './modules/intake/index.js';
 import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs } from './modules/intake-email/index.js';
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs } from './modules/notifications/index.js';
+import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -62,6 +63,8 @@ export interface Container {
   /** Live updates for the console's event stream (LISTEN/NOTIFY on PostgreSQL). */
   live: LiveEvents;
   teamIdsOfUser(userId: string): Promise<string[]>;
+  /** Customer data requests (export, erase) and the retention sweep. */
+  privacy: PrivacyService;
   close(): Promise<void>;
 }
 
@@ -122,6 +125,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   });
   registerNotificationJobs(jobs, notifications);
   tickets.addHooks(notifications.ticketHooks());
+  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays });
+  registerPrivacyJobs(jobs, privacy);
   return {
     config,
     clock,
@@ -150,6 +155,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     replies,
     deliveriesFor: (eventIds) => replies.deliveriesFor(db, eventIds),
     live,
+    privacy,
     close: async () => {
       await live.close();
       await database.close();

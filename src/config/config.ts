@@ -55,6 +55,11 @@ export interface Config {
   notifyGroupSeconds: number;
   /** SIGTERM: how long running jobs and requests may take to finish before the node exits. */
   shutdownGraceMs: number;
+  // --- privacy (issue 14 §4): 0 = keep forever
+  /** Closed tickets (messages, attachments, timeline) are purged this many days after closing. */
+  retentionClosedDays: number;
+  /** Raw inbound mail (file and row) is purged this many days after it arrived. */
+  retentionRawMailDays: number;
 }
 
 export interface SettingDoc {
@@ -92,6 +97,8 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_IMAP_POLL_SECONDS', default: '60', description: 'how often the IMAP mailboxes are polled' },
   { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (From and Reply-To of agent replies, Reply-To of confirmations; mail from it is never a ticket)' },
   { name: 'ESCALON_CONTACT_RATE_LIMIT', default: '5', description: 'contact-form submissions per minute per client address' },
+  { name: 'ESCALON_RETENTION_CLOSED_DAYS', default: '0 (keep forever)', description: 'purge closed tickets (messages, attachments, timeline) this many days after they were closed' },
+  { name: 'ESCALON_RETENTION_RAW_MAIL_DAYS', default: '0 (keep forever)', description: 'purge raw inbound mail (the kept .eml files and their rows) this many days after it arrived' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
@@ -259,6 +266,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     notifyGroupSeconds: int('ESCALON_NOTIFY_GROUP_SECONDS', 60, 0, 3600),
     shutdownGraceMs: int('ESCALON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    retentionClosedDays: int('ESCALON_RETENTION_CLOSED_DAYS', 0, 0, 36_500),
+    retentionRawMailDays: int('ESCALON_RETENTION_RAW_MAIL_DAYS', 0, 0, 36_500),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -259,3 +259,20 @@ export async function nextCounterValue(ex: Kysely<any>, name: 'ticket_number'): 
 export async function lockKey(ex: Kysely<any>, key: string): Promise<void> {
   if (dialectOf(ex) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(ex);
 }
+
+/**
+ * Runs fn with SQLite's secure_delete on, so the content of deleted and rewritten rows is
+ * overwritten in the database file instead of lingering in free space (a customer erasure).
+ * PostgreSQL keeps dead row versions until (auto)vacuum reclaims them; nothing to switch there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function withSecureDelete<T>(db: Kysely<any>, fn: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'sqlite') return fn();
+  const before = (await sql<{ secure_delete: number }>`pragma secure_delete`.execute(db)).rows[0]?.secure_delete ?? 0;
+  await sql`pragma secure_delete = on`.execute(db);
+  try {
+    return await fn();
+  } finally {
+    await sql.raw(`pragma secure_delete = ${Number(before) ? 'on' : 'off'}`).execute(db);
+  }
+}

@@ -10,6 +10,7 @@ import * as m0008 from './0008_delivery_order_retry.js';
 import * as m0009 from './0009_job_key_prefix.js';
 import * as m0010 from './0010_ticket_list_indexes.js';
 import * as m0011 from './0011_job_claim_order.js';
+import * as m0015 from './0015_privacy.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_job_key_prefix': m0009,
   '0010_ticket_list_indexes': m0010,
   '0011_job_claim_order': m0011,
+  '0015_privacy': m0015,
 };
