@@ -25,6 +25,10 @@ describe('scrubJson', () => {
     });
   });
 
+  it('keeps the names of configuration (SLA policy, path) unless they name the customer', () => {
+    expect(scrubJson({ policyName: '標準 / Standard', to: { policyName: 'VIP Taro Yamada' } }, needles)).toEqual({ policyName: '標準 / Standard', to: { policyName: ERASED_TEXT } });
+  });
+
   it('finds the customer by name words, address and local part', () => {
     expect(needlesOf({ name: 'Taro Yamada', email: 'Taro.Y@Example.JP', phone: null })).toEqual(['taro yamada', 'taro', 'yamada', 'taro.y@example.jp', 'taro.y']);
     expect(needlesOf({ name: '山田　太郎様', email: null, phone: null })).toEqual(['山田　太郎様', '太郎様']);

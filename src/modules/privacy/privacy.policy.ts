@@ -20,6 +20,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** Machine tokens: kinds, statuses, field names (lower-case words joined by _ . -). */
 const TOKEN = /^[a-z][a-z0-9_.-]{0,39}$/;
 
+/** Keys naming configuration (an SLA policy, a path, a team), not people: their values stay. */
+const CONFIG_KEYS = new Set(['policyname', 'pathname', 'teamname', 'levelname', 'calendarname', 'rotationname', 'clockkind', 'category']);
 /** Keys whose string values are people's words or identity, whatever they look like. */
 const PERSONAL_KEYS = new Set(['filename', 'name', 'subject', 'address', 'email', 'phone', 'body', 'text', 'note', 'summary', 'answer', 'title', 'from', 'to', 'cc', 'url', 'label']);
 
@@ -31,7 +33,11 @@ const PERSONAL_KEYS = new Set(['filename', 'name', 'subject', 'address', 'email'
  * Numbers and booleans stay; object keys are the code's own.
  */
 export function scrubJson(value: unknown, needles: readonly string[] = [], key = ''): unknown {
-  if (typeof value === 'string') return !PERSONAL_KEYS.has(key.toLowerCase()) && keepString(value, needles) ? value : ERASED_TEXT;
+  if (typeof value === 'string') {
+    const k = key.toLowerCase();
+    if (CONFIG_KEYS.has(k) && !needles.some((n) => value.toLowerCase().includes(n))) return value;
+    return !PERSONAL_KEYS.has(k) && keepString(value, needles) ? value : ERASED_TEXT;
+  }
   if (Array.isArray(value)) return value.map((v) => scrubJson(v, needles, key));
   if (value !== null && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubJson(v, needles, k)]));
