@@ -10,6 +10,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('customers').addColumn('erased_at', 'bigint').execute();
   // Literal predicate: the same text on both databases; the query repeats it literally.
   await sql`create index tickets_closed_retention on tickets (closed_at, id) where status = 'closed'`.execute(db);
+  // A customer's own messages on other people's tickets (a CC'd customer replying): found for
+  // the export and the erasure without walking the timeline of the whole desk.
+  await sql`create index ticket_events_customer_author on ticket_events (author_id, id) where author_type = 'customer'`.execute(db);
   await db.schema.createIndex('inbound_messages_created').on('inbound_messages').columns(['created_at', 'id']).execute();
   await db.schema.createIndex('inbound_messages_ticket').on('inbound_messages').column('ticket_id').execute();
   await db.schema.createIndex('notifications_ticket').on('notifications').column('ticket_id').execute();

@@ -14,7 +14,7 @@ const NAME = 'Hanako Privacy';
 const EMAIL = 'hanako.privacy@example.jp';
 const PHONE = '+81-90-1111-2222';
 /** Strings that only the erased customer's data contains (compared case-insensitively). */
-const NEEDLES = ['hanako', EMAIL, '1111-2222', 'invoice 4711', 'PRIVATE-BODY-1', 'REPLY-SECRET-2', 'NOTE-SECRET-3', 'ATTACH-SECRET-4', 'BRIEF-SECRET-5', 'FORM-SECRET-6', 'MAILPART-SECRET-7', 'hanako-passport'];
+const NEEDLES = ['hanako', EMAIL, '1111-2222', 'invoice 4711', 'PRIVATE-BODY-1', 'REPLY-SECRET-2', 'NOTE-SECRET-3', 'ATTACH-SECRET-4', 'BRIEF-SECRET-5', 'FORM-SECRET-6', 'MAILPART-SECRET-7', 'hanako-passport', 'CC-REPLY-SECRET-8'];
 
 function mailWithAttachment(messageId: string): Buffer {
   const b = 'b0undary42';
@@ -170,6 +170,14 @@ describeEachDb('customer erasure', (ctx) => {
     const other = await c.request('POST', '/api/v1/tickets', c.actors.agent, { subject: 'Control ticket', requesterName: 'Control Person', requesterEmail: 'control@example.org', description: 'CONTROL-BODY' });
     expect(other.status, JSON.stringify(other.body)).toBe(201);
     const { customerId, ticketId, token } = await seedCustomer(c);
+    // Copied on the other ticket, the customer replied there too.
+    expect((await c.request('PATCH', `/api/v1/tickets/${other.body.id}`, c.actors.agent, { cc: ['colleague@example.org', EMAIL] })).status).toBe(200);
+    await db()
+      .insertInto('ticket_events')
+      .values({ id: newId(), ticket_id: other.body.id, kind: 'message.added', visibility: 'public', author_type: 'customer', author_id: customerId, body: 'CC-REPLY-SECRET-8 me too', data: '{}', created_at: c.clock.now() })
+      .execute();
+    const exported = await c.request('GET', `/api/v1/customers/${customerId}/export`, c.actors.supervisor);
+    expect(exported.body.messagesOnOtherTickets).toEqual([expect.objectContaining({ ticketId: other.body.id, body: 'CC-REPLY-SECRET-8 me too' })]);
     await c.deps.jobs.drain();
     const attachmentIds = (await db().selectFrom('attachments').select('id').where('ticket_id', '=', ticketId).execute()).map((a) => a.id);
     expect(attachmentIds.length).toBe(2);
@@ -220,6 +228,8 @@ describeEachDb('customer erasure', (ctx) => {
 
     const control = await c.request('GET', `/api/v1/tickets/${other.body.id}/timeline`, c.actors.agent);
     expect(JSON.stringify(control.body)).toContain('CONTROL-BODY');
-    expect((await c.request('GET', `/api/v1/tickets/${other.body.id}`, c.actors.agent)).body.subject).toBe('Control ticket');
+    const controlTicket = (await c.request('GET', `/api/v1/tickets/${other.body.id}`, c.actors.agent)).body;
+    expect(controlTicket.subject).toBe('Control ticket');
+    expect(controlTicket.cc).toEqual(['colleague@example.org']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERASED_TEXT, erasedBrief, erasedEscalationState, needlesOf, retentionCutoff, scrubJson, withoutAddress } from './privacy.policy.js';
+import { ERASED_TEXT, replaceAddressInJson, erasedBrief, erasedEscalationState, needlesOf, retentionCutoff, scrubJson, withoutAddress } from './privacy.policy.js';
 
 describe('retentionCutoff', () => {
   it('keeps forever at 0 days and counts back whole days otherwise', () => {
@@ -48,5 +48,16 @@ describe('withoutAddress', () => {
   it('drops the address from a CC list whatever its case', () => {
     expect(withoutAddress('["a@x.jp","Taro.Y@example.jp"]', 'taro.y@example.jp')).toBe('["a@x.jp"]');
     expect(withoutAddress('not json', 'a@x.jp')).toBe('[]');
+  });
+});
+
+describe('replaceAddressInJson', () => {
+  it("replaces only the address in other people's data, whatever its case", () => {
+    expect(replaceAddressInJson({ field: 'cc', from: [], to: ['colleague@example.org', 'Taro.Y@example.jp'], note: 'fwd from taro.y@example.jp.' }, 'taro.y@example.jp')).toEqual({
+      field: 'cc',
+      from: [],
+      to: ['colleague@example.org', ERASED_TEXT],
+      note: `fwd from ${ERASED_TEXT}.`,
+    });
   });
 });

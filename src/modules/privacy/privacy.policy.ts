@@ -98,3 +98,16 @@ export function withoutAddress(ccJson: string, email: string): string {
   }
   return JSON.stringify(Array.isArray(list) ? list.filter((a) => typeof a !== 'string' || a.toLowerCase() !== email.toLowerCase()) : []);
 }
+
+/** Text with every occurrence of the address (any case) replaced by ERASED_TEXT. */
+export function replaceAddress(text: string, email: string): string {
+  return text.replace(new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), ERASED_TEXT);
+}
+
+/** A JSON value with the address replaced in every string (other people's data stays as it was). */
+export function replaceAddressInJson(value: unknown, email: string): unknown {
+  if (typeof value === 'string') return replaceAddress(value, email);
+  if (Array.isArray(value)) return value.map((v) => replaceAddressInJson(v, email));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceAddressInJson(v, email)]));
+  return value;
+}

@@ -58,6 +58,18 @@ export const CustomerExport = Type.Object(
         deliveries: Type.Array(Type.Object({ id: Type.String(), eventId: Nullable(Type.String()), channel: Type.String(), state: Type.String(), deliveredAt: Nullable(Type.String()) })),
       }),
     ),
+    messagesOnOtherTickets: Type.Array(
+      Type.Object({
+        ticketId: Type.String(),
+        id: Type.String(),
+        kind: Type.String(),
+        visibility: Type.String(),
+        body: Nullable(Type.String()),
+        createdAt: Type.String(),
+        attachments: Type.Array(Type.Object({ id: Type.String(), filename: Type.String(), size: Type.Integer(), download: Type.String() })),
+      }),
+      { description: "the customer's own messages on other people's tickets (they were copied and replied); nothing else of those tickets" },
+    ),
     rawMail: Type.Array(
       Type.Object({ id: Type.String(), ticketId: Nullable(Type.String()), messageId: Type.String(), subject: Nullable(Type.String()), from: Nullable(Type.String()), status: Type.String(), size: Type.Integer(), sha256: Type.String(), receivedAt: Type.String(), download: Type.String() }),
     ),
@@ -111,6 +123,7 @@ const words = {
     fromSystem: 'システム',
     attachments: '添付ファイル',
     rawMail: '受信したメール（原文）',
+    elsewhere: 'ほかのお問い合わせに送られたメッセージ（CC で受け取った返信など）',
     escalations: 'エスカレーション',
     audit: '監査記録',
     publicLinks: 'お問い合わせ状況の確認リンク',
@@ -143,6 +156,7 @@ const words = {
     fromSystem: 'System',
     attachments: 'Attachments',
     rawMail: 'Mail received (original)',
+    elsewhere: "Your messages on other people's inquiries (replies to mail you were copied on)",
     escalations: 'Escalations',
     audit: 'Audit records',
     publicLinks: 'Private status links',
@@ -201,6 +215,10 @@ export function renderSummary(x: CustomerExport, lang: 'ja' | 'en', timeZone: st
       parts.push(`<h4>${e(w.attachments)}</h4><ul>${t.attachments.map((a) => `<li>${e(a.filename)} (${a.size} ${e(w.bytes)}, ${at(a.createdAt)})</li>`).join('')}</ul>`);
     if (t.escalations.length) parts.push(`<h4>${e(w.escalations)}</h4><p>${t.escalations.length}</p>`);
     parts.push('</article>');
+  }
+  if (x.messagesOnOtherTickets.length) {
+    parts.push(`</section><section><h2>${e(w.elsewhere)} (${x.messagesOnOtherTickets.length})</h2>`);
+    for (const m of x.messagesOnOtherTickets) parts.push(`<div class="msg"><div class="meta">${at(m.createdAt)}</div>${e(m.body ?? '')}</div>`);
   }
   parts.push(`</section><section><h2>${e(w.rawMail)} (${x.rawMail.length})</h2>`);
   parts.push(x.rawMail.length ? `<ul>${x.rawMail.map((r) => `<li>${at(r.receivedAt)} · ${e(r.subject ?? '—')} (${r.size} ${e(w.bytes)})</li>`).join('')}</ul>` : `<p>${e(w.none)}</p>`);

@@ -29,6 +29,16 @@ export const customerTickets = (ex: Executor, customerId: string) =>
 export const eventsOf = (ex: Executor, ticketIds: string[]) =>
   ticketIds.length ? ex.selectFrom('ticket_events').selectAll().where('ticket_id', 'in', ticketIds).orderBy('ticket_id').orderBy('id').execute() : Promise.resolve([]);
 
+/** The customer's own messages on any ticket (literal predicate: the partial index ticket_events_customer_author). */
+export const customerAuthoredEvents = (ex: Executor, customerId: string) =>
+  ex.selectFrom('ticket_events').selectAll().where(sql<SqlBool>`author_type = 'customer'`).where('author_id', '=', customerId).orderBy('author_id').orderBy('id').execute();
+
+/** Attachments of these events (by their tickets first: the attachments_ticket index). */
+export const attachmentsOfEvents = (ex: Executor, events: { id: string; ticket_id: string }[]) =>
+  events.length
+    ? ex.selectFrom('attachments').selectAll().where('ticket_id', 'in', [...new Set(events.map((e) => e.ticket_id))]).where('event_id', 'in', events.map((e) => e.id)).orderBy('id').execute()
+    : Promise.resolve([]);
+
 export const attachmentsOf = (ex: Executor, ticketIds: string[]) =>
   ticketIds.length ? ex.selectFrom('attachments').selectAll().where('ticket_id', 'in', ticketIds).orderBy('id').execute() : Promise.resolve([]);
 
@@ -122,40 +132,46 @@ export const deleteInboundRows = (tx: Tx, ids: string[]) => tx.deleteFrom('inbou
 
 export const deleteAutomaticMailLog = (tx: Tx, email: string) => tx.deleteFrom('automatic_mail_log').where('address', '=', email.toLowerCase()).execute();
 
-/** Other people's tickets that copy the address (CC); a scan, as an erasure is rare. */
-export const ticketsCopying = (tx: Tx, email: string) =>
-  tx.selectFrom('tickets').select(['id', 'cc']).where(lowerContains('cc', email)).execute();
+// The scans below read whole tables (an erasure is rare); the erasure runs them before its
+// transaction, so a write transaction never waits on them, and re-reads the rows they found.
 
+/** Tickets whose CC list has the address. */
+export const ticketsCopying = (ex: Executor, email: string) =>
+  ex.selectFrom('tickets').select('id').where(lowerContains('cc', email)).execute().then((r) => r.map((x) => x.id));
+
+/** Timeline events whose body or data mention the address (a CC change, a forwarded note). */
+export const eventsMentioning = (ex: Executor, email: string) =>
+  ex
+    .selectFrom('ticket_events')
+    .select('id')
+    .where((eb) => eb.or([lowerContains('data', email), lowerContains('body', email)]))
+    .execute()
+    .then((r) => r.map((x) => x.id));
+
+/** Jobs whose payload contains one of the needles; `finishedOnly` leaves pending and running ones out. */
+export async function jobsMentioning(ex: Executor, needles: string[], finishedOnly: boolean): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const part of chunks(needles.filter((x) => x.length >= 3), 50)) {
+    let q = ex
+      .selectFrom('jobs')
+      .select('id')
+      .where((eb) => eb.or(part.map((s) => lowerContains('payload', s))));
+    if (finishedOnly) q = q.where('state', 'not in', ['pending', 'running']);
+    for (const r of await q.execute()) ids.add(r.id);
+  }
+  return [...ids];
+}
+
+export const ticketsById = (tx: Tx, ids: string[]) => tx.selectFrom('tickets').select(['id', 'cc']).where('id', 'in', ids).execute();
+export const eventsById = (tx: Tx, ids: string[]) => tx.selectFrom('ticket_events').select(['id', 'body', 'data']).where('id', 'in', ids).execute();
 export const updateTicketCc = (tx: Tx, id: string, cc: string) => tx.updateTable('tickets').set({ cc }).where('id', '=', id).execute();
 
-/**
- * Jobs whose payload names the customer or one of the tickets (mail to send, notifications to
- * fan out) lose their payload. Pending ones are cancelled when a `strong` needle (the address,
- * the phone, an id) names them; a `weak` one (the name, a subject) may belong to someone else
- * too, so it only scrubs jobs that have finished. A scan of the jobs table: a rare request.
- */
-export async function scrubJobs(tx: Tx, strong: string[], weak: string[], now: number): Promise<number> {
-  let n = 0;
-  const seen = new Set<string>();
-  for (const [needles, cancel] of [[strong, true], [weak, false]] as const)
-    for (const part of chunks(needles.filter((x) => x.length >= 3), 50)) {
-      let q = tx
-        .selectFrom('jobs')
-        .select(['id', 'state'])
-        .where((eb) => eb.or(part.map((s) => lowerContains('payload', s))));
-      if (!cancel) q = q.where('state', 'not in', ['pending', 'running']);
-      for (const r of await q.execute()) {
-        if (seen.has(r.id)) continue;
-        seen.add(r.id);
-        await tx
-          .updateTable('jobs')
-          .set({ payload: '{}', updated_at: now, ...(r.state === 'pending' && { state: 'cancelled' }) })
-          .where('id', '=', r.id)
-          .execute();
-        n++;
-      }
-    }
-  return n;
+/** The jobs lose their payload; `cancel`: a pending one is cancelled too. */
+export async function scrubJobs(tx: Tx, ids: string[], cancel: boolean, now: number): Promise<void> {
+  for (const part of chunks(ids)) {
+    if (cancel) await tx.updateTable('jobs').set({ state: 'cancelled', updated_at: now }).where('id', 'in', part).where('state', '=', 'pending').execute();
+    await tx.updateTable('jobs').set({ payload: '{}', updated_at: now }).where('id', 'in', part).execute();
+  }
 }
 
 export const updateAuditData = (tx: Tx, id: string, data: string) => tx.updateTable('audit_log').set({ data }).where('id', '=', id).execute();

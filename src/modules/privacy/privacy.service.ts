@@ -10,7 +10,7 @@ import { iso } from '../../http/schemas.js';
 import type { AuditService } from '../audit/index.js';
 import type { Principal } from '../auth/index.js';
 import { findCustomer, findOrganization } from '../customers/index.js';
-import { ERASED_NAME, ERASED_TEXT, erasedBrief, erasedEscalationState, needlesOf, retentionCutoff, scrubJson, withoutAddress } from './privacy.policy.js';
+import { ERASED_NAME, ERASED_TEXT, erasedBrief, erasedEscalationState, needlesOf, replaceAddress, replaceAddressInJson, retentionCutoff, scrubJson, withoutAddress } from './privacy.policy.js';
 import type { CustomerExport, EraseOutcome } from './privacy.presenter.js';
 import * as repo from './privacy.repository.js';
 
@@ -27,6 +27,14 @@ const STORAGE_KEY = /^[0-9a-f]{8}[\\/][0-9a-f-]{36}(\.eml)?$/;
 export interface FilesPayload {
   attachments: string[];
   rawMail: string[];
+}
+
+/** What the scans before an erasure found (ids; the transaction re-reads the rows). */
+interface Mentions {
+  copyingTickets: string[];
+  mentioningEvents: string[];
+  strongJobs: string[];
+  weakJobs: string[];
 }
 
 export interface PrivacyOptions {
@@ -77,6 +85,10 @@ export class PrivacyService {
       const tags = await this.inChunks(ids, (part) => repo.tagsOf(tx, part));
       const deliveries = await this.inChunks(ids, (part) => repo.customerDeliveriesOf(tx, part));
       const inbound = [...(await repo.inboundOf(tx, [], c.email)), ...(await this.inChunks(ids, (part) => repo.inboundOf(tx, part, null)))];
+      const authoredElsewhere = (await repo.customerAuthoredEvents(tx, customerId)).filter((e) => !allTickets.some((t) => t.id === e.ticket_id));
+      const visibleElsewhere = await visibleTicketIds(actor, [...new Set(authoredElsewhere.map((e) => e.ticket_id))]);
+      const elsewhere = authoredElsewhere.filter((e) => visibleElsewhere.has(e.ticket_id));
+      const elsewhereFiles = await this.inChunks(elsewhere, (part) => repo.attachmentsOfEvents(tx, part));
       const conversations = await repo.conversationsOf(tx, customerId, []);
       const links = await repo.publicLinksOf(tx, customerId);
       const audit = await this.inChunks([customerId, ...ids], (part) => repo.auditAbout(tx, part));
@@ -158,6 +170,15 @@ export class PrivacyService {
           })),
           deliveries: (dl.get(t.id) ?? []).map((d) => ({ id: d.id, eventId: d.event_id ?? null, channel: d.channel, state: d.state, deliveredAt: iso(d.delivered_at === null ? null : Number(d.delivered_at)) })),
         })),
+        messagesOnOtherTickets: elsewhere.map((e) => ({
+          ticketId: e.ticket_id,
+          id: e.id,
+          kind: e.kind,
+          visibility: e.visibility,
+          body: e.body,
+          createdAt: iso(Number(e.created_at))!,
+          attachments: elsewhereFiles.filter((a) => a.event_id === e.id).map((a) => ({ id: a.id, filename: a.filename, size: Number(a.size), download: `/api/v1/attachments/${a.id}` })),
+        })),
         rawMail: inbound
           .filter((r) => (rawSeen.has(r.id) ? false : (rawSeen.add(r.id), r.ticket_id === null || visible.has(r.ticket_id))))
           .map((r) => ({
@@ -202,10 +223,32 @@ export class PrivacyService {
    * Idempotent: a second request changes nothing and says so.
    */
   async erase(actor: Principal, customerId: string, meta: { ip?: string | null } = {}): Promise<EraseOutcome> {
-    return withSecureDelete(this.db, () => this.eraseRows(actor, customerId, meta));
+    const found = await this.findMentions(customerId);
+    return withSecureDelete(this.db, () => this.eraseRows(actor, customerId, meta, found));
   }
 
-  private eraseRows(actor: Principal, customerId: string, meta: { ip?: string | null }): Promise<EraseOutcome> {
+  /**
+   * Before the transaction: the scans of whole tables for the customer's address (other
+   * people's CC lists and timelines) and for job payloads naming them. Read outside the write
+   * transaction so it never waits on them; the transaction re-reads each row it changes.
+   */
+  private async findMentions(customerId: string): Promise<Mentions> {
+    const none: Mentions = { copyingTickets: [], mentioningEvents: [], strongJobs: [], weakJobs: [] };
+    const c = await findCustomer(this.db, customerId);
+    if (!c || c.erased_at != null) return none;
+    const tickets = await repo.customerTickets(this.db, customerId);
+    const strong = [c.email, c.phone, customerId, ...tickets.map((t) => t.id)].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+    // A name or a subject may be someone else's too: those only scrub jobs that have finished.
+    const weak = [c.name, ...tickets.map((t) => t.subject)].map((x) => x.trim().toLowerCase());
+    return {
+      copyingTickets: c.email ? await repo.ticketsCopying(this.db, c.email) : [],
+      mentioningEvents: c.email ? await repo.eventsMentioning(this.db, c.email) : [],
+      strongJobs: await repo.jobsMentioning(this.db, strong, false),
+      weakJobs: await repo.jobsMentioning(this.db, weak, true),
+    };
+  }
+
+  private eraseRows(actor: Principal, customerId: string, meta: { ip?: string | null }, found: Mentions): Promise<EraseOutcome> {
     return inTransaction(this.db, async (tx) => {
       // PostgreSQL: a second erasure of the same customer waits here, then sees erased_at.
       const q = tx.selectFrom('customers').selectAll().where('id', '=', customerId);
@@ -219,6 +262,7 @@ export class PrivacyService {
       const ids = tickets.map((t) => t.id);
       const counts = { ...zero, tickets: ids.length };
       const files: FilesPayload = { attachments: [], rawMail: [] };
+      const erasedEvents = new Set<string>();
       // The subjects are personal data too: erased from job payloads and JSON like the identity.
       const textNeedles = [...needles, ...tickets.map((t) => t.subject.trim().toLowerCase()).filter((s) => s.length >= 3)];
 
@@ -227,6 +271,7 @@ export class PrivacyService {
       for (const part of repo.chunks(ids)) {
         await repo.updateTicketsErased(tx, part, ERASED_TEXT, now);
         for (const e of await repo.eventsOf(tx, part)) {
+          erasedEvents.add(e.id);
           if (e.body !== null && e.body !== '') counts.messages++;
           await repo.updateEvent(tx, e.id, e.body === null ? null : ERASED_TEXT, json(scrubJson(parseJson<unknown>(e.data, {}), textNeedles)));
         }
@@ -241,6 +286,20 @@ export class PrivacyService {
         await repo.eraseDeliveries(tx, part, now);
         await repo.deleteMessageIds(tx, part);
       }
+      // Their own messages on other people's tickets (they were copied and replied): the
+      // message and its files go, the rest of that ticket stays.
+      const own = new Set(ids);
+      const elsewhere = (await repo.customerAuthoredEvents(tx, customerId)).filter((e) => !own.has(e.ticket_id));
+      for (const e of elsewhere) {
+        erasedEvents.add(e.id);
+        if (e.body !== null && e.body !== '') counts.messages++;
+        await repo.updateEvent(tx, e.id, e.body === null ? null : ERASED_TEXT, json(scrubJson(parseJson<unknown>(e.data, {}), textNeedles)));
+      }
+      for (const part of repo.chunks(elsewhere)) {
+        const attachments = await repo.attachmentsOfEvents(tx, part);
+        files.attachments.push(...attachments.map((a) => a.storage_key));
+        if (attachments.length) await repo.deleteAttachmentRows(tx, attachments.map((a) => a.id));
+      }
       counts.attachments = files.attachments.length;
       const inbound = [...(await repo.inboundOf(tx, [], c.email)), ...(await this.inChunks(ids, (part) => repo.inboundOf(tx, part, null)))];
       const inboundIds = [...new Set(inbound.map((r) => r.id))];
@@ -248,11 +307,15 @@ export class PrivacyService {
       for (const part of repo.chunks(inboundIds)) await repo.deleteInboundRows(tx, part);
       counts.rawMail = inboundIds.length;
       if (c.email) {
-        await repo.deleteAutomaticMailLog(tx, c.email);
-        for (const t of await repo.ticketsCopying(tx, c.email)) await repo.updateTicketCc(tx, t.id, withoutAddress(t.cc, c.email));
+        const email = c.email;
+        await repo.deleteAutomaticMailLog(tx, email);
+        for (const part of repo.chunks(found.copyingTickets)) for (const t of await repo.ticketsById(tx, part)) await repo.updateTicketCc(tx, t.id, withoutAddress(t.cc, email));
+        // Other people's timelines: the address goes from the data and the text; the rest stays.
+        for (const part of repo.chunks(found.mentioningEvents.filter((id) => !erasedEvents.has(id))))
+          for (const e of await repo.eventsById(tx, part)) await repo.updateEvent(tx, e.id, e.body === null ? null : replaceAddress(e.body, email), json(replaceAddressInJson(parseJson<unknown>(e.data, {}), email)));
       }
-      const strong = [c.email, c.phone, customerId, ...ids].filter((x): x is string => !!x).map((x) => x.toLowerCase());
-      await repo.scrubJobs(tx, strong, [c.name.toLowerCase(), ...tickets.map((t) => t.subject.toLowerCase())], now);
+      await repo.scrubJobs(tx, found.strongJobs, true, now);
+      await repo.scrubJobs(tx, found.weakJobs, false, now);
       for (const a of await this.inChunks([customerId, ...ids], (part) => repo.auditAbout(tx, part)))
         await repo.updateAuditData(tx, a.id, json(scrubJson(parseJson<unknown>(a.data, {}), needles)));
       await tx
@@ -345,7 +408,7 @@ export class PrivacyService {
       await enqueueJob(tx, { kind: FILES_DELETE_JOB, dueAt: now, maxAttempts: 10, payload: { attachments: part.filter(([t]) => t === 'a').map(([, k]) => k), rawMail: part.filter(([t]) => t === 'r').map(([, k]) => k) } }, now);
   }
 
-  private async inChunks<T>(ids: string[], fn: (part: string[]) => Promise<T[]>): Promise<T[]> {
+  private async inChunks<I, T>(ids: I[], fn: (part: I[]) => Promise<T[]>): Promise<T[]> {
     const out: T[] = [];
     for (const part of repo.chunks(ids)) out.push(...(await fn(part)));
     return out;
