@@ -131,7 +131,14 @@ describeEachDb('customer data export', (ctx) => {
     expect(t.attachments[0].download).toMatch(/^\/api\/v1\/attachments\//);
     expect(t.escalations[0].brief.ask).toContain('BRIEF-SECRET-5');
     expect(x.rawMail).toHaveLength(1);
-    expect(x.rawMail[0].download).toBe(`/api/v1/inbound-messages/${x.rawMail[0].id}/raw`);
+    expect(x.rawMail[0].download).toBe(`/api/v1/customers/${customerId}/raw-mail/${x.rawMail[0].id}`);
+    // The reference works for the exporter (supervisors cannot read the admins' inbound list), only for this customer's mail.
+    const raw = await c.app.inject({ method: 'GET', url: x.rawMail[0].download, headers: c.actors.supervisor.auth });
+    expect(raw.statusCode).toBe(200);
+    expect(raw.body).toContain('PRIVATE-BODY-1');
+    const stranger = await c.request('POST', '/api/v1/customers', c.actors.agent, { name: 'Stranger', email: `s${Date.now()}@example.com` });
+    expect((await c.app.inject({ method: 'GET', url: `/api/v1/customers/${stranger.body.id}/raw-mail/${x.rawMail[0].id}`, headers: c.actors.supervisor.auth })).statusCode).toBe(404);
+    expect((await c.app.inject({ method: 'GET', url: x.rawMail[0].download, headers: c.actors.agent.auth })).statusCode).toBe(403);
     expect(x.publicLinks).toHaveLength(1);
     expect(x.contacts).toEqual(expect.arrayContaining([{ kind: 'email', value: EMAIL }, { kind: 'phone', value: PHONE }]));
     expect(Array.isArray(x.audit)).toBe(true);
@@ -147,6 +154,7 @@ describeEachDb('customer data export', (ctx) => {
     expect(en.body).toContain('Internal note');
 
     const audit = await db().selectFrom('audit_log').selectAll().where('action', '=', 'customer.exported').where('target_id', '=', customerId).execute();
+    expect(await db().selectFrom('audit_log').select('id').where('action', '=', 'customer.raw_mail_downloaded').execute()).toHaveLength(1);
     expect(audit.map((a) => a.actor_id).sort()).toEqual([c.actors.supervisor.id, c.actors.manager.id, c.actors.admin.id].sort());
     expect(JSON.parse(audit[0]!.data)).toMatchObject({ tickets: 2 });
   });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { IdParams, errorResponses } from '../../http/schemas.js';
+import { Id, IdParams, errorResponses } from '../../http/schemas.js';
 import { CustomerExport, EraseOutcome, renderSummary } from './privacy.presenter.js';
 
 export function privacyRoutes(app: AppInstance): void {
@@ -48,6 +48,22 @@ export function privacyRoutes(app: AppInstance): void {
         .type('application/json; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="customer-${x.customer.id}-${day}.json"`)
         .send(JSON.stringify(x, null, 2));
+    },
+  );
+  app.get(
+    '/api/v1/customers/:id/raw-mail/:inboundId',
+    {
+      config: { permission: 'customers.privacy' },
+      schema: {
+        tags: ['customers'],
+        summary: "One raw mail of a customer's export (message/rfc822); audited",
+        params: Type.Object({ id: Id, inboundId: Id }, { additionalProperties: false }),
+        response: { 200: { description: 'the mail as received', content: { 'message/rfc822': { schema: Type.String() } } }, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const raw = await privacy.rawMailOf(req.principal!, req.params.id, req.params.inboundId, { ip: req.ip });
+      return reply.type('message/rfc822').header('Cache-Control', 'no-store').header('Content-Disposition', `attachment; filename="${req.params.inboundId}.eml"`).send(raw);
     },
   );
   app.post(

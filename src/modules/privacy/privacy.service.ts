@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db, Tx } from '../../db/database.js';
 import { inTransaction, json, parseJson } from '../../db/database.js';
@@ -191,7 +191,7 @@ export class PrivacyService {
             size: Number(r.raw_size),
             sha256: r.raw_sha256,
             receivedAt: iso(Number(r.created_at))!,
-            download: `/api/v1/inbound-messages/${r.id}/raw`,
+            download: `/api/v1/customers/${customerId}/raw-mail/${r.id}`,
           })),
         // No satisfaction survey is stored yet (issue 8's module is not on main).
         satisfaction: [],
@@ -207,6 +207,26 @@ export class PrivacyService {
       });
       return result;
     });
+  }
+
+  /**
+   * One raw mail of the export (the download reference of rawMail[]): only a mail of this
+   * customer (on one of their visible tickets, or from their address); audited.
+   */
+  async rawMailOf(actor: Principal, customerId: string, inboundId: string, meta: { ip?: string | null } = {}): Promise<Buffer> {
+    const row = await inTransaction(this.db, async (tx) => {
+      const c = await findCustomer(tx, customerId);
+      if (!c) throw notFound('Customer', customerId);
+      const r = await tx.selectFrom('inbound_messages').selectAll().where('id', '=', inboundId).executeTakeFirst();
+      const fromThem = (s: string | null) => !!c.email && !!s && s.toLowerCase().includes(c.email);
+      const own = r?.ticket_id ? (await tx.selectFrom('tickets').select('requester_id').where('id', '=', r.ticket_id).executeTakeFirst())?.requester_id === customerId : false;
+      const mine = r && (r.ticket_id ? own && (await visibleTicketIds(actor, [r.ticket_id])).has(r.ticket_id) : fromThem(r.from_address) || fromThem(r.envelope));
+      if (!r || !mine) throw notFound('Raw mail of this customer', inboundId);
+      await this.audit.record(tx, { actorId: actor.userId, action: 'customer.raw_mail_downloaded', targetType: 'customer', targetId: customerId, ip: meta.ip ?? null, data: { inboundId } });
+      return r;
+    });
+    if (!STORAGE_KEY.test(row.raw_key)) throw notFound('Raw mail of this customer', inboundId);
+    return readFile(join(this.o.dataDir, 'inbound', row.raw_key));
   }
 
   // ----------------------------------------------------------------------------- erase
