@@ -376,7 +376,11 @@ export class PrivacyService {
    * and one of raw mails, oldest first, so no transaction grows with the backlog. A full batch
    * means more is due: the timer comes back at once; otherwise after the interval.
    */
-  async sweepRetention(tx: Tx, now: number): Promise<{ tickets: number; rawMail: number }> {
+  sweepRetention(tx: Tx, now: number): Promise<{ tickets: number; rawMail: number }> {
+    return withSecureDelete(tx, () => this.sweepRound(tx, now));
+  }
+
+  private async sweepRound(tx: Tx, now: number): Promise<{ tickets: number; rawMail: number }> {
     const batch = this.o.retentionBatch ?? 200;
     const closedCut = retentionCutoff(now, this.o.retentionClosedDays);
     const rawCut = retentionCutoff(now, this.o.retentionRawMailDays);
