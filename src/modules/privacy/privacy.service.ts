@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Db, Tx } from '../../db/database.js';
+import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction, json, parseJson } from '../../db/database.js';
 import { dialectOf, withSecureDelete } from '../../db/dialect.js';
 import { enqueueJob, findJobByKey } from '../../jobs/jobs.repository.js';
@@ -46,11 +46,15 @@ export interface PrivacyOptions {
 }
 
 /**
- * Which of these tickets the actor may see. ACCESS (issue 14 §2, branch s4-access): restricted
- * teams are not on main yet; when their ticket access policy lands, this is the one call site an
- * export goes through — replace the body with that policy's filter. Until then every ticket.
+ * Which of these tickets the actor may see: the ONE call site of exports (and raw-mail
+ * downloads) for the ticket access policy. ACCESS (issue 14 §2, branch s4-access): restricted
+ * teams are not on main yet. When they land, the body becomes
+ * `tickets.access.visibleIds(actor, ticketIds, ex)` (TicketAccess in
+ * src/modules/tickets/ticket-access.service.ts on s4-access; pass it in through the
+ * constructor). Until then every ticket. Erasure deliberately does not filter: it must be
+ * complete whoever runs it.
  */
-async function visibleTicketIds(_actor: Principal, ticketIds: string[]): Promise<Set<string>> {
+async function visibleTicketIds(_actor: Principal, ticketIds: string[], _ex: Executor): Promise<Set<string>> {
   return new Set(ticketIds);
 }
 
@@ -76,7 +80,7 @@ export class PrivacyService {
       if (!c) throw notFound('Customer', customerId);
       const org = c.organization_id ? await findOrganization(tx, c.organization_id) : undefined;
       const allTickets = await repo.customerTickets(tx, customerId);
-      const visible = await visibleTicketIds(actor, allTickets.map((t) => t.id));
+      const visible = await visibleTicketIds(actor, allTickets.map((t) => t.id), tx);
       const tickets = allTickets.filter((t) => visible.has(t.id));
       const ids = tickets.map((t) => t.id);
       const events = await this.inChunks(ids, (part) => repo.eventsOf(tx, part));
@@ -86,7 +90,7 @@ export class PrivacyService {
       const deliveries = await this.inChunks(ids, (part) => repo.customerDeliveriesOf(tx, part));
       const inbound = [...(await repo.inboundOf(tx, [], c.email)), ...(await this.inChunks(ids, (part) => repo.inboundOf(tx, part, null)))];
       const authoredElsewhere = (await repo.customerAuthoredEvents(tx, customerId)).filter((e) => !allTickets.some((t) => t.id === e.ticket_id));
-      const visibleElsewhere = await visibleTicketIds(actor, [...new Set(authoredElsewhere.map((e) => e.ticket_id))]);
+      const visibleElsewhere = await visibleTicketIds(actor, [...new Set(authoredElsewhere.map((e) => e.ticket_id))], tx);
       const elsewhere = authoredElsewhere.filter((e) => visibleElsewhere.has(e.ticket_id));
       const elsewhereFiles = await this.inChunks(elsewhere, (part) => repo.attachmentsOfEvents(tx, part));
       const conversations = await repo.conversationsOf(tx, customerId, []);
@@ -220,7 +224,7 @@ export class PrivacyService {
       const r = await tx.selectFrom('inbound_messages').selectAll().where('id', '=', inboundId).executeTakeFirst();
       const fromThem = (s: string | null) => !!c.email && !!s && s.toLowerCase().includes(c.email);
       const own = r?.ticket_id ? (await tx.selectFrom('tickets').select('requester_id').where('id', '=', r.ticket_id).executeTakeFirst())?.requester_id === customerId : false;
-      const mine = r && (r.ticket_id ? own && (await visibleTicketIds(actor, [r.ticket_id])).has(r.ticket_id) : fromThem(r.from_address) || fromThem(r.envelope));
+      const mine = r && (r.ticket_id ? own && (await visibleTicketIds(actor, [r.ticket_id], tx)).has(r.ticket_id) : fromThem(r.from_address) || fromThem(r.envelope));
       if (!r || !mine) throw notFound('Raw mail of this customer', inboundId);
       await this.audit.record(tx, { actorId: actor.userId, action: 'customer.raw_mail_downloaded', targetType: 'customer', targetId: customerId, ip: meta.ip ?? null, data: { inboundId } });
       return r;
