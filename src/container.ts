@@ -125,6 +125,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   });
   registerNotificationJobs(jobs, notifications);
   tickets.addHooks(notifications.ticketHooks());
+  // ACCESS (s4-access): add visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex)
   const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays });
   registerPrivacyJobs(jobs, privacy);
   return {

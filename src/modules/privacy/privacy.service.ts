@@ -43,20 +43,19 @@ export interface PrivacyOptions {
   retentionRawMailDays: number;
   /** Tickets (and raw mails) purged per retention transaction (default 200). */
   retentionBatch?: number;
+  /**
+   * The ONE call site of exports and raw-mail downloads for the ticket access policy.
+   * ACCESS (issue 14 §2, branch s4-access): restricted teams are not on main yet; when they
+   * land, the container passes `(actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex)`
+   * (TicketAccess, src/modules/tickets/ticket-access.service.ts on s4-access), and
+   * privacy-access.int.test.ts stops skipping. Until then: every ticket. Erasure does not
+   * filter on purpose: it must be complete whoever runs it.
+   */
+  visibleTicketIds?: VisibleTicketIds;
 }
 
-/**
- * Which of these tickets the actor may see: the ONE call site of exports (and raw-mail
- * downloads) for the ticket access policy. ACCESS (issue 14 §2, branch s4-access): restricted
- * teams are not on main yet. When they land, the body becomes
- * `tickets.access.visibleIds(actor, ticketIds, ex)` (TicketAccess in
- * src/modules/tickets/ticket-access.service.ts on s4-access; pass it in through the
- * constructor). Until then every ticket. Erasure deliberately does not filter: it must be
- * complete whoever runs it.
- */
-async function visibleTicketIds(_actor: Principal, ticketIds: string[], _ex: Executor): Promise<Set<string>> {
-  return new Set(ticketIds);
-}
+/** Which of these tickets the actor may see (the ticket access policy). */
+export type VisibleTicketIds = (actor: Principal, ticketIds: string[], ex: Executor) => Promise<Set<string>>;
 
 /**
  * Customer data requests (Japan's APPI, GDPR): export everything held about a customer, erase
@@ -65,12 +64,16 @@ async function visibleTicketIds(_actor: Principal, ticketIds: string[], _ex: Exe
  * never leaves a row pointing at a deleted file.
  */
 export class PrivacyService {
+  private readonly visibleTicketIds: VisibleTicketIds;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly o: PrivacyOptions,
-  ) {}
+  ) {
+    this.visibleTicketIds = o.visibleTicketIds ?? (async (_actor, ids) => new Set(ids));
+  }
 
   // ----------------------------------------------------------------------------- export
 
@@ -80,7 +83,7 @@ export class PrivacyService {
       if (!c) throw notFound('Customer', customerId);
       const org = c.organization_id ? await findOrganization(tx, c.organization_id) : undefined;
       const allTickets = await repo.customerTickets(tx, customerId);
-      const visible = await visibleTicketIds(actor, allTickets.map((t) => t.id), tx);
+      const visible = await this.visibleTicketIds(actor, allTickets.map((t) => t.id), tx);
       const tickets = allTickets.filter((t) => visible.has(t.id));
       const ids = tickets.map((t) => t.id);
       const events = await this.inChunks(ids, (part) => repo.eventsOf(tx, part));
@@ -90,7 +93,7 @@ export class PrivacyService {
       const deliveries = await this.inChunks(ids, (part) => repo.customerDeliveriesOf(tx, part));
       const inbound = [...(await repo.inboundOf(tx, [], c.email)), ...(await this.inChunks(ids, (part) => repo.inboundOf(tx, part, null)))];
       const authoredElsewhere = (await repo.customerAuthoredEvents(tx, customerId)).filter((e) => !allTickets.some((t) => t.id === e.ticket_id));
-      const visibleElsewhere = await visibleTicketIds(actor, [...new Set(authoredElsewhere.map((e) => e.ticket_id))], tx);
+      const visibleElsewhere = await this.visibleTicketIds(actor, [...new Set(authoredElsewhere.map((e) => e.ticket_id))], tx);
       const elsewhere = authoredElsewhere.filter((e) => visibleElsewhere.has(e.ticket_id));
       const elsewhereFiles = await this.inChunks(elsewhere, (part) => repo.attachmentsOfEvents(tx, part));
       const conversations = await repo.conversationsOf(tx, customerId, []);
@@ -224,7 +227,7 @@ export class PrivacyService {
       const r = await tx.selectFrom('inbound_messages').selectAll().where('id', '=', inboundId).executeTakeFirst();
       const fromThem = (s: string | null) => !!c.email && !!s && s.toLowerCase().includes(c.email);
       const own = r?.ticket_id ? (await tx.selectFrom('tickets').select('requester_id').where('id', '=', r.ticket_id).executeTakeFirst())?.requester_id === customerId : false;
-      const mine = r && (r.ticket_id ? own && (await visibleTicketIds(actor, [r.ticket_id], tx)).has(r.ticket_id) : fromThem(r.from_address) || fromThem(r.envelope));
+      const mine = r && (r.ticket_id ? own && (await this.visibleTicketIds(actor, [r.ticket_id], tx)).has(r.ticket_id) : fromThem(r.from_address) || fromThem(r.envelope));
       if (!r || !mine) throw notFound('Raw mail of this customer', inboundId);
       await this.audit.record(tx, { actorId: actor.userId, action: 'customer.raw_mail_downloaded', targetType: 'customer', targetId: customerId, ip: meta.ip ?? null, data: { inboundId } });
       return r;
