@@ -24,6 +24,7 @@ describe.skipIf(!hasChromium)('customer data requests (real browser)', () => {
       const created = await admin.call('POST', '/api/v1/tickets', { subject: p.subject, description: `${p.name}: please erase everything about me.`, channel: 'email', requesterEmail: p.email, requesterName: p.name });
       expect(created.status).toBe(201);
       const ticketId = created.body.id as string;
+      expect((await admin.call('PATCH', `/api/v1/customers/${created.body.requesterId}`, { locale })).status).toBe(200);
 
       const ctx = await h.browser.newContext({ locale: locale === 'ja' ? 'ja-JP' : 'en-US', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
       const page = await newPage(ctx);
@@ -53,6 +54,13 @@ describe.skipIf(!hasChromium)('customer data requests (real browser)', () => {
       expect(x.tickets.map((t) => t.subject)).toContain(p.subject);
       const summary = await page.request.get(h.base + (await page.getByTestId('export-summary').getAttribute('href'))!);
       expect(summary.headers()['content-type']).toMatch(/^text\/html/);
+      // The readable summary as the customer gets it (in their language: the console's here).
+      const html = await summary.text();
+      expect(html).toContain(locale === 'ja' ? '保有個人データの開示' : 'Personal data held about you');
+      const view = await ctx.newPage();
+      await view.setContent(html);
+      await shot(view, `privacy-summary-${locale}`);
+      await view.close();
 
       await page.getByTestId('erase-customer').click();
       const dialog = page.getByTestId('erase-dialog');

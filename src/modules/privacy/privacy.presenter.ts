@@ -166,6 +166,12 @@ const words = {
   },
 } as const;
 
+const languageWords: Record<'ja' | 'en', Record<string, string>> = { ja: { ja: '日本語', en: '英語' }, en: { ja: 'Japanese', en: 'English' } };
+const contactWords: Record<'ja' | 'en', Record<string, string>> = {
+  ja: { email: 'メール', phone: '電話', messaging: 'メッセージアプリ' },
+  en: { email: 'Email', phone: 'Phone', messaging: 'Messaging app' },
+};
+
 const statusWords: Record<'ja' | 'en', Record<string, string>> = {
   ja: { new: '新規', open: '対応中', pending: '回答待ち', on_hold: '保留', solved: '解決済み', closed: '完了' },
   en: { new: 'New', open: 'Open', pending: 'Pending', on_hold: 'On hold', solved: 'Solved', closed: 'Closed' },
@@ -197,10 +203,10 @@ export function renderSummary(x: CustomerExport, lang: 'ja' | 'en', timeZone: st
   );
   parts.push(`<h1>${e(w.title)}</h1><p>${e(w.intro)}</p><p class="meta">${e(w.exportedAt)}: ${at(x.exportedAt)}</p>`);
   parts.push(`<section><h2>${e(w.identity)}</h2><table>`);
-  parts.push(row(w.name, c.name), row(w.email, c.email), row(w.phone, c.phone), row(w.organization, c.organization?.name ?? null), row(w.language, c.locale));
+  parts.push(row(w.name, c.name), row(w.email, c.email), row(w.phone, c.phone), row(w.organization, c.organization?.name ?? null), row(w.language, languageWords[lang][c.locale] ?? c.locale));
   parts.push(`<tr><th scope="row">${e(w.registered)}</th><td>${at(c.createdAt)}</td></tr></table></section>`);
   parts.push(`<section><h2>${e(w.contacts)}</h2>`);
-  parts.push(x.contacts.length ? `<ul>${x.contacts.map((k) => `<li>${e(k.kind)}: ${e(k.value)}</li>`).join('')}</ul>` : `<p>${e(w.none)}</p>`);
+  parts.push(x.contacts.length ? `<ul>${x.contacts.map((k) => `<li>${e(contactWords[lang][k.kind] ?? k.kind)}: ${e(k.value)}</li>`).join('')}</ul>` : `<p>${e(w.none)}</p>`);
   parts.push(`</section><section><h2>${e(w.tickets)} (${x.tickets.length})</h2>`);
   if (x.tickets.length === 0) parts.push(`<p>${e(w.none)}</p>`);
   for (const t of x.tickets) {
