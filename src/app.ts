@@ -32,6 +32,7 @@ import { ticketsRoutes } from './modules/tickets/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
+import { privacyRoutes } from './modules/privacy/index.js';
 
 export interface BuildAppOptions {
   metrics?: Metrics;
@@ -143,6 +144,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   repliesRoutes(app);
   workspaceRoutes(app);
   notificationsRoutes(app);
+  privacyRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

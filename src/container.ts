@@ -15,6 +15,7 @@ import { IntakeService, MessagingService, registerIntakeJobs } from './modules/i
 import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs, systemResolver, type DnsResolver } from './modules/intake-email/index.js';
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
+import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -68,6 +69,8 @@ export interface Container {
   teamIdsOfUser(userId: string): Promise<string[]>;
   /** Guarded outbound HTTP (ESCALON_OUTBOUND_ALLOW); also checks URLs when they are saved. */
   outbound: OutboundHttp;
+  /** Customer data requests (export, erase) and the retention sweep. */
+  privacy: PrivacyService;
   close(): Promise<void>;
 }
 
@@ -148,6 +151,9 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   };
   users.setAccountEvents(accountEvents);
   auth.setSessionEvents(accountEvents);
+  // Exports leave out tickets of restricted teams the requester may not see.
+  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex) });
+  registerPrivacyJobs(jobs, privacy);
   return {
     config,
     clock,
@@ -178,6 +184,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     live,
     rateLimits,
     outbound,
+    privacy,
     close: async () => {
       await live.close();
       await outbound.close();

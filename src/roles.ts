@@ -17,6 +17,7 @@ export async function startRoles(deps: Container, metrics: Metrics): Promise<Run
       metrics.jobsRun.inc({ kind: job.kind, outcome });
       if (job.attempts === 1) metrics.jobLateness.observe({ kind: job.kind }, Math.max(0, firedAt - job.dueAt) / 1000);
     });
+    await deps.privacy.scheduleRetention();
     await deps.jobs.start();
     stops.push(() => deps.jobs.stop());
   }

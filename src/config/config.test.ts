@@ -19,6 +19,12 @@ describe('loadConfig', () => {
     expect(c.demo).toBe(false);
   });
 
+  it('keeps data forever unless a retention period is set (privacy)', () => {
+    expect(loadConfig({}, '/x')).toMatchObject({ retentionClosedDays: 0, retentionRawMailDays: 0 });
+    expect(loadConfig({ ESCALON_RETENTION_CLOSED_DAYS: '365', ESCALON_RETENTION_RAW_MAIL_DAYS: '30' }, '/x')).toMatchObject({ retentionClosedDays: 365, retentionRawMailDays: 30 });
+    expect(() => loadConfig({ ESCALON_RETENTION_CLOSED_DAYS: '-1' }, '/x')).toThrow(/ESCALON_RETENTION_CLOSED_DAYS/);
+  });
+
   it('lists every bad value at once', () => {
     try {
       loadConfig({

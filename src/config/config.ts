@@ -74,6 +74,11 @@ export interface Config {
   loginAccountRateLimit: number;
   // outaudit: outbound HTTP allow list (CIDRs and host names beyond the public internet)
   outboundAllow: OutboundPolicy;
+  // --- privacy (issue 14 §4): 0 = keep forever
+  /** Closed tickets (messages, attachments, timeline) are purged this many days after closing. */
+  retentionClosedDays: number;
+  /** Raw inbound mail (file and row) is purged this many days after it arrived. */
+  retentionRawMailDays: number;
 }
 
 export interface Deployment {
@@ -127,6 +132,8 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_PUBLIC_LINK_DAYS', default: '90', description: 'days a requester\'s private link keeps working after the ticket is solved; a link also stops when the requester changes' },
   { name: 'ESCALON_EMAIL_UNVERIFIED', default: 'hold', description: 'hold or accept: a reply onto a ticket whose sender fails DMARC (or cannot be checked: DNS temperror) is held for an agent to accept or reject, or appended anyway' },
   { name: 'ESCALON_EMAIL_AUTH_DNS_TIMEOUT_MS', default: '1500', description: 'timeout of one DNS lookup of the inbound SPF/DKIM/DMARC check; on timeout the verdict is temperror and intake goes on' },
+  { name: 'ESCALON_RETENTION_CLOSED_DAYS', default: '0 (keep forever)', description: 'purge closed tickets (messages, attachments, timeline) this many days after they were closed' },
+  { name: 'ESCALON_RETENTION_RAW_MAIL_DAYS', default: '0 (keep forever)', description: 'purge raw inbound mail (the kept .eml files and their rows) this many days after it arrived' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
@@ -365,6 +372,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy,
     loginAccountRateLimit: int('ESCALON_LOGIN_ACCOUNT_RATE_LIMIT', 10, 1, 10_000),
     outboundAllow: outbound.policy,
+    retentionClosedDays: int('ESCALON_RETENTION_CLOSED_DAYS', 0, 0, 36_500),
+    retentionRawMailDays: int('ESCALON_RETENTION_RAW_MAIL_DAYS', 0, 0, 36_500),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -42,6 +42,9 @@ export function createSqliteDialect(file: string): { dialect: Dialect; native: S
   native.pragma('journal_mode = WAL');
   native.pragma(`synchronous = ${process.env.ESCALON_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
   native.pragma('foreign_keys = ON');
+  // privacy: the space of deleted and rewritten rows is zeroed when its page is written anyway
+  // (no extra I/O), so an erased customer's old row versions do not linger in the file.
+  native.pragma('secure_delete = FAST');
   native.pragma('busy_timeout = 5000');
   // A checkpoint (which syncs the WAL into the database file) every ~16 MiB of WAL rather than
   // every 4 MiB: a quarter of the syncs on the write path; a commit is as durable either way.
@@ -258,4 +261,22 @@ export async function nextCounterValue(ex: Kysely<any>, name: 'ticket_number'): 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function lockKey(ex: Kysely<any>, key: string): Promise<void> {
   if (dialectOf(ex) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(ex);
+}
+
+/**
+ * Runs fn with SQLite's secure_delete on (not only FAST, the connection's default: freed whole
+ * pages are zeroed too), so the content of deleted and rewritten rows is overwritten in the
+ * database file instead of lingering in free space (a customer erasure, a retention purge).
+ * PostgreSQL keeps dead row versions until (auto)vacuum reclaims them; nothing to switch there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function withSecureDelete<T>(db: Kysely<any>, fn: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'sqlite') return fn();
+  const before = (await sql<{ secure_delete: number }>`pragma secure_delete`.execute(db)).rows[0]?.secure_delete ?? 0;
+  await sql`pragma secure_delete = on`.execute(db);
+  try {
+    return await fn();
+  } finally {
+    await sql.raw(`pragma secure_delete = ${['off', 'on', 'fast'][Number(before)] ?? 'fast'}`).execute(db);
+  }
 }

@@ -63,6 +63,8 @@ export interface CustomersTable {
   /** RFC 3463 status and the remote server's diagnostic of that bounce. */
   email_bouncing_status: Generated<string | null>;
   email_bouncing_diagnostic: Generated<string | null>;
+  /** When the customer was erased on request (0015): identity replaced by placeholders. */
+  erased_at: Generated<number | null>;
 }
 
 export interface TicketsTable {

@@ -13,6 +13,7 @@ import * as m0011 from './0011_job_claim_order.js';
 import * as m0012 from './0012_restricted_teams.js';
 import * as m0013 from './0013_accounts_sessions.js';
 import * as m0014 from './0014_public_surfaces.js';
+import * as m0015 from './0015_privacy.js';
 import * as m0016 from './0016_audit_filters.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0012_restricted_teams': m0012,
   '0013_accounts_sessions': m0013,
   '0014_public_surfaces': m0014,
+  '0015_privacy': m0015,
   '0016_audit_filters': m0016,
 };

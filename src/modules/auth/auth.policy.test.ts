@@ -20,6 +20,9 @@ describe('can', () => {
     expect(can('supervisor', 'escalations.supervise')).toBe(true);
     expect(can('agent', 'escalations.supervise')).toBe(false);
   });
+  it('leaves exporting and erasing customer data to supervisors and above', () => {
+    expect(ROLES.filter((r) => can(r, 'customers.privacy'))).toEqual(['supervisor', 'manager', 'admin']);
+  });
 });
 
 describe('passwordProblems', () => {

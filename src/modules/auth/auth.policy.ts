@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   'paths.manage',
   'deliveries.manage',
   'intake.manage',
+  // privacy (issue 14 §4): export and erase a customer's data (APPI / GDPR requests)
+  'customers.privacy',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -44,8 +46,8 @@ const everyone: Permission[] = [
 const grants: Record<Role, ReadonlySet<Permission>> = {
   agent: new Set(everyone),
   specialist: new Set(everyone),
-  supervisor: new Set([...everyone, 'escalations.supervise']),
-  manager: new Set([...everyone, 'escalations.supervise', 'customers.delete', 'paths.manage']),
+  supervisor: new Set([...everyone, 'escalations.supervise', 'customers.privacy']),
+  manager: new Set([...everyone, 'escalations.supervise', 'customers.delete', 'paths.manage', 'customers.privacy']),
   admin: new Set(PERMISSIONS),
 };
 

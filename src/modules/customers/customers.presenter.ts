@@ -35,6 +35,7 @@ export const CustomerView = Type.Object({
       { description: 'the address bounces: automatic mail (acknowledgements, confirmations) no longer goes to it; cleared by the next mail from the customer or by changing the address' },
     ),
   ),
+  erasedAt: Nullable(Type.String({ description: 'when the customer was erased on request (name, email and phone are placeholders since)' })),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -67,6 +68,7 @@ export const presentCustomer = (c: CustomerRow, org: OrganizationRow | undefined
     c.email_bouncing_at === null || c.email_bouncing_at === undefined
       ? null
       : { since: new Date(Number(c.email_bouncing_at)).toISOString(), status: c.email_bouncing_status ?? null, diagnostic: c.email_bouncing_diagnostic ?? null },
+  erasedAt: c.erased_at === null || c.erased_at === undefined ? null : new Date(Number(c.erased_at)).toISOString(),
   createdAt: new Date(c.created_at).toISOString(),
   updatedAt: new Date(c.updated_at).toISOString(),
 });

@@ -69,3 +69,16 @@ describe('console messages', () => {
     expect(createI18n('ja').t('admin2.section.paths')).toBe('エスカレーションパス');
   });
 });
+
+describe('privacy messages', () => {
+  it('has the same keys and placeholders in Japanese and English', async () => {
+    const { privacyEn } = await import('./privacy.en.js');
+    const { privacyJa } = await import('./privacy.ja.js');
+    expect(Object.keys(privacyJa).sort()).toEqual(Object.keys(privacyEn).sort());
+    for (const [k, v] of Object.entries(privacyEn)) {
+      expect(privacyJa[k as keyof typeof privacyEn].trim(), k).not.toBe('');
+      expect(placeholders(privacyJa[k as keyof typeof privacyEn]), k).toEqual(placeholders(v));
+    }
+    expect(createI18n('ja').t('privacy.erasedName')).toBe('消去されたお客様');
+  });
+});

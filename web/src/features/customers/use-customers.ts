@@ -20,6 +20,11 @@ function load(client: ApiClient, id: string): Promise<Customer | null> {
   return p;
 }
 
+/** Drops a cached customer (after an erasure) so the next look-up fetches it again. */
+export function forgetCustomer(id: string): void {
+  cache.delete(id);
+}
+
 export function useCustomers(client: ApiClient, ids: (string | null)[]): Map<string, Customer> {
   const [map, setMap] = useState<Map<string, Customer>>(new Map());
   const key = [...new Set(ids.filter((x): x is string => !!x))].sort().join(',');

@@ -271,7 +271,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
                         )}
                       </td>
                       <td>
-                        {customer?.name ?? '—'}
+                        {customer?.erasedAt ? t('privacy.erasedName') : (customer?.name ?? '—')}
                         {customer?.organizationName && <div className="muted small">{customer.organizationName}</div>}
                       </td>
                       <td>

@@ -7,14 +7,19 @@ import { Loading } from '../../components/States.js';
 import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
-import { useCustomer } from '../customers/use-customers.js';
+import { PrivacyActions } from '../customers/PrivacyActions.js';
+import { forgetCustomer, useCustomer } from '../customers/use-customers.js';
 
 /** Who is asking, and what else they asked: so nobody makes the customer repeat themselves. */
 export function CustomerPanel({ ticket }: { ticket: Ticket }) {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
   const tz = useUserTimeZone();
-  const { customer } = useCustomer(client, ticket.requesterId);
+  const { customer: loaded } = useCustomer(client, ticket.requesterId);
+  // After an erasure the page reloads (subjects and messages changed too); until then the
+  // panel already shows the customer as erased.
+  const [erasedAt, setErasedAt] = useState<string | null>(null);
+  const customer = loaded && erasedAt ? { ...loaded, email: null, phone: null, erasedAt } : loaded;
   const [others, setOthers] = useState<Ticket[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -46,7 +51,18 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
       ) : (
         <dl className="facts">
           <dt className="sr-only">{t('admin.name')}</dt>
-          <dd className="customer-name">{customer.name}</dd>
+          <dd className="customer-name">
+            {customer.erasedAt ? (
+              <>
+                {t('privacy.erasedName')}{' '}
+                <span className="badge customer-erased" data-testid="customer-erased">
+                  {t('privacy.erasedOn', { date: formatDateTime(customer.erasedAt, i18n.language, tz) })}
+                </span>
+              </>
+            ) : (
+              customer.name
+            )}
+          </dd>
           {customer.email && (
             <>
               <dt>{t('admin.email')}</dt>
@@ -77,6 +93,17 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
             <span className={`badge tier tier-${customer.effectiveTier}`}>{t(`tiers.${customer.effectiveTier}`)}</span>
           </dd>
         </dl>
+      )}
+      {customer && (
+        <PrivacyActions
+          customer={customer}
+          ticketCount={others === null ? null : others.length >= 19 ? '20+' : String(others.length + 1)}
+          onErased={(o) => {
+            forgetCustomer(o.customerId);
+            setErasedAt(o.erasedAt);
+            window.location.reload();
+          }}
+        />
       )}
       <h3>{t('ticket.otherTickets')}</h3>
       {error !== null ? (

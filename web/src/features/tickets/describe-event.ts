@@ -11,6 +11,8 @@ const TRANSLATED_VALUES: Record<string, string> = { status: 'status', priority: 
 
 export function actorOf(e: TimelineEvent, t: TFunction): string {
   if (e.author.type === 'system') return t('ticket.system');
+  // An erased customer's placeholder (src/modules/privacy/privacy.policy.ts ERASED_NAME), in the reader's language.
+  if (e.author.type === 'customer' && e.author.name === 'Erased customer') return t('privacy.erasedName');
   return e.author.name ?? t('ticket.unknownAuthor');
 }
 
