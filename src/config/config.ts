@@ -55,6 +55,9 @@ export interface Config {
   notifyGroupSeconds: number;
   /** SIGTERM: how long running jobs and requests may take to finish before the node exits. */
   shutdownGraceMs: number;
+  // -- hardening (s4-harden)
+  /** /metrics: Bearer token, separate listen address, and whether the web address serves it. */
+  metrics: { token: string | null; listen: { host: string; port: number } | null; onWebAddress: boolean };
 }
 
 export interface SettingDoc {
@@ -85,6 +88,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_SMTP_URL', default: '(unset: mail is logged, not sent)', description: 'outgoing mail, smtp://user:pass@host:587 or smtps://…' },
   { name: 'ESCALON_MAIL_FROM', default: 'escalon@localhost', description: 'From address of outgoing mail' },
   { name: 'ESCALON_SMTP_IN_ENABLED', default: '0', description: 'run the built-in SMTP receiver' },
+  { name: 'ESCALON_SMTP_IN_HOST', default: '127.0.0.1', description: 'listen address of the built-in SMTP receiver (separate from ESCALON_HOST; 0.0.0.0 for all interfaces)' },
   { name: 'ESCALON_SMTP_IN_PORT', default: '2525', description: 'port of the built-in SMTP receiver' },
   { name: 'ESCALON_SMTP_IN_MAX_BYTES', default: '26214400', description: 'largest inbound message' },
   { name: 'ESCALON_SMTP_IN_ADDRESSES', default: '(any)', description: 'comma-separated addresses the receiver accepts mail for' },
@@ -92,6 +96,8 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_IMAP_POLL_SECONDS', default: '60', description: 'how often the IMAP mailboxes are polled' },
   { name: 'ESCALON_INBOUND_ADDRESS', default: '(unset)', description: 'the support address customers write to (From and Reply-To of agent replies, Reply-To of confirmations; mail from it is never a ticket)' },
   { name: 'ESCALON_CONTACT_RATE_LIMIT', default: '5', description: 'contact-form submissions per minute per client address' },
+  { name: 'ESCALON_METRICS_TOKEN', default: '(unset)', description: '/metrics answers only with Authorization: Bearer <this token>' },
+  { name: 'ESCALON_METRICS_LISTEN', default: '(unset)', description: 'host:port of a separate listener serving only /metrics (e.g. 127.0.0.1:9464); then the web address does not serve it. In production (NODE_ENV=production) with neither set, /metrics is not served' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
@@ -201,7 +207,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const smtpIn = {
     enabled: bool('ESCALON_SMTP_IN_ENABLED', false),
     port: int('ESCALON_SMTP_IN_PORT', 2525, 0, 65535),
-    host,
+    host: str('ESCALON_SMTP_IN_HOST', '127.0.0.1'),
     maxBytes: int('ESCALON_SMTP_IN_MAX_BYTES', 25 * 1024 * 1024, 1024, 200 * 1024 * 1024),
     addresses: str('ESCALON_SMTP_IN_ADDRESSES', '')
       .split(',')
@@ -259,6 +265,22 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     notifyGroupSeconds: int('ESCALON_NOTIFY_GROUP_SECONDS', 60, 0, 3600),
     shutdownGraceMs: int('ESCALON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    metrics: { token: null, listen: null, onWebAddress: true },
+  };
+  // -- hardening (s4-harden): where /metrics is served
+  const metricsToken = env.ESCALON_METRICS_TOKEN?.trim() || null;
+  if (metricsToken && metricsToken.length < 16) problems.push('ESCALON_METRICS_TOKEN must be at least 16 characters long');
+  const metricsListenRaw = str('ESCALON_METRICS_LISTEN', '');
+  let metricsListen: Config['metrics']['listen'] = null;
+  if (metricsListenRaw) {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(metricsListenRaw);
+    if (!m || Number(m[3]) > 65535) problems.push(`ESCALON_METRICS_LISTEN=${JSON.stringify(metricsListenRaw)} must be host:port, e.g. 127.0.0.1:9464`);
+    else metricsListen = { host: (m[1] ?? m[2])!, port: Number(m[3]) };
+  }
+  config.metrics = {
+    token: metricsToken,
+    listen: metricsListen,
+    onWebAddress: !metricsListen && (metricsToken !== null || env.NODE_ENV !== 'production'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
