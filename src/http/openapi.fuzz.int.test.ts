@@ -15,7 +15,7 @@ import { describeEachDb, type TestContext } from '../../test/helpers/app.js';
 import { fitting, valueOf, hostileString, type JsonSchema } from '../../test/helpers/schema-arbitrary.js';
 import { levelBody, pathBody } from '../modules/escalations/path-test-support.js';
 
-const SEED = 20_260_105;
+const SEED = Number(process.env.FUZZ_SEED ?? 20_260_105);
 const ADMIN_RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const ANON_RUNS = Math.max(2, Math.round(ADMIN_RUNS / 4));
 
