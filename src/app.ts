@@ -1,6 +1,5 @@
 import { childLoggerFactory } from './http/log-redaction.js';
 import { existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -13,7 +12,8 @@ import { checkWritable } from './db/health.js';
 import { installAuth } from './http/auth.js';
 import { databaseRateLimitStore } from './http/rate-limits.js';
 import { clientErrorHandler, installErrorHandler, notFoundBody, sendFault } from './http/errors.js';
-import { createMetrics, installHttpMetrics, type Metrics } from './http/metrics.js';
+import { createMetrics, installHttpMetrics, installMetricsRoute, type Metrics } from './http/metrics.js';
+import { installNulRefusal, installSecurityHeaders, requestIdOf } from './http/hardening.js';
 import { ErrorBody } from './http/schemas.js';
 import { installValidation } from './http/validation.js';
 import type { AppInstance } from './http/app-types.js';
@@ -46,8 +46,9 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   const app = Fastify({
     loggerInstance: opts.logger === false ? undefined : deps.logger,
     bodyLimit: deps.config.bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's X-Request-Id only when it is safe (src/http/hardening.ts), else a new one.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // ESCALON_TRUST_PROXY: the client address behind a reverse proxy (rate limits, audit).
     // (Fastify takes a hop count too; its overloads' types leave number out.)
     trustProxy: deps.config.trustProxy as boolean | string[],
@@ -62,6 +63,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
 
   installValidation(app);
   installErrorHandler(app);
+  installNulRefusal(app);
   // Shutdown: requests already running finish; new ones are told to go elsewhere at once.
   let closing = false;
   app.addHook('preClose', (done) => {
@@ -87,6 +89,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
     });
   });
   app.addSchema(ErrorBody);
+  await installSecurityHeaders(app, { publicUrl: deps.config.publicUrl });
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -119,10 +122,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
     deps.logger.warn({ err: failure.cause, fault: failure.code, detail: failure.detail }, 'readiness check failed');
     return sendFault(reply, failure.code, req.id);
   });
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
-    reply.header('Content-Type', metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  if (deps.config.metrics.onWebAddress) installMetricsRoute(app, metrics, deps.config.metrics.token);
   app.get(
     '/api/v1/openapi.json',
     { config: { public: true }, schema: { hide: true, response: { 200: Type.Unknown() } } },

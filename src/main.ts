@@ -7,7 +7,8 @@ import { createContainer, type Container } from './container.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { hasRealAdministrator, isDemoWorkspace } from './demo/demo-workspace.js';
 import { demoLogins, seedDemo } from './demo/seed.js';
-import { createMetrics } from './http/metrics.js';
+import Fastify from 'fastify';
+import { createMetrics, installMetricsRoute } from './http/metrics.js';
 import type { AppInstance } from './http/app-types.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { startRoles, type RunningRoles } from './roles.js';
@@ -16,6 +17,8 @@ export interface RunningServer {
   app: AppInstance | null;
   deps: Container;
   url: string;
+  /** The separate /metrics listener's URL (ESCALON_METRICS_LISTEN), if any. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,15 @@ export async function startServer(config: Config, opts: { logger?: Logger; quiet
     app = await buildApp(deps, { metrics });
     url = await app.listen({ port: config.port, host: config.host });
   }
+  // ESCALON_METRICS_LISTEN: /metrics alone on its own address (a scrape network), never the public one.
+  let metricsApp: ReturnType<typeof Fastify> | null = null;
+  let metricsUrl: string | undefined;
+  if (config.metrics.listen) {
+    metricsApp = Fastify({ logger: false });
+    installMetricsRoute(metricsApp, metrics, config.metrics.token);
+    metricsUrl = await metricsApp.listen({ host: config.metrics.listen.host, port: config.metrics.listen.port });
+    logger.info({ url: metricsUrl }, 'metrics listening');
+  }
   const roles: RunningRoles = await startRoles(deps, metrics);
 
   if (!opts.quiet) {
@@ -99,8 +111,8 @@ export async function startServer(config: Config, opts: { logger?: Logger; quiet
   // stops claiming and lets running jobs finish (ESCALON_SHUTDOWN_GRACE_MS); then the database closes.
   const stop = () =>
     (stopping ??= (async () => {
-      await Promise.all([app?.close(), roles.stop()]);
+      await Promise.all([app?.close(), metricsApp?.close(), roles.stop()]);
       await deps.close();
     })());
-  return { app, deps, url, stop };
+  return { app, deps, url, metricsUrl, stop };
 }

@@ -43,9 +43,9 @@ export function explainStartupError(err: unknown, config?: Config): string | nul
   const dataDir = config?.dataDir ?? 'ESCALON_DATA_DIR';
 
   if (code === 'EADDRINUSE')
-    return `Port ${e.port ?? ''} on ${e.address ?? 'this host'} is already in use. Stop the other program or choose another port (ESCALON_PORT, ESCALON_SMTP_IN_PORT).`;
+    return `Port ${e.port ?? ''} on ${e.address ?? 'this host'} is already in use. Stop the other program or choose another port (ESCALON_PORT, ESCALON_SMTP_IN_PORT, ESCALON_METRICS_LISTEN).`;
   if (code === 'EACCES' && e.syscall === 'listen')
-    return `Not allowed to listen on ${e.address ?? ''}:${e.port ?? ''}. Use a port above 1023 (ESCALON_PORT, ESCALON_SMTP_IN_PORT).`;
+    return `Not allowed to listen on ${e.address ?? ''}:${e.port ?? ''}. Use a port above 1023 (ESCALON_PORT, ESCALON_SMTP_IN_PORT, ESCALON_METRICS_LISTEN).`;
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     const why = code === 'EROFS' ? 'the file system is read-only' : 'permission denied';
     return `Cannot write to ${e.path ?? dataDir} (${why}). Make the data directory (${dataDir}) writable by the user running Escalon, or set ESCALON_DATA_DIR to a writable directory.`;

@@ -112,3 +112,19 @@ describe('ESCALON_TRUST_PROXY', () => {
     for (const bad of ['true', '10.0.0.0/33', 'proxy.local', '1.2.3.4/8/1']) expect(() => loadConfig({ ESCALON_TRUST_PROXY: bad })).toThrow(/ESCALON_TRUST_PROXY/);
   });
 });
+
+describe('loadConfig: hardening settings', () => {
+  it('listens for SMTP on loopback by default, separately from the web listen address', () => {
+    expect(loadConfig({ ESCALON_HOST: '0.0.0.0' }, '/x').smtpIn.host).toBe('127.0.0.1');
+    expect(loadConfig({ ESCALON_HOST: '127.0.0.1', ESCALON_SMTP_IN_HOST: '0.0.0.0' }, '/x').smtpIn.host).toBe('0.0.0.0');
+  });
+
+  it('serves /metrics on the web address in development, only with a token or elsewhere in production', () => {
+    expect(loadConfig({}, '/x').metrics).toEqual({ token: null, listen: null, onWebAddress: true });
+    expect(loadConfig({ NODE_ENV: 'production' }, '/x').metrics.onWebAddress).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ESCALON_METRICS_TOKEN: 't'.repeat(20) }, '/x').metrics).toEqual({ token: 't'.repeat(20), listen: null, onWebAddress: true });
+    expect(loadConfig({ ESCALON_METRICS_LISTEN: '127.0.0.1:9464' }, '/x').metrics).toEqual({ token: null, listen: { host: '127.0.0.1', port: 9464 }, onWebAddress: false });
+    expect(loadConfig({ ESCALON_METRICS_LISTEN: '[::1]:9464' }, '/x').metrics.listen).toEqual({ host: '::1', port: 9464 });
+    expect(() => loadConfig({ ESCALON_METRICS_LISTEN: '9464', ESCALON_METRICS_TOKEN: 'short' }, '/x')).toThrow(/ESCALON_METRICS_TOKEN must be at least 16[\s\S]*ESCALON_METRICS_LISTEN=.*host:port/);
+  });
+});

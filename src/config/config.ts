@@ -79,6 +79,9 @@ export interface Config {
   retentionClosedDays: number;
   /** Raw inbound mail (file and row) is purged this many days after it arrived. */
   retentionRawMailDays: number;
+  // -- hardening (s4-harden)
+  /** /metrics: Bearer token, separate listen address, and whether the web address serves it. */
+  metrics: { token: string | null; listen: { host: string; port: number } | null; onWebAddress: boolean };
 }
 
 export interface Deployment {
@@ -118,6 +121,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_SMTP_URL', default: '(unset: mail is logged, not sent)', description: 'outgoing mail, smtp://user:pass@host:587 or smtps://…' },
   { name: 'ESCALON_MAIL_FROM', default: 'escalon@localhost', description: 'From address of outgoing mail' },
   { name: 'ESCALON_SMTP_IN_ENABLED', default: '0', description: 'run the built-in SMTP receiver' },
+  { name: 'ESCALON_SMTP_IN_HOST', default: '127.0.0.1', description: 'listen address of the built-in SMTP receiver (separate from ESCALON_HOST; 0.0.0.0 for all interfaces)' },
   { name: 'ESCALON_SMTP_IN_PORT', default: '2525', description: 'port of the built-in SMTP receiver' },
   { name: 'ESCALON_SMTP_IN_MAX_BYTES', default: '26214400', description: 'largest inbound message' },
   { name: 'ESCALON_SMTP_IN_ADDRESSES', default: '(any)', description: 'comma-separated addresses the receiver accepts mail for' },
@@ -134,6 +138,8 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_EMAIL_AUTH_DNS_TIMEOUT_MS', default: '1500', description: 'timeout of one DNS lookup of the inbound SPF/DKIM/DMARC check; on timeout the verdict is temperror and intake goes on' },
   { name: 'ESCALON_RETENTION_CLOSED_DAYS', default: '0 (keep forever)', description: 'purge closed tickets (messages, attachments, timeline) this many days after they were closed' },
   { name: 'ESCALON_RETENTION_RAW_MAIL_DAYS', default: '0 (keep forever)', description: 'purge raw inbound mail (the kept .eml files and their rows) this many days after it arrived' },
+  { name: 'ESCALON_METRICS_TOKEN', default: '(unset)', description: '/metrics answers only with Authorization: Bearer <this token>' },
+  { name: 'ESCALON_METRICS_LISTEN', default: '(unset)', description: 'host:port of a separate listener serving only /metrics (e.g. 127.0.0.1:9464); then the web address does not serve it. In production (NODE_ENV=production) with neither set, /metrics is not served' },
   { name: 'ESCALON_SHUTDOWN_GRACE_MS', default: '10000', description: 'on SIGTERM, how long running jobs may take to finish; the rest are released to other nodes at once' },
 ];
 
@@ -296,7 +302,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const smtpIn = {
     enabled: bool('ESCALON_SMTP_IN_ENABLED', false),
     port: int('ESCALON_SMTP_IN_PORT', 2525, 0, 65535),
-    host,
+    host: str('ESCALON_SMTP_IN_HOST', '127.0.0.1'),
     maxBytes: int('ESCALON_SMTP_IN_MAX_BYTES', 25 * 1024 * 1024, 1024, 200 * 1024 * 1024),
     addresses: str('ESCALON_SMTP_IN_ADDRESSES', '')
       .split(',')
@@ -374,6 +380,22 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     outboundAllow: outbound.policy,
     retentionClosedDays: int('ESCALON_RETENTION_CLOSED_DAYS', 0, 0, 36_500),
     retentionRawMailDays: int('ESCALON_RETENTION_RAW_MAIL_DAYS', 0, 0, 36_500),
+    metrics: { token: null, listen: null, onWebAddress: true },
+  };
+  // -- hardening (s4-harden): where /metrics is served
+  const metricsToken = env.ESCALON_METRICS_TOKEN?.trim() || null;
+  if (metricsToken && metricsToken.length < 16) problems.push('ESCALON_METRICS_TOKEN must be at least 16 characters long');
+  const metricsListenRaw = str('ESCALON_METRICS_LISTEN', '');
+  let metricsListen: Config['metrics']['listen'] = null;
+  if (metricsListenRaw) {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(metricsListenRaw);
+    if (!m || Number(m[3]) > 65535) problems.push(`ESCALON_METRICS_LISTEN=${JSON.stringify(metricsListenRaw)} must be host:port, e.g. 127.0.0.1:9464`);
+    else metricsListen = { host: (m[1] ?? m[2])!, port: Number(m[3]) };
+  }
+  config.metrics = {
+    token: metricsToken,
+    listen: metricsListen,
+    onWebAddress: !metricsListen && (metricsToken !== null || env.NODE_ENV !== 'production'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -31,5 +32,27 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics): void
   });
   app.addHook('onResponse', async (req, reply) => {
     duration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+}
+
+/**
+ * Serves /metrics on `app`: with a token, only to `Authorization: Bearer <token>` (compared in
+ * constant time); the separate metrics listener (ESCALON_METRICS_LISTEN) passes no token.
+ */
+export function installMetricsRoute(app: FastifyInstance, metrics: Metrics, token: string | null): void {
+  const expected = token === null ? null : createHash('sha256').update(token).digest();
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+    if (expected) {
+      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      const sent = createHash('sha256').update(m?.[1] ?? '').digest();
+      if (!m || !timingSafeEqual(sent, expected)) {
+        return reply
+          .status(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .send({ error: { code: 'unauthenticated', message: 'Send Authorization: Bearer <ESCALON_METRICS_TOKEN>.', requestId: req.id } });
+      }
+    }
+    reply.header('Content-Type', metrics.registry.contentType);
+    return metrics.registry.metrics();
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingBriefFields } from './brief.policy.js';
+import { missingBriefFields, unsafeBriefLinks } from './brief.policy.js';
 import type { Brief } from './escalation.types.js';
 
 const empty: Brief = {
@@ -30,5 +30,14 @@ describe('missingBriefFields', () => {
       impact: { ...empty.impact, legalRisk: true },
     };
     expect(missingBriefFields(filled, ['ask', 'links', 'impact'])).toEqual([]);
+  });
+});
+
+describe('unsafeBriefLinks', () => {
+  it('accepts http, https and mailto in any case and refuses every other scheme or non-URL, by index', () => {
+    const ok = ['https://crm.example/a', 'HTTP://x.example', ' mailto:billing@example.jp '];
+    expect(unsafeBriefLinks(ok.map((url) => ({ url })))).toEqual([]);
+    const bad = ['javascript:alert(1)', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd', 'ftp://x', '//evil.example', 'https:', 'no scheme', 'java\tscript:alert(1)'];
+    expect(unsafeBriefLinks(bad.map((url) => ({ url }))).map((p) => p.field)).toEqual(bad.map((_, i) => `brief.links.${i}.url`));
   });
 });

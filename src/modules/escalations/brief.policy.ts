@@ -28,3 +28,20 @@ export const missingBriefFields = (brief: Brief, required: readonly BriefField[]
   [...new Set(required)]
     .filter((f) => !isFilled(brief, f))
     .map((f) => ({ field: `brief.${f}`, message: 'is required by this escalation level' }));
+
+/** The schemes a brief link may use: a link is clicked by the receiver, so no javascript:, data:, file:… */
+export const BRIEF_LINK_SCHEMES = ['http:', 'https:', 'mailto:'] as const;
+
+/** Links whose scheme is not http, https or mailto (or that are not URLs at all). */
+export const unsafeBriefLinks = (links: readonly { url: string }[]): FieldProblem[] =>
+  links.flatMap((l, i) => {
+    let scheme = '';
+    try {
+      scheme = new URL(l.url.trim()).protocol.toLowerCase();
+    } catch {
+      // not an absolute URL
+    }
+    return (BRIEF_LINK_SCHEMES as readonly string[]).includes(scheme) && /^[a-z]/i.test(l.url.trim())
+      ? []
+      : [{ field: `brief.links.${i}.url`, message: 'must be an http, https or mailto link' }];
+  });

@@ -218,7 +218,9 @@ export const BriefSchema = Type.Object(
           url: Type.String({
             minLength: 1,
             maxLength: BRIEF_LIMITS.linkUrl,
-            description: 'link to a record or file',
+            // Only http, https and mailto (any case): a javascript: or data: link would run when clicked.
+            pattern: '^\\s*([hH][tT][tT][pP][sS]?|[mM][aA][iI][lL][tT][oO]):',
+            description: 'an http, https or mailto link to a record or file',
           }),
           label: Type.String({ maxLength: BRIEF_LIMITS.linkLabel, description: 'what the link is' }),
         },

@@ -20,7 +20,7 @@ import type { Principal } from '../auth/index.js';
 import { effectiveTier } from '../customers/index.js';
 import type { ChangeContext, Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
 import { ticketRefVisibleCondition, ticketVisibleCondition } from '../tickets/index.js';
-import { missingBriefFields } from './brief.policy.js';
+import { missingBriefFields, unsafeBriefLinks } from './brief.policy.js';
 import { findDuplicateEscalation, type EscalationAim } from './duplicate.policy.js';
 import {
   ackDueOf,
@@ -929,6 +929,8 @@ export class EscalationsService {
     lang: SummaryLang,
     timeZone: string,
   ): Promise<Brief> {
+    const badLinks = unsafeBriefLinks(input.links ?? []);
+    if (badLinks.length) throw invalid(badLinks, 'Brief links must be http, https or mailto links.');
     let background = input.background ?? '';
     if (!background.trim()) {
       const rows = await repo.recentTimeline(ex, ticket.id, 60);

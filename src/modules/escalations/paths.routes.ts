@@ -5,7 +5,7 @@ import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { ChannelSchema, PathDefinitionSchema, PrioritySchema, RotationSchema, TemperatureSchema } from './escalation.schema.js';
 import { OnCallView, PathDiffView, PathVersionView, PathView, RotationView, SimulationView } from './paths.presenter.js';
-import { renderPlaybookHtml, renderPlaybookMarkdown } from './playbook.presenter.js';
+import { PLAYBOOK_CSP, renderPlaybookHtml, renderPlaybookMarkdown } from './playbook.presenter.js';
 
 const Reason = Type.Optional(Type.String({ maxLength: 2000, description: 'why this version was saved (shown in the version history)' }));
 const PathBody = Type.Object({ ...PathDefinitionSchema.properties, reason: Reason }, { additionalProperties: false });
@@ -213,7 +213,7 @@ export function pathsRoutes(app: AppInstance): void {
       const now = app.deps.clock.now();
       const due = new Map(rows.map((r) => [r.id, Number(r.review_due_at)]));
       if (req.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderPlaybookMarkdown(list, directory, lang, now, due, reader));
-      return reply.type('text/html; charset=utf-8').send(renderPlaybookHtml(list, directory, lang, now, due, reader));
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', PLAYBOOK_CSP).send(renderPlaybookHtml(list, directory, lang, now, due, reader));
     },
   );
 

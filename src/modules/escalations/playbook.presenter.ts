@@ -2,6 +2,7 @@
  * The printable playbook of every active path, in Japanese or English, as Markdown or HTML.
  * Every piece of user content is escaped for the format it lands in.
  */
+import { createHash } from 'node:crypto';
 import { whoIsOnCall } from './rotation.policy.js';
 import type { BriefField, Directory, Level, Path, Target } from './escalation.types.js';
 
@@ -174,6 +175,11 @@ export function renderPlaybookMarkdown(paths: Path[], d: Directory, lang: Playbo
   return out.join('\n');
 }
 
+const PLAYBOOK_STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}section{break-inside:avoid;border-top:1px solid #ccc;margin-top:1.5rem}dt{font-weight:600}dd{margin:0 0 .4rem 1rem}';
+/** The playbook page's policy: its one style block by hash, nothing else (no script, no framing). */
+export const PLAYBOOK_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(PLAYBOOK_STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
 export function renderPlaybookHtml(paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>, reader: PlaybookReader = {}): string {
   const t = L[lang];
   const e = escapeHtml;
@@ -184,7 +190,7 @@ export function renderPlaybookHtml(paths: Path[], d: Directory, lang: PlaybookLa
     : `<p>${e(t.none)}</p>`;
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${e(t.title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}section{break-inside:avoid;border-top:1px solid #ccc;margin-top:1.5rem}dt{font-weight:600}dd{margin:0 0 .4rem 1rem}</style>
+<style>${PLAYBOOK_STYLE}</style>
 </head><body><h1>${e(t.title)}</h1><p>${e(t.generated)}: ${e(formatInstant(now, lang, reader))}</p>
 ${body}
 </body></html>`;

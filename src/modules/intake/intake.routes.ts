@@ -4,6 +4,7 @@ import { auditActor } from '../audit/index.js';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, Nullable, errorResponses } from '../../http/schemas.js';
 import { contactPage, privateTicketPage, PAGE_HEADERS } from './web-form.js';
+import { allowFraming } from '../../http/hardening.js';
 
 const OneLine = (max: number) => Type.String({ maxLength: max });
 const ContactBody = Type.Object(
@@ -143,6 +144,7 @@ export function intakeRoutes(app: AppInstance): void {
     async (req, reply) => {
       const p = contactPage(req.query.lang === 'en' ? 'en' : 'ja');
       // Embeddable: framing is allowed; scripts only by hash.
+      allowFraming(reply);
       return reply.headers({ ...PAGE_HEADERS, 'content-security-policy': p.csp }).type('text/html; charset=utf-8').send(p.html);
     },
   );

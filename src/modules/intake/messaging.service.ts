@@ -119,7 +119,8 @@ export class MessagingService {
     this.verify(integration, headers, rawBody ?? Buffer.alloc(0));
     let msg: MessagingMessage;
     try {
-      msg = JSON.parse((rawBody ?? Buffer.alloc(0)).toString('utf8')) as MessagingMessage;
+      // NUL is stripped, not refused: a customer's message must not be lost over it (PostgreSQL cannot store it).
+      msg = JSON.parse((rawBody ?? Buffer.alloc(0)).toString('utf8'), (_k, v: unknown) => (typeof v === 'string' ? v.replace(/\0/g, '') : v)) as MessagingMessage;
     } catch {
       throw new AppError('bad_request', 'The body is not valid JSON.');
     }

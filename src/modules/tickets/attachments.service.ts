@@ -26,8 +26,9 @@ export interface AttachmentView {
 
 /** Strips path parts and control characters; keeps Japanese names intact. */
 export function safeFilename(name: string): string {
+  // Bidi controls (U+202A–E, U+2066–9, U+200E/F, U+061C) are dropped too: "invoice\u202Efdp.exe" would read as "invoiceexe.pdf".
   // eslint-disable-next-line no-control-regex
-  const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, '').trim();
   return (base === '' || base === '.' || base === '..' ? 'attachment' : base).slice(0, 255);
 }
 

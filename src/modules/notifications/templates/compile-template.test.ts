@@ -74,3 +74,22 @@ describe('compileTemplate', () => {
     expect(compileTemplate('{{constructor.name}}', 'text')({})).toBe('');
   });
 });
+
+describe('compileTemplate: unescaped output of text people write', () => {
+  it('refuses {{{ }}} and {{& }} of customer-controlled fields in HTML templates, naming the fix', () => {
+    for (const src of ['<p>{{{ticket.subject}}}</p>', '{{& escalation.ask}}', '{{#each items}}{{{summary}}}{{/each}}', '{{#with ticket}}{{{subject}}}{{/with}}', '{{#with ticket.subject as |url|}}{{{url}}}{{/with}}', '{{{lookup ticket "subject"}}}', '{{#with ticket.subject}}{{{this}}}{{/with}}']) {
+      const p = problemOf(src);
+      expect(p.field, src).toBe('template');
+      expect(p.message, src).toMatch(/without escaping it; write \{\{/);
+    }
+    expect(problemOf('Hi\n  {{{ticket.subject}}}')).toMatchObject({ line: 2, column: 3 });
+    expect(problemOf('{{{ticket.subject}}}').message).toContain('write {{ticket.subject}} instead');
+  });
+
+  it('still allows unescaped server-made values (links, numbers, dates) and any field in text mode', () => {
+    const data = { ticket: { url: 'https://x.example/t/1?a=1&b=2', number: 7, subject: '<b>s</b>' } };
+    expect(compileTemplate('<a href="{{{ticket.url}}}">#{{{ticket.number}}}</a>', 'html')(data)).toBe('<a href="https://x.example/t/1?a=1&b=2">#7</a>');
+    expect(compileTemplate('{{{ticket.subject}}}', 'text')(data)).toBe('<b>s</b>');
+    expect(() => compileTemplate('{{{datetime escalation.dueAtMs}}}', 'html')).not.toThrow();
+  });
+});

@@ -114,6 +114,48 @@ const findForbiddenNode = (node: unknown): AstNode | undefined => {
   return undefined;
 };
 
+/**
+ * What an HTML template may insert unescaped ({{{x}}} or {{& x}}): only values the server makes
+ * (links, numbers, pre-formatted dates and labels). Everything people type — the subject and
+ * messages customers write, names, asks, answers, reasons — must go through {{x}}, or a
+ * customer's "<script>" or phishing link would land in staff mail as markup.
+ */
+const SERVER_MADE_FIELDS = new Set([
+  'url', 'acknowledgeUrl', 'settingsUrl', 'number', 'id', 'count', 'language', 'locale', 'timeZone',
+  'temperature', 'temperatureText', 'dueText', 'dueAtMs', 'atMs', 'atText', 'clock', 'clockText', 'label', 'event', 'isQuestion', 'forRequester',
+]);
+
+type MustacheNode = AstNode & { escaped?: boolean; path?: { type?: string; original?: string; parts?: string[] }; params?: unknown[] };
+
+/** Every block parameter name (`as |x|`): one named `url` could alias ticket.subject. */
+const blockParamNames = (node: unknown, into = new Set<string>()): Set<string> => {
+  if (!node || typeof node !== 'object') return into;
+  const params = (node as { blockParams?: unknown }).blockParams;
+  if (Array.isArray(params)) for (const p of params) if (typeof p === 'string') into.add(p);
+  for (const value of Object.values(node)) if (value && typeof value === 'object') blockParamNames(value, into);
+  return into;
+};
+
+/** An unescaped mustache that prints a field people can write (the datetime helper's output is fine). */
+const findUnescapedPeopleText = (node: unknown, aliases: Set<string>): MustacheNode | undefined => {
+  if (!node || typeof node !== 'object') return undefined;
+  const n = node as MustacheNode;
+  if (n.type === 'MustacheStatement' && n.escaped === false) {
+    const path = n.path;
+    const parts = path?.type === 'PathExpression' ? (path.parts ?? []) : [];
+    const helper = path?.original === 'datetime';
+    const serverMade = !n.params?.length && parts.length > 0 && SERVER_MADE_FIELDS.has(parts.at(-1)!) && !aliases.has(parts[0]!);
+    if (!helper && !serverMade) return n;
+  }
+  for (const value of Object.values(node)) {
+    if (value && typeof value === 'object' && value !== n.loc) {
+      const found = Array.isArray(value) ? value.map((v) => findUnescapedPeopleText(v, aliases)).find(Boolean) : findUnescapedPeopleText(value, aliases);
+      if (found) return found;
+    }
+  }
+  return undefined;
+};
+
 const problem = (field: string, location: TemplateErrorLocation): FieldProblem & TemplateErrorLocation => ({
   ...location,
   field,
@@ -158,6 +200,18 @@ export const compileTemplate = (
         line: start?.line ?? 1,
         column: (start?.column ?? 0) + 1,
         message: 'partials and decorators are not available in notification templates',
+      }),
+    ]);
+  }
+  const unescaped = mode === 'html' ? findUnescapedPeopleText(ast, blockParamNames(ast)) : undefined;
+  if (unescaped) {
+    const start = unescaped.loc?.start;
+    const name = unescaped.path?.original ?? 'this';
+    throw invalid([
+      problem(field, {
+        line: start?.line ?? 1,
+        column: (start?.column ?? 0) + 1,
+        message: `{{{${name}}}} would insert text that customers or staff write without escaping it; write {{${name}}} instead`,
       }),
     ]);
   }
