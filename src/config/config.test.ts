@@ -121,8 +121,8 @@ describe('loadConfig: hardening settings', () => {
 
   it('serves /metrics on the web address in development, only with a token or elsewhere in production', () => {
     expect(loadConfig({}, '/x').metrics).toEqual({ token: null, listen: null, onWebAddress: true });
-    expect(loadConfig({ NODE_ENV: 'production' }, '/x').metrics.onWebAddress).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', ESCALON_METRICS_TOKEN: 't'.repeat(20) }, '/x').metrics).toEqual({ token: 't'.repeat(20), listen: null, onWebAddress: true });
+    expect(loadConfig({ NODE_ENV: 'production', ESCALON_SECRET_KEY: 'k'.repeat(40) }, '/x').metrics.onWebAddress).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ESCALON_SECRET_KEY: 'k'.repeat(40), ESCALON_METRICS_TOKEN: 't'.repeat(20) }, '/x').metrics).toEqual({ token: 't'.repeat(20), listen: null, onWebAddress: true });
     expect(loadConfig({ ESCALON_METRICS_LISTEN: '127.0.0.1:9464' }, '/x').metrics).toEqual({ token: null, listen: { host: '127.0.0.1', port: 9464 }, onWebAddress: false });
     expect(loadConfig({ ESCALON_METRICS_LISTEN: '[::1]:9464' }, '/x').metrics.listen).toEqual({ host: '::1', port: 9464 });
     expect(() => loadConfig({ ESCALON_METRICS_LISTEN: '9464', ESCALON_METRICS_TOKEN: 'short' }, '/x')).toThrow(/ESCALON_METRICS_TOKEN must be at least 16[\s\S]*ESCALON_METRICS_LISTEN=.*host:port/);

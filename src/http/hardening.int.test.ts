@@ -132,7 +132,7 @@ describeEachDb(
       expect(r.body).not.toContain('escalon_');
     });
   },
-  { env: { NODE_ENV: 'production' } },
+  { env: { NODE_ENV: 'production', ESCALON_SECRET_KEY: 'k'.repeat(40) } },
 );
 
 describeEachDb('intake keeps messages that carry NUL or bidi controls', (ctx) => {

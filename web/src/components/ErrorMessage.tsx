@@ -11,7 +11,7 @@ export function problemText(p: Problem, t: TFunction): string {
 
 /** A readable explanation of a failed request: what happened and what to do. Never raw JSON or stacks. */
 export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProblems = false }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string>; /** the form shows each problem next to its field */ hideProblems?: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
   const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'link_expired', 'internal'];
