@@ -322,25 +322,25 @@ describe('lookupSlackMember (users.info on a loopback Slack Web API)', () => {
   it('returns the confirmed email, lowercased; null for an unknown member', async () => {
     const slack = await fakeUsersInfo();
     const base = `${slack.url}/api`;
-    expect(await lookupSlackMember(base, 'xoxb-good', 'U_OK')).toEqual({
+    expect(await lookupSlackMember(base, 'xoxb-good', 'U_OK', { outbound: loopbackOutbound })).toEqual({
       id: 'U_OK',
       email: 'hanako@example.com',
       emailConfirmed: true,
       deleted: false,
     });
     expect(slack.requests[0]!.rawBody).toBe('user=U_OK');
-    expect((await lookupSlackMember(base, 'xoxb-good', 'U_UNCONFIRMED'))?.emailConfirmed).toBe(false);
-    expect((await lookupSlackMember(base, 'xoxb-good', 'U_NOSCOPE'))?.email).toBeNull();
-    expect(await lookupSlackMember(base, 'xoxb-good', 'U_NOBODY')).toBeNull();
+    expect((await lookupSlackMember(base, 'xoxb-good', 'U_UNCONFIRMED', { outbound: loopbackOutbound }))?.emailConfirmed).toBe(false);
+    expect((await lookupSlackMember(base, 'xoxb-good', 'U_NOSCOPE', { outbound: loopbackOutbound }))?.email).toBeNull();
+    expect(await lookupSlackMember(base, 'xoxb-good', 'U_NOBODY', { outbound: loopbackOutbound })).toBeNull();
   });
 
   it('throws unavailable when Slack cannot say (bad token, unreachable): nothing is linked on a guess', async () => {
     const slack = await fakeUsersInfo();
-    await expect(lookupSlackMember(`${slack.url}/api`, 'xoxb-bad', 'U_OK')).rejects.toMatchObject({
+    await expect(lookupSlackMember(`${slack.url}/api`, 'xoxb-bad', 'U_OK', { outbound: loopbackOutbound })).rejects.toMatchObject({
       code: 'unavailable',
     });
     await expect(
-      lookupSlackMember(`http://127.0.0.1:${await closedPort()}`, 'xoxb-good', 'U_OK'),
+      lookupSlackMember(`http://127.0.0.1:${await closedPort()}`, 'xoxb-good', 'U_OK', { outbound: loopbackOutbound }),
     ).rejects.toBeInstanceOf(AppError);
   });
 });

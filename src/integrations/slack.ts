@@ -296,11 +296,12 @@ export const lookupSlackMember = async (
   apiBaseUrl: string,
   token: string,
   slackUserId: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; outbound?: OutboundHttp } = {},
 ): Promise<SlackMember | null> => {
   const base = apiBaseUrl.replace(/\/+$/, '');
   const sent = await postOnce(`${base}/users.info`, new URLSearchParams({ user: slackUserId }).toString(), {
     timeoutMs: options.timeoutMs,
+    outbound: options.outbound,
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
   });
   const unavailable = (why: string) =>

@@ -153,7 +153,7 @@ describe.runIf(isAvailable('sqlite'))('escalon backup [sqlite]', () => {
     const db = await createTestDatabase('sqlite');
     const env = envFor(db, { ESCALON_DEMO: '0' });
     try {
-      expect(runCli(['users', 'add', '--email', 'ops@test.example', '--name', 'Ops', '--role', 'admin', '--password', 'ops-password-1'], env).status).toBe(0);
+      expect(runCli(['users', 'add', '--email', 'ops@test.example', '--name', 'Ops', '--role', 'admin', '--password', 'backup-admin-passphrase-26'], env).status).toBe(0);
       const token = runCli(['tokens', 'create', '--email', 'ops@test.example'], env).stdout.trim();
       const auth = { authorization: `Bearer ${token}` };
       const target = join(db.dataDir, 'backup.db');

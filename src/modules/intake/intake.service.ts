@@ -8,7 +8,7 @@ import { AppError, invalid, notFound, type FieldProblem } from '../../lib/errors
 import { randomSecret } from '../../lib/ids.js';
 import type { CustomersService } from '../customers/index.js';
 import type { DeliveryResult } from '../../integrations/delivery.js';
-import { EMAIL_SEND_JOB, recordOutgoingMessageId, type EmailSendPayload } from '../intake-email/index.js';
+import { recordOutgoingMessageId } from '../intake-email/index.js';
 import type { Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
 import type { Principal } from '../auth/index.js';
 import { linkState } from './intake.policy.js';

@@ -840,7 +840,7 @@ export class NotificationsService {
   private async slackMember(slackUserId: string): Promise<SlackMember | null> {
     const token = this.d.config.slack.botToken;
     if (!token) throw invalid([{ field: 'slackUserId', code: 'slack_not_configured', message: 'cannot be verified: Escalon has no Slack bot token (ESCALON_SLACK_BOT_TOKEN)' }]);
-    return lookupSlackMember(this.d.config.slack.apiUrl, token, slackUserId);
+    return lookupSlackMember(this.d.config.slack.apiUrl, token, slackUserId, { outbound: this.d.outbound });
   }
 
   /** For sending and for buttons: only verified Slack ids count. */
@@ -1067,7 +1067,7 @@ export class NotificationsService {
   private async linkSlackByEmail(slackUserId: string): Promise<string | null> {
     const token = this.d.config.slack.botToken;
     if (!token) return null;
-    const member = await lookupSlackMember(this.d.config.slack.apiUrl, token, slackUserId);
+    const member = await lookupSlackMember(this.d.config.slack.apiUrl, token, slackUserId, { outbound: this.d.outbound });
     if (!member || member.deleted || !member.email || !member.emailConfirmed) return null;
     const userId = await repo.activeUserIdByEmail(this.d.db, member.email);
     if (!userId) return null;
