@@ -395,7 +395,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   config.metrics = {
     token: metricsToken,
     listen: metricsListen,
-    onWebAddress: !metricsListen && (metricsToken !== null || env.NODE_ENV !== 'production'),
+    onWebAddress: !metricsListen && (metricsToken !== null || !production),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -47,6 +47,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The settings that point an Escalon process (CLI, server) at this test database. */
+export const databaseEnv = (db: TestDatabase): { ESCALON_DATABASE_URL: string; ESCALON_DATA_DIR: string } => ({
+  ESCALON_DATABASE_URL: db.config.kind === 'sqlite' ? `sqlite:${db.config.file}` : db.config.url,
+  ESCALON_DATA_DIR: db.dataDir,
+});
+
 let counter = 0;
 
 /** A fresh, empty database of the given kind (not migrated). */

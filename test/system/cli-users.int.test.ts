@@ -1,6 +1,6 @@
 /** `escalon users add` applies the password policy and says why it refused (issue 14). */
 import { describe, expect, it } from 'vitest';
-import { allDatabases, createTestDatabase, isAvailable } from '../helpers/databases.js';
+import { allDatabases, createTestDatabase, databaseEnv, isAvailable } from '../helpers/databases.js';
 import { runCli } from '../helpers/process.js';
 
 for (const kind of allDatabases) {
@@ -8,8 +8,7 @@ for (const kind of allDatabases) {
     it('refuses a weak password with the reason, and accepts a good one', { timeout: 180_000 }, async () => {
       const db = await createTestDatabase(kind);
       const env = {
-        ESCALON_DATABASE_URL: db.config.kind === 'sqlite' ? `sqlite:${db.config.file}` : db.config.url,
-        ESCALON_DATA_DIR: db.dataDir,
+        ...databaseEnv(db),
         ESCALON_DEMO: '0',
         ESCALON_LOG_LEVEL: 'warn',
       };

@@ -3,7 +3,7 @@
  * Also exercises the CLI (users add, tokens create) against the same database.
  */
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase, allDatabases, isAvailable } from '../helpers/databases.js';
+import { createTestDatabase, databaseEnv, allDatabases, isAvailable } from '../helpers/databases.js';
 import { runCli, startServerProcess } from '../helpers/process.js';
 
 for (const kind of allDatabases) {
@@ -11,8 +11,7 @@ for (const kind of allDatabases) {
     it('keeps every acknowledged ticket', { timeout: 120_000 }, async () => {
       const db = await createTestDatabase(kind);
       const env = {
-        ESCALON_DATABASE_URL: db.config.kind === 'sqlite' ? `sqlite:${db.config.file}` : db.config.url,
-        ESCALON_DATA_DIR: db.dataDir,
+        ...databaseEnv(db),
         ESCALON_DEMO: '0',
         ESCALON_LOG_LEVEL: 'warn',
       };

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allDatabases, createTestDatabase, isAvailable, type DbKind, type TestDatabase } from '../helpers/databases.js';
+import { allDatabases, createTestDatabase, databaseEnv, isAvailable, type DbKind, type TestDatabase } from '../helpers/databases.js';
 import { ROOT, runCli, startServerProcess } from '../helpers/process.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createContainer } from '../../src/container.js';
@@ -19,8 +19,7 @@ import { createLogger } from '../../src/lib/logger.js';
 const KEY = 'production-test-key-0123456789-abcdefghijklmnop';
 
 const envFor = (db: TestDatabase, more: Record<string, string> = {}) => ({
-  ESCALON_DATABASE_URL: db.config.kind === 'sqlite' ? `sqlite:${db.config.file}` : db.config.url,
-  ESCALON_DATA_DIR: db.dataDir,
+  ...databaseEnv(db),
   ESCALON_LOG_LEVEL: 'warn',
   ESCALON_SECRET_KEY: KEY,
   NODE_ENV: '',

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createContainer } from '../../src/container.js';
 import { migrateToLatest } from '../../src/db/database.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { allDatabases, createTestDatabase, isAvailable } from '../helpers/databases.js';
+import { allDatabases, createTestDatabase, databaseEnv, isAvailable } from '../helpers/databases.js';
 import { waitUntil } from '../helpers/node.js';
 import { startServerProcess } from '../helpers/process.js';
 
@@ -84,8 +84,7 @@ for (const kind of allDatabases) {
         await setup.close();
 
         const env = {
-          ESCALON_DATABASE_URL: db.config.kind === 'sqlite' ? `sqlite:${db.config.file}` : db.config.url,
-          ESCALON_DATA_DIR: db.dataDir,
+          ...databaseEnv(db),
           ESCALON_DEMO: '0',
           ESCALON_LOG_LEVEL: 'info',
           ESCALON_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
