@@ -20,7 +20,7 @@
 import type { Container } from '../src/container.js';
 import type { Principal } from '../src/modules/auth/index.js';
 import type { CalendarDefinition } from '../src/modules/calendars/index.js';
-import type { Level, PathDefinition } from '../src/modules/escalations/escalation.types.js';
+import type { Level, PathDefinition } from '../src/modules/paths/path.types.js';
 import type { CreateTicketInput } from '../src/modules/tickets/tickets.service.js';
 
 export type BenchCase = 'bare' | 'configured';

@@ -4,8 +4,8 @@
  */
 import { report } from './config.js';
 import { performance } from 'node:perf_hooks';
-import { compilePaths, matchPaths } from '../src/modules/escalations/path.policy.js';
-import type { MatchTicket, Path } from '../src/modules/escalations/escalation.types.js';
+import { compilePaths, matchPaths } from '../src/modules/paths/path.policy.js';
+import type { MatchTicket, Path } from '../src/modules/paths/path.types.js';
 
 let seed = 42;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

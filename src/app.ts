@@ -25,7 +25,9 @@ import { customersRoutes } from './modules/customers/index.js';
 import { intakeRoutes } from './modules/intake/index.js';
 import { repliesRoutes } from './modules/replies/index.js';
 import { intakeEmailRoutes } from './modules/intake-email/index.js';
-import { escalationsRoutes, pathsRoutes } from './modules/escalations/index.js';
+import { escalationsRoutes } from './modules/escalations/index.js';
+import { oncallRoutes } from './modules/oncall/index.js';
+import { pathsRoutes } from './modules/paths/index.js';
 import { slaRoutes } from './modules/sla/index.js';
 import { teamsRoutes } from './modules/teams/index.js';
 import { ticketsRoutes } from './modules/tickets/index.js';
@@ -138,6 +140,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   calendarsRoutes(app);
   slaRoutes(app);
   pathsRoutes(app);
+  oncallRoutes(app);
   escalationsRoutes(app);
   intakeEmailRoutes(app);
   intakeRoutes(app);

@@ -6,7 +6,7 @@
  */
 import type { Container } from '../container.js';
 import type { Principal } from '../modules/auth/index.js';
-import type { Level, PathDefinition } from '../modules/escalations/escalation.types.js';
+import type { Level, PathDefinition } from '../modules/paths/index.js';
 
 const H = 3600;
 

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { describeEachDb, type TestContext } from '../../test/helpers/app.js';
 import { fitting, valueOf, hostileString, type JsonSchema } from '../../test/helpers/schema-arbitrary.js';
-import { levelBody, pathBody } from '../modules/escalations/path-test-support.js';
+import { levelBody, pathBody } from '../modules/paths/path-test-support.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_105);
 const ADMIN_RUNS = Number(process.env.FUZZ_RUNS ?? 20);

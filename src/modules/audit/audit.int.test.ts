@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/helpers/app.js';
-import { levelBody, pathBody } from '../escalations/path-test-support.js';
+import { levelBody, pathBody } from '../paths/path-test-support.js';
 
 const day = [['09:00', '18:00']];
 const tokyo = { timezone: 'Asia/Tokyo', weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: [], sun: [] }, holidayPresets: [] };

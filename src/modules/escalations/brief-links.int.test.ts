@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/helpers/app.js';
-import { levelBody, pathBody } from './path-test-support.js';
+import { levelBody, pathBody } from '../paths/path-test-support.js';
 
 describeEachDb('brief links', (ctx) => {
   it('accepts http, https and mailto brief links and refuses javascript:, data: and others naming the link', async () => {

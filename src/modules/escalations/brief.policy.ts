@@ -1,6 +1,7 @@
 /** Checks of a brief against the fields a level makes mandatory. */
 import type { FieldProblem } from '../../lib/errors.js';
-import type { Brief, BriefField } from './escalation.types.js';
+import type { BriefField } from '../paths/index.js';
+import type { Brief } from './escalation.types.js';
 
 const isFilled = (brief: Brief, field: BriefField): boolean => {
   switch (field) {

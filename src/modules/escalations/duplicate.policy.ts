@@ -2,7 +2,8 @@
  * A second open escalation of one ticket to the same place is a mistake (the receiver is asked
  * twice): same path and level, or for a direct escalation the same target.
  */
-import { FINISHED_STATUSES, type EscalationStatus, type Target } from './escalation.types.js';
+import { type Target } from '../paths/index.js';
+import { FINISHED_STATUSES, type EscalationStatus } from './escalation.types.js';
 
 export interface OpenEscalationOfTicket {
   id: string;

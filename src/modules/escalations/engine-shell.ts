@@ -10,14 +10,8 @@ import { newId } from '../../lib/ids.js';
 import { addBusinessSeconds, compileCalendar, validateCalendarDefinition, type CalendarDefinition } from '../calendars/index.js';
 import type { TicketsService } from '../tickets/index.js';
 import * as repo from './escalations.repository.js';
-import type {
-  AddSeconds,
-  Directory,
-  Effect,
-  EscalationSnapshot,
-  EscalationState,
-  TicketContext,
-} from './escalation.types.js';
+import type { AddSeconds, Directory, TicketContext } from '../oncall/index.js';
+import type { Effect, EscalationSnapshot, EscalationState } from './escalation.types.js';
 
 export const ESCALATION_TIMER_JOB = 'escalation.timer';
 export const NOTIFY_JOB = 'notify';

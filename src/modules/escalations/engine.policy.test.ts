@@ -2,16 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/errors.js';
 import { initialState, simulate, step } from './engine.policy.js';
-import type {
-  Directory,
-  DirectoryUser,
-  Effect,
-  EscalationEvent,
-  EscalationSnapshot,
-  EscalationState,
-  Level,
-  StepContext,
-} from './escalation.types.js';
+import type { Level } from '../paths/index.js';
+import type { Directory, DirectoryUser } from '../oncall/index.js';
+import type { Effect, EscalationEvent, EscalationSnapshot, EscalationState, StepContext } from './escalation.types.js';
 
 const T0 = Date.UTC(2024, 4, 1, 0, 0);
 const MIN = 60_000;

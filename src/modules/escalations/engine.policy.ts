@@ -32,24 +32,10 @@
  *   `acknowledgedMs` keeps the first acknowledgement of the escalation.
  */
 import { AppError, notFound } from '../../lib/errors.js';
-import { resolveFrom } from './resolve.policy.js';
-import {
-  FINISHED_STATUSES,
-  type AddSeconds,
-  type Directory,
-  type Effect,
-  type EscalationEvent,
-  type EscalationSnapshot,
-  type EscalationState,
-  type EscalationStatus,
-  type Level,
-  type Path,
-  type StepContext,
-  type StepResult,
-  type TargetState,
-  type TraceFact,
-  type TicketContext,
-} from './escalation.types.js';
+import { resolveFrom } from '../oncall/index.js';
+import { type Level, type Path } from '../paths/index.js';
+import { type AddSeconds, type Directory, type TraceFact, type TicketContext } from '../oncall/index.js';
+import { FINISHED_STATUSES, type Effect, type EscalationEvent, type EscalationSnapshot, type EscalationState, type EscalationStatus, type StepContext, type StepResult, type TargetState } from './escalation.types.js';
 
 export const FALLBACK_TARGET_KEY = 'fallback';
 

@@ -1,14 +1,11 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import {
-  BriefSchema,
-  LevelSchema,
-  PathDefinitionSchema,
-  RotationSchema,
-  TargetSchema,
-} from './escalation.schema.js';
-import type { Brief, PathDefinition } from './escalation.types.js';
+import { LevelSchema, PathDefinitionSchema, TargetSchema } from '../paths/index.js';
+import { RotationSchema } from '../oncall/index.js';
+import { BriefSchema } from './escalation.schema.js';
+import type { PathDefinition } from '../paths/index.js';
+import type { Brief } from './escalation.types.js';
 
 // Validated as the routes do: with Ajv, body options (no coercion, unknown fields rejected).
 const ajv = new Ajv({ allErrors: true, removeAdditional: false, strict: false, coerceTypes: false });

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { JobRunner } from '../../jobs/job-runner.js';
 import { ESCALATION_TIMER_JOB } from './engine-shell.js';
 import type { EscalationsService } from './escalations.service.js';
-import { PATH_REVIEW_JOB, type PathsService } from './paths.service.js';
+import { PATH_REVIEW_JOB, type PathsService } from '../paths/index.js';
 
 const TimerPayload = Type.Object({
   escalationId: Type.String(),

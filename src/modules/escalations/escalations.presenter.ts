@@ -4,7 +4,9 @@ import { parseJson } from '../../db/database.js';
 import type { EscalationsTable } from '../../db/schema.js';
 import { iso } from '../../http/schemas.js';
 import { initialState } from './engine.policy.js';
-import { BriefSchema, MatchFactView, TargetSchema, TraceFactView } from './escalation.schema.js';
+import { MatchFactView, TargetSchema } from '../paths/index.js';
+import { TraceFactView } from '../oncall/index.js';
+import { BriefSchema } from './escalation.schema.js';
 import type { Brief, EscalationSnapshot, EscalationState } from './escalation.types.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);

@@ -1,92 +1,13 @@
 /**
- * Queries of the escalation module: paths and their versions, rotations, escalations and
- * their recipients, and the read-only snapshots the engine needs (directory, calendars,
- * a ticket's team changes and timeline). Portable SQL only.
+ * Queries of the escalation module: escalations and their recipients, and the read-only
+ * snapshots the engine needs (calendars, a ticket's team changes and timeline). Paths and
+ * the directory are queried by the paths and oncall modules. Portable SQL only.
  */
-import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
+import { sql, type RawBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { parseJson } from '../../db/database.js';
 import { dialectOf } from '../../db/dialect.js';
-import type {
-  EscalationPathsTable,
-  EscalationPathVersionsTable,
-  EscalationsTable,
-  RotationsTable,
-} from '../../db/schema.js';
-import { parseOutOfOffice } from '../users/index.js';
-import type { Availability, Directory, DirectoryTeam, DirectoryUser, Rotation } from './escalation.types.js';
-
-// ---------------------------------------------------------------------------------------
-// Paths
-
-export const insertPath = (ex: Executor, row: Insertable<EscalationPathsTable>) =>
-  ex.insertInto('escalation_paths').values(row).execute();
-
-export const updatePath = (ex: Executor, id: string, patch: Updateable<EscalationPathsTable>) =>
-  ex.updateTable('escalation_paths').set(patch).where('id', '=', id).execute();
-
-export const findPath = (ex: Executor, id: string) =>
-  ex.selectFrom('escalation_paths').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-
-/** Paths by name; `limit` (fetches limit+1 to tell a next page) and `after` (the last row's name and id) page through them. */
-export const listPaths = (ex: Executor, opts: { active?: boolean; limit?: number; after?: { name: string; id: string } | null } = {}) => {
-  let q = ex.selectFrom('escalation_paths').selectAll().where('deleted_at', 'is', null).orderBy('name').orderBy('id');
-  if (opts.active !== undefined) q = q.where('active', '=', opts.active ? 1 : 0);
-  const after = opts.after;
-  if (after) q = q.where((eb) => eb.or([eb('name', '>', after.name), eb.and([eb('name', '=', after.name), eb('id', '>', after.id)])]));
-  if (opts.limit !== undefined) q = q.limit(opts.limit + 1);
-  return q.execute();
-};
-
-export const listDueReviews = (ex: Executor, now: number) =>
-  ex
-    .selectFrom('escalation_paths')
-    .selectAll()
-    .where('deleted_at', 'is', null)
-    .where('active', '=', 1)
-    .where('review_due_at', '<=', now)
-    .orderBy('review_due_at')
-    .orderBy('id')
-    .execute();
-
-export const insertPathVersion = (ex: Executor, row: EscalationPathVersionsTable) =>
-  ex.insertInto('escalation_path_versions').values(row).execute();
-
-export const listPathVersions = (ex: Executor, pathId: string) =>
-  ex.selectFrom('escalation_path_versions').selectAll().where('path_id', '=', pathId).orderBy('version', 'desc').execute();
-
-export const findPathVersion = (ex: Executor, pathId: string, version: number) =>
-  ex
-    .selectFrom('escalation_path_versions')
-    .selectAll()
-    .where('path_id', '=', pathId)
-    .where('version', '=', version)
-    .executeTakeFirst();
-
-// ---------------------------------------------------------------------------------------
-// Rotations
-
-export const insertRotation = (ex: Executor, row: RotationsTable) => ex.insertInto('rotations').values(row).execute();
-export const updateRotation = (ex: Executor, id: string, patch: Updateable<RotationsTable>) =>
-  ex.updateTable('rotations').set(patch).where('id', '=', id).execute();
-export const findRotation = (ex: Executor, id: string) =>
-  ex.selectFrom('rotations').selectAll().where('id', '=', id).executeTakeFirst();
-export const listRotations = (ex: Executor) => ex.selectFrom('rotations').selectAll().orderBy('name').orderBy('id').execute();
-export const deleteRotation = (ex: Executor, id: string) => ex.deleteFrom('rotations').where('id', '=', id).executeTakeFirst();
-
-export const rotationOf = (row: RotationsTable): Rotation => ({
-  ...parseJson<Omit<Rotation, 'id' | 'name'>>(row.definition, {
-    members: [],
-    shift: { unit: 'days', days: 1 },
-    handoffTime: '09:00',
-    timeZone: 'UTC',
-    startDate: '2026-01-01',
-    teamId: null,
-    overrides: [],
-  }),
-  id: row.id,
-  name: row.name,
-});
+import type { EscalationsTable } from '../../db/schema.js';
 
 // ---------------------------------------------------------------------------------------
 // Escalations
@@ -180,53 +101,6 @@ export const escalationsOfTicket = (ex: Executor, ticketId: string) =>
 
 // ---------------------------------------------------------------------------------------
 // Read-only snapshots for the engine
-
-/** Everyone and everything the resolver may reach, as of now. */
-export async function loadDirectory(ex: Executor): Promise<Directory> {
-  const [users, teams, members, rotations] = await Promise.all([
-    ex.selectFrom('users').select(['id', 'name', 'availability', 'active', 'out_of_office', 'delegate_user_id']).execute(),
-    ex.selectFrom('teams').select(['id', 'name']).execute(),
-    ex.selectFrom('team_members').select(['team_id', 'user_id', 'role']).orderBy('user_id').execute(),
-    listRotations(ex),
-  ]);
-  const dirUsers: Record<string, DirectoryUser> = {};
-  for (const u of users) {
-    dirUsers[u.id] = {
-      id: u.id,
-      name: u.name,
-      availability: u.availability as Availability,
-      active: u.active === 1,
-      outOfOffice: parseOutOfOffice(u.out_of_office),
-      delegateUserId: u.delegate_user_id ?? null,
-    };
-  }
-  const dirTeams: Record<string, DirectoryTeam> = {};
-  for (const t of teams) dirTeams[t.id] = { id: t.id, name: t.name, memberIds: [], managerIds: [], supervisorIds: [] };
-  for (const m of members) {
-    const t = dirTeams[m.team_id];
-    if (!t) continue;
-    // A team target reaches the people working its queue; managers are reached by role targets.
-    if (m.role === 'manager') t.managerIds.push(m.user_id);
-    else t.memberIds.push(m.user_id);
-    if (m.role === 'supervisor') t.supervisorIds.push(m.user_id);
-  }
-  const dirRotations: Record<string, Rotation> = {};
-  for (const r of rotations) dirRotations[r.id] = rotationOf(r);
-  return { users: dirUsers, teams: dirTeams, rotations: dirRotations };
-}
-
-export async function directoryIds(ex: Executor) {
-  const [users, teams, rotations] = await Promise.all([
-    ex.selectFrom('users').select('id').execute(),
-    ex.selectFrom('teams').select('id').execute(),
-    ex.selectFrom('rotations').select('id').execute(),
-  ]);
-  return {
-    userIds: new Set(users.map((r) => r.id)),
-    teamIds: new Set(teams.map((r) => r.id)),
-    rotationIds: new Set(rotations.map((r) => r.id)),
-  };
-}
 
 let calendarsTableSeen = false;
 
@@ -326,13 +200,6 @@ export const ticketsOfCustomer = (ex: Executor, customerId: string, exceptTicket
     .limit(limit)
     .execute();
 
-export const userNames = async (ex: Executor, ids: string[]): Promise<Map<string, string>> => {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return new Map();
-  const rows = await ex.selectFrom('users').select(['id', 'name']).where('id', 'in', unique).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
-};
-
 export const ticketNumbers = async (ex: Executor, ids: string[]): Promise<Map<string, number>> => {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
@@ -340,9 +207,6 @@ export const ticketNumbers = async (ex: Executor, ids: string[]): Promise<Map<st
   return new Map(rows.map((r) => [r.id, r.number]));
 };
 
-/** Calendar names by id, for texts people read (the playbook). */
-export const calendarNames = async (ex: Executor): Promise<Record<string, string>> =>
-  Object.fromEntries((await ex.selectFrom('calendars').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
 
 /**
  * Escalations `userId` raised that were resolved and still wait for them to tell the customer:

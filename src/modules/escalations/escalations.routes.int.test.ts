@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/helpers/app.js';
-import { levelBody, pathBody } from './path-test-support.js';
+import { levelBody, pathBody } from '../paths/path-test-support.js';
 
 describeEachDb('escalations over HTTP', (ctx) => {
   it('refuses a second open escalation to the same level or target with 409 naming the open one', async () => {

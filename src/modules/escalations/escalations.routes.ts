@@ -2,8 +2,11 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, PageQuery, Page, errorResponses } from '../../http/schemas.js';
-import { BriefSchema, ReturnSchema, TargetSchema, MatchFactView, TraceFactView } from './escalation.schema.js';
-import { ESCALATION_STATUSES, LEVEL_KINDS } from './escalation.types.js';
+import { TargetSchema, MatchFactView } from '../paths/index.js';
+import { TraceFactView } from '../oncall/index.js';
+import { BriefSchema, ReturnSchema } from './escalation.schema.js';
+import { LEVEL_KINDS } from '../paths/index.js';
+import { ESCALATION_STATUSES } from './escalation.types.js';
 import { AwaitingReplyItem, ESCALATION_MESSAGE_KINDS, EscalationMessageView, EscalationView } from './escalations.presenter.js';
 
 // Every brief field may be left out (category and temperature come from the ticket, the

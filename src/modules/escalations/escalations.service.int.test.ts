@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { inTransaction } from '../../db/database.js';
 import { describeEachDb, type TestContext } from '../../../test/helpers/app.js';
-import { levelBody, pathBody } from './path-test-support.js';
+import { levelBody, pathBody } from '../paths/path-test-support.js';
 
 const level = levelBody;
 

@@ -38,27 +38,14 @@ import {
   type EscalationMessageView,
   type EscalationView,
 } from './escalations.presenter.js';
-import { targetKey } from './path.policy.js';
-import { pathOf } from './paths.presenter.js';
-import { assertLevel, type PathsService } from './paths.service.js';
+import { assertLevel, pathOf, targetKey, type PathsService } from '../paths/index.js';
 import { detectPingPong, DEFAULT_PINGPONG_LIMIT, type TeamChange } from './pingpong.policy.js';
-import { resolveLevel, supervisorsOfUser } from './resolve.policy.js';
+import { directoryIds, loadDirectory, resolveLevel, supervisorsOfUser, userNames } from '../oncall/index.js';
 import { renderOrigin } from './origin.policy.js';
 import { summarizeTimeline, type SummaryEvent, type SummaryLang } from './summary.policy.js';
-import {
-  BRIEF_LIMITS,
-  type Brief,
-  type Directory,
-  type EscalationEvent,
-  type EscalationOrigin,
-  type EscalationSnapshot,
-  type EscalationState,
-  type EscalationStatus,
-  type LevelKind,
-  type MatchTicket,
-  type ReturnReason,
-  type Target,
-} from './escalation.types.js';
+import { type LevelKind, type MatchTicket, type Target } from '../paths/index.js';
+import { type Directory } from '../oncall/index.js';
+import { BRIEF_LIMITS, type Brief, type EscalationEvent, type EscalationOrigin, type EscalationSnapshot, type EscalationState, type EscalationStatus, type ReturnReason } from './escalation.types.js';
 
 export type BriefInput = Partial<Omit<Brief, 'impact'>> & { impact?: Partial<Brief['impact']> };
 
@@ -162,7 +149,7 @@ export class EscalationsService {
       ])
       .filter(Boolean);
     const [names, numbers] = await Promise.all([
-      repo.userNames(ex, ids),
+      userNames(ex, ids),
       repo.ticketNumbers(
         ex,
         rows.map((r) => r.ticket_id),
@@ -192,7 +179,7 @@ export class EscalationsService {
     const path = pathRow ? pathOf(pathRow) : matches[0]?.path;
     const brief = await this.completeBrief(this.db, ticket, {}, actor.locale, actor.timeZone);
     const customer = await this.customerTickets(this.db, ticket, actor);
-    const directory = await repo.loadDirectory(this.db);
+    const directory = await loadDirectory(this.db);
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, actor.locale);
     const direct = {
       mySupervisors: supervisorsOfUser(directory, actor.userId).map((id) => ({
@@ -279,7 +266,7 @@ export class EscalationsService {
         snapshot = snapshotOf(path);
       } else if (input.target) {
         await this.checkTargets(tx, [input.target]);
-        const directory = await repo.loadDirectory(tx);
+        const directory = await loadDirectory(tx);
         snapshot = directSnapshot(
           [input.target],
           input.kind ?? 'functional',
@@ -288,7 +275,7 @@ export class EscalationsService {
           { code: 'direct', to: input.target.type },
         );
       } else if (input.to === 'my_supervisor') {
-        const directory = await repo.loadDirectory(tx);
+        const directory = await loadDirectory(tx);
         const supervisors = supervisorsOfUser(directory, actor.userId);
         if (!supervisors.length)
           throw conflict(
@@ -372,7 +359,7 @@ export class EscalationsService {
   ): Promise<string> {
     const id = newId();
     const event: EscalationEvent = { type: 'requested', requestedBy, levelIndex };
-    const directory = await repo.loadDirectory(tx);
+    const directory = await loadDirectory(tx);
     const addSeconds = await addSecondsFor(tx, snapshot);
     const result = step(snapshot, initialState(), event, {
       now,
@@ -442,7 +429,7 @@ export class EscalationsService {
     const snapshot = parseJson<EscalationSnapshot>(row.snapshot, null as unknown as EscalationSnapshot);
     const state = parseJson<EscalationState>(row.state, initialState());
     const ticket = await this.tickets.load(tx, row.ticket_id);
-    const directory = await repo.loadDirectory(tx);
+    const directory = await loadDirectory(tx);
     const addSeconds = await addSecondsFor(tx, snapshot);
     const result = step(snapshot, state, event, {
       now,
@@ -482,7 +469,7 @@ export class EscalationsService {
     const visible = ticketVisibleCondition(await this.tickets.access.scope(actor), 't');
     const rows = await repo.awaitingReply(this.db, actor.userId, limit, visible);
     const states = rows.map((r) => parseJson<EscalationState>(r.state, initialState()));
-    const names = await repo.userNames(this.db, states.map((s) => s.resolved?.userId ?? '').filter(Boolean));
+    const names = await userNames(this.db, states.map((s) => s.resolved?.userId ?? '').filter(Boolean));
     return rows.map((r, i) => {
       const by = states[i]!.resolved?.userId;
       return {
@@ -649,7 +636,7 @@ export class EscalationsService {
     if (!row) throw notFound('Escalation', id);
     await this.tickets.access.assertRead(viewer, row.ticket_id, this.db, 'Escalation', id);
     const rows = await repo.escalationMessages(this.db, row.ticket_id, id);
-    const directory = await repo.loadDirectory(this.db);
+    const directory = await loadDirectory(this.db);
     return rows.map((r) => {
       const d = parseJson<{ messageKind?: EscalationMessageKind }>(r.data, {});
       return {
@@ -773,7 +760,7 @@ export class EscalationsService {
     if (ticket.status === 'closed') return;
     let path;
     if (input.pathId) {
-      const row = await repo.findPath(tx, input.pathId);
+      const row = await this.paths.find(tx, input.pathId);
       if (!row || row.active !== 1) return;
       path = pathOf(row);
     } else {
@@ -822,7 +809,7 @@ export class EscalationsService {
       (await getSetting<number>(tx, 'escalations.pingPongLimit')) ??
       this.options.pingPongLimit ??
       DEFAULT_PINGPONG_LIMIT;
-    const directory = await repo.loadDirectory(tx);
+    const directory = await loadDirectory(tx);
     const lang = await this.languageOf(tx, ticket);
     const result = detectPingPong(changes, directory, { limit, lang });
     if (!result.flagged || !result.routeTo) return;
@@ -879,7 +866,7 @@ export class EscalationsService {
   }
 
   private async checkTargets(ex: Executor, targets: Target[]): Promise<void> {
-    const ids = await repo.directoryIds(ex);
+    const ids = await directoryIds(ex);
     const problems = targets.flatMap((t, i) => {
       const field = `target${targets.length > 1 ? `[${i}]` : ''}`;
       if (t.type === 'user' && !ids.userIds.has(t.userId))

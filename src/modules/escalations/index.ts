@@ -1,26 +1,10 @@
-/** The escalation module's pure core: what other modules may import. */
+/**
+ * The escalation engine, brief and lifecycle: what other modules may import. Path
+ * definitions live in ../paths, rotations and receiver resolution in ../oncall.
+ */
 export * from './escalation.types.js';
 export * from './escalation.schema.js';
-export {
-  validatePath,
-  compilePaths,
-  matchPaths,
-  diffPathVersions,
-  targetKey,
-  normaliseText,
-  type CompiledPaths,
-} from './path.policy.js';
 export { renderOrigin, renderFact } from './origin.policy.js';
-export { whoIsOnCall, nextHandoffs, shiftStartMs, shiftIndexAt } from './rotation.policy.js';
-export {
-  resolveTarget,
-  resolveLevel,
-  resolveFallback,
-  resolveFrom,
-  isReachable,
-  unavailability,
-  reachPerson,
-} from './resolve.policy.js';
 export {
   step,
   simulate,
@@ -56,10 +40,7 @@ export {
   type EscalateInput,
   type SlaTriggerInput,
 } from './escalations.service.js';
-export { PathsService, PATH_REVIEW_JOB } from './paths.service.js';
-export { RotationsService } from './rotations.service.js';
 export { escalationsRoutes } from './escalations.routes.js';
-export { pathsRoutes } from './paths.routes.js';
-export { ESCALATION_TIMER_JOB, NOTIFY_JOB, escalationKeyPrefix } from './engine-shell.js';
+export { ESCALATION_TIMER_JOB, NOTIFY_JOB, escalationKeyPrefix, addSecondsFor } from './engine-shell.js';
 export { EscalationView } from './escalations.presenter.js';
 export { registerEscalationJobs } from './escalations.jobs.js';

@@ -3,7 +3,8 @@
  * in one language, for server-rendered outputs (the brief's pre-filled ask, mail, Slack). The
  * console renders the same facts itself, in its reader's language (web/src/i18n).
  */
-import type { EscalationOrigin, MatchFact } from './escalation.types.js';
+import type { MatchFact } from '../paths/index.js';
+import type { EscalationOrigin } from './escalation.types.js';
 
 export type OriginLang = 'ja' | 'en';
 

@@ -9,7 +9,7 @@
  *   with the bounce history as text.
  * - `bounces` counts transfers back to a team the ticket already visited, for path review.
  */
-import type { Directory } from './escalation.types.js';
+import type { Directory } from '../oncall/index.js';
 
 export const DEFAULT_PINGPONG_LIMIT = 3;
 

@@ -12,7 +12,7 @@ import { verifyWebhook } from '../../integrations/webhook-signer.js';
 import { enqueueJob } from '../../jobs/jobs.repository.js';
 import { createLogger } from '../../lib/logger.js';
 import { newId } from '../../lib/ids.js';
-import { levelBody, pathBody } from '../escalations/path-test-support.js';
+import { levelBody, pathBody } from '../paths/path-test-support.js';
 
 interface Mail {
   to: string[];

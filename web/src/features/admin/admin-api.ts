@@ -5,11 +5,12 @@
 import type { Static } from '@sinclair/typebox';
 import type { CalendarView } from '../../../../src/modules/calendars/calendars.presenter.js';
 import type { SlaPolicyView, SlaAction, SlaWarning } from '../../../../src/modules/sla/sla.schema.js';
-import type { OnCallView, PathDiffView, PathVersionView, PathView, RotationView, SimulationView } from '../../../../src/modules/escalations/paths.presenter.js';
+import type { PathDiffView, PathVersionView, PathView, SimulationView } from '../../../../src/modules/paths/paths.presenter.js';
+import type { OnCallView, RotationView } from '../../../../src/modules/oncall/oncall.presenter.js';
 import type { EscalationView } from '../../../../src/modules/escalations/escalations.presenter.js';
 import type { DeliveryView, TeamChannelView, WebhookView } from '../../../../src/modules/notifications/notifications.presenter.js';
 import type { InboundMessageView } from '../../../../src/modules/intake-email/intake-email.presenter.js';
-import type { Level, PathDefinition, Target, BriefField } from '../../../../src/modules/escalations/escalation.types.js';
+import type { Level, PathDefinition, Target, BriefField } from '../../../../src/modules/paths/path.types.js';
 
 export type Calendar = CalendarView;
 export type CalendarDefinition = CalendarView['definition'];

@@ -9,7 +9,7 @@ import {
   type MatchTicket,
   type Path,
   type PathConditions,
-} from './escalation.types.js';
+} from './path.types.js';
 
 const noConditions: PathConditions = {
   categories: [],

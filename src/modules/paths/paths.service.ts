@@ -13,9 +13,9 @@ import { iso } from '../../http/schemas.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import { newId } from '../../lib/ids.js';
 import type { Principal } from '../auth/index.js';
-import { addSecondsFor, NOTIFY_JOB } from './engine-shell.js';
-import { simulate, snapshotOf } from './engine.policy.js';
-import * as repo from './escalations.repository.js';
+import { addSecondsFor, NOTIFY_JOB, simulate, snapshotOf, type ReturnReason } from '../escalations/index.js';
+import { directoryIds, loadDirectory, userNames, type Directory } from '../oncall/index.js';
+import * as repo from './paths.repository.js';
 import {
   compilePaths,
   diffPathVersions,
@@ -31,7 +31,7 @@ import {
   type PathView,
   type SimulationView,
 } from './paths.presenter.js';
-import type { Directory, MatchTicket, Path, PathDefinition, ReturnReason } from './escalation.types.js';
+import type { MatchTicket, Path, PathDefinition } from './path.types.js';
 import { pathEvidence, type PathEvidence } from './evidence.policy.js';
 
 export const PATH_REVIEW_JOB = 'escalation_path.review_due';
@@ -125,6 +125,11 @@ export class PathsService {
 
   async get(id: string): Promise<PathView> {
     return presentPath(await this.load(this.db, id), this.clock.now());
+  }
+
+  /** A path's current row, or undefined. */
+  find(ex: Executor, id: string) {
+    return repo.findPath(ex, id);
   }
 
   async load(ex: Executor, id: string) {
@@ -225,7 +230,7 @@ export class PathsService {
   async versions(id: string) {
     await this.load(this.db, id);
     const rows = await repo.listPathVersions(this.db, id);
-    const names = await repo.userNames(
+    const names = await userNames(
       this.db,
       rows.map((r) => r.author_id).filter((x): x is string => !!x),
     );
@@ -345,7 +350,7 @@ export class PathsService {
   }
 
   private async checked(tx: Tx, def: PathDefinition): Promise<PathDefinition> {
-    const problems = validatePath(def, await repo.directoryIds(tx));
+    const problems = validatePath(def, await directoryIds(tx));
     if (def.autoEscalate && !hasConditions(def))
       problems.push({
         field: 'autoEscalate',
@@ -439,7 +444,7 @@ export class PathsService {
           message: `the path has ${path.levels.length} levels (0–${path.levels.length - 1})`,
         },
       ]);
-    const directory = await repo.loadDirectory(this.db);
+    const directory = await loadDirectory(this.db);
     const ctx = { currentTeamId: t.teamId ?? null, assigneeId: t.assigneeId ?? null };
     const prediction = await this.predict(path, arrivalMs, input.levelIndex ?? 0, ctx, directory);
     return {
@@ -574,7 +579,7 @@ export class PathsService {
   /** Everything the playbook shows: active paths with names of the people, teams and rotations they reach. */
   async playbookData() {
     const rows = await repo.listPaths(this.db, { active: true });
-    const directory = await repo.loadDirectory(this.db);
+    const directory = await loadDirectory(this.db);
     return { paths: rows.map(pathOf), directory, rows, calendarNames: await repo.calendarNames(this.db) };
   }
 }

@@ -5,10 +5,10 @@ import {
   AVAILABILITIES,
   type Directory,
   type DirectoryUser,
-  type EscalationSnapshot,
-  type Level,
   type Rotation,
-} from './escalation.types.js';
+} from './oncall.types.js';
+import type { Level } from '../paths/index.js';
+import type { EscalationSnapshot } from '../escalations/index.js';
 
 const NOW = Date.UTC(2024, 4, 1, 3, 0);
 const HOUR = 3600_000;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { nextHandoffs, shiftIndexAt, shiftStartMs, whoIsOnCall } from './rotation.policy.js';
-import type { Rotation } from './escalation.types.js';
+import type { Rotation } from './oncall.types.js';
 
 const NY = 'America/New_York';
 const at = (iso: string, zone = NY) => DateTime.fromISO(iso, { zone }).toMillis();

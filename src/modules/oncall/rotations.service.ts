@@ -7,10 +7,11 @@ import { conflict, invalid, notFound, type FieldProblem } from '../../lib/errors
 import { iso } from '../../http/schemas.js';
 import { newId } from '../../lib/ids.js';
 import { isValidTimeZone } from '../../lib/timezone.js';
-import * as repo from './escalations.repository.js';
-import { presentRotation, type RotationView } from './paths.presenter.js';
+import { listPaths } from '../paths/index.js';
+import * as repo from './oncall.repository.js';
+import { presentRotation, type RotationView } from './oncall.presenter.js';
 import { nextHandoffs, whoIsOnCall } from './rotation.policy.js';
-import type { Rotation } from './escalation.types.js';
+import type { Rotation } from './oncall.types.js';
 
 /** A rotation as clients write it: overrides as ISO instants. */
 export interface RotationInput {
@@ -77,7 +78,7 @@ export class RotationsService {
     await inTransaction(this.db, async (tx) => {
       const before = await this.load(tx, id);
       // Paths reference rotations inside their JSON definition; refuse rather than strand them.
-      const used = (await repo.listPaths(tx)).filter((p) => p.definition.includes(`"rotationId":"${id}"`)).map((p) => p.name);
+      const used = (await listPaths(tx)).filter((p) => p.definition.includes(`"rotationId":"${id}"`)).map((p) => p.name);
       if (used.length) throw conflict(`The rotation is used by escalation paths (${used.join(', ')}); remove it from them first.`, { paths: used });
       await repo.deleteRotation(tx, id);
       await this.audit?.change(tx, actor, 'rotation.deleted', { type: 'rotation', id }, presentRotation(before), null);

@@ -5,7 +5,6 @@
 import type { FieldProblem } from '../../lib/errors.js';
 import {
   BRIEF_FIELDS,
-  type DirectoryIds,
   type FieldChangeOfPath,
   type MatchFact,
   type MatchTicket,
@@ -13,7 +12,8 @@ import {
   type PathDefinition,
   type PathMatch,
   type Target,
-} from './escalation.types.js';
+} from './path.types.js';
+import type { DirectoryIds } from '../oncall/index.js';
 
 const asSet = (ids: ReadonlySet<string> | readonly string[]): ReadonlySet<string> =>
   ids instanceof Set ? ids : new Set(ids as readonly string[]);

@@ -3,8 +3,8 @@
  * Every piece of user content is escaped for the format it lands in.
  */
 import { createHash } from 'node:crypto';
-import { whoIsOnCall } from './rotation.policy.js';
-import type { BriefField, Directory, Level, Path, Target } from './escalation.types.js';
+import { whoIsOnCall, type Directory } from '../oncall/index.js';
+import type { BriefField, Level, Path, Target } from './path.types.js';
 
 /** The reader's view: instants in their time zone, calendars by name. */
 export interface PlaybookReader {

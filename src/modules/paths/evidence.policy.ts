@@ -1,4 +1,4 @@
-import { RETURN_REASONS, type ReturnReason } from './escalation.types.js';
+import { RETURN_REASONS, type ReturnReason } from '../escalations/index.js';
 
 /** One escalation as the path review needs it (pure input; the service loads the rows). */
 export interface EvidenceRow {

@@ -20,21 +20,19 @@
  *   if none of them is reachable — every fallback user anyway, always with adminAlert: true.
  *   Nobody is never returned silently.
  */
-import { targetKey } from './path.policy.js';
+import { targetKey, type Level, type Target } from '../paths/index.js';
+import type { EscalationSnapshot } from '../escalations/index.js';
 import { whoIsOnCall } from './rotation.policy.js';
 import type {
   Directory,
   DirectoryUser,
-  EscalationSnapshot,
   FallbackResolution,
-  Level,
   LevelResolution,
-  Target,
   TargetResolution,
   TicketContext,
   TraceFact,
   Unavailability,
-} from './escalation.types.js';
+} from './oncall.types.js';
 
 const nameOf = (directory: Directory, userId: string): string => directory.users[userId]?.name ?? userId;
 

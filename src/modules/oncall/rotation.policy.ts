@@ -14,7 +14,7 @@
  * - A rotation without members has nobody on call outside overrides.
  */
 import { DateTime } from 'luxon';
-import type { Handoff, Rotation } from './escalation.types.js';
+import type { Handoff, Rotation } from './oncall.types.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,11 +1,11 @@
-/** The shapes of paths, versions, rotations and simulations that leave the server. */
+/** The shapes of paths, versions and simulations that leave the server. */
 import { Type, type Static } from '@sinclair/typebox';
-import type { EscalationPathsTable, EscalationPathVersionsTable, RotationsTable } from '../../db/schema.js';
+import type { EscalationPathsTable, EscalationPathVersionsTable } from '../../db/schema.js';
 import { parseJson } from '../../db/database.js';
 import { iso, OneOf } from '../../http/schemas.js';
-import { PathDefinitionSchema, RotationSchema, MatchFactView, TraceFactView } from './escalation.schema.js';
-import { rotationOf } from './escalations.repository.js';
-import type { Path, PathDefinition } from './escalation.types.js';
+import { TraceFactView } from '../oncall/index.js';
+import { PathDefinitionSchema, MatchFactView } from './path.schema.js';
+import type { Path, PathDefinition } from './path.types.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
@@ -75,37 +75,6 @@ export const PathDiffView = Type.Object({
       before: Type.Optional(Type.Unknown()),
       after: Type.Optional(Type.Unknown()),
     }),
-  ),
-});
-
-const { id: _rotationId, ...rotationFields } = RotationSchema.properties;
-const OverrideView = Type.Object({ userId: Type.String(), start: Type.String(), end: Type.String() });
-export const RotationView = Type.Object({
-  id: Type.String(),
-  ...rotationFields,
-  overrides: Type.Array(OverrideView),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
-export type RotationView = Static<typeof RotationView>;
-
-export const presentRotation = (row: RotationsTable): RotationView => {
-  const r = rotationOf(row);
-  return {
-    ...r,
-    overrides: r.overrides.map((o) => ({ userId: o.userId, start: iso(o.startMs) as string, end: iso(o.endMs) as string })),
-    createdAt: iso(row.created_at) as string,
-    updatedAt: iso(row.updated_at) as string,
-  };
-};
-
-export const OnCallView = Type.Object({
-  rotationId: Type.String(),
-  at: Type.String(),
-  userId: NullableString,
-  userName: NullableString,
-  nextHandoffs: Type.Array(
-    Type.Object({ at: Type.String(), fromUserId: NullableString, toUserId: NullableString, cause: Type.String() }),
   ),
 });
 
