@@ -23,8 +23,8 @@ export interface AuditEntry {
 }
 
 /** The groups of actions the filter offers (the action's prefix); labels in admin2.audit.group. */
-const GROUPS = ['auth', 'user', 'token', 'team', 'calendar', 'sla_policy', 'path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'raw_mail'] as const;
-const TARGET_TYPES = ['user', 'api_token', 'team', 'calendar', 'sla_policy', 'escalation_path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'inbound_message'] as const;
+const GROUPS = ['auth', 'user', 'token', 'team', 'calendar', 'sla_policy', 'path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'raw_mail', 'customer', 'organization', 'inbound_message', 'retention', 'secrets', 'demo'] as const;
+const TARGET_TYPES = ['user', 'api_token', 'team', 'calendar', 'sla_policy', 'escalation_path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'inbound_message', 'customer', 'organization', 'secret_key', 'workspace'] as const;
 
 interface Filters {
   group: string;
