@@ -267,6 +267,7 @@ export const adminEn = {
     apply: 'Show',
     clear: 'Clear filters',
     empty: 'No audit entries match these filters.',
+    periodBackwards: 'The end day is before the start day; choose an end on or after the start.',
     when: 'When',
     action: 'Action',
     target: 'Target',
@@ -288,6 +289,12 @@ export const adminEn = {
       team_channel: 'Team channel', template: 'Notification template', messaging_integration: 'Messaging integration', attachment: 'Attachment', inbound_message: 'Inbound mail',
       customer: 'Customer', organization: 'Organization', secret_key: 'Secret key', workspace: 'Workspace',
     },
+    fields: {
+      email: 'Email', role: 'Role', name: 'Name', ticketId: 'Ticket', decision: 'Decision', outcome: 'Outcome', from: 'From', subject: 'Subject', authVerdict: 'Sender check',
+      filename: 'File', availability: 'Availability', delegateUserId: 'Delegate', outOfOffice: 'Out of office', version: 'Version', reason: 'Reason', definition: 'Definition',
+      url: 'URL', events: 'Events', active: 'Active', restricted: 'Restricted', members: 'Members', description: 'Description', tier: 'Tier', phone: 'Phone', locale: 'Language', timeZone: 'Time zone',
+    },
+    values: { accept: 'Accept', reject: 'Reject', accepted: 'Accepted', rejected: 'Rejected' },
     actions: {
       auth: { login_succeeded: 'Signed in', login_failed: 'Sign-in failed', login_throttled: 'Sign-in refused (too many attempts)', logged_out: 'Signed out' },
       token: { created: 'API token created', revoked: 'API token revoked' },

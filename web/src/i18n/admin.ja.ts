@@ -269,6 +269,7 @@ export const adminJa: AdminMessages = {
     apply: '表示',
     clear: '絞り込みを解除',
     empty: 'この条件に合う監査記録はありません。',
+    periodBackwards: '終了日が開始日より前になっています。開始日以降の日を選んでください。',
     when: '日時',
     action: '操作',
     target: '対象',
@@ -290,6 +291,12 @@ export const adminJa: AdminMessages = {
       team_channel: 'チームのチャンネル', template: '通知テンプレート', messaging_integration: 'メッセージング連携', attachment: '添付ファイル', inbound_message: '受信メール',
       customer: '顧客', organization: '組織', secret_key: '秘密鍵', workspace: 'ワークスペース',
     },
+    fields: {
+      email: 'メールアドレス', role: 'ロール', name: '名前', ticketId: 'チケット', decision: '判断', outcome: '結果', from: '差出人', subject: '件名', authVerdict: '送信者の確認',
+      filename: 'ファイル', availability: '対応状況', delegateUserId: '代理', outOfOffice: '不在期間', version: 'バージョン', reason: '理由', definition: '定義',
+      url: 'URL', events: 'イベント', active: '有効', restricted: '閲覧制限', members: 'メンバー', description: '説明', tier: 'ランク', phone: '電話番号', locale: '言語', timeZone: 'タイムゾーン',
+    },
+    values: { accept: '受け入れる', reject: '却下する', accepted: '受け入れ済み', rejected: '却下済み' },
     actions: {
       auth: { login_succeeded: 'サインイン', login_failed: 'サインイン失敗', login_throttled: 'サインイン拒否（試行回数の超過）', logged_out: 'サインアウト' },
       token: { created: 'API トークン作成', revoked: 'API トークン失効' },
