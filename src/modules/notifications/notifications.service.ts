@@ -4,6 +4,7 @@
  * drops what stopped being relevant. Also the admin side: deliveries, webhooks, team channels,
  * edited templates; and the person's side: inbox and preferences.
  */
+import { createHash } from 'node:crypto';
 import type { Config } from '../../config/config.js';
 import { inTransaction, json, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
 import { lockKey } from '../../db/dialect.js';
@@ -1051,6 +1052,49 @@ export class NotificationsService {
    * anything else, then the same acknowledgement as in the console, by the Escalon user whose
    * preferences name this Slack user.
    */
+  /**
+   * The Slack slash command (`/escalon link`): answers the member, privately, with a one-time
+   * link (15 minutes) to open while signed in to Escalon. The link carries a random token in its
+   * fragment (never sent to servers or kept in access logs); only its hash is stored.
+   */
+  async slackCommand(rawBody: string, headers: HeaderBag): Promise<{ text: string }> {
+    const secret = this.d.config.slack.signingSecret;
+    if (!secret || !verifySlackRequest(secret, headers, rawBody, this.now)) {
+      throw new AppError('unauthenticated', 'The Slack request signature or timestamp is not valid.');
+    }
+    const form = new URLSearchParams(rawBody);
+    const slackUserId = form.get('user_id') ?? '';
+    if (!/^[UW][A-Z0-9]{2,30}$/.test(slackUserId)) throw new AppError('bad_request', 'Not a Slack command: no user_id.');
+    const word = (form.get('text') ?? '').trim().toLowerCase();
+    if (word !== '' && word !== 'link') return { text: 'Escalon: `/escalon link` で Slack アカウントを連携します。 / `/escalon link` links your Slack account.' };
+    const token = randomSecret();
+    const now = this.now;
+    await inTransaction(this.d.db, (tx) =>
+      repo.insertSlackLinkToken(tx, { token_hash: sha256(token), slack_user_id: slackUserId, slack_team_id: form.get('team_id'), expires_at: now + SLACK_LINK_TTL_MS, created_at: now }),
+    );
+    const url = `${this.d.config.publicUrl}/settings/slack-link#t=${token}`;
+    // Nobody is known yet, so no language either: both.
+    return { text: `Escalon にサインインした状態でこのリンクを開き、Slack アカウントとの連携を確認してください（15分間・1回限り有効）。\nOpen this link while signed in to Escalon to confirm linking your Slack account (valid once, for 15 minutes):\n<${url}|${url}>` };
+  }
+
+  /**
+   * The signed-in person confirms a one-time link from the slash command: the Slack member it was
+   * issued to becomes their verified Slack id. Used, expired or unknown links answer link_expired.
+   */
+  async confirmSlackLink(actor: AuditActor, token: string): Promise<NotificationPreferences> {
+    const userId = actor.userId;
+    await inTransaction(this.d.db, async (tx) => {
+      const now = this.now;
+      const slackUserId = await repo.takeSlackLinkToken(tx, sha256(token), now);
+      if (!slackUserId) throw new AppError('link_expired', 'This Slack link was already used or has expired; run /escalon link in Slack again.');
+      const holder = await repo.userIdByVerifiedSlackId(tx, slackUserId);
+      if (holder && holder !== userId) throw invalid([{ field: 'token', code: 'slack_linked_elsewhere', message: 'the Slack account is linked to another Escalon user' }]);
+      await repo.linkSlackId(tx, userId, slackUserId, now);
+      await this.d.audit.record(tx, { actorId: userId, action: 'user.slack_linked', targetType: 'user', targetId: userId, ip: actor.ip ?? null, data: { slackUserId, via: 'one_time_link' } });
+    });
+    return this.preferences(userId);
+  }
+
   async slackInteraction(rawBody: string, headers: HeaderBag): Promise<{ text: string; acknowledged: boolean }> {
     const secret = this.d.config.slack.signingSecret;
     if (!secret || !verifySlackRequest(secret, headers, rawBody, this.now)) {
@@ -1176,6 +1220,10 @@ function sampleData(event: NotificationEvent): NotificationData {
 /** Deliveries of one recipient and ticket keep their order: their decisions are serialised. */
 const orderLock = (d: Pick<DeliveriesTable, 'recipient_key' | 'ticket_id' | 'id'>): string =>
   `delivery-order:${d.recipient_key}:${d.ticket_id ?? d.id}`;
+
+/** How long a one-time Slack link stays valid. */
+const SLACK_LINK_TTL_MS = 15 * 60_000;
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** A reply held as unverified (intake-email): its facts are in the intent's data. */
 const HELD_MAIL_EVENT = 'email.held';

@@ -298,7 +298,7 @@ export const adminEn = {
     actions: {
       auth: { login_succeeded: 'Signed in', login_failed: 'Sign-in failed', login_throttled: 'Sign-in refused (too many attempts)', logged_out: 'Signed out' },
       token: { created: 'API token created', revoked: 'API token revoked' },
-      user: { created: 'Person added', role_changed: 'Role changed', deactivated: 'Person deactivated', password_changed: 'Password changed', availability_changed: 'Availability or delegate changed' },
+      user: { created: 'Person added', role_changed: 'Role changed', deactivated: 'Person deactivated', password_changed: 'Password changed', availability_changed: 'Availability or delegate changed', slack_linked: 'Slack account linked' },
       team: { created: 'Team created', updated: 'Team changed', deleted: 'Team deleted' },
       calendar: { created: 'Calendar created', updated: 'Calendar changed', deleted: 'Calendar deleted' },
       sla_policy: { created: 'SLA policy created', updated: 'SLA policy changed', deleted: 'SLA policy deleted' },
@@ -520,7 +520,7 @@ export const adminEn = {
     quietTo: 'Until',
     quietHint: 'During quiet hours only in-app notifications arrive; urgent tickets and SLA breaches still pass.',
     slack: 'Your Slack member ID',
-    slackHint: 'For direct messages with an Acknowledge button (Slack: profile → ⋮ → Copy member ID).',
+    slackHint: 'For direct messages with an Acknowledge button (Slack: profile → ⋮ → Copy member ID). Or run /escalon link in Slack and open the link it gives you.',
     save: 'Save notifications',
     saved: 'Notification preferences saved.',
   },

@@ -300,7 +300,7 @@ export const adminJa: AdminMessages = {
     actions: {
       auth: { login_succeeded: 'サインイン', login_failed: 'サインイン失敗', login_throttled: 'サインイン拒否（試行回数の超過）', logged_out: 'サインアウト' },
       token: { created: 'API トークン作成', revoked: 'API トークン失効' },
-      user: { created: 'ユーザー追加', role_changed: 'ロール変更', deactivated: 'ユーザー無効化', password_changed: 'パスワード変更', availability_changed: '対応状況・代理の変更' },
+      user: { created: 'ユーザー追加', role_changed: 'ロール変更', deactivated: 'ユーザー無効化', password_changed: 'パスワード変更', availability_changed: '対応状況・代理の変更', slack_linked: 'Slack アカウントの連携' },
       team: { created: 'チーム作成', updated: 'チーム変更', deleted: 'チーム削除' },
       calendar: { created: '営業カレンダー作成', updated: '営業カレンダー変更', deleted: '営業カレンダー削除' },
       sla_policy: { created: 'SLA ポリシー作成', updated: 'SLA ポリシー変更', deleted: 'SLA ポリシー削除' },
@@ -522,7 +522,7 @@ export const adminJa: AdminMessages = {
     quietTo: '終了',
     quietHint: 'おやすみ時間中はアプリ内通知だけが届きます。緊急の案件と SLA 違反は届きます。',
     slack: 'Slack のメンバー ID',
-    slackHint: '受領ボタン付きのダイレクトメッセージ用（Slack：プロフィール → ⋮ → メンバー ID をコピー）。',
+    slackHint: '受領ボタン付きのダイレクトメッセージ用（Slack：プロフィール → ⋮ → メンバー ID をコピー）。Slack で /escalon link を実行し、表示されたリンクを開いても連携できます。',
     save: '通知設定を保存',
     saved: '通知設定を保存しました。',
   },
