@@ -294,7 +294,7 @@ export const adminEn = {
       filename: 'File', availability: 'Availability', delegateUserId: 'Delegate', outOfOffice: 'Out of office', version: 'Version', reason: 'Reason', definition: 'Definition',
       url: 'URL', events: 'Events', active: 'Active', restricted: 'Restricted', members: 'Members', description: 'Description', tier: 'Tier', phone: 'Phone', locale: 'Language', timeZone: 'Time zone',
     },
-    values: { accept: 'Accept', reject: 'Reject', accepted: 'Accepted', rejected: 'Rejected' },
+    values: { yes: 'yes', no: 'no', accept: 'Accept', reject: 'Reject', accepted: 'Accepted', rejected: 'Rejected' },
     actions: {
       auth: { login_succeeded: 'Signed in', login_failed: 'Sign-in failed', login_throttled: 'Sign-in refused (too many attempts)', logged_out: 'Signed out' },
       token: { created: 'API token created', revoked: 'API token revoked' },

@@ -296,7 +296,7 @@ export const adminJa: AdminMessages = {
       filename: 'ファイル', availability: '対応状況', delegateUserId: '代理', outOfOffice: '不在期間', version: 'バージョン', reason: '理由', definition: '定義',
       url: 'URL', events: 'イベント', active: '有効', restricted: '閲覧制限', members: 'メンバー', description: '説明', tier: 'ランク', phone: '電話番号', locale: '言語', timeZone: 'タイムゾーン',
     },
-    values: { accept: '受け入れる', reject: '却下する', accepted: '受け入れ済み', rejected: '却下済み' },
+    values: { yes: 'はい', no: 'いいえ', accept: '受け入れる', reject: '却下する', accepted: '受け入れ済み', rejected: '却下済み' },
     actions: {
       auth: { login_succeeded: 'サインイン', login_failed: 'サインイン失敗', login_throttled: 'サインイン拒否（試行回数の超過）', logged_out: 'サインアウト' },
       token: { created: 'API トークン作成', revoked: 'API トークン失効' },

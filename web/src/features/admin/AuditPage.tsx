@@ -275,6 +275,7 @@ function useValueText() {
   const { t, i18n } = useTranslation();
   return (k: string, v: unknown): string => {
     if (typeof v === 'string' && k === 'role' && i18n.exists(`roles.${v}`)) return t(`roles.${v}`);
+    if (typeof v === 'boolean') return t(v ? 'admin2.audit.values.yes' : 'admin2.audit.values.no');
     if (typeof v === 'string' && (k === 'decision' || k === 'outcome') && i18n.exists(`admin2.audit.values.${v}`)) return t(`admin2.audit.values.${v}`);
     return show(v);
   };
