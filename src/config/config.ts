@@ -114,7 +114,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_BODY_LIMIT_BYTES', default: '1048576', description: 'largest JSON request body' },
   { name: 'ESCALON_LOGIN_RATE_LIMIT', default: '10', description: 'login attempts per minute per client address' },
   { name: 'ESCALON_ROLES', default: 'web,worker', description: 'what this node runs: web (HTTP API and console), worker (timers and deliveries)' },
-  { name: 'ESCALON_SLACK_SIGNING_SECRET', default: '(unset: Slack buttons refused)', description: 'Slack app signing secret; verifies Acknowledge button presses' },
+  { name: 'ESCALON_SLACK_SIGNING_SECRET', default: '(unset: Slack buttons refused)', description: 'Slack app signing secret; verifies Acknowledge button presses and the /escalon link command' },
   { name: 'ESCALON_SLACK_BOT_TOKEN', default: '(unset)', description: 'Slack bot token (xoxb-…) for direct messages to people who linked their Slack id' },
   { name: 'ESCALON_SLACK_API_URL', default: 'https://slack.com/api', description: 'Slack Web API base URL (changed only by tests)' },
   { name: 'ESCALON_NOTIFY_GROUP_SECONDS', default: '60', description: 'notifications for one person and ticket within this window are grouped into one message' },

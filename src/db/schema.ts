@@ -375,6 +375,15 @@ export interface RateLimitHitsTable {
   expires_at: number;
 }
 
+/** One-time links from the Slack slash command (0017): the token's hash, deleted when used. */
+export interface SlackLinkTokensTable {
+  token_hash: string;
+  slack_user_id: string;
+  slack_team_id: string | null;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface NotificationPreferencesTable {
   user_id: string;
   channels: string; // JSON { [event]: channel[] }
@@ -513,6 +522,7 @@ export interface Database {
   messaging_messages: MessagingMessagesTable;
   public_ticket_links: PublicTicketLinksTable;
   notification_preferences: NotificationPreferencesTable;
+  slack_link_tokens: SlackLinkTokensTable;
   notifications: NotificationsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;

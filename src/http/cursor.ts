@@ -19,7 +19,7 @@ export function decodeCursor(cursor: string | undefined): CursorKey | null {
     return key;
   } catch {
     throw new AppError('bad_request', 'cursor is not valid: pass the nextCursor value of the previous page unchanged.', {
-      problems: [{ field: 'cursor', message: 'invalid cursor' }],
+      problems: [{ field: 'cursor', message: 'invalid cursor', code: 'invalid_cursor' }],
     });
   }
 }

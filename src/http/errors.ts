@@ -38,6 +38,23 @@ interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId?: string };
 }
 
+/** JSON Schema keywords as problem codes (texts: the console's problem lookup, ja and en). */
+const schemaProblemCode: Record<string, string> = {
+  pattern: 'wrong_format',
+  format: 'wrong_format',
+  maxLength: 'too_long',
+  minLength: 'too_short',
+  maximum: 'too_large',
+  exclusiveMaximum: 'too_large',
+  minimum: 'too_small',
+  exclusiveMinimum: 'too_small',
+  maxItems: 'too_many',
+  minItems: 'too_few',
+  type: 'wrong_type',
+  const: 'invalid',
+  anyOf: 'invalid',
+};
+
 function fromFastifyValidation(err: FastifyError): ErrorBody['error'] {
   const problems = (err.validation ?? []).map((v) => {
     const base = String(err.validationContext ?? 'body');
@@ -45,23 +62,25 @@ function fromFastifyValidation(err: FastifyError): ErrorBody['error'] {
     const params = v.params as Record<string, unknown>;
     if (v.keyword === 'additionalProperties') {
       const field = [path, String(params.additionalProperty)].filter(Boolean).join('.');
-      return { field: `${base}.${field}`, message: 'is not a known field; remove it' };
+      return { field: `${base}.${field}`, message: 'is not a known field; remove it', code: 'unknown_field' };
     }
     if (v.keyword === 'required') {
       const field = [path, String(params.missingProperty)].filter(Boolean).join('.');
-      return { field: `${base}.${field}`, message: 'is required' };
+      return { field: `${base}.${field}`, message: 'is required', code: 'required' };
     }
     if (v.keyword === 'pattern' || v.keyword === 'format') {
       // Say what the value should look like (the schema's description), not the regular expression.
       const verbose = v as { parentSchema?: { description?: string }; data?: unknown }; // ajv's verbose mode
       const description = verbose.parentSchema?.description;
       const got = typeof verbose.data === 'string' ? ` (got ${JSON.stringify(verbose.data.slice(0, 60))})` : '';
-      if (description) return { field: `${base}${path ? '.' + path : ''}`, message: `must be ${description.replace(/\.$/, '')}${got}` };
+      if (description) return { field: `${base}${path ? '.' + path : ''}`, message: `must be ${description.replace(/\.$/, '')}${got}`, code: 'wrong_format' };
     }
     if (v.keyword === 'enum') {
-      return { field: `${base}${path ? '.' + path : ''}`, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
+      return { field: `${base}${path ? '.' + path : ''}`, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`, code: 'one_of', params: { values: (params.allowedValues as unknown[]).join(', ') } };
     }
-    return { field: `${base}${path ? '.' + path : ''}`, message: v.message ?? 'is invalid' };
+    // A code per kind of rule, so the console can say it in the reader's language.
+    const limit = typeof params.limit === 'number' && v.keyword in schemaProblemCode ? { limit: params.limit } : undefined;
+    return { field: `${base}${path ? '.' + path : ''}`, message: v.message ?? 'is invalid', code: schemaProblemCode[v.keyword] ?? 'invalid', ...(limit && { params: limit }) };
   });
   return {
     code: 'validation_failed',

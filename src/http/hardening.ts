@@ -87,7 +87,7 @@ export function installNulRefusal(app: FastifyInstance): void {
     const field = findNul(req.params, 'params') ?? findNul(req.query, 'query') ?? findNul(req.body, 'body');
     if (!field) return;
     throw new AppError('validation_failed', `${field} must not contain the NUL character (U+0000)`, {
-      problems: [{ field, message: 'must not contain the NUL character (U+0000)' }],
+      problems: [{ field, message: 'must not contain the NUL character (U+0000)', code: 'nul_character' }],
     });
   });
 }

@@ -40,7 +40,10 @@ describe.skipIf(!hasChromium)('audit log console (real browser)', () => {
     expect(await teamRow.locator('del').first().innerText()).toBe('監査テスト / Audit test');
     expect(await teamRow.locator('ins').first().innerText()).toBe('監査テスト2 / Audit test 2');
     const hookRow = page.locator('tr', { hasText: 'Webhook 変更' }).first();
-    expect(await hookRow.innerText()).toContain('active');
+    // Recorded field names and values in the reader's language (active: true → false).
+    expect(await hookRow.innerText()).toContain('有効');
+    expect(await hookRow.locator('del').first().innerText()).toBe('はい');
+    expect(await hookRow.locator('ins').first().innerText()).toBe('いいえ');
     await shot(page, 'audit-01-ja');
     await page.screenshot({ path: join(SHOTS, 'audit-01-ja-viewport.png') });
 

@@ -76,6 +76,18 @@ describe.skipIf(!hasChromium)('held unverified replies (real browser)', () => {
         )
         .toBe(1);
       const held = page.getByTestId('held-mail');
+      if (locale === 'ja') {
+        // The assignee was told: the bell's item words it in the reader's language and opens the held message.
+        await page.getByTestId('notification-bell').click();
+        const item = page.locator('.bell-item', { hasText: `${address} からの返信を保留しました` });
+        await item.waitFor({ timeout: 10_000 });
+        expect(await item.textContent()).toContain('SPF と DKIM のどちらも差出人アドレスと一致しませんでした');
+        await shot(page, 'held-mail-bell-ja');
+        await item.locator('a.bell-title').click();
+        await page.waitForURL(/#held-/);
+        await held.waitFor();
+        expect(new URL(page.url()).hash).toBe(`#${await held.getAttribute('id')}`);
+      }
       const heldText = (await held.textContent()) ?? '';
       expect(heldText).toContain('返金先の口座');
       expect(heldText).toContain(address);

@@ -14,6 +14,7 @@ import { AdminUsersPage } from './features/admin/UsersPage.js';
 import { EscalationPage } from './features/escalations/EscalationPage.js';
 import { QueuePage, isQueueKind } from './features/queues/QueuePage.js';
 import { SettingsPage } from './features/settings/SettingsPage.js';
+import { SlackLinkPage } from './features/settings/SlackLinkPage.js';
 import { TicketPage } from './features/tickets/TicketPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
@@ -32,6 +33,7 @@ export function Routes() {
   else if (ticket) screen = <TicketPage id={ticket.id!} key={ticket.id} />;
   else if (escalation) screen = <EscalationPage id={escalation.id!} key={escalation.id} />;
   else if (path === '/settings') screen = <SettingsPage />;
+  else if (path === '/settings/slack-link') screen = <SlackLinkPage />;
   else if (path === '/tokens') screen = <AdminTokensPage all={false} />;
   else if (path === '/admin/users' && isAdmin) screen = <AdminUsersPage />;
   else if (path === '/admin/teams' && isAdmin) screen = <AdminTeamsPage />;

@@ -29,7 +29,7 @@ export function checkedCalendar(def: unknown, prefix: string): CompiledCalendar 
 export function parseInstant(value: string, field: string, zone: string): number {
   const dt = DateTime.fromISO(value, { zone, setZone: false });
   if (!dt.isValid) {
-    throw invalid([{ field, message: `"${value}" is not a valid ISO-8601 date-time (${dt.invalidExplanation ?? dt.invalidReason ?? 'unparsable'})` }]);
+    throw invalid([{ field, message: `"${value}" is not a valid ISO-8601 date-time (${dt.invalidExplanation ?? dt.invalidReason ?? 'unparsable'})`, code: 'invalid_date_time' }]);
   }
   return dt.toMillis();
 }
@@ -111,7 +111,7 @@ export class CalendarsService {
   /** `POST /business-time/add`: the instant at which `seconds` business seconds have elapsed. */
   add(input: { calendar: unknown; start: string; seconds: number }): { end: string } {
     const cal = checkedCalendar(input.calendar, 'calendar');
-    if (!Number.isSafeInteger(input.seconds) || input.seconds < 0) throw invalid([{ field: 'seconds', message: `must be a non-negative whole number of seconds, got ${input.seconds}` }]);
+    if (!Number.isSafeInteger(input.seconds) || input.seconds < 0) throw invalid([{ field: 'seconds', message: `must be a non-negative whole number of seconds, got ${input.seconds}`, code: 'non_negative' }]);
     const start = parseInstant(input.start, 'start', cal.timezone);
     return { end: new Date(addBusinessSeconds(cal, start, input.seconds)).toISOString() };
   }
@@ -121,7 +121,7 @@ export class CalendarsService {
     const cal = checkedCalendar(input.calendar, 'calendar');
     const start = parseInstant(input.start, 'start', cal.timezone);
     const end = parseInstant(input.end, 'end', cal.timezone);
-    if (end < start) throw invalid([{ field: 'end', message: `${input.end} is before start ${input.start}` }]);
+    if (end < start) throw invalid([{ field: 'end', message: `${input.end} is before start ${input.start}`, code: 'end_before_start' }]);
     return { seconds: businessSecondsBetween(cal, start, end) };
   }
 

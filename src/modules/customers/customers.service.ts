@@ -200,15 +200,15 @@ export class CustomersService {
   }
 
   private check(input: CustomerInput) {
-    if (input.name !== undefined && input.name.trim() === '') throw invalid([{ field: 'name', message: 'must not be empty' }]);
-    if (input.email && !EMAIL_RE.test(input.email.trim())) throw invalid([{ field: 'email', message: 'is not a valid email address' }]);
+    if (input.name !== undefined && input.name.trim() === '') throw invalid([{ field: 'name', message: 'must not be empty', code: 'empty' }]);
+    if (input.email && !EMAIL_RE.test(input.email.trim())) throw invalid([{ field: 'email', message: 'is not a valid email address', code: 'invalid_email' }]);
   }
 
   private async guard<T>(fn: () => Promise<T>, fkMessage = 'organizationId names an organization that does not exist.'): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('A customer with that email already exists.', { problems: [{ field: 'email', message: 'is already in use' }] });
+      if (isUniqueViolation(err)) throw conflict('A customer with that email already exists.', { problems: [{ field: 'email', message: 'is already in use', code: 'email_in_use' }] });
       if (isForeignKeyViolation(err)) throw conflict(fkMessage);
       throw err;
     }

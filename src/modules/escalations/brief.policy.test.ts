@@ -17,9 +17,9 @@ const empty: Brief = {
 describe('missingBriefFields', () => {
   it('lists required fields that are empty, once each', () => {
     expect(missingBriefFields(empty, ['ask', 'links', 'impact', 'customerTemperature', 'ask'])).toEqual([
-      { field: 'brief.ask', message: 'is required by this escalation level' },
-      { field: 'brief.links', message: 'is required by this escalation level' },
-      { field: 'brief.impact', message: 'is required by this escalation level' },
+      { field: 'brief.ask', message: 'is required by this escalation level', code: 'required_by_level' },
+      { field: 'brief.links', message: 'is required by this escalation level', code: 'required_by_level' },
+      { field: 'brief.impact', message: 'is required by this escalation level', code: 'required_by_level' },
     ]);
   });
   it('accepts filled fields', () => {

@@ -28,7 +28,7 @@ const isFilled = (brief: Brief, field: BriefField): boolean => {
 export const missingBriefFields = (brief: Brief, required: readonly BriefField[]): FieldProblem[] =>
   [...new Set(required)]
     .filter((f) => !isFilled(brief, f))
-    .map((f) => ({ field: `brief.${f}`, message: 'is required by this escalation level' }));
+    .map((f) => ({ field: `brief.${f}`, message: 'is required by this escalation level', code: 'required_by_level' }));
 
 /** The schemes a brief link may use: a link is clicked by the receiver, so no javascript:, data:, file:… */
 export const BRIEF_LINK_SCHEMES = ['http:', 'https:', 'mailto:'] as const;
@@ -44,5 +44,5 @@ export const unsafeBriefLinks = (links: readonly { url: string }[]): FieldProble
     }
     return (BRIEF_LINK_SCHEMES as readonly string[]).includes(scheme) && /^[a-z]/i.test(l.url.trim())
       ? []
-      : [{ field: `brief.links.${i}.url`, message: 'must be an http, https or mailto link' }];
+      : [{ field: `brief.links.${i}.url`, message: 'must be an http, https or mailto link', code: 'link_scheme_refused' }];
   });

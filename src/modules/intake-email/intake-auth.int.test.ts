@@ -78,6 +78,53 @@ function suite(label: string, unverified: 'hold' | 'accept') {
           expect(JSON.parse(appended.data).email).toMatchObject({ auth: { verdict: 'fail' }, acceptedUnverified: true });
         });
 
+        it('tells the assignee, else the team (as codes, with a link), never someone who may not see it; decisions are audited', async () => {
+          const c = ctx();
+          const { ticketId, messageId } = await openTicket(c);
+          const team = await c.request('POST', '/api/v1/teams', c.actors.admin, {
+            name: `Held desk ${seq}`,
+            restricted: true,
+            members: [
+              { userId: c.otherAgent.id, role: 'member' },
+              { userId: c.actors.supervisor.id, role: 'supervisor' },
+            ],
+          });
+          expect(team.status).toBe(201);
+          expect((await c.request('PATCH', `/api/v1/tickets/${ticketId}`, c.actors.admin, { teamId: team.body.id })).status).toBe(200);
+          const heldOf = async (actor: typeof c.otherAgent) =>
+            (await c.request('GET', '/api/v1/notifications', actor)).body.items.filter((n: { event: string; ticketId: string }) => n.event === 'email.held' && n.ticketId === ticketId);
+
+          const first = await smtpSend(forgedReply(messageId, '振込先が変わりました。'));
+          await c.deps.jobs.drain();
+          const [n] = await heldOf(c.otherAgent);
+          expect(n).toMatchObject({ data: { inboundId: first, from: 'taro@example.jp', reason: 'dmarc_fail', fromDomain: 'example.jp' } });
+          expect(n.title).toContain('Reply held for your decision');
+          expect(n.body).toContain('Reason: the sender domain publishes DMARC and neither SPF nor DKIM matched the From address');
+          expect(n.body).toContain(`/tickets/${ticketId}#held-${first}`);
+          expect(await heldOf(c.actors.supervisor)).toHaveLength(1);
+          // The agent is no member of the restricted team: not told, and may not decide.
+          expect(await heldOf(c.actors.agent)).toHaveLength(0);
+          expect((await c.request('POST', `/api/v1/inbound-messages/${first}/accept`, c.actors.agent)).status).toBe(404);
+          // Email goes out too, in the reader's language, linking to the held message.
+          const mails = await db().selectFrom('deliveries').selectAll().where('event', '=', 'email.held').where('channel', '=', 'email').execute();
+          expect(mails.map((d) => d.user_id).sort()).toEqual([c.otherAgent.id, c.actors.supervisor.id].sort());
+
+          // With an assignee, only the assignee hears of it.
+          expect((await c.request('PATCH', `/api/v1/tickets/${ticketId}`, c.actors.admin, { assigneeId: c.otherAgent.id })).status).toBe(200);
+          const second = await smtpSend(forgedReply(messageId, 'もう一度送ります。'));
+          await c.deps.jobs.drain();
+          expect((await heldOf(c.otherAgent)).map((x: { data: { inboundId: string } }) => x.data.inboundId)).toEqual([second, first]);
+          expect(await heldOf(c.actors.supervisor)).toHaveLength(1);
+
+          // Each decision is an audit entry: who, which ticket and message, what was decided.
+          expect((await c.request('POST', `/api/v1/inbound-messages/${first}/reject`, c.otherAgent)).status).toBe(200);
+          expect((await c.request('POST', `/api/v1/inbound-messages/${second}/accept`, c.actors.supervisor)).status).toBe(200);
+          const rejected = await c.deps.audit.list({ limit: 5, action: 'inbound_message.held_rejected', targetId: first });
+          expect(rejected.items[0]).toMatchObject({ actorId: c.otherAgent.id, targetType: 'inbound_message', targetId: first, data: { ticketId, decision: 'reject', outcome: 'rejected', authVerdict: 'fail' } });
+          const accepted = await c.deps.audit.list({ limit: 5, action: 'inbound_message.held_accepted', targetId: second });
+          expect(accepted.items[0]).toMatchObject({ actorId: c.actors.supervisor.id, data: { ticketId, decision: 'accept', outcome: 'accepted' } });
+        });
+
         it('IMAP mail is judged on the message alone: a signed reply is appended, an unsigned one held', async () => {
           const c = ctx();
           const { ticketId, messageId } = await openTicket(c);

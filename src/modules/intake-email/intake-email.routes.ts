@@ -49,7 +49,7 @@ export function intakeEmailRoutes(app: AppInstance): void {
         schema: { tags: ['intake'], summary: decision === 'accept' ? 'Accept a held (unverified) reply: it is appended as the customer\'s message' : 'Reject a held (unverified) reply: it stays stored, rejected', params: IdParams, response: { 200: InboundMessageView, ...errorResponses } },
       },
       async (req) => {
-        await intakeEmail.resolveHeld(req.principal, req.params.id, req.principal!.userId, decision);
+        await intakeEmail.resolveHeld(req.principal, req.params.id, auditActor(req)!, decision);
         return presentInbound(await intakeEmail.get(req.principal, req.params.id));
       },
     );

@@ -65,6 +65,9 @@ export interface IntakeEmailOptions {
 }
 
 export const PROCESS_JOB = 'intake.email.process';
+/** The notifications module's fan-out job, and the event of a reply held as unverified. */
+const NOTIFY_JOB = 'notify';
+export const HELD_MAIL_EVENT = 'email.held';
 export const EMAIL_SEND_JOB = 'email.send';
 
 /** Payload of an `email.send` job (the acknowledgement and confirmation mails of the intake). */
@@ -258,9 +261,10 @@ export class IntakeEmailService {
   /**
    * An agent decides on a mail held as unverified: `accept` appends it as the customer's message
    * (as if it had passed), `reject` keeps it rejected (the raw mail stays stored). Each decision
-   * is an internal timeline event by the agent.
+   * is an internal timeline event by the agent and an audit entry (who, ticket, message, decision).
    */
-  async resolveHeld(viewer: TicketViewer | null, id: string, actorId: string, decision: 'accept' | 'reject'): Promise<IntakeResult> {
+  async resolveHeld(viewer: TicketViewer | null, id: string, actor: AuditActor, decision: 'accept' | 'reject'): Promise<IntakeResult> {
+    const actorId = actor.userId;
     const row = await repo.findInbound(this.db, id);
     if (!row) throw notFound('Inbound message', id);
     // Deciding changes the ticket: the viewer must be allowed to write to it (restricted teams).
@@ -273,6 +277,16 @@ export class IntakeEmailService {
       const now = this.clock.now();
       if (!(await repo.resolveHeldInbound(tx, id, actorId, now))) throw conflict('Someone else decided on this message in the meantime.', { status: 'resolved' });
       const heldOn = row.ticket_id;
+      // An accept that cannot be parsed any more ends rejected: the entry says what happened.
+      const outcome = decision === 'reject' || !parsed?.ok ? 'rejected' : 'accepted';
+      await this.opts.audit?.record(tx, {
+        actorId,
+        action: outcome === 'accepted' ? 'inbound_message.held_accepted' : 'inbound_message.held_rejected',
+        targetType: 'inbound_message',
+        targetId: id,
+        ip: actor.ip ?? null,
+        data: { ticketId: heldOn, decision, outcome, from: row.from_address, subject: row.subject, authVerdict: row.auth_verdict ?? null },
+      });
       if (decision === 'reject' || !parsed?.ok) {
         await repo.finishInbound(tx, id, { status: 'rejected', reason: 'unverified_rejected', error: null }, now);
         if (heldOn) await this.tickets.appendEvent(tx, heldOn, { kind: 'email.held_rejected', visibility: 'internal', authorType: 'user', authorId: actorId, data: { inboundId: id } }, now);
@@ -357,6 +371,24 @@ export class IntakeEmailService {
         now,
       );
       await finish('held', 'unverified_sender', { ticket_id: ticket.id, event_id: eventId });
+      // Someone must decide: the assignee, else the ticket's team (the fan-out leaves out
+      // whoever may not see the ticket). The reason travels as codes; templates word it.
+      await enqueueJob(
+        tx,
+        {
+          kind: NOTIFY_JOB,
+          dedupeKey: `notify:email.held:${inboundId}`,
+          dueAt: now,
+          maxAttempts: 5,
+          payload: {
+            event: HELD_MAIL_EVENT,
+            ticketId: ticket.id,
+            recipients: ticket.assigneeId ? ['assignee'] : ['team'],
+            data: { inboundId, eventId, from: from.address, subject: email.subject.slice(0, 500), reason: auth?.verdict === 'temperror' ? 'dns_temperror' : 'dmarc_fail', fromDomain: auth?.fromDomain ?? null },
+          },
+        },
+        now,
+      );
       return null;
     }
     const customer = await this.customers.findOrCreateByEmailState(tx, from.address, from.name);

@@ -13,14 +13,15 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = { channels: {}, quie
 
 /**
  * The channels a person gets an event on: their choice for the event, else for its family
- * (`escalation.*`), else for '*', else the default — in-app and email for escalations and
- * breaches (plus Slack once they linked a Slack id), in-app only for everything else.
+ * (`escalation.*`), else for '*', else the default — in-app and email for escalations,
+ * breaches and held replies (plus Slack once they linked a Slack id), in-app only for everything else.
  */
 export function channelsFor(event: string, prefs: NotificationPreferences): UserChannel[] {
   const family = `${event.split('.')[0]}.*`;
   const chosen = prefs.channels[event] ?? prefs.channels[family] ?? prefs.channels['*'];
   if (chosen) return [...new Set(chosen)];
-  const important = event.startsWith('escalation.') || event === 'sla.breached';
+  // A reply held as unverified waits on a person's decision: it reaches them like an escalation.
+  const important = event.startsWith('escalation.') || event === 'sla.breached' || event === 'email.held';
   if (!important) return ['in_app'];
   return prefs.slackUserId ? ['in_app', 'email', 'slack'] : ['in_app', 'email'];
 }
@@ -210,7 +211,7 @@ export function nextAttemptAt(
 
 /** Template events by intent event; null = in-app and webhooks only. */
 export function templateEventOf(event: string): string | null {
-  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'escalation.resolved', 'escalation.message', 'sla.warning', 'sla.breached'];
+  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'escalation.resolved', 'escalation.message', 'sla.warning', 'sla.breached', 'email.held'];
   if (known.includes(event)) return event;
   // Reaching the fallback, and the alert to administrators that nobody on the path could be
   // reached, read like a move past the last level: both go out by email too, not only in-app.

@@ -270,3 +270,21 @@ export async function putTemplate(ex: Executor, row: { event: string; language: 
     .onConflict((oc) => oc.columns(['event', 'language']).doUpdateSet({ subject: row.subject, text: row.text, html: row.html, updated_by: row.updated_by, updated_at: row.updated_at }))
     .execute();
 }
+
+// ---- Slack one-time links (0017)
+
+/** A link for a Slack member; expired ones are swept as new ones are made. */
+export async function insertSlackLinkToken(ex: Executor, row: { token_hash: string; slack_user_id: string; slack_team_id: string | null; expires_at: number; created_at: number }): Promise<void> {
+  await ex.deleteFrom('slack_link_tokens').where('expires_at', '<=', row.created_at).execute();
+  await ex.insertInto('slack_link_tokens').values(row).execute();
+}
+
+/** Takes a link once: the Slack member it was issued to, or null when unknown, used or expired. */
+export async function takeSlackLinkToken(ex: Executor, tokenHash: string, now: number): Promise<string | null> {
+  const row = await ex.selectFrom('slack_link_tokens').select(['slack_user_id', 'expires_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  if (!row) return null;
+  const r = await ex.deleteFrom('slack_link_tokens').where('token_hash', '=', tokenHash).executeTakeFirst();
+  // Another request took it in the meantime (the delete, not the read, decides).
+  if (Number(r.numDeletedRows) !== 1 || Number(row.expires_at) <= now) return null;
+  return row.slack_user_id;
+}

@@ -69,6 +69,20 @@ export function notificationsRoutes(app: AppInstance): void {
     (req) => n.setPreferences(req.principal!.userId, req.body),
   );
 
+  app.post(
+    '/api/v1/me/slack-link',
+    {
+      config: { signedIn: true },
+      schema: {
+        tags,
+        summary: 'Confirm a one-time link from the Slack command /escalon link: its Slack member becomes my verified Slack id',
+        body: Type.Object({ token: Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$', description: 'the token from the link' }) }, { additionalProperties: false }),
+        response: { 200: PreferencesView, ...errorResponses },
+      },
+    },
+    (req) => n.confirmSlackLink(auditActor(req)!, req.body.token),
+  );
+
   // ------------------------------------------------------------------ live events (SSE)
   const streams = new Set<ServerResponse>();
   app.addHook('preClose', async () => {
@@ -268,6 +282,21 @@ export function notificationsRoutes(app: AppInstance): void {
   void app.register(async (scope) => {
     // Slack signs the raw form body: keep it as a string in this scope only.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.post(
+      '/api/v1/integrations/slack/commands',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['integrations'],
+          summary: "Slack slash command '/escalon link': answers privately with a one-time link to confirm in Escalon; verified with the signing secret",
+          response: { 200: Type.Object({ text: Type.String(), response_type: Type.String() }), ...errorResponses },
+        },
+      },
+      async (req) => {
+        const raw = typeof req.body === 'string' ? req.body : '';
+        return { ...(await n.slackCommand(raw, req.headers)), response_type: 'ephemeral' };
+      },
+    );
     scope.post(
       '/api/v1/integrations/slack/interactions',
       {

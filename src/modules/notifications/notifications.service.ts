@@ -4,6 +4,7 @@
  * drops what stopped being relevant. Also the admin side: deliveries, webhooks, team channels,
  * edited templates; and the person's side: inbox and preferences.
  */
+import { createHash } from 'node:crypto';
 import type { Config } from '../../config/config.js';
 import { inTransaction, json, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
 import { lockKey } from '../../db/dialect.js';
@@ -761,7 +762,19 @@ export class NotificationsService {
         };
       }
     }
-    if (first.clockKind && first.dueAtMs !== null) data.sla = { clock: first.clockKind as SlaClock, dueAtMs: first.dueAtMs };
+    if (first.event === HELD_MAIL_EVENT && t) {
+      const d = first.data;
+      const inboundId = typeof d.inboundId === 'string' ? d.inboundId : '';
+      data.held = {
+        from: typeof d.from === 'string' ? d.from : '',
+        subject: typeof d.subject === 'string' ? d.subject : '',
+        reason: d.reason === 'dns_temperror' ? 'dns_temperror' : 'dmarc_fail',
+        fromDomain: typeof d.fromDomain === 'string' ? d.fromDomain : null,
+        // The console scrolls to the held message on the ticket (Timeline: id held-<inboundId>).
+        url: `${base}/tickets/${t.id}${inboundId ? `#held-${encodeURIComponent(inboundId)}` : ''}`,
+      };
+    }
+        if (first.clockKind && first.dueAtMs !== null) data.sla = { clock: first.clockKind as SlaClock, dueAtMs: first.dueAtMs };
     if (items.length > 1) {
       data.items = items.map((i) => ({ event: (templateEventOf(i.event) ?? 'escalation.requested') as never, atMs: i.at }));
     }
@@ -961,12 +974,12 @@ export class NotificationsService {
 
   async createTeamChannel(input: { teamId: string; kind: TeamChannelKind; label?: string; config: TeamChannelConfig }, actor?: AuditActor | null) {
     const team = await this.d.db.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
-    if (!team) throw invalid([{ field: 'teamId', message: 'no such team' }]);
+    if (!team) throw invalid([{ field: 'teamId', message: 'no such team', code: 'unknown_team' }]);
     const c = input.config;
     if (input.kind === 'slack_bot') {
-      if (!c.token || !c.channel) throw invalid([{ field: 'config', message: 'slack_bot needs token and channel' }]);
+      if (!c.token || !c.channel) throw invalid([{ field: 'config', message: 'slack_bot needs token and channel', code: 'slack_bot_config_needed' }]);
     } else {
-      if (!c.url) throw invalid([{ field: 'config.url', message: `${input.kind} needs the webhook url` }]);
+      if (!c.url) throw invalid([{ field: 'config.url', message: `${input.kind} needs the webhook url`, code: 'webhook_url_needed' }]);
       checkUrl(c.url, 'config.url', this.d.outbound);
     }
     const id = newId();
@@ -1001,14 +1014,14 @@ export class NotificationsService {
   /** Saves an edited template after compiling it and rendering it once: errors surface now, with the line. */
   async putTemplate(actorId: string, event: string, locale: string, input: { subject: string; text: string; html: string }, actor?: AuditActor | null) {
     if (!(NOTIFICATION_EVENTS as readonly string[]).includes(event)) throw notFound('Notification event', event);
-    if (locale !== 'ja' && locale !== 'en') throw invalid([{ field: 'locale', message: 'must be ja or en' }]);
+    if (locale !== 'ja' && locale !== 'en') throw invalid([{ field: 'locale', message: 'must be ja or en', code: 'unsupported_locale' }]);
     compileTemplate(input.subject, 'text', 'subject');
     compileTemplate(input.text, 'text', 'text');
     compileTemplate(input.html, 'html', 'html');
     try {
       renderNotification(event as NotificationEvent, locale, sampleData(event as NotificationEvent), input);
     } catch (err) {
-      throw invalid([{ field: 'template', message: `does not render: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}` }]);
+      throw invalid([{ field: 'template', message: `does not render: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`, code: 'template_does_not_render' }]);
     }
     return inTransaction(this.d.db, async (tx) => {
       const before = await repo.templateOverride(tx, event, locale);
@@ -1039,6 +1052,49 @@ export class NotificationsService {
    * anything else, then the same acknowledgement as in the console, by the Escalon user whose
    * preferences name this Slack user.
    */
+  /**
+   * The Slack slash command (`/escalon link`): answers the member, privately, with a one-time
+   * link (15 minutes) to open while signed in to Escalon. The link carries a random token in its
+   * fragment (never sent to servers or kept in access logs); only its hash is stored.
+   */
+  async slackCommand(rawBody: string, headers: HeaderBag): Promise<{ text: string }> {
+    const secret = this.d.config.slack.signingSecret;
+    if (!secret || !verifySlackRequest(secret, headers, rawBody, this.now)) {
+      throw new AppError('unauthenticated', 'The Slack request signature or timestamp is not valid.');
+    }
+    const form = new URLSearchParams(rawBody);
+    const slackUserId = form.get('user_id') ?? '';
+    if (!/^[UW][A-Z0-9]{2,30}$/.test(slackUserId)) throw new AppError('bad_request', 'Not a Slack command: no user_id.');
+    const word = (form.get('text') ?? '').trim().toLowerCase();
+    if (word !== '' && word !== 'link') return { text: 'Escalon: `/escalon link` で Slack アカウントを連携します。 / `/escalon link` links your Slack account.' };
+    const token = randomSecret();
+    const now = this.now;
+    await inTransaction(this.d.db, (tx) =>
+      repo.insertSlackLinkToken(tx, { token_hash: sha256(token), slack_user_id: slackUserId, slack_team_id: form.get('team_id'), expires_at: now + SLACK_LINK_TTL_MS, created_at: now }),
+    );
+    const url = `${this.d.config.publicUrl}/settings/slack-link#t=${token}`;
+    // Nobody is known yet, so no language either: both.
+    return { text: `Escalon にサインインした状態でこのリンクを開き、Slack アカウントとの連携を確認してください（15分間・1回限り有効）。\nOpen this link while signed in to Escalon to confirm linking your Slack account (valid once, for 15 minutes):\n<${url}|${url}>` };
+  }
+
+  /**
+   * The signed-in person confirms a one-time link from the slash command: the Slack member it was
+   * issued to becomes their verified Slack id. Used, expired or unknown links answer link_expired.
+   */
+  async confirmSlackLink(actor: AuditActor, token: string): Promise<NotificationPreferences> {
+    const userId = actor.userId;
+    await inTransaction(this.d.db, async (tx) => {
+      const now = this.now;
+      const slackUserId = await repo.takeSlackLinkToken(tx, sha256(token), now);
+      if (!slackUserId) throw new AppError('link_expired', 'This Slack link was already used or has expired; run /escalon link in Slack again.');
+      const holder = await repo.userIdByVerifiedSlackId(tx, slackUserId);
+      if (holder && holder !== userId) throw invalid([{ field: 'token', code: 'slack_linked_elsewhere', message: 'the Slack account is linked to another Escalon user' }]);
+      await repo.linkSlackId(tx, userId, slackUserId, now);
+      await this.d.audit.record(tx, { actorId: userId, action: 'user.slack_linked', targetType: 'user', targetId: userId, ip: actor.ip ?? null, data: { slackUserId, via: 'one_time_link' } });
+    });
+    return this.preferences(userId);
+  }
+
   async slackInteraction(rawBody: string, headers: HeaderBag): Promise<{ text: string; acknowledged: boolean }> {
     const secret = this.d.config.slack.signingSecret;
     if (!secret || !verifySlackRequest(secret, headers, rawBody, this.now)) {
@@ -1134,9 +1190,9 @@ function checkUrl(url: string, field: string, outbound: OutboundHttp | undefined
   try {
     u = new URL(url);
   } catch {
-    throw invalid([{ field, message: 'is not a URL' }]);
+    throw invalid([{ field, message: 'is not a URL', code: 'invalid_url' }]);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid([{ field, message: 'must be an http(s) URL' }]);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid([{ field, message: 'must be an http(s) URL', code: 'http_url_required' }]);
   // The literal host now; every resolved address again when connecting (outbound-http.ts).
   const refusal = urlRefusal(outbound?.policy ?? NO_ALLOWANCES, url);
   if (refusal) throw invalid([{ field, message: refusal, code: 'outbound_address_refused' }]);
@@ -1155,6 +1211,7 @@ function sampleData(event: NotificationEvent): NotificationData {
     escalation: { id: 'e', ask: 'Approve the refund', temperature: 'upset', dueAtMs: at, level: 'L2', category: 'billing', by: 'Agent', reason: 'timeout', url: 'https://escalon.example/escalations/e', acknowledgeUrl: 'https://escalon.example/escalations/e/ack' },
     sla: { clock: 'first_response', dueAtMs: at, assigneeName: 'Agent' },
     actorName: 'Agent',
+    ...(event === 'email.held' && { held: { from: 'customer@example.com', subject: 'Re: Sample ticket', reason: 'dmarc_fail' as const, fromDomain: 'example.com', url: 'https://escalon.example/tickets/1#held-i' } }),
     ...(event === 'digest' && { items: [{ event: 'escalation.requested', atMs: at }, { event: 'escalation.reminder', atMs: at + 60_000 }] }),
     settingsUrl: 'https://escalon.example/settings',
   };
@@ -1163,6 +1220,13 @@ function sampleData(event: NotificationEvent): NotificationData {
 /** Deliveries of one recipient and ticket keep their order: their decisions are serialised. */
 const orderLock = (d: Pick<DeliveriesTable, 'recipient_key' | 'ticket_id' | 'id'>): string =>
   `delivery-order:${d.recipient_key}:${d.ticket_id ?? d.id}`;
+
+/** How long a one-time Slack link stays valid. */
+const SLACK_LINK_TTL_MS = 15 * 60_000;
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** A reply held as unverified (intake-email): its facts are in the intent's data. */
+const HELD_MAIL_EVENT = 'email.held';
 
 /** Someone else set this person's availability or delegate (users module, issue 14). */
 const AVAILABILITY_CHANGED_EVENT = 'user.availability_changed';

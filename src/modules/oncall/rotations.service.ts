@@ -113,7 +113,7 @@ export class RotationsService {
 
   async onCall(id: string, at: string | undefined) {
     const atMs = at ? Date.parse(at) : this.clock.now();
-    if (!Number.isFinite(atMs)) throw invalid([{ field: 'at', message: 'must be an ISO-8601 instant' }]);
+    if (!Number.isFinite(atMs)) throw invalid([{ field: 'at', message: 'must be an ISO-8601 instant', code: 'invalid_instant' }]);
     const rotation = repo.rotationOf(await this.load(this.db, id));
     const userId = whoIsOnCall(rotation, atMs);
     const names = await repo.userNames(this.db, userId ? [userId] : []);
@@ -130,16 +130,16 @@ export class RotationsService {
     const problems: FieldProblem[] = [];
     const ids = await repo.directoryIds(ex);
     input.members.forEach((m, i) => {
-      if (!ids.userIds.has(m)) problems.push({ field: `members[${i}]`, message: `user ${m} does not exist` });
+      if (!ids.userIds.has(m)) problems.push({ field: `members[${i}]`, message: `user ${m} does not exist`, code: 'unknown_user' });
     });
-    if (new Set(input.members).size !== input.members.length) problems.push({ field: 'members', message: 'a member is listed twice' });
-    if (input.teamId && !ids.teamIds.has(input.teamId)) problems.push({ field: 'teamId', message: `team ${input.teamId} does not exist` });
-    if (!isValidTimeZone(input.timeZone)) problems.push({ field: 'timeZone', message: `${input.timeZone} is not an IANA time zone` });
+    if (new Set(input.members).size !== input.members.length) problems.push({ field: 'members', message: 'a member is listed twice', code: 'duplicate_member' });
+    if (input.teamId && !ids.teamIds.has(input.teamId)) problems.push({ field: 'teamId', message: `team ${input.teamId} does not exist`, code: 'unknown_team' });
+    if (!isValidTimeZone(input.timeZone)) problems.push({ field: 'timeZone', message: `${input.timeZone} is not an IANA time zone`, code: 'unknown_time_zone', params: { value: input.timeZone } });
     const overrides = (input.overrides ?? []).map((o, i) => {
       const startMs = Date.parse(o.start);
       const endMs = Date.parse(o.end);
-      if (!ids.userIds.has(o.userId)) problems.push({ field: `overrides[${i}].userId`, message: `user ${o.userId} does not exist` });
-      if (!(endMs > startMs)) problems.push({ field: `overrides[${i}].end`, message: 'must be after start' });
+      if (!ids.userIds.has(o.userId)) problems.push({ field: `overrides[${i}].userId`, message: `user ${o.userId} does not exist`, code: 'unknown_user' });
+      if (!(endMs > startMs)) problems.push({ field: `overrides[${i}].end`, message: 'must be after start', code: 'end_before_start' });
       return { userId: o.userId, startMs, endMs };
     });
     if (problems.length) throw invalid(problems);

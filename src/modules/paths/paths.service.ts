@@ -244,8 +244,8 @@ export class PathsService {
       repo.findPathVersion(this.db, id, to),
     ]);
     const problems = [];
-    if (!a) problems.push({ field: 'from', message: `version ${from} of this path does not exist` });
-    if (!b) problems.push({ field: 'to', message: `version ${to} of this path does not exist` });
+    if (!a) problems.push({ field: 'from', message: `version ${from} of this path does not exist`, code: 'unknown_version' });
+    if (!b) problems.push({ field: 'to', message: `version ${to} of this path does not exist`, code: 'unknown_version' });
     if (problems.length || !a || !b) throw invalid(problems);
     return {
       pathId: id,
@@ -355,7 +355,7 @@ export class PathsService {
       problems.push({
         field: 'autoEscalate',
         message:
-          'a path without conditions would escalate every ticket; add conditions or turn autoEscalate off',
+          'a path without conditions would escalate every ticket; add conditions or turn autoEscalate off', code: 'auto_escalate_without_conditions',
       });
     if (problems.length) throw invalid(problems);
     return { ...def, autoEscalate: def.autoEscalate ?? false };
@@ -411,7 +411,7 @@ export class PathsService {
   async simulate(input: SimulateInput): Promise<SimulationView> {
     const arrivalMs = input.arrivalAt ? Date.parse(input.arrivalAt) : this.clock.now();
     if (!Number.isFinite(arrivalMs))
-      throw invalid([{ field: 'arrivalAt', message: 'must be an ISO-8601 instant' }]);
+      throw invalid([{ field: 'arrivalAt', message: 'must be an ISO-8601 instant', code: 'invalid_instant' }]);
     const t = input.ticket;
     const ticket: MatchTicket = {
       category: t.category ?? null,
@@ -441,7 +441,7 @@ export class PathsService {
       throw invalid([
         {
           field: 'levelIndex',
-          message: `the path has ${path.levels.length} levels (0–${path.levels.length - 1})`,
+          message: `the path has ${path.levels.length} levels (0–${path.levels.length - 1})`, code: 'level_out_of_range', params: { count: path.levels.length },
         },
       ]);
     const directory = await loadDirectory(this.db);
@@ -594,7 +594,7 @@ export const assertLevel = (path: Path, levelIndex: number | undefined): number 
       'validation_failed',
       `levelIndex: the path has ${path.levels.length} levels (0–${path.levels.length - 1})`,
       {
-        problems: [{ field: 'levelIndex', message: `the path has ${path.levels.length} levels` }],
+        problems: [{ field: 'levelIndex', message: `the path has ${path.levels.length} levels`, code: 'level_out_of_range', params: { count: path.levels.length } }],
       },
     );
   return i;

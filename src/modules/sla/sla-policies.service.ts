@@ -134,7 +134,7 @@ export class SlaPoliciesService {
           if (calId && !found.has(calId))
             problems.push({
               field: `targets.${priority}.${kind}.calendarId`,
-              message: `calendar ${calId} does not exist`,
+              message: `calendar ${calId} does not exist`, code: 'unknown_calendar',
             });
         }
       }
@@ -148,7 +148,7 @@ export class SlaPoliciesService {
         ) {
           problems.push({
             field: `actions.${when}[${i}].value`,
-            message: `temperature must be one of ${TEMPERATURES.join(', ')}`,
+            message: `temperature must be one of ${TEMPERATURES.join(', ')}`, code: 'unknown_temperature',
           });
         }
       });

@@ -95,7 +95,7 @@ export class TeamsService {
   private memberRows(teamId: string, members: NonNullable<TeamInput['members']>) {
     const seen = new Set<string>();
     const dupes = members.filter((m) => (seen.has(m.userId) ? true : (seen.add(m.userId), false)));
-    if (dupes.length) throw invalid(dupes.map((d) => ({ field: 'members', message: `user ${d.userId} is listed twice` })));
+    if (dupes.length) throw invalid(dupes.map((d) => ({ field: 'members', message: `user ${d.userId} is listed twice`, code: 'duplicate_member' })));
     return members.map((m) => ({ team_id: teamId, user_id: m.userId, role: m.role }));
   }
 
@@ -103,8 +103,8 @@ export class TeamsService {
     try {
       await inTransaction(this.db, fn);
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('A team with that name already exists.', { problems: [{ field: 'name', message: 'is already in use' }] });
-      if (isForeignKeyViolation(err)) throw invalid([{ field: 'members', message: 'names a user that does not exist' }]);
+      if (isUniqueViolation(err)) throw conflict('A team with that name already exists.', { problems: [{ field: 'name', message: 'is already in use', code: 'name_in_use' }] });
+      if (isForeignKeyViolation(err)) throw invalid([{ field: 'members', message: 'names a user that does not exist', code: 'unknown_user' }]);
       throw err;
     }
   }

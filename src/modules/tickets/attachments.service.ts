@@ -52,7 +52,7 @@ export class AttachmentsService {
     file: { filename: string; contentType: string; content: Buffer },
     opts: { eventId?: string | null; authorType?: 'user' | 'customer' | 'system'; authorId?: string | null } = {},
   ): Promise<AttachmentView> {
-    if (file.content.length === 0) throw invalid([{ field: 'body', message: 'the file is empty' }]);
+    if (file.content.length === 0) throw invalid([{ field: 'body', message: 'the file is empty', code: 'file_empty' }]);
     if (file.content.length > this.maxBytes) throw new AppError('payload_too_large', `The file is larger than the limit of ${this.maxBytes} bytes.`);
     await this.tickets.access.assertWrite(actor, ticketId);
     await this.tickets.load(this.db, ticketId);

@@ -340,7 +340,7 @@ export class TicketsService {
           throw invalid([
             {
               field: 'attachmentIds',
-              message: 'each must be a file uploaded to this ticket and not yet sent with a message',
+              message: 'each must be a file uploaded to this ticket and not yet sent with a message', code: 'attachment_unavailable',
             },
           ]);
       }
@@ -443,7 +443,7 @@ export class TicketsService {
       refs.teamId &&
       !(await ex.selectFrom('teams').select('id').where('id', '=', refs.teamId).executeTakeFirst())
     ) {
-      problems.push({ field: 'teamId', message: `team ${refs.teamId} does not exist` });
+      problems.push({ field: 'teamId', message: `team ${refs.teamId} does not exist`, code: 'unknown_team' });
     }
     if (refs.assigneeId) {
       const u = await ex
@@ -451,14 +451,14 @@ export class TicketsService {
         .select(['id', 'active'])
         .where('id', '=', refs.assigneeId)
         .executeTakeFirst();
-      if (!u) problems.push({ field: 'assigneeId', message: `user ${refs.assigneeId} does not exist` });
-      else if (u.active !== 1) problems.push({ field: 'assigneeId', message: 'that user is deactivated' });
+      if (!u) problems.push({ field: 'assigneeId', message: `user ${refs.assigneeId} does not exist`, code: 'unknown_user' });
+      else if (u.active !== 1) problems.push({ field: 'assigneeId', message: 'that user is deactivated', code: 'user_deactivated' });
     }
     if (
       refs.requesterId &&
       !(await ex.selectFrom('customers').select('id').where('id', '=', refs.requesterId).executeTakeFirst())
     ) {
-      problems.push({ field: 'requesterId', message: `customer ${refs.requesterId} does not exist` });
+      problems.push({ field: 'requesterId', message: `customer ${refs.requesterId} does not exist`, code: 'unknown_customer' });
     }
     if (problems.length) throw invalid(problems);
   }

@@ -81,10 +81,10 @@ export class UsersService {
   async create(actor: Principal | null, input: CreateUserInput, ip?: string): Promise<UserView> {
     const problems: FieldProblem[] = [];
     const email = input.email.trim().toLowerCase();
-    if (!EMAIL_RE.test(email)) problems.push({ field: 'email', message: 'is not a valid email address' });
-    if (input.name.trim() === '') problems.push({ field: 'name', message: 'must not be empty' });
+    if (!EMAIL_RE.test(email)) problems.push({ field: 'email', message: 'is not a valid email address', code: 'invalid_email' });
+    if (input.name.trim() === '') problems.push({ field: 'name', message: 'must not be empty', code: 'empty' });
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) {
-      problems.push({ field: 'timeZone', message: `"${input.timeZone}" is not an IANA time zone (e.g. Asia/Tokyo)` });
+      problems.push({ field: 'timeZone', message: `"${input.timeZone}" is not an IANA time zone (e.g. Asia/Tokyo)`, code: 'unknown_time_zone', params: { value: input.timeZone } });
     }
     if (input.password !== undefined) problems.push(...(await this.passwordFieldProblems(input.password, email)));
     if (problems.length) throw invalid(problems);
@@ -109,7 +109,7 @@ export class UsersService {
         await this.audit.record(tx, { actorId: actor?.userId ?? null, action: 'user.created', targetType: 'user', targetId: id, ip, data: { email, role: input.role } });
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`A user with email ${email} already exists.`, { problems: [{ field: 'email', message: 'is already in use' }] });
+      if (isUniqueViolation(err)) throw conflict(`A user with email ${email} already exists.`, { problems: [{ field: 'email', message: 'is already in use', code: 'email_in_use' }] });
       throw err;
     }
     return this.get(id);
@@ -137,10 +137,10 @@ export class UsersService {
       throw forbidden('Only administrators can change a role, an email address or deactivate a user.');
     }
     const problems: FieldProblem[] = [];
-    if (input.name !== undefined && input.name.trim() === '') problems.push({ field: 'name', message: 'must not be empty' });
-    if (input.email !== undefined && !EMAIL_RE.test(input.email.trim())) problems.push({ field: 'email', message: 'is not a valid email address' });
+    if (input.name !== undefined && input.name.trim() === '') problems.push({ field: 'name', message: 'must not be empty', code: 'empty' });
+    if (input.email !== undefined && !EMAIL_RE.test(input.email.trim())) problems.push({ field: 'email', message: 'is not a valid email address', code: 'invalid_email' });
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) {
-      problems.push({ field: 'timeZone', message: `"${input.timeZone}" is not an IANA time zone (e.g. Asia/Tokyo)` });
+      problems.push({ field: 'timeZone', message: `"${input.timeZone}" is not an IANA time zone (e.g. Asia/Tokyo)`, code: 'unknown_time_zone', params: { value: input.timeZone } });
     }
     const row = await findUserById(this.db, id);
     if (!row) throw notFound('User', id);
@@ -200,7 +200,7 @@ export class UsersService {
         }
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('That email address is already in use.', { problems: [{ field: 'email', message: 'is already in use' }] });
+      if (isUniqueViolation(err)) throw conflict('That email address is already in use.', { problems: [{ field: 'email', message: 'is already in use', code: 'email_in_use' }] });
       throw err;
     }
     return this.get(id);
@@ -225,13 +225,13 @@ export class UsersService {
     if (!row) throw notFound('User', id);
     const problems: FieldProblem[] = [];
     if (input.status && input.availability && input.status !== input.availability)
-      problems.push({ field: 'status', message: 'status and availability disagree; send one of them' });
+      problems.push({ field: 'status', message: 'status and availability disagree; send one of them', code: 'status_conflict' });
     const patch: Updateable<UsersTable> = { updated_at: this.clock.now() };
     const status = input.status ?? input.availability;
     if (status) patch.availability = status;
     const delegates = new Set<string>();
     if (input.delegateUserId !== undefined) {
-      if (input.delegateUserId === id) problems.push({ field: 'delegateUserId', message: 'a user cannot be their own delegate' });
+      if (input.delegateUserId === id) problems.push({ field: 'delegateUserId', message: 'a user cannot be their own delegate', code: 'delegate_self' });
       else if (input.delegateUserId) delegates.add(input.delegateUserId);
       patch.delegate_user_id = input.delegateUserId;
     }
@@ -239,9 +239,9 @@ export class UsersService {
       const windows: StoredOutOfOffice[] = input.outOfOffice.map((w, i) => {
         const startMs = Date.parse(w.start);
         const endMs = Date.parse(w.end);
-        if (!(endMs > startMs)) problems.push({ field: `outOfOffice[${i}].end`, message: 'must be after start' });
+        if (!(endMs > startMs)) problems.push({ field: `outOfOffice[${i}].end`, message: 'must be after start', code: 'window_end_before_start' });
         const delegateUserId = w.delegateUserId ?? null;
-        if (delegateUserId === id) problems.push({ field: `outOfOffice[${i}].delegateUserId`, message: 'a user cannot be their own delegate' });
+        if (delegateUserId === id) problems.push({ field: `outOfOffice[${i}].delegateUserId`, message: 'a user cannot be their own delegate', code: 'delegate_self' });
         else if (delegateUserId) delegates.add(delegateUserId);
         return { startMs, endMs, delegateUserId };
       });
@@ -249,8 +249,8 @@ export class UsersService {
     }
     for (const d of delegates) {
       const u = await findUserById(this.db, d);
-      if (!u) problems.push({ field: 'delegateUserId', message: `user ${d} does not exist` });
-      else if (u.active !== 1) problems.push({ field: 'delegateUserId', message: `user ${d} is deactivated` });
+      if (!u) problems.push({ field: 'delegateUserId', message: `user ${d} does not exist`, code: 'unknown_user' });
+      else if (u.active !== 1) problems.push({ field: 'delegateUserId', message: `user ${d} is deactivated`, code: 'user_deactivated' });
     }
     if (problems.length) throw invalid(problems);
     const before = presentUser(row);

@@ -3,18 +3,22 @@ import type { TFunction } from 'i18next';
 import { ApiError, problemField, type Problem } from '../api/client.js';
 
 /** Account-related codes (issue 14) have their own texts; other codes keep the server's words. */
-const ACCOUNT_ERRORS = ['current_password_incorrect', 'token_expired'];
+export const ACCOUNT_ERRORS = ['current_password_incorrect', 'token_expired'];
+/** Where a field problem's code finds its text (ja and en; server-codes.test.ts checks every code of src/). */
+export const problemKeys = (code: string): string[] => [`accounts.problems.${code}`, `admin2.problem.${code}`];
 export function problemText(p: Problem, t: TFunction): string {
   const { code, params } = p as Problem & { code?: unknown; params?: Record<string, unknown> };
-  return typeof code === 'string' ? t([`accounts.problems.${code}`, `admin2.problem.${code}`], { ...params, defaultValue: p.message }) : p.message;
+  return typeof code === 'string' ? t(problemKeys(code), { ...params, defaultValue: p.message }) : p.message;
 }
+/** Request-level error codes with a text of their own under errors.* (the others: accounts.errors.*). */
+export const KNOWN_ERRORS = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'bad_request', 'unsupported_media_type', 'unavailable', 'database_unavailable', 'storage_full', 'storage_read_only', 'link_expired', 'internal'];
 
 /** A readable explanation of a failed request: what happened and what to do. Never raw JSON or stacks. */
 export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProblems = false }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string>; /** the form shows each problem next to its field */ hideProblems?: boolean }) {
   const { t } = useTranslation();
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? 'unknown';
-  const known = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'database_unavailable', 'storage_full', 'storage_read_only', 'link_expired', 'internal'];
+  const known = KNOWN_ERRORS;
   const inline = hideProblems && code === 'validation_failed';
   const headline = inline
     ? t('errors.validationInline')

@@ -206,6 +206,11 @@ export const agentEn = {
     errConflict: 'Someone else changed this escalation first. The screen has been refreshed; check its state and try again.',
     notFound: 'This escalation does not exist or was removed.',
   },
+  restrictedMove: {
+    confirm: '{{team}} is a restricted team and you are not a member: after the move you will no longer see ticket #{{number}}. Move it anyway?',
+    done: 'Ticket #{{number}} was moved to {{team}}. It is a restricted team, so it no longer appears in your lists.',
+    aTeam: 'a restricted team',
+  },
   bell: {
     label: 'Notifications',
     labelUnread: 'Notifications, {{count}} unread',
@@ -216,6 +221,14 @@ export const agentEn = {
     unread: 'unread',
     open: 'Open',
     loadFailed: 'Notifications could not be loaded. Try again in a moment.',
+    held: {
+      title: '#{{number}}: a reply from {{from}} is held for your decision',
+      titleNoNumber: 'A reply from {{from}} is held for your decision',
+      reason: {
+        dmarc_fail: 'Its sender domain publishes DMARC, and neither SPF nor DKIM matched the From address. Accept it as the customer’s message or reject it.',
+        dns_temperror: 'Its sender could not be checked (DNS did not answer). Accept it as the customer’s message or reject it.',
+      },
+    },
   },
   trace: {
     role: { user: 'User', delegate: 'Delegate' },

@@ -208,6 +208,11 @@ export const agentJa: typeof agentEn = {
     errConflict: '他の人が先にこのエスカレーションを変更しました。画面を更新したので、状態を確認してからもう一度お試しください。',
     notFound: 'このエスカレーションは存在しないか、削除されました。',
   },
+  restrictedMove: {
+    confirm: '{{team}} は閲覧が制限されたチームで、あなたはメンバーではありません。移動するとチケット #{{number}} は表示されなくなります。移動しますか？',
+    done: 'チケット #{{number}} を {{team}} に移動しました。閲覧が制限されたチームのため、あなたの一覧には表示されなくなります。',
+    aTeam: '閲覧が制限されたチーム',
+  },
   bell: {
     label: '通知',
     labelUnread: '通知（未読 {{count}} 件）',
@@ -218,6 +223,14 @@ export const agentJa: typeof agentEn = {
     unread: '未読',
     open: '開く',
     loadFailed: '通知を読み込めませんでした。しばらくしてからもう一度お試しください。',
+    held: {
+      title: '#{{number}}: {{from}} からの返信を保留しました。確認してください',
+      titleNoNumber: '{{from}} からの返信を保留しました。確認してください',
+      reason: {
+        dmarc_fail: '送信元ドメインは DMARC を公開していますが、SPF と DKIM のどちらも差出人アドレスと一致しませんでした。お客様のメッセージとして受け入れるか却下してください。',
+        dns_temperror: '送信者を確認できませんでした（DNS が応答しませんでした）。お客様のメッセージとして受け入れるか却下してください。',
+      },
+    },
   },
   trace: {
     role: { user: '本人', delegate: '代理' },

@@ -19,6 +19,7 @@ export const NOTIFICATION_EVENTS = [
   'escalation.message',
   'sla.warning',
   'sla.breached',
+  'email.held',
   'digest',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
@@ -474,6 +475,52 @@ ${slaFactsText.en}`,
 
 ${slaFactsText.ja}`,
       `${heading('【SLA違反】{{sla.clockText}}の期限を超過しました')}${slaFactsHtml.ja}${ticketLinkHtml.ja}`,
+    ),
+  },
+
+  // A reply held as unverified (issue 14): the reader decides whether it is the customer's.
+  'email.held': {
+    en: set(
+      'en',
+      '[#{{ticket.number}}] Reply held for your decision: {{ticket.subject}}',
+      `A reply to this ticket was held: its sender could not be verified. Open it, then accept it as the customer's message or reject it.
+
+From: {{held.from}}
+{{#if held.subject}}
+Subject: {{held.subject}}
+{{/if}}
+Reason: {{held.reasonText}}
+Ticket: #{{ticket.number}} {{ticket.subject}}
+
+Open the held reply: {{held.url}}
+`,
+      `${heading('A reply was held for your decision')}${para('Its sender could not be verified. Accept it as the customer&#39;s message or reject it.')}<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">
+<tr><th align="left" style="padding:2px 12px 2px 0">From</th><td>{{held.from}}</td></tr>
+{{#if held.subject}}<tr><th align="left" style="padding:2px 12px 2px 0">Subject</th><td>{{held.subject}}</td></tr>{{/if}}
+<tr><th align="left" style="padding:2px 12px 2px 0">Reason</th><td>{{held.reasonText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">Ticket</th><td><a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}</td></tr>
+</table><p>${button('{{held.url}}', 'Open the held reply', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '[#{{ticket.number}}] 返信を保留しました（確認してください）: {{ticket.subject}}',
+      `このチケットへの返信を保留しました。送信者を確認できません。内容を確認し、お客様のメッセージとして受け入れるか却下してください。
+
+差出人: {{held.from}}
+{{#if held.subject}}
+件名: {{held.subject}}
+{{/if}}
+理由: {{held.reasonText}}
+チケット: #{{ticket.number}} {{ticket.subject}}
+
+保留中の返信を開く: {{held.url}}
+`,
+      `${heading('返信を保留しました。確認してください')}${para('送信者を確認できません。お客様のメッセージとして受け入れるか却下してください。')}<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">
+<tr><th align="left" style="padding:2px 12px 2px 0">差出人</th><td>{{held.from}}</td></tr>
+{{#if held.subject}}<tr><th align="left" style="padding:2px 12px 2px 0">件名</th><td>{{held.subject}}</td></tr>{{/if}}
+<tr><th align="left" style="padding:2px 12px 2px 0">理由</th><td>{{held.reasonText}}</td></tr>
+<tr><th align="left" style="padding:2px 12px 2px 0">チケット</th><td><a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}</td></tr>
+</table><p>${button('{{held.url}}', '保留中の返信を開く', true)}</p>`,
     ),
   },
 

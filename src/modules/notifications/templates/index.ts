@@ -5,6 +5,7 @@ export type { NotificationEvent, TemplateSet } from './default-templates.js';
 export { buildNotificationContext, genericNotificationText, renderNotification } from './render-notification.js';
 export type {
   DigestItemEvent,
+  HeldReason,
   NotificationContext,
   NotificationData,
   RenderedNotification,

@@ -25,6 +25,7 @@ const data: NotificationData = {
     acknowledgeUrl: 'https://escalon.example/escalations/esc_1/acknowledge?t=a&u=b',
   },
   sla: { clock: 'first_response', dueAtMs: DUE, assigneeName: 'Ken' },
+  held: { from: 'kaori@aozora.example', subject: 'Re: invoice', reason: 'dmarc_fail', url: 'https://escalon.example/tickets/1042#held-i1' },
   actorName: 'Mika',
   items: [
     { event: 'escalation.requested', atMs: DUE - 3_600_000, actorName: 'Ken', summary: 'Approve the refund' },
@@ -63,6 +64,19 @@ describe('renderNotification', () => {
     expect(ja.text).not.toContain('記載なし');
     expect(ja.html).toContain('Which invoice?');
     expect(renderNotification('escalation.returned', 'en', returned).text).toContain('Reason: Information missing');
+  });
+
+  it('names the reason of a held reply in the reader language and links to the held message', () => {
+    const en = renderNotification('email.held', 'en', data);
+    expect(en.subject).toBe('[#1042] Reply held for your decision: Invoice <double> charge & refund');
+    expect(en.text).toContain('From: kaori@aozora.example');
+    expect(en.text).toContain('Reason: the sender domain publishes DMARC and neither SPF nor DKIM matched the From address');
+    expect(en.text).toContain('Open the held reply: https://escalon.example/tickets/1042#held-i1');
+    expect(en.html).toContain('href="https://escalon.example/tickets/1042#held-i1"');
+    const ja = renderNotification('email.held', 'ja', { ...data, held: { ...data.held!, reason: 'dns_temperror' } });
+    expect(ja.subject).toContain('返信を保留しました');
+    expect(ja.text).toContain('理由: 送信者を確認できませんでした（DNS が応答しませんでした）');
+    expect(() => renderNotification('email.held', 'en', { recipient: data.recipient, ticket: data.ticket })).toThrow(/needs held/);
   });
 
   it.each(NOTIFICATION_EVENTS.flatMap((e) => (['en', 'ja'] as const).map((l) => [e, l] as const)))(

@@ -15,6 +15,9 @@ import {
   type TemplateSet,
 } from './default-templates.js';
 
+/** Why a reply was held: DMARC failed (nothing aligned), or DNS could not answer. */
+export type HeldReason = 'dmarc_fail' | 'dns_temperror';
+
 export type SlaClock = 'first_response' | 'next_response' | 'resolution' | 'acknowledgement';
 export type DigestItemEvent = Exclude<NotificationEvent, 'digest'>;
 
@@ -48,6 +51,8 @@ export interface NotificationData {
     acknowledgeUrl?: string;
   };
   sla?: { clock: SlaClock; dueAtMs: number; assigneeName?: string };
+  /** email.held: the reply held as unverified, and why (a code the template words). */
+  held?: { from: string; subject: string; reason: HeldReason; fromDomain?: string | null; url: string };
   /** Who acted (acknowledged, returned). */
   actorName?: string;
   /** digest: the grouped events for this person and ticket, oldest first. */
@@ -56,7 +61,7 @@ export interface NotificationData {
 }
 
 /** What templates see: the data plus localised, pre-formatted strings. */
-export interface NotificationContext extends Omit<NotificationData, 'escalation' | 'sla' | 'items'> {
+export interface NotificationContext extends Omit<NotificationData, 'escalation' | 'sla' | 'items' | 'held'> {
   language: MessageLanguage;
   locale: string;
   timeZone: string;
@@ -64,6 +69,7 @@ export interface NotificationContext extends Omit<NotificationData, 'escalation'
   /** reasonText: a return reason in the reader's language (other reasons as given). */
   escalation?: NotificationData['escalation'] & { temperatureText: string; dueText: string; reasonText?: string };
   sla?: NotificationData['sla'] & { clockText: string; dueText: string };
+  held?: NotificationData['held'] & { reasonText: string };
   items?: (NonNullable<NotificationData['items']>[number] & { label: string; atText: string })[];
   count: number;
 }
@@ -101,6 +107,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.resolved': 'Resolved',
     'sla.warning': 'SLA warning',
     'sla.breached': 'SLA breached',
+    'email.held': 'Reply held (unverified sender)',
   },
   ja: {
     'escalation.requested': 'エスカレーション依頼',
@@ -113,6 +120,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'escalation.resolved': '解決（回答あり）',
     'sla.warning': 'SLA警告',
     'sla.breached': 'SLA違反',
+    'email.held': '返信を保留（送信者未確認）',
   },
 };
 
@@ -121,14 +129,25 @@ const returnReasonText: Record<MessageLanguage, Record<string, string>> = {
   ja: { not_needed: 'エスカレーション不要', wrong_target: '依頼先の誤り', missing_information: '情報不足' },
 };
 
+const heldReasonText: Record<MessageLanguage, Record<HeldReason, string>> = {
+  en: {
+    dmarc_fail: 'the sender domain publishes DMARC and neither SPF nor DKIM matched the From address',
+    dns_temperror: 'the sender could not be checked (DNS did not answer)',
+  },
+  ja: {
+    dmarc_fail: '送信元ドメインは DMARC を公開していますが、SPF と DKIM のどちらも差出人アドレスと一致しませんでした',
+    dns_temperror: '送信者を確認できませんでした（DNS が応答しませんでした）',
+  },
+};
+
 /** Generic text for an event without a template of its own, so nobody reads a raw event name. */
 export const genericNotificationText = (locale: string, kind: 'escalation' | 'other'): string =>
   languageOf(locale) === 'ja'
     ? kind === 'escalation' ? 'エスカレーションに更新があります' : 'チケットに更新があります'
     : kind === 'escalation' ? 'An escalation was updated' : 'A ticket was updated';
 
-const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' =>
-  event === 'digest' ? 'items' : event.startsWith('sla.') ? 'sla' : 'escalation';
+const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' | 'held' =>
+  event === 'digest' ? 'items' : event === 'email.held' ? 'held' : event.startsWith('sla.') ? 'sla' : 'escalation';
 
 /** Localises dates and labels once, so every template (default or edited) gets the same facts. */
 export const buildNotificationContext = (
@@ -144,7 +163,7 @@ export const buildNotificationContext = (
   if (missing === 'items' ? !data.items?.length : !data[missing]) {
     throw new AppError('internal', `Notification ${event} needs ${missing} in its data.`);
   }
-  const { escalation, sla, items, ...rest } = data;
+  const { escalation, sla, items, held, ...rest } = data;
   return {
     ...rest,
     language,
@@ -157,6 +176,7 @@ export const buildNotificationContext = (
       ...(escalation.reason && { reasonText: returnReasonText[language][escalation.reason] ?? escalation.reason }),
     },
     sla: sla && { ...sla, clockText: slaClockText[language][sla.clock], dueText: when(sla.dueAtMs) },
+    held: held && { ...held, reasonText: heldReasonText[language][held.reason] ?? held.reason },
     items: items?.map((item) => ({
       ...item,
       label: eventLabel[language][item.event],

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types.js';
+import { ApiError } from '../../api/client.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState, Loading } from '../../components/States.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -23,8 +24,8 @@ export interface AuditEntry {
 }
 
 /** The groups of actions the filter offers (the action's prefix); labels in admin2.audit.group. */
-const GROUPS = ['auth', 'user', 'token', 'team', 'calendar', 'sla_policy', 'path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'raw_mail'] as const;
-const TARGET_TYPES = ['user', 'api_token', 'team', 'calendar', 'sla_policy', 'escalation_path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'inbound_message'] as const;
+const GROUPS = ['auth', 'user', 'token', 'team', 'calendar', 'sla_policy', 'path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'raw_mail', 'customer', 'organization', 'inbound_message', 'retention', 'secrets', 'demo'] as const;
+const TARGET_TYPES = ['user', 'api_token', 'team', 'calendar', 'sla_policy', 'escalation_path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'inbound_message', 'customer', 'organization', 'secret_key', 'workspace'] as const;
 
 interface Filters {
   group: string;
@@ -102,10 +103,15 @@ export function AuditPage() {
       setMore((m) => ({ items: m?.items ?? [], cursor, error }));
     }
   };
+  // A period that ends before it starts would just show nothing: say so instead.
+  const [periodBackwards, setPeriodBackwards] = useState(false);
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    navigate(`/admin/audit${searchOf(draft)}`);
+    const backwards = draft.from !== '' && draft.to !== '' && draft.to < draft.from;
+    setPeriodBackwards(backwards);
+    if (!backwards) navigate(`/admin/audit${searchOf(draft)}`);
   };
+  const fieldLabels = { targetId: t('admin2.audit.targetId'), actorId: t('admin2.audit.actor'), targetType: t('admin2.audit.targetType'), actionPrefix: t('admin2.audit.group'), from: t('admin2.audit.from'), to: t('admin2.audit.to') };
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
   const actor = (e: AuditEntry) => e.actorName ?? directory.userName(e.actorId) ?? (e.actorId ? t('admin2.audit.formerUser') : t('admin2.audit.system'));
 
@@ -173,7 +179,12 @@ export function AuditPage() {
           </button>
         </div>
       </form>
-      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {periodBackwards && (
+        <p className="error-box" role="alert">
+          {t('admin2.audit.periodBackwards')}
+        </p>
+      )}
+      {list.error !== null && <ErrorMessage error={list.error} fieldLabels={fieldLabels} onRetry={list.error instanceof ApiError && list.error.code === 'validation_failed' ? undefined : list.reload} />}
       {list.data === null && list.error === null && <Loading />}
       {list.data !== null && items.length === 0 && <EmptyState>{t('admin2.audit.empty')}</EmptyState>}
       {items.length > 0 && (
@@ -227,12 +238,12 @@ function Target({ entry: e }: { entry: AuditEntry }) {
   const directory = useDirectory();
   if (!e.targetType) return <span className="muted">—</span>;
   const type = i18n.exists(`admin2.audit.targets.${e.targetType}`) ? t(`admin2.audit.targets.${e.targetType}`) : e.targetType;
-  const after = (e.data.after ?? e.data.before) as { name?: unknown; url?: unknown; label?: unknown } | null | undefined;
+  const after = (e.data.after ?? e.data.before) as { name?: unknown; url?: unknown; label?: unknown; definition?: { name?: unknown } } | null | undefined;
   const name =
     e.targetName ??
     (e.targetType === 'user' ? directory.userName(e.targetId) : null) ??
     (e.targetType === 'team' ? directory.teamName(e.targetId) : null) ??
-    (typeof after?.name === 'string' ? after.name : typeof after?.label === 'string' ? after.label : typeof after?.url === 'string' ? after.url : null) ??
+    (typeof after?.name === 'string' ? after.name : typeof after?.definition?.name === 'string' ? after.definition.name : typeof after?.label === 'string' ? after.label : typeof after?.url === 'string' ? after.url : null) ??
     (typeof e.data.filename === 'string' ? e.data.filename : typeof e.data.subject === 'string' ? e.data.subject : null);
   return (
     <>
@@ -253,9 +264,28 @@ const show = (v: unknown): string => {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 };
 
+/** A recorded field's name in the reader's language where the console knows it; else as recorded. */
+function useFieldLabel() {
+  const { t, i18n } = useTranslation();
+  return (k: string) => (i18n.exists(`admin2.audit.fields.${k}`) ? t(`admin2.audit.fields.${k}`) : k);
+}
+
+/** Values that are codes (roles, decisions) in the reader's language; the rest as recorded. */
+function useValueText() {
+  const { t, i18n } = useTranslation();
+  return (k: string, v: unknown): string => {
+    if (typeof v === 'string' && k === 'role' && i18n.exists(`roles.${v}`)) return t(`roles.${v}`);
+    if (typeof v === 'boolean') return t(v ? 'admin2.audit.values.yes' : 'admin2.audit.values.no');
+    if (typeof v === 'string' && (k === 'decision' || k === 'outcome') && i18n.exists(`admin2.audit.values.${v}`)) return t(`admin2.audit.values.${v}`);
+    return show(v);
+  };
+}
+
 /** Before and after as the fields that changed; other entries as their facts. */
 function Changes({ data }: { data: Record<string, unknown> }) {
   const { t } = useTranslation();
+  const label = useFieldLabel();
+  const value = useValueText();
   const hasChange = 'before' in data || 'after' in data;
   if (!hasChange) {
     const facts = Object.entries(data);
@@ -264,8 +294,8 @@ function Changes({ data }: { data: Record<string, unknown> }) {
       <dl className="audit-facts">
         {facts.map(([k, v]) => (
           <div key={k}>
-            <dt>{k}</dt>
-            <dd>{show(v)}</dd>
+            <dt>{label(k)}</dt>
+            <dd>{value(k, v)}</dd>
           </div>
         ))}
       </dl>
@@ -281,14 +311,14 @@ function Changes({ data }: { data: Record<string, unknown> }) {
     <ul>
       {changed.map((k) => (
         <li key={k}>
-          <span className="mono">{k}</span>{' '}
+          <span className={label(k) === k ? 'mono' : undefined}>{label(k)}</span>{' '}
           {before !== null && after !== null ? (
             <>
-              <del>{show(before[k])}</del> <span aria-hidden="true">→</span>
-              <span className="sr-only">{t('admin2.audit.becomes')}</span> <ins>{show(after[k])}</ins>
+              <del>{value(k, before[k])}</del> <span aria-hidden="true">→</span>
+              <span className="sr-only">{t('admin2.audit.becomes')}</span> <ins>{value(k, after[k])}</ins>
             </>
           ) : (
-            <span>{show((after ?? before)?.[k])}</span>
+            <span>{value(k, (after ?? before)?.[k])}</span>
           )}
         </li>
       ))}

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError, problemField, type Problem } from '../../api/client.js';
+import { problemKeys } from '../../components/ErrorMessage.js';
 
 /** A problem's field in one notation: `levels[0].name` (the schema says `levels.0.name`). */
 export const normaliseField = (p: Problem): string => problemField(p).replace(/\.(\d+)(?=\.|$)/g, '[$1]');
@@ -11,7 +12,7 @@ export const problemsOf = (error: unknown): Problem[] => (error instanceof ApiEr
 /** What is wrong, in the reader's language when the server sent a code; else its own words. */
 export function describeProblem(p: Problem, t: TFunction): string {
   const { code, params } = p as Problem & { code?: unknown; params?: Record<string, unknown> };
-  if (typeof code === 'string') return t(`admin2.problem.${code}`, { ...params, defaultValue: p.message, interpolation: { escapeValue: false } });
+  if (typeof code === 'string') return t(problemKeys(code), { ...params, defaultValue: p.message, interpolation: { escapeValue: false } });
   return t('admin2.problem.other', { message: p.message, interpolation: { escapeValue: false } });
 }
 

@@ -108,7 +108,7 @@ export function AdminTokensPage({ all }: { all: boolean }) {
           </div>
         </div>
       )}
-      {error !== null && <ErrorMessage error={error} onRetry={tokens === null ? load : undefined} />}
+      {error !== null && <ErrorMessage error={error} onRetry={tokens === null ? load : undefined} fieldLabels={{ name: t('admin.tokenName'), expiresAt: t('accounts.expiresAt') }} />}
       {tokens === null && error === null && <Loading />}
       {tokens !== null && tokens.length === 0 && <EmptyState>{t('admin.tokensEmpty')}</EmptyState>}
       {tokens !== null && tokens.length > 0 && (

@@ -6,11 +6,10 @@ import { formatDateTime, formatRelative } from '../../lib/format.js';
 import { navigate } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
 import type { Notification } from '../escalations/types.js';
+import { notificationHref, notificationText } from './notification-text.js';
 import './agent.css';
 
-/** Where a notification leads: its escalation if it has one, else its ticket. */
-export const notificationHref = (n: Pick<Notification, 'escalationId' | 'ticketId'>): string | null =>
-  n.escalationId ? `/escalations/${n.escalationId}` : n.ticketId ? `/tickets/${n.ticketId}` : null;
+export { notificationHref } from './notification-text.js';
 
 /** The bell in the top bar: unread count, and a panel of recent notifications to open and mark read. */
 export function NotificationBell() {
@@ -110,6 +109,7 @@ export function NotificationBell() {
             <ul className="bell-list">
               {items.map((n) => {
                 const href = notificationHref(n);
+                const text = notificationText(n, t);
                 return (
                   <li key={n.id} className={n.read ? 'bell-item' : 'bell-item unread'}>
                     <a
@@ -123,9 +123,9 @@ export function NotificationBell() {
                       }}
                     >
                       {!n.read && <span className="sr-only">{t('agent.bell.unread')}: </span>}
-                      {n.title}
+                      {text.title}
                     </a>
-                    {n.body && <div className="small bell-body">{n.body}</div>}
+                    {text.body && <div className="small bell-body">{text.body}</div>}
                     <div className="bell-foot">
                       <time className="muted small" dateTime={n.createdAt} title={formatDateTime(n.createdAt, i18n.language, tz)}>
                         {formatRelative(n.createdAt, i18n.language, now)}

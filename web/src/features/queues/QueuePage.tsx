@@ -5,9 +5,10 @@ import { useLiveRefresh } from '../../api/live.js';
 import { ACTIVE_STATUSES, PRIORITIES, STATUSES, type Page, type Ticket } from '../../api/types.js';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/Badges.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { EmptyState, Loading } from '../../components/States.js';
+import { EmptyState, Loading, Notice } from '../../components/States.js';
 import { formatDateTime, formatRelative, formatTime } from '../../lib/format.js';
-import { Link } from '../../lib/router.js';
+import { Link, useSearch } from '../../lib/router.js';
+import { movedNotice } from '../tickets/restricted-move.js';
 import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { useCustomers } from '../customers/use-customers.js';
 import { EscalationList } from '../escalations/EscalationList.js';
@@ -81,6 +82,16 @@ function queryOf(kind: TicketQueueKind, f: Filters): Record<string, string | rea
   if (f.priority !== 'any') q.priority = [f.priority];
   if (f.text.trim()) q.text = f.text.trim();
   return q;
+}
+
+/** After moving a ticket into a restricted team one is not in (TicketFieldsForm): where it went. */
+function MovedNotice() {
+  const { t } = useTranslation();
+  const directory = useDirectory();
+  const moved = movedNotice(useSearch());
+  if (!moved) return null;
+  const team = directory.teamName(moved.teamId) ?? t('agent.restrictedMove.aTeam');
+  return <Notice>{t('agent.restrictedMove.done', { number: moved.number, team })}</Notice>;
 }
 
 function TicketQueue({ kind }: { kind: TicketQueueKind }) {
@@ -172,6 +183,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         </div>
       </div>
       <QueueTabs kind={kind} />
+      <MovedNotice />
 
       <section className="filters" aria-label={t('queues.filters')}>
         <div className="field inline">

@@ -118,7 +118,22 @@ export function AvailabilityForm({ person, onSaved, idPrefix = 'av' }: { person:
       >
         + {t('admin2.avail.addOoo')}
       </button>
-      {action.error !== null && <ErrorMessage error={action.error} />}
+      {action.error !== null && (
+        <ErrorMessage
+          error={action.error}
+          // The server names fields by path (outOfOffice[0].end): say which input that is.
+          fieldLabels={Object.fromEntries([
+            ['status', t('admin2.avail.status')],
+            ['availability', t('admin2.avail.status')],
+            ['delegateUserId', t('admin2.avail.delegate')],
+            ...windows.flatMap((_, i) => [
+              [`outOfOffice[${i}].start`, t('admin2.avail.from', { n: i + 1 })],
+              [`outOfOffice[${i}].end`, t('admin2.avail.to', { n: i + 1 })],
+              [`outOfOffice[${i}].delegateUserId`, t('admin2.avail.windowDelegate', { n: i + 1 })],
+            ]),
+          ])}
+        />
+      )}
       {saved && <Notice>{t('admin2.avail.saved', { name: person.name })}</Notice>}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={action.busy}>

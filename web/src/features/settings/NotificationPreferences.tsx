@@ -16,8 +16,8 @@ interface Preferences {
 }
 
 /** The events a person can choose channels for; '*' is everything else. */
-const EVENTS = ['escalation.*', 'sla.*', '*'] as const;
-const DEFAULTS: Record<string, Channel[]> = { 'escalation.*': ['in_app', 'email'], 'sla.*': ['in_app', 'email'], '*': ['in_app'] };
+const EVENTS = ['escalation.*', 'sla.*', 'email.*', '*'] as const;
+const DEFAULTS: Record<string, Channel[]> = { 'escalation.*': ['in_app', 'email'], 'sla.*': ['in_app', 'email'], 'email.*': ['in_app', 'email'], '*': ['in_app'] };
 
 export function NotificationPreferences() {
   const { t } = useTranslation();

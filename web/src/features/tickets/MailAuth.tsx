@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TimelineEvent } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -53,6 +53,12 @@ export function HeldMail({ event, resolution, when, onChanged }: { event: Timeli
   const inboundId = typeof event.data.inboundId === 'string' ? event.data.inboundId : null;
   const from = event.data.from as { address?: string; name?: string | null } | undefined;
   const auth = authOf(event);
+  // A notification links here (/tickets/:id#held-<inboundId>): bring the message into view once shown.
+  const anchor = inboundId ? `held-${inboundId}` : undefined;
+  const item = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (anchor && decodeURIComponent(window.location.hash.slice(1)) === anchor) item.current?.scrollIntoView({ block: 'center' });
+  }, [anchor]);
   const decide = async (decision: 'accept' | 'reject') => {
     if (!inboundId) return;
     setBusy(true);
@@ -67,7 +73,7 @@ export function HeldMail({ event, resolution, when, onChanged }: { event: Timeli
     }
   };
   return (
-    <li className="msg msg-held" data-testid="held-mail" data-resolution={resolution ?? 'waiting'}>
+    <li ref={item} id={anchor} className="msg msg-held" data-testid="held-mail" data-resolution={resolution ?? 'waiting'}>
       <div className="msg-head">
         <span className="msg-kind">
           <span aria-hidden="true">⚠ </span>

@@ -5,7 +5,9 @@ import { PRIORITIES, STATUSES, TEMPERATURES, type Priority, type Status, type Te
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Notice } from '../../components/States.js';
 import { parseTags } from '../../lib/format.js';
+import { navigate } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
+import { losesSightOf, movedNoticeSearch } from './restricted-move.js';
 
 interface Draft {
   status: Status;
@@ -81,11 +83,19 @@ export function TicketFieldsForm({ ticket, onSaved, onReload }: { ticket: Ticket
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (!dirty) return;
+    // Moving it into a restricted team one is not in hides it from oneself: say so first.
+    const target = typeof changes.teamId === 'string' ? directory.teams.find((x) => x.id === changes.teamId) : undefined;
+    const leaving = target !== undefined && losesSightOf(user, target);
+    if (leaving && !window.confirm(t('agent.restrictedMove.confirm', { number: ticket.number, team: target.name }))) return;
     setBusy(true);
     setError(null);
     setSaved(false);
     try {
       const next = await client.patch<Ticket>(`/api/v1/tickets/${ticket.id}`, { ...changes, expectedVersion: base.version });
+      if (leaving) {
+        navigate(`/queues/mine${movedNoticeSearch(ticket.number, target.id)}`);
+        return;
+      }
       setBase(next);
       setDraft(draftOf(next));
       setSaved(true);
