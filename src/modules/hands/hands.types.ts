@@ -3,7 +3,6 @@
  * supervisor, routed in tiers with timeouts in seconds, claimed by exactly one supervisor.
  * Plain data (JSON-safe): the tiers are snapshotted on the hand when it is raised.
  */
-import type { Temperature } from '../paths/index.js';
 
 export const HAND_STATES = ['open', 'claimed', 'closed'] as const;
 export type HandState = (typeof HAND_STATES)[number];
