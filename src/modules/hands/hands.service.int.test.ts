@@ -221,6 +221,15 @@ describeEachDb('raise a hand', (get) => {
     expect(floor.body.onCall.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining([actors.agent.id, actors.supervisor.id]));
     await c.request('POST', `/api/v1/hands/${r.body.id}/cancel`, actors.agent);
     await c.request('PUT', `/api/v1/users/${actors.supervisor.id}/call`, actors.admin, { onCall: false });
+    // Privacy: the customer's export holds the hand; erasure removes their words and number from it.
+    const exp = await c.request('GET', `/api/v1/customers/${cust.body.id}/export`, actors.admin);
+    expect(exp.status).toBe(200);
+    expect(exp.body.hands.map((h: { id: string }) => h.id)).toContain(r.body.id);
+    expect((await c.request('POST', `/api/v1/customers/${cust.body.id}/erase`, actors.admin)).status).toBe(200);
+    const after = await c.request('GET', `/api/v1/hands/${r.body.id}`, actors.supervisor);
+    expect(after.body.hand).toMatchObject({ callerNumber: null, ask: '[erased]', category: 'refund' });
+    expect(JSON.stringify(after.body.events)).not.toContain('May I refund');
+    expect((await c.request('GET', '/api/v1/me/call', actors.agent)).body.callerNumber).toBeNull();
     await c.request('PUT', '/api/v1/me/call', actors.agent, { onCall: false });
   });
 
