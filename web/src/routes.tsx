@@ -15,6 +15,7 @@ import { EscalationPage } from './features/escalations/EscalationPage.js';
 import { QueuePage, isQueueKind } from './features/queues/QueuePage.js';
 import { SettingsPage } from './features/settings/SettingsPage.js';
 import { TicketPage } from './features/tickets/TicketPage.js';
+import { WallboardPage } from './features/hands/WallboardPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -38,6 +39,7 @@ export function Routes() {
   else if (path === '/admin/tokens' && isAdmin) screen = <AdminTokensPage all />;
   else if (isAdmin) screen = adminScreen(path);
   if (!screen && path === '/supervisor' && ['supervisor', 'manager', 'admin'].includes(user.role)) screen = <SupervisorBoard />;
+  if (!screen && path === '/wallboard' && ['supervisor', 'manager', 'admin'].includes(user.role)) screen = <WallboardPage />;
 
   useEffect(() => {
     if (!screen) navigate('/queues/mine', { replace: true });

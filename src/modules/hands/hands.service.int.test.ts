@@ -24,7 +24,7 @@ describeEachDb('raise a hand', (get) => {
   it('sets up a team with a leader, a supervisor on the floor and a ticket', async () => {
     const c = get();
     const { actors } = c;
-    [floorSv] = await supervisorsNamed(c, 'floor', 1);
+    floorSv = (await supervisorsNamed(c, 'floor', 1))[0]!;
     const team = await c.request('POST', '/api/v1/teams', actors.admin, { name: 'Billing', members: [{ userId: actors.agent.id, role: 'member' }, { userId: actors.supervisor.id, role: 'supervisor' }] });
     expect(team.status).toBe(201);
     teamId = team.body.id;
