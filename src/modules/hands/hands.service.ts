@@ -101,7 +101,10 @@ export class HandsService {
       const config = await this.config(tx);
       const directory = await loadDirectory(tx);
       if (input.teamId && !directory.teams[input.teamId]) throw invalid([{ field: 'teamId', message: `team ${input.teamId} does not exist`, code: 'hands_unknown_team', params: { id: input.teamId } }]);
-      const teamId = input.teamId ?? ticket?.teamId ?? Object.values(directory.teams).find((t) => t.memberIds.includes(actor.userId))?.id ?? null;
+      // The operator's team (its leader is alerted first): the one named, else the ticket's team
+      // when the operator works in it, else the operator's first team.
+      const ownTeams = Object.values(directory.teams).filter((t) => t.memberIds.includes(actor.userId)).map((t) => t.id).sort();
+      const teamId = input.teamId ?? (ticket?.teamId && ownTeams.includes(ticket.teamId) ? ticket.teamId : (ownTeams[0] ?? null));
       const routingInput = await this.routingInput(tx, actor.userId, teamId, config);
       const routing = routeFrom(config.tiers, 0, routingInput, now);
       const row: HandsTable = {

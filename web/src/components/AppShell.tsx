@@ -61,7 +61,6 @@ export function AppShell({ children }: { children: ReactNode }) {
             </>
           )}
           {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/supervisor">{t('admin2.nav.board')}</NavLink>}
-          {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/wallboard">{t('hands.wallboard.nav')}</NavLink>}
           <NavLink to="/settings">{t('nav.settings')}</NavLink>
         </nav>
         <div className="topbar-right">

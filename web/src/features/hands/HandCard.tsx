@@ -21,7 +21,7 @@ export function HandSummary({ hand, now }: { hand: Hand; now: number }) {
         </div>
       )}
       <div className="hand-meta small">
-        <span className={hand.state === 'open' ? 'hand-hold ticking' : 'hand-hold'}>⏱ {t('hands.card.hold', { time: formatHold(hold) })}</span>
+        <span className={hand.state === 'open' ? 'hand-hold ticking' : 'hand-hold'}>{t('hands.card.hold', { time: formatHold(hold) })}</span>
         {hand.temperature && <span className={`hand-temp temp-${hand.temperature}`}>{t(`hands.temperature.${hand.temperature}`)}</span>}
         <span>{hand.operator.name}</span>
         {hand.team && <span>{hand.team.name}</span>}
@@ -56,7 +56,7 @@ export function HandProgress({ hand, now }: { hand: Hand; now: number }) {
   return (
     <div className="hand-progress" role="status">
       {hand.claimedBy && <span>{t('hands.card.claimedBy', { name: hand.claimedBy.name, seconds: hand.secondsToClaim ?? 0 })}</span>}
-      {hand.joinedCall && hand.claimedBy && <span className="hand-joined"> · 🎧 {t('hands.card.joined', { name: hand.claimedBy.name, mode: t(`hands.join.${hand.joinedCall.mode}`) })}</span>}
+      {hand.joinedCall && hand.claimedBy && <span className="hand-joined"> · {t('hands.card.joined', { name: hand.claimedBy.name, mode: t(`hands.join.${hand.joinedCall.mode}`) })}</span>}
       {hand.outcome && <div className="hand-outcome">{t(`hands.outcome.${hand.outcome}`)}</div>}
     </div>
   );
@@ -194,7 +194,7 @@ export function HandThread({ handId, onClosed }: { handId: string; onClosed?(han
           {isClaimer && (
             <>
               <select aria-label={t('hands.actions.joinCall')} value="" onChange={(e) => e.target.value && void act(() => client.post(`/api/v1/hands/${handId}/joining`, { mode: e.target.value }))}>
-                <option value="">🎧 {t('hands.actions.joinCall')}</option>
+                <option value="">{t('hands.actions.joinCall')}</option>
                 {(['monitor', 'whisper', 'barge'] as const).map((m) => (
                   <option key={m} value={m}>
                     {t(`hands.join.${m}`)}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Ticket } from '../../api/types.js';
-import { matchPath, usePath } from '../../lib/router.js';
+import { Link, matchPath, usePath } from '../../lib/router.js';
 import { useSession } from '../../session.js';
 import { claimedByOf, HandProgress, HandSummary, HandThread } from './HandCard.js';
 import { RaiseHandDialog } from './RaiseHandDialog.js';
@@ -23,7 +23,7 @@ export function RaiseHandButton() {
   const { t } = useTranslation();
   return (
     <button type="button" className="btn btn-raise-hand" onClick={openRaiseHand} title={t('hands.raiseShortcut')} aria-keyshortcuts="h">
-      ✋ {t('hands.raise')} <kbd>H</kbd>
+      {t('hands.raise')} <kbd>H</kbd>
     </button>
   );
 }
@@ -87,7 +87,7 @@ export function HandsLayer() {
           }}
         />
       )}
-      {supervising && <SupervisorPanel hands={hands.data} onClaimed={(h) => (setFocus(h.id), hands.reload())} />}
+      {supervising && path !== '/wallboard' && <SupervisorPanel hands={hands.data} onClaimed={(h) => (setFocus(h.id), hands.reload())} />}
       {shown && <HandDock handId={shown} mineCount={mine.length} onSelect={setFocus} mine={mine} onDismiss={() => setFocus(null)} />}
     </>
   );
@@ -98,11 +98,11 @@ function HandDock({ handId, mine, mineCount, onSelect, onDismiss }: { handId: st
   const { user } = useSession();
   const [min, setMin] = useState(false);
   const current = mine.find((h) => h.id === handId);
-  const title = current && current.operator.id !== user.id ? t('hands.dock.supervising') : t('hands.dock.mine');
+  const title = !current ? t('hands.raise') : current.operator.id !== user.id ? t('hands.dock.supervising') : t('hands.dock.mine');
   return (
     <aside className={min ? 'hand-dock minimised' : 'hand-dock'} aria-label={title}>
       <header className="hand-dock-head">
-        <strong>✋ {title}</strong>
+        <strong>{title}</strong>
         {mineCount > 1 && (
           <select aria-label={title} value={handId} onChange={(e) => onSelect(e.target.value)}>
             {mine.map((h) => (
@@ -179,7 +179,7 @@ function SupervisorPanel({ hands, onClaimed }: { hands: { open: Hand[]; claimed:
   if (collapsed)
     return (
       <button type="button" className={open.length ? 'hands-pill has-hands' : 'hands-pill'} onClick={() => setCollapsed(false)}>
-        ✋ {t('hands.panel.expand')} {open.length > 0 && <strong>{open.length}</strong>}
+        {t('hands.panel.expand')} {open.length > 0 && <strong>{open.length}</strong>}
       </button>
     );
 
@@ -187,8 +187,11 @@ function SupervisorPanel({ hands, onClaimed }: { hands: { open: Hand[]; claimed:
     <aside className="hands-panel" aria-label={t('hands.panel.title')}>
       <header className="hands-panel-head">
         <h2>
-          ✋ {t('hands.panel.title')} <span className="muted small">{t('hands.panel.count', { count: open.length })}</span>
+          {t('hands.panel.title')} <span className="muted small">{t('hands.panel.count', { count: open.length })}</span>
         </h2>
+        <Link to="/wallboard" className="btn btn-quiet btn-small">
+          {t('hands.wallboard.nav')}
+        </Link>
         <button type="button" className="btn btn-quiet btn-small" onClick={() => setCollapsed(true)}>
           {t('hands.panel.collapse')}
         </button>

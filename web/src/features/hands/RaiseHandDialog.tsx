@@ -93,7 +93,7 @@ export function RaiseHandDialog({ config, ticket, callerNumber, onClose, onRaise
         noValidate
       >
         <header className="modal-head">
-          <h2 id={titleId}>✋ {t('hands.form.title')}</h2>
+          <h2 id={titleId}>{t('hands.form.title')}</h2>
           <button type="button" className="btn btn-quiet" onClick={onClose} aria-label={t('hands.form.cancel')}>
             ✕
           </button>

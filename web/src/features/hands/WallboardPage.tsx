@@ -24,7 +24,7 @@ export function WallboardPage() {
   const median = percentileOf(claimSeconds, 50);
   return (
     <div className="page wallboard">
-      <h1>✋ {t('hands.wallboard.title')}</h1>
+      <h1>{t('hands.wallboard.title')}</h1>
       <div className="kpis wallboard-kpis" role="group">
         <div className={open.length ? 'kpi alert' : 'kpi'}>
           <strong>{open.length}</strong>
@@ -83,7 +83,7 @@ export function WallboardPage() {
           <ul className="wallboard-people">
             {(floor.data?.onCall ?? []).map((p) => (
               <li key={p.id}>
-                📞 {p.name} {p.since && <span className="small muted">{formatHold(secondsBetween(p.since, null, now))}</span>}
+                {p.name} {p.since && <span className="small muted">{formatHold(secondsBetween(p.since, null, now))}</span>}
               </li>
             ))}
           </ul>
