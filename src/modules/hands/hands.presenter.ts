@@ -78,6 +78,30 @@ export const FloorView = Type.Object({
   onCall: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), since: NullableString })),
 });
 
+const Spread = Type.Object({ p50: Nullable(Type.Number()), p90: Nullable(Type.Number()), max: Nullable(Type.Number()) }, { description: 'seconds' });
+const ReportGroup = Type.Object({ key: Type.String(), hands: Type.Integer(), claimed: Type.Integer(), claimedWithinTarget: Type.Integer(), secondsToClaim: Spread, secondsToAnswer: Spread });
+export const HandsReportView = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  claimTargetSeconds: Type.Integer(),
+  hands: Type.Integer(),
+  claimed: Type.Integer(),
+  claimedWithinTarget: Type.Integer(),
+  shareWithinTarget: Nullable(Type.Number()),
+  exhausted: Type.Integer(),
+  escalated: Type.Integer(),
+  outcomes: Type.Record(Type.String(), Type.Integer()),
+  secondsToClaim: Spread,
+  secondsToAnswer: Spread,
+  holdSeconds: Spread,
+  byTeam: Type.Array(ReportGroup),
+  bySupervisor: Type.Array(ReportGroup),
+  byCategory: Type.Array(ReportGroup),
+  byHour: Type.Array(ReportGroup, { description: "hour of day (00–23) in the reader's time zone" }),
+  perOperator: Type.Array(Type.Object({ key: Type.String(), hands: Type.Integer(), perHour: Type.Number() })),
+  names: Type.Record(Type.String(), Type.String(), { description: 'names of the teams and people the keys name' }),
+});
+
 export const CallView = Type.Object({
   userId: Type.String(),
   onCall: Type.Boolean(),

@@ -42,6 +42,10 @@ export const listHands = (ex: Executor, f: HandFilter) => {
   return q.orderBy('raised_at', newestFirst ? 'desc' : 'asc').orderBy('id', newestFirst ? 'desc' : 'asc').limit(f.limit).execute();
 };
 
+/** Hands raised in [from, to) for the report. */
+export const handsRaisedBetween = (ex: Executor, from: number, to: number) =>
+  ex.selectFrom('hands').selectAll().where('raised_at', '>=', from).where('raised_at', '<', to).orderBy('raised_at').limit(50_000).execute();
+
 export const insertHandEvent = (ex: Executor, row: HandEventsTable) => ex.insertInto('hand_events').values(row).execute();
 
 export const handEvents = (ex: Executor, handId: string) =>

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { auditActor } from '../audit/index.js';
 import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, OneOf, errorResponses } from '../../http/schemas.js';
-import { CallView, FloorView, HandDetailView, HandEventView, HandView, HandsConfigView } from './hands.presenter.js';
+import { CallView, FloorView, HandsReportView, HandDetailView, HandEventView, HandView, HandsConfigView } from './hands.presenter.js';
 import { CallBody, CloseHandBody, EscalateHandBody, HandAvailabilityBody, HandMessageBody, HandsConfigSchema, JoinCallBody, RaiseHandBody } from './hands.schema.js';
 import { HAND_STATES } from './hands.types.js';
 
@@ -55,6 +55,23 @@ export function handsRoutes(app: AppInstance): void {
     '/api/v1/hands/floor',
     { config: { permission: 'escalations.supervise' }, schema: { tags, summary: 'The floor: supervisors (available for hands, on a call, hands held) and who is on a call', response: { 200: FloorView, ...errorResponses } } },
     () => hands.floor(),
+  );
+  app.get(
+    '/api/v1/hands/report',
+    {
+      config: { permission: 'escalations.supervise' },
+      schema: {
+        tags,
+        summary: 'Hands report: time to claim and to answer (p50/p90/max) per team, supervisor, category and hour; share claimed within target; hands per operator per hour; outcomes; hold time; escalations',
+        querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }),
+        response: { 200: HandsReportView, ...errorResponses },
+      },
+    },
+    (req) => {
+      const to = req.query.to ? Date.parse(req.query.to) : app.deps.clock.now();
+      const from = req.query.from ? Date.parse(req.query.from) : to - 7 * 86400_000;
+      return hands.report(req.principal!, from, to);
+    },
   );
   app.get(
     '/api/v1/hands/:id',

@@ -233,6 +233,21 @@ describeEachDb('raise a hand', (get) => {
     await c.request('PUT', '/api/v1/me/call', actors.agent, { onCall: false });
   });
 
+  it('report: time to claim and to answer, within target, outcomes and escalations', async () => {
+    const c = get();
+    const from = new Date(c.clock.now() - 86400_000).toISOString();
+    const to = new Date(c.clock.now() + 86400_000).toISOString();
+    expect((await c.request('GET', `/api/v1/hands/report?from=${from}&to=${to}`, c.actors.agent)).status).toBe(403);
+    const r = await c.request('GET', `/api/v1/hands/report?from=${from}&to=${to}`, c.actors.manager);
+    expect(r.status).toBe(200);
+    expect(r.body.hands).toBeGreaterThanOrEqual(8);
+    expect(r.body.escalated).toBe(1);
+    expect(r.body.outcomes).toMatchObject({ answered: 1, callback: 1, escalated: 1 });
+    expect(r.body.bySupervisor.map((g: { key: string }) => g.key)).toContain(c.actors.supervisor.id);
+    expect(r.body.names[c.actors.supervisor.id]).toBe('supervisor');
+    expect((await c.request('GET', `/api/v1/hands/report?from=${to}&to=${from}`, c.actors.manager)).status).toBe(400);
+  });
+
   it('configuration: admins change it (audited), bad targets are named, operators only read it', async () => {
     const c = get();
     const { actors } = c;

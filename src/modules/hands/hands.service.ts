@@ -20,6 +20,7 @@ import type { Temperature } from '../paths/index.js';
 import type { TicketsService } from '../tickets/index.js';
 import * as repo from './hands.repository.js';
 import { routeFrom, validateHandsConfig, type RoutingInput } from './hands.policy.js';
+import { handsReport, type HandsReport } from './hands-report.policy.js';
 import { presentHand, presentHandEvent, type CallView, type HandEventView, type HandNames, type HandView } from './hands.presenter.js';
 import type { CallBody, CloseHandBody, EscalateHandBody, RaiseHandBody } from './hands.schema.js';
 import { DEFAULT_HANDS_CONFIG, type HandState, type HandTier, type HandsConfig, type JoinMode, type RoutingResult } from './hands.types.js';
@@ -390,6 +391,20 @@ export class HandsService {
   private async names(ex: Executor, teamIds: string[], userIds: string[], ticketIds: string[]): Promise<HandNames> {
     const [users, teams, tickets] = await Promise.all([repo.userFacts(ex, userIds.filter(Boolean)), repo.teamNames(ex, teamIds), repo.ticketFacts(ex, ticketIds)]);
     return { users: new Map(users.map((u) => [u.id, u.name])), teams: new Map(teams.map((t) => [t.id, t.name])), ticketNumbers: new Map(tickets.map((t) => [t.id, t.number])) };
+  }
+
+  /** Time to claim and to answer, outcomes and hold time of hands raised in [from, to), hours in `timeZone`. */
+  async report(actor: Principal, from: number, to: number): Promise<HandsReport & { from: string; to: string; claimTargetSeconds: number; names: Record<string, string> }> {
+    if (!(to > from)) throw invalid([{ field: 'to', message: 'the end of the period is after its start', code: 'report_period' }]);
+    const config = await this.config();
+    const rows = await this.d.tickets.access.filter(actor, await repo.handsRaisedBetween(this.db, from, to), (r) => r.ticket_id);
+    const hourFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: actor.timeZone || 'UTC' });
+    const report = handsReport(
+      rows.map((h) => ({ teamId: h.team_id, operatorId: h.operator_id, claimedBy: h.claimed_by, category: h.category, raisedAt: Number(h.raised_at), claimedAt: h.claimed_at === null ? null : Number(h.claimed_at), closedAt: h.closed_at === null ? null : Number(h.closed_at), exhausted: h.exhausted_at !== null, outcome: h.outcome })),
+      { claimTargetSeconds: config.claimTargetSeconds, hourOf: (ms) => Number(hourFormat.format(ms)) % 24, hours: (to - from) / 3600_000, now: this.d.clock.now() },
+    );
+    const names = await this.names(this.db, rows.map((r) => r.team_id ?? '').filter(Boolean), rows.flatMap((r) => [r.operator_id, r.claimed_by ?? '']), []);
+    return { ...report, from: new Date(from).toISOString(), to: new Date(to).toISOString(), claimTargetSeconds: config.claimTargetSeconds, names: Object.fromEntries([...names.users, ...names.teams]) };
   }
 
   // ------------------------------------------------------------------ presence and phone state
