@@ -10,7 +10,8 @@
  *   claims through the service; the figure is how many trials had exactly one winner;
  * - RSS of the process with BENCH_HAND_RSS_STREAMS (1000) connected live streams (the clients
  *   are in the same process, so the server's share is smaller than the figure).
- * Not the three-node PostgreSQL figure of the issue (not built yet).
+ * PostgreSQL also: three nodes (three containers and HTTP servers in this process on one
+ * database), the streams spread over them, hands raised on the first.
  *
  * Run: npx tsx bench/hands.bench.ts [sqlite|postgres]
  */
@@ -172,6 +173,61 @@ for (const kind of kinds) {
     for (const s of streams) s.abort();
     await app.close();
     await deps.close();
+    await tdb.drop();
+  }
+}
+
+if (kinds.includes('postgres') && isAvailable('postgres')) {
+  const tdb = await createTestDatabase('postgres');
+  const nodes: { deps: ReturnType<typeof createContainer>; app: Awaited<ReturnType<typeof buildApp>>; base: string }[] = [];
+  const streams: AbortController[] = [];
+  try {
+    for (let n = 0; n < 3; n++) {
+      const config = loadConfig({ ESCALON_DATA_DIR: tdb.dataDir, ESCALON_LOG_LEVEL: 'silent', ESCALON_DEMO: '0' });
+      config.database = tdb.config;
+      const database = tdb.open();
+      if (n === 0) await migrateToLatest(database);
+      const deps = createContainer(config, createLogger('silent'), { clock: systemClock, database });
+      const app = await buildApp(deps, { logger: false });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      nodes.push({ deps, app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });
+    }
+    const deps = nodes[0]!.deps;
+    const make = async (role: 'agent' | 'supervisor', i: number) => {
+      const u = await deps.users.create(null, { email: `${role}${i}@bench.example`, name: `${role} ${i}`, role, locale: 'en', timeZone: 'Asia/Tokyo', password: PASSWORD });
+      return { id: u.id, token: (await deps.auth.createToken(null, u.id, 'bench')).token };
+    };
+    const agent = await make('agent', 0);
+    const seen = new Map<string, number[]>();
+    for (let i = 0; i < STREAMS; i++) {
+      const sv = await make('supervisor', i);
+      streams.push(
+        await openStream(nodes[i % 3]!.base, sv.token, (type, ids) => {
+          if (type !== 'hand.updated' || !ids[0]) return;
+          seen.set(ids[0], [...(seen.get(ids[0]) ?? []), performance.now()]);
+        }),
+      );
+    }
+    await sleep(500);
+    const latencies: number[] = [];
+    for (let r = 0; r < RAISES; r++) {
+      const t0 = performance.now();
+      const res = await fetch(`${nodes[0]!.base}/api/v1/hands`, { method: 'POST', headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ category: 'refund', ask: `bench ${r}` }) });
+      const hand = (await res.json()) as { id: string };
+      const deadline = Date.now() + 5000;
+      while ((seen.get(hand.id)?.length ?? 0) < STREAMS && Date.now() < deadline) await sleep(1);
+      for (const at of (seen.get(hand.id) ?? []).slice(0, STREAMS)) latencies.push(at - t0);
+      await sleep(20);
+    }
+    console.log(`postgres, three nodes: raise → visible on ${STREAMS} streams, ${RAISES} raises: p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms (${latencies.length} arrivals)`);
+    report({ harness: 'hands', figure: `raise → visible on ${STREAMS} streams over 3 nodes p50`, db: 'postgres', case: '-', value: pct(latencies, 50), unit: 'ms' });
+    report({ harness: 'hands', figure: `raise → visible on ${STREAMS} streams over 3 nodes p99`, db: 'postgres', case: '-', value: pct(latencies, 99), unit: 'ms' });
+  } finally {
+    for (const s of streams) s.abort();
+    for (const n of nodes) {
+      await n.app.close();
+      await n.deps.close();
+    }
     await tdb.drop();
   }
 }
