@@ -120,6 +120,22 @@ describe.skipIf(!hasChromium)('raise a hand (real browser, two people)', () => {
     await sv.getByRole('heading', { name: /ウォールボード/ }).waitFor();
     await shot(sv, '91-hands-ja-wallboard');
 
+    // The administrator's settings: tiers, categories, examples, the temperature rule (audited).
+    const adminPage = await newPage(await context('ja-JP'));
+    await signIn(adminPage, 'admin@demo.example');
+    await adminPage.goto(`${h.base}/admin/hands`);
+    await adminPage.getByRole('heading', { name: '手上げの設定' }).waitFor();
+    await adminPage.getByLabel('お客様の温度感を伝える位置').selectOption('first');
+    await adminPage.getByRole('button', { name: '保存' }).click();
+    await adminPage.getByText('保存しました。').waitFor();
+    await shot(adminPage, '92-hands-ja-settings');
+    expect((await admin.call('GET', '/api/v1/hands/config')).body.temperaturePosition).toBe('first');
+    expect(JSON.stringify((await admin.call('GET', '/api/v1/audit?action=hands.config_changed')).body)).toContain('hands.config_changed');
+    expect((await admin.call('PATCH', `/api/v1/users/${admin.userId}`, { locale: 'en' })).status).toBe(200);
+    await adminPage.reload();
+    await adminPage.getByRole('heading', { name: 'Raise a hand: settings' }).waitFor();
+    await shot(adminPage, '93-hands-en-settings');
+
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

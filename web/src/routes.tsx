@@ -16,6 +16,7 @@ import { QueuePage, isQueueKind } from './features/queues/QueuePage.js';
 import { SettingsPage } from './features/settings/SettingsPage.js';
 import { TicketPage } from './features/tickets/TicketPage.js';
 import { WallboardPage } from './features/hands/WallboardPage.js';
+import { HandsConfigPage } from './features/hands/HandsConfigPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -59,6 +60,7 @@ function adminScreen(path: string): ReactNode {
     '/admin/rotations': () => <RotationsPage />,
     '/admin/channels': () => <ChannelsPage />,
     '/admin/audit': () => <AuditPage />,
+    '/admin/hands': () => <HandsConfigPage />,
   };
   return screens[path]?.() ?? null;
 }

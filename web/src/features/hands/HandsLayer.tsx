@@ -192,6 +192,11 @@ function SupervisorPanel({ hands, onClaimed }: { hands: { open: Hand[]; claimed:
         <Link to="/wallboard" className="btn btn-quiet btn-small">
           {t('hands.wallboard.nav')}
         </Link>
+        {user.role === 'admin' && (
+          <Link to="/admin/hands" className="btn btn-quiet btn-small">
+            {t('hands.config.open')}
+          </Link>
+        )}
         <button type="button" className="btn btn-quiet btn-small" onClick={() => setCollapsed(true)}>
           {t('hands.panel.collapse')}
         </button>
