@@ -41,7 +41,9 @@ export function HandsLayer() {
   const supervising = SUPERVISING.includes(user.role);
   const config = useHandsConfig(client);
   const call = useMyCall(client);
-  const hands = useActiveHands(client);
+  const mineIds = useRef(new Set<string>());
+  // Operators refetch on their own hands' events only; supervisors on every hand's.
+  const hands = useActiveHands(client, true, supervising ? undefined : (e) => !!e.ids[0] && mineIds.current.has(e.ids[0]));
   const [raising, setRaising] = useState<{ id: string; number: number | null } | null | false>(false);
   const [focus, setFocus] = useState<string | null>(null);
 
@@ -71,6 +73,7 @@ export function HandsLayer() {
   const all = [...(hands.data?.open ?? []), ...(hands.data?.claimed ?? [])];
   const mine = all.filter((h) => h.operator.id === user.id || h.claimedBy?.id === user.id);
   const shown = focus ?? mine[mine.length - 1]?.id ?? null;
+  mineIds.current = new Set([...mine.map((h) => h.id), ...(focus ? [focus] : [])]);
 
   return (
     <>
@@ -98,7 +101,11 @@ function HandDock({ handId, mine, mineCount, onSelect, onDismiss }: { handId: st
   const { user } = useSession();
   const [min, setMin] = useState(false);
   const current = mine.find((h) => h.id === handId);
-  const title = !current ? t('hands.raise') : current.operator.id !== user.id ? t('hands.dock.supervising') : t('hands.dock.mine');
+  // A hand that just closed leaves the active list: the dock keeps the side it was shown for.
+  const side = useRef<{ id: string; supervising: boolean } | null>(null);
+  if (current) side.current = { id: handId, supervising: current.operator.id !== user.id };
+  const supervisingSide = side.current?.id === handId ? side.current.supervising : false;
+  const title = supervisingSide ? t('hands.dock.supervising') : t('hands.dock.mine');
   return (
     <aside className={min ? 'hand-dock minimised' : 'hand-dock'} aria-label={title}>
       <header className="hand-dock-head">

@@ -9,7 +9,7 @@ import type { HandDetailView, HandEventView, HandView, FloorView, CallView } fro
 import type { HandsConfig } from '../../../../src/modules/hands/hands.types.js';
 import type { ApiClient } from '../../api/client.js';
 import { isAbort } from '../../api/client.js';
-import { openEventStream, useLiveRefresh } from '../../api/live.js';
+import { openEventStream, useLiveRefresh, type LiveEvent } from '../../api/live.js';
 
 export type Hand = HandView;
 export type HandEvent = HandEventView;
@@ -22,7 +22,7 @@ export const SUPERVISING = ['supervisor', 'manager', 'admin'];
 const isHandEvent = (e: { type: string }) => e.type === 'hand.updated';
 
 /** Loads with `fetcher` now, again on every hand.updated event (coalesced), and while the stream is down by polling. */
-function useLiveLoad<T>(fetcher: (signal: AbortSignal) => Promise<T>, deps: unknown[], enabled = true) {
+function useLiveLoad<T>(fetcher: (signal: AbortSignal) => Promise<T>, deps: unknown[], enabled = true, only?: (e: LiveEvent) => boolean) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [generation, setGeneration] = useState(0);
@@ -45,12 +45,15 @@ function useLiveLoad<T>(fetcher: (signal: AbortSignal) => Promise<T>, deps: unkn
     return () => ctl.abort();
   }, [generation, enabled, ...deps]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  useLiveRefresh(reload, { filter: isHandEvent, enabled, intervalMs: 5000 });
+  useLiveRefresh(reload, { filter: (e) => isHandEvent(e) && (!only || only(e)), enabled, intervalMs: 5000 });
   return { data, error, reload };
 }
 
-/** Open and claimed hands (supervisors: all of them; operators: their own). */
-export function useActiveHands(client: ApiClient, enabled = true) {
+/**
+ * Open and claimed hands (supervisors: all of them; operators: their own). `only` narrows the
+ * live events that refetch (an operator listens to their own hands, not the whole floor's).
+ */
+export function useActiveHands(client: ApiClient, enabled = true, only?: (e: LiveEvent) => boolean) {
   return useLiveLoad(
     async (signal) => {
       const [open, claimed] = await Promise.all([
@@ -61,6 +64,7 @@ export function useActiveHands(client: ApiClient, enabled = true) {
     },
     [client],
     enabled,
+    only,
   );
 }
 
@@ -70,7 +74,7 @@ export function useClosedHands(client: ApiClient) {
 }
 
 export function useHandDetail(client: ApiClient, id: string | null) {
-  return useLiveLoad((signal) => (id ? client.get<HandDetail>(`/api/v1/hands/${id}`, undefined, signal) : Promise.resolve(null)), [client, id], id !== null);
+  return useLiveLoad((signal) => (id ? client.get<HandDetail>(`/api/v1/hands/${id}`, undefined, signal) : Promise.resolve(null)), [client, id], id !== null, (e) => e.ids[0] === id);
 }
 
 export function useFloor(client: ApiClient) {
