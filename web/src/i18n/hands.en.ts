@@ -132,6 +132,11 @@ export const handsEn = {
     saved: 'Saved.',
     open: 'Settings',
   },
+  timeline: {
+    raised: '{{actor}} raised a hand: {{ask}}',
+    answered: '{{actor}} answered the raised hand ({{ask}})',
+    callback: '{{actor}} promised a call back by {{due}}',
+  },
   wallboard: {
     title: 'Floor wallboard',
     open: 'Waiting',

@@ -132,6 +132,11 @@ export const handsJa = {
     saved: '保存しました。',
     open: '設定',
   },
+  timeline: {
+    raised: '{{actor}} が手を上げました：{{ask}}',
+    answered: '{{actor}} が手上げに回答しました（{{ask}}）',
+    callback: '{{actor}} が {{due}} までの折り返しを約束しました',
+  },
   wallboard: {
     title: 'フロア ウォールボード',
     open: '待機中',

@@ -26,3 +26,16 @@ describe('raise a hand messages', () => {
     expect(percentileOf([9, 1, 5], 50)).toBe(5);
   });
 });
+
+describe('ticket timeline entries of hands', () => {
+  it('says them in the reader language and leaves other kinds alone', async () => {
+    const { createI18n } = await import('../../i18n/index.js');
+    const { describeHandEvent } = await import('./describe-hand-event.js');
+    const ev = (kind: string, data: Record<string, unknown>) => ({ kind, data }) as never;
+    const ja = createI18n('ja').t;
+    const en = createI18n('en').t;
+    expect(describeHandEvent(ev('hand.raised', { ask: '返金してよいか' }), ja, '田中', (x) => x ?? '')).toBe('田中 が手を上げました：返金してよいか');
+    expect(describeHandEvent(ev('hand.callback_promised', { dueAt: '2026-12-02T10:00:00Z' }), en, 'Sato', () => '19:00')).toBe('Sato promised a call back by 19:00');
+    expect(describeHandEvent(ev('ticket.created', {}), en, 'x', () => '')).toBeNull();
+  });
+});
