@@ -28,6 +28,7 @@ import { intakeEmailRoutes } from './modules/intake-email/index.js';
 import { escalationsRoutes } from './modules/escalations/index.js';
 import { oncallRoutes } from './modules/oncall/index.js';
 import { pathsRoutes } from './modules/paths/index.js';
+import { handsRoutes } from './modules/hands/index.js';
 import { slaRoutes } from './modules/sla/index.js';
 import { teamsRoutes } from './modules/teams/index.js';
 import { ticketsRoutes } from './modules/tickets/index.js';
@@ -148,6 +149,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   workspaceRoutes(app);
   notificationsRoutes(app);
   privacyRoutes(app);
+  handsRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

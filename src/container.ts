@@ -16,6 +16,7 @@ import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeE
 import { createSlaEscalationTrigger, EscalationsService, registerEscalationJobs } from './modules/escalations/index.js';
 import { RotationsService } from './modules/oncall/index.js';
 import { PathsService } from './modules/paths/index.js';
+import { HandsService, registerHandJobs } from './modules/hands/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
@@ -73,6 +74,8 @@ export interface Container {
   outbound: OutboundHttp;
   /** Customer data requests (export, erase) and the retention sweep. */
   privacy: PrivacyService;
+  /** Raise a hand (手上げ): live help for an operator on a call. */
+  hands: HandsService;
   close(): Promise<void>;
 }
 
@@ -156,6 +159,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // Exports leave out tickets of restricted teams the requester may not see.
   const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex) });
   registerPrivacyJobs(jobs, privacy);
+  const hands = new HandsService({ db, clock, audit, tickets, escalations, live });
+  registerHandJobs(jobs, hands);
   return {
     config,
     clock,
@@ -187,6 +192,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     rateLimits,
     outbound,
     privacy,
+    hands,
     close: async () => {
       await live.close();
       await outbound.close();

@@ -106,7 +106,7 @@ program
   .action(() =>
     withContainer(async (deps) => {
       const r = await removeDemo(deps);
-      console.log(`Demo workspace removed: ${r.users} users, ${r.teams} teams, ${r.customers} customers, ${r.organizations} organisations, ${r.tickets} tickets, ${r.escalations} escalations, ${r.escalationPaths} escalation paths, ${r.slaPolicies} SLA policies, ${r.calendars} calendars, ${r.rotations} rotations, ${r.jobs} pending jobs.`);
+      console.log(`Demo workspace removed: ${r.users} users, ${r.teams} teams, ${r.customers} customers, ${r.organizations} organisations, ${r.tickets} tickets, ${r.escalations} escalations, ${r.escalationPaths} escalation paths, ${r.slaPolicies} SLA policies, ${r.calendars} calendars, ${r.rotations} rotations, ${r.hands} raised hands, ${r.jobs} pending jobs.`);
       if (!(await hasRealAdministrator(deps.database.db))) console.log('No administrator is left; create one: npx escalon users add --role admin --email … --name …');
     }),
   );

@@ -532,6 +532,68 @@ export interface Database {
   automatic_mail_log: AutomaticMailLogTable;
   // accounts (0013)
   rate_limit_hits: RateLimitHitsTable;
+  // raise a hand (0019)
+  hands: HandsTable;
+  hand_events: HandEventsTable;
+  hand_presence: HandPresenceTable;
+}
+
+/** An operator's raised hand (0019); JSON as text: tiers (snapshot of the routing), alerted (user ids). */
+export interface HandsTable {
+  id: string;
+  state: string; // open | claimed | closed
+  operator_id: string;
+  team_id: string | null;
+  ticket_id: string | null;
+  customer_id: string | null;
+  call_id: string | null;
+  caller_number: string | null;
+  category: string;
+  ask: string;
+  concern: string;
+  tried: string;
+  environment: string;
+  background: string;
+  temperature: string | null;
+  tiers: string;
+  tier_index: number;
+  alerted: string;
+  next_tier_at: number | null;
+  exhausted_at: number | null;
+  claimed_by: string | null;
+  claimed_at: number | null;
+  joined_call_mode: string | null;
+  joined_call_at: number | null;
+  outcome: string | null;
+  answer: string | null;
+  callback_due_at: number | null;
+  escalation_id: string | null;
+  closed_by: string | null;
+  closed_at: number | null;
+  raised_at: number;
+  updated_at: number;
+}
+
+/** Every transition and line of a hand, with its actor and instant (0019). */
+export interface HandEventsTable {
+  id: string;
+  hand_id: string;
+  kind: string;
+  actor_id: string | null;
+  body: string | null;
+  data: string;
+  created_at: number;
+}
+
+/** Per person: available for hands (supervisors) and the phone state a CTI reports (0019). */
+export interface HandPresenceTable {
+  user_id: string;
+  available_for_hands: number;
+  on_call: number;
+  call_id: string | null;
+  caller_number: string | null;
+  call_started_at: number | null;
+  updated_at: number;
 }
 
 export type UserRow = Selectable<UsersTable>;

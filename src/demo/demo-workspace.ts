@@ -45,6 +45,8 @@ export interface DemoRemoval {
   slaPolicies: number;
   calendars: number;
   jobs: number;
+  /** Raised hands of demo operators, tickets or customers (issue 16). */
+  hands: number;
 }
 
 const ids = (rows: { id: string }[]): string[] => rows.map((r) => r.id);
@@ -90,10 +92,11 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
 
     const deliveryIds = ids(await anyIn(tx, 'deliveries', { user_id: userIds, ticket_id: ticketIds }));
     const notificationIds = ids(await anyIn(tx, 'notifications', { user_id: userIds, ticket_id: ticketIds, escalation_id: escalationIds }));
+    const handIds = ids(await anyIn(tx, 'hands', { operator_id: userIds, ticket_id: ticketIds, customer_id: customerIds, escalation_id: escalationIds }));
 
     // Jobs (timers, deliveries, reviews) name what they act on in their payload.
     // Not the SLA policies and calendar: a real ticket's SLA timers keep running on their snapshot.
-    const removed = new Set([...userIds, ...teamIds, ...customerIds, ...orgIds, ...pathIds, ...ticketIds, ...escalationIds, ...rotationIds, ...deliveryIds, ...notificationIds]);
+    const removed = new Set([...userIds, ...teamIds, ...customerIds, ...orgIds, ...pathIds, ...ticketIds, ...escalationIds, ...rotationIds, ...deliveryIds, ...notificationIds, ...handIds]);
     const jobIds = ids(
       (await tx.selectFrom('jobs').select(['id', 'payload', 'dedupe_key']).execute()).filter((j) =>
         [...`${j.payload} ${j.dedupe_key ?? ''}`.matchAll(UUID_IN_TEXT)].some((m) => removed.has(m[0].toLowerCase())),
@@ -106,6 +109,14 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
     await deleteIn(tx, 'delivery_attempts', 'delivery_id', deliveryIds);
     await deleteIn(tx, 'deliveries', 'id', deliveryIds);
     await deleteIn(tx, 'notifications', 'id', notificationIds);
+    // Raised hands (0019): the demo's own go; real hands a demo supervisor claimed keep their story without the name.
+    await deleteIn(tx, 'hand_events', 'hand_id', handIds);
+    await deleteIn(tx, 'hands', 'id', handIds);
+    await nullIn(tx, 'hand_events', 'actor_id', userIds);
+    await nullIn(tx, 'hands', 'claimed_by', userIds);
+    await nullIn(tx, 'hands', 'closed_by', userIds);
+    await nullIn(tx, 'hands', 'team_id', teamIds);
+    await deleteIn(tx, 'hand_presence', 'user_id', userIds);
     await deleteIn(tx, 'escalation_recipients', 'escalation_id', escalationIds);
     await deleteIn(tx, 'escalations', 'id', escalationIds);
     await nullIn(tx, 'escalations', 'path_id', pathIds);
@@ -162,6 +173,7 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
       slaPolicies: policyIds.length,
       calendars: calendarIds.length,
       jobs: jobIds.length,
+      hands: handIds.length,
     };
     await deps.audit.record(tx, { actorId: null, action: 'demo.removed', targetType: 'workspace', data: { ...counts } });
     return counts;
@@ -182,7 +194,7 @@ async function deleteIn(tx: Tx, table: Table, column: string, values: string[]):
 }
 
 /** Ids of the rows where any of the columns holds one of its values. */
-async function anyIn(tx: Tx, table: 'deliveries' | 'notifications', where: Record<string, string[]>): Promise<{ id: string }[]> {
+async function anyIn(tx: Tx, table: 'deliveries' | 'notifications' | 'hands', where: Record<string, string[]>): Promise<{ id: string }[]> {
   const found = new Map<string, { id: string }>();
   for (const [column, values] of Object.entries(where)) {
     for (let i = 0; i < values.length; i += 500) {

@@ -16,6 +16,8 @@ import { QueuePage, isQueueKind } from './features/queues/QueuePage.js';
 import { SettingsPage } from './features/settings/SettingsPage.js';
 import { SlackLinkPage } from './features/settings/SlackLinkPage.js';
 import { TicketPage } from './features/tickets/TicketPage.js';
+import { WallboardPage } from './features/hands/WallboardPage.js';
+import { HandsConfigPage } from './features/hands/HandsConfigPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -40,6 +42,7 @@ export function Routes() {
   else if (path === '/admin/tokens' && isAdmin) screen = <AdminTokensPage all />;
   else if (isAdmin) screen = adminScreen(path);
   if (!screen && path === '/supervisor' && ['supervisor', 'manager', 'admin'].includes(user.role)) screen = <SupervisorBoard />;
+  if (!screen && path === '/wallboard' && ['supervisor', 'manager', 'admin'].includes(user.role)) screen = <WallboardPage />;
 
   useEffect(() => {
     if (!screen) navigate('/queues/mine', { replace: true });
@@ -59,6 +62,7 @@ function adminScreen(path: string): ReactNode {
     '/admin/rotations': () => <RotationsPage />,
     '/admin/channels': () => <ChannelsPage />,
     '/admin/audit': () => <AuditPage />,
+    '/admin/hands': () => <HandsConfigPage />,
   };
   return screens[path]?.() ?? null;
 }

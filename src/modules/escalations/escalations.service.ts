@@ -242,77 +242,83 @@ export class EscalationsService {
 
   async escalate(actor: Principal, ticketId: string, input: EscalateInput): Promise<EscalationView> {
     const now = this.clock.now();
-    const id = await inTransaction(this.db, async (tx) => {
-      await this.tickets.access.assertWrite(actor, ticketId, tx);
-      const ticket = await this.tickets.load(tx, ticketId);
-      if (ticket.status === 'closed')
-        throw conflict('The ticket is closed; open a follow-up ticket to escalate.', {
-          status: ticket.status,
-        });
-      let snapshot: EscalationSnapshot;
-      let start = 0;
-      if ([input.pathId, input.target, input.to].filter((x) => x !== undefined).length > 1)
-        throw invalid([
-          {
-            field: input.pathId ? 'target' : 'to',
-            message: 'send one of pathId (and levelIndex), a direct target, or to: my_supervisor', code: 'escalation_target_needed',
-          },
-        ]);
-      if (input.pathId) {
-        const path = pathOf(await this.paths.load(tx, input.pathId));
-        if (!path.active)
-          throw conflict(`The escalation path ${path.name} is not active.`, { pathId: path.id });
-        start = assertLevel(path, input.levelIndex);
-        snapshot = snapshotOf(path);
-      } else if (input.target) {
-        await this.checkTargets(tx, [input.target]);
-        const directory = await loadDirectory(tx);
-        snapshot = directSnapshot(
-          [input.target],
-          input.kind ?? 'functional',
-          input.ackTimeoutSeconds ?? 1800,
-          targetNames([input.target], directory),
-          { code: 'direct', to: input.target.type },
-        );
-      } else if (input.to === 'my_supervisor') {
-        const directory = await loadDirectory(tx);
-        const supervisors = supervisorsOfUser(directory, actor.userId);
-        if (!supervisors.length)
-          throw conflict(
-            'None of your teams names a supervisor or manager. Escalate to a team or a person instead, or ask an administrator to name one on your team.',
-            { reason: 'no_supervisor' },
-          );
-        const targets: Target[] = supervisors.map((userId) => ({ type: 'user', userId }));
-        snapshot = directSnapshot(
-          targets,
-          input.kind ?? 'hierarchical',
-          input.ackTimeoutSeconds ?? 1800,
-          targetNames(targets, directory),
-          { code: 'direct', to: 'my_supervisor' },
-        );
-      } else {
-        throw invalid([
-          {
-            field: 'pathId',
-            message: 'send a pathId (and optional levelIndex), a direct target, or to: my_supervisor', code: 'escalation_target_needed',
-          },
-        ]);
-      }
-      await this.refuseDuplicate(
-        tx,
-        ticket.id,
-        input.pathId ? { pathId: input.pathId, levelIndex: start } : { target: input.target! },
-      );
-      const brief = await this.completeBrief(tx, ticket, input.brief ?? {}, actor.locale, actor.timeZone);
-      const missing = missingBriefFields(brief, snapshot.levels[start]!.requiredBriefFields);
-      if (missing.length)
-        throw invalid(
-          missing,
-          `The brief is missing required fields: ${missing.map((m) => m.field).join(', ')}.`,
-        );
-      return this.start(tx, ticket, snapshot, start, brief, actor.userId, 'manual', now);
-    });
+    const id = await inTransaction(this.db, (tx) => this.escalateIn(tx, actor, ticketId, input, now));
     return this.get(null, id);
+  }
+
+  /**
+   * Escalates inside the caller's transaction (a raised hand turns into an escalation in the
+   * same transaction that closes it). Returns the escalation's id.
+   */
+  async escalateIn(tx: Tx, actor: Principal, ticketId: string, input: EscalateInput, now: number): Promise<string> {
+    await this.tickets.access.assertWrite(actor, ticketId, tx);
+    const ticket = await this.tickets.load(tx, ticketId);
+    if (ticket.status === 'closed')
+      throw conflict('The ticket is closed; open a follow-up ticket to escalate.', {
+        status: ticket.status,
+      });
+    let snapshot: EscalationSnapshot;
+    let start = 0;
+    if ([input.pathId, input.target, input.to].filter((x) => x !== undefined).length > 1)
+      throw invalid([
+        {
+          field: input.pathId ? 'target' : 'to',
+          message: 'send one of pathId (and levelIndex), a direct target, or to: my_supervisor', code: 'escalation_target_needed',
+        },
+      ]);
+    if (input.pathId) {
+      const path = pathOf(await this.paths.load(tx, input.pathId));
+      if (!path.active)
+        throw conflict(`The escalation path ${path.name} is not active.`, { pathId: path.id });
+      start = assertLevel(path, input.levelIndex);
+      snapshot = snapshotOf(path);
+    } else if (input.target) {
+      await this.checkTargets(tx, [input.target]);
+      const directory = await loadDirectory(tx);
+      snapshot = directSnapshot(
+        [input.target],
+        input.kind ?? 'functional',
+        input.ackTimeoutSeconds ?? 1800,
+        targetNames([input.target], directory),
+        { code: 'direct', to: input.target.type },
+      );
+    } else if (input.to === 'my_supervisor') {
+      const directory = await loadDirectory(tx);
+      const supervisors = supervisorsOfUser(directory, actor.userId);
+      if (!supervisors.length)
+        throw conflict(
+          'None of your teams names a supervisor or manager. Escalate to a team or a person instead, or ask an administrator to name one on your team.',
+          { reason: 'no_supervisor' },
+        );
+      const targets: Target[] = supervisors.map((userId) => ({ type: 'user', userId }));
+      snapshot = directSnapshot(
+        targets,
+        input.kind ?? 'hierarchical',
+        input.ackTimeoutSeconds ?? 1800,
+        targetNames(targets, directory),
+        { code: 'direct', to: 'my_supervisor' },
+      );
+    } else {
+      throw invalid([
+        {
+          field: 'pathId',
+          message: 'send a pathId (and optional levelIndex), a direct target, or to: my_supervisor', code: 'escalation_target_needed',
+        },
+      ]);
+    }
+    await this.refuseDuplicate(
+      tx,
+      ticket.id,
+      input.pathId ? { pathId: input.pathId, levelIndex: start } : { target: input.target! },
+    );
+    const brief = await this.completeBrief(tx, ticket, input.brief ?? {}, actor.locale, actor.timeZone);
+    const missing = missingBriefFields(brief, snapshot.levels[start]!.requiredBriefFields);
+    if (missing.length)
+      throw invalid(
+        missing,
+        `The brief is missing required fields: ${missing.map((m) => m.field).join(', ')}.`,
+      );
+    return this.start(tx, ticket, snapshot, start, brief, actor.userId, 'manual', now);
   }
 
   /** 409 naming the open escalation that already asks the same level or target (details.escalationId). */
@@ -525,7 +531,7 @@ export class EscalationsService {
           {
             field: 'answer',
             message:
-              'write the answer for the person who escalated; a functional escalation cannot be resolved without one', code: 'answer_required',
+              'write the answer for the person who escalated; a functional escalation cannot be resolved without one',
           },
         ]);
       return { type: 'resolved', userId: actor.userId, answer };
@@ -870,11 +876,11 @@ export class EscalationsService {
     const problems = targets.flatMap((t, i) => {
       const field = `target${targets.length > 1 ? `[${i}]` : ''}`;
       if (t.type === 'user' && !ids.userIds.has(t.userId))
-        return [{ field: `${field}.userId`, message: `user ${t.userId} does not exist`, code: 'unknown_user' }];
+        return [{ field: `${field}.userId`, message: `user ${t.userId} does not exist` }];
       if (t.type === 'team' && !ids.teamIds.has(t.teamId))
-        return [{ field: `${field}.teamId`, message: `team ${t.teamId} does not exist`, code: 'unknown_team' }];
+        return [{ field: `${field}.teamId`, message: `team ${t.teamId} does not exist` }];
       if (t.type === 'rotation' && !ids.rotationIds.has(t.rotationId))
-        return [{ field: `${field}.rotationId`, message: `rotation ${t.rotationId} does not exist`, code: 'unknown_rotation' }];
+        return [{ field: `${field}.rotationId`, message: `rotation ${t.rotationId} does not exist` }];
       return [];
     });
     if (problems.length) throw invalid(problems);

@@ -38,6 +38,7 @@ export {
   createSlaEscalationTrigger,
   directSnapshot,
   type EscalateInput,
+  type BriefInput,
   type SlaTriggerInput,
 } from './escalations.service.js';
 export { escalationsRoutes } from './escalations.routes.js';

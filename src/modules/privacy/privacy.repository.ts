@@ -220,3 +220,31 @@ export async function deleteTickets(tx: Tx, ids: string[]): Promise<{ attachment
   await tx.deleteFrom('tickets').where('id', 'in', ids).execute();
   return { attachmentKeys: attachments.map((a) => a.storage_key), rawKeys: inbound.map((r) => r.raw_key) };
 }
+
+// Raised hands (0019): about the customer when they called, or on one of their tickets.
+export const handsOf = (ex: Executor, customerId: string, ticketIds: string[]) =>
+  ex
+    .selectFrom('hands')
+    .selectAll()
+    .where((eb) => (ticketIds.length ? eb.or([eb('customer_id', '=', customerId), eb('ticket_id', 'in', ticketIds)]) : eb('customer_id', '=', customerId)))
+    .orderBy('raised_at')
+    .execute();
+
+export const handEventsOf = (ex: Executor, handIds: string[]) =>
+  handIds.length ? ex.selectFrom('hand_events').selectAll().where('hand_id', 'in', handIds).orderBy('id').execute() : Promise.resolve([]);
+
+/** The customer's words in a hand go; who raised it, who claimed it and when stay (the reports). */
+export async function eraseHands(ex: Executor, handIds: string[], erased: string, scrub: (data: string) => string): Promise<void> {
+  if (!handIds.length) return;
+  const blank = (col: 'ask' | 'concern' | 'tried' | 'environment' | 'background') => sql<string>`case when ${sql.ref(col)} = '' then '' else ${erased} end`;
+  await ex
+    .updateTable('hands')
+    .set({ caller_number: null, ask: blank('ask'), concern: blank('concern'), tried: blank('tried'), environment: blank('environment'), background: blank('background'), answer: sql<string | null>`case when answer is null then null else ${erased} end` })
+    .where('id', 'in', handIds)
+    .execute();
+  for (const e of await handEventsOf(ex, handIds))
+    await ex.updateTable('hand_events').set({ body: e.body === null ? null : erased, data: scrub(e.data) }).where('id', '=', e.id).execute();
+}
+
+/** A phone state still showing the customer's number (a call in progress) forgets it. */
+export const forgetCallerNumber = (ex: Executor, phone: string) => ex.updateTable('hand_presence').set({ caller_number: null }).where('caller_number', '=', phone).execute();

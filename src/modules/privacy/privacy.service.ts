@@ -99,6 +99,8 @@ export class PrivacyService {
       const conversations = await repo.conversationsOf(tx, customerId, []);
       const links = await repo.publicLinksOf(tx, customerId);
       const audit = await this.inChunks([customerId, ...ids], (part) => repo.auditAbout(tx, part));
+      const hands = (await repo.handsOf(tx, customerId, ids)).filter((h) => h.ticket_id === null || visible.has(h.ticket_id));
+      const handEvents = await repo.handEventsOf(tx, hands.map((h) => h.id));
       const byTicket = <T extends { ticket_id: string | null }>(rows: T[]) => {
         const m = new Map<string, T[]>();
         for (const r of rows) if (r.ticket_id) m.set(r.ticket_id, [...(m.get(r.ticket_id) ?? []), r]);
@@ -202,6 +204,21 @@ export class PrivacyService {
           })),
         // No satisfaction survey is stored yet (issue 8's module is not on main).
         satisfaction: [],
+        hands: hands.map((h) => ({
+          id: h.id,
+          ticketId: h.ticket_id,
+          callerNumber: h.caller_number,
+          category: h.category,
+          ask: h.ask,
+          concern: h.concern,
+          tried: h.tried,
+          environment: h.environment,
+          background: h.background,
+          answer: h.answer,
+          outcome: h.outcome,
+          raisedAt: iso(Number(h.raised_at))!,
+          thread: handEvents.filter((e) => e.hand_id === h.id).map((e) => ({ kind: e.kind, actorId: e.actor_id, body: e.body, at: iso(Number(e.created_at))! })),
+        })),
         audit: audit.map((a) => ({ id: a.id, actorId: a.actor_id, action: a.action, targetType: a.target_type, targetId: a.target_id, data: parseJson<unknown>(a.data, {}), createdAt: iso(Number(a.created_at))! })),
       };
       await this.audit.record(tx, {
@@ -341,6 +358,9 @@ export class PrivacyService {
         for (const part of repo.chunks(found.mentioningEvents.filter((id) => !erasedEvents.has(id))))
           for (const e of await repo.eventsById(tx, part)) await repo.updateEvent(tx, e.id, e.body === null ? null : replaceAddress(e.body, email), json(replaceAddressInJson(parseJson<unknown>(e.data, {}), email)));
       }
+      const hands = await repo.handsOf(tx, customerId, ids);
+      await repo.eraseHands(tx, hands.map((h) => h.id), ERASED_TEXT, (data) => json(scrubJson(parseJson<unknown>(data, {}), textNeedles)));
+      if (c.phone) await repo.forgetCallerNumber(tx, c.phone);
       await repo.scrubJobs(tx, found.strongJobs, true, now);
       await repo.scrubJobs(tx, found.weakJobs, false, now);
       for (const a of await this.inChunks([customerId, ...ids], (part) => repo.auditAbout(tx, part)))

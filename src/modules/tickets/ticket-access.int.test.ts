@@ -93,6 +93,8 @@ describeEachDb('ticket access by team', (get) => {
     // The specialist is in no team: an escalation makes them a receiver.
     const esc = await c.request('POST', `/api/v1/tickets/${t.body.id}/escalations`, actors.agent, { target: { type: 'user', userId: actors.specialist.id }, brief: { ask: 'Can we sign?' } });
     expect(esc.status).toBe(201);
+    // A raised hand on the ticket (issue 16): supervisors of other teams do not see it either.
+    expect((await c.request('POST', '/api/v1/hands', actors.agent, { category: 'legal', ask: NOTE, ticketId: t.body.id })).status).toBe(201);
     f = { ticketId: t.body.id, ticketNumber: t.body.number, escalationId: esc.body.id, attachmentId: JSON.parse(up.body).id, legalId: legal.body.id, otherTicketId: other.body.id };
 
     const doc = await c.request('GET', '/api/v1/openapi.json', actors.admin);
@@ -120,7 +122,7 @@ describeEachDb('ticket access by team', (get) => {
         } else if (text.includes(f.ticketId) || text.includes(f.escalationId) || text.includes(f.attachmentId)) leaks.push(`${r.method} ${r.path}: body names the ticket`);
       }
       // Lists and search: the ticket is left out wherever it would have been found.
-      for (const url of [`/api/v1/tickets?text=${encodeURIComponent('ZX-81')}`, `/api/v1/tickets?text=${f.ticketNumber}`, `/api/v1/tickets?team=${f.legalId}`, `/api/v1/tickets?requester=${(await c.request('GET', `/api/v1/tickets/${f.otherTicketId}`, actor)).body.requesterId}`, `/api/v1/escalations?ticketId=${f.ticketId}`, '/api/v1/escalations?target=me', '/api/v1/me/awaiting-reply', '/api/v1/notifications', `/api/v1/tickets/${f.otherTicketId}/escalations/draft`]) {
+      for (const url of [`/api/v1/tickets?text=${encodeURIComponent('ZX-81')}`, `/api/v1/tickets?text=${f.ticketNumber}`, `/api/v1/tickets?team=${f.legalId}`, `/api/v1/tickets?requester=${(await c.request('GET', `/api/v1/tickets/${f.otherTicketId}`, actor)).body.requesterId}`, `/api/v1/escalations?ticketId=${f.ticketId}`, '/api/v1/escalations?target=me', '/api/v1/me/awaiting-reply', '/api/v1/notifications', '/api/v1/hands', '/api/v1/hands?state=open', `/api/v1/tickets/${f.otherTicketId}/escalations/draft`]) {
         const got = await c.request('GET', url, actor);
         const text = JSON.stringify(got.body);
         if (text.includes(f.ticketId) || text.includes(SUBJECT)) leaks.push(`GET ${url} lists the ticket`);

@@ -11,7 +11,7 @@ import { useEffect, useRef } from 'react';
 export const POLL_INTERVAL_MS = 15_000;
 export const EVENTS_STREAM_PATH = '/api/v1/events/stream';
 
-export const LIVE_EVENT_TYPES = ['ticket.created', 'ticket.updated', 'ticket.message', 'escalation.updated', 'notification.created', 'notification.read'] as const;
+export const LIVE_EVENT_TYPES = ['ticket.created', 'ticket.updated', 'ticket.message', 'escalation.updated', 'notification.created', 'notification.read', 'hand.updated', 'hand.typing'] as const;
 
 export interface LiveEvent {
   type: string;

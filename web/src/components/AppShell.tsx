@@ -6,6 +6,7 @@ import { Link, usePath } from '../lib/router.js';
 import { useSession } from '../session.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { HandsLayer, RaiseHandButton } from '../features/hands/HandsLayer.js';
 
 function NavLink({ to, children, match }: { to: string; children: ReactNode; match?: string | string[] }) {
   const path = usePath();
@@ -63,6 +64,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <NavLink to="/settings">{t('nav.settings')}</NavLink>
         </nav>
         <div className="topbar-right">
+          <RaiseHandButton />
           <NotificationBell />
           <LanguageSwitch onChange={changeLanguage} />
           <span className="who" title={user.email}>
@@ -81,6 +83,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      <HandsLayer />
     </div>
   );
 }

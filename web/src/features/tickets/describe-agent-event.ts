@@ -3,6 +3,7 @@ import type { TimelineEvent } from '../../api/types.js';
 import { describeOrigin } from '../escalations/origin.js';
 import type { EscalationOrigin } from '../escalations/types.js';
 import type { Names } from './describe-event.js';
+import { describeHandEvent } from '../hands/describe-hand-event.js';
 
 /** Formats an ISO instant in the reader's language and time zone (passed in: this file stays pure). */
 export type FormatInstant = (iso: string | null | undefined) => string;
@@ -38,6 +39,8 @@ export function describeAgentEvent(e: TimelineEvent, t: TFunction, names: Names,
   const actor = e.author.type === 'system' ? t('ticket.system') : (e.author.name ?? t('agent.events.someone'));
   const clock = (k: unknown) => t(`agent.sla.kind.${str(k) ?? 'resolution'}`, { defaultValue: str(k) ?? '' });
   const level = (v: unknown, name?: unknown) => str(name) ?? t('agent.events.level', { n: levelNo(v) });
+  const hand = describeHandEvent(e, t, actor, when);
+  if (hand !== null) return hand;
   let s: string | null = null;
   switch (e.kind) {
     case 'escalation.requested':

@@ -1,0 +1,98 @@
+/**
+ * The hands report (pure): time to claim and time to answer (p50/p90/max) per team,
+ * supervisor, category and hour of day; the share claimed within the target; hands per
+ * operator per hour; outcomes; hold time; hands that became escalations. Time to answer is
+ * raise → the hand closed answered, with a call back promised, or escalated.
+ */
+import { percentile } from './hands.policy.js';
+
+export interface ReportHand {
+  teamId: string | null;
+  operatorId: string;
+  claimedBy: string | null;
+  category: string;
+  raisedAt: number;
+  claimedAt: number | null;
+  closedAt: number | null;
+  exhausted: boolean;
+  outcome: string | null;
+}
+
+export interface Spread {
+  p50: number | null;
+  p90: number | null;
+  max: number | null;
+}
+
+export interface ReportGroup {
+  key: string;
+  hands: number;
+  claimed: number;
+  claimedWithinTarget: number;
+  secondsToClaim: Spread;
+  secondsToAnswer: Spread;
+}
+
+export interface HandsReport {
+  hands: number;
+  claimed: number;
+  claimedWithinTarget: number;
+  /** claimedWithinTarget / hands (null without hands). */
+  shareWithinTarget: number | null;
+  exhausted: number;
+  escalated: number;
+  outcomes: Record<string, number>;
+  secondsToClaim: Spread;
+  secondsToAnswer: Spread;
+  holdSeconds: Spread;
+  byTeam: ReportGroup[];
+  bySupervisor: ReportGroup[];
+  byCategory: ReportGroup[];
+  byHour: ReportGroup[];
+  perOperator: { key: string; hands: number; perHour: number }[];
+}
+
+const ANSWERED = new Set(['answered', 'callback', 'escalated']);
+const secs = (ms: number) => Math.round(ms / 1000);
+const spread = (xs: number[]): Spread => ({ p50: percentile(xs, 50), p90: percentile(xs, 90), max: xs.length ? Math.max(...xs) : null });
+
+function group(hands: ReportHand[], target: number): Omit<ReportGroup, 'key'> {
+  const claim = hands.flatMap((h) => (h.claimedAt === null ? [] : [secs(h.claimedAt - h.raisedAt)]));
+  const answer = hands.flatMap((h) => (h.closedAt !== null && h.outcome && ANSWERED.has(h.outcome) ? [secs(h.closedAt - h.raisedAt)] : []));
+  return { hands: hands.length, claimed: claim.length, claimedWithinTarget: claim.filter((s) => s <= target).length, secondsToClaim: spread(claim), secondsToAnswer: spread(answer) };
+}
+
+function groupBy(hands: ReportHand[], keyOf: (h: ReportHand) => string | null, target: number): ReportGroup[] {
+  const m = new Map<string, ReportHand[]>();
+  for (const h of hands) {
+    const k = keyOf(h);
+    if (k === null) continue;
+    m.set(k, [...(m.get(k) ?? []), h]);
+  }
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, hs]) => ({ key, ...group(hs, target) }));
+}
+
+/** `hourOf(ms)`: the hour of day (0–23) in the reader's time zone; `hours`: the length of the period. */
+export function handsReport(hands: ReportHand[], opts: { claimTargetSeconds: number; hourOf: (ms: number) => number; hours: number; now: number }): HandsReport {
+  const all = group(hands, opts.claimTargetSeconds);
+  const outcomes: Record<string, number> = {};
+  for (const h of hands) if (h.outcome) outcomes[h.outcome] = (outcomes[h.outcome] ?? 0) + 1;
+  const perOperator = groupBy(hands, (h) => h.operatorId, opts.claimTargetSeconds).map((g) => ({ key: g.key, hands: g.hands, perHour: Math.round((g.hands / Math.max(1, opts.hours)) * 100) / 100 }));
+  return {
+    hands: all.hands,
+    claimed: all.claimed,
+    claimedWithinTarget: all.claimedWithinTarget,
+    shareWithinTarget: hands.length ? Math.round((all.claimedWithinTarget / hands.length) * 1000) / 1000 : null,
+    exhausted: hands.filter((h) => h.exhausted).length,
+    escalated: outcomes.escalated ?? 0,
+    outcomes,
+    secondsToClaim: all.secondsToClaim,
+    secondsToAnswer: all.secondsToAnswer,
+    holdSeconds: spread(hands.map((h) => secs((h.claimedAt ?? h.closedAt ?? opts.now) - h.raisedAt))),
+    byTeam: groupBy(hands, (h) => h.teamId, opts.claimTargetSeconds),
+    bySupervisor: groupBy(hands, (h) => h.claimedBy, opts.claimTargetSeconds),
+    byCategory: groupBy(hands, (h) => h.category, opts.claimTargetSeconds),
+    byHour: groupBy(hands, (h) => String(opts.hourOf(h.raisedAt)).padStart(2, '0'), opts.claimTargetSeconds),
+    perOperator,
+  };
+}
