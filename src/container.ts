@@ -21,6 +21,8 @@ import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
 import { AttachmentsService, TicketsService, type SlaClockSummary } from './modules/tickets/index.js';
 import { UsersService } from './modules/users/index.js';
+import { ServicesService } from './modules/services/index.js';
+import { IncidentsService, registerIncidentJobs, StatusPageService } from './modules/incidents/index.js';
 
 /**
  * The composition root: plain constructors wired once. Tests build one over a fresh
@@ -71,6 +73,11 @@ export interface Container {
   outbound: OutboundHttp;
   /** Customer data requests (export, erase) and the retention sweep. */
   privacy: PrivacyService;
+  /** The services catalogue (issue 17). */
+  services: ServicesService;
+  /** Major incidents: declare, communicate, resolve, RCA; the public status page. */
+  incidents: IncidentsService;
+  statusPage: StatusPageService;
   close(): Promise<void>;
 }
 
@@ -154,6 +161,10 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // Exports leave out tickets of restricted teams the requester may not see.
   const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex) });
   registerPrivacyJobs(jobs, privacy);
+  const services = new ServicesService(db, clock, audit);
+  const incidents = new IncidentsService({ db, clock, audit, tickets, services, sla });
+  const statusPage = new StatusPageService({ db, clock, services, mailer, publicUrl: config.publicUrl, mailFrom, secretKey: config.secretKey });
+  registerIncidentJobs(jobs, incidents, statusPage);
   return {
     config,
     clock,
@@ -185,6 +196,9 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     rateLimits,
     outbound,
     privacy,
+    services,
+    incidents,
+    statusPage,
     close: async () => {
       await live.close();
       await outbound.close();
