@@ -158,12 +158,12 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   };
   users.setAccountEvents(accountEvents);
   auth.setSessionEvents(accountEvents);
-  // Exports leave out tickets of restricted teams the requester may not see.
-  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex) });
-  registerPrivacyJobs(jobs, privacy);
   const services = new ServicesService(db, clock, audit);
   const incidents = new IncidentsService({ db, clock, audit, tickets, services, sla });
   const statusPage = new StatusPageService({ db, clock, services, mailer, publicUrl: config.publicUrl, mailFrom, secretKey: config.secretKey });
+  // Exports leave out tickets of restricted teams the requester may not see.
+  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex), statusSubscriptions: { export: (ex, email) => statusPage.exportByEmail(ex, email), erase: (tx, email) => statusPage.eraseByEmail(tx, email) } });
+  registerPrivacyJobs(jobs, privacy);
   registerIncidentJobs(jobs, incidents, statusPage);
   return {
     config,

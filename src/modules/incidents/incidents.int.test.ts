@@ -280,6 +280,42 @@ describeEachDb(
       await c.deps.jobs.drain();
     });
 
+    it('leaves restricted tickets out for those who may not see them, and pauses linked tickets\' SLA clocks', async () => {
+      const c = ctx();
+      const legal = await c.request('POST', '/api/v1/teams', c.actors.admin, { name: `Legal ${uniq()}`, restricted: true });
+      const hidden = await c.request('POST', '/api/v1/tickets', c.actors.admin, { subject: 'Confidential', teamId: legal.body.id });
+      const policy = await c.request('POST', '/api/v1/sla-policies', c.actors.admin, { name: `All ${uniq()}`, targets: { normal: { resolution: { seconds: 3600, calendarId: null } } } });
+      expect(policy.status).toBe(201);
+      const open = await c.request('POST', '/api/v1/tickets', c.actors.agent, { subject: 'Visible' });
+      const r = await c.request('POST', '/api/v1/incidents', c.actors.admin, { title: 'Mixed', severity: 'SEV3', ticketIds: [hidden.body.id, open.body.id] });
+      expect(r.status).toBe(201);
+      // Agents cannot link what they may not change.
+      expect((await c.request('POST', `/api/v1/incidents/${r.body.id}/tickets`, c.actors.agent, { ticketIds: [hidden.body.id] })).status).toBe(404);
+      const seen = await c.request('GET', `/api/v1/incidents/${r.body.id}/tickets`, c.actors.agent);
+      expect(seen.body.items.map((x: { id: string }) => x.id)).toEqual([open.body.id]);
+      expect((await c.request('GET', `/api/v1/tickets/${hidden.body.id}/incidents`, c.actors.agent)).status).toBe(404);
+      // Paused while linked (the default rule), counting again once unlinked.
+      const clocks = async () => (await c.request('GET', `/api/v1/tickets/${open.body.id}`, c.actors.agent)).body.slaClocks;
+      expect((await clocks()).find((k: { kind: string }) => k.kind === 'resolution')).toMatchObject({ state: 'paused' });
+      await c.request('DELETE', `/api/v1/incidents/${r.body.id}/tickets/${open.body.id}`, c.actors.agent);
+      expect((await clocks()).find((k: { kind: string }) => k.kind === 'resolution')).toMatchObject({ state: 'running' });
+      await c.request('DELETE', `/api/v1/sla-policies/${policy.body.id}`, c.actors.admin);
+      await c.request('POST', `/api/v1/incidents/${r.body.id}/resolve`, c.actors.admin, { resolution: { ja: '解決', en: 'Fixed' } });
+    });
+
+    it('exports and erases a customer\'s status page subscriptions with the customer', async () => {
+      const c = ctx();
+      const email = `priv-${uniq()}@reader.example`;
+      const cust = await c.request('POST', '/api/v1/customers', c.actors.agent, { name: 'Priv', email });
+      await c.app.inject({ method: 'POST', url: '/status/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `email=${encodeURIComponent(email)}&lang=ja` });
+      const x = await c.request('GET', `/api/v1/customers/${cust.body.id}/export`, c.actors.supervisor);
+      expect(x.body.statusSubscriptions).toEqual([expect.objectContaining({ email, locale: 'ja', serviceId: null, confirmedAt: null })]);
+      const erased = await c.request('POST', `/api/v1/customers/${cust.body.id}/erase`, c.actors.supervisor);
+      expect(erased.body.counts.statusSubscriptions).toBe(1);
+      expect(await c.deps.database.db.selectFrom('status_subscribers').select('id').where('email', '=', email).execute()).toHaveLength(0);
+      await c.deps.jobs.drain();
+    });
+
     it('suggests candidates from clustered new tickets', async () => {
       const c = ctx();
       await c.request('PUT', '/api/v1/incidents/settings', c.actors.admin, { ...(await c.request('GET', '/api/v1/incidents/settings', c.actors.admin)).body, candidates: { minTickets: 3, windowMinutes: 30, subjectSimilarity: 0.5 } });

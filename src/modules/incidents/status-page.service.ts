@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { enqueueJobs, enqueueJob } from '../../jobs/jobs.repository.js';
-import { inTransaction, parseJson, type Db, type Tx } from '../../db/database.js';
+import { inTransaction, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { DeliveryResult } from '../../integrations/delivery.js';
 import { mailDomainOf, type Mailer } from '../../integrations/smtp.js';
 import type { Clock } from '../../lib/clock.js';
@@ -230,8 +230,8 @@ export class StatusPageService {
 
   // ---- privacy ----
 
-  exportByEmail(email: string) {
-    return repo.subscribersByEmail(this.d.db, email.trim().toLowerCase()).then((rows) => rows.map((r) => ({ email: r.email, locale: r.locale, serviceId: r.service_id, confirmedAt: r.confirmed_at === null ? null : new Date(Number(r.confirmed_at)).toISOString(), createdAt: new Date(Number(r.created_at)).toISOString() })));
+  exportByEmail(ex: Executor, email: string) {
+    return repo.subscribersByEmail(ex, email.trim().toLowerCase()).then((rows) => rows.map((r) => ({ email: r.email, locale: r.locale, serviceId: r.service_id, confirmedAt: r.confirmed_at === null ? null : new Date(Number(r.confirmed_at)).toISOString(), createdAt: new Date(Number(r.created_at)).toISOString() })));
   }
   async eraseByEmail(tx: Tx, email: string): Promise<number> {
     const n = (await repo.subscribersByEmail(tx, email.trim().toLowerCase())).length;
