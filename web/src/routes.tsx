@@ -15,6 +15,8 @@ import { EscalationPage } from './features/escalations/EscalationPage.js';
 import { QueuePage, isQueueKind } from './features/queues/QueuePage.js';
 import { SettingsPage } from './features/settings/SettingsPage.js';
 import { TicketPage } from './features/tickets/TicketPage.js';
+import { IncidentPage } from './features/incidents/IncidentPage.js';
+import { IncidentsPage } from './features/incidents/IncidentsPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -27,10 +29,13 @@ export function Routes() {
   const queue = matchPath('/queues/:kind', path);
   const ticket = matchPath('/tickets/:id', path);
   const escalation = matchPath('/escalations/:id', path);
+  const incident = matchPath('/incidents/:id', path);
   let screen: ReactNode = null;
   if (queue && isQueueKind(queue.kind!)) screen = <QueuePage kind={queue.kind} key={queue.kind} />;
   else if (ticket) screen = <TicketPage id={ticket.id!} key={ticket.id} />;
   else if (escalation) screen = <EscalationPage id={escalation.id!} key={escalation.id} />;
+  else if (incident) screen = <IncidentPage id={incident.id!} key={incident.id} />;
+  else if (path === '/incidents') screen = <IncidentsPage />;
   else if (path === '/settings') screen = <SettingsPage />;
   else if (path === '/tokens') screen = <AdminTokensPage all={false} />;
   else if (path === '/admin/users' && isAdmin) screen = <AdminUsersPage />;
