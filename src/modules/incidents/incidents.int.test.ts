@@ -9,6 +9,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { describeEachDb, type TestContext } from '../../../test/helpers/app.js';
 import { startSmtpSink, type SmtpSink } from '../../../test/helpers/smtp-sink.js';
+import { FANOUT_START_DELAY_MS } from './incidents.service.js';
 
 const SUPPORT = 'support@escalon.test';
 const sink: SmtpSink = await startSmtpSink();
@@ -21,6 +22,11 @@ describeEachDb(
     let seq = 0;
     const uniq = () => `${Date.now().toString(36)}${seq++}`;
     const mailsTo = (address: string) => sink.mails.filter((m) => m.rcptTo.includes(address));
+    /** Runs what is due once the fan-out's start delay has passed. */
+    const settle = async () => {
+      ctx().clock.advance(FANOUT_START_DELAY_MS);
+      await ctx().deps.jobs.drain();
+    };
 
     async function customerTicket(c: TestContext, locale: 'ja' | 'en', subject: string, extra: Record<string, unknown> = {}) {
       const email = `${locale}-${uniq()}@customer.example`;
@@ -133,7 +139,8 @@ describeEachDb(
       expect(sink.mails.length).toBe(before); // nothing is sent from the request
       c.clock.advance(MIN);
       await c.request('POST', `/api/v1/incidents/${inc.id}/updates`, c.otherAgent, { state: 'identified', body: { ja: '原因を特定しました。', en: 'We found the cause.' }, audience: 'public' });
-      await c.deps.jobs.drain();
+      const secondAt = c.clock.now();
+      await settle();
       await sink.waitFor(before + 10);
       for (const cu of [a, b, d, e, f]) {
         const mails = await Promise.all(mailsTo(cu.email).map((m) => sink.parse(m)));
@@ -152,7 +159,7 @@ describeEachDb(
       expect(tl.filter((x: { kind: string; visibility: string }) => x.kind === 'message.added' && x.visibility === 'public' && /障害情報/.test((x as unknown as { body: string }).body))).toHaveLength(2);
       const got = (await c.request('GET', `/api/v1/incidents/${inc.id}`, c.actors.agent)).body;
       expect(got.latestPublicUpdate.state).toBe('identified');
-      expect(got.cadence.customerDueAt).toBe(new Date(c.clock.now() + 30 * MIN).toISOString());
+      expect(got.cadence.customerDueAt).toBe(new Date(secondAt + 30 * MIN).toISOString());
       // The specialist subscribed: told of the updates in-app.
       expect((await notes(c.actors.specialist.id, 'incident.update_posted')).length).toBe(2);
 
@@ -178,7 +185,7 @@ describeEachDb(
       expect(resolved.body).toMatchObject({ state: 'resolved', roles: [] });
       expect(resolved.body.services[0].status).toBe('operational');
       const before2 = sink.mails.length;
-      await c.deps.jobs.drain();
+      await settle();
       await sink.waitFor(before2 + 4);
       for (const cu of [a, b, d, e]) {
         expect((await c.request('GET', `/api/v1/tickets/${cu.ticketId}`, c.actors.agent)).body.status).toBe('solved');

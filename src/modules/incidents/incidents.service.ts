@@ -45,6 +45,7 @@ export const STATUS_FANOUT_JOB = 'status.fanout';
 export const STATUS_MAIL_JOB = 'status.mail';
 /** Linked tickets answered per fan-out job (one transaction each). */
 export const FANOUT_BATCH = 100;
+export const FANOUT_START_DELAY_MS = 250;
 const MIN = 60_000;
 
 export interface IncidentsDeps {
@@ -547,7 +548,10 @@ export class IncidentsService {
   }
 
   private async queueFanout(tx: Tx, p: FanoutPayload, now: number) {
-    await enqueueJob(tx, { kind: FANOUT_JOB, payload: { ...p }, dueAt: now, dedupeKey: `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.after ?? 'start'}`, maxAttempts: 5 }, now);
+    // The first batch starts a moment after the request that caused it, so that request's answer
+    // leaves first: on SQLite the batches run their queries on this node's event loop.
+    const dueAt = p.after === null ? now + FANOUT_START_DELAY_MS : now;
+    await enqueueJob(tx, { kind: FANOUT_JOB, payload: { ...p }, dueAt, dedupeKey: `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.after ?? 'start'}`, maxAttempts: 5 }, now);
   }
 
   /** Staff who hear of the incident: its task force and its subscribers (people and team members). */
