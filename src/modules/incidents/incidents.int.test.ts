@@ -86,6 +86,11 @@ describeEachDb(
       expect((await c.request('DELETE', `/api/v1/incidents/${inc.id}/tickets/${f.ticketId}`, c.actors.agent)).status).toBe(204);
       expect((await c.request('DELETE', `/api/v1/incidents/${inc.id}/tickets/${f.ticketId}`, c.actors.agent)).status).toBe(404);
       await c.request('POST', `/api/v1/incidents/${inc.id}/tickets`, c.actors.agent, { ticketIds: [f.ticketId] });
+      // A new ticket like the linked ones is suggested for linking.
+      const g = await customerTicket(c, 'ja', 'ログインできません');
+      const suggested = await c.request('GET', `/api/v1/incidents/${inc.id}/suggested-tickets`, c.actors.agent);
+      expect(suggested.body.items.find((x: { id: string }) => x.id === g.ticketId)).toMatchObject({ reasons: ['subject'] });
+      expect(suggested.body.items.map((x: { id: string }) => x.id)).not.toContain(e.ticketId);
       const banner = await c.request('GET', `/api/v1/tickets/${e.ticketId}/incidents`, c.actors.agent);
       expect(banner.body.items.map((x: { id: string }) => x.id)).toEqual([inc.id]);
       const list = await c.request('GET', `/api/v1/incidents/${inc.id}/tickets`, c.actors.agent);

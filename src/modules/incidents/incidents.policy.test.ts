@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cadenceDue, cadenceTargets, customerRcaProblems, DEFAULT_SETTINGS, detectCandidates, draftCustomerRca, nextUpdateProblems, overdueReminders, rcaMarkdown, settingsProblems, similarity, subjectTokens } from './incidents.policy.js';
+import { cadenceDue, cadenceTargets, customerRcaProblems, DEFAULT_SETTINGS, detectCandidates, draftCustomerRca, linkSuggestions, nextUpdateProblems, overdueReminders, rcaMarkdown, settingsProblems, similarity, subjectTokens } from './incidents.policy.js';
 import type { CandidateTicket } from './incidents.types.js';
 
 const MIN = 60_000;
@@ -97,5 +97,21 @@ describe('customer RCA', () => {
     expect(JSON.stringify(d)).not.toMatch(/contributing|wentWell/);
     expect(customerRcaProblems(d).map((p) => p.field)).toEqual(['customer.ja.cause', 'customer.en.cause']);
     expect(rcaMarkdown('決済停止', 'ja', { ...d.ja, cause: 'DB' })).toContain('## 再発防止策\n\n- Add a canary');
+  });
+});
+
+describe('link suggestions', () => {
+  const base = { number: 1, createdAt: 0, category: null, product: null, organizationId: null };
+  it('suggests new tickets by subject, category, product and organisation, best first', () => {
+    const profile = { texts: ['ログイン障害 / Login outage', 'ログインできない'], categories: ['Auth'], products: [], organizationIds: ['org1'] };
+    const r = linkSuggestions(profile, [
+      { ...base, id: 'a', subject: 'ログインできません' },
+      { ...base, id: 'b', subject: '請求書について', category: 'auth' },
+      { ...base, id: 'c', subject: '請求書について', organizationId: 'org1' },
+      { ...base, id: 'd', subject: '請求書について' },
+    ], 0.4);
+    expect(r.map((x) => x.id)).toEqual(['a', 'b', 'c']);
+    expect(r[0]!.reasons).toEqual(['subject']);
+    expect(r[1]!.reasons).toEqual(['category']);
   });
 });

@@ -267,3 +267,46 @@ export function ticketResolutionText(lang: 'ja' | 'en', r: { title: string; body
   const tail = lang === 'ja' ? '\n\nご不便をおかけし申し訳ございませんでした。引き続き問題がある場合は、このメールにご返信ください。' : '\n\nWe are sorry for the trouble. If anything is still wrong, just reply to this message.';
   return `${head}\n\n${r.body.trim()}${tail}`;
 }
+
+// ---- link suggestions ------------------------------------------------------------------------
+
+export interface LinkProfile {
+  /** The incident's title, its services' names and its linked tickets' subjects. */
+  texts: string[];
+  categories: string[];
+  products: string[];
+  organizationIds: string[];
+}
+
+export interface SuggestionTicket extends CandidateTicket {
+  organizationId: string | null;
+}
+
+/**
+ * New tickets that look like part of the incident, best first: the same category or product as
+ * its linked tickets, a subject like its title, services or linked subjects, or the same
+ * customer organisation. Each suggestion says why (the console shows it).
+ */
+export function linkSuggestions(p: LinkProfile, tickets: SuggestionTicket[], threshold: number): { id: string; reasons: string[]; score: number }[] {
+  const profile = p.texts.map(subjectTokens);
+  const lower = (xs: string[]) => new Set(xs.map((x) => x.trim().toLowerCase()).filter(Boolean));
+  const cats = lower(p.categories);
+  const prods = lower(p.products);
+  const orgs = new Set(p.organizationIds);
+  const out: { id: string; reasons: string[]; score: number }[] = [];
+  for (const t of tickets) {
+    const reasons: string[] = [];
+    let score = 0;
+    const best = Math.max(0, ...profile.map((x) => similarity(x, subjectTokens(t.subject))));
+    const hit = (reason: string, weight: number) => {
+      reasons.push(reason);
+      score += weight;
+    };
+    if (best >= threshold) hit('subject', best);
+    if (t.category && cats.has(t.category.trim().toLowerCase())) hit('category', 0.5);
+    if (t.product && prods.has(t.product.trim().toLowerCase())) hit('product', 0.5);
+    if (t.organizationId && orgs.has(t.organizationId)) hit('organization', 0.3);
+    if (reasons.length) out.push({ id: t.id, reasons, score });
+  }
+  return out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}

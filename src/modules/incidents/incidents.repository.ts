@@ -291,3 +291,30 @@ export const subscribersPage = (ex: Executor, serviceIds: string[], after: strin
 };
 export const subscribersByEmail = (ex: Executor, email: string) => ex.selectFrom('status_subscribers').selectAll().where('email', '=', email).execute();
 export const deleteSubscribersByEmail = (ex: Executor, email: string) => ex.deleteFrom('status_subscribers').where('email', '=', email).execute();
+
+// ---- link suggestions ----
+/** What the linked tickets share: subjects, categories, products and requesters' organisations (a sample). */
+export const linkedProfile = (ex: Executor, incidentId: string, limit: number) =>
+  ex
+    .selectFrom('incident_tickets')
+    .innerJoin('tickets', 'tickets.id', 'incident_tickets.ticket_id')
+    .leftJoin('customers', 'customers.id', 'tickets.requester_id')
+    .select(['tickets.subject', 'tickets.category', 'tickets.product', 'customers.organization_id'])
+    .where('incident_tickets.incident_id', '=', incidentId)
+    .orderBy('incident_tickets.linked_at', 'desc')
+    .limit(limit)
+    .execute();
+/** Open tickets created since an instant that are not linked to this incident. */
+export const recentTicketsOutside = (ex: Executor, incidentId: string, since: number, limit: number) =>
+  ex
+    .selectFrom('tickets')
+    .leftJoin('customers', 'customers.id', 'tickets.requester_id')
+    .select(['tickets.id', 'tickets.number', 'tickets.subject', 'tickets.category', 'tickets.product', 'tickets.created_at', 'customers.organization_id'])
+    .where('tickets.created_at', '>=', since)
+    .where('tickets.status', 'not in', ['solved', 'closed'])
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('incident_tickets').select(sql<number>`1`.as('one')).whereRef('incident_tickets.ticket_id', '=', 'tickets.id').where('incident_tickets.incident_id', '=', incidentId))),
+    )
+    .orderBy('tickets.created_at', 'desc')
+    .limit(limit)
+    .execute();

@@ -147,6 +147,19 @@ export function incidentsRoutes(app: AppInstance): void {
     { config: write, schema: { tags, summary: 'Link tickets (write access to each is needed)', params: IdParams, body: Type.Object({ ticketIds: TicketIds }, { additionalProperties: false }), response: { 200: IncidentView, ...errorResponses } } },
     (req) => inc.link(req.principal!, req.params.id, req.body.ticketIds),
   );
+  app.get(
+    '/api/v1/incidents/:id/suggested-tickets',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'New tickets that look like part of the incident (subject, category, product, organisation), for linking',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), number: Type.Integer(), subject: Type.String(), reasons: Type.Array(Type.String({ description: 'subject, category, product or organization' })) })) }), ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await inc.suggestions(req.principal!, req.params.id) }),
+  );
   app.patch(
     '/api/v1/incidents/:id/tickets/:ticketId',
     {

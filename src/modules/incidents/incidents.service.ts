@@ -24,6 +24,7 @@ import {
   customerRcaProblems,
   DEFAULT_SETTINGS,
   detectCandidates,
+  linkSuggestions,
   draftCustomerRca,
   nextUpdateInstant,
   nextUpdateProblems,
@@ -786,6 +787,29 @@ export class IncidentsService {
       lastAt: new Date(c.lastAt).toISOString(),
       tickets: c.ticketIds.map((id) => ({ id, number: byId.get(id)!.number, subject: byId.get(id)!.subject })),
     }));
+  }
+
+  /** New tickets (since the incident started, at most a day back) that look like part of it, for linking. */
+  async suggestions(viewer: Principal, id: string) {
+    const inc = await this.load(this.db, id);
+    const settings = await this.settings();
+    const linked = await repo.linkedProfile(this.db, id, 200);
+    const services = await repo.servicesOf(this.db, [id]);
+    const now = this.d.clock.now();
+    const rows = await repo.recentTicketsOutside(this.db, id, Math.max(Number(inc.started_at), now - 86_400_000), 500);
+    const visible = await this.d.tickets.access.visibleIds(viewer, rows.map((r) => r.id));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const found = linkSuggestions(
+      {
+        texts: [inc.title, ...services.flatMap((s) => [s.name_ja, s.name_en]), ...linked.map((l) => l.subject)],
+        categories: linked.map((l) => l.category ?? ''),
+        products: linked.map((l) => l.product ?? ''),
+        organizationIds: linked.map((l) => l.organization_id).filter((x): x is string => !!x),
+      },
+      rows.filter((r) => visible.has(r.id)).map((r) => ({ id: r.id, number: Number(r.number), subject: r.subject, category: r.category, product: r.product, createdAt: Number(r.created_at), organizationId: r.organization_id })),
+      settings.candidates.subjectSimilarity,
+    );
+    return found.slice(0, 50).map((f) => ({ id: f.id, number: Number(byId.get(f.id)!.number), subject: byId.get(f.id)!.subject, reasons: f.reasons }));
   }
 
   // ===================================================================== helpers

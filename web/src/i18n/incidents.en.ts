@@ -105,6 +105,8 @@ export const incidentsEn = {
     other: '{{kind}}',
   },
   system: 'Escalon',
+  suggested: 'New tickets that look related',
+  suggestReason: { subject: 'similar subject', category: 'same category', product: 'same product', organization: 'same organisation' },
   stateLabel: 'Status',
   ticketEvent: { linked: '{{actor}} linked this ticket to a major incident.', unlinked: '{{actor}} unlinked this ticket from a major incident.' },
 };

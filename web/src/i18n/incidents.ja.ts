@@ -105,6 +105,8 @@ export const incidentsJa = {
     other: '{{kind}}',
   },
   system: 'Escalon',
+  suggested: '関連しそうな新規チケット',
+  suggestReason: { subject: '件名が類似', category: '同じカテゴリ', product: '同じ製品', organization: '同じ組織' },
   stateLabel: '状況',
   ticketEvent: { linked: '{{actor}} がこのチケットを重大障害に関連付けました。', unlinked: '{{actor}} がこのチケットと重大障害の関連を解除しました。' },
 };

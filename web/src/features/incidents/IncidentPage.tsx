@@ -100,6 +100,19 @@ export function IncidentPage({ id }: { id: string }) {
                 ))}
               </tbody>
             </table>
+            {active && data.suggested.length > 0 && (
+              <div>
+                <h3 className="small">{t('incidents.suggested')}</h3>
+                <ul>
+                  {data.suggested.slice(0, 10).map((sg) => (
+                    <li key={sg.id}>
+                      <Link to={`/tickets/${sg.id}`}>#{sg.number}</Link> {sg.subject} <span className="muted small">({sg.reasons.map((r) => t(`incidents.suggestReason.${r}`)).join(', ')})</span>{' '}
+                      <button type="button" className="btn btn-small" onClick={() => void act(() => client.post(`/api/v1/incidents/${id}/tickets`, { ticketIds: [sg.id] }))}>{t('incidents.link')}</button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
             {active && <LinkForm onLink={(ids) => act(() => client.post(`/api/v1/incidents/${id}/tickets`, { ticketIds: ids }))} />}
           </Section>
           {active && <ResolveForm onResolve={(body) => act(() => client.post(`/api/v1/incidents/${id}/resolve`, body))} />}

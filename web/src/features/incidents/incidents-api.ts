@@ -112,7 +112,7 @@ export function useIncidentPage(id: string) {
   const { client } = useSession();
   return useIncidentData(
     async (signal) => {
-      const [incident, tickets, customers, tasks, updates, timeline, rca] = await Promise.all([
+      const [incident, tickets, customers, tasks, updates, timeline, rca, suggested] = await Promise.all([
         client.get<Incident>(`/api/v1/incidents/${id}`, undefined, signal),
         client.get<{ items: LinkedTicket[] }>(`/api/v1/incidents/${id}/tickets`, { limit: 200 }, signal),
         client.get<{ items: AffectedCustomer[] }>(`/api/v1/incidents/${id}/customers`, undefined, signal).catch(() => ({ items: [] })),
@@ -120,8 +120,9 @@ export function useIncidentPage(id: string) {
         client.get<{ items: IncidentUpdate[] }>(`/api/v1/incidents/${id}/updates`, undefined, signal),
         client.get<{ items: IncidentEvent[] }>(`/api/v1/incidents/${id}/timeline`, undefined, signal),
         client.get<Rca>(`/api/v1/incidents/${id}/rca`, undefined, signal).catch(() => null),
+        client.get<{ items: { id: string; number: number; subject: string; reasons: string[] }[] }>(`/api/v1/incidents/${id}/suggested-tickets`, undefined, signal),
       ]);
-      return { incident, tickets: tickets.items, customers: customers.items, tasks: tasks.items, updates: updates.items, timeline: timeline.items, rca };
+      return { incident, tickets: tickets.items, customers: customers.items, tasks: tasks.items, updates: updates.items, timeline: timeline.items, rca, suggested: suggested.items };
     },
     [client, id],
   );
