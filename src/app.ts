@@ -36,6 +36,8 @@ import { usersRoutes } from './modules/users/index.js';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
 import { privacyRoutes } from './modules/privacy/index.js';
+import { servicesRoutes } from './modules/services/index.js';
+import { incidentsRoutes, statusPageRoutes } from './modules/incidents/index.js';
 
 export interface BuildAppOptions {
   metrics?: Metrics;
@@ -150,6 +152,9 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   notificationsRoutes(app);
   privacyRoutes(app);
   handsRoutes(app);
+  servicesRoutes(app);
+  incidentsRoutes(app);
+  statusPageRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

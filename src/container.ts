@@ -24,6 +24,8 @@ import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
 import { AttachmentsService, TicketsService, type SlaClockSummary } from './modules/tickets/index.js';
 import { UsersService } from './modules/users/index.js';
+import { ServicesService } from './modules/services/index.js';
+import { IncidentsService, registerIncidentJobs, StatusPageService } from './modules/incidents/index.js';
 
 /**
  * The composition root: plain constructors wired once. Tests build one over a fresh
@@ -76,6 +78,11 @@ export interface Container {
   privacy: PrivacyService;
   /** Raise a hand (手上げ): live help for an operator on a call. */
   hands: HandsService;
+  /** The services catalogue (issue 17). */
+  services: ServicesService;
+  /** Major incidents: declare, communicate, resolve, RCA; the public status page. */
+  incidents: IncidentsService;
+  statusPage: StatusPageService;
   close(): Promise<void>;
 }
 
@@ -156,11 +163,15 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   };
   users.setAccountEvents(accountEvents);
   auth.setSessionEvents(accountEvents);
+  const services = new ServicesService(db, clock, audit);
+  const incidents = new IncidentsService({ db, clock, audit, tickets, services, sla });
+  const statusPage = new StatusPageService({ db, clock, services, mailer, publicUrl: config.publicUrl, mailFrom, secretKey: config.secretKey });
   // Exports leave out tickets of restricted teams the requester may not see.
-  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex) });
+  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex), statusSubscriptions: { export: (ex, email) => statusPage.exportByEmail(ex, email), erase: (tx, email) => statusPage.eraseByEmail(tx, email) } });
   registerPrivacyJobs(jobs, privacy);
   const hands = new HandsService({ db, clock, audit, tickets, escalations, live });
   registerHandJobs(jobs, hands);
+  registerIncidentJobs(jobs, incidents, statusPage);
   return {
     config,
     clock,
@@ -193,6 +204,9 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     outbound,
     privacy,
     hands,
+    services,
+    incidents,
+    statusPage,
     close: async () => {
       await live.close();
       await outbound.close();

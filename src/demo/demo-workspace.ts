@@ -122,6 +122,16 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
     await nullIn(tx, 'escalations', 'path_id', pathIds);
     await nullIn(tx, 'escalations', 'requested_by', userIds);
 
+    // Major incidents (0020): links of demo tickets go; real incidents keep their history without demo people.
+    await deleteIn(tx, 'incident_tickets', 'ticket_id', ticketIds);
+    await deleteIn(tx, 'sla_holds', 'ticket_id', ticketIds);
+    await deleteIn(tx, 'incident_roles', 'user_id', userIds);
+    await deleteIn(tx, 'incident_subscribers', 'ref_id', [...userIds, ...teamIds]);
+    await nullIn(tx, 'incident_tasks', 'owner_id', userIds);
+    await nullIn(tx, 'incident_rcas', 'owner_id', userIds);
+    await nullIn(tx, 'incidents', 'declared_by', userIds);
+    await nullIn(tx, 'services', 'owner_team_id', teamIds);
+    await deleteIn(tx, 'incident_audiences', 'ref', orgIds);
     await deleteIn(tx, 'public_ticket_links', 'ticket_id', ticketIds);
     await deleteIn(tx, 'public_ticket_links', 'customer_id', customerIds);
     await deleteIn(tx, 'messaging_conversations', 'ticket_id', ticketIds);

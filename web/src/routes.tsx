@@ -18,6 +18,8 @@ import { SlackLinkPage } from './features/settings/SlackLinkPage.js';
 import { TicketPage } from './features/tickets/TicketPage.js';
 import { WallboardPage } from './features/hands/WallboardPage.js';
 import { HandsConfigPage } from './features/hands/HandsConfigPage.js';
+import { IncidentPage } from './features/incidents/IncidentPage.js';
+import { IncidentsPage } from './features/incidents/IncidentsPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -30,10 +32,13 @@ export function Routes() {
   const queue = matchPath('/queues/:kind', path);
   const ticket = matchPath('/tickets/:id', path);
   const escalation = matchPath('/escalations/:id', path);
+  const incident = matchPath('/incidents/:id', path);
   let screen: ReactNode = null;
   if (queue && isQueueKind(queue.kind!)) screen = <QueuePage kind={queue.kind} key={queue.kind} />;
   else if (ticket) screen = <TicketPage id={ticket.id!} key={ticket.id} />;
   else if (escalation) screen = <EscalationPage id={escalation.id!} key={escalation.id} />;
+  else if (incident) screen = <IncidentPage id={incident.id!} key={incident.id} />;
+  else if (path === '/incidents') screen = <IncidentsPage />;
   else if (path === '/settings') screen = <SettingsPage />;
   else if (path === '/settings/slack-link') screen = <SlackLinkPage />;
   else if (path === '/tokens') screen = <AdminTokensPage all={false} />;

@@ -17,6 +17,7 @@ import * as m0015 from './0015_privacy.js';
 import * as m0016 from './0016_audit_filters.js';
 import * as m0017 from './0017_slack_link_tokens.js';
 import * as m0019 from './0019_hands.js';
+import * as m0020 from './0020_incidents.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016_audit_filters': m0016,
   '0017_slack_link_tokens': m0017,
   '0019_hands': m0019,
+  '0020_incidents': m0020,
 };

@@ -27,6 +27,12 @@ export const PERMISSIONS = [
   'intake.manage',
   // privacy (issue 14 §4): export and erase a customer's data (APPI / GDPR requests)
   'customers.privacy',
+  // major incidents (issue 17): the services catalogue, declaring, approving RCAs
+  'incidents.read',
+  'incidents.write',
+  'incidents.declare',
+  'incidents.approve',
+  'services.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,13 +47,15 @@ const everyone: Permission[] = [
   'settings.read',
   'escalations.read',
   'escalations.write',
+  'incidents.read',
+  'incidents.write',
 ];
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   agent: new Set(everyone),
   specialist: new Set(everyone),
-  supervisor: new Set([...everyone, 'escalations.supervise', 'customers.privacy']),
-  manager: new Set([...everyone, 'escalations.supervise', 'customers.delete', 'paths.manage', 'customers.privacy']),
+  supervisor: new Set([...everyone, 'escalations.supervise', 'customers.privacy', 'incidents.declare']),
+  manager: new Set([...everyone, 'escalations.supervise', 'customers.delete', 'paths.manage', 'customers.privacy', 'incidents.declare', 'incidents.approve', 'services.manage']),
   admin: new Set(PERMISSIONS),
 };
 

@@ -24,6 +24,7 @@ export const CustomerExport = Type.Object(
       Type.Object({ kind: Type.String({ description: 'email, phone or messaging' }), value: Type.String(), integrationId: Type.Optional(Type.String()) }),
     ),
     publicLinks: Type.Array(Type.Object({ ticketId: Type.String(), createdAt: Type.String() }), { description: 'private status links handed to the customer (the tokens themselves are not stored)' }),
+    statusSubscriptions: Type.Optional(Type.Array(Type.Object({ email: Type.String(), locale: Type.String(), serviceId: Type.Union([Type.String(), Type.Null()]), confirmedAt: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String() }), { description: 'status page e-mail subscriptions of the address (issue 17)' })),
     tickets: Type.Array(
       Type.Object({
         id: Type.String(),
@@ -111,6 +112,7 @@ export const EraseOutcome = Type.Object({
     rawMail: Type.Integer(),
     escalations: Type.Integer(),
     publicLinks: Type.Integer(),
+    statusSubscriptions: Type.Optional(Type.Integer()),
   }),
 });
 export type EraseOutcome = Static<typeof EraseOutcome>;

@@ -38,6 +38,8 @@ interface Mentions {
 }
 
 export interface PrivacyOptions {
+  /** Status page subscriptions held for an address (issue 17): exported and erased with the customer. */
+  statusSubscriptions?: { export(ex: Executor, email: string): Promise<NonNullable<CustomerExport['statusSubscriptions']>>; erase(tx: Tx, email: string): Promise<number> };
   dataDir: string;
   retentionClosedDays: number;
   retentionRawMailDays: number;
@@ -135,6 +137,7 @@ export class PrivacyService {
           ...conversations.map((m) => ({ kind: 'messaging', value: m.conversation_id, integrationId: m.integration_id })),
         ],
         publicLinks: links.map((l) => ({ ticketId: l.ticket_id, createdAt: iso(Number(l.created_at))! })),
+        ...(c.email && this.o.statusSubscriptions && { statusSubscriptions: await this.o.statusSubscriptions.export(tx, c.email) }),
         tickets: tickets.map((t) => ({
           id: t.id,
           number: Number(t.number),
@@ -298,7 +301,7 @@ export class PrivacyService {
       const q = tx.selectFrom('customers').selectAll().where('id', '=', customerId);
       const c = await (dialectOf(tx) === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
       if (!c) throw notFound('Customer', customerId);
-      const zero = { tickets: 0, messages: 0, attachments: 0, rawMail: 0, escalations: 0, publicLinks: 0 };
+      const zero: EraseOutcome['counts'] = { tickets: 0, messages: 0, attachments: 0, rawMail: 0, escalations: 0, publicLinks: 0 };
       if (c.erased_at != null) return { customerId, erasedAt: iso(Number(c.erased_at))!, alreadyErased: true, counts: zero };
       const now = this.clock.now();
       const needles = needlesOf(c);
@@ -353,6 +356,7 @@ export class PrivacyService {
       if (c.email) {
         const email = c.email;
         await repo.deleteAutomaticMailLog(tx, email);
+        if (this.o.statusSubscriptions) counts.statusSubscriptions = await this.o.statusSubscriptions.erase(tx, email);
         for (const part of repo.chunks(found.copyingTickets)) for (const t of await repo.ticketsById(tx, part)) await repo.updateTicketCc(tx, t.id, withoutAddress(t.cc, email));
         // Other people's timelines: the address goes from the data and the text; the rest stays.
         for (const part of repo.chunks(found.mentioningEvents.filter((id) => !erasedEvents.has(id))))

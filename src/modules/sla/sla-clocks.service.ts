@@ -327,6 +327,7 @@ export class SlaClocksService {
     const snap = await this.snapshotOf(tx, after.id);
     if (!snap) return;
     const now = ctx.now;
+    const held = await repo.isHeld(tx, after.id);
     for (const r of await repo.currentClocks(tx, after.id, true)) {
       const cal = this.cal(r.calendar);
       if (TERMINAL.has(after.status)) {
@@ -339,7 +340,7 @@ export class SlaClocksService {
         row = { ...r, met_at: null, state: r.state === 'breached' ? 'breached' : 'paused' };
       }
       if (!isOpen(row)) continue;
-      const counting = this.counts(row.kind as ClockKind, after.status, snap);
+      const counting = this.counts(row.kind as ClockKind, after.status, snap, held);
       const t = counting ? resumeTiming(timing(row), now) : pauseTiming(cal, timing(row), now);
       const state = row.state === 'breached' ? 'breached' : counting ? 'running' : 'paused';
       if (row === r && t.segmentStartedAt === timing(r).segmentStartedAt && state === r.state) continue;
@@ -366,7 +367,7 @@ export class SlaClocksService {
     if (next && isOpen(next)) return; // measured from the oldest unanswered message
     const target = snap.targets.next_response;
     if (!target || TERMINAL.has(ticket.status)) return;
-    const counting = this.counts('next_response', ticket.status, snap);
+    const counting = this.counts('next_response', ticket.status, snap, await repo.isHeld(tx, ticket.id));
     const fresh: SlaClocksTable = {
       ...(next ?? this.newClock(ticket.id, 'next_response', snap, now)),
       cycle: next ? next.cycle + 1 : 1,
@@ -378,6 +379,43 @@ export class SlaClocksService {
       breached_at: null,
     };
     await this.save(tx, fresh, snap, now, !next);
+  }
+
+  /**
+   * Holds every open clock of the tickets while `source` (e.g. `incident:<id>`) owns them: the
+   * business time consumed so far is kept and their timers are cancelled. Several holds may
+   * stack; the clocks count again when the last one is released.
+   */
+  async hold(tx: Tx, ticketIds: string[], source: string, now: number): Promise<void> {
+    for (const ticketId of ticketIds) {
+      const wasHeld = await repo.isHeld(tx, ticketId);
+      await repo.insertHold(tx, { ticket_id: ticketId, source, created_at: now });
+      if (!wasHeld) await this.recount(tx, ticketId, now);
+    }
+  }
+
+  /** Releases the holds of `source`; a ticket with no hold left counts again from `now`. */
+  async release(tx: Tx, ticketIds: string[], source: string, now: number): Promise<void> {
+    for (const ticketId of ticketIds) {
+      if (!(await repo.deleteHold(tx, ticketId, source))) continue;
+      if (!(await repo.isHeld(tx, ticketId))) await this.recount(tx, ticketId, now);
+    }
+  }
+
+  /** Pauses or resumes a ticket's open clocks to match its status and holds. */
+  private async recount(tx: Tx, ticketId: string, now: number): Promise<void> {
+    const snap = await this.snapshotOf(tx, ticketId);
+    if (!snap) return;
+    const ticket = await this.tickets.load(tx, ticketId);
+    const held = await repo.isHeld(tx, ticketId);
+    for (const r of await repo.currentClocks(tx, ticketId, true)) {
+      if (!isOpen(r)) continue;
+      const counting = this.counts(r.kind as ClockKind, ticket.status, snap, held);
+      const t = counting ? resumeTiming(timing(r), now) : pauseTiming(this.cal(r.calendar), timing(r), now);
+      const state = r.state === 'breached' ? 'breached' : counting ? 'running' : 'paused';
+      if (t.segmentStartedAt === timing(r).segmentStartedAt && state === r.state) continue;
+      await this.save(tx, { ...withTiming(r, t), state }, snap, now);
+    }
   }
 
   // ---- timers ----------------------------------------------------------------------------
@@ -585,6 +623,7 @@ export class SlaClocksService {
       fresh,
     );
     const out: SlaClocksTable[] = [];
+    const held = await repo.isHeld(tx, ticket.id);
     for (const kind of CLOCK_KINDS) {
       if (!snap.targets[kind]) continue;
       const old = carried.get(kind);
@@ -617,7 +656,7 @@ export class SlaClocksService {
           continue;
         }
       }
-      const counting = this.counts(kind, ticket.status, snap);
+      const counting = this.counts(kind, ticket.status, snap, held);
       const stillBreached =
         old?.state === 'breached' && Number(row.consumed_ms) >= Number(row.target_seconds) * 1000;
       const state = stillBreached ? 'breached' : counting ? 'running' : 'paused';
@@ -716,9 +755,12 @@ export class SlaClocksService {
     return row;
   }
 
-  /** Whether a clock counts in a status: first response always; the others not in pause statuses. */
-  private counts(kind: ClockKind, status: string, snap: PolicySnapshot): boolean {
-    if (TERMINAL.has(status)) return false;
+  /**
+   * Whether a clock counts in a status: first response always; the others not in pause
+   * statuses; none while the ticket is held (a major incident under the pause rule).
+   */
+  private counts(kind: ClockKind, status: string, snap: PolicySnapshot, held = false): boolean {
+    if (TERMINAL.has(status) || held) return false;
     return kind === 'first_response' || !snap.pauseStatuses.includes(status);
   }
 

@@ -72,3 +72,11 @@ export const insertClock = (ex: Executor, row: SlaClocksTable) =>
   ex.insertInto('sla_clocks').values(row).execute();
 export const updateClock = (ex: Executor, id: string, patch: Partial<SlaClocksTable>) =>
   ex.updateTable('sla_clocks').set(patch).where('id', '=', id).execute();
+
+// Holds (0020): a ticket's clocks paused while a major incident owns it.
+export const isHeld = async (ex: Executor, ticketId: string): Promise<boolean> =>
+  !!(await ex.selectFrom('sla_holds').select('ticket_id').where('ticket_id', '=', ticketId).limit(1).executeTakeFirst());
+export const insertHold = (ex: Executor, row: { ticket_id: string; source: string; created_at: number }) =>
+  ex.insertInto('sla_holds').values(row).onConflict((oc) => oc.columns(['ticket_id', 'source']).doNothing()).execute();
+export const deleteHold = async (ex: Executor, ticketId: string, source: string): Promise<boolean> =>
+  Number((await ex.deleteFrom('sla_holds').where('ticket_id', '=', ticketId).where('source', '=', source).executeTakeFirst()).numDeletedRows) > 0;

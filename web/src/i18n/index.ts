@@ -10,6 +10,8 @@ import { privacyEn } from './privacy.en.js';
 import { privacyJa } from './privacy.ja.js';
 import { handsEn } from './hands.en.js';
 import { handsJa } from './hands.ja.js';
+import { incidentsEn } from './incidents.en.js';
+import { incidentsJa } from './incidents.ja.js';
 
 export const LANGUAGES = ['ja', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,8 +19,8 @@ export type Language = (typeof LANGUAGES)[number];
 // The agent screens' messages live under 'agent.' in their own files (agent.{ja,en}.ts).
 // Administration and supervisor screens: under 'admin2.' in admin.{ja,en}.ts.
 export const resources = {
-  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa } },
-  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn } },
+  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa } },
+  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn } },
 } as const;
 
 const STORAGE_KEY = 'escalon.language';

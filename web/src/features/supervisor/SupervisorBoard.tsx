@@ -11,6 +11,7 @@ import type { Escalation } from '../admin/admin-api.js';
 import { formatDuration, useAction, useLoad } from '../admin/common.js';
 import { askOf } from '../escalations/origin.js';
 import { AvailabilityForm } from '../settings/AvailabilityForm.js';
+import { CandidateBanner } from '../incidents/CandidateBanner.js';
 import type { SlaClockSummary } from '../../../../src/modules/tickets/tickets.presenter.js';
 
 /** Open escalations ordered overdue → unacknowledged → by age. */
@@ -71,6 +72,7 @@ export function SupervisorBoard() {
           {t('queues.refresh')}
         </button>
       </div>
+      <CandidateBanner />
       <div className="kpis" role="group" aria-label={t('admin2.board.summary')}>
         <div className={overdue ? 'kpi alert' : 'kpi'}>
           <strong>{escalations.data ? overdue : '…'}</strong>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TicketIncidentBanner } from '../incidents/TicketIncidentBanner.js';
 import { ApiError } from '../../api/client.js';
 import { useLiveRefresh } from '../../api/live.js';
 import type { Page, Ticket, TimelineEvent } from '../../api/types.js';
@@ -164,6 +165,7 @@ export function TicketPage({ id }: { id: string }) {
           </button>
         </div>
       </header>
+      <TicketIncidentBanner ticketId={ticket.id} />
       {escalated && <Notice>{t('agent.escalate.done')}</Notice>}
       {error !== null && <ErrorMessage error={error} onRetry={reloadAll} />}
       {escalating && (

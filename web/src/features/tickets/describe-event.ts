@@ -42,6 +42,8 @@ export function describeEvent(e: TimelineEvent, t: TFunction, names: Names, when
   const from = valueText(field, data.from, t, names);
   const to = valueText(field, data.to, t, names);
 
+  // Major incidents (issue 17): linked to or unlinked from an incident.
+  if (e.kind === 'incident.linked' || e.kind === 'incident.unlinked') return t(`incidents.ticketEvent.${e.kind === 'incident.linked' ? 'linked' : 'unlinked'}`, { actor });
   if (e.kind === 'ticket.created') {
     const channel = typeof data.channel === 'string' ? t(`channel.${data.channel}`, { defaultValue: data.channel }) : t('channel.api');
     return t('events.created', { actor, channel });

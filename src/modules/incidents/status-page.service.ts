@@ -1,0 +1,241 @@
+/**
+ * The public status page: services and their state, active non-internal incidents with their
+ * public updates, the last 90 days; e-mail subscribers per service with double opt-in and
+ * one-click unsubscribe (RFC 8058). Tokens are HMACs of the subscriber's id under the secret
+ * key, and only their SHA-256 is stored, so a database copy cannot unsubscribe anyone and no
+ * job payload carries a token.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { enqueueJobs, enqueueJob } from '../../jobs/jobs.repository.js';
+import { inTransaction, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
+import type { DeliveryResult } from '../../integrations/delivery.js';
+import { mailDomainOf, type Mailer } from '../../integrations/smtp.js';
+import type { Clock } from '../../lib/clock.js';
+import { invalid } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { overallStatus, type ServicesService, type ServiceStatus } from '../services/index.js';
+import { formatInstant, rcaMarkdown, updateStateLabel, type CustomerRcaSections } from './incidents.policy.js';
+import * as repo from './incidents.repository.js';
+import { STATUS_FANOUT_JOB, STATUS_MAIL_JOB } from './incidents.service.js';
+import { renderAtom, renderRcaHtml, renderStatusPage, statusTexts, type Lang, type StatusIncident } from './status-page.presenter.js';
+
+const DAY = 86_400_000;
+const EMAIL_RE = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
+/** Subscribers mailed per fan-out job (each gets its own mail job). */
+const SUBSCRIBER_BATCH = 500;
+
+export interface StatusPageDeps {
+  db: Db;
+  clock: Clock;
+  services: ServicesService;
+  mailer: Mailer;
+  publicUrl: string;
+  mailFrom: string;
+  secretKey: string;
+  /** How long a rendered page is reused (default 2 s): the page serves thousands of readers. */
+  cacheMs?: number;
+}
+
+export interface StatusMailPayload {
+  subscriberId: string;
+  kind: 'confirm' | 'update' | 'rca';
+  incidentId?: string;
+  updateId?: string | null;
+}
+
+export class StatusPageService {
+  private readonly cache = new Map<string, { at: number; body: string }>();
+  constructor(private readonly d: StatusPageDeps) {}
+
+  // ---- reading ----
+
+  private async data() {
+    const now = this.d.clock.now();
+    const services = (await this.d.services.list()).map((s) => ({ id: s.id, name: s.name, status: s.status }));
+    const rows = await repo.listIncidents(this.d.db, { publicOnly: true, limit: 200, startedSince: now - 90 * DAY });
+    const active = await repo.listIncidents(this.d.db, { publicOnly: true, limit: 50, states: ['active'] });
+    const all = [...new Map([...active, ...rows].map((r) => [r.id, r])).values()];
+    const ids = all.map((r) => r.id);
+    const [svc, updates, rcas] = await Promise.all([
+      repo.servicesOf(this.d.db, ids),
+      repo.updatesOf(this.d.db, ids, { publicOnly: true }),
+      ids.length ? this.d.db.selectFrom('incident_rcas').select(['incident_id', 'state']).where('incident_id', 'in', ids).execute() : Promise.resolve([]),
+    ]);
+    const incidents: StatusIncident[] = all.map((r) => ({
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      state: r.state,
+      startedAt: Number(r.started_at),
+      resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
+      services: svc.filter((s) => s.incident_id === r.id).map((s) => ({ ja: s.name_ja, en: s.name_en })),
+      updates: updates.filter((u) => u.incident_id === r.id).map((u) => ({ state: u.state, body: { ja: u.body_ja, en: u.body_en }, nextUpdateAt: u.next_update_at === null ? null : Number(u.next_update_at), at: Number(u.created_at) })),
+      rcaShared: rcas.some((x) => x.incident_id === r.id && x.state === 'shared'),
+    }));
+    return { now, services, incidents, overall: overallStatus(services.map((s) => s.status as ServiceStatus)) };
+  }
+
+  private async cached(key: string, make: () => Promise<string>): Promise<string> {
+    const now = this.d.clock.now();
+    const hit = this.cache.get(key);
+    // The cache follows the real clock too, so a fake clock in tests never serves a stale page forever.
+    if (hit && now - hit.at < (this.d.cacheMs ?? 2000) && now >= hit.at) return hit.body;
+    const body = await make();
+    this.cache.set(key, { at: now, body });
+    return body;
+  }
+
+  /** Forget rendered pages (after a change on this node; other nodes' caches expire by age). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  html(lang: Lang, notice?: string): Promise<string> {
+    const render = async () => {
+      const d = await this.data();
+      return renderStatusPage(lang, { services: d.services, active: d.incidents.filter((i) => i.state === 'active'), history: d.incidents.filter((i) => i.state !== 'active'), overall: d.overall, notice });
+    };
+    return notice ? render() : this.cached(`html:${lang}`, render);
+  }
+
+  atom(lang: Lang): Promise<string> {
+    return this.cached(`atom:${lang}`, async () => {
+      const d = await this.data();
+      const latest = Math.max(0, ...d.incidents.flatMap((i) => i.updates.map((u) => u.at)));
+      return renderAtom(lang, this.d.publicUrl, d.incidents, latest || d.now);
+    });
+  }
+
+  /** A shared customer RCA (障害報告書), or null when there is none to show the public. */
+  async publicReport(incidentId: string, lang: Lang, format: 'html' | 'md'): Promise<string | null> {
+    const inc = await repo.findIncident(this.d.db, incidentId);
+    const rca = inc && inc.internal_only === 0 ? await repo.findRca(this.d.db, incidentId) : undefined;
+    if (!inc || !rca || rca.state !== 'shared') return null;
+    return this.report(inc.title, rca.customer, lang, format);
+  }
+
+  report(title: string, customerJson: string, lang: Lang, format: 'html' | 'md'): string {
+    const c = parseJson<Partial<Record<Lang, Partial<CustomerRcaSections>>>>(customerJson, {});
+    const s: CustomerRcaSections = { occurred: '', impact: '', cause: '', response: '', prevention: '', ...c[lang] };
+    return format === 'md' ? rcaMarkdown(title, lang, s) : renderRcaHtml(lang, title, s);
+  }
+
+  // ---- subscriptions ----
+
+  private token(purpose: 'confirm' | 'unsubscribe', id: string): string {
+    return `${id}.${createHmac('sha256', this.d.secretKey).update(`status-${purpose}:${id}`).digest('base64url')}`;
+  }
+  private static hash(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
+  }
+
+  /** Double opt-in: the subscription counts once the mailed link is opened. Same answer whether or not the address is known. */
+  async subscribe(input: { email: string; serviceId?: string | null; lang: Lang }): Promise<void> {
+    const email = input.email.trim().toLowerCase();
+    if (!EMAIL_RE.test(email) || email.length > 254) throw invalid([{ field: 'email', message: 'must be an email address' }]);
+    const serviceId = input.serviceId || null;
+    if (serviceId && !(await this.d.services.findMany(this.d.db, [serviceId])).length) throw invalid([{ field: 'serviceId', message: 'names no service' }]);
+    const now = this.d.clock.now();
+    await inTransaction(this.d.db, async (tx) => {
+      const existing = (await repo.subscribersByEmail(tx, email)).find((s) => s.service_id === serviceId);
+      if (existing?.confirmed_at) return; // already subscribed: nothing to do, nothing revealed
+      const id = existing?.id ?? newId();
+      if (!existing)
+        await repo.insertSubscriber(tx, { id, email, locale: input.lang, service_id: serviceId, confirm_hash: StatusPageService.hash(this.token('confirm', id)), unsubscribe_hash: StatusPageService.hash(this.token('unsubscribe', id)), confirmed_at: null, created_at: now });
+      await enqueueJob(tx, { kind: STATUS_MAIL_JOB, payload: { subscriberId: id, kind: 'confirm' }, dueAt: now, dedupeKey: `status-mail:confirm:${id}:${Math.floor(now / 60_000)}`, maxAttempts: 5 }, now);
+    });
+  }
+
+  async confirm(token: string): Promise<{ lang: Lang } | null> {
+    const s = await repo.subscriberByConfirm(this.d.db, StatusPageService.hash(token));
+    if (!s || !this.matches(token, 'confirm', s.id)) return null;
+    await repo.confirmSubscriber(this.d.db, s.id, this.d.clock.now());
+    return { lang: s.locale === 'en' ? 'en' : 'ja' };
+  }
+
+  async unsubscribe(token: string): Promise<{ lang: Lang } | null> {
+    const s = await repo.subscriberByUnsubscribe(this.d.db, StatusPageService.hash(token));
+    if (!s || !this.matches(token, 'unsubscribe', s.id)) return null;
+    await repo.deleteSubscriber(this.d.db, s.id);
+    return { lang: s.locale === 'en' ? 'en' : 'ja' };
+  }
+
+  private matches(token: string, purpose: 'confirm' | 'unsubscribe', id: string): boolean {
+    const a = Buffer.from(token);
+    const b = Buffer.from(this.token(purpose, id));
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  // ---- jobs ----
+
+  /** One page of the subscribers of the incident's services gets a mail job each. */
+  async runFanout(tx: Tx, p: { incidentId: string; updateId: string | null; rca?: boolean; after: string | null }, now: number): Promise<void> {
+    this.invalidate();
+    const inc = await repo.findIncident(tx, p.incidentId);
+    if (!inc || inc.internal_only === 1) return;
+    const serviceIds = (await repo.servicesOf(tx, [inc.id])).map((s) => s.service_id);
+    const page = await repo.subscribersPage(tx, serviceIds, p.after, SUBSCRIBER_BATCH);
+    const kind = p.rca ? 'rca' : 'update';
+    await enqueueJobs(
+      tx,
+      page.map((s) => ({ kind: STATUS_MAIL_JOB, payload: { subscriberId: s.id, kind, incidentId: inc.id, updateId: p.updateId }, dueAt: now, dedupeKey: `status-mail:${kind}:${p.updateId ?? inc.id}:${s.id}`, maxAttempts: 8 })),
+      now,
+    );
+    if (page.length === SUBSCRIBER_BATCH)
+      await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { ...p, after: page.at(-1)!.id }, dueAt: now, dedupeKey: `status-fanout:${p.updateId ?? `rca:${inc.id}`}:${page.at(-1)!.id}`, maxAttempts: 5 }, now);
+  }
+
+  async sendMail(p: StatusMailPayload): Promise<DeliveryResult> {
+    const s = await this.d.db.selectFrom('status_subscribers').selectAll().where('id', '=', p.subscriberId).executeTakeFirst();
+    if (!s) return { ok: true, response: 'subscriber gone' };
+    const lang: Lang = s.locale === 'en' ? 'en' : 'ja';
+    const t = statusTexts(lang);
+    const base = this.d.publicUrl;
+    const unsubscribeUrl = `${base}/status/unsubscribe?token=${encodeURIComponent(this.token('unsubscribe', s.id))}`;
+    const domain = mailDomainOf(this.d.mailFrom);
+    if (p.kind === 'confirm') {
+      if (s.confirmed_at) return { ok: true, response: 'already confirmed' };
+      const url = `${base}/status/confirm?token=${encodeURIComponent(this.token('confirm', s.id))}`;
+      const subject = lang === 'ja' ? `${t.title}: 通知の登録確認` : `${t.title}: confirm your subscription`;
+      const text = lang === 'ja' ? `次のリンクを開くと、障害情報のメール通知の登録が完了します。\n${url}\n\nお心当たりがない場合は、このメールを破棄してください。` : `Open this link to receive incident notices by email:\n${url}\n\nIf you did not ask for this, ignore this mail.`;
+      return this.d.mailer.send({ from: this.d.mailFrom, to: s.email, subject, text, messageId: `<status.confirm.${s.id}.${this.d.clock.now()}@${domain}>` });
+    }
+    if (!s.confirmed_at) return { ok: true, response: 'not confirmed' };
+    const inc = p.incidentId ? await repo.findIncident(this.d.db, p.incidentId) : undefined;
+    if (!inc) return { ok: true, response: 'incident gone' };
+    let subject: string;
+    let text: string;
+    if (p.kind === 'rca') {
+      const rca = await repo.findRca(this.d.db, inc.id);
+      if (!rca) return { ok: true, response: 'no RCA' };
+      subject = lang === 'ja' ? `障害報告書: ${inc.title}` : `Incident report: ${inc.title}`;
+      text = `${this.report(inc.title, rca.customer, lang, 'md')}\n${base}/status/incidents/${inc.id}/report?lang=${lang}`;
+    } else {
+      const u = p.updateId ? await repo.findUpdate(this.d.db, p.updateId) : undefined;
+      if (!u) return { ok: true, response: 'update gone' };
+      subject = `[${updateStateLabel(lang, u.state)}] ${inc.title}`;
+      const next = u.next_update_at ? `\n\n${t.next}: ${formatInstant(Number(u.next_update_at), lang)}` : '';
+      text = `${lang === 'ja' ? u.body_ja : u.body_en}${next}\n\n${base}/status?lang=${lang}`;
+    }
+    return this.d.mailer.send({
+      from: this.d.mailFrom,
+      to: s.email,
+      subject,
+      text: `${text}\n\n${lang === 'ja' ? '配信停止' : 'Unsubscribe'}: ${unsubscribeUrl}`,
+      messageId: `<status.${p.kind}.${p.updateId ?? inc.id}.${s.id}@${domain}>`,
+      // RFC 8058: mail clients unsubscribe with one POST, no page to fill in.
+      headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'List-Id': `<status.${domain}>` },
+    });
+  }
+
+  // ---- privacy ----
+
+  exportByEmail(ex: Executor, email: string) {
+    return repo.subscribersByEmail(ex, email.trim().toLowerCase()).then((rows) => rows.map((r) => ({ email: r.email, locale: r.locale, serviceId: r.service_id, confirmedAt: r.confirmed_at === null ? null : new Date(Number(r.confirmed_at)).toISOString(), createdAt: new Date(Number(r.created_at)).toISOString() })));
+  }
+  async eraseByEmail(tx: Tx, email: string): Promise<number> {
+    const n = (await repo.subscribersByEmail(tx, email.trim().toLowerCase())).length;
+    await repo.deleteSubscribersByEmail(tx, email.trim().toLowerCase());
+    return n;
+  }
+}
