@@ -16,6 +16,7 @@ import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeE
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
+import { SearchService } from './modules/search/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -71,6 +72,8 @@ export interface Container {
   outbound: OutboundHttp;
   /** Customer data requests (export, erase) and the retention sweep. */
   privacy: PrivacyService;
+  /** Full-text search over tickets, messages, escalations, customers and articles (issue 19). */
+  search: SearchService;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,11 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const teams = new TeamsService(db, clock, audit);
   const customers = new CustomersService(db, clock, audit);
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
+  // search: written in the transaction of each change (tickets' hooks, escalations, customers).
+  const search = new SearchService(db, database.dialect, clock, tickets.access);
+  tickets.addHooks(search.ticketHooks());
+  tickets.setTextSearch((text) => search.ticketIdsMatching(text));
+  customers.setSearchIndex({ customer: (ex, id) => search.indexCustomer(ex, id), organization: (ex, id) => search.indexOrganization(ex, id) });
   const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes, audit);
   const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined, shutdownGraceMs: config.shutdownGraceMs });
   const calendars = new CalendarsService(db, clock, audit);
@@ -97,6 +105,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const rotations = new RotationsService(db, clock, audit);
   const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) => teamIdsOfUser(db, userId));
   tickets.addHooks(escalations.hooks());
+  escalations.setSearchIndex((ex, id) => search.indexEscalation(ex, id));
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
   registerEscalationJobs(jobs, escalations, escalationPaths);
   escalationPaths.setSlaPreview((facts, arrivalMs) => sla.preview(facts, arrivalMs));
@@ -185,6 +194,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     rateLimits,
     outbound,
     privacy,
+    search,
     close: async () => {
       await live.close();
       await outbound.close();
