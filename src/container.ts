@@ -161,7 +161,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   users.setAccountEvents(accountEvents);
   auth.setSessionEvents(accountEvents);
   // Exports leave out tickets of restricted teams the requester may not see.
-  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex) });
+  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex), searchErased: (ex, customerId, ticketIds) => search.customerErased(ex, customerId, ticketIds) });
   registerPrivacyJobs(jobs, privacy);
   return {
     config,

@@ -363,3 +363,14 @@ export async function searchIndexBytes(ex: Kysely<any>): Promise<number | null> 
     return null;
   }
 }
+
+/**
+ * After an erasure: FTS5 keeps a deleted document's words in its segments until they are
+ * merged, so SQLite rewrites the index (with secure_delete on, the old pages are zeroed).
+ * Costs time in proportion to the index; erasures are rare. PostgreSQL's dead row versions go
+ * with (auto)vacuum as for every other table.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function compactSearchIndex(ex: Kysely<any>): Promise<void> {
+  if (dialectOf(ex) === 'sqlite') await sql`insert into search_fts (search_fts) values ('optimize')`.execute(ex);
+}

@@ -5,7 +5,7 @@
  * ranked there; every ticket document goes through the ticket access policy like the lists.
  */
 import type { Db, Executor } from '../../db/database.js';
-import { fullTextQuery, type DialectName } from '../../db/dialect.js';
+import { compactSearchIndex, fullTextQuery, type DialectName } from '../../db/dialect.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import type { Clock } from '../../lib/clock.js';
 import { invalid } from '../../lib/errors.js';
@@ -125,6 +125,7 @@ export class SearchService {
   async customerErased(ex: Executor, customerId: string, ticketIds: readonly string[]): Promise<void> {
     await repo.deleteCustomerDocuments(ex, customerId);
     for (const t of new Set(ticketIds)) await this.reindexTicket(ex, t);
+    await compactSearchIndex(ex);
   }
 
   async indexOrganization(ex: Executor, id: string): Promise<void> {
