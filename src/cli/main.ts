@@ -125,16 +125,16 @@ program
       if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new Error('--batch must be a whole number from 1 to 10000');
       const before = await deps.search.status();
       console.log(`Search index: tokenizer version ${before.version ?? 'none'} (current ${before.current})${before.building ? ', an interrupted rebuild goes on' : ''}, ${before.staleDocuments} document(s) of an older version.`);
-      const started = Date.now();
+      const started = deps.clock.now();
       let last = 0;
       const r = await deps.search.reindex({
         batch,
         force: opts.force,
         onProgress: (p) => {
-          if (!p.done && Date.now() - last < 1000) return;
-          last = Date.now();
-          const rate = Math.round(p.documents / Math.max(0.001, (Date.now() - started) / 1000));
-          console.log(p.done ? `Done: ${p.documents} document(s) in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate}/s).` : `  ${p.source}/${p.sources} ${p.kind}: ${p.documents} document(s), ${rate}/s`);
+          if (!p.done && deps.clock.now() - last < 1000) return;
+          last = deps.clock.now();
+          const rate = Math.round(p.documents / Math.max(0.001, (deps.clock.now() - started) / 1000));
+          console.log(p.done ? `Done: ${p.documents} document(s) in ${((deps.clock.now() - started) / 1000).toFixed(1)} s (${rate}/s).` : `  ${p.source}/${p.sources} ${p.kind}: ${p.documents} document(s), ${rate}/s`);
         },
       });
       if (!r.rebuilt) console.log('The search index is current; nothing to do (--force rebuilds it anyway).');
