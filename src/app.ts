@@ -34,6 +34,7 @@ import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
 import { privacyRoutes } from './modules/privacy/index.js';
 import { searchRoutes } from './modules/search/index.js';
+import { knowledgeRoutes } from './modules/knowledge/index.js';
 
 export interface BuildAppOptions {
   metrics?: Metrics;
@@ -147,6 +148,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   notificationsRoutes(app);
   privacyRoutes(app);
   searchRoutes(app);
+  knowledgeRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

@@ -17,6 +17,7 @@ import { createSlaEscalationTrigger, EscalationsService, PathsService, registerE
 import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
 import { SearchService } from './modules/search/index.js';
+import { KnowledgeService } from './modules/knowledge/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -74,6 +75,8 @@ export interface Container {
   privacy: PrivacyService;
   /** Full-text search over tickets, messages, escalations, customers and articles (issue 19). */
   search: SearchService;
+  /** Knowledge articles, similar past escalations, deflections (issue 19). */
+  knowledge: KnowledgeService;
   close(): Promise<void>;
 }
 
@@ -106,6 +109,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) => teamIdsOfUser(db, userId));
   tickets.addHooks(escalations.hooks());
   escalations.setSearchIndex((ex, id) => search.indexEscalation(ex, id));
+  const knowledge = new KnowledgeService(db, clock, tickets, search);
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
   registerEscalationJobs(jobs, escalations, escalationPaths);
   escalationPaths.setSlaPreview((facts, arrivalMs) => sla.preview(facts, arrivalMs));
@@ -195,6 +199,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     outbound,
     privacy,
     search,
+    knowledge,
     close: async () => {
       await live.close();
       await outbound.close();

@@ -309,7 +309,7 @@ export interface FullTextTerm {
  * The query text for the database's own syntax. Tokens are [a-z0-9] only (checked): quoting
  * them is enough to keep every operator out. At least one term must be positive.
  */
-export function fullTextQuery(dialect: DialectName, terms: readonly FullTextTerm[]): string {
+export function fullTextQuery(dialect: DialectName, terms: readonly FullTextTerm[], mode: 'all' | 'any' = 'all'): string {
   for (const t of terms) for (const w of t.tokens) if (!/^[a-z0-9]+$/.test(w)) throw new Error('full-text token not encoded');
   const pg = dialect === 'postgres';
   const one = (t: FullTextTerm) =>
@@ -321,8 +321,8 @@ export function fullTextQuery(dialect: DialectName, terms: readonly FullTextTerm
   const pos = terms.filter((t) => !t.exclude && t.tokens.length);
   const neg = terms.filter((t) => t.exclude && t.tokens.length);
   if (!pos.length) throw new Error('a full-text query needs a word to find');
-  if (pg) return [pos.map(one).join(' & '), ...neg.map((t) => `!${one(t)}`)].join(' & ');
-  let q = `(${pos.map(one).join(' AND ')})`;
+  if (pg) return [`(${pos.map(one).join(mode === 'any' ? ' | ' : ' & ')})`, ...neg.map((t) => `!${one(t)}`)].join(' & ');
+  let q = `(${pos.map(one).join(mode === 'any' ? ' OR ' : ' AND ')})`;
   for (const t of neg) q = `(${q} NOT ${one(t)})`;
   return q;
 }

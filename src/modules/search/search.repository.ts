@@ -58,8 +58,18 @@ export interface Hit {
 }
 
 /** Filters shared by the full-text query and the scan (tickets of the document as `t`). */
-function conditions(f: SearchFilters & { kinds?: string[] }, scope: TicketScope): RawBuilder<boolean>[] {
+/** Beyond the API's filters: what similar-escalation lookups narrow to. */
+export interface InternalFilters {
+  kinds?: string[];
+  /** Only escalations that were resolved (with their answer). */
+  resolvedEscalations?: boolean;
+  excludeTicketId?: string;
+}
+
+function conditions(f: SearchFilters & InternalFilters, scope: TicketScope): RawBuilder<boolean>[] {
   const out: RawBuilder<boolean>[] = [];
+  if (f.resolvedEscalations) out.push(sql<boolean>`exists (select 1 from escalations re where re.id = d.ref_id and re.status = 'resolved')`);
+  if (f.excludeTicketId) out.push(sql<boolean>`(d.ticket_id is null or d.ticket_id <> ${f.excludeTicketId})`);
   const kinds = f.kinds ?? (f.type ? KINDS_OF_TYPE[f.type] : undefined);
   if (kinds) out.push(sql<boolean>`d.kind in (${sql.join(kinds)})`);
   if (f.status?.length) out.push(sql<boolean>`t.status in (${sql.join(f.status)})`);
@@ -82,7 +92,7 @@ const columns = sql`d.seq, d.kind, d.ref_id, d.ticket_id, d.customer_id, d.title
 export async function findMatches(
   ex: Executor,
   query: string,
-  f: SearchFilters & { kinds?: string[] },
+  f: SearchFilters & InternalFilters,
   scope: TicketScope,
   page: { offset: number; limit: number; candidates: number },
 ): Promise<Hit[]> {
@@ -93,7 +103,7 @@ export async function findMatches(
 }
 
 /** The newest `limit` documents the viewer may see (the one-character scan looks through them). */
-export async function newestDocuments(ex: Executor, f: SearchFilters & { kinds?: string[] }, scope: TicketScope, limit: number): Promise<Hit[]> {
+export async function newestDocuments(ex: Executor, f: SearchFilters & InternalFilters, scope: TicketScope, limit: number): Promise<Hit[]> {
   const conds = conditions(f, scope);
   const where = conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
   const rows = await sql<Hit>`select ${columns}, 0 as score from search_documents d left join tickets t on t.id = d.ticket_id ${where} order by d.seq desc limit ${limit}`.execute(ex);

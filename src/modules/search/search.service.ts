@@ -12,7 +12,7 @@ import { invalid } from '../../lib/errors.js';
 import { getSetting, putSetting } from '../../lib/settings.js';
 import type { TicketHooks, TicketAccess, TicketViewer } from '../tickets/index.js';
 import * as repo from './search.repository.js';
-import { encodeToken, indexText, normalise, parseQuery, snippet, TOKENIZER_VERSION, type ParsedQuery } from './tokenizer.js';
+import { encodeToken, indexText, normalise, parseQuery, snippet, tokenize, TOKENIZER_VERSION, type ParsedQuery } from './tokenizer.js';
 import { typeOfKind, type DocKind, type IndexDocumentInput, type SearchFilters, type SearchSource, type SearchType } from './search.types.js';
 import { builtInSources, escalationDocument, customerDocument, organizationDocument, ticketDocument, ticketDocuments, eventDocument } from './search.sources.js';
 
@@ -20,6 +20,8 @@ import { builtInSources, escalationDocument, customerDocument, organizationDocum
 export const RANK_CANDIDATES = 2000;
 /** Documents a one-character query looks through (newest first). */
 export const SCAN_LIMIT = 5000;
+/** Words of a text a similarity lookup asks for (the first ones: subject, category, then the rest). */
+const SIMILAR_WORDS = 40;
 /** Longest text kept for snippets of one document. */
 const MAX_BODY = 20_000;
 
@@ -105,12 +107,13 @@ export class SearchService {
   async reindexTicket(ex: Executor, ticketId: string): Promise<void> {
     await repo.deleteTicketDocuments(ex, ticketId);
     for (const d of await ticketDocuments(ex, [ticketId])) await this.indexDocument(ex, d);
-    for (const row of await ex.selectFrom('escalations').selectAll().where('ticket_id', '=', ticketId).execute()) await this.indexDocument(ex, escalationDocument(row));
+    const subject = (await ex.selectFrom('tickets').select('subject').where('id', '=', ticketId).executeTakeFirst())?.subject ?? '';
+    for (const row of await ex.selectFrom('escalations').selectAll().where('ticket_id', '=', ticketId).execute()) await this.indexDocument(ex, escalationDocument(row, subject));
   }
 
   async indexEscalation(ex: Executor, id: string): Promise<void> {
-    const row = await ex.selectFrom('escalations').selectAll().where('id', '=', id).executeTakeFirst();
-    if (row) await this.indexDocument(ex, escalationDocument(row));
+    const row = await ex.selectFrom('escalations').innerJoin('tickets', 'tickets.id', 'escalations.ticket_id').selectAll('escalations').select('tickets.subject as ticket_subject').where('escalations.id', '=', id).executeTakeFirst();
+    if (row) await this.indexDocument(ex, escalationDocument(row, row.ticket_subject));
     else await repo.deleteDocument(ex, 'escalation', id);
   }
 
@@ -182,6 +185,20 @@ export class SearchService {
     const more = rows.length > input.limit;
     const items = rows.slice(0, input.limit).map((r) => this.present(r, parsed));
     return { items, nextCursor: more ? encodeCursor({ v: offset + input.limit, id: 'o' }) : null, mode };
+  }
+
+  /**
+   * Documents most like a text (any of its words, best ranked first): similar past escalations
+   * for the escalate dialog and the ticket page. Null-safe: a text without words finds nothing.
+   */
+  async similar(viewer: TicketViewer | null, text: string, opts: { kinds: DocKind[]; resolvedEscalations?: boolean; excludeTicketId?: string; limit: number }): Promise<SearchHitView[]> {
+    const words = [...new Set(tokenize(text))].filter((w) => Array.from(w).length >= 2 && !/^[0-9]+$/.test(w)).slice(0, SIMILAR_WORDS);
+    if (!words.length) return [];
+    const parsed: ParsedQuery = { terms: words.map((w) => ({ tokens: [w], phrase: false, exclude: false })), singleChar: null, highlights: [] };
+    const query = fullTextQuery(this.dialect, parsed.terms.map((t) => ({ ...t, tokens: t.tokens.map(encodeToken) })), 'any');
+    const scope = await this.access.scope(viewer);
+    const rows = await repo.findMatches(this.db, query, { kinds: opts.kinds, resolvedEscalations: opts.resolvedEscalations, excludeTicketId: opts.excludeTicketId }, scope, { offset: 0, limit: opts.limit, candidates: RANK_CANDIDATES });
+    return rows.map((r) => this.present(r, { ...parsed, highlights: words }));
   }
 
   /** The database query for a parsed query (tokens encoded as indexed). */

@@ -36,7 +36,7 @@ interface BriefLike {
 }
 
 /** An escalation: its brief, the path it followed, and the answer once resolved. */
-export function escalationDocument(row: Selectable<EscalationsTable>): IndexDocumentInput {
+export function escalationDocument(row: Selectable<EscalationsTable>, ticketSubject = ''): IndexDocumentInput {
   const brief = parseJson<BriefLike>(row.brief, {});
   const snapshot = parseJson<{ pathName?: string }>(row.snapshot, {});
   const state = parseJson<{ resolved?: { answer?: string | null } | null }>(row.state, {});
@@ -46,7 +46,7 @@ export function escalationDocument(row: Selectable<EscalationsTable>): IndexDocu
     id: row.id,
     ticketId: row.ticket_id,
     title: brief.ask ?? '',
-    fields: [brief.category, brief.concern, brief.tried, brief.environment, brief.background, brief.impact?.note, snapshot.pathName, answer],
+    fields: [ticketSubject, brief.category, brief.concern, brief.tried, brief.environment, brief.background, brief.impact?.note, snapshot.pathName, answer],
     body: [brief.concern, brief.tried, brief.environment, answer, brief.background, snapshot.pathName].filter(Boolean).join('\n'),
     at: Number(row.requested_at),
   };
@@ -95,8 +95,16 @@ export function builtInSources(): SearchSource[] {
     {
       kind: 'escalation',
       async page(ex, afterId, limit) {
-        const rows = await ex.selectFrom('escalations').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
-        return { docs: rows.map(escalationDocument), last: byId(rows) };
+        const rows = await ex
+          .selectFrom('escalations')
+          .innerJoin('tickets', 'tickets.id', 'escalations.ticket_id')
+          .selectAll('escalations')
+          .select('tickets.subject as ticket_subject')
+          .where('escalations.id', '>', afterId)
+          .orderBy('escalations.id')
+          .limit(limit)
+          .execute();
+        return { docs: rows.map((r) => escalationDocument(r, r.ticket_subject)), last: byId(rows) };
       },
     },
     {
