@@ -15,6 +15,8 @@ import { EscalationPage } from './features/escalations/EscalationPage.js';
 import { QueuePage, isQueueKind } from './features/queues/QueuePage.js';
 import { SettingsPage } from './features/settings/SettingsPage.js';
 import { TicketPage } from './features/tickets/TicketPage.js';
+import { SearchPage } from './features/search/SearchPage.js';
+import { ArticlesPage } from './features/knowledge/ArticlesPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -31,6 +33,8 @@ export function Routes() {
   if (queue && isQueueKind(queue.kind!)) screen = <QueuePage kind={queue.kind} key={queue.kind} />;
   else if (ticket) screen = <TicketPage id={ticket.id!} key={ticket.id} />;
   else if (escalation) screen = <EscalationPage id={escalation.id!} key={escalation.id} />;
+  else if (path === '/search') screen = <SearchPage />;
+  else if (path === '/knowledge') screen = <ArticlesPage />;
   else if (path === '/settings') screen = <SettingsPage />;
   else if (path === '/tokens') screen = <AdminTokensPage all={false} />;
   else if (path === '/admin/users' && isAdmin) screen = <AdminUsersPage />;

@@ -6,6 +6,7 @@ import { Link, usePath } from '../lib/router.js';
 import { useSession } from '../session.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { SearchBox } from '../features/search/SearchBox.js';
 
 function NavLink({ to, children, match }: { to: string; children: ReactNode; match?: string | string[] }) {
   const path = usePath();
@@ -60,9 +61,11 @@ export function AppShell({ children }: { children: ReactNode }) {
             </>
           )}
           {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/supervisor">{t('admin2.nav.board')}</NavLink>}
+          <NavLink to="/knowledge">{t('search.articles.nav')}</NavLink>
           <NavLink to="/settings">{t('nav.settings')}</NavLink>
         </nav>
         <div className="topbar-right">
+          <SearchBox />
           <NotificationBell />
           <LanguageSwitch onChange={changeLanguage} />
           <span className="who" title={user.email}>
