@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { useSession } from '../../session.js';
@@ -13,8 +13,8 @@ export function ArticlePicker({ ticketId, onInsert }: { ticketId: string; onInse
   const [q, setQ] = useState('');
   const [items, setItems] = useState<Article[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const find = (e: FormEvent) => {
-    e.preventDefault();
+  // Not a <form>: the picker sits inside the composer's form.
+  const find = () => {
     setError(null);
     client
       .get<{ items: Article[] }>('/api/v1/articles', q.trim() ? { q: q.trim(), limit: '10' } : { limit: '10' })
@@ -38,18 +38,30 @@ export function ArticlePicker({ ticketId, onInsert }: { ticketId: string; onInse
     );
   return (
     <div className="article-picker" role="group" aria-label={t('search.articles.insertTitle')}>
-      <form onSubmit={find} className="row">
+      <div className="row">
         <label htmlFor="article-q" className="sr-only">
           {t('search.articles.search')}
         </label>
-        <input id="article-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('search.articles.search')} />
-        <button type="submit" className="btn">
+        <input
+          id="article-q"
+          type="search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              find();
+            }
+          }}
+          placeholder={t('search.articles.search')}
+        />
+        <button type="button" className="btn" onClick={find}>
           {t('search.box')}
         </button>
         <button type="button" className="btn btn-quiet" onClick={() => setOpen(false)}>
           {t('search.articles.cancel')}
         </button>
-      </form>
+      </div>
       {error !== null && <ErrorMessage error={error} />}
       <ul className="article-picks">
         {items.map((a) => (
