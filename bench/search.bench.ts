@@ -28,8 +28,14 @@ const ms = (ns: bigint) => Number(ns) / 1e6;
 
 const JA = ['サーバー障害が発生しています', '請求書の金額が違います', '契約の期限切れについて', 'ログインできません', '交換機のランプが点滅', 'パスワードを忘れました', '筐体の交換をお願いします', '返金の手続きを教えてください', '納品が遅れています', 'メールが文字化けします', 'ｶﾅ入力ができない', '見積もりを再発行してください'];
 const EN = ['the printer is broken', 'invoice overdue again', 'password reset mail missing', 'VPN token expired', 'cannot connect to the server', 'refund request for order', 'the delivery is late', 'please call me back', 'disk full on the backup host', 'EUC-JP mail is garbled'];
+// mulberry32: an LCG's low bits alternate, which left some phrases out of the set entirely.
 let seed = 42;
-const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+const rnd = (n: number) => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return (((t ^ (t >>> 14)) >>> 0) % n);
+};
 const message = () => Array.from({ length: 3 + rnd(4) }, () => (rnd(2) ? JA[rnd(JA.length)] : EN[rnd(EN.length)])).join('。 ') + ` ref ${rnd(100000)}`;
 
 for (const kind of kinds) {
