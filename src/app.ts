@@ -38,6 +38,8 @@ import { notificationsRoutes } from './modules/notifications/index.js';
 import { privacyRoutes } from './modules/privacy/index.js';
 import { servicesRoutes } from './modules/services/index.js';
 import { incidentsRoutes, statusPageRoutes } from './modules/incidents/index.js';
+import { searchRoutes } from './modules/search/index.js';
+import { knowledgeRoutes } from './modules/knowledge/index.js';
 
 export interface BuildAppOptions {
   metrics?: Metrics;
@@ -155,6 +157,8 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   servicesRoutes(app);
   incidentsRoutes(app);
   statusPageRoutes(app);
+  searchRoutes(app);
+  knowledgeRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

@@ -19,6 +19,8 @@ import { PathsService } from './modules/paths/index.js';
 import { HandsService, registerHandJobs } from './modules/hands/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
+import { SearchService } from './modules/search/index.js';
+import { KnowledgeService } from './modules/knowledge/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -83,6 +85,10 @@ export interface Container {
   /** Major incidents: declare, communicate, resolve, RCA; the public status page. */
   incidents: IncidentsService;
   statusPage: StatusPageService;
+  /** Full-text search over tickets, messages, escalations, customers and articles (issue 19). */
+  search: SearchService;
+  /** Knowledge articles, similar past escalations, deflections (issue 19). */
+  knowledge: KnowledgeService;
   close(): Promise<void>;
 }
 
@@ -97,6 +103,11 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const teams = new TeamsService(db, clock, audit);
   const customers = new CustomersService(db, clock, audit);
   const tickets = new TicketsService(db, database.dialect, clock, (ex, email, name) => customers.findOrCreateByEmail(ex, email, name));
+  // search: written in the transaction of each change (tickets' hooks, escalations, customers).
+  const search = new SearchService(db, database.dialect, clock, tickets.access);
+  tickets.addHooks(search.ticketHooks());
+  tickets.setTextSearch((text) => search.ticketIdsMatching(text));
+  customers.setSearchIndex({ customer: (ex, id) => search.indexCustomer(ex, id), organization: (ex, id) => search.indexOrganization(ex, id) });
   const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes, audit);
   const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined, shutdownGraceMs: config.shutdownGraceMs });
   const calendars = new CalendarsService(db, clock, audit);
@@ -109,6 +120,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const rotations = new RotationsService(db, clock, audit);
   const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) => teamIdsOfUser(db, userId));
   tickets.addHooks(escalations.hooks());
+  escalations.setSearchIndex((ex, id) => search.indexEscalation(ex, id));
+  const knowledge = new KnowledgeService(db, clock, tickets, search);
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
   registerEscalationJobs(jobs, escalations, escalationPaths);
   escalationPaths.setSlaPreview((facts, arrivalMs) => sla.preview(facts, arrivalMs));
@@ -167,7 +180,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const incidents = new IncidentsService({ db, clock, audit, tickets, services, sla });
   const statusPage = new StatusPageService({ db, clock, services, mailer, publicUrl: config.publicUrl, mailFrom, secretKey: config.secretKey });
   // Exports leave out tickets of restricted teams the requester may not see.
-  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex), statusSubscriptions: { export: (ex, email) => statusPage.exportByEmail(ex, email), erase: (tx, email) => statusPage.eraseByEmail(tx, email) } });
+  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex), statusSubscriptions: { export: (ex, email) => statusPage.exportByEmail(ex, email), erase: (tx, email) => statusPage.eraseByEmail(tx, email) }, searchErased: (ex, customerId, ticketIds) => search.customerErased(ex, customerId, ticketIds) });
   registerPrivacyJobs(jobs, privacy);
   const hands = new HandsService({ db, clock, audit, tickets, escalations, live });
   registerHandJobs(jobs, hands);
@@ -207,6 +220,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     services,
     incidents,
     statusPage,
+    search,
+    knowledge,
     close: async () => {
       await live.close();
       await outbound.close();

@@ -111,6 +111,36 @@ program
     }),
   );
 
+// Search (issue 19): rebuild the index when the tokenizer changed or rows are missing.
+program
+  .command('search')
+  .description('The search index')
+  .command('reindex')
+  .description('Rebuild the search index with the current tokenizer: resumes where an interrupted run stopped, does nothing when the index is current (unless --force); Escalon keeps serving meanwhile')
+  .option('--force', 'rebuild every document even when the index is current')
+  .option('--batch <n>', 'sources (tickets, escalations, customers…) per transaction', '200')
+  .action((opts: { force?: boolean; batch: string }) =>
+    withContainer(async (deps) => {
+      const batch = Number(opts.batch);
+      if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new Error('--batch must be a whole number from 1 to 10000');
+      const before = await deps.search.status();
+      console.log(`Search index: tokenizer version ${before.version ?? 'none'} (current ${before.current})${before.building ? ', an interrupted rebuild goes on' : ''}, ${before.staleDocuments} document(s) of an older version.`);
+      const started = deps.clock.now();
+      let last = 0;
+      const r = await deps.search.reindex({
+        batch,
+        force: opts.force,
+        onProgress: (p) => {
+          if (!p.done && deps.clock.now() - last < 1000) return;
+          last = deps.clock.now();
+          const rate = Math.round(p.documents / Math.max(0.001, (deps.clock.now() - started) / 1000));
+          console.log(p.done ? `Done: ${p.documents} document(s) in ${((deps.clock.now() - started) / 1000).toFixed(1)} s (${rate}/s).` : `  ${p.source}/${p.sources} ${p.kind}: ${p.documents} document(s), ${rate}/s`);
+        },
+      });
+      if (!r.rebuilt) console.log('The search index is current; nothing to do (--force rebuilds it anyway).');
+    }),
+  );
+
 program
   .command('secrets')
   .description('Secrets at rest')

@@ -280,3 +280,97 @@ export async function withSecureDelete<T>(db: Kysely<any>, fn: () => Promise<T>)
     await sql.raw(`pragma secure_delete = ${['off', 'on', 'fast'][Number(before)] ?? 'fast'}`).execute(db);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Full-text search (issue 19). Documents' tokens are already cut and encoded as plain
+// [a-z0-9] words (modules/search/tokenizer.ts); SQLite keeps them in the contentless FTS5
+// table search_fts (rowid = search_documents.seq), PostgreSQL in search_documents.tsv under
+// the `simple` configuration, which neither stems nor drops words.
+
+/** Stores the tokens of document `seq`, replacing what it had (`fresh`: a new document, nothing to replace). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function setSearchTokens(ex: Kysely<any>, seq: number, tokens: string, fresh: boolean): Promise<void> {
+  if (dialectOf(ex) === 'postgres') {
+    await sql`update search_documents set tsv = to_tsvector('simple', ${tokens}) where seq = ${seq}`.execute(ex);
+    return;
+  }
+  if (!fresh) await sql`delete from search_fts where rowid = ${seq}`.execute(ex);
+  await sql`insert into search_fts (rowid, tokens) values (${seq}, ${tokens})`.execute(ex);
+}
+
+/** One condition of a full-text query over encoded tokens (see tokenizer.parseQuery). */
+export interface FullTextTerm {
+  tokens: string[];
+  phrase: boolean;
+  exclude: boolean;
+}
+
+/**
+ * The query text for the database's own syntax. Tokens are [a-z0-9] only (checked): quoting
+ * them is enough to keep every operator out. At least one term must be positive.
+ */
+export function fullTextQuery(dialect: DialectName, terms: readonly FullTextTerm[], mode: 'all' | 'any' = 'all'): string {
+  for (const t of terms) for (const w of t.tokens) if (!/^[a-z0-9]+$/.test(w)) throw new Error('full-text token not encoded');
+  const pg = dialect === 'postgres';
+  const one = (t: FullTextTerm) =>
+    pg
+      ? `(${t.tokens.map((w) => `'${w}'`).join(t.phrase ? ' <-> ' : ' & ')})`
+      : t.phrase
+        ? `"${t.tokens.join(' ')}"`
+        : `(${t.tokens.map((w) => `"${w}"`).join(' AND ')})`;
+  const pos = terms.filter((t) => !t.exclude && t.tokens.length);
+  const neg = terms.filter((t) => t.exclude && t.tokens.length);
+  if (!pos.length) throw new Error('a full-text query needs a word to find');
+  if (pg) return [`(${pos.map(one).join(mode === 'any' ? ' | ' : ' & ')})`, ...neg.map((t) => `!${one(t)}`)].join(' & ');
+  let q = `(${pos.map(one).join(mode === 'any' ? ' OR ' : ' AND ')})`;
+  for (const t of neg) q = `(${q} NOT ${one(t)})`;
+  return q;
+}
+
+/**
+ * The pieces of a ranked full-text query over search_documents as `d`: `from` (the matching
+ * documents, in an order that walks the index), `where`, `score` (higher is better) and `key`
+ * (the newest-first order the candidates are taken in).
+ */
+export function fullTextSource(dialect: DialectName, query: string) {
+  return dialect === 'postgres'
+    ? {
+        from: sql`search_documents d cross join to_tsquery('simple', ${query}) fq`,
+        where: sql<boolean>`d.tsv @@ fq`,
+        score: sql<number>`ts_rank(d.tsv, fq)`,
+        key: sql`d.seq`,
+      }
+    : {
+        // CROSS JOIN keeps SQLite's order: the FTS index first, then the document by its key.
+        from: sql`search_fts cross join search_documents d on d.seq = search_fts.rowid`,
+        where: sql<boolean>`search_fts match ${query}`,
+        score: sql<number>`(-bm25(search_fts))`,
+        key: sql`search_fts.rowid`,
+      };
+}
+
+/** Index size of the full-text tables in bytes (benchmarks), or null when the database does not say. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function searchIndexBytes(ex: Kysely<any>): Promise<number | null> {
+  if (dialectOf(ex) === 'postgres') {
+    const r = await sql<{ n: string }>`select pg_total_relation_size('search_documents') as n`.execute(ex);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+  try {
+    const r = await sql<{ n: number }>`select sum(pgsize) as n from dbstat where name like 'search_%'`.execute(ex);
+    return Number(r.rows[0]?.n ?? 0);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * After an erasure: FTS5 keeps a deleted document's words in its segments until they are
+ * merged, so SQLite rewrites the index (with secure_delete on, the old pages are zeroed).
+ * Costs time in proportion to the index; erasures are rare. PostgreSQL's dead row versions go
+ * with (auto)vacuum as for every other table.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function compactSearchIndex(ex: Kysely<any>): Promise<void> {
+  if (dialectOf(ex) === 'sqlite') await sql`insert into search_fts (search_fts) values ('optimize')`.execute(ex);
+}

@@ -490,6 +490,60 @@ export interface NotificationTemplatesTable {
   updated_at: number;
 }
 
+/** 0022: one searchable thing; its tokens are in search_fts (SQLite) or the tsv column (PostgreSQL). */
+export interface SearchDocumentsTable {
+  seq: Generated<number>;
+  kind: string;
+  ref_id: string;
+  ticket_id: string | null;
+  customer_id: string | null;
+  title: string;
+  body: string;
+  at: number;
+  version: number;
+  updated_at: number;
+}
+
+/** 0022: a knowledge article in Japanese and English. */
+export interface ArticlesTable {
+  id: string;
+  title_ja: string;
+  body_ja: string;
+  title_en: string;
+  body_en: string;
+  category: string | null;
+  product: string | null;
+  owner_id: string | null;
+  review_at: number | null;
+  visibility: string; // internal | public
+  source_kind: string | null; // escalation
+  source_id: string | null;
+  use_count: Generated<number>;
+  last_used_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: Generated<number>;
+}
+
+/** 0022: an article inserted into a reply. */
+export interface ArticleUsesTable {
+  id: string;
+  article_id: string;
+  ticket_id: string;
+  user_id: string | null;
+  created_at: number;
+}
+
+/** 0022: an agent answered from a similar past escalation instead of escalating. */
+export interface EscalationDeflectionsTable {
+  id: string;
+  ticket_id: string;
+  source_escalation_id: string | null;
+  user_id: string | null;
+  created_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UsersTable;
@@ -536,6 +590,11 @@ export interface Database {
   hands: HandsTable;
   hand_events: HandEventsTable;
   hand_presence: HandPresenceTable;
+  // search and knowledge (0022)
+  search_documents: SearchDocumentsTable;
+  articles: ArticlesTable;
+  article_uses: ArticleUsesTable;
+  escalation_deflections: EscalationDeflectionsTable;
 }
 
 /** An operator's raised hand (0019); JSON as text: tiers (snapshot of the routing), alerted (user ids). */

@@ -143,6 +143,16 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
     await deleteIn(tx, 'attachments', 'ticket_id', ticketIds);
     await deleteIn(tx, 'ticket_tags', 'ticket_id', ticketIds);
     await deleteIn(tx, 'ticket_events', 'ticket_id', ticketIds);
+    // search and knowledge (0022): index rows hold the demo's names and texts.
+    await deleteIn(tx, 'search_documents', 'ticket_id', ticketIds);
+    await deleteIn(tx, 'search_documents', 'customer_id', customerIds);
+    await deleteIn(tx, 'search_documents', 'ref_id', [...orgIds, ...escalationIds]);
+    await deleteIn(tx, 'article_uses', 'ticket_id', ticketIds);
+    await deleteIn(tx, 'escalation_deflections', 'ticket_id', ticketIds);
+    await nullIn(tx, 'article_uses', 'user_id', userIds);
+    await nullIn(tx, 'escalation_deflections', 'user_id', userIds);
+    await nullIn(tx, 'articles', 'owner_id', userIds);
+    await nullIn(tx, 'articles', 'created_by', userIds);
     await deleteIn(tx, 'tickets', 'id', ticketIds);
     await nullIn(tx, 'tickets', 'assignee_id', userIds);
     await nullIn(tx, 'tickets', 'created_by', userIds);

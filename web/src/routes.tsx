@@ -20,6 +20,8 @@ import { WallboardPage } from './features/hands/WallboardPage.js';
 import { HandsConfigPage } from './features/hands/HandsConfigPage.js';
 import { IncidentPage } from './features/incidents/IncidentPage.js';
 import { IncidentsPage } from './features/incidents/IncidentsPage.js';
+import { SearchPage } from './features/search/SearchPage.js';
+import { ArticlesPage } from './features/knowledge/ArticlesPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -39,6 +41,8 @@ export function Routes() {
   else if (escalation) screen = <EscalationPage id={escalation.id!} key={escalation.id} />;
   else if (incident) screen = <IncidentPage id={incident.id!} key={incident.id} />;
   else if (path === '/incidents') screen = <IncidentsPage />;
+  else if (path === '/search') screen = <SearchPage />;
+  else if (path === '/knowledge') screen = <ArticlesPage />;
   else if (path === '/settings') screen = <SettingsPage />;
   else if (path === '/settings/slack-link') screen = <SlackLinkPage />;
   else if (path === '/tokens') screen = <AdminTokensPage all={false} />;

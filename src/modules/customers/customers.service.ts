@@ -25,12 +25,24 @@ export interface CustomerInput {
 // The local part may be quoted (`"john doe"@example.com` is a valid RFC 5322 address).
 const EMAIL_RE = /^(?:[^\s@<>()",;]+|"(?:[^"\\\r\n]|\\.)+")@[^\s@<>()",;]+$/;
 
+/** Keeps the search index of customers and organizations in step (the search module, set by the container). */
+export interface CustomerSearchIndex {
+  customer(ex: Executor, id: string): Promise<void>;
+  organization(ex: Executor, id: string): Promise<void>;
+}
+
 export class CustomersService {
+  private searchIndex: CustomerSearchIndex | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
+
+  setSearchIndex(index: CustomerSearchIndex): void {
+    this.searchIndex = index;
+  }
 
   async get(id: string, ex: Executor = this.db): Promise<CustomerView> {
     const c = await repo.findCustomer(ex, id);
@@ -65,6 +77,7 @@ export class CustomersService {
         updated_at: now,
       }),
     );
+    await this.searchIndex?.customer(ex, id);
     return this.get(id, ex);
   }
 
@@ -127,6 +140,7 @@ export class CustomersService {
         // A changed address has not bounced (yet): the mark belonged to the old one.
         const clearBounce = newEmail !== undefined && newEmail !== current.email ? { email_bouncing_at: null, email_bouncing_status: null, email_bouncing_diagnostic: null } : {};
         await repo.updateCustomer(tx, id, { ...patch, ...clearBounce, updated_at: this.clock.now() });
+        await this.searchIndex?.customer(tx, id);
         await this.audit.record(tx, {
           actorId: actor?.userId ?? null,
           action: 'customer.updated',
@@ -145,8 +159,11 @@ export class CustomersService {
 
   async remove(id: string): Promise<void> {
     await this.guard(async () => {
-      const r = await repo.deleteCustomer(this.db, id);
-      if (Number(r.numDeletedRows) === 0) throw notFound('Customer', id);
+      await inTransaction(this.db, async (tx) => {
+        const r = await repo.deleteCustomer(tx, id);
+        if (Number(r.numDeletedRows) === 0) throw notFound('Customer', id);
+        await this.searchIndex?.customer(tx, id);
+      });
     }, 'The customer has tickets; their history must stay, so the customer cannot be deleted.');
   }
 
@@ -166,7 +183,10 @@ export class CustomersService {
   async createOrganization(input: { name: string; tier?: Tier }): Promise<OrganizationView> {
     const id = newId();
     const now = this.clock.now();
-    await repo.insertOrganization(this.db, { id, name: input.name.trim(), tier: input.tier ?? 'standard', created_at: now, updated_at: now });
+    await inTransaction(this.db, async (tx) => {
+      await repo.insertOrganization(tx, { id, name: input.name.trim(), tier: input.tier ?? 'standard', created_at: now, updated_at: now });
+      await this.searchIndex?.organization(tx, id);
+    });
     return this.getOrganization(id);
   }
 
@@ -180,6 +200,7 @@ export class CustomersService {
       if (actor && !canEditCustomerIdentity(actor.role))
         throw new AppError('forbidden', "Only supervisors, managers and administrators change an organization's name or tier.", { reason: 'customer_identity', fields: changes.map((c) => c.field) });
       await repo.updateOrganization(tx, id, { ...Object.fromEntries(changes.map((c) => [c.field, c.to])), updated_at: this.clock.now() });
+      await this.searchIndex?.organization(tx, id);
       await this.audit.record(tx, {
         actorId: actor?.userId ?? null,
         action: 'organization.updated',
@@ -194,8 +215,11 @@ export class CustomersService {
 
   async removeOrganization(id: string): Promise<void> {
     await this.guard(async () => {
-      const r = await repo.deleteOrganization(this.db, id);
-      if (Number(r.numDeletedRows) === 0) throw notFound('Organization', id);
+      await inTransaction(this.db, async (tx) => {
+        const r = await repo.deleteOrganization(tx, id);
+        if (Number(r.numDeletedRows) === 0) throw notFound('Organization', id);
+        await this.searchIndex?.organization(tx, id);
+      });
     }, 'The organization still has customers; move them first.');
   }
 

@@ -95,6 +95,13 @@ const MATCH_FIELDS = new Set([
 const DIRECT_REMINDERS = { advance: false, repeatReminders: 2, reminderIntervalSeconds: 900 };
 
 export class EscalationsService {
+  /** Re-indexes an escalation's brief and answer for search (set by the container), in the transaction of the change. */
+  private searchIndex: ((ex: Executor, escalationId: string) => Promise<void>) | null = null;
+
+  setSearchIndex(fn: (ex: Executor, escalationId: string) => Promise<void>): void {
+    this.searchIndex = fn;
+  }
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -398,6 +405,7 @@ export class EscalationsService {
     });
     const r = recipientsOfState(s, directory);
     await repo.replaceRecipients(tx, id, r.userIds, r.teamIds);
+    await this.searchIndex?.(tx, id);
     // The brief travels with the request event so the timeline shows it conclusion first.
     const effects = result.effects.map((e) =>
       e.type === 'record' && e.kind === 'escalation.requested'
@@ -459,6 +467,7 @@ export class EscalationsService {
     if (!ok) throw conflict('The escalation changed at the same moment; reload it and try again.');
     const r = recipientsOfState(s, directory);
     await repo.replaceRecipients(tx, row.id, r.userIds, r.teamIds);
+    if (s.status !== state.status) await this.searchIndex?.(tx, row.id);
     await performEffects(tx, this.tickets, result.effects, {
       escalationId: row.id,
       ticketId: row.ticket_id,

@@ -243,6 +243,10 @@ describeEachDb('customer erasure', (ctx) => {
     expect(t.status).toBe(200);
     expect(t.body.subject).toBe('[erased]');
 
+    // The search index was rebuilt from the erased rows: nothing of the customer is found.
+    for (const q of ['PRIVATE-BODY-1', EMAIL, 'CC-REPLY-SECRET-8']) expect((await c.request('GET', `/api/v1/search?q=${encodeURIComponent(q)}`, c.actors.admin)).body.items, q).toEqual([]);
+    expect((await c.request('GET', `/api/v1/search?q=CONTROL-BODY`, c.actors.admin)).body.items).toHaveLength(1);
+
     const again = await c.request('POST', `/api/v1/customers/${customerId}/erase`, c.actors.manager);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ alreadyErased: true, counts: { tickets: 0 } });

@@ -163,7 +163,7 @@ export async function jobsMentioning(ex: Executor, needles: string[], finishedOn
 }
 
 export const ticketsById = (tx: Tx, ids: string[]) => tx.selectFrom('tickets').select(['id', 'cc']).where('id', 'in', ids).execute();
-export const eventsById = (tx: Tx, ids: string[]) => tx.selectFrom('ticket_events').select(['id', 'body', 'data']).where('id', 'in', ids).execute();
+export const eventsById = (tx: Tx, ids: string[]) => tx.selectFrom('ticket_events').select(['id', 'ticket_id', 'body', 'data']).where('id', 'in', ids).execute();
 export const updateTicketCc = (tx: Tx, id: string, cc: string) => tx.updateTable('tickets').set({ cc }).where('id', '=', id).execute();
 
 /** The jobs lose their payload; `cancel`: a pending one is cancelled too. */

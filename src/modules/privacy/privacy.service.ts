@@ -54,6 +54,11 @@ export interface PrivacyOptions {
    * filter on purpose: it must be complete whoever runs it.
    */
   visibleTicketIds?: VisibleTicketIds;
+  /**
+   * The search index after an erasure (issue 19), in its transaction: the customer's own
+   * document goes, and the documents of the tickets touched are rebuilt from the erased rows.
+   */
+  searchErased?: (ex: Executor, customerId: string, ticketIds: string[]) => Promise<void>;
 }
 
 /** Which of these tickets the actor may see (the ticket access policy). */
@@ -310,6 +315,8 @@ export class PrivacyService {
       const counts = { ...zero, tickets: ids.length };
       const files: FilesPayload = { attachments: [], rawMail: [] };
       const erasedEvents = new Set<string>();
+      /** Other tickets whose timeline changed (the search index rebuilds their documents). */
+      const touched = new Set<string>();
       // The subjects are personal data too: erased from job payloads and JSON like the identity.
       const textNeedles = [...needles, ...tickets.map((t) => t.subject.trim().toLowerCase()).filter((s) => s.length >= 3)];
 
@@ -360,7 +367,10 @@ export class PrivacyService {
         for (const part of repo.chunks(found.copyingTickets)) for (const t of await repo.ticketsById(tx, part)) await repo.updateTicketCc(tx, t.id, withoutAddress(t.cc, email));
         // Other people's timelines: the address goes from the data and the text; the rest stays.
         for (const part of repo.chunks(found.mentioningEvents.filter((id) => !erasedEvents.has(id))))
-          for (const e of await repo.eventsById(tx, part)) await repo.updateEvent(tx, e.id, e.body === null ? null : replaceAddress(e.body, email), json(replaceAddressInJson(parseJson<unknown>(e.data, {}), email)));
+          for (const e of await repo.eventsById(tx, part)) {
+            touched.add(e.ticket_id);
+            await repo.updateEvent(tx, e.id, e.body === null ? null : replaceAddress(e.body, email), json(replaceAddressInJson(parseJson<unknown>(e.data, {}), email)));
+          }
       }
       const hands = await repo.handsOf(tx, customerId, ids);
       await repo.eraseHands(tx, hands.map((h) => h.id), ERASED_TEXT, (data) => json(scrubJson(parseJson<unknown>(data, {}), textNeedles)));
@@ -374,6 +384,8 @@ export class PrivacyService {
         .set({ name: ERASED_NAME, email: null, phone: null, email_bouncing_at: null, email_bouncing_status: null, email_bouncing_diagnostic: null, erased_at: now, updated_at: now })
         .where('id', '=', customerId)
         .execute();
+      for (const e of elsewhere) touched.add(e.ticket_id);
+      await this.o.searchErased?.(tx, customerId, [...ids, ...touched]);
       // Who, when and how much; never what was erased.
       await this.audit.record(tx, { actorId: actor.userId, action: 'customer.erased', targetType: 'customer', targetId: customerId, ip: meta.ip ?? null, data: { ...counts } });
       await this.enqueueFileDeletion(tx, files, now);

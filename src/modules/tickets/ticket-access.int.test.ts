@@ -122,7 +122,7 @@ describeEachDb('ticket access by team', (get) => {
         } else if (text.includes(f.ticketId) || text.includes(f.escalationId) || text.includes(f.attachmentId)) leaks.push(`${r.method} ${r.path}: body names the ticket`);
       }
       // Lists and search: the ticket is left out wherever it would have been found.
-      for (const url of [`/api/v1/tickets?text=${encodeURIComponent('ZX-81')}`, `/api/v1/tickets?text=${f.ticketNumber}`, `/api/v1/tickets?team=${f.legalId}`, `/api/v1/tickets?requester=${(await c.request('GET', `/api/v1/tickets/${f.otherTicketId}`, actor)).body.requesterId}`, `/api/v1/escalations?ticketId=${f.ticketId}`, '/api/v1/escalations?target=me', '/api/v1/me/awaiting-reply', '/api/v1/notifications', '/api/v1/hands', '/api/v1/hands?state=open', `/api/v1/tickets/${f.otherTicketId}/escalations/draft`]) {
+      for (const url of [`/api/v1/tickets?text=${encodeURIComponent('ZX-81')}`, `/api/v1/tickets?text=${f.ticketNumber}`, `/api/v1/tickets?team=${f.legalId}`, `/api/v1/tickets?requester=${(await c.request('GET', `/api/v1/tickets/${f.otherTicketId}`, actor)).body.requesterId}`, `/api/v1/escalations?ticketId=${f.ticketId}`, '/api/v1/escalations?target=me', '/api/v1/me/awaiting-reply', '/api/v1/notifications', '/api/v1/hands', '/api/v1/hands?state=open', `/api/v1/tickets/${f.otherTicketId}/escalations/draft`, `/api/v1/search?q=${encodeURIComponent('ZX-81')}`, `/api/v1/search?q=QW-7734`, '/api/v1/search?q=Confidential&type=ticket', '/api/v1/search?q=sign', '/api/v1/search?q=Z']) {
         const got = await c.request('GET', url, actor);
         const text = JSON.stringify(got.body);
         if (text.includes(f.ticketId) || text.includes(SUBJECT)) leaks.push(`GET ${url} lists the ticket`);

@@ -43,6 +43,8 @@ export interface TicketFilter {
   product?: string;
   channel?: string;
   text?: string;
+  /** Ids of the tickets the search index finds for `text` (a subquery); without it, `text` is matched as a substring. */
+  textMatch?: RawBuilder<{ ticket_id: string }> | null;
   ids?: string[];
   /** SLA: tickets with an open clock breached, or (atRisk) running and due before this instant. */
   sla?: { breached: boolean; dueBefore?: number };
@@ -218,7 +220,11 @@ export function ticketListQuery(
         ex.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag),
       );
     }
-    if (f.text) {
+    if (f.text && f.textMatch) {
+      const num = /^#?(\d{1,12})$/.exec(f.text.trim());
+      const match = f.textMatch;
+      q = q.where((eb) => eb.or([eb('tickets.id', 'in', sql<string>`(${match})`), ...(num ? [eb('tickets.number', '=', Number(num[1]))] : [])]));
+    } else if (f.text) {
       const text = f.text;
       const num = /^#?(\d{1,12})$/.exec(text.trim());
       q = q.where((eb) =>

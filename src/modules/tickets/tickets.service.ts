@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction, json } from '../../db/database.js';
 import type { DialectName } from '../../db/dialect.js';
@@ -74,7 +75,15 @@ export interface TicketHooks {
   ): Promise<void>;
   afterMessage?(tx: Tx, ticket: Ticket, message: MessageInfo, ctx: ChangeContext): Promise<void>;
   /** Any timeline event, including those other modules append (SLA, escalations, calls, mail). */
-  afterEvent?(ex: Executor, ticketId: string, kind: string): Promise<void>;
+  afterEvent?(ex: Executor, ticketId: string, kind: string, event?: AppendedEvent): Promise<void>;
+}
+
+/** The event afterEvent hooks are told of (search indexes its text). */
+export interface AppendedEvent {
+  id: string;
+  visibility: Visibility;
+  body: string | null;
+  createdAt: number;
 }
 
 export interface CreateTicketInput {
@@ -109,6 +118,13 @@ export class TicketsService {
     private readonly findOrCreateCustomer: (ex: Executor, email: string, name: string) => Promise<string>,
   ) {
     this.access = new TicketAccess(db, clock);
+  }
+
+  /** The search index's ticket ids for a text (the search module, set by the container); null: match as a substring. */
+  private textSearch: ((text: string) => RawBuilder<{ ticket_id: string }> | null) | null = null;
+
+  setTextSearch(fn: (text: string) => RawBuilder<{ ticket_id: string }> | null): void {
+    this.textSearch = fn;
   }
 
   addHooks(h: TicketHooks): void {
@@ -223,7 +239,8 @@ export class TicketsService {
     const sort = page.sort ?? '-created';
     const key = decodeCursor(page.cursor);
     const visible = ticketVisibleCondition(await this.access.scope(viewer));
-    const rows = await repo.listTickets(this.db, this.dialect, { ...filter, ...(visible && { visible }) }, {
+    const textMatch = filter.text && this.textSearch ? this.textSearch(filter.text) : null;
+    const rows = await repo.listTickets(this.db, this.dialect, { ...filter, ...(visible && { visible }), ...(textMatch && { textMatch }) }, {
       limit: page.limit,
       sort,
       after: key ? { v: key.v as number | null, id: key.id } : undefined,
@@ -418,7 +435,7 @@ export class TicketsService {
       data: json(e.data),
       created_at: now,
     });
-    for (const h of this.hooks) await h.afterEvent?.(ex, ticketId, e.kind);
+    for (const h of this.hooks) await h.afterEvent?.(ex, ticketId, e.kind, { id, visibility: e.visibility, body: e.body ?? null, createdAt: now });
     return id;
   }
 

@@ -7,6 +7,7 @@ import { useSession } from '../session.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { HandsLayer, RaiseHandButton } from '../features/hands/HandsLayer.js';
+import { SearchBox } from '../features/search/SearchBox.js';
 
 function NavLink({ to, children, match }: { to: string; children: ReactNode; match?: string | string[] }) {
   const path = usePath();
@@ -62,9 +63,11 @@ export function AppShell({ children }: { children: ReactNode }) {
           )}
           {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/supervisor">{t('admin2.nav.board')}</NavLink>}
           <NavLink to="/incidents" match="/incidents/">{t('incidents.nav')}</NavLink>
+          <NavLink to="/knowledge">{t('search.articles.nav')}</NavLink>
           <NavLink to="/settings">{t('nav.settings')}</NavLink>
         </nav>
         <div className="topbar-right">
+          <SearchBox />
           <RaiseHandButton />
           <NotificationBell />
           <LanguageSwitch onChange={changeLanguage} />

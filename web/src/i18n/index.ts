@@ -12,6 +12,8 @@ import { handsEn } from './hands.en.js';
 import { handsJa } from './hands.ja.js';
 import { incidentsEn } from './incidents.en.js';
 import { incidentsJa } from './incidents.ja.js';
+import { searchEn } from './search.en.js';
+import { searchJa } from './search.ja.js';
 
 export const LANGUAGES = ['ja', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -19,8 +21,8 @@ export type Language = (typeof LANGUAGES)[number];
 // The agent screens' messages live under 'agent.' in their own files (agent.{ja,en}.ts).
 // Administration and supervisor screens: under 'admin2.' in admin.{ja,en}.ts.
 export const resources = {
-  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa } },
-  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn } },
+  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa } },
+  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn } },
 } as const;
 
 const STORAGE_KEY = 'escalon.language';

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { SimilarEscalations } from '../knowledge/SimilarEscalations.js';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isAbort, problemField } from '../../api/client.js';
 import { TEMPERATURES, type Temperature, type Ticket } from '../../api/types.js';
@@ -248,6 +249,7 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
                   )}
                 </fieldset>
 
+                <SimilarEscalations ticketId={ticket.id} />
                 <h3 className="brief-title">{t('agent.escalate.briefTitle')}</h3>
                 <div className="row">
                   {text('category', { input: true, max: 200 })}

@@ -4,6 +4,7 @@ import type { TimelineEvent } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Notice } from '../../components/States.js';
 import { useSession } from '../../session.js';
+import { ArticlePicker } from '../knowledge/ArticlePicker.js';
 
 type Mode = 'public' | 'internal';
 
@@ -17,7 +18,7 @@ interface ReplyTarget {
 }
 
 /** Reply to the customer or add an internal note; the mode is always visible so nobody sends a note to a customer by mistake. */
-export function Composer({ ticketId, onPosted, refreshKey }: { ticketId: string; onPosted: (e: TimelineEvent) => void; refreshKey?: unknown }) {
+export function Composer({ ticketId, onPosted, refreshKey, insert }: { ticketId: string; onPosted: (e: TimelineEvent) => void; refreshKey?: unknown; /** text to add to the public reply (an answer from a similar escalation) */ insert?: { text: string; at: number } | null }) {
   const { t } = useTranslation();
   const { client } = useSession();
   const [mode, setMode] = useState<Mode>('public');
@@ -26,6 +27,11 @@ export function Composer({ ticketId, onPosted, refreshKey }: { ticketId: string;
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const body = drafts[mode];
+  useEffect(() => {
+    if (!insert?.text) return;
+    setMode('public');
+    setDrafts((d) => ({ ...d, public: d.public ? `${d.public}\n\n${insert.text}` : insert.text }));
+  }, [insert]);
   const [target, setTarget] = useState<ReplyTarget | null>(null);
   const [files, setFiles] = useState<File[]>([]);
   const [fileKey, setFileKey] = useState(0);
@@ -115,6 +121,7 @@ export function Composer({ ticketId, onPosted, refreshKey }: { ticketId: string;
           onKeyDown={onKeyDown}
           maxLength={100_000}
         />
+        <ArticlePicker ticketId={ticketId} onInsert={(text) => setDrafts((d) => ({ ...d, [mode]: d[mode] ? `${d[mode]}\n\n${text}` : text }))} />
         <div className="composer-files">
           <label htmlFor="composer-files" className="small">
             {t('ticket.attachFiles')}

@@ -16,6 +16,7 @@ import type { Escalation } from '../escalations/types.js';
 import { CustomerPanel } from './CustomerPanel.js';
 import { SlaClocks } from './SlaClocks.js';
 import { Composer } from './Composer.js';
+import { SimilarEscalations } from '../knowledge/SimilarEscalations.js';
 import { Timeline } from './Timeline.js';
 import { TicketFieldsForm } from './TicketFieldsForm.js';
 
@@ -27,6 +28,8 @@ export function TicketPage({ id }: { id: string }) {
   const tz = useUserTimeZone();
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [events, setEvents] = useState<TimelineEvent[] | null>(null);
+  // An answer from a similar past escalation, handed to the composer (each choice a new object).
+  const [answerToInsert, setAnswerToInsert] = useState<{ text: string; at: number } | null>(null);
   const [eventsCursor, setEventsCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [fetchedAt, setFetchedAt] = useState(() => Date.now());
@@ -191,6 +194,7 @@ export function TicketPage({ id }: { id: string }) {
           <Composer
             ticketId={ticket.id}
             refreshKey={ticket.version}
+            insert={answerToInsert}
             onPosted={() => {
               // A reply can move the status (e.g. new → open), so the ticket is reloaded too.
               reloadAll();
@@ -200,6 +204,7 @@ export function TicketPage({ id }: { id: string }) {
         <aside className="ticket-side">
           <SlaClocks clocks={ticket.slaClocks} fetchedAt={fetchedAt} onDue={loadTicketAndTimeline} />
           <TicketEscalations items={escalations} />
+          <SimilarEscalations ticketId={ticket.id} onUseAnswer={(text) => setAnswerToInsert((prev) => ({ text, at: (prev?.at ?? 0) + 1 }))} />
           <TicketFieldsForm
             ticket={ticket}
             onSaved={(next) => {

@@ -1,0 +1,56 @@
+/** Pure rules of knowledge articles (no I/O; time passed in). */
+import type { ReviewFlag } from './knowledge.types.js';
+
+/** How long after it is written an article's first review is due, unless given. */
+export const DEFAULT_REVIEW_DAYS = 180;
+
+/**
+ * At review an article is flagged when its review date has come, and — then — when nobody has
+ * inserted it into a reply since it was written: knowledge nobody uses is retired or rewritten.
+ */
+export function reviewFlags(a: { reviewAt: number | null; useCount: number }, now: number): ReviewFlag[] {
+  if (a.reviewAt === null || a.reviewAt > now) return [];
+  return a.useCount === 0 ? ['review_due', 'never_used'] : ['review_due'];
+}
+
+/** An article needs a title and a body in at least one language; each language is whole or empty. */
+export function articleProblems(a: { titleJa: string; bodyJa: string; titleEn: string; bodyEn: string }): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  const ja = a.titleJa.trim() !== '' || a.bodyJa.trim() !== '';
+  const en = a.titleEn.trim() !== '' || a.bodyEn.trim() !== '';
+  if (!ja && !en) out.push({ field: 'titleJa', message: 'write the article in Japanese or English (a title and a body)' });
+  if (ja && a.titleJa.trim() === '') out.push({ field: 'titleJa', message: 'the Japanese version needs a title' });
+  if (ja && a.bodyJa.trim() === '') out.push({ field: 'bodyJa', message: 'the Japanese version needs a body' });
+  if (en && a.titleEn.trim() === '') out.push({ field: 'titleEn', message: 'the English version needs a title' });
+  if (en && a.bodyEn.trim() === '') out.push({ field: 'bodyEn', message: 'the English version needs a body' });
+  return out;
+}
+
+/** Whether a text is mostly Japanese (an answer turned into an article fills that language). */
+export function looksJapanese(text: string): boolean {
+  const jp = (text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu) ?? []).length;
+  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
+  return jp > 0 && jp * 3 >= latin;
+}
+
+/**
+ * The article an escalation's answer becomes, pre-filled: the question (the brief's ask) as the
+ * title, the answer first, then what the brief said of the problem; in the language it is in.
+ */
+export function articleFromAnswer(e: { ask: string; concern: string; tried: string; environment: string; category: string; answer: string; subject: string }): {
+  titleJa: string;
+  bodyJa: string;
+  titleEn: string;
+  bodyEn: string;
+  category: string | null;
+} {
+  const title = (e.ask.trim() || e.subject.trim()).slice(0, 200);
+  const ja = looksJapanese(`${title} ${e.answer}`);
+  const parts = ja
+    ? [e.answer.trim(), e.concern.trim() && `【状況】\n${e.concern.trim()}`, e.tried.trim() && `【試したこと】\n${e.tried.trim()}`, e.environment.trim() && `【環境】\n${e.environment.trim()}`]
+    : [e.answer.trim(), e.concern.trim() && `Situation:\n${e.concern.trim()}`, e.tried.trim() && `Already tried:\n${e.tried.trim()}`, e.environment.trim() && `Environment:\n${e.environment.trim()}`];
+  const body = parts.filter(Boolean).join('\n\n');
+  return ja
+    ? { titleJa: title, bodyJa: body, titleEn: '', bodyEn: '', category: e.category.trim() || null }
+    : { titleJa: '', bodyJa: '', titleEn: title, bodyEn: body, category: e.category.trim() || null };
+}

@@ -1,0 +1,127 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { dialectOf, fullTextSource, setSearchTokens } from '../../db/dialect.js';
+import type { TicketScope } from '../tickets/index.js';
+import { ticketRefVisibleCondition } from '../tickets/index.js';
+import type { SearchFilters } from './search.types.js';
+import { KINDS_OF_TYPE } from './search.types.js';
+
+export interface DocumentRow {
+  kind: string;
+  ref_id: string;
+  ticket_id: string | null;
+  customer_id: string | null;
+  title: string;
+  body: string;
+  at: number;
+}
+
+/** Writes (or rewrites) one document and its tokens. */
+export async function upsertDocument(ex: Executor, row: DocumentRow, tokens: string, version: number, now: number): Promise<void> {
+  const existing = await ex.selectFrom('search_documents').select('seq').where('kind', '=', row.kind).where('ref_id', '=', row.ref_id).executeTakeFirst();
+  let seq: number;
+  if (existing) {
+    seq = Number(existing.seq);
+    await ex.updateTable('search_documents').set({ ...row, version, updated_at: now }).where('seq', '=', seq).execute();
+  } else {
+    const r = await ex.insertInto('search_documents').values({ ...row, version, updated_at: now }).returning('seq').executeTakeFirstOrThrow();
+    seq = Number(r.seq);
+  }
+  await setSearchTokens(ex, seq, tokens, !existing);
+}
+
+export async function deleteDocument(ex: Executor, kind: string, refId: string): Promise<void> {
+  await ex.deleteFrom('search_documents').where('kind', '=', kind).where('ref_id', '=', refId).execute();
+}
+
+export async function deleteTicketDocuments(ex: Executor, ticketId: string): Promise<void> {
+  await ex.deleteFrom('search_documents').where('ticket_id', '=', ticketId).execute();
+}
+
+export async function deleteCustomerDocuments(ex: Executor, customerId: string): Promise<void> {
+  await ex.deleteFrom('search_documents').where('customer_id', '=', customerId).execute();
+}
+
+export interface Hit {
+  seq: number;
+  kind: string;
+  ref_id: string;
+  ticket_id: string | null;
+  customer_id: string | null;
+  title: string;
+  body: string;
+  at: number;
+  score: number;
+  ticket_number: number | null;
+  ticket_subject: string | null;
+  ticket_status: string | null;
+}
+
+/** Filters shared by the full-text query and the scan (tickets of the document as `t`). */
+/** Beyond the API's filters: what similar-escalation lookups narrow to. */
+export interface InternalFilters {
+  kinds?: string[];
+  /** Only escalations that were resolved (with their answer). */
+  resolvedEscalations?: boolean;
+  excludeTicketId?: string;
+}
+
+function conditions(f: SearchFilters & InternalFilters, scope: TicketScope): RawBuilder<boolean>[] {
+  const out: RawBuilder<boolean>[] = [];
+  if (f.resolvedEscalations) out.push(sql<boolean>`exists (select 1 from escalations re where re.id = d.ref_id and re.status = 'resolved')`);
+  if (f.excludeTicketId) out.push(sql<boolean>`(d.ticket_id is null or d.ticket_id <> ${f.excludeTicketId})`);
+  const kinds = f.kinds ?? (f.type ? KINDS_OF_TYPE[f.type] : undefined);
+  if (kinds) out.push(sql<boolean>`d.kind in (${sql.join(kinds)})`);
+  if (f.status?.length) out.push(sql<boolean>`t.status in (${sql.join(f.status)})`);
+  if (f.teamId?.length) out.push(sql<boolean>`t.team_id in (${sql.join(f.teamId)})`);
+  if (f.customerId) out.push(sql<boolean>`(t.requester_id = ${f.customerId} or d.customer_id = ${f.customerId})`);
+  if (f.from !== undefined) out.push(sql<boolean>`d.at >= ${f.from}`);
+  if (f.to !== undefined) out.push(sql<boolean>`d.at < ${f.to}`);
+  const visible = ticketRefVisibleCondition(scope, 'd.ticket_id');
+  if (visible) out.push(visible);
+  return out;
+}
+
+const columns = sql`d.seq, d.kind, d.ref_id, d.ticket_id, d.customer_id, d.title, d.body, d.at, t.number as ticket_number, t.subject as ticket_subject, t.status as ticket_status`;
+
+/**
+ * Ranked matches: the newest `candidates` matching documents the viewer may see, ranked
+ * (bm25 / ts_rank) and paged. Taking the newest first bounds the work of a word that is in
+ * half of the desk; within them the best ranked come first.
+ */
+export async function findMatches(
+  ex: Executor,
+  query: string,
+  f: SearchFilters & InternalFilters,
+  scope: TicketScope,
+  page: { offset: number; limit: number; candidates: number },
+): Promise<Hit[]> {
+  const src = fullTextSource(dialectOf(ex), query);
+  const where = sql.join([src.where, ...conditions(f, scope)], sql` and `);
+  const rows = await sql<Hit>`select * from (select ${columns}, ${src.score} as score from ${src.from} left join tickets t on t.id = d.ticket_id where ${where} order by ${src.key} desc limit ${page.candidates}) m order by m.score desc, m.seq desc limit ${page.limit} offset ${page.offset}`.execute(ex);
+  return rows.rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at), score: Number(r.score) }));
+}
+
+/** The newest `limit` documents the viewer may see (the one-character scan looks through them). */
+export async function newestDocuments(ex: Executor, f: SearchFilters & InternalFilters, scope: TicketScope, limit: number): Promise<Hit[]> {
+  const conds = conditions(f, scope);
+  const where = conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
+  const rows = await sql<Hit>`select ${columns}, 0 as score from search_documents d left join tickets t on t.id = d.ticket_id ${where} order by d.seq desc limit ${limit}`.execute(ex);
+  return rows.rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at), score: 0 }));
+}
+
+/** Ticket ids with a document matching the query (the ticket list's text filter). */
+export function matchingTicketIds(ex: Executor, query: string, kinds: string[]) {
+  const src = fullTextSource(dialectOf(ex), query);
+  return sql<{ ticket_id: string }>`select d.ticket_id from ${src.from} where ${src.where} and d.kind in (${sql.join(kinds)}) and d.ticket_id is not null`;
+}
+
+export async function countStale(ex: Executor, version: number): Promise<number> {
+  const r = await ex.selectFrom('search_documents').select((eb) => eb.fn.countAll<number>().as('n')).where('version', '<>', version).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function deleteStale(ex: Executor, version: number, kinds: string[]): Promise<number> {
+  const r = await ex.deleteFrom('search_documents').where('version', '<>', version).where('kind', 'in', kinds).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
