@@ -33,6 +33,7 @@ import { usersRoutes } from './modules/users/index.js';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
 import { privacyRoutes } from './modules/privacy/index.js';
+import { reportsRoutes } from './modules/reports/index.js';
 
 export interface BuildAppOptions {
   metrics?: Metrics;
@@ -145,6 +146,7 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   workspaceRoutes(app);
   notificationsRoutes(app);
   privacyRoutes(app);
+  reportsRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

@@ -16,6 +16,7 @@ import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeE
 import { createSlaEscalationTrigger, EscalationsService, PathsService, registerEscalationJobs, RotationsService } from './modules/escalations/index.js';
 import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
+import { ReportFacts, ReportsService } from './modules/reports/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -71,6 +72,8 @@ export interface Container {
   outbound: OutboundHttp;
   /** Customer data requests (export, erase) and the retention sweep. */
   privacy: PrivacyService;
+  /** Reports (issue 18): metric registry over the ticket facts kept by its ticket hooks. */
+  reports: ReportsService;
   close(): Promise<void>;
 }
 
@@ -154,6 +157,10 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // Exports leave out tickets of restricted teams the requester may not see.
   const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex) });
   registerPrivacyJobs(jobs, privacy);
+  // reports: the ticket facts are kept in each ticket change's transaction.
+  const reportFacts = new ReportFacts(db, clock);
+  tickets.addHooks(reportFacts.hooks());
+  const reports = new ReportsService(db, clock, tickets.access, reportFacts, (viewer, id) => escalations.get(viewer, id));
   return {
     config,
     clock,
@@ -185,6 +192,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     rateLimits,
     outbound,
     privacy,
+    reports,
     close: async () => {
       await live.close();
       await outbound.close();
