@@ -231,8 +231,8 @@ export function backlogSeries(
   return ends.map(({ day, endMs }) => {
     let created = 0;
     let solved = 0;
-    while (ci < c.length && c[ci]! < endMs) (created++, ci++);
-    while (si < s.length && s[si]! < endMs) (solved++, si++);
+    for (; ci < c.length && c[ci]! < endMs; ci++) created++;
+    for (; si < s.length && s[si]! < endMs; si++) solved++;
     backlog += created - solved;
     return { day, created, solved, backlog };
   });
