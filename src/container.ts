@@ -17,6 +17,7 @@ import { createSlaEscalationTrigger, EscalationsService, PathsService, registerE
 import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT } from './modules/notifications/index.js';
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
 import { ReportFacts, ReportsService } from './modules/reports/index.js';
+import { registerSatisfactionJobs, SatisfactionService } from './modules/satisfaction/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -74,6 +75,8 @@ export interface Container {
   privacy: PrivacyService;
   /** Reports (issue 18): metric registry over the ticket facts kept by its ticket hooks. */
   reports: ReportsService;
+  /** CSAT after resolution (issue 18): surveys, the rating page, follow-ups. */
+  satisfaction: SatisfactionService;
   close(): Promise<void>;
 }
 
@@ -161,6 +164,9 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const reportFacts = new ReportFacts(db, clock);
   tickets.addHooks(reportFacts.hooks());
   const reports = new ReportsService(db, clock, tickets.access, reportFacts, (viewer, id) => escalations.get(viewer, id));
+  const satisfaction = new SatisfactionService({ db, clock, tickets, audit, mailer, publicUrl: config.publicUrl, mailFrom, escalate: (actor, ticketId, input) => escalations.escalate(actor, ticketId, input) });
+  tickets.addHooks(satisfaction.hooks());
+  registerSatisfactionJobs(jobs, satisfaction);
   return {
     config,
     clock,
@@ -193,6 +199,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     outbound,
     privacy,
     reports,
+    satisfaction,
     close: async () => {
       await live.close();
       await outbound.close();

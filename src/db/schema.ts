@@ -528,7 +528,7 @@ export interface SatisfactionSurveysTable {
   agent_id: string | null;
   team_id: string | null;
   path_id: string | null;
-  escalated: Generated<number>;
+  escalated: number;
   solved_at: number;
   due_at: number;
   sent_at: number | null;

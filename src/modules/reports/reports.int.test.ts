@@ -9,7 +9,7 @@ import { describeEachDb } from '../../../test/helpers/app.js';
 describeEachDb('reports', (get) => {
   const MIN = 60_000;
   let day = '';
-  const ids: Record<string, string> = {};
+  const ids = {} as Record<'support' | 'legal' | 't1' | 't2' | 't3' | 'secret' | 'e1', string>;
 
   it('builds a small desk: two teams (one restricted), replies, solves, a reopen, escalations', async () => {
     const c = get();
