@@ -73,7 +73,7 @@ export const CustomerExport = Type.Object(
     rawMail: Type.Array(
       Type.Object({ id: Type.String(), ticketId: Nullable(Type.String()), messageId: Type.String(), subject: Nullable(Type.String()), from: Nullable(Type.String()), status: Type.String(), size: Type.Integer(), sha256: Type.String(), receivedAt: Type.String(), download: Type.String() }),
     ),
-    satisfaction: Type.Array(Type.Unknown(), { description: 'survey answers; empty until the satisfaction module exists' }),
+    satisfaction: Type.Array(Type.Unknown(), { description: 'CSAT surveys of the customer: address, state, rating, reason and comment (erasure keeps the rating, drops address, comment and link)' }),
     audit: Type.Array(Type.Object({ id: Type.String(), actorId: Nullable(Type.String()), action: Type.String(), targetType: Nullable(Type.String()), targetId: Nullable(Type.String()), data: Type.Unknown(), createdAt: Type.String() })),
   },
   { description: 'Everything held about one customer: record, contacts, tickets with public and internal messages, attachments and raw mail (with download references), escalation briefs, deliveries, audit entries about them.' },

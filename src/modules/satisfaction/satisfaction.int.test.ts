@@ -114,6 +114,18 @@ describeEachDb(
       expect([s3.state, s3.skipReason]).toEqual(['skipped', 'automated']);
       expect((await c.app.inject({ method: 'GET', url: '/satisfaction/not-a-real-token-at-all' })).statusCode).toBe(404);
     });
+
+    it('privacy: the export holds the surveys, the erasure drops address and comment but keeps the rating', async () => {
+      const c = get();
+      const customerId = (await c.request('GET', `/api/v1/tickets/${ticketId}/satisfaction`, c.actors.agent)).body.survey.customerId as string;
+      const exp = await c.app.inject({ method: 'GET', url: `/api/v1/customers/${customerId}/export`, headers: c.actors.supervisor.auth });
+      expect(exp.statusCode).toBe(200);
+      const x = JSON.parse(exp.body) as { satisfaction: { rating: string; comment: string; email: string }[] };
+      expect(x.satisfaction.find((s) => s.rating === 'bad')).toMatchObject({ comment: '返事が<遅い>', email: hanako() });
+      expect((await c.request('POST', `/api/v1/customers/${customerId}/erase`, c.actors.supervisor)).status).toBeLessThan(300);
+      const row = await c.deps.database.db.selectFrom('satisfaction_surveys').select(['email', 'comment', 'rating']).where('ticket_id', '=', ticketId).executeTakeFirstOrThrow();
+      expect(row).toEqual({ email: null, comment: null, rating: 'bad' });
+    });
   },
   { env: { ESCALON_SMTP_URL: sink.url, ESCALON_MAIL_FROM: 'Escalon <escalon@escalon.test>' } },
 );

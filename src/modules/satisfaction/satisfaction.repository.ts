@@ -82,15 +82,6 @@ export async function listSurveys(ex: Executor, f: SurveyFilter, limit: number):
   return rows.map((r) => ({ ...normalise(r as unknown as Record<string, unknown>), ticket_number: Number(r.ticket_number) }));
 }
 
-/** Privacy: a customer's surveys (export) and their removal of identity (erase). */
-export async function surveysOfCustomer(ex: Executor, customerId: string): Promise<SurveyRow[]> {
-  const rows = await ex.selectFrom('satisfaction_surveys').selectAll().where('customer_id', '=', customerId).orderBy('id').execute();
-  return rows.map((r) => normalise(r as unknown as Record<string, unknown>));
-}
-
-export const eraseCustomerSurveys = (ex: Executor, customerId: string, now: number) =>
-  ex.updateTable('satisfaction_surveys').set({ email: null, comment: null, token_hash: null, updated_at: now }).where('customer_id', '=', customerId).execute();
-
 export const pathOwner = (ex: Executor, pathId: string) =>
   ex
     .selectFrom('escalation_paths')

@@ -225,14 +225,4 @@ export class SatisfactionService {
     const t = await this.d.db.selectFrom('tickets').select('number').where('id', '=', ticketId).executeTakeFirst();
     return presentSurvey(s, Number(t?.number ?? 0));
   }
-
-  // ----------------------------------------------------------------------- privacy
-
-  async exportOf(ex: Executor, customerId: string) {
-    return (await repo.surveysOfCustomer(ex, customerId)).map((s) => presentSurvey(s, 0));
-  }
-
-  async erase(ex: Executor, customerId: string, now: number): Promise<void> {
-    await repo.eraseCustomerSurveys(ex, customerId, now);
-  }
 }
