@@ -8,6 +8,7 @@ import { en } from './en.js';
 import { ja } from './ja.js';
 import { privacyEn } from './privacy.en.js';
 import { privacyJa } from './privacy.ja.js';
+import { reportsEn, reportsJa } from '../features/reports/reports.i18n.js';
 
 export const LANGUAGES = ['ja', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -15,8 +16,8 @@ export type Language = (typeof LANGUAGES)[number];
 // The agent screens' messages live under 'agent.' in their own files (agent.{ja,en}.ts).
 // Administration and supervisor screens: under 'admin2.' in admin.{ja,en}.ts.
 export const resources = {
-  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa } },
-  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn } },
+  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, reports: reportsJa } },
+  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, reports: reportsEn } },
 } as const;
 
 const STORAGE_KEY = 'escalon.language';
