@@ -18,6 +18,14 @@ export const reportsJa = {
   drillOf: '「{{bucket}}」の内訳({{total}}件)',
   noData: 'この期間のデータはありません。',
   minutes: '{{n}}分',
+  csat: {
+    title: '顧客満足度',
+    good: '良い 👍',
+    bad: '良くない 👎',
+    state: { scheduled: 'アンケート送信予定', sent: 'アンケート送信済み(未回答)', skipped: 'アンケートは送っていません', rated: '回答済み' },
+    skip: { disabled: '無効', spam: 'スパム', merged: '統合済み', no_address: '宛先なし', erased: '削除済みの顧客', bouncing: '不達の宛先', automated: '自動送信の宛先', fatigue: '最近アンケート済み', major_incident: '大規模障害の一括解決' },
+    reason: { slow: '対応が遅かった', not_resolved: '解決しなかった', unhelpful: '役に立たなかった', rude: '対応が失礼だった', other: 'その他' },
+  },
   groupBys: { none: '全体', day: '日', week: '週', team: 'チーム', category: 'カテゴリ', priority: '優先度', channel: 'チャネル', agent: '担当者', level: 'レベル', path: 'パス', kind: '種類', trigger: 'きっかけ', target_team: '受け手チーム', person: '担当者', target: '対象', reason: '理由', clock: 'SLA種別', policy: 'ポリシー', bucket: '区分', escalated: 'エスカレーション有無' },
 };
 export const reportsEn: typeof reportsJa = {
@@ -39,5 +47,13 @@ export const reportsEn: typeof reportsJa = {
   drillOf: 'Behind "{{bucket}}" ({{total}})',
   noData: 'No data in this period.',
   minutes: '{{n}} min',
+  csat: {
+    title: 'Customer satisfaction',
+    good: 'Good 👍',
+    bad: 'Not good 👎',
+    state: { scheduled: 'Survey scheduled', sent: 'Survey sent (no answer yet)', skipped: 'No survey sent', rated: 'Answered' },
+    skip: { disabled: 'turned off', spam: 'spam', merged: 'merged', no_address: 'no address', erased: 'erased customer', bouncing: 'address bounces', automated: 'machine address', fatigue: 'surveyed recently', major_incident: 'mass resolution of a major incident' },
+    reason: { slow: 'Too slow', not_resolved: 'Not resolved', unhelpful: 'Not helpful', rude: 'Impolite', other: 'Other' },
+  },
   groupBys: { none: 'All', day: 'Day', week: 'Week', team: 'Team', category: 'Category', priority: 'Priority', channel: 'Channel', agent: 'Agent', level: 'Level', path: 'Path', kind: 'Kind', trigger: 'Trigger', target_team: 'Receiving team', person: 'Person', target: 'Target', reason: 'Reason', clock: 'Clock', policy: 'Policy', bucket: 'Bucket', escalated: 'Escalated' },
 };

@@ -14,6 +14,7 @@ import { TicketEscalations } from '../escalations/TicketEscalations.js';
 import type { Escalation } from '../escalations/types.js';
 import { CustomerPanel } from './CustomerPanel.js';
 import { SlaClocks } from './SlaClocks.js';
+import { TicketRating } from '../satisfaction/TicketRating.js';
 import { Composer } from './Composer.js';
 import { Timeline } from './Timeline.js';
 import { TicketFieldsForm } from './TicketFieldsForm.js';
@@ -197,6 +198,7 @@ export function TicketPage({ id }: { id: string }) {
         </section>
         <aside className="ticket-side">
           <SlaClocks clocks={ticket.slaClocks} fetchedAt={fetchedAt} onDue={loadTicketAndTimeline} />
+          <TicketRating ticketId={ticket.id} />
           <TicketEscalations items={escalations} />
           <TicketFieldsForm
             ticket={ticket}
