@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/States.js';
 import { Link } from '../../lib/router.js';
-import { useSession } from '../../session.js';
+import { useDirectory, useSession } from '../../session.js';
 import { ReportChart } from './ReportChart.js';
 
 interface Bilingual {
@@ -77,13 +77,21 @@ export function ReportsPage() {
   const { t, i18n } = useTranslation();
   const lang: 'ja' | 'en' = i18n.language === 'en' ? 'en' : 'ja';
   const list = useFetch<{ items: ReportInfo[] }>('/api/v1/reports');
-  const [name, setName] = useState('tickets.volume');
+  const directory = useDirectory();
+  // A link may open a report directly: /reports?name=escalations.returns&path=<id> (the path review).
+  const initial = new URLSearchParams(typeof location === 'undefined' ? '' : location.search);
+  const [name, setName] = useState(initial.get('name') ?? 'tickets.volume');
+  const [filters, setFilters] = useState({ team: initial.get('team') ?? '', path: initial.get('path') ?? '', category: '', priority: '', channel: '' });
   const [range, setRange] = useState(preset('week'));
   const [groupBy, setGroupBy] = useState<string>('');
   const [drillBucket, setDrillBucket] = useState<string | null>(null);
   const info = list.data?.items.find((r) => r.name === name);
   const g = groupBy && info?.groupBys.includes(groupBy) ? groupBy : (info?.defaultGroupBy ?? '');
-  const query = `from=${range.from}&to=${range.to}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}`;
+  const filterQuery = Object.entries(filters)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
+    .join('');
+  const query = `from=${range.from}&to=${range.to}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
   const result = useFetch<Result>(info ? `/api/v1/reports/${name}?${query}` : null);
   const drill = useFetch<Drill>(info && drillBucket !== null ? `/api/v1/reports/${name}?${query}&drill=${encodeURIComponent(drillBucket)}` : null);
 
@@ -138,6 +146,50 @@ export function ReportsPage() {
             ))}
           </select>
         </label>{' '}
+        <label>
+          {t('reports.filters.team')}{' '}
+          <select value={filters.team} onChange={(e) => setFilters({ ...filters, team: e.target.value })}>
+            <option value="">{t('reports.filters.any')}</option>
+            {directory.teams.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('reports.filters.priority')}{' '}
+          <select value={filters.priority} onChange={(e) => setFilters({ ...filters, priority: e.target.value })}>
+            <option value="">{t('reports.filters.any')}</option>
+            {['low', 'normal', 'high', 'urgent'].map((x) => (
+              <option key={x} value={x}>
+                {t(`priority.${x}`, { defaultValue: x })}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('reports.filters.channel')}{' '}
+          <select value={filters.channel} onChange={(e) => setFilters({ ...filters, channel: e.target.value })}>
+            <option value="">{t('reports.filters.any')}</option>
+            {['email', 'web', 'chat', 'phone', 'api'].map((x) => (
+              <option key={x} value={x}>
+                {t(`channel.${x}`, { defaultValue: x })}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('reports.filters.category')} <input value={filters.category} maxLength={100} size={10} onChange={(e) => setFilters({ ...filters, category: e.target.value })} />
+        </label>{' '}
+        {filters.path && (
+          <button type="button" onClick={() => setFilters({ ...filters, path: '' })}>
+            {t('reports.filters.pathOnly')} ✕
+          </button>
+        )}{' '}
+        <button type="button" onClick={() => window.print()}>
+          {t('reports.print')}
+        </button>{' '}
         <a className="button" href={`/api/v1/reports/${name}?${query}&format=csv&lang=${lang}`} download>
           {t('reports.csv')}
         </a>

@@ -18,6 +18,9 @@ export const reportsJa = {
   drillOf: '「{{bucket}}」の内訳({{total}}件)',
   noData: 'この期間のデータはありません。',
   minutes: '{{n}}分',
+  print: '印刷',
+  pathReview: 'レビュー用レポート',
+  filters: { team: 'チーム', priority: '優先度', channel: 'チャネル', category: 'カテゴリ', any: 'すべて', pathOnly: 'このパスのみ' },
   csat: {
     title: '顧客満足度',
     good: '良い 👍',
@@ -47,6 +50,9 @@ export const reportsEn: typeof reportsJa = {
   drillOf: 'Behind "{{bucket}}" ({{total}})',
   noData: 'No data in this period.',
   minutes: '{{n}} min',
+  print: 'Print',
+  pathReview: 'Review report',
+  filters: { team: 'Team', priority: 'Priority', channel: 'Channel', category: 'Category', any: 'Any', pathOnly: 'This path only' },
   csat: {
     title: 'Customer satisfaction',
     good: 'Good 👍',
