@@ -40,6 +40,8 @@ import { servicesRoutes } from './modules/services/index.js';
 import { incidentsRoutes, statusPageRoutes } from './modules/incidents/index.js';
 import { searchRoutes } from './modules/search/index.js';
 import { knowledgeRoutes } from './modules/knowledge/index.js';
+import { reportsRoutes } from './modules/reports/index.js';
+import { satisfactionRoutes } from './modules/satisfaction/index.js';
 
 export interface BuildAppOptions {
   metrics?: Metrics;
@@ -159,6 +161,8 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   statusPageRoutes(app);
   searchRoutes(app);
   knowledgeRoutes(app);
+  reportsRoutes(app);
+  satisfactionRoutes(app);
   for (const r of opts.routes ?? []) r(app);
 
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.

@@ -21,6 +21,8 @@ import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_END
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
 import { SearchService } from './modules/search/index.js';
 import { KnowledgeService } from './modules/knowledge/index.js';
+import { ReportFacts, ReportsService } from './modules/reports/index.js';
+import { registerSatisfactionJobs, SatisfactionService } from './modules/satisfaction/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
@@ -89,6 +91,10 @@ export interface Container {
   search: SearchService;
   /** Knowledge articles, similar past escalations, deflections (issue 19). */
   knowledge: KnowledgeService;
+  /** Reports (issue 18): metric registry over the ticket facts kept by its ticket hooks. */
+  reports: ReportsService;
+  /** CSAT after resolution (issue 18): surveys, the rating page, follow-ups. */
+  satisfaction: SatisfactionService;
   close(): Promise<void>;
 }
 
@@ -185,6 +191,13 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const hands = new HandsService({ db, clock, audit, tickets, escalations, live });
   registerHandJobs(jobs, hands);
   registerIncidentJobs(jobs, incidents, statusPage);
+  // reports: the ticket facts are kept in each ticket change's transaction.
+  const reportFacts = new ReportFacts(db, clock);
+  tickets.addHooks(reportFacts.hooks());
+  const reports = new ReportsService(db, clock, tickets.access, reportFacts, (viewer, id) => escalations.get(viewer, id));
+  const satisfaction = new SatisfactionService({ db, clock, tickets, audit, mailer, publicUrl: config.publicUrl, mailFrom, escalate: (actor, ticketId, input) => escalations.escalate(actor, ticketId, input) });
+  tickets.addHooks(satisfaction.hooks());
+  registerSatisfactionJobs(jobs, satisfaction);
   return {
     config,
     clock,
@@ -222,6 +235,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     statusPage,
     search,
     knowledge,
+    reports,
+    satisfaction,
     close: async () => {
       await live.close();
       await outbound.close();

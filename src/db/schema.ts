@@ -544,6 +544,68 @@ export interface EscalationDeflectionsTable {
   created_at: number;
 }
 
+/** Reports (0021): one row per ticket, kept by the reports module's ticket hooks. `id` is the ticket's. */
+export interface ReportTicketFactsTable {
+  id: string;
+  team_id: string | null;
+  assignee_id: string | null;
+  category: string | null;
+  product: string | null;
+  priority: string;
+  channel: string;
+  status: string;
+  created_at: number;
+  first_response_at: number | null;
+  first_response_ms: number | null;
+  first_response_biz_ms: number | null;
+  awaiting_since: number | null;
+  solved_at: number | null;
+  first_solved_at: number | null;
+  resolution_ms: number | null;
+  resolution_biz_ms: number | null;
+  reopens: Generated<number>;
+  reassignments: Generated<number>;
+  escalations: Generated<number>;
+}
+
+/** Reports (0021): each next response (customer message → agent answer). */
+export interface ReportResponsesTable {
+  id: string;
+  ticket_id: string;
+  asked_at: number;
+  answered_at: number;
+  wall_ms: number;
+  biz_ms: number;
+}
+
+/** CSAT (0021): at most one survey per ticket. */
+export interface SatisfactionSurveysTable {
+  id: string;
+  ticket_id: string;
+  customer_id: string | null;
+  email: string | null;
+  language: string;
+  state: string; // scheduled | sent | skipped | rated
+  skip_reason: string | null;
+  token_hash: string | null;
+  agent_id: string | null;
+  team_id: string | null;
+  path_id: string | null;
+  escalated: number;
+  solved_at: number;
+  due_at: number;
+  sent_at: number | null;
+  expires_at: number | null;
+  rating: string | null; // good | bad
+  score: number | null;
+  reason: string | null;
+  comment: string | null;
+  rated_at: number | null;
+  follow_up: string | null; // JSON
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UsersTable;
@@ -595,6 +657,10 @@ export interface Database {
   articles: ArticlesTable;
   article_uses: ArticleUsesTable;
   escalation_deflections: EscalationDeflectionsTable;
+  // reports and CSAT (0021)
+  report_ticket_facts: ReportTicketFactsTable;
+  report_responses: ReportResponsesTable;
+  satisfaction_surveys: SatisfactionSurveysTable;
 }
 
 /** An operator's raised hand (0019); JSON as text: tiers (snapshot of the routing), alerted (user ids). */

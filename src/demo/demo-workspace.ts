@@ -132,6 +132,15 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
     await nullIn(tx, 'incidents', 'declared_by', userIds);
     await nullIn(tx, 'services', 'owner_team_id', teamIds);
     await deleteIn(tx, 'incident_audiences', 'ref', orgIds);
+    // reports and CSAT (issue 18): survey rows hold the customer's address and comment.
+    await deleteIn(tx, 'satisfaction_surveys', 'ticket_id', ticketIds);
+    await deleteIn(tx, 'satisfaction_surveys', 'customer_id', customerIds);
+    await nullIn(tx, 'satisfaction_surveys', 'agent_id', userIds);
+    await nullIn(tx, 'satisfaction_surveys', 'team_id', teamIds);
+    await deleteIn(tx, 'report_responses', 'ticket_id', ticketIds);
+    await deleteIn(tx, 'report_ticket_facts', 'id', ticketIds);
+    await nullIn(tx, 'report_ticket_facts', 'assignee_id', userIds);
+    await nullIn(tx, 'report_ticket_facts', 'team_id', teamIds);
     await deleteIn(tx, 'public_ticket_links', 'ticket_id', ticketIds);
     await deleteIn(tx, 'public_ticket_links', 'customer_id', customerIds);
     await deleteIn(tx, 'messaging_conversations', 'ticket_id', ticketIds);

@@ -3,11 +3,11 @@ import type { FastifyServerOptions } from 'fastify';
 
 /**
  * Private ticket links are bearer secrets in the path (`/t/{token}`,
- * `/api/v1/public/tickets/{token}[/replies]`): access logs show `~` and the first 12 hex digits
+ * `/api/v1/public/tickets/{token}[/replies]`, and the survey links `/satisfaction/{token}`): access logs show `~` and the first 12 hex digits
  * of the token's SHA-256 instead (what public_ticket_links.token_hash starts with), enough to
  * correlate requests, useless to open the ticket.
  */
-const TOKEN_PATH = /^(\/t\/|\/api\/v1\/public\/tickets\/)([^/?#]+)/;
+const TOKEN_PATH = /^(\/t\/|\/api\/v1\/public\/tickets\/|\/satisfaction\/|\/api\/v1\/public\/satisfaction\/)([^/?#]+)/;
 
 export function redactUrl(url: string): string {
   return url.replace(TOKEN_PATH, (_m, prefix: string, token: string) => {

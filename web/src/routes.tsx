@@ -9,6 +9,7 @@ import { RotationsPage } from './features/admin/RotationsPage.js';
 import { SimulatorPage } from './features/admin/SimulatorPage.js';
 import { SlaPoliciesPage } from './features/admin/SlaPoliciesPage.js';
 import { SupervisorBoard } from './features/supervisor/SupervisorBoard.js';
+import { ReportsPage } from './features/reports/ReportsPage.js';
 import { AdminTeamsPage } from './features/admin/TeamsPage.js';
 import { AdminUsersPage } from './features/admin/UsersPage.js';
 import { EscalationPage } from './features/escalations/EscalationPage.js';
@@ -50,6 +51,7 @@ export function Routes() {
   else if (path === '/admin/teams' && isAdmin) screen = <AdminTeamsPage />;
   else if (path === '/admin/tokens' && isAdmin) screen = <AdminTokensPage all />;
   else if (isAdmin) screen = adminScreen(path);
+  if (!screen && path === '/reports') screen = <ReportsPage />;
   if (!screen && path === '/supervisor' && ['supervisor', 'manager', 'admin'].includes(user.role)) screen = <SupervisorBoard />;
   if (!screen && path === '/wallboard' && ['supervisor', 'manager', 'admin'].includes(user.role)) screen = <WallboardPage />;
 

@@ -19,6 +19,7 @@ import * as m0017 from './0017_slack_link_tokens.js';
 import * as m0019 from './0019_hands.js';
 import * as m0020 from './0020_incidents.js';
 import * as m0022 from './0022_search_knowledge.js';
+import * as m0021 from './0021_reports_csat.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0019_hands': m0019,
   '0020_incidents': m0020,
   '0022_search_knowledge': m0022,
+  '0021_reports_csat': m0021,
 };

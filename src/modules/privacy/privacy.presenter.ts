@@ -74,7 +74,7 @@ export const CustomerExport = Type.Object(
     rawMail: Type.Array(
       Type.Object({ id: Type.String(), ticketId: Nullable(Type.String()), messageId: Type.String(), subject: Nullable(Type.String()), from: Nullable(Type.String()), status: Type.String(), size: Type.Integer(), sha256: Type.String(), receivedAt: Type.String(), download: Type.String() }),
     ),
-    satisfaction: Type.Array(Type.Unknown(), { description: 'survey answers; empty until the satisfaction module exists' }),
+    satisfaction: Type.Array(Type.Unknown(), { description: 'CSAT surveys of the customer: address, state, rating, reason and comment (erasure keeps the rating, drops address, comment and link)' }),
     hands: Type.Optional(
       Type.Array(
         Type.Object({

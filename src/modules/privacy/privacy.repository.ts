@@ -118,6 +118,14 @@ export async function eraseDeliveries(tx: Tx, ticketIds: string[], now: number):
 
 export const deleteMessageIds = (tx: Tx, ticketIds: string[]) => tx.deleteFrom('ticket_message_ids').where('ticket_id', 'in', ticketIds).execute();
 
+/** CSAT surveys of the customer (issue 18): address, rating and comment are theirs. */
+export const surveysOf = (tx: Tx, customerId: string) =>
+  tx.selectFrom('satisfaction_surveys').select(['id', 'ticket_id', 'email', 'language', 'state', 'sent_at', 'rating', 'score', 'reason', 'comment', 'rated_at']).where('customer_id', '=', customerId).orderBy('id').execute();
+
+/** Erasure keeps the rating (counted in reports) and drops the address, the comment and the link. */
+export const eraseSurveys = (tx: Tx, customerId: string, now: number) =>
+  tx.updateTable('satisfaction_surveys').set({ email: null, comment: null, token_hash: null, updated_at: now }).where('customer_id', '=', customerId).executeTakeFirst();
+
 export const deletePublicLinks = (tx: Tx, customerId: string) =>
   tx.deleteFrom('public_ticket_links').where('customer_id', '=', customerId).executeTakeFirst();
 

@@ -210,8 +210,9 @@ export class PrivacyService {
             receivedAt: iso(Number(r.created_at))!,
             download: `/api/v1/customers/${customerId}/raw-mail/${r.id}`,
           })),
-        // No satisfaction survey is stored yet (issue 8's module is not on main).
-        satisfaction: [],
+        satisfaction: (await repo.surveysOf(tx, customerId))
+          .filter((x) => visible.has(x.ticket_id))
+          .map((x) => ({ id: x.id, ticketId: x.ticket_id, email: x.email, language: x.language, state: x.state, sentAt: iso(x.sent_at == null ? null : Number(x.sent_at)), rating: x.rating, score: x.score, reason: x.reason, comment: x.comment, ratedAt: iso(x.rated_at == null ? null : Number(x.rated_at)) })),
         hands: hands.map((h) => ({
           id: h.id,
           ticketId: h.ticket_id,
@@ -321,6 +322,7 @@ export class PrivacyService {
       const textNeedles = [...needles, ...tickets.map((t) => t.subject.trim().toLowerCase()).filter((s) => s.length >= 3)];
 
       counts.publicLinks = Number((await repo.deletePublicLinks(tx, customerId)).numDeletedRows);
+      await repo.eraseSurveys(tx, customerId, now);
       await repo.deleteConversations(tx, customerId, ids);
       for (const part of repo.chunks(ids)) {
         await repo.updateTicketsErased(tx, part, ERASED_TEXT, now);

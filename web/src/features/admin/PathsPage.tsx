@@ -74,6 +74,10 @@ export function PathsPage() {
                     ) : (
                       <span className="small">{t('admin2.paths.reviewBy', { time: formatDateTime(p.reviewDueAt, i18n.language, user.timeZone) })}</span>
                     )}
+                    {' '}
+                    <a className="small" href={`/reports?name=escalations.returns&path=${encodeURIComponent(p.id)}`}>
+                      {t('reports.pathReview')}
+                    </a>
                   </td>
                   <td>{p.active ? <span className="pill pill-ok">{t('admin2.active')}</span> : <span className="pill">{t('admin2.inactive')}</span>}</td>
                 </tr>

@@ -15,6 +15,7 @@ import { TicketEscalations } from '../escalations/TicketEscalations.js';
 import type { Escalation } from '../escalations/types.js';
 import { CustomerPanel } from './CustomerPanel.js';
 import { SlaClocks } from './SlaClocks.js';
+import { TicketRating } from '../satisfaction/TicketRating.js';
 import { Composer } from './Composer.js';
 import { SimilarEscalations } from '../knowledge/SimilarEscalations.js';
 import { Timeline } from './Timeline.js';
@@ -203,6 +204,7 @@ export function TicketPage({ id }: { id: string }) {
         </section>
         <aside className="ticket-side">
           <SlaClocks clocks={ticket.slaClocks} fetchedAt={fetchedAt} onDue={loadTicketAndTimeline} />
+          <TicketRating ticketId={ticket.id} />
           <TicketEscalations items={escalations} />
           <SimilarEscalations ticketId={ticket.id} onUseAnswer={(text) => setAnswerToInsert((prev) => ({ text, at: (prev?.at ?? 0) + 1 }))} />
           <TicketFieldsForm

@@ -1,0 +1,237 @@
+import { parseJson } from '../../../db/database.js';
+import { ackMs, dayEnds, escalationRate, groupBy, levelReached, levelShares, overdueSeries, periodOf, resolveMs } from '../reports.policy.js';
+import { escalationsForOverdue, escalationsRequested, eventsOfKind, factsCreated, namesOf, recipientsOf, type EscalationFactRow } from '../reports.repository.js';
+import type { ReportContext, ReportDefinition, ReportRow } from '../reports.types.js';
+import { col, dimensionColumn, labelRows, percent, stat, ticketDimension } from './shared.js';
+
+interface StateBits {
+  returned?: { reason: string } | null;
+  targets?: { acknowledgedBy: string | null }[];
+}
+
+/** The bucket of an escalation for an escalation group-by. */
+function escalationDimension(ctx: ReportContext, e: EscalationFactRow): string {
+  switch (ctx.groupBy) {
+    case 'level': {
+      const l = levelReached(e);
+      return l === 'fallback' ? 'fallback' : String(l);
+    }
+    case 'path':
+      return e.path_id ?? '';
+    case 'kind':
+      return e.trigger === 'auto' || e.trigger === 'sla' || e.trigger === 'pingpong' ? 'automatic' : e.kind;
+    case 'trigger':
+      return e.trigger;
+    default:
+      return ticketDimension(ctx, e, e.requested_at);
+  }
+}
+
+const ESCALATION_DIMENSIONS = ['none', 'level', 'team', 'path', 'category', 'priority', 'channel', 'kind', 'trigger', 'day', 'week'] as const;
+
+export const escalationsVolume: ReportDefinition = {
+  name: 'escalations.volume',
+  family: 'escalations',
+  title: { ja: 'エスカレーション件数と率', en: 'Escalation volume and rate' },
+  definition: {
+    ja: '件数: 期間内に依頼されたエスカレーション。エスカレーション率: エスカレーションされたチケット ÷ 期間内に作成されたチケット(チーム・カテゴリ・優先度・チャネル・日・週ごとは同じ区分の作成チケットで割る。レベル・パス・種類・きっかけごとは全作成チケットで割る)。レベル2/3・フォールバック到達率: そのレベル以上(フォールバックは全レベルの先)に達したエスカレーションの割合。種類: 機能(functional)・階層(hierarchical)・自動(パスのルール、SLA、たらい回しによるもの)。きっかけ: manual(手動)・auto(パスのルール)・sla・pingpong。',
+    en: 'Volume: escalations requested in the period. Escalation rate: escalated tickets ÷ tickets created in the period (by team, category, priority, channel, day or week: divided by the tickets created in the same bucket; by level, path, kind or trigger: by all tickets created). Reached level 2 / 3 / fallback: the share of escalations that got to that level or beyond (the fallback is past every level). Kind: functional, hierarchical, or automatic (started by a path rule, an SLA or ping-pong). Trigger: manual, auto (path rule), sla, pingpong.',
+  },
+  groupBys: ESCALATION_DIMENSIONS,
+  defaultGroupBy: 'level',
+  drills: 'escalations',
+  async run(ctx) {
+    const [rows, created] = await Promise.all([escalationsRequested(ctx), factsCreated(ctx)]);
+    const byTicketDim = ['team', 'category', 'priority', 'channel', 'day', 'week', 'none'].includes(ctx.groupBy);
+    const createdBy = groupBy(created, (r) => ticketDimension(ctx, r, r.created_at));
+    const groups = groupBy(rows, (e) => escalationDimension(ctx, e));
+    const drill = new Map<string, string[]>();
+    const out: ReportRow[] = [...groups].map(([k, list]) => {
+      drill.set(k, list.map((e) => e.id));
+      const escalatedTickets = new Set(list.map((e) => e.ticket_id)).size;
+      const denominator = byTicketDim ? (createdBy.get(k)?.length ?? 0) : created.length;
+      const shares = levelShares(list);
+      return {
+        bucket: k,
+        escalations: list.length,
+        escalated_tickets: escalatedTickets,
+        tickets_created: denominator,
+        escalation_rate: escalationRate(escalatedTickets, denominator),
+        level2_share: shares.level2,
+        level3_share: shares.level3,
+        fallback_share: shares.fallback,
+      };
+    });
+    const names = await namesOf(ctx.ex, [...groups.keys()]);
+    return {
+      columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('escalated_tickets', 'count'), col('tickets_created', 'count'), col('escalation_rate', 'percent'), col('level2_share', 'percent'), col('level3_share', 'percent'), col('fallback_share', 'percent')],
+      rows: labelRows(out, ctx.groupBy, names),
+      drill,
+    };
+  },
+};
+
+export const escalationsTimes: ReportDefinition = {
+  name: 'escalations.times',
+  family: 'escalations',
+  title: { ja: '受領までと回答までの時間', en: 'Time to acknowledge and to resolve' },
+  definition: {
+    ja: '期間内に依頼されたエスカレーションについて、受領まで: 依頼から最初の受領まで。回答まで: 依頼から回答(解決)まで(回答されたものだけ)。中央値とp90(最近順位法、暦時間)。受け手チーム: エスカレーションの受け手に指定されたチーム。担当者: 受領した人。目標内受領率: 受領期限までに受領された割合。',
+    en: 'For escalations requested in the period — time to acknowledge: request to the first acknowledgement; time to resolve: request to the answer (resolved ones only). Medians and p90 (nearest rank, wall clock). Receiving team: a team named as receiver. Person: who acknowledged. Acknowledged within target: the share acknowledged by the acknowledgement deadline.',
+  },
+  groupBys: ['none', 'level', 'target_team', 'person', 'path', 'day', 'week'],
+  defaultGroupBy: 'level',
+  drills: 'escalations',
+  async run(ctx) {
+    const rows = await escalationsRequested(ctx, ctx.groupBy === 'person');
+    let keyOf: (e: EscalationFactRow) => string | string[] = (e) => escalationDimension(ctx, e);
+    if (ctx.groupBy === 'target_team') {
+      const recipients = await recipientsOf(ctx.ex, rows.map((e) => e.id));
+      keyOf = (e) => (recipients.get(e.id) ?? []).filter((r) => r.kind === 'team').map((r) => r.ref_id);
+    } else if (ctx.groupBy === 'person') {
+      keyOf = (e) => [...new Set((parseJson<StateBits>(e.state, {}).targets ?? []).map((t) => t.acknowledgedBy).filter((x): x is string => !!x))];
+    }
+    const groups = groupBy(rows, keyOf);
+    const drill = new Map<string, string[]>();
+    const out: ReportRow[] = [...groups].map(([k, list]) => {
+      drill.set(k, list.map((e) => e.id));
+      const acks = list.map(ackMs).filter((x): x is number => x !== null);
+      const resolves = list.map(resolveMs).filter((x): x is number => x !== null);
+      const inTime = list.filter((e) => e.acknowledged_at !== null && (e.ack_due_at === null || e.acknowledged_at <= e.ack_due_at)).length;
+      const a = stat(acks);
+      const r = stat(resolves);
+      return { bucket: k, escalations: list.length, acknowledged: acks.length, ack_median: a.median, ack_p90: a.p90, ack_within_target: percent(inTime, acks.length), resolved: resolves.length, resolve_median: r.median, resolve_p90: r.p90 };
+    });
+    const names = await namesOf(ctx.ex, [...groups.keys()]);
+    return {
+      columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('acknowledged', 'count'), col('ack_median', 'duration_ms'), col('ack_p90', 'duration_ms'), col('ack_within_target', 'percent'), col('resolved', 'count'), col('resolve_median', 'duration_ms'), col('resolve_p90', 'duration_ms')],
+      rows: labelRows(out, ctx.groupBy, names),
+      drill,
+    };
+  },
+};
+
+export const escalationsExpiries: ReportDefinition = {
+  name: 'escalations.expiries',
+  family: 'escalations',
+  title: { ja: '受領期限切れ(担当者・ローテーション別)', en: 'Acknowledgement timeouts per person and rotation' },
+  definition: {
+    ja: '期間内に、受け手が受領期限(とリマインド)を過ぎても受領しなかった回数。担当者別: その時の受け手それぞれに1回。対象別: 期限切れになった宛先(チーム・人・ローテーション)ごとに1回。',
+    en: 'Times in the period a target let its acknowledgement deadline (and reminders) pass without acknowledging. Per person: one for each receiver of the target at the time. Per target: one per target (team, person or rotation) that expired.',
+  },
+  groupBys: ['person', 'target'],
+  defaultGroupBy: 'person',
+  drills: 'tickets',
+  async run(ctx) {
+    const events = await eventsOfKind(ctx, 'escalation.target_expired');
+    const parsed = events.map((e) => ({ ticketId: e.ticket_id, ...parseJson<{ targetKey?: string; receivers?: string[] }>(e.data, {}) }));
+    const groups = groupBy(parsed, (e) => (ctx.groupBy === 'target' ? (e.targetKey ?? '') : [...new Set(e.receivers ?? [])]));
+    const drill = new Map<string, string[]>();
+    const out: ReportRow[] = [...groups].map(([k, list]) => {
+      drill.set(k, [...new Set(list.map((e) => e.ticketId))]);
+      return { bucket: k, expiries: list.length };
+    });
+    const ids = [...groups.keys()].map((k) => (ctx.groupBy === 'target' ? k.split(':')[1] ?? k : k));
+    const names = await namesOf(ctx.ex, ids);
+    const labelled = out.map((r) => {
+      const id = ctx.groupBy === 'target' ? (r.bucket.split(':')[1] ?? r.bucket) : r.bucket;
+      const prefix = ctx.groupBy === 'target' ? `${r.bucket.split(':')[0]}: ` : '';
+      return { ...r, [ctx.groupBy]: r.bucket === '' ? '—' : prefix + (names.get(id) ?? id) };
+    });
+    return { columns: [col(ctx.groupBy, 'dimension'), col('expiries', 'count')], rows: labelled, drill };
+  },
+};
+
+export const escalationsReturns: ReportDefinition = {
+  name: 'escalations.returns',
+  family: 'escalations',
+  title: { ja: '差し戻し理由とたらい回し', en: 'Returns by reason and ping-pong' },
+  definition: {
+    ja: '期間内に依頼されたエスカレーションのうち差し戻されたもの(理由別: 不要=不要なエスカレーション、宛先違い=誤ルーティング、情報不足)。たらい回し: チケットがチーム間を往復したために自動で開かれたエスカレーションの数。',
+    en: 'Of the escalations requested in the period, those returned, by reason: not needed (unnecessary escalations), wrong target (misroutes), missing information. Ping-pong: escalations opened automatically because the ticket bounced between teams.',
+  },
+  groupBys: ['none', 'path', 'team', 'level', 'day', 'week'],
+  defaultGroupBy: 'path',
+  drills: 'escalations',
+  async run(ctx) {
+    const rows = await escalationsRequested(ctx, true);
+    const groups = groupBy(rows, (e) => escalationDimension(ctx, e));
+    const drill = new Map<string, string[]>();
+    const out: ReportRow[] = [...groups].map(([k, list]) => {
+      const reasons = list.map((e) => (e.status === 'returned' ? (parseJson<StateBits>(e.state, {}).returned?.reason ?? 'unknown') : null));
+      const returned = list.filter((_, i) => reasons[i] !== null);
+      drill.set(k, returned.map((e) => e.id));
+      const n = (reason: string) => reasons.filter((r) => r === reason).length;
+      return { bucket: k, escalations: list.length, returned: returned.length, not_needed: n('not_needed'), wrong_target: n('wrong_target'), missing_information: n('missing_information'), pingpong: list.filter((e) => e.trigger === 'pingpong').length };
+    });
+    const names = await namesOf(ctx.ex, [...groups.keys()]);
+    return {
+      columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('returned', 'count'), col('not_needed', 'count'), col('wrong_target', 'count'), col('missing_information', 'count'), col('pingpong', 'count')],
+      rows: labelRows(out, ctx.groupBy, names),
+      drill,
+    };
+  },
+};
+
+export const escalationsOverdue: ReportDefinition = {
+  name: 'escalations.overdue',
+  family: 'escalations',
+  title: { ja: '受領期限を過ぎたエスカレーションの推移', en: 'Escalations overdue over time' },
+  definition: {
+    ja: '各日の終わり(レポート暦のタイムゾーン)に、受領期限を過ぎても受領されず終了もしていないエスカレーションの数。',
+    en: 'At the end of each day (report calendar time zone): escalations past their acknowledgement deadline, neither acknowledged nor finished by then.',
+  },
+  groupBys: ['day'],
+  defaultGroupBy: 'day',
+  drills: 'escalations',
+  async run(ctx) {
+    const rows = await escalationsForOverdue(ctx);
+    const series = overdueSeries(rows, dayEnds(ctx.cal, ctx.fromMs, ctx.toMs));
+    return {
+      columns: [col('day', 'dimension'), col('overdue', 'count')],
+      rows: series.map((d) => ({ bucket: d.day, day: d.day, overdue: d.overdue })),
+      drill: new Map(series.map((d) => [d.day, d.ids])),
+    };
+  },
+};
+
+export const teamDelays: ReportDefinition = {
+  name: 'escalations.team_delays',
+  family: 'escalations',
+  title: { ja: '受け手部門の受領・回答の遅れ(目標比)', en: "Receiving teams' acknowledgement and answer delays against target" },
+  definition: {
+    ja: '受け手チームごと・期間(日または週)ごとに、そのチームに届いたエスカレーションの受領まで・回答までの中央値とp90、受領目標(依頼から受領期限まで)の中央値、目標内受領率。各チームが自分の遅れを一目で見るための表。',
+    en: 'Per receiving team and period (day or week): median and p90 time to acknowledge and to resolve of the escalations it received, the median acknowledgement target (request to deadline) and the share acknowledged within it — each team sees its own delays at a glance.',
+  },
+  groupBys: ['day', 'week'],
+  defaultGroupBy: 'week',
+  drills: 'escalations',
+  async run(ctx) {
+    const rows = await escalationsRequested({ ...ctx, filters: { ...ctx.filters, teamIds: undefined } });
+    const recipients = await recipientsOf(ctx.ex, rows.map((e) => e.id));
+    const wanted = ctx.filters.teamIds?.length ? new Set(ctx.filters.teamIds) : null;
+    const period = ctx.groupBy === 'day' ? 'day' : 'week';
+    const groups = groupBy(rows, (e) =>
+      (recipients.get(e.id) ?? [])
+        .filter((r) => r.kind === 'team' && (!wanted || wanted.has(r.ref_id)))
+        .map((r) => `${periodOf(ctx.cal, e.requested_at, period)}|${r.ref_id}`),
+    );
+    const names = await namesOf(ctx.ex, [...groups.keys()].map((k) => k.split('|')[1]!));
+    const drill = new Map<string, string[]>();
+    const out: ReportRow[] = [...groups].map(([k, list]) => {
+      const [p, team] = k.split('|') as [string, string];
+      drill.set(k, list.map((e) => e.id));
+      const a = stat(list.map(ackMs).filter((x): x is number => x !== null));
+      const r = stat(list.map(resolveMs).filter((x): x is number => x !== null));
+      const t = stat(list.filter((e) => e.ack_due_at !== null).map((e) => e.ack_due_at! - e.requested_at));
+      const inTime = list.filter((e) => e.acknowledged_at !== null && (e.ack_due_at === null || e.acknowledged_at <= e.ack_due_at)).length;
+      return { bucket: k, [period]: p, target_team: names.get(team) ?? team, escalations: list.length, ack_median: a.median, ack_p90: a.p90, ack_target_median: t.median, ack_within_target: percent(inTime, a.count), resolve_median: r.median, resolve_p90: r.p90 };
+    });
+    return {
+      columns: [col(period, 'dimension'), col('target_team', 'dimension'), col('escalations', 'count'), col('ack_median', 'duration_ms'), col('ack_p90', 'duration_ms'), col('ack_target_median', 'duration_ms'), col('ack_within_target', 'percent'), col('resolve_median', 'duration_ms'), col('resolve_p90', 'duration_ms')],
+      rows: out,
+      drill,
+    };
+  },
+};
+

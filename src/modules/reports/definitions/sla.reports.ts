@@ -1,0 +1,140 @@
+import { parseJson } from '../../../db/database.js';
+import { compileCalendar, TWENTY_FOUR_SEVEN, type CalendarDefinition, type CompiledCalendar } from '../../calendars/index.js';
+import { elapsedPercent, groupBy, NEARING_BUCKETS, nearingBucket, periodOf, slaAchievement, warningsHeeded } from '../reports.policy.js';
+import { clocksById, clocksEnded, clocksRunning, eventsOfKind, namesOf, type ClockFactRow } from '../reports.repository.js';
+import type { ReportContext, ReportDefinition, ReportRow } from '../reports.types.js';
+import { col, dimensionColumn, labelRows } from './shared.js';
+
+const CLOCK_KINDS = ['first_response', 'next_response', 'resolution'] as const;
+
+function clockDimension(ctx: ReportContext, c: ClockFactRow, at: number): string {
+  switch (ctx.groupBy) {
+    case 'clock':
+      return c.kind;
+    case 'policy':
+      return c.policy_id;
+    case 'priority':
+      return c.priority;
+    case 'team':
+      return c.team_id ?? '';
+    case 'day':
+    case 'week':
+      return periodOf(ctx.cal, at, ctx.groupBy);
+    default:
+      return 'all';
+  }
+}
+
+export const slaAchievementReport: ReportDefinition = {
+  name: 'sla.achievement',
+  family: 'sla',
+  title: { ja: 'SLA達成率', en: 'SLA achievement' },
+  definition: {
+    ja: '期間内に終わったSLA(期間内に達成または違反したもの、ポリシー再適用で置き換わったものを除く)のうち、違反せずに達成した割合。違反後に達成したものは違反として数える。SLA種別(初回応答・次回応答・解決)、ポリシー、優先度、チームごと。',
+    en: 'Of the SLA clocks that ended in the period (met or breached in it; clocks superseded by a re-applied policy left out), the share met without a breach; a clock met after its breach counts as breached. Per clock type (first response, next response, resolution), policy, priority and team.',
+  },
+  groupBys: ['none', 'clock', 'policy', 'priority', 'team', 'day', 'week'],
+  defaultGroupBy: 'clock',
+  drills: 'tickets',
+  async run(ctx) {
+    const clocks = await clocksEnded(ctx);
+    const groups = groupBy(clocks, (c) => clockDimension(ctx, c, c.breached_at ?? c.met_at!));
+    const drill = new Map<string, string[]>();
+    const rows: ReportRow[] = [...groups].map(([k, list]) => {
+      drill.set(k, [...new Set(list.map((c) => c.ticket_id))]);
+      const a = slaAchievement(list);
+      return { bucket: k, ended: a.ended, achieved: a.achieved, breached: a.breached, achievement: a.achievement };
+    });
+    const names = await namesOf(ctx.ex, [...groups.keys()]);
+    return { columns: [...dimensionColumn(ctx.groupBy), col('ended', 'count'), col('achieved', 'count'), col('breached', 'count'), col('achievement', 'percent')], rows: labelRows(rows, ctx.groupBy, names), drill };
+  },
+};
+
+export const slaBreaches: ReportDefinition = {
+  name: 'sla.breaches',
+  family: 'sla',
+  title: { ja: 'SLA違反の推移', en: 'SLA breaches over time' },
+  definition: {
+    ja: '日または週ごとの、SLA違反の数(違反した時点で数える)。SLA種別ごとの内訳つき。',
+    en: 'SLA breaches per day or week (counted when the breach happened), with the split by clock type.',
+  },
+  groupBys: ['day', 'week'],
+  defaultGroupBy: 'day',
+  drills: 'tickets',
+  async run(ctx) {
+    const clocks = (await clocksEnded(ctx)).filter((c) => c.breached_at !== null && c.breached_at >= ctx.fromMs && c.breached_at < ctx.toMs);
+    const period = ctx.groupBy === 'week' ? 'week' : 'day';
+    const groups = groupBy(clocks, (c) => periodOf(ctx.cal, c.breached_at!, period));
+    const drill = new Map<string, string[]>();
+    const rows: ReportRow[] = [...groups].map(([k, list]) => {
+      drill.set(k, [...new Set(list.map((c) => c.ticket_id))]);
+      return { bucket: k, [period]: k, breached: list.length, ...Object.fromEntries(CLOCK_KINDS.map((kind) => [kind, list.filter((c) => c.kind === kind).length])) };
+    });
+    return { columns: [col(period, 'dimension'), col('breached', 'count'), ...CLOCK_KINDS.map((k) => col(k, 'count'))], rows, drill };
+  },
+};
+
+export const slaNearing: ReportDefinition = {
+  name: 'sla.nearing',
+  family: 'sla',
+  title: { ja: '期限が近いSLA', en: 'Open clocks nearing their SLA' },
+  definition: {
+    ja: '今進行中のSLAを、目標に対する経過の割合(SLA自身の営業暦で計算)で区分: 50–75 %、76–85 %、86–95 %、95 %超。50 %未満は数えない。期間の指定に関係なく「今」の状態。',
+    en: "Running SLA clocks now, by the share of their target already used (on the clock's own business calendar): 50–75 %, 76–85 %, 86–95 %, over 95 %; below 50 % not counted. Always the state now, whatever the date range.",
+  },
+  groupBys: ['bucket'],
+  defaultGroupBy: 'bucket',
+  drills: 'tickets',
+  async run(ctx) {
+    const clocks = await clocksRunning(ctx);
+    const cals = new Map<string, CompiledCalendar>();
+    const calOf = (json: string | null): CompiledCalendar => {
+      if (json === null) return TWENTY_FOUR_SEVEN;
+      let c = cals.get(json);
+      if (!c) {
+        try {
+          c = compileCalendar(parseJson<CalendarDefinition>(json, { timezone: 'UTC', weekly: {} } as unknown as CalendarDefinition));
+        } catch {
+          c = TWENTY_FOUR_SEVEN;
+        }
+        cals.set(json, c);
+      }
+      return c;
+    };
+    const bucketed = clocks.map((c) => ({ c, b: nearingBucket(elapsedPercent(c, ctx.now, calOf(c.calendar))) })).filter((x) => x.b !== null);
+    const drill = new Map<string, string[]>();
+    const rows: ReportRow[] = NEARING_BUCKETS.map((b) => {
+      const list = bucketed.filter((x) => x.b === b).map((x) => x.c);
+      drill.set(b, [...new Set(list.map((c) => c.ticket_id))]);
+      return { bucket: b, open_clocks: list.length, ...Object.fromEntries(CLOCK_KINDS.map((kind) => [kind, list.filter((c) => c.kind === kind).length])) };
+    });
+    return { columns: [col('bucket', 'dimension'), col('open_clocks', 'count'), ...CLOCK_KINDS.map((k) => col(k, 'count'))], rows, drill };
+  },
+};
+
+export const slaWarnings: ReportDefinition = {
+  name: 'sla.warnings',
+  family: 'sla',
+  title: { ja: '警告が生かされたSLA', en: 'SLA warnings heeded' },
+  definition: {
+    ja: '期間内に警告が出たSLA(1つのSLAに複数の警告があっても1つ)のうち、その後違反せずに達成したものの割合。',
+    en: 'Of the clocks warned in the period (one per clock however many warnings it had), the share then met without a breach.',
+  },
+  groupBys: ['none', 'clock', 'policy', 'priority', 'team'],
+  defaultGroupBy: 'clock',
+  drills: 'tickets',
+  async run(ctx) {
+    const events = await eventsOfKind(ctx, 'sla.warning');
+    const ids = [...new Set(events.map((e) => parseJson<{ clockId?: string }>(e.data, {}).clockId).filter((x): x is string => !!x))];
+    const clocks = await clocksById(ctx.ex, ids);
+    const groups = groupBy(clocks, (c) => clockDimension(ctx, c, ctx.fromMs));
+    const drill = new Map<string, string[]>();
+    const rows: ReportRow[] = [...groups].map(([k, list]) => {
+      drill.set(k, [...new Set(list.map((c) => c.ticket_id))]);
+      const w = warningsHeeded(list);
+      return { bucket: k, warned: w.warned, heeded: w.heeded, heeded_rate: w.rate };
+    });
+    const names = await namesOf(ctx.ex, [...groups.keys()]);
+    return { columns: [...dimensionColumn(ctx.groupBy), col('warned', 'count'), col('heeded', 'count'), col('heeded_rate', 'percent')], rows: labelRows(rows, ctx.groupBy, names), drill };
+  },
+};

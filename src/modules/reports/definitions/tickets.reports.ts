@@ -1,0 +1,122 @@
+import { backlogSeries, dayEnds, groupBy, isoWeekOf, ticketQuality } from '../reports.policy.js';
+import { backlogAt, factsCreated, factsFirstResponded, factsSolved, namesOf, nextResponses } from '../reports.repository.js';
+import type { ReportDefinition, ReportRow } from '../reports.types.js';
+import { col, dimensionColumn, labelRows, stat, ticketDimension } from './shared.js';
+
+const TICKET_DIMENSIONS = ['none', 'team', 'category', 'priority', 'channel', 'agent', 'day', 'week'] as const;
+
+export const ticketsVolume: ReportDefinition = {
+  name: 'tickets.volume',
+  family: 'tickets',
+  title: { ja: 'チケットの作成・解決・未解決残', en: 'Tickets created, solved and backlog' },
+  definition: {
+    ja: '作成: 期間内に作成されたチケット数。解決: 期間内に(最後に)解決されたチケット数。未解決残: 各日の終わり(レポート暦のタイムゾーン)に作成済みで未解決のチケット数(再オープンされたチケットは最後の解決まで未解決として数える)。',
+    en: 'Created: tickets created in the period. Solved: tickets whose latest solve falls in the period. Backlog: tickets created and not solved at the end of each day (report calendar time zone); a reopened ticket counts as open until its latest solve.',
+  },
+  groupBys: ['day', 'week'],
+  defaultGroupBy: 'day',
+  drills: 'tickets',
+  async run(ctx) {
+    const [created, solved, start] = await Promise.all([factsCreated(ctx), factsSolved(ctx), backlogAt(ctx, ctx.fromMs)]);
+    const ends = dayEnds(ctx.cal, ctx.fromMs, ctx.toMs);
+    const days = backlogSeries(start, ends, created.map((r) => r.created_at), solved.map((r) => r.solved_at!));
+    const drill = new Map<string, string[]>();
+    const period = (ms: number) => ticketDimension({ ...ctx, groupBy: ctx.groupBy === 'week' ? 'week' : 'day' }, { team_id: null, category: null, priority: '', channel: '' }, ms);
+    for (const r of created) drill.set(period(r.created_at), [...(drill.get(period(r.created_at)) ?? []), r.id]);
+    let rows: ReportRow[];
+    if (ctx.groupBy === 'week') {
+      const weeks = groupBy(days, (d) => isoWeekOf(d.day));
+      rows = [...weeks].map(([week, ds]) => ({
+        bucket: week,
+        week,
+        created: ds.reduce((a, d) => a + d.created, 0),
+        solved: ds.reduce((a, d) => a + d.solved, 0),
+        backlog: ds[ds.length - 1]!.backlog,
+      }));
+    } else rows = days.map((d) => ({ bucket: d.day, day: d.day, created: d.created, solved: d.solved, backlog: d.backlog }));
+    const dim = ctx.groupBy === 'week' ? 'week' : 'day';
+    return { columns: [col(dim, 'dimension'), col('created', 'count'), col('solved', 'count'), col('backlog', 'count')], rows, drill };
+  },
+};
+
+export const ticketsTimes: ReportDefinition = {
+  name: 'tickets.times',
+  family: 'tickets',
+  title: { ja: '応答時間と解決時間', en: 'Response and resolution times' },
+  definition: {
+    ja: '初回応答: チケット作成から、窓口の人による最初の公開返信(自動送信・内部メモを除く)まで。期間内に初回応答したチケットで集計。次回応答: 初回応答後の顧客メッセージ(未回答のうち最も早いもの)から次の公開返信まで。期間内の返信で集計。解決時間: 作成から最後の解決まで。期間内に解決したチケットで集計。いずれも中央値とp90(最近順位法)、暦時間と営業時間(レポート暦)。',
+    en: 'First response: ticket creation to the first public reply by a person of the desk (automatic messages and internal notes excluded), over tickets first answered in the period. Next response: a customer message after the first response (the earliest unanswered one) to the next public reply, over replies in the period. Resolution: creation to the latest solve, over tickets solved in the period. Medians and p90 (nearest rank), wall clock and business time (report calendar).',
+  },
+  groupBys: TICKET_DIMENSIONS,
+  defaultGroupBy: 'none',
+  drills: 'tickets',
+  async run(ctx) {
+    const [first, next, solved] = await Promise.all([factsFirstResponded(ctx), nextResponses(ctx), factsSolved(ctx)]);
+    const key = new Set<string>();
+    const gF = groupBy(first, (r) => ticketDimension(ctx, r, r.first_response_at!));
+    const gN = groupBy(next, (r) => ticketDimension(ctx, r, ctx.fromMs));
+    const gS = groupBy(solved, (r) => ticketDimension(ctx, r, r.solved_at!));
+    for (const k of [...gF.keys(), ...gN.keys(), ...gS.keys()]) key.add(k);
+    const drill = new Map<string, string[]>();
+    const rows: ReportRow[] = [...key].sort().map((k) => {
+      const f = gF.get(k) ?? [];
+      const n = gN.get(k) ?? [];
+      const s = gS.get(k) ?? [];
+      drill.set(k, [...new Set([...f.map((r) => r.id), ...s.map((r) => r.id)])]);
+      const fr = stat(f.map((r) => r.first_response_ms!));
+      const frb = stat(f.map((r) => r.first_response_biz_ms ?? r.first_response_ms!));
+      const nr = stat(n.map((r) => r.wall_ms));
+      const nrb = stat(n.map((r) => r.biz_ms));
+      const rs = stat(s.map((r) => r.resolution_ms ?? 0));
+      const rsb = stat(s.map((r) => r.resolution_biz_ms ?? r.resolution_ms ?? 0));
+      return {
+        bucket: k,
+        first_response_median: fr.median,
+        first_response_p90: fr.p90,
+        first_response_biz_median: frb.median,
+        first_response_biz_p90: frb.p90,
+        next_response_median: nr.median,
+        next_response_p90: nr.p90,
+        next_response_biz_median: nrb.median,
+        next_response_biz_p90: nrb.p90,
+        resolution_median: rs.median,
+        resolution_p90: rs.p90,
+        resolution_biz_median: rsb.median,
+        resolution_biz_p90: rsb.p90,
+      };
+    });
+    const names = await namesOf(ctx.ex, [...key]);
+    const measures = ['first_response', 'next_response', 'resolution'].flatMap((m) => [`${m}_median`, `${m}_p90`, `${m}_biz_median`, `${m}_biz_p90`]);
+    return { columns: [...dimensionColumn(ctx.groupBy), ...measures.map((m) => col(m, 'duration_ms'))], rows: labelRows(rows, ctx.groupBy, names), drill };
+  },
+};
+
+export const ticketsQuality: ReportDefinition = {
+  name: 'tickets.quality',
+  family: 'tickets',
+  title: { ja: '再オープン率と一次解決率', en: 'Reopen rate and first-contact resolution' },
+  definition: {
+    ja: '期間内に(最後に)解決したチケットのうち、再オープン率: 一度でも解決から戻されたものの割合。一次解決率: エスカレーションもチーム・担当者の付け替えもなく解決したものの割合(最初の割り当ては付け替えに数えない)。',
+    en: 'Of the tickets whose latest solve is in the period — reopen rate: the share reopened at least once; first-contact resolution: the share solved without any escalation and without a reassignment of team or assignee (the first assignment is not a reassignment).',
+  },
+  groupBys: TICKET_DIMENSIONS,
+  defaultGroupBy: 'none',
+  drills: 'tickets',
+  async run(ctx) {
+    const solved = await factsSolved(ctx);
+    const groups = groupBy(solved, (r) => ticketDimension(ctx, r, r.solved_at!));
+    const drill = new Map<string, string[]>();
+    const rows: ReportRow[] = [...groups].map(([k, list]) => {
+      drill.set(k, list.map((r) => r.id));
+      const q = ticketQuality(list);
+      return { bucket: k, solved: q.solved, reopened: q.reopened, reopen_rate: q.reopenRate, first_contact: q.firstContact, first_contact_rate: q.firstContactRate };
+    });
+    const names = await namesOf(ctx.ex, [...groups.keys()]);
+    return {
+      columns: [...dimensionColumn(ctx.groupBy), col('solved', 'count'), col('reopened', 'count'), col('reopen_rate', 'percent'), col('first_contact', 'count'), col('first_contact_rate', 'percent')],
+      rows: labelRows(rows, ctx.groupBy, names),
+      drill,
+    };
+  },
+};
+

@@ -1,0 +1,121 @@
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, invalid, notFound } from '../../lib/errors.js';
+import type { Principal } from '../auth/index.js';
+import { presentTicket, toTicket, type TicketAccess, type TicketView } from '../tickets/index.js';
+import { DAY_MS } from './reports.policy.js';
+import { toCsv } from './reports.csv.js';
+import type { ReportFacts } from './report-facts.service.js';
+import { findReport, REPORTS } from './reports.registry.js';
+import { ticketsByIds } from './reports.repository.js';
+import type { Bilingual, ReportColumn, ReportFilters, ReportRow } from './reports.types.js';
+
+export interface ReportQuery {
+  from?: string;
+  to?: string;
+  groupBy?: string;
+  filters: ReportFilters;
+}
+
+export interface ReportResultView {
+  report: string;
+  title: Bilingual;
+  from: string;
+  to: string;
+  groupBy: string;
+  timeZone: string;
+  columns: ReportColumn[];
+  rows: ReportRow[];
+}
+
+/** The longest range one report reads (the 90-day target with room for a quarter and a year). */
+export const MAX_RANGE_DAYS = 400;
+export const DEFAULT_RANGE_DAYS = 30;
+/** Drill-downs list this many items at most (the total says how many there are). */
+export const DRILL_LIMIT = 200;
+
+const parseInstant = (field: string, v: string): number => {
+  // A bare date is the start of that day in UTC; an instant is taken as it is.
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (YYYY-MM-DD) or an ISO-8601 instant' }]);
+  return ms;
+};
+
+export class ReportsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly access: TicketAccess,
+    readonly facts: ReportFacts,
+    private readonly escalationView: (viewer: Principal, id: string) => Promise<unknown>,
+  ) {}
+
+  list() {
+    return REPORTS.map((r) => ({ name: r.name, family: r.family, title: r.title, definition: r.definition, groupBys: [...r.groupBys], defaultGroupBy: r.defaultGroupBy, drills: r.drills }));
+  }
+
+  private params(name: string, q: ReportQuery) {
+    const def = findReport(name);
+    if (!def) throw notFound('Report', name);
+    const now = this.clock.now();
+    const toMs = q.to === undefined ? now : parseInstant('to', q.to);
+    const fromMs = q.from === undefined ? toMs - DEFAULT_RANGE_DAYS * DAY_MS : parseInstant('from', q.from);
+    if (fromMs >= toMs) throw invalid([{ field: 'from', message: 'must be before to' }]);
+    if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) throw invalid([{ field: 'from', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
+    const groupBy = q.groupBy ?? def.defaultGroupBy;
+    if (!def.groupBys.includes(groupBy)) throw invalid([{ field: 'groupBy', message: `must be one of ${def.groupBys.join(', ')} for ${name}` }]);
+    return { def, fromMs, toMs, groupBy, now };
+  }
+
+  private async execute(viewer: Principal, name: string, q: ReportQuery) {
+    const p = this.params(name, q);
+    const scope = await this.access.scope(viewer);
+    const cal = await this.facts.calendar();
+    const out = await p.def.run({ ex: this.db, scope, now: p.now, cal, fromMs: p.fromMs, toMs: p.toMs, filters: q.filters, groupBy: p.groupBy });
+    const view: ReportResultView = {
+      report: name,
+      title: p.def.title,
+      from: new Date(p.fromMs).toISOString(),
+      to: new Date(p.toMs).toISOString(),
+      groupBy: p.groupBy,
+      timeZone: cal.timezone,
+      columns: out.columns,
+      rows: out.rows,
+    };
+    return { view, out, def: p.def };
+  }
+
+  async run(viewer: Principal, name: string, q: ReportQuery): Promise<ReportResultView> {
+    return (await this.execute(viewer, name, q)).view;
+  }
+
+  /** The tickets or escalations behind one bucket of a report (the viewer's visible ones only). */
+  async drill(viewer: Principal, name: string, q: ReportQuery, bucket: string) {
+    const { out, def } = await this.execute(viewer, name, q);
+    const ids = out.drill.get(bucket);
+    if (ids === undefined) throw new AppError('not_found', `Report ${name} has no bucket "${bucket}" for this range and these filters.`, { buckets: [...out.drill.keys()].slice(0, 50) });
+    const shown = ids.slice(0, DRILL_LIMIT);
+    if (def.drills === 'tickets') {
+      const rows = await ticketsByIds(this.db, shown);
+      const tickets: TicketView[] = rows.map((r) => presentTicket(toTicket(r)));
+      return { report: name, bucket, kind: 'tickets' as const, total: ids.length, tickets, escalations: [] };
+    }
+    const escalations = await Promise.all(shown.map((id) => this.escalationView(viewer, id)));
+    return { report: name, bucket, kind: 'escalations' as const, total: ids.length, tickets: [], escalations };
+  }
+
+  /** The report as CSV: header in the reader's language, durations in minutes (one decimal). */
+  async csv(viewer: Principal, name: string, q: ReportQuery, lang: 'ja' | 'en', bom: boolean): Promise<{ filename: string; body: string }> {
+    const { view } = await this.execute(viewer, name, q);
+    const minutes = lang === 'ja' ? '(分)' : ' (min)';
+    const header = view.columns.map((c) => c.label[lang] + (c.kind === 'duration_ms' ? minutes : c.kind === 'percent' ? ' (%)' : ''));
+    const rows = view.rows.map((r) =>
+      view.columns.map((c) => {
+        const v = c.kind === 'dimension' && r[c.key] === undefined ? r.bucket : r[c.key];
+        return c.kind === 'duration_ms' && typeof v === 'number' ? Math.round(v / 6000) / 10 : (v ?? null);
+      }),
+    );
+    const day = (iso: string) => iso.slice(0, 10);
+    return { filename: `${name}_${day(view.from)}_${day(view.to)}.csv`, body: toCsv(header, rows, { bom }) };
+  }
+}

@@ -1,0 +1,70 @@
+import type { Executor } from '../../db/database.js';
+import type { CompiledCalendar } from '../calendars/index.js';
+import type { TicketScope } from '../tickets/index.js';
+
+/** Words in both console languages. */
+export interface Bilingual {
+  ja: string;
+  en: string;
+}
+
+/** The filters every report takes (all optional; they combine). */
+export interface ReportFilters {
+  teamIds?: string[];
+  pathId?: string;
+  category?: string;
+  priority?: string;
+  channel?: string;
+}
+
+export interface ReportParams {
+  fromMs: number;
+  toMs: number;
+  filters: ReportFilters;
+  groupBy: string;
+}
+
+/** What a report's query gets: the range, the viewer's ticket scope, the report calendar. */
+export interface ReportContext extends ReportParams {
+  ex: Executor;
+  scope: TicketScope;
+  now: number;
+  cal: CompiledCalendar;
+}
+
+export type ColumnKind = 'dimension' | 'count' | 'duration_ms' | 'percent';
+
+export interface ReportColumn {
+  key: string;
+  kind: ColumnKind;
+  label: Bilingual;
+}
+
+export type Cell = string | number | null;
+
+/** One row: `bucket` names it for drill-down; the other keys are the columns'. */
+export type ReportRow = { bucket: string } & Record<string, Cell>;
+
+export interface ReportOutput {
+  columns: ReportColumn[];
+  rows: ReportRow[];
+  /** The ids behind each bucket (drill-down): tickets or escalations. */
+  drill: Map<string, string[]>;
+}
+
+/**
+ * One report of the registry. Adding one (raise hand, incidents) is one file with one of these,
+ * listed in reports.registry.ts.
+ */
+export interface ReportDefinition {
+  name: string;
+  family: 'tickets' | 'escalations' | 'sla' | 'csat';
+  title: Bilingual;
+  /** The definition of each number, as in the README's Reports section. */
+  definition: Bilingual;
+  groupBys: readonly string[];
+  defaultGroupBy: string;
+  /** What the drill-down of a bucket lists. */
+  drills: 'tickets' | 'escalations';
+  run(ctx: ReportContext): Promise<ReportOutput>;
+}

@@ -1,0 +1,267 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { Loading } from '../../components/States.js';
+import { Link } from '../../lib/router.js';
+import { useDirectory, useSession } from '../../session.js';
+import { ReportChart } from './ReportChart.js';
+
+interface Bilingual {
+  ja: string;
+  en: string;
+}
+interface ReportInfo {
+  name: string;
+  title: Bilingual;
+  definition: Bilingual;
+  groupBys: string[];
+  defaultGroupBy: string;
+  drills: 'tickets' | 'escalations';
+}
+interface Column {
+  key: string;
+  kind: 'dimension' | 'count' | 'duration_ms' | 'percent';
+  label: Bilingual;
+}
+interface Result {
+  columns: Column[];
+  rows: ({ bucket: string } & Record<string, string | number | null>)[];
+}
+interface Drill {
+  bucket: string;
+  total: number;
+  tickets: { id: string; number: number; subject: string; status: string }[];
+  escalations: { id: string; ticketNumber?: number; status: string }[];
+}
+
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The range presets of the supervisor's dashboard (days in UTC dates; the server cuts days in the report calendar's zone). */
+function preset(kind: 'today' | 'week' | 'month', now = Date.now()): { from: string; to: string } {
+  const today = Date.parse(isoDay(now));
+  if (kind === 'today') return { from: isoDay(today), to: isoDay(today + DAY) };
+  if (kind === 'week') {
+    const dow = (new Date(today).getUTCDay() + 6) % 7;
+    return { from: isoDay(today - dow * DAY), to: isoDay(today + DAY) };
+  }
+  return { from: isoDay(today - 30 * DAY), to: isoDay(today + DAY) };
+}
+
+/** A small fetch hook of this feature (kept here so the console's data layer can port it). */
+function useFetch<T>(url: string | null): { data: T | null; error: unknown } {
+  const { client } = useSession();
+  const [state, setState] = useState<{ data: T | null; error: unknown }>({ data: null, error: null });
+  useEffect(() => {
+    if (!url) return;
+    const ctl = new AbortController();
+    setState({ data: null, error: null });
+    client.get<T>(url, undefined, ctl.signal).then(
+      (data) => setState({ data, error: null }),
+      (error: unknown) => !ctl.signal.aborted && setState({ data: null, error }),
+    );
+    return () => ctl.abort();
+  }, [client, url]);
+  return state;
+}
+
+const cell = (c: Column, v: string | number | null | undefined, t: (k: string, o?: Record<string, unknown>) => string): string => {
+  if (v === null || v === undefined) return '—';
+  if (c.kind === 'duration_ms' && typeof v === 'number') return t('reports.minutes', { n: Math.round(v / 6000) / 10 });
+  if (c.kind === 'percent') return `${v} %`;
+  return String(v);
+};
+
+/** The reports area: a dashboard (today / this week) and one page per report with chart, table, drill-down and CSV. */
+export function ReportsPage() {
+  const { t, i18n } = useTranslation();
+  const lang: 'ja' | 'en' = i18n.language === 'en' ? 'en' : 'ja';
+  const list = useFetch<{ items: ReportInfo[] }>('/api/v1/reports');
+  const directory = useDirectory();
+  // A link may open a report directly: /reports?name=escalations.returns&path=<id> (the path review).
+  const initial = new URLSearchParams(typeof location === 'undefined' ? '' : location.search);
+  const [name, setName] = useState(initial.get('name') ?? 'tickets.volume');
+  const [filters, setFilters] = useState({ team: initial.get('team') ?? '', path: initial.get('path') ?? '', category: '', priority: '', channel: '' });
+  const [range, setRange] = useState(preset('week'));
+  const [groupBy, setGroupBy] = useState<string>('');
+  const [drillBucket, setDrillBucket] = useState<string | null>(null);
+  const info = list.data?.items.find((r) => r.name === name);
+  const g = groupBy && info?.groupBys.includes(groupBy) ? groupBy : (info?.defaultGroupBy ?? '');
+  const filterQuery = Object.entries(filters)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
+    .join('');
+  const query = `from=${range.from}&to=${range.to}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
+  const result = useFetch<Result>(info ? `/api/v1/reports/${name}?${query}` : null);
+  const drill = useFetch<Drill>(info && drillBucket !== null ? `/api/v1/reports/${name}?${query}&drill=${encodeURIComponent(drillBucket)}` : null);
+
+  const chart = useMemo(() => {
+    const r = result.data;
+    if (!r) return null;
+    const dims = r.columns.filter((c) => c.kind === 'dimension');
+    const measures = r.columns.filter((c) => c.kind !== 'dimension');
+    // One chart per kind of measure: counts together, durations together, percentages together.
+    const kind = measures.some((c) => c.kind === 'count') ? 'count' : (measures[0]?.kind ?? 'count');
+    const shown = measures.filter((c) => c.kind === kind).slice(0, 4);
+    const categories = r.rows.map((row) => (dims.length ? dims.map((d) => String(row[d.key] ?? row.bucket)).join(' / ') : t('reports.groupBys.none')));
+    const scale = (v: unknown) => (typeof v === 'number' ? (kind === 'duration_ms' ? Math.round(v / 6000) / 10 : v) : null);
+    return { categories, series: shown.map((c) => ({ name: c.label[lang] + (kind === 'duration_ms' ? (lang === 'ja' ? '(分)' : ' (min)') : ''), values: r.rows.map((row) => scale(row[c.key])) })), line: g === 'day' || g === 'week' };
+  }, [result.data, lang, g, t]);
+
+  if (list.error) return <ErrorMessage error={list.error} />;
+  if (!list.data) return <Loading />;
+  return (
+    <div className="page reports-page">
+      <h1>{t('reports.title')}</h1>
+      <section aria-label={t('reports.dashboard')} className="report-controls">
+        <button type="button" onClick={() => (setRange(preset('today')), setDrillBucket(null))}>
+          {t('reports.today')}
+        </button>{' '}
+        <button type="button" onClick={() => (setRange(preset('week')), setDrillBucket(null))}>
+          {t('reports.thisWeek')}
+        </button>{' '}
+        <label>
+          {t('reports.report')}{' '}
+          <select value={name} onChange={(e) => (setName(e.target.value), setGroupBy(''), setDrillBucket(null))}>
+            {list.data.items.map((r) => (
+              <option key={r.name} value={r.name}>
+                {r.title[lang]}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('reports.from')} <input type="date" value={range.from} onChange={(e) => setRange({ ...range, from: e.target.value })} />
+        </label>{' '}
+        <label>
+          {t('reports.to')} <input type="date" value={range.to} onChange={(e) => setRange({ ...range, to: e.target.value })} />
+        </label>{' '}
+        <label>
+          {t('reports.groupBy')}{' '}
+          <select value={g} onChange={(e) => (setGroupBy(e.target.value), setDrillBucket(null))}>
+            {info?.groupBys.map((x) => (
+              <option key={x} value={x}>
+                {t(`reports.groupBys.${x}`, { defaultValue: x })}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('reports.filters.team')}{' '}
+          <select value={filters.team} onChange={(e) => setFilters({ ...filters, team: e.target.value })}>
+            <option value="">{t('reports.filters.any')}</option>
+            {directory.teams.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('reports.filters.priority')}{' '}
+          <select value={filters.priority} onChange={(e) => setFilters({ ...filters, priority: e.target.value })}>
+            <option value="">{t('reports.filters.any')}</option>
+            {['low', 'normal', 'high', 'urgent'].map((x) => (
+              <option key={x} value={x}>
+                {t(`priority.${x}`, { defaultValue: x })}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('reports.filters.channel')}{' '}
+          <select value={filters.channel} onChange={(e) => setFilters({ ...filters, channel: e.target.value })}>
+            <option value="">{t('reports.filters.any')}</option>
+            {['email', 'web', 'chat', 'phone', 'api'].map((x) => (
+              <option key={x} value={x}>
+                {t(`channel.${x}`, { defaultValue: x })}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          {t('reports.filters.category')} <input value={filters.category} maxLength={100} size={10} onChange={(e) => setFilters({ ...filters, category: e.target.value })} />
+        </label>{' '}
+        {filters.path && (
+          <button type="button" onClick={() => setFilters({ ...filters, path: '' })}>
+            {t('reports.filters.pathOnly')} ✕
+          </button>
+        )}{' '}
+        <button type="button" onClick={() => window.print()}>
+          {t('reports.print')}
+        </button>{' '}
+        <a className="button" href={`/api/v1/reports/${name}?${query}&format=csv&lang=${lang}`} download>
+          {t('reports.csv')}
+        </a>
+      </section>
+      {info && (
+        <details className="report-definition">
+          <summary>{t('reports.definition')}</summary>
+          <p>{info.definition[lang]}</p>
+        </details>
+      )}
+      {result.error ? <ErrorMessage error={result.error} /> : null}
+      {!result.data && !result.error && <Loading />}
+      {result.data && result.data.rows.length === 0 && <p>{t('reports.noData')}</p>}
+      {result.data && result.data.rows.length > 0 && chart && (
+        <div className="report-body" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem' }}>
+          <figure>
+            <ReportChart categories={chart.categories} series={chart.series} line={chart.line} lang={lang} label={`${info?.title[lang] ?? name} ${range.from}–${range.to}`} />
+          </figure>
+          <table className="report-table">
+            <caption>{t('reports.table')}</caption>
+            <thead>
+              <tr>
+                {result.data.columns.map((c) => (
+                  <th key={c.key} scope="col">
+                    {c.label[lang]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {result.data.rows.map((row) => (
+                <tr key={row.bucket}>
+                  {result.data!.columns.map((c, i) => (
+                    <td key={c.key}>
+                      {i === result.data!.columns.findIndex((x) => x.kind !== 'dimension') ? (
+                        <button type="button" className="link" onClick={() => setDrillBucket(row.bucket)}>
+                          {cell(c, row[c.key], t)}
+                        </button>
+                      ) : (
+                        cell(c, c.kind === 'dimension' ? (row[c.key] ?? row.bucket) : row[c.key], t)
+                      )}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {drillBucket !== null && (
+        <section className="report-drill" aria-live="polite">
+          <h2>{drill.data ? t('reports.drillOf', { bucket: drillBucket, total: drill.data.total }) : t('reports.drill')}</h2>
+          {drill.error ? <ErrorMessage error={drill.error} /> : null}
+          {drill.data && (
+            <ul>
+              {drill.data.tickets.map((x) => (
+                <li key={x.id}>
+                  <Link to={`/tickets/${x.id}`}>
+                    #{x.number} {x.subject}
+                  </Link>{' '}
+                  ({x.status})
+                </li>
+              ))}
+              {drill.data.escalations.map((x) => (
+                <li key={x.id}>
+                  <Link to={`/escalations/${x.id}`}>{x.ticketNumber ? `#${x.ticketNumber}` : x.id}</Link> ({x.status})
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
