@@ -15,6 +15,7 @@ import { EscalationPage } from './features/escalations/EscalationPage.js';
 import { QueuePage, isQueueKind } from './features/queues/QueuePage.js';
 import { SettingsPage } from './features/settings/SettingsPage.js';
 import { TicketPage } from './features/tickets/TicketPage.js';
+import { NewTicketPage } from './features/desk/NewTicketPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -28,7 +29,8 @@ export function Routes() {
   const ticket = matchPath('/tickets/:id', path);
   const escalation = matchPath('/escalations/:id', path);
   let screen: ReactNode = null;
-  if (queue && isQueueKind(queue.kind!)) screen = <QueuePage kind={queue.kind} key={queue.kind} />;
+  if (path === '/tickets/new' || path === '/calls/new') screen = <NewTicketPage call={path === '/calls/new'} key={path} />;
+  else if (queue && isQueueKind(queue.kind!)) screen = <QueuePage kind={queue.kind} key={queue.kind} />;
   else if (ticket) screen = <TicketPage id={ticket.id!} key={ticket.id} />;
   else if (escalation) screen = <EscalationPage id={escalation.id!} key={escalation.id} />;
   else if (path === '/settings') screen = <SettingsPage />;

@@ -13,6 +13,7 @@ import { useCustomers } from '../customers/use-customers.js';
 import { EscalationList } from '../escalations/EscalationList.js';
 import { AtRiskList } from './AtRiskList.js';
 import { AwaitingReplyList } from './AwaitingReplyList.js';
+import { NewTicketButtons } from '../desk/NewTicketButtons.js';
 
 /** Ticket lists (filtered by the ticket API) and the agent's other lists (SLA at risk, escalations). */
 export const TICKET_QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
@@ -164,6 +165,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
     <div className="page">
       <div className="page-head">
         <h1>{t('queues.title')}</h1>
+        <NewTicketButtons />
         <div className="refresh-info muted small" aria-live="polite">
           {refreshedAt && t('queues.refreshed', { time: formatTime(refreshedAt, i18n.language, tz) })}{' '}
           <button type="button" className="btn btn-quiet btn-small" onClick={() => load('refresh')}>

@@ -17,6 +17,7 @@ import { SlaClocks } from './SlaClocks.js';
 import { Composer } from './Composer.js';
 import { Timeline } from './Timeline.js';
 import { TicketFieldsForm } from './TicketFieldsForm.js';
+import { LogCallCard } from '../desk/LogCallCard.js';
 
 const TIMELINE_PAGE = 200;
 
@@ -194,6 +195,7 @@ export function TicketPage({ id }: { id: string }) {
               reloadAll();
             }}
           />
+          <LogCallCard ticketId={ticket.id} onLogged={loadTicketAndTimeline} />
         </section>
         <aside className="ticket-side">
           <SlaClocks clocks={ticket.slaClocks} fetchedAt={fetchedAt} onDue={loadTicketAndTimeline} />

@@ -54,6 +54,7 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
           <li key={e.id} className={`event${tone}`} data-kind={e.kind}>
             <span className="event-dot" aria-hidden="true" />
             <span className="event-text">{describeEvent(e, t, directory, (iso) => formatDateTime(iso, i18n.language, tz))}</span> {when}
+            {e.kind === 'call.logged' && typeof e.data.caller === 'string' && <div className="event-body muted">{t('desk.call.callerOn', { caller: e.data.caller })}</div>}
             {AGENT_EVENT_BODIES.has(e.kind) && e.body && <div className="event-body">{e.kind === 'email.bounced' ? withoutDiagnosticType(e.body) : e.body}</div>}
           </li>
         );
