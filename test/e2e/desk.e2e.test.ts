@@ -73,4 +73,55 @@ describe.skipIf(!hasChromium)('help-desk basics (real browser)', () => {
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('changes 20 tickets from the queue in one go and lists the one that could not change (ja, then en)', async () => {
+    const admin = await apiSession(h.base, 'admin@demo.example');
+    const tanaka = await apiSession(h.base, 'tanaka@demo.example');
+    const ids: string[] = [];
+    for (let i = 0; i < 21; i++) ids.push((await admin.call('POST', '/api/v1/tickets', { subject: `一括テスト ${i + 1}`, assigneeId: tanaka.userId, requesterEmail: 'bulk@example.test' })).body.id);
+    const page = await newPage(await context('ja'));
+    await signIn(page, 'tanaka@demo.example');
+    await page.getByLabel('検索', { exact: true }).fill('一括テスト');
+    await page.getByRole('button', { name: '検索', exact: true }).click();
+    await expect.poll(() => page.locator('table.queue-table tbody tr').count()).toBe(21);
+    await page.getByLabel('表示中のチケットをすべて選択').check();
+    await page.getByText('21 件選択中').waitFor();
+    // Someone closes one of them meanwhile: it is reported, the other 20 change.
+    const closed = (await admin.call('PATCH', `/api/v1/tickets/${ids[4]}`, { status: 'closed' })).body;
+    await page.locator('#bulk-priority').selectOption('urgent');
+    await page.locator('#bulk-status').selectOption('pending');
+    await page.locator('#bulk-add-tags').fill('一括, campaign');
+    await shot(page, 'desk-bulk-bar-ja');
+    await page.getByRole('button', { name: '21 件に適用' }).click();
+    const outcome = page.getByTestId('bulk-outcome');
+    await outcome.getByText('変更: 20 件 · 変更不要: 0 件 · 変更できず: 1 件').waitFor();
+    await outcome.getByText(`#${closed.number}`).waitFor();
+    await outcome.getByText('クローズ済みか、同時に他の人が変更しました').waitFor();
+    await page.getByText('1 件選択中').waitFor();
+    await shot(page, 'desk-bulk-done-ja');
+    for (const id of ids.filter((_, i) => i !== 4)) {
+      const t = (await tanaka.call('GET', `/api/v1/tickets/${id}`)).body;
+      expect(t).toMatchObject({ priority: 'urgent', status: 'pending', tags: ['campaign', '一括'] });
+    }
+    const tl = (await tanaka.call('GET', `/api/v1/tickets/${ids[0]}/timeline`)).body.items.filter((e: { kind: string }) => e.kind === 'field.changed');
+    expect(tl.map((e: { data: { field: string } }) => e.data.field).sort()).toEqual(['priority', 'status', 'tags']);
+
+    // English: the bar speaks English, and unassigning works.
+    const en = await newPage(await context('en'));
+    await signIn(en, 'john@demo.example');
+    await en.goto(`${h.base}/queues/all`);
+    await en.getByLabel('Search', { exact: true }).fill('一括テスト');
+    await en.getByRole('button', { name: 'Search', exact: true }).click();
+    await en.locator('#q-status').selectOption('any');
+    await expect.poll(() => en.locator('table.queue-table tbody tr').count()).toBe(21);
+    await en.getByLabel(`Select #${closed.number + 1}`).check();
+    await en.getByLabel(`Select #${closed.number - 1}`).check();
+    await en.locator('#bulk-assignee').selectOption({ label: 'Nobody (unassign)' });
+    await shot(en, 'desk-bulk-bar-en');
+    await en.getByRole('button', { name: 'Apply to 2 tickets' }).click();
+    await en.getByTestId('bulk-outcome').getByText('Changed: 2 · already so: 0 · not changed: 0').waitFor();
+    await shot(en, 'desk-bulk-done-en');
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
 });

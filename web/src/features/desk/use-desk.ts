@@ -30,3 +30,42 @@ export function useCustomerSearch() {
   );
   return { results, query, error, run };
 }
+
+export interface BulkChanges {
+  status?: string;
+  priority?: string;
+  teamId?: string | null;
+  assigneeId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+export interface BulkOutcome {
+  updated: number;
+  unchanged: number;
+  failed: number;
+  results: { id: string; ok: boolean; number?: number; changed?: number; error?: { code: string; message: string } }[];
+}
+
+/** POST /api/v1/tickets/bulk */
+export function useBulkUpdate() {
+  const { client } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(
+    async (ids: string[], changes: BulkChanges): Promise<BulkOutcome | null> => {
+      setBusy(true);
+      setError(null);
+      try {
+        return await client.post<BulkOutcome>('/api/v1/tickets/bulk', { ids, changes });
+      } catch (err) {
+        setError(err);
+        return null;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [client],
+  );
+  return { run, busy, error };
+}

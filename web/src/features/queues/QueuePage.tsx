@@ -14,6 +14,7 @@ import { EscalationList } from '../escalations/EscalationList.js';
 import { AtRiskList } from './AtRiskList.js';
 import { AwaitingReplyList } from './AwaitingReplyList.js';
 import { NewTicketButtons } from '../desk/NewTicketButtons.js';
+import { BulkBar, SelectAllCell, SelectCell, useSelection } from '../desk/BulkBar.js';
 
 /** Ticket lists (filtered by the ticket API) and the agent's other lists (SLA at risk, escalations). */
 export const TICKET_QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
@@ -98,6 +99,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const [refreshedAt, setRefreshedAt] = useState<Date | null>(null);
   const loadedCount = useRef(0);
   const abort = useRef<AbortController | null>(null);
+  const selection = useSelection();
 
   /** Loads the first page; on a refresh, as many rows as are shown (so the list does not shrink). */
   const load = useCallback(
@@ -237,11 +239,13 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
       {items !== null && items.length === 0 && <EmptyState>{filtered ? t('queues.emptyFiltered') : t(`queues.empty${kind[0]!.toUpperCase()}${kind.slice(1)}`)}</EmptyState>}
       {items !== null && items.length > 0 && (
         <>
+          <BulkBar selection={selection} onDone={() => load('refresh')} />
           <div className="table-wrap">
             <table className="queue-table">
               <caption className="sr-only">{t(`queues.${kind}`)}</caption>
               <thead>
                 <tr>
+                  <SelectAllCell selection={selection} items={items} />
                   <th scope="col" className="col-num">
                     {t('queues.colNumber')}
                   </th>
@@ -259,6 +263,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
                   const customer = x.requesterId ? customers.get(x.requesterId) : undefined;
                   return (
                     <tr key={x.id} className={`temp-row-${x.temperature}`}>
+                      <SelectCell selection={selection} ticket={x} />
                       <td className="col-num">#{x.number}</td>
                       <td className="col-subject">
                         <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
