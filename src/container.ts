@@ -19,7 +19,7 @@ import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js'
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
-import { AttachmentsService, TicketsService, type SlaClockSummary } from './modules/tickets/index.js';
+import { AttachmentsService, TicketMergeService, TicketsService, type SlaClockSummary } from './modules/tickets/index.js';
 import { UsersService } from './modules/users/index.js';
 
 /**
@@ -38,6 +38,8 @@ export interface Container {
   customers: CustomersService;
   tickets: TicketsService;
   attachments: AttachmentsService;
+  /** Merging duplicate tickets (issue 15 §2). */
+  ticketMerge: TicketMergeService;
   /** Timers and outgoing side effects; started by the worker role, drained directly by tests. */
   jobs: JobRunner;
   calendars: CalendarsService;
@@ -123,6 +125,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // Public links: the token is made when its mail is sent; a new requester gets a new link.
   registerIntakeJobs(jobs, intake, mailer, config.inboundAddress);
   tickets.addHooks(intake.hooks());
+  const ticketMerge = new TicketMergeService(db, clock, tickets, { mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now), recordMessageId: recordOutgoingMessageId });
   const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers, config.outboundAllow, audit);
   const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({
@@ -156,6 +159,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   registerPrivacyJobs(jobs, privacy);
   return {
     config,
+    ticketMerge,
     clock,
     logger,
     database,

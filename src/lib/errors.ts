@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'internal'
   // accounts (issue 14)
   | 'current_password_incorrect'
-  | 'token_expired';
+  | 'token_expired'
+  // merge (issue 15): the two tickets are of different customers; send confirmDifferentCustomer
+  | 'different_customer';
 
 export const statusOfCode: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -45,6 +47,7 @@ export const statusOfCode: Record<ErrorCode, number> = {
   // accounts (issue 14): a wrong current password is not a lost session (400, not 401)
   current_password_incorrect: 400,
   token_expired: 401,
+  different_customer: 409,
 };
 
 export class AppError extends Error {

@@ -15,6 +15,7 @@ import * as m0013 from './0013_accounts_sessions.js';
 import * as m0014 from './0014_public_surfaces.js';
 import * as m0015 from './0015_privacy.js';
 import * as m0016 from './0016_audit_filters.js';
+import * as m0018 from './0018_desk.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014_public_surfaces': m0014,
   '0015_privacy': m0015,
   '0016_audit_filters': m0016,
+  '0018_desk': m0018,
 };

@@ -26,6 +26,7 @@ function bodyFor(method: string, path: string, c: TestContext): unknown {
   if (method === 'get' || method === 'delete') return undefined;
   if (path === '/api/v1/tickets/{id}') return { status: 'solved', assigneeId: c.otherAgent.id };
   if (path === '/api/v1/tickets/{id}/messages') return { body: 'leaked?', visibility: 'internal' };
+  if (path === '/api/v1/tickets/{id}/merge') return { into: MISSING.ticket, confirmDifferentCustomer: true };
   if (path === '/api/v1/tickets/{id}/calls') return { direction: 'inbound', durationSeconds: 60, summary: 'call' };
   if (path === '/api/v1/tickets/{id}/escalations') return { target: { type: 'user', userId: c.actors.manager.id }, brief: { ask: 'please' } };
   if (path === '/api/v1/escalations/{id}/return') return { reason: 'misrouted', text: 'not mine' };

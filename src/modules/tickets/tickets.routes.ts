@@ -167,6 +167,35 @@ export function ticketsRoutes(app: AppInstance): void {
   );
 
   app.get(
+    '/api/v1/tickets/by-number/:number',
+    {
+      config: { permission: 'tickets.read' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'The ticket a number leads to: the number of a merged ticket leads to the ticket it was merged into (via lists the numbers passed)',
+        params: Type.Object({ number: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ ticket: TicketView, via: Type.Array(Type.Integer()) }), ...errorResponses },
+      },
+    },
+    (req) => app.deps.ticketMerge.resolveNumber(req.principal!, req.params.number),
+  );
+
+  app.post(
+    '/api/v1/tickets/:id/merge',
+    {
+      config: { permission: 'tickets.write' },
+      schema: {
+        tags: ['tickets'],
+        summary: "Merge this ticket into another: its messages, notes, files and CCs go onto the target's timeline (marked merged), it is closed pointing at the target, its requester is told once; 409 different_customer unless confirmDifferentCustomer",
+        params: IdParams,
+        body: Type.Object({ into: Uuid, confirmDifferentCustomer: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ source: TicketView, target: TicketView, movedMessages: Type.Integer() }), ...errorResponses },
+      },
+    },
+    (req) => app.deps.ticketMerge.merge(req.principal!, req.params.id, req.body),
+  );
+
+  app.get(
     '/api/v1/tickets/:id',
     { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Get a ticket, with its SLA clocks', params: IdParams, response: { 200: TicketView, ...errorResponses } } },
     async (req) => {

@@ -179,6 +179,7 @@ export class TicketsService {
       closed_at: null,
       version: 1,
       cc: json(normaliseCc(input.cc ?? [])),
+      merged_into_id: null,
     };
     await repo.insertTicket(tx, row);
     await repo.insertTags(tx, id, tags);
