@@ -9,7 +9,8 @@ import { apiSession, chromiumAvailable, useConsole } from './harness.js';
 const hasChromium = chromiumAvailable('desk');
 
 describe.skipIf(!hasChromium)('help-desk basics (real browser)', () => {
-  const h = useConsole('escalon-e2e-desk-');
+  // Eleven sign-ins in this file: more than the default ten per minute per address.
+  const h = useConsole('escalon-e2e-desk-', { ESCALON_LOGIN_RATE_LIMIT: '100' });
   const { shot, newPage, signIn, dialogs, pageErrors } = h;
   const context = (locale: 'ja' | 'en') => h.browser.newContext({ locale: locale === 'ja' ? 'ja-JP' : 'en-US', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
 
@@ -121,6 +122,51 @@ describe.skipIf(!hasChromium)('help-desk basics (real browser)', () => {
     await en.getByRole('button', { name: 'Apply to 2 tickets' }).click();
     await en.getByTestId('bulk-outcome').getByText('Changed: 2 · already so: 0 · not changed: 0').waitFor();
     await shot(en, 'desk-bulk-done-en');
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('merges a duplicate into the original (ja), and across customers only when confirmed (en)', async () => {
+    const admin = await apiSession(h.base, 'admin@demo.example');
+    const tanaka = await apiSession(h.base, 'tanaka@demo.example');
+    const original = (await admin.call('POST', '/api/v1/tickets', { subject: 'ログインできません', description: '朝からログインできません。', requesterEmail: 'dup@kaede.example', requesterName: '加藤 由美', assigneeId: tanaka.userId })).body;
+    const dup = (await admin.call('POST', '/api/v1/tickets', { subject: 'ログインの件（再送）', description: 'まだログインできません。至急お願いします。', requesterEmail: 'dup@kaede.example', assigneeId: tanaka.userId })).body;
+    const page = await newPage(await context('ja'));
+    await signIn(page, 'tanaka@demo.example');
+    await page.goto(`${h.base}/tickets/${dup.id}`);
+    await page.getByRole('button', { name: '別のチケットに統合…' }).click();
+    await page.getByLabel('チケット番号').fill(`#${original.number}`);
+    await page.getByRole('button', { name: '検索', exact: true }).click();
+    await page.getByTestId('merge-target').getByText('ログインできません').waitFor();
+    await shot(page, 'desk-merge-find-ja');
+    await page.getByRole('button', { name: `#${dup.number} を #${original.number} に統合` }).click();
+    await page.getByRole('heading', { level: 1, name: 'ログインできません' }).waitFor();
+    await page.getByTestId('merged-from').getByText(`#${dup.number} から統合`).first().waitFor();
+    await page.getByText('まだログインできません。至急お願いします。').waitFor();
+    await page.getByText(`が #${dup.number} をこのチケットに統合しました（メッセージ 1 件）。`).waitFor();
+    await shot(page, 'desk-merge-target-ja');
+    await page.goto(`${h.base}/tickets/${dup.id}`);
+    await page.getByTestId('merged-banner').getByRole('link', { name: `#${original.number} ログインできません` }).waitFor();
+    const byOld = await tanaka.call('GET', `/api/v1/tickets/by-number/${dup.number}`);
+    expect(byOld.body.ticket.id).toBe(original.id);
+
+    const a = (await admin.call('POST', '/api/v1/tickets', { subject: 'Invoice question', description: 'Anna asks about the invoice.', requesterEmail: 'anna.smith@northwind.example' })).body;
+    const b = (await admin.call('POST', '/api/v1/tickets', { subject: 'Invoice for Northwind', requesterEmail: 'dbrown@northwind.example' })).body;
+    const en = await newPage(await context('en'));
+    await signIn(en, 'john@demo.example');
+    await en.goto(`${h.base}/tickets/${a.id}`);
+    await en.getByRole('button', { name: 'Merge into another ticket…' }).click();
+    await en.getByLabel('Ticket number').fill(String(b.number));
+    await en.getByRole('button', { name: 'Find', exact: true }).click();
+    await en.getByRole('button', { name: `Merge #${a.number} into #${b.number}` }).click();
+    await en.getByRole('alert').getByText(`#${a.number} (Anna Smith) and #${b.number} (David Brown) are of different customers.`, { exact: false }).waitFor();
+    expect(await en.getByRole('button', { name: `Merge #${a.number} into #${b.number}` }).isDisabled()).toBe(true);
+    await en.getByLabel('Yes, merge tickets of different customers').check();
+    await shot(en, 'desk-merge-confirm-en');
+    await en.getByRole('button', { name: `Merge #${a.number} into #${b.number}` }).click();
+    await en.getByRole('heading', { level: 1, name: 'Invoice for Northwind' }).waitFor();
+    await en.getByTestId('merged-from').getByText(`from #${a.number}`).first().waitFor();
+    await shot(en, 'desk-merge-target-en');
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

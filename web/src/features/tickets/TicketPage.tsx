@@ -18,6 +18,7 @@ import { Composer } from './Composer.js';
 import { Timeline } from './Timeline.js';
 import { TicketFieldsForm } from './TicketFieldsForm.js';
 import { LogCallCard } from '../desk/LogCallCard.js';
+import { MergeCard, MergedBanner } from '../desk/MergeCard.js';
 
 const TIMELINE_PAGE = 200;
 
@@ -165,6 +166,7 @@ export function TicketPage({ id }: { id: string }) {
           </button>
         </div>
       </header>
+      <MergedBanner ticket={ticket} />
       {escalated && <Notice>{t('agent.escalate.done')}</Notice>}
       {error !== null && <ErrorMessage error={error} onRetry={reloadAll} />}
       {escalating && (
@@ -209,6 +211,7 @@ export function TicketPage({ id }: { id: string }) {
             onReload={reloadAll}
           />
           <CustomerPanel ticket={ticket} />
+          <MergeCard ticket={ticket} />
         </aside>
       </div>
     </div>
