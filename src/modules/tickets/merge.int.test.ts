@@ -47,6 +47,13 @@ describeEachDb('merging tickets', (ctx) => {
     expect(notice).toHaveLength(1);
     expect(notice[0]).toMatchObject({ ticketId: target.id, subject: `[#${target.number}] お問い合わせ #${source.number} は #${target.number} で対応いたします` });
 
+    // The customer replies to an old mail of the source: the reply continues the target.
+    const raw = Buffer.from(['From: 小林 誠 <merge@kaede.example>', 'To: support@escalon.example', `Subject: Re: [#${source.number}] 請求書について`, `Message-ID: <reply-${source.id}@kaede.example>`, `In-Reply-To: <ticket.${source.id}.ack@escalon.example>`, 'Date: Mon, 05 Jan 2026 09:00:00 +0900', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'まとめていただきありがとうございます。', ''].join('\r\n'));
+    await ctx().deps.intakeEmail.receive(raw, 'smtp');
+    const landed = await db().selectFrom('ticket_events').select(['ticket_id', 'kind']).where('body', 'like', '%まとめていただき%').execute();
+    expect(landed.map((e) => e.ticket_id)).toContain(target.id);
+    expect(landed.map((e) => e.ticket_id)).not.toContain(source.id);
+
     // Merging again is refused: the source is closed.
     const again = await request('POST', `/api/v1/tickets/${source.id}/merge`, actors.agent, { into: target.id });
     expect(again.status).toBe(409);
