@@ -26,7 +26,7 @@ import { registerSatisfactionJobs, SatisfactionService } from './modules/satisfa
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
 import { SlaClocksService, SlaPoliciesService } from './modules/sla/index.js';
 import { TeamsService, teamIdsOfUser } from './modules/teams/index.js';
-import { AttachmentsService, TicketsService, type SlaClockSummary } from './modules/tickets/index.js';
+import { AttachmentsService, TicketMergeService, TicketsService, type SlaClockSummary } from './modules/tickets/index.js';
 import { UsersService } from './modules/users/index.js';
 import { ServicesService } from './modules/services/index.js';
 import { IncidentsService, registerIncidentJobs, StatusPageService } from './modules/incidents/index.js';
@@ -47,6 +47,8 @@ export interface Container {
   customers: CustomersService;
   tickets: TicketsService;
   attachments: AttachmentsService;
+  /** Merging duplicate tickets (issue 15 §2). */
+  ticketMerge: TicketMergeService;
   /** Timers and outgoing side effects; started by the worker role, drained directly by tests. */
   jobs: JobRunner;
   calendars: CalendarsService;
@@ -154,6 +156,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // Public links: the token is made when its mail is sent; a new requester gets a new link.
   registerIntakeJobs(jobs, intake, mailer, config.inboundAddress);
   tickets.addHooks(intake.hooks());
+  const ticketMerge = new TicketMergeService(db, clock, tickets, { mailFrom, allowAutomatic: (tx, address, kind, now) => replies.allowAutomatic(tx, address, kind, now), recordMessageId: recordOutgoingMessageId });
   const messaging = new MessagingService(db, clock, createSecretBox(config.secretKey), tickets, customers, config.outboundAllow, audit);
   const live = new LiveEvents({ logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined });
   const notifications = new NotificationsService({
@@ -200,6 +203,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   registerSatisfactionJobs(jobs, satisfaction);
   return {
     config,
+    ticketMerge,
     clock,
     logger,
     database,

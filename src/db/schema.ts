@@ -89,6 +89,8 @@ export interface TicketsTable {
   version: number;
   /** JSON array of lower-cased addresses copied on replies (0006). */
   cc: string;
+  /** The ticket this one was merged into (0018); null/absent otherwise. */
+  merged_into_id?: string | null;
 }
 
 export interface TicketTagsTable {

@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'current_password_incorrect'
   | 'token_expired'
   // raise a hand (issue 16): another supervisor claimed it first
-  | 'hand_already_claimed';
+  | 'hand_already_claimed'
+  // merge (issue 15): the two tickets are of different customers; send confirmDifferentCustomer
+  | 'different_customer';
 
 export const statusOfCode: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -48,6 +50,7 @@ export const statusOfCode: Record<ErrorCode, number> = {
   current_password_incorrect: 400,
   token_expired: 401,
   hand_already_claimed: 409,
+  different_customer: 409,
 };
 
 export class AppError extends Error {

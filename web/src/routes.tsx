@@ -23,6 +23,7 @@ import { IncidentPage } from './features/incidents/IncidentPage.js';
 import { IncidentsPage } from './features/incidents/IncidentsPage.js';
 import { SearchPage } from './features/search/SearchPage.js';
 import { ArticlesPage } from './features/knowledge/ArticlesPage.js';
+import { NewTicketPage } from './features/desk/NewTicketPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -37,7 +38,8 @@ export function Routes() {
   const escalation = matchPath('/escalations/:id', path);
   const incident = matchPath('/incidents/:id', path);
   let screen: ReactNode = null;
-  if (queue && isQueueKind(queue.kind!)) screen = <QueuePage kind={queue.kind} key={queue.kind} />;
+  if (path === '/tickets/new' || path === '/calls/new') screen = <NewTicketPage call={path === '/calls/new'} key={path} />;
+  else if (queue && isQueueKind(queue.kind!)) screen = <QueuePage kind={queue.kind} key={queue.kind} />;
   else if (ticket) screen = <TicketPage id={ticket.id!} key={ticket.id} />;
   else if (escalation) screen = <EscalationPage id={escalation.id!} key={escalation.id} />;
   else if (incident) screen = <IncidentPage id={incident.id!} key={incident.id} />;

@@ -16,10 +16,11 @@ import * as m0014 from './0014_public_surfaces.js';
 import * as m0015 from './0015_privacy.js';
 import * as m0016 from './0016_audit_filters.js';
 import * as m0017 from './0017_slack_link_tokens.js';
+import * as m0018 from './0018_desk.js';
 import * as m0019 from './0019_hands.js';
 import * as m0020 from './0020_incidents.js';
-import * as m0022 from './0022_search_knowledge.js';
 import * as m0021 from './0021_reports_csat.js';
+import * as m0022 from './0022_search_knowledge.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -40,8 +41,9 @@ export const migrations: Record<string, Migration> = {
   '0015_privacy': m0015,
   '0016_audit_filters': m0016,
   '0017_slack_link_tokens': m0017,
+  '0018_desk': m0018,
   '0019_hands': m0019,
   '0020_incidents': m0020,
-  '0022_search_knowledge': m0022,
   '0021_reports_csat': m0021,
+  '0022_search_knowledge': m0022,
 };

@@ -16,7 +16,7 @@ export function listCustomers(ex: Executor, opts: { limit: number; after?: strin
   if (opts.organizationId) q = q.where('organization_id', '=', opts.organizationId);
   if (opts.q) {
     const like = `%${opts.q.toLowerCase()}%`;
-    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like)]));
+    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like), eb('phone', 'like', like)]));
   }
   return q.execute();
 }

@@ -496,17 +496,24 @@ export class IntakeEmailService {
   private async threadedTicket(tx: Tx, email: ParsedEmail, sender: string): Promise<Ticket | null> {
     const keys = threadingKeys(email);
     const hit = await repo.ticketOfMessageIds(tx, keys);
-    if (hit) return this.tickets.load(tx, hit.ticketId);
+    if (hit) return this.followMerged(tx, await this.tickets.load(tx, hit.ticketId));
     for (const key of keys) {
       const ticketId = ticketIdOfMessageId(key);
-      if (ticketId && (await tx.selectFrom('tickets').select('id').where('id', '=', ticketId).executeTakeFirst())) return this.tickets.load(tx, ticketId);
+      if (ticketId && (await tx.selectFrom('tickets').select('id').where('id', '=', ticketId).executeTakeFirst())) return this.followMerged(tx, await this.tickets.load(tx, ticketId));
     }
     const number = extractTicketNumber(email.subject);
     if (number === null) return null;
     const ticket = await this.tickets.findByNumber(tx, number);
     if (!ticket || !ticket.requesterId) return null;
     const requester = await tx.selectFrom('customers').select('email').where('id', '=', ticket.requesterId).executeTakeFirst();
-    return requester?.email?.toLowerCase() === sender ? ticket : null;
+    return requester?.email?.toLowerCase() === sender ? this.followMerged(tx, ticket) : null;
+  }
+
+  /** A reply to a ticket that was merged continues the ticket it was merged into (issue 15 §2). */
+  private async followMerged(tx: Tx, ticket: Ticket): Promise<Ticket> {
+    let t = ticket;
+    for (let hops = 0; t.mergedIntoId && hops < 20; hops++) t = await this.tickets.load(tx, t.mergedIntoId);
+    return t;
   }
 
   private async enqueueAcknowledgement(tx: Tx, ticket: Ticket, to: string, email: ParsedEmail, now: number): Promise<void> {

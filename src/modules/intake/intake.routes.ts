@@ -5,6 +5,7 @@ import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, Nullable, errorResponses } from '../../http/schemas.js';
 import { contactPage, privateTicketPage, PAGE_HEADERS } from './web-form.js';
 import { allowFraming } from '../../http/hardening.js';
+import { PrioritySchema, TemperatureSchema, TicketView, presentTicket } from '../tickets/index.js';
 
 const OneLine = (max: number) => Type.String({ maxLength: max });
 const ContactBody = Type.Object(
@@ -36,10 +37,38 @@ const CallBody = Type.Object(
     direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
     durationSeconds: Type.Integer({ minimum: 0, maximum: 24 * 3600 }),
     summary: Type.String({ minLength: 1, maxLength: 20_000 }),
+    caller: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'who called or was called (name or number), when not simply the requester' }))),
   },
   { additionalProperties: false },
 );
-const CallView = Type.Object({ id: Type.String(), ticketId: Type.String(), kind: Type.String(), direction: Type.String(), durationSeconds: Type.Integer(), summary: Type.String(), createdAt: Type.String() });
+const CallView = Type.Object({ id: Type.String(), ticketId: Type.String(), kind: Type.String(), direction: Type.String(), durationSeconds: Type.Integer(), caller: Nullable(Type.String()), summary: Type.String(), createdAt: Type.String() });
+const Uuid = Type.String({ format: 'uuid' });
+const NewCallBody = Type.Object(
+  {
+    ...CallBody.properties,
+    ticket: Type.Object(
+      {
+        subject: Type.String({ minLength: 1, maxLength: 500 }),
+        priority: Type.Optional(PrioritySchema),
+        category: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+        product: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+        tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 })),
+        teamId: Type.Optional(Nullable(Uuid)),
+        assigneeId: Type.Optional(Nullable(Uuid)),
+        temperature: Type.Optional(TemperatureSchema),
+        requesterId: Type.Optional(Nullable(Uuid)),
+        customer: Type.Optional(
+          Type.Object(
+            { name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.Optional(Nullable(Type.String({ maxLength: 254 }))), phone: Type.Optional(Nullable(Type.String({ maxLength: 50 }))) },
+            { additionalProperties: false, description: 'a caller who is not a customer yet (found by email when one is given)' },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 const OutboundUrl = Type.String({ format: 'uri', maxLength: 2000, pattern: '^https?://', description: 'where agents\' replies are POSTed, signed like Escalon\'s webhooks; null: replies cannot be delivered on this channel' });
 const IntegrationView = Type.Object({ id: Type.String(), name: Type.String(), active: Type.Boolean(), outboundUrl: Nullable(Type.String()), webhookPath: Type.String(), createdAt: Type.String(), updatedAt: Type.String() });
 const WebhookResult = Type.Object({ ticketId: Type.String(), ticketNumber: Type.Integer(), eventId: Type.String(), created: Type.Boolean(), duplicate: Type.Boolean({ description: 'true: this message (by messageId, or the same signed request) was taken in before; nothing new was added' }) });
@@ -86,6 +115,18 @@ export function intakeRoutes(app: AppInstance): void {
     '/api/v1/tickets/:id/calls',
     { config: { permission: 'tickets.write' }, schema: { tags: ['tickets'], summary: 'Log a phone call on a ticket (timeline event call.logged)', params: IdParams, body: CallBody, response: { 201: CallView, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await intake.logCall(req.principal!, req.params.id, req.body)),
+  );
+
+  app.post(
+    '/api/v1/calls',
+    {
+      config: { permission: 'tickets.write' },
+      schema: { tags: ['tickets'], summary: 'New call: open a ticket for the caller (channel phone) with the call logged on it; to log a call on an existing ticket use POST /api/v1/tickets/{id}/calls', body: NewCallBody, response: { 201: Type.Object({ ticket: TicketView, call: CallView }), ...errorResponses } },
+    },
+    async (req, reply) => {
+      const r = await intake.newCall(req.principal!, req.body);
+      return reply.status(201).send({ ticket: presentTicket(r.ticket), call: r.call });
+    },
   );
 
   app.get(

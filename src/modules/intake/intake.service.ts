@@ -9,7 +9,7 @@ import { randomSecret } from '../../lib/ids.js';
 import type { CustomersService } from '../customers/index.js';
 import type { DeliveryResult } from '../../integrations/delivery.js';
 import { recordOutgoingMessageId } from '../intake-email/index.js';
-import type { Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
+import type { CreateTicketInput, Ticket, TicketHooks, TicketsService } from '../tickets/index.js';
 import type { Principal } from '../auth/index.js';
 import { linkState } from './intake.policy.js';
 import * as repo from './intake.repository.js';
@@ -47,6 +47,41 @@ export interface PublicTicketView {
   status: string;
   createdAt: string;
   messages: { id: string; from: 'you' | 'support'; body: string; createdAt: string }[];
+}
+
+export interface CallInput {
+  direction: 'inbound' | 'outbound';
+  durationSeconds: number;
+  summary: string;
+  /** Who called or was called (a name or number), when it is not simply the requester. */
+  caller?: string | null;
+}
+
+export interface CallView {
+  id: string;
+  ticketId: string;
+  kind: 'call.logged';
+  direction: 'inbound' | 'outbound';
+  durationSeconds: number;
+  caller: string | null;
+  summary: string;
+  createdAt: string;
+}
+
+export interface NewCallInput extends CallInput {
+  ticket: Omit<CreateTicketInput, 'channel' | 'requesterEmail' | 'requesterName' | 'description'> & {
+    /** A new caller (created; found by email when one is given), instead of requesterId. */
+    customer?: { name: string; email?: string | null; phone?: string | null };
+  };
+}
+
+/** One-line fields and a summary with text in it. */
+export function callProblems(input: CallInput): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (input.summary.trim() === '') problems.push({ field: 'summary', message: 'is required', code: 'required' });
+  // eslint-disable-next-line no-control-regex
+  if (input.caller && /[\u0000-\u001f\u007f\u2028\u2029]/.test(input.caller)) problems.push({ field: 'caller', message: 'must be one line without control characters', code: 'one_line' });
+  return problems;
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -146,16 +181,48 @@ export class IntakeService {
   }
 
   /** An agent logs a phone call on a ticket (internal: a summary, not a message to the customer). */
-  async logCall(actor: Principal, ticketId: string, input: { direction: 'inbound' | 'outbound'; durationSeconds: number; summary: string }) {
+  async logCall(actor: Principal, ticketId: string, input: CallInput) {
     const now = this.clock.now();
-    const actorId = actor.userId;
     return inTransaction(this.db, async (tx) => {
       await this.tickets.access.assertWrite(actor, ticketId, tx);
-      const ticket = await this.tickets.load(tx, ticketId);
-      const eventId = await this.tickets.appendEvent(tx, ticket.id, { kind: 'call.logged', visibility: 'internal', authorType: 'user', authorId: actorId, body: input.summary.trim(), data: { direction: input.direction, durationSeconds: input.durationSeconds } }, now);
-      await tx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticket.id).execute();
-      return { id: eventId, ticketId: ticket.id, kind: 'call.logged', direction: input.direction, durationSeconds: input.durationSeconds, summary: input.summary.trim(), createdAt: new Date(now).toISOString() };
+      return this.logCallIn(tx, actor, await this.tickets.load(tx, ticketId), input, now);
     });
+  }
+
+  /**
+   * "New call": a ticket opened on behalf of the caller (channel phone; the customer chosen,
+   * found by email or created) with the call logged on it, in one transaction.
+   */
+  async newCall(actor: Principal, input: NewCallInput): Promise<{ ticket: Ticket; call: CallView }> {
+    const problems = callProblems(input);
+    const c = input.ticket.customer;
+    if (c && input.ticket.requesterId) problems.push({ field: 'ticket.customer', message: 'give requesterId or customer, not both', code: 'customer_twice' });
+    if (problems.length) throw invalid(problems);
+    const now = this.clock.now();
+    return inTransaction(this.db, async (tx) => {
+      let requesterId = input.ticket.requesterId ?? null;
+      if (c) {
+        const email = c.email?.trim().toLowerCase() || null;
+        requesterId = email
+          ? await this.customers.findOrCreateByEmail(tx, email, c.name.trim())
+          : (await this.customers.create({ name: c.name, phone: c.phone ?? null }, tx)).id;
+        if (email && c.phone) await tx.updateTable('customers').set({ phone: c.phone }).where('id', '=', requesterId).where('phone', 'is', null).execute();
+      }
+      const { customer: _c, ...fields } = input.ticket;
+      const ticket = await this.tickets.createIn(tx, { ...fields, channel: 'phone', requesterId }, { actorId: actor.userId, authorType: 'user', now });
+      const call = await this.logCallIn(tx, actor, ticket, input, now);
+      return { ticket: await this.tickets.load(tx, ticket.id), call };
+    });
+  }
+
+  private async logCallIn(tx: Tx, actor: Principal, ticket: Ticket, input: CallInput, now: number): Promise<CallView> {
+    const problems = callProblems(input);
+    if (problems.length) throw invalid(problems);
+    const caller = input.caller?.trim() || null;
+    const summary = input.summary.trim();
+    const eventId = await this.tickets.appendEvent(tx, ticket.id, { kind: 'call.logged', visibility: 'internal', authorType: 'user', authorId: actor.userId, body: summary, data: { direction: input.direction, durationSeconds: input.durationSeconds, ...(caller && { caller }) } }, now);
+    await tx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticket.id).execute();
+    return { id: eventId, ticketId: ticket.id, kind: 'call.logged', direction: input.direction, durationSeconds: input.durationSeconds, caller, summary, createdAt: new Date(now).toISOString() };
   }
 
   privateUrl(token: string): string {

@@ -1,5 +1,6 @@
 export { TicketsService, type TicketHooks, type AppendedEvent, type ChangeContext, type MessageInfo, type CreateTicketInput, type UpdateTicketInput } from './tickets.service.js';
 export { AttachmentsService, safeFilename } from './attachments.service.js';
+export { TicketMergeService } from './merge.service.js';
 export { ticketsRoutes } from './tickets.routes.js';
 export { ReplyDeliverySummary, SlaClockSummary, TicketView, TimelineEventView, StatusSchema, PrioritySchema, TemperatureSchema, ChannelSchema, presentTicket, toTicket } from './tickets.presenter.js';
 export type { FieldChange } from './tickets.policy.js';

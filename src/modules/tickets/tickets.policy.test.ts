@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffTicket, normaliseCc, normaliseTags, statusAfterMessage, statusTimestamps } from './tickets.policy.js';
+import { bulkPatch, diffTicket, normaliseCc, normaliseTags, statusAfterMessage, statusTimestamps } from './tickets.policy.js';
 import type { TicketFields } from './tickets.types.js';
 
 const base: TicketFields = {
@@ -58,5 +58,13 @@ describe('cc lists', () => {
     const t = { ...base, cc: ['a@x.example', 'b@x.example'] };
     expect(diffTicket(t, { cc: normaliseCc(['B@x.example ', 'a@x.example']) })).toEqual([]);
     expect(diffTicket(t, { cc: ['a@x.example'] })).toEqual([{ field: 'cc', from: ['a@x.example', 'b@x.example'], to: ['a@x.example'] }]);
+  });
+});
+
+describe('bulkPatch', () => {
+  it('adds and removes tags relative to the ticket, normalised, and passes the other fields through', () => {
+    expect(bulkPatch({ tags: ['vip', 'billing'] }, { addTags: [' Refund ', 'VIP'], removeTags: ['BILLING'] })).toEqual({ tags: ['vip', 'refund'] });
+    expect(bulkPatch({ tags: [] }, { status: 'pending', priority: 'high', teamId: null, assigneeId: 'u1' })).toEqual({ status: 'pending', priority: 'high', teamId: null, assigneeId: 'u1' });
+    expect(bulkPatch({ tags: ['a'] }, { addTags: [], removeTags: [] })).toEqual({});
   });
 });

@@ -59,3 +59,30 @@ export function statusAfterMessage(status: Status, by: 'user' | 'customer' | 'sy
   if (by === 'customer' && (status === 'pending' || status === 'on_hold' || status === 'solved')) return 'open';
   return status;
 }
+
+/** What a bulk action changes on the tickets of a selection (tags added or removed, not replaced). */
+export interface BulkChanges {
+  status?: Status;
+  priority?: TicketFields['priority'];
+  teamId?: string | null;
+  assigneeId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+/** Most tickets one bulk request changes: each is its own transaction, so a request stays well under a minute. */
+export const BULK_MAX_IDS = 500;
+
+/** The patch a bulk action makes to one ticket, given its fields now. */
+export function bulkPatch(before: Pick<TicketFields, 'tags'>, c: BulkChanges): Partial<TicketFields> {
+  const patch: Partial<TicketFields> = {};
+  if (c.status !== undefined) patch.status = c.status;
+  if (c.priority !== undefined) patch.priority = c.priority;
+  if (c.teamId !== undefined) patch.teamId = c.teamId;
+  if (c.assigneeId !== undefined) patch.assigneeId = c.assigneeId;
+  if (c.addTags?.length || c.removeTags?.length) {
+    const remove = new Set(normaliseTags(c.removeTags ?? []));
+    patch.tags = normaliseTags([...before.tags, ...(c.addTags ?? [])]).filter((t) => !remove.has(t));
+  }
+  return patch;
+}

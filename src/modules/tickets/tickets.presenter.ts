@@ -51,6 +51,7 @@ export const TicketView = Type.Object({
   solvedAt: Nullable(Type.String()),
   closedAt: Nullable(Type.String()),
   version: Type.Integer({ description: 'increases on every change; send as expectedVersion to avoid overwriting someone else' }),
+  mergedIntoId: Type.Optional(Nullable(Type.String({ description: 'set when this ticket was merged into another (it is closed; GET /api/v1/tickets/by-number/{number} leads there)' }))),
   slaClocks: Type.Optional(Type.Array(SlaClockSummary, { description: 'SLA clocks of the ticket (single-ticket responses only)' })),
 });
 export type TicketView = Static<typeof TicketView>;
@@ -117,6 +118,7 @@ export const toTicket = (r: TicketRow): Ticket => ({
   solvedAt: r.solved_at,
   closedAt: r.closed_at,
   version: r.version,
+  mergedIntoId: r.merged_into_id ?? null,
 });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -3,6 +3,23 @@ import type { Executor } from '../../db/database.js';
 import { containsInsensitive, nextCounterValue, type DialectName } from '../../db/dialect.js';
 import type { AttachmentsTable, TicketEventsTable, TicketsTable } from '../../db/schema.js';
 
+/**
+ * One ticket of a bulk action inside the chunk's transaction: its changes are undone alone when
+ * it fails (the same statements on SQLite and PostgreSQL).
+ */
+export async function inSavepoint<T>(tx: Executor, fn: () => Promise<T>): Promise<T> {
+  await sql`savepoint bulk_item`.execute(tx);
+  try {
+    const r = await fn();
+    await sql`release savepoint bulk_item`.execute(tx);
+    return r;
+  } catch (err) {
+    await sql`rollback to savepoint bulk_item`.execute(tx);
+    await sql`release savepoint bulk_item`.execute(tx);
+    throw err;
+  }
+}
+
 export const nextTicketNumber = (ex: Executor): Promise<number> => nextCounterValue(ex, 'ticket_number');
 
 export const insertTicket = (ex: Executor, row: TicketsTable) => ex.insertInto('tickets').values(row).execute();

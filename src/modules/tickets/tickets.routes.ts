@@ -2,6 +2,7 @@ import { auditActor } from '../audit/index.js';
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, OneOf, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
+import { BULK_MAX_IDS } from './tickets.policy.js';
 import { AttachmentView, ChannelSchema, PrioritySchema, StatusSchema, TemperatureSchema, TicketView, TimelineEventView } from './tickets.presenter.js';
 
 const Label = Type.String({ minLength: 1, maxLength: 100 });
@@ -108,6 +109,90 @@ export function ticketsRoutes(app: AppInstance): void {
         { limit: q.limit ?? 50, cursor: q.cursor, sort: q.sort },
       );
     },
+  );
+
+  app.post(
+    '/api/v1/tickets/bulk',
+    {
+      config: { permission: 'tickets.write' },
+      schema: {
+        tags: ['tickets'],
+        summary: `Change many tickets at once (assign, team, status, priority, tags): each ticket changes as with PATCH, on its own timeline; the result says per ticket whether it changed (at most ${BULK_MAX_IDS})`,
+        body: Type.Object(
+          {
+            ids: Type.Array(Uuid, { minItems: 1, maxItems: BULK_MAX_IDS, uniqueItems: true, description: 'the selection' }),
+            changes: Type.Object(
+              {
+                status: Type.Optional(editable.status),
+                priority: Type.Optional(editable.priority),
+                teamId: Type.Optional(editable.teamId),
+                assigneeId: Type.Optional(editable.assigneeId),
+                addTags: Type.Optional(Tags),
+                removeTags: Type.Optional(Tags),
+              },
+              { additionalProperties: false, minProperties: 1 },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            updated: Type.Integer({ description: 'tickets changed' }),
+            unchanged: Type.Integer({ description: 'tickets that already had these values' }),
+            failed: Type.Integer(),
+            results: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                ok: Type.Boolean(),
+                number: Type.Optional(Type.Integer()),
+                version: Type.Optional(Type.Integer()),
+                changed: Type.Optional(Type.Integer({ description: 'fields changed on this ticket (0: it already had these values)' })),
+                error: Type.Optional(Type.Object({ code: Type.String({ description: 'not_found (no such ticket, or not visible to you), conflict (closed, or changed at the same moment), forbidden (read-only for you)' }), message: Type.String(), details: Type.Optional(Type.Unknown()) })),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const results = await tickets.bulkUpdate(req.principal!, req.body.ids, req.body.changes);
+      return {
+        updated: results.filter((r) => r.ok && r.changed > 0).length,
+        unchanged: results.filter((r) => r.ok && r.changed === 0).length,
+        failed: results.filter((r) => !r.ok).length,
+        results,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/by-number/:number',
+    {
+      config: { permission: 'tickets.read' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'The ticket a number leads to: the number of a merged ticket leads to the ticket it was merged into (via lists the numbers passed)',
+        params: Type.Object({ number: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ ticket: TicketView, via: Type.Array(Type.Integer()) }), ...errorResponses },
+      },
+    },
+    (req) => app.deps.ticketMerge.resolveNumber(req.principal!, req.params.number),
+  );
+
+  app.post(
+    '/api/v1/tickets/:id/merge',
+    {
+      config: { permission: 'tickets.write' },
+      schema: {
+        tags: ['tickets'],
+        summary: "Merge this ticket into another: its messages, notes, files and CCs go onto the target's timeline (marked merged), it is closed pointing at the target, its requester is told once; 409 different_customer unless confirmDifferentCustomer",
+        params: IdParams,
+        body: Type.Object({ into: Uuid, confirmDifferentCustomer: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ source: TicketView, target: TicketView, movedMessages: Type.Integer() }), ...errorResponses },
+      },
+    },
+    (req) => app.deps.ticketMerge.merge(req.principal!, req.params.id, req.body),
   );
 
   app.get(

@@ -33,6 +33,8 @@ export interface Ticket extends TicketFields {
   solvedAt: number | null;
   closedAt: number | null;
   version: number;
+  /** The ticket this one was merged into (it is closed and leads there). */
+  mergedIntoId?: string | null;
 }
 
 export type AuthorType = 'user' | 'customer' | 'system';

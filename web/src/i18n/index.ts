@@ -6,6 +6,8 @@ import { adminEn } from './admin.en.js';
 import { adminJa } from './admin.ja.js';
 import { en } from './en.js';
 import { ja } from './ja.js';
+import { deskEn } from './desk.en.js';
+import { deskJa } from './desk.ja.js';
 import { privacyEn } from './privacy.en.js';
 import { privacyJa } from './privacy.ja.js';
 import { handsEn } from './hands.en.js';
@@ -22,8 +24,8 @@ export type Language = (typeof LANGUAGES)[number];
 // The agent screens' messages live under 'agent.' in their own files (agent.{ja,en}.ts).
 // Administration and supervisor screens: under 'admin2.' in admin.{ja,en}.ts.
 export const resources = {
-  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa } },
-  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn } },
+  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa } },
+  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn } },
 } as const;
 
 const STORAGE_KEY = 'escalon.language';

@@ -14,6 +14,8 @@ import { useCustomers } from '../customers/use-customers.js';
 import { EscalationList } from '../escalations/EscalationList.js';
 import { AtRiskList } from './AtRiskList.js';
 import { AwaitingReplyList } from './AwaitingReplyList.js';
+import { NewTicketButtons } from '../desk/NewTicketButtons.js';
+import { BulkBar, SelectAllCell, SelectCell, useSelection } from '../desk/BulkBar.js';
 
 /** Ticket lists (filtered by the ticket API) and the agent's other lists (SLA at risk, escalations). */
 export const TICKET_QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
@@ -108,6 +110,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const [refreshedAt, setRefreshedAt] = useState<Date | null>(null);
   const loadedCount = useRef(0);
   const abort = useRef<AbortController | null>(null);
+  const selection = useSelection();
 
   /** Loads the first page; on a refresh, as many rows as are shown (so the list does not shrink). */
   const load = useCallback(
@@ -175,6 +178,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
     <div className="page">
       <div className="page-head">
         <h1>{t('queues.title')}</h1>
+        <NewTicketButtons />
         <div className="refresh-info muted small" aria-live="polite">
           {refreshedAt && t('queues.refreshed', { time: formatTime(refreshedAt, i18n.language, tz) })}{' '}
           <button type="button" className="btn btn-quiet btn-small" onClick={() => load('refresh')}>
@@ -247,11 +251,13 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
       {items !== null && items.length === 0 && <EmptyState>{filtered ? t('queues.emptyFiltered') : t(`queues.empty${kind[0]!.toUpperCase()}${kind.slice(1)}`)}</EmptyState>}
       {items !== null && items.length > 0 && (
         <>
+          <BulkBar selection={selection} onDone={() => load('refresh')} />
           <div className="table-wrap">
             <table className="queue-table">
               <caption className="sr-only">{t(`queues.${kind}`)}</caption>
               <thead>
                 <tr>
+                  <SelectAllCell selection={selection} items={items} />
                   <th scope="col" className="col-num">
                     {t('queues.colNumber')}
                   </th>
@@ -269,6 +275,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
                   const customer = x.requesterId ? customers.get(x.requesterId) : undefined;
                   return (
                     <tr key={x.id} className={`temp-row-${x.temperature}`}>
+                      <SelectCell selection={selection} ticket={x} />
                       <td className="col-num">#{x.number}</td>
                       <td className="col-subject">
                         <Link to={`/tickets/${x.id}`}>{x.subject}</Link>

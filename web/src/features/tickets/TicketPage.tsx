@@ -20,6 +20,8 @@ import { Composer } from './Composer.js';
 import { SimilarEscalations } from '../knowledge/SimilarEscalations.js';
 import { Timeline } from './Timeline.js';
 import { TicketFieldsForm } from './TicketFieldsForm.js';
+import { LogCallCard } from '../desk/LogCallCard.js';
+import { MergeCard, MergedBanner } from '../desk/MergeCard.js';
 
 const TIMELINE_PAGE = 200;
 
@@ -170,6 +172,7 @@ export function TicketPage({ id }: { id: string }) {
         </div>
       </header>
       <TicketIncidentBanner ticketId={ticket.id} />
+      <MergedBanner ticket={ticket} />
       {escalated && <Notice>{t('agent.escalate.done')}</Notice>}
       {error !== null && <ErrorMessage error={error} onRetry={reloadAll} />}
       {escalating && (
@@ -201,6 +204,7 @@ export function TicketPage({ id }: { id: string }) {
               reloadAll();
             }}
           />
+          <LogCallCard ticketId={ticket.id} onLogged={loadTicketAndTimeline} />
         </section>
         <aside className="ticket-side">
           <SlaClocks clocks={ticket.slaClocks} fetchedAt={fetchedAt} onDue={loadTicketAndTimeline} />
@@ -216,6 +220,7 @@ export function TicketPage({ id }: { id: string }) {
             onReload={reloadAll}
           />
           <CustomerPanel ticket={ticket} />
+          <MergeCard ticket={ticket} />
         </aside>
       </div>
     </div>

@@ -6,6 +6,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { actorOf, describeEvent } from './describe-event.js';
 import { HeldMail, MailAuthBadge, authOf } from './MailAuth.js';
+import { MergedFrom, describeMergeEvent } from '../desk/MergeCard.js';
 
 /** Events whose body (a call summary, a bounce report) is worth showing under the sentence. */
 const AGENT_EVENT_BODIES = new Set(['call.logged', 'email.bounced']);
@@ -41,6 +42,7 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
                 </span>
                 <strong className="msg-author">{actorOf(e, t)}</strong>
                 {e.data.automatic === true && <span className="muted small">({t('ticket.automatic')})</span>}
+                <MergedFrom event={e} />
                 {when}
               </div>
               {fromCustomer && authOf(e) && <MailAuthBadge auth={authOf(e)!} accepted={(e.data.email as { acceptedUnverified?: boolean } | undefined)?.acceptedUnverified === true} />}
@@ -53,7 +55,8 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
         return (
           <li key={e.id} className={`event${tone}`} data-kind={e.kind}>
             <span className="event-dot" aria-hidden="true" />
-            <span className="event-text">{describeEvent(e, t, directory, (iso) => formatDateTime(iso, i18n.language, tz))}</span> {when}
+            <span className="event-text">{describeMergeEvent(e, t) ?? describeEvent(e, t, directory, (iso) => formatDateTime(iso, i18n.language, tz))}</span> {when}
+            {e.kind === 'call.logged' && typeof e.data.caller === 'string' && <div className="event-body muted">{t('desk.call.callerOn', { caller: e.data.caller })}</div>}
             {AGENT_EVENT_BODIES.has(e.kind) && e.body && <div className="event-body">{e.kind === 'email.bounced' ? withoutDiagnosticType(e.body) : e.body}</div>}
           </li>
         );
