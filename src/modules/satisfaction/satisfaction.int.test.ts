@@ -115,6 +115,29 @@ describeEachDb(
       expect((await c.app.inject({ method: 'GET', url: '/satisfaction/not-a-real-token-at-all' })).statusCode).toBe(404);
     });
 
+    it('skips a solved ticket merged into another before its survey, and tickets a major incident resolved', async () => {
+      const c = get();
+      const merged = `merged-${c.kind}@aozora.example`;
+      const source = await solvedTicket(merged, '重複の問い合わせ');
+      const target = await c.request('POST', '/api/v1/tickets', c.actors.agent, { subject: '本来の問い合わせ', requesterEmail: merged, requesterName: 'お客様', description: '同じ件です' });
+      expect((await c.request('POST', `/api/v1/tickets/${source}/merge`, c.actors.agent, { into: target.body.id })).status).toBe(200);
+      const outage = `outage-${c.kind}@aozora.example`;
+      const t = await c.request('POST', '/api/v1/tickets', c.actors.agent, { subject: 'ログインできない', requesterEmail: outage, requesterName: 'お客様', description: '障害？' });
+      const inc = await c.request('POST', '/api/v1/incidents', c.actors.supervisor, { title: 'ログイン障害', severity: 'SEV2', ticketIds: [t.body.id] });
+      expect(inc.status).toBe(201);
+      expect((await c.request('POST', `/api/v1/incidents/${inc.body.id}/resolve`, c.actors.manager, { resolution: { ja: '復旧しました', en: 'Fixed' } })).status).toBe(200);
+      c.clock.advance(1000);
+      await c.deps.jobs.drain();
+      expect((await c.request('GET', `/api/v1/tickets/${t.body.id}`, c.actors.agent)).body.status).toBe('solved');
+      c.clock.advance(25 * HOUR);
+      await c.deps.jobs.drain();
+      const sm = (await c.request('GET', `/api/v1/tickets/${source}/satisfaction`, c.actors.agent)).body.survey;
+      const si = (await c.request('GET', `/api/v1/tickets/${t.body.id}/satisfaction`, c.actors.agent)).body.survey;
+      expect([sm.state, sm.skipReason]).toEqual(['skipped', 'merged']);
+      expect([si.state, si.skipReason]).toEqual(['skipped', 'major_incident']);
+      expect(sink.mails.filter((m) => m.rcptTo.includes(merged) || m.rcptTo.includes(outage)).every((m) => !m.raw.toString().includes('/satisfaction/'))).toBe(true);
+    });
+
     it('privacy: the export holds the surveys, the erasure drops address and comment but keeps the rating', async () => {
       const c = get();
       const customerId = (await c.request('GET', `/api/v1/tickets/${ticketId}/satisfaction`, c.actors.agent)).body.survey.customerId as string;

@@ -13,6 +13,8 @@ describe('survey decision', () => {
     expect(surveyDecision({ ...base, ticketStatus: 'open' }, 0, 30)).toBe('wait');
     expect(surveyDecision({ ...base, tags: ['SPAM'] }, 0, 30)).toBe('spam');
     expect(surveyDecision({ ...base, tags: ['merged'] }, 0, 30)).toBe('merged');
+    expect(surveyDecision({ ...base, merged: true }, 0, 30)).toBe('merged');
+    expect(surveyDecision({ ...base, massResolved: true }, 0, 30)).toBe('major_incident');
     expect(surveyDecision({ ...base, tags: ['incident:mass_resolved'] }, 0, 30)).toBe('major_incident');
     expect(surveyDecision({ ...base, automated: true }, 0, 30)).toBe('automated');
     expect(surveyDecision({ ...base, bouncing: true }, 0, 30)).toBe('bouncing');

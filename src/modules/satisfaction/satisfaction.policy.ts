@@ -14,6 +14,8 @@ export interface SurveyFacts {
   lastSentToCustomerAt: number | null;
   /** The ticket was solved by a major incident's mass resolution (tag `incident:mass_resolved`). */
   massResolved?: boolean;
+  /** The ticket was merged into another (the conversation goes on there). */
+  merged?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export function surveyDecision(f: SurveyFacts, now: number, fatigueDays: number)
   if (f.ticketStatus !== 'solved' && f.ticketStatus !== 'closed') return 'wait';
   const tags = new Set(f.tags.map((t) => t.toLowerCase()));
   if (tags.has('spam')) return 'spam';
-  if (tags.has('merged')) return 'merged';
+  if (f.merged || tags.has('merged')) return 'merged';
   if (f.massResolved || tags.has('incident:mass_resolved')) return 'major_incident';
   if (f.erased) return 'erased';
   if (!f.email) return 'no_address';

@@ -49,6 +49,22 @@ export async function lastSentTo(ex: Executor, customerId: string, exceptId: str
   return num(r?.at);
 }
 
+/**
+ * Whether the ticket was solved by a major incident's mass resolution: linked, not excluded from
+ * the resolution, and the incident resolved (the issue: no survey for those unless chosen).
+ */
+export async function solvedByIncident(ex: Executor, ticketId: string): Promise<boolean> {
+  const r = await ex
+    .selectFrom('incident_tickets')
+    .innerJoin('incidents', 'incidents.id', 'incident_tickets.incident_id')
+    .select('incident_tickets.ticket_id')
+    .where('incident_tickets.ticket_id', '=', ticketId)
+    .where('incident_tickets.exclude_from_resolution', '=', 0)
+    .where('incidents.state', 'in', ['resolved', 'closed'])
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
 /** The first escalation path the ticket went through, and whether it was escalated at all. */
 export async function escalationOf(ex: Executor, ticketId: string): Promise<{ pathId: string | null; escalated: boolean }> {
   const rows = await ex.selectFrom('escalations').select(['path_id']).where('ticket_id', '=', ticketId).orderBy('requested_at').limit(20).execute();

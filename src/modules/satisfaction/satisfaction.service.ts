@@ -107,7 +107,7 @@ export class SatisfactionService {
       // A retried send (state sent, not rated) issues a new link: the old one was never mailed.
       if (!s || (s.state !== 'scheduled' && !(s.state === 'sent' && s.rated_at === null))) return null;
       const settings = await this.settings(tx);
-      const t = await tx.selectFrom('tickets').select(['id', 'number', 'subject', 'status', 'tags']).where('id', '=', s.ticket_id).executeTakeFirst();
+      const t = await tx.selectFrom('tickets').select(['id', 'number', 'subject', 'status', 'tags', 'merged_into_id']).where('id', '=', s.ticket_id).executeTakeFirst();
       if (!t) return null;
       const c = s.customer_id ? await tx.selectFrom('customers').selectAll().where('id', '=', s.customer_id).executeTakeFirst() : undefined;
       const decision = settings.enabled
@@ -120,6 +120,8 @@ export class SatisfactionService {
               bouncing: c?.email_bouncing_at != null,
               automated: looksAutomated(c?.email ?? null),
               lastSentToCustomerAt: c ? await repo.lastSentTo(tx, c.id, s.id) : null,
+              merged: t.merged_into_id !== null,
+              massResolved: await repo.solvedByIncident(tx, t.id),
             },
             now,
             settings.fatigueDays,
