@@ -186,12 +186,16 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   users.setAccountEvents(accountEvents);
   auth.setSessionEvents(accountEvents);
   const services = new ServicesService(db, clock, audit);
-  const incidents = new IncidentsService({ db, clock, audit, tickets, services, sla });
+  const incidents = new IncidentsService({ db, clock, audit, tickets, services, sla, search });
   const statusPage = new StatusPageService({ db, clock, services, mailer, publicUrl: config.publicUrl, mailFrom, secretKey: config.secretKey });
   // Exports leave out tickets of restricted teams the requester may not see.
-  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex), statusSubscriptions: { export: (ex, email) => statusPage.exportByEmail(ex, email), erase: (tx, email) => statusPage.eraseByEmail(tx, email) }, searchErased: (ex, customerId, ticketIds) => search.customerErased(ex, customerId, ticketIds) });
+  const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex), statusSubscriptions: { export: (ex, email) => statusPage.exportByEmail(ex, email), erase: (tx, email) => statusPage.eraseByEmail(tx, email) }, searchErased: async (ex, customerId, ticketIds) => {
+    await search.customerErased(ex, customerId, ticketIds);
+    // The scrubbed hands are indexed again from their erased rows (hands is built below; this runs later).
+    await hands.reindexErased(ex, customerId, ticketIds);
+  } });
   registerPrivacyJobs(jobs, privacy);
-  const hands = new HandsService({ db, clock, audit, tickets, escalations, live });
+  const hands = new HandsService({ db, clock, audit, tickets, escalations, live, search });
   registerHandJobs(jobs, hands);
   registerIncidentJobs(jobs, incidents, statusPage);
   // reports: the ticket facts are kept in each ticket change's transaction.

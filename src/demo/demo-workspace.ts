@@ -155,7 +155,7 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
     // search and knowledge (0022): index rows hold the demo's names and texts.
     await deleteIn(tx, 'search_documents', 'ticket_id', ticketIds);
     await deleteIn(tx, 'search_documents', 'customer_id', customerIds);
-    await deleteIn(tx, 'search_documents', 'ref_id', [...orgIds, ...escalationIds]);
+    await deleteIn(tx, 'search_documents', 'ref_id', [...orgIds, ...escalationIds, ...handIds]);
     await deleteIn(tx, 'article_uses', 'ticket_id', ticketIds);
     await deleteIn(tx, 'escalation_deflections', 'ticket_id', ticketIds);
     await nullIn(tx, 'article_uses', 'user_id', userIds);

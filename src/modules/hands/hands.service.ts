@@ -18,6 +18,7 @@ import { NOTIFY_JOB, type LiveEvents } from '../notifications/index.js';
 import { directoryIds, loadDirectory } from '../oncall/index.js';
 import type { Temperature } from '../paths/index.js';
 import type { TicketsService } from '../tickets/index.js';
+import type { IndexDocumentInput, SearchService } from '../search/index.js';
 import * as repo from './hands.repository.js';
 import { routeFrom, validateHandsConfig, type RoutingInput } from './hands.policy.js';
 import { handsReport, type HandsReport } from './hands-report.policy.js';
@@ -50,10 +51,63 @@ interface HandsDeps {
   tickets: TicketsService;
   escalations: EscalationsService;
   live: LiveEvents;
+  /** Hands are searchable (issue 19: type=escalation), written in the change's transaction. */
+  search: Pick<SearchService, 'indexDocument' | 'registerSource'>;
+}
+
+/** The thread's lines a hand's search document holds (the answer is the hand's own column). */
+const THREAD_KINDS = ['hand.message'];
+
+/**
+ * The search document of a hand: headed with its category and conclusion (ask, else concern);
+ * the brief, the thread's lines and the answer are found too. Visible as the hand is (its
+ * ticket's readers; without a ticket, see the search module's hand rule).
+ */
+export function handDocument(hand: HandsTable, lines: readonly (string | null)[]): IndexDocumentInput {
+  const conclusion = hand.ask || hand.concern;
+  return {
+    kind: 'hand',
+    id: hand.id,
+    ticketId: hand.ticket_id,
+    customerId: hand.customer_id,
+    title: [hand.category, conclusion].filter(Boolean).join(': '),
+    fields: [hand.ask, hand.concern, hand.tried, hand.environment, hand.background, ...lines, hand.answer],
+    at: Number(hand.raised_at),
+  };
 }
 
 export class HandsService {
-  constructor(private readonly d: HandsDeps) {}
+  constructor(private readonly d: HandsDeps) {
+    d.search.registerSource({
+      kind: 'hand',
+      page: async (ex, afterId, limit) => {
+        const rows = await ex.selectFrom('hands').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+        const events = rows.length
+          ? await ex.selectFrom('hand_events').select(['hand_id', 'body']).where('hand_id', 'in', rows.map((r) => r.id)).where('kind', 'in', THREAD_KINDS).orderBy('created_at').orderBy('id').execute()
+          : [];
+        return { docs: rows.map((r) => handDocument(r, events.filter((e) => e.hand_id === r.id && e.body).map((e) => e.body))), last: rows.at(-1)?.id ?? null };
+      },
+    });
+  }
+
+  /** Rebuilds the hand's search document from what is stored now (after a change, an erasure). */
+  async indexHand(ex: Executor, id: string): Promise<void> {
+    const hand = await repo.findHand(ex, id);
+    if (!hand) return;
+    const lines = (await repo.handEvents(ex, id)).filter((e) => THREAD_KINDS.includes(e.kind) && e.body).map((e) => e.body);
+    await this.d.search.indexDocument(ex, handDocument(hand, lines));
+  }
+
+  /** The hands an erasure scrubbed (the customer's, or on their tickets) are indexed again from the scrubbed rows. */
+  async reindexErased(ex: Executor, customerId: string, ticketIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(ticketIds)];
+    const rows = await ex
+      .selectFrom('hands')
+      .select('id')
+      .where((eb) => (ids.length ? eb.or([eb('customer_id', '=', customerId), eb('ticket_id', 'in', ids)]) : eb('customer_id', '=', customerId)))
+      .execute();
+    for (const r of rows) await this.indexHand(ex, r.id);
+  }
 
   private get db(): Db {
     return this.d.db;
@@ -147,6 +201,7 @@ export class HandsService {
       await this.afterRouting(tx, row, routing, now);
       if (row.ticket_id)
         await this.d.tickets.appendEvent(tx, row.ticket_id, { kind: 'hand.raised', visibility: 'internal', authorType: 'user', authorId: actor.userId, data: { handId: id, category: row.category, ask, concern } }, now);
+      await this.d.search.indexDocument(tx, handDocument(row, []));
       await this.announce(tx, row);
     });
     return this.get(actor, id);
@@ -232,6 +287,7 @@ export class HandsService {
       if (hand.state === 'closed') throw conflict('The hand is closed.', { state: hand.state, outcome: hand.outcome });
       const eid = await this.event(tx, id, 'hand.message', actor.userId, body.trim(), {}, now);
       await repo.updateHandIf(tx, id, ['open', 'claimed'], { updated_at: now });
+      await this.indexHand(tx, id);
       await this.announce(tx, hand);
       return eid;
     });
@@ -280,6 +336,7 @@ export class HandsService {
       }
       await this.finish(tx, hand, actor.userId, input.outcome, { answer: answer || null, callback_due_at: dueAt }, now);
       await this.event(tx, id, 'hand.closed', actor.userId, answer || null, { outcome: input.outcome, ...(dueAt !== null && { callbackDueAt: new Date(dueAt).toISOString() }) }, now);
+      await this.indexHand(tx, id);
       if (hand.ticket_id && input.outcome === 'answered')
         await this.d.tickets.appendEvent(tx, hand.ticket_id, { kind: 'hand.answered', visibility: 'internal', authorType: 'user', authorId: actor.userId, body: answer, data: { handId: id, ask: hand.ask || hand.concern } }, now);
       if (hand.ticket_id && dueAt !== null) {

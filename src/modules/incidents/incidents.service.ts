@@ -5,7 +5,7 @@
  * reminders) is a job written in the change's transaction; nothing is sent from a request.
  */
 import { inTransaction, json, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
-import type { IncidentsTable } from '../../db/incidents-schema.js';
+import type { IncidentsTable, IncidentUpdatesTable } from '../../db/incidents-schema.js';
 import { cancelJobs, cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, conflict, forbidden, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
@@ -16,6 +16,7 @@ import type { Principal } from '../auth/index.js';
 import { NOTIFY_JOB } from '../notifications/index.js';
 import { worseStatus, type ServicesService, type ServiceStatus } from '../services/index.js';
 import type { SlaClocksService } from '../sla/index.js';
+import type { IndexDocumentInput, SearchService } from '../search/index.js';
 import type { TicketsService } from '../tickets/index.js';
 import {
   cadenceDue,
@@ -56,6 +57,19 @@ export interface IncidentsDeps {
   tickets: TicketsService;
   services: ServicesService;
   sla: SlaClocksService;
+  /** Incidents and their updates are searchable (issue 19: type=incident), written in the change's transaction. */
+  search: Pick<SearchService, 'indexDocument' | 'registerSource'>;
+}
+
+/** The search document of an incident: its title, summary and resolution (both languages). */
+export function incidentDocument(inc: IncidentsTable): IndexDocumentInput {
+  const resolution = parseJson<Partial<Localised>>(inc.resolution, {});
+  return { kind: 'incident', id: inc.id, title: inc.title, fields: [inc.title, inc.summary, resolution.ja, resolution.en], at: Number(inc.declared_at) };
+}
+
+/** The search document of one update, headed with its incident's title; its ja and en texts are found. */
+export function incidentUpdateDocument(u: Pick<IncidentUpdatesTable, 'id' | 'body_ja' | 'body_en' | 'created_at'>, title: string): IndexDocumentInput {
+  return { kind: 'incident_update', id: u.id, title, fields: [u.body_ja, u.body_en], at: Number(u.created_at) };
 }
 
 export interface DeclareInput {
@@ -81,7 +95,27 @@ export interface FanoutPayload {
 }
 
 export class IncidentsService {
-  constructor(private readonly d: IncidentsDeps) {}
+  constructor(private readonly d: IncidentsDeps) {
+    d.search.registerSource({
+      kind: ['incident', 'incident_update'],
+      page: async (ex, afterId, limit) => {
+        const rows = await ex.selectFrom('incidents').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+        const updates = rows.length ? await ex.selectFrom('incident_updates').select(['id', 'incident_id', 'body_ja', 'body_en', 'created_at']).where('incident_id', 'in', rows.map((r) => r.id)).execute() : [];
+        const docs = rows.flatMap((r) => [incidentDocument(r), ...updates.filter((u) => u.incident_id === r.id).map((u) => incidentUpdateDocument(u, r.title))]);
+        return { docs, last: rows.at(-1)?.id ?? null };
+      },
+    });
+  }
+
+  /** The incident's search document, and its updates' (all of them, none, or only the one just posted). */
+  private async index(tx: Tx, id: string, updates: { all: true } | { only: string | null }): Promise<void> {
+    const inc = await this.load(tx, id);
+    await this.d.search.indexDocument(tx, incidentDocument(inc));
+    if ('only' in updates && updates.only === null) return;
+    let q = tx.selectFrom('incident_updates').select(['id', 'body_ja', 'body_en', 'created_at']).where('incident_id', '=', id);
+    if ('only' in updates) q = q.where('id', '=', updates.only!);
+    for (const u of await q.execute()) await this.d.search.indexDocument(tx, incidentUpdateDocument(u, inc.title));
+  }
 
   private get db(): Db {
     return this.d.db;
@@ -267,6 +301,7 @@ export class IncidentsService {
       if (input.subscribers) await this.subscribersIn(tx, id, input.subscribers);
       if (input.ticketIds?.length) await this.linkIn(tx, actor, id, input.ticketIds, settings, now);
       await this.armCadence(tx, id, now);
+      await this.index(tx, id, { all: true });
       await this.d.audit.record(tx, { actorId: actor.userId, action: 'incident.declared', targetType: 'incident', targetId: id, ip: auditActor?.ip ?? null, data: { severity: input.severity } });
     });
     return this.get(id);
@@ -295,6 +330,8 @@ export class IncidentsService {
         await this.setServices(tx, id, input.services, now);
         await this.event(tx, id, 'incident.services_changed', actor.userId, { serviceIds: input.services.map((s) => s.id) }, now);
       }
+      // A new title heads the updates' documents too.
+      if (input.title !== undefined || input.summary !== undefined) await this.index(tx, id, input.title !== undefined && input.title.trim() !== before.title ? { all: true } : { only: null });
     });
     return this.get(id);
   }
@@ -522,6 +559,7 @@ export class IncidentsService {
       await repo.insertUpdate(tx, { id: updateId, incident_id: id, state: input.state, body_ja: input.body.ja, body_en: input.body.en, audience, next_update_at: next, author_id: actor.userId, created_at: now });
       await repo.updateIncident(tx, id, { last_internal_update_at: now, ...(audience === 'public' && { last_customer_update_at: now }), next_update_at: next, updated_at: now });
       await this.event(tx, id, 'update.posted', actor.userId, { updateId, state: input.state, audience, nextUpdateAt: next }, now);
+      await this.index(tx, id, { only: updateId });
       await this.armCadence(tx, id, now);
       await this.notifyStaff(tx, inc, 'incident.update_posted', { updateId, state: input.state, audience }, now);
       if (audience === 'public') {
@@ -596,6 +634,7 @@ export class IncidentsService {
       if (inc.internal_only !== 1)
         await repo.insertUpdate(tx, { id: updateId, incident_id: id, state: 'resolved', body_ja: input.resolution.ja, body_en: input.resolution.en, audience: 'public', next_update_at: null, author_id: actor.userId, created_at: now });
       await this.event(tx, id, 'incident.resolved', actor.userId, { excluded: input.excludeTicketIds?.length ?? 0 }, now);
+      await this.index(tx, id, { only: inc.internal_only !== 1 ? updateId : null });
       await this.notifyStaff(tx, inc, 'incident.resolved', {}, now);
       await this.restoreServices(tx, id, now);
       // The task force is stood down: the roles end (their history stays in the events).

@@ -64,6 +64,19 @@ export interface InternalFilters {
   /** Only escalations that were resolved (with their answer). */
   resolvedEscalations?: boolean;
   excludeTicketId?: string;
+  /** What the viewer may see beyond tickets (from SearchService.kindGate); absent for the system. */
+  gate?: KindGate;
+}
+
+/**
+ * Kinds with their own reading rule: a hand is seen by its operator, the supervisor who
+ * claimed it and supervising roles (and, with a ticket, only by the ticket's readers, as
+ * every ticket document); incidents and their updates need incidents.read.
+ */
+export interface KindGate {
+  userId: string;
+  allHands: boolean;
+  incidents: boolean;
 }
 
 function conditions(f: SearchFilters & InternalFilters, scope: TicketScope): RawBuilder<boolean>[] {
@@ -77,6 +90,9 @@ function conditions(f: SearchFilters & InternalFilters, scope: TicketScope): Raw
   if (f.customerId) out.push(sql<boolean>`(t.requester_id = ${f.customerId} or d.customer_id = ${f.customerId})`);
   if (f.from !== undefined) out.push(sql<boolean>`d.at >= ${f.from}`);
   if (f.to !== undefined) out.push(sql<boolean>`d.at < ${f.to}`);
+  if (f.gate && !f.gate.allHands)
+    out.push(sql<boolean>`(d.kind <> 'hand' or exists (select 1 from hands hv where hv.id = d.ref_id and (hv.operator_id = ${f.gate.userId} or hv.claimed_by = ${f.gate.userId})))`);
+  if (f.gate && !f.gate.incidents) out.push(sql<boolean>`d.kind not in ('incident', 'incident_update')`);
   const visible = ticketRefVisibleCondition(scope, 'd.ticket_id');
   if (visible) out.push(visible);
   return out;

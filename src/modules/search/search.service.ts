@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import type { Clock } from '../../lib/clock.js';
 import { invalid } from '../../lib/errors.js';
 import { getSetting, putSetting } from '../../lib/settings.js';
+import { can } from '../auth/index.js';
 import type { TicketHooks, TicketAccess, TicketViewer } from '../tickets/index.js';
 import * as repo from './search.repository.js';
 import { encodeToken, indexText, normalise, parseQuery, snippet, tokenize, TOKENIZER_VERSION, type ParsedQuery } from './tokenizer.js';
@@ -63,6 +64,12 @@ interface ReindexState {
 }
 
 const STATE_KEY = 'search.index';
+
+/** The reading rules of kinds that are not a ticket's (hands, incidents); none for the system. */
+function kindGate(viewer: TicketViewer | null): repo.KindGate | undefined {
+  if (viewer === null) return undefined;
+  return { userId: viewer.userId, allHands: can(viewer.role, 'escalations.supervise'), incidents: can(viewer.role, 'incidents.read') };
+}
 
 export class SearchService {
   private readonly sources: SearchSource[] = builtInSources();
@@ -174,13 +181,13 @@ export class SearchService {
       mode = 'scan';
       const ch = parsed.singleChar;
       const excluded = parsed.terms.filter((t) => t.exclude).flatMap((t) => t.tokens);
-      const all = (await repo.newestDocuments(this.db, input.filters, scope, SCAN_LIMIT)).filter((r) => {
+      const all = (await repo.newestDocuments(this.db, { ...input.filters, gate: kindGate(viewer) }, scope, SCAN_LIMIT)).filter((r) => {
         const text = normalise(`${r.title}\n${r.ticket_subject ?? ''}\n${r.body}`);
         return text.includes(ch) && !excluded.some((x) => text.includes(x));
       });
       rows = all.slice(offset, offset + input.limit + 1);
     } else {
-      rows = await repo.findMatches(this.db, this.ftsQuery(parsed), input.filters, scope, { offset, limit: input.limit + 1, candidates: RANK_CANDIDATES });
+      rows = await repo.findMatches(this.db, this.ftsQuery(parsed), { ...input.filters, gate: kindGate(viewer) }, scope, { offset, limit: input.limit + 1, candidates: RANK_CANDIDATES });
     }
     const more = rows.length > input.limit;
     const items = rows.slice(0, input.limit).map((r) => this.present(r, parsed));
@@ -197,7 +204,7 @@ export class SearchService {
     const parsed: ParsedQuery = { terms: words.map((w) => ({ tokens: [w], phrase: false, exclude: false })), singleChar: null, highlights: [] };
     const query = fullTextQuery(this.dialect, parsed.terms.map((t) => ({ ...t, tokens: t.tokens.map(encodeToken) })), 'any');
     const scope = await this.access.scope(viewer);
-    const rows = await repo.findMatches(this.db, query, { kinds: opts.kinds, resolvedEscalations: opts.resolvedEscalations, excludeTicketId: opts.excludeTicketId }, scope, { offset: 0, limit: opts.limit, candidates: RANK_CANDIDATES });
+    const rows = await repo.findMatches(this.db, query, { kinds: opts.kinds, resolvedEscalations: opts.resolvedEscalations, excludeTicketId: opts.excludeTicketId, gate: kindGate(viewer) }, scope, { offset: 0, limit: opts.limit, candidates: RANK_CANDIDATES });
     return rows.map((r) => this.present(r, { ...parsed, highlights: words }));
   }
 
