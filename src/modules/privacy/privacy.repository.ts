@@ -212,6 +212,18 @@ export async function deleteTickets(tx: Tx, ids: string[]): Promise<{ attachment
   const inbound = await tx.selectFrom('inbound_messages').select('raw_key').where('ticket_id', 'in', ids).execute();
   await tx.deleteFrom('attachments').where('ticket_id', 'in', ids).execute();
   await tx.deleteFrom('inbound_messages').where('ticket_id', 'in', ids).execute();
+  // Raised hands about these tickets (0019, no cascade): their thread, then the hands; a hand
+  // elsewhere that became an escalation of these tickets keeps its story without the link.
+  await tx
+    .deleteFrom('hand_events')
+    .where('hand_id', 'in', (eb) => eb.selectFrom('hands').select('id').where('ticket_id', 'in', ids))
+    .execute();
+  await tx.deleteFrom('hands').where('ticket_id', 'in', ids).execute();
+  await tx
+    .updateTable('hands')
+    .set({ escalation_id: null })
+    .where('escalation_id', 'in', (eb) => eb.selectFrom('escalations').select('id').where('ticket_id', 'in', ids))
+    .execute();
   await tx
     .deleteFrom('escalation_recipients')
     .where('escalation_id', 'in', (eb) => eb.selectFrom('escalations').select('id').where('ticket_id', 'in', ids))

@@ -36,7 +36,7 @@ describeEachDb(
   'retention policy',
   (ctx) => {
     const db = () => ctx().deps.database.db;
-    const exists = async (table: 'tickets' | 'inbound_messages', id: string) => (await db().selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+    const exists = async (table: 'tickets' | 'inbound_messages' | 'hands', id: string) => (await db().selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 
     it('purges closed tickets after ESCALON_RETENTION_CLOSED_DAYS and raw mail after ESCALON_RETENTION_RAW_MAIL_DAYS, from a recurring timer', async () => {
       const c = ctx();
@@ -46,6 +46,10 @@ describeEachDb(
       await c.deps.jobs.drain();
 
       const old = await mailTicket(c, 'Old closed');
+      // A raised hand about the ticket (no cascade from tickets) goes with it.
+      const hand = await c.request('POST', '/api/v1/hands', c.actors.agent, { category: 'refund', ask: 'May I refund this?', ticketId: old.ticketId });
+      expect(hand.status).toBe(201);
+      expect((await c.request('POST', `/api/v1/hands/${hand.body.id}/cancel`, c.actors.agent, {})).status).toBe(200);
       await close(c, old.ticketId);
       const open = await mailTicket(c, 'Still open');
       c.clock.advance(11 * DAY);
@@ -66,6 +70,7 @@ describeEachDb(
       c.clock.advance(20 * DAY);
       await c.deps.jobs.drain();
       expect(await exists('tickets', old.ticketId)).toBe(false);
+      expect(await exists('hands', hand.body.id)).toBe(false);
       expect(await db().selectFrom('ticket_events').select('id').where('ticket_id', '=', old.ticketId).execute()).toEqual([]);
       expect(await db().selectFrom('attachments').select('id').where('ticket_id', '=', old.ticketId).execute()).toEqual([]);
       expect(existsSync(old.attachmentFile)).toBe(false);
