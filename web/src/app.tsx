@@ -2,12 +2,13 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiClient, ApiError } from './api/client.js';
 import type { Session, User } from './api/types.js';
-import { AppShell } from './components/AppShell.js';
 import { ErrorMessage } from './components/ErrorMessage.js';
 import { Loading } from './components/States.js';
 import { SignInPage } from './features/auth/SignInPage.js';
 import { applyLanguage, isLanguage } from './i18n/index.js';
-import { Routes } from './routes.js';
+import { RouterProvider } from '@tanstack/react-router';
+import { setActiveRouter } from './lib/router.js';
+import { createAppRouter } from './routes.js';
 import { DirectoryProvider, SessionProvider, type SessionValue } from './session.js';
 
 type Phase = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'failed'; error: unknown } | { kind: 'signedIn'; user: User };
@@ -75,10 +76,18 @@ export function App() {
   return (
     <SessionProvider value={session}>
       <DirectoryProvider client={client}>
-        <AppShell>
-          <Routes />
-        </AppShell>
+        <SignedIn user={session.user} />
       </DirectoryProvider>
     </SessionProvider>
   );
+}
+
+/** The screens, for one signed-in user (a new router per user, so nothing leaks across sign-ins). */
+function SignedIn({ user }: { user: User }) {
+  const router = useMemo(() => createAppRouter(user), [user.id]);
+  useEffect(() => {
+    setActiveRouter(router);
+    return () => setActiveRouter(null);
+  }, [router]);
+  return <RouterProvider router={router} context={{ user }} />;
 }

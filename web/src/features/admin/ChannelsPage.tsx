@@ -1,3 +1,4 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types.js';
@@ -213,10 +214,15 @@ function TeamChannels() {
   );
 }
 
+const channelsApi = getRouteApi('/admin/channels');
+
 function FailedDeliveries() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const [state, setState] = useState<'dead' | 'failed'>('dead');
+  const search = channelsApi.useSearch();
+  const nav = channelsApi.useNavigate();
+  const state: 'dead' | 'failed' = search.deliveries === 'failed' ? 'failed' : 'dead';
+  const setState = (v: 'dead' | 'failed') => void nav({ search: (s) => ({ ...s, deliveries: v === 'dead' ? undefined : v }) });
   const list = useLoad((signal) => client.get<Page<Delivery>>('/api/v1/deliveries', { state, limit: 50 }, signal).then((r) => r.items), [client, state]);
   // Webhook deliveries name their subscription by id; people are shown its URL.
   const hooks = useLoad((signal) => client.get<{ items: Webhook[] }>('/api/v1/webhooks', undefined, signal).then((r) => new Map(r.items.map((w) => [w.id, w.url]))), [client]);

@@ -1,3 +1,4 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../api/client.js';
@@ -465,4 +466,10 @@ function LevelCard({ index, count, level, problems, calendars, rotations, onChan
       <CheckGroup name={`${id}-brief`} legend={t('admin2.level.required')} options={BRIEF_FIELDS} value={level.requiredBriefFields} onChange={(v) => set('requiredBriefFields', v)} labelOf={(o) => t(`admin2.brief.${o}`)} />
     </article>
   );
+}
+
+/** /admin/paths/$id ("new" for a new path). */
+export function PathEditorRoute() {
+  const { id } = getRouteApi('/admin/paths/$id').useParams();
+  return <PathEditorPage id={id} key={id} />;
 }

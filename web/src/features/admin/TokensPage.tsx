@@ -163,3 +163,8 @@ export function endOfDayIn(day: string, timeZone: string): string {
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'), 999);
   return new Date(guess - (local - guess)).toISOString();
 }
+
+/** /tokens: the user's own API tokens. */
+export const OwnTokensPage = () => <AdminTokensPage all={false} />;
+/** /admin/tokens: everyone's tokens. */
+export const AllTokensPage = () => <AdminTokensPage all />;

@@ -1,3 +1,4 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type Role, type User } from '../../api/types.js';
@@ -7,13 +8,20 @@ import { LANGUAGES, type Language } from '../../i18n/index.js';
 import { timeZones } from '../../lib/format.js';
 import { fetchAll, useDirectory, useSession } from '../../session.js';
 
+const usersApi = getRouteApi('/admin/users');
+
 export function AdminUsersPage() {
   const { t } = useTranslation();
   const { client, user: me } = useSession();
   const directory = useDirectory();
   const [users, setUsers] = useState<User[] | null>(null);
-  const [showInactive, setShowInactive] = useState(false);
-  const [q, setQ] = useState('');
+  // The search text and "show inactive" live in the URL (/admin/users?q=…&inactive=1).
+  const search = usersApi.useSearch();
+  const nav = usersApi.useNavigate();
+  const showInactive = search.inactive === true;
+  const setShowInactive = (v: boolean) => void nav({ search: (s) => ({ ...s, inactive: v || undefined }), replace: true });
+  const q = search.q ?? '';
+  const setQ = (v: string) => void nav({ search: (s) => ({ ...s, q: v || undefined }), replace: true });
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);

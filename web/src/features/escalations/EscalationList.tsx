@@ -1,3 +1,4 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLiveRefresh } from '../../api/live.js';
@@ -22,13 +23,19 @@ export function byUrgency(a: Escalation, b: Escalation): number {
  * Escalations addressed to me (GET /api/v1/escalations?target=me) or raised by me
  * (?requestedBy=me), soonest deadline first.
  */
+const queueApi = getRouteApi('/queues/$kind');
+
 export function EscalationList({ scope }: { scope: 'to-me' | 'by-me' }) {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
   const tz = useUserTimeZone();
   const [items, setItems] = useState<Escalation[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [showFinished, setShowFinished] = useState(false);
+  // "Show finished" lives in the URL (/queues/escalated-to-me?finished=1).
+  const search = queueApi.useSearch();
+  const nav = queueApi.useNavigate();
+  const showFinished = search.finished === true;
+  const setShowFinished = (v: boolean) => void nav({ search: (s) => ({ ...s, finished: v || undefined }) });
 
   const load = useCallback(() => {
     client

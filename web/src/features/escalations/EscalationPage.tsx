@@ -1,3 +1,4 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.js';
@@ -401,4 +402,10 @@ function ActionError({ error, onRetry }: { error: unknown; onRetry: () => void }
     );
   }
   return <ErrorMessage error={error} onRetry={onRetry} />;
+}
+
+/** /escalations/$id */
+export function EscalationRoute() {
+  const { id } = getRouteApi('/escalations/$id').useParams();
+  return <EscalationPage id={id} key={id} />;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort } from '../../api/client.js';
 import { useLiveRefresh } from '../../api/live.js';
@@ -14,13 +14,9 @@ import { EscalationList } from '../escalations/EscalationList.js';
 import { AtRiskList } from './AtRiskList.js';
 import { AwaitingReplyList } from './AwaitingReplyList.js';
 
-/** Ticket lists (filtered by the ticket API) and the agent's other lists (SLA at risk, escalations). */
-export const TICKET_QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
-export const QUEUE_KINDS = [...TICKET_QUEUE_KINDS, 'at-risk', 'awaiting-reply', 'escalated-by-me', 'escalated-to-me'] as const;
-export type QueueKind = (typeof QUEUE_KINDS)[number];
-type TicketQueueKind = (typeof TICKET_QUEUE_KINDS)[number];
-export const isQueueKind = (v: string): v is QueueKind => (QUEUE_KINDS as readonly string[]).includes(v);
-const isTicketQueueKind = (v: string): v is TicketQueueKind => (TICKET_QUEUE_KINDS as readonly string[]).includes(v);
+import { getRouteApi } from '@tanstack/react-router';
+import { isQueueKind, isTicketQueueKind, QUEUE_KINDS, type QueueKind, type TicketQueueKind } from './kinds.js';
+
 const TAB_LABEL: Record<QueueKind, string> = {
   mine: 'queues.mine',
   team: 'queues.team',
@@ -43,6 +39,14 @@ function QueueTabs({ kind }: { kind: QueueKind }) {
       ))}
     </nav>
   );
+}
+
+const queueApi = getRouteApi('/queues/$kind');
+
+/** /queues/$kind, its filters in the URL (`?status=open&priority=high&q=…&sort=created&shown=100`). */
+export function QueueRoute() {
+  const { kind } = queueApi.useParams();
+  return isQueueKind(kind) ? <QueuePage kind={kind} key={kind} /> : null;
 }
 
 export function QueuePage({ kind }: { kind: QueueKind }) {
@@ -74,6 +78,20 @@ interface Filters {
 const scopeOf = (kind: TicketQueueKind): Record<string, string> =>
   kind === 'mine' ? { assignee: 'me' } : kind === 'team' ? { team: 'mine' } : kind === 'unassigned' ? { assignee: 'none' } : {};
 
+const filtersOf = (s: { status?: string; priority?: string; q?: string; sort?: string }): Filters => ({
+  status: s.status ?? 'active',
+  priority: s.priority ?? 'any',
+  text: s.q ?? '',
+  sort: (SORTS as readonly string[]).includes(s.sort ?? '') ? (s.sort as Sort) : '-created',
+});
+/** Defaults are left out of the URL. */
+const searchFromFilters = (f: Filters) => ({
+  status: f.status === 'active' ? undefined : f.status,
+  priority: f.priority === 'any' ? undefined : f.priority,
+  q: f.text.trim() || undefined,
+  sort: f.sort === '-created' ? undefined : f.sort,
+});
+
 function queryOf(kind: TicketQueueKind, f: Filters): Record<string, string | readonly string[]> {
   const q: Record<string, string | readonly string[]> = { ...scopeOf(kind), sort: f.sort };
   if (f.status === 'active') q.status = ACTIVE_STATUSES;
@@ -88,8 +106,13 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const { client } = useSession();
   const directory = useDirectory();
   const tz = useUserTimeZone();
-  const [filters, setFilters] = useState<Filters>({ status: 'active', priority: 'any', text: '', sort: '-created' });
-  const [textDraft, setTextDraft] = useState('');
+  const search = queueApi.useSearch();
+  const nav = queueApi.useNavigate();
+  const filters = useMemo(() => filtersOf(search), [search]);
+  /** Every change is a new history entry, so Back returns to the previous filters. */
+  const setFilters = (update: (f: Filters) => Filters) => void nav({ search: (s) => ({ ...s, ...searchFromFilters(update(filtersOf(s))), shown: undefined }) });
+  const [textDraft, setTextDraft] = useState(filters.text);
+  useEffect(() => setTextDraft(filters.text), [filters.text]);
   const [items, setItems] = useState<Ticket[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);

@@ -1,3 +1,4 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.js';
@@ -211,4 +212,10 @@ export function TicketPage({ id }: { id: string }) {
       </div>
     </div>
   );
+}
+
+/** /tickets/$id */
+export function TicketRoute() {
+  const { id } = getRouteApi('/tickets/$id').useParams();
+  return <TicketPage id={id} key={id} />;
 }

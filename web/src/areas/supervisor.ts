@@ -1,0 +1,1 @@
+export { SupervisorBoard } from '../features/supervisor/SupervisorBoard.js';
