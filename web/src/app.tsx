@@ -9,7 +9,10 @@ import { applyLanguage, isLanguage } from './i18n/index.js';
 import { RouterProvider } from '@tanstack/react-router';
 import { setActiveRouter } from './lib/router.js';
 import { createAppRouter } from './routes.js';
-import { DirectoryProvider, SessionProvider, type SessionValue } from './session.js';
+import { DirectoryProvider, SessionProvider, useSession, type SessionValue } from './session.js';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { createQueryClient } from './api/query-client.js';
+import { useLiveInvalidation } from './api/live-invalidation.js';
 
 type Phase = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'failed'; error: unknown } | { kind: 'signedIn'; user: User };
 
@@ -75,9 +78,7 @@ export function App() {
   if (phase.kind === 'signedOut' || !session) return <SignInPage client={client} onSignedIn={enter} />;
   return (
     <SessionProvider value={session}>
-      <DirectoryProvider client={client}>
-        <SignedIn user={session.user} />
-      </DirectoryProvider>
+      <SignedIn user={session.user} />
     </SessionProvider>
   );
 }
@@ -85,9 +86,23 @@ export function App() {
 /** The screens, for one signed-in user (a new router per user, so nothing leaks across sign-ins). */
 function SignedIn({ user }: { user: User }) {
   const router = useMemo(() => createAppRouter(user), [user.id]);
+  const queryClient = useMemo(() => createQueryClient(), [user.id]);
   useEffect(() => {
     setActiveRouter(router);
     return () => setActiveRouter(null);
   }, [router]);
-  return <RouterProvider router={router} context={{ user }} />;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <LiveInvalidation />
+      <DirectoryProvider client={useSession().client}>
+        <RouterProvider router={router} context={{ user }} />
+      </DirectoryProvider>
+    </QueryClientProvider>
+  );
+}
+
+/** One subscription to the event stream for the whole console: events invalidate queries. */
+function LiveInvalidation() {
+  useLiveInvalidation();
+  return null;
 }

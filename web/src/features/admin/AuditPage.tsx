@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -84,13 +85,10 @@ export function AuditPage() {
   const [draft, setDraft] = useState<Filters>(filters);
   useEffect(() => setDraft(filters), [filters]);
   const [more, setMore] = useState<{ items: AuditEntry[]; cursor: string | null; error: unknown } | null>(null);
-  const list = useLoad(
-    (signal) => {
+  const list = useLoad(qk.admin('audit', filters), (signal) => {
       setMore(null);
       return client.get<Page<AuditEntry>>('/api/v1/audit', query(filters), signal);
-    },
-    [client, filters],
-  );
+    });
   const items = [...(list.data?.items ?? []), ...(more?.items ?? [])];
   const cursor = more ? more.cursor : (list.data?.nextCursor ?? null);
   const loadMore = async () => {

@@ -1,5 +1,6 @@
 import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../api/client.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -57,15 +58,12 @@ export function PathEditorPage({ id }: { id: string }) {
   const { t } = useTranslation();
   const { client } = useSession();
   const isNew = id === 'new';
-  const path = useLoad((signal) => (isNew ? Promise.resolve(null) : client.get<Path>(`/api/v1/escalation-paths/${id}`, undefined, signal)), [client, id]);
-  const refs = useLoad(
-    (signal) =>
+  const path = useLoad(qk.admin('escalation-paths', id), (signal) => (isNew ? Promise.resolve(null) : client.get<Path>(`/api/v1/escalation-paths/${id}`, undefined, signal)));
+  const refs = useLoad(qk.admin('path-editor-refs'), (signal) =>
       Promise.all([
         client.get<{ items: Calendar[] }>('/api/v1/calendars', { limit: 200 }, signal).then((r) => r.items),
         client.get<{ items: Rotation[] }>('/api/v1/rotations', undefined, signal).then((r) => r.items),
-      ]),
-    [client],
-  );
+      ]));
   const loading = (!isNew && path.data === null && path.error === null) || (refs.data === null && refs.error === null);
 
   return (

@@ -1,8 +1,9 @@
 import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client.js';
-import { useLiveRefresh } from '../../api/live.js';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, isAbort } from '../../api/client.js';
+import { qk } from '../../api/query-keys.js';
 import type { Page, Ticket, TimelineEvent } from '../../api/types.js';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/Badges.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -25,79 +26,56 @@ export function TicketPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
   const tz = useUserTimeZone();
-  const [ticket, setTicket] = useState<Ticket | null>(null);
-  const [events, setEvents] = useState<TimelineEvent[] | null>(null);
-  const [eventsCursor, setEventsCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [fetchedAt, setFetchedAt] = useState(() => Date.now());
-  const [escalations, setEscalations] = useState<Escalation[] | null>(null);
+  const qc = useQueryClient();
+  const ticketQuery = useQuery({
+    queryKey: qk.tickets.detail(id),
+    queryFn: ({ signal }) => client.get<Ticket>(`/api/v1/tickets/${id}`, undefined, signal),
+  });
+  const escalationsQuery = useQuery({
+    queryKey: qk.escalations.list({ ticketId: id }),
+    // Agents without escalations.read still work the ticket; the panel just stays empty.
+    queryFn: ({ signal }) =>
+      client
+        .get<Page<Escalation>>('/api/v1/escalations', { ticketId: id, limit: 50 }, signal)
+        .then((p) => p.items)
+        .catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : [])),
+  });
+  /** The timeline is append-only and oldest first: pages from the start. */
+  const timeline = useInfiniteQuery({
+    queryKey: qk.tickets.timeline(id),
+    queryFn: ({ signal, pageParam }) =>
+      client.get<Page<TimelineEvent>>(
+        `/api/v1/tickets/${id}/timeline`,
+        { limit: TIMELINE_PAGE, cursor: pageParam },
+        signal,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    // A reply on its way to the customer: look again shortly until it is sent, failed or bounced.
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.items.some((e) => e.delivery?.state === 'sending')) ? 1500 : false,
+  });
+  const ticket = ticketQuery.data ?? null;
+  const events = timeline.data ? timeline.data.pages.flatMap((p) => p.items) : null;
+  const escalations = escalationsQuery.data ?? null;
+  const error = ticketQuery.error ?? timeline.error;
+  const fetchedAt = ticketQuery.dataUpdatedAt || Date.now();
   const [escalating, setEscalating] = useState(false);
   const [escalated, setEscalated] = useState(false);
   const escalateButton = useRef<HTMLButtonElement>(null);
 
-  const loadTicket = useCallback(() => {
-    client
-      .get<Ticket>(`/api/v1/tickets/${id}`)
-      .then((x) => {
-        setTicket(x);
-        setFetchedAt(Date.now());
-        setError(null);
-      })
-      .catch(setError);
-  }, [client, id]);
-
-  const loadEscalations = useCallback(() => {
-    client
-      .get<Page<Escalation>>('/api/v1/escalations', { ticketId: id, limit: 50 })
-      .then((p) => setEscalations(p.items))
-      // Agents without escalations.read still work the ticket; the panel just stays empty.
-      .catch(() => setEscalations([]));
-  }, [client, id]);
-
-  /** The timeline is append-only and oldest first: (re)load from the start. */
-  const loadTimeline = useCallback(() => {
-    client
-      .get<Page<TimelineEvent>>(`/api/v1/tickets/${id}/timeline`, { limit: TIMELINE_PAGE })
-      .then((p) => {
-        setEvents(p.items);
-        setEventsCursor(p.nextCursor);
-      })
-      .catch(setError);
-  }, [client, id]);
-
-  const loadMoreEvents = async () => {
-    if (!eventsCursor) return;
-    try {
-      const p = await client.get<Page<TimelineEvent>>(`/api/v1/tickets/${id}/timeline`, { limit: TIMELINE_PAGE, cursor: eventsCursor });
-      setEvents((prev) => [...(prev ?? []), ...p.items]);
-      setEventsCursor(p.nextCursor);
-    } catch (err) {
-      setError(err);
-    }
-  };
-
-  const reloadAll = useCallback(() => {
-    loadTicket();
-    loadTimeline();
-    loadEscalations();
-  }, [loadTicket, loadTimeline, loadEscalations]);
-
-  useEffect(reloadAll, [reloadAll]);
-  // A reply on its way to the customer: look again shortly until it is sent, failed or bounced.
-  const sending = events?.some((e) => e.delivery?.state === 'sending') ?? false;
-  useEffect(() => {
-    if (!sending) return;
-    const timer = setTimeout(loadTimeline, 1500);
-    return () => clearTimeout(timer);
-  }, [sending, events, loadTimeline]);
-  // This ticket's changes, its escalations' steps, and notifications about it.
-  const escalationIds = (escalations ?? []).map((x) => x.id);
-  useLiveRefresh(reloadAll, { enabled: ticket !== null, filter: (e) => e.ids.includes(id) || e.ids.some((x) => escalationIds.includes(x)) });
-
+  const loadTimeline = useCallback(
+    () => void qc.invalidateQueries({ queryKey: qk.tickets.timeline(id) }),
+    [qc, id],
+  );
   const loadTicketAndTimeline = useCallback(() => {
-    loadTicket();
+    void qc.invalidateQueries({ queryKey: qk.tickets.detail(id) });
     loadTimeline();
-  }, [loadTicket, loadTimeline]);
+  }, [qc, id, loadTimeline]);
+  const reloadAll = useCallback(() => {
+    loadTicketAndTimeline();
+    void qc.invalidateQueries({ queryKey: qk.escalations.list({ ticketId: id }) });
+  }, [qc, id, loadTicketAndTimeline]);
 
   const closeDialog = () => {
     setEscalating(false);
@@ -149,7 +127,8 @@ export function TicketPage({ id }: { id: string }) {
           <PriorityBadge value={ticket.priority} />
           <StatusBadge value={ticket.status} />
           <span className="muted small">
-            {t('ticket.created', { time: formatDateTime(ticket.createdAt, i18n.language, tz) })} · {t('ticket.via', { channel: t(`channel.${ticket.channel}`) })}
+            {t('ticket.created', { time: formatDateTime(ticket.createdAt, i18n.language, tz) })} ·{' '}
+            {t('ticket.via', { channel: t(`channel.${ticket.channel}`) })}
           </span>
           <button
             type="button"
@@ -181,9 +160,20 @@ export function TicketPage({ id }: { id: string }) {
       <div className="ticket-layout">
         <section className="ticket-main" aria-labelledby="timeline-title">
           <h2 id="timeline-title">{t('ticket.timeline')}</h2>
-          {events === null ? <Loading /> : events.length === 0 ? <EmptyState>{t('ticket.timelineEmpty')}</EmptyState> : <Timeline events={events} onChanged={loadTimeline} />}
-          {eventsCursor && (
-            <button type="button" className="btn" onClick={() => void loadMoreEvents()}>
+          {events === null ? (
+            <Loading />
+          ) : events.length === 0 ? (
+            <EmptyState>{t('ticket.timelineEmpty')}</EmptyState>
+          ) : (
+            <Timeline events={events} onChanged={loadTimeline} />
+          )}
+          {timeline.hasNextPage && (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void timeline.fetchNextPage()}
+              disabled={timeline.isFetchingNextPage}
+            >
               {t('ticket.loadEarlier')}
             </button>
           )}
@@ -202,7 +192,7 @@ export function TicketPage({ id }: { id: string }) {
           <TicketFieldsForm
             ticket={ticket}
             onSaved={(next) => {
-              setTicket(next);
+              qc.setQueryData(qk.tickets.detail(id), next);
               loadTimeline();
             }}
             onReload={reloadAll}
