@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types.js';
+import type { ApiJson } from '../../api/typed.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState, Loading } from '../../components/States.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -9,19 +10,8 @@ import { navigate, useSearch } from '../../lib/router.js';
 import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { AdminPage, useLoad } from './common.js';
 
-/** One audit log entry as GET /api/v1/audit gives it. */
-export interface AuditEntry {
-  id: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetName: string | null;
-  ip: string | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
+/** One audit log entry as GET /api/v1/audit gives it (generated from the server's OpenAPI document). */
+export type AuditEntry = ApiJson<'/api/v1/audit'>['items'][number];
 
 /** The groups of actions the filter offers (the action's prefix); labels in admin2.audit.group. */
 const GROUPS = ['auth', 'user', 'token', 'team', 'calendar', 'sla_policy', 'path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'raw_mail'] as const;
