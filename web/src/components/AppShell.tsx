@@ -6,6 +6,7 @@ import { Link, usePath } from '../lib/router.js';
 import { useSession } from '../session.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { Shortcuts } from './Shortcuts.js';
 
 function NavLink({ to, children, match }: { to: string; children: ReactNode; match?: string | string[] }) {
   const path = usePath();
@@ -81,6 +82,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      <Shortcuts />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { EmptyState, Loading, Notice } from '../../components/States.js';
 import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
+import { useShortcut } from '../../components/Shortcuts.js';
 import { EscalateDialog } from '../escalations/EscalateDialog.js';
 import { TicketEscalations } from '../escalations/TicketEscalations.js';
 import type { Escalation } from '../escalations/types.js';
@@ -76,6 +77,32 @@ export function TicketPage({ id }: { id: string }) {
     loadTicketAndTimeline();
     void qc.invalidateQueries({ queryKey: qk.escalations.list({ ticketId: id }) });
   }, [qc, id, loadTicketAndTimeline]);
+
+  // Keyboard: r reply, n internal note, e escalate, a assign to me (see components/Shortcuts.tsx).
+  const { user } = useSession();
+  const [assignedNotice, setAssignedNotice] = useState(false);
+  /** The fields form starts again from the ticket after `a` changed it underneath. */
+  const [assignedBy, setAssignedBy] = useState(0);
+  const compose = (mode: 'public' | 'internal') => {
+    document.getElementById(`composer-tab-${mode}`)?.click();
+    window.setTimeout(() => document.querySelector<HTMLTextAreaElement>('#composer-panel textarea')?.focus(), 0);
+  };
+  useShortcut('r', () => compose('public'));
+  useShortcut('n', () => compose('internal'));
+  useShortcut('e', () => escalateButton.current?.click());
+  useShortcut('a', () => {
+    if (!ticket) return;
+    if (ticket.assigneeId === user.id) return setAssignedNotice(true);
+    client
+      .patch<Ticket>(`/api/v1/tickets/${ticket.id}`, { assigneeId: user.id, expectedVersion: ticket.version })
+      .then((next) => {
+        qc.setQueryData(qk.tickets.detail(id), next);
+        setAssignedNotice(true);
+        setAssignedBy((n) => n + 1);
+        loadTimeline();
+      })
+      .catch(() => reloadAll());
+  });
 
   const closeDialog = () => {
     setEscalating(false);
@@ -145,6 +172,7 @@ export function TicketPage({ id }: { id: string }) {
         </div>
       </header>
       {escalated && <Notice>{t('agent.escalate.done')}</Notice>}
+      {assignedNotice && <Notice>{t('shortcuts.assigned')}</Notice>}
       {error !== null && <ErrorMessage error={error} onRetry={reloadAll} />}
       {escalating && (
         <EscalateDialog
@@ -190,6 +218,7 @@ export function TicketPage({ id }: { id: string }) {
           <SlaClocks clocks={ticket.slaClocks} fetchedAt={fetchedAt} onDue={loadTicketAndTimeline} />
           <TicketEscalations items={escalations} />
           <TicketFieldsForm
+            key={assignedBy}
             ticket={ticket}
             onSaved={(next) => {
               qc.setQueryData(qk.tickets.detail(id), next);
