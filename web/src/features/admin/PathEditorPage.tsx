@@ -1,6 +1,9 @@
 import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { qk } from '../../api/query-keys.js';
+import { useQuery } from '@tanstack/react-query';
+import { call, type ApiJson } from '../../api/typed.js';
+import { Loadable } from '../../components/Loadable.js';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../api/client.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -161,6 +164,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
               {formatDateTime(path.reviewDueAt, i18n.language, user.timeZone)} {path.reviewDue && `(${t('admin2.paths.reviewDue')})`}
             </dd>
           </dl>
+          <ReviewEvidence pathId={path.id} version={path.version} reviewedAt={path.lastReviewedAt} />
           <button type="button" className="btn" onClick={() => void review()} disabled={action.busy}>
             {t('admin2.paths.markReviewed')}
           </button>
@@ -470,4 +474,46 @@ function LevelCard({ index, count, level, problems, calendars, rotations, onChan
 export function PathEditorRoute() {
   const { id } = getRouteApi('/admin/paths/$id').useParams();
   return <PathEditorPage id={id} key={id} />;
+}
+
+type Evidence = ApiJson<'/api/v1/escalation-paths/{id}/evidence'>;
+
+/** What the periodic review looks at (GET /api/v1/escalation-paths/{id}/evidence): use, acknowledgement speed, returns, ping-pong. */
+function ReviewEvidence({ pathId, version, reviewedAt }: { pathId: string; version: number; reviewedAt: string | null }) {
+  const { t, i18n } = useTranslation();
+  const { client, user } = useSession();
+  const evidence = useQuery({
+    queryKey: qk.admin('escalation-paths', pathId, 'evidence', version, reviewedAt),
+    queryFn: ({ signal }) => call(client, 'get', '/api/v1/escalation-paths/{id}/evidence', { params: { id: pathId } }, signal),
+  });
+  return (
+    <div className="review-evidence">
+      <h3>{t('admin2.evidence.title')}</h3>
+      <Loadable query={evidence}>
+        {(e: Evidence) => (
+          <>
+            <p className="muted small">{t('admin2.evidence.since', { time: formatDateTime(e.since, i18n.language, user.timeZone) })}</p>
+            <dl className="facts" data-testid="path-evidence">
+              <dt>{t('admin2.evidence.escalations')}</dt>
+              <dd>{e.escalations}</dd>
+              <dt>{t('admin2.evidence.acknowledged')}</dt>
+              <dd>{t('admin2.evidence.inTime', { count: e.acknowledged, inTime: e.acknowledgedInTime })}</dd>
+              <dt>{t('admin2.evidence.medianAck')}</dt>
+              <dd>{e.medianAckSeconds === null ? '—' : formatDuration(Math.round(e.medianAckSeconds), i18n.language)}</dd>
+              <dt>{t('admin2.evidence.returned')}</dt>
+              <dd>{t('admin2.evidence.returnedBy', { notNeeded: e.returned.not_needed, wrongTarget: e.returned.wrong_target, missing: e.returned.missing_information })}</dd>
+              <dt>{t('admin2.evidence.misroutes')}</dt>
+              <dd>{e.misroutes}</dd>
+              <dt>{t('admin2.evidence.unnecessary')}</dt>
+              <dd>{e.unnecessary}</dd>
+              <dt>{t('admin2.evidence.advanced')}</dt>
+              <dd>{e.advancedPastFirstLevel}</dd>
+              <dt>{t('admin2.evidence.pingPong')}</dt>
+              <dd>{e.pingPong}</dd>
+            </dl>
+          </>
+        )}
+      </Loadable>
+    </div>
+  );
 }
