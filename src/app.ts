@@ -168,7 +168,19 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   // The console: static assets built by `npm run build`, with the SPA's index.html for deep links.
   const webDir = webDistDir();
   const hasWeb = existsSync(webDir);
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  // Hashed assets (/assets/name-hash.js) never change: cached for a year. index.html and the rest
+  // are revalidated each time. The build writes .br and .gz beside each file; they are sent as
+  // they are, with Content-Encoding, to clients that accept them.
+  if (hasWeb)
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, filePath) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
   app.setNotFoundHandler((req, reply) => {
     if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
       return reply.type('text/html').sendFile('index.html');

@@ -2,13 +2,17 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiClient, ApiError } from './api/client.js';
 import type { Session, User } from './api/types.js';
-import { AppShell } from './components/AppShell.js';
 import { ErrorMessage } from './components/ErrorMessage.js';
 import { Loading } from './components/States.js';
 import { SignInPage } from './features/auth/SignInPage.js';
 import { applyLanguage, isLanguage } from './i18n/index.js';
-import { Routes } from './routes.js';
-import { DirectoryProvider, SessionProvider, type SessionValue } from './session.js';
+import { RouterProvider } from '@tanstack/react-router';
+import { setActiveRouter } from './lib/router.js';
+import { createAppRouter } from './routes.js';
+import { DirectoryProvider, SessionProvider, useSession, type SessionValue } from './session.js';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { createQueryClient } from './api/query-client.js';
+import { useLiveInvalidation } from './api/live-invalidation.js';
 
 type Phase = { kind: 'checking' } | { kind: 'signedOut' } | { kind: 'failed'; error: unknown } | { kind: 'signedIn'; user: User };
 
@@ -74,11 +78,31 @@ export function App() {
   if (phase.kind === 'signedOut' || !session) return <SignInPage client={client} onSignedIn={enter} />;
   return (
     <SessionProvider value={session}>
-      <DirectoryProvider client={client}>
-        <AppShell>
-          <Routes />
-        </AppShell>
-      </DirectoryProvider>
+      <SignedIn user={session.user} />
     </SessionProvider>
   );
+}
+
+/** The screens, for one signed-in user (a new router per user, so nothing leaks across sign-ins). */
+function SignedIn({ user }: { user: User }) {
+  const router = useMemo(() => createAppRouter(user), [user.id]);
+  const queryClient = useMemo(() => createQueryClient(), [user.id]);
+  useEffect(() => {
+    setActiveRouter(router);
+    return () => setActiveRouter(null);
+  }, [router]);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <LiveInvalidation />
+      <DirectoryProvider client={useSession().client}>
+        <RouterProvider router={router} context={{ user }} />
+      </DirectoryProvider>
+    </QueryClientProvider>
+  );
+}
+
+/** One subscription to the event stream for the whole console: events invalidate queries. */
+function LiveInvalidation() {
+  useLiveInvalidation();
+  return null;
 }

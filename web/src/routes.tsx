@@ -1,81 +1,135 @@
-import { useEffect, type ReactNode } from 'react';
-import { AdminTokensPage } from './features/admin/TokensPage.js';
-import { AuditPage } from './features/admin/AuditPage.js';
-import { CalendarsPage } from './features/admin/CalendarsPage.js';
-import { ChannelsPage } from './features/admin/ChannelsPage.js';
-import { PathEditorPage } from './features/admin/PathEditorPage.js';
-import { PathsPage } from './features/admin/PathsPage.js';
-import { RotationsPage } from './features/admin/RotationsPage.js';
-import { SimulatorPage } from './features/admin/SimulatorPage.js';
-import { SlaPoliciesPage } from './features/admin/SlaPoliciesPage.js';
-import { SupervisorBoard } from './features/supervisor/SupervisorBoard.js';
-import { ReportsPage } from './features/reports/ReportsPage.js';
-import { AdminTeamsPage } from './features/admin/TeamsPage.js';
-import { AdminUsersPage } from './features/admin/UsersPage.js';
-import { EscalationPage } from './features/escalations/EscalationPage.js';
-import { QueuePage, isQueueKind } from './features/queues/QueuePage.js';
-import { SettingsPage } from './features/settings/SettingsPage.js';
-import { SlackLinkPage } from './features/settings/SlackLinkPage.js';
-import { TicketPage } from './features/tickets/TicketPage.js';
-import { WallboardPage } from './features/hands/WallboardPage.js';
-import { HandsConfigPage } from './features/hands/HandsConfigPage.js';
-import { IncidentPage } from './features/incidents/IncidentPage.js';
-import { IncidentsPage } from './features/incidents/IncidentsPage.js';
-import { SearchPage } from './features/search/SearchPage.js';
-import { ArticlesPage } from './features/knowledge/ArticlesPage.js';
-import { NewTicketPage } from './features/desk/NewTicketPage.js';
-import { matchPath, navigate, usePath } from './lib/router.js';
-import { useSession } from './session.js';
+/**
+ * The console's screens: a typed TanStack Router route tree (code-based, no codegen).
+ *
+ * ## How to add a screen (+ its queries + live invalidation)
+ * 1. Write the screen in web/src/features/<context>/MyPage.tsx and export it from the area module
+ *    it belongs to (web/src/areas/agent.ts, supervisor.ts or admin.ts): each area is one lazy chunk.
+ * 2. Register a route below: `createRoute({ getParentRoute: () => rootRoute, path: '/things/$id',
+ *    component: area.admin('MyPage'), validateSearch: searchOf({ q: str, page: num }) })`, add it
+ *    to `routeTree`. Role gating: `beforeLoad: only(['supervisor', 'admin'])` (or put it under `adminRoute`).
+ * 3. URL state: filters, sort, search text and page are search params, never useState. In the
+ *    screen: `const api = getRouteApi('/things/$id'); const search = api.useSearch();
+ *    const nav = api.useNavigate(); nav({ search: (s) => ({ ...s, q: 'x' }) })` — typed by
+ *    `validateSearch`. Defaults are left out of the URL (write `undefined`).
+ * 4. Data: a hook per screen in the feature folder, `useQuery({ queryKey: qk.things.list(search),
+ *    queryFn: ({ signal }) => client.get(...) })`; add the key to web/src/api/query-keys.ts.
+ *    Render the result with `<Loadable query={q} empty={…}>{(data) => …}</Loadable>`
+ *    (web/src/components/Loadable.tsx): loading, error with retry, empty, then your table.
+ *    Changes: `useMutation({ mutationFn, onSuccess: () => qc.invalidateQueries({ queryKey: qk.things.all }) })`.
+ * 5. Live updates: web/src/api/live-invalidation.ts maps each server event (ticket.*, escalation.*,
+ *    notification.*) to the query keys it invalidates; add your resource's keys there once. No
+ *    screen listens to the event stream or polls by hand.
+ * 6. Links: `<Link to="/things/$id" params={{ id }}>` from @tanstack/react-router (typed). The
+ *    old string helpers in web/src/lib/router.tsx (Link to="/x", navigate('/x?y=1'), usePath)
+ *    still work on top of this router, for screens written before it.
+ */
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect, type SearchSchemaInput } from '@tanstack/react-router';
+import type { User } from './api/types.js';
+import { area } from './areas/index.js';
+import { AppShell } from './components/AppShell.js';
+import { isQueueKind } from './features/queues/kinds.js';
+import { parseSearchParams, stringifySearchParams, searchOf, str, num, bool } from './lib/search-params.js';
 
-/** Screens by path. Unknown paths go to the user's own queue. */
-export function Routes() {
-  const path = usePath();
-  const { user } = useSession();
-  const isAdmin = user.role === 'admin';
-
-  const queue = matchPath('/queues/:kind', path);
-  const ticket = matchPath('/tickets/:id', path);
-  const escalation = matchPath('/escalations/:id', path);
-  const incident = matchPath('/incidents/:id', path);
-  let screen: ReactNode = null;
-  if (path === '/tickets/new' || path === '/calls/new') screen = <NewTicketPage call={path === '/calls/new'} key={path} />;
-  else if (queue && isQueueKind(queue.kind!)) screen = <QueuePage kind={queue.kind} key={queue.kind} />;
-  else if (ticket) screen = <TicketPage id={ticket.id!} key={ticket.id} />;
-  else if (escalation) screen = <EscalationPage id={escalation.id!} key={escalation.id} />;
-  else if (incident) screen = <IncidentPage id={incident.id!} key={incident.id} />;
-  else if (path === '/incidents') screen = <IncidentsPage />;
-  else if (path === '/search') screen = <SearchPage />;
-  else if (path === '/knowledge') screen = <ArticlesPage />;
-  else if (path === '/settings') screen = <SettingsPage />;
-  else if (path === '/settings/slack-link') screen = <SlackLinkPage />;
-  else if (path === '/tokens') screen = <AdminTokensPage all={false} />;
-  else if (path === '/admin/users' && isAdmin) screen = <AdminUsersPage />;
-  else if (path === '/admin/teams' && isAdmin) screen = <AdminTeamsPage />;
-  else if (path === '/admin/tokens' && isAdmin) screen = <AdminTokensPage all />;
-  else if (isAdmin) screen = adminScreen(path);
-  if (!screen && path === '/reports') screen = <ReportsPage />;
-  if (!screen && path === '/supervisor' && ['supervisor', 'manager', 'admin'].includes(user.role)) screen = <SupervisorBoard />;
-  if (!screen && path === '/wallboard' && ['supervisor', 'manager', 'admin'].includes(user.role)) screen = <WallboardPage />;
-
-  useEffect(() => {
-    if (!screen) navigate('/queues/mine', { replace: true });
-  });
-  return <>{screen}</>;
+export interface RouterContext {
+  user: User;
 }
 
-/** Administration: escalation paths, simulator, calendars, SLA, rotations, channels. */
-function adminScreen(path: string): ReactNode {
-  const pathEdit = matchPath('/admin/paths/:id', path);
-  if (pathEdit) return <PathEditorPage id={pathEdit.id!} key={pathEdit.id} />;
-  const screens: Record<string, () => ReactNode> = {
-    '/admin/paths': () => <PathsPage />,
-    '/admin/simulator': () => <SimulatorPage />,
-    '/admin/calendars': () => <CalendarsPage />,
-    '/admin/sla': () => <SlaPoliciesPage />,
-    '/admin/rotations': () => <RotationsPage />,
-    '/admin/channels': () => <ChannelsPage />,
-    '/admin/audit': () => <AuditPage />,
-    '/admin/hands': () => <HandsConfigPage />,
-  };
-  return screens[path]?.() ?? null;
+const HOME = '/queues/mine';
+const only = (roles: readonly string[]) => ({ context }: { context: RouterContext }) => {
+  if (!roles.includes(context.user.role)) throw redirect({ href: HOME, replace: true });
+};
+
+export const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: () => (
+    <AppShell>
+      <Outlet />
+    </AppShell>
+  ),
+  // Unknown paths go to the user's own queue, as before.
+  notFoundComponent: () => {
+    throw redirect({ href: HOME, replace: true });
+  },
+});
+
+const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', beforeLoad: () => { throw redirect({ href: HOME, replace: true }); } });
+
+/** Ticket queues (filters, sort, text, rows shown) and the escalation lists (finished shown). */
+export const queueSearch = searchOf({ status: str, priority: str, q: str, sort: str, shown: num, finished: bool, moved: str, to: str });
+const queueRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/queues/$kind',
+  validateSearch: (s: Record<string, unknown> & SearchSchemaInput) => queueSearch(s),
+  beforeLoad: ({ params }) => {
+    if (!isQueueKind(params.kind)) throw redirect({ href: HOME, replace: true });
+  },
+  component: area.agent('QueueRoute'),
+});
+const ticketRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tickets/$id', component: area.agent('TicketRoute') });
+const escalationRoute = createRoute({ getParentRoute: () => rootRoute, path: '/escalations/$id', component: area.agent('EscalationRoute') });
+const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: area.agent('SettingsPage') });
+const tokensRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tokens', component: area.agent('OwnTokensPage') });
+const newTicketRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tickets/new', component: area.agent('NewTicketRoute') });
+const newCallRoute = createRoute({ getParentRoute: () => rootRoute, path: '/calls/new', component: area.agent('NewCallRoute') });
+const incidentsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/incidents', component: area.agent('IncidentsPage') });
+const incidentRoute = createRoute({ getParentRoute: () => rootRoute, path: '/incidents/$id', component: area.agent('IncidentRoute') });
+const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/search', component: area.agent('SearchPage') });
+const knowledgeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/knowledge', component: area.agent('ArticlesPage') });
+const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage') });
+const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.supervisor('ReportsPage') });
+const wallboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/wallboard', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('WallboardPage') });
+const supervisorRoute = createRoute({ getParentRoute: () => rootRoute, path: '/supervisor', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('SupervisorBoard') });
+
+/** Administration: everything under /admin is for administrators only. */
+const adminRoute = createRoute({ getParentRoute: () => rootRoute, path: '/admin', beforeLoad: only(['admin']) });
+const adminIndex = createRoute({ getParentRoute: () => adminRoute, path: '/', beforeLoad: () => { throw redirect({ href: HOME, replace: true }); } });
+const adminUsers = createRoute({ getParentRoute: () => adminRoute, path: '/users', validateSearch: searchOf({ q: str, inactive: bool }), component: area.admin('AdminUsersPage') });
+const adminTeams = createRoute({ getParentRoute: () => adminRoute, path: '/teams', component: area.admin('AdminTeamsPage') });
+const adminTokens = createRoute({ getParentRoute: () => adminRoute, path: '/tokens', component: area.admin('AllTokensPage') });
+const adminPaths = createRoute({ getParentRoute: () => adminRoute, path: '/paths', component: area.admin('PathsPage') });
+const adminPath = createRoute({ getParentRoute: () => adminRoute, path: '/paths/$id', component: area.admin('PathEditorRoute') });
+const adminSimulator = createRoute({ getParentRoute: () => adminRoute, path: '/simulator', validateSearch: searchOf({ path: str }), component: area.admin('SimulatorPage') });
+const adminCalendars = createRoute({ getParentRoute: () => adminRoute, path: '/calendars', component: area.admin('CalendarsPage') });
+const adminSla = createRoute({ getParentRoute: () => adminRoute, path: '/sla', component: area.admin('SlaPoliciesPage') });
+const adminRotations = createRoute({ getParentRoute: () => adminRoute, path: '/rotations', component: area.admin('RotationsPage') });
+const adminChannels = createRoute({ getParentRoute: () => adminRoute, path: '/channels', validateSearch: searchOf({ deliveries: str }), component: area.admin('ChannelsPage') });
+export const auditSearch = searchOf({ group: str, actor: str, targetType: str, targetId: str, from: str, to: str });
+const adminHands = createRoute({ getParentRoute: () => adminRoute, path: '/hands', component: area.admin('HandsConfigPage') });
+const adminAudit = createRoute({ getParentRoute: () => adminRoute, path: '/audit', validateSearch: auditSearch, component: area.admin('AuditPage') });
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  queueRoute,
+  ticketRoute,
+  escalationRoute,
+  settingsRoute,
+  tokensRoute,
+  supervisorRoute,
+  newTicketRoute,
+  newCallRoute,
+  incidentsRoute,
+  incidentRoute,
+  searchRoute,
+  knowledgeRoute,
+  slackLinkRoute,
+  reportsRoute,
+  wallboardRoute,
+  adminRoute.addChildren([adminIndex, adminUsers, adminTeams, adminTokens, adminPaths, adminPath, adminSimulator, adminCalendars, adminSla, adminRotations, adminChannels, adminAudit, adminHands]),
+]);
+
+export function createAppRouter(user: User) {
+  return createRouter({
+    routeTree,
+    context: { user },
+    // Plain query strings (`?status=open&shown=100`), not JSON: readable, and what other screens link to.
+    parseSearch: parseSearchParams,
+    stringifySearch: stringifySearchParams,
+    defaultPreload: 'intent',
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
 }

@@ -1,4 +1,6 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
+import { qk } from './api/query-keys.js';
 import type { ApiClient } from './api/client.js';
 import type { Page, Team, User } from './api/types.js';
 
@@ -51,38 +53,28 @@ export interface Directory {
 
 const DirectoryContext = createContext<Directory | null>(null);
 
-/** Users and teams, loaded once after sign-in, so ids can be shown as names everywhere. */
+/** Users and teams, loaded once after sign-in (and on reload()), so ids can be shown as names everywhere. */
 export function DirectoryProvider({ client, children }: { client: ApiClient; children: ReactNode }) {
-  const [users, setUsers] = useState<User[]>([]);
-  const [teams, setTeams] = useState<Team[]>([]);
-  const [loaded, setLoaded] = useState(false);
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([fetchAll<User>(client, '/api/v1/users'), fetchAll<Team>(client, '/api/v1/teams')])
-      .then(([u, t]) => {
-        if (!live) return;
-        setUsers(u);
-        setTeams(t);
-        setLoaded(true);
-      })
-      .catch(() => {
-        // names fall back to "a former user"; each screen reports its own errors
-        if (live) setLoaded(true);
-      });
-    return () => {
-      live = false;
-    };
-  }, [client, generation]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const query = useQuery({
+    queryKey: qk.directory.all,
+    queryFn: async () => {
+      const [users, teams] = await Promise.all([fetchAll<User>(client, '/api/v1/users'), fetchAll<Team>(client, '/api/v1/teams')]);
+      return { users, teams };
+    },
+    staleTime: 60_000,
+  });
+  const { refetch } = query;
+  const reload = useCallback(() => void refetch(), [refetch]);
+  const users = query.data?.users;
+  const teams = query.data?.teams;
+  // names fall back to "a former user" when the directory failed; each screen reports its own errors
+  const loaded = query.data !== undefined || query.isError;
   const value = useMemo<Directory>(() => {
-    const u = new Map(users.map((x) => [x.id, x.name]));
-    const t = new Map(teams.map((x) => [x.id, x.name]));
+    const u = new Map((users ?? []).map((x) => [x.id, x.name]));
+    const t = new Map((teams ?? []).map((x) => [x.id, x.name]));
     return {
-      users,
-      teams,
+      users: users ?? [],
+      teams: teams ?? [],
       loaded,
       reload,
       userName: (id) => (id ? (u.get(id) ?? null) : null),

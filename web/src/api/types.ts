@@ -1,11 +1,13 @@
 /**
  * The shapes the API returns. They come from the server's presenters (type-only imports, erased
- * at build time), so the console is typed by the same schemas that validate and document the API.
+ * at build time), so the console is typed by the same schemas that validate and document the API;
+ * the others from the generated OpenAPI types (schema.d.ts, see typed.ts).
  */
 import type { CustomerView } from '../../../src/modules/customers/customers.presenter.js';
 import type { TeamView } from '../../../src/modules/teams/teams.presenter.js';
 import type { TicketView, TimelineEventView } from '../../../src/modules/tickets/tickets.presenter.js';
 import type { UserView } from '../../../src/modules/users/users.presenter.js';
+import type { ApiJson } from './typed.js';
 
 export type { CustomerView as Customer, TeamView as Team, TicketView as Ticket, TimelineEventView as TimelineEvent, UserView as User };
 
@@ -27,39 +29,12 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface Session {
-  user: UserView;
-  csrfToken: string;
-}
-
-export interface DemoLogin {
-  email: string;
-  name: string;
-  role: string;
-  password: string;
-}
+/** The answer of sign-in and GET /api/v1/auth/session. */
+export type Session = ApiJson<'/api/v1/auth/session'>;
 
 /** GET /api/v1/workspace: public facts for the sign-in screen. */
-export interface Workspace {
-  demo: boolean;
-  demoLogins?: DemoLogin[];
-}
+export type Workspace = ApiJson<'/api/v1/workspace'>;
+export type DemoLogin = NonNullable<Workspace['demoLogins']>[number];
 
-export interface ApiToken {
-  id: string;
-  userId: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  /** After this the token answers 401 token_expired; null: never. */
-  expiresAt: string | null;
-  expired: boolean;
-}
-
-export interface CreatedToken {
-  id: string;
-  prefix: string;
-  token: string;
-}
+export type ApiToken = ApiJson<'/api/v1/tokens'>['items'][number];
+export type CreatedToken = ApiJson<'/api/v1/tokens', 'post'>;

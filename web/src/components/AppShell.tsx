@@ -8,6 +8,7 @@ import { NotificationBell } from '../features/notifications/NotificationBell.js'
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { HandsLayer, RaiseHandButton } from '../features/hands/HandsLayer.js';
 import { SearchBox } from '../features/search/SearchBox.js';
+import { Shortcuts } from './Shortcuts.js';
 
 function NavLink({ to, children, match }: { to: string; children: ReactNode; match?: string | string[] }) {
   const path = usePath();
@@ -89,6 +90,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         {children}
       </main>
       <HandsLayer />
+      <Shortcuts />
     </div>
   );
 }

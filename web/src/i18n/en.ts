@@ -1,5 +1,19 @@
 /** English messages. The key structure here is the reference: ja.ts must have exactly the same keys. */
 export const en = {
+  shortcuts: {
+    title: 'Keyboard shortcuts',
+    help: 'Show these shortcuts',
+    search: 'Search',
+    move: 'Next / previous row in a list',
+    open: 'Open the selected row',
+    reply: 'Ticket: write a reply to the customer',
+    note: 'Ticket: write an internal note',
+    escalate: 'Ticket: escalate',
+    assign: 'Ticket: assign to me',
+    notWhileTyping: 'Shortcuts do nothing while you type in a field.',
+    close: 'Close',
+    assigned: 'Assigned to you.',
+  },
   app: {
     name: 'Escalon',
     skipToContent: 'Skip to content',

@@ -2,6 +2,20 @@ import type { Messages } from './en.js';
 
 /** 日本語メッセージ。キー構成は en.ts と完全に同じにする（i18n.test.ts で確認）。 */
 export const ja: Messages = {
+  shortcuts: {
+    title: 'キーボードショートカット',
+    help: 'このショートカット一覧を表示',
+    search: '検索',
+    move: '一覧で次の行／前の行へ',
+    open: '選択した行を開く',
+    reply: 'チケット：顧客への返信を書く',
+    note: 'チケット：社内メモを書く',
+    escalate: 'チケット：エスカレーション',
+    assign: 'チケット：自分に割り当てる',
+    notWhileTyping: '入力欄で入力中はショートカットは働きません。',
+    close: '閉じる',
+    assigned: '自分に割り当てました。',
+  },
   app: {
     name: 'Escalon',
     skipToContent: '本文へ移動',

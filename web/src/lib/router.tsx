@@ -1,26 +1,33 @@
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+import { useRouter, useRouterState, type AnyRouter } from '@tanstack/react-router';
+import type { AnchorHTMLAttributes, MouseEvent, ReactNode } from 'react';
 
-/** A tiny history router: the console has a handful of screens and needs no routing library. */
+/**
+ * String-based navigation helpers on top of the TanStack router (web/src/routes.tsx), for screens
+ * written before it: `<Link to="/tickets/abc">`, `navigate('/admin/audit?targetId=…')`,
+ * `usePath()`, `useSearch()`. New code uses @tanstack/react-router's typed `Link`, `useNavigate`
+ * and a route's `useSearch()` instead (see the top of routes.tsx).
+ */
 
-const subscribe = (cb: () => void) => {
-  window.addEventListener('popstate', cb);
-  return () => window.removeEventListener('popstate', cb);
-};
+let active: AnyRouter | null = null;
 
-export function usePath(): string {
-  return useSyncExternalStore(subscribe, () => window.location.pathname);
+/** Called once by the app with the router it renders. */
+export function setActiveRouter(router: AnyRouter | null): void {
+  active = router;
 }
 
-/** The query string (`?a=1`), so a screen can keep its filters in the URL. */
+export function usePath(): string {
+  return useRouterState({ select: (s) => s.location.pathname });
+}
+
+/** The query string (`?a=1`, or ''). */
 export function useSearch(): string {
-  return useSyncExternalStore(subscribe, () => window.location.search);
+  return useRouterState({ select: (s) => s.location.searchStr });
 }
 
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
-  if (opts.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
-  window.dispatchEvent(new PopStateEvent('popstate'));
-  window.scrollTo(0, 0);
+  if (active) void active.navigate({ href: to, replace: opts.replace });
+  else if (opts.replace) window.location.replace(to);
+  else window.location.assign(to);
 }
 
 /** Matches "/tickets/:id" style patterns; returns the parameters or null. */
@@ -40,11 +47,12 @@ export function matchPath(pattern: string, path: string): Record<string, string>
 type LinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string; children: ReactNode };
 
 export function Link({ to, onClick, children, ...rest }: LinkProps) {
+  const router = useRouter();
   const handle = (e: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(e);
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
-    navigate(to);
+    void router.navigate({ href: to });
   };
   return (
     <a href={to} onClick={handle} {...rest}>

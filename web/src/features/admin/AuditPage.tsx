@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types.js';
 import { ApiError } from '../../api/client.js';
+import type { ApiJson } from '../../api/typed.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState, Loading } from '../../components/States.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -9,19 +11,8 @@ import { navigate, useSearch } from '../../lib/router.js';
 import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { AdminPage, useLoad } from './common.js';
 
-/** One audit log entry as GET /api/v1/audit gives it. */
-export interface AuditEntry {
-  id: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetName: string | null;
-  ip: string | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
+/** One audit log entry as GET /api/v1/audit gives it (generated from the server's OpenAPI document). */
+export type AuditEntry = ApiJson<'/api/v1/audit'>['items'][number];
 
 /** The groups of actions the filter offers (the action's prefix); labels in admin2.audit.group. */
 const GROUPS = ['auth', 'user', 'token', 'team', 'calendar', 'sla_policy', 'path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'raw_mail', 'customer', 'organization', 'inbound_message', 'retention', 'secrets', 'demo'] as const;
@@ -85,13 +76,10 @@ export function AuditPage() {
   const [draft, setDraft] = useState<Filters>(filters);
   useEffect(() => setDraft(filters), [filters]);
   const [more, setMore] = useState<{ items: AuditEntry[]; cursor: string | null; error: unknown } | null>(null);
-  const list = useLoad(
-    (signal) => {
+  const list = useLoad(qk.admin('audit', filters), (signal) => {
       setMore(null);
       return client.get<Page<AuditEntry>>('/api/v1/audit', query(filters), signal);
-    },
-    [client, filters],
-  );
+    });
   const items = [...(list.data?.items ?? []), ...(more?.items ?? [])];
   const cursor = more ? more.cursor : (list.data?.nextCursor ?? null);
   const loadMore = async () => {

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState, Loading, Notice } from '../../components/States.js';
@@ -25,7 +26,7 @@ export const newCalendarDefinition = (): CalendarDefinition => ({
 export function CalendarsPage() {
   const { t } = useTranslation();
   const { client } = useSession();
-  const list = useLoad((signal) => client.get<{ items: Calendar[] }>('/api/v1/calendars', { limit: 200 }, signal).then((p) => p.items), [client]);
+  const list = useLoad(qk.admin('calendars'), (signal) => client.get<{ items: Calendar[] }>('/api/v1/calendars', { limit: 200 }, signal).then((p) => p.items));
   const [selected, setSelected] = useState<string | 'new' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const current = selected === 'new' ? null : (list.data ?? []).find((c) => c.id === selected) ?? null;

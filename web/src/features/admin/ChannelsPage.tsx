@@ -1,4 +1,6 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -27,7 +29,7 @@ export function ChannelsPage() {
 function Webhooks() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const list = useLoad((signal) => client.get<{ items: Webhook[] }>('/api/v1/webhooks', undefined, signal).then((r) => r.items), [client]);
+  const list = useLoad(qk.admin('webhooks'), (signal) => client.get<{ items: Webhook[] }>('/api/v1/webhooks', undefined, signal).then((r) => r.items));
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>(['escalation.*', 'sla.*']);
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
@@ -126,7 +128,7 @@ function TeamChannels() {
   const { t } = useTranslation();
   const { client } = useSession();
   const directory = useDirectory();
-  const list = useLoad((signal) => client.get<{ items: TeamChannel[] }>('/api/v1/team-channels', undefined, signal).then((r) => r.items), [client]);
+  const list = useLoad(qk.admin('team-channels'), (signal) => client.get<{ items: TeamChannel[] }>('/api/v1/team-channels', undefined, signal).then((r) => r.items));
   const [f, setF] = useState({ teamId: '', kind: 'slack_webhook' as (typeof KINDS)[number], label: '', url: '', token: '', channel: '', locale: 'ja' });
   const action = useAction();
   const create = async (e: FormEvent) => {
@@ -213,13 +215,18 @@ function TeamChannels() {
   );
 }
 
+const channelsApi = getRouteApi('/admin/channels');
+
 function FailedDeliveries() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const [state, setState] = useState<'dead' | 'failed'>('dead');
-  const list = useLoad((signal) => client.get<Page<Delivery>>('/api/v1/deliveries', { state, limit: 50 }, signal).then((r) => r.items), [client, state]);
+  const search = channelsApi.useSearch();
+  const nav = channelsApi.useNavigate();
+  const state: 'dead' | 'failed' = search.deliveries === 'failed' ? 'failed' : 'dead';
+  const setState = (v: 'dead' | 'failed') => void nav({ search: (s) => ({ ...s, deliveries: v === 'dead' ? undefined : v }) });
+  const list = useLoad(qk.admin('deliveries', state), (signal) => client.get<Page<Delivery>>('/api/v1/deliveries', { state, limit: 50 }, signal).then((r) => r.items));
   // Webhook deliveries name their subscription by id; people are shown its URL.
-  const hooks = useLoad((signal) => client.get<{ items: Webhook[] }>('/api/v1/webhooks', undefined, signal).then((r) => new Map(r.items.map((w) => [w.id, w.url]))), [client]);
+  const hooks = useLoad(qk.admin('webhooks', 'urls'), (signal) => client.get<{ items: Webhook[] }>('/api/v1/webhooks', undefined, signal).then((r) => new Map(r.items.map((w) => [w.id, w.url]))));
   const [notice, setNotice] = useState<string | null>(null);
   return (
     <section className="card" aria-labelledby="dl-title">
@@ -302,7 +309,7 @@ function recipientLabel(d: Delivery, hooks: Map<string, string> | null, director
 function FailedInbound() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const list = useLoad((signal) => client.get<Page<InboundMessage>>('/api/v1/inbound-messages', { status: 'failed', limit: 50 }, signal).then((r) => r.items), [client]);
+  const list = useLoad(qk.admin('inbound-messages'), (signal) => client.get<Page<InboundMessage>>('/api/v1/inbound-messages', { status: 'failed', limit: 50 }, signal).then((r) => r.items));
   const [notice, setNotice] = useState<string | null>(null);
   const action = useAction();
   const reprocess = async (m: InboundMessage) => {
@@ -368,7 +375,7 @@ interface MessagingIntegration {
 function MessagingIntegrations() {
   const { t } = useTranslation();
   const { client } = useSession();
-  const list = useLoad((signal) => client.get<{ items: MessagingIntegration[] }>('/api/v1/messaging-integrations', undefined, signal).then((r) => r.items), [client]);
+  const list = useLoad(qk.admin('messaging-integrations'), (signal) => client.get<{ items: MessagingIntegration[] }>('/api/v1/messaging-integrations', undefined, signal).then((r) => r.items));
   const [name, setName] = useState('');
   const [outbound, setOutbound] = useState('');
   const [edits, setEdits] = useState<Record<string, string>>({});

@@ -1,4 +1,9 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
+import { useQuery } from '@tanstack/react-query';
+import { call, type ApiJson } from '../../api/typed.js';
+import { Loadable } from '../../components/Loadable.js';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../api/client.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -56,15 +61,12 @@ export function PathEditorPage({ id }: { id: string }) {
   const { t } = useTranslation();
   const { client } = useSession();
   const isNew = id === 'new';
-  const path = useLoad((signal) => (isNew ? Promise.resolve(null) : client.get<Path>(`/api/v1/escalation-paths/${id}`, undefined, signal)), [client, id]);
-  const refs = useLoad(
-    (signal) =>
+  const path = useLoad(qk.admin('escalation-paths', id), (signal) => (isNew ? Promise.resolve(null) : client.get<Path>(`/api/v1/escalation-paths/${id}`, undefined, signal)));
+  const refs = useLoad(qk.admin('path-editor-refs'), (signal) =>
       Promise.all([
         client.get<{ items: Calendar[] }>('/api/v1/calendars', { limit: 200 }, signal).then((r) => r.items),
         client.get<{ items: Rotation[] }>('/api/v1/rotations', undefined, signal).then((r) => r.items),
-      ]),
-    [client],
-  );
+      ]));
   const loading = (!isNew && path.data === null && path.error === null) || (refs.data === null && refs.error === null);
 
   return (
@@ -162,6 +164,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
               {formatDateTime(path.reviewDueAt, i18n.language, user.timeZone)} {path.reviewDue && `(${t('admin2.paths.reviewDue')})`}
             </dd>
           </dl>
+          <ReviewEvidence pathId={path.id} version={path.version} reviewedAt={path.lastReviewedAt} />
           <button type="button" className="btn" onClick={() => void review()} disabled={action.busy}>
             {t('admin2.paths.markReviewed')}
           </button>
@@ -464,5 +467,53 @@ function LevelCard({ index, count, level, problems, calendars, rotations, onChan
       <FieldProblems problems={problems} field={`${at}.requiredBriefFields`} prefix />
       <CheckGroup name={`${id}-brief`} legend={t('admin2.level.required')} options={BRIEF_FIELDS} value={level.requiredBriefFields} onChange={(v) => set('requiredBriefFields', v)} labelOf={(o) => t(`admin2.brief.${o}`)} />
     </article>
+  );
+}
+
+/** /admin/paths/$id ("new" for a new path). */
+export function PathEditorRoute() {
+  const { id } = getRouteApi('/admin/paths/$id').useParams();
+  return <PathEditorPage id={id} key={id} />;
+}
+
+type Evidence = ApiJson<'/api/v1/escalation-paths/{id}/evidence'>;
+
+/** What the periodic review looks at (GET /api/v1/escalation-paths/{id}/evidence): use, acknowledgement speed, returns, ping-pong. */
+function ReviewEvidence({ pathId, version, reviewedAt }: { pathId: string; version: number; reviewedAt: string | null }) {
+  const { t, i18n } = useTranslation();
+  const { client, user } = useSession();
+  const evidence = useQuery({
+    queryKey: qk.admin('escalation-paths', pathId, 'evidence', version, reviewedAt),
+    queryFn: ({ signal }) => call(client, 'get', '/api/v1/escalation-paths/{id}/evidence', { params: { id: pathId } }, signal),
+  });
+  return (
+    <div className="review-evidence">
+      <h3>{t('admin2.evidence.title')}</h3>
+      <Loadable query={evidence}>
+        {(e: Evidence) => (
+          <>
+            <p className="muted small">{t('admin2.evidence.since', { time: formatDateTime(e.since, i18n.language, user.timeZone) })}</p>
+            <dl className="facts" data-testid="path-evidence">
+              <dt>{t('admin2.evidence.escalations')}</dt>
+              <dd>{e.escalations}</dd>
+              <dt>{t('admin2.evidence.acknowledged')}</dt>
+              <dd>{t('admin2.evidence.inTime', { count: e.acknowledged, inTime: e.acknowledgedInTime })}</dd>
+              <dt>{t('admin2.evidence.medianAck')}</dt>
+              <dd>{e.medianAckSeconds === null ? '—' : formatDuration(Math.round(e.medianAckSeconds), i18n.language)}</dd>
+              <dt>{t('admin2.evidence.returned')}</dt>
+              <dd>{t('admin2.evidence.returnedBy', { notNeeded: e.returned.not_needed, wrongTarget: e.returned.wrong_target, missing: e.returned.missing_information })}</dd>
+              <dt>{t('admin2.evidence.misroutes')}</dt>
+              <dd>{e.misroutes}</dd>
+              <dt>{t('admin2.evidence.unnecessary')}</dt>
+              <dd>{e.unnecessary}</dd>
+              <dt>{t('admin2.evidence.advanced')}</dt>
+              <dd>{e.advancedPastFirstLevel}</dd>
+              <dt>{t('admin2.evidence.pingPong')}</dt>
+              <dd>{e.pingPong}</dd>
+            </dl>
+          </>
+        )}
+      </Loadable>
+    </div>
   );
 }

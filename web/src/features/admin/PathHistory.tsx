@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/States.js';
@@ -11,7 +12,7 @@ import { formatDuration, useLoad } from './common.js';
 export function PathHistory({ pathId }: { pathId: string }) {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const versions = useLoad((signal) => client.get<{ items: PathVersion[] }>(`/api/v1/escalation-paths/${pathId}/versions`, undefined, signal).then((r) => r.items), [client, pathId]);
+  const versions = useLoad(qk.admin('escalation-paths/versions', pathId), (signal) => client.get<{ items: PathVersion[] }>(`/api/v1/escalation-paths/${pathId}/versions`, undefined, signal).then((r) => r.items));
   const [pair, setPair] = useState<[number, number] | null>(null);
   const items = versions.data ?? [];
   const latest = items[0]?.version ?? 1;
@@ -92,7 +93,7 @@ function DiffView({ pathId, from, to }: { pathId: string; from: number; to: numb
   const { client } = useSession();
   const directory = useDirectory();
   const show = (field: string, v: unknown) => (/Seconds$/.test(field) && typeof v === 'number' ? formatDuration(v, i18n.language) : describeValue(v, directory, t));
-  const diff = useLoad((signal) => client.get<PathDiff>(`/api/v1/escalation-paths/${pathId}/versions/diff`, { from, to }, signal), [client, pathId, from, to]);
+  const diff = useLoad(qk.admin('escalation-paths/versions/diff', pathId, from, to), (signal) => client.get<PathDiff>(`/api/v1/escalation-paths/${pathId}/versions/diff`, { from, to }, signal));
   if (diff.error !== null) return <ErrorMessage error={diff.error} onRetry={diff.reload} />;
   if (diff.data === null) return <Loading />;
   if (diff.data.changes.length === 0) return <p className="muted">{t('admin2.history.noChanges')}</p>;

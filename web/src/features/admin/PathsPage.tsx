@@ -1,3 +1,4 @@
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState, Loading } from '../../components/States.js';
@@ -12,7 +13,7 @@ export function PathsPage() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
   const directory = useDirectory();
-  const list = useLoad((signal) => client.get<{ items: Path[] }>('/api/v1/escalation-paths', undefined, signal).then((r) => r.items), [client]);
+  const list = useLoad(qk.admin('escalation-paths'), (signal) => client.get<{ items: Path[] }>('/api/v1/escalation-paths', undefined, signal).then((r) => r.items));
   const lang = i18n.language === 'en' ? 'en' : 'ja';
 
   return (

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState, Loading, Notice } from '../../components/States.js';
@@ -10,7 +11,7 @@ import { AdminPage, localInputToIso, toLocalInput, useAction, useLoad } from './
 export function RotationsPage() {
   const { t } = useTranslation();
   const { client } = useSession();
-  const list = useLoad((signal) => client.get<{ items: Rotation[] }>('/api/v1/rotations', undefined, signal).then((r) => r.items), [client]);
+  const list = useLoad(qk.admin('rotations'), (signal) => client.get<{ items: Rotation[] }>('/api/v1/rotations', undefined, signal).then((r) => r.items));
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const replace = (r: Rotation) => list.setData((prev) => (prev ?? []).map((x) => (x.id === r.id ? r : x)));
@@ -45,7 +46,7 @@ function RotationCard({ rotation, onChanged, onDeleted }: { rotation: Rotation; 
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
   const directory = useDirectory();
-  const oncall = useLoad((signal) => client.get<OnCall>(`/api/v1/rotations/${rotation.id}/oncall`, undefined, signal), [client, rotation.id, rotation.updatedAt]);
+  const oncall = useLoad(qk.admin('rotations/oncall', rotation.id, rotation.updatedAt), (signal) => client.get<OnCall>(`/api/v1/rotations/${rotation.id}/oncall`, undefined, signal));
   const [editing, setEditing] = useState(false);
   const [ov, setOv] = useState({ userId: rotation.members[0] ?? '', start: toLocalInput(new Date(), user.timeZone), end: toLocalInput(new Date(Date.now() + 8 * 3600_000), user.timeZone) });
   const action = useAction();

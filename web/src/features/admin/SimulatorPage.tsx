@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { PRIORITIES, TEMPERATURES, type Priority, type Temperature } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -15,7 +16,7 @@ export function SimulatorPage() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
   const directory = useDirectory();
-  const paths = useLoad((signal) => client.get<{ items: Path[] }>('/api/v1/escalation-paths', undefined, signal).then((r) => r.items), [client]);
+  const paths = useLoad(qk.admin('escalation-paths'), (signal) => client.get<{ items: Path[] }>('/api/v1/escalation-paths', undefined, signal).then((r) => r.items));
   const initialPath = new URLSearchParams(window.location.search).get('path') ?? '';
   const [form, setForm] = useState({
     subject: '',

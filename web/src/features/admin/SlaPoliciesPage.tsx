@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { PRIORITIES, type Priority } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -27,10 +28,7 @@ const newPolicy = (position: number): Draft => ({
 export function SlaPoliciesPage() {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
-  const data = useLoad(
-    (signal) => Promise.all([client.get<{ items: SlaPolicy[] }>('/api/v1/sla-policies', undefined, signal).then((r) => r.items), client.get<{ items: Calendar[] }>('/api/v1/calendars', { limit: 200 }, signal).then((r) => r.items)]),
-    [client],
-  );
+  const data = useLoad(qk.admin('sla-policies'), (signal) => Promise.all([client.get<{ items: SlaPolicy[] }>('/api/v1/sla-policies', undefined, signal).then((r) => r.items), client.get<{ items: Calendar[] }>('/api/v1/calendars', { limit: 200 }, signal).then((r) => r.items)]));
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const policies = data.data?.[0] ?? [];

@@ -1,4 +1,6 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useLoad } from './common.js';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { TEAM_ROLES, type Team, type TeamRole } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -9,15 +11,13 @@ export function AdminTeamsPage() {
   const { t } = useTranslation();
   const { client } = useSession();
   const directory = useDirectory();
-  const [teams, setTeams] = useState<Team[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const load = useCallback(() => {
-    setError(null);
-    fetchAll<Team>(client, '/api/v1/teams').then(setTeams).catch(setError);
-  }, [client]);
-  useEffect(load, [load]);
+  const list = useLoad(qk.admin('teams'), () => fetchAll<Team>(client, '/api/v1/teams'));
+  const teams = list.data;
+  const setTeams = list.setData;
+  const load = list.reload;
+  const error = list.error;
 
   const replace = (team: Team) => {
     setTeams((prev) => (prev ?? []).map((x) => (x.id === team.id ? team : x)));

@@ -1,4 +1,6 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useLoad } from './common.js';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import type { ApiToken, CreatedToken } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -12,8 +14,7 @@ export function AdminTokensPage({ all }: { all: boolean }) {
   const { client } = useSession();
   const directory = useDirectory();
   const tz = useUserTimeZone();
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [actionError, setError] = useState<unknown>(null);
   const [name, setName] = useState('');
   /** yyyy-mm-dd from the date input: the token works until the end of that day in the user's time zone. */
   const [expiresOn, setExpiresOn] = useState('');
@@ -21,13 +22,10 @@ export function AdminTokensPage({ all }: { all: boolean }) {
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [copied, setCopied] = useState(false);
 
-  const load = useCallback(() => {
-    client
-      .get<{ items: ApiToken[] }>('/api/v1/tokens', all ? { all: true } : {})
-      .then((r) => setTokens(r.items))
-      .catch(setError);
-  }, [client, all]);
-  useEffect(load, [load]);
+  const list = useLoad(qk.admin('tokens', all), (signal) => client.get<{ items: ApiToken[] }>('/api/v1/tokens', all ? { all: true } : {}, signal).then((r) => r.items));
+  const tokens = list.data;
+  const load = list.reload;
+  const error = actionError ?? list.error;
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
@@ -163,3 +161,8 @@ export function endOfDayIn(day: string, timeZone: string): string {
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'), 999);
   return new Date(guess - (local - guess)).toISOString();
 }
+
+/** /tokens: the user's own API tokens. */
+export const OwnTokensPage = () => <AdminTokensPage all={false} />;
+/** /admin/tokens: everyone's tokens. */
+export const AllTokensPage = () => <AdminTokensPage all />;

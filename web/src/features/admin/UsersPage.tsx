@@ -1,4 +1,7 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { getRouteApi } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { useLoad } from './common.js';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type Role, type User } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -7,24 +10,28 @@ import { LANGUAGES, type Language } from '../../i18n/index.js';
 import { timeZones } from '../../lib/format.js';
 import { fetchAll, useDirectory, useSession } from '../../session.js';
 
+const usersApi = getRouteApi('/admin/users');
+
 export function AdminUsersPage() {
   const { t } = useTranslation();
   const { client, user: me } = useSession();
   const directory = useDirectory();
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [showInactive, setShowInactive] = useState(false);
-  const [q, setQ] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  // The search text and "show inactive" live in the URL (/admin/users?q=…&inactive=1).
+  const search = usersApi.useSearch();
+  const nav = usersApi.useNavigate();
+  const showInactive = search.inactive === true;
+  const setShowInactive = (v: boolean) => void nav({ search: (s) => ({ ...s, inactive: v || undefined }), replace: true });
+  const q = search.q ?? '';
+  const setQ = (v: string) => void nav({ search: (s) => ({ ...s, q: v || undefined }), replace: true });
+  const [actionError, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
 
-  const load = useCallback(() => {
-    setError(null);
-    fetchAll<User>(client, '/api/v1/users')
-      .then(setUsers)
-      .catch(setError);
-  }, [client]);
-  useEffect(load, [load]);
+  const list = useLoad(qk.admin('users'), () => fetchAll<User>(client, '/api/v1/users'));
+  const users = list.data;
+  const setUsers = list.setData;
+  const load = list.reload;
+  const error = actionError ?? list.error;
 
   const replace = (u: User) => {
     setUsers((prev) => (prev ?? []).map((x) => (x.id === u.id ? u : x)));

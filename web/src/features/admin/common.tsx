@@ -1,32 +1,26 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../../api/client.js';
 import { Link, usePath } from '../../lib/router.js';
 import { useSession } from '../../session.js';
 import './admin.css';
 
-/** Loads something once (and on reload); the screen shows loading, error or the data. */
-export function useLoad<T>(fetcher: (signal: AbortSignal) => Promise<T>, deps: unknown[]) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
-  const ref = useRef(fetcher);
-  ref.current = fetcher;
-  useEffect(() => {
-    const ctl = new AbortController();
-    setError(null);
-    ref
-      .current(ctl.signal)
-      .then((d) => {
-        if (!ctl.signal.aborted) setData(d);
-      })
-      .catch((e: unknown) => {
-        if (!isAbort(e) && !ctl.signal.aborted) setError(e);
-      });
-    return () => ctl.abort();
-  }, [generation, ...deps]);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, setData, error, reload };
+/**
+ * Server state through the query cache: `useLoad(qk.admin('calendars'), (signal) => client.get(…))`.
+ * `data` is null until the first answer; `setData` writes the cache after a change the screen made
+ * itself (the server's answer), `reload` refetches. New screens use useQuery + <Loadable> directly.
+ */
+export function useLoad<T>(queryKey: QueryKey, fetcher: (signal: AbortSignal) => Promise<T>) {
+  const qc = useQueryClient();
+  // Screens written for it remount to refresh (key={version}): every mount asks the server again, showing the cached answer meanwhile.
+  const query = useQuery({ queryKey, queryFn: ({ signal }) => fetcher(signal), refetchOnMount: 'always' });
+  const setData = useCallback(
+    (next: T | null | ((prev: T | null) => T | null)) =>
+      qc.setQueryData<T | null>(queryKey, (old) => (typeof next === 'function' ? (next as (prev: T | null) => T | null)(old ?? null) : next)),
+    [qc, JSON.stringify(queryKey)],
+  );
+  const reload = useCallback(() => void query.refetch(), [query.refetch]);
+  return { data: query.data ?? null, setData, error: query.error ?? null, reload, query };
 }
 
 /** Runs a change, remembering whether it is running and how it failed. */

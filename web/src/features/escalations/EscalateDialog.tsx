@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { SimilarEscalations } from '../knowledge/SimilarEscalations.js';
 import { useTranslation } from 'react-i18next';
+import { call } from '../../api/typed.js';
 import { ApiError, isAbort, problemField } from '../../api/client.js';
 import { TEMPERATURES, type Temperature, type Ticket } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -51,8 +52,8 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
   const load = useCallback(
     (signal?: AbortSignal) => {
       setLoadError(null);
-      client
-        .get<EscalationDraft>(`/api/v1/tickets/${ticket.id}/escalations/draft`, { pathId, levelIndex }, signal)
+      // Path, parameters and answer typed by the server's OpenAPI document (api/typed.ts).
+      call(client, 'get', '/api/v1/tickets/{id}/escalations/draft', { params: { id: ticket.id }, query: { pathId, levelIndex } }, signal)
         .then((d) => {
           setDraft(d);
           // The brief is pre-filled once; changing path or level keeps what the agent wrote.

@@ -1,7 +1,9 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.js';
-import { useLiveRefresh } from '../../api/live.js';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { qk } from '../../api/query-keys.js';
 import type { Ticket } from '../../api/types.js';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/Badges.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -42,10 +44,18 @@ export function EscalationPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
   const tz = useUserTimeZone();
-  const [esc, setEsc] = useState<Escalation | null>(null);
-  const [ticket, setTicket] = useState<Ticket | null>(null);
-  const [ticketAt, setTicketAt] = useState(Date.now());
-  const [error, setError] = useState<unknown>(null);
+  const qc = useQueryClient();
+  const escQuery = useQuery({ queryKey: qk.escalations.detail(id), queryFn: ({ signal }) => client.get<Escalation>(`/api/v1/escalations/${id}`, undefined, signal) });
+  const esc = escQuery.data ?? null;
+  const ticketQuery = useQuery({
+    queryKey: qk.tickets.detail(esc?.ticketId ?? ''),
+    queryFn: ({ signal }) => client.get<Ticket>(`/api/v1/tickets/${esc!.ticketId}`, undefined, signal),
+    enabled: esc !== null,
+  });
+  const ticket = ticketQuery.data ?? null;
+  const ticketAt = ticketQuery.dataUpdatedAt || Date.now();
+  const error = escQuery.error ?? ticketQuery.error;
+  const setEsc = (next: Escalation) => qc.setQueryData(qk.escalations.detail(id), next);
   const [actionError, setActionError] = useState<{ error: unknown; action: Action } | null>(null);
   const [busy, setBusy] = useState<Action | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -59,20 +69,9 @@ export function EscalationPage({ id }: { id: string }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(() => {
-    client
-      .get<Escalation>(`/api/v1/escalations/${id}`)
-      .then((e) => {
-        setEsc(e);
-        setError(null);
-        return client.get<Ticket>(`/api/v1/tickets/${e.ticketId}`).then((x) => {
-          setTicket(x);
-          setTicketAt(Date.now());
-        });
-      })
-      .catch(setError);
-  }, [client, id]);
-  useEffect(load, [load]);
-  useLiveRefresh(load, { enabled: esc !== null, filter: (e) => e.ids.includes(id) || (esc !== null && e.ids.includes(esc.ticketId)) });
+    void qc.invalidateQueries({ queryKey: qk.escalations.all });
+    void qc.invalidateQueries({ queryKey: qk.tickets.all });
+  }, [qc]);
 
   useEffect(() => {
     if (esc) document.title = `${t('agent.esc.title', { number: esc.ticketNumber ?? '' })} · Escalon`;
@@ -401,4 +400,10 @@ function ActionError({ error, onRetry }: { error: unknown; onRetry: () => void }
     );
   }
   return <ErrorMessage error={error} onRetry={onRetry} />;
+}
+
+/** /escalations/$id */
+export function EscalationRoute() {
+  const { id } = getRouteApi('/escalations/$id').useParams();
+  return <EscalationPage id={id} key={id} />;
 }

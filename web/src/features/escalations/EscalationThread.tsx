@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLiveRefresh } from '../../api/live.js';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { qk } from '../../api/query-keys.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useSession, useUserTimeZone } from '../../session.js';
@@ -23,23 +24,15 @@ export function EscalationThread({ escalation, open }: { escalation: Escalation;
   const { client, user } = useSession();
   const tz = useUserTimeZone();
   const inputId = useId();
-  const [items, setItems] = useState<EscalationMessage[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [sendError, setSendError] = useState<unknown>(null);
   const url = `/api/v1/escalations/${escalation.id}/messages`;
-  const load = useCallback(() => {
-    client
-      .get<{ items: EscalationMessage[] }>(url)
-      .then((r) => {
-        setItems(r.items);
-        setError(null);
-      })
-      .catch(setError);
-  }, [client, url]);
-  useEffect(load, [load]);
-  useLiveRefresh(load, { filter: (e) => e.ids.includes(escalation.ticketId) || e.ids.includes(escalation.id) });
+  const qc = useQueryClient();
+  const thread = useQuery({ queryKey: qk.escalations.thread(escalation.id), queryFn: ({ signal }) => client.get<{ items: EscalationMessage[] }>(url, undefined, signal).then((r) => r.items) });
+  const items = thread.data ?? null;
+  const error = thread.error;
+  const load = () => void qc.invalidateQueries({ queryKey: qk.escalations.thread(escalation.id) });
 
   const isRequester = escalation.requestedBy?.id === user.id;
   const send = async (e: FormEvent) => {

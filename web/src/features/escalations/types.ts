@@ -1,9 +1,9 @@
 /**
  * Shapes of the escalation and notification APIs, from the server's presenters (type-only
- * imports, erased at build time). The draft's shape is declared inline in the route file, so it
- * is restated here; keep it in step with GET /api/v1/tickets/{id}/escalations/draft.
+ * imports, erased at build time); the draft's from the generated OpenAPI types.
  */
 import type { EscalationView } from '../../../../src/modules/escalations/escalations.presenter.js';
+import type { ApiJson } from '../../api/typed.js';
 import type { NotificationView } from '../../../../src/modules/notifications/notifications.presenter.js';
 
 export type { EscalationView as Escalation, NotificationView as Notification };
@@ -14,19 +14,10 @@ export const IMPACT_SCOPES: readonly ImpactScope[] = ['this_customer', 'several'
 export const RETURN_REASONS = ['not_needed', 'wrong_target', 'missing_information'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
 
-export interface TicketSummary {
-  id: string;
-  number: number;
-  subject: string;
-  status: string;
-  priority: string;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface Person {
-  id: string;
-  name: string;
-}
+/** GET /api/v1/tickets/{id}/escalations/draft, typed by the server's OpenAPI document. */
+export type EscalationDraft = ApiJson<'/api/v1/tickets/{id}/escalations/draft'>;
+export type TicketSummary = EscalationDraft['customerTickets']['open'][number];
+export type Person = EscalationDraft['direct']['people'][number];
 
 /** One met condition of a path, put into words by describeFact (web/src/features/escalations/origin.ts). */
 export interface MatchFact {
@@ -45,26 +36,6 @@ export interface EscalationOrigin {
   team?: string;
   transfers?: number;
   limit?: number;
-}
-
-export interface EscalationDraft {
-  direct: { mySupervisors: Person[]; teams: Person[]; people: Person[] };
-  ticketId: string;
-  suggestedPathId: string | null;
-  matches: { pathId: string; pathName: string; version: number; score: number; reasons: string[]; facts: MatchFact[] }[];
-  path: { id: string; version: number; name: string; purpose: string; levels: { levelIndex: number; name: string; kind: string }[] } | null;
-  level: {
-    levelIndex: number;
-    name: string;
-    kind: string;
-    contact: { department: string | null; person: string | null; phone: string | null; email: string | null };
-    ackTimeoutSeconds: number;
-    ackDueAt: string;
-    requiredBriefFields: string[];
-    targets: { key: string; receivers: Person[]; trace: string[] }[];
-  } | null;
-  brief: Brief;
-  customerTickets: { open: TicketSummary[]; recent: TicketSummary[] };
 }
 
 /** Still needs someone: requested (waiting to be acknowledged) or acknowledged (being worked). */

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLiveRefresh } from '../../api/live.js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { qk } from '../../api/query-keys.js';
 import type { Page } from '../../api/types.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
 import { navigate } from '../../lib/router.js';
@@ -11,31 +12,27 @@ import './agent.css';
 
 export { notificationHref } from './notification-text.js';
 
+type NotificationPage = Page<Notification> & { unread: number };
+
 /** The bell in the top bar: unread count, and a panel of recent notifications to open and mark read. */
 export function NotificationBell() {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
   const tz = useUserTimeZone();
-  const [items, setItems] = useState<Notification[] | null>(null);
-  const [unread, setUnread] = useState(0);
-  const [failed, setFailed] = useState(false);
+  const qc = useQueryClient();
+  const list = useQuery({
+    queryKey: qk.notifications.list(),
+    queryFn: ({ signal }) => client.get<NotificationPage>('/api/v1/notifications', { limit: 20 }, signal),
+    // The bell is on every screen: without the stream it still looks every 30 s.
+    refetchInterval: 30_000,
+  });
+  const items = list.data?.items ?? null;
+  const unread = list.data?.unread ?? 0;
+  const failed = list.isError;
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
   const panelId = useId();
-
-  const load = useCallback(() => {
-    client
-      .get<Page<Notification> & { unread: number }>('/api/v1/notifications', { limit: 20 })
-      .then((p) => {
-        setItems(p.items);
-        setUnread(p.unread);
-        setFailed(false);
-      })
-      .catch(() => setFailed(true));
-  }, [client]);
-  useEffect(load, [load]);
-  useLiveRefresh(load, { filter: (e) => e.type.startsWith('notification.') || e.type === 'escalation.updated', intervalMs: 30_000 });
 
   const close = useCallback((returnFocus: boolean) => {
     setOpen(false);
@@ -49,7 +46,8 @@ export function NotificationBell() {
       if (e.key === 'Escape') close(true);
     };
     const onClick = (e: MouseEvent) => {
-      if (!panel.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) close(false);
+      if (!panel.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node))
+        close(false);
     };
     document.addEventListener('keydown', onKey);
     document.addEventListener('mousedown', onClick);
@@ -59,17 +57,31 @@ export function NotificationBell() {
     };
   }, [open, close]);
 
-  const markRead = async (n: Notification) => {
-    if (n.read) return;
-    setItems((xs) => xs?.map((x) => (x.id === n.id ? { ...x, read: true } : x)) ?? xs);
-    setUnread((u) => Math.max(0, u - 1));
-    await client.post(`/api/v1/notifications/${n.id}/read`).catch(load);
+  /** Marking read is safe to show at once: the list changes before the server answers, and is restored if it refuses. */
+  const optimistic = <V,>(change: (p: NotificationPage, v: V) => NotificationPage) => ({
+    onMutate: async (v: V) => {
+      await qc.cancelQueries({ queryKey: qk.notifications.all });
+      const before = qc.getQueryData<NotificationPage>(qk.notifications.list());
+      if (before) qc.setQueryData(qk.notifications.list(), change(before, v));
+      return { before };
+    },
+    onError: (_e: unknown, _v: V, ctx: { before?: NotificationPage } | undefined) => {
+      if (ctx?.before) qc.setQueryData(qk.notifications.list(), ctx.before);
+    },
+    onSettled: () => qc.invalidateQueries({ queryKey: qk.notifications.all }),
+  });
+  const readOne = useMutation({
+    mutationFn: (n: Notification) => client.post(`/api/v1/notifications/${n.id}/read`),
+    ...optimistic<Notification>((p, n) => ({ ...p, items: p.items.map((x) => (x.id === n.id ? { ...x, read: true } : x)), unread: Math.max(0, p.unread - 1) })),
+  });
+  const readAll = useMutation({
+    mutationFn: () => client.post('/api/v1/notifications/read-all'),
+    ...optimistic<void>((p) => ({ ...p, items: p.items.map((x) => ({ ...x, read: true })), unread: 0 })),
+  });
+  const markRead = (n: Notification) => {
+    if (!n.read) readOne.mutate(n);
   };
-  const markAll = async () => {
-    setItems((xs) => xs?.map((x) => ({ ...x, read: true })) ?? xs);
-    setUnread(0);
-    await client.post('/api/v1/notifications/read-all').catch(load);
-  };
+  const markAll = () => readAll.mutate();
 
   const now = Date.now();
   return (
@@ -84,8 +96,18 @@ export function NotificationBell() {
         onClick={() => setOpen((o) => !o)}
         data-testid="notification-bell"
       >
-        <svg className="bell-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-          <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+        <svg
+          className="bell-icon"
+          viewBox="0 0 24 24"
+          width="20"
+          height="20"
+          aria-hidden="true"
+          focusable="false"
+        >
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+          />
         </svg>
         {unread > 0 && (
           <span className="bell-count" aria-hidden="true">
@@ -98,7 +120,7 @@ export function NotificationBell() {
           <div className="bell-head">
             <h2>{t('agent.bell.title')}</h2>
             {unread > 0 && (
-              <button type="button" className="btn btn-quiet btn-small" onClick={() => void markAll()}>
+              <button type="button" className="btn btn-quiet btn-small" onClick={() => markAll()}>
                 {t('agent.bell.markAllRead')}
               </button>
             )}
@@ -117,7 +139,7 @@ export function NotificationBell() {
                       className="bell-title"
                       onClick={(e) => {
                         e.preventDefault();
-                        void markRead(n);
+                        markRead(n);
                         close(false);
                         if (href) navigate(href);
                       }}
@@ -127,11 +149,15 @@ export function NotificationBell() {
                     </a>
                     {text.body && <div className="small bell-body">{text.body}</div>}
                     <div className="bell-foot">
-                      <time className="muted small" dateTime={n.createdAt} title={formatDateTime(n.createdAt, i18n.language, tz)}>
+                      <time
+                        className="muted small"
+                        dateTime={n.createdAt}
+                        title={formatDateTime(n.createdAt, i18n.language, tz)}
+                      >
                         {formatRelative(n.createdAt, i18n.language, now)}
                       </time>
                       {!n.read && (
-                        <button type="button" className="btn btn-quiet btn-small" onClick={() => void markRead(n)}>
+                        <button type="button" className="btn btn-quiet btn-small" onClick={() => markRead(n)}>
                           {t('agent.bell.markRead')}
                         </button>
                       )}

@@ -1,14 +1,13 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../../api/client.js';
-import { useLiveRefresh } from '../../api/live.js';
+import { useQuery } from '@tanstack/react-query';
+import type { ApiClient } from '../../api/client.js';
+import { qk } from '../../api/query-keys.js';
+import { Loadable } from '../../components/Loadable.js';
 import { ACTIVE_STATUSES, PRIORITIES, STATUSES, type Page, type Ticket } from '../../api/types.js';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/Badges.js';
-import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { EmptyState, Loading, Notice } from '../../components/States.js';
 import { formatDateTime, formatRelative, formatTime } from '../../lib/format.js';
 import { Link, useSearch } from '../../lib/router.js';
-import { movedNotice } from '../tickets/restricted-move.js';
 import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { useCustomers } from '../customers/use-customers.js';
 import { EscalationList } from '../escalations/EscalationList.js';
@@ -16,14 +15,18 @@ import { AtRiskList } from './AtRiskList.js';
 import { AwaitingReplyList } from './AwaitingReplyList.js';
 import { NewTicketButtons } from '../desk/NewTicketButtons.js';
 import { BulkBar, SelectAllCell, SelectCell, useSelection } from '../desk/BulkBar.js';
+import { Notice } from '../../components/States.js';
+import { movedNotice } from '../tickets/restricted-move.js';
 
-/** Ticket lists (filtered by the ticket API) and the agent's other lists (SLA at risk, escalations). */
-export const TICKET_QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
-export const QUEUE_KINDS = [...TICKET_QUEUE_KINDS, 'at-risk', 'awaiting-reply', 'escalated-by-me', 'escalated-to-me'] as const;
-export type QueueKind = (typeof QUEUE_KINDS)[number];
-type TicketQueueKind = (typeof TICKET_QUEUE_KINDS)[number];
-export const isQueueKind = (v: string): v is QueueKind => (QUEUE_KINDS as readonly string[]).includes(v);
-const isTicketQueueKind = (v: string): v is TicketQueueKind => (TICKET_QUEUE_KINDS as readonly string[]).includes(v);
+import { getRouteApi } from '@tanstack/react-router';
+import {
+  isQueueKind,
+  isTicketQueueKind,
+  QUEUE_KINDS,
+  type QueueKind,
+  type TicketQueueKind,
+} from './kinds.js';
+
 const TAB_LABEL: Record<QueueKind, string> = {
   mine: 'queues.mine',
   team: 'queues.team',
@@ -40,12 +43,25 @@ function QueueTabs({ kind }: { kind: QueueKind }) {
   return (
     <nav className="tabs" aria-label={t('queues.tabsLabel')}>
       {QUEUE_KINDS.map((k) => (
-        <Link key={k} to={`/queues/${k}`} className={k === kind ? 'tab active' : 'tab'} aria-current={k === kind ? 'page' : undefined}>
+        <Link
+          key={k}
+          to={`/queues/${k}`}
+          className={k === kind ? 'tab active' : 'tab'}
+          aria-current={k === kind ? 'page' : undefined}
+        >
           {t(TAB_LABEL[k])}
         </Link>
       ))}
     </nav>
   );
+}
+
+const queueApi = getRouteApi('/queues/$kind');
+
+/** /queues/$kind, its filters in the URL (`?status=open&priority=high&q=…&sort=created&shown=100`). */
+export function QueueRoute() {
+  const { kind } = queueApi.useParams();
+  return isQueueKind(kind) ? <QueuePage kind={kind} key={kind} /> : null;
 }
 
 export function QueuePage({ kind }: { kind: QueueKind }) {
@@ -57,7 +73,13 @@ export function QueuePage({ kind }: { kind: QueueKind }) {
         <h1>{t('queues.title')}</h1>
       </div>
       <QueueTabs kind={kind} />
-      {kind === 'at-risk' ? <AtRiskList /> : kind === 'awaiting-reply' ? <AwaitingReplyList /> : <EscalationList scope={kind === 'escalated-to-me' ? 'to-me' : 'by-me'} />}
+      {kind === 'at-risk' ? (
+        <AtRiskList />
+      ) : kind === 'awaiting-reply' ? (
+        <AwaitingReplyList />
+      ) : (
+        <EscalationList scope={kind === 'escalated-to-me' ? 'to-me' : 'by-me'} />
+      )}
     </div>
   );
 }
@@ -65,7 +87,12 @@ export function QueuePage({ kind }: { kind: QueueKind }) {
 const PAGE_SIZE = 50;
 const SORTS = ['-created', 'created', '-updated', 'updated'] as const;
 type Sort = (typeof SORTS)[number];
-const SORT_LABEL: Record<Sort, string> = { '-created': 'queues.sortNewest', created: 'queues.sortOldest', '-updated': 'queues.sortUpdated', updated: 'queues.sortStale' };
+const SORT_LABEL: Record<Sort, string> = {
+  '-created': 'queues.sortNewest',
+  created: 'queues.sortOldest',
+  '-updated': 'queues.sortUpdated',
+  updated: 'queues.sortStale',
+};
 
 interface Filters {
   status: string; // 'active' | 'any' | a status
@@ -75,7 +102,27 @@ interface Filters {
 }
 
 const scopeOf = (kind: TicketQueueKind): Record<string, string> =>
-  kind === 'mine' ? { assignee: 'me' } : kind === 'team' ? { team: 'mine' } : kind === 'unassigned' ? { assignee: 'none' } : {};
+  kind === 'mine'
+    ? { assignee: 'me' }
+    : kind === 'team'
+      ? { team: 'mine' }
+      : kind === 'unassigned'
+        ? { assignee: 'none' }
+        : {};
+
+const filtersOf = (s: { status?: string; priority?: string; q?: string; sort?: string }): Filters => ({
+  status: s.status ?? 'active',
+  priority: s.priority ?? 'any',
+  text: s.q ?? '',
+  sort: (SORTS as readonly string[]).includes(s.sort ?? '') ? (s.sort as Sort) : '-created',
+});
+/** Defaults are left out of the URL. */
+const searchFromFilters = (f: Filters) => ({
+  status: f.status === 'active' ? undefined : f.status,
+  priority: f.priority === 'any' ? undefined : f.priority,
+  q: f.text.trim() || undefined,
+  sort: f.sort === '-created' ? undefined : f.sort,
+});
 
 function queryOf(kind: TicketQueueKind, f: Filters): Record<string, string | readonly string[]> {
   const q: Record<string, string | readonly string[]> = { ...scopeOf(kind), sort: f.sort };
@@ -101,72 +148,39 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const { client } = useSession();
   const directory = useDirectory();
   const tz = useUserTimeZone();
-  const [filters, setFilters] = useState<Filters>({ status: 'active', priority: 'any', text: '', sort: '-created' });
-  const [textDraft, setTextDraft] = useState('');
-  const [items, setItems] = useState<Ticket[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [refreshedAt, setRefreshedAt] = useState<Date | null>(null);
-  const loadedCount = useRef(0);
-  const abort = useRef<AbortController | null>(null);
+  const search = queueApi.useSearch();
+  const nav = queueApi.useNavigate();
+  const filters = useMemo(() => filtersOf(search), [search]);
+  /** Every change is a new history entry, so Back returns to the previous filters. */
+  const setFilters = (update: (f: Filters) => Filters) =>
+    void nav({ search: (s) => ({ ...s, ...searchFromFilters(update(filtersOf(s))), shown: undefined }) });
+  const [textDraft, setTextDraft] = useState(filters.text);
+  useEffect(() => setTextDraft(filters.text), [filters.text]);
+  // The rows shown ("load more") are in the URL too: a reload shows as many as before.
+  const shown = Math.min(search.shown ?? PAGE_SIZE, 1000);
+  const apiQuery = queryOf(kind, filters);
+  const list = useQuery({
+    queryKey: qk.tickets.list({ queue: kind, ...apiQuery, shown }),
+    queryFn: ({ signal }) => fetchRows(client, apiQuery, shown, signal),
+    // Loading more keeps the rows on screen; other filters start from a spinner.
+    placeholderData: (prev, prevQuery) =>
+      prevQuery &&
+      JSON.stringify({ ...(prevQuery.queryKey[2] as object), shown: 0 }) ===
+        JSON.stringify({ queue: kind, ...apiQuery, shown: 0 })
+        ? prev
+        : undefined,
+  });
+  const items = list.data?.items ?? null;
+  const cursor = list.data?.nextCursor ?? null;
+  const loadingMore = list.isPlaceholderData && list.isFetching;
+  const refreshedAt = list.dataUpdatedAt ? new Date(list.dataUpdatedAt) : null;
+  const loadMore = () => void nav({ search: (s) => ({ ...s, shown: shown + PAGE_SIZE }), replace: true });
   const selection = useSelection();
 
-  /** Loads the first page; on a refresh, as many rows as are shown (so the list does not shrink). */
-  const load = useCallback(
-    (mode: 'reset' | 'refresh') => {
-      abort.current?.abort();
-      const ctrl = new AbortController();
-      abort.current = ctrl;
-      if (mode === 'reset') {
-        setItems(null);
-        setError(null);
-      }
-      const limit = mode === 'refresh' ? Math.min(200, Math.max(PAGE_SIZE, loadedCount.current)) : PAGE_SIZE;
-      client
-        .get<Page<Ticket>>('/api/v1/tickets', { ...queryOf(kind, filters), limit }, ctrl.signal)
-        .then((page) => {
-          setItems(page.items);
-          loadedCount.current = page.items.length;
-          setCursor(page.nextCursor);
-          setError(null);
-          setRefreshedAt(new Date());
-        })
-        .catch((err: unknown) => {
-          if (!isAbort(err)) setError(err);
-        });
-    },
-    [client, kind, filters],
+  const customers = useCustomers(
+    client,
+    (items ?? []).map((x) => x.requesterId),
   );
-
-  useEffect(() => {
-    load('reset');
-    return () => abort.current?.abort();
-  }, [load]);
-
-  // New and changed tickets appear without reloading (ticket.created / updated / message).
-  useLiveRefresh(() => load('refresh'), { enabled: items !== null && !loadingMore, filter: (e) => e.type.startsWith('ticket.') });
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await client.get<Page<Ticket>>('/api/v1/tickets', { ...queryOf(kind, filters), limit: PAGE_SIZE, cursor });
-      setItems((prev) => {
-        const seen = new Set((prev ?? []).map((x) => x.id));
-        const next = [...(prev ?? []), ...page.items.filter((x) => !seen.has(x.id))];
-        loadedCount.current = next.length;
-        return next;
-      });
-      setCursor(page.nextCursor);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
-
-  const customers = useCustomers(client, (items ?? []).map((x) => x.requesterId));
   const submitSearch = (e: FormEvent) => {
     e.preventDefault();
     setFilters((f) => ({ ...f, text: textDraft }));
@@ -181,7 +195,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         <NewTicketButtons />
         <div className="refresh-info muted small" aria-live="polite">
           {refreshedAt && t('queues.refreshed', { time: formatTime(refreshedAt, i18n.language, tz) })}{' '}
-          <button type="button" className="btn btn-quiet btn-small" onClick={() => load('refresh')}>
+          <button type="button" className="btn btn-quiet btn-small" onClick={() => void list.refetch()}>
             {t('queues.refresh')}
           </button>
         </div>
@@ -192,7 +206,11 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
       <section className="filters" aria-label={t('queues.filters')}>
         <div className="field inline">
           <label htmlFor="q-status">{t('queues.status')}</label>
-          <select id="q-status" value={filters.status} onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value }))}>
+          <select
+            id="q-status"
+            value={filters.status}
+            onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value }))}
+          >
             <option value="active">{t('queues.anyActive')}</option>
             <option value="any">{t('queues.any')}</option>
             {STATUSES.map((s) => (
@@ -204,7 +222,11 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         </div>
         <div className="field inline">
           <label htmlFor="q-priority">{t('queues.priority')}</label>
-          <select id="q-priority" value={filters.priority} onChange={(e) => setFilters((f) => ({ ...f, priority: e.target.value }))}>
+          <select
+            id="q-priority"
+            value={filters.priority}
+            onChange={(e) => setFilters((f) => ({ ...f, priority: e.target.value }))}
+          >
             <option value="any">{t('queues.any')}</option>
             {PRIORITIES.map((p) => (
               <option key={p} value={p}>
@@ -215,7 +237,11 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         </div>
         <div className="field inline">
           <label htmlFor="q-sort">{t('queues.sort')}</label>
-          <select id="q-sort" value={filters.sort} onChange={(e) => setFilters((f) => ({ ...f, sort: e.target.value as Sort }))}>
+          <select
+            id="q-sort"
+            value={filters.sort}
+            onChange={(e) => setFilters((f) => ({ ...f, sort: e.target.value as Sort }))}
+          >
             {SORTS.map((s) => (
               <option key={s} value={s}>
                 {t(SORT_LABEL[s])}
@@ -227,7 +253,14 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
           <label htmlFor="q-text" className="sr-only">
             {t('queues.search')}
           </label>
-          <input id="q-text" type="search" value={textDraft} placeholder={t('queues.searchPlaceholder')} onChange={(e) => setTextDraft(e.target.value)} maxLength={200} />
+          <input
+            id="q-text"
+            type="search"
+            value={textDraft}
+            placeholder={t('queues.searchPlaceholder')}
+            onChange={(e) => setTextDraft(e.target.value)}
+            maxLength={200}
+          />
           <button type="submit" className="btn">
             {t('queues.searchSubmit')}
           </button>
@@ -246,84 +279,118 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         </form>
       </section>
 
-      {error !== null && <ErrorMessage error={error} onRetry={() => load('reset')} />}
-      {items === null && error === null && <Loading />}
-      {items !== null && items.length === 0 && <EmptyState>{filtered ? t('queues.emptyFiltered') : t(`queues.empty${kind[0]!.toUpperCase()}${kind.slice(1)}`)}</EmptyState>}
-      {items !== null && items.length > 0 && (
-        <>
-          <BulkBar selection={selection} onDone={() => load('refresh')} />
-          <div className="table-wrap">
-            <table className="queue-table">
-              <caption className="sr-only">{t(`queues.${kind}`)}</caption>
-              <thead>
-                <tr>
-                  <SelectAllCell selection={selection} items={items} />
-                  <th scope="col" className="col-num">
-                    {t('queues.colNumber')}
-                  </th>
-                  <th scope="col">{t('queues.colSubject')}</th>
-                  <th scope="col">{t('queues.colRequester')}</th>
-                  <th scope="col">{t('queues.colTemperature')}</th>
-                  <th scope="col">{t('queues.colPriority')}</th>
-                  <th scope="col">{t('queues.colStatus')}</th>
-                  <th scope="col">{t('queues.colAssignee')}</th>
-                  <th scope="col">{t('queues.colUpdated')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((x) => {
-                  const customer = x.requesterId ? customers.get(x.requesterId) : undefined;
-                  return (
-                    <tr key={x.id} className={`temp-row-${x.temperature}`}>
-                      <SelectCell selection={selection} ticket={x} />
-                      <td className="col-num">#{x.number}</td>
-                      <td className="col-subject">
-                        <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
-                        {x.tags.length > 0 && (
-                          <span className="tags">
-                            {x.tags.map((tag) => (
-                              <span key={tag} className="tag">
-                                {tag}
-                              </span>
-                            ))}
-                          </span>
-                        )}
-                      </td>
-                      <td>
-                        {customer?.erasedAt ? t('privacy.erasedName') : (customer?.name ?? '—')}
-                        {customer?.organizationName && <div className="muted small">{customer.organizationName}</div>}
-                      </td>
-                      <td>
-                        <TemperatureBadge value={x.temperature} />
-                      </td>
-                      <td>
-                        <PriorityBadge value={x.priority} />
-                      </td>
-                      <td>
-                        <StatusBadge value={x.status} />
-                      </td>
-                      <td>{x.assigneeId ? (directory.userName(x.assigneeId) ?? '—') : <span className="muted">{t('queues.unassignedLabel')}</span>}</td>
-                      <td>
-                        <time dateTime={x.updatedAt} title={formatDateTime(x.updatedAt, i18n.language, tz)}>
-                          {formatRelative(x.updatedAt, i18n.language, now)}
-                        </time>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <div className="list-foot">
-            <span className="muted small">{t('queues.shown', { count: items.length })}</span>
-            {cursor && (
-              <button type="button" className="btn" onClick={() => void loadMore()} disabled={loadingMore}>
-                {loadingMore ? t('queues.loadingMore') : t('queues.loadMore')}
-              </button>
-            )}
-          </div>
-        </>
-      )}
+      <Loadable
+        query={list}
+        empty={
+          filtered ? t('queues.emptyFiltered') : t(`queues.empty${kind[0]!.toUpperCase()}${kind.slice(1)}`)
+        }
+      >
+        {({ items }) => (
+          <>
+            <BulkBar selection={selection} onDone={() => void list.refetch()} />
+            <div className="table-wrap">
+              <table className="queue-table">
+                <caption className="sr-only">{t(`queues.${kind}`)}</caption>
+                <thead>
+                  <tr>
+                    <SelectAllCell selection={selection} items={items} />
+                    <th scope="col" className="col-num">
+                      {t('queues.colNumber')}
+                    </th>
+                    <th scope="col">{t('queues.colSubject')}</th>
+                    <th scope="col">{t('queues.colRequester')}</th>
+                    <th scope="col">{t('queues.colTemperature')}</th>
+                    <th scope="col">{t('queues.colPriority')}</th>
+                    <th scope="col">{t('queues.colStatus')}</th>
+                    <th scope="col">{t('queues.colAssignee')}</th>
+                    <th scope="col">{t('queues.colUpdated')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((x) => {
+                    const customer = x.requesterId ? customers.get(x.requesterId) : undefined;
+                    return (
+                      <tr key={x.id} className={`temp-row-${x.temperature}`}>
+                        <SelectCell selection={selection} ticket={x} />
+                        <td className="col-num">#{x.number}</td>
+                        <td className="col-subject">
+                          <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
+                          {x.tags.length > 0 && (
+                            <span className="tags">
+                              {x.tags.map((tag) => (
+                                <span key={tag} className="tag">
+                                  {tag}
+                                </span>
+                              ))}
+                            </span>
+                          )}
+                        </td>
+                        <td>
+                          {customer?.erasedAt ? t('privacy.erasedName') : (customer?.name ?? '—')}
+                          {customer?.organizationName && (
+                            <div className="muted small">{customer.organizationName}</div>
+                          )}
+                        </td>
+                        <td>
+                          <TemperatureBadge value={x.temperature} />
+                        </td>
+                        <td>
+                          <PriorityBadge value={x.priority} />
+                        </td>
+                        <td>
+                          <StatusBadge value={x.status} />
+                        </td>
+                        <td>
+                          {x.assigneeId ? (
+                            (directory.userName(x.assigneeId) ?? '—')
+                          ) : (
+                            <span className="muted">{t('queues.unassignedLabel')}</span>
+                          )}
+                        </td>
+                        <td>
+                          <time dateTime={x.updatedAt} title={formatDateTime(x.updatedAt, i18n.language, tz)}>
+                            {formatRelative(x.updatedAt, i18n.language, now)}
+                          </time>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            <div className="list-foot">
+              <span className="muted small">{t('queues.shown', { count: items.length })}</span>
+              {cursor && (
+                <button type="button" className="btn" onClick={loadMore} disabled={loadingMore}>
+                  {loadingMore ? t('queues.loadingMore') : t('queues.loadMore')}
+                </button>
+              )}
+            </div>
+          </>
+        )}
+      </Loadable>
     </div>
   );
+}
+
+/** The first `shown` rows of a queue, in pages of up to 200. */
+async function fetchRows(
+  client: ApiClient,
+  query: Record<string, string | readonly string[]>,
+  shown: number,
+  signal: AbortSignal,
+): Promise<Page<Ticket>> {
+  const items: Ticket[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<Ticket> = await client.get<Page<Ticket>>(
+      '/api/v1/tickets',
+      { ...query, limit: Math.min(200, shown - items.length), cursor },
+      signal,
+    );
+    const seen = new Set(items.map((x) => x.id));
+    items.push(...page.items.filter((x) => !seen.has(x.id)));
+    cursor = page.nextCursor;
+  } while (cursor && items.length < shown);
+  return { items, nextCursor: cursor };
 }

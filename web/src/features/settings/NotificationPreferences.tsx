@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading, Notice } from '../../components/States.js';
@@ -22,7 +23,7 @@ const DEFAULTS: Record<string, Channel[]> = { 'escalation.*': ['in_app', 'email'
 export function NotificationPreferences() {
   const { t } = useTranslation();
   const { client } = useSession();
-  const prefs = useLoad((signal) => client.get<Preferences>('/api/v1/me/notification-preferences', undefined, signal), [client]);
+  const prefs = useLoad(qk.me('notification-preferences'), (signal) => client.get<Preferences>('/api/v1/me/notification-preferences', undefined, signal));
   if (prefs.error !== null) return <ErrorMessage error={prefs.error} onRetry={prefs.reload} title={t('admin2.prefs.title')} />;
   if (prefs.data === null) return <Loading />;
   return <PreferencesForm initial={prefs.data} />;

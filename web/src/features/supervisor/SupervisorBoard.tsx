@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import type { Page, Ticket, User } from '../../api/types.js';
 import { PriorityBadge } from '../../components/Badges.js';
@@ -28,18 +29,14 @@ export function SupervisorBoard() {
   const mayCover = (team: { members: { userId: string; role: string }[] }) => user.role === 'admin' || team.members.some((x) => x.userId === user.id && (x.role === 'manager' || user.role === 'manager'));
   const directory = useDirectory();
   const [notice, setNotice] = useState<string | null>(null);
-  const escalations = useLoad(
-    async (signal) => {
+  const escalations = useLoad(qk.escalations.board(), async (signal) => {
       const [requested, acknowledged] = await Promise.all([
         client.get<Page<Escalation>>('/api/v1/escalations', { state: 'requested', limit: 100 }, signal),
         client.get<Page<Escalation>>('/api/v1/escalations', { state: 'acknowledged', limit: 100 }, signal),
       ]);
       return orderEscalations([...requested.items, ...acknowledged.items]);
-    },
-    [client],
-  );
-  const atRisk = useLoad(
-    async (signal) => {
+    });
+  const atRisk = useLoad(qk.tickets.board(), async (signal) => {
       // The ticket list carries no SLA summary yet: look at the clocks of the newest active tickets.
       // The server narrows to tickets with a breached clock or one due within a week, across every
       // team (not just the most recent tickets); the rule below then picks those at risk.
@@ -49,9 +46,7 @@ export function SupervisorBoard() {
         .flat()
         .filter(({ clock }) => clock.state === 'breached' || (clock.state === 'running' && clock.remainingSeconds < Math.max(3600, clock.targetSeconds * 0.25)))
         .sort((a, b) => a.clock.remainingSeconds - b.clock.remainingSeconds);
-    },
-    [client],
-  );
+    });
   const [covering, setCovering] = useState<User | null>(null);
   const now = Date.now();
   const open = escalations.data ?? [];

@@ -1,8 +1,9 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TicketIncidentBanner } from '../incidents/TicketIncidentBanner.js';
-import { ApiError } from '../../api/client.js';
-import { useLiveRefresh } from '../../api/live.js';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, isAbort } from '../../api/client.js';
+import { qk } from '../../api/query-keys.js';
 import type { Page, Ticket, TimelineEvent } from '../../api/types.js';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/Badges.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -10,18 +11,20 @@ import { EmptyState, Loading, Notice } from '../../components/States.js';
 import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
+import { useShortcut } from '../../components/Shortcuts.js';
 import { EscalateDialog } from '../escalations/EscalateDialog.js';
 import { TicketEscalations } from '../escalations/TicketEscalations.js';
 import type { Escalation } from '../escalations/types.js';
 import { CustomerPanel } from './CustomerPanel.js';
 import { SlaClocks } from './SlaClocks.js';
-import { TicketRating } from '../satisfaction/TicketRating.js';
 import { Composer } from './Composer.js';
-import { SimilarEscalations } from '../knowledge/SimilarEscalations.js';
 import { Timeline } from './Timeline.js';
 import { TicketFieldsForm } from './TicketFieldsForm.js';
 import { LogCallCard } from '../desk/LogCallCard.js';
 import { MergeCard, MergedBanner } from '../desk/MergeCard.js';
+import { TicketIncidentBanner } from '../incidents/TicketIncidentBanner.js';
+import { SimilarEscalations } from '../knowledge/SimilarEscalations.js';
+import { TicketRating } from '../satisfaction/TicketRating.js';
 
 const TIMELINE_PAGE = 200;
 
@@ -29,81 +32,84 @@ export function TicketPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
   const tz = useUserTimeZone();
-  const [ticket, setTicket] = useState<Ticket | null>(null);
-  const [events, setEvents] = useState<TimelineEvent[] | null>(null);
+  const qc = useQueryClient();
+  const ticketQuery = useQuery({
+    queryKey: qk.tickets.detail(id),
+    queryFn: ({ signal }) => client.get<Ticket>(`/api/v1/tickets/${id}`, undefined, signal),
+  });
+  const escalationsQuery = useQuery({
+    queryKey: qk.escalations.list({ ticketId: id }),
+    // Agents without escalations.read still work the ticket; the panel just stays empty.
+    queryFn: ({ signal }) =>
+      client
+        .get<Page<Escalation>>('/api/v1/escalations', { ticketId: id, limit: 50 }, signal)
+        .then((p) => p.items)
+        .catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : [])),
+  });
+  /** The timeline is append-only and oldest first: pages from the start. */
+  const timeline = useInfiniteQuery({
+    queryKey: qk.tickets.timeline(id),
+    queryFn: ({ signal, pageParam }) =>
+      client.get<Page<TimelineEvent>>(
+        `/api/v1/tickets/${id}/timeline`,
+        { limit: TIMELINE_PAGE, cursor: pageParam },
+        signal,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    // A reply on its way to the customer: look again shortly until it is sent, failed or bounced.
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.items.some((e) => e.delivery?.state === 'sending')) ? 1500 : false,
+  });
+  const ticket = ticketQuery.data ?? null;
+  const events = timeline.data ? timeline.data.pages.flatMap((p) => p.items) : null;
+  const escalations = escalationsQuery.data ?? null;
+  const error = ticketQuery.error ?? timeline.error;
+  const fetchedAt = ticketQuery.dataUpdatedAt || Date.now();
+  const [escalating, setEscalating] = useState(false);
   // An answer from a similar past escalation, handed to the composer (each choice a new object).
   const [answerToInsert, setAnswerToInsert] = useState<{ text: string; at: number } | null>(null);
-  const [eventsCursor, setEventsCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [fetchedAt, setFetchedAt] = useState(() => Date.now());
-  const [escalations, setEscalations] = useState<Escalation[] | null>(null);
-  const [escalating, setEscalating] = useState(false);
   const [escalated, setEscalated] = useState(false);
   const escalateButton = useRef<HTMLButtonElement>(null);
 
-  const loadTicket = useCallback(() => {
-    client
-      .get<Ticket>(`/api/v1/tickets/${id}`)
-      .then((x) => {
-        setTicket(x);
-        setFetchedAt(Date.now());
-        setError(null);
-      })
-      .catch(setError);
-  }, [client, id]);
-
-  const loadEscalations = useCallback(() => {
-    client
-      .get<Page<Escalation>>('/api/v1/escalations', { ticketId: id, limit: 50 })
-      .then((p) => setEscalations(p.items))
-      // Agents without escalations.read still work the ticket; the panel just stays empty.
-      .catch(() => setEscalations([]));
-  }, [client, id]);
-
-  /** The timeline is append-only and oldest first: (re)load from the start. */
-  const loadTimeline = useCallback(() => {
-    client
-      .get<Page<TimelineEvent>>(`/api/v1/tickets/${id}/timeline`, { limit: TIMELINE_PAGE })
-      .then((p) => {
-        setEvents(p.items);
-        setEventsCursor(p.nextCursor);
-      })
-      .catch(setError);
-  }, [client, id]);
-
-  const loadMoreEvents = async () => {
-    if (!eventsCursor) return;
-    try {
-      const p = await client.get<Page<TimelineEvent>>(`/api/v1/tickets/${id}/timeline`, { limit: TIMELINE_PAGE, cursor: eventsCursor });
-      setEvents((prev) => [...(prev ?? []), ...p.items]);
-      setEventsCursor(p.nextCursor);
-    } catch (err) {
-      setError(err);
-    }
-  };
-
-  const reloadAll = useCallback(() => {
-    loadTicket();
-    loadTimeline();
-    loadEscalations();
-  }, [loadTicket, loadTimeline, loadEscalations]);
-
-  useEffect(reloadAll, [reloadAll]);
-  // A reply on its way to the customer: look again shortly until it is sent, failed or bounced.
-  const sending = events?.some((e) => e.delivery?.state === 'sending') ?? false;
-  useEffect(() => {
-    if (!sending) return;
-    const timer = setTimeout(loadTimeline, 1500);
-    return () => clearTimeout(timer);
-  }, [sending, events, loadTimeline]);
-  // This ticket's changes, its escalations' steps, and notifications about it.
-  const escalationIds = (escalations ?? []).map((x) => x.id);
-  useLiveRefresh(reloadAll, { enabled: ticket !== null, filter: (e) => e.ids.includes(id) || e.ids.some((x) => escalationIds.includes(x)) });
-
+  const loadTimeline = useCallback(
+    () => void qc.invalidateQueries({ queryKey: qk.tickets.timeline(id) }),
+    [qc, id],
+  );
   const loadTicketAndTimeline = useCallback(() => {
-    loadTicket();
+    void qc.invalidateQueries({ queryKey: qk.tickets.detail(id) });
     loadTimeline();
-  }, [loadTicket, loadTimeline]);
+  }, [qc, id, loadTimeline]);
+  const reloadAll = useCallback(() => {
+    loadTicketAndTimeline();
+    void qc.invalidateQueries({ queryKey: qk.escalations.list({ ticketId: id }) });
+  }, [qc, id, loadTicketAndTimeline]);
+
+  // Keyboard: r reply, n internal note, e escalate, a assign to me (see components/Shortcuts.tsx).
+  const { user } = useSession();
+  const [assignedNotice, setAssignedNotice] = useState(false);
+  /** The fields form starts again from the ticket after `a` changed it underneath. */
+  const [assignedBy, setAssignedBy] = useState(0);
+  const compose = (mode: 'public' | 'internal') => {
+    document.getElementById(`composer-tab-${mode}`)?.click();
+    window.setTimeout(() => document.querySelector<HTMLTextAreaElement>('#composer-panel textarea')?.focus(), 0);
+  };
+  useShortcut('r', () => compose('public'));
+  useShortcut('n', () => compose('internal'));
+  useShortcut('e', () => escalateButton.current?.click());
+  useShortcut('a', () => {
+    if (!ticket) return;
+    if (ticket.assigneeId === user.id) return setAssignedNotice(true);
+    client
+      .patch<Ticket>(`/api/v1/tickets/${ticket.id}`, { assigneeId: user.id, expectedVersion: ticket.version })
+      .then((next) => {
+        qc.setQueryData(qk.tickets.detail(id), next);
+        setAssignedNotice(true);
+        setAssignedBy((n) => n + 1);
+        loadTimeline();
+      })
+      .catch(() => reloadAll());
+  });
 
   const closeDialog = () => {
     setEscalating(false);
@@ -155,7 +161,8 @@ export function TicketPage({ id }: { id: string }) {
           <PriorityBadge value={ticket.priority} />
           <StatusBadge value={ticket.status} />
           <span className="muted small">
-            {t('ticket.created', { time: formatDateTime(ticket.createdAt, i18n.language, tz) })} · {t('ticket.via', { channel: t(`channel.${ticket.channel}`) })}
+            {t('ticket.created', { time: formatDateTime(ticket.createdAt, i18n.language, tz) })} ·{' '}
+            {t('ticket.via', { channel: t(`channel.${ticket.channel}`) })}
           </span>
           <button
             type="button"
@@ -174,6 +181,7 @@ export function TicketPage({ id }: { id: string }) {
       <TicketIncidentBanner ticketId={ticket.id} />
       <MergedBanner ticket={ticket} />
       {escalated && <Notice>{t('agent.escalate.done')}</Notice>}
+      {assignedNotice && <Notice>{t('shortcuts.assigned')}</Notice>}
       {error !== null && <ErrorMessage error={error} onRetry={reloadAll} />}
       {escalating && (
         <EscalateDialog
@@ -189,9 +197,20 @@ export function TicketPage({ id }: { id: string }) {
       <div className="ticket-layout">
         <section className="ticket-main" aria-labelledby="timeline-title">
           <h2 id="timeline-title">{t('ticket.timeline')}</h2>
-          {events === null ? <Loading /> : events.length === 0 ? <EmptyState>{t('ticket.timelineEmpty')}</EmptyState> : <Timeline events={events} onChanged={loadTimeline} />}
-          {eventsCursor && (
-            <button type="button" className="btn" onClick={() => void loadMoreEvents()}>
+          {events === null ? (
+            <Loading />
+          ) : events.length === 0 ? (
+            <EmptyState>{t('ticket.timelineEmpty')}</EmptyState>
+          ) : (
+            <Timeline events={events} onChanged={loadTimeline} />
+          )}
+          {timeline.hasNextPage && (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void timeline.fetchNextPage()}
+              disabled={timeline.isFetchingNextPage}
+            >
               {t('ticket.loadEarlier')}
             </button>
           )}
@@ -212,9 +231,10 @@ export function TicketPage({ id }: { id: string }) {
           <TicketEscalations items={escalations} />
           <SimilarEscalations ticketId={ticket.id} onUseAnswer={(text) => setAnswerToInsert((prev) => ({ text, at: (prev?.at ?? 0) + 1 }))} />
           <TicketFieldsForm
+            key={assignedBy}
             ticket={ticket}
             onSaved={(next) => {
-              setTicket(next);
+              qc.setQueryData(qk.tickets.detail(id), next);
               loadTimeline();
             }}
             onReload={reloadAll}
@@ -225,4 +245,10 @@ export function TicketPage({ id }: { id: string }) {
       </div>
     </div>
   );
+}
+
+/** /tickets/$id */
+export function TicketRoute() {
+  const { id } = getRouteApi('/tickets/$id').useParams();
+  return <TicketPage id={id} key={id} />;
 }

@@ -1,0 +1,75 @@
+import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { openEventStream, POLL_INTERVAL_MS, type LiveEvent } from './live.js';
+import { qk } from './query-keys.js';
+
+/**
+ * What each live event makes stale. Screens never listen to the stream themselves: they read
+ * queries, and the one subscription below invalidates the affected ones (active queries refetch
+ * at once, the others when next shown). Add a resource's keys here when a new event concerns it.
+ */
+export function keysFor(e: LiveEvent): QueryKey[] {
+  if (e.type.startsWith('ticket.')) return [qk.tickets.all, qk.awaitingReply.all, qk.customers.all, ['escalations', 'thread']];
+  if (e.type.startsWith('escalation.')) return [qk.escalations.all, qk.awaitingReply.all, qk.notifications.all, ['tickets', 'timeline']];
+  if (e.type === 'notification.created') return [qk.notifications.all, qk.escalations.all];
+  if (e.type.startsWith('notification.')) return [qk.notifications.all];
+  return [];
+}
+
+/**
+ * Mounted once for the signed-in console. Bursts of events are coalesced (150 ms); while the
+ * stream is down (or the browser has none) active queries are refreshed every 15 s instead, and
+ * everything active is refreshed when it comes back (events may have been missed).
+ */
+export function useLiveInvalidation(): void {
+  const qc = useQueryClient();
+  useEffect(() => startLiveInvalidation(qc), [qc]);
+}
+
+export function startLiveInvalidation(qc: QueryClient): () => void {
+  let pending: QueryKey[] = [];
+  let debounce: number | undefined;
+  let timer: number | undefined;
+  const flush = () => {
+    const keys = pending;
+    pending = [];
+    const seen = new Set<string>();
+    for (const queryKey of keys) {
+      const id = JSON.stringify(queryKey);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      void qc.invalidateQueries({ queryKey });
+    }
+  };
+  const refreshActive = () => {
+    if (document.visibilityState === 'visible') void qc.invalidateQueries({ type: 'active' });
+  };
+  const startPolling = () => {
+    if (timer === undefined) timer = window.setInterval(refreshActive, POLL_INTERVAL_MS);
+  };
+  const stopPolling = () => {
+    if (timer !== undefined) window.clearInterval(timer);
+    timer = undefined;
+  };
+  let wasConnected: boolean | null = null;
+  const close = openEventStream(
+    (e) => {
+      pending.push(...keysFor(e));
+      window.clearTimeout(debounce);
+      debounce = window.setTimeout(flush, 150);
+    },
+    (connected) => {
+      if (connected) {
+        stopPolling();
+        if (wasConnected === false) refreshActive();
+      } else startPolling();
+      wasConnected = connected;
+    },
+  );
+  if (!close) startPolling();
+  return () => {
+    close?.();
+    stopPolling();
+    window.clearTimeout(debounce);
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Query keys per resource. The first element is the resource: live events invalidate by it
+ * (api/live-invalidation.ts), and a screen's mutation invalidates `qk.<resource>.all`.
+ */
+export const qk = {
+  tickets: {
+    all: ['tickets'] as const,
+    list: (query: Record<string, unknown>) => ['tickets', 'list', query] as const,
+    detail: (id: string) => ['tickets', 'detail', id] as const,
+    timeline: (id: string) => ['tickets', 'timeline', id] as const,
+    sla: (id: string) => ['tickets', 'sla', id] as const,
+    atRisk: () => ['tickets', 'at-risk'] as const,
+    board: () => ['tickets', 'board-at-risk'] as const,
+  },
+  escalations: {
+    all: ['escalations'] as const,
+    list: (query: Record<string, unknown>) => ['escalations', 'list', query] as const,
+    detail: (id: string) => ['escalations', 'detail', id] as const,
+    thread: (id: string) => ['escalations', 'thread', id] as const,
+    board: () => ['escalations', 'board'] as const,
+  },
+  awaitingReply: { all: ['awaiting-reply'] as const },
+  notifications: { all: ['notifications'] as const, list: () => ['notifications', 'list'] as const },
+  directory: { all: ['directory'] as const },
+  customers: { all: ['customers'] as const, detail: (id: string) => ['customers', id] as const },
+  /** Configuration screens: ['admin', what, …]. Changed only by the screen itself, so no live events. */
+  admin: (...parts: unknown[]) => ['admin', ...parts] as const,
+  me: (...parts: unknown[]) => ['me', ...parts] as const,
+};

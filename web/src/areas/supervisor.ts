@@ -1,0 +1,3 @@
+export { SupervisorBoard } from '../features/supervisor/SupervisorBoard.js';
+export { WallboardPage } from '../features/hands/WallboardPage.js';
+export { ReportsPage } from '../features/reports/ReportsPage.js';
