@@ -75,7 +75,7 @@ const incidentRoute = createRoute({ getParentRoute: () => rootRoute, path: '/inc
 const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/search', component: area.agent('SearchPage') });
 const knowledgeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/knowledge', component: area.agent('ArticlesPage') });
 const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage') });
-const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.supervisor('ReportsPage') });
+const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.reports('ReportsPage') });
 const wallboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/wallboard', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('WallboardPage') });
 const supervisorRoute = createRoute({ getParentRoute: () => rootRoute, path: '/supervisor', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('SupervisorBoard') });
 

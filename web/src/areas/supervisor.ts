@@ -1,3 +1,2 @@
 export { SupervisorBoard } from '../features/supervisor/SupervisorBoard.js';
 export { WallboardPage } from '../features/hands/WallboardPage.js';
-export { ReportsPage } from '../features/reports/ReportsPage.js';
