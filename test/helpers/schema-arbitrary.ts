@@ -106,7 +106,11 @@ function stringArb(s: JsonSchema): fc.Arbitrary<string> {
   }
   if (s.pattern) {
     try {
-      return fc.stringMatching(new RegExp(s.pattern, 'u')).filter((v) => v.length >= min && v.length <= (s.maxLength ?? Infinity));
+      // A one-class pattern (`^[A-Za-z0-9_-]+$`) with a minimum length: put the length into the
+      // pattern, or the filter below would reject nearly every short match and never finish.
+      const oneClass = /^\^(\[[^\]]+\])[+*]\$$/.exec(s.pattern);
+      const pattern = oneClass && min > 1 ? `^${oneClass[1]}{${min},${Math.min(s.maxLength ?? min + 40, min + 40)}}$` : s.pattern;
+      return fc.stringMatching(new RegExp(pattern, 'u')).filter((v) => v.length >= min && v.length <= (s.maxLength ?? Infinity));
     } catch {
       // a pattern fast-check cannot read: fall through to plain text
     }
