@@ -21,6 +21,7 @@ import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_END
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
 import { SearchService } from './modules/search/index.js';
 import { KnowledgeService } from './modules/knowledge/index.js';
+import { MacrosService } from './modules/macros/index.js';
 import { ReportFacts, ReportsService } from './modules/reports/index.js';
 import { registerSatisfactionJobs, SatisfactionService } from './modules/satisfaction/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
@@ -93,6 +94,8 @@ export interface Container {
   search: SearchService;
   /** Knowledge articles, similar past escalations, deflections (issue 19). */
   knowledge: KnowledgeService;
+  /** Macros / canned replies (issue 15 §2). */
+  macros: MacrosService;
   /** Reports (issue 18): metric registry over the ticket facts kept by its ticket hooks. */
   reports: ReportsService;
   /** CSAT after resolution (issue 18): surveys, the rating page, follow-ups. */
@@ -130,6 +133,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   tickets.addHooks(escalations.hooks());
   escalations.setSearchIndex((ex, id) => search.indexEscalation(ex, id));
   const knowledge = new KnowledgeService(db, clock, tickets, search);
+  const macros = new MacrosService(db, clock, tickets, audit);
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
   registerEscalationJobs(jobs, escalations, escalationPaths);
   escalationPaths.setSlaPreview((facts, arrivalMs) => sla.preview(facts, arrivalMs));
@@ -239,6 +243,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     statusPage,
     search,
     knowledge,
+    macros,
     reports,
     satisfaction,
     close: async () => {

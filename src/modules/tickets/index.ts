@@ -3,7 +3,8 @@ export { AttachmentsService, safeFilename } from './attachments.service.js';
 export { TicketMergeService } from './merge.service.js';
 export { ticketsRoutes } from './tickets.routes.js';
 export { ReplyDeliverySummary, SlaClockSummary, TicketView, TimelineEventView, StatusSchema, PrioritySchema, TemperatureSchema, ChannelSchema, presentTicket, toTicket } from './tickets.presenter.js';
-export type { FieldChange } from './tickets.policy.js';
+export type { FieldChange, BulkChanges } from './tickets.policy.js';
+export { bulkPatch } from './tickets.policy.js';
 export * from './tickets.types.js';
 // Who may see which ticket: every module's ticket reads go through these (issue 14 §2).
 export { TicketAccess } from './ticket-access.service.js';
