@@ -24,6 +24,7 @@ import { IncidentsPage } from './features/incidents/IncidentsPage.js';
 import { SearchPage } from './features/search/SearchPage.js';
 import { ArticlesPage } from './features/knowledge/ArticlesPage.js';
 import { NewTicketPage } from './features/desk/NewTicketPage.js';
+import { MacrosPage } from './features/macros/MacrosPage.js';
 import { matchPath, navigate, usePath } from './lib/router.js';
 import { useSession } from './session.js';
 
@@ -46,6 +47,7 @@ export function Routes() {
   else if (path === '/incidents') screen = <IncidentsPage />;
   else if (path === '/search') screen = <SearchPage />;
   else if (path === '/knowledge') screen = <ArticlesPage />;
+  else if (path === '/macros') screen = <MacrosPage />;
   else if (path === '/settings') screen = <SettingsPage />;
   else if (path === '/settings/slack-link') screen = <SlackLinkPage />;
   else if (path === '/tokens') screen = <AdminTokensPage all={false} />;

@@ -280,11 +280,13 @@ export const adminEn = {
     system: 'Escalon (system)',
     formerUser: 'A former user',
     groups: {
+      macro: 'Macros',
       auth: 'Sign-in and sign-out', user: 'People', token: 'API tokens', team: 'Teams', calendar: 'Calendars', sla_policy: 'SLA policies', path: 'Escalation paths', rotation: 'On-call rotations',
       webhook: 'Webhooks', team_channel: 'Team channels', template: 'Notification templates', messaging_integration: 'Messaging integrations', attachment: 'Attachment downloads', raw_mail: 'Raw mail downloads',
       customer: 'Customers', organization: 'Organizations', inbound_message: 'Held replies', retention: 'Retention', secrets: 'Secret key', demo: 'Demo workspace',
     },
     targets: {
+      macro: 'Macro',
       user: 'Person', api_token: 'API token', team: 'Team', calendar: 'Calendar', sla_policy: 'SLA policy', escalation_path: 'Escalation path', rotation: 'On-call rotation', webhook: 'Webhook',
       team_channel: 'Team channel', template: 'Notification template', messaging_integration: 'Messaging integration', attachment: 'Attachment', inbound_message: 'Inbound mail',
       customer: 'Customer', organization: 'Organization', secret_key: 'Secret key', workspace: 'Workspace',
@@ -316,9 +318,12 @@ export const adminEn = {
       retention: { purged: 'Old tickets and mail purged (retention)' },
       secrets: { rotated: 'Secret key rotated' },
       demo: { removed: 'Demo workspace removed' },
+      macro: { created: 'Shared macro created', updated: 'Shared macro changed', deleted: 'Shared macro deleted' },
     },
   },
   problem: {
+    macro_text_required: 'Write the text in Japanese, English or both.',
+    unknown_placeholder: 'Unknown placeholder: use only the ones listed at the top of the macros page (customer name, ticket number, ticket subject, agent name).',
     empty: 'Enter a name.',
     outbound_address_refused: 'This address is inside the network (loopback, private, link-local or metadata) and is refused. An administrator can allow it with ESCALON_OUTBOUND_ALLOW.',
     unknown_user: 'This person no longer exists; choose another.',

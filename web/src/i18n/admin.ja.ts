@@ -282,11 +282,13 @@ export const adminJa: AdminMessages = {
     system: 'Escalon（システム）',
     formerUser: '以前のユーザー',
     groups: {
+      macro: 'マクロ',
       auth: 'サインインとサインアウト', user: 'ユーザー', token: 'API トークン', team: 'チーム', calendar: '営業カレンダー', sla_policy: 'SLA ポリシー', path: 'エスカレーションパス', rotation: '当番ローテーション',
       webhook: 'Webhook', team_channel: 'チームのチャンネル', template: '通知テンプレート', messaging_integration: 'メッセージング連携', attachment: '添付ファイルのダウンロード', raw_mail: '元のメールのダウンロード',
       customer: '顧客', organization: '組織', inbound_message: '保留中の返信', retention: '保存期間', secrets: '秘密鍵', demo: 'デモワークスペース',
     },
     targets: {
+      macro: 'マクロ',
       user: 'ユーザー', api_token: 'API トークン', team: 'チーム', calendar: '営業カレンダー', sla_policy: 'SLA ポリシー', escalation_path: 'エスカレーションパス', rotation: '当番ローテーション', webhook: 'Webhook',
       team_channel: 'チームのチャンネル', template: '通知テンプレート', messaging_integration: 'メッセージング連携', attachment: '添付ファイル', inbound_message: '受信メール',
       customer: '顧客', organization: '組織', secret_key: '秘密鍵', workspace: 'ワークスペース',
@@ -318,9 +320,12 @@ export const adminJa: AdminMessages = {
       retention: { purged: '保存期間を過ぎたチケットとメールの削除' },
       secrets: { rotated: '秘密鍵のローテーション' },
       demo: { removed: 'デモワークスペースの削除' },
+      macro: { created: '共有マクロの作成', updated: '共有マクロの変更', deleted: '共有マクロの削除' },
     },
   },
   problem: {
+    macro_text_required: '日本語・英語のどちらか(または両方)の本文を入力してください。',
+    unknown_placeholder: '不明な差し込み項目です。マクロ画面の上部に記載の項目(顧客名・チケット番号・件名・担当者名)だけを使ってください。',
     empty: '名前を入力してください。',
     outbound_address_refused: 'このアドレスはネットワーク内部（ループバック、プライベート、リンクローカル、メタデータ）のため拒否されました。管理者は ESCALON_OUTBOUND_ALLOW で許可できます。',
     unknown_user: 'この人はもう存在しません。別の人を選んでください。',
