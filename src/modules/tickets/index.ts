@@ -10,3 +10,5 @@ export * from './tickets.types.js';
 export { TicketAccess } from './ticket-access.service.js';
 export { ticketVisibleCondition, ticketRefVisibleCondition } from './ticket-access.repository.js';
 export { ticketAccess, ticketScope, type TicketViewer, type TicketScope, type TicketAccessLevel } from './ticket-access.policy.js';
+export { TICKET_LIST_FILTERS, TicketListFilters, ticketFilterOf } from './ticket-filters.js';
+export type { TicketSort } from './tickets.repository.js';

@@ -280,12 +280,14 @@ export const adminEn = {
     system: 'Escalon (system)',
     formerUser: 'A former user',
     groups: {
+      view: 'Saved views',
       macro: 'Macros',
       auth: 'Sign-in and sign-out', user: 'People', token: 'API tokens', team: 'Teams', calendar: 'Calendars', sla_policy: 'SLA policies', path: 'Escalation paths', rotation: 'On-call rotations',
       webhook: 'Webhooks', team_channel: 'Team channels', template: 'Notification templates', messaging_integration: 'Messaging integrations', attachment: 'Attachment downloads', raw_mail: 'Raw mail downloads',
       customer: 'Customers', organization: 'Organizations', inbound_message: 'Held replies', retention: 'Retention', secrets: 'Secret key', demo: 'Demo workspace',
     },
     targets: {
+      view: 'Saved view',
       macro: 'Macro',
       user: 'Person', api_token: 'API token', team: 'Team', calendar: 'Calendar', sla_policy: 'SLA policy', escalation_path: 'Escalation path', rotation: 'On-call rotation', webhook: 'Webhook',
       team_channel: 'Team channel', template: 'Notification template', messaging_integration: 'Messaging integration', attachment: 'Attachment', inbound_message: 'Inbound mail',
@@ -318,6 +320,7 @@ export const adminEn = {
       retention: { purged: 'Old tickets and mail purged (retention)' },
       secrets: { rotated: 'Secret key rotated' },
       demo: { removed: 'Demo workspace removed' },
+      view: { created: 'Shared view created', updated: 'Shared view changed', deleted: 'Shared view deleted' },
       macro: { created: 'Shared macro created', updated: 'Shared macro changed', deleted: 'Shared macro deleted' },
     },
   },

@@ -282,12 +282,14 @@ export const adminJa: AdminMessages = {
     system: 'Escalon（システム）',
     formerUser: '以前のユーザー',
     groups: {
+      view: '保存したビュー',
       macro: 'マクロ',
       auth: 'サインインとサインアウト', user: 'ユーザー', token: 'API トークン', team: 'チーム', calendar: '営業カレンダー', sla_policy: 'SLA ポリシー', path: 'エスカレーションパス', rotation: '当番ローテーション',
       webhook: 'Webhook', team_channel: 'チームのチャンネル', template: '通知テンプレート', messaging_integration: 'メッセージング連携', attachment: '添付ファイルのダウンロード', raw_mail: '元のメールのダウンロード',
       customer: '顧客', organization: '組織', inbound_message: '保留中の返信', retention: '保存期間', secrets: '秘密鍵', demo: 'デモワークスペース',
     },
     targets: {
+      view: '保存したビュー',
       macro: 'マクロ',
       user: 'ユーザー', api_token: 'API トークン', team: 'チーム', calendar: '営業カレンダー', sla_policy: 'SLA ポリシー', escalation_path: 'エスカレーションパス', rotation: '当番ローテーション', webhook: 'Webhook',
       team_channel: 'チームのチャンネル', template: '通知テンプレート', messaging_integration: 'メッセージング連携', attachment: '添付ファイル', inbound_message: '受信メール',
@@ -320,6 +322,7 @@ export const adminJa: AdminMessages = {
       retention: { purged: '保存期間を過ぎたチケットとメールの削除' },
       secrets: { rotated: '秘密鍵のローテーション' },
       demo: { removed: 'デモワークスペースの削除' },
+      view: { created: '共有ビューの作成', updated: '共有ビューの変更', deleted: '共有ビューの削除' },
       macro: { created: '共有マクロの作成', updated: '共有マクロの変更', deleted: '共有マクロの削除' },
     },
   },
