@@ -16,6 +16,8 @@ import { AtRiskList } from './AtRiskList.js';
 import { AwaitingReplyList } from './AwaitingReplyList.js';
 import { NewTicketButtons } from '../desk/NewTicketButtons.js';
 import { BulkBar, SelectAllCell, SelectCell, useSelection } from '../desk/BulkBar.js';
+import { ViewsNav } from '../views/ViewsNav.js';
+import { queueFiltersOf, viewIdOf, type SavedView } from '../views/types.js';
 
 /** Ticket lists (filtered by the ticket API) and the agent's other lists (SLA at risk, escalations). */
 export const TICKET_QUEUE_KINDS = ['mine', 'team', 'unassigned', 'all'] as const;
@@ -103,6 +105,24 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const tz = useUserTimeZone();
   const [filters, setFilters] = useState<Filters>({ status: 'active', priority: 'any', text: '', sort: '-created' });
   const [textDraft, setTextDraft] = useState('');
+  // A saved view in the URL (?view=…) sets the filters, so a reload or a pasted link opens it again.
+  const viewId = viewIdOf(useSearch());
+  useEffect(() => {
+    if (!viewId) return;
+    let live = true;
+    client
+      .get<SavedView>(`/api/v1/views/${viewId}`)
+      .then((v) => {
+        if (!live) return;
+        const f = queueFiltersOf(v, ACTIVE_STATUSES);
+        setFilters({ ...f, sort: (SORTS as readonly string[]).includes(f.sort) ? (f.sort as Sort) : '-created' });
+        setTextDraft(f.text);
+      })
+      .catch((e) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [client, viewId]);
   const [items, setItems] = useState<Ticket[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -187,6 +207,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         </div>
       </div>
       <QueueTabs kind={kind} />
+      <ViewsNav activeId={viewId} current={{ filters: (({ sort: _s, ...rest }) => rest)(queryOf(kind, filters)), sort: filters.sort }} />
       <MovedNotice />
 
       <section className="filters" aria-label={t('queues.filters')}>
