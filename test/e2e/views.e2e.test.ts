@@ -41,6 +41,9 @@ describe.skipIf(!hasChromium)('saved views (real browser)', () => {
     expect(await page.locator('#q-priority').inputValue()).toBe('any');
     await view.click();
     await expect.poll(() => page.locator('#q-priority').inputValue()).toBe('urgent');
+    // The plain tab again: its own filters, not the view's.
+    await page.getByRole('link', { name: 'すべての案件' }).click();
+    await expect.poll(() => page.locator('#q-priority').inputValue()).toBe('any');
 
     const en = await context('en-US');
     const p2 = await newPage(en);

@@ -107,8 +107,18 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const [textDraft, setTextDraft] = useState('');
   // A saved view in the URL (?view=…) sets the filters, so a reload or a pasted link opens it again.
   const viewId = viewIdOf(useSearch());
+  const hadView = useRef(false);
   useEffect(() => {
-    if (!viewId) return;
+    if (!viewId) {
+      // Leaving a view for the plain tab: back to the tab's own filters.
+      if (hadView.current) {
+        setFilters({ status: 'active', priority: 'any', text: '', sort: '-created' });
+        setTextDraft('');
+      }
+      hadView.current = false;
+      return;
+    }
+    hadView.current = true;
     let live = true;
     client
       .get<SavedView>(`/api/v1/views/${viewId}`)
