@@ -40,6 +40,8 @@ import { servicesRoutes } from './modules/services/index.js';
 import { incidentsRoutes, statusPageRoutes } from './modules/incidents/index.js';
 import { searchRoutes } from './modules/search/index.js';
 import { knowledgeRoutes } from './modules/knowledge/index.js';
+import { macrosRoutes } from './modules/macros/index.js';
+import { viewsRoutes } from './modules/views/index.js';
 import { reportsRoutes } from './modules/reports/index.js';
 import { satisfactionRoutes } from './modules/satisfaction/index.js';
 
@@ -161,6 +163,8 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   statusPageRoutes(app);
   searchRoutes(app);
   knowledgeRoutes(app);
+  macrosRoutes(app);
+  viewsRoutes(app);
   reportsRoutes(app);
   satisfactionRoutes(app);
   for (const r of opts.routes ?? []) r(app);

@@ -21,6 +21,8 @@ import { LiveEvents, NotificationsService, registerNotificationJobs, SESSION_END
 import { PrivacyService, registerPrivacyJobs } from './modules/privacy/index.js';
 import { SearchService } from './modules/search/index.js';
 import { KnowledgeService } from './modules/knowledge/index.js';
+import { MacrosService } from './modules/macros/index.js';
+import { ViewsService } from './modules/views/index.js';
 import { ReportFacts, ReportsService } from './modules/reports/index.js';
 import { registerSatisfactionJobs, SatisfactionService } from './modules/satisfaction/index.js';
 import { RepliesService, type ReplyDeliveryView } from './modules/replies/index.js';
@@ -93,6 +95,10 @@ export interface Container {
   search: SearchService;
   /** Knowledge articles, similar past escalations, deflections (issue 19). */
   knowledge: KnowledgeService;
+  /** Macros / canned replies (issue 15 §2). */
+  macros: MacrosService;
+  /** Saved ticket list views (issue 15 §2). */
+  views: ViewsService;
   /** Reports (issue 18): metric registry over the ticket facts kept by its ticket hooks. */
   reports: ReportsService;
   /** CSAT after resolution (issue 18): surveys, the rating page, follow-ups. */
@@ -130,6 +136,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   tickets.addHooks(escalations.hooks());
   escalations.setSearchIndex((ex, id) => search.indexEscalation(ex, id));
   const knowledge = new KnowledgeService(db, clock, tickets, search);
+  const macros = new MacrosService(db, clock, tickets, audit);
+  const views = new ViewsService(db, clock, tickets, audit, (userId) => teamIdsOfUser(db, userId));
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));
   registerEscalationJobs(jobs, escalations, escalationPaths);
   escalationPaths.setSlaPreview((facts, arrivalMs) => sla.preview(facts, arrivalMs));
@@ -243,6 +251,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
     statusPage,
     search,
     knowledge,
+    macros,
+    views,
     reports,
     satisfaction,
     close: async () => {

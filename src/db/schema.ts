@@ -659,6 +659,9 @@ export interface Database {
   articles: ArticlesTable;
   article_uses: ArticleUsesTable;
   escalation_deflections: EscalationDeflectionsTable;
+  // macros and saved views (0023)
+  macros: MacrosTable;
+  saved_views: SavedViewsTable;
   // reports and CSAT (0021)
   report_ticket_facts: ReportTicketFactsTable;
   report_responses: ReportResponsesTable;
@@ -732,3 +735,33 @@ export type TicketEventRow = Selectable<TicketEventsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type NewJob = Insertable<JobsTable>;
 export type TicketUpdate = Updateable<TicketsTable>;
+
+/** 0023: a canned reply; changes is JSON ({ status?, priority?, teamId?, addTags?, removeTags? }). */
+export interface MacrosTable {
+  id: string;
+  name: string;
+  body_ja: string;
+  body_en: string;
+  changes: string;
+  scope: string; // personal | shared
+  owner_id: string | null;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 0023: a saved ticket list view; filters and columns are JSON. */
+export interface SavedViewsTable {
+  id: string;
+  name: string;
+  filters: string;
+  sort: string | null;
+  columns: string;
+  scope: string; // personal | shared
+  owner_id: string | null;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: number;
+  updated_at: number;
+}

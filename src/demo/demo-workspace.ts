@@ -162,6 +162,12 @@ export async function removeDemo(deps: Container): Promise<DemoRemoval> {
     await nullIn(tx, 'escalation_deflections', 'user_id', userIds);
     await nullIn(tx, 'articles', 'owner_id', userIds);
     await nullIn(tx, 'articles', 'created_by', userIds);
+    // macros and saved views (0023): personal ones go with their owner.
+    for (const table of ['macros', 'saved_views'] as const) {
+      await deleteIn(tx, table, 'owner_id', userIds);
+      await nullIn(tx, table, 'created_by', userIds);
+      await nullIn(tx, table, 'updated_by', userIds);
+    }
     await deleteIn(tx, 'tickets', 'id', ticketIds);
     await nullIn(tx, 'tickets', 'assignee_id', userIds);
     await nullIn(tx, 'tickets', 'created_by', userIds);

@@ -54,7 +54,7 @@ export const rootRoute = createRootRouteWithContext<RouterContext>()({
 const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', beforeLoad: () => { throw redirect({ href: HOME, replace: true }); } });
 
 /** Ticket queues (filters, sort, text, rows shown) and the escalation lists (finished shown). */
-export const queueSearch = searchOf({ status: str, priority: str, q: str, sort: str, shown: num, finished: bool, moved: str, to: str });
+export const queueSearch = searchOf({ status: str, priority: str, q: str, sort: str, shown: num, finished: bool, moved: str, to: str, view: str });
 const queueRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/queues/$kind',
@@ -74,6 +74,7 @@ const incidentsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/in
 const incidentRoute = createRoute({ getParentRoute: () => rootRoute, path: '/incidents/$id', component: area.agent('IncidentRoute') });
 const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/search', component: area.agent('SearchPage') });
 const knowledgeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/knowledge', component: area.agent('ArticlesPage') });
+const macrosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/macros', component: area.agent('MacrosPage') });
 const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage') });
 const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.reports('ReportsPage') });
 const wallboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/wallboard', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('WallboardPage') });
@@ -111,6 +112,7 @@ const routeTree = rootRoute.addChildren([
   searchRoute,
   knowledgeRoute,
   slackLinkRoute,
+  macrosRoute,
   reportsRoute,
   wallboardRoute,
   adminRoute.addChildren([adminIndex, adminUsers, adminTeams, adminTokens, adminPaths, adminPath, adminSimulator, adminCalendars, adminSla, adminRotations, adminChannels, adminAudit, adminHands]),

@@ -38,13 +38,19 @@ function bodyFor(method: string, path: string, c: TestContext): unknown {
 /** Routes whose body names tickets (ids the caller sent come back in the answer). */
 const BODY_NAMES_TICKETS: Record<string, (ticketId: string) => unknown> = {
   'post /api/v1/tickets/bulk': (id) => ({ ids: [id], changes: { status: 'solved', assigneeId: null } }),
+  // A shared macro whose text shows the ticket's subject (macroId below).
+  'post /api/v1/macros/{id}/apply': (id) => ({ ticketId: id }),
 };
 
-// Streams never end and logout would end the caller's access: checked elsewhere.
-const SKIPPED = new Set(['get /api/v1/events/stream', 'post /api/v1/auth/logout']);
+// Streams never end and logout would end the caller's access: checked elsewhere. Changing or
+// deleting the macro (no ticket read) would take away the macro the apply route is checked with.
+const SKIPPED = new Set(['get /api/v1/events/stream', 'post /api/v1/auth/logout', 'patch /api/v1/macros/{id}', 'delete /api/v1/macros/{id}']);
+
+/** A shared macro set up with the fixture: the {id} of /api/v1/macros/{id}/… routes. */
+let macroId = MISSING.ticket;
 
 function urlOf(path: string, ids: { ticket: string; escalation: string; attachment: string }): string {
-  const id = path.startsWith('/api/v1/escalations/{id}') ? ids.escalation : path.startsWith('/api/v1/attachments/') ? ids.attachment : ids.ticket;
+  const id = path.startsWith('/api/v1/macros/{id}') ? macroId : path.startsWith('/api/v1/escalations/{id}') ? ids.escalation : path.startsWith('/api/v1/attachments/') ? ids.attachment : ids.ticket;
   return path
     .replace('{id}', id)
     .replace('{deliveryId}', MISSING.attachment)
@@ -101,6 +107,9 @@ describeEachDb('ticket access by team', (get) => {
     expect(esc.status).toBe(201);
     // A raised hand on the ticket (issue 16): supervisors of other teams do not see it either.
     expect((await c.request('POST', '/api/v1/hands', actors.agent, { category: 'legal', ask: NOTE, ticketId: t.body.id })).status).toBe(201);
+    const macro = await c.request('POST', '/api/v1/macros', actors.admin, { name: 'Leak check', bodyEn: 'About {{ticket.subject}} (#{{ticket.number}})', scope: 'shared' });
+    expect(macro.status).toBe(201);
+    macroId = macro.body.id;
     f = { ticketId: t.body.id, ticketNumber: t.body.number, escalationId: esc.body.id, attachmentId: JSON.parse(up.body).id, legalId: legal.body.id, otherTicketId: other.body.id };
 
     const doc = await c.request('GET', '/api/v1/openapi.json', actors.admin);

@@ -283,6 +283,14 @@ export function ticketListQuery(
   return outer.orderBy('u.id', dir).limit(n);
 }
 
+/** How many tickets match, counted up to cap + 1 (the list's query cut there, so as cheap as a page of that size): more than cap means "more". */
+export async function countTickets(ex: Executor, dialect: DialectName, f: TicketFilter, cap: number): Promise<number> {
+  const slaMode = f.sla && (await countSlaCandidates(ex, f.sla)) <= SLA_DIRECT_LIMIT ? 'direct' : 'scan';
+  const rows = ticketListQuery(ex, dialect, f, { limit: cap, sort: '-created' }, slaMode);
+  const r = await ex.selectFrom(rows.as('c')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function listTickets(ex: Executor, dialect: DialectName, f: TicketFilter, page: TicketPage) {
   const slaMode = f.sla && (await countSlaCandidates(ex, f.sla)) <= SLA_DIRECT_LIMIT ? 'direct' : 'scan';
   return ticketListQuery(ex, dialect, f, page, slaMode).execute();

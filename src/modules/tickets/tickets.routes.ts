@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, OneOf, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
 import { BULK_MAX_IDS } from './tickets.policy.js';
+import { TICKET_LIST_FILTERS, ticketFilterOf } from './ticket-filters.js';
 import { AttachmentView, ChannelSchema, PrioritySchema, StatusSchema, TemperatureSchema, TicketView, TimelineEventView } from './tickets.presenter.js';
 
 const Label = Type.String({ minLength: 1, maxLength: 100 });
@@ -45,7 +46,6 @@ const CreateTicket = Type.Object(
   { additionalProperties: false },
 );
 
-const List = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Optional(Type.Array(t, { maxItems: 20 }));
 
 export function ticketsRoutes(app: AppInstance): void {
   const { tickets, attachments } = app.deps;
@@ -66,18 +66,7 @@ export function ticketsRoutes(app: AppInstance): void {
         querystring: Type.Object(
           {
             ...PageQuery,
-            status: List(StatusSchema),
-            priority: List(PrioritySchema),
-            team: List(Type.String({ description: 'team id, or "mine" for my teams' })),
-            assignee: Type.Optional(Type.String({ description: 'user id, "me", or "none" for unassigned' })),
-            requester: Type.Optional(Uuid),
-            tag: List(Type.String({ maxLength: 50 })),
-            category: List(Label),
-            product: Type.Optional(Label),
-            channel: Type.Optional(ChannelSchema),
-            text: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'searches subject, messages and #number' })),
-            sla: Type.Optional(OneOf(['at_risk', 'breached'] as const, { description: 'at_risk: an open SLA clock is breached or due within slaWindow; breached: breached and not yet met' })),
-            slaWindow: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86400, default: 3600, description: 'seconds ahead that count as at risk (default 3600)' })),
+            ...TICKET_LIST_FILTERS,
             sort: Type.Optional(OneOf(['created', '-created', 'updated', '-updated'] as const, { default: '-created' })),
           },
           { additionalProperties: false },
@@ -87,25 +76,9 @@ export function ticketsRoutes(app: AppInstance): void {
     },
     async (req) => {
       const q = req.query;
-      const me = req.principal!.userId;
-      let teamIds = q.team;
-      if (teamIds?.includes('mine')) teamIds = [...teamIds.filter((t) => t !== 'mine'), ...(await app.deps.teamIdsOfUser(me))];
       return tickets.list(
         req.principal,
-        {
-          status: q.status,
-          priority: q.priority,
-          teamId: teamIds,
-          assigneeId: q.assignee === 'me' ? me : q.assignee === 'none' ? undefined : q.assignee,
-          unassigned: q.assignee === 'none',
-          requesterId: q.requester,
-          tag: q.tag?.map((t) => t.toLowerCase()),
-          category: q.category,
-          product: q.product,
-          channel: q.channel,
-          text: q.text,
-          ...(q.sla && { sla: { breached: q.sla === 'breached', dueBefore: app.deps.clock.now() + (q.slaWindow ?? 3600) * 1000 } }),
-        },
+        await ticketFilterOf(q, req.principal!.userId, app.deps.teamIdsOfUser, app.deps.clock.now()),
         { limit: q.limit ?? 50, cursor: q.cursor, sort: q.sort },
       );
     },

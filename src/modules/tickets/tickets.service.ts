@@ -266,6 +266,13 @@ export class TicketsService {
     return { items: result.items.map((r) => presentTicket(toTicket(r))), nextCursor: result.nextCursor };
   }
 
+  /** How many tickets of `filter` the viewer sees, up to cap + 1 (a saved view's count; above cap: "more"). */
+  async count(viewer: TicketViewer | null, filter: repo.TicketFilter, cap: number): Promise<number> {
+    const visible = ticketVisibleCondition(await this.access.scope(viewer));
+    const textMatch = filter.text && this.textSearch ? this.textSearch(filter.text) : null;
+    return repo.countTickets(this.db, this.dialect, { ...filter, ...(visible && { visible }), ...(textMatch && { textMatch }) }, cap);
+  }
+
   async update(
     actor: Principal | null,
     id: string,

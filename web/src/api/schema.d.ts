@@ -15077,6 +15077,607 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shared macros and your own, by name; q searches names and texts */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    q?: string;
+                    scope?: "personal" | "shared";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bodyEn: string;
+                                bodyJa: string;
+                                /** @description ticket field changes the macro makes when applied */
+                                changes: {
+                                    addTags?: string[];
+                                    /**
+                                     * @description low, normal, high or urgent
+                                     * @enum {string}
+                                     */
+                                    priority?: "low" | "normal" | "high" | "urgent";
+                                    removeTags?: string[];
+                                    /**
+                                     * @description new, open, pending, on_hold, solved or closed
+                                     * @enum {string}
+                                     */
+                                    status?: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                                    teamId?: string | null;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 instant in UTC
+                                 */
+                                createdAt: string;
+                                createdBy: string | null;
+                                id: string;
+                                name: string;
+                                ownerId: string | null;
+                                /** @enum {string} */
+                                scope: "personal" | "shared";
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 instant in UTC
+                                 */
+                                updatedAt: string;
+                                updatedBy: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write a macro (canned reply) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description text with placeholders {{customer.name}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}} */
+                        bodyEn?: string;
+                        /** @description text with placeholders {{customer.name}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}} */
+                        bodyJa?: string;
+                        /** @description ticket field changes the macro makes when applied */
+                        changes?: {
+                            addTags?: string[];
+                            /**
+                             * @description low, normal, high or urgent
+                             * @enum {string}
+                             */
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            removeTags?: string[];
+                            /**
+                             * @description new, open, pending, on_hold, solved or closed
+                             * @enum {string}
+                             */
+                            status?: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                            teamId?: string | null;
+                        };
+                        name: string;
+                        /**
+                         * @description personal: only its owner sees it; shared: everyone (written by supervisors and above)
+                         * @enum {string}
+                         */
+                        scope?: "personal" | "shared";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bodyEn: string;
+                            bodyJa: string;
+                            /** @description ticket field changes the macro makes when applied */
+                            changes: {
+                                addTags?: string[];
+                                /**
+                                 * @description low, normal, high or urgent
+                                 * @enum {string}
+                                 */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                                removeTags?: string[];
+                                /**
+                                 * @description new, open, pending, on_hold, solved or closed
+                                 * @enum {string}
+                                 */
+                                status?: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                                teamId?: string | null;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            createdAt: string;
+                            createdBy: string | null;
+                            id: string;
+                            name: string;
+                            ownerId: string | null;
+                            /** @enum {string} */
+                            scope: "personal" | "shared";
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            updatedAt: string;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/macros/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a macro (shared ones: supervisors and above) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUIDv7 identifier */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a macro (shared ones: supervisors and above) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUIDv7 identifier */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description text with placeholders {{customer.name}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}} */
+                        bodyEn?: string;
+                        /** @description text with placeholders {{customer.name}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}} */
+                        bodyJa?: string;
+                        /** @description ticket field changes the macro makes when applied */
+                        changes?: {
+                            addTags?: string[];
+                            /**
+                             * @description low, normal, high or urgent
+                             * @enum {string}
+                             */
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            removeTags?: string[];
+                            /**
+                             * @description new, open, pending, on_hold, solved or closed
+                             * @enum {string}
+                             */
+                            status?: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                            teamId?: string | null;
+                        };
+                        name?: string;
+                        /**
+                         * @description personal: only its owner sees it; shared: everyone (written by supervisors and above)
+                         * @enum {string}
+                         */
+                        scope?: "personal" | "shared";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bodyEn: string;
+                            bodyJa: string;
+                            /** @description ticket field changes the macro makes when applied */
+                            changes: {
+                                addTags?: string[];
+                                /**
+                                 * @description low, normal, high or urgent
+                                 * @enum {string}
+                                 */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                                removeTags?: string[];
+                                /**
+                                 * @description new, open, pending, on_hold, solved or closed
+                                 * @enum {string}
+                                 */
+                                status?: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                                teamId?: string | null;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            createdAt: string;
+                            createdBy: string | null;
+                            id: string;
+                            name: string;
+                            ownerId: string | null;
+                            /** @enum {string} */
+                            scope: "personal" | "shared";
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            updatedAt: string;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/macros/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A macro's text for a ticket in the requester's language, and its field changes (made now with applyChanges: true) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUIDv7 identifier */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description make the field changes on the ticket now (otherwise when the reply is sent) */
+                        applyChanges?: boolean;
+                        /**
+                         * @description default: the requester's language; the other one when the macro has no text in it
+                         * @enum {string}
+                         */
+                        language?: "ja" | "en";
+                        /**
+                         * Format: uuid
+                         * @description UUIDv7 identifier
+                         */
+                        ticketId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether the changes were made on the ticket now (applyChanges: true) */
+                            applied: boolean;
+                            /** @description ticket field changes the macro makes when applied */
+                            changes: {
+                                addTags?: string[];
+                                /**
+                                 * @description low, normal, high or urgent
+                                 * @enum {string}
+                                 */
+                                priority?: "low" | "normal" | "high" | "urgent";
+                                removeTags?: string[];
+                                /**
+                                 * @description new, open, pending, on_hold, solved or closed
+                                 * @enum {string}
+                                 */
+                                status?: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                                teamId?: string | null;
+                            };
+                            /** @description the same text rendered with HTML escaping (as notification templates are) */
+                            html: string;
+                            /** @enum {string} */
+                            language: "ja" | "en";
+                            macroId: string;
+                            /** @description the reply text with the placeholders filled in (plain text, for the composer) */
+                            text: string;
+                            ticketId: string;
+                            ticketVersion: number;
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/awaiting-reply": {
         parameters: {
             query?: never;
@@ -26551,6 +27152,733 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved ticket list views: shared ones and your own */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                columns: ("number" | "subject" | "status" | "priority" | "temperature" | "requester" | "team" | "assignee" | "tags" | "sla" | "created" | "updated")[];
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 instant in UTC
+                                 */
+                                createdAt: string;
+                                filters: {
+                                    /** @description user id, "me", or "none" for unassigned */
+                                    assignee?: string;
+                                    category?: string[];
+                                    /**
+                                     * @description email, web, chat, phone or api
+                                     * @enum {string}
+                                     */
+                                    channel?: "email" | "web" | "chat" | "phone" | "api";
+                                    priority?: ("low" | "normal" | "high" | "urgent")[];
+                                    product?: string;
+                                    /** Format: uuid */
+                                    requester?: string;
+                                    /**
+                                     * @description at_risk: an open SLA clock is breached or due within slaWindow; breached: breached and not yet met
+                                     * @enum {string}
+                                     */
+                                    sla?: "at_risk" | "breached";
+                                    /**
+                                     * @description seconds ahead that count as at risk (default 3600)
+                                     * @default 3600
+                                     */
+                                    slaWindow: number;
+                                    status?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                                    tag?: string[];
+                                    team?: string[];
+                                    /** @description searches subject, messages and #number */
+                                    text?: string;
+                                };
+                                id: string;
+                                name: string;
+                                ownerId: string | null;
+                                /** @enum {string} */
+                                scope: "personal" | "shared";
+                                sort: ("created" | "-created" | "updated" | "-updated") | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601 instant in UTC
+                                 */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a view: the ticket list's filters (its query parameters as an object), sort and columns */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        columns?: ("number" | "subject" | "status" | "priority" | "temperature" | "requester" | "team" | "assignee" | "tags" | "sla" | "created" | "updated")[];
+                        filters?: {
+                            /** @description user id, "me", or "none" for unassigned */
+                            assignee?: string;
+                            category?: string[];
+                            /**
+                             * @description email, web, chat, phone or api
+                             * @enum {string}
+                             */
+                            channel?: "email" | "web" | "chat" | "phone" | "api";
+                            priority?: ("low" | "normal" | "high" | "urgent")[];
+                            product?: string;
+                            /** Format: uuid */
+                            requester?: string;
+                            /**
+                             * @description at_risk: an open SLA clock is breached or due within slaWindow; breached: breached and not yet met
+                             * @enum {string}
+                             */
+                            sla?: "at_risk" | "breached";
+                            /**
+                             * @description seconds ahead that count as at risk (default 3600)
+                             * @default 3600
+                             */
+                            slaWindow?: number;
+                            status?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                            tag?: string[];
+                            team?: string[];
+                            /** @description searches subject, messages and #number */
+                            text?: string;
+                        };
+                        name: string;
+                        /**
+                         * @description personal: only its owner; shared: everyone (saved by supervisors and above)
+                         * @enum {string}
+                         */
+                        scope?: "personal" | "shared";
+                        sort?: ("created" | "-created" | "updated" | "-updated") | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: ("number" | "subject" | "status" | "priority" | "temperature" | "requester" | "team" | "assignee" | "tags" | "sla" | "created" | "updated")[];
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            createdAt: string;
+                            filters: {
+                                /** @description user id, "me", or "none" for unassigned */
+                                assignee?: string;
+                                category?: string[];
+                                /**
+                                 * @description email, web, chat, phone or api
+                                 * @enum {string}
+                                 */
+                                channel?: "email" | "web" | "chat" | "phone" | "api";
+                                priority?: ("low" | "normal" | "high" | "urgent")[];
+                                product?: string;
+                                /** Format: uuid */
+                                requester?: string;
+                                /**
+                                 * @description at_risk: an open SLA clock is breached or due within slaWindow; breached: breached and not yet met
+                                 * @enum {string}
+                                 */
+                                sla?: "at_risk" | "breached";
+                                /**
+                                 * @description seconds ahead that count as at risk (default 3600)
+                                 * @default 3600
+                                 */
+                                slaWindow: number;
+                                status?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                                tag?: string[];
+                                team?: string[];
+                                /** @description searches subject, messages and #number */
+                                text?: string;
+                            };
+                            id: string;
+                            name: string;
+                            ownerId: string | null;
+                            /** @enum {string} */
+                            scope: "personal" | "shared";
+                            sort: ("created" | "-created" | "updated" | "-updated") | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A saved view */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUIDv7 identifier */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: ("number" | "subject" | "status" | "priority" | "temperature" | "requester" | "team" | "assignee" | "tags" | "sla" | "created" | "updated")[];
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            createdAt: string;
+                            filters: {
+                                /** @description user id, "me", or "none" for unassigned */
+                                assignee?: string;
+                                category?: string[];
+                                /**
+                                 * @description email, web, chat, phone or api
+                                 * @enum {string}
+                                 */
+                                channel?: "email" | "web" | "chat" | "phone" | "api";
+                                priority?: ("low" | "normal" | "high" | "urgent")[];
+                                product?: string;
+                                /** Format: uuid */
+                                requester?: string;
+                                /**
+                                 * @description at_risk: an open SLA clock is breached or due within slaWindow; breached: breached and not yet met
+                                 * @enum {string}
+                                 */
+                                sla?: "at_risk" | "breached";
+                                /**
+                                 * @description seconds ahead that count as at risk (default 3600)
+                                 * @default 3600
+                                 */
+                                slaWindow: number;
+                                status?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                                tag?: string[];
+                                team?: string[];
+                                /** @description searches subject, messages and #number */
+                                text?: string;
+                            };
+                            id: string;
+                            name: string;
+                            ownerId: string | null;
+                            /** @enum {string} */
+                            scope: "personal" | "shared";
+                            sort: ("created" | "-created" | "updated" | "-updated") | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a saved view (shared ones: supervisors and above) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUIDv7 identifier */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a saved view (shared ones: supervisors and above) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description UUIDv7 identifier */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        columns?: ("number" | "subject" | "status" | "priority" | "temperature" | "requester" | "team" | "assignee" | "tags" | "sla" | "created" | "updated")[];
+                        filters?: {
+                            /** @description user id, "me", or "none" for unassigned */
+                            assignee?: string;
+                            category?: string[];
+                            /**
+                             * @description email, web, chat, phone or api
+                             * @enum {string}
+                             */
+                            channel?: "email" | "web" | "chat" | "phone" | "api";
+                            priority?: ("low" | "normal" | "high" | "urgent")[];
+                            product?: string;
+                            /** Format: uuid */
+                            requester?: string;
+                            /**
+                             * @description at_risk: an open SLA clock is breached or due within slaWindow; breached: breached and not yet met
+                             * @enum {string}
+                             */
+                            sla?: "at_risk" | "breached";
+                            /**
+                             * @description seconds ahead that count as at risk (default 3600)
+                             * @default 3600
+                             */
+                            slaWindow?: number;
+                            status?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                            tag?: string[];
+                            team?: string[];
+                            /** @description searches subject, messages and #number */
+                            text?: string;
+                        };
+                        name?: string;
+                        /**
+                         * @description personal: only its owner; shared: everyone (saved by supervisors and above)
+                         * @enum {string}
+                         */
+                        scope?: "personal" | "shared";
+                        sort?: ("created" | "-created" | "updated" | "-updated") | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: ("number" | "subject" | "status" | "priority" | "temperature" | "requester" | "team" | "assignee" | "tags" | "sla" | "created" | "updated")[];
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            createdAt: string;
+                            filters: {
+                                /** @description user id, "me", or "none" for unassigned */
+                                assignee?: string;
+                                category?: string[];
+                                /**
+                                 * @description email, web, chat, phone or api
+                                 * @enum {string}
+                                 */
+                                channel?: "email" | "web" | "chat" | "phone" | "api";
+                                priority?: ("low" | "normal" | "high" | "urgent")[];
+                                product?: string;
+                                /** Format: uuid */
+                                requester?: string;
+                                /**
+                                 * @description at_risk: an open SLA clock is breached or due within slaWindow; breached: breached and not yet met
+                                 * @enum {string}
+                                 */
+                                sla?: "at_risk" | "breached";
+                                /**
+                                 * @description seconds ahead that count as at risk (default 3600)
+                                 * @default 3600
+                                 */
+                                slaWindow: number;
+                                status?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                                tag?: string[];
+                                team?: string[];
+                                /** @description searches subject, messages and #number */
+                                text?: string;
+                            };
+                            id: string;
+                            name: string;
+                            ownerId: string | null;
+                            /** @enum {string} */
+                            scope: "personal" | "shared";
+                            sort: ("created" | "-created" | "updated" | "-updated") | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 instant in UTC
+                             */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/views/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many tickets you see in each of your views */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description tickets the caller sees, at most 999 */
+                                count: number;
+                                id: string;
+                                /** @description more tickets than count */
+                                more: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

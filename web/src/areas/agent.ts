@@ -9,3 +9,4 @@ export { IncidentsPage } from '../features/incidents/IncidentsPage.js';
 export { SearchPage } from '../features/search/SearchPage.js';
 export { ArticlesPage } from '../features/knowledge/ArticlesPage.js';
 export { SlackLinkPage } from '../features/settings/SlackLinkPage.js';
+export { MacrosPage } from '../features/macros/MacrosPage.js';

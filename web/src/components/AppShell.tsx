@@ -65,6 +65,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/supervisor">{t('admin2.nav.board')}</NavLink>}
           <NavLink to="/incidents" match="/incidents/">{t('incidents.nav')}</NavLink>
           <NavLink to="/knowledge">{t('search.articles.nav')}</NavLink>
+          <NavLink to="/macros">{t('macros.nav')}</NavLink>
           <NavLink to="/reports">{t('reports.nav')}</NavLink>
           <NavLink to="/settings">{t('nav.settings')}</NavLink>
         </nav>

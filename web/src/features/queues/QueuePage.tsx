@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import type { ApiClient } from '../../api/client.js';
@@ -15,6 +15,8 @@ import { AtRiskList } from './AtRiskList.js';
 import { AwaitingReplyList } from './AwaitingReplyList.js';
 import { NewTicketButtons } from '../desk/NewTicketButtons.js';
 import { BulkBar, SelectAllCell, SelectCell, useSelection } from '../desk/BulkBar.js';
+import { ViewsNav } from '../views/ViewsNav.js';
+import { queueFiltersOf, type SavedView } from '../views/types.js';
 import { Notice } from '../../components/States.js';
 import { movedNotice } from '../tickets/restricted-move.js';
 
@@ -153,7 +155,24 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const filters = useMemo(() => filtersOf(search), [search]);
   /** Every change is a new history entry, so Back returns to the previous filters. */
   const setFilters = (update: (f: Filters) => Filters) =>
-    void nav({ search: (s) => ({ ...s, ...searchFromFilters(update(filtersOf(s))), shown: undefined }) });
+    void nav({ search: (s) => ({ ...s, ...searchFromFilters(update(filtersOf(s))), shown: undefined, view: undefined }) });
+  // A saved view in the URL (?view=…) sets the filters once it is loaded, so a reload or a
+  // pasted link opens it again; changing a filter leaves the view.
+  const viewId = search.view ?? null;
+  const view = useQuery({
+    queryKey: ['views', 'detail', viewId],
+    queryFn: ({ signal }) => client.get<SavedView>(`/api/v1/views/${viewId}`, undefined, signal),
+    enabled: viewId !== null,
+  });
+  const appliedView = useRef<string | null>(null);
+  useEffect(() => {
+    const v = view.data;
+    if (!v || v.id !== viewId || appliedView.current === v.id) return;
+    appliedView.current = v.id;
+    const f = queueFiltersOf(v, ACTIVE_STATUSES);
+    const next: Filters = { ...f, sort: (SORTS as readonly string[]).includes(f.sort) ? (f.sort as Sort) : '-created' };
+    void nav({ search: () => ({ ...searchFromFilters(next), view: v.id }), replace: true });
+  }, [view.data, viewId, nav]);
   const [textDraft, setTextDraft] = useState(filters.text);
   useEffect(() => setTextDraft(filters.text), [filters.text]);
   // The rows shown ("load more") are in the URL too: a reload shows as many as before.
@@ -201,6 +220,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         </div>
       </div>
       <QueueTabs kind={kind} />
+      <ViewsNav activeId={viewId} current={{ filters: (({ sort: _s, ...rest }) => rest)(queryOf(kind, filters)), sort: filters.sort }} />
       <MovedNotice />
 
       <section className="filters" aria-label={t('queues.filters')}>

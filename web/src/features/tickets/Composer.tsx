@@ -5,6 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Notice } from '../../components/States.js';
 import { useSession } from '../../session.js';
 import { ArticlePicker } from '../knowledge/ArticlePicker.js';
+import { MacroPicker } from '../macros/MacroPicker.js';
+import { describeChanges, hasChanges, type AppliedMacro } from '../macros/types.js';
 
 type Mode = 'public' | 'internal';
 
@@ -34,6 +36,8 @@ export function Composer({ ticketId, onPosted, refreshKey, insert }: { ticketId:
   }, [insert]);
   const [target, setTarget] = useState<ReplyTarget | null>(null);
   const [files, setFiles] = useState<File[]>([]);
+  // A macro's field changes, made when the reply (or note) is sent.
+  const [macro, setMacro] = useState<AppliedMacro | null>(null);
   const [fileKey, setFileKey] = useState(0);
   useEffect(() => {
     let live = true;
@@ -65,6 +69,11 @@ export function Composer({ ticketId, onPosted, refreshKey, insert }: { ticketId:
       setFiles([]);
       setFileKey((k) => k + 1);
       setDone(mode === 'public' ? t('ticket.sent') : t('ticket.noteAdded'));
+      if (macro) {
+        await client.post(`/api/v1/macros/${macro.macroId}/apply`, { ticketId, applyChanges: true });
+        setDone(`${mode === 'public' ? t('ticket.sent') : t('ticket.noteAdded')} ${t('macros.changesApplied', { changes: describeChanges(macro.changes, t) })}`);
+        setMacro(null);
+      }
       onPosted(event);
     } catch (err) {
       setError(err);
@@ -121,6 +130,21 @@ export function Composer({ ticketId, onPosted, refreshKey, insert }: { ticketId:
           onKeyDown={onKeyDown}
           maxLength={100_000}
         />
+        <MacroPicker
+          ticketId={ticketId}
+          onInsert={(m) => {
+            setDrafts((d) => ({ ...d, [mode]: d[mode] ? `${d[mode]}\n\n${m.text}` : m.text }));
+            setMacro(hasChanges(m.changes) ? m : null);
+          }}
+        />
+        {macro && (
+          <p className="small muted" data-testid="macro-changes">
+            {t('macros.changesPending', { changes: describeChanges(macro.changes, t) })}{' '}
+            <button type="button" className="btn btn-small btn-quiet" onClick={() => setMacro(null)}>
+              {t('macros.discardChanges')}
+            </button>
+          </p>
+        )}
         <ArticlePicker ticketId={ticketId} onInsert={(text) => setDrafts((d) => ({ ...d, [mode]: d[mode] ? `${d[mode]}\n\n${text}` : text }))} />
         <div className="composer-files">
           <label htmlFor="composer-files" className="small">

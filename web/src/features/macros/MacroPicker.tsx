@@ -1,0 +1,75 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { useSession } from '../../session.js';
+import type { AppliedMacro, Macro } from './types.js';
+
+/**
+ * The composer's macro button: search shared and own macros, insert one rendered for this
+ * ticket (in the requester's language); its field changes are handed back to be made when the
+ * reply is sent.
+ */
+export function MacroPicker({ ticketId, onInsert }: { ticketId: string; onInsert: (m: AppliedMacro) => void }) {
+  const { t } = useTranslation();
+  const { client } = useSession();
+  const [open, setOpen] = useState(false);
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<Macro[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      client
+        .get<{ items: Macro[] }>('/api/v1/macros', q.trim() ? { q: q.trim(), limit: '20' } : { limit: '20' })
+        .then((r) => live && setItems(r.items))
+        .catch((e) => live && setError(e));
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, open, q]);
+  const insert = (m: Macro) => {
+    setError(null);
+    client
+      .post<AppliedMacro>(`/api/v1/macros/${m.id}/apply`, { ticketId })
+      .then((r) => {
+        onInsert(r);
+        setOpen(false);
+        setQ('');
+      })
+      .catch(setError);
+  };
+  if (!open)
+    return (
+      <button type="button" className="btn btn-quiet" data-testid="macro-button" onClick={() => setOpen(true)}>
+        {t('macros.button')}
+      </button>
+    );
+  return (
+    <div className="article-picker" role="group" aria-label={t('macros.pickerTitle')}>
+      <div className="row">
+        <label htmlFor="macro-q" className="sr-only">
+          {t('macros.search')}
+        </label>
+        <input id="macro-q" type="search" autoFocus value={q} onChange={(e) => setQ(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && e.preventDefault()} placeholder={t('macros.search')} />
+        <button type="button" className="btn btn-quiet" onClick={() => setOpen(false)}>
+          {t('macros.cancel')}
+        </button>
+      </div>
+      {error !== null && <ErrorMessage error={error} />}
+      {items && items.length === 0 && <p className="muted small">{t('macros.none')}</p>}
+      <ul className="article-picks">
+        {items?.map((m) => (
+          <li key={m.id}>
+            <strong>{m.name}</strong> <span className="muted small">{t(`macros.scope.${m.scope}`)}</span>{' '}
+            <button type="button" className="btn btn-small" onClick={() => insert(m)}>
+              {t('macros.insert')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
