@@ -541,6 +541,7 @@ export class EscalationsService {
             field: 'answer',
             message:
               'write the answer for the person who escalated; a functional escalation cannot be resolved without one',
+            code: 'answer_required',
           },
         ]);
       return { type: 'resolved', userId: actor.userId, answer };
@@ -885,11 +886,11 @@ export class EscalationsService {
     const problems = targets.flatMap((t, i) => {
       const field = `target${targets.length > 1 ? `[${i}]` : ''}`;
       if (t.type === 'user' && !ids.userIds.has(t.userId))
-        return [{ field: `${field}.userId`, message: `user ${t.userId} does not exist` }];
+        return [{ field: `${field}.userId`, message: `user ${t.userId} does not exist`, code: 'unknown_user' }];
       if (t.type === 'team' && !ids.teamIds.has(t.teamId))
-        return [{ field: `${field}.teamId`, message: `team ${t.teamId} does not exist` }];
+        return [{ field: `${field}.teamId`, message: `team ${t.teamId} does not exist`, code: 'unknown_team' }];
       if (t.type === 'rotation' && !ids.rotationIds.has(t.rotationId))
-        return [{ field: `${field}.rotationId`, message: `rotation ${t.rotationId} does not exist` }];
+        return [{ field: `${field}.rotationId`, message: `rotation ${t.rotationId} does not exist`, code: 'unknown_rotation' }];
       return [];
     });
     if (problems.length) throw invalid(problems);

@@ -33,13 +33,13 @@ export function settingsProblems(s: IncidentSettings): FieldProblem[] {
   for (const sev of SEVERITIES) {
     const d = s.severities[sev];
     if (!d) {
-      problems.push({ field: `severities.${sev}`, message: 'is missing' });
+      problems.push({ field: `severities.${sev}`, message: 'is missing', code: 'required' });
       continue;
     }
     if (d.firstInternalMinutes > d.firstCustomerMinutes)
-      problems.push({ field: `severities.${sev}.firstInternalMinutes`, message: 'must not be later than firstCustomerMinutes (staff hear first)' });
+      problems.push({ field: `severities.${sev}.firstInternalMinutes`, message: 'must not be later than firstCustomerMinutes (staff hear first)', code: 'internal_after_customer' });
   }
-  if (s.candidates.minTickets < 2) problems.push({ field: 'candidates.minTickets', message: 'must be at least 2' });
+  if (s.candidates.minTickets < 2) problems.push({ field: 'candidates.minTickets', message: 'must be at least 2', code: 'at_least_two' });
   return problems;
 }
 
@@ -77,8 +77,8 @@ export function nextUpdateInstant(t: CadenceTargets, now: number, requested: num
 /** Problems of a requested "next update at": in the future, and no later than one day. */
 export function nextUpdateProblems(now: number, requested: number | null | undefined): FieldProblem[] {
   if (requested == null) return [];
-  if (requested <= now) return [{ field: 'nextUpdateAt', message: 'must be in the future' }];
-  if (requested > now + 24 * 60 * MIN) return [{ field: 'nextUpdateAt', message: 'must be within 24 hours' }];
+  if (requested <= now) return [{ field: 'nextUpdateAt', message: 'must be in the future', code: 'must_be_future' }];
+  if (requested > now + 24 * 60 * MIN) return [{ field: 'nextUpdateAt', message: 'must be within 24 hours', code: 'within_24_hours' }];
   return [];
 }
 
@@ -223,7 +223,7 @@ export function customerRcaProblems(c: { ja?: Partial<CustomerRcaSections>; en?:
   const problems: FieldProblem[] = [];
   for (const lang of ['ja', 'en'] as const)
     for (const k of Object.keys(RCA_SECTION_TITLES.ja) as (keyof CustomerRcaSections)[])
-      if (!c[lang]?.[k]?.trim()) problems.push({ field: `customer.${lang}.${k}`, message: 'must be written before approval' });
+      if (!c[lang]?.[k]?.trim()) problems.push({ field: `customer.${lang}.${k}`, message: 'must be written before approval', code: 'rca_section_required' });
   return problems;
 }
 

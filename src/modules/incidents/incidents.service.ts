@@ -263,8 +263,8 @@ export class IncidentsService {
     const now = this.d.clock.now();
     const startedAt = input.startedAt ? Date.parse(input.startedAt) : now;
     const problems: FieldProblem[] = [];
-    if (!Number.isFinite(startedAt) || startedAt > now) problems.push({ field: 'startedAt', message: 'must be an instant that is not in the future' });
-    if (!input.title.trim()) problems.push({ field: 'title', message: 'must not be blank' });
+    if (!Number.isFinite(startedAt) || startedAt > now) problems.push({ field: 'startedAt', message: 'must be an instant that is not in the future', code: 'not_in_future' });
+    if (!input.title.trim()) problems.push({ field: 'title', message: 'must not be blank', code: 'required' });
     if (problems.length) throw invalid(problems);
     const settings = await this.settings();
     const id = newId();
@@ -340,7 +340,7 @@ export class IncidentsService {
     if (!services.length) return;
     const found = await this.d.services.findMany(tx, services.map((s) => s.id));
     const missing = services.filter((s) => !found.some((f) => f.id === s.id));
-    if (missing.length) throw invalid(missing.map((m) => ({ field: 'services', message: `service ${m.id} does not exist` })));
+    if (missing.length) throw invalid(missing.map((m) => ({ field: 'services', message: `service ${m.id} does not exist`, code: 'unknown_service' })));
     await repo.insertIncidentServices(tx, services.map((s) => ({ incident_id: id, service_id: s.id, impact: s.impact, status_before: found.find((f) => f.id === s.id)!.status })));
     for (const s of services) {
       const current = found.find((f) => f.id === s.id)!.status as ServiceStatus;
@@ -374,7 +374,7 @@ export class IncidentsService {
     const ids = [...new Set(ticketIds)];
     const found = await repo.ticketsExist(tx, ids);
     const missing = ids.filter((t) => !found.some((f) => f.id === t));
-    if (missing.length) throw invalid(missing.slice(0, 20).map((t) => ({ field: 'ticketIds', message: `ticket ${t} does not exist` })));
+    if (missing.length) throw invalid(missing.slice(0, 20).map((t) => ({ field: 'ticketIds', message: `ticket ${t} does not exist`, code: 'unknown_ticket' })));
     // Linking changes what the customer is told: the agent must be able to write each ticket.
     for (const t of ids) await this.d.tickets.access.assertWrite(actor, t, tx);
     const already = new Set(await repo.linkedTicketIds(tx, id));
@@ -414,7 +414,7 @@ export class IncidentsService {
     await inTransaction(this.db, async (tx) => {
       await this.loadActive(tx, id);
       if (a.kind === 'organization' && !(await tx.selectFrom('organizations').select('id').where('id', '=', a.ref).executeTakeFirst()))
-        throw invalid([{ field: 'ref', message: `organization ${a.ref} does not exist` }]);
+        throw invalid([{ field: 'ref', message: `organization ${a.ref} does not exist`, code: 'unknown_organization' }]);
       await repo.insertAudience(tx, { incident_id: id, kind: a.kind, ref: a.ref, added_by: actor.userId, added_at: this.d.clock.now() });
       await this.event(tx, id, 'customers.added', actor.userId, a, this.d.clock.now());
     });
@@ -448,7 +448,7 @@ export class IncidentsService {
     const teamIds = [...new Set(s.teamIds ?? [])];
     const users = await repo.existingUserIds(tx, userIds);
     const teams = await repo.existingTeamIds(tx, teamIds);
-    const problems = [...userIds.filter((u) => !users.has(u)).map((u) => ({ field: 'userIds', message: `user ${u} does not exist or is deactivated` })), ...teamIds.filter((t) => !teams.has(t)).map((t) => ({ field: 'teamIds', message: `team ${t} does not exist` }))];
+    const problems = [...userIds.filter((u) => !users.has(u)).map((u) => ({ field: 'userIds', message: `user ${u} does not exist or is deactivated`, code: 'unknown_or_deactivated_user' })), ...teamIds.filter((t) => !teams.has(t)).map((t) => ({ field: 'teamIds', message: `team ${t} does not exist`, code: 'unknown_team' }))];
     if (problems.length) throw invalid(problems);
     await repo.replaceSubscribers(tx, id, [...userIds.map((u) => ({ kind: 'user', ref_id: u })), ...teamIds.map((t) => ({ kind: 'team', ref_id: t }))]);
   }
@@ -460,7 +460,7 @@ export class IncidentsService {
     await inTransaction(this.db, async (tx) => {
       await this.loadActive(tx, id);
       if (userId === null) {
-        if (role === 'commander') throw invalid([{ field: 'userId', message: 'an active incident always has a commander; hand the role over instead' }]);
+        if (role === 'commander') throw invalid([{ field: 'userId', message: 'an active incident always has a commander; hand the role over instead', code: 'commander_required' }]);
         const before = await repo.findRole(tx, id, role);
         await repo.deleteRole(tx, id, role);
         await this.event(tx, id, 'role.stood_down', actor.userId, { role, from: before?.user_id ?? null }, now);
@@ -472,7 +472,7 @@ export class IncidentsService {
   }
 
   private async assignRoleIn(tx: Tx, id: string, role: TaskForceRole, userId: string, by: string, now: number) {
-    if (!(await repo.existingUserIds(tx, [userId])).has(userId)) throw invalid([{ field: 'userId', message: `user ${userId} does not exist or is deactivated` }]);
+    if (!(await repo.existingUserIds(tx, [userId])).has(userId)) throw invalid([{ field: 'userId', message: `user ${userId} does not exist or is deactivated`, code: 'unknown_or_deactivated_user' }]);
     const before = await repo.findRole(tx, id, role);
     if (before?.user_id === userId) return;
     await repo.putRole(tx, { incident_id: id, role, user_id: userId, assigned_by: by, assigned_at: now });
@@ -503,7 +503,7 @@ export class IncidentsService {
     const dueAt = parseInstant(input.dueAt, 'dueAt');
     await inTransaction(this.db, async (tx) => {
       await this.load(tx, id);
-      if (input.ownerId && !(await repo.existingUserIds(tx, [input.ownerId])).has(input.ownerId)) throw invalid([{ field: 'ownerId', message: `user ${input.ownerId} does not exist or is deactivated` }]);
+      if (input.ownerId && !(await repo.existingUserIds(tx, [input.ownerId])).has(input.ownerId)) throw invalid([{ field: 'ownerId', message: `user ${input.ownerId} does not exist or is deactivated`, code: 'unknown_or_deactivated_user' }]);
       const kind = input.kind ?? 'action';
       await repo.insertTask(tx, { id: taskId, incident_id: id, kind, title: input.title.trim(), owner_id: input.ownerId ?? null, due_at: dueAt, state: 'open', created_by: actor.userId, created_at: now, updated_at: now, done_at: null });
       await this.event(tx, id, 'task.added', actor.userId, { taskId, kind, title: input.title.trim(), ownerId: input.ownerId ?? null }, now);
@@ -519,7 +519,7 @@ export class IncidentsService {
       const t = await repo.findTask(tx, taskId);
       if (!t || t.incident_id !== id) throw notFound('Task', taskId);
       kind = t.kind as typeof kind;
-      if (input.ownerId && !(await repo.existingUserIds(tx, [input.ownerId])).has(input.ownerId)) throw invalid([{ field: 'ownerId', message: `user ${input.ownerId} does not exist or is deactivated` }]);
+      if (input.ownerId && !(await repo.existingUserIds(tx, [input.ownerId])).has(input.ownerId)) throw invalid([{ field: 'ownerId', message: `user ${input.ownerId} does not exist or is deactivated`, code: 'unknown_or_deactivated_user' }]);
       const dueAt = input.dueAt !== undefined ? parseInstant(input.dueAt, 'dueAt') : t.due_at === null ? null : Number(t.due_at);
       const finished = input.state === 'done' || input.state === 'cancelled';
       await repo.updateTask(tx, taskId, {
@@ -548,7 +548,7 @@ export class IncidentsService {
   async postUpdate(actor: Principal, id: string, input: { state: UpdateState; body: Localised; audience: UpdateAudience; nextUpdateAt?: string | null }) {
     const now = this.d.clock.now();
     const requested = parseInstant(input.nextUpdateAt, 'nextUpdateAt');
-    const problems = [...nextUpdateProblems(now, requested), ...(!input.body.ja.trim() ? [{ field: 'body.ja', message: 'must be written (both languages)' }] : []), ...(!input.body.en.trim() ? [{ field: 'body.en', message: 'must be written (both languages)' }] : [])];
+    const problems = [...nextUpdateProblems(now, requested), ...(!input.body.ja.trim() ? [{ field: 'body.ja', message: 'must be written (both languages)', code: 'both_languages_required' }] : []), ...(!input.body.en.trim() ? [{ field: 'body.en', message: 'must be written (both languages)', code: 'both_languages_required' }] : [])];
     if (problems.length) throw invalid(problems);
     const updateId = newId();
     await inTransaction(this.db, async (tx) => {
@@ -621,7 +621,7 @@ export class IncidentsService {
 
   async resolve(actor: Principal, id: string, input: { resolution: Localised; excludeTicketIds?: string[] }) {
     const now = this.d.clock.now();
-    const problems = (['ja', 'en'] as const).filter((l) => !input.resolution[l].trim()).map((l) => ({ field: `resolution.${l}`, message: 'must be written (both languages)' }));
+    const problems = (['ja', 'en'] as const).filter((l) => !input.resolution[l].trim()).map((l) => ({ field: `resolution.${l}`, message: 'must be written (both languages)', code: 'both_languages_required' }));
     if (problems.length) throw invalid(problems);
     await inTransaction(this.db, async (tx) => {
       const inc = await this.loadActive(tx, id);
@@ -733,12 +733,12 @@ export class IncidentsService {
   async requestRca(actor: Principal, id: string, input: { ownerId: string; dueAt: string }) {
     const now = this.d.clock.now();
     const dueAt = parseInstant(input.dueAt, 'dueAt')!;
-    if (dueAt <= now) throw invalid([{ field: 'dueAt', message: 'must be in the future' }]);
+    if (dueAt <= now) throw invalid([{ field: 'dueAt', message: 'must be in the future', code: 'must_be_future' }]);
     await inTransaction(this.db, async (tx) => {
       const inc = await this.load(tx, id);
       if (inc.state === 'active') throw conflict('An RCA is requested once the incident is resolved.', { state: inc.state });
       if (await repo.findRca(tx, id)) throw conflict('An RCA was requested already; change its owner or due date instead.');
-      if (!(await repo.existingUserIds(tx, [input.ownerId])).has(input.ownerId)) throw invalid([{ field: 'ownerId', message: `user ${input.ownerId} does not exist or is deactivated` }]);
+      if (!(await repo.existingUserIds(tx, [input.ownerId])).has(input.ownerId)) throw invalid([{ field: 'ownerId', message: `user ${input.ownerId} does not exist or is deactivated`, code: 'unknown_or_deactivated_user' }]);
       const services = await repo.servicesOf(tx, [id]);
       const draft = draftCustomerRca({ startedAt: Number(inc.started_at), resolvedAt: inc.resolved_at === null ? null : Number(inc.resolved_at), services: services.map((s) => ({ ja: s.name_ja, en: s.name_en })), correctiveTitles: [], resolution: parseJson(inc.resolution, null), timeZone: 'Asia/Tokyo' });
       await repo.insertRca(tx, { incident_id: id, owner_id: input.ownerId, due_at: dueAt, state: 'requested', internal: '{}', customer: json(draft), requested_by: actor.userId, approved_by: null, approved_at: null, shared_at: null, created_at: now, updated_at: now });
@@ -876,6 +876,6 @@ const rankedTier = (own: string, org: string | null) => (org && TIER_RANK.indexO
 function parseInstant(v: string | null | undefined, field: string): number | null {
   if (v === undefined || v === null) return null;
   const ms = Date.parse(v);
-  if (!Number.isFinite(ms)) throw new AppError('validation_failed', `${field} must be an ISO-8601 instant.`, { problems: [{ field, message: 'must be an ISO-8601 instant' }] });
+  if (!Number.isFinite(ms)) throw new AppError('validation_failed', `${field} must be an ISO-8601 instant.`, { problems: [{ field, message: 'must be an ISO-8601 instant', code: 'invalid_instant' }] });
   return ms;
 }

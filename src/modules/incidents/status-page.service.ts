@@ -132,9 +132,9 @@ export class StatusPageService {
   /** Double opt-in: the subscription counts once the mailed link is opened. Same answer whether or not the address is known. */
   async subscribe(input: { email: string; serviceId?: string | null; lang: Lang }): Promise<void> {
     const email = input.email.trim().toLowerCase();
-    if (!EMAIL_RE.test(email) || email.length > 254) throw invalid([{ field: 'email', message: 'must be an email address' }]);
+    if (!EMAIL_RE.test(email) || email.length > 254) throw invalid([{ field: 'email', message: 'must be an email address', code: 'invalid_email' }]);
     const serviceId = input.serviceId || null;
-    if (serviceId && !(await this.d.services.findMany(this.d.db, [serviceId])).length) throw invalid([{ field: 'serviceId', message: 'names no service' }]);
+    if (serviceId && !(await this.d.services.findMany(this.d.db, [serviceId])).length) throw invalid([{ field: 'serviceId', message: 'names no service', code: 'unknown_service' }]);
     const now = this.d.clock.now();
     await inTransaction(this.d.db, async (tx) => {
       const existing = (await repo.subscribersByEmail(tx, email)).find((s) => s.service_id === serviceId);

@@ -10,7 +10,7 @@ describe('knowledge policy', () => {
   });
   it('needs one whole language', () => {
     expect(articleProblems({ titleJa: '', bodyJa: '', titleEn: '', bodyEn: '' })).toHaveLength(1);
-    expect(articleProblems({ titleJa: 'a', bodyJa: '', titleEn: '', bodyEn: '' })).toEqual([{ field: 'bodyJa', message: 'the Japanese version needs a body' }]);
+    expect(articleProblems({ titleJa: 'a', bodyJa: '', titleEn: '', bodyEn: '' })).toEqual([{ field: 'bodyJa', message: 'the Japanese version needs a body', code: 'version_body_required' }]);
     expect(articleProblems({ titleJa: '', bodyJa: '', titleEn: 'T', bodyEn: 'B' })).toEqual([]);
   });
   it('pre-fills an article from an answer in its language', () => {

@@ -18,11 +18,11 @@ export function articleProblems(a: { titleJa: string; bodyJa: string; titleEn: s
   const out: { field: string; message: string }[] = [];
   const ja = a.titleJa.trim() !== '' || a.bodyJa.trim() !== '';
   const en = a.titleEn.trim() !== '' || a.bodyEn.trim() !== '';
-  if (!ja && !en) out.push({ field: 'titleJa', message: 'write the article in Japanese or English (a title and a body)' });
-  if (ja && a.titleJa.trim() === '') out.push({ field: 'titleJa', message: 'the Japanese version needs a title' });
-  if (ja && a.bodyJa.trim() === '') out.push({ field: 'bodyJa', message: 'the Japanese version needs a body' });
-  if (en && a.titleEn.trim() === '') out.push({ field: 'titleEn', message: 'the English version needs a title' });
-  if (en && a.bodyEn.trim() === '') out.push({ field: 'bodyEn', message: 'the English version needs a body' });
+  if (!ja && !en) out.push({ field: 'titleJa', message: 'write the article in Japanese or English (a title and a body)', code: 'article_text_required' });
+  if (ja && a.titleJa.trim() === '') out.push({ field: 'titleJa', message: 'the Japanese version needs a title', code: 'version_title_required' });
+  if (ja && a.bodyJa.trim() === '') out.push({ field: 'bodyJa', message: 'the Japanese version needs a body', code: 'version_body_required' });
+  if (en && a.titleEn.trim() === '') out.push({ field: 'titleEn', message: 'the English version needs a title', code: 'version_title_required' });
+  if (en && a.bodyEn.trim() === '') out.push({ field: 'bodyEn', message: 'the English version needs a body', code: 'version_body_required' });
   return out;
 }
 

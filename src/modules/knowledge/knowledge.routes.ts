@@ -21,7 +21,7 @@ const fields = {
 function instant(field: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (2026-12-02) or an ISO-8601 instant' }]);
+  if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (2026-12-02) or an ISO-8601 instant', code: 'invalid_date_or_instant' }]);
   return ms;
 }
 

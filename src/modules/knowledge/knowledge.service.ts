@@ -26,7 +26,7 @@ const DAY = 86_400_000;
 function reviewMs(v: string | null | undefined): number | null | undefined {
   if (v === undefined || v === null) return v;
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw invalid([{ field: 'reviewAt', message: 'must be a date (2027-06-01) or an ISO-8601 instant' }]);
+  if (Number.isNaN(ms)) throw invalid([{ field: 'reviewAt', message: 'must be a date (2027-06-01) or an ISO-8601 instant', code: 'invalid_date_or_instant' }]);
   return ms;
 }
 
@@ -198,7 +198,7 @@ export class KnowledgeService {
       const first = await this.db.selectFrom('ticket_events').select('body').where('ticket_id', '=', t.id).where('kind', '=', 'message.added').orderBy('id').limit(1).executeTakeFirst();
       text = [t.subject, t.category, t.product, t.tags.join(' '), text, (first?.body ?? '').slice(0, 400)].filter(Boolean).join(' ');
     }
-    if (!text.trim()) throw invalid([{ field: 'ticketId', message: 'give a ticketId or q to compare with' }]);
+    if (!text.trim()) throw invalid([{ field: 'ticketId', message: 'give a ticketId or q to compare with', code: 'ticket_or_query_required' }]);
     const hits = await this.search.similar(viewer, text, { kinds: ['escalation'], resolvedEscalations: true, excludeTicketId: input.ticketId, limit: input.limit });
     const rows = new Map((await repo.escalationsWithTicket(this.db, hits.map((h) => h.id))).map((r) => [r.id, r]));
     const states = new Map([...rows.values()].map((r) => [r.id, parseJson<EscState>(r.state, {})]));
@@ -252,6 +252,6 @@ export class KnowledgeService {
   }
 
   private async checkOwner(ex: Executor, ownerId: string | null): Promise<void> {
-    if (ownerId && !(await ex.selectFrom('users').select('id').where('id', '=', ownerId).executeTakeFirst())) throw invalid([{ field: 'ownerId', message: `user ${ownerId} does not exist` }]);
+    if (ownerId && !(await ex.selectFrom('users').select('id').where('id', '=', ownerId).executeTakeFirst())) throw invalid([{ field: 'ownerId', message: `user ${ownerId} does not exist`, code: 'unknown_user' }]);
   }
 }

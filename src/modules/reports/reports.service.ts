@@ -37,7 +37,7 @@ export const DRILL_LIMIT = 200;
 const parseInstant = (field: string, v: string): number => {
   // A bare date is the start of that day in UTC; an instant is taken as it is.
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (YYYY-MM-DD) or an ISO-8601 instant' }]);
+  if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (YYYY-MM-DD) or an ISO-8601 instant', code: 'invalid_date_or_instant' }]);
   return ms;
 };
 
@@ -60,10 +60,10 @@ export class ReportsService {
     const now = this.clock.now();
     const toMs = q.to === undefined ? now : parseInstant('to', q.to);
     const fromMs = q.from === undefined ? toMs - DEFAULT_RANGE_DAYS * DAY_MS : parseInstant('from', q.from);
-    if (fromMs >= toMs) throw invalid([{ field: 'from', message: 'must be before to' }]);
-    if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) throw invalid([{ field: 'from', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
+    if (fromMs >= toMs) throw invalid([{ field: 'from', message: 'must be before to', code: 'start_not_before_end' }]);
+    if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) throw invalid([{ field: 'from', message: `the range may span at most ${MAX_RANGE_DAYS} days`, code: 'range_too_long', params: { days: MAX_RANGE_DAYS } }]);
     const groupBy = q.groupBy ?? def.defaultGroupBy;
-    if (!def.groupBys.includes(groupBy)) throw invalid([{ field: 'groupBy', message: `must be one of ${def.groupBys.join(', ')} for ${name}` }]);
+    if (!def.groupBys.includes(groupBy)) throw invalid([{ field: 'groupBy', message: `must be one of ${def.groupBys.join(', ')} for ${name}`, code: 'one_of', params: { values: def.groupBys.join(', ') } }]);
     return { def, fromMs, toMs, groupBy, now };
   }
 

@@ -63,7 +63,7 @@ export class SatisfactionService {
       const after: SatisfactionSettings = { ...before, ...input };
       if (after.followUp.kind === 'escalation') {
         const p = await tx.selectFrom('escalation_paths').select('id').where('id', '=', after.followUp.pathId).where('deleted_at', 'is', null).executeTakeFirst();
-        if (!p) throw invalid([{ field: 'followUp.pathId', message: 'no such escalation path' }]);
+        if (!p) throw invalid([{ field: 'followUp.pathId', message: 'no such escalation path', code: 'unknown_path' }]);
       }
       await putSetting(tx, SATISFACTION_SETTINGS_KEY, after);
       await this.d.audit.change(tx, actor, 'satisfaction.settings_changed', { type: 'settings', id: SATISFACTION_SETTINGS_KEY }, before, after);
@@ -157,9 +157,9 @@ export class SatisfactionService {
   async rate(token: string, input: RatingInput): Promise<{ rating: 'good' | 'bad'; language: 'ja' | 'en' }> {
     const now = this.d.clock.now();
     const parsed = parseRating(input.rating, input.score);
-    if (!parsed) throw invalid([{ field: 'rating', message: 'choose good or bad (or a score from 1 to 5)' }]);
+    if (!parsed) throw invalid([{ field: 'rating', message: 'choose good or bad (or a score from 1 to 5)', code: 'invalid_rating' }]);
     const reason = typeof input.reason === 'string' && input.reason !== '' ? input.reason : null;
-    if (reason !== null && !(BAD_REASONS as readonly string[]).includes(reason)) throw invalid([{ field: 'reason', message: `one of ${BAD_REASONS.join(', ')}` }]);
+    if (reason !== null && !(BAD_REASONS as readonly string[]).includes(reason)) throw invalid([{ field: 'reason', message: `one of ${BAD_REASONS.join(', ')}`, code: 'one_of', params: { values: BAD_REASONS.join(', ') } }]);
     const comment = typeof input.comment === 'string' ? input.comment.trim().slice(0, MAX_COMMENT) : '';
     return inTransaction(this.d.db, async (tx) => {
       const s = await repo.surveyByTokenHash(tx, hashToken(token));

@@ -10,7 +10,7 @@ const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).f
 function date(field: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (2026-12-02) or an ISO-8601 instant' }]);
+  if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (2026-12-02) or an ISO-8601 instant', code: 'invalid_date_or_instant' }]);
   return ms;
 }
 

@@ -167,7 +167,7 @@ export class SearchService {
   parse(q: string): ParsedQuery {
     const parsed = parseQuery(q);
     if (!parsed.terms.some((t) => !t.exclude && t.tokens.length))
-      throw invalid([{ field: 'q', message: 'give at least one word to find (a -word only excludes)' }]);
+      throw invalid([{ field: 'q', message: 'give at least one word to find (a -word only excludes)', code: 'search_words_required' }]);
     return parsed;
   }
 

@@ -89,8 +89,8 @@ export class ServicesService {
     try {
       await inTransaction(this.db, fn);
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('A service with that English name already exists.', { problems: [{ field: 'nameEn', message: 'is already in use' }] });
-      if (isForeignKeyViolation(err)) throw invalid([{ field: 'ownerTeamId', message: 'names a team that does not exist' }]);
+      if (isUniqueViolation(err)) throw conflict('A service with that English name already exists.', { problems: [{ field: 'nameEn', message: 'is already in use', code: 'name_in_use' }] });
+      if (isForeignKeyViolation(err)) throw invalid([{ field: 'ownerTeamId', message: 'names a team that does not exist', code: 'unknown_team' }]);
       throw err;
     }
   }

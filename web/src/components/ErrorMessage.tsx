@@ -11,7 +11,7 @@ export function problemText(p: Problem, t: TFunction): string {
   return typeof code === 'string' ? t(problemKeys(code), { ...params, defaultValue: p.message }) : p.message;
 }
 /** Request-level error codes with a text of their own under errors.* (the others: accounts.errors.*). */
-export const KNOWN_ERRORS = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'bad_request', 'unsupported_media_type', 'unavailable', 'database_unavailable', 'storage_full', 'storage_read_only', 'link_expired', 'internal'];
+export const KNOWN_ERRORS = ['network', 'unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'rate_limited', 'payload_too_large', 'bad_request', 'unsupported_media_type', 'unavailable', 'database_unavailable', 'storage_full', 'storage_read_only', 'link_expired', 'hand_already_claimed', 'different_customer', 'internal'];
 
 /** A readable explanation of a failed request: what happened and what to do. Never raw JSON or stacks. */
 export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProblems = false }: { error: unknown; onRetry?: () => void; title?: string; fieldLabels?: Record<string, string>; /** the form shows each problem next to its field */ hideProblems?: boolean }) {

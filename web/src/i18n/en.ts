@@ -303,6 +303,8 @@ export const en = {
     database_unavailable: 'Escalon cannot reach its database right now. Nothing was saved; try again in a few seconds.',
     storage_full: 'The server’s disk is full, so nothing could be saved. Tell your administrator.',
     link_expired: 'This private link has expired or was replaced by a newer one.',
+    hand_already_claimed: 'Another supervisor claimed this hand first.',
+    different_customer: 'These tickets are of different customers. Confirm that you want to merge them anyway.',
     storage_read_only: 'The server’s database accepts no changes right now, so nothing was saved. Tell your administrator.',
     internal: 'Escalon had an unexpected problem. Try again; if it persists, tell your administrator the reference {{requestId}}.',
     unknown: 'The request failed. Try again in a moment.',

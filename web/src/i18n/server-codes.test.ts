@@ -127,8 +127,13 @@ function problemCodes() {
     if (!names.includes('message') || !(names.includes('field') || names.includes('code'))) return;
     // A request error's body ({ code, message, requestId }) is not a field problem: see errorCodes().
     if (names.includes('requestId') || sf.fileName.endsWith('schemas.ts')) return;
+    // A route's response schema (Type.Object({ code: Type.String(), message })) describes, not sends, a code.
+    if (ts.isCallExpression(n.parent) && n.parent.expression.getText(sf) === 'Type.Object') return;
     const code = n.properties.find((p) => propName(sf, p) === 'code');
     const value = propValue(code);
+    // A caught AppError's code passed on ({ code: err.code, message: err.message }, e.g. a bulk action's
+    // per-ticket result) is a request error code: errorCodes() checks those.
+    if (value && ts.isPropertyAccessExpression(value) && value.name.text === 'code') return;
     if (!value) {
       if (!PROBLEMS_WITHOUT_CODES.has(sf.fileName)) missing.push(`${where(sf, n)} ${n.getText(sf).slice(0, 80)}`);
       return;
