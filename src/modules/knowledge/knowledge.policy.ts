@@ -1,4 +1,5 @@
 /** Pure rules of knowledge articles (no I/O; time passed in). */
+import type { FieldProblem } from '../../lib/errors.js';
 import type { ReviewFlag } from './knowledge.types.js';
 
 /** How long after it is written an article's first review is due, unless given. */
@@ -14,8 +15,8 @@ export function reviewFlags(a: { reviewAt: number | null; useCount: number }, no
 }
 
 /** An article needs a title and a body in at least one language; each language is whole or empty. */
-export function articleProblems(a: { titleJa: string; bodyJa: string; titleEn: string; bodyEn: string }): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
+export function articleProblems(a: { titleJa: string; bodyJa: string; titleEn: string; bodyEn: string }): FieldProblem[] {
+  const out: FieldProblem[] = [];
   const ja = a.titleJa.trim() !== '' || a.bodyJa.trim() !== '';
   const en = a.titleEn.trim() !== '' || a.bodyEn.trim() !== '';
   if (!ja && !en) out.push({ field: 'titleJa', message: 'write the article in Japanese or English (a title and a body)', code: 'article_text_required' });
