@@ -26,7 +26,7 @@ describe.skipIf(!hasChromium)('saved views (real browser)', () => {
     await page.getByRole('button', { name: 'このビューを保存' }).click();
     await page.getByRole('textbox', { name: 'ビューの名前' }).fill('緊急のみ');
     await page.getByRole('button', { name: '保存', exact: true }).click();
-    await page.waitForURL(/\/queues\/all\?view=/);
+    await page.waitForURL(/\/queues\/all\?(.*&)?view=/);
     const view = page.getByTestId('saved-view').filter({ hasText: '緊急のみ' });
     await view.waitFor();
     await expect.poll(() => view.locator('.badge').innerText()).toBe(String(expected));

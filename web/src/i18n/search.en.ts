@@ -1,6 +1,6 @@
 /** Search and knowledge (issue 19). Under 'search.'. */
 export const searchEn = {
-  box: 'Search',
+  box: 'Search everything',
   boxPlaceholder: 'Search tickets, briefs, customers, articles…',
   title: 'Search',
   resultsFor: 'Results for “{{q}}”',

@@ -1,6 +1,6 @@
 /** 検索とナレッジ (issue 19)。'search.' 以下。 */
 export const searchJa = {
-  box: '検索',
+  box: '全体を検索',
   boxPlaceholder: 'チケット・エスカレーション内容・顧客・記事を検索…',
   title: '検索',
   resultsFor: '「{{q}}」の検索結果',

@@ -171,7 +171,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
     appliedView.current = v.id;
     const f = queueFiltersOf(v, ACTIVE_STATUSES);
     const next: Filters = { ...f, sort: (SORTS as readonly string[]).includes(f.sort) ? (f.sort as Sort) : '-created' };
-    void nav({ search: () => ({ ...searchFromFilters(next), view: v.id }), replace: true });
+    void nav({ search: () => ({ view: v.id, ...searchFromFilters(next) }), replace: true });
   }, [view.data, viewId, nav]);
   const [textDraft, setTextDraft] = useState(filters.text);
   useEffect(() => setTextDraft(filters.text), [filters.text]);
