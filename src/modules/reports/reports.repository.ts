@@ -1,5 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import type { ReportTicketFactsTable } from '../../db/schema.js';
 import { ticketVisibleCondition } from '../tickets/index.js';
 import type { ClockRow, EscalationRow } from './reports.policy.js';
 import type { ReportContext } from './reports.types.js';
@@ -7,28 +8,8 @@ import type { ReportContext } from './reports.types.js';
 // ---------------------------------------------------------------------------------------
 // Facts maintenance (inside the ticket change's transaction)
 
-export interface FactsRow {
-  id: string;
-  team_id: string | null;
-  assignee_id: string | null;
-  category: string | null;
-  product: string | null;
-  priority: string;
-  channel: string;
-  status: string;
-  created_at: number;
-  first_response_at: number | null;
-  first_response_ms: number | null;
-  first_response_biz_ms: number | null;
-  awaiting_since: number | null;
-  solved_at: number | null;
-  first_solved_at: number | null;
-  resolution_ms: number | null;
-  resolution_biz_ms: number | null;
-  reopens: number;
-  reassignments: number;
-  escalations: number;
-}
+/** A facts row as read: the table's own type (0021), so the two cannot drift apart. */
+export type FactsRow = Selectable<ReportTicketFactsTable>;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
