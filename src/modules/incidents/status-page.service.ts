@@ -5,14 +5,14 @@
  * key, and only their SHA-256 is stored, so a database copy cannot unsubscribe anyone and no
  * job payload carries a token.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { enqueueJobs, enqueueJob } from '../../jobs/jobs.repository.js';
 import { inTransaction, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { DeliveryResult } from '../../integrations/delivery.js';
 import { mailDomainOf, type Mailer } from '../../integrations/smtp.js';
 import type { Clock } from '../../lib/clock.js';
 import { invalid } from '../../lib/errors.js';
-import { newId } from '../../lib/ids.js';
+import { hashToken, newId } from '../../lib/ids.js';
 import { overallStatus, type ServicesService, type ServiceStatus } from '../services/index.js';
 import { formatInstant, rcaMarkdown, updateStateLabel, type CustomerRcaSections } from './incidents.policy.js';
 import * as repo from './incidents.repository.js';
@@ -126,7 +126,7 @@ export class StatusPageService {
     return `${id}.${createHmac('sha256', this.d.secretKey).update(`status-${purpose}:${id}`).digest('base64url')}`;
   }
   private static hash(token: string): string {
-    return createHash('sha256').update(token).digest('hex');
+    return hashToken(token);
   }
 
   /** Double opt-in: the subscription counts once the mailed link is opened. Same answer whether or not the address is known. */

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { enqueueJob } from '../../jobs/jobs.repository.js';
 import { ticketThreadIds, mailDomainOf } from '../../integrations/smtp.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
-import { randomSecret } from '../../lib/ids.js';
+import { hashToken, randomSecret } from '../../lib/ids.js';
 import type { CustomersService } from '../customers/index.js';
 import type { DeliveryResult } from '../../integrations/delivery.js';
 import { recordOutgoingMessageId } from '../intake-email/index.js';
@@ -84,7 +83,7 @@ export function callProblems(input: CallInput): FieldProblem[] {
   return problems;
 }
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+export { hashToken } from '../../lib/ids.js';
 
 /** The link no longer opens its ticket (expired, or replaced when the requester changed): 410 with code link_expired. */
 export const linkExpired = (): AppError => new AppError('link_expired', 'This link has expired or was replaced; reply to our last mail to get a new one.');

@@ -4,7 +4,6 @@
  * drops what stopped being relevant. Also the admin side: deliveries, webhooks, team channels,
  * edited templates; and the person's side: inbox and preferences.
  */
-import { createHash } from 'node:crypto';
 import type { Config } from '../../config/config.js';
 import { inTransaction, json, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
 import { lockKey } from '../../db/dialect.js';
@@ -24,7 +23,7 @@ import { bringJobsForward, cancelJobsByPrefix, enqueueJob } from '../../jobs/job
 import type { ClaimedJob, ExternalOutcome } from '../../jobs/jobs.types.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
-import { newId, randomSecret } from '../../lib/ids.js';
+import { hashToken, newId, randomSecret } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import type { AuditActor, AuditService } from '../audit/index.js';
 import type { Principal } from '../auth/auth.types.js';
@@ -1070,7 +1069,7 @@ export class NotificationsService {
     const token = randomSecret();
     const now = this.now;
     await inTransaction(this.d.db, (tx) =>
-      repo.insertSlackLinkToken(tx, { token_hash: sha256(token), slack_user_id: slackUserId, slack_team_id: form.get('team_id'), expires_at: now + SLACK_LINK_TTL_MS, created_at: now }),
+      repo.insertSlackLinkToken(tx, { token_hash: hashToken(token), slack_user_id: slackUserId, slack_team_id: form.get('team_id'), expires_at: now + SLACK_LINK_TTL_MS, created_at: now }),
     );
     const url = `${this.d.config.publicUrl}/settings/slack-link#t=${token}`;
     // Nobody is known yet, so no language either: both.
@@ -1085,7 +1084,7 @@ export class NotificationsService {
     const userId = actor.userId;
     await inTransaction(this.d.db, async (tx) => {
       const now = this.now;
-      const slackUserId = await repo.takeSlackLinkToken(tx, sha256(token), now);
+      const slackUserId = await repo.takeSlackLinkToken(tx, hashToken(token), now);
       if (!slackUserId) throw new AppError('link_expired', 'This Slack link was already used or has expired; run /escalon link in Slack again.');
       const holder = await repo.userIdByVerifiedSlackId(tx, slackUserId);
       if (holder && holder !== userId) throw invalid([{ field: 'token', code: 'slack_linked_elsewhere', message: 'the Slack account is linked to another Escalon user' }]);
@@ -1223,7 +1222,6 @@ const orderLock = (d: Pick<DeliveriesTable, 'recipient_key' | 'ticket_id' | 'id'
 
 /** How long a one-time Slack link stays valid. */
 const SLACK_LINK_TTL_MS = 15 * 60_000;
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** A reply held as unverified (intake-email): its facts are in the intent's data. */
 const HELD_MAIL_EVENT = 'email.held';

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { SkipReason } from './satisfaction.types.js';
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+export { hashToken } from '../../lib/ids.js';
 
 export interface SurveyFacts {
   ticketStatus: string;
