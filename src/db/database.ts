@@ -95,6 +95,28 @@ export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Prom
   return result;
 }
 
+/**
+ * Runs fn inside a SAVEPOINT of the transaction `tx`: if fn throws, only what it wrote is rolled
+ * back (and the afterCommit callbacks it registered are dropped), the transaction stays usable
+ * and the error is rethrown. `name` must be a plain SQL identifier.
+ */
+export async function inSavepoint<T>(tx: Tx, name: string, fn: () => Promise<T>): Promise<T> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid savepoint name ${name}`);
+  const hooks = afterCommitHooks.get(tx);
+  const before = hooks?.length ?? 0;
+  await sql.raw(`savepoint ${name}`).execute(tx);
+  try {
+    const result = await fn();
+    await sql.raw(`release savepoint ${name}`).execute(tx);
+    return result;
+  } catch (err) {
+    if (hooks) hooks.length = before;
+    await sql.raw(`rollback to savepoint ${name}`).execute(tx);
+    await sql.raw(`release savepoint ${name}`).execute(tx);
+    throw err;
+  }
+}
+
 /** Runs fn after the transaction commits (at once when ex is not a transaction). */
 export function afterCommit(ex: Executor, fn: () => void): void {
   const hooks = ex.isTransaction ? afterCommitHooks.get(ex) : undefined;

@@ -1,6 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import type { Db } from '../db/database.js';
-import { inTransaction } from '../db/database.js';
+import { sql } from 'kysely';
+import { inSavepoint, inTransaction } from '../db/database.js';
 import { databaseFault, type DatabaseFault, type DialectName } from '../db/dialect.js';
 import { PgListener } from '../db/pg-listener.js';
 import type { Clock } from '../lib/clock.js';
@@ -10,6 +11,7 @@ import {
   NOTIFY_CHANNEL,
   claimDueJobs,
   finishJob,
+  forgetAnnounced,
   jobSignals,
   nextWakeAt,
   releaseJobs,
@@ -96,6 +98,14 @@ export class JobRunner {
   private pumpDelayMs = 0;
   /** The loop's last wake-up left out due external jobs because the pool was full. */
   private sleptFull = false;
+  /** The bulk loop (outbox fan-outs, see bulk()): running, asked to look again, backing off. */
+  private bulking: Promise<void> | null = null;
+  private bulkAgain = false;
+  private bulkBusy = false;
+  private bulkRetry: NodeJS.Timeout | null = null;
+  private bulkDelayMs = 0;
+  /** The loop's last wake-up left out the bulk kinds because the bulk loop was busy with them. */
+  private sleptBulk = false;
 
   constructor(private readonly o: JobRunnerOptions) {
     this.node = o.node ?? `node-${newId().slice(-12)}`;
@@ -149,6 +159,8 @@ export class JobRunner {
     this.timer = null;
     if (this.pumpRetry) clearTimeout(this.pumpRetry);
     this.pumpRetry = null;
+    if (this.bulkRetry) clearTimeout(this.bulkRetry);
+    this.bulkRetry = null;
     const listenerClosed = this.listener?.close();
     this.listener = null;
     const release = async (ids?: string[]) => {
@@ -171,6 +183,7 @@ export class JobRunner {
     // Running jobs: the transactional loop and the external jobs of the pool.
     const settled = (async () => {
       await this.idle;
+      while (this.bulking) await this.bulking;
       while (this.pool.size > 0) await Promise.allSettled([...this.pool]);
     })();
     await Promise.race([settled, new Promise<void>((r) => (graceTimer = setTimeout(r, graceMs)))]);
@@ -217,8 +230,11 @@ export class JobRunner {
         // free up; the loop claims and runs only transactional jobs (timers), so a due timer
         // never waits behind slow network jobs.
         this.pump();
+        this.bulk();
         while (!this.stopped && (await this.runTimers()) > 0) {
-          this.pump(); // the timers may have written network jobs (notifications)
+          // The timers may have written network jobs and fan-outs (notifications).
+          this.pump();
+          this.bulk();
         }
       } while (this.rerun && !this.stopped);
       if (!this.stopped) {
@@ -226,7 +242,16 @@ export class JobRunner {
         const full = this.pool.size >= this.poolSize;
         // ...but a job that becomes due later while the pool stays busy must still wake it.
         this.sleptFull = full;
-        const next = await nextWakeAt(this.o.db, full ? { exceptKinds: this.externalKinds() } : {});
+        // ...and so does a busy bulk loop with the fan-outs (it says when it is done).
+        const bulkBusy = this.bulkBusy;
+        this.sleptBulk = bulkBusy;
+        const next = await nextWakeAt(this.o.db, {
+          onlyKinds: [
+            ...this.timerKinds(),
+            ...(full ? [] : this.externalKinds()),
+            ...(bulkBusy ? [] : this.bulkKinds()),
+          ],
+        });
         // A job written while the query above ran asked for a rerun that the loop no longer sees.
         if (this.rerun) this.schedule(this.o.clock.now());
         else if (next !== null) this.schedule(next);
@@ -314,6 +339,68 @@ export class JobRunner {
     return [...this.handlers].filter(([, h]) => h.mode === 'external').map(([k]) => k);
   }
 
+  /** Transactional kinds of the timer loop. */
+  private timerKinds(): string[] {
+    return [...this.handlers]
+      .filter(([, h]) => h.mode === 'transactional' && h.loop !== 'bulk')
+      .map(([k]) => k);
+  }
+
+  /** Transactional kinds of the bulk loop (outbox fan-outs). */
+  private bulkKinds(): string[] {
+    return [...this.handlers]
+      .filter(([, h]) => h.mode === 'transactional' && h.loop === 'bulk')
+      .map(([k]) => k);
+  }
+
+  /**
+   * The bulk loop: claims and runs due fan-out jobs (notify, incident fan-outs: rendering and
+   * many rows each) batch after batch until none is due, beside the timer loop, so a timer that
+   * falls due during a flood of fan-outs is claimed by the timer loop at once instead of after
+   * them. On SQLite both loops share the one writer, and a batch is committed after a short time
+   * budget (runBatch), so a timer (or an API request) waits at most about one short batch.
+   */
+  private bulk(): void {
+    if (this.stopped || this.shuttingDown) return;
+    if (this.bulking) {
+      this.bulkAgain = true;
+      return;
+    }
+    const kinds = this.bulkKinds();
+    if (kinds.length === 0) return;
+    this.bulking = (async () => {
+      try {
+        do {
+          this.bulkAgain = false;
+          const n = await this.runDue({ only: kinds }, BULK_CLAIM);
+          this.bulkDelayMs = 0;
+          if (n > 0) {
+            this.bulkBusy = true;
+            this.bulkAgain = true;
+            this.pump(); // the fan-outs wrote network jobs (deliveries, mails)
+          }
+        } while (this.bulkAgain && !this.stopped);
+      } catch (err) {
+        if (this.bulkDelayMs === 0)
+          this.o.logger.warn({ err }, 'could not run fan-out jobs; retrying with backoff');
+        this.bulkDelayMs = Math.min(Math.max(this.bulkDelayMs * 2, OUTAGE_MIN_DELAY_MS), OUTAGE_MAX_DELAY_MS);
+        if (!this.stopped && !this.bulkRetry)
+          this.bulkRetry = setTimeout(() => {
+            this.bulkRetry = null;
+            this.bulk();
+          }, this.bulkDelayMs);
+      } finally {
+        this.bulkBusy = false;
+        this.bulking = null;
+        if (this.sleptBulk) {
+          // The loop left the bulk kinds out of its wake-up: look again now.
+          this.sleptBulk = false;
+          this.wake(this.o.clock.now());
+        }
+      }
+    })();
+  }
+
   /**
    * The external pool: claims as many due external jobs as it has free slots (never more, so
    * every job it claims starts at once, well within its lease) and starts them in due order;
@@ -385,17 +472,16 @@ export class JobRunner {
     })();
   }
 
-  /** Claims and runs one batch of due transactional jobs (the loop; external ones go to the pool). */
+  /** Claims and runs one batch of due timers (the loop; fan-outs and external jobs run beside it). */
   private runTimers(): Promise<number> {
-    const except = this.externalKinds();
-    return this.runDue(except.length ? { except } : {});
+    return this.runDue({ only: this.timerKinds() });
   }
 
   /**
    * Claims and runs one batch of due jobs (of the given kinds; all by default) and waits for
    * them; returns how many it claimed. Tests call this directly.
    */
-  async runDue(kinds: KindFilter = {}): Promise<number> {
+  async runDue(kinds: KindFilter = {}, limit?: number): Promise<number> {
     const now = this.o.clock.now();
     const jobs = await claimDueJobs(
       this.o.db,
@@ -403,7 +489,7 @@ export class JobRunner {
       this.node,
       now,
       this.leaseMs,
-      this.o.batchSize ?? (this.o.dialect === 'postgres' ? 32 : TRANSACTION_BATCH),
+      limit ?? this.o.batchSize ?? (this.o.dialect === 'postgres' ? PG_CLAIM : TRANSACTION_BATCH),
       kinds,
     );
     if (jobs.length === 0) return 0;
@@ -429,13 +515,14 @@ export class JobRunner {
     }
     // SQLite has one writer: one worker, which runs its jobs in batches, several to a
     // transaction (see runBatch). PostgreSQL runs a few workers side by side, each taking whole
-    // lanes (different clocks or escalations), one job per transaction: batches there would hold
-    // row locks across subjects (two clocks of one ticket in two workers) and deadlock.
+    // lanes (different clocks or escalations) and running them several to a transaction, each
+    // job in its own savepoint with a short lock wait: two batches that touch one ticket (two
+    // clocks of it in two workers) set the second job aside instead of deadlocking.
     // Jobs within a lane stay in due order either way. External jobs (network) run at the same
     // time in a sliding window, not after the timers nor in chunks: one slow send does not hold
     // up the other slots.
     const queue = [...lanes.values()];
-    const batchSize = this.o.dialect === 'postgres' ? 1 : TRANSACTION_BATCH;
+    const batchSize = this.o.dialect === 'postgres' ? PG_TRANSACTION_BATCH : TRANSACTION_BATCH;
     const startBatch = async (batch: ClaimedJob[]) => {
       for (const job of batch) this.waiting.delete(job.id);
       if (this.shuttingDown) {
@@ -514,32 +601,67 @@ export class JobRunner {
     }
     const { db, clock } = this.o;
     const outcomes: [ClaimedJob, number, 'done' | 'lost'][] = [];
+    // Failed in their savepoint, or behind a failed job of their subject: run again alone.
+    const again: ClaimedJob[] = [];
+    const blocked = new Set<string>();
+    // Left for the next transaction once this one has run for its time budget.
+    let later: ClaimedJob[] = [];
+    const started = performance.now();
     try {
       await inTransaction(db, async (tx) => {
-        for (const job of batch) {
-          const firedAt = clock.now();
-          if (!(await finishJob(tx, job.id, this.node, 'done', firedAt))) {
-            outcomes.push([job, firedAt, 'lost']);
+        // A row lock held by another transaction (another worker's batch touching the same
+        // ticket) is waited for only briefly: the job's savepoint is rolled back and it runs
+        // again alone after the commit, so two batches never deadlock nor wait long on each other.
+        if (this.o.dialect === 'postgres') await sql.raw(`set local lock_timeout = '${BATCH_LOCK_WAIT_MS}ms'`).execute(tx);
+        let n = 0;
+        for (const [i, job] of batch.entries()) {
+          if (n > 0 && performance.now() - started > this.batchBudgetMs) {
+            later = batch.slice(i);
+            break;
+          }
+          const lane = laneOf(job);
+          if (blocked.has(lane)) {
+            again.push(job);
             continue;
           }
-          const handler = this.handlers.get(job.kind) as Extract<
-            JobHandler<never>,
-            { mode: 'transactional' }
-          >;
-          await handler.handle(tx, job as never, firedAt);
-          outcomes.push([job, firedAt, 'done']);
+          const firedAt = clock.now();
+          const handler = this.handlers.get(job.kind) as Extract<JobHandler<never>, { mode: 'transactional' }>;
+          try {
+            const outcome = await inSavepoint(tx, `job_${n++}`, async () => {
+              // The fence first, as in runOne; it also locks the row until commit on PostgreSQL.
+              if (!(await finishJob(tx, job.id, this.node, 'done', firedAt))) return 'lost' as const;
+              await handler.handle(tx, job as never, firedAt);
+              return 'done' as const;
+            });
+            outcomes.push([job, firedAt, outcome]);
+          } catch (err) {
+            if (databaseFault(err)) throw err;
+            forgetAnnounced(tx);
+            blocked.add(lane);
+            again.push(job);
+            this.o.logger.debug({ err, kind: job.kind, id: job.id }, 'a job of a batch failed; it runs again alone');
+          }
         }
       });
     } catch (err) {
-      this.o.logger.debug(
-        { err, jobs: batch.length },
-        'a job of a batch failed; running the batch one by one',
-      );
+      // Nothing of the batch committed (the commit failed, or the connection): one by one.
+      this.o.logger.debug({ err, jobs: batch.length }, 'a batch failed; running its jobs one by one');
       for (const job of jobs) await this.runOne(job);
       return;
     }
     for (const [job, firedAt, outcome] of outcomes) for (const o of this.observers) o(job, firedAt, outcome);
+    // Alone, without the short lock wait; a second failure goes through retry and backoff.
+    for (const job of again) await this.runOne(job);
+    if (later.length) await this.runBatchHeld(later);
     for (const job of single) await this.runOne(job);
+  }
+
+  /**
+   * How long one batch transaction keeps adding jobs: on SQLite the transaction holds the one
+   * writer connection, which every API request and the other loop wait for.
+   */
+  private get batchBudgetMs(): number {
+    return this.o.dialect === 'postgres' ? PG_BATCH_BUDGET_MS : SQLITE_BATCH_BUDGET_MS;
   }
 
   private async runOne(job: ClaimedJob): Promise<void> {
@@ -645,6 +767,22 @@ const OUTAGE_MAX_DELAY_MS = 5000;
 
 /** Transactional jobs committed together (runBatch). */
 const TRANSACTION_BATCH = 50;
+
+/** A batch transaction stops taking jobs after this long (see batchBudgetMs). */
+const SQLITE_BATCH_BUDGET_MS = 20;
+const PG_BATCH_BUDGET_MS = 100;
+
+/** Fan-out jobs claimed at once by the bulk loop. */
+const BULK_CLAIM = 16;
+
+/** PostgreSQL: transactional jobs claimed at once (a batch for each of the lane workers). */
+const PG_CLAIM = 64;
+
+/** PostgreSQL: transactional jobs committed together by one lane worker. */
+const PG_TRANSACTION_BATCH = 16;
+
+/** PostgreSQL: how long a job of a batch waits for a row lock before it is set aside (runBatch). */
+const BATCH_LOCK_WAIT_MS = 50;
 
 /** Jobs of one subject (the first two parts of the dedupe key, e.g. sla:<clock>) share a lane. */
 export function laneOf(job: ClaimedJob): string {

@@ -163,6 +163,11 @@ function earliestInTransaction(ex: Executor, dueAt: number): boolean {
   return true;
 }
 
+/** A savepoint with announced jobs was rolled back: the next job written announces itself again. */
+export function forgetAnnounced(tx: Executor): void {
+  announced.delete(tx);
+}
+
 type Wake = (dueAt: number) => void;
 
 /**
@@ -205,11 +210,13 @@ export interface KindFilter {
  * (their node died) first, then pending jobs whose time has come. PostgreSQL skips rows another
  * node is claiming at the same moment; SQLite has a single writer.
  *
- * Two statements, each one ordered index range that stops after `limit` rows, instead of one
- * OR of both states (a multi-index OR plus a sort of every due job on each claim): lapsed
- * leases on jobs_lease (state, locked_until), pending jobs on jobs_due_order (state, due_at,
- * id). query-plans.int.test.ts asserts both plans. `kinds` narrows the claim (the runner claims
- * its timers and its network jobs separately); the kind is checked on the rows of the range.
+ * Two statements, each made of ordered index ranges that stop after `limit` rows, instead of
+ * one OR of both states (a multi-index OR plus a sort of every due job on each claim): lapsed
+ * leases on jobs_lease (state, locked_until); pending jobs on jobs_due_order (state, due_at,
+ * id) for every kind, or, with `kinds.only` (the runner claims its timers, its fan-outs and its
+ * network jobs separately), one range per kind on jobs_kind_due (state, kind, due_at, id),
+ * merged: a claim for timers never walks a backlog of due mail jobs, nor the other way round.
+ * query-plans.int.test.ts asserts the plans.
  */
 export async function claimDueJobs(
   ex: Executor,
@@ -239,14 +246,31 @@ export async function claimDueJobs(
     )
     returning *`.execute(ex);
   const rows = lapsed.rows;
-  if (rows.length < limit) {
+  const left = limit - rows.length;
+  if (left > 0 && kinds.only) {
+    const ranges = kinds.only.map(
+      (k) =>
+        sql`select * from (select id, due_at from jobs where state = 'pending' and kind = ${k} and due_at <= ${now} order by due_at, id limit ${left}) as r`,
+    );
+    const pending = await sql<JobRow>`
+      update jobs set ${set}
+      where id in (
+        select j.id from (${sql.join(ranges, sql` union all `)}) as c cross join jobs as j
+        where j.id = c.id and j.state = 'pending'
+        order by c.due_at, c.id
+        limit ${left}
+        ${dialect === 'postgres' ? sql`for update of j skip locked` : sql``}
+      )
+      returning *`.execute(ex);
+    rows.push(...pending.rows);
+  } else if (left > 0) {
     const pending = await sql<JobRow>`
       update jobs set ${set}
       where id in (
         select id from jobs
         where state = 'pending' and due_at <= ${now} ${kind}
         order by state, due_at, id
-        limit ${limit - rows.length}
+        limit ${left}
         ${lock}
       )
       returning *`.execute(ex);
@@ -327,7 +351,12 @@ export async function releaseJobs(
 
 /**
  * The heartbeat: extends the lease of every listed job this node still holds, in one
- * statement; returns the ids renewed (a missing one was taken over by another node).
+ * statement; returns the ids this node still holds (a missing one was taken over by another
+ * node). On PostgreSQL it never waits for a row lock: a row locked by a transaction that is
+ * running the job right now (a timer batch, which locked it with its fence) is skipped, not
+ * waited for, and counts as still held when its committed state says so. Waiting there would
+ * stall every renewal behind the slowest batch, and could deadlock with a batch that locks a
+ * row the heartbeat has already updated.
  */
 export async function renewLeases(
   ex: Executor,
@@ -336,15 +365,41 @@ export async function renewLeases(
   lockedUntil: number,
 ): Promise<string[]> {
   if (ids.length === 0) return [];
-  const r = await ex
-    .updateTable('jobs')
-    .set({ locked_until: lockedUntil })
-    .where('id', 'in', ids)
+  if (dialectOf(ex) !== 'postgres') {
+    const r = await ex
+      .updateTable('jobs')
+      .set({ locked_until: lockedUntil })
+      .where('id', 'in', ids)
+      .where('state', '=', 'running')
+      .where('locked_by', '=', node)
+      .returning('id')
+      .execute();
+    return r.map((x) => x.id);
+  }
+  const renewed = await sql<{ id: string }>`
+    update jobs set locked_until = ${lockedUntil}
+    where id in (
+      select id from jobs
+      where id in (${sql.join(ids)}) and state = 'running' and locked_by = ${node}
+      for update skip locked
+    )
+    returning id`.execute(ex);
+  const held = renewed.rows.map((x) => x.id);
+  if (held.length === ids.length) return held;
+  const got = new Set(held);
+  // Skipped (locked right now): still ours as far as anything committed says.
+  const busy = await ex
+    .selectFrom('jobs')
+    .select('id')
+    .where(
+      'id',
+      'in',
+      ids.filter((id) => !got.has(id)),
+    )
     .where('state', '=', 'running')
     .where('locked_by', '=', node)
-    .returning('id')
     .execute();
-  return r.map((x) => x.id);
+  return [...held, ...busy.map((x) => x.id)];
 }
 
 /** Makes pending jobs whose dedupe key starts with `prefix` due now at the latest (a retry brought forward). */
@@ -366,25 +421,38 @@ export async function bringJobsForward(ex: Executor, prefix: string, now: number
 
 /**
  * The earliest instant at which some job needs attention (a due job or an expiring lease);
- * `exceptKinds` leaves out pending jobs of those kinds (the runner's busy pool claims them itself).
+ * `onlyKinds` counts pending jobs of those kinds only (the runner leaves out the kinds its
+ * busy workers claim by themselves): one index lookup per kind on jobs_kind_due, never a walk
+ * over the due jobs of other kinds.
  */
 export async function nextWakeAt(
   ex: Executor,
-  opts: { exceptKinds?: string[] } = {},
+  opts: { onlyKinds?: string[] } = {},
 ): Promise<number | null> {
-  let q = ex
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.min<number>('due_at').as('due'))
-    .where('state', '=', 'pending');
-  if (opts.exceptKinds?.length) q = q.where('kind', 'not in', opts.exceptKinds);
-  const r = await q.executeTakeFirst();
+  let due: unknown;
+  if (opts.onlyKinds) {
+    if (opts.onlyKinds.length > 0) {
+      const mins = opts.onlyKinds.map(
+        (k) => sql`select (select min(due_at) from jobs where state = 'pending' and kind = ${k}) as d`,
+      );
+      const r = await sql<{ due: unknown }>`select min(d) as due from (${sql.join(mins, sql` union all `)}) as m`.execute(ex);
+      due = r.rows[0]?.due;
+    }
+  } else {
+    const r = await ex
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.min<number>('due_at').as('due'))
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    due = r?.due;
+  }
   const lease = await ex
     .selectFrom('jobs')
     .select((eb) => eb.fn.min<number>('locked_until').as('until'))
     .where('state', '=', 'running')
     .executeTakeFirst();
-  const candidates = [r?.due, lease?.until]
-    .filter((x): x is number => x !== null && x !== undefined)
+  const candidates = [due, lease?.until]
+    .filter((x) => x !== null && x !== undefined)
     .map(Number);
   return candidates.length ? Math.min(...candidates) : null;
 }

@@ -24,6 +24,11 @@ export type JobHandler<P = Record<string, unknown>> =
   | {
       mode: 'transactional';
       schema?: TSchema;
+      /**
+       * 'bulk': an outbox fan-out (rendering, many rows per job) that runs in its own loop, so a
+       * due timer never waits behind a flood of them. Default 'timers': the timer loop.
+       */
+      loop?: 'timers' | 'bulk';
       handle(tx: Tx, job: ClaimedJob<P>, now: number): Promise<void>;
     }
   | {

@@ -12,6 +12,7 @@ import { DELIVER_JOB, NOTIFY_JOB } from './notifications.types.js';
 export function registerNotificationJobs(jobs: JobRunner, notifications: NotificationsService): void {
   jobs.register(NOTIFY_JOB, {
     mode: 'transactional',
+    loop: 'bulk', // rendering cards and templates for every recipient: not in the timers' way
     schema: Type.Object({ event: Type.String({ minLength: 1 }) }),
     handle: (tx, job, now) => notifications.fanOut(tx, job as ClaimedJob, now),
   });
