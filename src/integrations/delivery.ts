@@ -78,14 +78,12 @@ export const postOnce = async (
 ): Promise<{ ok: true; reply: HttpReply } | { ok: false; result: DeliveryResult }> => {
   const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   try {
-    const res = await (options.outbound ?? strictOutbound).fetch(url, {
-      method: 'POST',
+    const reply = await (options.outbound ?? strictOutbound).post(url, {
       headers: { 'user-agent': 'Escalon', ...options.headers },
       body,
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
-    const text = await res.text();
-    return { ok: true, reply: { status: res.status, headers: res.headers as unknown as Headers, body: text } };
+    return { ok: true, reply };
   } catch (err) {
     // A refused address is the configuration's fault: retrying cannot help.
     const refused = err instanceof OutboundRefusedError ? err : (err as { cause?: unknown } | null)?.cause;
@@ -94,9 +92,13 @@ export const postOnce = async (
   }
 };
 
+/** undici's own timeouts (no answer head, a stalled body, no connection) read as one. */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
 const describeFetchError = (err: unknown, timeoutMs: number): string => {
   if (err instanceof Error) {
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+    if (err.name === 'TimeoutError' || err.name === 'AbortError' || TIMEOUT_CODES.has(String((err as { code?: unknown }).code)))
+      return `timed out after ${timeoutMs} ms`;
     const cause = (err as { cause?: unknown }).cause;
     const code =
       cause && typeof cause === 'object' && 'code' in cause

@@ -54,6 +54,37 @@ export class OutboundHttp {
     return fetch(url, { ...init, redirect: 'manual', dispatcher: this.agent });
   }
 
+  /**
+   * One POST through the Agent's own request API (undici's dispatcher, not WHATWG fetch): the
+   * same guarded lookup and the same kept-alive connections per origin, without fetch's Request,
+   * Response and stream objects, which cost more than the rest of a webhook delivery. Never
+   * follows redirects. `timeoutMs` bounds the wait for the answer's head and for its body.
+   */
+  async post(url: string, init: { headers: Record<string, string>; body: string; timeoutMs: number }): Promise<{ status: number; headers: Headers; body: string }> {
+    const u = new URL(url);
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host)) {
+      const refusal = refusalOf(this.policy, host, host);
+      if (refusal) throw new OutboundRefusedError(refusal);
+    }
+    const res = await this.agent.request({
+      origin: u.origin,
+      path: `${u.pathname}${u.search}`,
+      method: 'POST',
+      headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+      body: init.body,
+      headersTimeout: init.timeoutMs,
+      bodyTimeout: init.timeoutMs,
+    });
+    const body = await res.body.text();
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    }
+    return { status: res.statusCode, headers, body };
+  }
+
   close(): Promise<void> {
     return this.agent.close();
   }

@@ -120,38 +120,83 @@ export async function lockDeliveryOrder(ex: Executor, id: string): Promise<void>
 }
 
 /**
- * A delivery as its deliver job decides on it, in one query: the row; whether an earlier one
- * (by sequence) of the same recipient and ticket is still on its way and due by now (order is
- * per recipient and ticket; one held back on purpose until later, by quiet hours or a digest
- * window, does not hold up what may go now; the deliveries_order index); and for a webhook,
- * its subscription.
+ * Deliveries as their deliver jobs decide on them, in one query for all of them: each row;
+ * whether an earlier one (by sequence) of the same recipient and ticket is still on its way and
+ * due by now (order is per recipient and ticket; one held back on purpose until later, by quiet
+ * hours or a digest window, does not hold up what may go now; the deliveries_order index); and
+ * for a webhook, its subscription.
  */
-export const deliveryTurn = (ex: Executor, id: string, now: number) =>
-  ex
-    .selectFrom('deliveries as d')
-    .leftJoin('webhook_subscriptions as w', (j) => j.on((eb) => eb.and([eb('d.channel', '=', 'webhook'), eb('w.id', '=', sql<string>`substr(d.recipient_key, 9)`)])))
-    .selectAll('d')
-    .select((eb) => [
-      'w.id as webhook_id',
-      'w.url as webhook_url',
-      'w.secret as webhook_secret',
-      'w.active as webhook_active',
-      'w.retry_window_ms as webhook_retry_window_ms',
-      eb
-        .exists(
+export const deliveryTurns = (ex: Executor, ids: string[], now: number) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : ex
+        .selectFrom('deliveries as d')
+        .leftJoin('webhook_subscriptions as w', (j) => j.on((eb) => eb.and([eb('d.channel', '=', 'webhook'), eb('w.id', '=', sql<string>`substr(d.recipient_key, 9)`)])))
+        .selectAll('d')
+        .select((eb) => [
+          'w.id as webhook_id',
+          'w.url as webhook_url',
+          'w.secret as webhook_secret',
+          'w.active as webhook_active',
+          'w.retry_window_ms as webhook_retry_window_ms',
           eb
-            .selectFrom('deliveries as e')
-            .select(sql<number>`1`.as('one'))
-            .whereRef('e.recipient_key', '=', 'd.recipient_key')
-            .whereRef('e.ticket_id', '=', 'd.ticket_id')
-            .whereRef('e.seq', '<', 'd.seq')
-            .where('e.state', 'in', ['pending', 'failed', 'queued'])
-            .where('e.scheduled_at', '<=', now),
-        )
-        .as('blocked'),
-    ])
-    .where('d.id', '=', id)
-    .executeTakeFirst();
+            .exists(
+              eb
+                .selectFrom('deliveries as e')
+                .select(sql<number>`1`.as('one'))
+                .whereRef('e.recipient_key', '=', 'd.recipient_key')
+                .whereRef('e.ticket_id', '=', 'd.ticket_id')
+                .whereRef('e.seq', '<', 'd.seq')
+                .where('e.state', 'in', ['pending', 'failed', 'queued'])
+                .where('e.scheduled_at', '<=', now),
+            )
+            .as('blocked'),
+        ])
+        .where('d.id', 'in', ids)
+        .execute();
+
+/** One delivery as its deliver job decides on it (see deliveryTurns). */
+export const deliveryTurn = async (ex: Executor, id: string, now: number) => (await deliveryTurns(ex, [id], now))[0];
+
+/**
+ * PostgreSQL: takes the order locks of several recipient-and-ticket keys in one statement, in
+ * one order (sorted), so two transactions taking overlapping sets cannot deadlock each other.
+ * SQLite has one writer: nothing to take.
+ */
+export async function lockKeys(ex: Executor, keys: string[]): Promise<void> {
+  if (dialectOf(ex) !== 'postgres' || keys.length === 0) return;
+  const sorted = [...new Set(keys)].sort();
+  await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${sorted}::text[]) with ordinality as t(k, n) order by n`.execute(ex);
+}
+
+/**
+ * Lets the next waiting delivery (the lowest sequence in state queued) of each recipient and
+ * ticket go, back to pending, in one statement for all of them; the ids released.
+ */
+export async function releaseNextQueuedOf(ex: Executor, pairs: { recipientKey: string; ticketId: string }[], now: number): Promise<string[]> {
+  if (pairs.length === 0) return [];
+  const seen = new Map(pairs.map((p) => [`${p.recipientKey}\n${p.ticketId}`, p]));
+  const list = sql.join([...seen.values()].map((p) => sql`(${p.recipientKey}, ${p.ticketId})`));
+  const r = await sql<{ id: string }>`
+    update deliveries set state = 'pending', updated_at = ${now}
+    where state = 'queued' and (recipient_key, ticket_id, seq) in (
+      select recipient_key, ticket_id, min(seq) from deliveries
+      where state = 'queued' and (recipient_key, ticket_id) in (${list})
+      group by recipient_key, ticket_id
+    )
+    returning id`.execute(ex);
+  return r.rows.map((x) => x.id);
+}
+
+/** Attempt log rows, in one statement. */
+export async function insertAttempts(ex: Executor, rows: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number }[]): Promise<void> {
+  if (rows.length) await ex.insertInto('delivery_attempts').values(rows).execute();
+}
+
+/** Sets the same columns on several deliveries, in one statement. */
+export async function updateDeliveries(ex: Executor, ids: string[], set: Partial<DeliveriesTable>): Promise<void> {
+  if (ids.length) await ex.updateTable('deliveries').set(set).where('id', 'in', ids).execute();
+}
 
 /**
  * Lets the next delivery of a recipient and ticket waiting for its turn (the lowest sequence)

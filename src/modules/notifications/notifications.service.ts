@@ -19,7 +19,8 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, escalationTeamsMessage, sendTeamsMessage, t
 import { postWebhook } from '../../integrations/webhook.js';
 import type { OutboundHttp } from '../../integrations/outbound-http.js';
 import { NO_ALLOWANCES, urlRefusal } from '../../lib/outbound-address.js';
-import { bringJobsForward, cancelJobsByPrefix, enqueueJob } from '../../jobs/jobs.repository.js';
+import { bringJobsForward, cancelJobsByPrefix, enqueueJob, enqueueJobs } from '../../jobs/jobs.repository.js';
+import { Coalescer } from '../../lib/coalesce.js';
 import type { ClaimedJob, ExternalOutcome } from '../../jobs/jobs.types.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, invalid, notFound } from '../../lib/errors.js';
@@ -98,6 +99,18 @@ export const DELIVERY_DEAD_EVENT = 'delivery.dead';
 const TEAM_EVENTS = new Set(['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.fallback', 'sla.breached']);
 
 type UserRow = Awaited<ReturnType<typeof repo.usersByIds>>[number];
+
+/** A delivery as its deliver job reads it (repo.deliveryTurns). */
+type TurnRow = Awaited<ReturnType<typeof repo.deliveryTurns>>[number];
+
+/** One finished attempt (or drop) waiting for the group commit of outcomes. */
+interface Outcome {
+  d: DeliveriesTable;
+  state: 'done' | 'dead' | 'failed' | 'dropped';
+  response: string;
+  attempt: { attempt: number; ok: boolean; started: number; duration: number } | null;
+  more: { nextAttemptAt?: number | null; retryUntil?: number | null; dropReason?: DropReason };
+}
 
 /** A webhook delivery's subscription, as read with the delivery. */
 interface WebhookTarget {
@@ -357,25 +370,7 @@ export class NotificationsService {
    */
   async deliver(job: ClaimedJob<{ deliveryId: string }>): Promise<ExternalOutcome> {
     const id = job.payload.deliveryId;
-    const decided = await inTransaction(this.d.db, async (tx) => {
-      // The order lock first (by id, one statement), then the row as it is under the lock,
-      // whether an earlier delivery of its ticket is on its way, and its webhook: one query.
-      await repo.lockDeliveryOrder(tx, id);
-      const r = await repo.deliveryTurn(tx, id, this.now);
-      if (!r) return null;
-      const { blocked, webhook_id, webhook_url, webhook_secret, webhook_active, webhook_retry_window_ms, ...d } = r;
-      if (d.state !== 'pending' && d.state !== 'failed') return null;
-      if (d.ticket_id && Boolean(blocked)) {
-        await repo.updateDelivery(tx, id, { state: 'queued', next_attempt_at: null, updated_at: this.now });
-        return null;
-      }
-      if (d.sealed === 0) await repo.updateDelivery(tx, id, { sealed: 1, updated_at: this.now });
-      const webhook: WebhookTarget | null =
-        webhook_id === null
-          ? null
-          : { id: webhook_id, url: webhook_url!, secret: webhook_secret!, active: Number(webhook_active), retryWindowMs: webhook_retry_window_ms ?? null };
-      return { d: d as DeliveriesTable, webhook };
-    });
+    const decided = await this.decide(id);
     if (!decided) return { ok: true, response: 'nothing to send' };
     const turn = decided.d;
 
@@ -435,6 +430,51 @@ export class NotificationsService {
     return { ok: false, retryable: false, response: result.response };
   }
 
+  /** Turn reads of deliveries whose jobs started together: one query for all of them. */
+  private readonly turns = new Coalescer<string, TurnRow | undefined>(async (ids) => {
+    const rows = await repo.deliveryTurns(this.d.db, ids, this.now);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
+
+  /**
+   * Whether a delivery goes now, and what to send it with. The common case (its turn, sealed)
+   * is one read shared with the deliveries started at the same moment, without a lock: "no
+   * earlier delivery of this ticket is on its way" stays true once read, since a later fan-out
+   * of the ticket commits after this row (it takes the order lock before its sequence number).
+   * A delivery that must wait (queued) or be sealed (a digest) is decided again under the
+   * ticket's order lock, so its queued mark and the earlier one's finish are serialised.
+   */
+  private async decide(id: string): Promise<{ d: DeliveriesTable; webhook: WebhookTarget | null } | null> {
+    const read = (r: TurnRow | undefined, locked: boolean) => {
+      if (!r) return { go: false as const };
+      const { blocked, webhook_id, webhook_url, webhook_secret, webhook_active, webhook_retry_window_ms, ...d } = r;
+      if (d.state !== 'pending' && d.state !== 'failed') return { go: false as const };
+      const mustWait = Boolean(d.ticket_id) && Boolean(blocked);
+      if (!locked && (mustWait || d.sealed === 0)) return { go: 'recheck' as const };
+      const webhook: WebhookTarget | null =
+        webhook_id === null
+          ? null
+          : { id: webhook_id, url: webhook_url!, secret: webhook_secret!, active: Number(webhook_active), retryWindowMs: webhook_retry_window_ms ?? null };
+      return { go: true as const, mustWait, d: d as DeliveriesTable, webhook };
+    };
+    const first = read(await this.turns.add(id), false);
+    if (first.go === false) return null;
+    if (first.go === true) return { d: first.d, webhook: first.webhook };
+    return inTransaction(this.d.db, async (tx) => {
+      // The order lock first (by id, one statement), then the row as it is under the lock.
+      await repo.lockDeliveryOrder(tx, id);
+      const again = read(await repo.deliveryTurn(tx, id, this.now), true);
+      if (again.go !== true) return null;
+      if (again.mustWait) {
+        await repo.updateDelivery(tx, id, { state: 'queued', next_attempt_at: null, updated_at: this.now });
+        return null;
+      }
+      if (again.d.sealed === 0) await repo.updateDelivery(tx, id, { sealed: 1, updated_at: this.now });
+      return { d: again.d, webhook: again.webhook };
+    });
+  }
+
   /** The retry window of a delivery's receiver: its own setting, else the default. */
   private async retryWindowOf(d: DeliveriesTable): Promise<number> {
     const fallback = this.d.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS;
@@ -487,65 +527,88 @@ export class NotificationsService {
    * the receiver is back, so its other waiting retries are brought forward instead of waiting
    * out their backoff.
    */
-  private async finish(
+  private finish(
     d: DeliveriesTable,
     state: 'done' | 'dead' | 'failed' | 'dropped',
     response: string,
     attempt: { attempt: number; ok: boolean; started: number; duration: number } | null,
     more: { nextAttemptAt?: number | null; retryUntil?: number | null; dropReason?: DropReason } = {},
   ): Promise<void> {
-    const now = this.now;
-    await inTransaction(this.d.db, async (tx) => {
-      await lockKey(tx, orderLock(d));
-      await repo.recordOutcome(
-        tx,
-        d.id,
-        {
-          state,
-          attempts: attempt ? attempt.attempt : d.attempts,
-          last_response: response.slice(0, 2000),
-          next_attempt_at: state === 'failed' ? (more.nextAttemptAt ?? null) : null,
-          ...(more.retryUntil != null && { retry_until: more.retryUntil }),
-          ...(more.dropReason && { drop_reason: more.dropReason }),
-          updated_at: now,
-          ...(state === 'done' && { delivered_at: now }),
-        },
-        attempt && {
-          id: newId(),
-          delivery_id: d.id,
-          attempt: attempt.attempt,
-          ok: attempt.ok ? 1 : 0,
-          response: response.slice(0, 2000),
-          started_at: attempt.started,
-          duration_ms: attempt.duration,
-        },
-      );
-      if (state !== 'failed') await this.releaseNext(tx, d, now);
-      if (state === 'dead') await this.alertAdmins(tx, d, response, now);
-      if (state === 'done' && d.attempts > 0) {
-        for (const id of await repo.waitingRetries(tx, d.recipient_key, now, 50)) {
-          await repo.updateDelivery(tx, id, { next_attempt_at: now, updated_at: now });
-          await bringJobsForward(tx, `deliver:${id}`, now);
-        }
-      }
-    });
+    return this.outcomes.add({ d, state, response, attempt, more });
   }
 
-  private async releaseNext(tx: Tx, d: DeliveriesTable, now: number): Promise<void> {
-    if (!d.ticket_id) return;
-    const next = await repo.releaseNextQueued(tx, d.recipient_key, d.ticket_id, now);
-    if (!next) return;
-    await enqueueJob(
+  /**
+   * Outcomes of deliveries that finished together, in one transaction (a group commit): the
+   * order locks in one statement, the attempt log in one, the deliveries' new states grouped by
+   * equal values, the next queued delivery of each ticket released in one, their jobs in one.
+   * A batch that fails is written again one outcome per transaction, so one bad row neither
+   * undoes nor blocks the others.
+   */
+  private readonly outcomes = new Coalescer<Outcome, void>(async (batch) => {
+    try {
+      await inTransaction(this.d.db, (tx) => this.writeOutcomes(tx, batch));
+    } catch (err) {
+      if (batch.length === 1) throw err;
+      this.d.logger.debug({ err, outcomes: batch.length }, 'a batch of delivery outcomes failed; writing them one by one');
+      const results = await Promise.allSettled(batch.map((o) => inTransaction(this.d.db, (tx) => this.writeOutcomes(tx, [o]))));
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
+    return batch.map(() => undefined);
+  });
+
+  private async writeOutcomes(tx: Tx, batch: Outcome[]): Promise<void> {
+    const now = this.now;
+    await repo.lockKeys(tx, batch.map((o) => orderLock(o.d)));
+    await repo.insertAttempts(
       tx,
-      {
-        kind: DELIVER_JOB,
-        payload: { deliveryId: next },
-        dueAt: now,
-        dedupeKey: `deliver:${next}:${newId()}`,
-        maxAttempts: DELIVER_MAX_ATTEMPTS,
-      },
+      batch.flatMap(({ d, attempt, response }) =>
+        attempt
+          ? [{ id: newId(), delivery_id: d.id, attempt: attempt.attempt, ok: attempt.ok ? 1 : 0, response: response.slice(0, 2000), started_at: attempt.started, duration_ms: attempt.duration }]
+          : [],
+      ),
+    );
+    // Most outcomes of a batch set the same values (done, first attempt, the same answer): one
+    // statement per distinct set.
+    const groups = new Map<string, { set: Partial<DeliveriesTable>; ids: string[] }>();
+    for (const { d, state, response, attempt, more } of batch) {
+      const set: Partial<DeliveriesTable> = {
+        state,
+        attempts: attempt ? attempt.attempt : d.attempts,
+        last_response: response.slice(0, 2000),
+        next_attempt_at: state === 'failed' ? (more.nextAttemptAt ?? null) : null,
+        ...(more.retryUntil != null && { retry_until: more.retryUntil }),
+        ...(more.dropReason && { drop_reason: more.dropReason }),
+        updated_at: now,
+        ...(state === 'done' && { delivered_at: now }),
+      };
+      const key = JSON.stringify(set);
+      const g = groups.get(key);
+      if (g) g.ids.push(d.id);
+      else groups.set(key, { set, ids: [d.id] });
+    }
+    for (const g of groups.values()) await repo.updateDeliveries(tx, g.ids, g.set);
+    // A finished delivery (done, dropped, dead) lets the next queued one of its ticket go.
+    const released = await repo.releaseNextQueuedOf(
+      tx,
+      batch.filter((o) => o.state !== 'failed' && o.d.ticket_id).map((o) => ({ recipientKey: o.d.recipient_key, ticketId: o.d.ticket_id! })),
       now,
     );
+    await enqueueJobs(
+      tx,
+      released.map((next) => ({ kind: DELIVER_JOB, payload: { deliveryId: next }, dueAt: now, dedupeKey: `deliver:${next}:${newId()}`, maxAttempts: DELIVER_MAX_ATTEMPTS })),
+      now,
+    );
+    for (const o of batch) if (o.state === 'dead') await this.alertAdmins(tx, o.d, o.response, now);
+    // A success after failures tells the receiver is back: its other waiting retries are
+    // brought forward instead of waiting out their backoff.
+    const back = new Set(batch.filter((o) => o.state === 'done' && o.d.attempts > 0).map((o) => o.d.recipient_key));
+    for (const recipientKey of back) {
+      for (const id of await repo.waitingRetries(tx, recipientKey, now, 50)) {
+        await repo.updateDelivery(tx, id, { next_attempt_at: now, updated_at: now });
+        await bringJobsForward(tx, `deliver:${id}`, now);
+      }
+    }
   }
 
   /** A delivery that will not be sent any more: every active administrator is told in-app. */
