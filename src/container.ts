@@ -121,7 +121,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   const search = new SearchService(db, database.dialect, clock, tickets.access);
   tickets.addHooks(search.ticketHooks());
   tickets.setTextSearch((text) => search.ticketIdsMatching(text));
-  customers.setSearchIndex({ customer: (ex, id) => search.indexCustomer(ex, id), organization: (ex, id) => search.indexOrganization(ex, id) });
+  customers.setSearchIndex({ customer: (ex, id, created) => search.indexCustomer(ex, id, created), organization: (ex, id) => search.indexOrganization(ex, id) });
   const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes, audit);
   const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined, shutdownGraceMs: config.shutdownGraceMs });
   const calendars = new CalendarsService(db, clock, audit);

@@ -298,6 +298,21 @@ export async function setSearchTokens(ex: Kysely<any>, seq: number, tokens: stri
   await sql`insert into search_fts (rowid, tokens) values (${seq}, ${tokens})`.execute(ex);
 }
 
+/**
+ * Inserts a new document with its tokens: on PostgreSQL one statement (tsv in the insert), on
+ * SQLite the row and its search_fts entry. For documents known to be new (a ticket, event or
+ * customer written in this transaction), instead of looking the document up first.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function insertSearchDocument(ex: Kysely<any>, row: Record<string, unknown>, tokens: string): Promise<void> {
+  if (dialectOf(ex) === 'postgres') {
+    await ex.insertInto('search_documents').values({ ...row, tsv: sql`to_tsvector('simple', ${tokens})` }).execute();
+    return;
+  }
+  const r = (await ex.insertInto('search_documents').values(row).returning('seq').executeTakeFirstOrThrow()) as { seq: number };
+  await sql`insert into search_fts (rowid, tokens) values (${Number(r.seq)}, ${tokens})`.execute(ex);
+}
+
 /** One condition of a full-text query over encoded tokens (see tokenizer.parseQuery). */
 export interface FullTextTerm {
   tokens: string[];

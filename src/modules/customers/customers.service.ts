@@ -27,7 +27,8 @@ const EMAIL_RE = /^(?:[^\s@<>()",;]+|"(?:[^"\\\r\n]|\\.)+")@[^\s@<>()",;]+$/;
 
 /** Keeps the search index of customers and organizations in step (the search module, set by the container). */
 export interface CustomerSearchIndex {
-  customer(ex: Executor, id: string): Promise<void>;
+  /** `created`: the customer was inserted in this transaction. */
+  customer(ex: Executor, id: string, created?: boolean): Promise<void>;
   organization(ex: Executor, id: string): Promise<void>;
 }
 
@@ -61,6 +62,11 @@ export class CustomersService {
   }
 
   async create(input: CustomerInput & { name: string }, ex: Executor = this.db): Promise<CustomerView> {
+    return this.get(await this.insertNew(input, ex), ex);
+  }
+
+  /** Writes a new customer and its search document; its id. */
+  private async insertNew(input: CustomerInput & { name: string }, ex: Executor): Promise<string> {
     this.check(input);
     const id = newId();
     const now = this.clock.now();
@@ -77,22 +83,22 @@ export class CustomersService {
         updated_at: now,
       }),
     );
-    await this.searchIndex?.customer(ex, id);
-    return this.get(id, ex);
+    await this.searchIndex?.customer(ex, id, true);
+    return id;
   }
 
   /** `findOrCreateByEmail`, also saying whether the address is marked bouncing (the email intake clears it). */
   async findOrCreateByEmailState(ex: Executor, email: string, name: string): Promise<{ id: string; emailBouncing: boolean }> {
     const existing = await repo.findCustomerByEmail(ex, email);
     if (existing) return { id: existing.id, emailBouncing: existing.email_bouncing_at !== null && existing.email_bouncing_at !== undefined };
-    return { id: (await this.create({ name: name || email, email, locale: 'ja' }, ex)).id, emailBouncing: false };
+    return { id: await this.insertNew({ name: name || email, email, locale: 'ja' }, ex), emailBouncing: false };
   }
 
   /** The customer with this email, created on first contact (intake channels use this). */
   async findOrCreateByEmail(ex: Executor, email: string, name: string, locale: 'ja' | 'en' = 'ja'): Promise<string> {
     const existing = await repo.findCustomerByEmail(ex, email);
     if (existing) return existing.id;
-    return (await this.create({ name: name || email, email, locale }, ex)).id;
+    return this.insertNew({ name: name || email, email, locale }, ex);
   }
 
   /**

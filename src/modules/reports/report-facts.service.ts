@@ -90,7 +90,20 @@ export class ReportFacts {
     this.cached = null;
   }
 
+  /**
+   * The facts row a transaction inserted for a ticket it created, as written: the inquiry that
+   * comes next in the same transaction reads it from here instead of the database. Any other
+   * write to the row in that transaction forgets it.
+   */
+  private readonly written = new WeakMap<object, Map<string, FactsRow>>();
+
+  private forget(tx: Executor, ticketId: string): void {
+    this.written.get(tx)?.delete(ticketId);
+  }
+
   private async load(tx: Executor, t: Ticket): Promise<FactsRow> {
+    const known = this.written.get(tx)?.get(t.id);
+    if (known) return known;
     const found = await repo.findFacts(tx, t.id);
     if (found) return found;
     const row: FactsRow = { id: t.id, ...dimensions(t), ...fromFacts(newFacts(t.createdAt, t.status)) };
@@ -101,10 +114,15 @@ export class ReportFacts {
   hooks(): TicketHooks {
     return {
       afterCreate: async (tx: Tx, t: Ticket) => {
-        await repo.insertFacts(tx, { id: t.id, ...dimensions(t), ...fromFacts(newFacts(t.createdAt, t.status)) });
+        const row: FactsRow = { id: t.id, ...dimensions(t), ...fromFacts(newFacts(t.createdAt, t.status)) };
+        await repo.insertFacts(tx, row);
+        let rows = this.written.get(tx);
+        if (!rows) this.written.set(tx, (rows = new Map()));
+        rows.set(t.id, row);
       },
       afterUpdate: async (tx, before, after, _changes, ctx) => {
         const row = await this.load(tx, after);
+        this.forget(tx, after.id);
         let facts = toFacts(row);
         if (before.status !== after.status) facts = onStatus(facts, after.status, ctx.now, await this.calendar(tx));
         const moved = isReassignment(before.teamId, after.teamId) || isReassignment(before.assigneeId, after.assigneeId);
@@ -113,6 +131,7 @@ export class ReportFacts {
       },
       afterMessage: async (tx, t, m, ctx) => {
         const current = toFacts(await this.load(tx, t));
+        this.forget(tx, t.id);
         const { facts, response } = onMessage(
           current,
           { at: ctx.now, authorType: m.authorType, visibility: m.visibility, automatic: m.automatic, initial: m.initial },
@@ -123,7 +142,9 @@ export class ReportFacts {
         if (response) await repo.insertResponse(tx, { id: newId(), ticket_id: t.id, asked_at: response.askedAt, answered_at: response.answeredAt, wall_ms: response.wallMs, biz_ms: response.bizMs });
       },
       afterEvent: async (ex, ticketId, kind) => {
-        if (kind === 'escalation.requested') await repo.countEscalation(ex, ticketId);
+        if (kind !== 'escalation.requested') return;
+        this.forget(ex, ticketId);
+        await repo.countEscalation(ex, ticketId);
       },
     };
   }

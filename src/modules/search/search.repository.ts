@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { dialectOf, fullTextSource, setSearchTokens } from '../../db/dialect.js';
+import { dialectOf, fullTextSource, insertSearchDocument, setSearchTokens } from '../../db/dialect.js';
 import type { TicketScope } from '../tickets/index.js';
 import { ticketRefVisibleCondition } from '../tickets/index.js';
 import type { SearchFilters } from './search.types.js';
@@ -28,6 +28,11 @@ export async function upsertDocument(ex: Executor, row: DocumentRow, tokens: str
     seq = Number(r.seq);
   }
   await setSearchTokens(ex, seq, tokens, !existing);
+}
+
+/** Writes a document known to be new (its source row was written in this transaction). */
+export async function insertDocument(ex: Executor, row: DocumentRow, tokens: string, version: number, now: number): Promise<void> {
+  await insertSearchDocument(ex, { ...row, version, updated_at: now }, tokens);
 }
 
 export async function deleteDocument(ex: Executor, kind: string, refId: string): Promise<void> {

@@ -89,15 +89,16 @@ export class SearchService {
   // ---------------------------------------------------------------------------------------
   // Indexing API (called in the caller's transaction)
 
-  async indexDocument(ex: Executor, doc: IndexDocumentInput): Promise<void> {
+  /** `fresh`: the document's source was created in this transaction, so there is nothing to replace. */
+  async indexDocument(ex: Executor, doc: IndexDocumentInput, fresh = false): Promise<void> {
     const texts = doc.fields.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
     const body = (doc.body ?? texts.join('\n')).slice(0, MAX_BODY);
     const tokens = indexText([doc.title ?? '', ...texts].join('\n'));
     if (tokens === '') {
-      await repo.deleteDocument(ex, doc.kind, doc.id);
+      if (!fresh) await repo.deleteDocument(ex, doc.kind, doc.id);
       return;
     }
-    await repo.upsertDocument(
+    await (fresh ? repo.insertDocument : repo.upsertDocument)(
       ex,
       { kind: doc.kind, ref_id: doc.id, ticket_id: doc.ticketId ?? null, customer_id: doc.customerId ?? null, title: (doc.title ?? '').slice(0, 500), body, at: doc.at },
       tokens,
@@ -124,10 +125,11 @@ export class SearchService {
     else await repo.deleteDocument(ex, 'escalation', id);
   }
 
-  async indexCustomer(ex: Executor, id: string): Promise<void> {
+  /** `created`: the customer was inserted in this transaction, so it has no document yet. */
+  async indexCustomer(ex: Executor, id: string, created = false): Promise<void> {
     const row = await ex.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
     const doc = row ? customerDocument(row) : null;
-    if (doc) await this.indexDocument(ex, doc);
+    if (doc) await this.indexDocument(ex, doc, created);
     else await repo.deleteDocument(ex, 'customer', id);
   }
 
@@ -148,14 +150,15 @@ export class SearchService {
   ticketHooks(): TicketHooks {
     const TEXT_FIELDS = new Set(['subject', 'tags', 'category', 'product']);
     return {
-      afterCreate: (tx, ticket) => this.indexDocument(tx, ticketDocument(ticket)),
+      afterCreate: (tx, ticket) => this.indexDocument(tx, ticketDocument(ticket), true),
       afterUpdate: async (tx, _before, after, changes) => {
         if (changes.some((c) => TEXT_FIELDS.has(c.field))) await this.indexDocument(tx, ticketDocument(after));
       },
       afterEvent: async (ex, ticketId, kind, event) => {
         if (!event?.body) return;
         const doc = eventDocument({ id: event.id, ticket_id: ticketId, kind, visibility: event.visibility, body: event.body, created_at: event.createdAt });
-        if (doc) await this.indexDocument(ex, doc);
+        // An appended event is new: its document is too.
+        if (doc) await this.indexDocument(ex, doc, true);
       },
     };
   }

@@ -123,6 +123,12 @@ export const WarningPayload = Type.Object({
 });
 export const BreachPayload = Type.Object({ clockId: Type.String(), cycle: Type.Integer() });
 
+/** New clocks and their timers, written together at the end of `apply`. */
+interface NewClocks {
+  clocks: SlaClocksTable[];
+  timers: (EnqueueInput & { dedupeKey: string })[];
+}
+
 export class SlaClocksService {
   private readonly compiled = new Map<string, CompiledCalendar>();
   private escalate: SlaEscalationTrigger;
@@ -623,7 +629,10 @@ export class SlaClocksService {
       fresh,
     );
     const out: SlaClocksTable[] = [];
-    const held = await repo.isHeld(tx, ticket.id);
+    // A ticket created in this transaction has no hold yet (incidents hold existing tickets).
+    const held = fresh ? false : await repo.isHeld(tx, ticket.id);
+    // The new clocks in one statement and all their timers in another.
+    const batch: NewClocks = { clocks: [], timers: [] };
     for (const kind of CLOCK_KINDS) {
       if (!snap.targets[kind]) continue;
       const old = carried.get(kind);
@@ -637,6 +646,7 @@ export class SlaClocksService {
             snap,
             now,
             true,
+            batch,
           ),
         );
         continue;
@@ -651,7 +661,7 @@ export class SlaClocksService {
         });
         if (!isOpen(old)) {
           out.push(
-            await this.save(tx, { ...row, state: old.state, segment_started_at: null }, snap, now, true),
+            await this.save(tx, { ...row, state: old.state, segment_started_at: null }, snap, now, true, batch),
           );
           continue;
         }
@@ -673,9 +683,12 @@ export class SlaClocksService {
           snap,
           now,
           true,
+          batch,
         ),
       );
     }
+    if (batch.clocks.length) await repo.insertClocks(tx, batch.clocks);
+    await enqueueJobs(tx, batch.timers, now, { replace: true });
     return out;
   }
 
@@ -721,6 +734,7 @@ export class SlaClocksService {
     snap: PolicySnapshot,
     now: number,
     insert = false,
+    batch?: NewClocks,
   ): Promise<SlaClocksTable> {
     const cal = this.cal(r.calendar);
     const row: SlaClocksTable = {
@@ -728,7 +742,8 @@ export class SlaClocksService {
       due_at: r.state === 'running' ? computeDue(cal, timing(r)) : r.state === 'breached' ? r.due_at : null,
       updated_at: now,
     };
-    if (insert) await repo.insertClock(tx, row);
+    if (batch) batch.clocks.push(row);
+    else if (insert) await repo.insertClock(tx, row);
     else await repo.updateClock(tx, row.id, row);
     // A new clock has no timers yet; a changed one replaces (or cancels) those it had.
     if (!insert) await cancelJobsByPrefix(tx, `sla:${row.id}:`, now);
@@ -750,7 +765,8 @@ export class SlaClocksService {
         dueAt: Number(row.due_at),
         dedupeKey: `sla:${row.id}:breach`,
       });
-      await enqueueJobs(tx, timers, now, { replace: true });
+      if (batch) batch.timers.push(...timers);
+      else await enqueueJobs(tx, timers, now, { replace: true });
     }
     return row;
   }

@@ -70,6 +70,8 @@ export const currentClocks = (ex: Executor, ticketId: string, lock = false) => {
 };
 export const insertClock = (ex: Executor, row: SlaClocksTable) =>
   ex.insertInto('sla_clocks').values(row).execute();
+export const insertClocks = (ex: Executor, rows: SlaClocksTable[]) =>
+  ex.insertInto('sla_clocks').values(rows).execute();
 export const updateClock = (ex: Executor, id: string, patch: Partial<SlaClocksTable>) =>
   ex.updateTable('sla_clocks').set(patch).where('id', '=', id).execute();
 
