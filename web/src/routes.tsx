@@ -74,6 +74,11 @@ const incidentsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/in
 const incidentRoute = createRoute({ getParentRoute: () => rootRoute, path: '/incidents/$id', component: area.agent('IncidentRoute') });
 const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/search', component: area.agent('SearchPage') });
 const knowledgeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/knowledge', component: area.agent('ArticlesPage') });
+export const customersSearch = searchOf({ q: str, tier: str, org: str, cursor: str });
+const customersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/customers', validateSearch: customersSearch, component: area.agent('CustomersPage') });
+const customerRoute = createRoute({ getParentRoute: () => rootRoute, path: '/customers/$id', component: area.agent('CustomerRoute') });
+const organizationsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/organizations', validateSearch: searchOf({ q: str, cursor: str }), component: area.agent('OrganizationsPage') });
+const organizationRoute = createRoute({ getParentRoute: () => rootRoute, path: '/organizations/$id', component: area.agent('OrganizationRoute') });
 const macrosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/macros', component: area.agent('MacrosPage') });
 const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage') });
 const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.reports('ReportsPage') });
@@ -113,6 +118,10 @@ const routeTree = rootRoute.addChildren([
   knowledgeRoute,
   slackLinkRoute,
   macrosRoute,
+  customersRoute,
+  customerRoute,
+  organizationsRoute,
+  organizationRoute,
   reportsRoute,
   wallboardRoute,
   adminRoute.addChildren([adminIndex, adminUsers, adminTeams, adminTokens, adminPaths, adminPath, adminSimulator, adminCalendars, adminSla, adminRotations, adminChannels, adminAudit, adminHands]),

@@ -10,6 +10,7 @@ export const OrganizationView = Type.Object({
   id: Type.String(),
   name: Type.String(),
   tier: TierSchema,
+  customerCount: Type.Integer({ description: 'customers in the organization' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -46,10 +47,11 @@ const rank = (t: string) => TIERS.indexOf(t as (typeof TIERS)[number]);
 export const effectiveTier = (own: string, org: string | undefined): (typeof TIERS)[number] =>
   (org !== undefined && rank(org) > rank(own) ? org : own) as (typeof TIERS)[number];
 
-export const presentOrganization = (o: OrganizationRow): OrganizationView => ({
+export const presentOrganization = (o: OrganizationRow, customerCount: number): OrganizationView => ({
   id: o.id,
   name: o.name,
   tier: o.tier as OrganizationView['tier'],
+  customerCount,
   createdAt: new Date(o.created_at).toISOString(),
   updatedAt: new Date(o.updated_at).toISOString(),
 });

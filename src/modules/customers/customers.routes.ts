@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
-import { IdParams, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
+import { IdParams, Page, PageQuery, errorResponses, Nullable, OneOf } from '../../http/schemas.js';
 import { LocaleSchema } from '../users/index.js';
-import { CustomerView, OrganizationView, TierSchema } from './customers.presenter.js';
+import { CustomerView, OrganizationView, TIERS, TierSchema } from './customers.presenter.js';
 
 const customerFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -22,12 +22,20 @@ export function customersRoutes(app: AppInstance): void {
       config: { permission: 'customers.read' },
       schema: {
         tags: ['customers'],
-        summary: 'List customers (requesters)',
-        querystring: Type.Object({ ...PageQuery, q: Type.Optional(Type.String({ maxLength: 200 })), organizationId: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false }),
+        summary: 'List customers (requesters) by name',
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name, email, phone or organization name (% and _ are plain characters)' })),
+            organizationId: Type.Optional(Type.String({ format: 'uuid' })),
+            tier: Type.Optional(OneOf(TIERS, { description: 'effective tier: the higher of their own and their organization’s' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Page(CustomerView), ...errorResponses },
       },
     },
-    (req) => customers.list({ limit: req.query.limit ?? 50, cursor: req.query.cursor, q: req.query.q, organizationId: req.query.organizationId }),
+    (req) => customers.list({ limit: req.query.limit ?? 50, cursor: req.query.cursor, q: req.query.q, organizationId: req.query.organizationId, tier: req.query.tier }),
   );
   app.post(
     '/api/v1/customers',
@@ -51,20 +59,20 @@ export function customersRoutes(app: AppInstance): void {
     '/api/v1/customers/:id',
     { config: { permission: 'customers.delete' }, schema: { tags: ['customers'], summary: 'Delete a customer who has no tickets', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (req, reply) => {
-      await customers.remove(req.params.id);
+      await customers.remove(req.params.id, req.principal, req.ip);
       return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/api/v1/organizations',
-    { config: { permission: 'customers.read' }, schema: { tags: ['customers'], summary: 'List organizations', querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: Page(OrganizationView), ...errorResponses } } },
-    (req) => customers.listOrganizations({ limit: req.query.limit ?? 50, cursor: req.query.cursor }),
+    { config: { permission: 'customers.read' }, schema: { tags: ['customers'], summary: 'List organizations by name', querystring: Type.Object({ ...PageQuery, q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name' })) }, { additionalProperties: false }), response: { 200: Page(OrganizationView), ...errorResponses } } },
+    (req) => customers.listOrganizations({ limit: req.query.limit ?? 50, cursor: req.query.cursor, q: req.query.q }),
   );
   app.post(
     '/api/v1/organizations',
     { config: { permission: 'customers.write' }, schema: { tags: ['customers'], summary: 'Create an organization', body: Type.Object(orgFields, { additionalProperties: false }), response: { 201: OrganizationView, ...errorResponses } } },
-    async (req, reply) => reply.status(201).send(await customers.createOrganization(req.body)),
+    async (req, reply) => reply.status(201).send(await customers.createOrganization(req.body, req.principal, req.ip)),
   );
   app.get(
     '/api/v1/organizations/:id',
@@ -80,7 +88,7 @@ export function customersRoutes(app: AppInstance): void {
     '/api/v1/organizations/:id',
     { config: { permission: 'customers.delete' }, schema: { tags: ['customers'], summary: 'Delete an organization without customers', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (req, reply) => {
-      await customers.removeOrganization(req.params.id);
+      await customers.removeOrganization(req.params.id, req.principal, req.ip);
       return reply.status(204).send(null);
     },
   );

@@ -13,6 +13,9 @@ import * as repo from './customers.repository.js';
 
 type Tier = (typeof TIERS)[number];
 
+/** The keyset of a page ordered by name (an old id-only cursor starts from the top). */
+const nameKey = (key: { v: unknown; id: string } | null) => (key && typeof key.v === 'string' ? { name: key.v, id: key.id } : undefined);
+
 export interface CustomerInput {
   name?: string;
   email?: string | null;
@@ -21,6 +24,8 @@ export interface CustomerInput {
   tier?: Tier;
   locale?: 'ja' | 'en';
 }
+
+const FK_ORGANIZATION = 'organizationId names an organization that does not exist.';
 
 // The local part may be quoted (`"john doe"@example.com` is a valid RFC 5322 address).
 const EMAIL_RE = /^(?:[^\s@<>()",;]+|"(?:[^"\\\r\n]|\\.)+")@[^\s@<>()",;]+$/;
@@ -52,10 +57,10 @@ export class CustomersService {
     return presentCustomer(c, org);
   }
 
-  async list(opts: { limit: number; cursor?: string; q?: string; organizationId?: string }) {
-    const key = decodeCursor(opts.cursor);
-    const rows = await repo.listCustomers(this.db, { ...opts, after: key?.id });
-    const page = toPage(rows, opts.limit, (r) => ({ v: null, id: r.id }));
+  async list(opts: { limit: number; cursor?: string; q?: string; organizationId?: string; tier?: Tier }) {
+    const after = nameKey(decodeCursor(opts.cursor));
+    const rows = await repo.listCustomers(this.db, { limit: opts.limit, q: opts.q?.trim() || undefined, organizationId: opts.organizationId, tier: opts.tier, after });
+    const page = toPage(rows, opts.limit, (r) => ({ v: r.name, id: r.id }));
     const orgs = await repo.findOrganizations(this.db, [...new Set(page.items.map((c) => c.organization_id).filter((x): x is string => !!x))]);
     const byId = new Map(orgs.map((o) => [o.id, o]));
     return { items: page.items.map((c) => presentCustomer(c, c.organization_id ? byId.get(c.organization_id) : undefined)), nextCursor: page.nextCursor };
@@ -163,12 +168,15 @@ export class CustomersService {
     return this.get(id);
   }
 
-  async remove(id: string): Promise<void> {
+  /** Managers and administrators delete a customer without tickets (audited with what was deleted). */
+  async remove(id: string, actor: Principal | null = null, ip: string | null = null): Promise<void> {
     await this.guard(async () => {
       await inTransaction(this.db, async (tx) => {
-        const r = await repo.deleteCustomer(tx, id);
-        if (Number(r.numDeletedRows) === 0) throw notFound('Customer', id);
+        const current = await repo.findCustomer(tx, id);
+        if (!current) throw notFound('Customer', id);
+        await repo.deleteCustomer(tx, id);
         await this.searchIndex?.customer(tx, id);
+        await this.audit.record(tx, { actorId: actor?.userId ?? null, action: 'customer.deleted', targetType: 'customer', targetId: id, ip, data: { before: { name: current.name, email: current.email, organization_id: current.organization_id, tier: current.tier }, after: null } });
       });
     }, 'The customer has tickets; their history must stay, so the customer cannot be deleted.');
   }
@@ -176,22 +184,27 @@ export class CustomersService {
   async getOrganization(id: string): Promise<OrganizationView> {
     const o = await repo.findOrganization(this.db, id);
     if (!o) throw notFound('Organization', id);
-    return presentOrganization(o);
+    return presentOrganization(o, (await repo.customerCounts(this.db, [id])).get(id) ?? 0);
   }
 
-  async listOrganizations(opts: { limit: number; cursor?: string }) {
-    const key = decodeCursor(opts.cursor);
-    const rows = await repo.listOrganizations(this.db, { limit: opts.limit, after: key?.id });
-    const page = toPage(rows, opts.limit, (r) => ({ v: null, id: r.id }));
-    return { items: page.items.map(presentOrganization), nextCursor: page.nextCursor };
+  async listOrganizations(opts: { limit: number; cursor?: string; q?: string }) {
+    const after = nameKey(decodeCursor(opts.cursor));
+    const rows = await repo.listOrganizations(this.db, { limit: opts.limit, after, q: opts.q?.trim() || undefined });
+    const page = toPage(rows, opts.limit, (r) => ({ v: r.name, id: r.id }));
+    const counts = await repo.customerCounts(this.db, page.items.map((o) => o.id));
+    return { items: page.items.map((o) => presentOrganization(o, counts.get(o.id) ?? 0)), nextCursor: page.nextCursor };
   }
 
-  async createOrganization(input: { name: string; tier?: Tier }): Promise<OrganizationView> {
+  /** Anyone who writes customers adds an organization (audited): attaching customers to it is a supervisor's change. */
+  async createOrganization(input: { name: string; tier?: Tier }, actor: Principal | null = null, ip: string | null = null): Promise<OrganizationView> {
+    const name = input.name.trim();
+    if (!name) throw invalid([{ field: 'name', message: 'must not be empty', code: 'empty' }]);
     const id = newId();
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
-      await repo.insertOrganization(tx, { id, name: input.name.trim(), tier: input.tier ?? 'standard', created_at: now, updated_at: now });
+      await repo.insertOrganization(tx, { id, name, tier: input.tier ?? 'standard', created_at: now, updated_at: now });
       await this.searchIndex?.organization(tx, id);
+      await this.audit.record(tx, { actorId: actor?.userId ?? null, action: 'organization.created', targetType: 'organization', targetId: id, ip, data: { before: null, after: { name, tier: input.tier ?? 'standard' } } });
     });
     return this.getOrganization(id);
   }
@@ -219,12 +232,14 @@ export class CustomersService {
     return this.getOrganization(id);
   }
 
-  async removeOrganization(id: string): Promise<void> {
+  async removeOrganization(id: string, actor: Principal | null = null, ip: string | null = null): Promise<void> {
     await this.guard(async () => {
       await inTransaction(this.db, async (tx) => {
-        const r = await repo.deleteOrganization(tx, id);
-        if (Number(r.numDeletedRows) === 0) throw notFound('Organization', id);
+        const current = await repo.findOrganization(tx, id);
+        if (!current) throw notFound('Organization', id);
+        await repo.deleteOrganization(tx, id);
         await this.searchIndex?.organization(tx, id);
+        await this.audit.record(tx, { actorId: actor?.userId ?? null, action: 'organization.deleted', targetType: 'organization', targetId: id, ip, data: { before: { name: current.name, tier: current.tier }, after: null } });
       });
     }, 'The organization still has customers; move them first.');
   }
@@ -234,12 +249,16 @@ export class CustomersService {
     if (input.email && !EMAIL_RE.test(input.email.trim())) throw invalid([{ field: 'email', message: 'is not a valid email address', code: 'invalid_email' }]);
   }
 
-  private async guard<T>(fn: () => Promise<T>, fkMessage = 'organizationId names an organization that does not exist.'): Promise<T> {
+  private async guard<T>(fn: () => Promise<T>, fkMessage = FK_ORGANIZATION): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('A customer with that email already exists.', { problems: [{ field: 'email', message: 'is already in use', code: 'email_in_use' }] });
-      if (isForeignKeyViolation(err)) throw conflict(fkMessage);
+      if (isForeignKeyViolation(err)) {
+        // Only a customer's organizationId can name a missing row; deletes fail on rows that refer to them.
+        if (fkMessage === FK_ORGANIZATION) throw invalid([{ field: 'organizationId', message: 'names an organization that does not exist', code: 'unknown_organization' }]);
+        throw conflict(fkMessage);
+      }
       throw err;
     }
   }

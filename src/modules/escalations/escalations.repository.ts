@@ -53,6 +53,8 @@ export interface EscalationFilter {
   recipientUserId?: string;
   recipientTeamIds?: string[];
   requestedBy?: string;
+  /** Escalations of this customer's tickets. */
+  customerId?: string;
   /** Who may see which ticket (ticketRefVisibleCondition on escalations.ticket_id); absent: all. */
   visible?: RawBuilder<boolean>;
 }
@@ -66,6 +68,7 @@ export const listEscalations = (ex: Executor, f: EscalationFilter, page: { limit
   if (f.level !== undefined) q = q.where('level_index', '=', f.level);
   if (f.overdueAt !== undefined) q = q.where('status', '=', 'requested').where('ack_due_at', '<', f.overdueAt);
   if (f.requestedBy) q = q.where('requested_by', '=', f.requestedBy);
+  if (f.customerId) q = q.where('ticket_id', 'in', ex.selectFrom('tickets').select('tickets.id').where('tickets.requester_id', '=', f.customerId));
   if (f.visible) q = q.where(f.visible);
   if (f.recipientUserId) {
     const uid = f.recipientUserId;

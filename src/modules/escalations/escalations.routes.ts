@@ -128,6 +128,8 @@ export function escalationsRoutes(app: AppInstance): void {
             overdue: Type.Optional(Type.Boolean({ description: 'requested and past the acknowledgement deadline' })),
             requestedBy: Type.Optional(OneOf(['me'] as const, { description: 'only escalations I raised' })),
             ticketId: Type.Optional(Id),
+            customer: Type.Optional(Type.String({ format: 'uuid', description: "only escalations of this customer's tickets" })),
+            open: Type.Optional(Type.Boolean({ description: 'only escalations still running (pending, requested, acknowledged)' })),
           },
           { additionalProperties: false },
         ),

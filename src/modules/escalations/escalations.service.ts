@@ -45,7 +45,7 @@ import { renderOrigin } from './origin.policy.js';
 import { summarizeTimeline, type SummaryEvent, type SummaryLang } from './summary.policy.js';
 import { type LevelKind, type MatchTicket, type Target } from '../paths/index.js';
 import { type Directory } from '../oncall/index.js';
-import { BRIEF_LIMITS, type Brief, type EscalationEvent, type EscalationOrigin, type EscalationSnapshot, type EscalationState, type EscalationStatus, type ReturnReason } from './escalation.types.js';
+import { BRIEF_LIMITS, ESCALATION_STATUSES, FINISHED_STATUSES, type Brief, type EscalationEvent, type EscalationOrigin, type EscalationSnapshot, type EscalationState, type EscalationStatus, type ReturnReason } from './escalation.types.js';
 
 export type BriefInput = Partial<Omit<Brief, 'impact'>> & { impact?: Partial<Brief['impact']> };
 
@@ -78,6 +78,9 @@ export interface EscalationListFilter {
   overdue?: boolean;
   requestedBy?: 'me';
   ticketId?: string;
+  customer?: string;
+  /** Only escalations still running (pending, requested, acknowledged). */
+  open?: boolean;
   limit: number;
   cursor?: string;
 }
@@ -130,8 +133,9 @@ export class EscalationsService {
       this.db,
       {
         ...(visible && { visible }),
-        status: f.state ? [f.state] : undefined,
+        status: f.state ? [f.state] : f.open ? ESCALATION_STATUSES.filter((x) => !FINISHED_STATUSES.includes(x)) : undefined,
         ticketId: f.ticketId,
+        customerId: f.customer,
         pathId: f.pathId,
         level: f.level,
         overdueAt: f.overdue ? now : undefined,

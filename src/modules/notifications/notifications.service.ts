@@ -1201,6 +1201,10 @@ export class NotificationsService {
     return {
       afterCreate: (tx, ticket) => live.publish(tx, { type: 'ticket.created', ids: [ticket.id] }),
       afterUpdate: (tx, _before, after) => live.publish(tx, { type: 'ticket.updated', ids: [after.id] }),
+      // A bulk action's chunk: one announcement (an event carries at most 50 ids).
+      afterUpdateMany: async (tx, updates) => {
+        for (let i = 0; i < updates.length; i += 50) await live.publish(tx, { type: 'ticket.updated', ids: updates.slice(i, i + 50).map((u) => u.after.id) });
+      },
       afterMessage: (tx, ticket) => live.publish(tx, { type: 'ticket.message', ids: [ticket.id] }),
       // Events other modules append without a field change (SLA warnings and breaches,
       // escalation steps, calls, bounces) still refresh open ticket pages.

@@ -169,10 +169,26 @@ export class SlaClocksService {
     return previous;
   }
 
+  /** The policies read once for a bulk chunk's transaction (afterUpdateMany). */
+  private readonly chunkPolicies = new WeakMap<Tx, readonly SlaPolicy[]>();
+  private activePolicies(tx: Tx): Promise<readonly SlaPolicy[]> {
+    const cached = this.chunkPolicies.get(tx);
+    return cached ? Promise.resolve(cached) : this.policies.active(tx);
+  }
+
   hooks(): TicketHooks {
     return {
       afterCreate: (tx, ticket, ctx) => this.onCreated(tx, ticket, ctx),
       afterUpdate: (tx, before, after, _changes, ctx) => this.onUpdated(tx, before, after, ctx),
+      // A bulk action's chunk: the active policies are read once for all its tickets.
+      afterUpdateMany: async (tx, updates, ctx) => {
+        this.chunkPolicies.set(tx, await this.policies.active(tx));
+        try {
+          for (const u of updates) await this.onUpdated(tx, u.before, u.after, ctx);
+        } finally {
+          this.chunkPolicies.delete(tx);
+        }
+      },
       afterMessage: (tx, ticket, message, ctx) => this.onMessage(tx, ticket, message, ctx),
     };
   }
@@ -229,7 +245,7 @@ export class SlaClocksService {
     const ticketId = ticket.id;
     const before = await repo.currentClocks(tx, ticketId, true);
     const old = await repo.findTicketSla(tx, ticketId);
-    const policy = selectPolicy(await this.policies.active(tx), await this.facts(tx, ticket));
+    const policy = selectPolicy(await this.activePolicies(tx), await this.facts(tx, ticket));
     const carried = new Map<ClockKind, SlaClocksTable>();
     for (const r of before) {
       carried.set(r.kind as ClockKind, withTiming(r, pauseTiming(this.cal(r.calendar), timing(r), now)));
@@ -284,7 +300,7 @@ export class SlaClocksService {
     const fields = MATCHED_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
     if (!fields.length) return false;
     const old = await repo.findTicketSla(tx, after.id);
-    const policy = selectPolicy(await this.policies.active(tx), await this.facts(tx, after));
+    const policy = selectPolicy(await this.activePolicies(tx), await this.facts(tx, after));
     const samePolicy = old
       ? policy !== null && old.policy_id === policy.id && Number(old.policy_version) === policy.version
       : policy === null;
@@ -301,7 +317,7 @@ export class SlaClocksService {
   // ---- ticket hooks (inside the change's transaction) -------------------------------------
 
   private async onCreated(tx: Tx, ticket: Ticket, ctx: ChangeContext): Promise<void> {
-    const policy = selectPolicy(await this.policies.active(tx), await this.facts(tx, ticket));
+    const policy = selectPolicy(await this.activePolicies(tx), await this.facts(tx, ticket));
     if (!policy) return;
     const clocks = await this.apply(tx, ticket, policy, ctx.now, new Map(), true);
     await this.tickets.appendEvent(

@@ -294,7 +294,7 @@ describeEachDb('customer identity and tier', (get) => {
       [c.actors.agent.id, { before: { phone: '+81 3 1234 5678' }, after: { phone: '+81 3 0000 0000' } }],
       [c.actors.supervisor.id, { before: { email: 'hanako@example.com', tier: 'standard' }, after: { email: 'h.sato@example.com', tier: 'gold' } }],
     ]);
-    const orgEntries = await c.deps.database.db.selectFrom('audit_log').selectAll().where('target_id', '=', org.body.id).execute();
-    expect(orgEntries.map((e) => e.action)).toEqual(['organization.updated']);
+    const orgEntries = await c.deps.database.db.selectFrom('audit_log').selectAll().where('target_id', '=', org.body.id).orderBy('id').execute();
+    expect(orgEntries.map((e) => e.action)).toEqual(['organization.created', 'organization.updated']);
   });
 });

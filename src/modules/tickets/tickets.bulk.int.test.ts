@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/helpers/app.js';
+import { conflict } from '../../lib/errors.js';
 
 const MISSING = '01900000-0000-7000-8000-00000000abcd';
 
@@ -71,5 +72,50 @@ describeEachDb('bulk ticket actions', (ctx) => {
     }
     expect((await request('POST', '/api/v1/tickets/bulk', null, { ids: [t.id], changes: { priority: 'low' } })).status).toBe(401);
     expect((await request('GET', `/api/v1/tickets/${t.id}`, actors.agent)).body.priority).toBe('normal');
+  });
+
+  it('changes 120 tickets in several chunks, restricted ones of its member included, each with its own version and events', async () => {
+    const { request, actors, deps } = ctx();
+    const legal = (await request('POST', '/api/v1/teams', actors.admin, { name: 'Bulk legal 2', restricted: true, members: [{ userId: actors.agent.id, role: 'member' }] })).body;
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) ids.push((await deps.tickets.create(null, { subject: `many ${i}`, tags: i % 3 ? ['a'] : [], ...(i % 4 === 0 && { teamId: legal.id }) })).id);
+    // One ticket moved on before: it starts from a higher version.
+    expect((await request('PATCH', `/api/v1/tickets/${ids[70]}`, actors.agent, { temperature: 'upset' })).status).toBe(200);
+    const r = await request('POST', '/api/v1/tickets/bulk', actors.agent, { ids, changes: { priority: 'urgent', addTags: ['b'] } });
+    expect(r.body).toMatchObject({ updated: 120, failed: 0 });
+    expect(r.body.results.map((x: { id: string }) => x.id)).toEqual(ids);
+    const rows = await deps.database.db.selectFrom('tickets').select(['id', 'priority', 'tags', 'version']).where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((x) => [x.id, x]));
+    ids.forEach((id, i) => {
+      const row = byId.get(id)!;
+      expect(row.priority).toBe('urgent');
+      expect(JSON.parse(row.tags)).toEqual(i % 3 ? ['a', 'b'] : ['b']);
+      expect(row.version).toBe(i === 70 ? 3 : 2);
+      expect(r.body.results[i].version).toBe(row.version);
+    });
+    const tags = await deps.database.db.selectFrom('ticket_tags').select(['ticket_id', 'tag']).where('ticket_id', 'in', ids).execute();
+    expect(tags.length).toBe(120 + 80);
+    const events = (await deps.database.db.selectFrom('ticket_events').select(['ticket_id', 'data']).where('ticket_id', 'in', ids).where('kind', '=', 'field.changed').execute()).filter((e) => JSON.parse(e.data).bulkId);
+    expect(events.length).toBe(240);
+    for (const id of ids) expect(events.filter((e) => e.ticket_id === id).map((e) => JSON.parse(e.data).field).sort()).toEqual(['priority', 'tags']);
+  });
+
+  it('a ticket another module refuses fails alone: its chunk is redone ticket by ticket', async () => {
+    const { request, actors, deps } = ctx();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await deps.tickets.create(null, { subject: i === 2 ? 'refuse me' : `fine ${i}` })).id);
+    deps.tickets.addHooks({
+      afterUpdate: async (_tx, _before, after) => {
+        if (after.subject === 'refuse me' && after.priority === 'low') throw conflict('refused by a test hook');
+      },
+    });
+    const r = await request('POST', '/api/v1/tickets/bulk', actors.agent, { ids, changes: { priority: 'low' } });
+    expect(r.body).toMatchObject({ updated: 4, failed: 1 });
+    expect(r.body.results[2]).toMatchObject({ id: ids[2], ok: false, error: { code: 'conflict', message: 'refused by a test hook' } });
+    const rows = await deps.database.db.selectFrom('tickets').select(['id', 'priority']).where('id', 'in', ids).execute();
+    expect(Object.fromEntries(rows.map((x) => [x.id, x.priority]))).toEqual(Object.fromEntries(ids.map((id, i) => [id, i === 2 ? 'normal' : 'low'])));
+    // The refused ticket's change left nothing on its timeline; the others have theirs once.
+    const events = await deps.database.db.selectFrom('ticket_events').select('ticket_id').where('ticket_id', 'in', ids).where('kind', '=', 'field.changed').execute();
+    expect(events.map((e) => e.ticket_id).sort()).toEqual(ids.filter((_, i) => i !== 2).sort());
   });
 });

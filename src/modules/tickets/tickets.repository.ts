@@ -46,6 +46,52 @@ export async function replaceTags(ex: Executor, ticketId: string, tags: string[]
   if (tags.length) await ex.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
 }
 
+/** The tickets with these ids, each with whether its team is restricted (a bulk action's chunk, read once). */
+export const findTicketsWithTeam = (ex: Executor, ids: string[]) =>
+  ids.length
+    ? ex.selectFrom('tickets').leftJoin('teams', 'teams.id', 'tickets.team_id').selectAll('tickets').select('teams.restricted as team_restricted').where('tickets.id', 'in', ids).execute()
+    : Promise.resolve([]);
+
+/** The columns a bulk action writes per ticket. */
+export type TicketColumns = Pick<TicketsTable, 'subject' | 'status' | 'priority' | 'category' | 'product' | 'tags' | 'team_id' | 'assignee_id' | 'requester_id' | 'temperature' | 'cc' | 'solved_at' | 'closed_at'>;
+
+/**
+ * Optimistic update of many tickets in one statement: each gets its own values (`case id when …`)
+ * for the columns that change on any of them, and its version + 1; rows whose version moved meanwhile
+ * are left alone. Returns how many were written (fewer than asked: someone changed one meanwhile).
+ */
+export async function updateTicketsEach(ex: Executor, rows: { id: string; version: number; set: Partial<TicketColumns> }[], now: number): Promise<number> {
+  if (rows.length === 0) return 0;
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r.set)))] as (keyof TicketColumns)[];
+  // `else <column>` gives the CASE the column's type on PostgreSQL (the parameters alone are untyped).
+  const caseOf = (col: keyof TicketColumns) =>
+    sql`case ${sql.ref('id')} ${sql.join(
+      rows.filter((r) => col in r.set).map((r) => sql`when ${r.id} then ${r.set[col] ?? null}`),
+      sql` `,
+    )} else ${sql.ref(col)} end`;
+  const set: Record<string, unknown> = Object.fromEntries(cols.map((c) => [c, caseOf(c)]));
+  const r = await ex
+    .updateTable('tickets')
+    .set({ ...set, updated_at: now, version: sql`version + 1` } as never)
+    .where('id', 'in', rows.map((x) => x.id))
+    .where(sql<boolean>`version = case ${sql.ref('id')} ${sql.join(rows.map((x) => sql`when ${x.id} then ${x.version}`), sql` `)} else -1 end`)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** replaceTags for many tickets: two statements in all. */
+export async function replaceTagsEach(ex: Executor, tags: { ticketId: string; tags: string[] }[]) {
+  if (tags.length === 0) return;
+  await ex.deleteFrom('ticket_tags').where('ticket_id', 'in', tags.map((t) => t.ticketId)).execute();
+  const rows = tags.flatMap((t) => t.tags.map((tag) => ({ ticket_id: t.ticketId, tag })));
+  if (rows.length) await ex.insertInto('ticket_tags').values(rows).execute();
+}
+
+/** Many timeline events in one statement. */
+export const insertEvents = async (ex: Executor, rows: TicketEventsTable[]) => {
+  if (rows.length) await ex.insertInto('ticket_events').values(rows).execute();
+};
+
 export type TicketSort = 'created' | '-created' | 'updated' | '-updated';
 
 export interface TicketFilter {
@@ -55,6 +101,8 @@ export interface TicketFilter {
   assigneeId?: string | null;
   unassigned?: boolean;
   requesterId?: string;
+  /** Tickets whose requester belongs to this organization. */
+  organizationId?: string;
   tag?: string[];
   category?: string[];
   product?: string;
@@ -166,6 +214,7 @@ export function ticketListQuery(
   const plain =
     f.text !== undefined ||
     f.requesterId !== undefined ||
+    f.organizationId !== undefined ||
     f.ids !== undefined ||
     !!f.tag?.length ||
     (f.sla !== undefined && slaMode === 'direct');
@@ -201,6 +250,8 @@ export function ticketListQuery(
     if (driver?.col === 'priority') q = q.where('tickets.priority', '=', driver.value);
     else if (f.priority?.length) q = q.where('tickets.priority', 'in', f.priority);
     if (f.requesterId) q = q.where('tickets.requester_id', '=', f.requesterId);
+    if (f.organizationId)
+      q = q.where('tickets.requester_id', 'in', ex.selectFrom('customers').select('customers.id').where('customers.organization_id', '=', f.organizationId));
     if (f.category?.length) q = q.where('tickets.category', 'in', f.category);
     if (f.product) q = q.where('tickets.product', '=', f.product);
     if (f.channel) q = q.where('tickets.channel', '=', f.channel);

@@ -23,6 +23,8 @@ export const qk = {
   notifications: { all: ['notifications'] as const, list: () => ['notifications', 'list'] as const },
   directory: { all: ['directory'] as const },
   customers: { all: ['customers'] as const, detail: (id: string) => ['customers', id] as const },
+  /** Saved views and their counts (the counts change with every ticket event). */
+  views: { all: ['views'] as const, list: () => ['views', 'list'] as const, counts: () => ['views', 'counts'] as const, detail: (id: string) => ['views', 'detail', id] as const },
   /** Configuration screens: ['admin', what, …]. Changed only by the screen itself, so no live events. */
   admin: (...parts: unknown[]) => ['admin', ...parts] as const,
   me: (...parts: unknown[]) => ['me', ...parts] as const,

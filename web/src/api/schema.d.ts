@@ -2513,7 +2513,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List customers (requesters) */
+        /** List customers (requesters) by name */
         get: {
             parameters: {
                 query?: {
@@ -2522,7 +2522,10 @@ export interface paths {
                     /** @description items per page */
                     limit?: number;
                     organizationId?: string;
+                    /** @description part of the name, email, phone or organization name (% and _ are plain characters) */
                     q?: string;
+                    /** @description effective tier: the higher of their own and their organization’s */
+                    tier?: "standard" | "silver" | "gold" | "platinum";
                 };
                 header?: never;
                 path?: never;
@@ -6009,9 +6012,13 @@ export interface paths {
                 query?: {
                     /** @description nextCursor from the previous page */
                     cursor?: string;
+                    /** @description only escalations of this customer's tickets */
+                    customer?: string;
                     level?: number;
                     /** @description items per page */
                     limit?: number;
+                    /** @description only escalations still running (pending, requested, acknowledged) */
+                    open?: boolean;
                     /** @description requested and past the acknowledgement deadline */
                     overdue?: boolean;
                     /** @description UUIDv7 identifier */
@@ -17306,7 +17313,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List organizations */
+        /** List organizations by name */
         get: {
             parameters: {
                 query?: {
@@ -17314,6 +17321,8 @@ export interface paths {
                     cursor?: string;
                     /** @description items per page */
                     limit?: number;
+                    /** @description part of the name */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -17330,6 +17339,8 @@ export interface paths {
                         "application/json": {
                             items: {
                                 createdAt: string;
+                                /** @description customers in the organization */
+                                customerCount: number;
                                 id: string;
                                 name: string;
                                 /**
@@ -17421,6 +17432,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             createdAt: string;
+                            /** @description customers in the organization */
+                            customerCount: number;
                             id: string;
                             name: string;
                             /**
@@ -17513,6 +17526,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             createdAt: string;
+                            /** @description customers in the organization */
+                            customerCount: number;
                             id: string;
                             name: string;
                             /**
@@ -17674,6 +17689,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             createdAt: string;
+                            /** @description customers in the organization */
+                            customerCount: number;
                             id: string;
                             name: string;
                             /**
@@ -23138,6 +23155,8 @@ export interface paths {
                     cursor?: string;
                     /** @description items per page */
                     limit?: number;
+                    /** @description tickets of the organization's customers */
+                    organization?: string;
                     priority?: ("low" | "normal" | "high" | "urgent")[];
                     product?: string;
                     requester?: string;
@@ -27199,6 +27218,11 @@ export interface paths {
                                      * @enum {string}
                                      */
                                     channel?: "email" | "web" | "chat" | "phone" | "api";
+                                    /**
+                                     * Format: uuid
+                                     * @description tickets of the organization's customers
+                                     */
+                                    organization?: string;
                                     priority?: ("low" | "normal" | "high" | "urgent")[];
                                     product?: string;
                                     /** Format: uuid */
@@ -27303,6 +27327,11 @@ export interface paths {
                              * @enum {string}
                              */
                             channel?: "email" | "web" | "chat" | "phone" | "api";
+                            /**
+                             * Format: uuid
+                             * @description tickets of the organization's customers
+                             */
+                            organization?: string;
                             priority?: ("low" | "normal" | "high" | "urgent")[];
                             product?: string;
                             /** Format: uuid */
@@ -27356,6 +27385,11 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 channel?: "email" | "web" | "chat" | "phone" | "api";
+                                /**
+                                 * Format: uuid
+                                 * @description tickets of the organization's customers
+                                 */
+                                organization?: string;
                                 priority?: ("low" | "normal" | "high" | "urgent")[];
                                 product?: string;
                                 /** Format: uuid */
@@ -27485,6 +27519,11 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 channel?: "email" | "web" | "chat" | "phone" | "api";
+                                /**
+                                 * Format: uuid
+                                 * @description tickets of the organization's customers
+                                 */
+                                organization?: string;
                                 priority?: ("low" | "normal" | "high" | "urgent")[];
                                 product?: string;
                                 /** Format: uuid */
@@ -27661,6 +27700,11 @@ export interface paths {
                              * @enum {string}
                              */
                             channel?: "email" | "web" | "chat" | "phone" | "api";
+                            /**
+                             * Format: uuid
+                             * @description tickets of the organization's customers
+                             */
+                            organization?: string;
                             priority?: ("low" | "normal" | "high" | "urgent")[];
                             product?: string;
                             /** Format: uuid */
@@ -27714,6 +27758,11 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 channel?: "email" | "web" | "chat" | "phone" | "api";
+                                /**
+                                 * Format: uuid
+                                 * @description tickets of the organization's customers
+                                 */
+                                organization?: string;
                                 priority?: ("low" | "normal" | "high" | "urgent")[];
                                 product?: string;
                                 /** Format: uuid */

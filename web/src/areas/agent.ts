@@ -10,3 +10,6 @@ export { SearchPage } from '../features/search/SearchPage.js';
 export { ArticlesPage } from '../features/knowledge/ArticlesPage.js';
 export { SlackLinkPage } from '../features/settings/SlackLinkPage.js';
 export { MacrosPage } from '../features/macros/MacrosPage.js';
+export { CustomersPage, OrganizationsPage } from '../features/customers/DirectoryPages.js';
+export { CustomerRoute } from '../features/customers/CustomerPage.js';
+export { OrganizationRoute } from '../features/customers/OrganizationPage.js';

@@ -64,6 +64,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           )}
           {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/supervisor">{t('admin2.nav.board')}</NavLink>}
           <NavLink to="/incidents" match="/incidents/">{t('incidents.nav')}</NavLink>
+          <NavLink to="/customers" match={['/customers', '/organizations']}>{t('directory.nav')}</NavLink>
           <NavLink to="/knowledge">{t('search.articles.nav')}</NavLink>
           <NavLink to="/macros">{t('macros.nav')}</NavLink>
           <NavLink to="/reports">{t('reports.nav')}</NavLink>

@@ -1,49 +1,34 @@
-import { useEffect, useState } from 'react';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '../../api/client.js';
+import { qk } from '../../api/query-keys.js';
 import type { Customer } from '../../api/types.js';
 
 /**
- * Customers by id, fetched once per page load. Ticket lists carry only requesterId; see the
- * report: the list endpoint should embed { id, name } to spare these look-ups.
+ * Customers by id through the query cache (one query per customer, shared by every screen that
+ * shows them; the live stream's ticket events refresh them). Ticket lists carry only requesterId.
  */
-const cache = new Map<string, Promise<Customer | null>>();
+const customerQuery = (client: ApiClient, id: string) => ({
+  queryKey: qk.customers.detail(id),
+  queryFn: ({ signal }: { signal: AbortSignal }) => client.get<Customer>(`/api/v1/customers/${encodeURIComponent(id)}`, undefined, signal),
+  staleTime: 60_000,
+});
 
-function load(client: ApiClient, id: string): Promise<Customer | null> {
-  let p = cache.get(id);
-  if (!p) {
-    p = client.get<Customer>(`/api/v1/customers/${id}`).catch(() => {
-      cache.delete(id);
-      return null;
-    });
-    cache.set(id, p);
-  }
-  return p;
-}
-
-/** Drops a cached customer (after an erasure) so the next look-up fetches it again. */
-export function forgetCustomer(id: string): void {
-  cache.delete(id);
-}
-
+/** The customers of these ids that could be loaded (a missing one is simply absent). */
 export function useCustomers(client: ApiClient, ids: (string | null)[]): Map<string, Customer> {
-  const [map, setMap] = useState<Map<string, Customer>>(new Map());
-  const key = [...new Set(ids.filter((x): x is string => !!x))].sort().join(',');
-  useEffect(() => {
-    let live = true;
-    const wanted = key ? key.split(',') : [];
-    void Promise.all(wanted.map((id) => load(client, id))).then((rows) => {
-      if (!live) return;
-      setMap(new Map(rows.filter((c): c is Customer => c !== null).map((c) => [c.id, c])));
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, key]);
-  return map;
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))].sort();
+  return useQueries({
+    queries: wanted.map((id) => ({ ...customerQuery(client, id), retry: false })),
+    combine: (results) => new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data] as const] : []))),
+  });
 }
 
-export function useCustomer(client: ApiClient, id: string | null): { customer: Customer | null; loading: boolean } {
-  const map = useCustomers(client, [id]);
-  const customer = id ? (map.get(id) ?? null) : null;
-  return { customer, loading: id !== null && customer === null && !map.size };
+/** One customer: the query itself (loading, error with retry, data). */
+export function useCustomer(client: ApiClient, id: string | null) {
+  return useQuery({ ...customerQuery(client, id ?? ''), enabled: id !== null });
+}
+
+/** Drops a cached customer (after an erasure or an edit) so the next look-up fetches it again. */
+export function useForgetCustomer(): (id: string) => void {
+  const qc = useQueryClient();
+  return (id) => void qc.invalidateQueries({ queryKey: qk.customers.detail(id) });
 }

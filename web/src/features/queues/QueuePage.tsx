@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ApiClient } from '../../api/client.js';
 import { qk } from '../../api/query-keys.js';
 import { Loadable } from '../../components/Loadable.js';
-import { ACTIVE_STATUSES, PRIORITIES, STATUSES, type Page, type Ticket } from '../../api/types.js';
+import { ACTIVE_STATUSES, PRIORITIES, STATUSES, type Customer, type Page, type Ticket } from '../../api/types.js';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/Badges.js';
 import { formatDateTime, formatRelative, formatTime } from '../../lib/format.js';
 import { Link, useSearch } from '../../lib/router.js';
@@ -15,8 +15,9 @@ import { AtRiskList } from './AtRiskList.js';
 import { AwaitingReplyList } from './AwaitingReplyList.js';
 import { NewTicketButtons } from '../desk/NewTicketButtons.js';
 import { BulkBar, SelectAllCell, SelectCell, useSelection } from '../desk/BulkBar.js';
-import { ViewsNav } from '../views/ViewsNav.js';
-import { queueFiltersOf, type SavedView } from '../views/types.js';
+import { DEFAULT_COLUMNS, ViewsNav } from '../views/ViewsNav.js';
+import { queueFiltersOf, QUEUE_COLUMNS, type QueueColumn } from '../views/types.js';
+import { useView } from '../views/use-views.js';
 import { Notice } from '../../components/States.js';
 import { movedNotice } from '../tickets/restricted-move.js';
 
@@ -148,31 +149,32 @@ function MovedNotice() {
 function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
-  const directory = useDirectory();
   const tz = useUserTimeZone();
   const search = queueApi.useSearch();
   const nav = queueApi.useNavigate();
   const filters = useMemo(() => filtersOf(search), [search]);
-  /** Every change is a new history entry, so Back returns to the previous filters. */
+  /** Every change is a new history entry, so Back returns to the previous filters. An open view stays open (its filters changed). */
   const setFilters = (update: (f: Filters) => Filters) =>
-    void nav({ search: (s) => ({ ...s, ...searchFromFilters(update(filtersOf(s))), shown: undefined, view: undefined }) });
-  // A saved view in the URL (?view=…) sets the filters once it is loaded, so a reload or a
-  // pasted link opens it again; changing a filter leaves the view.
+    void nav({ search: (s) => ({ ...s, ...searchFromFilters(update(filtersOf(s))), shown: undefined }) });
+  // A saved view in the URL (?view=…) sets the filters once it is loaded, when the URL names the
+  // view alone (its link): a reload, a pasted link or Back restores the filters the URL carries.
   const viewId = search.view ?? null;
-  const view = useQuery({
-    queryKey: ['views', 'detail', viewId],
-    queryFn: ({ signal }) => client.get<SavedView>(`/api/v1/views/${viewId}`, undefined, signal),
-    enabled: viewId !== null,
-  });
+  const view = useView(viewId);
+  const activeView = view.data && view.data.id === viewId ? view.data : null;
   const appliedView = useRef<string | null>(null);
+  const onlyView = search.status === undefined && search.priority === undefined && search.q === undefined && search.sort === undefined;
   useEffect(() => {
-    const v = view.data;
-    if (!v || v.id !== viewId || appliedView.current === v.id) return;
+    const v = activeView;
+    if (!v || appliedView.current === v.id) return;
     appliedView.current = v.id;
-    const f = queueFiltersOf(v, ACTIVE_STATUSES);
-    const next: Filters = { ...f, sort: (SORTS as readonly string[]).includes(f.sort) ? (f.sort as Sort) : '-created' };
-    void nav({ search: () => ({ view: v.id, ...searchFromFilters(next) }), replace: true });
-  }, [view.data, viewId, nav]);
+    if (!onlyView) return;
+    void nav({ search: () => ({ view: v.id, ...searchFromFilters(viewFilters(v)) }), replace: true });
+  }, [activeView, onlyView, nav]);
+  const modified = activeView !== null && JSON.stringify(viewFilters(activeView)) !== JSON.stringify(filters);
+  // The table's columns: the ones being edited, else the open view's, else the default ones.
+  const [draftColumns, setDraftColumns] = useState<QueueColumn[] | null>(null);
+  const savedColumns = activeView?.columns.filter((c): c is QueueColumn => (QUEUE_COLUMNS as readonly string[]).includes(c)) ?? [];
+  const columns: readonly QueueColumn[] = draftColumns ?? (savedColumns.length ? savedColumns : DEFAULT_COLUMNS);
   const [textDraft, setTextDraft] = useState(filters.text);
   useEffect(() => setTextDraft(filters.text), [filters.text]);
   // The rows shown ("load more") are in the URL too: a reload shows as many as before.
@@ -220,7 +222,14 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         </div>
       </div>
       <QueueTabs kind={kind} />
-      <ViewsNav activeId={viewId} current={{ filters: (({ sort: _s, ...rest }) => rest)(queryOf(kind, filters)), sort: filters.sort }} />
+      <ViewsNav
+        activeId={viewId}
+        active={activeView}
+        current={{ filters: (({ sort: _s, ...rest }) => rest)(queryOf(kind, filters)), sort: filters.sort }}
+        columns={columns}
+        modified={modified}
+        onColumnsDraft={setDraftColumns}
+      />
       <MovedNotice />
 
       <section className="filters" aria-label={t('queues.filters')}>
@@ -314,67 +323,22 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
                 <thead>
                   <tr>
                     <SelectAllCell selection={selection} items={items} />
-                    <th scope="col" className="col-num">
-                      {t('queues.colNumber')}
-                    </th>
-                    <th scope="col">{t('queues.colSubject')}</th>
-                    <th scope="col">{t('queues.colRequester')}</th>
-                    <th scope="col">{t('queues.colTemperature')}</th>
-                    <th scope="col">{t('queues.colPriority')}</th>
-                    <th scope="col">{t('queues.colStatus')}</th>
-                    <th scope="col">{t('queues.colAssignee')}</th>
-                    <th scope="col">{t('queues.colUpdated')}</th>
+                    {columns.map((c) => (
+                      <th key={c} scope="col" className={c === 'number' ? 'col-num' : undefined} data-col={c}>
+                        {t(`views.col.${c}`)}
+                      </th>
+                    ))}
                   </tr>
                 </thead>
                 <tbody>
-                  {items.map((x) => {
-                    const customer = x.requesterId ? customers.get(x.requesterId) : undefined;
-                    return (
-                      <tr key={x.id} className={`temp-row-${x.temperature}`}>
-                        <SelectCell selection={selection} ticket={x} />
-                        <td className="col-num">#{x.number}</td>
-                        <td className="col-subject">
-                          <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
-                          {x.tags.length > 0 && (
-                            <span className="tags">
-                              {x.tags.map((tag) => (
-                                <span key={tag} className="tag">
-                                  {tag}
-                                </span>
-                              ))}
-                            </span>
-                          )}
-                        </td>
-                        <td>
-                          {customer?.erasedAt ? t('privacy.erasedName') : (customer?.name ?? '—')}
-                          {customer?.organizationName && (
-                            <div className="muted small">{customer.organizationName}</div>
-                          )}
-                        </td>
-                        <td>
-                          <TemperatureBadge value={x.temperature} />
-                        </td>
-                        <td>
-                          <PriorityBadge value={x.priority} />
-                        </td>
-                        <td>
-                          <StatusBadge value={x.status} />
-                        </td>
-                        <td>
-                          {x.assigneeId ? (
-                            (directory.userName(x.assigneeId) ?? '—')
-                          ) : (
-                            <span className="muted">{t('queues.unassignedLabel')}</span>
-                          )}
-                        </td>
-                        <td>
-                          <time dateTime={x.updatedAt} title={formatDateTime(x.updatedAt, i18n.language, tz)}>
-                            {formatRelative(x.updatedAt, i18n.language, now)}
-                          </time>
-                        </td>
-                      </tr>
-                    );
-                  })}
+                  {items.map((x) => (
+                    <tr key={x.id} className={`temp-row-${x.temperature}`}>
+                      <SelectCell selection={selection} ticket={x} />
+                      {columns.map((c) => (
+                        <QueueCell key={c} column={c} ticket={x} customer={x.requesterId ? customers.get(x.requesterId) : undefined} now={now} tagsInSubject={!columns.includes('tags')} />
+                      ))}
+                    </tr>
+                  ))}
                 </tbody>
               </table>
             </div>
@@ -390,6 +354,82 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         )}
       </Loadable>
     </div>
+  );
+}
+
+/** A view's filters as the queue's own filter state. */
+function viewFilters(v: Parameters<typeof queueFiltersOf>[0]): Filters {
+  const f = queueFiltersOf(v, ACTIVE_STATUSES);
+  return { ...f, sort: (SORTS as readonly string[]).includes(f.sort) ? (f.sort as Sort) : '-created' };
+}
+
+/** One cell of the queue table. Tags show under the subject unless a column of their own shows them. */
+function QueueCell({ column, ticket: x, customer, now, tagsInSubject }: { column: QueueColumn; ticket: Ticket; customer: Customer | undefined; now: number; tagsInSubject: boolean }) {
+  const { t, i18n } = useTranslation();
+  const directory = useDirectory();
+  const tz = useUserTimeZone();
+  const time = (at: string) => (
+    <time dateTime={at} title={formatDateTime(at, i18n.language, tz)}>
+      {formatRelative(at, i18n.language, now)}
+    </time>
+  );
+  switch (column) {
+    case 'number':
+      return <td className="col-num">#{x.number}</td>;
+    case 'subject':
+      return (
+        <td className="col-subject">
+          <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
+          {tagsInSubject && x.tags.length > 0 && <Tags tags={x.tags} />}
+        </td>
+      );
+    case 'requester':
+      return (
+        <td>
+          {customer ? <Link to={`/customers/${customer.id}`}>{customer.erasedAt ? t('privacy.erasedName') : customer.name}</Link> : '—'}
+          {customer?.organizationName && <div className="muted small">{customer.organizationName}</div>}
+        </td>
+      );
+    case 'temperature':
+      return (
+        <td>
+          <TemperatureBadge value={x.temperature} />
+        </td>
+      );
+    case 'priority':
+      return (
+        <td>
+          <PriorityBadge value={x.priority} />
+        </td>
+      );
+    case 'status':
+      return (
+        <td>
+          <StatusBadge value={x.status} />
+        </td>
+      );
+    case 'team':
+      return <td>{x.teamId ? (directory.teamName(x.teamId) ?? '—') : <span className="muted">—</span>}</td>;
+    case 'assignee':
+      return <td>{x.assigneeId ? (directory.userName(x.assigneeId) ?? '—') : <span className="muted">{t('queues.unassignedLabel')}</span>}</td>;
+    case 'tags':
+      return <td>{x.tags.length > 0 ? <Tags tags={x.tags} /> : <span className="muted">—</span>}</td>;
+    case 'created':
+      return <td>{time(x.createdAt)}</td>;
+    case 'updated':
+      return <td>{time(x.updatedAt)}</td>;
+  }
+}
+
+function Tags({ tags }: { tags: string[] }) {
+  return (
+    <span className="tags">
+      {tags.map((tag) => (
+        <span key={tag} className="tag">
+          {tag}
+        </span>
+      ))}
+    </span>
   );
 }
 

@@ -1,5 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { qk } from '../../api/query-keys.js';
 import type { Page, Ticket } from '../../api/types.js';
 import { StatusBadge, TemperatureBadge } from '../../components/Badges.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -8,32 +10,27 @@ import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
 import { PrivacyActions } from '../customers/PrivacyActions.js';
-import { forgetCustomer, useCustomer } from '../customers/use-customers.js';
+import { useCustomer, useForgetCustomer } from '../customers/use-customers.js';
 
 /** Who is asking, and what else they asked: so nobody makes the customer repeat themselves. */
 export function CustomerPanel({ ticket }: { ticket: Ticket }) {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
   const tz = useUserTimeZone();
-  const { customer: loaded } = useCustomer(client, ticket.requesterId);
+  const customerQuery = useCustomer(client, ticket.requesterId);
+  const loaded = customerQuery.data ?? null;
+  const forgetCustomer = useForgetCustomer();
   // After an erasure the page reloads (subjects and messages changed too); until then the
   // panel already shows the customer as erased.
   const [erasedAt, setErasedAt] = useState<string | null>(null);
   const customer = loaded && erasedAt ? { ...loaded, email: null, phone: null, erasedAt } : loaded;
-  const [others, setOthers] = useState<Ticket[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    if (!ticket.requesterId) return;
-    let live = true;
-    client
-      .get<Page<Ticket>>('/api/v1/tickets', { requester: ticket.requesterId, limit: 20, sort: '-created' })
-      .then((p) => live && setOthers(p.items.filter((x) => x.id !== ticket.id)))
-      .catch((err: unknown) => live && setError(err));
-    return () => {
-      live = false;
-    };
-  }, [client, ticket.requesterId, ticket.id]);
+  const othersQuery = useQuery({
+    queryKey: qk.tickets.list({ requester: ticket.requesterId, limit: 20, sort: '-created' }),
+    queryFn: ({ signal }) => client.get<Page<Ticket>>('/api/v1/tickets', { requester: ticket.requesterId, limit: 20, sort: '-created' }, signal),
+    enabled: ticket.requesterId !== null,
+  });
+  const others = othersQuery.data ? othersQuery.data.items.filter((x) => x.id !== ticket.id) : null;
+  const error = othersQuery.error;
 
   if (!ticket.requesterId) {
     return (
@@ -47,7 +44,7 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
     <section className="card customer-card" aria-labelledby="customer-title">
       <h2 id="customer-title">{t('ticket.customer')}</h2>
       {!customer ? (
-        <Loading />
+        customerQuery.error ? <ErrorMessage error={customerQuery.error} onRetry={() => void customerQuery.refetch()} /> : <Loading />
       ) : (
         <dl className="facts">
           <dt className="sr-only">{t('admin.name')}</dt>
@@ -60,7 +57,9 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
                 </span>
               </>
             ) : (
-              customer.name
+              <Link to={`/customers/${customer.id}`} data-testid="customer-page-link">
+                {customer.name}
+              </Link>
             )}
           </dd>
           {customer.email && (
@@ -85,7 +84,7 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
           {customer.organizationName && (
             <>
               <dt>{t('ticket.organization')}</dt>
-              <dd>{customer.organizationName}</dd>
+              <dd>{customer.organizationId ? <Link to={`/organizations/${customer.organizationId}`}>{customer.organizationName}</Link> : customer.organizationName}</dd>
             </>
           )}
           <dt>{t('ticket.tier')}</dt>
@@ -107,7 +106,7 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
       )}
       <h3>{t('ticket.otherTickets')}</h3>
       {error !== null ? (
-        <ErrorMessage error={error} />
+        <ErrorMessage error={error} onRetry={() => void othersQuery.refetch()} />
       ) : others === null ? (
         <Loading />
       ) : others.length === 0 ? (

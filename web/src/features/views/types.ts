@@ -10,6 +10,13 @@ export interface SavedView {
   ownerId: string | null;
 }
 
+/**
+ * The columns the queue table shows, in the server's names (VIEW_COLUMNS). 'sla' is left out:
+ * ticket lists carry no SLA clocks (only a single ticket does), so the column would stay empty.
+ */
+export const QUEUE_COLUMNS = ['number', 'subject', 'requester', 'temperature', 'priority', 'status', 'team', 'assignee', 'tags', 'created', 'updated'] as const;
+export type QueueColumn = (typeof QUEUE_COLUMNS)[number];
+
 /** The queue a view opens in: its assignee/team words say which tab it belongs to. */
 export function queueOfView(f: ViewFilters): 'mine' | 'team' | 'unassigned' | 'all' {
   if (f.assignee === 'me') return 'mine';
