@@ -5,7 +5,7 @@ import type { Session, User } from './api/types.js';
 import { ErrorMessage } from './components/ErrorMessage.js';
 import { Loading } from './components/States.js';
 import { SignInPage } from './features/auth/SignInPage.js';
-import { applyLanguage, isLanguage } from './i18n/index.js';
+import { applyLanguage, isLanguage, loadMessages } from './i18n/language.js';
 import { RouterProvider } from '@tanstack/react-router';
 import { setActiveRouter } from './lib/router.js';
 import { createAppRouter } from './routes.js';
@@ -91,6 +91,10 @@ function SignedIn({ user }: { user: User }) {
     setActiveRouter(router);
     return () => setActiveRouter(null);
   }, [router]);
+  // Field problem texts (admin2.problem.*) can appear on any screen: once the first screen is
+  // shown, fetch the administration messages in the background (until then a problem shows the
+  // server's own words).
+  useEffect(() => whenIdle(() => void loadMessages('admin').catch(() => undefined)), []);
   return (
     <QueryClientProvider client={queryClient}>
       <LiveInvalidation />
@@ -105,4 +109,14 @@ function SignedIn({ user }: { user: User }) {
 function LiveInvalidation() {
   useLiveInvalidation();
   return null;
+}
+
+/** Runs `fn` when the browser is idle (or after a moment where requestIdleCallback is missing); returns the cancel. */
+function whenIdle(fn: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(fn, { timeout: 3000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(fn, 1000);
+  return () => clearTimeout(id);
 }

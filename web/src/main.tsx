@@ -2,12 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './app.js';
-import { createI18n, initialLanguage } from './i18n/index.js';
+import { createConsoleI18n, initialLanguage } from './i18n/language.js';
 import './styles.css';
 
 const lng = initialLanguage();
 document.documentElement.lang = lng;
-const i18n = createI18n(lng);
+// The first render waits for this language's core messages (their own small chunk).
+const i18n = await createConsoleI18n(lng);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -62,11 +62,11 @@ const queueRoute = createRoute({
   beforeLoad: ({ params }) => {
     if (!isQueueKind(params.kind)) throw redirect({ href: HOME, replace: true });
   },
-  component: area.agent('QueueRoute'),
+  component: area.queue('QueueRoute'),
 });
 const ticketRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tickets/$id', component: area.agent('TicketRoute') });
 const escalationRoute = createRoute({ getParentRoute: () => rootRoute, path: '/escalations/$id', component: area.agent('EscalationRoute') });
-const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: area.agent('SettingsPage') });
+const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: area.agent('SettingsPage', ['admin']) });
 const tokensRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tokens', component: area.agent('OwnTokensPage') });
 const newTicketRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tickets/new', component: area.agent('NewTicketRoute') });
 const newCallRoute = createRoute({ getParentRoute: () => rootRoute, path: '/calls/new', component: area.agent('NewCallRoute') });
@@ -80,7 +80,7 @@ const customerRoute = createRoute({ getParentRoute: () => rootRoute, path: '/cus
 const organizationsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/organizations', validateSearch: searchOf({ q: str, cursor: str }), component: area.agent('OrganizationsPage') });
 const organizationRoute = createRoute({ getParentRoute: () => rootRoute, path: '/organizations/$id', component: area.agent('OrganizationRoute') });
 const macrosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/macros', component: area.agent('MacrosPage') });
-const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage') });
+const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage', ['admin']) });
 const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.reports('ReportsPage') });
 const wallboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/wallboard', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('WallboardPage') });
 const supervisorRoute = createRoute({ getParentRoute: () => rootRoute, path: '/supervisor', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('SupervisorBoard') });

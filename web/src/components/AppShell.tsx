@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../api/types.js';
-import { applyLanguage, type Language } from '../i18n/index.js';
+import { applyLanguage, type Language } from '../i18n/language.js';
 import { Link, usePath } from '../lib/router.js';
 import { useSession } from '../session.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
@@ -62,7 +62,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               </NavLink>
             </>
           )}
-          {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/supervisor">{t('admin2.nav.board')}</NavLink>}
+          {['supervisor', 'manager', 'admin'].includes(user.role) && <NavLink to="/supervisor">{t('nav.board')}</NavLink>}
           <NavLink to="/incidents" match="/incidents/">{t('incidents.nav')}</NavLink>
           <NavLink to="/customers" match={['/customers', '/organizations']}>{t('directory.nav')}</NavLink>
           <NavLink to="/knowledge">{t('search.articles.nav')}</NavLink>

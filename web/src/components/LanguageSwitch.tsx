@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, isLanguage, type Language } from '../i18n/index.js';
+import { LANGUAGES, isLanguage, type Language } from '../i18n/language.js';
 
 /** Language picker; `onChange` persists the choice (to the user's profile when signed in). */
 export function LanguageSwitch({ onChange }: { onChange: (lng: Language) => void }) {

@@ -29,6 +29,7 @@ export const en = {
     users: 'Users',
     teams: 'Teams',
     tokens: 'API tokens',
+    board: 'Supervisor board',
     settings: 'My settings',
   },
   languages: { ja: '日本語', en: 'English' },

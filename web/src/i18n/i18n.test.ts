@@ -82,3 +82,21 @@ describe('privacy messages', () => {
     expect(createI18n('ja').t('privacy.erasedName')).toBe('消去されたお客様');
   });
 });
+
+describe('messages loaded by area (language.ts)', () => {
+  it('the console\'s bundles together hold exactly the messages of index.ts, per language', async () => {
+    const { bundles } = await import('./language.js');
+    const { resources } = await import('./index.js');
+    for (const lng of ['ja', 'en'] as const) {
+      const merged: Record<string, unknown> = {};
+      for (const b of Object.values(bundles)) {
+        const { messages } = await b[lng]();
+        for (const [k, v] of Object.entries(messages)) {
+          // a bundle may add keys to a section another one has (core's nav.board, the admin area's admin2)
+          merged[k] = typeof v === 'object' && typeof merged[k] === 'object' ? { ...(merged[k] as object), ...(v as object) } : v;
+        }
+      }
+      expect(keysOf(merged).sort(), lng).toEqual(keysOf(resources[lng].translation).sort());
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { i18nOptions, type Language } from './language.js';
 import { agentEn } from './agent.en.js';
 import { agentJa } from './agent.ja.js';
 import { adminEn } from './admin.en.js';
@@ -24,8 +25,7 @@ import { directoryEn } from './directory.en.js';
 import { directoryJa } from './directory.ja.js';
 import { reportsEn, reportsJa } from '../features/reports/reports.i18n.js';
 
-export const LANGUAGES = ['ja', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, applyLanguage, initialLanguage, isLanguage, type Language } from './language.js';
 
 // The agent screens' messages live under 'agent.' in their own files (agent.{ja,en}.ts).
 // Administration and supervisor screens: under 'admin2.' in admin.{ja,en}.ts.
@@ -34,50 +34,16 @@ export const resources = {
   en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn, directory: directoryEn } },
 } as const;
 
-const STORAGE_KEY = 'escalon.language';
-
-/** Before anyone signs in: the last language used on this browser, else the browser's own. */
-export function initialLanguage(): Language {
-  const stored = safeStorageGet(STORAGE_KEY);
-  if (stored === 'ja' || stored === 'en') return stored;
-  const nav = typeof navigator !== 'undefined' ? navigator.language : 'ja';
-  return nav.toLowerCase().startsWith('en') ? 'en' : 'ja';
-}
-
-export const isLanguage = (v: unknown): v is Language => v === 'ja' || v === 'en';
-
+/**
+ * Every message at once, synchronously: for tests and Node. The console loads its messages by
+ * area and language instead (language.ts), so it never imports this file.
+ */
 export function createI18n(lng: Language): i18n {
   const instance = i18next.createInstance();
   void instance.use(initReactI18next).init({
+    ...i18nOptions,
     resources,
     lng,
-    fallbackLng: 'en',
-    // React escapes every interpolated value when it renders text.
-    interpolation: { escapeValue: false },
-    returnNull: false,
-    initImmediate: false,
   });
   return instance;
-}
-
-/** Switches the console's language and remembers it on this browser. */
-export async function applyLanguage(instance: i18n, lng: Language): Promise<void> {
-  safeStorageSet(STORAGE_KEY, lng);
-  if (typeof document !== 'undefined') document.documentElement.lang = lng;
-  if (instance.language !== lng) await instance.changeLanguage(lng);
-}
-
-function safeStorageGet(key: string): string | null {
-  try {
-    return globalThis.localStorage?.getItem(key) ?? null;
-  } catch {
-    return null;
-  }
-}
-function safeStorageSet(key: string, value: string): void {
-  try {
-    globalThis.localStorage?.setItem(key, value);
-  } catch {
-    // private mode or storage disabled: the choice simply is not remembered
-  }
 }

@@ -31,6 +31,7 @@ export const ja: Messages = {
     users: 'ユーザー',
     teams: 'チーム',
     tokens: 'API トークン',
+    board: 'SV ボード',
     settings: '個人設定',
   },
   languages: { ja: '日本語', en: 'English' },

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ROLES, type Role, type User } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState, Loading, Notice } from '../../components/States.js';
-import { LANGUAGES, type Language } from '../../i18n/index.js';
+import { LANGUAGES, type Language } from '../../i18n/language.js';
 import { timeZones } from '../../lib/format.js';
 import { fetchAll, useDirectory, useSession } from '../../session.js';
 

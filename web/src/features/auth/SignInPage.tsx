@@ -4,7 +4,7 @@ import { ApiError, type ApiClient } from '../../api/client.js';
 import type { DemoLogin, Session, Workspace } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { LanguageSwitch } from '../../components/LanguageSwitch.js';
-import { applyLanguage } from '../../i18n/index.js';
+import { applyLanguage } from '../../i18n/language.js';
 
 /** Demo accounts are offered only on the demo workspace, and only to someone not signed in. */
 function useDemoLogins(client: ApiClient): { logins: DemoLogin[]; password: string | null } {

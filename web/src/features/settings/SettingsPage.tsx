@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Notice } from '../../components/States.js';
-import { LANGUAGES, applyLanguage, type Language } from '../../i18n/index.js';
+import { LANGUAGES, applyLanguage, type Language } from '../../i18n/language.js';
 import { formatDateTime, timeZones } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession } from '../../session.js';
