@@ -6101,7 +6101,7 @@ export interface paths {
                                 levelIndex: number;
                                 origin: {
                                     clockKind?: string;
-                                    /** @description direct, auto, sla or pingpong */
+                                    /** @description direct, auto, sla, pingpong or incident */
                                     code: string;
                                     event?: string;
                                     facts?: {
@@ -6113,8 +6113,11 @@ export interface paths {
                                         /** @description what the ticket had (the category, the tags or keyword found…) */
                                         values: string[];
                                     }[];
+                                    /** @description incident: the title of the major incident */
+                                    incident?: string;
                                     limit?: number;
                                     path?: string;
+                                    severity?: string;
                                     team?: string;
                                     to?: string;
                                     transfers?: number;
@@ -6352,7 +6355,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -6364,8 +6367,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -6608,7 +6614,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -6620,8 +6626,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -6862,7 +6871,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -6874,8 +6883,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -7242,7 +7254,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -7254,8 +7266,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -7679,7 +7694,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -7691,8 +7706,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -7940,7 +7958,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -7952,8 +7970,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -14535,8 +14556,10 @@ export interface paths {
                                 windowMinutes: number;
                             };
                             commanderAfterMinutes: number;
+                            escalationPathId?: string | null;
                             severities: {
                                 SEV1: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14547,6 +14570,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV2: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14557,6 +14581,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV3: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14567,6 +14592,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV4: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14649,8 +14675,10 @@ export interface paths {
                             windowMinutes: number;
                         };
                         commanderAfterMinutes: number;
+                        escalationPathId?: string | null;
                         severities: {
                             SEV1: {
+                                escalationPathId?: string | null;
                                 firstCustomerMinutes: number;
                                 firstInternalMinutes: number;
                                 meaning: {
@@ -14661,6 +14689,7 @@ export interface paths {
                                 updateIntervalMinutes: number;
                             };
                             SEV2: {
+                                escalationPathId?: string | null;
                                 firstCustomerMinutes: number;
                                 firstInternalMinutes: number;
                                 meaning: {
@@ -14671,6 +14700,7 @@ export interface paths {
                                 updateIntervalMinutes: number;
                             };
                             SEV3: {
+                                escalationPathId?: string | null;
                                 firstCustomerMinutes: number;
                                 firstInternalMinutes: number;
                                 meaning: {
@@ -14681,6 +14711,7 @@ export interface paths {
                                 updateIntervalMinutes: number;
                             };
                             SEV4: {
+                                escalationPathId?: string | null;
                                 firstCustomerMinutes: number;
                                 firstInternalMinutes: number;
                                 meaning: {
@@ -14713,8 +14744,10 @@ export interface paths {
                                 windowMinutes: number;
                             };
                             commanderAfterMinutes: number;
+                            escalationPathId?: string | null;
                             severities: {
                                 SEV1: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14725,6 +14758,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV2: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14735,6 +14769,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV3: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14745,6 +14780,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV4: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -16784,7 +16820,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -16861,7 +16897,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -16947,7 +16983,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -18498,7 +18534,7 @@ export interface paths {
                                 levelIndex: number;
                                 origin: {
                                     clockKind?: string;
-                                    /** @description direct, auto, sla or pingpong */
+                                    /** @description direct, auto, sla, pingpong or incident */
                                     code: string;
                                     event?: string;
                                     facts?: {
@@ -18510,8 +18546,11 @@ export interface paths {
                                         /** @description what the ticket had (the category, the tags or keyword found…) */
                                         values: string[];
                                     }[];
+                                    /** @description incident: the title of the major incident */
+                                    incident?: string;
                                     limit?: number;
                                     path?: string;
+                                    severity?: string;
                                     team?: string;
                                     to?: string;
                                     transfers?: number;
@@ -24319,7 +24358,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -24331,8 +24370,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
