@@ -194,7 +194,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   users.setAccountEvents(accountEvents);
   auth.setSessionEvents(accountEvents);
   const services = new ServicesService(db, clock, audit);
-  const incidents = new IncidentsService({ db, clock, audit, tickets, services, sla, search });
+  const incidents = new IncidentsService({ db, clock, audit, tickets, services, sla, search, escalations });
   const statusPage = new StatusPageService({ db, clock, services, mailer, publicUrl: config.publicUrl, mailFrom, secretKey: config.secretKey });
   // Exports leave out tickets of restricted teams the requester may not see.
   const privacy = new PrivacyService(db, clock, audit, { dataDir: config.dataDir, retentionClosedDays: config.retentionClosedDays, retentionRawMailDays: config.retentionRawMailDays, visibleTicketIds: (actor, ids, ex) => tickets.access.visibleIds(actor, ids, ex), statusSubscriptions: { export: (ex, email) => statusPage.exportByEmail(ex, email), erase: (tx, email) => statusPage.eraseByEmail(tx, email) }, searchErased: async (ex, customerId, ticketIds) => {

@@ -60,7 +60,9 @@ export type EscalationOrigin =
   | { code: 'direct'; to: 'my_supervisor' | Target['type'] }
   | { code: 'auto'; path: string; facts: MatchFact[] }
   | { code: 'sla'; path: string; clockKind: string; event: 'warning' | 'breach' }
-  | { code: 'pingpong'; team: string; transfers: number; limit: number };
+  | { code: 'pingpong'; team: string; transfers: number; limit: number }
+  /** A major incident passed its severity's resolution target (issue 17). */
+  | { code: 'incident'; path: string; incident: string; severity: string };
 
 export interface EscalationSnapshot {
   pathId: string;

@@ -22,7 +22,7 @@ export const EscalationView = Type.Object({
   trigger: Type.String({ description: 'manual, auto (path conditions), sla or pingpong' }),
   kind: Type.String({ description: 'functional or hierarchical' }),
   path: Type.Union([Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String() }), Type.Null()]),
-  origin: Type.Union([Type.Object({ code: Type.String({ description: 'direct, auto, sla or pingpong' }), to: Type.Optional(Type.String()), path: Type.Optional(Type.String()), facts: Type.Optional(Type.Array(MatchFactView)), clockKind: Type.Optional(Type.String()), event: Type.Optional(Type.String()), team: Type.Optional(Type.String()), transfers: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()) }, { description: 'why the system started it (or that it was direct), as facts to put into words in the reader\'s language' }), Type.Null()]),
+  origin: Type.Union([Type.Object({ code: Type.String({ description: 'direct, auto, sla, pingpong or incident' }), to: Type.Optional(Type.String()), path: Type.Optional(Type.String()), facts: Type.Optional(Type.Array(MatchFactView)), clockKind: Type.Optional(Type.String()), event: Type.Optional(Type.String()), team: Type.Optional(Type.String()), transfers: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()), incident: Type.Optional(Type.String({ description: 'incident: the title of the major incident' })), severity: Type.Optional(Type.String()) }, { description: 'why the system started it (or that it was direct), as facts to put into words in the reader\'s language' }), Type.Null()]),
   levelIndex: Type.Integer(),
   level: Type.Union([
     Type.Object({

@@ -85,7 +85,7 @@ export interface EscalationListFilter {
   cursor?: string;
 }
 
-type Trigger = 'manual' | 'auto' | 'sla' | 'pingpong';
+type Trigger = 'manual' | 'auto' | 'sla' | 'pingpong' | 'incident';
 const MATCH_FIELDS = new Set([
   'category',
   'product',
@@ -807,6 +807,25 @@ export class EscalationsService {
       zoneOf(lang),
     );
     await this.start(tx, ticket, { ...snapshotOf(path), origin }, levelIndex, brief, null, 'sla', input.now);
+  }
+
+  /**
+   * A major incident passed its resolution target (issue 17): escalates its anchor ticket along
+   * the configured path, in the caller's transaction. Returns the escalation's id, or null when
+   * the path is gone or inactive, the ticket is closed, or it is already open on that path.
+   */
+  async onIncidentTarget(tx: Tx, input: { ticketId: string; pathId: string; incident: { title: string; severity: string }; now: number }): Promise<string | null> {
+    const ticket = await this.tickets.load(tx, input.ticketId);
+    if (ticket.status === 'closed') return null;
+    const row = await this.paths.find(tx, input.pathId);
+    if (!row || row.active !== 1) return null;
+    const path = pathOf(row);
+    const open = (await repo.escalationsOfTicket(tx, ticket.id)).filter((e) => e.path_id === path.id && !['resolved', 'returned', 'cancelled'].includes(e.status));
+    if (open.length) return null;
+    const origin: EscalationOrigin = { code: 'incident', path: path.name, incident: input.incident.title, severity: input.incident.severity };
+    const lang = await this.languageOf(tx, ticket);
+    const brief = await this.completeBrief(tx, ticket, { ask: renderOrigin(origin, lang) }, lang, zoneOf(lang));
+    return this.start(tx, ticket, { ...snapshotOf(path), origin }, 0, brief, null, 'incident', input.now);
   }
 
   private async checkPingPong(tx: Tx, ticket: Ticket, ctx: ChangeContext): Promise<void> {

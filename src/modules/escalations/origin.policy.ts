@@ -84,6 +84,10 @@ export const renderOrigin = (o: EscalationOrigin, lang: OriginLang): string => {
       return ja
         ? `このチケットはチーム間で${o.transfers}回移管されました（上限${o.limit}回）。担当チームを決めてください。`
         : `This ticket has been transferred between teams ${o.transfers} times (limit ${o.limit}). Decide which team owns it.`;
+    case 'incident':
+      return ja
+        ? `重大障害「${o.incident}」（${o.severity}）が解決目標時刻を過ぎました: 経路「${o.path}」で自動的にエスカレーションしました。`
+        : `Major incident "${o.incident}" (${o.severity}) passed its resolution target: escalated automatically by path "${o.path}".`;
     case 'direct':
       if (o.to === 'my_supervisor') return ja ? '上長への直接エスカレーション' : 'Direct escalation to the supervisor';
       return ja ? '経路を使わない直接エスカレーション' : 'Direct escalation (no path)';

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { JobRunner } from '../../jobs/job-runner.js';
-import { CADENCE_JOB, FANOUT_JOB, RCA_DUE_JOB, STATUS_FANOUT_JOB, STATUS_MAIL_JOB, TASK_DUE_JOB, type FanoutPayload, type IncidentsService } from './incidents.service.js';
+import { CADENCE_JOB, FANOUT_JOB, RCA_DUE_JOB, RESOLVE_TARGET_JOB, STATUS_FANOUT_JOB, STATUS_MAIL_JOB, TASK_DUE_JOB, type FanoutPayload, type IncidentsService } from './incidents.service.js';
 import type { StatusMailPayload, StatusPageService } from './status-page.service.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -26,6 +26,11 @@ export function registerIncidentJobs(jobs: JobRunner, incidents: IncidentsServic
     mode: 'transactional',
     schema: Type.Object({ incidentId: Type.String(), dueAt: Type.Number() }),
     handle: (tx, job, now) => incidents.runRcaDue(tx, job.payload, now),
+  });
+  jobs.register<{ incidentId: string; dueAt: number }>(RESOLVE_TARGET_JOB, {
+    mode: 'transactional',
+    schema: Type.Object({ incidentId: Type.String(), dueAt: Type.Number() }),
+    handle: (tx, job, now) => incidents.runResolveTarget(tx, job.payload, now),
   });
   jobs.register<{ incidentId: string; updateId: string | null; rca?: boolean; after: string | null }>(STATUS_FANOUT_JOB, {
     mode: 'transactional',

@@ -25,7 +25,18 @@ export const DEFAULT_SETTINGS: IncidentSettings = {
   commanderAfterMinutes: 10,
   slaRule: 'pause',
   candidates: { minTickets: 5, windowMinutes: 30, subjectSimilarity: 0.5 },
+  escalationPathId: null,
 };
+
+/** The path an incident of this severity escalates along when its resolution target passes (null: none). */
+export function resolveEscalationPath(s: IncidentSettings, severity: Severity): string | null {
+  return s.severities[severity]?.escalationPathId ?? s.escalationPathId ?? null;
+}
+
+/** The instant an incident's resolution target passes: its start plus its severity's target (a snapshot at declaration). */
+export function resolveTargetAt(t: Pick<CadenceTargets, 'resolveTargetMinutes'>, startedAt: number): number {
+  return startedAt + t.resolveTargetMinutes * MIN;
+}
 
 /** Problems of a settings document, as field paths with a message; empty when it is valid. */
 export function settingsProblems(s: IncidentSettings): FieldProblem[] {

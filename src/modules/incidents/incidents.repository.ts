@@ -318,3 +318,22 @@ export const recentTicketsOutside = (ex: Executor, incidentId: string, since: nu
     .orderBy('tickets.created_at', 'desc')
     .limit(limit)
     .execute();
+
+/** Whether the incident recorded an event of this kind already (timers that act once). */
+export const hasEvent = async (ex: Executor, incidentId: string, kind: string): Promise<boolean> =>
+  !!(await ex.selectFrom('incident_events').select('id').where('incident_id', '=', incidentId).where('kind', '=', kind).limit(1).executeTakeFirst());
+
+/** The incident's anchor ticket for an escalation: the first linked one (by link time) that is not closed. */
+export const firstOpenLinkedTicket = async (ex: Executor, incidentId: string): Promise<string | undefined> =>
+  (
+    await ex
+      .selectFrom('incident_tickets as it')
+      .innerJoin('tickets as t', 't.id', 'it.ticket_id')
+      .select('it.ticket_id')
+      .where('it.incident_id', '=', incidentId)
+      .where('t.status', '!=', 'closed')
+      .orderBy('it.linked_at')
+      .orderBy('it.ticket_id')
+      .limit(1)
+      .executeTakeFirst()
+  )?.ticket_id;

@@ -29,7 +29,14 @@ const TicketParams = Type.Object({ id: Id, ticketId: Id }, { additionalPropertie
 const TaskParams = Type.Object({ id: Id, taskId: Id }, { additionalProperties: false });
 const Minutes = Type.Integer({ minimum: 1, maximum: 100_000 });
 const SeverityDef = Type.Object(
-  { meaning: Localised, firstInternalMinutes: Minutes, firstCustomerMinutes: Minutes, updateIntervalMinutes: Minutes, resolveTargetMinutes: Minutes },
+  {
+    meaning: Localised,
+    firstInternalMinutes: Minutes,
+    firstCustomerMinutes: Minutes,
+    updateIntervalMinutes: Minutes,
+    resolveTargetMinutes: Minutes,
+    escalationPathId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'the escalation path taken when the resolution target passes; null or absent: the workspace default (escalationPathId)' }))),
+  },
   { additionalProperties: false },
 );
 const Settings = Type.Object(
@@ -41,6 +48,7 @@ const Settings = Type.Object(
       { minTickets: Type.Integer({ minimum: 2, maximum: 1000 }), windowMinutes: Minutes, subjectSimilarity: Type.Number({ minimum: 0.1, maximum: 1 }) },
       { additionalProperties: false },
     ),
+    escalationPathId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'the escalation path an incident takes when it passes its resolution target (null: none), unless its severity names one' }))),
   },
   { additionalProperties: false },
 );

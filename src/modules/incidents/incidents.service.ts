@@ -30,6 +30,8 @@ import {
   nextUpdateInstant,
   nextUpdateProblems,
   overdueReminders,
+  resolveEscalationPath,
+  resolveTargetAt,
   settingsProblems,
   ticketResolutionText,
   ticketUpdateText,
@@ -43,6 +45,9 @@ export const FANOUT_JOB = 'incident.fanout';
 export const CADENCE_JOB = 'incident.cadence';
 export const TASK_DUE_JOB = 'incident.task_due';
 export const RCA_DUE_JOB = 'incident.rca_due';
+/** The resolution target passed: escalate along the configured path and tell the staff (exact timer, once). */
+export const RESOLVE_TARGET_JOB = 'incident.resolve_target';
+export const resolveTargetKey = (incidentId: string) => `incident:${incidentId}:resolve-target`;
 export const STATUS_FANOUT_JOB = 'status.fanout';
 export const STATUS_MAIL_JOB = 'status.mail';
 /** Linked tickets answered per fan-out job (one transaction each). */
@@ -59,6 +64,8 @@ export interface IncidentsDeps {
   sla: SlaClocksService;
   /** Incidents and their updates are searchable (issue 19: type=incident), written in the change's transaction. */
   search: Pick<SearchService, 'indexDocument' | 'registerSource'>;
+  /** The escalation engine (../escalations/index.ts): an incident past its resolution target escalates its anchor ticket along a path. */
+  escalations?: { onIncidentTarget(tx: Tx, input: { ticketId: string; pathId: string; incident: { title: string; severity: string }; now: number }): Promise<string | null> };
 }
 
 /** The search document of an incident: its title, summary and resolution (both languages). */
@@ -129,10 +136,20 @@ export class IncidentsService {
     return { ...DEFAULT_SETTINGS, ...stored, severities: { ...DEFAULT_SETTINGS.severities, ...stored.severities }, candidates: { ...DEFAULT_SETTINGS.candidates, ...stored.candidates } };
   }
 
-  async putSettings(input: IncidentSettings, actor: AuditActor | null): Promise<IncidentSettings> {
+  async putSettings(body: Omit<IncidentSettings, 'escalationPathId'> & { escalationPathId?: string | null }, actor: AuditActor | null): Promise<IncidentSettings> {
+    const input: IncidentSettings = { ...body, escalationPathId: body.escalationPathId ?? null };
     const problems = settingsProblems(input);
     if (problems.length) throw invalid(problems);
     await inTransaction(this.db, async (tx) => {
+      const wanted: [string, string][] = [
+        ...(input.escalationPathId ? [['escalationPathId', input.escalationPathId] as [string, string]] : []),
+        ...Object.entries(input.severities).flatMap(([sev, d]) => (d.escalationPathId ? [[`severities.${sev}.escalationPathId`, d.escalationPathId] as [string, string]] : [])),
+      ];
+      if (wanted.length) {
+        const active = new Set((await tx.selectFrom('escalation_paths').select('id').where('id', 'in', wanted.map((w) => w[1])).where('active', '=', 1).execute()).map((r) => r.id));
+        const bad = wanted.filter((w) => !active.has(w[1]));
+        if (bad.length) throw invalid(bad.map(([field, id]) => ({ field, message: `escalation path ${id} does not exist or is inactive`, code: 'unknown_escalation_path' })));
+      }
       const before = await this.settings(tx);
       await tx
         .insertInto('settings')
@@ -301,6 +318,8 @@ export class IncidentsService {
       if (input.subscribers) await this.subscribersIn(tx, id, input.subscribers);
       if (input.ticketIds?.length) await this.linkIn(tx, actor, id, input.ticketIds, settings, now);
       await this.armCadence(tx, id, now);
+      await this.armResolveTarget(tx, id, now);
+      await this.notifyStaff(tx, await this.load(tx, id), 'incident.declared', { actorName: await this.nameOf(tx, actor.userId) }, now);
       await this.index(tx, id, { all: true });
       await this.d.audit.record(tx, { actorId: actor.userId, action: 'incident.declared', targetType: 'incident', targetId: id, ip: auditActor?.ip ?? null, data: { severity: input.severity } });
     });
@@ -323,6 +342,7 @@ export class IncidentsService {
       if (input.severity !== undefined && input.severity !== before.severity) {
         await this.event(tx, id, 'incident.severity_changed', actor.userId, { from: before.severity, to: input.severity }, now);
         await this.armCadence(tx, id, now);
+        await this.armResolveTarget(tx, id, now);
       }
       if (input.services) {
         await this.restoreServices(tx, id, now);
@@ -464,9 +484,14 @@ export class IncidentsService {
         const before = await repo.findRole(tx, id, role);
         await repo.deleteRole(tx, id, role);
         await this.event(tx, id, 'role.stood_down', actor.userId, { role, from: before?.user_id ?? null }, now);
+        if (before) await this.notifyStaff(tx, await this.load(tx, id), 'incident.role_changed', { role, actorName: await this.nameOf(tx, actor.userId) }, now, [...new Set([...(await this.staffOf(tx, id)), before.user_id])]);
         return;
       }
+      const before = await repo.findRole(tx, id, role);
       await this.assignRoleIn(tx, id, role, userId, actor.userId, now);
+      // The one handing over hears too (they are no longer on the task force in that role).
+      if (before?.user_id !== userId)
+        await this.notifyStaff(tx, await this.load(tx, id), 'incident.role_changed', { role, personName: await this.nameOf(tx, userId), actorName: await this.nameOf(tx, actor.userId) }, now, [...new Set([...(await this.staffOf(tx, id)), ...(before ? [before.user_id] : [])])]);
     });
     return this.get(id);
   }
@@ -561,7 +586,7 @@ export class IncidentsService {
       await this.event(tx, id, 'update.posted', actor.userId, { updateId, state: input.state, audience, nextUpdateAt: next }, now);
       await this.index(tx, id, { only: updateId });
       await this.armCadence(tx, id, now);
-      await this.notifyStaff(tx, inc, 'incident.update_posted', { updateId, state: input.state, audience }, now);
+      await this.notifyStaff(tx, inc, 'incident.update_posted', { updateId, state: input.state, audience, bodyJa: input.body.ja, bodyEn: input.body.en, nextUpdateAt: next, actorName: await this.nameOf(tx, actor.userId) }, now);
       if (audience === 'public') {
         await this.queueFanout(tx, { incidentId: id, kind: 'update', updateId, actorId: actor.userId, after: null }, now);
         await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
@@ -586,6 +611,18 @@ export class IncidentsService {
     }
   }
 
+  /**
+   * The resolution target's timer: at the incident's start plus its severity's target, exactly
+   * (replaced when the severity changes; cancelled by the resolution). Once passed, it does not re-arm.
+   */
+  private async armResolveTarget(tx: Tx, id: string, now: number) {
+    const inc = (await repo.findIncident(tx, id))!;
+    if (await repo.hasEvent(tx, id, 'resolve_target.passed')) return;
+    const t = parseJson<CadenceTargets>(inc.cadence, cadenceTargets(DEFAULT_SETTINGS, inc.severity as Severity));
+    const dueAt = resolveTargetAt(t, Number(inc.started_at));
+    await enqueueJob(tx, { kind: RESOLVE_TARGET_JOB, payload: { incidentId: id, dueAt }, dueAt: Math.max(dueAt, now), dedupeKey: resolveTargetKey(id), maxAttempts: 5 }, now, { replace: true });
+  }
+
   private async queueFanout(tx: Tx, p: FanoutPayload, now: number) {
     // The first batch starts a moment after the request that caused it, so that request's answer
     // leaves first: on SQLite the batches run their queries on this node's event loop.
@@ -599,6 +636,10 @@ export class IncidentsService {
     const roles = await repo.rolesOf(ex, [id]);
     const members = await repo.teamMemberIds(ex, subs.filter((s) => s.kind === 'team').map((s) => s.ref_id));
     return [...new Set([...roles.map((r) => r.user_id), ...subs.filter((s) => s.kind === 'user').map((s) => s.ref_id), ...members])];
+  }
+
+  private async nameOf(ex: Executor, userId: string): Promise<string | undefined> {
+    return (await ex.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst())?.name;
   }
 
   private async notifyStaff(tx: Tx, inc: IncidentsTable, event: string, data: Record<string, unknown>, now: number, userIds?: string[]) {
@@ -635,13 +676,14 @@ export class IncidentsService {
         await repo.insertUpdate(tx, { id: updateId, incident_id: id, state: 'resolved', body_ja: input.resolution.ja, body_en: input.resolution.en, audience: 'public', next_update_at: null, author_id: actor.userId, created_at: now });
       await this.event(tx, id, 'incident.resolved', actor.userId, { excluded: input.excludeTicketIds?.length ?? 0 }, now);
       await this.index(tx, id, { only: inc.internal_only !== 1 ? updateId : null });
-      await this.notifyStaff(tx, inc, 'incident.resolved', {}, now);
+      await this.notifyStaff(tx, inc, 'incident.resolved', { bodyJa: input.resolution.ja, bodyEn: input.resolution.en, actorName: await this.nameOf(tx, actor.userId) }, now);
       await this.restoreServices(tx, id, now);
       // The task force is stood down: the roles end (their history stays in the events).
       const roles = await repo.rolesOf(tx, [id]);
       await repo.deleteRoles(tx, id);
       await this.event(tx, id, 'task_force.stood_down', actor.userId, { roles: roles.map((r) => ({ role: r.role, userId: r.user_id })) }, now);
       await cancelJobsByPrefix(tx, `incident:${id}:cadence:`, now);
+      await cancelJobs(tx, [resolveTargetKey(id)], now);
       await this.queueFanout(tx, { incidentId: id, kind: 'resolution', updateId: null, actorId: actor.userId, after: null }, now);
       if (inc.internal_only !== 1) await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
     });
@@ -709,6 +751,25 @@ export class IncidentsService {
       const commander = overdueReminders(t, p.dueAt)[1]!;
       await enqueueJob(tx, { kind: CADENCE_JOB, payload: { ...p, stage: 'commander' }, dueAt: commander.at, dedupeKey: `incident:${inc.id}:cadence:${p.audience}:commander`, maxAttempts: 5 }, now, { replace: true });
     }
+  }
+
+  /**
+   * The resolution target passed with the incident still active: its anchor ticket (the first
+   * linked one still open) escalates along the path of its severity (or the workspace default),
+   * and the task force and subscribers hear of it. Once: a stale timer (severity changed) or a
+   * second run does nothing.
+   */
+  async runResolveTarget(tx: Tx, p: { incidentId: string; dueAt: number }, now: number): Promise<void> {
+    const inc = await repo.findIncident(tx, p.incidentId);
+    if (!inc || inc.state !== 'active') return;
+    const t = parseJson<CadenceTargets>(inc.cadence, cadenceTargets(DEFAULT_SETTINGS, inc.severity as Severity));
+    if (resolveTargetAt(t, Number(inc.started_at)) !== p.dueAt) return;
+    if (await repo.hasEvent(tx, inc.id, 'resolve_target.passed')) return;
+    const pathId = resolveEscalationPath(await this.settings(tx), inc.severity as Severity);
+    const anchor = pathId && this.d.escalations ? await repo.firstOpenLinkedTicket(tx, inc.id) : undefined;
+    const escalationId = anchor && pathId ? await this.d.escalations!.onIncidentTarget(tx, { ticketId: anchor, pathId, incident: { title: inc.title, severity: inc.severity }, now }) : null;
+    await this.event(tx, inc.id, 'resolve_target.passed', null, { dueAt: p.dueAt, pathId, ticketId: anchor ?? null, escalationId }, now);
+    await this.notifyStaff(tx, inc, 'incident.resolve_target_passed', { dueAt: new Date(p.dueAt).toISOString(), escalationId }, now);
   }
 
   async runTaskDue(tx: Tx, p: { taskId: string; dueAt: number }, now: number): Promise<void> {
@@ -788,6 +849,8 @@ export class IncidentsService {
       if (r.state !== 'in_review') throw conflict('Only an RCA submitted for review can be approved.', { state: r.state });
       await repo.updateRca(tx, id, { state: 'approved', approved_by: actor.userId, approved_at: now, updated_at: now });
       await this.event(tx, id, 'rca.approved', actor.userId, {}, now);
+      const inc = await this.load(tx, id);
+      await this.notifyStaff(tx, inc, 'incident.rca_approved', { actorName: await this.nameOf(tx, actor.userId) }, now, [...new Set([...(await this.staffOf(tx, id)), ...(r.owner_id ? [r.owner_id] : [])])]);
     });
     return this.rca(id);
   }

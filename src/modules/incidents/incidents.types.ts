@@ -39,6 +39,8 @@ export interface SeverityDefinition {
   updateIntervalMinutes: number;
   /** Resolution target from the start of the incident. */
   resolveTargetMinutes: number;
+  /** The escalation path taken when the resolution target passes; absent or null: the workspace's default path. */
+  escalationPathId?: string | null;
 }
 
 /** The cadence of one incident: its severity's targets when declared (a snapshot). */
@@ -60,6 +62,8 @@ export interface IncidentSettings {
   /** SLA clocks of linked tickets: paused while linked, or continue. */
   slaRule: SlaRule;
   candidates: CandidateSettings;
+  /** The escalation path taken when an incident passes its resolution target (null: none), unless its severity names its own. */
+  escalationPathId: string | null;
 }
 
 export interface CandidateTicket {

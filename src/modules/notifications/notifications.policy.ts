@@ -16,12 +16,16 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = { channels: {}, quie
  * (`escalation.*`), else for '*', else the default — in-app and email for escalations,
  * breaches and held replies (plus Slack once they linked a Slack id), in-app only for everything else.
  */
+/** Incident events with a template of their own (issue 17): they go out by email and Slack too. */
+export const INCIDENT_TEMPLATE_EVENTS: readonly string[] = ['incident.declared', 'incident.update_posted', 'incident.role_changed', 'incident.resolved', 'incident.rca_approved', 'incident.resolve_target_passed'];
+
 export function channelsFor(event: string, prefs: NotificationPreferences): UserChannel[] {
   const family = `${event.split('.')[0]}.*`;
   const chosen = prefs.channels[event] ?? prefs.channels[family] ?? prefs.channels['*'];
   if (chosen) return [...new Set(chosen)];
   // A reply held as unverified waits on a person's decision: it reaches them like an escalation.
-  const important = event.startsWith('escalation.') || event === 'sla.breached' || event === 'email.held';
+  // A major incident's stakeholders hear of it by email (and Slack when linked) unless they chose otherwise.
+  const important = event.startsWith('escalation.') || event === 'sla.breached' || event === 'email.held' || INCIDENT_TEMPLATE_EVENTS.includes(event);
   if (!important) return ['in_app'];
   return prefs.slackUserId ? ['in_app', 'email', 'slack'] : ['in_app', 'email'];
 }
@@ -212,7 +216,7 @@ export function nextAttemptAt(
 /** Template events by intent event; null = in-app and webhooks only. */
 export function templateEventOf(event: string): string | null {
   const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'escalation.resolved', 'escalation.message', 'sla.warning', 'sla.breached', 'email.held'];
-  if (known.includes(event)) return event;
+  if (known.includes(event) || INCIDENT_TEMPLATE_EVENTS.includes(event)) return event;
   // Reaching the fallback, and the alert to administrators that nobody on the path could be
   // reached, read like a move past the last level: both go out by email too, not only in-app.
   if (event === 'escalation.fallback' || event === 'escalation.admin_alert') return 'escalation.advanced';

@@ -211,7 +211,8 @@ export class NotificationsService {
       for (const ch of ['email', 'slack'] as const) {
         if (!channels.includes(ch)) continue;
         if (ch === 'slack' && !(p.slackUserId && this.d.config.slack.botToken)) continue;
-        await this.queueDelivery(tx, { channel: ch, recipientKey: `user:${user.id}:${ch}`, userId: user.id, ticketId: intent.ticketId, item, grouped: true, notBefore: quietEnd }, now);
+        // Incident notices are not about one ticket: each goes on its own, never into a ticket digest.
+        await this.queueDelivery(tx, { channel: ch, recipientKey: `user:${user.id}:${ch}`, userId: user.id, ticketId: intent.ticketId, item, grouped: !intent.event.startsWith('incident.'), notBefore: quietEnd }, now);
       }
     }
     if (notified.length) await this.d.live.publish(tx, { type: 'notification.created', ids: intent.ticketId ? [intent.ticketId] : [], userIds: notified });
@@ -823,6 +824,29 @@ export class NotificationsService {
           url: `${base}/escalations/${e.id}`,
         };
       }
+    }
+    if (first.event.startsWith('incident.') && typeof first.data.incidentId === 'string') {
+      const d = first.data;
+      const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      const ms = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? (Number.isFinite(Number(v)) ? Number(v) : Date.parse(String(v))) : NaN);
+      const ja = languageOf(locale) === 'ja';
+      const body = ja ? (str(d.bodyJa) ?? str(d.bodyEn)) : (str(d.bodyEn) ?? str(d.bodyJa));
+      const next = ms(d.nextUpdateAt);
+      const due = ms(d.dueAt);
+      data.incident = {
+        id: String(d.incidentId),
+        title: str(d.incidentTitle) ?? '',
+        severity: str(d.severity) ?? '',
+        url: `${base}/incidents/${d.incidentId}`,
+        ...(str(d.state) && { state: str(d.state) }),
+        ...(body && { body }),
+        ...(d.audience === 'internal' && { internal: true }),
+        ...(Number.isFinite(next) && { nextUpdateAtMs: next }),
+        ...(str(d.role) && { role: str(d.role) }),
+        ...(str(d.personName) && { personName: str(d.personName) }),
+        ...(Number.isFinite(due) && { dueAtMs: due }),
+        ...(typeof d.escalationId === 'string' && { escalated: true }),
+      };
     }
     if (first.event === HELD_MAIL_EVENT && t) {
       const d = first.data;

@@ -6108,7 +6108,7 @@ export interface paths {
                                 levelIndex: number;
                                 origin: {
                                     clockKind?: string;
-                                    /** @description direct, auto, sla or pingpong */
+                                    /** @description direct, auto, sla, pingpong or incident */
                                     code: string;
                                     event?: string;
                                     facts?: {
@@ -6120,8 +6120,11 @@ export interface paths {
                                         /** @description what the ticket had (the category, the tags or keyword found…) */
                                         values: string[];
                                     }[];
+                                    /** @description incident: the title of the major incident */
+                                    incident?: string;
                                     limit?: number;
                                     path?: string;
+                                    severity?: string;
                                     team?: string;
                                     to?: string;
                                     transfers?: number;
@@ -6359,7 +6362,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -6371,8 +6374,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -6615,7 +6621,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -6627,8 +6633,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -6869,7 +6878,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -6881,8 +6890,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -7249,7 +7261,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -7261,8 +7273,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -7686,7 +7701,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -7698,8 +7713,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -7947,7 +7965,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -7959,8 +7977,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;
@@ -14542,8 +14563,10 @@ export interface paths {
                                 windowMinutes: number;
                             };
                             commanderAfterMinutes: number;
+                            escalationPathId?: string | null;
                             severities: {
                                 SEV1: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14554,6 +14577,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV2: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14564,6 +14588,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV3: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14574,6 +14599,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV4: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14656,8 +14682,10 @@ export interface paths {
                             windowMinutes: number;
                         };
                         commanderAfterMinutes: number;
+                        escalationPathId?: string | null;
                         severities: {
                             SEV1: {
+                                escalationPathId?: string | null;
                                 firstCustomerMinutes: number;
                                 firstInternalMinutes: number;
                                 meaning: {
@@ -14668,6 +14696,7 @@ export interface paths {
                                 updateIntervalMinutes: number;
                             };
                             SEV2: {
+                                escalationPathId?: string | null;
                                 firstCustomerMinutes: number;
                                 firstInternalMinutes: number;
                                 meaning: {
@@ -14678,6 +14707,7 @@ export interface paths {
                                 updateIntervalMinutes: number;
                             };
                             SEV3: {
+                                escalationPathId?: string | null;
                                 firstCustomerMinutes: number;
                                 firstInternalMinutes: number;
                                 meaning: {
@@ -14688,6 +14718,7 @@ export interface paths {
                                 updateIntervalMinutes: number;
                             };
                             SEV4: {
+                                escalationPathId?: string | null;
                                 firstCustomerMinutes: number;
                                 firstInternalMinutes: number;
                                 meaning: {
@@ -14720,8 +14751,10 @@ export interface paths {
                                 windowMinutes: number;
                             };
                             commanderAfterMinutes: number;
+                            escalationPathId?: string | null;
                             severities: {
                                 SEV1: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14732,6 +14765,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV2: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14742,6 +14776,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV3: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -14752,6 +14787,7 @@ export interface paths {
                                     updateIntervalMinutes: number;
                                 };
                                 SEV4: {
+                                    escalationPathId?: string | null;
                                     firstCustomerMinutes: number;
                                     firstInternalMinutes: number;
                                     meaning: {
@@ -16791,7 +16827,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -16868,7 +16904,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -16954,7 +16990,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -18515,7 +18551,7 @@ export interface paths {
                                 levelIndex: number;
                                 origin: {
                                     clockKind?: string;
-                                    /** @description direct, auto, sla or pingpong */
+                                    /** @description direct, auto, sla, pingpong or incident */
                                     code: string;
                                     event?: string;
                                     facts?: {
@@ -18527,8 +18563,11 @@ export interface paths {
                                         /** @description what the ticket had (the category, the tags or keyword found…) */
                                         values: string[];
                                     }[];
+                                    /** @description incident: the title of the major incident */
+                                    incident?: string;
                                     limit?: number;
                                     path?: string;
+                                    severity?: string;
                                     team?: string;
                                     to?: string;
                                     transfers?: number;
@@ -24338,7 +24377,7 @@ export interface paths {
                             levelIndex: number;
                             origin: {
                                 clockKind?: string;
-                                /** @description direct, auto, sla or pingpong */
+                                /** @description direct, auto, sla, pingpong or incident */
                                 code: string;
                                 event?: string;
                                 facts?: {
@@ -24350,8 +24389,11 @@ export interface paths {
                                     /** @description what the ticket had (the category, the tags or keyword found…) */
                                     values: string[];
                                 }[];
+                                /** @description incident: the title of the major incident */
+                                incident?: string;
                                 limit?: number;
                                 path?: string;
+                                severity?: string;
                                 team?: string;
                                 to?: string;
                                 transfers?: number;

@@ -354,6 +354,7 @@ export const adminEn = {
     within_24_hours: 'must be within the next 24 hours.',
     rca_section_required: 'Write this section before approving.',
     not_in_future: 'must not be in the future.',
+    unknown_escalation_path: 'This escalation path does not exist or is inactive; choose an active path.',
     unknown_service: 'This service no longer exists; choose another.',
     unknown_ticket: 'This ticket does not exist.',
     unknown_organization: 'This organization no longer exists; choose another.',

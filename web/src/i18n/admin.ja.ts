@@ -356,6 +356,7 @@ export const adminJa: AdminMessages = {
     within_24_hours: 'は 24 時間以内にしてください。',
     rca_section_required: '承認する前にこの項目を記入してください。',
     not_in_future: 'は未来の日時にできません。',
+    unknown_escalation_path: 'このエスカレーション経路は存在しないか無効です。有効な経路を選んでください。',
     unknown_service: 'このサービスは存在しません。別のサービスを選んでください。',
     unknown_ticket: 'このチケットは存在しません。',
     unknown_organization: 'この組織は存在しません。別の組織を選んでください。',

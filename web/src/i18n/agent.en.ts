@@ -271,6 +271,7 @@ export const agentEn = {
     slaEvent: { warning: 'warning', breach: 'breach' },
     slaClock: { first_response: 'first response', next_response: 'next response', resolution: 'resolution' },
     pingpong: 'This ticket has been transferred between teams {{transfers}} times (limit {{limit}}). Decide which team owns it.',
+    incident: 'Major incident "{{incident}}" ({{severity}}) passed its resolution target: escalated automatically by path "{{path}}".',
     direct: {
       my_supervisor: 'Direct escalation to the supervisor',
       team: 'Direct escalation to a team',

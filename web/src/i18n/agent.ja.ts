@@ -273,6 +273,7 @@ export const agentJa: typeof agentEn = {
     slaEvent: { warning: '警告', breach: '期限超過' },
     slaClock: { first_response: '初回応答', next_response: '次回応答', resolution: '解決' },
     pingpong: 'このチケットはチーム間で{{transfers}}回移管されました（上限{{limit}}回）。担当チームを決めてください。',
+    incident: '重大障害「{{incident}}」（{{severity}}）が解決目標時刻を過ぎました: 経路「{{path}}」で自動的にエスカレーションしました。',
     direct: {
       my_supervisor: '上長への直接エスカレーション',
       team: 'チームへの直接エスカレーション',

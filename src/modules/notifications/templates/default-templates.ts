@@ -20,8 +20,16 @@ export const NOTIFICATION_EVENTS = [
   'sla.warning',
   'sla.breached',
   'email.held',
+  'incident.declared',
+  'incident.update_posted',
+  'incident.role_changed',
+  'incident.resolved',
+  'incident.rca_approved',
+  'incident.resolve_target_passed',
   'digest',
 ] as const;
+/** Events about a major incident (issue 17): they need `incident` in their data, not a ticket. */
+export const INCIDENT_NOTIFICATION_EVENTS = NOTIFICATION_EVENTS.filter((e) => e.startsWith('incident.'));
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 export interface TemplateSet {
@@ -521,6 +529,159 @@ Open the held reply: {{held.url}}
 <tr><th align="left" style="padding:2px 12px 2px 0">理由</th><td>{{held.reasonText}}</td></tr>
 <tr><th align="left" style="padding:2px 12px 2px 0">チケット</th><td><a href="{{ticket.url}}">#{{ticket.number}}</a> {{ticket.subject}}</td></tr>
 </table><p>${button('{{held.url}}', '保留中の返信を開く', true)}</p>`,
+    ),
+  },
+
+  // Major incidents (issue 17): internal stakeholders (task force, subscribed people and teams).
+  'incident.declared': {
+    en: set(
+      'en',
+      '[{{incident.severity}}] Major incident declared: {{incident.title}}',
+      `A major incident was declared{{#if actorName}} by {{actorName}}{{/if}}. You are on its task force or subscribed to it.
+
+Incident: {{incident.title}}
+Severity: {{incident.severity}}
+Open the incident: {{incident.url}}
+`,
+      `${heading('[{{incident.severity}}] Major incident declared: {{incident.title}}')}${para('You are on its task force or subscribed to it.{{#if actorName}} Declared by {{actorName}}.{{/if}}')}<p>${button('{{incident.url}}', 'Open the incident', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '【{{incident.severity}}】重大障害を宣言しました: {{incident.title}}',
+      `重大障害が宣言されました{{#if actorName}}（宣言者: {{actorName}}）{{/if}}。あなたは対応チームのメンバー、または購読者です。
+
+障害: {{incident.title}}
+重大度: {{incident.severity}}
+障害を開く: {{incident.url}}
+`,
+      `${heading('【{{incident.severity}}】重大障害を宣言しました: {{incident.title}}')}${para('あなたは対応チームのメンバー、または購読者です。{{#if actorName}}宣言者: {{actorName}}{{/if}}')}<p>${button('{{incident.url}}', '障害を開く', true)}</p>`,
+    ),
+  },
+
+  'incident.update_posted': {
+    en: set(
+      'en',
+      '[{{incident.severity}}] {{incident.stateText}}: {{incident.title}}',
+      `{{incident.body}}
+
+{{#if incident.nextText}}
+Next update by: {{incident.nextText}}
+{{/if}}
+{{#if incident.internal}}
+(internal update, not sent to customers)
+{{/if}}
+Open the incident: {{incident.url}}
+`,
+      `${heading('[{{incident.severity}}] {{incident.stateText}}: {{incident.title}}')}<div style="white-space:pre-wrap;margin:0 0 16px">{{incident.body}}</div>{{#if incident.nextText}}${para('Next update by: {{incident.nextText}}')}{{/if}}{{#if incident.internal}}${para('(internal update, not sent to customers)')}{{/if}}<p>${button('{{incident.url}}', 'Open the incident', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '【{{incident.severity}}】{{incident.stateText}}: {{incident.title}}',
+      `{{incident.body}}
+
+{{#if incident.nextText}}
+次回の更新予定: {{incident.nextText}}
+{{/if}}
+{{#if incident.internal}}
+（社内向けの更新です。お客様には送られません）
+{{/if}}
+障害を開く: {{incident.url}}
+`,
+      `${heading('【{{incident.severity}}】{{incident.stateText}}: {{incident.title}}')}<div style="white-space:pre-wrap;margin:0 0 16px">{{incident.body}}</div>{{#if incident.nextText}}${para('次回の更新予定: {{incident.nextText}}')}{{/if}}{{#if incident.internal}}${para('（社内向けの更新です。お客様には送られません）')}{{/if}}<p>${button('{{incident.url}}', '障害を開く', true)}</p>`,
+    ),
+  },
+
+  'incident.role_changed': {
+    en: set(
+      'en',
+      '[{{incident.severity}}] {{incident.roleText}}: {{#if incident.personName}}{{incident.personName}}{{else}}stood down{{/if}}: {{incident.title}}',
+      `{{#if incident.personName}}{{incident.personName}} is now the {{incident.roleText}}{{else}}The {{incident.roleText}} role was stood down{{/if}}{{#if actorName}} (changed by {{actorName}}){{/if}}.
+
+Incident: {{incident.title}}
+Open the incident: {{incident.url}}
+`,
+      `${heading('{{#if incident.personName}}{{incident.personName}} is now the {{incident.roleText}}{{else}}The {{incident.roleText}} role was stood down{{/if}}')}${para('Incident: {{incident.title}}{{#if actorName}} · changed by {{actorName}}{{/if}}')}<p>${button('{{incident.url}}', 'Open the incident', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '【{{incident.severity}}】{{incident.roleText}}: {{#if incident.personName}}{{incident.personName}}{{else}}解任{{/if}}: {{incident.title}}',
+      `{{#if incident.personName}}{{incident.roleText}}は {{incident.personName}} さんになりました{{else}}{{incident.roleText}}の役割は解かれました{{/if}}{{#if actorName}}（変更者: {{actorName}}）{{/if}}。
+
+障害: {{incident.title}}
+障害を開く: {{incident.url}}
+`,
+      `${heading('{{#if incident.personName}}{{incident.roleText}}は {{incident.personName}} さんになりました{{else}}{{incident.roleText}}の役割は解かれました{{/if}}')}${para('障害: {{incident.title}}{{#if actorName}}（変更者: {{actorName}}）{{/if}}')}<p>${button('{{incident.url}}', '障害を開く', true)}</p>`,
+    ),
+  },
+
+  'incident.resolved': {
+    en: set(
+      'en',
+      '[{{incident.severity}}] Resolved: {{incident.title}}',
+      `The major incident was declared resolved{{#if actorName}} by {{actorName}}{{/if}}. The task force is stood down.
+
+{{incident.body}}
+
+Open the incident: {{incident.url}}
+`,
+      `${heading('[{{incident.severity}}] Resolved: {{incident.title}}')}${para('The task force is stood down.{{#if actorName}} Resolved by {{actorName}}.{{/if}}')}<div style="white-space:pre-wrap;margin:0 0 16px">{{incident.body}}</div><p>${button('{{incident.url}}', 'Open the incident', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '【{{incident.severity}}】解決しました: {{incident.title}}',
+      `重大障害の解決が宣言されました{{#if actorName}}（宣言者: {{actorName}}）{{/if}}。対応チームは解散しました。
+
+{{incident.body}}
+
+障害を開く: {{incident.url}}
+`,
+      `${heading('【{{incident.severity}}】解決しました: {{incident.title}}')}${para('対応チームは解散しました。{{#if actorName}}宣言者: {{actorName}}{{/if}}')}<div style="white-space:pre-wrap;margin:0 0 16px">{{incident.body}}</div><p>${button('{{incident.url}}', '障害を開く', true)}</p>`,
+    ),
+  },
+
+  'incident.rca_approved': {
+    en: set(
+      'en',
+      '[{{incident.severity}}] RCA approved: {{incident.title}}',
+      `The root cause analysis of the incident was approved{{#if actorName}} by {{actorName}}{{/if}}. It can now be shared with the affected customers.
+
+Incident: {{incident.title}}
+Open the RCA: {{incident.url}}
+`,
+      `${heading('[{{incident.severity}}] RCA approved: {{incident.title}}')}${para('It can now be shared with the affected customers.{{#if actorName}} Approved by {{actorName}}.{{/if}}')}<p>${button('{{incident.url}}', 'Open the RCA', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '【{{incident.severity}}】障害報告書（RCA）が承認されました: {{incident.title}}',
+      `障害の根本原因分析（RCA）が承認されました{{#if actorName}}（承認者: {{actorName}}）{{/if}}。影響を受けたお客様に共有できます。
+
+障害: {{incident.title}}
+RCA を開く: {{incident.url}}
+`,
+      `${heading('【{{incident.severity}}】障害報告書（RCA）が承認されました: {{incident.title}}')}${para('影響を受けたお客様に共有できます。{{#if actorName}}承認者: {{actorName}}{{/if}}')}<p>${button('{{incident.url}}', 'RCA を開く', true)}</p>`,
+    ),
+  },
+
+  'incident.resolve_target_passed': {
+    en: set(
+      'en',
+      '[{{incident.severity}}] Not resolved in time, escalated: {{incident.title}}',
+      `The incident passed its resolution target ({{incident.dueText}}) and is still active.{{#if incident.escalated}} It was escalated along the configured escalation path.{{else}} No escalation path is configured or no linked ticket is open, so nothing was escalated.{{/if}}
+
+Incident: {{incident.title}}
+Open the incident: {{incident.url}}
+`,
+      `${heading('[{{incident.severity}}] Not resolved in time: {{incident.title}}')}${para('The resolution target ({{incident.dueText}}) passed.{{#if incident.escalated}} It was escalated along the configured escalation path.{{else}} No escalation path is configured or no linked ticket is open, so nothing was escalated.{{/if}}')}<p>${button('{{incident.url}}', 'Open the incident', true)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      '【{{incident.severity}}】解決目標時刻を超過しエスカレーションしました: {{incident.title}}',
+      `障害は解決目標時刻（{{incident.dueText}}）を過ぎても対応中です。{{#if incident.escalated}}設定されたエスカレーション経路でエスカレーションしました。{{else}}エスカレーション経路が未設定か、対応中の関連チケットがないため、エスカレーションしていません。{{/if}}
+
+障害: {{incident.title}}
+障害を開く: {{incident.url}}
+`,
+      `${heading('【{{incident.severity}}】解決目標時刻を超過しました: {{incident.title}}')}${para('解決目標時刻（{{incident.dueText}}）を過ぎました。{{#if incident.escalated}}設定されたエスカレーション経路でエスカレーションしました。{{else}}エスカレーション経路が未設定か、対応中の関連チケットがないため、エスカレーションしていません。{{/if}}')}<p>${button('{{incident.url}}', '障害を開く', true)}</p>`,
     ),
   },
 

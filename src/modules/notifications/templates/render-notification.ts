@@ -51,6 +51,25 @@ export interface NotificationData {
     acknowledgeUrl?: string;
   };
   sla?: { clock: SlaClock; dueAtMs: number; assigneeName?: string };
+  /** incident.*: the major incident (issue 17); texts already in the recipient's language. */
+  incident?: {
+    id: string;
+    title: string;
+    severity: string;
+    url: string;
+    /** update_posted: investigating | identified | monitoring | resolved. */
+    state?: string;
+    /** The update's or the resolution's text in the reader's language. */
+    body?: string;
+    internal?: boolean;
+    nextUpdateAtMs?: number;
+    /** role_changed: the task-force role, and who holds it now (absent: stood down). */
+    role?: string;
+    personName?: string;
+    /** resolve_target_passed: when the target passed, and whether an escalation started. */
+    dueAtMs?: number;
+    escalated?: boolean;
+  };
   /** email.held: the reply held as unverified, and why (a code the template words). */
   held?: { from: string; subject: string; reason: HeldReason; fromDomain?: string | null; url: string };
   /** Who acted (acknowledged, returned). */
@@ -61,7 +80,8 @@ export interface NotificationData {
 }
 
 /** What templates see: the data plus localised, pre-formatted strings. */
-export interface NotificationContext extends Omit<NotificationData, 'escalation' | 'sla' | 'items' | 'held'> {
+export interface NotificationContext extends Omit<NotificationData, 'escalation' | 'sla' | 'items' | 'held' | 'incident'> {
+  incident?: NotificationData['incident'] & { stateText: string; roleText: string; nextText: string; dueText: string };
   language: MessageLanguage;
   locale: string;
   timeZone: string;
@@ -108,6 +128,12 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'sla.warning': 'SLA warning',
     'sla.breached': 'SLA breached',
     'email.held': 'Reply held (unverified sender)',
+    'incident.declared': 'Major incident declared',
+    'incident.update_posted': 'Incident update',
+    'incident.role_changed': 'Task force role changed',
+    'incident.resolved': 'Incident resolved',
+    'incident.rca_approved': 'RCA approved',
+    'incident.resolve_target_passed': 'Resolution target passed',
   },
   ja: {
     'escalation.requested': 'エスカレーション依頼',
@@ -121,7 +147,23 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'sla.warning': 'SLA警告',
     'sla.breached': 'SLA違反',
     'email.held': '返信を保留（送信者未確認）',
+    'incident.declared': '重大障害の宣言',
+    'incident.update_posted': '障害の続報',
+    'incident.role_changed': '対応チームの役割変更',
+    'incident.resolved': '障害の解決',
+    'incident.rca_approved': 'RCA の承認',
+    'incident.resolve_target_passed': '解決目標時刻の超過',
   },
+};
+
+const incidentStateText: Record<MessageLanguage, Record<string, string>> = {
+  en: { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' },
+  ja: { investigating: '調査中', identified: '原因特定', monitoring: '経過観察', resolved: '解決' },
+};
+
+const incidentRoleText: Record<MessageLanguage, Record<string, string>> = {
+  en: { commander: 'incident commander', communications_lead: 'communications lead', technical_lead: 'technical lead', customer_liaison: 'customer liaison', scribe: 'scribe' },
+  ja: { commander: 'インシデント指揮者', communications_lead: '広報担当', technical_lead: '技術リーダー', customer_liaison: '顧客窓口', scribe: '記録係' },
 };
 
 const returnReasonText: Record<MessageLanguage, Record<string, string>> = {
@@ -146,8 +188,8 @@ export const genericNotificationText = (locale: string, kind: 'escalation' | 'ot
     ? kind === 'escalation' ? 'エスカレーションに更新があります' : 'チケットに更新があります'
     : kind === 'escalation' ? 'An escalation was updated' : 'A ticket was updated';
 
-const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' | 'held' =>
-  event === 'digest' ? 'items' : event === 'email.held' ? 'held' : event.startsWith('sla.') ? 'sla' : 'escalation';
+const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' | 'held' | 'incident' =>
+  event === 'digest' ? 'items' : event === 'email.held' ? 'held' : event.startsWith('sla.') ? 'sla' : event.startsWith('incident.') ? 'incident' : 'escalation';
 
 /** Localises dates and labels once, so every template (default or edited) gets the same facts. */
 export const buildNotificationContext = (
@@ -163,7 +205,7 @@ export const buildNotificationContext = (
   if (missing === 'items' ? !data.items?.length : !data[missing]) {
     throw new AppError('internal', `Notification ${event} needs ${missing} in its data.`);
   }
-  const { escalation, sla, items, held, ...rest } = data;
+  const { escalation, sla, items, held, incident, ...rest } = data;
   return {
     ...rest,
     language,
@@ -176,6 +218,13 @@ export const buildNotificationContext = (
       ...(escalation.reason && { reasonText: returnReasonText[language][escalation.reason] ?? escalation.reason }),
     },
     sla: sla && { ...sla, clockText: slaClockText[language][sla.clock], dueText: when(sla.dueAtMs) },
+    incident: incident && {
+      ...incident,
+      stateText: incident.state ? (incidentStateText[language][incident.state] ?? incident.state) : '',
+      roleText: incident.role ? (incidentRoleText[language][incident.role] ?? incident.role) : '',
+      nextText: incident.nextUpdateAtMs === undefined ? '' : when(incident.nextUpdateAtMs),
+      dueText: incident.dueAtMs === undefined ? '' : when(incident.dueAtMs),
+    },
     held: held && { ...held, reasonText: heldReasonText[language][held.reason] ?? held.reason },
     items: items?.map((item) => ({
       ...item,

@@ -27,6 +27,8 @@ export function describeOrigin(o: EscalationOrigin, t: TFunction): string {
       return t('agent.origin.sla', { ...raw, path: o.path ?? '', clock: t(`agent.origin.slaClock.${o.clockKind ?? ''}`, { defaultValue: o.clockKind ?? '' }), event: t(`agent.origin.slaEvent.${o.event ?? ''}`, { defaultValue: o.event ?? '' }) });
     case 'pingpong':
       return t('agent.origin.pingpong', { ...raw, transfers: o.transfers ?? 0, limit: o.limit ?? 0 });
+    case 'incident':
+      return t('agent.origin.incident', { ...raw, path: o.path ?? '', incident: o.incident ?? '', severity: o.severity ?? '' });
     case 'direct':
       return t(`agent.origin.direct.${o.to ?? 'role'}`, { defaultValue: t('agent.origin.direct.role') });
     default:

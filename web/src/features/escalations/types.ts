@@ -36,6 +36,8 @@ export interface EscalationOrigin {
   team?: string;
   transfers?: number;
   limit?: number;
+  incident?: string;
+  severity?: string;
 }
 
 /** Still needs someone: requested (waiting to be acknowledged) or acknowledged (being worked). */
