@@ -22,6 +22,7 @@ import * as m0020 from './0020_incidents.js';
 import * as m0021 from './0021_reports_csat.js';
 import * as m0022 from './0022_search_knowledge.js';
 import * as m0023 from './0023_macros_views.js';
+import * as m0027 from './0027_message_body_format.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0021_reports_csat': m0021,
   '0022_search_knowledge': m0022,
   '0023_macros_views': m0023,
+  '0027_message_body_format': m0027,
 };
