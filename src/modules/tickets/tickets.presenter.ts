@@ -96,6 +96,7 @@ export const AttachmentView = Type.Object({
   size: Type.Integer(),
   sha256: Type.String(),
   createdAt: Type.String(),
+  previewable: Type.Boolean({ description: 'a raster image (type sniffed from its bytes): GET /api/v1/attachments/{id} sends it inline; all else is a download' }),
 });
 
 export const toTicket = (r: TicketRow): Ticket => ({
