@@ -122,7 +122,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   tickets.addHooks(search.ticketHooks());
   tickets.setTextSearch((text) => search.ticketIdsMatching(text));
   customers.setSearchIndex({ customer: (ex, id, created) => search.indexCustomer(ex, id, created), organization: (ex, id) => search.indexOrganization(ex, id) });
-  const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, config.attachmentMaxBytes, audit);
+  const attachments = new AttachmentsService(db, clock, tickets, config.dataDir, { maxBytes: config.attachmentMaxBytes, maxCount: config.attachmentMaxCount, allowedTypes: config.attachmentTypes }, audit);
   const jobs = new JobRunner({ db, dialect: database.dialect, clock, logger, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined, shutdownGraceMs: config.shutdownGraceMs });
   const calendars = new CalendarsService(db, clock, audit);
   const slaPolicies = new SlaPoliciesService(db, clock, calendars, audit);

@@ -44,6 +44,10 @@ export interface Config {
   secretKeyIsDefault: boolean;
   sessionTtlHours: number;
   attachmentMaxBytes: number;
+  /** At most this many files go with one reply or note. */
+  attachmentMaxCount: number;
+  /** Types an agent may upload (MIME types, `type/*` patterns, or `*`); inbound mail keeps whatever it carries. */
+  attachmentTypes: string[];
   bodyLimitBytes: number;
   loginRateLimitPerMinute: number;
   roles: { web: boolean; worker: boolean };
@@ -100,6 +104,23 @@ export interface SettingDoc {
 }
 
 /** Documented in README (keep the table there in step with this list). */
+/** What agents may upload unless ESCALON_ATTACHMENT_TYPES says otherwise: pictures, documents, archives, mail. */
+export const DEFAULT_ATTACHMENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/zip',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.*',
+  'message/rfc822',
+];
+
 export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_DATABASE_URL', default: 'sqlite:<ESCALON_DATA_DIR>/escalon.db', description: 'sqlite:<file> or postgres://user@host:port/db' },
   { name: 'ESCALON_PORT', default: '3000', description: 'HTTP port' },
@@ -111,6 +132,8 @@ export const settingDocs: SettingDoc[] = [
   { name: 'ESCALON_SECRET_KEY', default: '(development key)', description: 'master key (≥ 32 characters) for secrets at rest; required with NODE_ENV=production (rotate with `escalon secrets rotate --old-key`)' },
   { name: 'ESCALON_SESSION_TTL_HOURS', default: '12', description: 'browser session lifetime' },
   { name: 'ESCALON_ATTACHMENT_MAX_BYTES', default: '26214400', description: 'largest attachment accepted (25 MiB)' },
+  { name: 'ESCALON_ATTACHMENT_MAX_COUNT', default: '10', description: 'most files sent with one reply or note (1–20)' },
+  { name: 'ESCALON_ATTACHMENT_TYPES', default: DEFAULT_ATTACHMENT_TYPES.join(','), description: 'types agents may upload: MIME types or type/* patterns, comma-separated (* allows any); the type is sniffed from the file, not taken from the browser' },
   { name: 'ESCALON_BODY_LIMIT_BYTES', default: '1048576', description: 'largest JSON request body' },
   { name: 'ESCALON_LOGIN_RATE_LIMIT', default: '10', description: 'login attempts per minute per client address' },
   { name: 'ESCALON_ROLES', default: 'web,worker', description: 'what this node runs: web (HTTP API and console), worker (timers and deliveries)' },
@@ -148,6 +171,13 @@ export const settingDocs: SettingDoc[] = [
  * front), or the proxies' IPs and CIDRs (only they may set X-Forwarded-For). Never `true`:
  * trusting every peer lets any client choose its own address and walk past rate limits.
  */
+function attachmentTypes(raw: string, problems: string[]): string[] {
+  const list = raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  for (const t of list) if (t !== '*' && !/^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*\*?)$/.test(t)) problems.push(`ESCALON_ATTACHMENT_TYPES: ${JSON.stringify(t)} is not a MIME type or type/* pattern`);
+  if (list.length === 0) problems.push('ESCALON_ATTACHMENT_TYPES must name at least one type (or *)');
+  return list;
+}
+
 function parseTrustProxy(raw: string, problems: string[]): false | number | string[] {
   if (raw === '' || raw === '0' || raw.toLowerCase() === 'false') return false;
   if (/^\d+$/.test(raw)) {
@@ -357,6 +387,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     secretKeyIsDefault: secretKey === DEV_SECRET,
     sessionTtlHours: int('ESCALON_SESSION_TTL_HOURS', 12, 1, 24 * 90),
     attachmentMaxBytes: int('ESCALON_ATTACHMENT_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    attachmentMaxCount: int('ESCALON_ATTACHMENT_MAX_COUNT', 10, 1, 20),
+    attachmentTypes: attachmentTypes(str('ESCALON_ATTACHMENT_TYPES', DEFAULT_ATTACHMENT_TYPES.join(',')), problems),
     bodyLimitBytes: int('ESCALON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     loginRateLimitPerMinute: int('ESCALON_LOGIN_RATE_LIMIT', 10, 1, 10_000),
     roles: { web: roleList.includes('web'), worker: roleList.includes('worker') },

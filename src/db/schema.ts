@@ -106,6 +106,8 @@ export interface TicketEventsTable {
   author_type: string; // user | customer | system
   author_id: string | null;
   body: string | null;
+  /** text (line breaks kept; inbound mail, older rows) or markdown (an agent's reply or note); migration 0027 */
+  body_format: Generated<string>;
   data: string; // JSON object
   created_at: number;
 }

@@ -23,6 +23,7 @@ import * as m0021 from './0021_reports_csat.js';
 import * as m0022 from './0022_search_knowledge.js';
 import * as m0023 from './0023_macros_views.js';
 import * as m0024 from './0024_job_kind_claims.js';
+import * as m0027 from './0027_message_body_format.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0022_search_knowledge': m0022,
   '0023_macros_views': m0023,
   '0024_job_kind_claims': m0024,
+  '0027_message_body_format': m0027,
 };

@@ -537,7 +537,7 @@ export class IntakeEmailService {
   private async storeAttachments(s: StoredAttachments): Promise<void> {
     for (const [i, a] of s.files.entries()) {
       try {
-        await this.attachments.store(null, s.ticketId, { filename: a.filename ?? (a.inline ? `inline-${i + 1}` : `attachment-${i + 1}`), contentType: a.contentType, content: a.content }, { eventId: s.eventId, authorType: 'customer', authorId: s.customerId });
+        await this.attachments.store(null, s.ticketId, { filename: a.filename ?? (a.inline ? `inline-${i + 1}` : `attachment-${i + 1}`), contentType: a.contentType, content: a.content }, { eventId: s.eventId, authorType: 'customer', authorId: s.customerId, source: 'mail' });
       } catch (err) {
         // The raw message still holds the file; the event lists it.
         this.logger.warn({ err, ticketId: s.ticketId, filename: a.filename }, 'inbound attachment not stored');

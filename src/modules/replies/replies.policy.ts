@@ -3,6 +3,8 @@
  * language its footer speaks, which addresses are machines that must never get automatic mail.
  */
 
+import { markdownMailHtml, markdownMailText } from './markdown-mail.js';
+
 export type ReplyChannel = 'email' | 'messaging' | 'none';
 export type ReplyLanguage = 'ja' | 'en';
 
@@ -98,16 +100,20 @@ const FOOTER: Record<ReplyLanguage, (number: number, link: string | null) => str
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-/** Text and HTML of a reply mail: the agent's words, then a footer in the customer's language. */
-export function renderReplyMail(r: { body: string; number: number; lang: ReplyLanguage; privateUrl: string | null; agentName: string | null }): { text: string; html: string } {
+/**
+ * Text and HTML of a reply mail: the agent's words, then a footer in the customer's language.
+ * A Markdown body becomes sanitised HTML and readable plain text; a text body is kept as written.
+ */
+export function renderReplyMail(r: { body: string; bodyFormat?: 'text' | 'markdown'; number: number; lang: ReplyLanguage; privateUrl: string | null; agentName: string | null }): { text: string; html: string } {
   const footer = FOOTER[r.lang](r.number, r.privateUrl);
   const sig = r.agentName ? [r.agentName] : [];
-  const text = [r.body.trim(), '', ...sig, '--', ...footer].join('\n');
+  const markdownHtml = r.bodyFormat === 'markdown' ? markdownMailHtml(r.body) : null;
+  const text = [markdownHtml !== null ? markdownMailText(markdownHtml) : r.body.trim(), '', ...sig, '--', ...footer].join('\n');
   const para = (s: string) => `<p>${escapeHtml(s).replace(/\r?\n/g, '<br>')}</p>`;
   const linkLine = (s: string) => (r.privateUrl && s.endsWith(r.privateUrl) ? `${escapeHtml(s.slice(0, -r.privateUrl.length))}<a href="${escapeHtml(r.privateUrl)}">${escapeHtml(r.privateUrl)}</a>` : escapeHtml(s));
   const html = [
     `<!doctype html><html lang="${r.lang}"><body>`,
-    ...r.body.trim().split(/\n{2,}/).map(para),
+    ...(markdownHtml !== null ? [markdownHtml.trim()] : r.body.trim().split(/\n{2,}/).map(para)),
     ...sig.map(para),
     `<hr><p style="color:#666;font-size:12px">${footer.map(linkLine).join('<br>')}</p>`,
     '</body></html>',

@@ -25,7 +25,7 @@ export const messageIdsOf = (ex: Executor, ticketId: string) =>
   ex.selectFrom('ticket_message_ids').select(['message_id', 'direction', 'created_at']).where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('message_id').execute();
 
 export const eventOf = (ex: Executor, id: string) =>
-  ex.selectFrom('ticket_events').leftJoin('users', 'users.id', 'ticket_events.author_id').select(['ticket_events.id', 'ticket_events.body', 'ticket_events.ticket_id', 'users.name as author_name']).where('ticket_events.id', '=', id).executeTakeFirst();
+  ex.selectFrom('ticket_events').leftJoin('users', 'users.id', 'ticket_events.author_id').select(['ticket_events.id', 'ticket_events.body', 'ticket_events.body_format', 'ticket_events.ticket_id', 'users.name as author_name']).where('ticket_events.id', '=', id).executeTakeFirst();
 
 export const attachmentsOfEvent = (ex: Executor, eventId: string) =>
   ex.selectFrom('attachments').select(['id', 'filename', 'content_type', 'storage_key', 'size']).where('event_id', '=', eventId).orderBy('id').execute();

@@ -177,7 +177,7 @@ export class RepliesService {
       privateUrl = `${this.d.publicUrl}/t/${encodeURIComponent(token)}`;
     }
     const lang = replyLanguage(t.requester_locale, t.subject, event.body ?? '');
-    const mail = renderReplyMail({ body: event.body ?? '', number: Number(t.number), lang, privateUrl, agentName: event.author_name ?? null });
+    const mail = renderReplyMail({ body: event.body ?? '', bodyFormat: event.body_format === 'markdown' ? 'markdown' : 'text', number: Number(t.number), lang, privateUrl, agentName: event.author_name ?? null });
     return this.d.mailer.send({
       from: this.d.supportAddress,
       replyTo: this.d.supportAddress,

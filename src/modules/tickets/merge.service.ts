@@ -68,6 +68,7 @@ export class TicketMergeService {
             authorType: e.author_type as 'user' | 'customer' | 'system',
             authorId: e.author_id,
             body: e.body,
+            bodyFormat: e.body_format === 'markdown' ? 'markdown' : 'text',
             data: { ...JSON.parse(e.data || '{}'), merged: { fromTicketId: source.id, fromNumber: source.number, eventId: e.id, createdAt: new Date(Number(e.created_at)).toISOString() } },
           },
           now,

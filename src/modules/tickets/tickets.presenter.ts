@@ -80,6 +80,7 @@ export const TimelineEventView = Type.Object({
   visibility: OneOf(['public', 'internal'] as const),
   author: Type.Object({ type: OneOf(['user', 'customer', 'system'] as const), id: Nullable(Type.String()), name: Nullable(Type.String()) }),
   body: Nullable(Type.String()),
+  bodyFormat: OneOf(['text', 'markdown'] as const, { description: 'text: show as written, line breaks kept (inbound mail is always text); markdown: render the body as Markdown (no raw HTML)' }),
   data: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.String(),
   delivery: Type.Optional(ReplyDeliverySummary),
@@ -95,6 +96,7 @@ export const AttachmentView = Type.Object({
   size: Type.Integer(),
   sha256: Type.String(),
   createdAt: Type.String(),
+  previewable: Type.Boolean({ description: 'a raster image (type sniffed from its bytes): GET /api/v1/attachments/{id} sends it inline; all else is a download' }),
 });
 
 export const toTicket = (r: TicketRow): Ticket => ({
@@ -138,6 +140,7 @@ export const presentEvent = (e: TicketEventRow & { user_name?: string | null; cu
   visibility: e.visibility as TimelineEventView['visibility'],
   author: { type: e.author_type as TimelineEventView['author']['type'], id: e.author_id, name: e.user_name ?? e.customer_name ?? null },
   body: e.body,
+  bodyFormat: e.body_format === 'markdown' ? 'markdown' : 'text',
   data: parseJson<Record<string, unknown>>(e.data, {}),
   createdAt: new Date(e.created_at).toISOString(),
 });

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { containsInsensitive, nextCounterValue, type DialectName } from '../../db/dialect.js';
+import type { Insertable } from 'kysely';
 import type { AttachmentsTable, TicketEventsTable, TicketsTable } from '../../db/schema.js';
 
 /**
@@ -347,7 +348,7 @@ export async function listTickets(ex: Executor, dialect: DialectName, f: TicketF
   return ticketListQuery(ex, dialect, f, page, slaMode).execute();
 }
 
-export const insertEvent = (ex: Executor, row: TicketEventsTable) => ex.insertInto('ticket_events').values(row).execute();
+export const insertEvent = (ex: Executor, row: Insertable<TicketEventsTable>) => ex.insertInto('ticket_events').values(row).execute();
 
 export function listEvents(ex: Executor, ticketId: string, opts: { limit: number; after?: string; visibility?: 'public'; id?: string }) {
   let q = ex

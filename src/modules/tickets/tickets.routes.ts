@@ -1,9 +1,11 @@
 import { auditActor } from '../audit/index.js';
+import { invalid } from '../../lib/errors.js';
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { IdParams, OneOf, Page, PageQuery, errorResponses, Nullable } from '../../http/schemas.js';
 import { BULK_MAX_IDS } from './tickets.policy.js';
 import { TICKET_LIST_FILTERS, ticketFilterOf } from './ticket-filters.js';
+import { PREVIEW_TYPES } from './attachment.policy.js';
 import { AttachmentView, ChannelSchema, PrioritySchema, StatusSchema, TemperatureSchema, TicketView, TimelineEventView } from './tickets.presenter.js';
 
 const Label = Type.String({ minLength: 1, maxLength: 100 });
@@ -221,6 +223,7 @@ export function ticketsRoutes(app: AppInstance): void {
           {
             body: Type.String({ minLength: 1, maxLength: 100_000 }),
             visibility: OneOf(['public', 'internal'] as const, { description: 'public: a reply the customer sees; internal: a note for staff' }),
+            bodyFormat: Type.Optional(OneOf(['text', 'markdown'] as const, { description: 'text (default): shown as written; markdown: rendered in the console and mailed as HTML plus a plain-text part' })),
             attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 20, uniqueItems: true, description: 'files uploaded to this ticket (POST …/attachments) to send with the message' })),
           },
           { additionalProperties: false },
@@ -229,6 +232,8 @@ export function ticketsRoutes(app: AppInstance): void {
       },
     },
     async (req, reply) => {
+      const max = attachments.limits.maxCount;
+      if ((req.body.attachmentIds?.length ?? 0) > max) throw invalid([{ field: 'attachmentIds', message: `at most ${max} files go with one message`, code: 'attachment_too_many', params: { max } }]);
       const event = await tickets.addMessage(req.principal!, req.params.id, req.body);
       const delivery = (await app.deps.deliveriesFor?.([event.id]))?.get(event.id);
       return reply.status(201).send(delivery ? { ...event, delivery } : event);
@@ -256,29 +261,58 @@ export function ticketsRoutes(app: AppInstance): void {
   );
 
   app.register(async (scope) => {
-    // Raw uploads: the body is the file itself; the filename travels in the query string.
+    // Raw uploads: the body is the file itself (streamed to disk by the service, never buffered
+    // whole); the filename travels in the query string.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: attachments.maxBytes }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     (scope as unknown as AppInstance).post(
       '/api/v1/tickets/:id/attachments',
       {
-        bodyLimit: attachments.maxBytes,
         config: { permission: 'tickets.write' },
         schema: {
           tags: ['tickets'],
-          summary: 'Upload an attachment: the request body is the file; Content-Type is its type',
+          summary: 'Upload an attachment: the request body is the file; Content-Type is its declared type (the stored type is sniffed from the bytes)',
+          description: 'Refused with 413 payload_too_large (details.code attachment_too_large) above the size limit and 415 unsupported_media_type (details.code attachment_type_not_allowed) for a type not allowed; GET /api/v1/attachments/limits tells both.',
           params: IdParams,
           querystring: Type.Object({ filename: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false }),
           response: { 201: AttachmentView, ...errorResponses },
         },
       },
       async (req, reply) => {
-        const content = req.body as Buffer;
-        const contentType = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim() || 'application/octet-stream';
-        return reply.status(201).send(await attachments.store(req.principal, req.params.id, { filename: req.query.filename, contentType, content: Buffer.isBuffer(content) ? content : Buffer.alloc(0) }));
+        const declaredType = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim() || 'application/octet-stream';
+        const length = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
+        const body = req.body as NodeJS.ReadableStream | undefined;
+        try {
+          return reply.status(201).send(await attachments.store(req.principal, req.params.id, { filename: req.query.filename, declaredType, declaredLength: Number.isFinite(length) ? length : null, content: (body ?? []) as AsyncIterable<Buffer> }, { source: 'upload' }));
+        } catch (err) {
+          // What the client still sends is read and dropped, so it gets the answer instead of a reset.
+          (body as { resume?: () => void } | undefined)?.resume?.();
+          throw err;
+        }
       },
     );
   });
+
+  app.get(
+    '/api/v1/attachments/limits',
+    {
+      config: { permission: 'tickets.read' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'What may be uploaded: the largest file, files per message, the allowed types (the console says so before uploading)',
+        response: {
+          200: Type.Object({
+            maxBytes: Type.Integer({ description: 'ESCALON_ATTACHMENT_MAX_BYTES' }),
+            maxCount: Type.Integer({ description: 'files per reply or note (ESCALON_ATTACHMENT_MAX_COUNT)' }),
+            allowedTypes: Type.Array(Type.String(), { description: 'MIME types or type/* patterns; * allows any (ESCALON_ATTACHMENT_TYPES)' }),
+            previewTypes: Type.Array(Type.String(), { description: 'types shown inline as images; all others are downloaded' }),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ({ ...attachments.limits, previewTypes: [...PREVIEW_TYPES] }),
+  );
 
   app.get(
     '/api/v1/tickets/:id/attachments',
@@ -288,15 +322,28 @@ export function ticketsRoutes(app: AppInstance): void {
 
   app.get(
     '/api/v1/attachments/:id',
-    { config: { permission: 'tickets.read' }, schema: { tags: ['tickets'], summary: 'Download an attachment', params: IdParams } },
+    {
+      config: { permission: 'tickets.read' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'Download an attachment',
+        description: 'Raster images (png, jpeg, gif, webp) are sent inline for previews unless download=1; every other type (HTML and SVG included) only as a download, sandboxed and never sniffed by the browser.',
+        params: IdParams,
+        querystring: Type.Object({ download: Type.Optional(Type.Literal('1', { description: 'send even an image as a download' })) }, { additionalProperties: false }),
+      },
+    },
     async (req, reply) => {
-      const f = await attachments.open(req.principal, req.params.id, auditActor(req));
+      const inline = req.query.download !== '1';
+      const f = await attachments.open(req.principal, req.params.id, auditActor(req), { preview: inline });
+      const disposition = f.previewable && inline ? 'inline' : 'attachment';
       reply
         .header('Content-Type', f.contentType)
         .header('Content-Length', f.size)
         .header('X-Content-Type-Options', 'nosniff')
         .header('Content-Security-Policy', "default-src 'none'; sandbox")
-        .header('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
+        // The bytes of an id never change: the browser keeps them (privately) instead of asking again.
+        .header('Cache-Control', 'private, max-age=86400, immutable')
+        .header('Content-Disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
       return reply.send(f.stream);
     },
   );

@@ -40,6 +40,7 @@ import type {
   TicketFields,
   TimelineEventInput,
   Visibility,
+  BodyFormat,
 } from './tickets.types.js';
 
 /** Who caused a change. `actor` is null for the system (timers, intake). */
@@ -504,7 +505,7 @@ export class TicketsService {
   async addMessage(
     actor: Principal,
     id: string,
-    input: { body: string; visibility: Visibility; attachmentIds?: string[] },
+    input: { body: string; visibility: Visibility; bodyFormat?: BodyFormat; attachmentIds?: string[] },
   ): Promise<TimelineEventView> {
     const ctx: ChangeContext = { actorId: actor.userId, authorType: 'user', now: this.clock.now() };
     const { attachmentIds = [], ...message } = input;
@@ -532,9 +533,11 @@ export class TicketsService {
   async addMessageIn(
     tx: Tx,
     ticket: Ticket,
-    input: { body: string; visibility: Visibility; initial?: boolean; data?: Record<string, unknown> },
+    input: { body: string; visibility: Visibility; bodyFormat?: BodyFormat; initial?: boolean; data?: Record<string, unknown> },
     ctx: ChangeContext,
   ): Promise<string> {
+    // Only a person's own writing is Markdown: inbound mail and customers' messages stay text.
+    const bodyFormat = ctx.authorType === 'user' ? (input.bodyFormat ?? 'text') : 'text';
     if (ticket.status === 'closed')
       throw conflict('The ticket is closed; open a follow-up ticket instead.', { status: ticket.status });
     if (ctx.authorType === 'customer' && input.visibility === 'internal')
@@ -548,6 +551,7 @@ export class TicketsService {
         authorType: ctx.authorType,
         authorId: ctx.actorId,
         body: input.body,
+        bodyFormat,
         data: {
           ...input.data,
           ...(input.initial && { initial: true }),
@@ -593,6 +597,7 @@ export class TicketsService {
       author_type: e.authorType,
       author_id: e.authorId,
       body: e.body ?? null,
+      body_format: e.bodyFormat ?? 'text',
       data: json(e.data),
       created_at: now,
     });

@@ -58,5 +58,10 @@ export interface TimelineEventInput {
   authorType: AuthorType;
   authorId: string | null;
   body?: string | null;
+  /** How the body is written (default text); see BodyFormat. */
+  bodyFormat?: BodyFormat;
   data?: Record<string, unknown>;
 }
+
+/** text: shown as written, line breaks kept (inbound mail, the default); markdown: an agent's reply or note in Markdown. */
+export type BodyFormat = 'text' | 'markdown';

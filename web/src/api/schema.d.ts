@@ -710,10 +710,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an attachment */
+        /**
+         * Download an attachment
+         * @description Raster images (png, jpeg, gif, webp) are sent inline for previews unless download=1; every other type (HTML and SVG included) only as a download, sandboxed and never sniffed by the browser.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description send even an image as a download */
+                    download?: "1";
+                };
                 header?: never;
                 path: {
                     /** @description UUIDv7 identifier */
@@ -729,6 +735,96 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What may be uploaded: the largest file, files per message, the allowed types (the console says so before uploading) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description MIME types or type/* patterns; * allows any (ESCALON_ATTACHMENT_TYPES) */
+                            allowedTypes: string[];
+                            /** @description ESCALON_ATTACHMENT_MAX_BYTES */
+                            maxBytes: number;
+                            /** @description files per reply or note (ESCALON_ATTACHMENT_MAX_COUNT) */
+                            maxCount: number;
+                            /** @description types shown inline as images; all others are downloaded */
+                            previewTypes: string[];
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
                 };
             };
         };
@@ -23852,6 +23948,8 @@ export interface paths {
                                 eventId: string | null;
                                 filename: string;
                                 id: string;
+                                /** @description a raster image (type sniffed from its bytes): GET /api/v1/attachments/{id} sends it inline; all else is a download */
+                                previewable: boolean;
                                 sha256: string;
                                 size: number;
                                 ticketId: string;
@@ -23907,7 +24005,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload an attachment: the request body is the file; Content-Type is its type */
+        /**
+         * Upload an attachment: the request body is the file; Content-Type is its declared type (the stored type is sniffed from the bytes)
+         * @description Refused with 413 payload_too_large (details.code attachment_too_large) above the size limit and 415 unsupported_media_type (details.code attachment_type_not_allowed) for a type not allowed; GET /api/v1/attachments/limits tells both.
+         */
         post: {
             parameters: {
                 query: {
@@ -23934,6 +24035,8 @@ export interface paths {
                             eventId: string | null;
                             filename: string;
                             id: string;
+                            /** @description a raster image (type sniffed from its bytes): GET /api/v1/attachments/{id} sends it inline; all else is a download */
+                            previewable: boolean;
                             sha256: string;
                             size: number;
                             ticketId: string;
@@ -25174,6 +25277,11 @@ export interface paths {
                         attachmentIds?: string[];
                         body: string;
                         /**
+                         * @description text (default): shown as written; markdown: rendered in the console and mailed as HTML plus a plain-text part
+                         * @enum {string}
+                         */
+                        bodyFormat?: "text" | "markdown";
+                        /**
                          * @description public: a reply the customer sees; internal: a note for staff
                          * @enum {string}
                          */
@@ -25196,6 +25304,11 @@ export interface paths {
                                 type: "user" | "customer" | "system";
                             };
                             body: string | null;
+                            /**
+                             * @description text: show as written, line breaks kept (inbound mail is always text); markdown: render the body as Markdown (no raw HTML)
+                             * @enum {string}
+                             */
+                            bodyFormat: "text" | "markdown";
                             createdAt: string;
                             data: {
                                 [key: string]: unknown;
@@ -25753,6 +25866,11 @@ export interface paths {
                                     type: "user" | "customer" | "system";
                                 };
                                 body: string | null;
+                                /**
+                                 * @description text: show as written, line breaks kept (inbound mail is always text); markdown: render the body as Markdown (no raw HTML)
+                                 * @enum {string}
+                                 */
+                                bodyFormat: "text" | "markdown";
                                 createdAt: string;
                                 data: {
                                     [key: string]: unknown;

@@ -11,6 +11,7 @@ const ev = (kind: string, data: Record<string, unknown>): TimelineEvent => ({
   visibility: 'internal',
   author: { type: 'user', id: 'u1', name: '田中 一郎' },
   body: null,
+  bodyFormat: 'text',
   data,
   createdAt: '2026-01-01T00:00:00.000Z',
 });
