@@ -57,4 +57,77 @@ describe.skipIf(!hasChromium)('saved views (real browser)', () => {
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('a view keeps its chosen columns after a reload and is edited: renamed, columns, filters, deleted (ja and en)', { timeout: 150_000 }, async () => {
+    const headers = (page: import('playwright-core').Page) => page.locator('table.queue-table thead th[data-col]').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-col')));
+
+    // Japanese, a supervisor: save, choose columns, reload.
+    const ja = await context('ja-JP');
+    const page = await newPage(ja);
+    await signIn(page, 'sato@demo.example');
+    await page.goto(`${h.base}/queues/all`);
+    await page.locator('#q-priority').selectOption('high');
+    await page.getByRole('button', { name: 'このビューを保存' }).click();
+    await page.getByRole('textbox', { name: 'ビューの名前' }).fill('高優先度');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.waitForURL(/view=/);
+    await page.getByTestId('edit-view').click();
+    await page.getByTestId('view-col-requester').uncheck();
+    await page.getByTestId('view-col-temperature').uncheck();
+    await page.getByTestId('view-col-team').check();
+    await page.getByTestId('view-col-tags').check();
+    await page.getByRole('button', { name: 'タグ を上へ' }).click();
+    await page.getByRole('textbox', { name: 'ビューの名前' }).fill('高優先度（チーム別）');
+    await shot(page, '120-view-editor-ja');
+    await page.getByTestId('view-save-changes').click();
+    await page.getByText('ビューを保存しました。').waitFor();
+    const chosen = ['number', 'subject', 'priority', 'status', 'assignee', 'updated', 'tags', 'team'];
+    await expect.poll(() => headers(page)).toEqual(chosen);
+    await page.reload();
+    await expect.poll(() => headers(page)).toEqual(chosen);
+    await expect.poll(() => page.locator('#q-priority').inputValue()).toBe('high');
+    const view = page.getByTestId('saved-view').filter({ hasText: '高優先度（チーム別）' });
+    expect(await view.getAttribute('aria-current')).toBe('page');
+    await shot(page, '121-view-columns-ja');
+    // A changed filter keeps the view open and marked; saving takes the new filter.
+    await page.locator('#q-priority').selectOption('urgent');
+    await page.getByTestId('view-modified').waitFor();
+    await page.getByTestId('edit-view').click();
+    expect(await page.getByTestId('view-take-filters').isChecked()).toBe(true);
+    await page.getByTestId('view-save-changes').click();
+    await page.getByText('ビューを保存しました。').waitFor();
+    // From the plain tab (its own filters), the view's link brings the saved filter back.
+    await page.getByRole('link', { name: 'すべての案件' }).click();
+    await expect.poll(() => page.locator('#q-priority').inputValue()).toBe('any');
+    await page.getByTestId('saved-view').filter({ hasText: '高優先度（チーム別）' }).click();
+    await expect.poll(() => page.locator('#q-priority').inputValue()).toBe('urgent');
+    await expect.poll(() => headers(page)).toEqual(chosen);
+    await expect.poll(() => page.getByTestId('view-modified').count()).toBe(0);
+
+    // English, an agent: a personal view with its own columns, then deleted.
+    const en = await context('en-US');
+    const p2 = await newPage(en);
+    await signIn(p2, 'john@demo.example');
+    await p2.goto(`${h.base}/queues/all?status=open`);
+    await p2.getByRole('button', { name: 'Save this view' }).click();
+    await p2.getByRole('textbox', { name: 'Name of the view' }).fill('Open ones');
+    await p2.getByRole('button', { name: 'Save', exact: true }).click();
+    await p2.waitForURL(/view=/);
+    await p2.getByTestId('edit-view').click();
+    await p2.getByTestId('view-col-assignee').uncheck();
+    await p2.getByTestId('view-col-created').check();
+    await p2.getByTestId('view-save-changes').click();
+    await p2.getByText('View saved.').waitFor();
+    await p2.reload();
+    await expect.poll(() => headers(p2)).toEqual(['number', 'subject', 'requester', 'temperature', 'priority', 'status', 'updated', 'created']);
+    await shot(p2, '122-view-columns-en');
+    await p2.getByTestId('edit-view').click();
+    await p2.getByTestId('view-delete').click();
+    await p2.getByTestId('view-delete-confirm').click();
+    await p2.getByText('View deleted.').waitFor();
+    expect(await p2.getByTestId('saved-view').filter({ hasText: 'Open ones' }).count()).toBe(0);
+    await expect.poll(() => headers(p2)).toEqual(['number', 'subject', 'requester', 'temperature', 'priority', 'status', 'assignee', 'updated']);
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
 });

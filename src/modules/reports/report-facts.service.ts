@@ -3,7 +3,7 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { getSetting } from '../../lib/settings.js';
 import { compileCalendar, TWENTY_FOUR_SEVEN, type CalendarDefinition, type CompiledCalendar } from '../calendars/index.js';
-import type { Ticket, TicketHooks } from '../tickets/index.js';
+import type { ChangeContext, Ticket, TicketHooks } from '../tickets/index.js';
 import { isReassignment, newFacts, onMessage, onStatus, type TicketFacts } from './reports.policy.js';
 import * as repo from './reports.repository.js';
 import type { FactsRow } from './reports.repository.js';
@@ -111,6 +111,17 @@ export class ReportFacts {
     return row;
   }
 
+  /** The facts after a change of the ticket (`found`: its facts row when already read). */
+  private async onUpdated(tx: Tx, before: Ticket, after: Ticket, ctx: ChangeContext, found: FactsRow | null): Promise<void> {
+    const row = found ?? (await this.load(tx, after));
+    this.forget(tx, after.id);
+    let facts = toFacts(row);
+    if (before.status !== after.status) facts = onStatus(facts, after.status, ctx.now, await this.calendar(tx));
+    const moved = isReassignment(before.teamId, after.teamId) || isReassignment(before.assigneeId, after.assigneeId);
+    if (moved) facts = { ...facts, reassignments: facts.reassignments + 1 };
+    await repo.updateFacts(tx, after.id, { ...dimensions(after), ...fromFacts(facts) });
+  }
+
   hooks(): TicketHooks {
     return {
       afterCreate: async (tx: Tx, t: Ticket) => {
@@ -120,14 +131,11 @@ export class ReportFacts {
         if (!rows) this.written.set(tx, (rows = new Map()));
         rows.set(t.id, row);
       },
-      afterUpdate: async (tx, before, after, _changes, ctx) => {
-        const row = await this.load(tx, after);
-        this.forget(tx, after.id);
-        let facts = toFacts(row);
-        if (before.status !== after.status) facts = onStatus(facts, after.status, ctx.now, await this.calendar(tx));
-        const moved = isReassignment(before.teamId, after.teamId) || isReassignment(before.assigneeId, after.assigneeId);
-        if (moved) facts = { ...facts, reassignments: facts.reassignments + 1 };
-        await repo.updateFacts(tx, after.id, { ...dimensions(after), ...fromFacts(facts) });
+      afterUpdate: (tx, before, after, _changes, ctx) => this.onUpdated(tx, before, after, ctx, null),
+      // A bulk action's chunk: the facts of all its tickets are read in one query.
+      afterUpdateMany: async (tx, updates, ctx) => {
+        const found = await repo.findFactsOf(tx, updates.map((u) => u.after.id));
+        for (const u of updates) await this.onUpdated(tx, u.before, u.after, ctx, found.get(u.after.id) ?? null);
       },
       afterMessage: async (tx, t, m, ctx) => {
         const current = toFacts(await this.load(tx, t));

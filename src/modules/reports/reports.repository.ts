@@ -34,6 +34,13 @@ export async function findFacts(ex: Executor, ticketId: string): Promise<FactsRo
   return r ? normaliseFacts(r as unknown as Record<string, unknown>) : undefined;
 }
 
+/** findFacts for many tickets in one query. */
+export async function findFactsOf(ex: Executor, ticketIds: string[]): Promise<Map<string, FactsRow>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await ex.selectFrom('report_ticket_facts').selectAll().where('id', 'in', ticketIds).execute();
+  return new Map(rows.map((r) => [r.id, normaliseFacts(r as unknown as Record<string, unknown>)]));
+}
+
 export const insertFacts = (ex: Executor, f: FactsRow) => ex.insertInto('report_ticket_facts').values(f).onConflict((oc) => oc.column('id').doNothing()).execute();
 
 export const updateFacts = (ex: Executor, id: string, f: Partial<FactsRow>) => ex.updateTable('report_ticket_facts').set(f).where('id', '=', id).execute();

@@ -30,7 +30,7 @@ export const viewsJa: typeof viewsEn = {
     status: 'ステータス',
     priority: '優先度',
     temperature: '温度感',
-    requester: '顧客',
+    requester: 'お客様',
     team: 'チーム',
     assignee: '担当者',
     tags: 'タグ',

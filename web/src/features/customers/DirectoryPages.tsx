@@ -7,6 +7,7 @@ import type { Customer, Page } from '../../api/types.js';
 import type { ApiJson } from '../../api/typed.js';
 import { Loadable } from '../../components/Loadable.js';
 import { useSession } from '../../session.js';
+import './directory.css';
 
 export type Organization = ApiJson<'/api/v1/organizations/{id}'>;
 export const TIERS = ['standard', 'silver', 'gold', 'platinum'] as const;

@@ -156,20 +156,21 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
   /** Every change is a new history entry, so Back returns to the previous filters. An open view stays open (its filters changed). */
   const setFilters = (update: (f: Filters) => Filters) =>
     void nav({ search: (s) => ({ ...s, ...searchFromFilters(update(filtersOf(s))), shown: undefined }) });
-  // A saved view in the URL (?view=…) sets the filters once it is loaded, when the URL names the
-  // view alone (its link): a reload, a pasted link or Back restores the filters the URL carries.
+  // A saved view in the URL (?view=…) sets the filters once it is loaded (and again when its link
+  // is followed), when the URL names the view alone: a reload, a pasted link or Back restores the
+  // filters the URL carries.
   const viewId = search.view ?? null;
   const view = useView(viewId);
   const activeView = view.data && view.data.id === viewId ? view.data : null;
   const appliedView = useRef<string | null>(null);
+  const [opened, setOpened] = useState(0);
   const onlyView = search.status === undefined && search.priority === undefined && search.q === undefined && search.sort === undefined;
   useEffect(() => {
     const v = activeView;
-    if (!v || appliedView.current === v.id) return;
+    if (!v || !onlyView || appliedView.current === v.id) return;
     appliedView.current = v.id;
-    if (!onlyView) return;
     void nav({ search: () => ({ view: v.id, ...searchFromFilters(viewFilters(v)) }), replace: true });
-  }, [activeView, onlyView, nav]);
+  }, [activeView, onlyView, nav, opened]);
   const modified = activeView !== null && JSON.stringify(viewFilters(activeView)) !== JSON.stringify(filters);
   // The table's columns: the ones being edited, else the open view's, else the default ones.
   const [draftColumns, setDraftColumns] = useState<QueueColumn[] | null>(null);
@@ -229,6 +230,7 @@ function TicketQueue({ kind }: { kind: TicketQueueKind }) {
         columns={columns}
         modified={modified}
         onColumnsDraft={setDraftColumns}
+        onOpen={() => ((appliedView.current = null), setOpened((n) => n + 1))}
       />
       <MovedNotice />
 

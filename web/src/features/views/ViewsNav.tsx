@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Notice } from '../../components/States.js';
 import { Link, navigate } from '../../lib/router.js';
 import { useSession } from '../../session.js';
+import './views.css';
 import { QUEUE_COLUMNS, viewHref, type QueueColumn, type SavedView, type ViewFilters } from './types.js';
 import { useViewMutations, useViews } from './use-views.js';
 
@@ -22,6 +23,7 @@ export function ViewsNav({
   columns,
   modified,
   onColumnsDraft,
+  onOpen,
 }: {
   activeId: string | null;
   /** The open view, once loaded. */
@@ -33,6 +35,8 @@ export function ViewsNav({
   modified: boolean;
   /** Columns being edited (the table previews them); null when the editor closes. */
   onColumnsDraft: (c: QueueColumn[] | null) => void;
+  /** A view's link was followed: its filters are applied again. */
+  onOpen: () => void;
 }) {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -66,7 +70,7 @@ export function ViewsNav({
         {views?.map((v) => {
           const c = counts[v.id];
           return (
-            <Link key={v.id} to={viewHref(v)} className={v.id === activeId ? 'tab active' : 'tab'} aria-current={v.id === activeId ? 'page' : undefined} data-testid="saved-view" onClick={() => (setEditing(false), onColumnsDraft(null), setNotice(null))}>
+            <Link key={v.id} to={viewHref(v)} className={v.id === activeId ? 'tab active' : 'tab'} aria-current={v.id === activeId ? 'page' : undefined} data-testid="saved-view" onClick={() => (setEditing(false), onColumnsDraft(null), setNotice(null), onOpen())}>
               {v.name}
               {v.scope === 'shared' && <span className="muted small"> ({t('views.shared')})</span>}
               {c && (
@@ -179,7 +183,8 @@ function ViewEditor({
         ...(mayShare && { scope: shared ? 'shared' : 'personal' }),
         ...(takeFilters && { filters: current.filters, sort: current.sort }),
       },
-      { onSuccess: (v) => (onClose(t('views.updated')), takeFilters && navigate(viewHref(v), { replace: true })) },
+      // The URL already carries the filters now saved.
+      { onSuccess: () => onClose(t('views.updated')) },
     );
   };
   const [confirming, setConfirming] = useState(false);
