@@ -13,7 +13,7 @@ import { newId } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import type { AuditActor, AuditService } from '../audit/index.js';
 import type { Principal } from '../auth/index.js';
-import { NOTIFY_JOB } from '../notifications/index.js';
+import { NOTIFY_JOB, outstandingDeliveries } from '../notifications/index.js';
 import { worseStatus, type ServicesService, type ServiceStatus } from '../services/index.js';
 import type { SlaClocksService } from '../sla/index.js';
 import type { IndexDocumentInput, SearchService } from '../search/index.js';
@@ -45,8 +45,26 @@ export const TASK_DUE_JOB = 'incident.task_due';
 export const RCA_DUE_JOB = 'incident.rca_due';
 export const STATUS_FANOUT_JOB = 'status.fanout';
 export const STATUS_MAIL_JOB = 'status.mail';
-/** Linked tickets answered per fan-out job (one transaction each). */
-export const FANOUT_BATCH = 100;
+/**
+ * Linked tickets answered per fan-out job (one transaction each). Small: on SQLite a batch holds
+ * the one writer (and this node's event loop) while it runs, so other users' requests wait for
+ * at most one batch (~25 replies, tens of milliseconds), not for a hundred.
+ */
+export const FANOUT_BATCH = 25;
+/**
+ * The next batch is written at once while fewer deliveries than this wait to be sent; otherwise
+ * a moment later (FANOUT_PAUSE_MS), so the fan-out runs at the senders' pace: the outbox never
+ * holds thousands of due jobs (every claim of the runner would read past them) and the writer
+ * is free between batches.
+ */
+export const FANOUT_OUTSTANDING_CAP = 200;
+export const FANOUT_PAUSE_MS = 100;
+/**
+ * Even when the senders keep up, the next batch is due a moment after this one: the runner then
+ * sleeps between batches (a timer), and the node answers requests and sends mail in between;
+ * batches due back to back would run one after another without letting I/O in (SQLite).
+ */
+export const FANOUT_GAP_MS = 5;
 export const FANOUT_START_DELAY_MS = 250;
 const MIN = 60_000;
 
@@ -551,7 +569,7 @@ export class IncidentsService {
     const problems = [...nextUpdateProblems(now, requested), ...(!input.body.ja.trim() ? [{ field: 'body.ja', message: 'must be written (both languages)', code: 'both_languages_required' }] : []), ...(!input.body.en.trim() ? [{ field: 'body.en', message: 'must be written (both languages)', code: 'both_languages_required' }] : [])];
     if (problems.length) throw invalid(problems);
     const updateId = newId();
-    await inTransaction(this.db, async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const inc = await this.loadActive(tx, id);
       const audience = inc.internal_only === 1 ? 'internal' : input.audience;
       const t = parseJson<CadenceTargets>(inc.cadence, cadenceTargets(DEFAULT_SETTINGS, inc.severity as Severity));
@@ -566,8 +584,9 @@ export class IncidentsService {
         await this.queueFanout(tx, { incidentId: id, kind: 'update', updateId, actorId: actor.userId, after: null }, now);
         await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
       }
+      // Read before the commit starts the fan-out (see resolve).
+      return presentUpdate((await repo.findUpdate(tx, updateId))!);
     });
-    return presentUpdate((await repo.findUpdate(this.db, updateId))!);
   }
 
   /** The cadence clocks of an incident, re-armed after every change that moves them (exact timers). */
@@ -586,10 +605,10 @@ export class IncidentsService {
     }
   }
 
-  private async queueFanout(tx: Tx, p: FanoutPayload, now: number) {
+  private async queueFanout(tx: Tx, p: FanoutPayload, now: number, paused = false) {
     // The first batch starts a moment after the request that caused it, so that request's answer
     // leaves first: on SQLite the batches run their queries on this node's event loop.
-    const dueAt = p.after === null ? now + FANOUT_START_DELAY_MS : now;
+    const dueAt = now + (p.after === null ? FANOUT_START_DELAY_MS : paused ? FANOUT_PAUSE_MS : FANOUT_GAP_MS);
     await enqueueJob(tx, { kind: FANOUT_JOB, payload: { ...p }, dueAt, dedupeKey: `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.after ?? 'start'}`, maxAttempts: 5 }, now);
   }
 
@@ -623,7 +642,7 @@ export class IncidentsService {
     const now = this.d.clock.now();
     const problems = (['ja', 'en'] as const).filter((l) => !input.resolution[l].trim()).map((l) => ({ field: `resolution.${l}`, message: 'must be written (both languages)', code: 'both_languages_required' }));
     if (problems.length) throw invalid(problems);
-    await inTransaction(this.db, async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const inc = await this.loadActive(tx, id);
       const commander = await repo.findRole(tx, id, 'commander');
       if (commander?.user_id !== actor.userId && !['manager', 'admin'].includes(actor.role))
@@ -644,8 +663,10 @@ export class IncidentsService {
       await cancelJobsByPrefix(tx, `incident:${id}:cadence:`, now);
       await this.queueFanout(tx, { incidentId: id, kind: 'resolution', updateId: null, actorId: actor.userId, after: null }, now);
       if (inc.internal_only !== 1) await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
+      // The answer is read in the transaction: after the commit the fan-out's batches start, and
+      // on SQLite each of this request's reads would wait behind one of them.
+      return this.get(id, tx);
     });
-    return this.get(id);
   }
 
   async close(actor: Principal, id: string) {
@@ -690,7 +711,10 @@ export class IncidentsService {
         if (current.status !== 'solved') await this.d.tickets.updateIn(tx, ticket.id, { status: 'solved' }, ctx);
       }
     }
-    if (batch.length === FANOUT_BATCH) await this.queueFanout(tx, { ...p, after: batch.at(-1)!.ticket_id }, now);
+    if (batch.length === FANOUT_BATCH) {
+      const waiting = await outstandingDeliveries(tx, FANOUT_OUTSTANDING_CAP);
+      await this.queueFanout(tx, { ...p, after: batch.at(-1)!.ticket_id }, now, waiting >= FANOUT_OUTSTANDING_CAP);
+    }
   }
 
   /** An update is overdue: the communications lead hears at the due instant, then the commander. */

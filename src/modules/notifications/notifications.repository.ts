@@ -188,6 +188,15 @@ export async function releaseNextQueuedOf(ex: Executor, pairs: { recipientKey: s
   return r.rows.map((x) => x.id);
 }
 
+/**
+ * How many deliveries wait to be sent, counted up to `cap` only (a bounded read of the state
+ * index): a fan-out of thousands of replies writes its next batch when the senders have caught up.
+ */
+export const outstandingDeliveries = async (ex: Executor, cap: number): Promise<number> =>
+  Number(
+    (await sql<{ n: number }>`select count(*) as n from (select 1 from deliveries where state = 'pending' limit ${cap}) t`.execute(ex)).rows[0]?.n ?? 0,
+  );
+
 /** Attempt log rows, in one statement. */
 export async function insertAttempts(ex: Executor, rows: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number }[]): Promise<void> {
   if (rows.length) await ex.insertInto('delivery_attempts').values(rows).execute();
