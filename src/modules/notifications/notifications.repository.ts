@@ -248,10 +248,6 @@ export function listDeliveries(
   return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
 }
 
-export async function insertAttempt(ex: Executor, row: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number }): Promise<void> {
-  await ex.insertInto('delivery_attempts').values(row).execute();
-}
-
 export const attemptsOf = (ex: Executor, deliveryIds: string[]) =>
   deliveryIds.length === 0 ? Promise.resolve([]) : ex.selectFrom('delivery_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('delivery_id').orderBy('attempt').execute();
 
