@@ -52,13 +52,13 @@ export const STATUS_MAIL_JOB = 'status.mail';
  */
 export const FANOUT_BATCH = 25;
 /**
- * The next batch is written at once while fewer deliveries than this wait to be sent; otherwise
- * a moment later (FANOUT_PAUSE_MS), so the fan-out runs at the senders' pace: the outbox never
- * holds thousands of due jobs (every claim of the runner would read past them) and the writer
- * is free between batches.
+ * A batch is written while fewer deliveries than this wait to be sent; otherwise it waits and
+ * looks again FANOUT_PAUSE_MS later, so the fan-out runs at the senders' pace: the outbox never
+ * holds thousands of due jobs (every claim and wake-up query of the runner reads past the due
+ * jobs of other kinds, so their cost grows with what waits) and the writer is free between batches.
  */
-export const FANOUT_OUTSTANDING_CAP = 200;
-export const FANOUT_PAUSE_MS = 100;
+export const FANOUT_OUTSTANDING_CAP = 100;
+export const FANOUT_PAUSE_MS = 50;
 /**
  * Even when the senders keep up, the next batch is due a moment after this one: the runner then
  * sleeps between batches (a timer), and the node answers requests and sends mail in between;
@@ -605,11 +605,16 @@ export class IncidentsService {
     }
   }
 
-  private async queueFanout(tx: Tx, p: FanoutPayload, now: number, paused = false) {
-    // The first batch starts a moment after the request that caused it, so that request's answer
-    // leaves first: on SQLite the batches run their queries on this node's event loop.
-    const dueAt = now + (p.after === null ? FANOUT_START_DELAY_MS : paused ? FANOUT_PAUSE_MS : FANOUT_GAP_MS);
-    await enqueueJob(tx, { kind: FANOUT_JOB, payload: { ...p }, dueAt, dedupeKey: `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.after ?? 'start'}`, maxAttempts: 5 }, now);
+  /**
+   * The fan-out's next job: the first batch a moment after the request that caused it (so that
+   * request's answer leaves first: on SQLite the batches run their queries on this node's event
+   * loop), the next ones FANOUT_GAP_MS apart; `waitFor` asks for the same batch again later
+   * (the senders are behind), under a key of its own.
+   */
+  private async queueFanout(tx: Tx, p: FanoutPayload, now: number, waitFor?: number) {
+    const delay = waitFor ?? (p.after === null ? FANOUT_START_DELAY_MS : FANOUT_GAP_MS);
+    const key = `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.after ?? 'start'}${waitFor === undefined ? '' : `:wait:${newId()}`}`;
+    await enqueueJob(tx, { kind: FANOUT_JOB, payload: { ...p }, dueAt: now + delay, dedupeKey: key, maxAttempts: 5 }, now);
   }
 
   /** Staff who hear of the incident: its task force and its subscribers (people and team members). */
@@ -690,6 +695,8 @@ export class IncidentsService {
     if (!inc) return;
     const update = p.updateId ? await repo.findUpdate(tx, p.updateId) : undefined;
     if (p.kind === 'update' && !update) return;
+    // The senders are behind: this batch waits (written later, in a job of its own).
+    if ((await outstandingDeliveries(tx, FANOUT_OUTSTANDING_CAP)) >= FANOUT_OUTSTANDING_CAP) return this.queueFanout(tx, p, now, FANOUT_PAUSE_MS);
     const resolution = parseJson<Localised | null>(inc.resolution, null);
     const batch = await repo.linkedTicketPage(tx, p.incidentId, p.after, FANOUT_BATCH);
     const ctx = { actorId: p.actorId, authorType: 'user' as const, now };
@@ -711,10 +718,7 @@ export class IncidentsService {
         if (current.status !== 'solved') await this.d.tickets.updateIn(tx, ticket.id, { status: 'solved' }, ctx);
       }
     }
-    if (batch.length === FANOUT_BATCH) {
-      const waiting = await outstandingDeliveries(tx, FANOUT_OUTSTANDING_CAP);
-      await this.queueFanout(tx, { ...p, after: batch.at(-1)!.ticket_id }, now, waiting >= FANOUT_OUTSTANDING_CAP);
-    }
+    if (batch.length === FANOUT_BATCH) await this.queueFanout(tx, { ...p, after: batch.at(-1)!.ticket_id }, now);
   }
 
   /** An update is overdue: the communications lead hears at the due instant, then the commander. */
