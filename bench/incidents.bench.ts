@@ -3,9 +3,13 @@
  * - the resolution of an incident with N linked tickets (default 10,000): how long the request
  *   takes (the fan-out goes through the outbox), how fast the resolution replies reach the
  *   sink (mails/s), and the p99 of other users' API requests meanwhile;
+ * - a public update of another incident of the service (no linked tickets) to its N status-page
+ *   subscribers (default 10,000): the same three figures (request time, mails/s to the sink, other users' p99);
  * - the public status page: requests/s from one node over loopback (undici, 50 connections).
+ * Every phase checks that each recipient got exactly one mail (none lost, none twice).
  *
- * Run: npx tsx bench/incidents.bench.ts [sqlite|postgres]   (BENCH_LINKED=10000 BENCH_STATUS_SECONDS=5 BENCH_WAIT_SECONDS=900)
+ * Run: npx tsx bench/incidents.bench.ts [sqlite|postgres]
+ *   (BENCH_LINKED=10000 BENCH_SUBSCRIBERS=10000 BENCH_STATUS_SECONDS=5 BENCH_WAIT_SECONDS=900)
  */
 import { Pool } from 'undici';
 import { report } from './config.js';
@@ -22,6 +26,7 @@ import { startSmtpSink } from '../test/helpers/smtp-sink.js';
 
 const kinds = (process.argv[2] ? [process.argv[2]] : ['sqlite', 'postgres']) as DbKind[];
 const LINKED = Number(process.env.BENCH_LINKED ?? 10_000);
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const STATUS_SECONDS = Number(process.env.BENCH_STATUS_SECONDS ?? 5);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,41 +93,75 @@ for (const kind of kinds) {
   console.log(`${kind}: status page ${Math.round(rps)} req/s (${failed} failed)`);
   report({ harness: 'incidents', figure: 'status page requests/s', db: kind, case: '-', value: Math.round(rps), unit: 'req/s' });
 
-  // Resolution: the request returns, then the outbox answers every linked ticket.
-  await deps.jobs.drain(); // what the declaration and linking queued (staff notifications) is not part of the figure
+  await deps.jobs.drain(); // what the declaration and linking queued (staff notifications) is not part of the figures
   if (!process.env.BENCH_JOBS_AFTER) await deps.jobs.start();
-  const r0 = performance.now();
-  const res = await pool.request({ path: `/api/v1/incidents/${inc.id}/resolve`, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ resolution: { ja: '復旧しました。', en: 'Service is restored.' } }) });
-  await res.body.text();
-  const requestMs = performance.now() - r0;
-  console.log(`${kind}: resolve request ${res.statusCode} in ${Math.round(requestMs)} ms`);
-  report({ harness: 'incidents', figure: `resolve request (${LINKED} linked)`, db: kind, case: '-', value: Math.round(requestMs), unit: 'ms' });
 
-  if (process.env.BENCH_JOBS_AFTER) await deps.jobs.start();
-  // Other users meanwhile: a ticket and the incident, one request every 20 ms.
-  const latencies: number[] = [];
-  let probing = true;
-  const probe = (async () => {
-    while (probing) {
-      const s = performance.now();
-      const p = await pool.request({ path: `/api/v1/tickets/${ticketIds[latencies.length % ticketIds.length]}`, method: 'GET', headers: { authorization: `Bearer ${token}` } });
-      await p.body.text();
-      latencies.push(performance.now() - s);
-      await sleep(20);
+  /**
+   * One fan-out: the request (timed), then mails to `expected` recipients (matching `to`) at the
+   * sink while other users read tickets (one request every 20 ms); checks one mail per recipient.
+   */
+  const fanout = async (what: string, path: string, body: unknown, expected: number, to: RegExp) => {
+    const from = sink.mails.length;
+    const r0 = performance.now();
+    const res = await pool.request({ path, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await res.body.text();
+    const requestMs = performance.now() - r0;
+    console.log(`${kind}: ${what} request ${res.statusCode} in ${Math.round(requestMs)} ms`);
+    report({ harness: 'incidents', figure: `${what} request (${expected} recipients)`, db: kind, case: '-', value: Math.round(requestMs), unit: 'ms' });
+    if (process.env.BENCH_JOBS_AFTER) await deps.jobs.start();
+    const latencies: number[] = [];
+    let probing = true;
+    const probe = (async () => {
+      while (probing) {
+        const s = performance.now();
+        const p = await pool.request({ path: `/api/v1/tickets/${ticketIds[latencies.length % ticketIds.length]}`, method: 'GET', headers: { authorization: `Bearer ${token}` } });
+        await p.body.text();
+        latencies.push(performance.now() - s);
+        await sleep(20);
+      }
+    })();
+    const ours = () => sink.mails.slice(from).filter((m) => m.rcptTo.some((a) => to.test(a)));
+    const start = performance.now();
+    // BENCH_WAIT_SECONDS caps the wait on a slow machine; the rate is then over the mails that arrived.
+    const deadline = start + Number(process.env.BENCH_WAIT_SECONDS ?? 900) * 1000;
+    let got = ours();
+    while (got.length < expected && performance.now() < deadline) {
+      await sleep(200);
+      got = ours();
     }
-  })();
-  const start = performance.now();
-  // BENCH_WAIT_SECONDS caps the wait on a slow machine; the rate is then over the mails that arrived.
-  const deadline = start + Number(process.env.BENCH_WAIT_SECONDS ?? 900) * 1000;
-  while (sink.mails.length < LINKED && performance.now() < deadline) await sleep(200);
-  const seconds = (performance.now() - start) / 1000;
-  probing = false;
-  await probe;
-  const sorted = latencies.sort((a, b) => a - b);
-  const mailsPerSecond = sink.mails.length / seconds;
-  console.log(`${kind}: ${sink.mails.length} resolution replies in ${seconds.toFixed(1)} s (${Math.round(mailsPerSecond)}/s); other users' API p50 ${pct(sorted, 50).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms (${sorted.length} requests)`);
-  report({ harness: 'incidents', figure: 'resolution replies to SMTP sink', db: kind, case: '-', value: Math.round(mailsPerSecond), unit: 'mails/s' });
-  report({ harness: 'incidents', figure: 'other users API p99 during fan-out', db: kind, case: '-', value: Number(pct(sorted, 99).toFixed(1)), unit: 'ms' });
+    const seconds = ((got.at(-1)?.acceptedAt ?? performance.now()) - start) / 1000;
+    probing = false;
+    await probe;
+    const perRecipient = new Map<string, number>();
+    for (const m of got) for (const a of m.rcptTo) if (to.test(a)) perRecipient.set(a, (perRecipient.get(a) ?? 0) + 1);
+    const twice = [...perRecipient.values()].filter((n) => n > 1).length;
+    const sorted = latencies.sort((a, b) => a - b);
+    const rate = got.length / seconds;
+    console.log(
+      `${kind}: ${got.length}/${expected} ${what} mails in ${seconds.toFixed(1)} s (${Math.round(rate)}/s); ${perRecipient.size} recipients, ${expected - perRecipient.size} without a mail, ${twice} with more than one; other users' API p50 ${pct(sorted, 50).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms (${sorted.length} requests)`,
+    );
+    report({ harness: 'incidents', figure: `${what} mails to SMTP sink`, db: kind, case: '-', value: Math.round(rate), unit: 'mails/s' });
+    report({ harness: 'incidents', figure: `other users API p99 during ${what} fan-out`, db: kind, case: '-', value: Number(pct(sorted, 99).toFixed(1)), unit: 'ms' });
+  };
+
+  // An update to the status page's subscribers of the service (confirmed, seeded directly).
+  if (SUBSCRIBERS > 0) {
+    for (let i = 0; i < SUBSCRIBERS; i += 500) {
+      const rows = [];
+      for (let j = i; j < Math.min(SUBSCRIBERS, i + 500); j++)
+        rows.push({ id: newId(), email: `s${j}@subscribers.example`, locale: j % 2 ? 'en' : 'ja', service_id: svc.id, confirm_hash: null, unsubscribe_hash: `bench-${j}`, confirmed_at: now, created_at: now });
+      await db.insertInto('status_subscribers').values(rows).execute();
+    }
+    // A second incident of the service, without linked tickets: the figure is the subscribers' alone.
+    const inc2 = await deps.incidents.declare(actor, { title: 'ログイン遅延 / Slow logins', severity: 'SEV2', services: [{ id: svc.id, impact: 'degraded' }] }, null);
+    await deps.jobs.drain();
+    await fanout('update', `/api/v1/incidents/${inc2.id}/updates`, { state: 'identified', body: { ja: '原因を特定しました。', en: 'The cause is identified.' }, audience: 'public' }, SUBSCRIBERS, /@subscribers\.example$/);
+    // The resolution below is measured on its own: the subscribers would be told of it too.
+    await db.deleteFrom('status_subscribers').execute();
+  }
+
+  // Resolution: the request returns, then the outbox answers every linked ticket.
+  await fanout('resolution', `/api/v1/incidents/${inc.id}/resolve`, { resolution: { ja: '復旧しました。', en: 'Service is restored.' } }, LINKED, /@bench\.example$/);
 
   await deps.jobs.stop();
   await pool.close();

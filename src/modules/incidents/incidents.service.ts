@@ -13,7 +13,7 @@ import { newId } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../http/cursor.js';
 import type { AuditActor, AuditService } from '../audit/index.js';
 import type { Principal } from '../auth/index.js';
-import { NOTIFY_JOB } from '../notifications/index.js';
+import { NOTIFY_JOB, outstandingDeliveries } from '../notifications/index.js';
 import { worseStatus, type ServicesService, type ServiceStatus } from '../services/index.js';
 import type { SlaClocksService } from '../sla/index.js';
 import type { IndexDocumentInput, SearchService } from '../search/index.js';
@@ -50,8 +50,26 @@ export const RESOLVE_TARGET_JOB = 'incident.resolve_target';
 export const resolveTargetKey = (incidentId: string) => `incident:${incidentId}:resolve-target`;
 export const STATUS_FANOUT_JOB = 'status.fanout';
 export const STATUS_MAIL_JOB = 'status.mail';
-/** Linked tickets answered per fan-out job (one transaction each). */
-export const FANOUT_BATCH = 100;
+/**
+ * Linked tickets answered per fan-out job (one transaction each). Small: on SQLite a batch holds
+ * the one writer (and this node's event loop) while it runs, so other users' requests wait for
+ * at most one batch (~25 replies, tens of milliseconds), not for a hundred.
+ */
+export const FANOUT_BATCH = 25;
+/**
+ * A batch is written while fewer deliveries than this wait to be sent; otherwise it waits and
+ * looks again FANOUT_PAUSE_MS later, so the fan-out runs at the senders' pace: the outbox never
+ * holds thousands of due jobs (every claim and wake-up query of the runner reads past the due
+ * jobs of other kinds, so their cost grows with what waits) and the writer is free between batches.
+ */
+export const FANOUT_OUTSTANDING_CAP = 100;
+export const FANOUT_PAUSE_MS = 50;
+/**
+ * Even when the senders keep up, the next batch is due a moment after this one: the runner then
+ * sleeps between batches (a timer), and the node answers requests and sends mail in between;
+ * batches due back to back would run one after another without letting I/O in (SQLite).
+ */
+export const FANOUT_GAP_MS = 5;
 export const FANOUT_START_DELAY_MS = 250;
 const MIN = 60_000;
 
@@ -576,7 +594,7 @@ export class IncidentsService {
     const problems = [...nextUpdateProblems(now, requested), ...(!input.body.ja.trim() ? [{ field: 'body.ja', message: 'must be written (both languages)', code: 'both_languages_required' }] : []), ...(!input.body.en.trim() ? [{ field: 'body.en', message: 'must be written (both languages)', code: 'both_languages_required' }] : [])];
     if (problems.length) throw invalid(problems);
     const updateId = newId();
-    await inTransaction(this.db, async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const inc = await this.loadActive(tx, id);
       const audience = inc.internal_only === 1 ? 'internal' : input.audience;
       const t = parseJson<CadenceTargets>(inc.cadence, cadenceTargets(DEFAULT_SETTINGS, inc.severity as Severity));
@@ -591,8 +609,9 @@ export class IncidentsService {
         await this.queueFanout(tx, { incidentId: id, kind: 'update', updateId, actorId: actor.userId, after: null }, now);
         await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
       }
+      // Read before the commit starts the fan-out (see resolve).
+      return presentUpdate((await repo.findUpdate(tx, updateId))!);
     });
-    return presentUpdate((await repo.findUpdate(this.db, updateId))!);
   }
 
   /** The cadence clocks of an incident, re-armed after every change that moves them (exact timers). */
@@ -623,11 +642,16 @@ export class IncidentsService {
     await enqueueJob(tx, { kind: RESOLVE_TARGET_JOB, payload: { incidentId: id, dueAt }, dueAt: Math.max(dueAt, now), dedupeKey: resolveTargetKey(id), maxAttempts: 5 }, now, { replace: true });
   }
 
-  private async queueFanout(tx: Tx, p: FanoutPayload, now: number) {
-    // The first batch starts a moment after the request that caused it, so that request's answer
-    // leaves first: on SQLite the batches run their queries on this node's event loop.
-    const dueAt = p.after === null ? now + FANOUT_START_DELAY_MS : now;
-    await enqueueJob(tx, { kind: FANOUT_JOB, payload: { ...p }, dueAt, dedupeKey: `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.after ?? 'start'}`, maxAttempts: 5 }, now);
+  /**
+   * The fan-out's next job: the first batch a moment after the request that caused it (so that
+   * request's answer leaves first: on SQLite the batches run their queries on this node's event
+   * loop), the next ones FANOUT_GAP_MS apart; `waitFor` asks for the same batch again later
+   * (the senders are behind), under a key of its own.
+   */
+  private async queueFanout(tx: Tx, p: FanoutPayload, now: number, waitFor?: number) {
+    const delay = waitFor ?? (p.after === null ? FANOUT_START_DELAY_MS : FANOUT_GAP_MS);
+    const key = `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.after ?? 'start'}${waitFor === undefined ? '' : `:wait:${newId()}`}`;
+    await enqueueJob(tx, { kind: FANOUT_JOB, payload: { ...p }, dueAt: now + delay, dedupeKey: key, maxAttempts: 5 }, now);
   }
 
   /** Staff who hear of the incident: its task force and its subscribers (people and team members). */
@@ -664,7 +688,7 @@ export class IncidentsService {
     const now = this.d.clock.now();
     const problems = (['ja', 'en'] as const).filter((l) => !input.resolution[l].trim()).map((l) => ({ field: `resolution.${l}`, message: 'must be written (both languages)', code: 'both_languages_required' }));
     if (problems.length) throw invalid(problems);
-    await inTransaction(this.db, async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const inc = await this.loadActive(tx, id);
       const commander = await repo.findRole(tx, id, 'commander');
       if (commander?.user_id !== actor.userId && !['manager', 'admin'].includes(actor.role))
@@ -686,8 +710,10 @@ export class IncidentsService {
       await cancelJobs(tx, [resolveTargetKey(id)], now);
       await this.queueFanout(tx, { incidentId: id, kind: 'resolution', updateId: null, actorId: actor.userId, after: null }, now);
       if (inc.internal_only !== 1) await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
+      // The answer is read in the transaction: after the commit the fan-out's batches start, and
+      // on SQLite each of this request's reads would wait behind one of them.
+      return this.get(id, tx);
     });
-    return this.get(id);
   }
 
   async close(actor: Principal, id: string) {
@@ -711,6 +737,8 @@ export class IncidentsService {
     if (!inc) return;
     const update = p.updateId ? await repo.findUpdate(tx, p.updateId) : undefined;
     if (p.kind === 'update' && !update) return;
+    // The senders are behind: this batch waits (written later, in a job of its own).
+    if ((await outstandingDeliveries(tx, FANOUT_OUTSTANDING_CAP)) >= FANOUT_OUTSTANDING_CAP) return this.queueFanout(tx, p, now, FANOUT_PAUSE_MS);
     const resolution = parseJson<Localised | null>(inc.resolution, null);
     const batch = await repo.linkedTicketPage(tx, p.incidentId, p.after, FANOUT_BATCH);
     const ctx = { actorId: p.actorId, authorType: 'user' as const, now };

@@ -6,3 +6,4 @@ export { registerNotificationJobs } from './notifications.jobs.js';
 export { LiveEvents, EVENTS_CHANNEL, SESSION_ENDED_EVENT, USER_DEACTIVATED_EVENT, type LiveEvent } from './live-events.js';
 export { DELIVER_JOB, DELIVER_MAX_ATTEMPTS, NOTIFY_JOB } from './notifications.types.js';
 export type { Intent, NotificationPreferences, DeliveryItem } from './notifications.types.js';
+export { outstandingDeliveries } from './notifications.repository.js';

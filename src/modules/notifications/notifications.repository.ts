@@ -188,6 +188,15 @@ export async function releaseNextQueuedOf(ex: Executor, pairs: { recipientKey: s
   return r.rows.map((x) => x.id);
 }
 
+/**
+ * How many deliveries wait to be sent, counted up to `cap` only (a bounded read of the state
+ * index): a fan-out of thousands of replies writes its next batch when the senders have caught up.
+ */
+export const outstandingDeliveries = async (ex: Executor, cap: number): Promise<number> =>
+  Number(
+    (await sql<{ n: number }>`select count(*) as n from (select 1 from deliveries where state = 'pending' limit ${cap}) t`.execute(ex)).rows[0]?.n ?? 0,
+  );
+
 /** Attempt log rows, in one statement. */
 export async function insertAttempts(ex: Executor, rows: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number }[]): Promise<void> {
   if (rows.length) await ex.insertInto('delivery_attempts').values(rows).execute();
@@ -197,22 +206,6 @@ export async function insertAttempts(ex: Executor, rows: { id: string; delivery_
 export async function updateDeliveries(ex: Executor, ids: string[], set: Partial<DeliveriesTable>): Promise<void> {
   if (ids.length) await ex.updateTable('deliveries').set(set).where('id', 'in', ids).execute();
 }
-
-/**
- * Lets the next delivery of a recipient and ticket waiting for its turn (the lowest sequence)
- * go: back to pending, in one statement; its id, or undefined when none waits.
- */
-export const releaseNextQueued = async (ex: Executor, recipientKey: string, ticketId: string, now: number): Promise<string | undefined> =>
-  (
-    await ex
-      .updateTable('deliveries')
-      .set({ state: 'pending', updated_at: now })
-      .where('id', '=', (eb) =>
-        eb.selectFrom('deliveries').select('id').where('recipient_key', '=', recipientKey).where('ticket_id', '=', ticketId).where('state', '=', 'queued').orderBy('seq').limit(1),
-      )
-      .returning('id')
-      .executeTakeFirst()
-  )?.id;
 
 /** Failed deliveries of a recipient whose next attempt is still ahead (brought forward when it answers again). */
 export const waitingRetries = async (
@@ -253,33 +246,6 @@ export function listDeliveries(
   if (f.channel) q = q.where('channel', '=', f.channel);
   if (f.after) q = q.where('id', '<', f.after.id);
   return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
-}
-
-export async function insertAttempt(ex: Executor, row: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number }): Promise<void> {
-  await ex.insertInto('delivery_attempts').values(row).execute();
-}
-
-/**
- * An attempt's log row with the delivery's new state: one statement on PostgreSQL (the insert
- * as a data-modifying CTE of the update), two on SQLite; in the caller's transaction either way.
- */
-export async function recordOutcome(
-  ex: Executor,
-  id: string,
-  set: Partial<DeliveriesTable>,
-  attempt: { id: string; delivery_id: string; attempt: number; ok: number; response: string; started_at: number; duration_ms: number } | null,
-): Promise<void> {
-  if (attempt && dialectOf(ex) === 'postgres') {
-    await ex
-      .with('attempt', (db) => db.insertInto('delivery_attempts').values(attempt))
-      .updateTable('deliveries')
-      .set(set)
-      .where('id', '=', id)
-      .execute();
-    return;
-  }
-  if (attempt) await insertAttempt(ex, attempt);
-  await updateDelivery(ex, id, set);
 }
 
 export const attemptsOf = (ex: Executor, deliveryIds: string[]) =>
