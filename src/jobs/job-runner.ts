@@ -36,9 +36,10 @@ export interface JobRunnerOptions {
    */
   leaseMs?: number;
   /**
-   * Transactional jobs claimed at once (default: one transaction's worth, 50, on SQLite; 32 on
-   * PostgreSQL, 8 per lane worker). A timer that becomes due while a batch runs waits for the
-   * whole batch, so the batch is small; the claim is two index range reads.
+   * Timers claimed at once (default: one transaction's worth, 50, on SQLite; 64 on PostgreSQL,
+   * up to 16 per lane worker's transaction). A batch transaction also stops after a short time
+   * budget (20 ms SQLite, 100 ms PostgreSQL), so a timer due meanwhile waits little; the claim
+   * is one index range read per kind.
    */
   batchSize?: number;
   /** How many external (network) jobs run at once. */
@@ -372,10 +373,12 @@ export class JobRunner {
       try {
         do {
           this.bulkAgain = false;
-          const n = await this.runDue({ only: kinds }, BULK_CLAIM);
+          // Busy from the claim on: the timer loop's wake-up leaves the fan-outs to this loop.
+          const n = await this.runDue({ only: kinds }, BULK_CLAIM, (claimed) => {
+            if (claimed > 0) this.bulkBusy = true;
+          });
           this.bulkDelayMs = 0;
           if (n > 0) {
-            this.bulkBusy = true;
             this.bulkAgain = true;
             this.pump(); // the fan-outs wrote network jobs (deliveries, mails)
           }
@@ -481,7 +484,11 @@ export class JobRunner {
    * Claims and runs one batch of due jobs (of the given kinds; all by default) and waits for
    * them; returns how many it claimed. Tests call this directly.
    */
-  async runDue(kinds: KindFilter = {}, limit?: number): Promise<number> {
+  async runDue(
+    kinds: KindFilter = {},
+    limit?: number,
+    onClaimed?: (claimed: number) => void,
+  ): Promise<number> {
     const now = this.o.clock.now();
     const jobs = await claimDueJobs(
       this.o.db,
@@ -492,6 +499,7 @@ export class JobRunner {
       limit ?? this.o.batchSize ?? (this.o.dialect === 'postgres' ? PG_CLAIM : TRANSACTION_BATCH),
       kinds,
     );
+    onClaimed?.(jobs.length);
     if (jobs.length === 0) return 0;
     this.hold(jobs.map((j) => j.id));
     for (const j of jobs) this.waiting.add(j.id);
@@ -586,6 +594,11 @@ export class JobRunner {
   }
 
   private async runBatchHeld(all: ClaimedJob[]): Promise<void> {
+    // better-sqlite3 answers synchronously, so a chain of transactions resolves in microtasks
+    // only and would starve the event loop: no HTTP request read, no timer fired (the other
+    // loop's due timers included) until a whole flood of jobs is through. One turn of the event
+    // loop before every batch transaction.
+    await yieldToEventLoop();
     // Waiting in this batch took longer than the lease and another node has them now.
     const jobs = all.filter((j) => !this.lost.has(j.id));
     for (const job of all)
@@ -650,9 +663,13 @@ export class JobRunner {
       return;
     }
     for (const [job, firedAt, outcome] of outcomes) for (const o of this.observers) o(job, firedAt, outcome);
-    // Alone, without the short lock wait; a second failure goes through retry and backoff.
-    for (const job of again) await this.runOne(job);
-    if (later.length) await this.runBatchHeld(later);
+    // The rest in the next batch, except what follows a failed job of its subject; then the
+    // failed ones alone, without the short lock wait (one may wait for a lock as long as it
+    // takes; a second failure goes through retry and backoff), each before the later jobs of
+    // its subject.
+    const behind = later.filter((j) => blocked.has(laneOf(j)));
+    if (later.length > behind.length) await this.runBatchHeld(later.filter((j) => !blocked.has(laneOf(j))));
+    for (const job of [...again, ...behind]) await this.runOne(job);
     for (const job of single) await this.runOne(job);
   }
 
@@ -782,12 +799,14 @@ const PG_CLAIM = 64;
 const PG_TRANSACTION_BATCH = 16;
 
 /** PostgreSQL: how long a job of a batch waits for a row lock before it is set aside (runBatch). */
-const BATCH_LOCK_WAIT_MS = 50;
+const BATCH_LOCK_WAIT_MS = 5;
 
 /** Jobs of one subject (the first two parts of the dedupe key, e.g. sla:<clock>) share a lane. */
 export function laneOf(job: ClaimedJob): string {
   return job.dedupeKey ? job.dedupeKey.split(':').slice(0, 2).join(':') : job.id;
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
