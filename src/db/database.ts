@@ -117,6 +117,60 @@ export async function inSavepoint<T>(tx: Tx, name: string, fn: () => Promise<T>)
   }
 }
 
+/**
+ * Group commit: concurrent calls share one transaction (one commit, one WAL write, one FTS
+ * segment on SQLite) instead of one each. Calls queue while a group runs; the next group takes
+ * up to `max` of them and runs them one after another in one transaction. A call's promise
+ * settles only after that transaction committed (acknowledged means committed), and its
+ * afterCommit callbacks run then. When any call of a group fails, or the commit does, the
+ * whole group is rolled back and every call of it runs again alone in its own transaction, so
+ * one failure never loses or changes another's work (the failing call fails with its own
+ * error). Calls must therefore be database work only, safe to run again after a rollback.
+ */
+export function commitGroup(db: Db, max = 16): <T>(fn: (tx: Tx) => Promise<T>) => Promise<T> {
+  interface Member {
+    fn: (tx: Tx) => Promise<unknown>;
+    resolve(v: unknown): void;
+    reject(e: unknown): void;
+  }
+  const queue: Member[] = [];
+  let running = false;
+  const alone = (m: Member) => inTransaction(db, m.fn).then(m.resolve, m.reject);
+  async function runGroup(group: Member[]): Promise<void> {
+    if (group.length === 1) return alone(group[0]!);
+    const done: { m: Member; value: unknown; hooks: (() => void)[] }[] = [];
+    try {
+      await db.transaction().execute(async (tx) => {
+        for (const m of group) {
+          const hooks: (() => void)[] = [];
+          afterCommitHooks.set(tx, hooks);
+          done.push({ m, value: await m.fn(tx), hooks });
+        }
+      });
+    } catch {
+      for (const m of group) await alone(m);
+      return;
+    }
+    for (const d of done) {
+      for (const h of d.hooks) h();
+      d.m.resolve(d.value);
+    }
+  }
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length) await runGroup(queue.splice(0, max));
+    } finally {
+      running = false;
+    }
+  }
+  return <T>(fn: (tx: Tx) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!running) void drain();
+    });
+}
+
 /** Runs fn after the transaction commits (at once when ex is not a transaction). */
 export function afterCommit(ex: Executor, fn: () => void): void {
   const hooks = ex.isTransaction ? afterCommitHooks.get(ex) : undefined;

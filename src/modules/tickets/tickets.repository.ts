@@ -89,7 +89,7 @@ export async function replaceTagsEach(ex: Executor, tags: { ticketId: string; ta
 }
 
 /** Many timeline events in one statement. */
-export const insertEvents = async (ex: Executor, rows: TicketEventsTable[]) => {
+export const insertEvents = async (ex: Executor, rows: Insertable<TicketEventsTable>[]) => {
   if (rows.length) await ex.insertInto('ticket_events').values(rows).execute();
 };
 

@@ -1,6 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.js';
-import { inTransaction, json } from '../../db/database.js';
+import { commitGroup, inTransaction, json } from '../../db/database.js';
 import type { DialectName } from '../../db/dialect.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, conflict, invalid, notFound, type FieldProblem } from '../../lib/errors.js';
@@ -147,7 +147,13 @@ export class TicketsService {
     private readonly findOrCreateCustomer: (ex: Executor, email: string, name: string) => Promise<string>,
   ) {
     this.access = new TicketAccess(db, clock);
+    // SQLite has one writer: concurrent creations share a commit (db/database.ts commitGroup).
+    // PostgreSQL runs them side by side on the pool's connections and groups commits itself.
+    this.creating = dialect === 'sqlite' ? commitGroup(db) : (fn) => inTransaction(db, fn);
   }
+
+  /** The transaction a creation runs in (grouped on SQLite). */
+  private readonly creating: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
   /** The search index's ticket ids for a text (the search module, set by the container); null: match as a substring. */
   private textSearch: ((text: string) => RawBuilder<{ ticket_id: string }> | null) | null = null;
@@ -172,7 +178,7 @@ export class TicketsService {
       now,
       ...ctxOverride,
     };
-    const ticket = await inTransaction(this.db, (tx) => this.createIn(tx, input, ctx));
+    const ticket = await this.creating((tx) => this.createIn(tx, input, ctx));
     return presentTicket(ticket);
   }
 
