@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { dialectOf, fullTextSource, setSearchTokens } from '../../db/dialect.js';
+import { dialectOf, fullTextSource, searchVectorColumn, setSearchTokens } from '../../db/dialect.js';
 import type { TicketScope } from '../tickets/index.js';
 import { ticketRefVisibleCondition } from '../tickets/index.js';
 import type { SearchFilters } from './search.types.js';
@@ -16,15 +16,29 @@ export interface DocumentRow {
   at: number;
 }
 
-/** Writes (or rewrites) one document and its tokens. */
+/**
+ * Writes (or rewrites) one document and its tokens. On PostgreSQL that is one statement (insert
+ * … on conflict (kind, ref_id) do update, the tsvector computed in it: was look up + write + set
+ * tsv, 3.7 ms a message); SQLite keeps the tokens in the FTS5 table beside the row.
+ */
 export async function upsertDocument(ex: Executor, row: DocumentRow, tokens: string, version: number, now: number): Promise<void> {
+  const values = { ...row, version, updated_at: now };
+  if (dialectOf(ex) === 'postgres') {
+    const { kind: _k, ref_id: _r, ...changed } = values;
+    await ex
+      .insertInto('search_documents')
+      .values({ ...values, ...searchVectorColumn(tokens) })
+      .onConflict((oc) => oc.columns(['kind', 'ref_id']).doUpdateSet({ ...changed, ...searchVectorColumn(tokens) }))
+      .execute();
+    return;
+  }
   const existing = await ex.selectFrom('search_documents').select('seq').where('kind', '=', row.kind).where('ref_id', '=', row.ref_id).executeTakeFirst();
   let seq: number;
   if (existing) {
     seq = Number(existing.seq);
-    await ex.updateTable('search_documents').set({ ...row, version, updated_at: now }).where('seq', '=', seq).execute();
+    await ex.updateTable('search_documents').set(values).where('seq', '=', seq).execute();
   } else {
-    const r = await ex.insertInto('search_documents').values({ ...row, version, updated_at: now }).returning('seq').executeTakeFirstOrThrow();
+    const r = await ex.insertInto('search_documents').values(values).returning('seq').executeTakeFirstOrThrow();
     seq = Number(r.seq);
   }
   await setSearchTokens(ex, seq, tokens, !existing);
