@@ -91,6 +91,8 @@ export interface KindGate {
   userId: string;
   allHands: boolean;
   incidents: boolean;
+  /** Escalation paths (their names) are read with escalations.read, as GET /api/v1/paths. */
+  paths: boolean;
 }
 
 function conditions(f: SearchFilters & InternalFilters, scope: TicketScope): RawBuilder<boolean>[] {
@@ -107,6 +109,7 @@ function conditions(f: SearchFilters & InternalFilters, scope: TicketScope): Raw
   if (f.gate && !f.gate.allHands)
     out.push(sql<boolean>`(d.kind <> 'hand' or exists (select 1 from hands hv where hv.id = d.ref_id and (hv.operator_id = ${f.gate.userId} or hv.claimed_by = ${f.gate.userId})))`);
   if (f.gate && !f.gate.incidents) out.push(sql<boolean>`d.kind not in ('incident', 'incident_update')`);
+  if (f.gate && !f.gate.paths) out.push(sql<boolean>`d.kind <> 'path'`);
   const visible = ticketRefVisibleCondition(scope, 'd.ticket_id');
   if (visible) out.push(visible);
   return out;

@@ -22,6 +22,7 @@ export const qk = {
   awaitingReply: { all: ['awaiting-reply'] as const },
   notifications: { all: ['notifications'] as const, list: () => ['notifications', 'list'] as const },
   directory: { all: ['directory'] as const },
+  search: { all: ['search'] as const, results: (query: Record<string, unknown>) => ['search', 'results', query] as const },
   customers: { all: ['customers'] as const, detail: (id: string) => ['customers', id] as const },
   /** Configuration screens: ['admin', what, …]. Changed only by the screen itself, so no live events. */
   admin: (...parts: unknown[]) => ['admin', ...parts] as const,
