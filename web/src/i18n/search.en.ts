@@ -52,6 +52,8 @@ export const searchEn = {
     uses: 'Used {{count}} times',
     reviewDue: 'Review due',
     neverUsed: 'Never used',
+    answerReturned: 'Answer came back',
+    answerReturnedHint: 'A ticket it was inserted into was reopened, or its escalation returned, afterwards: check the answer.',
     none: 'No articles yet.',
     insert: 'Insert article',
     insertTitle: 'Insert a knowledge article',

@@ -52,6 +52,8 @@ export const searchJa = {
     uses: '{{count}} 回使用',
     reviewDue: '見直し時期',
     neverUsed: '未使用',
+    answerReturned: '回答が差し戻し・再オープン',
+    answerReturnedHint: 'この記事を挿入したチケットがその後再オープンされたか、エスカレーションが差し戻されました。回答を見直してください。',
     none: '記事はまだありません。',
     insert: '記事を挿入',
     insertTitle: 'ナレッジ記事を挿入',
