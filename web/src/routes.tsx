@@ -76,7 +76,7 @@ const incidentRoute = createRoute({ getParentRoute: () => rootRoute, path: '/inc
 export const searchPageSearch = searchOf({ q: str, type: str, status: str, team: str, from: str, to: str, customer: str });
 const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/search', validateSearch: searchPageSearch, component: area.agent('SearchPage') });
 const knowledgeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/knowledge', component: area.agent('ArticlesPage') });
-const macrosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/macros', component: area.agent('MacrosPage') });
+const macrosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/macros', validateSearch: searchOf({ q: str }), component: area.agent('MacrosPage') });
 const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage', ['admin']) });
 const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.reports('ReportsPage') });
 const wallboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/wallboard', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('WallboardPage') });
