@@ -97,25 +97,26 @@ for (const kind of kinds) {
       console.log(`${kind}: ${label} p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (${(hits / QUERIES).toFixed(1)} results per page)`);
     }
 
-    // Write overhead: indexing one message document in its own transaction (what the ticket hook adds to a reply).
+    // Write overhead: what indexing one message document adds to the transaction that writes the
+    // message (timed inside the transaction; the commit, whose WAL flush dominates on a loaded
+    // machine and which the reply pays anyway, is timed apart as the whole transaction).
     const ticketId = (await db.selectFrom('tickets').select('id').limit(1).executeTakeFirstOrThrow()).id;
     const w: number[] = [];
+    const whole: number[] = [];
     for (let i = 0; i < 300; i++) {
       const body = message();
-      const s = process.hrtime.bigint();
-      await db.transaction().execute((tx) => deps.search.indexDocument(tx, { kind: 'message', id: newId(), ticketId, fields: [body], at: now }));
-      w.push(ms(process.hrtime.bigint() - s));
-    }
-    const base: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const s = process.hrtime.bigint();
-      await db.transaction().execute((tx) => sql`select 1`.execute(tx));
-      base.push(ms(process.hrtime.bigint() - s));
+      const t0 = process.hrtime.bigint();
+      await db.transaction().execute(async (tx) => {
+        const s = process.hrtime.bigint();
+        await deps.search.indexDocument(tx, { kind: 'message', id: newId(), ticketId, fields: [body], at: now });
+        w.push(ms(process.hrtime.bigint() - s));
+      });
+      whole.push(ms(process.hrtime.bigint() - t0));
     }
     w.sort((a, b) => a - b);
-    base.sort((a, b) => a - b);
-    rep(kind, 'write overhead per message p50', Number((pct(w, 50) - pct(base, 50)).toFixed(3)), 'ms');
-    console.log(`${kind}: indexing one message p50 ${pct(w, 50).toFixed(3)} ms, p95 ${pct(w, 95).toFixed(3)} ms (an empty transaction: ${pct(base, 50).toFixed(3)} ms)`);
+    whole.sort((a, b) => a - b);
+    rep(kind, 'write overhead per message p50', Number(pct(w, 50).toFixed(3)), 'ms');
+    console.log(`${kind}: indexing one message in its transaction p50 ${pct(w, 50).toFixed(3)} ms, p95 ${pct(w, 95).toFixed(3)} ms (the whole transaction with its commit: p50 ${pct(whole, 50).toFixed(3)} ms)`);
   } finally {
     await deps.close();
     await tdb.drop();

@@ -131,6 +131,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   tickets.addHooks(sla.hooks());
   sla.registerJobs(jobs);
   const escalationPaths = new PathsService(db, clock, audit);
+  escalationPaths.setSearchIndex(search);
   const rotations = new RotationsService(db, clock, audit);
   const escalations = new EscalationsService(db, clock, tickets, escalationPaths, (userId) => teamIdsOfUser(db, userId));
   tickets.addHooks(escalations.hooks());

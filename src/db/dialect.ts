@@ -287,6 +287,14 @@ export async function withSecureDelete<T>(db: Kysely<any>, fn: () => Promise<T>)
 // table search_fts (rowid = search_documents.seq), PostgreSQL in search_documents.tsv under
 // the `simple` configuration, which neither stems nor drops words.
 
+/**
+ * PostgreSQL: the `tsv` column's value for a document's tokens, to write in the same statement
+ * as the row (the column exists only on PostgreSQL, so it is not in schema.ts's row type).
+ */
+export function searchVectorColumn(tokens: string): Record<string, never> {
+  return { tsv: sql`to_tsvector('simple', ${tokens})` } as unknown as Record<string, never>;
+}
+
 /** Stores the tokens of document `seq`, replacing what it had (`fresh`: a new document, nothing to replace). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function setSearchTokens(ex: Kysely<any>, seq: number, tokens: string, fresh: boolean): Promise<void> {

@@ -28,6 +28,8 @@ export function App() {
     });
     return c;
   });
+  // Before sign-in (the workspace's demo accounts): its own cache, never shared with a user's.
+  const [signedOutQueries] = useState(createQueryClient);
 
   const enter = useCallback(
     (session: Session) => {
@@ -75,7 +77,12 @@ export function App() {
         <ErrorMessage error={phase.error} onRetry={check} />
       </main>
     );
-  if (phase.kind === 'signedOut' || !session) return <SignInPage client={client} onSignedIn={enter} />;
+  if (phase.kind === 'signedOut' || !session)
+    return (
+      <QueryClientProvider client={signedOutQueries}>
+        <SignInPage client={client} onSignedIn={enter} />
+      </QueryClientProvider>
+    );
   return (
     <SessionProvider value={session}>
       <SignedIn user={session.user} />

@@ -72,14 +72,16 @@ const newTicketRoute = createRoute({ getParentRoute: () => rootRoute, path: '/ti
 const newCallRoute = createRoute({ getParentRoute: () => rootRoute, path: '/calls/new', component: area.agent('NewCallRoute') });
 const incidentsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/incidents', component: area.agent('IncidentsPage') });
 const incidentRoute = createRoute({ getParentRoute: () => rootRoute, path: '/incidents/$id', component: area.agent('IncidentRoute') });
-const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/search', component: area.agent('SearchPage') });
+/** Search results: the words, the type tab and the filters (status, team, written from/to, customer). */
+export const searchPageSearch = searchOf({ q: str, type: str, status: str, team: str, from: str, to: str, customer: str });
+const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/search', validateSearch: searchPageSearch, component: area.agent('SearchPage') });
 const knowledgeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/knowledge', component: area.agent('ArticlesPage') });
 export const customersSearch = searchOf({ q: str, tier: str, org: str, cursor: str });
 const customersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/customers', validateSearch: customersSearch, component: area.agent('CustomersPage') });
 const customerRoute = createRoute({ getParentRoute: () => rootRoute, path: '/customers/$id', component: area.agent('CustomerRoute') });
 const organizationsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/organizations', validateSearch: searchOf({ q: str, cursor: str }), component: area.agent('OrganizationsPage') });
 const organizationRoute = createRoute({ getParentRoute: () => rootRoute, path: '/organizations/$id', component: area.agent('OrganizationRoute') });
-const macrosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/macros', component: area.agent('MacrosPage') });
+const macrosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/macros', validateSearch: searchOf({ q: str }), component: area.agent('MacrosPage') });
 const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage', ['admin']) });
 const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.reports('ReportsPage') });
 const wallboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/wallboard', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('WallboardPage') });

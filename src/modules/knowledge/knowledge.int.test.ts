@@ -85,6 +85,36 @@ describeEachDb('knowledge', (get) => {
     expect(count.body).toMatchObject({ count: 1, byUser: [{ userId: actors.agent.id, count: 1 }] });
   });
 
+  it('flags an article whose answer came back: its ticket reopened, or its escalation returned, after the use', async () => {
+    const c = get();
+    const { actors } = c;
+    const art = (titleEn: string) => c.request('POST', '/api/v1/articles', actors.agent, { titleEn, bodyEn: 'Restart the router.' });
+    const reopened = (await art('Reopened answer')).body.id as string;
+    const returned = (await art('Returned answer')).body.id as string;
+    const held = (await art('Answer that held')).body.id as string;
+    const ticket = async () => (await c.request('POST', '/api/v1/tickets', actors.agent, { subject: 'Router down', requesterEmail: 'r@example.com' })).body.id as string;
+    const [t1, t2, t3] = [await ticket(), await ticket(), await ticket()];
+    // A ticket solved before the use and reopened after it; a ticket whose escalation was returned after the use.
+    expect((await c.request('PATCH', `/api/v1/tickets/${t1}`, actors.agent, { status: 'solved' })).status).toBe(200);
+    for (const [a, t] of [[reopened, t1], [returned, t2], [held, t3]] as const) expect((await c.request('POST', `/api/v1/articles/${a}/uses`, actors.agent, { ticketId: t })).status).toBe(200);
+    c.clock.advance(60_000);
+    expect((await c.request('PATCH', `/api/v1/tickets/${t1}`, actors.agent, { status: 'open' })).status).toBe(200);
+    const esc = await c.request('POST', `/api/v1/tickets/${t2}/escalations`, actors.agent, { target: { type: 'user', userId: actors.specialist.id }, brief: { ask: 'Router still down?' } });
+    expect(esc.status, JSON.stringify(esc.body)).toBe(201);
+    const back = await c.request('POST', `/api/v1/escalations/${esc.body.id}/return`, actors.specialist, { reason: 'missing_information', text: 'which router?' });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    // The held answer's ticket was solved after the use: not a setback.
+    expect((await c.request('PATCH', `/api/v1/tickets/${t3}`, actors.agent, { status: 'solved' })).status).toBe(200);
+
+    const flags = async (id: string) => (await c.request('GET', `/api/v1/articles/${id}`, actors.agent)).body.reviewFlags;
+    expect(await flags(reopened)).toEqual(['answer_returned']);
+    expect(await flags(returned)).toEqual(['answer_returned']);
+    expect(await flags(held)).toEqual([]);
+    const list = await c.request('GET', '/api/v1/articles?limit=100', actors.agent);
+    const listed = new Map(list.body.items.map((i: { id: string; reviewFlags: string[] }) => [i.id, i.reviewFlags]));
+    expect([listed.get(reopened), listed.get(returned), listed.get(held)]).toEqual([['answer_returned'], ['answer_returned'], []]);
+  });
+
   it('flags articles at review, never-used ones too', async () => {
     const c = get();
     const unused = await c.request('POST', '/api/v1/articles', c.actors.agent, { titleEn: 'Unused', bodyEn: 'Nobody reads this.', reviewAt: '2026-02-01' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { articleFromAnswer, articleProblems, looksJapanese, reviewFlags } from './knowledge.policy.js';
+import { answerReturned, articleFromAnswer, articleProblems, isReopen, looksJapanese, reviewFlags } from './knowledge.policy.js';
 
 describe('knowledge policy', () => {
   it('flags at review, never-used ones too', () => {
@@ -7,6 +7,18 @@ describe('knowledge policy', () => {
     expect(reviewFlags({ reviewAt: 11, useCount: 0 }, 10)).toEqual([]);
     expect(reviewFlags({ reviewAt: 10, useCount: 0 }, 10)).toEqual(['review_due', 'never_used']);
     expect(reviewFlags({ reviewAt: 5, useCount: 3 }, 10)).toEqual(['review_due']);
+  });
+  it('flags an article whose answer came back at once, whatever its review date', () => {
+    expect(reviewFlags({ reviewAt: null, useCount: 2, answerReturned: true }, 10)).toEqual(['answer_returned']);
+    expect(reviewFlags({ reviewAt: 10, useCount: 0, answerReturned: true }, 10)).toEqual(['review_due', 'never_used', 'answer_returned']);
+    // a setback on the same ticket after the use; not before it, not on another ticket
+    expect(answerReturned([{ ticketId: 't1', at: 5 }], [{ ticketId: 't1', at: 6 }])).toBe(true);
+    expect(answerReturned([{ ticketId: 't1', at: 5 }], [{ ticketId: 't1', at: 4 }, { ticketId: 't2', at: 9 }])).toBe(false);
+    expect(answerReturned([], [{ ticketId: 't1', at: 6 }])).toBe(false);
+    expect(isReopen({ from: 'solved', to: 'open' })).toBe(true);
+    expect(isReopen({ from: 'closed', to: 'new' })).toBe(true);
+    expect(isReopen({ from: 'open', to: 'solved' })).toBe(false);
+    expect(isReopen({ from: 'solved', to: 'closed' })).toBe(false);
   });
   it('needs one whole language', () => {
     expect(articleProblems({ titleJa: '', bodyJa: '', titleEn: '', bodyEn: '' })).toHaveLength(1);

@@ -8,10 +8,35 @@ export const DEFAULT_REVIEW_DAYS = 180;
 /**
  * At review an article is flagged when its review date has come, and — then — when nobody has
  * inserted it into a reply since it was written: knowledge nobody uses is retired or rewritten.
+ * An article whose answer came back (answer_returned: see answerReturned) is flagged at once,
+ * whatever its review date: the answer it gives may be wrong.
  */
-export function reviewFlags(a: { reviewAt: number | null; useCount: number }, now: number): ReviewFlag[] {
-  if (a.reviewAt === null || a.reviewAt > now) return [];
-  return a.useCount === 0 ? ['review_due', 'never_used'] : ['review_due'];
+export function reviewFlags(a: { reviewAt: number | null; useCount: number; answerReturned?: boolean }, now: number): ReviewFlag[] {
+  const out: ReviewFlag[] = [];
+  if (a.reviewAt !== null && a.reviewAt <= now) out.push(...(a.useCount === 0 ? (['review_due', 'never_used'] as const) : (['review_due'] as const)));
+  if (a.answerReturned) out.push('answer_returned');
+  return out;
+}
+
+/** A ticket's status change (from a field.changed event's data). */
+export interface StatusChange {
+  ticketId: string;
+  from: unknown;
+  to: unknown;
+  at: number;
+}
+
+const DONE = new Set(['solved', 'closed']);
+/** A solved or closed ticket opened again: the customer came back, the answer did not hold. */
+export const isReopen = (c: Pick<StatusChange, 'from' | 'to'>): boolean => typeof c.from === 'string' && DONE.has(c.from) && typeof c.to === 'string' && !DONE.has(c.to);
+
+/**
+ * Whether an article's answer was returned: after it was inserted into a reply on a ticket, that
+ * ticket was reopened or one of its escalations was returned (差し戻し). `setbacks`: reopenings
+ * and returned escalations, by ticket and time.
+ */
+export function answerReturned(uses: readonly { ticketId: string; at: number }[], setbacks: readonly { ticketId: string; at: number }[]): boolean {
+  return uses.some((u) => setbacks.some((s) => s.ticketId === u.ticketId && s.at > u.at));
 }
 
 /** An article needs a title and a body in at least one language; each language is whole or empty. */

@@ -21,7 +21,9 @@ export const ArticleView = Type.Object(
     source: Nullable(Type.Object({ kind: Type.String(), id: Type.String() })),
     useCount: Type.Integer(),
     lastUsedAt: Nullable(Timestamp),
-    reviewFlags: Type.Array(OneOf(['review_due', 'never_used'] as const), { description: 'review_due: the review date has come; never_used: and nobody has inserted it into a reply' }),
+    reviewFlags: Type.Array(OneOf(['review_due', 'never_used', 'answer_returned'] as const), {
+      description: 'review_due: the review date has come; never_used: and nobody has inserted it into a reply; answer_returned: a ticket it was inserted into was reopened, or its escalation returned, afterwards',
+    }),
     createdBy: Nullable(Type.String()),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -33,7 +35,7 @@ export const ArticleView = Type.Object(
 );
 export type ArticleView = Static<typeof ArticleView>;
 
-export function presentArticle(r: Selectable<ArticlesTable>, now: number): ArticleView {
+export function presentArticle(r: Selectable<ArticlesTable>, now: number, answerReturned = false): ArticleView {
   return {
     id: r.id,
     titleJa: r.title_ja,
@@ -48,7 +50,7 @@ export function presentArticle(r: Selectable<ArticlesTable>, now: number): Artic
     source: r.source_kind && r.source_id ? { kind: r.source_kind, id: r.source_id } : null,
     useCount: Number(r.use_count),
     lastUsedAt: iso(r.last_used_at === null ? null : Number(r.last_used_at)),
-    reviewFlags: reviewFlags({ reviewAt: r.review_at === null ? null : Number(r.review_at), useCount: Number(r.use_count) }, now),
+    reviewFlags: reviewFlags({ reviewAt: r.review_at === null ? null : Number(r.review_at), useCount: Number(r.use_count), answerReturned }, now),
     createdBy: r.created_by,
     createdAt: iso(Number(r.created_at))!,
     updatedAt: iso(Number(r.updated_at))!,

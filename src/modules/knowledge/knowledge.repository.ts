@@ -1,5 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { parseJson } from '../../db/database.js';
+import { isReopen } from './knowledge.policy.js';
 import type { ArticlesTable } from '../../db/schema.js';
 
 export const findArticle = (ex: Executor, id: string) => ex.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
@@ -32,6 +34,27 @@ export async function recordUse(ex: Executor, row: { id: string; article_id: str
     .set((eb) => ({ use_count: eb('use_count', '+', 1), last_used_at: row.created_at }))
     .where('id', '=', row.article_id)
     .execute();
+}
+
+/**
+ * For articles: their uses (ticket and time), and on those tickets the setbacks that came after
+ * them — reopenings (field.changed of status from solved/closed) and returned escalations.
+ */
+export async function usesAndSetbacks(ex: Executor, articleIds: string[]) {
+  if (!articleIds.length) return { uses: [], setbacks: [] };
+  const uses = (await ex.selectFrom('article_uses').select(['article_id', 'ticket_id', 'created_at']).where('article_id', 'in', articleIds).execute()).map((u) => ({ articleId: u.article_id, ticketId: u.ticket_id, at: Number(u.created_at) }));
+  const ticketIds = [...new Set(uses.map((u) => u.ticketId))];
+  if (!ticketIds.length) return { uses, setbacks: [] };
+  const changes = await ex.selectFrom('ticket_events').select(['ticket_id', 'data', 'created_at']).where('ticket_id', 'in', ticketIds).where('kind', '=', 'field.changed').execute();
+  const returned = await ex.selectFrom('escalations').select(['ticket_id', 'finished_at', 'requested_at']).where('ticket_id', 'in', ticketIds).where('status', '=', 'returned').execute();
+  const setbacks = [
+    ...changes.flatMap((c) => {
+      const d = parseJson<{ field?: string; from?: unknown; to?: unknown }>(c.data, {});
+      return d.field === 'status' && isReopen({ from: d.from, to: d.to }) ? [{ ticketId: c.ticket_id, at: Number(c.created_at) }] : [];
+    }),
+    ...returned.map((e) => ({ ticketId: e.ticket_id, at: Number(e.finished_at ?? e.requested_at) })),
+  ];
+  return { uses, setbacks };
 }
 
 export const userNames = async (ex: Executor, ids: string[]) =>

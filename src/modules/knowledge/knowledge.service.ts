@@ -16,7 +16,7 @@ import type { SearchService } from '../search/index.js';
 import type { TicketsService } from '../tickets/index.js';
 import type { ArticlesTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
-import { articleFromAnswer, articleProblems, DEFAULT_REVIEW_DAYS } from './knowledge.policy.js';
+import { answerReturned, articleFromAnswer, articleProblems, DEFAULT_REVIEW_DAYS } from './knowledge.policy.js';
 import { presentArticle, type ArticleView, type SimilarEscalationView } from './knowledge.presenter.js';
 import * as repo from './knowledge.repository.js';
 import type { ArticleInput } from './knowledge.types.js';
@@ -69,7 +69,14 @@ export class KnowledgeService {
   async get(id: string): Promise<ArticleView> {
     const r = await repo.findArticle(this.db, id);
     if (!r) throw notFound('Article', id);
-    return presentArticle(r, this.clock.now());
+    const returned = await this.returnedAnswers([id]);
+    return presentArticle(r, this.clock.now(), returned.has(id));
+  }
+
+  /** Of these articles, those whose answer was returned (knowledge.policy answerReturned). */
+  private async returnedAnswers(ids: string[]): Promise<Set<string>> {
+    const { uses, setbacks } = await repo.usesAndSetbacks(this.db, ids);
+    return new Set(ids.filter((id) => answerReturned(uses.filter((u) => u.articleId === id), setbacks)));
   }
 
   /** Articles newest first, or with `q` the best matches of the search index. `review`: only those due for review. */
@@ -78,18 +85,20 @@ export class KnowledgeService {
     if (f.q) {
       const found = await this.search.search(viewer, { q: f.q, filters: { type: 'article' }, limit: f.limit, cursor: f.cursor });
       const rows = new Map((await repo.findArticles(this.db, found.items.map((i) => i.id))).map((r) => [r.id, r]));
+      const returned = await this.returnedAnswers([...rows.keys()]);
       const items = found.items.flatMap((i) => {
         const r = rows.get(i.id);
         if (!r) return [];
         if ((f.category && r.category !== f.category) || (f.product && r.product !== f.product) || (f.visibility && r.visibility !== f.visibility)) return [];
-        return [{ ...presentArticle(r, now), match: { title: i.title, snippet: i.snippet } }];
+        return [{ ...presentArticle(r, now, returned.has(r.id)), match: { title: i.title, snippet: i.snippet } }];
       });
       return { items, nextCursor: found.nextCursor };
     }
     const key = decodeCursor(f.cursor);
     const rows = await repo.listArticles(this.db, { ...f, reviewBefore: f.review ? now : undefined, afterId: key?.id, limit: f.limit });
     const page = toPage(rows, f.limit, (r) => ({ v: null, id: r.id }));
-    return { items: page.items.map((r) => presentArticle(r, now)), nextCursor: page.nextCursor };
+    const returned = await this.returnedAnswers(page.items.map((r) => r.id));
+    return { items: page.items.map((r) => presentArticle(r, now, returned.has(r.id))), nextCursor: page.nextCursor };
   }
 
   async create(actor: Principal, input: ArticleInput & { source?: { kind: 'escalation'; id: string } }): Promise<ArticleView> {

@@ -2,7 +2,7 @@ export const ARTICLE_VISIBILITIES = ['internal', 'public'] as const;
 export type ArticleVisibility = (typeof ARTICLE_VISIBILITIES)[number];
 
 /** Why an article needs its owner's attention at review. */
-export type ReviewFlag = 'review_due' | 'never_used';
+export type ReviewFlag = 'review_due' | 'never_used' | 'answer_returned';
 
 export interface ArticleInput {
   titleJa?: string;

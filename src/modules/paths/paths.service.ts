@@ -32,6 +32,7 @@ import {
   type SimulationView,
 } from './paths.presenter.js';
 import type { MatchTicket, Path, PathDefinition } from './path.types.js';
+import type { IndexDocumentInput, SearchService } from '../search/index.js';
 import { pathEvidence, type PathEvidence } from './evidence.policy.js';
 
 export const PATH_REVIEW_JOB = 'escalation_path.review_due';
@@ -81,6 +82,13 @@ const definitionColumns = (d: PathDefinition) => ({
   review_interval_days: d.reviewIntervalDays,
 });
 
+/** A path's search document: its name (deleted paths have none). */
+export function pathDocument(row: { id: string; name: string; created_at: number }): IndexDocumentInput {
+  return { kind: 'path', id: row.id, title: row.name, fields: [row.name], body: row.name, at: Number(row.created_at) };
+}
+
+type PathSearch = Pick<SearchService, 'indexDocument' | 'removeDocument' | 'registerSource'>;
+
 export interface CompiledPathSet {
   stamp: string;
   paths: CompiledPaths;
@@ -96,6 +104,22 @@ export class PathsService {
   /** Within one transaction (e.g. a ticket's creation, which matches twice) the check is made once. */
   private readonly checkedIn = new WeakMap<object, CompiledPathSet>();
   private slaPreview: SlaPreview | null = null;
+  private search: PathSearch | null = null;
+
+  /**
+   * Paths' names become search documents (issue 19): written in the transaction of each create
+   * and save (a rename is a save), removed on delete, rebuilt by `escalon search reindex`.
+   */
+  setSearchIndex(search: PathSearch): void {
+    this.search = search;
+    search.registerSource({
+      kind: 'path',
+      page: async (ex, afterId, limit) => {
+        const rows = await ex.selectFrom('escalation_paths').select(['id', 'name', 'created_at']).where('id', '>', afterId).where('deleted_at', 'is', null).orderBy('id').limit(limit).execute();
+        return { docs: rows.map(pathDocument), last: rows.at(-1)?.id ?? null };
+      },
+    });
+  }
 
   /** Lets the simulator include SLA-triggered escalations (the SLA module provides it). */
   setSlaPreview(fn: SlaPreview): void {
@@ -163,6 +187,7 @@ export class PathsService {
         created_at: now,
       });
       await this.scheduleReview(tx, id, now + d.reviewIntervalDays * DAY_MS, now);
+      await this.search?.indexDocument(tx, pathDocument({ id, name: d.name, created_at: now }));
       await this.audit.change(tx, actor, 'path.created', { type: 'escalation_path', id }, null, { version: 1, reason: reason?.trim() || null, definition: d });
     });
     return this.get(id);
@@ -196,6 +221,7 @@ export class PathsService {
         created_at: now,
       });
       await this.scheduleReview(tx, id, reviewDue, now);
+      if (row.deleted_at === null) await this.search?.indexDocument(tx, pathDocument({ id, name: d.name, created_at: row.created_at }));
       await this.audit.change(tx, actor, 'path.updated', { type: 'escalation_path', id }, { version: row.version, definition: definitionOf(row) }, { version, reason: reason?.trim() || null, definition: d });
     });
     return this.get(id);
@@ -223,6 +249,7 @@ export class PathsService {
         created_at: now,
       });
       await cancelJobs(tx, [reviewKey(id)], now);
+      await this.search?.removeDocument(tx, 'path', id);
       await this.audit.change(tx, actor, 'path.deleted', { type: 'escalation_path', id }, { version: row.version, definition: definitionOf(row) }, null);
     });
   }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDb, type Actor, type TestContext } from '../../../test/helpers/app.js';
+import { levelBody, pathBody } from '../paths/path-test-support.js';
 import { encodeToken, tokenize } from './tokenizer.js';
 
 /**
@@ -196,5 +197,39 @@ describeEachDb('search', (get) => {
     await db.deleteFrom('tickets').where('id', '=', t.body.id).execute();
     expect(kinds(await search(c, c.actors.agent, 'zyzzyva'))).toEqual([]);
     if (c.kind === 'sqlite') expect(Number((await sql<{ n: number }>`select count(*) as n from search_fts`.execute(db)).rows[0]!.n)).toBe(Number((await sql<{ n: number }>`select count(*) as n from search_documents`.execute(db)).rows[0]!.n));
+  });
+  it('indexes escalation paths by name: on create and rename, gone on delete, rebuilt by reindex', async () => {
+    const c = get();
+    const { actors } = c;
+    const body = pathBody(actors.manager.id, [levelBody('L1', [{ type: 'user', userId: actors.specialist.id }])], { name: '筐体障害の受付パス' });
+    const created = await c.request('POST', '/api/v1/escalation-paths', actors.admin, body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const found = await search(c, actors.agent, '受付パス');
+    expect(kinds(found)).toEqual([`path:${id}`]);
+    expect(found.items[0]!.title.text).toBe('筐体障害の受付パス');
+    // Paths are escalation things: the escalation tab shows them, the ticket tab does not.
+    expect(kinds(await search(c, actors.agent, '受付パス', '&type=escalation'))).toEqual([`path:${id}`]);
+    expect(kinds(await search(c, actors.agent, '受付パス', '&type=ticket'))).toEqual([]);
+
+    // A rename (a new version) rewrites the document.
+    const renamed = await c.request('PUT', `/api/v1/escalation-paths/${id}`, actors.admin, { ...body, name: 'Hardware intake path', reason: 'rename' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(kinds(await search(c, actors.agent, '受付パス'))).toEqual([]);
+    expect(kinds(await search(c, actors.agent, 'intake'))).toEqual([`path:${id}`]);
+
+    // Reindex brings a lost path document back.
+    await c.deps.database.db.deleteFrom('search_documents').where('kind', '=', 'path').execute();
+    expect(kinds(await search(c, actors.agent, 'intake'))).toEqual([]);
+    await c.deps.database.db.updateTable('search_documents').set({ version: 0 }).where('kind', '=', 'ticket').execute();
+    expect((await c.deps.search.reindex()).rebuilt).toBe(true);
+    expect(kinds(await search(c, actors.agent, 'intake'))).toEqual([`path:${id}`]);
+
+    // Deleted paths leave the playbook and the search.
+    expect((await c.request('DELETE', `/api/v1/escalation-paths/${id}`, actors.admin)).status).toBe(204);
+    expect(kinds(await search(c, actors.agent, 'intake'))).toEqual([]);
+    await c.deps.database.db.updateTable('search_documents').set({ version: 0 }).where('kind', '=', 'ticket').execute();
+    await c.deps.search.reindex();
+    expect(kinds(await search(c, actors.agent, 'intake'))).toEqual([]);
   });
 });

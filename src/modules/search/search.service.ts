@@ -68,7 +68,7 @@ const STATE_KEY = 'search.index';
 /** The reading rules of kinds that are not a ticket's (hands, incidents); none for the system. */
 function kindGate(viewer: TicketViewer | null): repo.KindGate | undefined {
   if (viewer === null) return undefined;
-  return { userId: viewer.userId, allHands: can(viewer.role, 'escalations.supervise'), incidents: can(viewer.role, 'incidents.read') };
+  return { userId: viewer.userId, allHands: can(viewer.role, 'escalations.supervise'), incidents: can(viewer.role, 'incidents.read'), paths: can(viewer.role, 'escalations.read') };
 }
 
 export class SearchService {

@@ -1,15 +1,15 @@
 /** What kinds of things are searchable, and how the API's `type` groups them. */
-export const DOC_KINDS = ['ticket', 'message', 'note', 'call', 'escalation', 'hand', 'incident', 'incident_update', 'customer', 'organization', 'article'] as const;
+export const DOC_KINDS = ['ticket', 'message', 'note', 'call', 'escalation', 'hand', 'incident', 'incident_update', 'customer', 'organization', 'article', 'path'] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 
 export const SEARCH_TYPES = ['ticket', 'customer', 'escalation', 'incident', 'article'] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
 
-/** The kinds each search type shows (a hand-raise is a kind of escalation question). */
+/** The kinds each search type shows (a hand-raise is a kind of escalation question; a path is where escalations go). */
 export const KINDS_OF_TYPE: Record<SearchType, DocKind[]> = {
   ticket: ['ticket', 'message', 'note', 'call'],
   customer: ['customer', 'organization'],
-  escalation: ['escalation', 'hand'],
+  escalation: ['escalation', 'hand', 'path'],
   incident: ['incident', 'incident_update'],
   article: ['article'],
 };

@@ -9,8 +9,8 @@ import { qk } from './query-keys.js';
  * at once, the others when next shown). Add a resource's keys here when a new event concerns it.
  */
 export function keysFor(e: LiveEvent): QueryKey[] {
-  if (e.type.startsWith('ticket.')) return [qk.tickets.all, qk.awaitingReply.all, qk.customers.all, qk.views.counts(), ['escalations', 'thread']];
-  if (e.type.startsWith('escalation.')) return [qk.escalations.all, qk.awaitingReply.all, qk.notifications.all, ['tickets', 'timeline']];
+  if (e.type.startsWith('ticket.')) return [qk.tickets.all, qk.awaitingReply.all, qk.customers.all, qk.views.counts(), qk.search.all, ['escalations', 'thread']];
+  if (e.type.startsWith('escalation.')) return [qk.escalations.all, qk.awaitingReply.all, qk.notifications.all, qk.search.all, ['tickets', 'timeline']];
   if (e.type === 'notification.created') return [qk.notifications.all, qk.escalations.all];
   if (e.type.startsWith('notification.')) return [qk.notifications.all];
   return [];

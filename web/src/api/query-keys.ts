@@ -17,15 +17,21 @@ export const qk = {
     list: (query: Record<string, unknown>) => ['escalations', 'list', query] as const,
     detail: (id: string) => ['escalations', 'detail', id] as const,
     thread: (id: string) => ['escalations', 'thread', id] as const,
+    /** The escalate dialog's suggestion for a ticket (path, level, receivers, pre-filled brief). */
+    draft: (ticketId: string, choice: Record<string, unknown>) => ['escalations', 'draft', ticketId, choice] as const,
     board: () => ['escalations', 'board'] as const,
   },
   awaitingReply: { all: ['awaiting-reply'] as const },
   notifications: { all: ['notifications'] as const, list: () => ['notifications', 'list'] as const },
   directory: { all: ['directory'] as const },
+  macros: { all: ['macros'] as const, list: (query: Record<string, unknown>) => ['macros', 'list', query] as const },
+  search: { all: ['search'] as const, results: (query: Record<string, unknown>) => ['search', 'results', query] as const },
   customers: { all: ['customers'] as const, detail: (id: string) => ['customers', id] as const },
   /** Saved views and their counts (the counts change with every ticket event). */
   views: { all: ['views'] as const, list: () => ['views', 'list'] as const, counts: () => ['views', 'counts'] as const, detail: (id: string) => ['views', 'detail', id] as const },
   /** Configuration screens: ['admin', what, …]. Changed only by the screen itself, so no live events. */
   admin: (...parts: unknown[]) => ['admin', ...parts] as const,
   me: (...parts: unknown[]) => ['me', ...parts] as const,
+  /** GET /api/v1/workspace (the sign-in page's demo accounts): read before anyone signs in. */
+  workspace: () => ['workspace'] as const,
 };

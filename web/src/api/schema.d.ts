@@ -155,8 +155,8 @@ export interface paths {
                             ownerId: string | null;
                             product: string | null;
                             reviewAt: string | null;
-                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply */
-                            reviewFlags: ("review_due" | "never_used")[];
+                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply; answer_returned: a ticket it was inserted into was reopened, or its escalation returned, afterwards */
+                            reviewFlags: ("review_due" | "never_used" | "answer_returned")[];
                             source: {
                                 id: string;
                                 kind: string;
@@ -285,8 +285,8 @@ export interface paths {
                             ownerId: string | null;
                             product: string | null;
                             reviewAt: string | null;
-                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply */
-                            reviewFlags: ("review_due" | "never_used")[];
+                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply; answer_returned: a ticket it was inserted into was reopened, or its escalation returned, afterwards */
+                            reviewFlags: ("review_due" | "never_used" | "answer_returned")[];
                             source: {
                                 id: string;
                                 kind: string;
@@ -492,8 +492,8 @@ export interface paths {
                             ownerId: string | null;
                             product: string | null;
                             reviewAt: string | null;
-                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply */
-                            reviewFlags: ("review_due" | "never_used")[];
+                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply; answer_returned: a ticket it was inserted into was reopened, or its escalation returned, afterwards */
+                            reviewFlags: ("review_due" | "never_used" | "answer_returned")[];
                             source: {
                                 id: string;
                                 kind: string;
@@ -630,8 +630,8 @@ export interface paths {
                             ownerId: string | null;
                             product: string | null;
                             reviewAt: string | null;
-                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply */
-                            reviewFlags: ("review_due" | "never_used")[];
+                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply; answer_returned: a ticket it was inserted into was reopened, or its escalation returned, afterwards */
+                            reviewFlags: ("review_due" | "never_used" | "answer_returned")[];
                             source: {
                                 id: string;
                                 kind: string;
@@ -7194,8 +7194,8 @@ export interface paths {
                             ownerId: string | null;
                             product: string | null;
                             reviewAt: string | null;
-                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply */
-                            reviewFlags: ("review_due" | "never_used")[];
+                            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply; answer_returned: a ticket it was inserted into was reopened, or its escalation returned, afterwards */
+                            reviewFlags: ("review_due" | "never_used" | "answer_returned")[];
                             source: {
                                 id: string;
                                 kind: string;
@@ -28578,8 +28578,8 @@ export interface components {
             ownerId: string | null;
             product: string | null;
             reviewAt: string | null;
-            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply */
-            reviewFlags: ("review_due" | "never_used")[];
+            /** @description review_due: the review date has come; never_used: and nobody has inserted it into a reply; answer_returned: a ticket it was inserted into was reopened, or its escalation returned, afterwards */
+            reviewFlags: ("review_due" | "never_used" | "answer_returned")[];
             source: {
                 id: string;
                 kind: string;

@@ -1,4 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useDebounced } from '../../lib/use-debounced.js';
 import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -247,27 +249,17 @@ function Preview({ definition }: { definition: CalendarDefinition }) {
   const { client, user } = useSession();
   const [start, setStart] = useState(() => toLocalInput(new Date(), definition.timezone));
   const [hours, setHours] = useState(8);
-  const [end, setEnd] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const key = JSON.stringify([definition, start, hours]);
-
-  useEffect(() => {
-    if (!start || !(hours >= 0)) return;
-    const ctl = setTimeout(() => {
-      client
-        .post<{ end: string }>('/api/v1/business-time/add', { calendar: definition, start: `${start}:00`, seconds: Math.round(hours * 3600) })
-        .then((r) => {
-          setEnd(r.end);
-          setError(null);
-        })
-        .catch((e: unknown) => {
-          setEnd(null);
-          setError(e);
-        });
-    }, 300);
-    return () => clearTimeout(ctl);
-    // the key captures every input of the request
-  }, [key]);
+  // One request per pause in typing (300 ms); the answer is cached per definition, start and hours.
+  const input = useDebounced(JSON.stringify({ calendar: definition, start: `${start}:00`, seconds: Math.round(hours * 3600) }), 300);
+  const preview = useQuery({
+    queryKey: qk.admin('business-time', input),
+    enabled: !!start && hours >= 0,
+    placeholderData: keepPreviousData,
+    retry: false,
+    queryFn: () => client.post<{ end: string }>('/api/v1/business-time/add', JSON.parse(input) as unknown).then((r) => r.end),
+  });
+  const end = preview.error ? null : (preview.data ?? null);
+  const error = preview.error;
   return (
     <section className="preview-box" aria-labelledby="cal-preview-title" aria-live="polite">
       <h3 id="cal-preview-title" style={{ marginTop: 0 }}>

@@ -1,4 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type ApiClient } from '../../api/client.js';
 import type { DemoLogin, Session, Workspace } from '../../api/types.js';
@@ -8,20 +10,15 @@ import { applyLanguage } from '../../i18n/language.js';
 
 /** Demo accounts are offered only on the demo workspace, and only to someone not signed in. */
 function useDemoLogins(client: ApiClient): { logins: DemoLogin[]; password: string | null } {
-  const [logins, setLogins] = useState<DemoLogin[]>([]);
-  useEffect(() => {
-    let live = true;
-    client
-      .get<Workspace>('/api/v1/workspace')
-      .then((w) => {
-        if (live && w.demo && Array.isArray(w.demoLogins)) setLogins(w.demoLogins);
-      })
-      // 404 on older servers, or any failure: simply no demo list
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [client]);
+  const workspace = useQuery({
+    queryKey: qk.workspace(),
+    queryFn: ({ signal }) => client.get<Workspace>('/api/v1/workspace', undefined, signal),
+    // 404 on older servers, or any failure: simply no demo list
+    retry: false,
+    staleTime: Infinity,
+  });
+  const w = workspace.data;
+  const logins: DemoLogin[] = w?.demo && Array.isArray(w.demoLogins) ? w.demoLogins : [];
   const passwords = new Set(logins.map((l) => l.password));
   return { logins, password: passwords.size === 1 ? [...passwords][0]! : null };
 }

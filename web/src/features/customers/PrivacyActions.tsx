@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { qk } from '../../api/query-keys.js';
 import type { Customer } from '../../api/types.js';
 import type { EraseOutcome } from '../../../../src/modules/privacy/privacy.presenter.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -49,9 +51,15 @@ function EraseDialog({ customer, ticketCount, onClose, onErased }: { customer: C
   const titleId = useId();
   const inputId = useId();
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [outcome, setOutcome] = useState<EraseOutcome | null>(null);
+  const qc = useQueryClient();
+  // The erasure changes the customer, their tickets and what search finds.
+  const erase = useMutation({
+    mutationFn: () => client.post<EraseOutcome>(`/api/v1/customers/${encodeURIComponent(customer.id)}/erase`),
+    onSuccess: () => Promise.all([qk.customers.all, qk.tickets.all, qk.search.all].map((queryKey) => qc.invalidateQueries({ queryKey }))),
+  });
+  const busy = erase.isPending;
+  const error = erase.error;
+  const outcome = erase.data ?? null;
   const word = t('privacy.confirmWord');
   const matches = typed.trim().toLowerCase() === word.toLowerCase();
 
@@ -62,19 +70,11 @@ function EraseDialog({ customer, ticketCount, onClose, onErased }: { customer: C
     d?.querySelector<HTMLInputElement>('input')?.focus();
   }, []);
 
-  const submit = async (e: React.FormEvent) => {
+  const submit = (e: React.FormEvent) => {
     e.preventDefault();
     if (outcome) return close();
     if (!matches || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setOutcome(await client.post<EraseOutcome>(`/api/v1/customers/${encodeURIComponent(customer.id)}/erase`));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    erase.mutate();
   };
   const close = () => {
     if (outcome) onErased(outcome);

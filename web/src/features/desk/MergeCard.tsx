@@ -1,4 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client.js';
@@ -104,18 +106,14 @@ export function MergeCard({ ticket }: { ticket: Ticket }) {
 export function MergedBanner({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
   const { client } = useSession();
-  const [into, setInto] = useState<Ticket | null>(null);
-  useEffect(() => {
-    if (!ticket.mergedIntoId) return;
-    let live = true;
-    client
-      .get<Ticket>(`/api/v1/tickets/${ticket.mergedIntoId}`)
-      .then((x) => live && setInto(x))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [client, ticket.mergedIntoId]);
+  const target = ticket.mergedIntoId;
+  // The same query as the target's own page (live ticket events refresh it); without it the link still shows.
+  const intoQuery = useQuery({
+    queryKey: qk.tickets.detail(target ?? ''),
+    queryFn: ({ signal }) => client.get<Ticket>(`/api/v1/tickets/${target}`, undefined, signal),
+    enabled: !!target,
+  });
+  const into = intoQuery.data ?? null;
   if (!ticket.mergedIntoId) return null;
   return (
     <p className="notice desk-merged-banner" data-testid="merged-banner">

@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { SimilarEscalations } from '../knowledge/SimilarEscalations.js';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/typed.js';
-import { ApiError, isAbort, problemField } from '../../api/client.js';
+import { ApiError, problemField } from '../../api/client.js';
 import { TEMPERATURES, type Temperature, type Ticket } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/States.js';
@@ -31,12 +33,10 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
   const tz = useUserTimeZone();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const [draft, setDraft] = useState<EscalationDraft | null>(null);
   const [pathId, setPathId] = useState<string | undefined>(undefined);
   const [levelIndex, setLevelIndex] = useState<number | undefined>(undefined);
   const [brief, setBrief] = useState<Brief | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [loadError, setLoadError] = useState<unknown>(null);
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
   const [directTo, setDirectTo] = useState<DirectTo | null>(null);
@@ -49,27 +49,17 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
     if (d && !d.open) d.showModal();
   }, []);
 
-  const load = useCallback(
-    (signal?: AbortSignal) => {
-      setLoadError(null);
-      // Path, parameters and answer typed by the server's OpenAPI document (api/typed.ts).
-      call(client, 'get', '/api/v1/tickets/{id}/escalations/draft', { params: { id: ticket.id }, query: { pathId, levelIndex } }, signal)
-        .then((d) => {
-          setDraft(d);
-          // The brief is pre-filled once; changing path or level keeps what the agent wrote.
-          setBrief((b) => b ?? d.brief);
-        })
-        .catch((err: unknown) => {
-          if (!isAbort(err)) setLoadError(err);
-        });
-    },
-    [client, ticket.id, pathId, levelIndex],
-  );
-  useEffect(() => {
-    const ctrl = new AbortController();
-    load(ctrl.signal);
-    return () => ctrl.abort();
-  }, [load]);
+  // Path, parameters and answer typed by the server's OpenAPI document (api/typed.ts). Changing
+  // path or level keeps the previous draft on screen until the new one is there.
+  const draftQuery = useQuery({
+    queryKey: qk.escalations.draft(ticket.id, { pathId: pathId ?? null, levelIndex: levelIndex ?? null }),
+    queryFn: ({ signal }) => call(client, 'get', '/api/v1/tickets/{id}/escalations/draft', { params: { id: ticket.id }, query: { pathId, levelIndex } }, signal),
+    placeholderData: keepPreviousData,
+  });
+  const draft: EscalationDraft | null = draftQuery.data ?? null;
+  const loadError = draftQuery.error;
+  // The brief is pre-filled once; changing path or level (or a refresh) keeps what the agent wrote.
+  if (draft && brief === null) setBrief(draft.brief);
 
   // Focus the first field once the form is there.
   const focused = useRef(false);
@@ -165,7 +155,7 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
           </button>
         </header>
         <div className="modal-body">
-          {loadError !== null && <ErrorMessage error={loadError} onRetry={() => load()} />}
+          {loadError !== null && <ErrorMessage error={loadError} onRetry={() => void draftQuery.refetch()} />}
           {!draft && loadError === null && <Loading label={t('agent.escalate.loading')} />}
           {draft && brief && (
             <div className="escalate-grid">

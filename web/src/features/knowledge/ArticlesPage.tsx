@@ -114,7 +114,12 @@ export function ArticlesPage() {
               <strong>{a.match ? <Highlight {...a.match.title} /> : text.title}</strong>{' '}
               <span className="badge">{t(`search.articles.${a.visibility}`)}</span>{' '}
               {a.reviewFlags.includes('review_due') && <span className="badge badge-warn">{t('search.articles.reviewDue')}</span>}{' '}
-              {a.reviewFlags.includes('never_used') && <span className="badge badge-warn">{t('search.articles.neverUsed')}</span>}
+              {a.reviewFlags.includes('never_used') && <span className="badge badge-warn">{t('search.articles.neverUsed')}</span>}{' '}
+              {a.reviewFlags.includes('answer_returned') && (
+                <span className="badge badge-warn" title={t('search.articles.answerReturnedHint')}>
+                  {t('search.articles.answerReturned')}
+                </span>
+              )}
               <span className="muted small"> · {t('search.articles.uses', { count: a.useCount })}</span>{' '}
               <button
                 type="button"

@@ -12,7 +12,7 @@ export interface Article {
   reviewAt: string | null;
   visibility: 'internal' | 'public';
   useCount: number;
-  reviewFlags: ('review_due' | 'never_used')[];
+  reviewFlags: ('review_due' | 'never_used' | 'answer_returned')[];
   version: number;
   match?: { title: Marked; snippet: Marked };
 }

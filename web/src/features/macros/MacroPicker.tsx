@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { useSession } from '../../session.js';
 import type { AppliedMacro, Macro } from './types.js';
+import { useMacros } from './use-macros.js';
 
 /**
  * The composer's macro button: search shared and own macros, insert one rendered for this
@@ -14,22 +15,9 @@ export function MacroPicker({ ticketId, onInsert }: { ticketId: string; onInsert
   const { client } = useSession();
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState('');
-  const [items, setItems] = useState<Macro[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (!open) return;
-    let live = true;
-    const timer = setTimeout(() => {
-      client
-        .get<{ items: Macro[] }>('/api/v1/macros', q.trim() ? { q: q.trim(), limit: '20' } : { limit: '20' })
-        .then((r) => live && setItems(r.items))
-        .catch((e) => live && setError(e));
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [client, open, q]);
+  const list = useMacros(q, { enabled: open, limit: 20 });
+  const items = list.data ?? null;
   const insert = (m: Macro) => {
     setError(null);
     client
@@ -58,7 +46,7 @@ export function MacroPicker({ ticketId, onInsert }: { ticketId: string; onInsert
           {t('macros.cancel')}
         </button>
       </div>
-      {error !== null && <ErrorMessage error={error} />}
+      {(error ?? list.error) !== null && <ErrorMessage error={error ?? list.error} />}
       {items && items.length === 0 && <p className="muted small">{t('macros.none')}</p>}
       <ul className="article-picks">
         {items?.map((m) => (

@@ -1,8 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { useSession } from '../../session.js';
 import { describeChanges, type Macro, type MacroChanges } from './types.js';
+import { useMacros } from './use-macros.js';
+
+const route = getRouteApi('/macros');
 
 const STATUSES = ['open', 'pending', 'on_hold', 'solved'] as const;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -23,32 +29,20 @@ interface Draft {
 const empty: Draft = { name: '', bodyJa: '', bodyEn: '', scope: 'personal', status: '', priority: '', addTags: '', removeTags: '' };
 const tags = (s: string) => s.split(/[,、]/).map((x) => x.trim()).filter(Boolean);
 
-/** Hook: the macros the user sees (shared + own), searched by q. */
-function useMacros(q: string) {
-  const { client } = useSession();
-  const [items, setItems] = useState<Macro[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [n, setN] = useState(0);
-  useEffect(() => {
-    let live = true;
-    client
-      .get<{ items: Macro[] }>('/api/v1/macros', q.trim() ? { q: q.trim() } : {})
-      .then((r) => live && (setItems(r.items), setError(null)))
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [client, q, n]);
-  return { items, error, reload: () => setN((x) => x + 1) };
-}
-
 /** Macros management (/macros): personal ones for everyone, shared ones for supervisors and above. */
 export function MacrosPage() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
   const mayShare = ['supervisor', 'manager', 'admin'].includes(user.role);
-  const [q, setQ] = useState('');
-  const { items, error: loadError, reload } = useMacros(q);
+  const search = route.useSearch();
+  const nav = route.useNavigate();
+  const q = search.q ?? '';
+  const setQ = (v: string) => void nav({ search: (s) => ({ ...s, q: v || undefined }), replace: true });
+  const qc = useQueryClient();
+  const list = useMacros(q);
+  const items = list.data ?? null;
+  const loadError = list.error;
+  const reload = () => void qc.invalidateQueries({ queryKey: qk.macros.all });
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
