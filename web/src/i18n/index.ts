@@ -20,6 +20,8 @@ import { macrosEn } from './macros.en.js';
 import { macrosJa } from './macros.ja.js';
 import { viewsEn } from './views.en.js';
 import { viewsJa } from './views.ja.js';
+import { composeEn } from './compose.en.js';
+import { composeJa } from './compose.ja.js';
 import { reportsEn, reportsJa } from '../features/reports/reports.i18n.js';
 
 export const LANGUAGES = ['ja', 'en'] as const;
@@ -28,8 +30,8 @@ export type Language = (typeof LANGUAGES)[number];
 // The agent screens' messages live under 'agent.' in their own files (agent.{ja,en}.ts).
 // Administration and supervisor screens: under 'admin2.' in admin.{ja,en}.ts.
 export const resources = {
-  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa, macros: macrosJa, views: viewsJa } },
-  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn } },
+  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa, macros: macrosJa, views: viewsJa, compose: composeJa } },
+  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn, compose: composeEn } },
 } as const;
 
 const STORAGE_KEY = 'escalon.language';
