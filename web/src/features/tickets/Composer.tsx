@@ -250,7 +250,12 @@ export function Composer({ ticketId, version, onPosted, insert }: { ticketId: st
             <label htmlFor="composer-files" className="link-button">
               {t('compose.choose')}
             </label>
-            <input key={fileKey} id="composer-files" type="file" multiple className="sr-only" onChange={(e) => addFiles(Array.from(e.target.files ?? []))} />
+            <input key={fileKey} id="composer-files" type="file" multiple className="sr-only" onChange={(e) => {
+                addFiles(Array.from(e.target.files ?? []));
+                // The same file can be chosen again after it was removed.
+                e.target.value = '';
+              }}
+            />
           </p>
           {limits && <p className="muted small" data-testid="attachment-limits">{limitsText(limits, t, i18n.language)}</p>}
           {files.length > 0 && (
