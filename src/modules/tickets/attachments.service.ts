@@ -82,8 +82,8 @@ export class AttachmentsService {
   }
 
   /**
-   * Stores one file on a ticket. `source: 'upload'` (an agent, the API) checks the allowed types;
-   * inbound mail keeps whatever it carries (its bytes are still sniffed for the stored type).
+   * Stores one file on a ticket. `source: 'upload'` (the upload route: agents, API clients) checks the allowed types;
+   * inbound mail and the system keep whatever they carry (the bytes are still sniffed for the stored type).
    */
   async store(
     actor: Principal | null,
@@ -132,7 +132,7 @@ export class AttachmentsService {
       }
       if (size === 0) throw invalid([{ field: 'body', message: 'the file is empty', code: 'file_empty' }]);
       contentType = sniffContentType(Buffer.concat(head), incoming.declaredType);
-      if (opts.source !== 'mail' && !typeAllowed(contentType, this.limits.allowedTypes))
+      if (opts.source === 'upload' && !typeAllowed(contentType, this.limits.allowedTypes))
         throw new AppError('unsupported_media_type', `Files of type ${contentType} cannot be attached here; allowed: ${this.limits.allowedTypes.join(', ')}.`, { code: 'attachment_type_not_allowed', contentType, allowedTypes: this.limits.allowedTypes });
     } catch (err) {
       await rm(path, { force: true });

@@ -11,7 +11,13 @@ export const qk = {
     sla: (id: string) => ['tickets', 'sla', id] as const,
     atRisk: () => ['tickets', 'at-risk'] as const,
     board: () => ['tickets', 'board-at-risk'] as const,
+    /** Files of a ticket (each message's and the ones added on their own). */
+    attachments: (id: string) => ['tickets', 'attachments', id] as const,
+    /** Where the next public reply goes; keyed by the ticket's version, which a change of requester or CCs moves. */
+    replyTarget: (id: string, version: number) => ['tickets', 'reply-target', id, version] as const,
   },
+  /** The server's upload limits (configuration: they change only with a restart). */
+  attachmentLimits: () => ['attachment-limits'] as const,
   escalations: {
     all: ['escalations'] as const,
     list: (query: Record<string, unknown>) => ['escalations', 'list', query] as const,

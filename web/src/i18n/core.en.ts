@@ -13,6 +13,8 @@ import { incidentsEn } from './incidents.en.js';
 import { searchEn } from './search.en.js';
 import { macrosEn } from './macros.en.js';
 import { viewsEn } from './views.en.js';
+import { directoryEn } from './directory.en.js';
+import { composeEn } from './compose.en.js';
 import { reportsEn } from '../features/reports/reports.i18n.js';
 
-export const messages = { ...en, agent: agentEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn };
+export const messages = { ...en, agent: agentEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn, directory: directoryEn, compose: composeEn };

@@ -13,6 +13,8 @@ import { incidentsJa } from './incidents.ja.js';
 import { searchJa } from './search.ja.js';
 import { macrosJa } from './macros.ja.js';
 import { viewsJa } from './views.ja.js';
+import { directoryJa } from './directory.ja.js';
+import { composeJa } from './compose.ja.js';
 import { reportsJa } from '../features/reports/reports.i18n.js';
 
-export const messages = { ...ja, agent: agentJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa, macros: macrosJa, views: viewsJa };
+export const messages = { ...ja, agent: agentJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa, macros: macrosJa, views: viewsJa, directory: directoryJa, compose: composeJa };

@@ -23,6 +23,8 @@ import { viewsEn } from './views.en.js';
 import { viewsJa } from './views.ja.js';
 import { directoryEn } from './directory.en.js';
 import { directoryJa } from './directory.ja.js';
+import { composeEn } from './compose.en.js';
+import { composeJa } from './compose.ja.js';
 import { reportsEn, reportsJa } from '../features/reports/reports.i18n.js';
 
 export { LANGUAGES, applyLanguage, initialLanguage, isLanguage, type Language } from './language.js';
@@ -30,8 +32,8 @@ export { LANGUAGES, applyLanguage, initialLanguage, isLanguage, type Language } 
 // The agent screens' messages live under 'agent.' in their own files (agent.{ja,en}.ts).
 // Administration and supervisor screens: under 'admin2.' in admin.{ja,en}.ts.
 export const resources = {
-  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa, macros: macrosJa, views: viewsJa, directory: directoryJa } },
-  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn, directory: directoryEn } },
+  ja: { translation: { ...ja, agent: agentJa, admin2: adminJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa, macros: macrosJa, views: viewsJa, directory: directoryJa, compose: composeJa } },
+  en: { translation: { ...en, agent: agentEn, admin2: adminEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn, directory: directoryEn, compose: composeEn } },
 } as const;
 
 /**

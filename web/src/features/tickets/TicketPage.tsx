@@ -202,7 +202,7 @@ export function TicketPage({ id }: { id: string }) {
           ) : events.length === 0 ? (
             <EmptyState>{t('ticket.timelineEmpty')}</EmptyState>
           ) : (
-            <Timeline events={events} onChanged={loadTimeline} />
+            <Timeline ticketId={ticket.id} events={events} onChanged={loadTimeline} />
           )}
           {timeline.hasNextPage && (
             <button
@@ -216,7 +216,7 @@ export function TicketPage({ id }: { id: string }) {
           )}
           <Composer
             ticketId={ticket.id}
-            refreshKey={ticket.version}
+            version={ticket.version}
             insert={answerToInsert}
             onPosted={() => {
               // A reply can move the status (e.g. new → open), so the ticket is reloaded too.

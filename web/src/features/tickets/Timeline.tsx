@@ -7,13 +7,20 @@ import { useDirectory, useSession, useUserTimeZone } from '../../session.js';
 import { actorOf, describeEvent } from './describe-event.js';
 import { HeldMail, MailAuthBadge, authOf } from './MailAuth.js';
 import { MergedFrom, describeMergeEvent } from '../desk/MergeCard.js';
+import { AttachmentChips, formatBytes, useTicketAttachments, type Attachment } from './attachments.js';
+import { MessageBody } from './MessageBody.js';
 
 /** Events whose body (a call summary, a bounce report) is worth showing under the sentence. */
 const AGENT_EVENT_BODIES = new Set(['call.logged', 'email.bounced']);
 
 /** The ticket's history, oldest first: messages as cards (public and internal clearly different), the rest as sentences. */
-export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onChanged?: () => void }) {
+export function Timeline({ ticketId, events, onChanged }: { ticketId: string; events: TimelineEvent[]; onChanged?: () => void }) {
   const { t, i18n } = useTranslation();
+  // Files by the message they came or went with; a file added on its own shows on its own event.
+  const files = useTicketAttachments(ticketId).data ?? [];
+  const byEvent = new Map<string, Attachment[]>();
+  for (const a of files) if (a.eventId) byEvent.set(a.eventId, [...(byEvent.get(a.eventId) ?? []), a]);
+  const byId = new Map(files.map((a) => [a.id, a]));
   const directory = useDirectory();
   const tz = useUserTimeZone();
   // Held mail: decided when a later event of the agent's decision names it.
@@ -46,10 +53,27 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
                 {when}
               </div>
               {fromCustomer && authOf(e) && <MailAuthBadge auth={authOf(e)!} accepted={(e.data.email as { acceptedUnverified?: boolean } | undefined)?.acceptedUnverified === true} />}
-              <div className="msg-body">{e.body ?? ''}</div>
+              <MessageBody body={e.body ?? ''} format={e.bodyFormat} />
+              <AttachmentChips items={byEvent.get(e.id) ?? []} />
+              {fromCustomer && <DroppedFiles event={e} />}
               {e.delivery && <DeliveryState ticketId={e.ticketId} delivery={e.delivery} onChanged={onChanged} />}
             </li>
           );
+        }
+        if (e.kind === 'attachment.added') {
+          // A file uploaded for a message is shown on that message, not twice.
+          const a = byId.get(String(e.data.attachmentId));
+          if (a?.eventId) return null;
+          if (a)
+            return (
+              <li key={e.id} className="event" data-kind={e.kind}>
+                <span className="event-dot" aria-hidden="true" />
+                <span className="event-text">{describeEvent(e, t, directory, (iso) => formatDateTime(iso, i18n.language, tz))}</span> {when}
+                <div className="event-body">
+                  <AttachmentChips items={[a]} />
+                </div>
+              </li>
+            );
         }
         const tone = e.kind === 'sla.breached' ? ' event-danger' : e.kind === 'sla.warning' ? ' event-warning' : e.kind.startsWith('escalation.') ? ' event-escalation' : '';
         return (
@@ -62,6 +86,23 @@ export function Timeline({ events, onChanged }: { events: TimelineEvent[]; onCha
         );
       })}
     </ol>
+  );
+}
+
+/** Attachments of an inbound mail that were too large to keep: named, so the agent knows they existed. */
+function DroppedFiles({ event }: { event: TimelineEvent }) {
+  const { t, i18n } = useTranslation();
+  const list = (event.data.email as { attachments?: { filename?: string | null; size?: number; rejected?: string | null }[] } | undefined)?.attachments ?? [];
+  const dropped = list.filter((a) => a.rejected);
+  if (dropped.length === 0) return null;
+  return (
+    <ul className="attachment-list">
+      {dropped.map((a, i) => (
+        <li key={i} className="muted small" data-testid="attachment-dropped">
+          {t('compose.notKept', { name: a.filename ?? '—', size: formatBytes(a.size ?? 0, i18n.language) })}
+        </li>
+      ))}
+    </ul>
   );
 }
 
