@@ -15,6 +15,14 @@ import type { EscalationsTable } from '../../db/schema.js';
 export const insertEscalation = (ex: Executor, row: EscalationsTable) => ex.insertInto('escalations').values(row).execute();
 
 /** Loads an escalation; on PostgreSQL the row stays locked until commit (timers and people race). */
+/** Escalations by id in one query (the report drill-down); `visible`: the viewer's ticket condition. */
+export const escalationsByIds = (ex: Executor, ids: string[], visible?: RawBuilder<boolean>) => {
+  if (ids.length === 0) return Promise.resolve([] as EscalationsTable[]);
+  let q = ex.selectFrom('escalations').selectAll().where('id', 'in', ids);
+  if (visible) q = q.where(visible);
+  return q.execute();
+};
+
 export const findEscalation = (ex: Executor, id: string, opts: { lock?: boolean } = {}) => {
   const q = ex.selectFrom('escalations').selectAll().where('id', '=', id);
   return (opts.lock && dialectOf(ex) === 'postgres' ? q.forUpdate() : q).executeTakeFirst();

@@ -125,6 +125,18 @@ export class EscalationsService {
     return (await this.present(this.db, [row]))[0] as EscalationView;
   }
 
+  /**
+   * Several escalations in one query (and one query per name lookup), in the order of `ids`;
+   * the ones on tickets the viewer may not see are left out.
+   */
+  async getMany(viewer: Principal, ids: string[]): Promise<EscalationView[]> {
+    const visible = ticketRefVisibleCondition(await this.tickets.access.scope(viewer), 'escalations.ticket_id');
+    const rows = await repo.escalationsByIds(this.db, ids, visible ?? undefined);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = ids.map((id) => byId.get(id)).filter((r): r is EscalationsTable => r !== undefined);
+    return this.present(this.db, ordered);
+  }
+
   async list(actor: Principal, f: EscalationListFilter) {
     const now = this.clock.now();
     const key = decodeCursor(f.cursor);

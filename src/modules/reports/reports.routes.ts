@@ -46,7 +46,7 @@ export function reportsRoutes(app: AppInstance): void {
       config: { permission: 'tickets.read' },
       schema: { tags: ['reports'], summary: 'The reports: names, titles and definitions (ja/en), group-bys', response: { 200: ReportListView, ...errorResponses } },
     },
-    async () => ({ items: reports.list() }),
+    async (req) => ({ items: reports.list(req.principal!) }),
   );
 
   // Before /reports/:name so "tickets.csv" is this route, not a report name.

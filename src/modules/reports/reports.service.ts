@@ -1,14 +1,14 @@
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
-import { AppError, invalid, notFound } from '../../lib/errors.js';
-import type { Principal } from '../auth/index.js';
+import { AppError, forbidden, invalid, notFound } from '../../lib/errors.js';
+import { can, type Principal } from '../auth/index.js';
 import { presentTicket, toTicket, type TicketAccess, type TicketView } from '../tickets/index.js';
 import { DAY_MS } from './reports.policy.js';
 import { toCsv } from './reports.csv.js';
 import type { ReportFacts } from './report-facts.service.js';
 import { findReport, REPORTS } from './reports.registry.js';
 import { ticketsByIds } from './reports.repository.js';
-import type { Bilingual, ReportColumn, ReportFilters, ReportRow } from './reports.types.js';
+import type { Bilingual, ReportColumn, ReportDefinition, ReportFilters, ReportRow } from './reports.types.js';
 
 export interface ReportQuery {
   from?: string;
@@ -41,34 +41,54 @@ const parseInstant = (field: string, v: string): number => {
   return ms;
 };
 
+/**
+ * The group-bys of a report open to the viewer: per-person ones (def.personal) only for roles
+ * that supervise escalations (supervisor, manager, admin) — an agent sees team and path figures,
+ * not who let their acknowledgement timeouts expire.
+ */
+export function groupBysFor(viewer: Pick<Principal, 'role'>, def: Pick<ReportDefinition, 'groupBys' | 'personal'>): string[] {
+  if (can(viewer.role, 'escalations.supervise')) return [...def.groupBys];
+  return def.groupBys.filter((g) => !def.personal?.includes(g));
+}
+
 export class ReportsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly access: TicketAccess,
     readonly facts: ReportFacts,
-    private readonly escalationView: (viewer: Principal, id: string) => Promise<unknown>,
+    private readonly escalationViews: (viewer: Principal, ids: string[]) => Promise<unknown[]>,
   ) {}
 
-  list() {
-    return REPORTS.map((r) => ({ name: r.name, family: r.family, title: r.title, definition: r.definition, groupBys: [...r.groupBys], defaultGroupBy: r.defaultGroupBy, drills: r.drills }));
+  /** The reports this viewer may run, with the group-bys open to them (see groupBysFor). */
+  list(viewer: Principal) {
+    return REPORTS.filter((r) => !r.permission || can(viewer.role, r.permission)).flatMap((r) => {
+      const groupBys = groupBysFor(viewer, r);
+      if (groupBys.length === 0) return [];
+      const defaultGroupBy = groupBys.includes(r.defaultGroupBy) ? r.defaultGroupBy : groupBys[0]!;
+      return [{ name: r.name, family: r.family, title: r.title, definition: r.definition, groupBys, defaultGroupBy, drills: r.drills }];
+    });
   }
 
-  private params(name: string, q: ReportQuery) {
+  private params(viewer: Principal, name: string, q: ReportQuery) {
     const def = findReport(name);
     if (!def) throw notFound('Report', name);
+    if (def.permission && !can(viewer.role, def.permission)) throw forbidden(`Report ${name} needs the ${def.permission} permission.`);
     const now = this.clock.now();
     const toMs = q.to === undefined ? now : parseInstant('to', q.to);
     const fromMs = q.from === undefined ? toMs - DEFAULT_RANGE_DAYS * DAY_MS : parseInstant('from', q.from);
     if (fromMs >= toMs) throw invalid([{ field: 'from', message: 'must be before to', code: 'start_not_before_end' }]);
     if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) throw invalid([{ field: 'from', message: `the range may span at most ${MAX_RANGE_DAYS} days`, code: 'range_too_long', params: { days: MAX_RANGE_DAYS } }]);
-    const groupBy = q.groupBy ?? def.defaultGroupBy;
+    const open = groupBysFor(viewer, def);
+    if (open.length === 0) throw forbidden(`Report ${name} breaks figures down per person: supervisors, managers and administrators only.`);
+    const groupBy = q.groupBy ?? (open.includes(def.defaultGroupBy) ? def.defaultGroupBy : open[0]!);
+    if (def.groupBys.includes(groupBy) && !open.includes(groupBy)) throw forbidden(`Grouping ${name} by ${groupBy} shows figures per person: supervisors, managers and administrators only.`);
     if (!def.groupBys.includes(groupBy)) throw invalid([{ field: 'groupBy', message: `must be one of ${def.groupBys.join(', ')} for ${name}`, code: 'one_of', params: { values: def.groupBys.join(', ') } }]);
     return { def, fromMs, toMs, groupBy, now };
   }
 
   private async execute(viewer: Principal, name: string, q: ReportQuery) {
-    const p = this.params(name, q);
+    const p = this.params(viewer, name, q);
     const scope = await this.access.scope(viewer);
     const cal = await this.facts.calendar();
     const out = await p.def.run({ ex: this.db, scope, now: p.now, cal, fromMs: p.fromMs, toMs: p.toMs, filters: q.filters, groupBy: p.groupBy });
@@ -100,7 +120,7 @@ export class ReportsService {
       const tickets: TicketView[] = rows.map((r) => presentTicket(toTicket(r)));
       return { report: name, bucket, kind: 'tickets' as const, total: ids.length, tickets, escalations: [] };
     }
-    const escalations = await Promise.all(shown.map((id) => this.escalationView(viewer, id)));
+    const escalations = await this.escalationViews(viewer, shown);
     return { report: name, bucket, kind: 'escalations' as const, total: ids.length, tickets: [], escalations };
   }
 

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { CompiledCalendar } from '../calendars/index.js';
+import type { Permission } from '../auth/index.js';
 import type { TicketScope } from '../tickets/index.js';
 
 /** Words in both console languages. */
@@ -58,12 +59,20 @@ export interface ReportOutput {
  */
 export interface ReportDefinition {
   name: string;
-  family: 'tickets' | 'escalations' | 'sla' | 'csat';
+  family: 'tickets' | 'escalations' | 'sla' | 'csat' | 'hands' | 'incidents';
   title: Bilingual;
   /** The definition of each number, as in the README's Reports section. */
   definition: Bilingual;
   groupBys: readonly string[];
   defaultGroupBy: string;
+  /**
+   * The group-bys that name people (per agent, per acknowledger, per expired receiver): only
+   * supervisors, managers and administrators (escalations.supervise) may run them; the others
+   * get 403 and do not see them listed.
+   */
+  personal?: readonly string[];
+  /** A permission the viewer needs besides tickets.read (incidents: incidents.read). */
+  permission?: Permission;
   /** What the drill-down of a bucket lists. */
   drills: 'tickets' | 'escalations';
   run(ctx: ReportContext): Promise<ReportOutput>;

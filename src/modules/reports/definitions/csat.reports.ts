@@ -12,6 +12,7 @@ export const csatReport: ReportDefinition = {
     en: 'Of the surveys sent in the period — response rate: rated ÷ sent; CSAT: good ÷ (good + bad); a 1–5 score counts 4 and 5 as good, 1 to 3 as bad. Per agent (the assignee when solved), team, path (an escalation path the ticket went through) and escalated vs not.',
   },
   groupBys: ['none', 'agent', 'team', 'path', 'escalated', 'day', 'week'],
+  personal: ['agent'],
   defaultGroupBy: 'none',
   drills: 'tickets',
   async run(ctx) {

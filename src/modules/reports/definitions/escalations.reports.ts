@@ -80,6 +80,7 @@ export const escalationsTimes: ReportDefinition = {
     en: 'For escalations requested in the period — time to acknowledge: request to the first acknowledgement; time to resolve: request to the answer (resolved ones only). Medians and p90 (nearest rank, wall clock). Receiving team: a team named as receiver. Person: who acknowledged. Acknowledged within target: the share acknowledged by the acknowledgement deadline.',
   },
   groupBys: ['none', 'level', 'target_team', 'person', 'path', 'day', 'week'],
+  personal: ['person'],
   defaultGroupBy: 'level',
   drills: 'escalations',
   async run(ctx) {
@@ -120,6 +121,8 @@ export const escalationsExpiries: ReportDefinition = {
     en: 'Times in the period a target let its acknowledgement deadline (and reminders) pass without acknowledging. Per person: one for each receiver of the target at the time. Per target: one per target (team, person or rotation) that expired.',
   },
   groupBys: ['person', 'target'],
+  // Targets include people (user:…): the whole report is for supervisors.
+  personal: ['person', 'target'],
   defaultGroupBy: 'person',
   drills: 'tickets',
   async run(ctx) {

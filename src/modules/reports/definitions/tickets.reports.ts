@@ -48,6 +48,7 @@ export const ticketsTimes: ReportDefinition = {
     en: 'First response: ticket creation to the first public reply by a person of the desk (automatic messages and internal notes excluded), over tickets first answered in the period. Next response: a customer message after the first response (the earliest unanswered one) to the next public reply, over replies in the period. Resolution: creation to the latest solve, over tickets solved in the period. Medians and p90 (nearest rank), wall clock and business time (report calendar).',
   },
   groupBys: TICKET_DIMENSIONS,
+  personal: ['agent'],
   defaultGroupBy: 'none',
   drills: 'tickets',
   async run(ctx) {
@@ -100,6 +101,7 @@ export const ticketsQuality: ReportDefinition = {
     en: 'Of the tickets whose latest solve is in the period — reopen rate: the share reopened at least once; first-contact resolution: the share solved without any escalation and without a reassignment of team or assignee (the first assignment is not a reassignment).',
   },
   groupBys: TICKET_DIMENSIONS,
+  personal: ['agent'],
   defaultGroupBy: 'none',
   drills: 'tickets',
   async run(ctx) {
