@@ -13,7 +13,22 @@ export function keysFor(e: LiveEvent): QueryKey[] {
   if (e.type.startsWith('escalation.')) return [qk.escalations.all, qk.awaitingReply.all, qk.notifications.all, qk.search.all, ['tickets', 'timeline']];
   if (e.type === 'notification.created') return [qk.notifications.all, qk.escalations.all];
   if (e.type.startsWith('notification.')) return [qk.notifications.all];
+  // Without a patcher installed (features/hands/hands-api.ts), a hand event makes its hand and the active lists stale.
+  if (e.type === 'hand.updated') return e.ids[0] ? [qk.hands.detail(e.ids[0]), qk.hands.list('open'), qk.hands.list('claimed')] : [qk.hands.floor(), qk.hands.call()];
   return [];
+}
+
+/**
+ * A patcher handles one event type in place of keysFor: it may write the changed item into the
+ * cache (setQueryData) and returns what else is stale. A feature installs it while mounted.
+ */
+export type LivePatcher = (qc: QueryClient, e: LiveEvent) => QueryKey[];
+const patchers = new Map<string, LivePatcher>();
+export function setLivePatcher(type: string, patcher: LivePatcher): () => void {
+  patchers.set(type, patcher);
+  return () => {
+    if (patchers.get(type) === patcher) patchers.delete(type);
+  };
 }
 
 /**
@@ -54,7 +69,8 @@ export function startLiveInvalidation(qc: QueryClient): () => void {
   let wasConnected: boolean | null = null;
   const close = openEventStream(
     (e) => {
-      pending.push(...keysFor(e));
+      const patcher = patchers.get(e.type);
+      pending.push(...(patcher ? patcher(qc, e) : keysFor(e)));
       window.clearTimeout(debounce);
       debounce = window.setTimeout(flush, 150);
     },

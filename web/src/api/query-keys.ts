@@ -28,6 +28,26 @@ export const qk = {
     board: () => ['escalations', 'board'] as const,
   },
   awaitingReply: { all: ['awaiting-reply'] as const },
+  /** Major incidents (issue 17): changed by their own screens (mutations invalidate `all`). */
+  incidents: {
+    all: ['incidents'] as const,
+    list: (query: Record<string, unknown>) => ['incidents', 'list', query] as const,
+    page: (id: string) => ['incidents', 'page', id] as const,
+    ofTicket: (ticketId: string) => ['incidents', 'of-ticket', ticketId] as const,
+    candidates: () => ['incidents', 'candidates'] as const,
+    services: () => ['incidents', 'services'] as const,
+    settings: () => ['incidents', 'settings'] as const,
+  },
+  /** Raised hands (issue 16): hand.updated patches one hand into these (features/hands/hands-api.ts). */
+  hands: {
+    all: ['hands'] as const,
+    list: (state: string) => ['hands', 'list', state] as const,
+    detail: (id: string) => ['hands', 'detail', id] as const,
+    floor: () => ['hands', 'floor'] as const,
+    call: () => ['hands', 'call'] as const,
+    config: () => ['hands', 'config'] as const,
+    report: (query: Record<string, unknown>) => ['hands', 'report', query] as const,
+  },
   notifications: { all: ['notifications'] as const, list: () => ['notifications', 'list'] as const },
   directory: { all: ['directory'] as const },
   macros: { all: ['macros'] as const, list: (query: Record<string, unknown>) => ['macros', 'list', query] as const },

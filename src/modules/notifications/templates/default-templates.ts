@@ -562,7 +562,9 @@ Open the incident: {{incident.url}}
     en: set(
       'en',
       '[{{incident.severity}}] {{incident.stateText}}: {{incident.title}}',
-      `{{incident.body}}
+      `{{incident.stateText}}: {{incident.title}}
+
+{{incident.body}}
 
 {{#if incident.nextText}}
 Next update by: {{incident.nextText}}
@@ -577,7 +579,9 @@ Open the incident: {{incident.url}}
     ja: set(
       'ja',
       '【{{incident.severity}}】{{incident.stateText}}: {{incident.title}}',
-      `{{incident.body}}
+      `{{incident.stateText}}: {{incident.title}}
+
+{{incident.body}}
 
 {{#if incident.nextText}}
 次回の更新予定: {{incident.nextText}}

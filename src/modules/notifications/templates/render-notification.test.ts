@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../lib/errors.js';
 import { compileTemplate } from './compile-template.js';
-import { defaultTemplates, NOTIFICATION_EVENTS, type NotificationEvent } from './default-templates.js';
+import { defaultTemplates, INCIDENT_NOTIFICATION_EVENTS, NOTIFICATION_EVENTS, type NotificationEvent } from './default-templates.js';
 import { renderNotification, type NotificationData } from './render-notification.js';
 
 const DUE = Date.UTC(2026, 0, 5, 9, 30); // 18:30 in Tokyo, 04:30 in New York
@@ -79,7 +79,7 @@ describe('renderNotification', () => {
     expect(() => renderNotification('email.held', 'en', { recipient: data.recipient, ticket: data.ticket })).toThrow(/needs held/);
   });
 
-  it.each(NOTIFICATION_EVENTS.flatMap((e) => (['en', 'ja'] as const).map((l) => [e, l] as const)))(
+  it.each(NOTIFICATION_EVENTS.filter((e) => !INCIDENT_NOTIFICATION_EVENTS.includes(e)).flatMap((e) => (['en', 'ja'] as const).map((l) => [e, l] as const)))(
     '%s in %s: subject on one line with the ticket number, text and html both carry the facts',
     (event: NotificationEvent, locale) => {
       const out = renderNotification(event, locale, data);
@@ -173,6 +173,27 @@ describe('renderNotification', () => {
     ).toThrow(AppError);
     expect(() => renderNotification('digest', 'en', { ...data, items: [] })).toThrow(/needs items/);
   });
+
+  it.each(INCIDENT_NOTIFICATION_EVENTS.flatMap((e) => (['en', 'ja'] as const).map((l) => [e, l] as const)))(
+    '%s in %s: led by the severity and the incident title, its facts in the reader\'s language, HTML escaped',
+    (event: NotificationEvent, locale) => {
+      const incident = { id: 'i1', title: 'Login <outage> & more', severity: 'SEV1', url: 'https://escalon.example/incidents/i1', state: 'identified', body: locale === 'ja' ? '証明書切れ <b>' : 'Expired cert <b>', nextUpdateAtMs: Date.UTC(2026, 0, 5, 1, 30), role: 'communications_lead', personName: 'Sato', dueAtMs: Date.UTC(2026, 0, 5, 4), escalated: true };
+      const out = renderNotification(event, locale, { recipient: data.recipient, ticket: { number: '-', subject: '', url: 'https://escalon.example' }, incident, actorName: 'Kato' });
+      expect(out.subject).toMatch(locale === 'ja' ? /^【SEV1】/ : /^\[SEV1\] /);
+      expect(out.subject).toContain('Login <outage> & more');
+      expect(out.text).not.toMatch(/{{|}}|\n{3,}/);
+      expect(out.html).toContain('Login &lt;outage&gt; &amp; more');
+      expect(out.html).toContain('href="https://escalon.example/incidents/i1"');
+      if (event === 'incident.update_posted') {
+        expect(out.text).toContain(incident.body);
+        expect(out.text).toContain(locale === 'ja' ? '原因特定' : 'Identified');
+        expect(out.text).toContain(locale === 'ja' ? '次回の更新予定' : 'Next update by');
+        expect(out.html).toContain(locale === 'ja' ? '証明書切れ &lt;b&gt;' : 'Expired cert &lt;b&gt;');
+      }
+      if (event === 'incident.role_changed') expect(out.subject).toContain(locale === 'ja' ? '広報担当: Sato' : 'communications lead: Sato');
+      expect(() => renderNotification(event, locale, { recipient: data.recipient, ticket: data.ticket })).toThrow(/needs incident/);
+    },
+  );
 
   it('every shipped template compiles under the same rules administrators get', () => {
     for (const event of NOTIFICATION_EVENTS) {

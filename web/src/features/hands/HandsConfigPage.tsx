@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/States.js';
@@ -25,6 +27,7 @@ export function HandsConfigPage() {
   const { t } = useTranslation();
   const { client } = useSession();
   const directory = useDirectory();
+  const qc = useQueryClient();
   const [config, setConfig] = useState<HandsConfig | null>(null);
   const [categories, setCategories] = useState('');
   const [examplesJa, setExamplesJa] = useState('');
@@ -37,10 +40,10 @@ export function HandsConfigPage() {
     setExamplesJa(linesOf(c.examples.ja));
     setExamplesEn(linesOf(c.examples.en));
   };
-  useEffect(() => {
-    client.get<HandsConfig>('/api/v1/hands/config').then(load, setError);
-  }, [client]);
-  if (!config) return error !== null ? <ErrorMessage error={error} /> : <Loading />;
+  const stored = useQuery({ queryKey: qk.hands.config(), queryFn: ({ signal }) => client.get<HandsConfig>('/api/v1/hands/config', undefined, signal) });
+  // The form starts from the stored configuration once it arrives (later refetches do not overwrite edits).
+  if (!config && stored.data) load(stored.data);
+  if (!config) return stored.error !== null ? <ErrorMessage error={stored.error} /> : error !== null ? <ErrorMessage error={error} /> : <Loading />;
   const setTier = (i: number, patch: Partial<Tier>) => setConfig({ ...config, tiers: config.tiers.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
   const has = (tier: Tier, type: string) => tier.targets.some((x) => x.type === type);
   const toggle = (i: number, target: Target, on: boolean) => {
@@ -58,6 +61,7 @@ export function HandsConfigPage() {
         examples: { ja: examplesOf(examplesJa), en: examplesOf(examplesEn) },
       });
       load(next);
+      qc.setQueryData(qk.hands.config(), next);
       setSaved(true);
     } catch (e) {
       setError(e);

@@ -5,7 +5,7 @@ import { Link, matchPath, usePath } from '../../lib/router.js';
 import { useSession } from '../../session.js';
 import { claimedByOf, HandProgress, HandSummary, HandThread } from './HandCard.js';
 import { RaiseHandDialog } from './RaiseHandDialog.js';
-import { chime, SUPERVISING, useActiveHands, useHandsConfig, useMyCall, useTicking, useToggle, type Hand } from './hands-api.js';
+import { chime, SUPERVISING, useActiveHands, useHandLivePatch, useHandsConfig, useMyCall, useTicking, useToggle, type Hand } from './hands-api.js';
 import './hands.css';
 
 const OPEN_EVENT = 'escalon:raise-hand';
@@ -41,9 +41,10 @@ export function HandsLayer() {
   const supervising = SUPERVISING.includes(user.role);
   const config = useHandsConfig(client);
   const call = useMyCall(client);
-  const mineIds = useRef(new Set<string>());
   // Operators refetch on their own hands' events only; supervisors on every hand's.
-  const hands = useActiveHands(client, true, supervising ? undefined : (e) => !!e.ids[0] && mineIds.current.has(e.ids[0]));
+  // hand.updated patches the changed hand into the cached lists (operators: only their own hands).
+  useHandLivePatch(client, supervising);
+  const hands = useActiveHands(client, true);
   const [raising, setRaising] = useState<{ id: string; number: number | null } | null | false>(false);
   const [focus, setFocus] = useState<string | null>(null);
 
@@ -73,7 +74,6 @@ export function HandsLayer() {
   const all = [...(hands.data?.open ?? []), ...(hands.data?.claimed ?? [])];
   const mine = all.filter((h) => h.operator.id === user.id || h.claimedBy?.id === user.id);
   const shown = focus ?? mine[mine.length - 1]?.id ?? null;
-  mineIds.current = new Set([...mine.map((h) => h.id), ...(focus ? [focus] : [])]);
 
   return (
     <>

@@ -1,3 +1,4 @@
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../../lib/router.js';
 import { useSession } from '../../session.js';
@@ -8,7 +9,7 @@ import './incidents.css';
 export function CandidateBanner() {
   const { t } = useTranslation();
   const { client } = useSession();
-  const { data } = useIncidentData((signal) => client.get<{ items: Candidate[] }>('/api/v1/incidents/candidates', undefined, signal), [client]);
+  const { data } = useIncidentData(qk.incidents.candidates(), (signal) => client.get<{ items: Candidate[] }>('/api/v1/incidents/candidates', undefined, signal));
   if (!data?.items.length) return null;
   return (
     <>

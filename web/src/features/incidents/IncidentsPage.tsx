@@ -1,3 +1,4 @@
+import { qk } from '../../api/query-keys.js';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Page, Ticket } from '../../api/types.js';
@@ -16,8 +17,8 @@ export const mayDeclare = (role: string) => ['supervisor', 'manager', 'admin'].i
 export function IncidentsPage() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const list = useIncidentData((signal) => client.get<Page<Incident>>('/api/v1/incidents', { limit: 100 }, signal), [client]);
-  const services = useIncidentData((signal) => client.get<{ items: Service[] }>('/api/v1/services', undefined, signal), [client]);
+  const list = useIncidentData(qk.incidents.list({ limit: 100 }), (signal) => client.get<Page<Incident>>('/api/v1/incidents', { limit: 100 }, signal));
+  const services = useIncidentData(qk.incidents.services(), (signal) => client.get<{ items: Service[] }>('/api/v1/services', undefined, signal));
   const preset = new URLSearchParams(window.location.search).get('tickets') ?? '';
   const [open, setOpen] = useState(preset !== '');
   const lang = i18n.language === 'en' ? 'en' : 'ja';

@@ -1,3 +1,4 @@
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
@@ -9,7 +10,7 @@ import './incidents.css';
 export function TicketIncidentBanner({ ticketId }: { ticketId: string }) {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const { data } = useIncidentData((signal) => client.get<{ items: Incident[] }>(`/api/v1/tickets/${ticketId}/incidents`, undefined, signal), [client, ticketId]);
+  const { data } = useIncidentData(qk.incidents.ofTicket(ticketId), (signal) => client.get<{ items: Incident[] }>(`/api/v1/tickets/${ticketId}/incidents`, undefined, signal));
   const lang = i18n.language === 'en' ? 'en' : 'ja';
   const active = (data?.items ?? []).filter((i) => i.state === 'active');
   if (active.length === 0) return null;

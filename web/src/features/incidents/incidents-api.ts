@@ -1,5 +1,7 @@
 /** Types and data hooks of the incidents screens (kept in this folder so the console's data layer can be swapped). */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQuery, type QueryKey } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useSession } from '../../session.js';
 
 export interface Localised {
@@ -89,28 +91,16 @@ export interface Candidate {
   tickets: { id: string; number: number; subject: string }[];
 }
 
-/** One request's data with reload; aborted when the screen goes away. */
-export function useIncidentData<T>(fetcher: (signal: AbortSignal) => Promise<T>, deps: unknown[]) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
-  const ref = useRef(fetcher);
-  ref.current = fetcher;
-  useEffect(() => {
-    const ctl = new AbortController();
-    ref
-      .current(ctl.signal)
-      .then((d) => !ctl.signal.aborted && (setData(d), setError(null)))
-      .catch((e) => !ctl.signal.aborted && setError(e));
-    return () => ctl.abort();
-  }, [...deps, generation]);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, error, reload };
+/** One query's data with reload (TanStack Query: cached per key, aborted when the screen goes away). */
+export function useIncidentData<T>(queryKey: QueryKey, fetcher: (signal: AbortSignal) => Promise<T>) {
+  const q = useQuery({ queryKey, queryFn: ({ signal }) => fetcher(signal) });
+  return { data: q.data ?? null, error: q.error, reload: () => void q.refetch() };
 }
 
 export function useIncidentPage(id: string) {
   const { client } = useSession();
   return useIncidentData(
+    qk.incidents.page(id),
     async (signal) => {
       const [incident, tickets, customers, tasks, updates, timeline, rca, suggested] = await Promise.all([
         client.get<Incident>(`/api/v1/incidents/${id}`, undefined, signal),
@@ -124,7 +114,6 @@ export function useIncidentPage(id: string) {
       ]);
       return { incident, tickets: tickets.items, customers: customers.items, tasks: tasks.items, updates: updates.items, timeline: timeline.items, rca, suggested: suggested.items };
     },
-    [client, id],
   );
 }
 
