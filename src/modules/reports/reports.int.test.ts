@@ -123,6 +123,24 @@ describeEachDb('reports', (get) => {
     expect(viewAdmin.body).toContain('Confidential merger');
   });
 
+  it('keeps per-person breakdowns to supervisors, managers and administrators', async () => {
+    const c = get();
+    const list = await c.request('GET', '/api/v1/reports', c.actors.agent);
+    const names = list.body.items.map((r: { name: string }) => r.name);
+    expect(names).not.toContain('escalations.expiries');
+    const times = list.body.items.find((r: { name: string }) => r.name === 'escalations.times');
+    expect(times.groupBys).not.toContain('person');
+    expect((await c.request('GET', q('escalations.times', '&groupBy=person'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('escalations.expiries'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('tickets.quality', '&groupBy=agent'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('escalations.times', '&groupBy=person'), c.actors.supervisor)).status).toBe(200);
+    expect((await c.request('GET', q('escalations.expiries'), c.actors.manager)).status).toBe(200);
+    // The drill-down of escalations (one query) keeps the order and the viewer's visibility.
+    const all = await c.request('GET', q('escalations.volume', '&groupBy=none&drill=all'), c.actors.admin);
+    expect(all.body.total).toBe(2);
+    expect(all.body.escalations.map((e: { id: string }) => e.id)).toContain(ids.e1);
+  });
+
   it('refuses bad input with 4xx', async () => {
     const c = get();
     expect((await c.request('GET', q('tickets.volume', '&groupBy=priority'), c.actors.admin)).status).toBe(400);
