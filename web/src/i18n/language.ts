@@ -88,8 +88,11 @@ export async function loadMessages(bundle: Bundle): Promise<void> {
 export async function applyLanguage(instance: i18n, lng: Language): Promise<void> {
   safeStorageSet(STORAGE_KEY, lng);
   if (typeof document !== 'undefined') document.documentElement.lang = lng;
-  if (instance === consoleI18n) await Promise.all([...wanted].map((b) => loadInto(instance, b, lng)));
-  if (instance.language !== lng) await instance.changeLanguage(lng);
+  // useTranslation() hands out a wrapper of the instance (react-i18next 16), never the instance
+  // itself, so identity says nothing: in the console there is one instance, and it is consoleI18n.
+  const target = consoleI18n ?? instance;
+  if (consoleI18n) await Promise.all([...wanted].map((b) => loadInto(target, b, lng)));
+  if (target.language !== lng) await target.changeLanguage(lng);
 }
 
 function safeStorageGet(key: string): string | null {
