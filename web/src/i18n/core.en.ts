@@ -17,4 +17,7 @@ import { directoryEn } from './directory.en.js';
 import { composeEn } from './compose.en.js';
 import { reportsEn } from '../features/reports/reports.i18n.js';
 
-export const messages = { ...en, agent: agentEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn, directory: directoryEn, compose: composeEn };
+import { problemsEn } from './problems.en.js';
+
+// admin2.problem: field problems appear on agent screens too (the admin area adds the rest of admin2).
+export const messages = { admin2: { problem: problemsEn },  ...en, agent: agentEn, privacy: privacyEn, hands: handsEn, incidents: incidentsEn, search: searchEn, reports: reportsEn, desk: deskEn, macros: macrosEn, views: viewsEn, directory: directoryEn, compose: composeEn };

@@ -17,4 +17,7 @@ import { directoryJa } from './directory.ja.js';
 import { composeJa } from './compose.ja.js';
 import { reportsJa } from '../features/reports/reports.i18n.js';
 
-export const messages = { ...ja, agent: agentJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa, macros: macrosJa, views: viewsJa, directory: directoryJa, compose: composeJa };
+import { problemsJa } from './problems.ja.js';
+
+// admin2.problem: field problems appear on agent screens too (the admin area adds the rest of admin2).
+export const messages = { admin2: { problem: problemsJa },  ...ja, agent: agentJa, privacy: privacyJa, hands: handsJa, incidents: incidentsJa, search: searchJa, reports: reportsJa, desk: deskJa, macros: macrosJa, views: viewsJa, directory: directoryJa, compose: composeJa };
