@@ -459,3 +459,17 @@ export async function nextWakeAt(
 
 export const findJobByKey = (ex: Executor, key: string) =>
   ex.selectFrom('jobs').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+
+/**
+ * How many pending jobs have a dedupe key starting with `prefix`, counted up to `cap` only: the
+ * key index range (as cancelJobsByPrefix reads it), never the state indexes.
+ * The status-page fan-out (incidents) writes its next page of mail jobs when the senders have caught up.
+ */
+export const pendingJobsWithPrefix = async (ex: Executor, prefix: string, cap: number): Promise<number> => {
+  const upper = prefix + '\uffff';
+  const r =
+    dialectOf(ex) === 'postgres'
+      ? await sql<{ n: number }>`select count(*) as n from (select 1 from jobs where dedupe_key collate "C" >= ${prefix} and dedupe_key collate "C" < ${upper} and state = 'pending' limit ${cap}) t`.execute(ex)
+      : await sql<{ n: number }>`select count(*) as n from (select 1 from jobs where dedupe_key >= ${prefix} and dedupe_key < ${upper} and +state = 'pending' limit ${cap}) t`.execute(ex);
+  return Number(r.rows[0]?.n ?? 0);
+};

@@ -2,7 +2,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { dialectOf } from '../../db/dialect.js';
 import type {
   IncidentEventsTable,
   IncidentRcasTable,
@@ -271,20 +270,6 @@ export const recentUnlinkedTickets = (ex: Executor, since: number, limit: number
     .orderBy('created_at', 'desc')
     .limit(limit)
     .execute();
-
-/**
- * How many pending jobs have a dedupe key starting with `prefix`, counted up to `cap` only: the
- * key index range (as cancelJobsByPrefix in jobs.repository reads it), never the state indexes.
- * The status-page fan-out writes its next page of mail jobs when the senders have caught up.
- */
-export const pendingJobsWithPrefix = async (ex: Executor, prefix: string, cap: number): Promise<number> => {
-  const upper = prefix + '\uffff';
-  const r =
-    dialectOf(ex) === 'postgres'
-      ? await sql<{ n: number }>`select count(*) as n from (select 1 from jobs where dedupe_key collate "C" >= ${prefix} and dedupe_key collate "C" < ${upper} and state = 'pending' limit ${cap}) t`.execute(ex)
-      : await sql<{ n: number }>`select count(*) as n from (select 1 from jobs where dedupe_key >= ${prefix} and dedupe_key < ${upper} and +state = 'pending' limit ${cap}) t`.execute(ex);
-  return Number(r.rows[0]?.n ?? 0);
-};
 
 /** Status-page subscribers by id (the mail jobs that run together read them in one query). */
 export const subscribersByIds = (ex: Executor, ids: string[]) =>

@@ -6,7 +6,7 @@
  * job payload carries a token.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { enqueueJobs, enqueueJob } from '../../jobs/jobs.repository.js';
+import { enqueueJobs, enqueueJob, pendingJobsWithPrefix } from '../../jobs/jobs.repository.js';
 import { inTransaction, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { StatusSubscribersTable } from '../../db/incidents-schema.js';
 import type { DeliveryResult } from '../../integrations/delivery.js';
@@ -210,7 +210,7 @@ export class StatusPageService {
     const kind = p.rca ? 'rca' : 'update';
     const subject = p.updateId ?? `rca:${inc.id}`;
     // The senders are behind: this page waits (written later, in a job of its own).
-    if ((await repo.pendingJobsWithPrefix(tx, `status-mail:${kind}:${p.updateId ?? inc.id}:`, SUBSCRIBER_OUTSTANDING_CAP)) >= SUBSCRIBER_OUTSTANDING_CAP) {
+    if ((await pendingJobsWithPrefix(tx, `status-mail:${kind}:${p.updateId ?? inc.id}:`, SUBSCRIBER_OUTSTANDING_CAP)) >= SUBSCRIBER_OUTSTANDING_CAP) {
       await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { ...p }, dueAt: now + SUBSCRIBER_PAUSE_MS, dedupeKey: `status-fanout:${subject}:${p.after ?? 'start'}:wait:${newId()}`, maxAttempts: 5 }, now);
       return;
     }
