@@ -160,6 +160,15 @@ describeEachDb(
         // Threaded on the customer's own ticket: the reply's Message-ID is the ticket's, so an answer comes back to it.
         expect(updates[1]!.references).toBeTruthy();
       }
+      // The platinum customer, added by tier with no ticket of their own: a ticket opened for them
+      // (pending, linked, subject in their language) carries both updates, mailed in English.
+      const vipTickets = await c.deps.database.db.selectFrom('tickets').select(['id', 'status', 'subject']).where('requester_id', '=', plat.body.id).execute();
+      expect(vipTickets).toHaveLength(1);
+      expect(vipTickets[0]).toMatchObject({ status: 'pending', subject: 'Service incident: ログイン障害 / Login outage' });
+      expect((await c.request('GET', `/api/v1/incidents/${inc.id}/tickets`, c.actors.agent)).body.items.map((x: { id: string }) => x.id)).toContain(vipTickets[0]!.id);
+      const vipMails = (await Promise.all(mailsTo(plat.body.email).map((m) => sink.parse(m)))).filter((m) => /Service incident/.test(m.text ?? ''));
+      expect(vipMails.map((m) => m.text ?? '')).toEqual([expect.stringContaining('We are investigating failed logins.'), expect.stringContaining('We found the cause.')]);
+      expect((await c.request('GET', `/api/v1/incidents/${inc.id}/timeline`, c.actors.agent)).body.items.filter((x: { kind: string }) => x.kind === 'audience.reached')).toHaveLength(1);
       const tl = (await c.request('GET', `/api/v1/tickets/${a.ticketId}/timeline`, c.actors.agent)).body.items;
       expect(tl.filter((x: { kind: string; visibility: string }) => x.kind === 'message.added' && x.visibility === 'public' && /障害情報/.test((x as unknown as { body: string }).body))).toHaveLength(2);
       const got = (await c.request('GET', `/api/v1/incidents/${inc.id}`, c.actors.agent)).body;
@@ -198,6 +207,8 @@ describeEachDb(
         expect(texts.some((t) => t.includes(cu.email.startsWith('ja-') ? '認証サーバーを切り戻し' : 'We rolled back the auth server'))).toBe(true);
       }
       expect((await c.request('GET', `/api/v1/tickets/${f.ticketId}`, c.actors.agent)).body.status).not.toBe('solved');
+      expect((await c.request('GET', `/api/v1/tickets/${vipTickets[0]!.id}`, c.actors.agent)).body.status).toBe('solved');
+      expect((await Promise.all(mailsTo(plat.body.email).map((m) => sink.parse(m)))).some((m) => (m.text ?? '').includes('We rolled back the auth server'))).toBe(true);
       expect(await c.deps.database.db.selectFrom('sla_holds').select('ticket_id').where('source', '=', `incident:${inc.id}`).execute()).toHaveLength(0);
 
       // RCA: requested, written, submitted, approved by a manager, shared; then the incident closes.

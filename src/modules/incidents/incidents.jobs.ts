@@ -9,7 +9,7 @@ export function registerIncidentJobs(jobs: JobRunner, incidents: IncidentsServic
   jobs.register<FanoutPayload>(FANOUT_JOB, {
     mode: 'transactional',
     loop: 'bulk', // a page of linked tickets per job: not in the timers' way
-    schema: Type.Object({ incidentId: Type.String(), kind: Type.Union([Type.Literal('update'), Type.Literal('resolution')]), updateId: Nullable(Type.String()), actorId: Nullable(Type.String()), after: Nullable(Type.String()) }),
+    schema: Type.Object({ incidentId: Type.String(), kind: Type.Union([Type.Literal('update'), Type.Literal('resolution')]), updateId: Nullable(Type.String()), actorId: Nullable(Type.String()), after: Nullable(Type.String()), phase: Type.Optional(Type.Literal('audience')) }),
     handle: (tx, job, now) => incidents.runFanout(tx, job.payload, now),
   });
   jobs.register<{ incidentId: string; audience: 'internal' | 'customer'; stage: 'communications_lead' | 'commander'; dueAt: number }>(CADENCE_JOB, {

@@ -272,6 +272,12 @@ export function ticketUpdateText(lang: 'ja' | 'en', u: { title: string; state: s
   return `${head}\n\n${u.body.trim()}${next}`;
 }
 
+/**
+ * The subject of the ticket Escalon opens for an affected customer who has none (added by
+ * organisation or tier): the incident's title, in their language.
+ */
+export const outreachSubject = (lang: 'ja' | 'en', title: string): string => (lang === 'ja' ? `【障害のお知らせ】${title}` : `Service incident: ${title}`);
+
 /** The resolution as the public reply that solves a linked ticket. */
 export function ticketResolutionText(lang: 'ja' | 'en', r: { title: string; body: string }): string {
   const head = lang === 'ja' ? `【障害復旧】${r.title}` : `[Service restored] ${r.title}`;

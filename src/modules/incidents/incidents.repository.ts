@@ -141,8 +141,23 @@ export const ticketCustomers = (ex: Executor, incidentId: string, limit: number)
     .orderBy('customers.id')
     .limit(limit)
     .execute();
+/** Of these customers, the ones who already have a ticket linked to the incident (they hear on it). */
+export const customersWithLinkedTicket = async (ex: Executor, incidentId: string, customerIds: string[]): Promise<Set<string>> =>
+  customerIds.length === 0
+    ? new Set()
+    : new Set(
+        (
+          await ex
+            .selectFrom('incident_tickets')
+            .innerJoin('tickets', 'tickets.id', 'incident_tickets.ticket_id')
+            .select('tickets.requester_id')
+            .where('incident_tickets.incident_id', '=', incidentId)
+            .where('tickets.requester_id', 'in', customerIds)
+            .execute()
+        ).map((r) => r.requester_id!),
+      );
 /** Customers of organisations, or of tiers (own or their organisation's). */
-export function audienceCustomers(ex: Executor, orgIds: string[], tiers: string[], limit: number) {
+export function audienceCustomers(ex: Executor, orgIds: string[], tiers: string[], limit: number, after: string | null = null) {
   if (orgIds.length === 0 && tiers.length === 0) return Promise.resolve([]);
   return ex
     .selectFrom('customers')
@@ -155,6 +170,7 @@ export function audienceCustomers(ex: Executor, orgIds: string[], tiers: string[
         ...(tiers.length ? [eb('customers.tier', 'in', tiers), eb('organizations.tier', 'in', tiers)] : []),
       ]),
     )
+    .$if(after !== null, (q) => q.where('customers.id', '>', after!))
     .orderBy('customers.id')
     .limit(limit)
     .execute();

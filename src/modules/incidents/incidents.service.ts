@@ -22,6 +22,7 @@ import {
   cadenceDue,
   cadenceTargets,
   customerLanguage,
+  outreachSubject,
   customerRcaProblems,
   DEFAULT_SETTINGS,
   detectCandidates,
@@ -117,6 +118,11 @@ export interface FanoutPayload {
   updateId: string | null;
   actorId: string | null;
   after: string | null;
+  /**
+   * 'audience': the second part of the fan-out, after every linked ticket: the customers added by
+   * organisation or tier who have no linked ticket yet (`after` is then a customer id).
+   */
+  phase?: 'audience';
 }
 
 export class IncidentsService {
@@ -606,7 +612,7 @@ export class IncidentsService {
       await this.armCadence(tx, id, now);
       await this.notifyStaff(tx, inc, 'incident.update_posted', { updateId, state: input.state, audience, bodyJa: input.body.ja, bodyEn: input.body.en, nextUpdateAt: next, actorName: await this.nameOf(tx, actor.userId) }, now);
       if (audience === 'public') {
-        await this.queueFanout(tx, { incidentId: id, kind: 'update', updateId, actorId: actor.userId, after: null }, now);
+        await this.queueFanout(tx, { incidentId: id, kind: 'update', updateId, actorId: actor.userId, after: null, ...(await this.hasAudiences(tx, id)) }, now);
         await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
       }
       // Read before the commit starts the fan-out (see resolve).
@@ -648,9 +654,16 @@ export class IncidentsService {
    * loop), the next ones FANOUT_GAP_MS apart; `waitFor` asks for the same batch again later
    * (the senders are behind), under a key of its own.
    */
-  private async queueFanout(tx: Tx, p: FanoutPayload, now: number, waitFor?: number) {
-    const delay = waitFor ?? (p.after === null ? FANOUT_START_DELAY_MS : FANOUT_GAP_MS);
-    const key = `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.after ?? 'start'}${waitFor === undefined ? '' : `:wait:${newId()}`}`;
+  /** The fan-out starts with the audience phase when organisations or tiers were added (not for internal-only incidents). */
+  private async hasAudiences(tx: Tx, id: string): Promise<{ phase?: 'audience' }> {
+    const inc = await repo.findIncident(tx, id);
+    return inc && inc.internal_only !== 1 && (await repo.audiencesOf(tx, id)).length ? { phase: 'audience' } : {};
+  }
+
+  private async queueFanout(tx: Tx, p: FanoutPayload, now: number, waitFor?: number, next?: 'linked') {
+    // The linked tickets follow the audience phase at once (that phase's first batch had the start delay).
+    const delay = waitFor ?? (next === 'linked' ? 0 : p.after === null ? FANOUT_START_DELAY_MS : FANOUT_GAP_MS);
+    const key = `incident-fanout:${p.incidentId}:${p.updateId ?? p.kind}:${p.phase ? `${p.phase}:` : ''}${p.after ?? 'start'}${waitFor === undefined ? '' : `:wait:${newId()}`}`;
     await enqueueJob(tx, { kind: FANOUT_JOB, payload: { ...p }, dueAt: now + delay, dedupeKey: key, maxAttempts: 5 }, now);
   }
 
@@ -708,7 +721,7 @@ export class IncidentsService {
       await this.event(tx, id, 'task_force.stood_down', actor.userId, { roles: roles.map((r) => ({ role: r.role, userId: r.user_id })) }, now);
       await cancelJobsByPrefix(tx, `incident:${id}:cadence:`, now);
       await cancelJobs(tx, [resolveTargetKey(id)], now);
-      await this.queueFanout(tx, { incidentId: id, kind: 'resolution', updateId: null, actorId: actor.userId, after: null }, now);
+      await this.queueFanout(tx, { incidentId: id, kind: 'resolution', updateId: null, actorId: actor.userId, after: null, ...(await this.hasAudiences(tx, id)) }, now);
       if (inc.internal_only !== 1) await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
       // The answer is read in the transaction: after the commit the fan-out's batches start, and
       // on SQLite each of this request's reads would wait behind one of them.
@@ -739,6 +752,7 @@ export class IncidentsService {
     if (p.kind === 'update' && !update) return;
     // The senders are behind: this batch waits (written later, in a job of its own).
     if ((await outstandingDeliveries(tx, FANOUT_OUTSTANDING_CAP)) >= FANOUT_OUTSTANDING_CAP) return this.queueFanout(tx, p, now, FANOUT_PAUSE_MS);
+    if (p.phase === 'audience') return this.runAudienceFanout(tx, inc, p, now);
     const resolution = parseJson<Localised | null>(inc.resolution, null);
     const batch = await repo.linkedTicketPage(tx, p.incidentId, p.after, FANOUT_BATCH);
     const ctx = { actorId: p.actorId, authorType: 'user' as const, now };
@@ -761,6 +775,34 @@ export class IncidentsService {
       }
     }
     if (batch.length === FANOUT_BATCH) await this.queueFanout(tx, { ...p, after: batch.at(-1)!.ticket_id }, now);
+  }
+
+  /**
+   * The first part of a fan-out when organisations or tiers were added: one batch of those
+   * affected customers who have no linked ticket gets a ticket each (pending, in their language,
+   * linked to the incident). The linked-ticket part that follows then answers on it with every
+   * other linked ticket, so the replies module mails them threaded and their answer comes back
+   * to that ticket; later updates find it linked. Customers without an email address are skipped.
+   */
+  private async runAudienceFanout(tx: Tx, inc: IncidentsTable, p: FanoutPayload, now: number): Promise<void> {
+    const audiences = await repo.audiencesOf(tx, inc.id);
+    const orgIds = audiences.filter((a) => a.kind === 'organization').map((a) => a.ref);
+    const tiers = audiences.filter((a) => a.kind === 'tier').map((a) => a.ref);
+    const page = await repo.audienceCustomers(tx, orgIds, tiers, FANOUT_BATCH, p.after);
+    const chosen = page.filter((c) => c.email && ((c.organization_id !== null && orgIds.includes(c.organization_id)) || tiers.includes(rankedTier(c.tier, c.organization_tier))));
+    const heard = await repo.customersWithLinkedTicket(tx, inc.id, chosen.map((c) => c.id));
+    const fresh = chosen.filter((c) => !heard.has(c.id));
+    const settings = await this.settings(tx);
+    const ctx = { actorId: p.actorId, authorType: p.actorId ? ('user' as const) : ('system' as const), now };
+    for (const c of fresh) {
+      const ticket = await this.d.tickets.createIn(tx, { subject: outreachSubject(customerLanguage(c.locale), inc.title), requesterId: c.id, channel: 'email', status: 'pending' }, ctx);
+      await repo.insertLinks(tx, [{ incident_id: inc.id, ticket_id: ticket.id, linked_by: p.actorId, linked_at: now }]);
+      if (inc.state === 'active' && settings.slaRule === 'pause') await this.d.sla.hold(tx, [ticket.id], `incident:${inc.id}`, now);
+      await this.d.tickets.appendEvent(tx, ticket.id, { kind: 'incident.linked', visibility: 'internal', authorType: ctx.authorType, authorId: p.actorId, data: { incidentId: inc.id, audience: true } }, now);
+    }
+    if (fresh.length) await this.event(tx, inc.id, 'audience.reached', p.actorId, { count: fresh.length, kind: p.kind }, now);
+    if (page.length === FANOUT_BATCH) await this.queueFanout(tx, { ...p, after: page.at(-1)!.id }, now);
+    else await this.queueFanout(tx, { incidentId: p.incidentId, kind: p.kind, updateId: p.updateId, actorId: p.actorId, after: null }, now, undefined, 'linked');
   }
 
   /** An update is overdue: the communications lead hears at the due instant, then the commander. */

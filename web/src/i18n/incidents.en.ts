@@ -101,6 +101,7 @@ export const incidentsEn = {
     incident_resolved: 'declared the resolution',
     task_force_stood_down: 'task force stood down',
     incident_severity_changed: 'changed the severity',
+    audience_reached: 'opened a ticket for {{count}} affected customers who had none and wrote to them there',
     customers_added: 'added affected customers',
     other: '{{kind}}',
   },

@@ -101,6 +101,7 @@ export const incidentsJa = {
     incident_resolved: '解決を宣言しました',
     task_force_stood_down: 'タスクフォースを解散しました',
     incident_severity_changed: '重大度を変更しました',
+    audience_reached: 'チケットのない影響顧客 {{count}} 名にチケットを作成し、そこで連絡しました',
     customers_added: '影響を受ける顧客を追加しました',
     other: '{{kind}}',
   },
