@@ -78,4 +78,42 @@ describe.skipIf(!hasChromium)('major incidents console (real browser)', () => {
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('declares an incident from tickets selected in the queue (ja), and offers it in English', async () => {
+    const manager = await apiSession(h.base, 'yamamoto@demo.example');
+    const tickets: { id: string; number: number }[] = [];
+    for (const n of [1, 2]) {
+      const r = await manager.call('POST', '/api/v1/tickets', { subject: `請求書メールが届かない invoicedelay no.${n}`, description: '今月の請求書メールが届きません。', requesterEmail: `billing${n}@customer.example` });
+      expect(r.status).toBe(201);
+      tickets.push(r.body);
+    }
+
+    const ctx = await h.browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
+    const page = await newPage(ctx);
+    await signIn(page, 'sato@demo.example');
+    await page.goto(`${h.base}/queues/all?q=invoicedelay`);
+    for (const x of tickets) await page.getByRole('checkbox', { name: `#${x.number} を選択` }).check();
+    await page.getByRole('button', { name: '選択した 2 件で重大障害を宣言' }).click();
+    const form = page.getByRole('form', { name: '重大障害を宣言する' });
+    expect(await form.getByLabel('チケット番号（カンマ区切り）').inputValue()).toBe(tickets.map((x) => x.number).join(','));
+    await form.getByLabel('タイトル').fill('請求書メールの遅延');
+    await form.getByLabel('重大度').selectOption('SEV3');
+    await shot(page, 'inc07-declare-from-queue-ja');
+    await form.getByRole('button', { name: '宣言する' }).click();
+    await page.getByRole('heading', { name: /請求書メールの遅延/ }).waitFor();
+    await page.getByText('関連 2 件、未解決 2 件').first().waitFor();
+    await shot(page, 'inc08-declared-from-queue-ja');
+    await ctx.close();
+
+    const enCtx = await h.browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 900 } });
+    const en = await newPage(enCtx);
+    await signIn(en, 'emily@demo.example');
+    await en.goto(`${h.base}/queues/all?q=invoicedelay`);
+    await en.getByRole('checkbox', { name: `Select #${tickets[0]!.number}` }).check();
+    await en.getByRole('button', { name: 'Declare a major incident from 1 ticket' }).waitFor();
+    await shot(en, 'inc09-queue-declare-en');
+    await enCtx.close();
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
 });

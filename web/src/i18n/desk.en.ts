@@ -63,6 +63,8 @@ export const deskEn = {
     apply_one: 'Apply to {{count}} ticket',
     apply_other: 'Apply to {{count}} tickets',
     applying: 'Applying…',
+    declareIncident_one: 'Declare a major incident from {{count}} ticket',
+    declareIncident_other: 'Declare a major incident from {{count}} tickets',
     clear: 'Clear selection',
     done: 'Changed: {{updated}} · already so: {{unchanged}} · not changed: {{failed}}',
     dismiss: 'Dismiss',

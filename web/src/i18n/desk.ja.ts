@@ -65,6 +65,8 @@ export const deskJa: typeof deskEn = {
     apply_one: '{{count}} 件に適用',
     apply_other: '{{count}} 件に適用',
     applying: '適用中…',
+    declareIncident_one: '選択した {{count}} 件で重大障害を宣言',
+    declareIncident_other: '選択した {{count}} 件で重大障害を宣言',
     clear: '選択を解除',
     done: '変更: {{updated}} 件 · 変更不要: {{unchanged}} 件 · 変更できず: {{failed}} 件',
     dismiss: '閉じる',

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PRIORITIES, STATUSES, type Ticket } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { navigate } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { useBulkUpdate, type BulkChanges, type BulkOutcome } from './use-desk.js';
 import './desk.css';
@@ -155,6 +156,12 @@ export function BulkBar({ selection, onDone }: { selection: Selection; onDone: (
           <button type="submit" className="btn btn-primary" disabled={nothing || bulk.busy}>
             {bulk.busy ? t('desk.bulk.applying') : t('desk.bulk.apply', { count: selection.ids.length })}
           </button>
+          {/* Supervisors and above declare a major incident from the selection (the declare form, pre-filled). */}
+          {['supervisor', 'manager', 'admin'].includes(user.role) && (
+            <button type="button" className="btn" onClick={() => navigate(`/incidents?tickets=${selection.ids.map((id) => selection.numbers.get(id)).filter((n) => n !== undefined).join(',')}`)}>
+              {t('desk.bulk.declareIncident', { count: selection.ids.length })}
+            </button>
+          )}
           <button type="button" className="btn btn-quiet" onClick={selection.clear}>
             {t('desk.bulk.clear')}
           </button>
