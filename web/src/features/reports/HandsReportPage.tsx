@@ -7,8 +7,16 @@ import { Loadable } from '../../components/Loadable.js';
 import { useSession, useUserTimeZone } from '../../session.js';
 import { formatDuration } from '../escalations/time.js';
 import { SUPERVISING } from '../hands/hands-api.js';
-import { periodOf, periodQuery, useHandsReport, type HandsReport, type HandsReportGroup, type Spread } from './hands-report-api.js';
+import {
+  periodOf,
+  periodQuery,
+  useHandsReport,
+  type HandsReport,
+  type HandsReportGroup,
+  type Spread,
+} from './hands-report-api.js';
 import { ReportChart } from './ReportChart.js';
+import './reports.css';
 
 const route = getRouteApi('/reports/hands');
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
@@ -28,7 +36,8 @@ export function HandsReportPage() {
   const period = periodOf(search, timeZone);
   const allowed = SUPERVISING.includes(user.role);
   const query = useHandsReport(client, periodQuery(period, timeZone), allowed);
-  const set = (patch: { from?: string; to?: string }) => void nav({ search: (s) => ({ ...s, ...patch }), replace: true });
+  const set = (patch: { from?: string; to?: string }) =>
+    void nav({ search: (s) => ({ ...s, ...patch }), replace: true });
 
   return (
     <div className="page reports-page hands-report">
@@ -43,17 +52,35 @@ export function HandsReportPage() {
         <>
           <section aria-label={t('reports.hands.period')} className="report-controls">
             <label>
-              {t('reports.hands.from')} <input type="date" value={period.from} max={period.to} onChange={(e) => e.target.value && set({ from: e.target.value })} />
+              {t('reports.hands.from')}{' '}
+              <input
+                type="date"
+                value={period.from}
+                max={period.to}
+                onChange={(e) => e.target.value && set({ from: e.target.value })}
+              />
             </label>{' '}
             <label>
-              {t('reports.hands.to')} <input type="date" value={period.to} min={period.from} onChange={(e) => e.target.value && set({ to: e.target.value })} />
+              {t('reports.hands.to')}{' '}
+              <input
+                type="date"
+                value={period.to}
+                min={period.from}
+                onChange={(e) => e.target.value && set({ to: e.target.value })}
+              />
             </label>{' '}
             <button type="button" onClick={() => set({ from: undefined, to: undefined })}>
               {t('reports.hands.last7')}
             </button>
           </section>
           <Loadable query={query} isEmpty={(r) => r.hands === 0} empty={t('reports.hands.noData')}>
-            {(r) => <HandsReportBody report={r} lang={lang} label={`${t('reports.hands.chart')} ${period.from}–${period.to}`} />}
+            {(r) => (
+              <HandsReportBody
+                report={r}
+                lang={lang}
+                label={`${t('reports.hands.chart')} ${period.from}–${period.to}`}
+              />
+            )}
           </Loadable>
         </>
       )}
@@ -61,7 +88,15 @@ export function HandsReportPage() {
   );
 }
 
-function HandsReportBody({ report: r, lang, label }: { report: HandsReport; lang: 'ja' | 'en'; label: string }) {
+function HandsReportBody({
+  report: r,
+  lang,
+  label,
+}: {
+  report: HandsReport;
+  lang: 'ja' | 'en';
+  label: string;
+}) {
   const { t } = useTranslation();
   const f = useFigures(lang);
   const name = (key: string) => r.names[key] ?? t('reports.hands.unknown');
@@ -73,7 +108,10 @@ function HandsReportBody({ report: r, lang, label }: { report: HandsReport; lang
       categories: HOURS.map((h) => t('reports.hands.hourOf', { hour: h })),
       series: [
         { name: t('reports.hands.figures.hands'), values: HOURS.map((h) => byKey.get(h)?.hands ?? 0) },
-        { name: t('reports.hands.figures.claimedWithinTarget'), values: HOURS.map((h) => byKey.get(h)?.claimedWithinTarget ?? 0) },
+        {
+          name: t('reports.hands.figures.claimedWithinTarget'),
+          values: HOURS.map((h) => byKey.get(h)?.claimedWithinTarget ?? 0),
+        },
       ],
     };
   }, [r.byHour, t]);
@@ -104,9 +142,18 @@ function HandsReportBody({ report: r, lang, label }: { report: HandsReport; lang
           ))}
         </dl>
       </section>
-      <div className="report-body" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem' }}>
+      <div
+        className="report-body"
+        style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem' }}
+      >
         <figure>
-          <ReportChart categories={chart.categories} series={chart.series} line={false} lang={lang} label={label} />
+          <ReportChart
+            categories={chart.categories}
+            series={chart.series}
+            line={false}
+            lang={lang}
+            label={label}
+          />
         </figure>
         <div>
           <table className="report-table" data-testid="hands-times">
@@ -150,73 +197,113 @@ function HandsReportBody({ report: r, lang, label }: { report: HandsReport; lang
           </table>
         </div>
       </div>
-      <GroupTable id="hands-by-team" caption={t('reports.hands.byTeam')} head={t('reports.hands.team')} groups={r.byTeam} label={name} />
-      <GroupTable id="hands-by-supervisor" caption={t('reports.hands.bySupervisor')} head={t('reports.hands.supervisor')} groups={r.bySupervisor} label={name} />
-      <GroupTable id="hands-by-category" caption={t('reports.hands.byCategory')} head={t('reports.hands.category')} groups={r.byCategory} label={category} />
-      <GroupTable id="hands-by-hour" caption={t('reports.hands.byHour')} head={t('reports.hands.hour')} groups={r.byHour} label={hour} />
-      <table className="report-table" data-testid="hands-per-operator">
-        <caption>{t('reports.hands.perOperator')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('reports.hands.operator')}</th>
-            <th scope="col">{t('reports.hands.figures.hands')}</th>
-            <th scope="col">{t('reports.hands.perHour')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.perOperator.map((o) => (
-            <tr key={o.key}>
-              <th scope="row">{name(o.key)}</th>
-              <td>{f.count(o.hands)}</td>
-              <td>{f.decimal(o.perHour)}</td>
+      <GroupTable
+        id="hands-by-team"
+        caption={t('reports.hands.byTeam')}
+        head={t('reports.hands.team')}
+        groups={r.byTeam}
+        label={name}
+      />
+      <GroupTable
+        id="hands-by-supervisor"
+        caption={t('reports.hands.bySupervisor')}
+        head={t('reports.hands.supervisor')}
+        groups={r.bySupervisor}
+        label={name}
+      />
+      <GroupTable
+        id="hands-by-category"
+        caption={t('reports.hands.byCategory')}
+        head={t('reports.hands.category')}
+        groups={r.byCategory}
+        label={category}
+      />
+      <GroupTable
+        id="hands-by-hour"
+        caption={t('reports.hands.byHour')}
+        head={t('reports.hands.hour')}
+        groups={r.byHour}
+        label={hour}
+      />
+      <div className="report-scroll">
+        <table className="report-table" data-testid="hands-per-operator">
+          <caption>{t('reports.hands.perOperator')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('reports.hands.operator')}</th>
+              <th scope="col">{t('reports.hands.figures.hands')}</th>
+              <th scope="col">{t('reports.hands.perHour')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {r.perOperator.map((o) => (
+              <tr key={o.key}>
+                <th scope="row">{name(o.key)}</th>
+                <td>{f.count(o.hands)}</td>
+                <td>{f.decimal(o.perHour)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
 
 /** One grouping (team, supervisor, category or hour): counts, share within target, claim and answer spreads. */
-function GroupTable({ id, caption, head, groups, label }: { id: string; caption: string; head: string; groups: HandsReportGroup[]; label: (key: string) => string }) {
+function GroupTable({
+  id,
+  caption,
+  head,
+  groups,
+  label,
+}: {
+  id: string;
+  caption: string;
+  head: string;
+  groups: HandsReportGroup[];
+  label: (key: string) => string;
+}) {
   const { t, i18n } = useTranslation();
   const f = useFigures(i18n.language === 'en' ? 'en' : 'ja');
   return (
-    <table className="report-table" data-testid={id}>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{head}</th>
-          <th scope="col">{t('reports.hands.figures.hands')}</th>
-          <th scope="col">{t('reports.hands.figures.claimed')}</th>
-          <th scope="col">{t('reports.hands.figures.claimedWithinTarget')}</th>
-          <th scope="col">{t('reports.hands.figures.shareWithinTarget')}</th>
-          <th scope="col">{t('reports.hands.claimP50')}</th>
-          <th scope="col">{t('reports.hands.claimP90')}</th>
-          <th scope="col">{t('reports.hands.claimMax')}</th>
-          <th scope="col">{t('reports.hands.answerP50')}</th>
-          <th scope="col">{t('reports.hands.answerP90')}</th>
-          <th scope="col">{t('reports.hands.answerMax')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {groups.map((g) => (
-          <tr key={g.key}>
-            <th scope="row">{label(g.key)}</th>
-            <td>{f.count(g.hands)}</td>
-            <td>{f.count(g.claimed)}</td>
-            <td>{f.count(g.claimedWithinTarget)}</td>
-            <td>{f.share(g.hands ? g.claimedWithinTarget / g.hands : null)}</td>
-            <td>{f.seconds(g.secondsToClaim.p50)}</td>
-            <td>{f.seconds(g.secondsToClaim.p90)}</td>
-            <td>{f.seconds(g.secondsToClaim.max)}</td>
-            <td>{f.seconds(g.secondsToAnswer.p50)}</td>
-            <td>{f.seconds(g.secondsToAnswer.p90)}</td>
-            <td>{f.seconds(g.secondsToAnswer.max)}</td>
+    <div className="report-scroll">
+      <table className="report-table" data-testid={id}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{head}</th>
+            <th scope="col">{t('reports.hands.figures.hands')}</th>
+            <th scope="col">{t('reports.hands.figures.claimed')}</th>
+            <th scope="col">{t('reports.hands.figures.claimedWithinTarget')}</th>
+            <th scope="col">{t('reports.hands.figures.shareWithinTarget')}</th>
+            <th scope="col">{t('reports.hands.claimP50')}</th>
+            <th scope="col">{t('reports.hands.claimP90')}</th>
+            <th scope="col">{t('reports.hands.claimMax')}</th>
+            <th scope="col">{t('reports.hands.answerP50')}</th>
+            <th scope="col">{t('reports.hands.answerP90')}</th>
+            <th scope="col">{t('reports.hands.answerMax')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {groups.map((g) => (
+            <tr key={g.key}>
+              <th scope="row">{label(g.key)}</th>
+              <td>{f.count(g.hands)}</td>
+              <td>{f.count(g.claimed)}</td>
+              <td>{f.count(g.claimedWithinTarget)}</td>
+              <td>{f.share(g.hands ? g.claimedWithinTarget / g.hands : null)}</td>
+              <td>{f.seconds(g.secondsToClaim.p50)}</td>
+              <td>{f.seconds(g.secondsToClaim.p90)}</td>
+              <td>{f.seconds(g.secondsToClaim.max)}</td>
+              <td>{f.seconds(g.secondsToAnswer.p50)}</td>
+              <td>{f.seconds(g.secondsToAnswer.p90)}</td>
+              <td>{f.seconds(g.secondsToAnswer.max)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
