@@ -167,6 +167,15 @@ describe.skipIf(!hasChromium)('raised hands report (real browser)', () => {
 
       // ---- An operator: the server says no, there is no link, and the screen says why.
       expect((await tanaka.call('GET', '/api/v1/hands/report')).status).toBe(403);
+      for (const [email, status] of [
+        ['yamamoto@demo.example', 200],
+        ['admin@demo.example', 200],
+        ['takahashi@demo.example', 403],
+      ] as const)
+        expect(
+          (await (await apiSession(h.base, email)).call('GET', '/api/v1/hands/report')).status,
+          email,
+        ).toBe(status);
       const op = await newPage(await context('ja-JP'));
       await signIn(op, 'tanaka@demo.example');
       await op.getByRole('navigation').getByRole('link', { name: 'レポート' }).click();
