@@ -124,6 +124,19 @@ function HandsReportBody({
     ['exhausted', f.count(r.exhausted)],
     ['escalated', f.count(r.escalated)],
   ];
+  // One table per grouping: [test id, caption, first column, rows, how a key reads].
+  const groupings: [string, string, string, HandsReportGroup[], (key: string) => string][] = [
+    ['hands-by-team', t('reports.hands.byTeam'), t('reports.hands.team'), r.byTeam, name],
+    [
+      'hands-by-supervisor',
+      t('reports.hands.bySupervisor'),
+      t('reports.hands.supervisor'),
+      r.bySupervisor,
+      name,
+    ],
+    ['hands-by-category', t('reports.hands.byCategory'), t('reports.hands.category'), r.byCategory, category],
+    ['hands-by-hour', t('reports.hands.byHour'), t('reports.hands.hour'), r.byHour, hour],
+  ];
   const spreads: [string, Spread][] = [
     ['toClaim', r.secondsToClaim],
     ['toAnswer', r.secondsToAnswer],
@@ -197,34 +210,9 @@ function HandsReportBody({
           </table>
         </div>
       </div>
-      <GroupTable
-        id="hands-by-team"
-        caption={t('reports.hands.byTeam')}
-        head={t('reports.hands.team')}
-        groups={r.byTeam}
-        label={name}
-      />
-      <GroupTable
-        id="hands-by-supervisor"
-        caption={t('reports.hands.bySupervisor')}
-        head={t('reports.hands.supervisor')}
-        groups={r.bySupervisor}
-        label={name}
-      />
-      <GroupTable
-        id="hands-by-category"
-        caption={t('reports.hands.byCategory')}
-        head={t('reports.hands.category')}
-        groups={r.byCategory}
-        label={category}
-      />
-      <GroupTable
-        id="hands-by-hour"
-        caption={t('reports.hands.byHour')}
-        head={t('reports.hands.hour')}
-        groups={r.byHour}
-        label={hour}
-      />
+      {groupings.map(([id, caption, head, groups, label]) => (
+        <GroupTable key={id} id={id} caption={caption} head={head} groups={groups} label={label} />
+      ))}
       <div className="report-scroll">
         <table className="report-table" data-testid="hands-per-operator">
           <caption>{t('reports.hands.perOperator')}</caption>
