@@ -84,6 +84,9 @@ const organizationRoute = createRoute({ getParentRoute: () => rootRoute, path: '
 const macrosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/macros', validateSearch: searchOf({ q: str }), component: area.agent('MacrosPage') });
 const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings/slack-link', component: area.agent('SlackLinkPage', ['admin']) });
 const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.reports('ReportsPage') });
+/** The raised hands report (supervisors, managers, admins): the screen itself tells anyone else they may not see it. */
+export const handsReportSearch = searchOf({ from: str, to: str });
+const handsReportRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports/hands', validateSearch: handsReportSearch, component: area.reports('HandsReportPage') });
 const wallboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/wallboard', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('WallboardPage') });
 const supervisorRoute = createRoute({ getParentRoute: () => rootRoute, path: '/supervisor', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('SupervisorBoard') });
 
@@ -125,6 +128,7 @@ const routeTree = rootRoute.addChildren([
   organizationsRoute,
   organizationRoute,
   reportsRoute,
+  handsReportRoute,
   wallboardRoute,
   adminRoute.addChildren([adminIndex, adminUsers, adminTeams, adminTokens, adminPaths, adminPath, adminSimulator, adminCalendars, adminSla, adminRotations, adminChannels, adminAudit, adminHands]),
 ]);

@@ -1,2 +1,3 @@
 /** The reports area (one chunk, with the chart library). */
 export { ReportsPage } from '../features/reports/ReportsPage.js';
+export { HandsReportPage } from '../features/reports/HandsReportPage.js';

@@ -67,7 +67,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <NavLink to="/customers" match={['/customers', '/organizations']}>{t('directory.nav')}</NavLink>
           <NavLink to="/knowledge">{t('search.articles.nav')}</NavLink>
           <NavLink to="/macros">{t('macros.nav')}</NavLink>
-          <NavLink to="/reports">{t('reports.nav')}</NavLink>
+          <NavLink to="/reports" match="/reports/">{t('reports.nav')}</NavLink>
           <NavLink to="/settings">{t('nav.settings')}</NavLink>
         </nav>
         <div className="topbar-right">

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/States.js';
 import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
+import { SUPERVISING } from '../hands/hands-api.js';
 import { ReportChart } from './ReportChart.js';
 
 interface Bilingual {
@@ -78,6 +79,7 @@ export function ReportsPage() {
   const lang: 'ja' | 'en' = i18n.language === 'en' ? 'en' : 'ja';
   const list = useFetch<{ items: ReportInfo[] }>('/api/v1/reports');
   const directory = useDirectory();
+  const { user } = useSession();
   // A link may open a report directly: /reports?name=escalations.returns&path=<id> (the path review).
   const initial = new URLSearchParams(typeof location === 'undefined' ? '' : location.search);
   const [name, setName] = useState(initial.get('name') ?? 'tickets.volume');
@@ -113,6 +115,11 @@ export function ReportsPage() {
   return (
     <div className="page reports-page">
       <h1>{t('reports.title')}</h1>
+      {SUPERVISING.includes(user.role) && (
+        <p>
+          <Link to="/reports/hands">{t('reports.handsLink')}</Link>
+        </p>
+      )}
       <section aria-label={t('reports.dashboard')} className="report-controls">
         <button type="button" onClick={() => (setRange(preset('today')), setDrillBucket(null))}>
           {t('reports.today')}
