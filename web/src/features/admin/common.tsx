@@ -49,16 +49,22 @@ const SECTIONS = [
   ['/admin/sla', 'sla'],
   ['/admin/rotations', 'rotations'],
   ['/admin/channels', 'channels'],
+  ['/admin/services', 'services'],
+  ['/admin/incident-settings', 'incidentSettings'],
   ['/admin/audit', 'audit'],
 ] as const;
+/** Sections other roles than administrators may open (the rest sit under /admin's admin-only gate). */
+const OPEN_TO: Partial<Record<(typeof SECTIONS)[number][1], readonly string[]>> = { services: ['manager'] };
 
 /** The administration screens' own navigation, below the top bar. */
 export function AdminTabs() {
   const { t } = useTranslation();
   const path = usePath();
+  const { user } = useSession();
+  const sections = SECTIONS.filter(([, key]) => user.role === 'admin' || (OPEN_TO[key] ?? []).includes(user.role));
   return (
     <nav className="tabs admin-tabs" aria-label={t('admin2.tabsLabel')}>
-      {SECTIONS.map(([to, key]) => {
+      {sections.map(([to, key]) => {
         const active = path === to || path.startsWith(to + '/');
         return (
           <Link key={to} to={to} className={active ? 'tab active' : 'tab'} aria-current={active ? 'page' : undefined}>
