@@ -125,13 +125,13 @@ describe.skipIf(!hasChromium)('services and incident settings console (real brow
 
       // The service an incident names cannot be removed: said in the reader's language.
       const loginRow = page.getByRole('row').filter({ hasText: lang === 'ja' ? 'ログイン' : 'Login' });
-      await loginRow.getByRole('button', { name: lang === 'ja' ? 'ログイン を削除' : 'Remove Login' }).click();
+      await loginRow.getByRole('button', { name: lang === 'ja' ? 'ログイン を削除' : 'Delete Login' }).click();
       await page.getByRole('alert').filter({ hasText: x.inUse }).waitFor();
       expect(await page.getByRole('alert').filter({ hasText: x.inUse }).textContent()).not.toContain('named by incidents;');
       await shot(page, `is03-service-in-use-${lang}`);
 
       // An unused service can be removed (after the confirmation).
-      await edited.getByRole('button', { name: lang === 'ja' ? `${shown} を削除` : `Remove ${shown}` }).click();
+      await edited.getByRole('button', { name: lang === 'ja' ? `${shown} を削除` : `Delete ${shown}` }).click();
       await page.getByRole('status').filter({ hasText: shown }).waitFor();
       await edited.waitFor({ state: 'detached' });
 

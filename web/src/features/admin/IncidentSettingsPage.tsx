@@ -138,13 +138,13 @@ function SettingsForm({ draft, setDraft }: { draft: IncidentSettings; setDraft: 
       <div className="level-grid">
         <div className="field">
           <label htmlFor="inc-min-tickets">{t('admin2.incidentSettings.minTickets')}</label>
-          <input id="inc-min-tickets" type="number" min={2} max={1000} step={1} value={draft.candidates.minTickets} onChange={(e) => set({ candidates: { ...draft.candidates, minTickets: Number(e.target.value) } })} />
+          <input id="inc-min-tickets" className="number-input" type="number" min={2} max={1000} step={1} value={draft.candidates.minTickets} onChange={(e) => set({ candidates: { ...draft.candidates, minTickets: Number(e.target.value) } })} />
           <FieldProblems problems={problems} field="candidates.minTickets" />
         </div>
         <MinutesField id="inc-window" label={t('admin2.incidentSettings.windowMinutes')} value={draft.candidates.windowMinutes} onChange={(v) => set({ candidates: { ...draft.candidates, windowMinutes: v } })} problems={problems} field="candidates.windowMinutes" />
         <div className="field">
           <label htmlFor="inc-similarity">{t('admin2.incidentSettings.subjectSimilarity')}</label>
-          <input id="inc-similarity" type="number" min={0.1} max={1} step={0.05} value={draft.candidates.subjectSimilarity} onChange={(e) => set({ candidates: { ...draft.candidates, subjectSimilarity: Number(e.target.value) } })} aria-describedby="inc-similarity-hint" />
+          <input id="inc-similarity" className="number-input" type="number" min={0.1} max={1} step={0.05} value={draft.candidates.subjectSimilarity} onChange={(e) => set({ candidates: { ...draft.candidates, subjectSimilarity: Number(e.target.value) } })} aria-describedby="inc-similarity-hint" />
           <span id="inc-similarity-hint" className="hint">{t('admin2.incidentSettings.subjectSimilarityHint')}</span>
           <FieldProblems problems={problems} field="candidates.subjectSimilarity" />
         </div>

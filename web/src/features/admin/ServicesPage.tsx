@@ -111,7 +111,7 @@ export function ServicesPage() {
                         {t('admin2.edit')}
                       </button>{' '}
                       <button type="button" className="btn btn-quiet btn-small" disabled={remove.isPending} aria-label={t('admin2.services.removeNamed', { name: s.name[lang] })} onClick={() => onRemove(s)}>
-                        {t('admin2.remove')}
+                        {t('admin2.delete')}
                       </button>
                     </td>
                   )}
