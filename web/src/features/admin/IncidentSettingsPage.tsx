@@ -87,15 +87,7 @@ function SettingsForm({ draft, setDraft }: { draft: IncidentSettings; setDraft: 
               ))}
               <div className="field">
                 <label htmlFor={`sev-${sev}-path`}>{t('admin2.incidentSettings.severityPath', { severity: sev })}</label>
-                <select id={`sev-${sev}-path`} value={d.escalationPathId ?? ''} onChange={(e) => setSeverity(sev, { escalationPathId: e.target.value || null })}>
-                  <option value="">{t('admin2.incidentSettings.workspacePath')}</option>
-                  {pathOptions.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                  {d.escalationPathId && !pathOptions.some((p) => p.id === d.escalationPathId) && <option value={d.escalationPathId}>{t('admin2.incidentSettings.inactivePath')}</option>}
-                </select>
+                <PathSelect id={`sev-${sev}-path`} none={t('admin2.incidentSettings.workspacePath')} paths={pathOptions} value={d.escalationPathId ?? null} onChange={(v) => setSeverity(sev, { escalationPathId: v })} />
                 <FieldProblems problems={problems} field={`${at}.escalationPathId`} />
               </div>
             </div>
@@ -108,15 +100,7 @@ function SettingsForm({ draft, setDraft }: { draft: IncidentSettings; setDraft: 
         <MinutesField id="inc-commander-after" label={t('admin2.incidentSettings.commanderAfterMinutes')} hint={t('admin2.incidentSettings.commanderAfterHint')} value={draft.commanderAfterMinutes} onChange={(v) => set({ commanderAfterMinutes: v })} problems={problems} field="commanderAfterMinutes" />
         <div className="field">
           <label htmlFor="inc-path">{t('admin2.incidentSettings.escalationPath')}</label>
-          <select id="inc-path" value={draft.escalationPathId ?? ''} onChange={(e) => set({ escalationPathId: e.target.value || null })} aria-describedby="inc-path-hint">
-            <option value="">{t('admin2.incidentSettings.noPath')}</option>
-            {pathOptions.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-            {draft.escalationPathId && !pathOptions.some((p) => p.id === draft.escalationPathId) && <option value={draft.escalationPathId}>{t('admin2.incidentSettings.inactivePath')}</option>}
-          </select>
+          <PathSelect id="inc-path" none={t('admin2.incidentSettings.noPath')} paths={pathOptions} value={draft.escalationPathId} onChange={(v) => set({ escalationPathId: v })} describedBy="inc-path-hint" />
           <span id="inc-path-hint" className="hint">{t('admin2.incidentSettings.escalationPathHint')}</span>
           <FieldProblems problems={problems} field="escalationPathId" />
         </div>
@@ -171,5 +155,21 @@ function MinutesField({ id, label, hint, value, onChange, problems, field }: { i
       {hint && <span id={`${id}-hint`} className="hint">{hint}</span>}
       <FieldProblems problems={problems} field={field} />
     </div>
+  );
+}
+
+/** An active escalation path, or none (null); a stored path that is no longer active stays shown as such. */
+function PathSelect({ id, none, paths, value, onChange, describedBy }: { id: string; none: string; paths: { id: string; name: string }[]; value: string | null; onChange: (pathId: string | null) => void; describedBy?: string }) {
+  const { t } = useTranslation();
+  return (
+    <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} aria-describedby={describedBy}>
+      <option value="">{none}</option>
+      {paths.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name}
+        </option>
+      ))}
+      {value && !paths.some((p) => p.id === value) && <option value={value}>{t('admin2.incidentSettings.inactivePath')}</option>}
+    </select>
   );
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loadable } from '../../components/Loadable.js';
 import { useDirectory, useSession } from '../../session.js';
-import { AdminPage } from './common.js';
+import { AdminPage, TeamSelect } from './common.js';
 import { FieldProblems, describeProblem, problemsOf } from './FieldProblems.js';
 import { SERVICE_STATUSES, mayManageServices, useRemoveService, useSaveService, useServices, type Service, type ServiceInput } from './incident-admin-api.js';
 
@@ -127,7 +127,6 @@ export function ServicesPage() {
 
 function ServiceForm({ id, initial, onDone, onCancel }: { id: string | null; initial: ServiceInput; onDone: (s: Service) => void; onCancel: () => void }) {
   const { t } = useTranslation();
-  const directory = useDirectory();
   const save = useSaveService();
   const [input, setInput] = useState<ServiceInput>(initial);
   const problems = problemsOf(save.error);
@@ -162,14 +161,7 @@ function ServiceForm({ id, initial, onDone, onCancel }: { id: string | null; ini
       <div className="level-grid">
         <div className="field">
           <label htmlFor="svc-owner">{t('admin2.services.ownerTeam')}</label>
-          <select id="svc-owner" value={input.ownerTeamId ?? ''} onChange={(e) => set({ ownerTeamId: e.target.value || null })}>
-            <option value="">{t('admin2.none')}</option>
-            {directory.teams.map((tm) => (
-              <option key={tm.id} value={tm.id}>
-                {tm.name}
-              </option>
-            ))}
-          </select>
+          <TeamSelect id="svc-owner" value={input.ownerTeamId} onChange={(v) => set({ ownerTeamId: v })} />
           <FieldProblems problems={problems} field="ownerTeamId" />
         </div>
         <div className="field">

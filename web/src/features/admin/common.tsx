@@ -2,7 +2,7 @@ import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, usePath } from '../../lib/router.js';
-import { useSession } from '../../session.js';
+import { useDirectory, useSession } from '../../session.js';
 import './admin.css';
 
 /**
@@ -159,6 +159,22 @@ export function CheckGroup<T extends string>({ legend, options, value, onChange,
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/** A team picker over the directory's teams, with "none" first (null). */
+export function TeamSelect({ id, value, onChange, describedBy }: { id: string; value: string | null; onChange: (teamId: string | null) => void; describedBy?: string }) {
+  const { t } = useTranslation();
+  const directory = useDirectory();
+  return (
+    <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} aria-describedby={describedBy}>
+      <option value="">{t('admin2.none')}</option>
+      {directory.teams.map((tm) => (
+        <option key={tm.id} value={tm.id}>
+          {tm.name}
+        </option>
+      ))}
+    </select>
   );
 }
 
