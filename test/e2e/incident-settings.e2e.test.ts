@@ -3,7 +3,7 @@
  * administrator adds a service, edits it, is refused (in the reader's language) when removing a
  * service an incident names, removes an unused one, changes an incident setting and finds it
  * saved after a reload, sees a validation problem next to its field — in Japanese, then in
- * English. A manager reaches the services screen, not the settings. Screenshots under
+ * English. A manager reaches the services screen, not the settings; an agent neither. Screenshots under
  * test-results/screenshots/.
  */
 import { describe, expect, it } from 'vitest';
@@ -184,6 +184,17 @@ describe.skipIf(!hasChromium)('services and incident settings console (real brow
     await mpage.goto(`${h.base}/admin/incident-settings`);
     await mpage.waitForURL(/\/queues\/mine/);
     await mctx.close();
+
+    // An agent has neither screen nor link (the server refuses their changes too: services.manage).
+    const actx = await h.browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
+    const apage: Page = await newPage(actx);
+    await signIn(apage, 'tanaka@demo.example');
+    await apage.locator('nav.topnav').getByRole('link', { name: '重大障害', exact: true }).click();
+    await apage.getByRole('heading', { level: 1, name: '重大障害' }).waitFor();
+    expect(await apage.locator('.page-head').getByRole('link', { name: 'サービス', exact: true }).count()).toBe(0);
+    await apage.goto(`${h.base}/admin/services`);
+    await apage.waitForURL(/\/queues\/mine/);
+    await actx.close();
 
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
