@@ -105,6 +105,10 @@ const adminRotations = createRoute({ getParentRoute: () => adminRoute, path: '/r
 const adminChannels = createRoute({ getParentRoute: () => adminRoute, path: '/channels', validateSearch: searchOf({ deliveries: str }), component: area.admin('ChannelsPage') });
 export const auditSearch = searchOf({ group: str, actor: str, targetType: str, targetId: str, from: str, to: str });
 const adminHands = createRoute({ getParentRoute: () => adminRoute, path: '/hands', component: area.admin('HandsConfigPage') });
+/** Major incidents (issue 17): incident settings are the administrators' (settings.manage). */
+const adminIncidentSettings = createRoute({ getParentRoute: () => adminRoute, path: '/incident-settings', component: area.admin('IncidentSettingsPage') });
+/** The services catalogue: managers change it too (services.manage), so it sits beside /admin rather than under its admin-only gate. */
+const adminServices = createRoute({ getParentRoute: () => rootRoute, path: '/admin/services', beforeLoad: only(['manager', 'admin']), component: area.admin('ServicesPage') });
 const adminAudit = createRoute({ getParentRoute: () => adminRoute, path: '/audit', validateSearch: auditSearch, component: area.admin('AuditPage') });
 
 const routeTree = rootRoute.addChildren([
@@ -130,7 +134,8 @@ const routeTree = rootRoute.addChildren([
   reportsRoute,
   handsReportRoute,
   wallboardRoute,
-  adminRoute.addChildren([adminIndex, adminUsers, adminTeams, adminTokens, adminPaths, adminPath, adminSimulator, adminCalendars, adminSla, adminRotations, adminChannels, adminAudit, adminHands]),
+  adminServices,
+  adminRoute.addChildren([adminIndex, adminUsers, adminTeams, adminTokens, adminPaths, adminPath, adminSimulator, adminCalendars, adminSla, adminRotations, adminChannels, adminAudit, adminHands, adminIncidentSettings]),
 ]);
 
 export function createAppRouter(user: User) {

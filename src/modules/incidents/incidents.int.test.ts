@@ -77,6 +77,10 @@ describeEachDb(
       const declaredAt = c.clock.now();
       expect(inc).toMatchObject({ state: 'active', severity: 'SEV1', counts: { tickets: 3, openTickets: 3 }, problemRef: 'PRB0042', roles: [{ role: 'commander', userId: c.actors.supervisor.id }] });
       expect(inc.services[0]).toMatchObject({ id: svc.id, impact: 'major_outage', status: 'major_outage' });
+      // A service an incident names stays in its history: removing it is refused with a code the console can say.
+      const refused = await c.request('DELETE', `/api/v1/services/${svc.id}`, c.actors.manager);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.details.problems).toEqual([expect.objectContaining({ field: 'id', code: 'service_in_use' })]);
       expect(inc.cadence.internalDueAt).toBe(new Date(declaredAt + 15 * MIN).toISOString());
       expect(inc.cadence.customerDueAt).toBe(new Date(declaredAt + 60 * MIN).toISOString());
 

@@ -69,7 +69,7 @@ export class ServicesService {
   async remove(id: string, actor: AuditActor | null): Promise<void> {
     await inTransaction(this.db, async (tx) => {
       const before = await this.get(id, tx);
-      if (await repo.serviceInUse(tx, id)) throw conflict('The service is named by incidents; it stays in their history. Rename it instead.');
+      if (await repo.serviceInUse(tx, id)) throw conflict('The service is named by incidents; it stays in their history. Rename it instead.', { problems: [{ field: 'id', message: 'is named by incidents', code: 'service_in_use' }] });
       await repo.deleteService(tx, id);
       await this.audit.change(tx, actor, 'service.deleted', { type: 'service', id }, before, null);
     });

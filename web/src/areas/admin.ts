@@ -11,3 +11,5 @@ export { SlaPoliciesPage } from '../features/admin/SlaPoliciesPage.js';
 export { AdminTeamsPage } from '../features/admin/TeamsPage.js';
 export { AdminUsersPage } from '../features/admin/UsersPage.js';
 export { HandsConfigPage } from '../features/hands/HandsConfigPage.js';
+export { IncidentSettingsPage } from '../features/admin/IncidentSettingsPage.js';
+export { ServicesPage } from '../features/admin/ServicesPage.js';

@@ -57,7 +57,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               <NavLink to="/admin/users">{t('nav.users')}</NavLink>
               <NavLink to="/admin/teams">{t('nav.teams')}</NavLink>
               <NavLink to="/admin/tokens">{t('nav.tokens')}</NavLink>
-              <NavLink to="/admin/paths" match={['/admin/paths', '/admin/simulator', '/admin/calendars', '/admin/sla', '/admin/rotations', '/admin/channels', '/admin/audit']}>
+              <NavLink to="/admin/paths" match={['/admin/paths', '/admin/simulator', '/admin/calendars', '/admin/sla', '/admin/rotations', '/admin/channels', '/admin/services', '/admin/incident-settings', '/admin/audit']}>
                 {t('nav.admin')}
               </NavLink>
             </>

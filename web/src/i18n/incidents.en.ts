@@ -1,6 +1,8 @@
 /** Major incidents screens (issue 17). Under 'incidents.'. */
 export const incidentsEn = {
   nav: 'Incidents',
+  manageServices: 'Services',
+  settingsLink: 'Incident settings',
   listTitle: 'Major incidents',
   none: 'No incidents.',
   declare: 'Declare an incident',

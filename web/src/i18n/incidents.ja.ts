@@ -1,6 +1,8 @@
 /** 重大障害の画面（issue 17）。'incidents.' の下。 */
 export const incidentsJa = {
   nav: '重大障害',
+  manageServices: 'サービス',
+  settingsLink: '重大障害の設定',
   listTitle: '重大障害',
   none: '重大障害はありません。',
   declare: '重大障害を宣言',

@@ -67,6 +67,7 @@ export const problemsEn = {
   user_deactivated: 'This person is deactivated; choose someone who is active.',
   invalid_email: 'is not a valid email address.',
   email_in_use: 'This email address is already in use.',
+  service_in_use: 'Incidents name this service, so it stays in their history and cannot be removed. Rename it instead.',
   name_in_use: 'This name is already in use; choose another.',
   duplicate_member: 'A person is listed twice; remove the duplicate.',
   unknown_customer: 'This customer no longer exists; choose another.',

@@ -65,6 +65,7 @@ export const problemsJa: ProblemMessages = {
   user_deactivated: 'この人は無効化されています。有効な人を選んでください。',
   invalid_email: 'メールアドレスの形式が正しくありません。',
   email_in_use: 'このメールアドレスはすでに使われています。',
+  service_in_use: 'このサービスは重大障害の記録に含まれているため削除できません。代わりに名前を変更してください。',
   name_in_use: 'この名前はすでに使われています。別の名前にしてください。',
   duplicate_member: '同じ人が2回指定されています。重複を取り除いてください。',
   unknown_customer: 'この顧客は存在しません。別の顧客を選んでください。',

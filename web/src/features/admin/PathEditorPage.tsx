@@ -13,7 +13,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { Link, navigate } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { BRIEF_FIELDS, CHANNELS, TIERS, type Calendar, type Level, type Path, type PathDefinition, type Rotation, type Target } from './admin-api.js';
-import { AdminPage, CheckGroup, DurationInput, ListInput, formatDuration, useAction, useLoad } from './common.js';
+import { AdminPage, CheckGroup, DurationInput, ListInput, TeamSelect, formatDuration, useAction, useLoad } from './common.js';
 import { FieldProblems, problemsOf } from './FieldProblems.js';
 import { PathHistory } from './PathHistory.js';
 
@@ -268,14 +268,7 @@ function PathForm({ path, calendars, rotations, onSaved }: { path: Path | null; 
           <div className="grid-form">
             <div className="field">
               <label htmlFor="pf-team">{t('admin2.paths.fallbackTeam')}</label>
-              <select id="pf-team" value={def.fallbackTeamId ?? ''} onChange={(e) => set('fallbackTeamId', e.target.value || null)}>
-                <option value="">{t('admin2.none')}</option>
-                {directory.teams.map((tm) => (
-                  <option key={tm.id} value={tm.id}>
-                    {tm.name}
-                  </option>
-                ))}
-              </select>
+              <TeamSelect id="pf-team" value={def.fallbackTeamId ?? null} onChange={(v) => set('fallbackTeamId', v)} />
               <FieldProblems problems={problems} field="fallbackTeamId" />
             </div>
           </div>

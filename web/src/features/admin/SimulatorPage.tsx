@@ -5,17 +5,16 @@ import { PRIORITIES, TEMPERATURES, type Priority, type Temperature } from '../..
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EmptyState } from '../../components/States.js';
 import { formatDateTime, parseTags } from '../../lib/format.js';
-import { useDirectory, useSession } from '../../session.js';
+import { useSession } from '../../session.js';
 import { describeFact } from '../escalations/origin.js';
 import { describeTrace } from '../escalations/trace.js';
 import { CHANNELS, TIERS, type Path, type Simulation } from './admin-api.js';
-import { AdminPage, localInputToIso, toLocalInput, useAction, useLoad } from './common.js';
+import { AdminPage, TeamSelect, localInputToIso, toLocalInput, useAction, useLoad } from './common.js';
 
 /** "If this ticket arrived then, which path would match, and who would be told when?" */
 export function SimulatorPage() {
   const { t, i18n } = useTranslation();
   const { client, user } = useSession();
-  const directory = useDirectory();
   const paths = useLoad(qk.admin('escalation-paths'), (signal) => client.get<{ items: Path[] }>('/api/v1/escalation-paths', undefined, signal).then((r) => r.items));
   const initialPath = new URLSearchParams(window.location.search).get('path') ?? '';
   const [form, setForm] = useState({
@@ -127,14 +126,7 @@ export function SimulatorPage() {
           </div>
           <div className="field">
             <label htmlFor="sim-team">{t('admin2.sim.team')}</label>
-            <select id="sim-team" value={form.teamId} onChange={(e) => set('teamId', e.target.value)}>
-              <option value="">{t('admin2.none')}</option>
-              {directory.teams.map((tm) => (
-                <option key={tm.id} value={tm.id}>
-                  {tm.name}
-                </option>
-              ))}
-            </select>
+            <TeamSelect id="sim-team" value={form.teamId || null} onChange={(v) => set('teamId', v ?? '')} />
           </div>
           <div className="field">
             <label htmlFor="sim-arrival">{t('admin2.sim.arrival', { zone: user.timeZone })}</label>

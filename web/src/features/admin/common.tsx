@@ -2,7 +2,7 @@ import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, usePath } from '../../lib/router.js';
-import { useSession } from '../../session.js';
+import { useDirectory, useSession } from '../../session.js';
 import './admin.css';
 
 /**
@@ -49,16 +49,22 @@ const SECTIONS = [
   ['/admin/sla', 'sla'],
   ['/admin/rotations', 'rotations'],
   ['/admin/channels', 'channels'],
+  ['/admin/services', 'services'],
+  ['/admin/incident-settings', 'incidentSettings'],
   ['/admin/audit', 'audit'],
 ] as const;
+/** Sections other roles than administrators may open (the rest sit under /admin's admin-only gate). */
+const OPEN_TO: Partial<Record<(typeof SECTIONS)[number][1], readonly string[]>> = { services: ['manager'] };
 
 /** The administration screens' own navigation, below the top bar. */
 export function AdminTabs() {
   const { t } = useTranslation();
   const path = usePath();
+  const { user } = useSession();
+  const sections = SECTIONS.filter(([, key]) => user.role === 'admin' || (OPEN_TO[key] ?? []).includes(user.role));
   return (
     <nav className="tabs admin-tabs" aria-label={t('admin2.tabsLabel')}>
-      {SECTIONS.map(([to, key]) => {
+      {sections.map(([to, key]) => {
         const active = path === to || path.startsWith(to + '/');
         return (
           <Link key={to} to={to} className={active ? 'tab active' : 'tab'} aria-current={active ? 'page' : undefined}>
@@ -153,6 +159,22 @@ export function CheckGroup<T extends string>({ legend, options, value, onChange,
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/** A team picker over the directory's teams, with "none" first (null). */
+export function TeamSelect({ id, value, onChange, describedBy }: { id: string; value: string | null; onChange: (teamId: string | null) => void; describedBy?: string }) {
+  const { t } = useTranslation();
+  const directory = useDirectory();
+  return (
+    <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} aria-describedby={describedBy}>
+      <option value="">{t('admin2.none')}</option>
+      {directory.teams.map((tm) => (
+        <option key={tm.id} value={tm.id}>
+          {tm.name}
+        </option>
+      ))}
+    </select>
   );
 }
 

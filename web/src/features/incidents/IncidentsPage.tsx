@@ -26,11 +26,24 @@ export function IncidentsPage() {
     <div className="page">
       <header className="page-head">
         <h1>{t('incidents.listTitle')}</h1>
-        {mayDeclare(user.role) && (
-          <button type="button" className="btn btn-primary" onClick={() => setOpen(!open)} aria-expanded={open}>
-            {t('incidents.declare')}
-          </button>
-        )}
+        <span className="incident-head-actions">
+          {/* The services catalogue is managers' and administrators' (services.manage); the settings are administrators'. */}
+          {['manager', 'admin'].includes(user.role) && (
+            <Link to="/admin/services" className="btn btn-quiet">
+              {t('incidents.manageServices')}
+            </Link>
+          )}
+          {user.role === 'admin' && (
+            <Link to="/admin/incident-settings" className="btn btn-quiet">
+              {t('incidents.settingsLink')}
+            </Link>
+          )}
+          {mayDeclare(user.role) && (
+            <button type="button" className="btn btn-primary" onClick={() => setOpen(!open)} aria-expanded={open}>
+              {t('incidents.declare')}
+            </button>
+          )}
+        </span>
       </header>
       {open && <DeclareForm services={services.data?.items ?? []} presetNumbers={preset} />}
       {list.error ? <ErrorMessage error={list.error} onRetry={list.reload} /> : null}
