@@ -15,6 +15,8 @@ export const qk = {
     attachments: (id: string) => ['tickets', 'attachments', id] as const,
     /** Where the next public reply goes; keyed by the ticket's version, which a change of requester or CCs moves. */
     replyTarget: (id: string, version: number) => ['tickets', 'reply-target', id, version] as const,
+    /** The ticket's CSAT survey and rating (a ticket event re-reads it). */
+    satisfaction: (id: string) => ['tickets', 'satisfaction', id] as const,
   },
   /** The server's upload limits (configuration: they change only with a restart). */
   attachmentLimits: () => ['attachment-limits'] as const,
@@ -26,6 +28,8 @@ export const qk = {
     /** The escalate dialog's suggestion for a ticket (path, level, receivers, pre-filled brief). */
     draft: (ticketId: string, choice: Record<string, unknown>) => ['escalations', 'draft', ticketId, choice] as const,
     board: () => ['escalations', 'board'] as const,
+    /** Resolved escalations most like a ticket, with their answers. */
+    similar: (ticketId: string) => ['escalations', 'similar', ticketId] as const,
   },
   awaitingReply: { all: ['awaiting-reply'] as const },
   /** Major incidents (issue 17): changed by their own screens (mutations invalidate `all`). */

@@ -1,4 +1,6 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { qk } from '../../api/query-keys.js';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -76,14 +78,22 @@ export function HandThread({ handId, onClosed }: { handId: string; onClosed?(han
   const { client, user } = useSession();
   const now = useTicking();
   const detail = useHandDetail(client, handId);
+  const handTicketId = detail.data?.hand?.ticketId ?? null;
   const typist = useTyping(handId, user.id);
   const [line, setLine] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [mode, setMode] = useState<Mode>(null);
   const [answer, setAnswer] = useState('');
   const [callbackAt, setCallbackAt] = useState('');
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [escalateTo, setEscalateTo] = useState('');
+  // The escalation the hand would become: the ticket's draft (suggested path, direct receivers), read when escalating is chosen.
+  const draftQuery = useQuery({
+    queryKey: qk.escalations.draft(handTicketId ?? '', {}),
+    queryFn: ({ signal }) => client.get<Draft>(`/api/v1/tickets/${handTicketId}/escalations/draft`, undefined, signal),
+    enabled: mode === 'escalate' && handTicketId !== null,
+  });
+  const draft = draftQuery.data ?? null;
+  const [chosenTarget, setEscalateTo] = useState<string | null>(null);
+  const escalateTo = chosenTarget ?? (draft ? (draft.suggestedPathId ? `path:${draft.suggestedPathId}` : draft.direct.mySupervisors.length ? 'my_supervisor' : draft.direct.teams[0] ? `team:${draft.direct.teams[0].id}` : '') : '');
   const [busy, setBusy] = useState(false);
   const lastTyping = useRef(0);
   const listRef = useRef<HTMLOListElement>(null);
@@ -92,16 +102,6 @@ export function HandThread({ handId, onClosed }: { handId: string; onClosed?(han
   useEffect(() => {
     listRef.current?.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
   }, [lines.length]);
-  useEffect(() => {
-    if (mode !== 'escalate' || !hand?.ticketId || draft) return;
-    client
-      .get<Draft>(`/api/v1/tickets/${hand.ticketId}/escalations/draft`)
-      .then((d) => {
-        setDraft(d);
-        setEscalateTo(d.suggestedPathId ? `path:${d.suggestedPathId}` : d.direct.mySupervisors.length ? 'my_supervisor' : d.direct.teams[0] ? `team:${d.direct.teams[0].id}` : '');
-      })
-      .catch(setError);
-  }, [mode, hand?.ticketId, draft, client]);
   if (!hand) return detail.error !== null ? <ErrorMessage error={detail.error} onRetry={detail.reload} /> : null;
 
   const isOperator = hand.operator.id === user.id;
@@ -272,7 +272,7 @@ export function HandThread({ handId, onClosed }: { handId: string; onClosed?(han
           <OutcomeButtons busy={busy} disabled={!escalateTo} onBack={() => setMode(null)} />
         </form>
       )}
-      {error !== null && <ErrorMessage error={error} />}
+      {(error ?? draftQuery.error) !== null && <ErrorMessage error={error ?? draftQuery.error} />}
     </section>
   );
 }

@@ -1,11 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { qk } from '../../api/query-keys.js';
 import type { Ticket } from '../../api/types.js';
 import { Link, matchPath, usePath } from '../../lib/router.js';
 import { useSession } from '../../session.js';
 import { claimedByOf, HandProgress, HandSummary, HandThread } from './HandCard.js';
 import { RaiseHandDialog } from './RaiseHandDialog.js';
-import { chime, SUPERVISING, useActiveHands, useHandLivePatch, useHandsConfig, useMyCall, useTicking, useToggle, type Hand } from './hands-api.js';
+import { chime, SUPERVISING, useActiveHands, useHandLivePatch, useHandsConfig, useMyCall, useTicking, useToggle, type Call, type Hand } from './hands-api.js';
 import './hands.css';
 
 const OPEN_EVENT = 'escalon:raise-hand';
@@ -140,19 +142,15 @@ function SupervisorPanel({ hands, onClaimed }: { hands: { open: Hand[]; claimed:
   const [collapsed, setCollapsed] = useToggle('escalon.hands.panelCollapsed', false);
   const [sound, setSound] = useToggle('escalon.hands.sound', true);
   const [desktop, setDesktop] = useToggle('escalon.hands.desktop', false);
-  const [available, setAvailable] = useState<boolean | null>(null);
+  const qc = useQueryClient();
+  const myCall = useMyCall(client);
+  const available = myCall.data ? myCall.data.availableForHands : null;
+  const setAvailable = (v: boolean) => qc.setQueryData<Call>(qk.hands.call(), (c) => (c ? { ...c, availableForHands: v } : c));
   const [lost, setLost] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const seen = useRef<Set<string> | null>(null);
   const open = hands?.open ?? [];
   const claimedOthers = (hands?.claimed ?? []).filter((h) => h.claimedBy?.id !== user.id && h.operator.id !== user.id);
-
-  useEffect(() => {
-    client
-      .get<{ availableForHands: boolean }>('/api/v1/me/call')
-      .then((c) => setAvailable(c.availableForHands))
-      .catch(() => undefined);
-  }, [client]);
 
   // A new hand that alerts me: a chime and a desktop notification (each toggleable).
   useEffect(() => {

@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { qk } from '../../api/query-keys.js';
 import { Link } from '../../lib/router.js';
 import { useSession } from '../../session.js';
 import { Highlight } from '../search/Highlight.js';
@@ -13,15 +15,14 @@ import type { SimilarEscalation } from './types.js';
 export function SimilarEscalations({ ticketId, onUseAnswer }: { ticketId: string; onUseAnswer?: (answer: string) => void }) {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
-  const [items, setItems] = useState<SimilarEscalation[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const similar = useQuery({
+    queryKey: qk.escalations.similar(ticketId),
+    queryFn: ({ signal }) => client.get<{ items: SimilarEscalation[] }>('/api/v1/escalations/similar', { ticketId, limit: '3' }, signal),
+  });
+  const items = similar.data?.items ?? null;
+  const [actionError, setError] = useState<unknown>(null);
+  const error = actionError ?? similar.error;
   const [used, setUsed] = useState<string | null>(null);
-  useEffect(() => {
-    client
-      .get<{ items: SimilarEscalation[] }>('/api/v1/escalations/similar', { ticketId, limit: '3' })
-      .then((r) => setItems(r.items))
-      .catch(setError);
-  }, [client, ticketId]);
   const use = (s: SimilarEscalation) => {
     client
       .post('/api/v1/escalations/deflections', { ticketId, escalationId: s.escalationId })

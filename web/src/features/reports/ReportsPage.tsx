@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/States.js';
@@ -49,21 +50,11 @@ function preset(kind: 'today' | 'week' | 'month', now = Date.now()): { from: str
   return { from: isoDay(today - 30 * DAY), to: isoDay(today + DAY) };
 }
 
-/** A small fetch hook of this feature (kept here so the console's data layer can port it). */
+/** A report's data by its URL (cached per URL: going back to a period or a drill-down is instant). */
 function useFetch<T>(url: string | null): { data: T | null; error: unknown } {
   const { client } = useSession();
-  const [state, setState] = useState<{ data: T | null; error: unknown }>({ data: null, error: null });
-  useEffect(() => {
-    if (!url) return;
-    const ctl = new AbortController();
-    setState({ data: null, error: null });
-    client.get<T>(url, undefined, ctl.signal).then(
-      (data) => setState({ data, error: null }),
-      (error: unknown) => !ctl.signal.aborted && setState({ data: null, error }),
-    );
-    return () => ctl.abort();
-  }, [client, url]);
-  return state;
+  const q = useQuery({ queryKey: ['reports', 'fetch', url], queryFn: ({ signal }) => client.get<T>(url!, undefined, signal), enabled: url !== null });
+  return { data: q.data ?? null, error: q.error };
 }
 
 const cell = (c: Column, v: string | number | null | undefined, t: (k: string, o?: Record<string, unknown>) => string): string => {

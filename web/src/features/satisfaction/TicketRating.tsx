@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { qk } from '../../api/query-keys.js';
 import { useSession } from '../../session.js';
 
 interface Survey {
@@ -14,15 +15,12 @@ interface Survey {
 export function TicketRating({ ticketId }: { ticketId: string }) {
   const { t } = useTranslation();
   const { client } = useSession();
-  const [survey, setSurvey] = useState<Survey | null>(null);
-  useEffect(() => {
-    const ctl = new AbortController();
-    client.get<{ survey: Survey | null }>(`/api/v1/tickets/${ticketId}/satisfaction`, undefined, ctl.signal).then(
-      (r) => setSurvey(r.survey),
-      () => setSurvey(null),
-    );
-    return () => ctl.abort();
-  }, [client, ticketId]);
+  // Nothing to show when the ticket has no survey, or it cannot be read.
+  const survey =
+    useQuery({
+      queryKey: qk.tickets.satisfaction(ticketId),
+      queryFn: async ({ signal }) => (await client.get<{ survey: Survey | null }>(`/api/v1/tickets/${ticketId}/satisfaction`, undefined, signal)).survey,
+    }).data ?? null;
   if (!survey) return null;
   return (
     <section className="ticket-rating" aria-label={t('reports.csat.title')}>
