@@ -119,4 +119,24 @@ describeEachDb('escalation paths over HTTP', (ctx) => {
     expect(mdEn.body).not.toContain(other.body.id);
     expect(section(mdEn.body, 'Playbook without categories', '\n## ')).not.toContain('Knowledge articles');
   });
+
+  it('lists at most 10 articles per path in the playbook, the most used first, then the newest', async () => {
+    const { request, actors } = ctx();
+    const made = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L1', [{ type: 'user', userId: actors.specialist.id }])], { name: 'Playbook capped', conditions: { ...pathBody('', []).conditions, categories: ['pb-many'] } }));
+    expect(made.status).toBe(201);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const a = await request('POST', '/api/v1/articles', actors.agent, { titleEn: `Many ${String(i).padStart(2, '0')}`, bodyEn: 'Body', category: 'pb-many' });
+      expect(a.status).toBe(201);
+      ids.push(a.body.id);
+    }
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Uses an article', description: 'x', requesterEmail: 'pb-many@customer.example' });
+    expect(ticket.status).toBe(201);
+    expect((await request('POST', `/api/v1/articles/${ids[0]}/uses`, actors.agent, { ticketId: ticket.body.id })).status).toBe(200);
+    const md = await request('GET', '/api/v1/playbook?format=md&lang=en', actors.agent);
+    const part = md.body.split('\n## ').find((x: string) => x.startsWith('Playbook capped')) ?? '';
+    const listed = [...part.matchAll(/^- \[Many (\d\d)\]/gm)].map((m) => m[1]);
+    // The used one, then the newest nine (same instant on the fake clock: the later id is newer).
+    expect(listed).toEqual(['00', '11', '10', '09', '08', '07', '06', '05', '04', '03']);
+  });
 });
