@@ -137,6 +137,8 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   tickets.addHooks(escalations.hooks());
   escalations.setSearchIndex((ex, id) => search.indexEscalation(ex, id));
   const knowledge = new KnowledgeService(db, clock, tickets, search);
+  // The playbook links each path's articles; paths reads them without importing knowledge.
+  escalationPaths.setArticleSource(knowledge.playbookSource());
   const macros = new MacrosService(db, clock, tickets, audit);
   const views = new ViewsService(db, clock, tickets, audit, (userId) => teamIdsOfUser(db, userId));
   sla.setEscalationTrigger(createSlaEscalationTrigger(escalations));

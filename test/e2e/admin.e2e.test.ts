@@ -96,10 +96,26 @@ describe.skipIf(!hasChromium)('administration console (real browser)', () => {
     await page.getByRole('link', { name: 'エスカレーションパス' }).click();
     await page.getByRole('link', { name: '請求の相違' }).waitFor();
     await shot(page, 'a06-paths-list');
+    // An article of the path's category is linked from the playbook and opens in the console.
+    const api = await apiSession(h.base, 'admin@demo.example');
+    const article = await api.call('POST', '/api/v1/articles', { titleJa: '二重請求の確認手順 <b>', bodyJa: '請求明細を確認します。', category: 'Billing' });
+    expect(article.status).toBe(201);
     const [playbook] = await Promise.all([ctx.waitForEvent('page'), page.getByRole('link', { name: /印刷用プレイブック/ }).click()]);
     await playbook.waitForLoadState();
     expect(await playbook.content()).toContain('請求の相違');
+    const section = playbook.locator('section', { hasText: '請求の相違' });
+    await section.getByRole('heading', { name: '関連するナレッジ記事' }).waitFor();
+    const articleLink = section.getByRole('link', { name: '二重請求の確認手順 <b>' });
+    expect(await articleLink.getAttribute('href')).toMatch(new RegExp(`/knowledge\\?id=${article.body.id}$`));
     await shot(playbook, 'a07-playbook');
+    // In English the Japanese-only article keeps its Japanese title.
+    await playbook.goto(`${h.base}/api/v1/playbook?lang=en`);
+    const sectionEn = playbook.locator('section', { hasText: '請求の相違' });
+    await sectionEn.getByRole('heading', { name: 'Knowledge articles for this path' }).waitFor();
+    await sectionEn.getByRole('link', { name: '二重請求の確認手順 <b>' }).waitFor();
+    await playbook.goto(`${h.base}/knowledge?id=${article.body.id}`);
+    await playbook.getByTestId('linked-article').filter({ hasText: '請求明細を確認します。' }).waitFor();
+    await shot(playbook, 'a07b-linked-article');
     await playbook.close();
 
     // Other administration screens render without errors.

@@ -75,7 +75,9 @@ const incidentRoute = createRoute({ getParentRoute: () => rootRoute, path: '/inc
 /** Search results: the words, the type tab and the filters (status, team, written from/to, customer). */
 export const searchPageSearch = searchOf({ q: str, type: str, status: str, team: str, from: str, to: str, customer: str });
 const searchRoute = createRoute({ getParentRoute: () => rootRoute, path: '/search', validateSearch: searchPageSearch, component: area.agent('SearchPage') });
-const knowledgeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/knowledge', component: area.agent('ArticlesPage') });
+/** Knowledge articles; `id` opens one (links from the search page and the playbook). */
+export const knowledgeSearch = searchOf({ q: str, id: str });
+const knowledgeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/knowledge', validateSearch: knowledgeSearch, component: area.agent('ArticlesPage') });
 export const customersSearch = searchOf({ q: str, tier: str, org: str, cursor: str });
 const customersRoute = createRoute({ getParentRoute: () => rootRoute, path: '/customers', validateSearch: customersSearch, component: area.agent('CustomersPage') });
 const customerRoute = createRoute({ getParentRoute: () => rootRoute, path: '/customers/$id', component: area.agent('CustomerRoute') });

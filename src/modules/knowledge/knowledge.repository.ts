@@ -27,6 +27,24 @@ export function listArticles(ex: Executor, f: { category?: string; product?: str
   return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
 }
 
+/** Every distinct category of the articles, as written. */
+export const articleCategories = async (ex: Executor): Promise<string[]> =>
+  (await ex.selectFrom('articles').select('category').distinct().where('category', 'is not', null).execute()).map((r) => r.category!);
+
+/** Titles of up to `limit` articles in these categories, most used first, then newest. */
+export const articleTitlesInCategories = (ex: Executor, categories: string[], limit: number) =>
+  categories.length
+    ? ex
+        .selectFrom('articles')
+        .select(['id', 'title_ja', 'title_en'])
+        .where('category', 'in', categories)
+        .orderBy('use_count', 'desc')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute()
+    : Promise.resolve([]);
+
 export async function recordUse(ex: Executor, row: { id: string; article_id: string; ticket_id: string; user_id: string | null; created_at: number }): Promise<void> {
   await ex.insertInto('article_uses').values(row).execute();
   await ex

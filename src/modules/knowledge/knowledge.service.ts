@@ -73,6 +73,18 @@ export class KnowledgeService {
     return presentArticle(r, this.clock.now(), returned.has(id));
   }
 
+  /**
+   * The playbook's view of the knowledge base (wired into the paths module by the container):
+   * staff read it, so internal and public articles both count.
+   */
+  playbookSource() {
+    return {
+      categories: () => repo.articleCategories(this.db),
+      inCategories: async (categories: string[], limit: number) =>
+        (await repo.articleTitlesInCategories(this.db, categories, limit)).map((r) => ({ id: r.id, titleJa: r.title_ja, titleEn: r.title_en })),
+    };
+  }
+
   /** Of these articles, those whose answer was returned (knowledge.policy answerReturned). */
   private async returnedAnswers(ids: string[]): Promise<Set<string>> {
     const { uses, setbacks } = await repo.usesAndSetbacks(this.db, ids);

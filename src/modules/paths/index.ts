@@ -16,5 +16,5 @@ export {
 } from './path.policy.js';
 export { pathOf, definitionOf, type PathView, type SimulationView } from './paths.presenter.js';
 export { listPaths } from './paths.repository.js';
-export { PathsService, PATH_REVIEW_JOB, assertLevel } from './paths.service.js';
+export { PathsService, PATH_REVIEW_JOB, PLAYBOOK_ARTICLES_PER_PATH, assertLevel, type PlaybookArticleSource } from './paths.service.js';
 export { pathsRoutes } from './paths.routes.js';

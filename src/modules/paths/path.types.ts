@@ -168,3 +168,10 @@ export interface FieldChangeOfPath {
   after?: unknown;
 }
 
+
+/** A knowledge article as the playbook links it (the knowledge module provides them). */
+export interface PlaybookArticle {
+  id: string;
+  titleJa: string;
+  titleEn: string;
+}

@@ -70,4 +70,73 @@ describeEachDb('escalation paths over HTTP', (ctx) => {
     expect(en.body).toContain('what is needed, already tried');
     expect(en.body).not.toContain('ask, tried');
   });
+
+  it('links the knowledge articles of each path’s categories, in the reader’s language, escaped', async () => {
+    const { request, actors, deps } = ctx();
+    // The path writes the category in full-width capitals; matching normalises (NFKC, lower case), so the articles' 'pb-billing' is the same category.
+    const withCat = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L1', [{ type: 'user', userId: actors.specialist.id }])], { name: 'Playbook with articles', conditions: { ...pathBody('', []).conditions, categories: ['ＰＢ-Billing'] } }));
+    expect(withCat.status, JSON.stringify(withCat.body)).toBe(201);
+    const without = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L1', [{ type: 'user', userId: actors.specialist.id }])], { name: 'Playbook without categories' }));
+    expect(without.status).toBe(201);
+    const both = await request('POST', '/api/v1/articles', actors.agent, { titleJa: '請求<script>alert(1)</script>の*確認*', bodyJa: '本文', titleEn: 'Billing <script>alert(2)</script> *check*', bodyEn: 'Body', category: 'pb-billing', visibility: 'internal' });
+    expect(both.status, JSON.stringify(both.body)).toBe(201);
+    const enOnly = await request('POST', '/api/v1/articles', actors.agent, { titleEn: 'Refund_steps [EN only]', bodyEn: 'Body', category: 'PB-billing', visibility: 'public' });
+    expect(enOnly.status).toBe(201);
+    const other = await request('POST', '/api/v1/articles', actors.agent, { titleJa: '別カテゴリの記事', bodyJa: '本文', titleEn: 'Other category article', bodyEn: 'Body', category: 'pb-shipping' });
+    expect(other.status).toBe(201);
+    const link = (id: string) => `${deps.config.publicUrl}/knowledge?id=${id}`;
+    const section = (doc: string, name: string, sep: string) => doc.split(sep).find((s) => s.includes(name)) ?? '';
+
+    const htmlJa = section((await request('GET', '/api/v1/playbook?lang=ja', actors.agent)).body, 'Playbook with articles', '<section>');
+    expect(htmlJa).toContain('<h3>関連するナレッジ記事</h3>');
+    expect(htmlJa).toContain(`<li><a href="${link(both.body.id)}">請求&lt;script&gt;alert(1)&lt;/script&gt;の*確認*</a></li>`);
+    expect(htmlJa).toContain(`<li><a href="${link(enOnly.body.id)}">Refund_steps [EN only]</a></li>`);
+    expect(htmlJa.match(/<li>/g)).toHaveLength(2);
+    expect(htmlJa).not.toContain(other.body.id);
+    expect(htmlJa).not.toContain('<script>');
+    const htmlEn = section((await request('GET', '/api/v1/playbook?lang=en', actors.agent)).body, 'Playbook with articles', '<section>');
+    expect(htmlEn).toContain('<h3>Knowledge articles for this path</h3>');
+    expect(htmlEn).toContain(`<a href="${link(both.body.id)}">Billing &lt;script&gt;alert(2)&lt;/script&gt; *check*</a>`);
+    expect(htmlEn).toContain(`<a href="${link(enOnly.body.id)}">Refund_steps [EN only]</a>`);
+    expect(htmlEn.match(/<li>/g)).toHaveLength(2);
+    expect(htmlEn).not.toContain(other.body.id);
+    const htmlNone = section((await request('GET', '/api/v1/playbook?lang=en', actors.agent)).body, 'Playbook without categories', '<section>');
+    expect(htmlNone).not.toBe('');
+    expect(htmlNone).not.toContain('Knowledge articles');
+
+    const mdJa = await request('GET', '/api/v1/playbook?format=md&lang=ja', actors.agent);
+    const mdJaPath = section(mdJa.body, 'Playbook with articles', '\n## ');
+    expect(mdJaPath).toContain('### 関連するナレッジ記事');
+    expect(mdJaPath).toContain(`- [請求\\<script\\>alert\\(1\\)\\</script\\>の\\*確認\\*](<${link(both.body.id)}>)`);
+    expect(mdJaPath).toContain(`- [Refund\\_steps \\[EN only\\]](<${link(enOnly.body.id)}>)`);
+    expect(mdJaPath.match(/^- \[/gm)).toHaveLength(2);
+    expect(mdJa.body).not.toContain(other.body.id);
+    const mdEn = await request('GET', '/api/v1/playbook?format=md&lang=en', actors.agent);
+    const mdEnPath = section(mdEn.body, 'Playbook with articles', '\n## ');
+    expect(mdEnPath).toContain('### Knowledge articles for this path');
+    expect(mdEnPath).toContain(`- [Billing \\<script\\>alert\\(2\\)\\</script\\> \\*check\\*](<${link(both.body.id)}>)`);
+    expect(mdEnPath.match(/^- \[/gm)).toHaveLength(2);
+    expect(mdEn.body).not.toContain(other.body.id);
+    expect(section(mdEn.body, 'Playbook without categories', '\n## ')).not.toContain('Knowledge articles');
+  });
+
+  it('lists at most 10 articles per path in the playbook, the most used first, then the newest', async () => {
+    const { request, actors } = ctx();
+    const made = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L1', [{ type: 'user', userId: actors.specialist.id }])], { name: 'Playbook capped', conditions: { ...pathBody('', []).conditions, categories: ['pb-many'] } }));
+    expect(made.status).toBe(201);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const a = await request('POST', '/api/v1/articles', actors.agent, { titleEn: `Many ${String(i).padStart(2, '0')}`, bodyEn: 'Body', category: 'pb-many' });
+      expect(a.status).toBe(201);
+      ids.push(a.body.id);
+    }
+    const ticket = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Uses an article', description: 'x', requesterEmail: 'pb-many@customer.example' });
+    expect(ticket.status).toBe(201);
+    expect((await request('POST', `/api/v1/articles/${ids[0]}/uses`, actors.agent, { ticketId: ticket.body.id })).status).toBe(200);
+    const md = await request('GET', '/api/v1/playbook?format=md&lang=en', actors.agent);
+    const part = md.body.split('\n## ').find((x: string) => x.startsWith('Playbook capped')) ?? '';
+    const listed = [...part.matchAll(/^- \[Many (\d\d)\]/gm)].map((m) => m[1]);
+    // The used one, then the newest nine (same instant on the fake clock: the later id is newer).
+    expect(listed).toEqual(['00', '11', '10', '09', '08', '07', '06', '05', '04', '03']);
+  });
 });

@@ -196,8 +196,8 @@ export function pathsRoutes(app: AppInstance): void {
     },
     async (req, reply) => {
       const lang = req.query.lang ?? req.principal!.locale;
-      const { paths: list, directory, rows, calendarNames } = await paths.playbookData();
-      const reader = { timeZone: req.principal!.timeZone, calendarNames };
+      const { paths: list, directory, rows, calendarNames, articles } = await paths.playbookData();
+      const reader = { timeZone: req.principal!.timeZone, calendarNames, articles, consoleUrl: app.deps.config.publicUrl };
       const now = app.deps.clock.now();
       const due = new Map(rows.map((r) => [r.id, Number(r.review_due_at)]));
       if (req.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderPlaybookMarkdown(list, directory, lang, now, due, reader));

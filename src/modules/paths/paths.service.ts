@@ -20,6 +20,7 @@ import {
   compilePaths,
   diffPathVersions,
   matchPaths,
+  normaliseText,
   validatePath,
   type CompiledPaths,
 } from './path.policy.js';
@@ -31,7 +32,7 @@ import {
   type PathView,
   type SimulationView,
 } from './paths.presenter.js';
-import type { MatchTicket, Path, PathDefinition } from './path.types.js';
+import type { MatchTicket, Path, PathDefinition, PlaybookArticle } from './path.types.js';
 import type { IndexDocumentInput, SearchService } from '../search/index.js';
 import { pathEvidence, type PathEvidence } from './evidence.policy.js';
 
@@ -70,6 +71,21 @@ export type SlaPreview = (
   }[];
 } | null>;
 
+/**
+ * The knowledge base as the playbook reads it (the knowledge module provides it, wired in the
+ * container, so paths never imports knowledge). Categories are compared normalised here, the
+ * way path matching compares them.
+ */
+export interface PlaybookArticleSource {
+  /** Every distinct article category, as written. */
+  categories(): Promise<string[]>;
+  /** Up to `limit` articles in these categories (as written), most used first, then newest. */
+  inCategories(categories: string[], limit: number): Promise<PlaybookArticle[]>;
+}
+
+/** Articles listed per path in the playbook, so a big knowledge base does not bloat it. */
+export const PLAYBOOK_ARTICLES_PER_PATH = 10;
+
 type Prediction = NonNullable<SimulationView['prediction']>;
 
 /** The path row's columns that mirror its definition (kept in step on every save). */
@@ -105,6 +121,7 @@ export class PathsService {
   private readonly checkedIn = new WeakMap<object, CompiledPathSet>();
   private slaPreview: SlaPreview | null = null;
   private search: PathSearch | null = null;
+  private articles: PlaybookArticleSource | null = null;
 
   /**
    * Paths' names become search documents (issue 19): written in the transaction of each create
@@ -119,6 +136,11 @@ export class PathsService {
         return { docs: rows.map(pathDocument), last: rows.at(-1)?.id ?? null };
       },
     });
+  }
+
+  /** Lets the playbook link each path's knowledge articles (the knowledge module provides it). */
+  setArticleSource(source: PlaybookArticleSource): void {
+    this.articles = source;
   }
 
   /** Lets the simulator include SLA-triggered escalations (the SLA module provides it). */
@@ -603,11 +625,32 @@ export class PathsService {
     };
   }
 
-  /** Everything the playbook shows: active paths with names of the people, teams and rotations they reach. */
+  /**
+   * Everything the playbook shows: active paths with names of the people, teams and rotations
+   * they reach, and by path id the knowledge articles of the path's categories.
+   */
   async playbookData() {
     const rows = await repo.listPaths(this.db, { active: true });
     const directory = await loadDirectory(this.db);
-    return { paths: rows.map(pathOf), directory, rows, calendarNames: await repo.calendarNames(this.db) };
+    const paths = rows.map(pathOf);
+    return { paths, directory, rows, calendarNames: await repo.calendarNames(this.db), articles: await this.playbookArticles(paths) };
+  }
+
+  private async playbookArticles(paths: Path[]): Promise<Map<string, PlaybookArticle[]>> {
+    const out = new Map<string, PlaybookArticle[]>();
+    const source = this.articles;
+    const wanted = paths.filter((p) => p.conditions.categories.length);
+    if (!source || !wanted.length) return out;
+    const asWritten = new Map<string, string[]>();
+    for (const c of await source.categories()) {
+      const k = normaliseText(c);
+      asWritten.set(k, [...(asWritten.get(k) ?? []), c]);
+    }
+    for (const p of wanted) {
+      const cats = [...new Set(p.conditions.categories.flatMap((c) => asWritten.get(normaliseText(c)) ?? []))];
+      if (cats.length) out.set(p.id, await source.inCategories(cats, PLAYBOOK_ARTICLES_PER_PATH));
+    }
+    return out;
   }
 }
 

@@ -4,12 +4,16 @@
  */
 import { createHash } from 'node:crypto';
 import { whoIsOnCall, type Directory } from '../oncall/index.js';
-import type { BriefField, Level, Path, Target } from './path.types.js';
+import type { BriefField, Level, Path, PlaybookArticle, Target } from './path.types.js';
 
 /** The reader's view: instants in their time zone, calendars by name. */
 export interface PlaybookReader {
   timeZone?: string;
   calendarNames?: Record<string, string>;
+  /** Knowledge articles of each path's categories, by path id. */
+  articles?: Map<string, PlaybookArticle[]>;
+  /** The console's public base URL: article links are absolute so a printout or a saved Markdown file still leads to them. */
+  consoleUrl?: string;
 }
 
 export type PlaybookLang = 'ja' | 'en';
@@ -42,6 +46,7 @@ const L = {
     cond: { categories: 'category', products: 'product', tags: 'tags', priorities: 'priority', channels: 'channel', customerTiers: 'customer tier', customerTemperatures: 'customer temperature', keywords: 'keywords' },
     target: { team: 'team', user: 'person', rotation: 'on-call rotation', manager_of_current_team: 'manager of the current team', supervisor_of_assignee: 'supervisor of the assignee' },
     none: 'No active escalation paths.',
+    articles: 'Knowledge articles for this path',
   },
   ja: {
     title: 'エスカレーション手順書',
@@ -70,6 +75,7 @@ const L = {
     cond: { categories: 'カテゴリ', products: '製品', tags: 'タグ', priorities: '優先度', channels: 'チャネル', customerTiers: '顧客ランク', customerTemperatures: '温度感', keywords: 'キーワード' },
     target: { team: 'チーム', user: '担当者', rotation: '当番表', manager_of_current_team: '現在のチームのマネージャー', supervisor_of_assignee: '担当者のSV' },
     none: '有効なエスカレーションパスはありません。',
+    articles: '関連するナレッジ記事',
   },
 } as const;
 
@@ -94,7 +100,17 @@ interface Block {
   heading: string;
   lines: { label: string; value: string }[];
   levels: { heading: string; lines: { label: string; value: string }[] }[];
+  articles: { title: string; url: string }[];
 }
+
+/** The article's title in the reader's language, else in the other one. */
+const articleTitle = (a: PlaybookArticle, lang: PlaybookLang): string => {
+  const [mine, other] = lang === 'ja' ? [a.titleJa, a.titleEn] : [a.titleEn, a.titleJa];
+  return mine.trim() || other.trim();
+};
+
+/** The article in the console's knowledge screen (the link the search page uses). */
+const articleUrl = (a: PlaybookArticle, r: PlaybookReader): string => `${(r.consoleUrl ?? '').replace(/\/+$/, '')}/knowledge?id=${encodeURIComponent(a.id)}`;
 
 const describeTarget = (t: Target, d: Directory, lang: PlaybookLang, now: number): string => {
   const l = L[lang].target;
@@ -154,6 +170,7 @@ const blocks = (paths: Path[], d: Directory, lang: PlaybookLang, now: number, re
         { label: t.fallback, value: fallback },
       ],
       levels: p.levels.map((l, i) => levelBlock(l, i, d, lang, now, r)),
+      articles: (p.conditions.categories.length ? (r.articles?.get(p.id) ?? []) : []).map((a) => ({ title: articleTitle(a, lang), url: articleUrl(a, r) })),
     };
   });
 
@@ -171,6 +188,12 @@ export function renderPlaybookMarkdown(paths: Path[], d: Directory, lang: Playbo
       for (const l of lv.lines) out.push(`- **${l.label}**: ${escapeMd(l.value)}`);
       out.push('');
     }
+    if (b.articles.length) {
+      out.push(`### ${t.articles}`, '');
+      // The URL is ours (base URL + encoded id); angle brackets keep any parenthesis in it literal.
+      for (const a of b.articles) out.push(`- [${escapeMd(a.title)}](<${a.url}>)`);
+      out.push('');
+    }
   }
   return out.join('\n');
 }
@@ -183,10 +206,11 @@ export const PLAYBOOK_CSP = `default-src 'none'; style-src 'sha256-${createHash(
 export function renderPlaybookHtml(paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>, reader: PlaybookReader = {}): string {
   const t = L[lang];
   const e = escapeHtml;
+  const articles = (as: Block['articles']) => (as.length ? `<h3>${e(t.articles)}</h3><ul>${as.map((a) => `<li><a href="${e(a.url)}">${e(a.title)}</a></li>`).join('')}</ul>` : '');
   const list = (lines: { label: string; value: string }[]) => `<dl>${lines.map((l) => `<dt>${e(l.label)}</dt><dd>${e(l.value)}</dd>`).join('')}</dl>`;
   const bs = blocks(paths, d, lang, now, reviewDue, reader);
   const body = bs.length
-    ? bs.map((b) => `<section><h2>${e(b.heading)}</h2>${list(b.lines)}${b.levels.map((lv) => `<h3>${e(lv.heading)}</h3>${list(lv.lines)}`).join('')}</section>`).join('\n')
+    ? bs.map((b) => `<section><h2>${e(b.heading)}</h2>${list(b.lines)}${b.levels.map((lv) => `<h3>${e(lv.heading)}</h3>${list(lv.lines)}`).join('')}${articles(b.articles)}</section>`).join('\n')
     : `<p>${e(t.none)}</p>`;
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${e(t.title)}</title>

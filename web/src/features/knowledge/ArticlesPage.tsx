@@ -1,3 +1,4 @@
+import { getRouteApi } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -9,6 +10,8 @@ type Draft = Pick<Article, 'titleJa' | 'bodyJa' | 'titleEn' | 'bodyEn' | 'visibi
 const empty: Draft = { titleJa: '', bodyJa: '', titleEn: '', bodyEn: '', visibility: 'internal', category: '', product: '', reviewAt: '' };
 
 /** Knowledge articles: search, list with review flags, write and edit in Japanese and English. */
+const knowledgeApi = getRouteApi('/knowledge');
+
 export function ArticlesPage() {
   const { t, i18n } = useTranslation();
   const { client } = useSession();
@@ -17,6 +20,13 @@ export function ArticlesPage() {
   const [error, setError] = useState<unknown>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [saved, setSaved] = useState(false);
+  // A linked article (search results, the playbook) is shown first, in full.
+  const { id: linkedId } = knowledgeApi.useSearch();
+  const [linked, setLinked] = useState<Article | null>(null);
+  useEffect(() => {
+    setLinked(null);
+    if (linkedId) client.get<Article>(`/api/v1/articles/${encodeURIComponent(linkedId)}`).then(setLinked).catch(setError);
+  }, [linkedId]);
   const load = (query = q) =>
     client
       .get<{ items: Article[] }>('/api/v1/articles', query.trim() ? { q: query.trim() } : {})
@@ -107,10 +117,11 @@ export function ArticlesPage() {
       )}
       {items.length === 0 && !draft && <p className="empty">{t('search.articles.none')}</p>}
       <ul className="article-list">
-        {items.map((a) => {
+        {(linked ? [linked, ...items.filter((a) => a.id !== linked.id)] : items).map((a) => {
           const text = articleText(a, i18n.language);
+          const isLinked = a.id === linked?.id;
           return (
-            <li key={a.id} className="article-item">
+            <li key={a.id} className={isLinked ? 'article-item article-linked' : 'article-item'} aria-current={isLinked ? 'true' : undefined} data-testid={isLinked ? 'linked-article' : undefined}>
               <strong>{a.match ? <Highlight {...a.match.title} /> : text.title}</strong>{' '}
               <span className="badge">{t(`search.articles.${a.visibility}`)}</span>{' '}
               {a.reviewFlags.includes('review_due') && <span className="badge badge-warn">{t('search.articles.reviewDue')}</span>}{' '}
@@ -128,7 +139,7 @@ export function ArticlesPage() {
               >
                 {t('search.articles.edit')}
               </button>
-              <p className="small">{a.match ? <Highlight {...a.match.snippet} /> : text.body.slice(0, 200)}</p>
+              <p className="small">{a.match ? <Highlight {...a.match.snippet} /> : isLinked ? text.body : text.body.slice(0, 200)}</p>
             </li>
           );
         })}
