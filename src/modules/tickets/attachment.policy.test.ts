@@ -4,6 +4,14 @@ import { isPreviewable, sniffContentType, typeAllowed } from './attachment.polic
 const bytes = (s: string | number[]) => (typeof s === 'string' ? new TextEncoder().encode(s) : Uint8Array.from(s));
 
 describe('attachment types', () => {
+  it('keeps a short Japanese text file as text, and a head cut inside a character too', () => {
+    const ja = new TextEncoder().encode('1. 電源を切る\n2. 10 秒待つ\n');
+    expect(sniffContentType(ja, 'text/plain')).toBe('text/plain');
+    expect(sniffContentType(ja, '')).toBe('text/plain');
+    expect(sniffContentType(ja.subarray(0, ja.length - 1), 'text/plain')).toBe('text/plain');
+    expect(sniffContentType(new Uint8Array([0x41, 0xff, 0x41]), 'text/plain')).toBe('application/octet-stream');
+  });
+
   it('takes the type from the bytes, not from what the browser said', () => {
     expect(sniffContentType(bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), 'application/octet-stream')).toBe('image/png');
     expect(sniffContentType(bytes([0xff, 0xd8, 0xff, 0xe0]), 'image/png')).toBe('image/jpeg');

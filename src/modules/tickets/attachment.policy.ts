@@ -43,7 +43,9 @@ function markup(b: Uint8Array): string | null {
 function looksText(b: Uint8Array): boolean {
   if (b.includes(0)) return false;
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, Math.max(0, b.length - 3)));
+    // stream: an incomplete character at the very end (the sniffed head cut a file) is held back,
+    // not an error; cutting bytes off instead broke a short file's last character.
+    new TextDecoder('utf-8', { fatal: true }).decode(b, { stream: true });
     return true;
   } catch {
     return false;
