@@ -108,7 +108,7 @@ describe.skipIf(!hasChromium)('composer: Markdown and attachments (real browser)
 
       // On the timeline: rendered Markdown and both files on the reply, no separate "attached" lines.
       const reply = page.locator('[data-testid=public-message]').filter({ has: page.locator('[data-format=markdown]') });
-      await reply.locator('strong').waitFor();
+      await reply.locator('.msg-markdown strong').waitFor();
       expect(await reply.locator('.msg-markdown li').count()).toBe(2);
       expect(await reply.locator('.msg-markdown a').getAttribute('href')).toBe('https://help.example/router');
       expect(await reply.locator('script').count()).toBe(0);

@@ -12,7 +12,7 @@ import { apiSession, chromiumAvailable, useConsole } from './harness.js';
 const hasChromium = chromiumAvailable('hands report');
 
 describe.skipIf(!hasChromium)('raised hands report (real browser)', () => {
-  const h = useConsole('escalon-e2e-hands-report-');
+  const h = useConsole('escalon-e2e-hands-report-', { ESCALON_LOGIN_RATE_LIMIT: '100' });
   const { shot, newPage, signIn, pageErrors, dialogs } = h;
   const context = (locale: string) =>
     h.browser.newContext({ locale, timezoneId: 'Asia/Tokyo', viewport: { width: 1400, height: 900 } });
