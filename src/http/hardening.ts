@@ -61,11 +61,12 @@ export const allowFraming = (reply: { removeHeader(name: string): unknown }): vo
 export function findNul(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\0') ? path : null;
   if (value === null || typeof value !== 'object' || depth > 64) return null;
-  // Bytes (an upload: Buffer, Uint8Array, ArrayBuffer) and streams are not text: walking a
-  // typed array's entries one byte at a time held the event loop for minutes on a large file.
+  // Bytes (Buffer, Uint8Array, ArrayBuffer) and streams or other emitters (an upload's body is
+  // the request stream) are not text: walking one, through its socket and cycles, held the
+  // event loop for minutes.
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return null;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return null;
+  const o = value as { pipe?: unknown; on?: unknown };
+  if (typeof o.pipe === 'function' || typeof o.on === 'function') return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const hit = findNul(value[i], `${path}.${i}`, depth + 1);
