@@ -119,11 +119,20 @@ export interface FanoutPayload {
   actorId: string | null;
   after: string | null;
   /**
-   * 'audience': the second part of the fan-out, after every linked ticket: the customers added by
-   * organisation or tier who have no linked ticket yet (`after` is then a customer id).
+   * 'audience': the first part of the fan-out when organisations or tiers were added: tickets for
+   * the customers who have none yet (`after` is then a customer id); the linked tickets follow.
    */
   phase?: 'audience';
 }
+
+/** The organisations and tiers added as affected customers. */
+const audienceRefs = (audiences: { kind: string; ref: string }[]) => ({
+  orgIds: audiences.filter((a) => a.kind === 'organization').map((a) => a.ref),
+  tiers: audiences.filter((a) => a.kind === 'tier').map((a) => a.ref),
+});
+const viaOrganization = (c: { organization_id: string | null }, orgIds: string[]) => c.organization_id !== null && orgIds.includes(c.organization_id);
+/** A customer's tier is their own or their organisation's, whichever ranks higher. */
+const viaTier = (c: { tier: string; organization_tier: string | null }, tiers: string[]) => tiers.includes(rankedTier(c.tier, c.organization_tier));
 
 export class IncidentsService {
   constructor(private readonly d: IncidentsDeps) {
@@ -276,11 +285,10 @@ export class IncidentsService {
       byId.set(c.id, e);
     };
     for (const c of await repo.ticketCustomers(this.db, id, limit)) add(c, 'ticket', c.ticket_id);
-    const orgIds = audiences.filter((a) => a.kind === 'organization').map((a) => a.ref);
-    const tiers = audiences.filter((a) => a.kind === 'tier').map((a) => a.ref);
+    const { orgIds, tiers } = audienceRefs(audiences);
     for (const c of await repo.audienceCustomers(this.db, orgIds, tiers, limit)) {
-      if (c.organization_id && orgIds.includes(c.organization_id)) add(c, 'organization');
-      if (tiers.includes(rankedTier(c.tier, c.organization_tier))) add(c, 'tier');
+      if (viaOrganization(c, orgIds)) add(c, 'organization');
+      if (viaTier(c, tiers)) add(c, 'tier');
     }
     return {
       audiences: audiences.map((a) => ({ kind: a.kind, ref: a.ref })),
@@ -612,7 +620,7 @@ export class IncidentsService {
       await this.armCadence(tx, id, now);
       await this.notifyStaff(tx, inc, 'incident.update_posted', { updateId, state: input.state, audience, bodyJa: input.body.ja, bodyEn: input.body.en, nextUpdateAt: next, actorName: await this.nameOf(tx, actor.userId) }, now);
       if (audience === 'public') {
-        await this.queueFanout(tx, { incidentId: id, kind: 'update', updateId, actorId: actor.userId, after: null, ...(await this.hasAudiences(tx, id)) }, now);
+        await this.queueFanout(tx, { incidentId: id, kind: 'update', updateId, actorId: actor.userId, after: null, ...(await this.audiencePhase(tx, inc)) }, now);
         await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
       }
       // Read before the commit starts the fan-out (see resolve).
@@ -648,18 +656,17 @@ export class IncidentsService {
     await enqueueJob(tx, { kind: RESOLVE_TARGET_JOB, payload: { incidentId: id, dueAt }, dueAt: Math.max(dueAt, now), dedupeKey: resolveTargetKey(id), maxAttempts: 5 }, now, { replace: true });
   }
 
+  /** The fan-out starts with the audience phase when organisations or tiers were added (not for internal-only incidents). */
+  private async audiencePhase(tx: Tx, inc: IncidentsTable): Promise<{ phase?: 'audience' }> {
+    return inc.internal_only !== 1 && (await repo.audiencesOf(tx, inc.id)).length ? { phase: 'audience' } : {};
+  }
+
   /**
    * The fan-out's next job: the first batch a moment after the request that caused it (so that
    * request's answer leaves first: on SQLite the batches run their queries on this node's event
    * loop), the next ones FANOUT_GAP_MS apart; `waitFor` asks for the same batch again later
    * (the senders are behind), under a key of its own.
    */
-  /** The fan-out starts with the audience phase when organisations or tiers were added (not for internal-only incidents). */
-  private async hasAudiences(tx: Tx, id: string): Promise<{ phase?: 'audience' }> {
-    const inc = await repo.findIncident(tx, id);
-    return inc && inc.internal_only !== 1 && (await repo.audiencesOf(tx, id)).length ? { phase: 'audience' } : {};
-  }
-
   private async queueFanout(tx: Tx, p: FanoutPayload, now: number, waitFor?: number, next?: 'linked') {
     // The linked tickets follow the audience phase at once (that phase's first batch had the start delay).
     const delay = waitFor ?? (next === 'linked' ? 0 : p.after === null ? FANOUT_START_DELAY_MS : FANOUT_GAP_MS);
@@ -721,7 +728,7 @@ export class IncidentsService {
       await this.event(tx, id, 'task_force.stood_down', actor.userId, { roles: roles.map((r) => ({ role: r.role, userId: r.user_id })) }, now);
       await cancelJobsByPrefix(tx, `incident:${id}:cadence:`, now);
       await cancelJobs(tx, [resolveTargetKey(id)], now);
-      await this.queueFanout(tx, { incidentId: id, kind: 'resolution', updateId: null, actorId: actor.userId, after: null, ...(await this.hasAudiences(tx, id)) }, now);
+      await this.queueFanout(tx, { incidentId: id, kind: 'resolution', updateId: null, actorId: actor.userId, after: null, ...(await this.audiencePhase(tx, inc)) }, now);
       if (inc.internal_only !== 1) await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { incidentId: id, updateId, after: null }, dueAt: now, dedupeKey: `status-fanout:${updateId}:start`, maxAttempts: 5 }, now);
       // The answer is read in the transaction: after the commit the fan-out's batches start, and
       // on SQLite each of this request's reads would wait behind one of them.
@@ -785,11 +792,9 @@ export class IncidentsService {
    * to that ticket; later updates find it linked. Customers without an email address are skipped.
    */
   private async runAudienceFanout(tx: Tx, inc: IncidentsTable, p: FanoutPayload, now: number): Promise<void> {
-    const audiences = await repo.audiencesOf(tx, inc.id);
-    const orgIds = audiences.filter((a) => a.kind === 'organization').map((a) => a.ref);
-    const tiers = audiences.filter((a) => a.kind === 'tier').map((a) => a.ref);
+    const { orgIds, tiers } = audienceRefs(await repo.audiencesOf(tx, inc.id));
     const page = await repo.audienceCustomers(tx, orgIds, tiers, FANOUT_BATCH, p.after);
-    const chosen = page.filter((c) => c.email && ((c.organization_id !== null && orgIds.includes(c.organization_id)) || tiers.includes(rankedTier(c.tier, c.organization_tier))));
+    const chosen = page.filter((c) => c.email && (viaOrganization(c, orgIds) || viaTier(c, tiers)));
     const heard = await repo.customersWithLinkedTicket(tx, inc.id, chosen.map((c) => c.id));
     const fresh = chosen.filter((c) => !heard.has(c.id));
     const settings = await this.settings(tx);
