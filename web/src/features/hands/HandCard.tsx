@@ -72,6 +72,13 @@ interface Draft {
   direct: { mySupervisors: { id: string; name: string }[]; teams: { id: string; name: string }[] };
 }
 
+/** Where the hand escalates unless the supervisor chooses: the suggested path, else their own supervisors, else the first team. */
+function suggestedTarget(d: Draft): string {
+  if (d.suggestedPathId) return `path:${d.suggestedPathId}`;
+  if (d.direct.mySupervisors.length) return 'my_supervisor';
+  return d.direct.teams[0] ? `team:${d.direct.teams[0].id}` : '';
+}
+
 /** The live thread with the claiming supervisor, and the outcomes (both sides). */
 export function HandThread({ handId, onClosed }: { handId: string; onClosed?(hand: Hand): void }) {
   const { t } = useTranslation();
@@ -93,7 +100,7 @@ export function HandThread({ handId, onClosed }: { handId: string; onClosed?(han
   });
   const draft = draftQuery.data ?? null;
   const [chosenTarget, setEscalateTo] = useState<string | null>(null);
-  const escalateTo = chosenTarget ?? (draft ? (draft.suggestedPathId ? `path:${draft.suggestedPathId}` : draft.direct.mySupervisors.length ? 'my_supervisor' : draft.direct.teams[0] ? `team:${draft.direct.teams[0].id}` : '') : '');
+  const escalateTo = chosenTarget ?? (draft ? suggestedTarget(draft) : '');
   const [busy, setBusy] = useState(false);
   const lastTyping = useRef(0);
   const listRef = useRef<HTMLOListElement>(null);
