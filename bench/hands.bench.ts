@@ -9,13 +9,16 @@
  * - claim race: BENCH_HAND_TRIALS (1000 on SQLite, 300 on PostgreSQL) trials of 20 concurrent
  *   claims through the service; the figure is how many trials had exactly one winner;
  * - RSS of the process with BENCH_HAND_RSS_STREAMS (1000) connected live streams (the clients
- *   are in the same process, so the server's share is smaller than the figure).
+ *   are in the same process, so the server's share is smaller than the figure); and RSS of one
+ *   `escalon start` process (compiled if built) with as many streams from this process.
  * PostgreSQL also: three nodes (three containers and HTTP servers in this process on one
  * database), the streams spread over them, hands raised on the first.
  *
- * Run: npx tsx bench/hands.bench.ts [sqlite|postgres]
+ * Run: npx tsx bench/hands.bench.ts [sqlite|postgres]   (BENCH_HAND_ONLY=rss: the RSS figure only)
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { migrateToLatest } from '../src/db/database.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
@@ -25,6 +28,7 @@ import { createLogger } from '../src/lib/logger.js';
 import type { Principal } from '../src/modules/auth/index.js';
 import { DEFAULT_HANDS_CONFIG, HAND_TIER_JOB } from '../src/modules/hands/index.js';
 import { createTestDatabase, isAvailable, type DbKind } from '../test/helpers/databases.js';
+import { ROOT, runCli, startServerProcess } from '../test/helpers/process.js';
 import { report } from './config.js';
 
 const kinds = (process.argv[2] ? [process.argv[2]] : ['sqlite', 'postgres']) as DbKind[];
@@ -32,6 +36,8 @@ const STREAMS = Number(process.env.BENCH_HAND_STREAMS ?? 50);
 const RAISES = Number(process.env.BENCH_HAND_RAISES ?? 20);
 const TIMERS = Number(process.env.BENCH_HAND_TIMERS ?? 100);
 const RSS_STREAMS = Number(process.env.BENCH_HAND_RSS_STREAMS ?? 1000);
+/** BENCH_HAND_ONLY=rss: only the separate-process RSS figure. */
+const ONLY_RSS = process.env.BENCH_HAND_ONLY === 'rss';
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? NaN;
@@ -70,7 +76,7 @@ async function openStream(base: string, token: string, onEvent: (type: string, i
   return ctl;
 }
 
-for (const kind of kinds) {
+for (const kind of ONLY_RSS ? [] : kinds) {
   if (!isAvailable(kind)) {
     console.log(`${kind}: not available, skipped`);
     continue;
@@ -177,7 +183,7 @@ for (const kind of kinds) {
   }
 }
 
-if (kinds.includes('postgres') && isAvailable('postgres')) {
+if (!ONLY_RSS && kinds.includes('postgres') && isAvailable('postgres')) {
   const tdb = await createTestDatabase('postgres');
   const nodes: { deps: ReturnType<typeof createContainer>; app: Awaited<ReturnType<typeof buildApp>>; base: string }[] = [];
   const streams: AbortController[] = [];
@@ -231,3 +237,49 @@ if (kinds.includes('postgres') && isAvailable('postgres')) {
     await tdb.drop();
   }
 }
+
+/**
+ * RSS of one node as `npm start` runs it (the compiled server when `npm run build` has been
+ * run, else from source with tsx's loader, which the figure then includes), with RSS_STREAMS live
+ * streams whose clients are this process: the figure is the server's memory only.
+ */
+for (const kind of kinds) {
+  if (!isAvailable(kind)) continue;
+  const tdb = await createTestDatabase(kind);
+  const env: Record<string, string> = {
+    ESCALON_DATA_DIR: tdb.dataDir,
+    ESCALON_DEMO: '0',
+    ESCALON_LOG_LEVEL: 'warn',
+    ...(tdb.config.kind === 'postgres' && { ESCALON_DATABASE_URL: tdb.config.url }),
+  };
+  const built = existsSync(join(ROOT, 'dist', 'server', 'cli', 'main.js'));
+  let node: Awaited<ReturnType<typeof startServerProcess>> | null = null;
+  const streams: AbortController[] = [];
+  try {
+    runCli(['migrate'], env);
+    const users = Math.min(50, RSS_STREAMS);
+    node = await startServerProcess(env, { built });
+    const tokens: string[] = [];
+    for (let i = 0; i < users; i++) {
+      const email = `rss-sv${i}@bench.example`;
+      runCli(['users', 'add', '--email', email, '--name', `SV ${i}`, '--role', 'supervisor', '--password', PASSWORD], env);
+      tokens.push(runCli(['tokens', 'create', '--email', email], env).stdout.trim());
+    }
+    const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+    // Warm: a few requests and streams, so the figure is not the cold start.
+    for (let i = 0; i < 20; i++) streams.push(await openStream(node.url, tokens[i % tokens.length]!, () => undefined));
+    await sleep(1000);
+    const before = rssOf(node.child.pid!);
+    for (let i = streams.length; i < RSS_STREAMS; i++) streams.push(await openStream(node.url, tokens[i % tokens.length]!, () => undefined));
+    await sleep(2000);
+    const after = rssOf(node.child.pid!);
+    console.log(`${kind}: RSS of one node (${built ? 'compiled' : 'from source with tsx'}) with ${streams.length} live streams from another process: ${after.toFixed(0)} MiB (with 20 streams ${before.toFixed(0)} MiB)`);
+    report({ harness: 'hands', figure: `RSS of one node with ${streams.length} live streams (clients in another process)`, db: kind, case: '-', value: after, unit: 'MiB' });
+  } finally {
+    for (const s of streams) s.abort();
+    node?.child.kill('SIGTERM');
+    if (node) await new Promise((r) => node!.child.once('exit', r));
+    await tdb.drop();
+  }
+}
+process.exit(0);
