@@ -5,12 +5,14 @@ import { inSavepoint, inTransaction } from '../db/database.js';
 import { databaseFault, type DatabaseFault, type DialectName } from '../db/dialect.js';
 import { PgListener } from '../db/pg-listener.js';
 import type { Clock } from '../lib/clock.js';
+import { Coalescer } from '../lib/coalesce.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import {
   NOTIFY_CHANNEL,
   claimDueJobs,
   finishJob,
+  finishJobsDone,
   forgetAnnounced,
   jobSignals,
   nextWakeAt,
@@ -97,6 +99,8 @@ export class JobRunner {
   private pumpAgain = false;
   private pumpRetry: NodeJS.Timeout | null = null;
   private pumpDelayMs = 0;
+  /** A pump() asked for after the current turn (see pumpSoon). */
+  private pumpSoonAsked = false;
   /** The loop's last wake-up left out due external jobs because the pool was full. */
   private sleptFull = false;
   /** The bulk loop (outbox fan-outs, see bulk()): running, asked to look again, backing off. */
@@ -111,6 +115,15 @@ export class JobRunner {
   constructor(private readonly o: JobRunnerOptions) {
     this.node = o.node ?? `node-${newId().slice(-12)}`;
   }
+
+  /**
+   * External jobs that succeeded at about the same time (a group of deliveries whose outcomes
+   * were written together) are finished in one fenced statement instead of one each.
+   */
+  private readonly finishedOk = new Coalescer<string, boolean>(async (ids) => {
+    const done = await finishJobsDone(this.o.db, ids, this.node, this.o.clock.now());
+    return ids.map((id) => done.has(id));
+  }, 256);
 
   register<P>(kind: string, handler: JobHandler<P>): void {
     if (this.handlers.has(kind)) throw new Error(`A handler for job kind ${kind} is already registered.`);
@@ -447,7 +460,7 @@ export class JobRunner {
               .catch((err) => this.o.logger.error({ err, kind: job.kind, id: job.id }, 'external job failed'))
               .finally(() => {
                 this.pool.delete(run);
-                this.pump();
+                this.pumpSoon();
                 if (this.sleptFull) {
                   // The loop left the external jobs out of its wake-up: look again now.
                   this.sleptFull = false;
@@ -473,6 +486,20 @@ export class JobRunner {
         this.pumping = false;
       }
     })();
+  }
+
+  /**
+   * pump() after the current turn of the event loop: jobs that finish together (their outcomes
+   * and finishes were written in one statement) free their slots together, and one claim fills
+   * them all instead of one claim per freed slot.
+   */
+  private pumpSoon(): void {
+    if (this.pumpSoonAsked) return;
+    this.pumpSoonAsked = true;
+    setImmediate(() => {
+      this.pumpSoonAsked = false;
+      this.pump();
+    });
   }
 
   /** Claims and runs one batch of due timers (the loop; fan-outs and external jobs run beside it). */
@@ -732,7 +759,7 @@ export class JobRunner {
       const outcome = await handler.handle(job as never, firedAt);
       if (!outcome || outcome.ok) {
         // Fenced: a job another node took over after our lease lapsed is not ours to finish.
-        const finished = await finishJob(db, job.id, this.node, 'done', clock.now(), null);
+        const finished = await this.finishedOk.add(job.id);
         return report(finished ? 'done' : 'lost');
       }
       if (outcome.retryAt !== undefined) {

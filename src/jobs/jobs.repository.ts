@@ -298,6 +298,23 @@ export async function finishJob(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * finishJob for many jobs of this node at once (`done`, no error), fenced the same way: returns
+ * the ids it finished; a job missing from the answer was taken over by another node.
+ */
+export async function finishJobsDone(ex: Executor, ids: string[], node: string, now: number): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const r = await ex
+    .updateTable('jobs')
+    .set({ state: 'done', locked_by: null, locked_until: null, last_error: null, updated_at: now })
+    .where('id', 'in', ids)
+    .where('state', '=', 'running')
+    .where('locked_by', '=', node)
+    .returning('id')
+    .execute();
+  return new Set(r.map((x) => x.id));
+}
+
 /** Puts a claimed job back for another attempt at `dueAt`. */
 export async function retryJob(
   ex: Executor,

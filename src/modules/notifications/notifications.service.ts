@@ -256,11 +256,27 @@ export class NotificationsService {
     // Webhook subscribers get every event they subscribed to, one delivery each, in order per
     // ticket, with when it happened: an event stream, never dropped as stale.
     if (intent.event.startsWith(DELIVERY_EVENTS_PREFIX)) return;
-    for (const s of await repo.webhookSubscriptions(tx, true)) {
+    for (const s of await this.activeSubscriptions(tx)) {
       const events = parseJson<string[]>(s.events, []);
       if (!events.includes('*') && !events.includes(intent.event) && !events.includes(`${intent.event.split('.')[0]}.*`)) continue;
       await this.queueDelivery(tx, { channel: 'webhook', recipientKey: `webhook:${s.id}`, userId: null, ticketId: intent.ticketId, item, grouped: false, notBefore: null }, now);
     }
+  }
+
+  /**
+   * The active webhook subscriptions, read once per transaction: a batch of fan-outs (one
+   * transaction, each job in its savepoint) shares one read instead of one per event.
+   */
+  private readonly subscriptionsByTx = new WeakMap<Tx, ReturnType<typeof repo.webhookSubscriptions>>();
+
+  private activeSubscriptions(tx: Tx): ReturnType<typeof repo.webhookSubscriptions> {
+    let subs = this.subscriptionsByTx.get(tx);
+    if (!subs) {
+      this.subscriptionsByTx.set(tx, (subs = repo.webhookSubscriptions(tx, true)));
+      // A failed read (its savepoint rolled back) is not kept for the batch's other jobs.
+      subs.catch(() => this.subscriptionsByTx.delete(tx));
+    }
+    return subs;
   }
 
   /**
