@@ -99,6 +99,10 @@ export class JobRunner {
   private pumpAgain = false;
   private pumpRetry: NodeJS.Timeout | null = null;
   private pumpDelayMs = 0;
+  /** When each claimer (by kinds) last looked for lapsed leases, and the generation it saw. */
+  private readonly lapsedLooks = new Map<string, { at: number; generation: number }>();
+  /** Raised when the loop found something due it did not claim: every claimer looks again. */
+  private lapsedGeneration = 0;
   /** A pump() asked for after the current turn (see pumpSoon). */
   private pumpSoonAsked = false;
   /** The loop's last wake-up left out due external jobs because the pool was full. */
@@ -267,6 +271,7 @@ export class JobRunner {
           ],
         });
         // A job written while the query above ran asked for a rerun that the loop no longer sees.
+        if (next !== null && next <= this.o.clock.now()) this.lapsedGeneration++;
         if (this.rerun) this.schedule(this.o.clock.now());
         else if (next !== null) this.schedule(next);
         else this.schedule(this.o.clock.now() + this.maxSleepMs);
@@ -297,6 +302,26 @@ export class JobRunner {
       this.running = false;
       release();
     }
+  }
+
+  /**
+   * Whether a claim also looks for jobs whose lease lapsed (a dead node's). That look is a
+   * statement of its own; leases lapse on a scale of seconds, so each claimer looks at most
+   * every quarter lease (and at most every second), and at once when the loop saw a due job that
+   * no claim took (which a lapsed lease is, to nextWakeAt).
+   */
+  private lapsedDue(claimer: string): boolean {
+    const now = this.o.clock.now();
+    const last = this.lapsedLooks.get(claimer);
+    if (
+      last &&
+      last.generation === this.lapsedGeneration &&
+      now >= last.at &&
+      now - last.at < Math.min(1000, this.leaseMs / 4)
+    )
+      return false;
+    this.lapsedLooks.set(claimer, { at: now, generation: this.lapsedGeneration });
+    return true;
   }
 
   private get leaseMs(): number {
@@ -445,6 +470,7 @@ export class JobRunner {
             this.leaseMs,
             free,
             { only: kinds },
+            { lapsed: this.lapsedDue('external') },
           );
           this.pumpDelayMs = 0;
           if (jobs.length === 0) continue;
@@ -525,6 +551,7 @@ export class JobRunner {
       this.leaseMs,
       limit ?? this.o.batchSize ?? (this.o.dialect === 'postgres' ? PG_CLAIM : TRANSACTION_BATCH),
       kinds,
+      { lapsed: this.lapsedDue(JSON.stringify(kinds)) },
     );
     onClaimed?.(jobs.length);
     if (jobs.length === 0) return 0;

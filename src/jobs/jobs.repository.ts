@@ -226,6 +226,8 @@ export async function claimDueJobs(
   leaseMs: number,
   limit: number,
   kinds: KindFilter = {},
+  /** lapsed: false skips the look for jobs whose lease lapsed (the caller looked a moment ago). */
+  opts: { lapsed?: boolean } = {},
 ): Promise<ClaimedJob[]> {
   if (limit <= 0 || (kinds.only && kinds.only.length === 0)) return [];
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
@@ -235,7 +237,7 @@ export async function claimDueJobs(
       ? sql`and kind not in (${sql.join(kinds.except)})`
       : sql``;
   const set = sql`state = 'running', locked_by = ${node}, locked_until = ${now + leaseMs}, attempts = attempts + 1, updated_at = ${now}`;
-  const lapsed = await sql<JobRow>`
+  const lapsed = opts.lapsed === false ? { rows: [] as JobRow[] } : await sql<JobRow>`
     update jobs set ${set}
     where id in (
       select id from jobs
