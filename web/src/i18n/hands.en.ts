@@ -46,6 +46,7 @@ export const handsEn = {
     on_call: 'on a call',
     at_capacity: 'already on a hand',
   },
+  defaultTier: { teamLeader: 'Team leader', floor: 'Floor', floorManager: 'Floor manager' },
   card: {
     hold: 'Hold {{time}}',
     operator: 'Operator',
@@ -116,6 +117,7 @@ export const handsEn = {
     note: 'Tiers are alerted in order, each for its seconds; a hand nobody claims after the last tier stays open, highlighted, and alerts the managers. Changes apply to hands raised from now on and are audited.',
     tiers: 'Tiers',
     tierName: 'Name',
+    defaultTierHint: 'Built-in name, shown in each reader’s language (in English: “{{name}}”)',
     timeout: 'Seconds before the next tier',
     removeTier: 'Remove tier',
     addTier: 'Add a tier',

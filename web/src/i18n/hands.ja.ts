@@ -46,6 +46,7 @@ export const handsJa = {
     on_call: '通話中',
     at_capacity: '別の手上げに対応中',
   },
+  defaultTier: { teamLeader: 'チームリーダー', floor: 'フロア', floorManager: 'フロアマネージャー' },
   card: {
     hold: '保留 {{time}}',
     operator: 'オペレーター',
@@ -116,6 +117,7 @@ export const handsJa = {
     note: '段階は順に、それぞれの秒数だけ通知されます。最後の段階でも誰も取らない手上げは開いたまま強調表示され、マネージャーに通知されます。変更はこれから上がる手上げに適用され、監査ログに残ります。',
     tiers: '段階',
     tierName: '名前',
+    defaultTierHint: '組み込みの名前：読む人の言語で表示されます（日本語では「{{name}}」）',
     timeout: '次の段階までの秒数',
     removeTier: '段階を削除',
     addTier: '段階を追加',

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/client.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Link } from '../../lib/router.js';
 import { useSession } from '../../session.js';
+import { tierLabel } from './tier-name.js';
 import { formatHold, secondsBetween, useHandDetail, useTicking, useTyping, type Hand } from './hands-api.js';
 
 /** One hand's summary line: conclusion first, then who, where and how long. */
@@ -48,7 +49,7 @@ export function HandProgress({ hand, now }: { hand: Hand; now: number }) {
           <strong>{t('hands.card.exhausted')}</strong>
         ) : (
           <>
-            <span>{t('hands.card.tier', { index: hand.tierIndex + 1, count: hand.tierCount, name: hand.tierName })}</span>
+            <span>{t('hands.card.tier', { index: hand.tierIndex + 1, count: hand.tierCount, name: tierLabel(hand.tierName, t) })}</span>
             {hand.nextTierAt && hand.tierIndex + 1 < hand.tierCount && <span> · {t('hands.card.nextTier', { seconds: Math.max(0, Math.ceil((Date.parse(hand.nextTierAt) - now) / 1000)) })}</span>}
           </>
         )}

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/States.js';
 import { useDirectory, useSession } from '../../session.js';
 import type { HandsConfig } from './hands-api.js';
+import { defaultTierKey, tierLabel } from './tier-name.js';
 
 type Tier = HandsConfig['tiers'][number];
 type Target = Tier['targets'][number];
@@ -81,6 +82,7 @@ export function HandsConfigPage() {
               <label className="hand-field">
                 <span>{t('hands.config.tierName')}</span>
                 <input value={tier.name} maxLength={100} onChange={(e) => setTier(i, { name: e.target.value })} />
+                {defaultTierKey(tier.name) && <small className="muted">{t('hands.config.defaultTierHint', { name: tierLabel(tier.name, t) })}</small>}
               </label>
               <label className="hand-field">
                 <span>{t('hands.config.timeout')}</span>

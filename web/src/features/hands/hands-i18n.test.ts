@@ -39,3 +39,20 @@ describe('ticket timeline entries of hands', () => {
     expect(describeHandEvent(ev('ticket.created', {}), en, 'x', () => '')).toBeNull();
   });
 });
+
+describe('tier names', () => {
+  it('says the built-in default names in the reader language and leaves typed names as typed', async () => {
+    const { createI18n } = await import('../../i18n/index.js');
+    const { tierLabel, defaultTierKey } = await import('./tier-name.js');
+    const { DEFAULT_HANDS_CONFIG } = await import('../../../../src/modules/hands/hands.types.js');
+    const ja = createI18n('ja').t;
+    const en = createI18n('en').t;
+    // Every tier of the server's default configuration has a console text (a renamed default would otherwise show in English).
+    for (const tier of DEFAULT_HANDS_CONFIG.tiers) expect(defaultTierKey(tier.name), tier.name).not.toBeNull();
+    expect(DEFAULT_HANDS_CONFIG.tiers.map((x) => tierLabel(x.name, ja))).toEqual(['チームリーダー', 'フロア', 'フロアマネージャー']);
+    expect(DEFAULT_HANDS_CONFIG.tiers.map((x) => tierLabel(x.name, en))).toEqual(['Team leader', 'Floor', 'Floor manager']);
+    expect(tierLabel('二次受付 SV', en)).toBe('二次受付 SV');
+    expect(tierLabel('team leader', ja)).toBe('team leader');
+    expect(ja('hands.card.tier', { index: 1, count: 3, name: tierLabel('Floor manager', ja) })).toBe('段階 1/3：フロアマネージャー');
+  });
+});
