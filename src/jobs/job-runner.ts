@@ -12,7 +12,7 @@ import {
   NOTIFY_CHANNEL,
   claimDueJobs,
   finishJob,
-  finishJobsDone,
+  finishJobs,
   forgetAnnounced,
   jobSignals,
   nextWakeAt,
@@ -125,7 +125,7 @@ export class JobRunner {
    * were written together) are finished in one fenced statement instead of one each.
    */
   private readonly finishedOk = new Coalescer<string, boolean>(async (ids) => {
-    const done = await finishJobsDone(this.o.db, ids, this.node, this.o.clock.now());
+    const done = await finishJobs(this.o.db, ids, this.node, 'done', this.o.clock.now());
     return ids.map((id) => done.has(id));
   }, 256);
 

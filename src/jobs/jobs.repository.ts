@@ -290,25 +290,25 @@ export async function finishJob(
   now: number,
   lastError: string | null = null,
 ): Promise<boolean> {
-  const r = await ex
-    .updateTable('jobs')
-    .set({ state, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
-    .where('id', '=', id)
-    .where('state', '=', 'running')
-    .where('locked_by', '=', node)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return (await finishJobs(ex, [id], node, state, now, lastError)).has(id);
 }
 
 /**
- * finishJob for many jobs of this node at once (`done`, no error), fenced the same way: returns
- * the ids it finished; a job missing from the answer was taken over by another node.
+ * finishJob for many jobs of this node at once, fenced the same way: returns the ids it
+ * finished; a job missing from the answer was taken over by another node.
  */
-export async function finishJobsDone(ex: Executor, ids: string[], node: string, now: number): Promise<Set<string>> {
+export async function finishJobs(
+  ex: Executor,
+  ids: string[],
+  node: string,
+  state: 'done' | 'dead' | 'cancelled',
+  now: number,
+  lastError: string | null = null,
+): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const r = await ex
     .updateTable('jobs')
-    .set({ state: 'done', locked_by: null, locked_until: null, last_error: null, updated_at: now })
+    .set({ state, locked_by: null, locked_until: null, last_error: lastError, updated_at: now })
     .where('id', 'in', ids)
     .where('state', '=', 'running')
     .where('locked_by', '=', node)
