@@ -124,6 +124,9 @@ describe.skipIf(!hasChromium)('raised hands report (real browser)', () => {
           perOperator.getByRole('row').filter({ hasText: '田中 一郎' }).locator('td').first().textContent(),
         )
         .toBe('2');
+      // Hands per operator are per active hour, and the page says what an active hour is.
+      await perOperator.getByRole('columnheader', { name: '稼働1時間あたりの手上げ数' }).waitFor();
+      expect(await ja.getByTestId('hands-per-hour-definition').textContent()).toContain('1件以上手を上げた時間帯');
       await ja.getByTestId('hands-by-hour').getByRole('rowheader', { name: /時台$/ }).first().waitFor();
       await ja.locator('.report-chart svg').waitFor();
       const pageText = (await ja.locator('main, .page').first().textContent()) ?? '';
@@ -163,6 +166,8 @@ describe.skipIf(!hasChromium)('raised hands report (real browser)', () => {
         .first()
         .waitFor();
       await en.locator('.report-chart svg').waitFor();
+      await en.getByTestId('hands-per-operator').getByRole('columnheader', { name: 'Hands per active hour' }).waitFor();
+      expect(await en.getByTestId('hands-per-hour-definition').textContent()).toContain('raised at least one hand');
       await shot(en, 'hrep03-hands-report-en');
 
       // ---- An operator: the server says no, there is no link, and the screen says why.

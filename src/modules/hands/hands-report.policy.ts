@@ -49,7 +49,12 @@ export interface HandsReport {
   bySupervisor: ReportGroup[];
   byCategory: ReportGroup[];
   byHour: ReportGroup[];
-  perOperator: { key: string; hands: number; perHour: number }[];
+  /**
+   * Per operator: hands, active hours (the clock hours, in the reader's time zone, in which the
+   * operator raised at least one hand) and hands per active hour. Dividing by the whole period
+   * would make a month's report read 0.01 for an operator who raised ten hands in one shift.
+   */
+  perOperator: { key: string; hands: number; activeHours: number; perHour: number }[];
 }
 
 const ANSWERED = new Set(['answered', 'callback', 'escalated']);
@@ -72,12 +77,21 @@ function groupBy(hands: ReportHand[], keyOf: (h: ReportHand) => string | null, t
   return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, hs]) => ({ key, ...group(hs, target) }));
 }
 
-/** `hourOf(ms)`: the hour of day (0–23) in the reader's time zone; `hours`: the length of the period. */
-export function handsReport(hands: ReportHand[], opts: { claimTargetSeconds: number; hourOf: (ms: number) => number; hours: number; now: number }): HandsReport {
+/** `hourOf(ms)`: the hour of day (0–23) in the reader's time zone; `clockHourOf(ms)`: the clock hour (date and hour) in that zone, as a key. */
+export function handsReport(hands: ReportHand[], opts: { claimTargetSeconds: number; hourOf: (ms: number) => number; clockHourOf: (ms: number) => string; now: number }): HandsReport {
   const all = group(hands, opts.claimTargetSeconds);
   const outcomes: Record<string, number> = {};
   for (const h of hands) if (h.outcome) outcomes[h.outcome] = (outcomes[h.outcome] ?? 0) + 1;
-  const perOperator = groupBy(hands, (h) => h.operatorId, opts.claimTargetSeconds).map((g) => ({ key: g.key, hands: g.hands, perHour: Math.round((g.hands / Math.max(1, opts.hours)) * 100) / 100 }));
+  const activeHours = new Map<string, Set<string>>();
+  for (const h of hands) {
+    const set = activeHours.get(h.operatorId) ?? new Set<string>();
+    set.add(opts.clockHourOf(h.raisedAt));
+    activeHours.set(h.operatorId, set);
+  }
+  const perOperator = groupBy(hands, (h) => h.operatorId, opts.claimTargetSeconds).map((g) => {
+    const active = activeHours.get(g.key)?.size ?? 1;
+    return { key: g.key, hands: g.hands, activeHours: active, perHour: Math.round((g.hands / active) * 100) / 100 };
+  });
   return {
     hands: all.hands,
     claimed: all.claimed,

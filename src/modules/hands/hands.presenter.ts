@@ -98,7 +98,7 @@ export const HandsReportView = Type.Object({
   bySupervisor: Type.Array(ReportGroup),
   byCategory: Type.Array(ReportGroup),
   byHour: Type.Array(ReportGroup, { description: "hour of day (00–23) in the reader's time zone" }),
-  perOperator: Type.Array(Type.Object({ key: Type.String(), hands: Type.Integer(), perHour: Type.Number() })),
+  perOperator: Type.Array(Type.Object({ key: Type.String(), hands: Type.Integer(), activeHours: Type.Integer({ description: 'Clock hours (in the reader\'s time zone) in which the operator raised at least one hand' }), perHour: Type.Number({ description: 'Hands per active hour' }) })),
   names: Type.Record(Type.String(), Type.String(), { description: 'names of the teams and people the keys name' }),
 });
 

@@ -456,9 +456,10 @@ export class HandsService {
     const config = await this.config();
     const rows = await this.d.tickets.access.filter(actor, await repo.handsRaisedBetween(this.db, from, to), (r) => r.ticket_id);
     const hourFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: actor.timeZone || 'UTC' });
+    const clockHourFormat = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23', timeZone: actor.timeZone || 'UTC' });
     const report = handsReport(
       rows.map((h) => ({ teamId: h.team_id, operatorId: h.operator_id, claimedBy: h.claimed_by, category: h.category, raisedAt: Number(h.raised_at), claimedAt: h.claimed_at === null ? null : Number(h.claimed_at), closedAt: h.closed_at === null ? null : Number(h.closed_at), exhausted: h.exhausted_at !== null, outcome: h.outcome })),
-      { claimTargetSeconds: config.claimTargetSeconds, hourOf: (ms) => Number(hourFormat.format(ms)) % 24, hours: (to - from) / 3600_000, now: this.d.clock.now() },
+      { claimTargetSeconds: config.claimTargetSeconds, hourOf: (ms) => Number(hourFormat.format(ms)) % 24, clockHourOf: (ms) => clockHourFormat.format(ms), now: this.d.clock.now() },
     );
     const names = await this.names(this.db, rows.map((r) => r.team_id ?? '').filter(Boolean), rows.flatMap((r) => [r.operator_id, r.claimed_by ?? '']), []);
     return { ...report, from: new Date(from).toISOString(), to: new Date(to).toISOString(), claimTargetSeconds: config.claimTargetSeconds, names: Object.fromEntries([...names.users, ...names.teams]) };

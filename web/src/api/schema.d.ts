@@ -10468,8 +10468,11 @@ export interface paths {
                                 [key: string]: number;
                             };
                             perOperator: {
+                                /** @description Clock hours (in the reader's time zone) in which the operator raised at least one hand */
+                                activeHours: number;
                                 hands: number;
                                 key: string;
+                                /** @description Hands per active hour */
                                 perHour: number;
                             }[];
                             /** @description seconds */

@@ -57,10 +57,13 @@ function TeamCard({ team, onChanged }: { team: Team; onChanged: (t: Team) => voi
   const [role, setRole] = useState<TeamRole>('member');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The restriction box shows the value being saved at once (a controlled box would snap back until the server answers); a failed save shows the stored value again.
+  const [pendingRestricted, setPendingRestricted] = useState<boolean | null>(null);
 
   const save = async (patch: { members: { userId: string; role: TeamRole }[] } | { restricted: boolean }) => {
     setBusy(true);
     setError(null);
+    if ('restricted' in patch) setPendingRestricted(patch.restricted);
     try {
       onChanged(await client.patch<Team>(`/api/v1/teams/${team.id}`, patch));
       return true;
@@ -69,6 +72,7 @@ function TeamCard({ team, onChanged }: { team: Team; onChanged: (t: Team) => voi
       return false;
     } finally {
       setBusy(false);
+      setPendingRestricted(null);
     }
   };
   const saveMembers = (members: { userId: string; role: TeamRole }[]) => save({ members });
@@ -88,7 +92,7 @@ function TeamCard({ team, onChanged }: { team: Team; onChanged: (t: Team) => voi
       </h2>
       {team.description && <p className="muted small">{team.description}</p>}
       <label className="small">
-        <input type="checkbox" checked={team.restricted} disabled={busy} onChange={(e) => void save({ restricted: e.target.checked })} /> {t('admin.restricted')}
+        <input type="checkbox" checked={pendingRestricted ?? team.restricted} disabled={busy} onChange={(e) => void save({ restricted: e.target.checked })} /> {t('admin.restricted')}
       </label>
       <p className="muted small">{t('admin.restrictedHelp')}</p>
       {(team.contactEmail || team.contactPhone) && (

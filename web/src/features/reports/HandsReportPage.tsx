@@ -220,6 +220,7 @@ function HandsReportBody({
             <tr>
               <th scope="col">{t('reports.hands.operator')}</th>
               <th scope="col">{t('reports.hands.figures.hands')}</th>
+              <th scope="col">{t('reports.hands.activeHours')}</th>
               <th scope="col">{t('reports.hands.perHour')}</th>
             </tr>
           </thead>
@@ -228,11 +229,13 @@ function HandsReportBody({
               <tr key={o.key}>
                 <th scope="row">{name(o.key)}</th>
                 <td>{f.count(o.hands)}</td>
+                <td>{f.count(o.activeHours)}</td>
                 <td>{f.decimal(o.perHour)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        <p className="muted small" data-testid="hands-per-hour-definition">{t('reports.hands.perHourDefinition')}</p>
       </div>
     </>
   );
