@@ -27,6 +27,9 @@ describe.skipIf(!hasChromium)('raise a hand (real browser, two people)', () => {
     await signIn(sv, 'sato@demo.example');
     const panel = sv.getByRole('complementary', { name: '手上げ' });
     await panel.getByText('手上げはありません', { exact: false }).waitFor();
+    // The panel sits below the top bar, whatever its height: it covers none of the bar's controls (sign-out was hidden under it).
+    const [bar, box] = [await sv.locator('header.topbar').boundingBox(), await panel.boundingBox()];
+    expect(box!.y).toBeGreaterThanOrEqual(bar!.y + bar!.height);
     await signIn(op, 'tanaka@demo.example');
     await op.goto(`${h.base}/tickets/${ticket.id}`);
     await op.getByRole('heading', { level: 1, name: 'SSO 設定の手順を知りたい' }).waitFor();

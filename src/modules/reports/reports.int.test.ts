@@ -151,4 +151,18 @@ describeEachDb('reports', (get) => {
     expect((await c.request('GET', q('tickets.volume', '&drill=1999-01-01'), c.actors.admin)).status).toBe(404);
     expect((await c.request('GET', q('tickets.volume'), null)).status).toBe(401);
   });
+
+  it('cuts a bare date at midnight in the report calendar\'s zone (a Tokyo desk\'s 5 January starts at 00:00 JST)', async () => {
+    const c = get();
+    const day9 = [['09:00', '18:00']];
+    const cal = await c.request('POST', '/api/v1/calendars', c.actors.admin, { name: '東京 (reports)', definition: { timezone: 'Asia/Tokyo', weekly: { mon: day9, tue: day9, wed: day9, thu: day9, fri: day9, sat: [], sun: [] } } });
+    expect(cal.status).toBe(201);
+    c.clock.advance(2 * 60 * MIN); // past the report calendar's one-minute cache
+    const res = await c.request('GET', '/api/v1/reports/tickets.volume?from=2026-01-05&to=2026-01-06', c.actors.admin);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ timeZone: 'Asia/Tokyo', from: '2026-01-04T15:00:00.000Z', to: '2026-01-05T15:00:00.000Z' });
+    // The desk's tickets were written on 5 January 09:00–12:00 JST: one day, one bucket, all four counted.
+    expect(res.body.rows.map((r: { bucket: string }) => r.bucket)).toEqual(['2026-01-05']);
+    expect(res.body.rows[0].created).toBe(4);
+  });
 });

@@ -12,7 +12,7 @@ const Bom = Type.Boolean({ default: true, description: 'CSV only: start with a U
 
 const ReportQuerystring = Type.Object(
   {
-    from: Type.Optional(Type.String({ maxLength: 40, description: 'start (inclusive): YYYY-MM-DD (00:00 UTC) or an ISO-8601 instant; default: 30 days before `to`' })),
+    from: Type.Optional(Type.String({ maxLength: 40, description: 'start (inclusive): YYYY-MM-DD (00:00 in the time zone of the report calendar, which cuts the days of the report) or an ISO-8601 instant; default: 30 days before `to`' })),
     to: Type.Optional(Type.String({ maxLength: 40, description: 'end (exclusive); default: now. At most 400 days after `from`' })),
     team: Type.Optional(Type.Array(Uuid, { maxItems: 20, description: "the ticket's team (several: any of them)" })),
     path: Type.Optional(Type.String({ format: 'uuid', description: 'escalation path: escalations on it, tickets escalated on it' })),

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, forbidden, invalid, notFound } from '../../lib/errors.js';
@@ -34,9 +35,10 @@ export const DEFAULT_RANGE_DAYS = 30;
 /** Drill-downs list this many items at most (the total says how many there are). */
 export const DRILL_LIMIT = 200;
 
-const parseInstant = (field: string, v: string): number => {
-  // A bare date is the start of that day in UTC; an instant is taken as it is.
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+const parseInstant = (field: string, v: string, zone: string): number => {
+  // A bare date is the start of that day in the report calendar's zone (the zone the report cuts its days in: a Tokyo desk's
+  // "7 December" is 00:00 JST, not 09:00); an instant is taken as it is.
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(v) ? DateTime.fromISO(v, { zone }).toMillis() : Date.parse(v);
   if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (YYYY-MM-DD) or an ISO-8601 instant', code: 'invalid_date_or_instant' }]);
   return ms;
 };
@@ -70,13 +72,13 @@ export class ReportsService {
     });
   }
 
-  private params(viewer: Principal, name: string, q: ReportQuery) {
+  private params(viewer: Principal, name: string, q: ReportQuery, zone: string) {
     const def = findReport(name);
     if (!def) throw notFound('Report', name);
     if (def.permission && !can(viewer.role, def.permission)) throw forbidden(`Report ${name} needs the ${def.permission} permission.`);
     const now = this.clock.now();
-    const toMs = q.to === undefined ? now : parseInstant('to', q.to);
-    const fromMs = q.from === undefined ? toMs - DEFAULT_RANGE_DAYS * DAY_MS : parseInstant('from', q.from);
+    const toMs = q.to === undefined ? now : parseInstant('to', q.to, zone);
+    const fromMs = q.from === undefined ? toMs - DEFAULT_RANGE_DAYS * DAY_MS : parseInstant('from', q.from, zone);
     if (fromMs >= toMs) throw invalid([{ field: 'from', message: 'must be before to', code: 'start_not_before_end' }]);
     if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) throw invalid([{ field: 'from', message: `the range may span at most ${MAX_RANGE_DAYS} days`, code: 'range_too_long', params: { days: MAX_RANGE_DAYS } }]);
     const open = groupBysFor(viewer, def);
@@ -88,9 +90,9 @@ export class ReportsService {
   }
 
   private async execute(viewer: Principal, name: string, q: ReportQuery) {
-    const p = this.params(viewer, name, q);
-    const scope = await this.access.scope(viewer);
     const cal = await this.facts.calendar();
+    const p = this.params(viewer, name, q, cal.timezone);
+    const scope = await this.access.scope(viewer);
     const out = await p.def.run({ ex: this.db, scope, now: p.now, cal, fromMs: p.fromMs, toMs: p.toMs, filters: q.filters, groupBy: p.groupBy });
     const view: ReportResultView = {
       report: name,

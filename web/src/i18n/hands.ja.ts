@@ -108,7 +108,7 @@ export const handsJa = {
     available: '手上げを受け付ける',
     claimedOthers: '対応中',
     collapse: '隠す',
-    expand: '手上げ',
+    expand: '手上げ一覧',
     forYou: 'あなたに通知',
     newHand: '手上げ：{{ask}}',
   },

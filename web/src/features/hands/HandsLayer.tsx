@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { qk } from '../../api/query-keys.js';
 import type { Ticket } from '../../api/types.js';
@@ -135,6 +136,37 @@ function HandDock({ handId, mine, mineCount, onSelect, onDismiss }: { handId: st
   );
 }
 
+/**
+ * Keeps `--hands-top` on the body at the top bar's bottom edge (8 px below it, or 8 px from the
+ * viewport's top once the bar has scrolled away), so the fixed panel never covers the bar's
+ * controls, however many lines the bar wraps to in either language.
+ */
+function useBelowTopbar(active: boolean) {
+  useEffect(() => {
+    const bar = document.querySelector('header.topbar');
+    if (!active || !bar) return;
+    const place = () => document.body.style.setProperty('--hands-top', `${Math.max(0, bar.getBoundingClientRect().bottom) + 8}px`);
+    place();
+    const ro = new ResizeObserver(place);
+    ro.observe(bar);
+    window.addEventListener('scroll', place, { passive: true });
+    window.addEventListener('resize', place);
+    return () => {
+      ro.disconnect();
+      window.removeEventListener('scroll', place);
+      window.removeEventListener('resize', place);
+      document.body.style.removeProperty('--hands-top');
+    };
+  }, [active]);
+}
+
+/** The top bar's right-hand group, once it is in the document (the collapsed panel's button lives there). */
+function useTopbarSlot(): Element | null {
+  const [slot, setSlot] = useState<Element | null>(null);
+  useEffect(() => setSlot(document.querySelector('header.topbar .topbar-right')), []);
+  return slot;
+}
+
 function SupervisorPanel({ hands, onClaimed }: { hands: { open: Hand[]; claimed: Hand[] } | null; onClaimed(h: Hand): void }) {
   const { t } = useTranslation();
   const { client, user } = useSession();
@@ -169,6 +201,8 @@ function SupervisorPanel({ hands, onClaimed }: { hands: { open: Hand[]; claimed:
     document.body.classList.toggle('hands-panel-open', !collapsed);
     return () => document.body.classList.remove('hands-panel-open');
   }, [collapsed]);
+  useBelowTopbar(!collapsed);
+  const slot = useTopbarSlot();
 
   const claim = async (h: Hand) => {
     try {
@@ -181,12 +215,16 @@ function SupervisorPanel({ hands, onClaimed }: { hands: { open: Hand[]; claimed:
     }
   };
 
+  // Collapsed, the panel is a button in the top bar (a floating pill covered the bar's and the page's right-hand controls).
   if (collapsed)
-    return (
-      <button type="button" className={open.length ? 'hands-pill has-hands' : 'hands-pill'} onClick={() => setCollapsed(false)}>
-        {t('hands.panel.expand')} {open.length > 0 && <strong>{open.length}</strong>}
-      </button>
-    );
+    return slot
+      ? createPortal(
+          <button type="button" className={open.length ? 'hands-pill has-hands' : 'hands-pill'} onClick={() => setCollapsed(false)}>
+            {t('hands.panel.expand')} {open.length > 0 && <strong>{open.length}</strong>}
+          </button>,
+          slot,
+        )
+      : null;
 
   return (
     <aside className="hands-panel" aria-label={t('hands.panel.title')}>

@@ -36,18 +36,26 @@ interface Drill {
   escalations: { id: string; ticketNumber?: number; status: string }[];
 }
 
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const pad = (n: number) => String(n).padStart(2, '0');
+/** The reader's calendar day `offset` days from `d` (local time: a Tokyo supervisor's today, not UTC's). */
+const localDay = (d: Date, offset = 0) => {
+  const x = new Date(d.getFullYear(), d.getMonth(), d.getDate() + offset);
+  return `${x.getFullYear()}-${pad(x.getMonth() + 1)}-${pad(x.getDate())}`;
+};
+/** The day after an ISO day (the API's `to` is exclusive; the page shows the last day included). */
+const dayAfter = (day: string) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return localDay(new Date(y!, m! - 1, d!), 1);
+};
 
-/** The range presets of the supervisor's dashboard (days in UTC dates; the server cuts days in the report calendar's zone). */
-function preset(kind: 'today' | 'week' | 'month', now = Date.now()): { from: string; to: string } {
-  const today = Date.parse(isoDay(now));
-  if (kind === 'today') return { from: isoDay(today), to: isoDay(today + DAY) };
-  if (kind === 'week') {
-    const dow = (new Date(today).getUTCDay() + 6) % 7;
-    return { from: isoDay(today - dow * DAY), to: isoDay(today + DAY) };
-  }
-  return { from: isoDay(today - 30 * DAY), to: isoDay(today + DAY) };
+/**
+ * The range presets of the supervisor's dashboard: reader's calendar days, `to` the last day
+ * included; weeks start on Monday. The server cuts days in the report calendar's zone.
+ */
+function preset(kind: 'today' | 'week' | 'month', now = new Date()): { from: string; to: string } {
+  if (kind === 'today') return { from: localDay(now), to: localDay(now) };
+  if (kind === 'week') return { from: localDay(now, -((now.getDay() + 6) % 7)), to: localDay(now) };
+  return { from: localDay(now, -30), to: localDay(now) };
 }
 
 /** A report's data by its URL (cached per URL: going back to a period or a drill-down is instant). */
@@ -84,7 +92,7 @@ export function ReportsPage() {
     .filter(([, v]) => v !== '')
     .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
     .join('');
-  const query = `from=${range.from}&to=${range.to}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
+  const query = `from=${range.from}&to=${range.to ? dayAfter(range.to) : ''}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
   const result = useFetch<Result>(info ? `/api/v1/reports/${name}?${query}` : null);
   const drill = useFetch<Drill>(info && drillBucket !== null ? `/api/v1/reports/${name}?${query}&drill=${encodeURIComponent(drillBucket)}` : null);
 
@@ -112,10 +120,10 @@ export function ReportsPage() {
         </p>
       )}
       <section aria-label={t('reports.dashboard')} className="report-controls">
-        <button type="button" onClick={() => (setRange(preset('today')), setDrillBucket(null))}>
+        <button type="button" className="btn btn-small" onClick={() => (setRange(preset('today')), setDrillBucket(null))}>
           {t('reports.today')}
         </button>{' '}
-        <button type="button" onClick={() => (setRange(preset('week')), setDrillBucket(null))}>
+        <button type="button" className="btn btn-small" onClick={() => (setRange(preset('week')), setDrillBucket(null))}>
           {t('reports.thisWeek')}
         </button>{' '}
         <label>
@@ -185,10 +193,10 @@ export function ReportsPage() {
             {t('reports.filters.pathOnly')} ✕
           </button>
         )}{' '}
-        <button type="button" onClick={() => window.print()}>
+        <button type="button" className="btn btn-small" onClick={() => window.print()}>
           {t('reports.print')}
         </button>{' '}
-        <a className="button" href={`/api/v1/reports/${name}?${query}&format=csv&lang=${lang}`} download>
+        <a className="btn btn-small" href={`/api/v1/reports/${name}?${query}&format=csv&lang=${lang}`} download>
           {t('reports.csv')}
         </a>
       </section>
@@ -202,7 +210,7 @@ export function ReportsPage() {
       {!result.data && !result.error && <Loading />}
       {result.data && result.data.rows.length === 0 && <p>{t('reports.noData')}</p>}
       {result.data && result.data.rows.length > 0 && chart && (
-        <div className="report-body" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem' }}>
+        <div className="report-body" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem', alignItems: 'start' }}>
           <figure>
             <ReportChart categories={chart.categories} series={chart.series} line={chart.line} lang={lang} label={`${info?.title[lang] ?? name} ${range.from}–${range.to}`} />
           </figure>
@@ -223,7 +231,7 @@ export function ReportsPage() {
                   {result.data!.columns.map((c, i) => (
                     <td key={c.key}>
                       {i === result.data!.columns.findIndex((x) => x.kind !== 'dimension') ? (
-                        <button type="button" className="link" onClick={() => setDrillBucket(row.bucket)}>
+                        <button type="button" className="link-button" onClick={() => setDrillBucket(row.bucket)}>
                           {cell(c, row[c.key], t)}
                         </button>
                       ) : (
@@ -248,12 +256,12 @@ export function ReportsPage() {
                   <Link to={`/tickets/${x.id}`}>
                     #{x.number} {x.subject}
                   </Link>{' '}
-                  ({x.status})
+                  ({t(`status.${x.status}`, { defaultValue: x.status })})
                 </li>
               ))}
               {drill.data.escalations.map((x) => (
                 <li key={x.id}>
-                  <Link to={`/escalations/${x.id}`}>{x.ticketNumber ? `#${x.ticketNumber}` : x.id}</Link> ({x.status})
+                  <Link to={`/escalations/${x.id}`}>{x.ticketNumber ? `#${x.ticketNumber}` : x.id}</Link> ({t(`agent.esc.status.${x.status}`, { defaultValue: x.status })})
                 </li>
               ))}
             </ul>
