@@ -12,6 +12,7 @@ import { checkWritable } from './db/health.js';
 import { installAuth } from './http/auth.js';
 import { databaseRateLimitStore } from './http/rate-limits.js';
 import { clientErrorHandler, installErrorHandler, notFoundBody, sendFault } from './http/errors.js';
+import { AppError } from './lib/errors.js';
 import { createMetrics, installHttpMetrics, installMetricsRoute, type Metrics } from './http/metrics.js';
 import { installNulRefusal, installSecurityHeaders, requestIdOf } from './http/hardening.js';
 import { ErrorBody } from './http/schemas.js';
@@ -106,7 +107,8 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
     global: false,
     // Counters live in the database: every node counts against the same limit.
     store: databaseRateLimitStore(deps.rateLimits),
-    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'rate_limited', message: `Too many attempts; try again in ${ctx.after}.` }),
+    // The seconds to wait go in the details too, so the console can say them in the reader's language.
+    errorResponseBuilder: (_req, ctx) => new AppError('rate_limited', `Too many attempts; try again in ${ctx.after}.`, { scope: 'address', retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)) }),
   });
   await app.register(swagger, {
     openapi: {

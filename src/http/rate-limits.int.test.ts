@@ -64,6 +64,9 @@ for (const kind of allDatabases) {
           ).statusCode,
         );
       expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+      const limited = await login(ctx.app, 'nobody7@test.example', 'wrong-password-1', '192.0.2.10');
+      expect(limited.json().error).toMatchObject({ code: 'rate_limited', details: { scope: 'address', retryAfterSeconds: expect.any(Number) } });
+      expect(limited.json().error.details.retryAfterSeconds).toBeGreaterThan(0);
       // Another address is not affected; after the window it passes again.
       expect(
         (await login(second.app, 'nobody@test.example', 'wrong-password-1', '192.0.2.11')).statusCode,

@@ -63,4 +63,36 @@ describe.skipIf(!hasChromium)('accounts console (real browser, Japanese)', () =>
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('says how long a throttled sign-in must wait, in Japanese and in English, without the server\'s English', async () => {
+    const ctx = await h.browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
+    const page = await newPage(ctx);
+    await page.goto(h.base + '/');
+    const submit = page.locator('form button[type=submit]');
+    const attempt = async () => {
+      await page.locator('#signin-email').fill('watanabe@demo.example');
+      await page.locator('#signin-password').fill('not-the-password-1');
+      await submit.click();
+      // The answer has come when the button is enabled again.
+      await expect.poll(() => submit.isEnabled(), { timeout: 20_000 }).toBe(true);
+    };
+    // Wrong passwords for one account until the account is throttled (the per-account or the per-address limit, whichever comes first).
+    let text = '';
+    for (let i = 0; i < 14 && !text.includes('試行回数'); i++) {
+      await attempt();
+      text = (await page.locator('[role=alert]').first().textContent()) ?? '';
+    }
+    expect(text).toMatch(/試行回数が多すぎます。\d+(秒|分)後にもう一度お試しください。/);
+    expect(text).not.toMatch(/Too many|try again/);
+    await shot(page, 'acc10-signin-throttled-ja');
+    await page.locator('.signin-lang select').selectOption('en');
+    await page.locator('#signin-title').filter({ hasText: 'Sign in' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await attempt();
+    await expect.poll(async () => page.locator('[role=alert]').first().textContent()).toMatch(/Too many attempts\. Try again in \d+ (seconds?|minutes?)\./);
+    expect(await page.locator('[role=alert]').first().textContent()).not.toContain('Server');
+    await shot(page, 'acc11-signin-throttled-en');
+    await ctx.close();
+    expect(pageErrors).toEqual([]);
+  });
 });

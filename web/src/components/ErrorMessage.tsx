@@ -20,15 +20,22 @@ export function ErrorMessage({ error, onRetry, title, fieldLabels = {}, hideProb
   const code = e?.code ?? 'unknown';
   const known = KNOWN_ERRORS;
   const inline = hideProblems && code === 'validation_failed';
+  // A throttled request says how long to wait in the reader's language (the server's English line would repeat it).
+  const waitSeconds = code === 'rate_limited' ? (e?.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds : undefined;
+  const wait = typeof waitSeconds === 'number' && waitSeconds > 0 ? waitSeconds : null;
   const headline = inline
     ? t('errors.validationInline')
-    : known.includes(code)
+    : wait !== null
+      ? wait < 120
+        ? t('errors.rateLimitedSeconds', { count: wait })
+        : t('errors.rateLimitedMinutes', { count: Math.ceil(wait / 60) })
+      : known.includes(code)
       ? t(`errors.${code}`, { requestId: e?.requestId ?? '—' })
       : ACCOUNT_ERRORS.includes(code)
         ? t(`accounts.errors.${code}`)
         : t('errors.unknown');
   // The server's message (English, written for people) adds the specifics as a secondary line.
-  const showServerMessage = e !== null && !['internal', 'validation_failed', 'network', 'unauthenticated', ...ACCOUNT_ERRORS].includes(code) && e.message !== '';
+  const showServerMessage = e !== null && wait === null && !['internal', 'validation_failed', 'network', 'unauthenticated', ...ACCOUNT_ERRORS].includes(code) && e.message !== '';
   return (
     <div className="error-box" role="alert">
       {title && <strong className="error-title">{title}</strong>}
