@@ -37,6 +37,15 @@ describe.skipIf(!hasChromium)('major incidents console (real browser)', () => {
     await page.getByRole('heading', { name: /ログイン障害/ }).waitFor();
     await page.getByText('関連 2 件、未解決 2 件').first().waitFor();
     await page.getByRole('region', { name: '次回の更新' }).waitFor();
+    // One linked ticket needs personal follow-up: the box stays ticked (it is saved, and shown at once).
+    const followUp = page.getByLabel('個別対応（解決時に自動で解決しない）').first();
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/incidents\/.+\/tickets\//.test(r.url()));
+    await followUp.check();
+    expect((await saved).ok()).toBe(true);
+    await page.reload();
+    await expect.poll(() => page.getByLabel('個別対応（解決時に自動で解決しない）').first().isChecked()).toBe(true);
+    await page.getByLabel('個別対応（解決時に自動で解決しない）').first().uncheck();
+    await expect.poll(() => page.getByLabel('個別対応（解決時に自動で解決しない）').first().isChecked()).toBe(false);
     await shot(page, 'inc02-incident-ja');
 
     const composer = page.getByRole('form', { name: '更新を投稿' });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Page, Ticket } from '../../api/types.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -29,6 +29,9 @@ export function IncidentPage({ id }: { id: string }) {
   const { data, error, reload } = useIncidentPage(id);
   const [actionError, setActionError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // "Exclude from resolution" boxes show the value being saved until the page's data has it (a controlled box snapped back meanwhile).
+  const [excluding, setExcluding] = useState<Record<string, boolean>>({});
+  useEffect(() => setExcluding({}), [data]);
   const lang = i18n.language === 'en' ? 'en' : 'ja';
   const fmt = (iso: string | null | undefined) => formatDateTime(iso ?? null, lang, user.timeZone);
   const act = async (fn: () => Promise<unknown>, done?: string) => {
@@ -91,7 +94,20 @@ export function IncidentPage({ id }: { id: string }) {
                     <td>
                       {active && (
                         <label className="small">
-                          <input type="checkbox" checked={tk.excludeFromResolution} onChange={(e) => void act(() => client.patch(`/api/v1/incidents/${id}/tickets/${tk.id}`, { excludeFromResolution: e.target.checked }))} /> {t('incidents.excluded')}
+                          <input
+                            type="checkbox"
+                            checked={excluding[tk.id] ?? tk.excludeFromResolution}
+                            onChange={(e) => {
+                              const excludeFromResolution = e.target.checked;
+                              setExcluding((x) => ({ ...x, [tk.id]: excludeFromResolution }));
+                              void act(() =>
+                                client.patch(`/api/v1/incidents/${id}/tickets/${tk.id}`, { excludeFromResolution }).catch((err: unknown) => {
+                                  setExcluding(({ [tk.id]: _, ...rest }) => rest);
+                                  throw err;
+                                }),
+                              );
+                            }}
+                          /> {t('incidents.excluded')}
                         </label>
                       )}
                     </td>
