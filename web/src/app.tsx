@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiClient, ApiError } from './api/client.js';
 import type { Session, User } from './api/types.js';
@@ -31,13 +31,18 @@ export function App() {
   // Before sign-in (the workspace's demo accounts): its own cache, never shared with a user's.
   const [signedOutQueries] = useState(createQueryClient);
 
+  // useTranslation() hands out a new wrapper of the instance on every change of language: kept in a ref, so that
+  // `enter` and `check` stay the same and a change of language does not re-check the session (which showed the
+  // loading screen and remounted everything: the sign-in form lost what was typed, a signed-in page its drafts).
+  const i18nRef = useRef(i18n);
+  i18nRef.current = i18n;
   const enter = useCallback(
     (session: Session) => {
       client.setCsrfToken(session.csrfToken);
-      if (isLanguage(session.user.locale)) void applyLanguage(i18n, session.user.locale);
+      if (isLanguage(session.user.locale)) void applyLanguage(i18nRef.current, session.user.locale);
       setPhase({ kind: 'signedIn', user: session.user });
     },
-    [client, i18n],
+    [client],
   );
 
   const check = useCallback(() => {
