@@ -18,11 +18,15 @@ interface ReportInfo {
   definition: Bilingual;
   groupBys: string[];
   defaultGroupBy: string;
-  drills: 'tickets' | 'escalations';
+  drills: 'tickets' | 'escalations' | 'incidents';
+  /** The filters the report applies (the others are disabled and not sent: the server refuses them). */
+  filters: FilterKey[];
+  chart?: Exclude<Column['kind'], 'dimension'>;
 }
+type FilterKey = 'team' | 'path' | 'category' | 'priority' | 'channel';
 interface Column {
   key: string;
-  kind: 'dimension' | 'count' | 'duration_ms' | 'percent';
+  kind: 'dimension' | 'count' | 'duration_ms' | 'duration_s' | 'percent';
   label: Bilingual;
 }
 interface Result {
@@ -34,6 +38,7 @@ interface Drill {
   total: number;
   tickets: { id: string; number: number; subject: string; status: string }[];
   escalations: { id: string; ticketNumber?: number; status: string }[];
+  incidents?: { id: string; title: string; severity: string; state: string }[];
 }
 
 const DAY = 86_400_000;
@@ -60,6 +65,7 @@ function useFetch<T>(url: string | null): { data: T | null; error: unknown } {
 const cell = (c: Column, v: string | number | null | undefined, t: (k: string, o?: Record<string, unknown>) => string): string => {
   if (v === null || v === undefined) return '—';
   if (c.kind === 'duration_ms' && typeof v === 'number') return t('reports.minutes', { n: Math.round(v / 6000) / 10 });
+  if (c.kind === 'duration_s' && typeof v === 'number') return t('reports.seconds', { n: v });
   if (c.kind === 'percent') return `${v} %`;
   return String(v);
 };
@@ -80,8 +86,9 @@ export function ReportsPage() {
   const [drillBucket, setDrillBucket] = useState<string | null>(null);
   const info = list.data?.items.find((r) => r.name === name);
   const g = groupBy && info?.groupBys.includes(groupBy) ? groupBy : (info?.defaultGroupBy ?? '');
+  const applies = (f: FilterKey) => info?.filters.includes(f) ?? true;
   const filterQuery = Object.entries(filters)
-    .filter(([, v]) => v !== '')
+    .filter(([k, v]) => v !== '' && applies(k as FilterKey))
     .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
     .join('');
   const query = `from=${range.from}&to=${range.to}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
@@ -93,13 +100,16 @@ export function ReportsPage() {
     if (!r) return null;
     const dims = r.columns.filter((c) => c.kind === 'dimension');
     const measures = r.columns.filter((c) => c.kind !== 'dimension');
-    // One chart per kind of measure: counts together, durations together, percentages together.
-    const kind = measures.some((c) => c.kind === 'count') ? 'count' : (measures[0]?.kind ?? 'count');
+    // One chart per kind of measure: counts together, durations together, percentages together;
+    // the report may name the kind (time to claim, cadence kept), else the counts.
+    const named = info?.chart && measures.some((c) => c.kind === info.chart) ? info.chart : null;
+    const kind = named ?? (measures.some((c) => c.kind === 'count') ? 'count' : (measures[0]?.kind ?? 'count'));
     const shown = measures.filter((c) => c.kind === kind).slice(0, 4);
     const categories = r.rows.map((row) => (dims.length ? dims.map((d) => String(row[d.key] ?? row.bucket)).join(' / ') : t('reports.groupBys.none')));
     const scale = (v: unknown) => (typeof v === 'number' ? (kind === 'duration_ms' ? Math.round(v / 6000) / 10 : v) : null);
-    return { categories, series: shown.map((c) => ({ name: c.label[lang] + (kind === 'duration_ms' ? (lang === 'ja' ? '(分)' : ' (min)') : ''), values: r.rows.map((row) => scale(row[c.key])) })), line: g === 'day' || g === 'week' };
-  }, [result.data, lang, g, t]);
+    const unit = kind === 'duration_ms' ? (lang === 'ja' ? '(分)' : ' (min)') : kind === 'duration_s' ? (lang === 'ja' ? '(秒)' : ' (s)') : kind === 'percent' ? ' (%)' : '';
+    return { categories, series: shown.map((c) => ({ name: c.label[lang] + unit, values: r.rows.map((row) => scale(row[c.key])) })), line: g === 'day' || g === 'week' };
+  }, [result.data, lang, g, t, info?.chart]);
 
   if (list.error) return <ErrorMessage error={list.error} />;
   if (!list.data) return <Loading />;
@@ -146,7 +156,7 @@ export function ReportsPage() {
         </label>{' '}
         <label>
           {t('reports.filters.team')}{' '}
-          <select value={filters.team} onChange={(e) => setFilters({ ...filters, team: e.target.value })}>
+          <select value={filters.team} disabled={!applies('team')} title={applies('team') ? undefined : t('reports.filterNotApplied')} onChange={(e) => setFilters({ ...filters, team: e.target.value })}>
             <option value="">{t('reports.filters.any')}</option>
             {directory.teams.map((x) => (
               <option key={x.id} value={x.id}>
@@ -157,7 +167,7 @@ export function ReportsPage() {
         </label>{' '}
         <label>
           {t('reports.filters.priority')}{' '}
-          <select value={filters.priority} onChange={(e) => setFilters({ ...filters, priority: e.target.value })}>
+          <select value={filters.priority} disabled={!applies('priority')} title={applies('priority') ? undefined : t('reports.filterNotApplied')} onChange={(e) => setFilters({ ...filters, priority: e.target.value })}>
             <option value="">{t('reports.filters.any')}</option>
             {['low', 'normal', 'high', 'urgent'].map((x) => (
               <option key={x} value={x}>
@@ -168,7 +178,7 @@ export function ReportsPage() {
         </label>{' '}
         <label>
           {t('reports.filters.channel')}{' '}
-          <select value={filters.channel} onChange={(e) => setFilters({ ...filters, channel: e.target.value })}>
+          <select value={filters.channel} disabled={!applies('channel')} title={applies('channel') ? undefined : t('reports.filterNotApplied')} onChange={(e) => setFilters({ ...filters, channel: e.target.value })}>
             <option value="">{t('reports.filters.any')}</option>
             {['email', 'web', 'chat', 'phone', 'api'].map((x) => (
               <option key={x} value={x}>
@@ -178,9 +188,9 @@ export function ReportsPage() {
           </select>
         </label>{' '}
         <label>
-          {t('reports.filters.category')} <input value={filters.category} maxLength={100} size={10} onChange={(e) => setFilters({ ...filters, category: e.target.value })} />
+          {t('reports.filters.category')} <input value={filters.category} disabled={!applies('category')} title={applies('category') ? undefined : t('reports.filterNotApplied')} maxLength={100} size={10} onChange={(e) => setFilters({ ...filters, category: e.target.value })} />
         </label>{' '}
-        {filters.path && (
+        {filters.path && applies('path') && (
           <button type="button" onClick={() => setFilters({ ...filters, path: '' })}>
             {t('reports.filters.pathOnly')} ✕
           </button>
@@ -249,6 +259,14 @@ export function ReportsPage() {
                     #{x.number} {x.subject}
                   </Link>{' '}
                   ({x.status})
+                </li>
+              ))}
+              {drill.data.incidents?.map((x) => (
+                <li key={x.id}>
+                  <Link to={`/incidents/${x.id}`}>
+                    {x.severity} {x.title}
+                  </Link>{' '}
+                  ({t(`incidents.state.${x.state}`, { defaultValue: x.state })})
                 </li>
               ))}
               {drill.data.escalations.map((x) => (
