@@ -105,7 +105,7 @@ describeEachDb('reports: raise hand and incidents', (get) => {
     const svList = await c.request('GET', '/api/v1/reports', c.actors.supervisor);
     const hands = svList.body.items.find((r: { name: string }) => r.name === 'hands.times');
     expect(hands).toMatchObject({ family: 'hands', groupBys: ['none', 'team', 'supervisor', 'category', 'hour'], filters: ['team', 'category', 'priority', 'channel'], chart: 'duration_s' });
-    expect(hands.definition.ja).toContain('応答目標');
+    expect(hands.definition.ja).toContain('対応開始の目標時間');
 
     const drill = await c.request('GET', q('hands.times', '&groupBy=none&drill=all'), c.actors.manager);
     expect(drill.status).toBe(200);
@@ -124,7 +124,7 @@ describeEachDb('reports: raise hand and incidents', (get) => {
     expect(res.statusCode).toBe(200);
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = res.rawPayload.toString('utf8').slice(1).split('\r\n');
-    expect(lines[0]).toBe('チーム,手上げ,引き受け,目標内の引き受け,目標内応答率 (%),応答まで 中央値(秒),応答まで p90(秒),応答まで 最大(秒),回答まで 中央値(秒),回答まで p90(秒),回答まで 最大(秒)');
+    expect(lines[0]).toBe('チーム,手上げ,対応開始済み,目標時間内に対応開始,目標時間内の対応開始率 (%),対応開始まで 中央値(秒),対応開始まで p90(秒),対応開始まで 最大(秒),回答まで 中央値(秒),回答まで p90(秒),回答まで 最大(秒)');
     expect(lines).toContain('サポート,3,2,1,33.3,5,30,30,30,90,90');
     const en = await c.app.inject({ method: 'GET', url: q('hands.times', '&groupBy=none&format=csv&lang=en&bom=false'), headers: c.actors.admin.auth });
     expect(en.body.split('\r\n')[0]).toContain('Time to claim p50 (s)');

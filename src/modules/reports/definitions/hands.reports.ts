@@ -12,9 +12,9 @@ import { col, dimensionColumn, labelRows } from './shared.js';
 export const handsTimes: ReportDefinition = {
   name: 'hands.times',
   family: 'hands',
-  title: { ja: '手上げ: 応答までと回答までの時間', en: 'Raise hand: time to claim and to answer' },
+  title: { ja: '手上げ: 対応開始までと回答までの時間', en: 'Raise hand: time to claim and to answer' },
   definition: {
-    ja: '期間内に上がった手上げ(閲覧できるチケットのもの、チケットのないものを含む)について: 応答までの時間=手上げから責任者が引き受けるまで(引き受けられたもののみ)、回答までの時間=手上げから回答・折り返し約束・エスカレーションで閉じるまで。どちらも中央値(p50)・p90(最近順位法)・最大を秒で。目標内応答率=応答目標(手上げ設定の claimTargetSeconds、既定20秒)以内に引き受けられた数÷手上げ数(引き受けられなかったものは目標外)。チーム(手上げのチーム)、責任者(引き受けた人。監督者以上のみ)、カテゴリ、時間帯(レポート暦のタイムゾーンの時、00–23)ごと。',
+    ja: '期間内に上がった手上げ(閲覧できるチケットのもの、チケットのないものを含む)について: 対応開始までの時間=手上げからスーパーバイザーが対応を始める(引き受ける)まで(対応開始済みのもののみ)、回答までの時間=手上げから回答・折り返し約束・エスカレーションで閉じるまで。どちらも中央値(p50)・p90(最近順位法)・最大を秒で。目標時間内の対応開始率=対応開始の目標時間(手上げ設定の claimTargetSeconds、既定20秒)以内に対応開始した数÷手上げ数(対応開始されなかったものは目標外)。チーム(手上げのチーム)、スーパーバイザー(対応を始めた人。スーパーバイザー以上のみ)、カテゴリ、時間帯(レポート暦のタイムゾーンの時、00–23)ごと。',
     en: "Over the hands raised in the period (those on tickets the reader sees, and those of no ticket): time to claim = raise to a supervisor claiming it (claimed hands only); time to answer = raise to the hand closing answered, with a call back promised, or escalated. Both as median (p50), p90 (nearest rank) and maximum, in seconds. Claimed within target = hands claimed within the claim target (the raise a hand setting claimTargetSeconds, default 20 s) ÷ hands raised (an unclaimed hand misses it). Per team (the hand's), supervisor (who claimed it; supervisors and above only), category, and hour of day (00–23 in the report calendar's time zone).",
   },
   groupBys: ['none', 'team', 'supervisor', 'category', 'hour'],

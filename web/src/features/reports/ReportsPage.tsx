@@ -7,6 +7,7 @@ import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { SUPERVISING } from '../hands/hands-api.js';
 import { ReportChart } from './ReportChart.js';
+import './reports.css';
 
 interface Bilingual {
   ja: string;
@@ -212,10 +213,12 @@ export function ReportsPage() {
       {!result.data && !result.error && <Loading />}
       {result.data && result.data.rows.length === 0 && <p>{t('reports.noData')}</p>}
       {result.data && result.data.rows.length > 0 && chart && (
-        <div className="report-body" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem' }}>
+        // A wide table (the hand and incident figures) goes under the chart, scrolling sideways if need be.
+        <div className="report-body" style={{ display: 'grid', gridTemplateColumns: result.data.columns.length > 6 ? 'minmax(0, 1fr)' : 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem' }}>
           <figure>
             <ReportChart categories={chart.categories} series={chart.series} line={chart.line} lang={lang} label={`${info?.title[lang] ?? name} ${range.from}–${range.to}`} />
           </figure>
+          <div className="report-scroll">
           <table className="report-table">
             <caption>{t('reports.table')}</caption>
             <thead>
@@ -245,6 +248,7 @@ export function ReportsPage() {
               ))}
             </tbody>
           </table>
+          </div>
         </div>
       )}
       {drillBucket !== null && (

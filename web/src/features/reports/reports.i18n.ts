@@ -86,7 +86,7 @@ export const reportsJa = {
     skip: { disabled: '無効', spam: 'スパム', merged: '統合済み', no_address: '宛先なし', erased: '削除済みの顧客', bouncing: '不達の宛先', automated: '自動送信の宛先', fatigue: '最近アンケート済み', major_incident: '大規模障害の一括解決' },
     reason: { slow: '対応が遅かった', not_resolved: '解決しなかった', unhelpful: '役に立たなかった', rude: '対応が失礼だった', other: 'その他' },
   },
-  groupBys: { none: '全体', day: '日', week: '週', team: 'チーム', category: 'カテゴリ', priority: '優先度', channel: 'チャネル', agent: '担当者', level: 'レベル', path: 'パス', kind: '種類', trigger: 'きっかけ', target_team: '受け手チーム', person: '担当者', target: '対象', reason: '理由', clock: 'SLA種別', policy: 'ポリシー', bucket: '区分', escalated: 'エスカレーション有無', supervisor: '責任者', hour: '時間帯', severity: '重大度', service: 'サービス' },
+  groupBys: { none: '全体', day: '日', week: '週', team: 'チーム', category: 'カテゴリ', priority: '優先度', channel: 'チャネル', agent: '担当者', level: 'レベル', path: 'パス', kind: '種類', trigger: 'きっかけ', target_team: '受け手チーム', person: '担当者', target: '対象', reason: '理由', clock: 'SLA種別', policy: 'ポリシー', bucket: '区分', escalated: 'エスカレーション有無', supervisor: 'スーパーバイザー', hour: '時間帯', severity: '重大度', service: 'サービス' },
 };
 export const reportsEn: typeof reportsJa = {
   nav: 'Reports',
