@@ -219,35 +219,35 @@ export function ReportsPage() {
             <ReportChart categories={chart.categories} series={chart.series} line={chart.line} lang={lang} label={`${info?.title[lang] ?? name} ${range.from}–${range.to}`} />
           </figure>
           <div className="report-scroll">
-          <table className="report-table">
-            <caption>{t('reports.table')}</caption>
-            <thead>
-              <tr>
-                {result.data.columns.map((c) => (
-                  <th key={c.key} scope="col">
-                    {c.label[lang]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {result.data.rows.map((row) => (
-                <tr key={row.bucket}>
-                  {result.data!.columns.map((c, i) => (
-                    <td key={c.key}>
-                      {i === result.data!.columns.findIndex((x) => x.kind !== 'dimension') ? (
-                        <button type="button" className="link" onClick={() => setDrillBucket(row.bucket)}>
-                          {cell(c, row[c.key], t)}
-                        </button>
-                      ) : (
-                        cell(c, c.kind === 'dimension' ? (row[c.key] ?? row.bucket) : row[c.key], t)
-                      )}
-                    </td>
+            <table className="report-table">
+              <caption>{t('reports.table')}</caption>
+              <thead>
+                <tr>
+                  {result.data.columns.map((c) => (
+                    <th key={c.key} scope="col">
+                      {c.label[lang]}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {result.data.rows.map((row) => (
+                  <tr key={row.bucket}>
+                    {result.data!.columns.map((c, i) => (
+                      <td key={c.key}>
+                        {i === result.data!.columns.findIndex((x) => x.kind !== 'dimension') ? (
+                          <button type="button" className="link" onClick={() => setDrillBucket(row.bucket)}>
+                            {cell(c, row[c.key], t)}
+                          </button>
+                        ) : (
+                          cell(c, c.kind === 'dimension' ? (row[c.key] ?? row.bucket) : row[c.key], t)
+                        )}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
         </div>
       )}
