@@ -61,7 +61,25 @@ const ANSWERED = new Set(['answered', 'callback', 'escalated']);
 const secs = (ms: number) => Math.round(ms / 1000);
 const spread = (xs: number[]): Spread => ({ p50: percentile(xs, 50), p90: percentile(xs, 90), max: xs.length ? Math.max(...xs) : null });
 
-function group(hands: ReportHand[], target: number): Omit<ReportGroup, 'key'> {
+/** The groupings of the report: the key of a hand in each (null: the hand is in no group of it, e.g. unclaimed for supervisor). */
+export const HAND_GROUPINGS = ['team', 'supervisor', 'category', 'hour'] as const;
+export type HandGrouping = (typeof HAND_GROUPINGS)[number];
+
+export function handGroupKey(by: HandGrouping, h: ReportHand, hourOf: (ms: number) => number): string | null {
+  switch (by) {
+    case 'team':
+      return h.teamId;
+    case 'supervisor':
+      return h.claimedBy;
+    case 'category':
+      return h.category;
+    case 'hour':
+      return String(hourOf(h.raisedAt)).padStart(2, '0');
+  }
+}
+
+/** One group's figures: hands, claimed, claimed within `target` seconds, time to claim and to answer (seconds). */
+export function handGroupFigures(hands: ReportHand[], target: number): Omit<ReportGroup, 'key'> {
   const claim = hands.flatMap((h) => (h.claimedAt === null ? [] : [secs(h.claimedAt - h.raisedAt)]));
   const answer = hands.flatMap((h) => (h.closedAt !== null && h.outcome && ANSWERED.has(h.outcome) ? [secs(h.closedAt - h.raisedAt)] : []));
   return { hands: hands.length, claimed: claim.length, claimedWithinTarget: claim.filter((s) => s <= target).length, secondsToClaim: spread(claim), secondsToAnswer: spread(answer) };
@@ -74,12 +92,12 @@ function groupBy(hands: ReportHand[], keyOf: (h: ReportHand) => string | null, t
     if (k === null) continue;
     m.set(k, [...(m.get(k) ?? []), h]);
   }
-  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, hs]) => ({ key, ...group(hs, target) }));
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, hs]) => ({ key, ...handGroupFigures(hs, target) }));
 }
 
 /** `hourOf(ms)`: the hour of day (0–23) in the reader's time zone; `clockHourOf(ms)`: the clock hour (date and hour) in that zone, as a key. */
 export function handsReport(hands: ReportHand[], opts: { claimTargetSeconds: number; hourOf: (ms: number) => number; clockHourOf: (ms: number) => string; now: number }): HandsReport {
-  const all = group(hands, opts.claimTargetSeconds);
+  const all = handGroupFigures(hands, opts.claimTargetSeconds);
   const outcomes: Record<string, number> = {};
   for (const h of hands) if (h.outcome) outcomes[h.outcome] = (outcomes[h.outcome] ?? 0) + 1;
   const activeHours = new Map<string, Set<string>>();
@@ -103,10 +121,10 @@ export function handsReport(hands: ReportHand[], opts: { claimTargetSeconds: num
     secondsToClaim: all.secondsToClaim,
     secondsToAnswer: all.secondsToAnswer,
     holdSeconds: spread(hands.map((h) => secs((h.claimedAt ?? h.closedAt ?? opts.now) - h.raisedAt))),
-    byTeam: groupBy(hands, (h) => h.teamId, opts.claimTargetSeconds),
-    bySupervisor: groupBy(hands, (h) => h.claimedBy, opts.claimTargetSeconds),
-    byCategory: groupBy(hands, (h) => h.category, opts.claimTargetSeconds),
-    byHour: groupBy(hands, (h) => String(opts.hourOf(h.raisedAt)).padStart(2, '0'), opts.claimTargetSeconds),
+    byTeam: groupBy(hands, (h) => handGroupKey('team', h, opts.hourOf), opts.claimTargetSeconds),
+    bySupervisor: groupBy(hands, (h) => handGroupKey('supervisor', h, opts.hourOf), opts.claimTargetSeconds),
+    byCategory: groupBy(hands, (h) => handGroupKey('category', h, opts.hourOf), opts.claimTargetSeconds),
+    byHour: groupBy(hands, (h) => handGroupKey('hour', h, opts.hourOf), opts.claimTargetSeconds),
     perOperator,
   };
 }

@@ -76,6 +76,12 @@ export function handDocument(hand: HandsTable, lines: readonly (string | null)[]
   };
 }
 
+/** The workspace's raise a hand configuration: the stored one over the defaults (the reports read the claim target from it). */
+export async function loadHandsConfig(ex: Executor): Promise<HandsConfig> {
+  const stored = await getSetting<Partial<HandsConfig>>(ex, HANDS_CONFIG_KEY);
+  return { ...DEFAULT_HANDS_CONFIG, ...stored };
+}
+
 export class HandsService {
   constructor(private readonly d: HandsDeps) {
     d.search.registerSource({
@@ -115,9 +121,8 @@ export class HandsService {
 
   // ------------------------------------------------------------------ configuration
 
-  async config(ex: Executor = this.db): Promise<HandsConfig> {
-    const stored = await getSetting<Partial<HandsConfig>>(ex, HANDS_CONFIG_KEY);
-    return { ...DEFAULT_HANDS_CONFIG, ...stored };
+  config(ex: Executor = this.db): Promise<HandsConfig> {
+    return loadHandsConfig(ex);
   }
 
   async updateConfig(actor: AuditActor | null, next: HandsConfig): Promise<HandsConfig> {

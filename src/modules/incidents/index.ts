@@ -5,3 +5,5 @@ export { registerIncidentJobs } from './incidents.jobs.js';
 export { incidentsRoutes } from './incidents.routes.js';
 export { statusPageRoutes } from './status-page.routes.js';
 export { IncidentView } from './incidents.presenter.js';
+export { cadenceKept, firstUpdate, resolvedWithinTarget, timeToResolve, type ReportIncident, type UpdateTrack } from './incidents-report.policy.js';
+export { SEVERITIES } from './incidents.types.js';

@@ -5,6 +5,7 @@ import {
   csat,
   dayEnds,
   daysOf,
+  durationSpread,
   durationStats,
   elapsedPercent,
   escalationRate,
@@ -44,6 +45,8 @@ describe('quantiles (nearest rank)', () => {
     expect(quantile([42], 0.9)).toBe(42);
     expect(quantile([], 0.5)).toBeNull();
     expect(durationStats([3, 1, 2])).toEqual({ count: 3, median: 2, p90: 3 });
+    expect(durationSpread([10, 1, 9, 2, 8, 3, 7, 4, 6, 5, 100])).toEqual({ p50: 6, p90: 10, max: 100 });
+    expect(durationSpread([])).toEqual({ p50: null, p90: null, max: null });
   });
 });
 

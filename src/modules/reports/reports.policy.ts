@@ -36,6 +36,13 @@ export const durationStats = (values: readonly number[]): DurationStats => ({
   p90: quantile(values, 0.9),
 });
 
+/** p50, p90 (nearest rank, as quantile) and the largest value; nulls when there are none. */
+export const durationSpread = (values: readonly number[]): { p50: number | null; p90: number | null; max: number | null } => ({
+  p50: quantile(values, 0.5),
+  p90: quantile(values, 0.9),
+  max: values.length ? values.reduce((a, b) => Math.max(a, b)) : null,
+});
+
 /** numerator / denominator as a percentage with one decimal; null when the denominator is 0. */
 export const percent = (numerator: number, denominator: number): number | null =>
   denominator === 0 ? null : Math.round((numerator / denominator) * 1000) / 10;

@@ -11,12 +11,14 @@ export const ReportListView = Type.Object({
   items: Type.Array(
     Type.Object({
       name: Type.String(),
-      family: OneOf(['tickets', 'escalations', 'sla', 'csat'] as const),
+      family: OneOf(['tickets', 'escalations', 'sla', 'csat', 'hands', 'incidents'] as const),
       title: BilingualSchema,
       definition: Type.Object({ ja: Type.String(), en: Type.String() }, { description: "how each number is computed: the console's help" }),
       groupBys: Type.Array(Type.String()),
       defaultGroupBy: Type.String(),
-      drills: OneOf(['tickets', 'escalations'] as const),
+      drills: OneOf(['tickets', 'escalations', 'incidents'] as const),
+      filters: Type.Array(OneOf(['team', 'path', 'category', 'priority', 'channel'] as const), { description: 'the filters the report applies; another one is refused with 400' }),
+      chart: Type.Optional(OneOf(['count', 'duration_ms', 'duration_s', 'percent'] as const, { description: 'the kind of measure the console charts' })),
     }),
   ),
 });
@@ -28,17 +30,18 @@ export const ReportResultSchema = Type.Object({
   to: Type.String({ format: 'date-time' }),
   groupBy: Type.String(),
   timeZone: Type.String({ description: 'days and weeks are cut in this zone (the report calendar)' }),
-  columns: Type.Array(Type.Object({ key: Type.String(), kind: OneOf(['dimension', 'count', 'duration_ms', 'percent'] as const), label: BilingualSchema })),
+  columns: Type.Array(Type.Object({ key: Type.String(), kind: OneOf(['dimension', 'count', 'duration_ms', 'duration_s', 'percent'] as const, { description: 'duration_ms: milliseconds; duration_s: seconds (raise hand)' }), label: BilingualSchema })),
   rows: Type.Array(Type.Object({ bucket: Type.String({ description: 'drill=<bucket> lists what is behind the row' }) }, { additionalProperties: Cell })),
 });
 
 export const DrillResultSchema = Type.Object({
   report: Type.String(),
   bucket: Type.String(),
-  kind: OneOf(['tickets', 'escalations'] as const),
+  kind: OneOf(['tickets', 'escalations', 'incidents'] as const),
   total: Type.Integer({ description: 'how many are behind the bucket; the lists hold the first 200' }),
   tickets: Type.Array(TicketView),
   escalations: Type.Array(EscalationView),
+  incidents: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), severity: Type.String(), state: Type.String(), declaredAt: Type.String({ format: 'date-time' }) })),
 });
 
 const TICKET_HEADER = {

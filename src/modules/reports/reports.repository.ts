@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { ReportTicketFactsTable } from '../../db/schema.js';
-import { ticketVisibleCondition } from '../tickets/index.js';
+import { ticketRefVisibleCondition, ticketVisibleCondition } from '../tickets/index.js';
 import type { ClockRow, EscalationRow } from './reports.policy.js';
 import type { ReportContext } from './reports.types.js';
 
@@ -252,6 +252,101 @@ export async function surveysSent(ctx: ReportContext): Promise<SurveyFactRow[]> 
     from satisfaction_surveys s inner join report_ticket_facts f on f.id = s.ticket_id
     where s.sent_at >= ${ctx.fromMs} and s.sent_at < ${ctx.toMs} ${and(factConditions(ctx))}`.execute(ctx.ex);
   return r.rows.map((x) => ({ ...x, escalated: Number(x.escalated), sent_at: num(x.sent_at) }));
+}
+
+export interface HandFactRow {
+  id: string;
+  ticket_id: string | null;
+  team_id: string | null;
+  operator_id: string;
+  claimed_by: string | null;
+  category: string;
+  raised_at: number;
+  claimed_at: number | null;
+  closed_at: number | null;
+  exhausted_at: number | null;
+  outcome: string | null;
+}
+
+/**
+ * Hands raised in the range: those of no ticket, or of a ticket the viewer sees (as the hands
+ * list and its report). Team and category are the hand's own; priority and channel its ticket's.
+ */
+export async function handsRaised(ctx: ReportContext): Promise<HandFactRow[]> {
+  const conds: RawBuilder<boolean>[] = [];
+  const visible = ticketRefVisibleCondition(ctx.scope, 'h.ticket_id');
+  if (visible) conds.push(visible);
+  const { teamIds, category, priority, channel } = ctx.filters;
+  if (teamIds?.length) conds.push(sql<boolean>`h.team_id in (${sql.join(teamIds)})`);
+  if (category !== undefined) conds.push(sql<boolean>`h.category = ${category}`);
+  if (priority !== undefined) conds.push(sql<boolean>`f.priority = ${priority}`);
+  if (channel !== undefined) conds.push(sql<boolean>`f.channel = ${channel}`);
+  const r = await sql<Record<string, unknown>>`select h.id, h.ticket_id, h.team_id, h.operator_id, h.claimed_by, h.category, h.raised_at, h.claimed_at, h.closed_at, h.exhausted_at, h.outcome
+    from hands h left join report_ticket_facts f on f.id = h.ticket_id
+    where h.raised_at >= ${ctx.fromMs} and h.raised_at < ${ctx.toMs} ${and(conds)}`.execute(ctx.ex);
+  return r.rows.map((x) => ({ ...(x as unknown as HandFactRow), raised_at: Number(x.raised_at), claimed_at: num(x.claimed_at), closed_at: num(x.closed_at), exhausted_at: num(x.exhausted_at) }));
+}
+
+export interface IncidentFactRow {
+  id: string;
+  severity: string;
+  state: string;
+  internal_only: number;
+  started_at: number;
+  declared_at: number;
+  resolved_at: number | null;
+  cadence: string;
+  updates: { at: number; audience: string; nextUpdateAt: number | null }[];
+  serviceIds: string[];
+}
+
+/**
+ * Incidents declared in the range (`declared`) or resolved in it (`resolved`), with their
+ * updates and services. Every reader of incidents sees every incident (incidents.read), so no
+ * ticket condition applies; the reports that use these need that permission.
+ */
+export async function incidentsIn(ctx: ReportContext, by: 'declared' | 'resolved'): Promise<IncidentFactRow[]> {
+  const column = sql.ref(by === 'declared' ? 'declared_at' : 'resolved_at');
+  const r = await sql<Record<string, unknown>>`select id, severity, state, internal_only, started_at, declared_at, resolved_at, cadence
+    from incidents where ${column} >= ${ctx.fromMs} and ${column} < ${ctx.toMs}`.execute(ctx.ex);
+  const ids = r.rows.map((x) => String(x.id));
+  const updates = new Map<string, IncidentFactRow['updates']>();
+  const services = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const us = await ctx.ex.selectFrom('incident_updates').select(['incident_id', 'audience', 'created_at', 'next_update_at']).where('incident_id', 'in', chunk).execute();
+    for (const u of us) updates.set(u.incident_id, [...(updates.get(u.incident_id) ?? []), { at: Number(u.created_at), audience: u.audience, nextUpdateAt: num(u.next_update_at) }]);
+    const ss = await ctx.ex.selectFrom('incident_services').select(['incident_id', 'service_id']).where('incident_id', 'in', chunk).execute();
+    for (const x of ss) services.set(x.incident_id, [...(services.get(x.incident_id) ?? []), x.service_id]);
+  }
+  return r.rows.map((x) => ({
+    id: String(x.id),
+    severity: String(x.severity),
+    state: String(x.state),
+    internal_only: Number(x.internal_only),
+    started_at: Number(x.started_at),
+    declared_at: Number(x.declared_at),
+    resolved_at: num(x.resolved_at),
+    cadence: String(x.cadence),
+    updates: updates.get(String(x.id)) ?? [],
+    serviceIds: services.get(String(x.id)) ?? [],
+  }));
+}
+
+/** Service names in both languages ("ログイン / Login"; one when they are the same), for the service dimension. */
+export async function serviceNames(ex: Executor, ids: string[]): Promise<Map<string, string>> {
+  const list = [...new Set(ids.filter(Boolean))];
+  if (list.length === 0) return new Map();
+  const rows = await ex.selectFrom('services').select(['id', 'name_ja', 'name_en']).where('id', 'in', list).execute();
+  return new Map(rows.map((r) => [r.id, r.name_ja === r.name_en ? r.name_ja : `${r.name_ja} / ${r.name_en}`]));
+}
+
+/** Incidents by id (for the drill-down), in the given order. */
+export async function incidentsByIds(ex: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await ex.selectFrom('incidents').select(['id', 'title', 'severity', 'state', 'declared_at']).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
 }
 
 /** Names of users, teams, paths and SLA policies, for the dimension columns. */

@@ -8,8 +8,8 @@ import { DAY_MS } from './reports.policy.js';
 import { toCsv } from './reports.csv.js';
 import type { ReportFacts } from './report-facts.service.js';
 import { findReport, REPORTS } from './reports.registry.js';
-import { ticketsByIds } from './reports.repository.js';
-import type { Bilingual, ReportColumn, ReportDefinition, ReportFilters, ReportRow } from './reports.types.js';
+import { incidentsByIds, ticketsByIds } from './reports.repository.js';
+import { FILTER_NAMES, type Bilingual, type FilterName, type ReportColumn, type ReportDefinition, type ReportFilters, type ReportRow } from './reports.types.js';
 
 export interface ReportQuery {
   from?: string;
@@ -53,6 +53,12 @@ export function groupBysFor(viewer: Pick<Principal, 'role'>, def: Pick<ReportDef
   return def.groupBys.filter((g) => !def.personal?.includes(g));
 }
 
+/** The filters a report applies: its own list, else every filter. */
+const filtersOf = (def: Pick<ReportDefinition, 'filters'>): readonly FilterName[] => def.filters ?? FILTER_NAMES;
+/** The query parameter of a filter (GET /api/v1/reports/{name}?team=…). */
+const filterParam = (f: FilterName): string => (f === 'teamIds' ? 'team' : f === 'pathId' ? 'path' : f);
+const present = (v: unknown) => v !== undefined && !(Array.isArray(v) && v.length === 0);
+
 export class ReportsService {
   constructor(
     private readonly db: Db,
@@ -68,7 +74,7 @@ export class ReportsService {
       const groupBys = groupBysFor(viewer, r);
       if (groupBys.length === 0) return [];
       const defaultGroupBy = groupBys.includes(r.defaultGroupBy) ? r.defaultGroupBy : groupBys[0]!;
-      return [{ name: r.name, family: r.family, title: r.title, definition: r.definition, groupBys, defaultGroupBy, drills: r.drills }];
+      return [{ name: r.name, family: r.family, title: r.title, definition: r.definition, groupBys, defaultGroupBy, drills: r.drills, filters: [...filtersOf(r)].map(filterParam), ...(r.chart && { chart: r.chart }) }];
     });
   }
 
@@ -86,6 +92,10 @@ export class ReportsService {
     const groupBy = q.groupBy ?? (open.includes(def.defaultGroupBy) ? def.defaultGroupBy : open[0]!);
     if (def.groupBys.includes(groupBy) && !open.includes(groupBy)) throw forbidden(`Grouping ${name} by ${groupBy} shows figures per person: supervisors, managers and administrators only.`);
     if (!def.groupBys.includes(groupBy)) throw invalid([{ field: 'groupBy', message: `must be one of ${def.groupBys.join(', ')} for ${name}`, code: 'one_of', params: { values: def.groupBys.join(', ') } }]);
+    const accepted = filtersOf(def);
+    const refused = FILTER_NAMES.filter((f) => !accepted.includes(f) && present(q.filters[f]));
+    if (refused.length)
+      throw invalid(refused.map((f) => ({ field: filterParam(f), message: `${name} cannot be filtered by ${filterParam(f)} (it filters by: ${accepted.map(filterParam).join(', ') || 'nothing'})`, code: 'filter_not_applicable', params: { filter: filterParam(f) } })));
     return { def, fromMs, toMs, groupBy, now };
   }
 
@@ -120,17 +130,22 @@ export class ReportsService {
     if (def.drills === 'tickets') {
       const rows = await ticketsByIds(this.db, shown);
       const tickets: TicketView[] = rows.map((r) => presentTicket(toTicket(r)));
-      return { report: name, bucket, kind: 'tickets' as const, total: ids.length, tickets, escalations: [] };
+      return { report: name, bucket, kind: 'tickets' as const, total: ids.length, tickets, escalations: [], incidents: [] };
+    }
+    if (def.drills === 'incidents') {
+      const incidents = (await incidentsByIds(this.db, shown)).map((i) => ({ id: i.id, title: i.title, severity: i.severity, state: i.state, declaredAt: new Date(Number(i.declared_at)).toISOString() }));
+      return { report: name, bucket, kind: 'incidents' as const, total: ids.length, tickets: [], escalations: [], incidents };
     }
     const escalations = await this.escalationViews(viewer, shown);
-    return { report: name, bucket, kind: 'escalations' as const, total: ids.length, tickets: [], escalations };
+    return { report: name, bucket, kind: 'escalations' as const, total: ids.length, tickets: [], escalations, incidents: [] };
   }
 
-  /** The report as CSV: header in the reader's language, durations in minutes (one decimal). */
+  /** The report as CSV: header in the reader's language, durations in minutes (one decimal), hand times in seconds. */
   async csv(viewer: Principal, name: string, q: ReportQuery, lang: 'ja' | 'en', bom: boolean): Promise<{ filename: string; body: string }> {
     const { view } = await this.execute(viewer, name, q);
     const minutes = lang === 'ja' ? '(分)' : ' (min)';
-    const header = view.columns.map((c) => c.label[lang] + (c.kind === 'duration_ms' ? minutes : c.kind === 'percent' ? ' (%)' : ''));
+    const seconds = lang === 'ja' ? '(秒)' : ' (s)';
+    const header = view.columns.map((c) => c.label[lang] + (c.kind === 'duration_ms' ? minutes : c.kind === 'duration_s' ? seconds : c.kind === 'percent' ? ' (%)' : ''));
     const rows = view.rows.map((r) =>
       view.columns.map((c) => {
         const v = c.kind === 'dimension' && r[c.key] === undefined ? r.bucket : r[c.key];

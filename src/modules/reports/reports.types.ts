@@ -10,6 +10,9 @@ export interface Bilingual {
 }
 
 /** The filters every report takes (all optional; they combine). */
+export const FILTER_NAMES = ['teamIds', 'pathId', 'category', 'priority', 'channel'] as const;
+export type FilterName = (typeof FILTER_NAMES)[number];
+
 export interface ReportFilters {
   teamIds?: string[];
   pathId?: string;
@@ -33,7 +36,8 @@ export interface ReportContext extends ReportParams {
   cal: CompiledCalendar;
 }
 
-export type ColumnKind = 'dimension' | 'count' | 'duration_ms' | 'percent';
+/** duration_s: seconds (raise hand answers in seconds, so minutes would read 0.2). */
+export type ColumnKind = 'dimension' | 'count' | 'duration_ms' | 'duration_s' | 'percent';
 
 export interface ReportColumn {
   key: string;
@@ -49,7 +53,7 @@ export type ReportRow = { bucket: string } & Record<string, Cell>;
 export interface ReportOutput {
   columns: ReportColumn[];
   rows: ReportRow[];
-  /** The ids behind each bucket (drill-down): tickets or escalations. */
+  /** The ids behind each bucket (drill-down): tickets, escalations or incidents. */
   drill: Map<string, string[]>;
 }
 
@@ -74,6 +78,10 @@ export interface ReportDefinition {
   /** A permission the viewer needs besides tickets.read (incidents: incidents.read). */
   permission?: Permission;
   /** What the drill-down of a bucket lists. */
-  drills: 'tickets' | 'escalations';
+  drills: 'tickets' | 'escalations' | 'incidents';
+  /** The filters the report applies (default: all of them); another one is refused with 400, not ignored. */
+  filters?: readonly FilterName[];
+  /** The kind of measure the console charts (default: the counts, else the first measure). */
+  chart?: Exclude<ColumnKind, 'dimension'>;
   run(ctx: ReportContext): Promise<ReportOutput>;
 }

@@ -18435,6 +18435,11 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                /**
+                                 * @description the kind of measure the console charts
+                                 * @enum {string}
+                                 */
+                                chart?: "count" | "duration_ms" | "duration_s" | "percent";
                                 defaultGroupBy: string;
                                 /** @description how each number is computed: the console's help */
                                 definition: {
@@ -18442,9 +18447,11 @@ export interface paths {
                                     ja: string;
                                 };
                                 /** @enum {string} */
-                                drills: "tickets" | "escalations";
+                                drills: "tickets" | "escalations" | "incidents";
                                 /** @enum {string} */
-                                family: "tickets" | "escalations" | "sla" | "csat";
+                                family: "tickets" | "escalations" | "sla" | "csat" | "hands" | "incidents";
+                                /** @description the filters the report applies; another one is refused with 400 */
+                                filters: ("team" | "path" | "category" | "priority" | "channel")[];
                                 groupBys: string[];
                                 name: string;
                                 title: {
@@ -18529,7 +18536,7 @@ export interface paths {
                     /** @description a row's bucket: the tickets or escalations behind it (first 200) instead of the report */
                     drill?: string;
                     format?: "json" | "csv";
-                    /** @description start (inclusive): YYYY-MM-DD (00:00 UTC) or an ISO-8601 instant; default: 30 days before `to` */
+                    /** @description start (inclusive): YYYY-MM-DD (00:00 in the time zone of the report calendar, which cuts the days of the report) or an ISO-8601 instant; default: 30 days before `to` */
                     from?: string;
                     /** @description one of the report's groupBys (GET /api/v1/reports) */
                     groupBy?: string;
@@ -18561,8 +18568,11 @@ export interface paths {
                         "application/json": {
                             columns: {
                                 key: string;
-                                /** @enum {string} */
-                                kind: "dimension" | "count" | "duration_ms" | "percent";
+                                /**
+                                 * @description duration_ms: milliseconds; duration_s: seconds (raise hand)
+                                 * @enum {string}
+                                 */
+                                kind: "dimension" | "count" | "duration_ms" | "duration_s" | "percent";
                                 label: {
                                     en: string;
                                     ja: string;
@@ -18756,8 +18766,16 @@ export interface paths {
                                 trigger: string;
                                 updatedAt: string;
                             }[];
+                            incidents: {
+                                /** Format: date-time */
+                                declaredAt: string;
+                                id: string;
+                                severity: string;
+                                state: string;
+                                title: string;
+                            }[];
                             /** @enum {string} */
-                            kind: "tickets" | "escalations";
+                            kind: "tickets" | "escalations" | "incidents";
                             report: string;
                             tickets: {
                                 assigneeId: string | null;

@@ -24,6 +24,7 @@ export const problemsEn = {
   invalid_date_or_instant: 'is not a valid date (e.g. 2026-12-02) or date and time.',
   ticket_or_query_required: 'Choose a ticket or enter words to compare with.',
   start_not_before_end: 'must be before the end.',
+  filter_not_applicable: 'This report cannot be filtered by {{filter}}; clear that filter.',
   range_too_long: 'The period may span at most {{days}} days; choose a shorter one.',
   unknown_path: 'This escalation path no longer exists; choose another.',
   invalid_rating: 'Choose good or bad (or a score from 1 to 5).',

@@ -22,6 +22,7 @@ export const problemsJa: ProblemMessages = {
   invalid_date_or_instant: 'は正しい日付（例: 2026-12-02）または日時ではありません。',
   ticket_or_query_required: '比較するチケットを選ぶか、語句を入力してください。',
   start_not_before_end: 'は終了より前にしてください。',
+  filter_not_applicable: 'このレポートは {{filter}} で絞り込めません。その条件を外してください。',
   range_too_long: '期間は最大 {{days}} 日です。短い期間を選んでください。',
   unknown_path: 'このエスカレーションパスは存在しません。別のパスを選んでください。',
   invalid_rating: '「良い」か「悪い」（または 1〜5 の点数）を選んでください。',

@@ -82,6 +82,42 @@ export const LABELS: Record<string, Bilingual> = {
   bad: { ja: '悪い', en: 'Bad' },
   response_rate: { ja: '回答率', en: 'Response rate' },
   csat: { ja: '満足度(CSAT)', en: 'CSAT' },
+  // raise hand (手上げ)
+  supervisor: { ja: 'スーパーバイザー', en: 'Supervisor' },
+  hour: { ja: '時間帯', en: 'Hour' },
+  hands: { ja: '手上げ', en: 'Hands' },
+  claimed: { ja: '対応開始済み', en: 'Claimed' },
+  claimed_within_target: { ja: '目標時間内に対応開始', en: 'Claimed within target' },
+  claim_within_target: { ja: '目標時間内の対応開始率', en: 'Claimed within target (share)' },
+  claim_p50: { ja: '対応開始まで 中央値', en: 'Time to claim p50' },
+  claim_p90: { ja: '対応開始まで p90', en: 'Time to claim p90' },
+  claim_max: { ja: '対応開始まで 最大', en: 'Time to claim max' },
+  answer_p50: { ja: '回答まで 中央値', en: 'Time to answer p50' },
+  answer_p90: { ja: '回答まで p90', en: 'Time to answer p90' },
+  answer_max: { ja: '回答まで 最大', en: 'Time to answer max' },
+  // major incidents (重大障害)
+  severity: { ja: '重大度', en: 'Severity' },
+  service: { ja: 'サービス', en: 'Service' },
+  incidents: { ja: '重大障害', en: 'Incidents' },
+  internal_only: { ja: '社内限定', en: 'Internal only' },
+  active: { ja: '対応中', en: 'Active' },
+  incidents_resolved: { ja: '解決済み', en: 'Resolved' },
+  first_internal_p50: { ja: '初回社内連絡 中央値', en: 'First internal update p50' },
+  first_internal_p90: { ja: '初回社内連絡 p90', en: 'First internal update p90' },
+  first_internal_max: { ja: '初回社内連絡 最大', en: 'First internal update max' },
+  first_internal_within: { ja: '初回社内連絡 目標内率', en: 'First internal update within target' },
+  first_customer_p50: { ja: '初回顧客連絡 中央値', en: 'First customer update p50' },
+  first_customer_p90: { ja: '初回顧客連絡 p90', en: 'First customer update p90' },
+  first_customer_max: { ja: '初回顧客連絡 最大', en: 'First customer update max' },
+  first_customer_within: { ja: '初回顧客連絡 目標内率', en: 'First customer update within target' },
+  cadence_internal_intervals: { ja: '社内更新の間隔数', en: 'Internal update intervals' },
+  cadence_internal_kept: { ja: '社内更新間隔 遵守率', en: 'Internal cadence kept' },
+  cadence_customer_intervals: { ja: '顧客更新の間隔数', en: 'Customer update intervals' },
+  cadence_customer_kept: { ja: '顧客更新間隔 遵守率', en: 'Customer cadence kept' },
+  resolve_incident_p50: { ja: '解決まで 中央値', en: 'Time to resolve p50' },
+  resolve_incident_p90: { ja: '解決まで p90', en: 'Time to resolve p90' },
+  resolve_incident_max: { ja: '解決まで 最大', en: 'Time to resolve max' },
+  resolve_within_target: { ja: '目標内解決率', en: 'Resolved within target' },
 };
 
 export const col = (key: string, kind: ColumnKind): ReportColumn => ({ key, kind, label: LABELS[key] ?? { ja: key, en: key } });
@@ -116,7 +152,7 @@ export function ticketDimension(
 }
 
 /** The dimension values that are ids (teams, users, paths, policies) named for display. */
-export const ID_DIMENSIONS = new Set(['team', 'target_team', 'person', 'agent', 'path', 'policy', 'target']);
+export const ID_DIMENSIONS = new Set(['team', 'target_team', 'person', 'agent', 'path', 'policy', 'target', 'supervisor', 'service']);
 
 /** Fills the dimension column of each row with its display value (names for ids, '—' for none). */
 export function labelRows(rows: ReportRow[], groupBy: string, names: Map<string, string>): ReportRow[] {

@@ -7,6 +7,7 @@ import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { SUPERVISING } from '../hands/hands-api.js';
 import { ReportChart } from './ReportChart.js';
+import './reports.css';
 
 interface Bilingual {
   ja: string;
@@ -18,11 +19,15 @@ interface ReportInfo {
   definition: Bilingual;
   groupBys: string[];
   defaultGroupBy: string;
-  drills: 'tickets' | 'escalations';
+  drills: 'tickets' | 'escalations' | 'incidents';
+  /** The filters the report applies (the others are disabled and not sent: the server refuses them). */
+  filters: FilterKey[];
+  chart?: Exclude<Column['kind'], 'dimension'>;
 }
+type FilterKey = 'team' | 'path' | 'category' | 'priority' | 'channel';
 interface Column {
   key: string;
-  kind: 'dimension' | 'count' | 'duration_ms' | 'percent';
+  kind: 'dimension' | 'count' | 'duration_ms' | 'duration_s' | 'percent';
   label: Bilingual;
 }
 interface Result {
@@ -34,6 +39,7 @@ interface Drill {
   total: number;
   tickets: { id: string; number: number; subject: string; status: string }[];
   escalations: { id: string; ticketNumber?: number; status: string }[];
+  incidents?: { id: string; title: string; severity: string; state: string }[];
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -68,6 +74,7 @@ function useFetch<T>(url: string | null): { data: T | null; error: unknown } {
 const cell = (c: Column, v: string | number | null | undefined, t: (k: string, o?: Record<string, unknown>) => string): string => {
   if (v === null || v === undefined) return '—';
   if (c.kind === 'duration_ms' && typeof v === 'number') return t('reports.minutes', { n: Math.round(v / 6000) / 10 });
+  if (c.kind === 'duration_s' && typeof v === 'number') return t('reports.seconds', { n: v });
   if (c.kind === 'percent') return `${v} %`;
   return String(v);
 };
@@ -88,8 +95,9 @@ export function ReportsPage() {
   const [drillBucket, setDrillBucket] = useState<string | null>(null);
   const info = list.data?.items.find((r) => r.name === name);
   const g = groupBy && info?.groupBys.includes(groupBy) ? groupBy : (info?.defaultGroupBy ?? '');
+  const applies = (f: FilterKey) => info?.filters.includes(f) ?? true;
   const filterQuery = Object.entries(filters)
-    .filter(([, v]) => v !== '')
+    .filter(([k, v]) => v !== '' && applies(k as FilterKey))
     .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
     .join('');
   const query = `from=${range.from}&to=${range.to ? dayAfter(range.to) : ''}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
@@ -101,13 +109,16 @@ export function ReportsPage() {
     if (!r) return null;
     const dims = r.columns.filter((c) => c.kind === 'dimension');
     const measures = r.columns.filter((c) => c.kind !== 'dimension');
-    // One chart per kind of measure: counts together, durations together, percentages together.
-    const kind = measures.some((c) => c.kind === 'count') ? 'count' : (measures[0]?.kind ?? 'count');
+    // One chart per kind of measure: counts together, durations together, percentages together;
+    // the report may name the kind (time to claim, cadence kept), else the counts.
+    const named = info?.chart && measures.some((c) => c.kind === info.chart) ? info.chart : null;
+    const kind = named ?? (measures.some((c) => c.kind === 'count') ? 'count' : (measures[0]?.kind ?? 'count'));
     const shown = measures.filter((c) => c.kind === kind).slice(0, 4);
     const categories = r.rows.map((row) => (dims.length ? dims.map((d) => String(row[d.key] ?? row.bucket)).join(' / ') : t('reports.groupBys.none')));
     const scale = (v: unknown) => (typeof v === 'number' ? (kind === 'duration_ms' ? Math.round(v / 6000) / 10 : v) : null);
-    return { categories, series: shown.map((c) => ({ name: c.label[lang] + (kind === 'duration_ms' ? (lang === 'ja' ? '(分)' : ' (min)') : ''), values: r.rows.map((row) => scale(row[c.key])) })), line: g === 'day' || g === 'week' };
-  }, [result.data, lang, g, t]);
+    const unit = kind === 'duration_ms' ? (lang === 'ja' ? '(分)' : ' (min)') : kind === 'duration_s' ? (lang === 'ja' ? '(秒)' : ' (s)') : kind === 'percent' ? ' (%)' : '';
+    return { categories, series: shown.map((c) => ({ name: c.label[lang] + unit, values: r.rows.map((row) => scale(row[c.key])) })), line: g === 'day' || g === 'week' };
+  }, [result.data, lang, g, t, info?.chart]);
 
   if (list.error) return <ErrorMessage error={list.error} />;
   if (!list.data) return <Loading />;
@@ -154,7 +165,7 @@ export function ReportsPage() {
         </label>{' '}
         <label>
           {t('reports.filters.team')}{' '}
-          <select value={filters.team} onChange={(e) => setFilters({ ...filters, team: e.target.value })}>
+          <select value={filters.team} disabled={!applies('team')} title={applies('team') ? undefined : t('reports.filterNotApplied')} onChange={(e) => setFilters({ ...filters, team: e.target.value })}>
             <option value="">{t('reports.filters.any')}</option>
             {directory.teams.map((x) => (
               <option key={x.id} value={x.id}>
@@ -165,7 +176,7 @@ export function ReportsPage() {
         </label>{' '}
         <label>
           {t('reports.filters.priority')}{' '}
-          <select value={filters.priority} onChange={(e) => setFilters({ ...filters, priority: e.target.value })}>
+          <select value={filters.priority} disabled={!applies('priority')} title={applies('priority') ? undefined : t('reports.filterNotApplied')} onChange={(e) => setFilters({ ...filters, priority: e.target.value })}>
             <option value="">{t('reports.filters.any')}</option>
             {['low', 'normal', 'high', 'urgent'].map((x) => (
               <option key={x} value={x}>
@@ -176,7 +187,7 @@ export function ReportsPage() {
         </label>{' '}
         <label>
           {t('reports.filters.channel')}{' '}
-          <select value={filters.channel} onChange={(e) => setFilters({ ...filters, channel: e.target.value })}>
+          <select value={filters.channel} disabled={!applies('channel')} title={applies('channel') ? undefined : t('reports.filterNotApplied')} onChange={(e) => setFilters({ ...filters, channel: e.target.value })}>
             <option value="">{t('reports.filters.any')}</option>
             {['email', 'web', 'chat', 'phone', 'api'].map((x) => (
               <option key={x} value={x}>
@@ -186,9 +197,9 @@ export function ReportsPage() {
           </select>
         </label>{' '}
         <label>
-          {t('reports.filters.category')} <input value={filters.category} maxLength={100} size={10} onChange={(e) => setFilters({ ...filters, category: e.target.value })} />
+          {t('reports.filters.category')} <input value={filters.category} disabled={!applies('category')} title={applies('category') ? undefined : t('reports.filterNotApplied')} maxLength={100} size={10} onChange={(e) => setFilters({ ...filters, category: e.target.value })} />
         </label>{' '}
-        {filters.path && (
+        {filters.path && applies('path') && (
           <button type="button" onClick={() => setFilters({ ...filters, path: '' })}>
             {t('reports.filters.pathOnly')} ✕
           </button>
@@ -210,39 +221,42 @@ export function ReportsPage() {
       {!result.data && !result.error && <Loading />}
       {result.data && result.data.rows.length === 0 && <p>{t('reports.noData')}</p>}
       {result.data && result.data.rows.length > 0 && chart && (
-        <div className="report-body" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem', alignItems: 'start' }}>
+        // A wide table (the hand and incident figures) goes under the chart, scrolling sideways if need be.
+        <div className="report-body" style={{ display: 'grid', gridTemplateColumns: result.data.columns.length > 6 ? 'minmax(0, 1fr)' : 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem', alignItems: 'start' }}>
           <figure>
             <ReportChart categories={chart.categories} series={chart.series} line={chart.line} lang={lang} label={`${info?.title[lang] ?? name} ${range.from}–${range.to}`} />
           </figure>
-          <table className="report-table">
-            <caption>{t('reports.table')}</caption>
-            <thead>
-              <tr>
-                {result.data.columns.map((c) => (
-                  <th key={c.key} scope="col">
-                    {c.label[lang]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {result.data.rows.map((row) => (
-                <tr key={row.bucket}>
-                  {result.data!.columns.map((c, i) => (
-                    <td key={c.key}>
-                      {i === result.data!.columns.findIndex((x) => x.kind !== 'dimension') ? (
-                        <button type="button" className="link-button" onClick={() => setDrillBucket(row.bucket)}>
-                          {cell(c, row[c.key], t)}
-                        </button>
-                      ) : (
-                        cell(c, c.kind === 'dimension' ? (row[c.key] ?? row.bucket) : row[c.key], t)
-                      )}
-                    </td>
+          <div className="report-scroll">
+            <table className="report-table">
+              <caption>{t('reports.table')}</caption>
+              <thead>
+                <tr>
+                  {result.data.columns.map((c) => (
+                    <th key={c.key} scope="col">
+                      {c.label[lang]}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {result.data.rows.map((row) => (
+                  <tr key={row.bucket}>
+                    {result.data!.columns.map((c, i) => (
+                      <td key={c.key}>
+                        {i === result.data!.columns.findIndex((x) => x.kind !== 'dimension') ? (
+                          <button type="button" className="link-button" onClick={() => setDrillBucket(row.bucket)}>
+                            {cell(c, row[c.key], t)}
+                          </button>
+                        ) : (
+                          cell(c, c.kind === 'dimension' ? (row[c.key] ?? row.bucket) : row[c.key], t)
+                        )}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       )}
       {drillBucket !== null && (
@@ -257,6 +271,14 @@ export function ReportsPage() {
                     #{x.number} {x.subject}
                   </Link>{' '}
                   ({t(`status.${x.status}`, { defaultValue: x.status })})
+                </li>
+              ))}
+              {drill.data.incidents?.map((x) => (
+                <li key={x.id}>
+                  <Link to={`/incidents/${x.id}`}>
+                    {x.severity} {x.title}
+                  </Link>{' '}
+                  ({t(`incidents.state.${x.state}`, { defaultValue: x.state })})
                 </li>
               ))}
               {drill.data.escalations.map((x) => (

@@ -18,6 +18,8 @@ export const reportsJa = {
   drillOf: '「{{bucket}}」の内訳({{total}}件)',
   noData: 'この期間のデータはありません。',
   minutes: '{{n}}分',
+  seconds: '{{n}}秒',
+  filterNotApplied: 'このレポートには使えない条件です',
   print: '印刷',
   pathReview: 'レビュー用レポート',
   handsLink: '手上げレポート',
@@ -84,7 +86,7 @@ export const reportsJa = {
     skip: { disabled: '無効', spam: 'スパム', merged: '統合済み', no_address: '宛先なし', erased: '削除済みの顧客', bouncing: '不達の宛先', automated: '自動送信の宛先', fatigue: '最近アンケート済み', major_incident: '大規模障害の一括解決' },
     reason: { slow: '対応が遅かった', not_resolved: '解決しなかった', unhelpful: '役に立たなかった', rude: '対応が失礼だった', other: 'その他' },
   },
-  groupBys: { none: '全体', day: '日', week: '週', team: 'チーム', category: 'カテゴリ', priority: '優先度', channel: 'チャネル', agent: '担当者', level: 'レベル', path: 'パス', kind: '種類', trigger: 'きっかけ', target_team: '受け手チーム', person: '担当者', target: '対象', reason: '理由', clock: 'SLA種別', policy: 'ポリシー', bucket: '区分', escalated: 'エスカレーション有無' },
+  groupBys: { none: '全体', day: '日', week: '週', team: 'チーム', category: 'カテゴリ', priority: '優先度', channel: 'チャネル', agent: '担当者', level: 'レベル', path: 'パス', kind: '種類', trigger: 'きっかけ', target_team: '受け手チーム', person: '担当者', target: '対象', reason: '理由', clock: 'SLA種別', policy: 'ポリシー', bucket: '区分', escalated: 'エスカレーション有無', supervisor: 'スーパーバイザー', hour: '時間帯', severity: '重大度', service: 'サービス' },
 };
 export const reportsEn: typeof reportsJa = {
   nav: 'Reports',
@@ -105,6 +107,8 @@ export const reportsEn: typeof reportsJa = {
   drillOf: 'Behind "{{bucket}}" ({{total}})',
   noData: 'No data in this period.',
   minutes: '{{n}} min',
+  seconds: '{{n}} s',
+  filterNotApplied: 'This report is not filtered by this',
   print: 'Print',
   pathReview: 'Review report',
   handsLink: 'Raised hands report',
@@ -173,5 +177,5 @@ export const reportsEn: typeof reportsJa = {
     skip: { disabled: 'turned off', spam: 'spam', merged: 'merged', no_address: 'no address', erased: 'erased customer', bouncing: 'address bounces', automated: 'machine address', fatigue: 'surveyed recently', major_incident: 'mass resolution of a major incident' },
     reason: { slow: 'Too slow', not_resolved: 'Not resolved', unhelpful: 'Not helpful', rude: 'Impolite', other: 'Other' },
   },
-  groupBys: { none: 'All', day: 'Day', week: 'Week', team: 'Team', category: 'Category', priority: 'Priority', channel: 'Channel', agent: 'Agent', level: 'Level', path: 'Path', kind: 'Kind', trigger: 'Trigger', target_team: 'Receiving team', person: 'Person', target: 'Target', reason: 'Reason', clock: 'Clock', policy: 'Policy', bucket: 'Bucket', escalated: 'Escalated' },
+  groupBys: { none: 'All', day: 'Day', week: 'Week', team: 'Team', category: 'Category', priority: 'Priority', channel: 'Channel', agent: 'Agent', level: 'Level', path: 'Path', kind: 'Kind', trigger: 'Trigger', target_team: 'Receiving team', person: 'Person', target: 'Target', reason: 'Reason', clock: 'Clock', policy: 'Policy', bucket: 'Bucket', escalated: 'Escalated', supervisor: 'Supervisor', hour: 'Hour of day', severity: 'Severity', service: 'Service' },
 };
