@@ -127,11 +127,14 @@ describeEachDb('reports', (get) => {
     const c = get();
     const list = await c.request('GET', '/api/v1/reports', c.actors.agent);
     const names = list.body.items.map((r: { name: string }) => r.name);
-    expect(names).not.toContain('escalations.expiries');
+    // Timeouts per person or target are for supervisors; per week (the path review's trend) is not personal.
+    expect(list.body.items.find((r: { name: string }) => r.name === 'escalations.expiries')?.groupBys).toEqual(['week']);
     const times = list.body.items.find((r: { name: string }) => r.name === 'escalations.times');
     expect(times.groupBys).not.toContain('person');
     expect((await c.request('GET', q('escalations.times', '&groupBy=person'), c.actors.agent)).status).toBe(403);
-    expect((await c.request('GET', q('escalations.expiries'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('escalations.expiries', '&groupBy=person'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('escalations.expiries', '&groupBy=target'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('escalations.expiries', '&groupBy=week'), c.actors.agent)).status).toBe(200);
     expect((await c.request('GET', q('tickets.quality', '&groupBy=agent'), c.actors.agent)).status).toBe(403);
     expect((await c.request('GET', q('escalations.times', '&groupBy=person'), c.actors.supervisor)).status).toBe(200);
     expect((await c.request('GET', q('escalations.expiries'), c.actors.manager)).status).toBe(200);
