@@ -126,7 +126,6 @@ describeEachDb('reports', (get) => {
   it('keeps per-person breakdowns to supervisors, managers and administrators', async () => {
     const c = get();
     const list = await c.request('GET', '/api/v1/reports', c.actors.agent);
-    const names = list.body.items.map((r: { name: string }) => r.name);
     // Timeouts per person or target are for supervisors; per week (the path review's trend) is not personal.
     expect(list.body.items.find((r: { name: string }) => r.name === 'escalations.expiries')?.groupBys).toEqual(['week']);
     const times = list.body.items.find((r: { name: string }) => r.name === 'escalations.times');
