@@ -25,6 +25,7 @@ export const problemsEn = {
   ticket_or_query_required: 'Choose a ticket or enter words to compare with.',
   start_not_before_end: 'must be before the end.',
   range_too_long: 'The period may span at most {{days}} days; choose a shorter one.',
+  figure_not_drillable: 'This figure has no tickets or escalations to list; open its report instead.',
   unknown_path: 'This escalation path no longer exists; choose another.',
   invalid_rating: 'Choose good or bad (or a score from 1 to 5).',
   search_words_required: 'Enter at least one word to find (a word with - only excludes).',
