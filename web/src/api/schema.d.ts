@@ -16926,7 +16926,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "escalation_path.review_due" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -17003,7 +17003,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "escalation_path.review_due" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -17089,7 +17089,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "escalation_path.review_due" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
