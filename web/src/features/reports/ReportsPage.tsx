@@ -75,16 +75,17 @@ export function ReportsPage() {
   const initial = new URLSearchParams(typeof location === 'undefined' ? '' : location.search);
   const [name, setName] = useState(initial.get('name') ?? 'tickets.volume');
   const [filters, setFilters] = useState({ team: initial.get('team') ?? '', path: initial.get('path') ?? '', category: '', priority: '', channel: '' });
-  const [range, setRange] = useState(preset('week'));
-  const [groupBy, setGroupBy] = useState<string>('');
-  const [drillBucket, setDrillBucket] = useState<string | null>(null);
+  // The dashboard's figures open a report over their own instants (from/to), group-by and bucket.
+  const [range, setRange] = useState(initial.get('from') && initial.get('to') ? { from: initial.get('from')!, to: initial.get('to')! } : preset('week'));
+  const [groupBy, setGroupBy] = useState<string>(initial.get('groupBy') ?? '');
+  const [drillBucket, setDrillBucket] = useState<string | null>(initial.get('drill'));
   const info = list.data?.items.find((r) => r.name === name);
   const g = groupBy && info?.groupBys.includes(groupBy) ? groupBy : (info?.defaultGroupBy ?? '');
   const filterQuery = Object.entries(filters)
     .filter(([, v]) => v !== '')
     .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
     .join('');
-  const query = `from=${range.from}&to=${range.to}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
+  const query = `from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
   const result = useFetch<Result>(info ? `/api/v1/reports/${name}?${query}` : null);
   const drill = useFetch<Drill>(info && drillBucket !== null ? `/api/v1/reports/${name}?${query}&drill=${encodeURIComponent(drillBucket)}` : null);
 
@@ -106,11 +107,15 @@ export function ReportsPage() {
   return (
     <div className="page reports-page">
       <h1>{t('reports.title')}</h1>
-      {SUPERVISING.includes(user.role) && (
-        <p>
-          <Link to="/reports/hands">{t('reports.handsLink')}</Link>
-        </p>
-      )}
+      <p>
+        <Link to="/reports/dashboard">{t('reports.dashboardLink')}</Link>
+        {SUPERVISING.includes(user.role) && (
+          <>
+            {' · '}
+            <Link to="/reports/hands">{t('reports.handsLink')}</Link>
+          </>
+        )}
+      </p>
       <section aria-label={t('reports.dashboard')} className="report-controls">
         <button type="button" onClick={() => (setRange(preset('today')), setDrillBucket(null))}>
           {t('reports.today')}
@@ -129,10 +134,10 @@ export function ReportsPage() {
           </select>
         </label>{' '}
         <label>
-          {t('reports.from')} <input type="date" value={range.from} onChange={(e) => setRange({ ...range, from: e.target.value })} />
+          {t('reports.from')} <input type="date" value={range.from.slice(0, 10)} onChange={(e) => setRange({ ...range, from: e.target.value })} />
         </label>{' '}
         <label>
-          {t('reports.to')} <input type="date" value={range.to} onChange={(e) => setRange({ ...range, to: e.target.value })} />
+          {t('reports.to')} <input type="date" value={range.to.slice(0, 10)} onChange={(e) => setRange({ ...range, to: e.target.value })} />
         </label>{' '}
         <label>
           {t('reports.groupBy')}{' '}
