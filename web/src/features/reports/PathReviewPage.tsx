@@ -303,7 +303,7 @@ export function PathReviewPage({ id }: { id: string }) {
       <section aria-labelledby="review-trends" className="review-section">
         <h2 id="review-trends">{t('reports.review.trends')}</h2>
         {weeks.every((w) => w.escalations === 0 && w.expiries === 0) && <p>{t('reports.review.noData')}</p>}
-        <div className="chart-with-table">
+        <div className="chart-then-table">
           <figure>{chart && <ReportChart categories={chart.categories} series={chart.series} line lang={lang} label={t('reports.review.chart')} />}</figure>
           <div className="report-scroll">
             <table className="report-table" data-testid="review-weeks">
