@@ -58,7 +58,13 @@ describe.skipIf(!hasChromium)('dashboard and path review (real browser)', () => 
     const paths = await api.call('GET', '/api/v1/escalation-paths');
     expect(paths.status).toBe(200);
     expect(paths.body.items.length).toBeGreaterThan(0);
-    return paths.body.items[0] as { id: string; name: string };
+    // The path with the most escalations in its review period: its trends have something to show.
+    let best = { path: paths.body.items[0] as { id: string; name: string }, n: -1 };
+    for (const p of paths.body.items as { id: string; name: string }[]) {
+      const e = await api.call('GET', `/api/v1/escalation-paths/${p.id}/evidence`);
+      if (e.body.escalations > best.n) best = { path: p, n: e.body.escalations };
+    }
+    return best.path;
   };
 
   it('shows the path review report in Japanese, and prints it without the console around it', async () => {
@@ -76,6 +82,7 @@ describe.skipIf(!hasChromium)('dashboard and path review (real browser)', () => 
     await shot(page, 'dash03-path-review-ja');
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('header.topbar').isVisible()).toBe(false);
+    expect(await page.locator('.hands-panel').isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: '印刷' }).isVisible()).toBe(false);
     expect(await page.getByText(/^対象期間:/).isVisible()).toBe(true);
     await shot(page, 'dash04-path-review-print-ja');

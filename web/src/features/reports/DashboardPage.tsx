@@ -156,7 +156,7 @@ export function DashboardPage() {
       <section aria-labelledby="dash-days" className="report-body dashboard-chart">
         <h2 id="dash-days">{t('reports.dash.days')}</h2>
         <div className="chart-with-table">
-          <figure>{daysChart && <ReportChart categories={daysChart.categories} series={daysChart.series} line lang={lang} label={t('reports.dash.days')} />}</figure>
+          <figure>{daysChart && <ReportChart categories={daysChart.categories} series={daysChart.series} line={d.days.length > 3} lang={lang} label={t('reports.dash.days')} />}</figure>
           <table className="report-table">
             <caption>{t('reports.table')}</caption>
             <thead>
