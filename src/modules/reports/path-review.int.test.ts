@@ -41,6 +41,11 @@ describeEachDb('path review figures', (get) => {
     const volume = await c.request('GET', q('escalations.volume', ids.path), c.actors.admin);
     expect(volume.body.rows[0]).toMatchObject({ bucket: '2026-W02', escalations: 2, fallback_reached: 2, fallback_share: 100 });
     expect((await c.request('GET', q('escalations.volume', ids.path), c.otherAgent)).body.rows[0]).toMatchObject({ escalations: 1, fallback_reached: 1 });
+    // The path's evidence counts what the reports count: the outsider does not see the restricted ticket's escalation.
+    const since = '2026-01-01T00:00:00Z';
+    expect((await c.request('GET', `/api/v1/escalation-paths/${ids.path}/evidence?since=${since}`, c.actors.admin)).body).toMatchObject({ escalations: 2, advancedPastFirstLevel: 2 });
+    expect((await c.request('GET', `/api/v1/escalation-paths/${ids.path}/evidence?since=${since}`, c.otherAgent)).body).toMatchObject({ escalations: 1 });
+    expect((await c.request('GET', `/api/v1/escalation-paths/${ids.path}/evidence?since=${since}`, c.actors.agent)).body).toMatchObject({ escalations: 2 });
     // The agent may run the per-week timeouts (not personal), not the per-person ones.
     expect((await c.request('GET', q('escalations.expiries', ids.path), c.actors.agent)).status).toBe(200);
     expect((await c.request('GET', q('escalations.expiries', ids.path).replace('groupBy=week', 'groupBy=person'), c.actors.agent)).status).toBe(403);

@@ -5051,7 +5051,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Evidence for the periodic review: use, acknowledgement speed, returns by reason (misroutes, unnecessary), ping-pong */
+        /** Evidence for the periodic review: use, acknowledgement speed, returns by reason (misroutes, unnecessary), ping-pong; only escalations of tickets the reader may see count */
         get: {
             parameters: {
                 query?: {
