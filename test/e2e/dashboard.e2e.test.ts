@@ -49,6 +49,10 @@ describe.skipIf(!hasChromium)('dashboard and path review (real browser)', () => 
     await page.waitForURL(/\/reports\?name=tickets\.volume/);
     await page.getByRole('heading', { name: 'レポート' }).waitFor();
     await page.locator('.report-chart svg').waitFor();
+    // The report shows the reader's day, not the UTC date of the instant.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
+    expect(await page.locator('input[type=date]').last().inputValue()).toBe(today);
+    await shot(page, 'dash02b-report-from-figure-ja');
     expect(pageErrors).toEqual([]);
     await ctx.close();
   });

@@ -6,6 +6,7 @@ import { Loading } from '../../components/States.js';
 import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { SUPERVISING } from '../hands/hands-api.js';
+import { dayIn } from './hands-report-api.js';
 import { ReportChart } from './ReportChart.js';
 
 interface Bilingual {
@@ -49,6 +50,9 @@ function preset(kind: 'today' | 'week' | 'month', now = Date.now()): { from: str
   }
   return { from: isoDay(today - 30 * DAY), to: isoDay(today + DAY) };
 }
+
+/** The day a range end shows as: a date as it is; an instant (a dashboard figure's) as the reader's local day (an end is exclusive: the day before it). */
+const shownDay = (v: string, timeZone: string, end = false): string => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v : dayIn(Date.parse(v) - (end ? 1 : 0), timeZone));
 
 /** A report's data by its URL (cached per URL: going back to a period or a drill-down is instant). */
 function useFetch<T>(url: string | null): { data: T | null; error: unknown } {
@@ -134,10 +138,10 @@ export function ReportsPage() {
           </select>
         </label>{' '}
         <label>
-          {t('reports.from')} <input type="date" value={range.from.slice(0, 10)} onChange={(e) => setRange({ ...range, from: e.target.value })} />
+          {t('reports.from')} <input type="date" value={shownDay(range.from, user.timeZone)} onChange={(e) => setRange({ ...range, from: e.target.value })} />
         </label>{' '}
         <label>
-          {t('reports.to')} <input type="date" value={range.to.slice(0, 10)} onChange={(e) => setRange({ ...range, to: e.target.value })} />
+          {t('reports.to')} <input type="date" value={shownDay(range.to, user.timeZone, true)} onChange={(e) => setRange({ ...range, to: e.target.value })} />
         </label>{' '}
         <label>
           {t('reports.groupBy')}{' '}
