@@ -40,9 +40,9 @@ interface Drill {
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** The range presets of the supervisor's dashboard (days in UTC dates; the server cuts days in the report calendar's zone). */
-function preset(kind: 'today' | 'week' | 'month', now = Date.now()): { from: string; to: string } {
-  const today = Date.parse(isoDay(now));
+/** The range presets: today and this week (from Monday) by the reader's calendar day; the server cuts a date at 00:00 UTC and days in the report calendar's zone. */
+function preset(kind: 'today' | 'week' | 'month', timeZone: string, now = Date.now()): { from: string; to: string } {
+  const today = Date.parse(dayIn(now, timeZone));
   if (kind === 'today') return { from: isoDay(today), to: isoDay(today + DAY) };
   if (kind === 'week') {
     const dow = (new Date(today).getUTCDay() + 6) % 7;
@@ -80,7 +80,7 @@ export function ReportsPage() {
   const [name, setName] = useState(initial.get('name') ?? 'tickets.volume');
   const [filters, setFilters] = useState({ team: initial.get('team') ?? '', path: initial.get('path') ?? '', category: '', priority: '', channel: '' });
   // The dashboard's figures open a report over their own instants (from/to), group-by and bucket.
-  const [range, setRange] = useState(initial.get('from') && initial.get('to') ? { from: initial.get('from')!, to: initial.get('to')! } : preset('week'));
+  const [range, setRange] = useState(initial.get('from') && initial.get('to') ? { from: initial.get('from')!, to: initial.get('to')! } : preset('week', user.timeZone));
   const [groupBy, setGroupBy] = useState<string>(initial.get('groupBy') ?? '');
   const [drillBucket, setDrillBucket] = useState<string | null>(initial.get('drill'));
   const info = list.data?.items.find((r) => r.name === name);
@@ -121,10 +121,10 @@ export function ReportsPage() {
         )}
       </p>
       <section aria-label={t('reports.dashboard')} className="report-controls">
-        <button type="button" onClick={() => (setRange(preset('today')), setDrillBucket(null))}>
+        <button type="button" onClick={() => (setRange(preset('today', user.timeZone)), setDrillBucket(null))}>
           {t('reports.today')}
         </button>{' '}
-        <button type="button" onClick={() => (setRange(preset('week')), setDrillBucket(null))}>
+        <button type="button" onClick={() => (setRange(preset('week', user.timeZone)), setDrillBucket(null))}>
           {t('reports.thisWeek')}
         </button>{' '}
         <label>
