@@ -28,11 +28,9 @@ const BOM = '\uFEFF';
 /** The ISO week ("2026-W02") of a calendar day, as the reports name weeks. */
 export function isoWeek(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
-  const dow = (d.getUTCDay() + 6) % 7;
-  d.setUTCDate(d.getUTCDate() - dow + 3); // the Thursday of that week decides its year
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7) + 3); // the Thursday of that week decides its year
   const year = d.getUTCFullYear();
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const week = 1 + Math.round((d.getTime() - jan4.getTime()) / DAY / 7 - ((jan4.getUTCDay() + 6) % 7) / 7 + 3 / 7);
+  const week = Math.ceil(((d.getTime() - Date.UTC(year, 0, 1)) / DAY + 1) / 7);
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
