@@ -212,7 +212,7 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // reports: the ticket facts are kept in each ticket change's transaction.
   const reportFacts = new ReportFacts(db, clock);
   tickets.addHooks(reportFacts.hooks());
-  const reports = new ReportsService(db, clock, tickets.access, reportFacts, (viewer, ids) => escalations.getMany(viewer, ids));
+  const reports = new ReportsService(db, clock, tickets.access, reportFacts, (viewer, ids) => escalations.getMany(viewer, ids), (viewer, from, to) => hands.report(viewer, from, to));
   const satisfaction = new SatisfactionService({ db, clock, tickets, audit, mailer, publicUrl: config.publicUrl, mailFrom, escalate: (actor, ticketId, input) => escalations.escalate(actor, ticketId, input) });
   tickets.addHooks(satisfaction.hooks());
   registerSatisfactionJobs(jobs, satisfaction);

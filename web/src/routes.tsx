@@ -88,6 +88,8 @@ const slackLinkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/se
 const reportsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports', component: area.reports('ReportsPage') });
 /** The raised hands report (supervisors, managers, admins): the screen itself tells anyone else they may not see it. */
 export const handsReportSearch = searchOf({ from: str, to: str });
+const dashboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports/dashboard', component: area.reports('DashboardPage') });
+const pathReviewRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports/paths/$id', component: area.reports('PathReviewRoute') });
 const handsReportRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reports/hands', validateSearch: handsReportSearch, component: area.reports('HandsReportPage') });
 const wallboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/wallboard', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('WallboardPage') });
 const supervisorRoute = createRoute({ getParentRoute: () => rootRoute, path: '/supervisor', beforeLoad: only(['supervisor', 'manager', 'admin']), component: area.supervisor('SupervisorBoard') });
@@ -134,6 +136,8 @@ const routeTree = rootRoute.addChildren([
   organizationsRoute,
   organizationRoute,
   reportsRoute,
+  dashboardRoute,
+  pathReviewRoute,
   handsReportRoute,
   wallboardRoute,
   adminServices,

@@ -19,13 +19,17 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = { channels: {}, quie
 /** Incident events with a template of their own (issue 17): they go out by email and Slack too. */
 export const INCIDENT_TEMPLATE_EVENTS: readonly string[] = ['incident.declared', 'incident.update_posted', 'incident.role_changed', 'incident.resolved', 'incident.rca_approved', 'incident.resolve_target_passed'];
 
+/** The reminder to a path's owner that its periodic review is due (paths module). */
+export const PATH_REVIEW_EVENT = 'escalation_path.review_due';
+
 export function channelsFor(event: string, prefs: NotificationPreferences): UserChannel[] {
   const family = `${event.split('.')[0]}.*`;
   const chosen = prefs.channels[event] ?? prefs.channels[family] ?? prefs.channels['*'];
   if (chosen) return [...new Set(chosen)];
   // A reply held as unverified waits on a person's decision: it reaches them like an escalation.
   // A major incident's stakeholders hear of it by email (and Slack when linked) unless they chose otherwise.
-  const important = event.startsWith('escalation.') || event === 'sla.breached' || event === 'email.held' || INCIDENT_TEMPLATE_EVENTS.includes(event);
+  // A path's owner hears that its review is due by email too: it is the only reminder they get.
+  const important = event.startsWith('escalation.') || event === 'sla.breached' || event === 'email.held' || event === PATH_REVIEW_EVENT || INCIDENT_TEMPLATE_EVENTS.includes(event);
   if (!important) return ['in_app'];
   return prefs.slackUserId ? ['in_app', 'email', 'slack'] : ['in_app', 'email'];
 }
@@ -215,7 +219,7 @@ export function nextAttemptAt(
 
 /** Template events by intent event; null = in-app and webhooks only. */
 export function templateEventOf(event: string): string | null {
-  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'escalation.resolved', 'escalation.message', 'sla.warning', 'sla.breached', 'email.held'];
+  const known = ['escalation.requested', 'escalation.reminder', 'escalation.advanced', 'escalation.returned', 'escalation.acknowledged', 'escalation.target_expired', 'escalation.resolved', 'escalation.message', 'sla.warning', 'sla.breached', 'email.held', PATH_REVIEW_EVENT];
   if (known.includes(event) || INCIDENT_TEMPLATE_EVENTS.includes(event)) return event;
   // Reaching the fallback, and the alert to administrators that nobody on the path could be
   // reached, read like a move past the last level: both go out by email too, not only in-app.

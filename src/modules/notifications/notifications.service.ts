@@ -45,6 +45,7 @@ import {
   passesQuietHours,
   quietHoursEnd,
   templateEventOf,
+  PATH_REVIEW_EVENT,
 } from './notifications.policy.js';
 import * as repo from './notifications.repository.js';
 import {
@@ -841,6 +842,21 @@ export class NotificationsService {
         };
       }
     }
+    if (first.event === PATH_REVIEW_EVENT && typeof first.data.pathId === 'string') {
+      const d = first.data;
+      const ms = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN);
+      const due = ms(d.reviewDueAt);
+      const last = ms(d.lastReviewedAt);
+      const id = encodeURIComponent(d.pathId as string);
+      data.path = {
+        id: d.pathId as string,
+        name: typeof d.pathName === 'string' ? d.pathName : '',
+        url: `${base}/admin/paths/${id}`,
+        reviewUrl: `${base}/reports/paths/${id}`,
+        dueAtMs: Number.isFinite(due) ? due : first.at,
+        ...(Number.isFinite(last) && { lastReviewedAtMs: last }),
+      };
+    }
     if (first.event.startsWith('incident.') && typeof first.data.incidentId === 'string') {
       const d = first.data;
       const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -1318,6 +1334,7 @@ function sampleData(event: NotificationEvent): NotificationData {
     sla: { clock: 'first_response', dueAtMs: at, assigneeName: 'Agent' },
     actorName: 'Agent',
     ...(event === 'email.held' && { held: { from: 'customer@example.com', subject: 'Re: Sample ticket', reason: 'dmarc_fail' as const, fromDomain: 'example.com', url: 'https://escalon.example/tickets/1#held-i' } }),
+    ...(event === 'escalation_path.review_due' && { path: { id: 'p', name: 'Billing disputes', url: 'https://escalon.example/admin/paths/p', reviewUrl: 'https://escalon.example/reports/paths/p', dueAtMs: at, lastReviewedAtMs: at - 90 * 86_400_000 } }),
     ...(event === 'digest' && { items: [{ event: 'escalation.requested', atMs: at }, { event: 'escalation.reminder', atMs: at + 60_000 }] }),
     settingsUrl: 'https://escalon.example/settings',
   };

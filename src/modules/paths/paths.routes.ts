@@ -148,7 +148,7 @@ export function pathsRoutes(app: AppInstance): void {
       config: { permission: 'escalations.read' },
       schema: {
         tags,
-        summary: 'Evidence for the periodic review: use, acknowledgement speed, returns by reason (misroutes, unnecessary), ping-pong',
+        summary: 'Evidence for the periodic review: use, acknowledgement speed, returns by reason (misroutes, unnecessary), ping-pong; only escalations of tickets the reader may see count',
         params: IdParams,
         querystring: Type.Object({ since: Type.Optional(Type.String({ format: 'date-time', description: 'default: the last review, or one review interval back' })) }, { additionalProperties: false }),
         response: {
@@ -171,7 +171,7 @@ export function pathsRoutes(app: AppInstance): void {
         },
       },
     },
-    (req) => paths.evidence(req.params.id, req.query.since ? Date.parse(req.query.since) : undefined),
+    (req) => paths.evidence(req.params.id, req.query.since ? Date.parse(req.query.since) : undefined, (rows) => app.deps.tickets.access.filter(req.principal!, rows, (r) => r.ticket_id)),
   );
 
   app.post(

@@ -327,18 +327,20 @@ export class PathsService {
 
   /**
    * Evidence for the review: the path's escalations since `sinceMs` (default: the last review,
-   * or one review interval back).
+   * or one review interval back). `visible` keeps those of tickets the reader may see (the
+   * route passes the ticket access policy), so the evidence counts what the reports count.
    */
-  async evidence(id: string, sinceMs?: number): Promise<PathEvidence & { pathId: string; since: string }> {
+  async evidence(id: string, sinceMs?: number, visible?: <T extends { ticket_id: string }>(rows: T[]) => Promise<T[]>): Promise<PathEvidence & { pathId: string; since: string }> {
     const row = await this.load(this.db, id);
     const since =
       sinceMs ?? Number(row.last_reviewed_at ?? this.clock.now() - row.review_interval_days * DAY_MS);
-    const rows = await this.db
+    const all = await this.db
       .selectFrom('escalations')
-      .select(['status', 'trigger', 'level_index', 'requested_at', 'ack_due_at', 'acknowledged_at', 'state'])
+      .select(['ticket_id', 'status', 'trigger', 'level_index', 'requested_at', 'ack_due_at', 'acknowledged_at', 'state'])
       .where('path_id', '=', id)
       .where('requested_at', '>=', since)
       .execute();
+    const rows = visible ? await visible(all) : all;
     const evidence = pathEvidence(
       rows.map((r) => ({
         status: r.status,

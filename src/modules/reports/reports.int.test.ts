@@ -126,12 +126,14 @@ describeEachDb('reports', (get) => {
   it('keeps per-person breakdowns to supervisors, managers and administrators', async () => {
     const c = get();
     const list = await c.request('GET', '/api/v1/reports', c.actors.agent);
-    const names = list.body.items.map((r: { name: string }) => r.name);
-    expect(names).not.toContain('escalations.expiries');
+    // Timeouts per person or target are for supervisors; per week (the path review's trend) is not personal.
+    expect(list.body.items.find((r: { name: string }) => r.name === 'escalations.expiries')?.groupBys).toEqual(['week']);
     const times = list.body.items.find((r: { name: string }) => r.name === 'escalations.times');
     expect(times.groupBys).not.toContain('person');
     expect((await c.request('GET', q('escalations.times', '&groupBy=person'), c.actors.agent)).status).toBe(403);
-    expect((await c.request('GET', q('escalations.expiries'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('escalations.expiries', '&groupBy=person'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('escalations.expiries', '&groupBy=target'), c.actors.agent)).status).toBe(403);
+    expect((await c.request('GET', q('escalations.expiries', '&groupBy=week'), c.actors.agent)).status).toBe(200);
     expect((await c.request('GET', q('tickets.quality', '&groupBy=agent'), c.actors.agent)).status).toBe(403);
     expect((await c.request('GET', q('escalations.times', '&groupBy=person'), c.actors.supervisor)).status).toBe(200);
     expect((await c.request('GET', q('escalations.expiries'), c.actors.manager)).status).toBe(200);
@@ -161,6 +163,8 @@ describeEachDb('reports', (get) => {
     const res = await c.request('GET', '/api/v1/reports/tickets.volume?from=2026-01-05&to=2026-01-06', c.actors.admin);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ timeZone: 'Asia/Tokyo', from: '2026-01-04T15:00:00.000Z', to: '2026-01-05T15:00:00.000Z' });
+    // The list says the zone, so the console's "today" and "this week" are the desk's days.
+    expect((await c.request('GET', '/api/v1/reports', c.actors.agent)).body.timeZone).toBe('Asia/Tokyo');
     // The desk's tickets were written on 5 January 09:00–12:00 JST: one day, one bucket, all four counted.
     expect(res.body.rows.map((r: { bucket: string }) => r.bucket)).toEqual(['2026-01-05']);
     expect(res.body.rows[0].created).toBe(4);

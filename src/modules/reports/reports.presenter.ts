@@ -3,6 +3,7 @@ import { OneOf } from '../../http/schemas.js';
 import { EscalationView } from '../escalations/index.js';
 import { TicketView } from '../tickets/index.js';
 import { toCsv } from './reports.csv.js';
+import { DASHBOARD_FIGURES, DASHBOARD_PERIODS } from './reports.dashboard.js';
 
 const BilingualSchema = Type.Object({ ja: Type.String(), en: Type.String() });
 const Cell = Type.Union([Type.String(), Type.Number(), Type.Null()]);
@@ -21,6 +22,7 @@ export const ReportListView = Type.Object({
       chart: Type.Optional(OneOf(['count', 'duration_ms', 'duration_s', 'percent'] as const, { description: 'the kind of measure the console charts' })),
     }),
   ),
+  timeZone: Type.String({ description: "the report calendar's time zone: a date in `from` / `to` is midnight there, and days and weeks are cut there" }),
 });
 
 export const ReportResultSchema = Type.Object({
@@ -57,3 +59,28 @@ export function ticketCsv(items: readonly TicketView[], lang: 'ja' | 'en', bom: 
     { bom },
   );
 }
+
+const DashboardFigureSchema = Type.Object({
+  key: OneOf(DASHBOARD_FIGURES),
+  kind: OneOf(['count', 'percent', 'duration_ms'] as const),
+  value: Type.Union([Type.Number(), Type.Null()], { description: 'null: nothing to measure yet (no acknowledgement, no rating)' }),
+  report: Type.String({ description: "the report behind the figure (GET /api/v1/reports/{report}); 'hands': GET /api/v1/hands/report" }),
+  groupBy: Type.String(),
+  bucket: Type.Union([Type.String(), Type.Null()], { description: 'drill=<bucket> on the report lists what is behind the figure; null: open the report' }),
+});
+
+export const DashboardSchema = Type.Object({
+  timeZone: Type.String({ description: "the reader's time zone: today and this week are cut in it" }),
+  weekStartsOn: OneOf(['monday'] as const, { description: 'weeks are ISO weeks, as in the reports' }),
+  now: Type.String({ format: 'date-time' }),
+  periods: Type.Array(
+    Type.Object({
+      period: OneOf(DASHBOARD_PERIODS),
+      from: Type.String({ format: 'date-time' }),
+      to: Type.String({ format: 'date-time' }),
+      figures: Type.Array(DashboardFigureSchema, { description: 'hands_within_target only for supervisors, managers and administrators' }),
+    }),
+  ),
+  nearing: Type.Array(Type.Object({ bucket: Type.String(), openClocks: Type.Integer() }), { description: 'running SLA clocks now by the share of their target used (sla.nearing)' }),
+  days: Type.Array(Type.Object({ day: Type.String(), created: Type.Integer(), solved: Type.Integer(), backlog: Type.Integer() }), { description: 'this week per day (tickets.volume)' }),
+});

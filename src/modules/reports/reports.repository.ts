@@ -373,3 +373,15 @@ export async function ticketsByIds(ex: Executor, ids: string[]) {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
 }
+
+/** Which of these escalations are on the path (the path review's expiries). */
+export async function escalationIdsOnPath(ex: Executor, pathId: string, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    if (!chunk.length) continue;
+    const rows = await ex.selectFrom('escalations').select('id').where('path_id', '=', pathId).where('id', 'in', chunk).execute();
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
+}

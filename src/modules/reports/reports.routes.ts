@@ -2,8 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { OneOf, errorResponses } from '../../http/schemas.js';
 import { ChannelSchema, PrioritySchema, StatusSchema, TicketView } from '../tickets/index.js';
-import { ReportListView, ReportResultSchema, DrillResultSchema, ticketCsv } from './reports.presenter.js';
+import { DashboardSchema, ReportListView, ReportResultSchema, DrillResultSchema, ticketCsv } from './reports.presenter.js';
 import type { ReportQuery } from './reports.service.js';
+import { DASHBOARD_FIGURES, DASHBOARD_PERIODS } from './reports.dashboard.js';
 
 const Label = Type.String({ minLength: 1, maxLength: 100 });
 const Uuid = Type.String({ format: 'uuid' });
@@ -46,7 +47,35 @@ export function reportsRoutes(app: AppInstance): void {
       config: { permission: 'tickets.read' },
       schema: { tags: ['reports'], summary: 'The reports: names, titles and definitions (ja/en), group-bys', response: { 200: ReportListView, ...errorResponses } },
     },
-    async (req) => ({ items: reports.list(req.principal!) }),
+    async (req) => ({ items: reports.list(req.principal!), timeZone: (await reports.facts.calendar()).timezone }),
+  );
+
+  app.get(
+    '/api/v1/reports/dashboard',
+    {
+      config: { permission: 'tickets.read' },
+      schema: {
+        tags: ['reports'],
+        summary: "The supervisor's dashboard: today's and this week's first figures (reader's time zone, weeks from Monday), each with the report and bucket behind it; only tickets the reader may see count",
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: { 200: DashboardSchema, ...errorResponses },
+      },
+    },
+    (req) => reports.dashboard(req.principal!),
+  );
+
+  app.get(
+    '/api/v1/reports/dashboard/drill',
+    {
+      config: { permission: 'tickets.read' },
+      schema: {
+        tags: ['reports'],
+        summary: 'The tickets or escalations behind one figure of the dashboard (first 200; the reader\'s visible ones only)',
+        querystring: Type.Object({ period: OneOf(DASHBOARD_PERIODS), figure: OneOf(DASHBOARD_FIGURES) }, { additionalProperties: false }),
+        response: { 200: DrillResultSchema, ...errorResponses },
+      },
+    },
+    (req) => reports.dashboardDrill(req.principal!, req.query.period, req.query.figure),
   );
 
   // Before /reports/:name so "tickets.csv" is this route, not a report name.

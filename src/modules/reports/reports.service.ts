@@ -1,7 +1,9 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, forbidden, invalid, notFound } from '../../lib/errors.js';
+import type { CompiledCalendar } from '../calendars/index.js';
+import { dashboardFigures, figureSource, type DashboardFigureKey, type DashboardPeriod, type DashboardRun, type DashboardView, type HandsWithinTarget } from './reports.dashboard.js';
 import { can, type Principal } from '../auth/index.js';
 import { presentTicket, toTicket, type TicketAccess, type TicketView } from '../tickets/index.js';
 import { DAY_MS } from './reports.policy.js';
@@ -66,6 +68,8 @@ export class ReportsService {
     private readonly access: TicketAccess,
     readonly facts: ReportFacts,
     private readonly escalationViews: (viewer: Principal, ids: string[]) => Promise<unknown[]>,
+    /** The raised hands claimed within target in a range (hands module; supervisors only). */
+    private readonly handsWithinTarget?: HandsWithinTarget,
   ) {}
 
   /** The reports this viewer may run, with the group-bys open to them (see groupBysFor). */
@@ -99,8 +103,9 @@ export class ReportsService {
     return { def, fromMs, toMs, groupBy, now };
   }
 
-  private async execute(viewer: Principal, name: string, q: ReportQuery) {
-    const cal = await this.facts.calendar();
+  private async execute(viewer: Principal, name: string, q: ReportQuery, zone?: string) {
+    const base = await this.facts.calendar();
+    const cal = zone ? inZone(base, zone) : base;
     const p = this.params(viewer, name, q, cal.timezone);
     const scope = await this.access.scope(viewer);
     const out = await p.def.run({ ex: this.db, scope, now: p.now, cal, fromMs: p.fromMs, toMs: p.toMs, filters: q.filters, groupBy: p.groupBy });
@@ -121,11 +126,48 @@ export class ReportsService {
     return (await this.execute(viewer, name, q)).view;
   }
 
+  /**
+   * The supervisor's dashboard: the first figures of today and of this week, in the reader's
+   * time zone (weeks start on Monday, as the reports' ISO weeks do), each from a report of the
+   * registry (so visibility and definitions are the reports' own) with the report, group-by
+   * and bucket that open what is behind it.
+   */
+  async dashboard(viewer: Principal): Promise<DashboardView> {
+    const { zone, now, ranges, query } = this.dashboardFrame(viewer);
+    const run: DashboardRun = async (name, fromMs, groupBy) => (await this.execute(viewer, name, query(fromMs, groupBy), zone)).view;
+    const hands = this.handsWithinTarget && can(viewer.role, 'escalations.supervise') ? this.handsWithinTarget : null;
+    return dashboardFigures({ run, hands: hands && ((fromMs) => hands(viewer, fromMs, now)), now, zone, ranges });
+  }
+
+  /** Today and this week in the reader's zone (weeks from Monday, like the reports' ISO weeks). */
+  private dashboardFrame(viewer: Principal) {
+    const zone = viewer.timeZone && IANAZone.isValidZone(viewer.timeZone) ? viewer.timeZone : 'UTC';
+    const now = this.clock.now();
+    const local = DateTime.fromMillis(now, { zone });
+    const ranges: Record<DashboardPeriod, number> = { today: local.startOf('day').toMillis(), week: local.startOf('week').toMillis() };
+    const query = (fromMs: number, groupBy: string): ReportQuery => ({ from: new Date(fromMs).toISOString(), to: new Date(Math.max(now, fromMs + 1000)).toISOString(), groupBy, filters: {} });
+    return { zone, now, ranges, query };
+  }
+
+  /** What is behind one figure of the dashboard: the same report, cut in the same zone. */
+  async dashboardDrill(viewer: Principal, period: DashboardPeriod, figure: DashboardFigureKey) {
+    const source = figureSource(figure, period);
+    if (!source) throw invalid([{ field: 'figure', message: `${figure} has no tickets or escalations to list: open its report`, code: 'figure_not_drillable' }]);
+    const { zone, ranges, query } = this.dashboardFrame(viewer);
+    const { view, out, def } = await this.execute(viewer, source.report, query(ranges[period], source.groupBy), zone);
+    const bucket = source.bucketOf(view);
+    return this.present(viewer, source.report, def, bucket ?? '', bucket === null ? [] : (out.drill.get(bucket) ?? []));
+  }
+
   /** The tickets or escalations behind one bucket of a report (the viewer's visible ones only). */
   async drill(viewer: Principal, name: string, q: ReportQuery, bucket: string) {
     const { out, def } = await this.execute(viewer, name, q);
     const ids = out.drill.get(bucket);
     if (ids === undefined) throw new AppError('not_found', `Report ${name} has no bucket "${bucket}" for this range and these filters.`, { buckets: [...out.drill.keys()].slice(0, 50) });
+    return this.present(viewer, name, def, bucket, ids);
+  }
+
+  private async present(viewer: Principal, name: string, def: ReportDefinition, bucket: string, ids: string[]) {
     const shown = ids.slice(0, DRILL_LIMIT);
     if (def.drills === 'tickets') {
       const rows = await ticketsByIds(this.db, shown);
@@ -155,4 +197,14 @@ export class ReportsService {
     const day = (iso: string) => iso.slice(0, 10);
     return { filename: `${name}_${day(view.from)}_${day(view.to)}.csv`, body: toCsv(header, rows, { bom }) };
   }
+}
+
+/**
+ * The report calendar cutting days in another zone (the dashboard's reader). Only the zone
+ * changes: the dashboard's reports measure wall-clock time, and the business intervals are
+ * cached apart so the report calendar's cache never holds another zone's days.
+ */
+function inZone(cal: CompiledCalendar, zone: string): CompiledCalendar {
+  if (cal.timezone === zone) return cal;
+  return { ...cal, timezone: zone, zone: IANAZone.create(zone), dayCache: new Map() };
 }

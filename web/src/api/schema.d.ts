@@ -5051,7 +5051,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Evidence for the periodic review: use, acknowledgement speed, returns by reason (misroutes, unnecessary), ping-pong */
+        /** Evidence for the periodic review: use, acknowledgement speed, returns by reason (misroutes, unnecessary), ping-pong; only escalations of tickets the reader may see count */
         get: {
             parameters: {
                 query?: {
@@ -16926,7 +16926,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "escalation_path.review_due" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -17003,7 +17003,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "escalation_path.review_due" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -17089,7 +17089,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "digest";
+                    event: "escalation.requested" | "escalation.reminder" | "escalation.advanced" | "escalation.returned" | "escalation.acknowledged" | "escalation.resolved" | "escalation.target_expired" | "escalation.message" | "sla.warning" | "sla.breached" | "email.held" | "incident.declared" | "incident.update_posted" | "incident.role_changed" | "incident.resolved" | "incident.rca_approved" | "incident.resolve_target_passed" | "escalation_path.review_due" | "digest";
                     locale: "ja" | "en";
                 };
                 cookie?: never;
@@ -18459,6 +18459,8 @@ export interface paths {
                                     ja: string;
                                 };
                             }[];
+                            /** @description the report calendar's time zone: a date in `from` / `to` is midnight there, and days and weeks are cut there */
+                            timeZone: string;
                         };
                     };
                 };
@@ -18597,6 +18599,461 @@ export interface paths {
                             /** Format: date-time */
                             to: string;
                         } | {
+                            bucket: string;
+                            escalations: {
+                                ackDueAt: string | null;
+                                acknowledgedAt: string | null;
+                                /** @description the hand-over (エスカレーション内容), written conclusion first */
+                                brief: {
+                                    /** @description the decision or action needed — the conclusion first */
+                                    ask: string;
+                                    /** @description background (a summary of the timeline is offered) */
+                                    background: string;
+                                    /** @description category of the question */
+                                    category: string;
+                                    /** @description what worries the agent or customer */
+                                    concern: string;
+                                    /**
+                                     * @description customer temperature (温度感): calm, concerned, upset or angry
+                                     * @enum {string}
+                                     */
+                                    customerTemperature: "calm" | "concerned" | "upset" | "angry";
+                                    /** @description customer information and environment */
+                                    environment: string;
+                                    impact: {
+                                        /** @description legal or compliance risk */
+                                        legalRisk: boolean;
+                                        /** @description impact in words */
+                                        note: string;
+                                        /** @description money is at stake */
+                                        revenueRisk: boolean;
+                                        /**
+                                         * @description this_customer, several or many
+                                         * @enum {string}
+                                         */
+                                        scope: "this_customer" | "several" | "many";
+                                    };
+                                    /** @description links to records and files */
+                                    links: {
+                                        /** @description what the link is */
+                                        label: string;
+                                        /** @description an http, https or mailto link to a record or file */
+                                        url: string;
+                                    }[];
+                                    /** @description what was already tried */
+                                    tried: string;
+                                };
+                                createdAt: string;
+                                finishedAt: string | null;
+                                id: string;
+                                /** @description functional or hierarchical */
+                                kind: string;
+                                level: {
+                                    ackTimeoutSeconds: number;
+                                    contact: {
+                                        department: string | null;
+                                        email: string | null;
+                                        person: string | null;
+                                        phone: string | null;
+                                    };
+                                    kind: string;
+                                    name: string;
+                                } | null;
+                                levelIndex: number;
+                                origin: {
+                                    clockKind?: string;
+                                    /** @description direct, auto, sla, pingpong or incident */
+                                    code: string;
+                                    event?: string;
+                                    facts?: {
+                                        /**
+                                         * @description which condition of the path the ticket met
+                                         * @enum {string}
+                                         */
+                                        code: "category" | "product" | "tag" | "tags_all" | "priority" | "channel" | "customer_tier" | "customer_temperature" | "keyword_subject" | "keyword_body" | "no_conditions";
+                                        /** @description what the ticket had (the category, the tags or keyword found…) */
+                                        values: string[];
+                                    }[];
+                                    /** @description incident: the title of the major incident */
+                                    incident?: string;
+                                    limit?: number;
+                                    path?: string;
+                                    severity?: string;
+                                    team?: string;
+                                    to?: string;
+                                    transfers?: number;
+                                } | null;
+                                /** @description requested and past its acknowledgement deadline */
+                                overdue: boolean;
+                                path: {
+                                    id: string;
+                                    name: string;
+                                    version: number;
+                                } | null;
+                                receivers: {
+                                    acknowledgedAt: string | null;
+                                    acknowledgedBy: {
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    key: string;
+                                    people: {
+                                        id: string;
+                                        name: string;
+                                    }[];
+                                    /** @description waiting, reminding, acknowledged, expired or unreachable */
+                                    phase: string;
+                                    remindersSent: number;
+                                    target: ({
+                                        /** @description identifier of a user, team, rotation or calendar */
+                                        teamId: string;
+                                        /** @enum {string} */
+                                        type: "team";
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "user";
+                                        /** @description identifier of a user, team, rotation or calendar */
+                                        userId: string;
+                                    } | {
+                                        /** @description identifier of a user, team, rotation or calendar */
+                                        rotationId: string;
+                                        /** @enum {string} */
+                                        type: "rotation";
+                                    } | {
+                                        /**
+                                         * @description manager_of_current_team or supervisor_of_assignee
+                                         * @enum {string}
+                                         */
+                                        role: "manager_of_current_team" | "supervisor_of_assignee";
+                                        /** @enum {string} */
+                                        type: "role";
+                                    }) | null;
+                                    trace: string[];
+                                    traceFacts?: ({
+                                        /** @description reachable, unavailable, team_reachable, on_call, fallback, … (see TraceFact) */
+                                        code: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                }[];
+                                requestedAt: string;
+                                requestedBy: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description who resolved it and the answer they gave (null until resolved) */
+                                resolution: {
+                                    answer: string | null;
+                                    by: {
+                                        id: string;
+                                        name: string;
+                                    };
+                                } | null;
+                                returned: {
+                                    by: {
+                                        id: string;
+                                        name: string;
+                                    };
+                                    reason: string;
+                                    text: string;
+                                } | null;
+                                /** @description level, or fallback once every level is exhausted */
+                                stage: string;
+                                stalled: boolean;
+                                /** @description requested, acknowledged, resolved, returned or cancelled */
+                                status: string;
+                                ticketId: string;
+                                ticketNumber: number | null;
+                                /** @description manual, auto (path conditions), sla or pingpong */
+                                trigger: string;
+                                updatedAt: string;
+                            }[];
+                            incidents: {
+                                /** Format: date-time */
+                                declaredAt: string;
+                                id: string;
+                                severity: string;
+                                state: string;
+                                title: string;
+                            }[];
+                            /** @enum {string} */
+                            kind: "tickets" | "escalations" | "incidents";
+                            report: string;
+                            tickets: {
+                                assigneeId: string | null;
+                                category: string | null;
+                                /** @description addresses copied on public replies (lower-case) */
+                                cc: string[];
+                                /**
+                                 * @description email, web, chat, phone or api
+                                 * @enum {string}
+                                 */
+                                channel: "email" | "web" | "chat" | "phone" | "api";
+                                closedAt: string | null;
+                                createdAt: string;
+                                createdBy: string | null;
+                                id: string;
+                                mergedIntoId?: string | null;
+                                /** @description human ticket number, shown as #1042 */
+                                number: number;
+                                /**
+                                 * @description low, normal, high or urgent
+                                 * @enum {string}
+                                 */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                product: string | null;
+                                requesterId: string | null;
+                                /** @description SLA clocks of the ticket (single-ticket responses only) */
+                                slaClocks?: {
+                                    breachedAt: string | null;
+                                    calendarId: string | null;
+                                    dueAt: string | null;
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "first_response" | "next_response" | "resolution";
+                                    metAt: string | null;
+                                    policyId: string;
+                                    policyName: string | null;
+                                    /** @description business seconds left now on the clock's calendar; negative when overdue */
+                                    remainingSeconds: number;
+                                    startedAt: string;
+                                    /**
+                                     * @description running, paused (waiting on the customer), met, or breached
+                                     * @enum {string}
+                                     */
+                                    state: "running" | "paused" | "met" | "breached";
+                                    targetSeconds: number;
+                                }[];
+                                solvedAt: string | null;
+                                /**
+                                 * @description new, open, pending, on_hold, solved or closed
+                                 * @enum {string}
+                                 */
+                                status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                                subject: string;
+                                tags: string[];
+                                teamId: string | null;
+                                /**
+                                 * @description customer temperature: calm, concerned, upset or angry
+                                 * @enum {string}
+                                 */
+                                temperature: "calm" | "concerned" | "upset" | "angry";
+                                updatedAt: string;
+                                /** @description increases on every change; send as expectedVersion to avoid overwriting someone else */
+                                version: number;
+                            }[];
+                            /** @description how many are behind the bucket; the lists hold the first 200 */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The supervisor's dashboard: today's and this week's first figures (reader's time zone, weeks from Monday), each with the report and bucket behind it; only tickets the reader may see count */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description this week per day (tickets.volume) */
+                            days: {
+                                backlog: number;
+                                created: number;
+                                day: string;
+                                solved: number;
+                            }[];
+                            /** @description running SLA clocks now by the share of their target used (sla.nearing) */
+                            nearing: {
+                                bucket: string;
+                                openClocks: number;
+                            }[];
+                            /** Format: date-time */
+                            now: string;
+                            periods: {
+                                /** @description hands_within_target only for supervisors, managers and administrators */
+                                figures: {
+                                    /** @description drill=<bucket> on the report lists what is behind the figure; null: open the report */
+                                    bucket: string | null;
+                                    groupBy: string;
+                                    /** @enum {string} */
+                                    key: "tickets_created" | "tickets_solved" | "backlog" | "escalations_opened" | "escalations_overdue" | "ack_median" | "ack_p90" | "sla_achievement" | "sla_breaches" | "csat" | "hands_within_target";
+                                    /** @enum {string} */
+                                    kind: "count" | "percent" | "duration_ms";
+                                    /** @description the report behind the figure (GET /api/v1/reports/{report}); 'hands': GET /api/v1/hands/report */
+                                    report: string;
+                                    /** @description null: nothing to measure yet (no acknowledgement, no rating) */
+                                    value: number | null;
+                                }[];
+                                /** Format: date-time */
+                                from: string;
+                                /** @enum {string} */
+                                period: "today" | "week";
+                                /** Format: date-time */
+                                to: string;
+                            }[];
+                            /** @description the reader's time zone: today and this week are cut in it */
+                            timeZone: string;
+                            /**
+                             * @description weeks are ISO weeks, as in the reports
+                             * @enum {string}
+                             */
+                            weekStartsOn: "monday";
+                        };
+                    };
+                };
+                /** @description Every error response has this shape. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response has this shape. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/dashboard/drill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tickets or escalations behind one figure of the dashboard (first 200; the reader's visible ones only) */
+        get: {
+            parameters: {
+                query: {
+                    figure: "tickets_created" | "tickets_solved" | "backlog" | "escalations_opened" | "escalations_overdue" | "ack_median" | "ack_p90" | "sla_achievement" | "sla_breaches" | "csat" | "hands_within_target";
+                    period: "today" | "week";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
                             bucket: string;
                             escalations: {
                                 ackDueAt: string | null;

@@ -26,6 +26,7 @@ export const problemsEn = {
   start_not_before_end: 'must be before the end.',
   filter_not_applicable: 'This report cannot be filtered by {{filter}}; clear that filter.',
   range_too_long: 'The period may span at most {{days}} days; choose a shorter one.',
+  figure_not_drillable: 'This figure has no tickets or escalations to list; open its report instead.',
   unknown_path: 'This escalation path no longer exists; choose another.',
   invalid_rating: 'Choose good or bad (or a score from 1 to 5).',
   search_words_required: 'Enter at least one word to find (a word with - only excludes).',

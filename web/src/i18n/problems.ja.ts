@@ -24,6 +24,7 @@ export const problemsJa: ProblemMessages = {
   start_not_before_end: 'は終了より前にしてください。',
   filter_not_applicable: 'このレポートは {{filter}} で絞り込めません。その条件を外してください。',
   range_too_long: '期間は最大 {{days}} 日です。短い期間を選んでください。',
+  figure_not_drillable: 'この数値には一覧にできるチケットやエスカレーションがありません。レポートを開いてください。',
   unknown_path: 'このエスカレーションパスは存在しません。別のパスを選んでください。',
   invalid_rating: '「良い」か「悪い」（または 1〜5 の点数）を選んでください。',
   search_words_required: '検索する語句を 1 つ以上入力してください（- を付けた語句は除外のみです）。',

@@ -26,6 +26,7 @@ export const NOTIFICATION_EVENTS = [
   'incident.resolved',
   'incident.rca_approved',
   'incident.resolve_target_passed',
+  'escalation_path.review_due',
   'digest',
 ] as const;
 /** Events about a major incident (issue 17): they need `incident` in their data, not a ticket. */
@@ -686,6 +687,39 @@ Open the incident: {{incident.url}}
 障害を開く: {{incident.url}}
 `,
       `${heading('【{{incident.severity}}】解決目標時刻を超過しました: {{incident.title}}')}${para('解決目標時刻（{{incident.dueText}}）を過ぎました。{{#if incident.escalated}}設定されたエスカレーション経路でエスカレーションしました。{{else}}エスカレーション経路が未設定か、対応中の関連チケットがないため、エスカレーションしていません。{{/if}}')}<p>${button('{{incident.url}}', '障害を開く', true)}</p>`,
+    ),
+  },
+
+  'escalation_path.review_due': {
+    en: set(
+      'en',
+      'Path review due: {{path.name}}',
+      `The periodic review of the escalation path "{{path.name}}" is due ({{path.dueText}}). Please look at its review report and mark the path reviewed.
+{{#if path.lastReviewedText}}
+Last reviewed: {{path.lastReviewedText}}
+{{else}}
+Not reviewed yet.
+{{/if}}
+
+Review report: {{path.reviewUrl}}
+Path: {{path.url}}
+`,
+      `${heading('Path review due: {{path.name}}')}${para('The periodic review of this escalation path is due ({{path.dueText}}). Please look at its review report and mark the path reviewed.')}${para('{{#if path.lastReviewedText}}Last reviewed: {{path.lastReviewedText}}{{else}}Not reviewed yet.{{/if}}')}<p>${button('{{path.reviewUrl}}', 'Open the review report', true)}${button('{{path.url}}', 'Open the path', false)}</p>`,
+    ),
+    ja: set(
+      'ja',
+      'エスカレーションパスの見直し時期です: {{path.name}}',
+      `エスカレーションパス「{{path.name}}」の定期見直しの時期です（期限: {{path.dueText}}）。見直しレポートを確認し、パスを見直し済みにしてください。
+{{#if path.lastReviewedText}}
+前回の見直し: {{path.lastReviewedText}}
+{{else}}
+まだ見直されていません。
+{{/if}}
+
+見直しレポート: {{path.reviewUrl}}
+パス: {{path.url}}
+`,
+      `${heading('エスカレーションパスの見直し時期です: {{path.name}}')}${para('このエスカレーションパスの定期見直しの時期です（期限: {{path.dueText}}）。見直しレポートを確認し、パスを見直し済みにしてください。')}${para('{{#if path.lastReviewedText}}前回の見直し: {{path.lastReviewedText}}{{else}}まだ見直されていません。{{/if}}')}<p>${button('{{path.reviewUrl}}', '見直しレポートを開く', true)}${button('{{path.url}}', 'パスを開く', false)}</p>`,
     ),
   },
 

@@ -79,7 +79,26 @@ describe('renderNotification', () => {
     expect(() => renderNotification('email.held', 'en', { recipient: data.recipient, ticket: data.ticket })).toThrow(/needs held/);
   });
 
-  it.each(NOTIFICATION_EVENTS.filter((e) => !INCIDENT_NOTIFICATION_EVENTS.includes(e)).flatMap((e) => (['en', 'ja'] as const).map((l) => [e, l] as const)))(
+  it('words the path review reminder in the owner language, dates in their zone, links to the review report, HTML escaped', () => {
+    const path = { id: 'p1', name: 'Billing <disputes> & refunds', url: 'https://escalon.example/admin/paths/p1', reviewUrl: 'https://escalon.example/reports/paths/p1', dueAtMs: Date.UTC(2026, 0, 5, 0, 0) };
+    const base = { recipient: { name: '佐藤', timeZone: 'Asia/Tokyo' }, ticket: { number: '-', subject: '', url: 'https://escalon.example' }, path };
+    const ja = renderNotification('escalation_path.review_due', 'ja', base);
+    expect(ja.subject).toBe('エスカレーションパスの見直し時期です: Billing <disputes> & refunds');
+    expect(ja.text).toContain('（期限: 2026年1月5日(月) 9:00 JST）');
+    expect(ja.text).toContain('まだ見直されていません。');
+    expect(ja.text).toContain('見直しレポート: https://escalon.example/reports/paths/p1');
+    expect(ja.html).toContain('href="https://escalon.example/reports/paths/p1"');
+    expect(ja.html).toContain('Billing &lt;disputes&gt; &amp; refunds');
+    expect(ja.html).not.toContain('<disputes>');
+    const en = renderNotification('escalation_path.review_due', 'en', { ...base, path: { ...path, lastReviewedAtMs: Date.UTC(2025, 9, 7, 0, 0) } });
+    expect(en.subject).toBe('Path review due: Billing <disputes> & refunds');
+    expect(en.text).toContain('Last reviewed: ');
+    expect(en.text).toContain('Review report: https://escalon.example/reports/paths/p1');
+    expect(en.html).toContain('Open the review report');
+    expect(() => renderNotification('escalation_path.review_due', 'en', { recipient: base.recipient, ticket: base.ticket })).toThrow(/needs path/);
+  });
+
+  it.each(NOTIFICATION_EVENTS.filter((e) => !INCIDENT_NOTIFICATION_EVENTS.includes(e) && e !== 'escalation_path.review_due').flatMap((e) => (['en', 'ja'] as const).map((l) => [e, l] as const)))(
     '%s in %s: subject on one line with the ticket number, text and html both carry the facts',
     (event: NotificationEvent, locale) => {
       const out = renderNotification(event, locale, data);

@@ -70,6 +70,8 @@ export interface NotificationData {
     dueAtMs?: number;
     escalated?: boolean;
   };
+  /** escalation_path.review_due: the path whose periodic review is due, and its review report. */
+  path?: { id: string; name: string; url: string; reviewUrl: string; dueAtMs: number; lastReviewedAtMs?: number };
   /** email.held: the reply held as unverified, and why (a code the template words). */
   held?: { from: string; subject: string; reason: HeldReason; fromDomain?: string | null; url: string };
   /** Who acted (acknowledged, returned). */
@@ -80,7 +82,8 @@ export interface NotificationData {
 }
 
 /** What templates see: the data plus localised, pre-formatted strings. */
-export interface NotificationContext extends Omit<NotificationData, 'escalation' | 'sla' | 'items' | 'held' | 'incident'> {
+export interface NotificationContext extends Omit<NotificationData, 'escalation' | 'sla' | 'items' | 'held' | 'incident' | 'path'> {
+  path?: NotificationData['path'] & { dueText: string; lastReviewedText: string };
   incident?: NotificationData['incident'] & { stateText: string; roleText: string; nextText: string; dueText: string };
   language: MessageLanguage;
   locale: string;
@@ -134,6 +137,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'incident.resolved': 'Incident resolved',
     'incident.rca_approved': 'RCA approved',
     'incident.resolve_target_passed': 'Resolution target passed',
+    'escalation_path.review_due': 'Path review due',
   },
   ja: {
     'escalation.requested': 'エスカレーション依頼',
@@ -153,6 +157,7 @@ const eventLabel: Record<MessageLanguage, Record<DigestItemEvent, string>> = {
     'incident.resolved': '障害の解決',
     'incident.rca_approved': 'RCA の承認',
     'incident.resolve_target_passed': '解決目標時刻の超過',
+    'escalation_path.review_due': 'パスの見直し時期',
   },
 };
 
@@ -188,8 +193,8 @@ export const genericNotificationText = (locale: string, kind: 'escalation' | 'ot
     ? kind === 'escalation' ? 'エスカレーションに更新があります' : 'チケットに更新があります'
     : kind === 'escalation' ? 'An escalation was updated' : 'A ticket was updated';
 
-const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' | 'held' | 'incident' =>
-  event === 'digest' ? 'items' : event === 'email.held' ? 'held' : event.startsWith('sla.') ? 'sla' : event.startsWith('incident.') ? 'incident' : 'escalation';
+const needs = (event: NotificationEvent): 'escalation' | 'sla' | 'items' | 'held' | 'incident' | 'path' =>
+  event === 'digest' ? 'items' : event === 'email.held' ? 'held' : event === 'escalation_path.review_due' ? 'path' : event.startsWith('sla.') ? 'sla' : event.startsWith('incident.') ? 'incident' : 'escalation';
 
 /** Localises dates and labels once, so every template (default or edited) gets the same facts. */
 export const buildNotificationContext = (
@@ -205,7 +210,7 @@ export const buildNotificationContext = (
   if (missing === 'items' ? !data.items?.length : !data[missing]) {
     throw new AppError('internal', `Notification ${event} needs ${missing} in its data.`);
   }
-  const { escalation, sla, items, held, incident, ...rest } = data;
+  const { escalation, sla, items, held, incident, path, ...rest } = data;
   return {
     ...rest,
     language,
@@ -225,6 +230,7 @@ export const buildNotificationContext = (
       nextText: incident.nextUpdateAtMs === undefined ? '' : when(incident.nextUpdateAtMs),
       dueText: incident.dueAtMs === undefined ? '' : when(incident.dueAtMs),
     },
+    path: path && { ...path, dueText: when(path.dueAtMs), lastReviewedText: path.lastReviewedAtMs === undefined ? '' : when(path.lastReviewedAtMs) },
     held: held && { ...held, reasonText: heldReasonText[language][held.reason] ?? held.reason },
     items: items?.map((item) => ({
       ...item,

@@ -1,6 +1,6 @@
 import { parseJson } from '../../../db/database.js';
 import { ackMs, dayEnds, escalationRate, groupBy, levelReached, levelShares, overdueSeries, periodOf, resolveMs } from '../reports.policy.js';
-import { escalationsForOverdue, escalationsRequested, eventsOfKind, factsCreated, namesOf, recipientsOf, type EscalationFactRow } from '../reports.repository.js';
+import { escalationIdsOnPath, escalationsForOverdue, escalationsRequested, eventsOfKind, factsCreated, namesOf, recipientsOf, type EscalationFactRow } from '../reports.repository.js';
 import type { ReportContext, ReportDefinition, ReportRow } from '../reports.types.js';
 import { col, dimensionColumn, labelRows, percent, stat, ticketDimension } from './shared.js';
 
@@ -34,8 +34,8 @@ export const escalationsVolume: ReportDefinition = {
   family: 'escalations',
   title: { ja: 'エスカレーション件数と率', en: 'Escalation volume and rate' },
   definition: {
-    ja: '件数: 期間内に依頼されたエスカレーション。エスカレーション率: エスカレーションされたチケット ÷ 期間内に作成されたチケット(チーム・カテゴリ・優先度・チャネル・日・週ごとは同じ区分の作成チケットで割る。レベル・パス・種類・きっかけごとは全作成チケットで割る)。レベル2/3・フォールバック到達率: そのレベル以上(フォールバックは全レベルの先)に達したエスカレーションの割合。種類: 機能(functional)・階層(hierarchical)・自動(パスのルール、SLA、たらい回しによるもの)。きっかけ: manual(手動)・auto(パスのルール)・sla・pingpong。',
-    en: 'Volume: escalations requested in the period. Escalation rate: escalated tickets ÷ tickets created in the period (by team, category, priority, channel, day or week: divided by the tickets created in the same bucket; by level, path, kind or trigger: by all tickets created). Reached level 2 / 3 / fallback: the share of escalations that got to that level or beyond (the fallback is past every level). Kind: functional, hierarchical, or automatic (started by a path rule, an SLA or ping-pong). Trigger: manual, auto (path rule), sla, pingpong.',
+    ja: '件数: 期間内に依頼されたエスカレーション。エスカレーション率: エスカレーションされたチケット ÷ 期間内に作成されたチケット(チーム・カテゴリ・優先度・チャネル・日・週ごとは同じ区分の作成チケットで割る。レベル・パス・種類・きっかけごとは全作成チケットで割る)。レベル2/3・フォールバック到達率: そのレベル以上(フォールバックは全レベルの先)に達したエスカレーションの割合。fallback_reached はフォールバックに達した件数。種類: 機能(functional)・階層(hierarchical)・自動(パスのルール、SLA、たらい回しによるもの)。きっかけ: manual(手動)・auto(パスのルール)・sla・pingpong。',
+    en: 'Volume: escalations requested in the period. Escalation rate: escalated tickets ÷ tickets created in the period (by team, category, priority, channel, day or week: divided by the tickets created in the same bucket; by level, path, kind or trigger: by all tickets created). Reached level 2 / 3 / fallback: the share of escalations that got to that level or beyond (the fallback is past every level); `fallback_reached` counts those that reached the fallback. Kind: functional, hierarchical, or automatic (started by a path rule, an SLA or ping-pong). Trigger: manual, auto (path rule), sla, pingpong.',
   },
   groupBys: ESCALATION_DIMENSIONS,
   defaultGroupBy: 'level',
@@ -60,11 +60,12 @@ export const escalationsVolume: ReportDefinition = {
         level2_share: shares.level2,
         level3_share: shares.level3,
         fallback_share: shares.fallback,
+        fallback_reached: list.filter((e) => levelReached(e) === 'fallback').length,
       };
     });
     const names = await namesOf(ctx.ex, [...groups.keys()]);
     return {
-      columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('escalated_tickets', 'count'), col('tickets_created', 'count'), col('escalation_rate', 'percent'), col('level2_share', 'percent'), col('level3_share', 'percent'), col('fallback_share', 'percent')],
+      columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('escalated_tickets', 'count'), col('tickets_created', 'count'), col('escalation_rate', 'percent'), col('level2_share', 'percent'), col('level3_share', 'percent'), col('fallback_share', 'percent'), col('fallback_reached', 'count')],
       rows: labelRows(out, ctx.groupBy, names),
       drill,
     };
@@ -117,23 +118,29 @@ export const escalationsExpiries: ReportDefinition = {
   family: 'escalations',
   title: { ja: '受領期限切れ(担当者・ローテーション別)', en: 'Acknowledgement timeouts per person and rotation' },
   definition: {
-    ja: '期間内に、受け手が受領期限(とリマインド)を過ぎても受領しなかった回数。担当者別: その時の受け手それぞれに1回。対象別: 期限切れになった宛先(チーム・人・ローテーション)ごとに1回。',
-    en: 'Times in the period a target let its acknowledgement deadline (and reminders) pass without acknowledging. Per person: one for each receiver of the target at the time. Per target: one per target (team, person or rotation) that expired.',
+    ja: '期間内に、受け手が受領期限(とリマインド)を過ぎても受領しなかった回数。担当者別: その時の受け手それぞれに1回。対象別: 期限切れになった宛先(チーム・人・ローテーション)ごとに1回。週別: 期限切れになった宛先ごとに1回、期限切れになった週(レポート暦)で数える。パスで絞ると、そのパスのエスカレーションの期限切れだけ。担当者別・対象別は、スーパーバイザー・マネージャー・管理者のみ。',
+    en: 'Times in the period a target let its acknowledgement deadline (and reminders) pass without acknowledging. Per person: one for each receiver of the target at the time. Per target: one per target (team, person or rotation) that expired. Per week: one per expired target, in the week it expired (report calendar). Filtered by path: only the expiries of that path\'s escalations. Per person and per target: supervisors, managers and administrators only.',
   },
-  groupBys: ['person', 'target'],
-  // Targets include people (user:…): the whole report is for supervisors.
+  groupBys: ['person', 'target', 'week'],
+  // Targets include people (user:…): per person and per target are for supervisors; per week is not.
   personal: ['person', 'target'],
   defaultGroupBy: 'person',
   drills: 'tickets',
   async run(ctx) {
     const events = await eventsOfKind(ctx, 'escalation.target_expired');
-    const parsed = events.map((e) => ({ ticketId: e.ticket_id, ...parseJson<{ targetKey?: string; receivers?: string[] }>(e.data, {}) }));
-    const groups = groupBy(parsed, (e) => (ctx.groupBy === 'target' ? (e.targetKey ?? '') : [...new Set(e.receivers ?? [])]));
+    let parsed = events.map((e) => ({ ticketId: e.ticket_id, at: e.created_at, ...parseJson<{ escalationId?: string; targetKey?: string; receivers?: string[] }>(e.data, {}) }));
+    if (ctx.filters.pathId !== undefined) {
+      // The ticket went through the path; the expiry must also be one of the path's escalations.
+      const onPath = await escalationIdsOnPath(ctx.ex, ctx.filters.pathId, [...new Set(parsed.map((e) => e.escalationId ?? ''))]);
+      parsed = parsed.filter((e) => e.escalationId !== undefined && onPath.has(e.escalationId));
+    }
+    const groups = groupBy(parsed, (e) => (ctx.groupBy === 'week' ? periodOf(ctx.cal, e.at, 'week') : ctx.groupBy === 'target' ? (e.targetKey ?? '') : [...new Set(e.receivers ?? [])]));
     const drill = new Map<string, string[]>();
     const out: ReportRow[] = [...groups].map(([k, list]) => {
       drill.set(k, [...new Set(list.map((e) => e.ticketId))]);
       return { bucket: k, expiries: list.length };
     });
+    if (ctx.groupBy === 'week') return { columns: [col('week', 'dimension'), col('expiries', 'count')], rows: out.map((r) => ({ ...r, week: r.bucket })).sort((a, b) => a.bucket.localeCompare(b.bucket)), drill };
     const ids = [...groups.keys()].map((k) => (ctx.groupBy === 'target' ? k.split(':')[1] ?? k : k));
     const names = await namesOf(ctx.ex, ids);
     const labelled = out.map((r) => {

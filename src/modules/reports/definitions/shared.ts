@@ -50,6 +50,7 @@ export const LABELS: Record<string, Bilingual> = {
   level2_share: { ja: 'レベル2到達率', en: 'Reached level 2' },
   level3_share: { ja: 'レベル3到達率', en: 'Reached level 3' },
   fallback_share: { ja: 'フォールバック到達率', en: 'Reached fallback' },
+  fallback_reached: { ja: 'フォールバック到達数', en: 'Fallback reached' },
   acknowledged: { ja: '受領', en: 'Acknowledged' },
   ack_median: { ja: '受領まで 中央値', en: 'Time to acknowledge median' },
   ack_p90: { ja: '受領まで p90', en: 'Time to acknowledge p90' },

@@ -481,7 +481,12 @@ function ReviewEvidence({ pathId, version, reviewedAt }: { pathId: string; versi
   });
   return (
     <div className="review-evidence">
-      <h3>{t('admin2.evidence.title')}</h3>
+      <h3>
+        {t('admin2.evidence.title')}{' '}
+        <a className="small" href={`/reports/paths/${encodeURIComponent(pathId)}`}>
+          {t('reports.pathReview')}
+        </a>
+      </h3>
       <Loadable query={evidence}>
         {(e: Evidence) => (
           <>

@@ -76,7 +76,7 @@ export function PathsPage() {
                       <span className="small">{t('admin2.paths.reviewBy', { time: formatDateTime(p.reviewDueAt, i18n.language, user.timeZone) })}</span>
                     )}
                     {' '}
-                    <a className="small" href={`/reports?name=escalations.returns&path=${encodeURIComponent(p.id)}`}>
+                    <a className="small" href={`/reports/paths/${encodeURIComponent(p.id)}`}>
                       {t('reports.pathReview')}
                     </a>
                   </td>

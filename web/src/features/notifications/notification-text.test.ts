@@ -33,4 +33,10 @@ describe('notification texts', () => {
     expect(notificationHref(other)).toBe('/escalations/e1');
     expect(notificationHref({ ...other, escalationId: null })).toBe('/tickets/t1');
   });
+
+  it('leads a path review reminder to the path review report', () => {
+    const review = { ...held, event: 'escalation_path.review_due', ticketId: null, data: { pathId: 'p1', pathName: 'Billing' } };
+    expect(notificationHref(review)).toBe('/reports/paths/p1');
+    expect(notificationHref({ ...review, data: {} })).toBeNull();
+  });
 });

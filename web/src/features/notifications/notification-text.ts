@@ -1,8 +1,9 @@
 import type { TFunction } from 'i18next';
 import type { Notification } from '../escalations/types.js';
 
-/** Where a notification leads: its escalation if it has one, else its ticket (a held reply: that message on it). */
+/** Where a notification leads: its escalation if it has one, else its ticket (a held reply: that message on it); a path review reminder: the path review report. */
 export const notificationHref = (n: Pick<Notification, 'escalationId' | 'ticketId'> & Partial<Pick<Notification, 'event' | 'data'>>): string | null => {
+  if (n.event === 'escalation_path.review_due' && typeof n.data?.pathId === 'string') return `/reports/paths/${encodeURIComponent(n.data.pathId)}`;
   if (n.escalationId) return `/escalations/${n.escalationId}`;
   if (!n.ticketId) return null;
   const held = n.event === 'email.held' && typeof n.data?.inboundId === 'string' ? `#held-${encodeURIComponent(n.data.inboundId)}` : '';

@@ -6,6 +6,7 @@ import { Loading } from '../../components/States.js';
 import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { SUPERVISING } from '../hands/hands-api.js';
+import { dayIn } from './hands-report-api.js';
 import { ReportChart } from './ReportChart.js';
 import './reports.css';
 
@@ -42,27 +43,25 @@ interface Drill {
   incidents?: { id: string; title: string; severity: string; state: string }[];
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** The reader's calendar day `offset` days from `d` (local time: a Tokyo supervisor's today, not UTC's). */
-const localDay = (d: Date, offset = 0) => {
-  const x = new Date(d.getFullYear(), d.getMonth(), d.getDate() + offset);
-  return `${x.getFullYear()}-${pad(x.getMonth() + 1)}-${pad(x.getDate())}`;
-};
-/** The day after an ISO day (the API's `to` is exclusive; the page shows the last day included). */
-const dayAfter = (day: string) => {
-  const [y, m, d] = day.split('-').map(Number);
-  return localDay(new Date(y!, m! - 1, d!), 1);
-};
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** The day after / before an ISO day (the API's `to` is exclusive; the page shows the last day included). */
+const dayAfter = (day: string) => isoDay(Date.parse(day) + DAY);
+const dayBefore = (day: string) => isoDay(Date.parse(day) - DAY);
 
-/**
- * The range presets of the supervisor's dashboard: reader's calendar days, `to` the last day
- * included; weeks start on Monday. The server cuts days in the report calendar's zone.
- */
-function preset(kind: 'today' | 'week' | 'month', now = new Date()): { from: string; to: string } {
-  if (kind === 'today') return { from: localDay(now), to: localDay(now) };
-  if (kind === 'week') return { from: localDay(now, -((now.getDay() + 6) % 7)), to: localDay(now) };
-  return { from: localDay(now, -30), to: localDay(now) };
+/** The range presets: today and this week (from Monday) by the calendar day in the report calendar's zone (the days the report cuts); `to` is exclusive (the day after the last day shown); the server reads a date as 00:00 in the report calendar's zone. */
+function preset(kind: 'today' | 'week' | 'month', timeZone: string, now = Date.now()): { from: string; to: string } {
+  const today = Date.parse(dayIn(now, timeZone));
+  if (kind === 'today') return { from: isoDay(today), to: isoDay(today + DAY) };
+  if (kind === 'week') {
+    const dow = (new Date(today).getUTCDay() + 6) % 7;
+    return { from: isoDay(today - dow * DAY), to: isoDay(today + DAY) };
+  }
+  return { from: isoDay(today - 30 * DAY), to: isoDay(today + DAY) };
 }
+
+/** The day a range end shows as: a date as it is; an instant (a dashboard figure's) as the reader's local day (an end is exclusive: the day before it). */
+const shownDay = (v: string, timeZone: string, end = false): string => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? (end ? dayBefore(v) : v) : dayIn(Date.parse(v) - (end ? 1 : 0), timeZone));
 
 /** A report's data by its URL (cached per URL: going back to a period or a drill-down is instant). */
 function useFetch<T>(url: string | null): { data: T | null; error: unknown } {
@@ -83,16 +82,20 @@ const cell = (c: Column, v: string | number | null | undefined, t: (k: string, o
 export function ReportsPage() {
   const { t, i18n } = useTranslation();
   const lang: 'ja' | 'en' = i18n.language === 'en' ? 'en' : 'ja';
-  const list = useFetch<{ items: ReportInfo[] }>('/api/v1/reports');
+  const list = useFetch<{ items: ReportInfo[]; timeZone: string }>('/api/v1/reports');
   const directory = useDirectory();
   const { user } = useSession();
   // A link may open a report directly: /reports?name=escalations.returns&path=<id> (the path review).
   const initial = new URLSearchParams(typeof location === 'undefined' ? '' : location.search);
   const [name, setName] = useState(initial.get('name') ?? 'tickets.volume');
   const [filters, setFilters] = useState({ team: initial.get('team') ?? '', path: initial.get('path') ?? '', category: '', priority: '', channel: '' });
-  const [range, setRange] = useState(preset('week'));
-  const [groupBy, setGroupBy] = useState<string>('');
-  const [drillBucket, setDrillBucket] = useState<string | null>(null);
+  // The dashboard's figures open a report over their own instants (from/to), group-by and bucket.
+  const [chosen, setRange] = useState<{ from: string; to: string } | null>(initial.get('from') && initial.get('to') ? { from: initial.get('from')!, to: initial.get('to')! } : null);
+  // Presets are days of the report calendar (a Los Angeles reader of a Tokyo desk's reports gets the desk's today).
+  const zone = list.data?.timeZone ?? user.timeZone;
+  const range = chosen ?? preset('week', zone);
+  const [groupBy, setGroupBy] = useState<string>(initial.get('groupBy') ?? '');
+  const [drillBucket, setDrillBucket] = useState<string | null>(initial.get('drill'));
   const info = list.data?.items.find((r) => r.name === name);
   const g = groupBy && info?.groupBys.includes(groupBy) ? groupBy : (info?.defaultGroupBy ?? '');
   const applies = (f: FilterKey) => info?.filters.includes(f) ?? true;
@@ -100,7 +103,7 @@ export function ReportsPage() {
     .filter(([k, v]) => v !== '' && applies(k as FilterKey))
     .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
     .join('');
-  const query = `from=${range.from}&to=${range.to ? dayAfter(range.to) : ''}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
+  const query = `from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}${g ? `&groupBy=${encodeURIComponent(g)}` : ''}${filterQuery}`;
   const result = useFetch<Result>(info ? `/api/v1/reports/${name}?${query}` : null);
   const drill = useFetch<Drill>(info && drillBucket !== null ? `/api/v1/reports/${name}?${query}&drill=${encodeURIComponent(drillBucket)}` : null);
 
@@ -125,16 +128,20 @@ export function ReportsPage() {
   return (
     <div className="page reports-page">
       <h1>{t('reports.title')}</h1>
-      {SUPERVISING.includes(user.role) && (
-        <p>
-          <Link to="/reports/hands">{t('reports.handsLink')}</Link>
-        </p>
-      )}
+      <p>
+        <Link to="/reports/dashboard">{t('reports.dashboardLink')}</Link>
+        {SUPERVISING.includes(user.role) && (
+          <>
+            {' · '}
+            <Link to="/reports/hands">{t('reports.handsLink')}</Link>
+          </>
+        )}
+      </p>
       <section aria-label={t('reports.dashboard')} className="report-controls">
-        <button type="button" className="btn btn-small" onClick={() => (setRange(preset('today')), setDrillBucket(null))}>
+        <button type="button" className="btn btn-small" onClick={() => (setRange(preset('today', zone)), setDrillBucket(null))}>
           {t('reports.today')}
         </button>{' '}
-        <button type="button" className="btn btn-small" onClick={() => (setRange(preset('week')), setDrillBucket(null))}>
+        <button type="button" className="btn btn-small" onClick={() => (setRange(preset('week', zone)), setDrillBucket(null))}>
           {t('reports.thisWeek')}
         </button>{' '}
         <label>
@@ -148,10 +155,10 @@ export function ReportsPage() {
           </select>
         </label>{' '}
         <label>
-          {t('reports.from')} <input type="date" value={range.from} onChange={(e) => setRange({ ...range, from: e.target.value })} />
+          {t('reports.from')} <input type="date" value={shownDay(range.from, user.timeZone)} onChange={(e) => setRange({ ...range, from: e.target.value })} />
         </label>{' '}
         <label>
-          {t('reports.to')} <input type="date" value={range.to} onChange={(e) => setRange({ ...range, to: e.target.value })} />
+          {t('reports.to')} <input type="date" value={shownDay(range.to, user.timeZone, true)} onChange={(e) => setRange({ ...range, to: e.target.value ? dayAfter(e.target.value) : '' })} />
         </label>{' '}
         <label>
           {t('reports.groupBy')}{' '}
@@ -224,7 +231,7 @@ export function ReportsPage() {
         // A wide table (the hand and incident figures) goes under the chart, scrolling sideways if need be.
         <div className="report-body" style={{ display: 'grid', gridTemplateColumns: result.data.columns.length > 6 ? 'minmax(0, 1fr)' : 'minmax(0, 3fr) minmax(0, 2fr)', gap: '1rem', alignItems: 'start' }}>
           <figure>
-            <ReportChart categories={chart.categories} series={chart.series} line={chart.line} lang={lang} label={`${info?.title[lang] ?? name} ${range.from}–${range.to}`} />
+            <ReportChart categories={chart.categories} series={chart.series} line={chart.line} lang={lang} label={`${info?.title[lang] ?? name} ${shownDay(range.from, user.timeZone)}–${shownDay(range.to, user.timeZone, true)}`} />
           </figure>
           <div className="report-scroll">
             <table className="report-table">
