@@ -36,6 +36,14 @@ export const servicesOf = (ex: Executor, incidentIds: string[]) =>
         .where('incident_services.incident_id', 'in', incidentIds)
         .orderBy('services.position')
         .execute();
+/** The affected services' owner teams (outreach tickets go to the worst-hit one's). */
+export const serviceOwners = (ex: Executor, incidentId: string) =>
+  ex
+    .selectFrom('incident_services')
+    .innerJoin('services', 'services.id', 'incident_services.service_id')
+    .select(['incident_services.impact', 'services.owner_team_id', 'services.position'])
+    .where('incident_services.incident_id', '=', incidentId)
+    .execute();
 export const insertIncidentServices = (ex: Executor, rows: { incident_id: string; service_id: string; impact: string; status_before: string }[]) =>
   rows.length ? ex.insertInto('incident_services').values(rows).execute() : Promise.resolve();
 /** Other active incidents naming a service (its status returns only when none is left). */
@@ -234,6 +242,8 @@ export const latestPublicUpdates = async (ex: Executor, incidentIds: string[]) =
 
 // ---- events (the RCA timeline) ----
 export const insertEvent = (ex: Executor, row: IncidentEventsTable) => ex.insertInto('incident_events').values(row).execute();
+export const lastEvent = (ex: Executor, incidentId: string, kind: string) =>
+  ex.selectFrom('incident_events').select('data').where('incident_id', '=', incidentId).where('kind', '=', kind).orderBy('id', 'desc').limit(1).executeTakeFirst();
 export const eventsOf = (ex: Executor, incidentId: string) =>
   ex
     .selectFrom('incident_events')
@@ -252,6 +262,8 @@ export async function replaceSubscribers(ex: Executor, incidentId: string, rows:
 }
 export const teamMemberIds = async (ex: Executor, teamIds: string[]) =>
   teamIds.length === 0 ? [] : (await ex.selectFrom('team_members').select('user_id').where('team_id', 'in', teamIds).execute()).map((r) => r.user_id);
+export const teamsOfUser = (ex: Executor, userId: string) =>
+  ex.selectFrom('team_members').innerJoin('teams', 'teams.id', 'team_members.team_id').select(['teams.id', 'teams.name']).where('team_members.user_id', '=', userId).execute();
 export const existingUserIds = async (ex: Executor, ids: string[]) =>
   ids.length === 0 ? new Set<string>() : new Set((await ex.selectFrom('users').select('id').where('id', 'in', ids).where('active', '=', 1).execute()).map((r) => r.id));
 export const existingTeamIds = async (ex: Executor, ids: string[]) =>
