@@ -60,6 +60,9 @@ export const activeIncidentsOfService = (ex: Executor, serviceId: string, except
 // ---- linked tickets ----
 export const linkedTicketIds = async (ex: Executor, incidentId: string): Promise<string[]> =>
   (await ex.selectFrom('incident_tickets').select('ticket_id').where('incident_id', '=', incidentId).execute()).map((r) => r.ticket_id);
+/** Customers' languages by id (a fan-out batch's requesters). */
+export const customerLocales = async (ex: Executor, ids: string[]): Promise<Map<string, string>> =>
+  ids.length === 0 ? new Map() : new Map((await ex.selectFrom('customers').select(['id', 'locale']).where('id', 'in', [...new Set(ids)]).execute()).map((r) => [r.id, r.locale]));
 export const linkedTicketPage = (ex: Executor, incidentId: string, after: string | null, limit: number) => {
   let q = ex
     .selectFrom('incident_tickets')

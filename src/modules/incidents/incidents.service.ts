@@ -766,23 +766,27 @@ export class IncidentsService {
     const resolution = parseJson<Localised | null>(inc.resolution, null);
     const batch = await repo.linkedTicketPage(tx, p.incidentId, p.after, FANOUT_BATCH);
     const ctx = { actorId: p.actorId, authorType: 'user' as const, now };
+    // The batch's tickets and their requesters' languages in two statements, not two per ticket;
+    // the resolution releases the batch's SLA holds at once (before the replies, as one by one did).
+    const ids = batch.map((l) => l.ticket_id);
+    const tickets = await this.d.tickets.loadMany(tx, ids);
+    const locales = await repo.customerLocales(tx, [...tickets.values()].map((t) => t.requesterId).filter((x): x is string => x !== null));
+    if (p.kind === 'resolution') await this.d.sla.release(tx, ids, `incident:${inc.id}`, now);
     for (const link of batch) {
-      const ticket = await this.d.tickets.load(tx, link.ticket_id);
-      if (p.kind === 'resolution') await this.d.sla.release(tx, [ticket.id], `incident:${inc.id}`, now);
+      // (The release writes clocks only, never the ticket row: the batch's rows stay current.)
+      const ticket = tickets.get(link.ticket_id);
+      if (!ticket) continue;
       if (ticket.status === 'closed' || inc.internal_only === 1) continue;
       if (p.kind === 'resolution' && link.exclude_from_resolution === 1) continue;
-      const locale = ticket.requesterId ? (await tx.selectFrom('customers').select('locale').where('id', '=', ticket.requesterId).executeTakeFirst())?.locale : null;
-      const lang = customerLanguage(locale);
+      const lang = customerLanguage(ticket.requesterId ? locales.get(ticket.requesterId) : null);
       const body =
         p.kind === 'update'
           ? ticketUpdateText(lang, { title: inc.title, state: update!.state, body: lang === 'ja' ? update!.body_ja : update!.body_en, nextUpdateAt: update!.next_update_at === null ? null : Number(update!.next_update_at) })
           : ticketResolutionText(lang, { title: inc.title, body: resolution?.[lang] ?? '' });
       // A public reply by the author: the replies module mails it threaded on the customer's own ticket.
       await this.d.tickets.addMessageIn(tx, ticket, { body, visibility: 'public', data: { incidentId: inc.id, ...(p.updateId && { incidentUpdateId: p.updateId }) } }, ctx);
-      if (p.kind === 'resolution') {
-        const current = await this.d.tickets.load(tx, ticket.id);
-        if (current.status !== 'solved') await this.d.tickets.updateIn(tx, ticket.id, { status: 'solved' }, ctx);
-      }
+      // A public reply by staff never solves a ticket (tickets.policy statusAfterMessage): its status before the reply says.
+      if (p.kind === 'resolution' && ticket.status !== 'solved') await this.d.tickets.updateIn(tx, ticket.id, { status: 'solved' }, ctx);
     }
     if (batch.length === FANOUT_BATCH) await this.queueFanout(tx, { ...p, after: batch.at(-1)!.ticket_id }, now);
   }
