@@ -116,11 +116,13 @@ function SettingsForm({ draft, setDraft }: { draft: IncidentSettings; setDraft: 
         ))}
       </fieldset>
       <FieldProblems problems={problems} field="slaRule" />
-      <div className="field">
-        <label htmlFor="inc-outreach-team">{t('admin2.incidentSettings.outreachTeam')}</label>
-        <TeamSelect id="inc-outreach-team" value={draft.outreachTeamId ?? null} onChange={(v) => set({ outreachTeamId: v })} describedBy="inc-outreach-team-hint" />
-        <span id="inc-outreach-team-hint" className="hint">{t('admin2.incidentSettings.outreachTeamHint')}</span>
-        <FieldProblems problems={problems} field="outreachTeamId" />
+      <div className="level-grid">
+        <div className="field">
+          <label htmlFor="inc-outreach-team">{t('admin2.incidentSettings.outreachTeam')}</label>
+          <TeamSelect id="inc-outreach-team" value={draft.outreachTeamId ?? null} onChange={(v) => set({ outreachTeamId: v })} describedBy="inc-outreach-team-hint" />
+          <span id="inc-outreach-team-hint" className="hint">{t('admin2.incidentSettings.outreachTeamHint')}</span>
+          <FieldProblems problems={problems} field="outreachTeamId" />
+        </div>
       </div>
 
       <h2>{t('admin2.incidentSettings.candidates')}</h2>
