@@ -45,7 +45,7 @@ for (const kind of kinds) {
   const deps = createContainer(config, createLogger('silent'), { clock: systemClock, database });
   const app = await buildApp(deps, { logger: false });
   await app.ready();
-  const u = await deps.users.create(null, { email: 'mgr@bench.example', name: 'Bench Manager', role: 'manager', locale: 'ja', timeZone: 'Asia/Tokyo', password: 'bench-password-123' });
+  const u = await deps.users.create(null, { email: 'mgr@staff.example', name: 'Bench Manager', role: 'manager', locale: 'ja', timeZone: 'Asia/Tokyo', password: 'bench-password-123' });
   const { token } = await deps.auth.createToken(null, u.id, 'bench');
   const actor = { userId: u.id, role: 'manager', locale: 'ja', timeZone: 'Asia/Tokyo', name: u.name, email: u.email, via: 'token' } as Principal;
   const db = database.db;

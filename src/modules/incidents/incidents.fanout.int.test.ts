@@ -57,6 +57,8 @@ describeEachDb(
       await db.insertInto('tickets').values(rows).execute();
       const inc = await c.request('POST', '/api/v1/incidents', c.actors.manager, { title: 'Login outage', severity: 'SEV1', ticketIds: tickets });
       expect(inc.status).toBe(201);
+      await db.insertInto('sla_holds').values({ ticket_id: tickets[0]!, source: 'other-hold', created_at: now }).execute();
+      expect(await db.selectFrom('sla_holds').select('ticket_id').where('source', '=', `incident:${inc.body.id}`).execute()).toHaveLength(n);
       await c.deps.jobs.drain();
 
       const from = sink.mails.length;
@@ -79,6 +81,9 @@ describeEachDb(
       expect(replies).toHaveLength(n);
       const solved = await db.selectFrom('tickets').select('id').where('id', 'in', tickets).where('status', '=', 'solved').execute();
       expect(solved).toHaveLength(n);
+      // The incident's SLA holds went with the resolution (released a batch at a time); another source's hold stays.
+      expect(await db.selectFrom('sla_holds').select('ticket_id').where('source', '=', `incident:${inc.body.id}`).execute()).toEqual([]);
+      expect(await db.selectFrom('sla_holds').select('ticket_id').where('source', '=', 'other-hold').execute()).toEqual([{ ticket_id: tickets[0] }]);
     });
 
     it('a public update reaches every status-page subscriber of the service exactly once, page after page', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cadenceDue, cadenceTargets, customerRcaProblems, DEFAULT_SETTINGS, detectCandidates, draftCustomerRca, linkSuggestions, nextUpdateProblems, overdueReminders, rcaMarkdown, settingsProblems, similarity, subjectTokens } from './incidents.policy.js';
+import { cadenceDue, cadenceTargets, customerRcaProblems, DEFAULT_SETTINGS, detectCandidates, draftCustomerRca, linkSuggestions, nextUpdateProblems, outreachTeamId, overdueReminders, rcaMarkdown, settingsProblems, similarity, subjectTokens } from './incidents.policy.js';
 import type { CandidateTicket } from './incidents.types.js';
 
 const MIN = 60_000;
@@ -113,5 +113,24 @@ describe('link suggestions', () => {
     expect(r.map((x) => x.id)).toEqual(['a', 'b', 'c']);
     expect(r[0]!.reasons).toEqual(['subject']);
     expect(r[1]!.reasons).toEqual(['category']);
+  });
+});
+
+describe('the team of outreach tickets', () => {
+  const none = { services: [], commanderTeams: [], settingTeamId: null };
+  it('is the owner team of the worst-hit affected service, ties in the status page order', () => {
+    const services = [
+      { ownerTeamId: 'web', impact: 'degraded', position: 0 },
+      { ownerTeamId: null, impact: 'major_outage', position: 1 },
+      { ownerTeamId: 'auth', impact: 'partial_outage', position: 3 },
+      { ownerTeamId: 'db', impact: 'partial_outage', position: 2 },
+    ];
+    expect(outreachTeamId({ ...none, services, commanderTeams: [{ id: 'ops', name: 'Ops' }], settingTeamId: 'desk' })).toEqual({ teamId: 'db', source: 'service' });
+  });
+  it('else the commander’s team (the first by name), else the workspace setting, else none', () => {
+    const services = [{ ownerTeamId: null, impact: 'major_outage', position: 0 }];
+    expect(outreachTeamId({ services, commanderTeams: [{ id: 'z', name: 'Support' }, { id: 'a', name: 'Ops' }], settingTeamId: 'desk' })).toEqual({ teamId: 'a', source: 'commander' });
+    expect(outreachTeamId({ ...none, services, settingTeamId: 'desk' })).toEqual({ teamId: 'desk', source: 'setting' });
+    expect(outreachTeamId(none)).toEqual({ teamId: null, source: null });
   });
 });

@@ -26,6 +26,7 @@ export const DEFAULT_SETTINGS: IncidentSettings = {
   slaRule: 'pause',
   candidates: { minTickets: 5, windowMinutes: 30, subjectSimilarity: 0.5 },
   escalationPathId: null,
+  outreachTeamId: null,
 };
 
 /** The path an incident of this severity escalates along when its resolution target passes (null: none). */
@@ -277,6 +278,31 @@ export function ticketUpdateText(lang: 'ja' | 'en', u: { title: string; state: s
  * organisation or tier): the incident's title, in their language.
  */
 export const outreachSubject = (lang: 'ja' | 'en', title: string): string => (lang === 'ja' ? `【障害のお知らせ】${title}` : `Service incident: ${title}`);
+
+/** How bad an impact is: the worst-hit service's owner team answers the outreach tickets. */
+const IMPACT_RANK: Record<string, number> = { maintenance: 0, degraded: 1, partial_outage: 2, major_outage: 3 };
+
+/**
+ * The team of the tickets Escalon opens for affected customers who never wrote in (outreach
+ * tickets): the owner team of the worst-hit affected service (ties: the status page's order),
+ * else the commander's team (the first by name when they are in several), else the workspace's
+ * outreach team (incident settings), else none. Their replies then reach a team queue, its
+ * reports and its restricted-team rules like any other ticket of that team.
+ */
+export function outreachTeamId(input: {
+  services: { ownerTeamId: string | null; impact: string; position: number }[];
+  commanderTeams: { id: string; name: string }[];
+  settingTeamId: string | null;
+}): { teamId: string | null; source: 'service' | 'commander' | 'setting' | null } {
+  const owned = input.services
+    .filter((s) => s.ownerTeamId !== null)
+    .sort((a, b) => (IMPACT_RANK[b.impact] ?? 0) - (IMPACT_RANK[a.impact] ?? 0) || a.position - b.position);
+  if (owned[0]) return { teamId: owned[0].ownerTeamId, source: 'service' };
+  const teams = [...input.commanderTeams].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  if (teams[0]) return { teamId: teams[0].id, source: 'commander' };
+  if (input.settingTeamId) return { teamId: input.settingTeamId, source: 'setting' };
+  return { teamId: null, source: null };
+}
 
 /** The resolution as the public reply that solves a linked ticket. */
 export function ticketResolutionText(lang: 'ja' | 'en', r: { title: string; body: string }): string {

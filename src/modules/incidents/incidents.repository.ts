@@ -36,6 +36,14 @@ export const servicesOf = (ex: Executor, incidentIds: string[]) =>
         .where('incident_services.incident_id', 'in', incidentIds)
         .orderBy('services.position')
         .execute();
+/** The affected services' owner teams (outreach tickets go to the worst-hit one's). */
+export const serviceOwners = (ex: Executor, incidentId: string) =>
+  ex
+    .selectFrom('incident_services')
+    .innerJoin('services', 'services.id', 'incident_services.service_id')
+    .select(['incident_services.impact', 'services.owner_team_id', 'services.position'])
+    .where('incident_services.incident_id', '=', incidentId)
+    .execute();
 export const insertIncidentServices = (ex: Executor, rows: { incident_id: string; service_id: string; impact: string; status_before: string }[]) =>
   rows.length ? ex.insertInto('incident_services').values(rows).execute() : Promise.resolve();
 /** Other active incidents naming a service (its status returns only when none is left). */
@@ -52,6 +60,9 @@ export const activeIncidentsOfService = (ex: Executor, serviceId: string, except
 // ---- linked tickets ----
 export const linkedTicketIds = async (ex: Executor, incidentId: string): Promise<string[]> =>
   (await ex.selectFrom('incident_tickets').select('ticket_id').where('incident_id', '=', incidentId).execute()).map((r) => r.ticket_id);
+/** Customers' languages by id (a fan-out batch's requesters). */
+export const customerLocales = async (ex: Executor, ids: string[]): Promise<Map<string, string>> =>
+  ids.length === 0 ? new Map() : new Map((await ex.selectFrom('customers').select(['id', 'locale']).where('id', 'in', [...new Set(ids)]).execute()).map((r) => [r.id, r.locale]));
 export const linkedTicketPage = (ex: Executor, incidentId: string, after: string | null, limit: number) => {
   let q = ex
     .selectFrom('incident_tickets')
@@ -234,6 +245,8 @@ export const latestPublicUpdates = async (ex: Executor, incidentIds: string[]) =
 
 // ---- events (the RCA timeline) ----
 export const insertEvent = (ex: Executor, row: IncidentEventsTable) => ex.insertInto('incident_events').values(row).execute();
+export const lastEvent = (ex: Executor, incidentId: string, kind: string) =>
+  ex.selectFrom('incident_events').select('data').where('incident_id', '=', incidentId).where('kind', '=', kind).orderBy('id', 'desc').limit(1).executeTakeFirst();
 export const eventsOf = (ex: Executor, incidentId: string) =>
   ex
     .selectFrom('incident_events')
@@ -252,6 +265,8 @@ export async function replaceSubscribers(ex: Executor, incidentId: string, rows:
 }
 export const teamMemberIds = async (ex: Executor, teamIds: string[]) =>
   teamIds.length === 0 ? [] : (await ex.selectFrom('team_members').select('user_id').where('team_id', 'in', teamIds).execute()).map((r) => r.user_id);
+export const teamsOfUser = (ex: Executor, userId: string) =>
+  ex.selectFrom('team_members').innerJoin('teams', 'teams.id', 'team_members.team_id').select(['teams.id', 'teams.name']).where('team_members.user_id', '=', userId).execute();
 export const existingUserIds = async (ex: Executor, ids: string[]) =>
   ids.length === 0 ? new Set<string>() : new Set((await ex.selectFrom('users').select('id').where('id', 'in', ids).where('active', '=', 1).execute()).map((r) => r.id));
 export const existingTeamIds = async (ex: Executor, ids: string[]) =>

@@ -49,6 +49,9 @@ const Settings = Type.Object(
       { additionalProperties: false },
     ),
     escalationPathId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'the escalation path an incident takes when it passes its resolution target (null: none), unless its severity names one' }))),
+    outreachTeamId: Type.Optional(
+      Nullable(Type.String({ format: 'uuid', description: "the team of outreach tickets (opened for affected customers who never wrote in) when no affected service has an owner team and the commander is in no team; null or absent: none" })),
+    ),
   },
   { additionalProperties: false },
 );

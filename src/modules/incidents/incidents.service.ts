@@ -23,6 +23,7 @@ import {
   cadenceTargets,
   customerLanguage,
   outreachSubject,
+  outreachTeamId,
   customerRcaProblems,
   DEFAULT_SETTINGS,
   detectCandidates,
@@ -169,8 +170,8 @@ export class IncidentsService {
     return { ...DEFAULT_SETTINGS, ...stored, severities: { ...DEFAULT_SETTINGS.severities, ...stored.severities }, candidates: { ...DEFAULT_SETTINGS.candidates, ...stored.candidates } };
   }
 
-  async putSettings(body: Omit<IncidentSettings, 'escalationPathId'> & { escalationPathId?: string | null }, actor: AuditActor | null): Promise<IncidentSettings> {
-    const input: IncidentSettings = { ...body, escalationPathId: body.escalationPathId ?? null };
+  async putSettings(body: Omit<IncidentSettings, 'escalationPathId' | 'outreachTeamId'> & { escalationPathId?: string | null; outreachTeamId?: string | null }, actor: AuditActor | null): Promise<IncidentSettings> {
+    const input: IncidentSettings = { ...body, escalationPathId: body.escalationPathId ?? null, outreachTeamId: body.outreachTeamId ?? null };
     const problems = settingsProblems(input);
     if (problems.length) throw invalid(problems);
     await inTransaction(this.db, async (tx) => {
@@ -183,6 +184,8 @@ export class IncidentsService {
         const bad = wanted.filter((w) => !active.has(w[1]));
         if (bad.length) throw invalid(bad.map(([field, id]) => ({ field, message: `escalation path ${id} does not exist or is inactive`, code: 'unknown_escalation_path' })));
       }
+      if (input.outreachTeamId && !(await repo.existingTeamIds(tx, [input.outreachTeamId])).has(input.outreachTeamId))
+        throw invalid([{ field: 'outreachTeamId', message: `team ${input.outreachTeamId} does not exist`, code: 'unknown_team' }]);
       const before = await this.settings(tx);
       await tx
         .insertInto('settings')
@@ -763,23 +766,27 @@ export class IncidentsService {
     const resolution = parseJson<Localised | null>(inc.resolution, null);
     const batch = await repo.linkedTicketPage(tx, p.incidentId, p.after, FANOUT_BATCH);
     const ctx = { actorId: p.actorId, authorType: 'user' as const, now };
+    // The batch's tickets and their requesters' languages in two statements, not two per ticket;
+    // the resolution releases the batch's SLA holds at once (before the replies, as one by one did).
+    const ids = batch.map((l) => l.ticket_id);
+    const tickets = await this.d.tickets.loadMany(tx, ids);
+    const locales = await repo.customerLocales(tx, [...tickets.values()].map((t) => t.requesterId).filter((x): x is string => x !== null));
+    if (p.kind === 'resolution') await this.d.sla.release(tx, ids, `incident:${inc.id}`, now);
     for (const link of batch) {
-      const ticket = await this.d.tickets.load(tx, link.ticket_id);
-      if (p.kind === 'resolution') await this.d.sla.release(tx, [ticket.id], `incident:${inc.id}`, now);
+      // (The release writes clocks only, never the ticket row: the batch's rows stay current.)
+      const ticket = tickets.get(link.ticket_id);
+      if (!ticket) continue;
       if (ticket.status === 'closed' || inc.internal_only === 1) continue;
       if (p.kind === 'resolution' && link.exclude_from_resolution === 1) continue;
-      const locale = ticket.requesterId ? (await tx.selectFrom('customers').select('locale').where('id', '=', ticket.requesterId).executeTakeFirst())?.locale : null;
-      const lang = customerLanguage(locale);
+      const lang = customerLanguage(ticket.requesterId ? locales.get(ticket.requesterId) : null);
       const body =
         p.kind === 'update'
           ? ticketUpdateText(lang, { title: inc.title, state: update!.state, body: lang === 'ja' ? update!.body_ja : update!.body_en, nextUpdateAt: update!.next_update_at === null ? null : Number(update!.next_update_at) })
           : ticketResolutionText(lang, { title: inc.title, body: resolution?.[lang] ?? '' });
       // A public reply by the author: the replies module mails it threaded on the customer's own ticket.
       await this.d.tickets.addMessageIn(tx, ticket, { body, visibility: 'public', data: { incidentId: inc.id, ...(p.updateId && { incidentUpdateId: p.updateId }) } }, ctx);
-      if (p.kind === 'resolution') {
-        const current = await this.d.tickets.load(tx, ticket.id);
-        if (current.status !== 'solved') await this.d.tickets.updateIn(tx, ticket.id, { status: 'solved' }, ctx);
-      }
+      // A public reply by staff never solves a ticket (tickets.policy statusAfterMessage): its status before the reply says.
+      if (p.kind === 'resolution' && ticket.status !== 'solved') await this.d.tickets.updateIn(tx, ticket.id, { status: 'solved' }, ctx);
     }
     if (batch.length === FANOUT_BATCH) await this.queueFanout(tx, { ...p, after: batch.at(-1)!.ticket_id }, now);
   }
@@ -799,15 +806,32 @@ export class IncidentsService {
     const fresh = chosen.filter((c) => !heard.has(c.id));
     const settings = await this.settings(tx);
     const ctx = { actorId: p.actorId, authorType: p.actorId ? ('user' as const) : ('system' as const), now };
+    const team = fresh.length ? await this.outreachTeam(tx, inc, settings) : { teamId: null, source: null };
     for (const c of fresh) {
-      const ticket = await this.d.tickets.createIn(tx, { subject: outreachSubject(customerLanguage(c.locale), inc.title), requesterId: c.id, channel: 'email', status: 'pending' }, ctx);
+      const ticket = await this.d.tickets.createIn(tx, { subject: outreachSubject(customerLanguage(c.locale), inc.title), requesterId: c.id, channel: 'email', status: 'pending', teamId: team.teamId }, ctx);
       await repo.insertLinks(tx, [{ incident_id: inc.id, ticket_id: ticket.id, linked_by: p.actorId, linked_at: now }]);
       if (inc.state === 'active' && settings.slaRule === 'pause') await this.d.sla.hold(tx, [ticket.id], `incident:${inc.id}`, now);
       await this.d.tickets.appendEvent(tx, ticket.id, { kind: 'incident.linked', visibility: 'internal', authorType: ctx.authorType, authorId: p.actorId, data: { incidentId: inc.id, audience: true } }, now);
     }
-    if (fresh.length) await this.event(tx, inc.id, 'audience.reached', p.actorId, { count: fresh.length, kind: p.kind }, now);
+    if (fresh.length) await this.event(tx, inc.id, 'audience.reached', p.actorId, { count: fresh.length, kind: p.kind, teamId: team.teamId, teamSource: team.source }, now);
     if (page.length === FANOUT_BATCH) await this.queueFanout(tx, { ...p, after: page.at(-1)!.id }, now);
     else await this.queueFanout(tx, { incidentId: p.incidentId, kind: p.kind, updateId: p.updateId, actorId: p.actorId, after: null }, now, undefined, 'linked');
+  }
+
+  /**
+   * The team of the outreach tickets (incidents.policy outreachTeamId). The commander is the
+   * task force's, or, once the resolution stood the task force down, the last one it had.
+   */
+  private async outreachTeam(tx: Tx, inc: IncidentsTable, settings: IncidentSettings) {
+    const services = await repo.serviceOwners(tx, inc.id);
+    let commander = (await repo.findRole(tx, inc.id, 'commander'))?.user_id;
+    if (!commander) {
+      const stood = await repo.lastEvent(tx, inc.id, 'task_force.stood_down');
+      commander = parseJson<{ roles?: { role: string; userId: string }[] }>(stood?.data, {}).roles?.find((r) => r.role === 'commander')?.userId;
+    }
+    const commanderTeams = commander ? await repo.teamsOfUser(tx, commander) : [];
+    const validSetting = settings.outreachTeamId && (await repo.existingTeamIds(tx, [settings.outreachTeamId])).has(settings.outreachTeamId) ? settings.outreachTeamId : null;
+    return outreachTeamId({ services: services.map((s) => ({ ownerTeamId: s.owner_team_id, impact: s.impact, position: Number(s.position) })), commanderTeams, settingTeamId: validSetting });
   }
 
   /** An update is overdue: the communications lead hears at the due instant, then the commander. */

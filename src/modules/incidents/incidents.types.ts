@@ -64,6 +64,8 @@ export interface IncidentSettings {
   candidates: CandidateSettings;
   /** The escalation path taken when an incident passes its resolution target (null: none), unless its severity names its own. */
   escalationPathId: string | null;
+  /** The team of outreach tickets when no affected service has an owner team and the commander is in none (null: none). */
+  outreachTeamId: string | null;
 }
 
 export interface CandidateTicket {

@@ -418,10 +418,15 @@ export class SlaClocksService {
 
   /** Releases the holds of `source`; a ticket with no hold left counts again from `now`. */
   async release(tx: Tx, ticketIds: string[], source: string, now: number): Promise<void> {
-    for (const ticketId of ticketIds) {
-      if (!(await repo.deleteHold(tx, ticketId, source))) continue;
-      if (!(await repo.isHeld(tx, ticketId))) await this.recount(tx, ticketId, now);
+    if (ticketIds.length === 1) {
+      const ticketId = ticketIds[0]!;
+      if ((await repo.deleteHold(tx, ticketId, source)) && !(await repo.isHeld(tx, ticketId))) await this.recount(tx, ticketId, now);
+      return;
     }
+    // A fan-out's batch: the holds go and the tickets still held are found in one statement each.
+    const released = await repo.deleteHolds(tx, ticketIds, source);
+    const still = await repo.heldAmong(tx, released);
+    for (const ticketId of released) if (!still.has(ticketId)) await this.recount(tx, ticketId, now);
   }
 
   /** Pauses or resumes a ticket's open clocks to match its status and holds. */

@@ -80,5 +80,15 @@ export const isHeld = async (ex: Executor, ticketId: string): Promise<boolean> =
   !!(await ex.selectFrom('sla_holds').select('ticket_id').where('ticket_id', '=', ticketId).limit(1).executeTakeFirst());
 export const insertHold = (ex: Executor, row: { ticket_id: string; source: string; created_at: number }) =>
   ex.insertInto('sla_holds').values(row).onConflict((oc) => oc.columns(['ticket_id', 'source']).doNothing()).execute();
+/** The holds of `source` on these tickets are removed; returns the tickets that had one (in the order given). */
+export async function deleteHolds(ex: Executor, ticketIds: string[], source: string): Promise<string[]> {
+  if (!ticketIds.length) return [];
+  const rows = await ex.deleteFrom('sla_holds').where('ticket_id', 'in', ticketIds).where('source', '=', source).returning('ticket_id').execute();
+  const had = new Set(rows.map((r) => r.ticket_id));
+  return ticketIds.filter((t) => had.has(t));
+}
+/** Those of the tickets that some hold still pauses. */
+export const heldAmong = async (ex: Executor, ticketIds: string[]): Promise<Set<string>> =>
+  ticketIds.length === 0 ? new Set() : new Set((await ex.selectFrom('sla_holds').select('ticket_id').where('ticket_id', 'in', ticketIds).execute()).map((r) => r.ticket_id));
 export const deleteHold = async (ex: Executor, ticketId: string, source: string): Promise<boolean> =>
   Number((await ex.deleteFrom('sla_holds').where('ticket_id', '=', ticketId).where('source', '=', source).executeTakeFirst()).numDeletedRows) > 0;

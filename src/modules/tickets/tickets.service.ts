@@ -262,6 +262,13 @@ export class TicketsService {
     return toTicket(row);
   }
 
+  /** Several tickets in one query (a fan-out's batch); missing ids are left out. */
+  async loadMany(ex: Executor, ids: string[]): Promise<Map<string, Ticket>> {
+    if (!ids.length) return new Map();
+    const rows = await ex.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, toTicket(r)]));
+  }
+
   async findByNumber(ex: Executor, n: number): Promise<Ticket | null> {
     const row = await repo.findTicketByNumber(ex, n);
     return row ? toTicket(row) : null;

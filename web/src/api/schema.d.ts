@@ -14663,6 +14663,7 @@ export interface paths {
                             };
                             commanderAfterMinutes: number;
                             escalationPathId?: string | null;
+                            outreachTeamId?: string | null;
                             severities: {
                                 SEV1: {
                                     escalationPathId?: string | null;
@@ -14782,6 +14783,7 @@ export interface paths {
                         };
                         commanderAfterMinutes: number;
                         escalationPathId?: string | null;
+                        outreachTeamId?: string | null;
                         severities: {
                             SEV1: {
                                 escalationPathId?: string | null;
@@ -14851,6 +14853,7 @@ export interface paths {
                             };
                             commanderAfterMinutes: number;
                             escalationPathId?: string | null;
+                            outreachTeamId?: string | null;
                             severities: {
                                 SEV1: {
                                     escalationPathId?: string | null;

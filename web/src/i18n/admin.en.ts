@@ -605,6 +605,8 @@ export const adminEn = {
     linkedTickets: 'Linked tickets',
     slaRule: 'SLA clocks of tickets linked to an incident',
     slaRules: { pause: 'Pause while the ticket is linked', continue: 'Keep running' },
+    outreachTeam: 'Team of tickets opened for affected customers',
+    outreachTeamHint: 'Customers added by organisation or tier who never wrote in get a ticket for the updates. It goes to the owner team of the worst-hit affected service, else to the incident commander’s team, else to this team.',
     candidates: 'Incident suggestions',
     candidatesHint: 'Escalon suggests an incident when enough new tickets arrive close together about the same service, category or product, or with similar subjects.',
     minTickets: 'At least this many tickets',

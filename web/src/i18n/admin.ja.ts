@@ -606,6 +606,8 @@ export const adminJa: AdminMessages = {
     linkedTickets: '関連チケット',
     slaRule: '重大障害に関連付けたチケットの SLA',
     slaRules: { pause: '関連付けている間は停止する', continue: '停止せずに計測を続ける' },
+    outreachTeam: '影響顧客向けに作成するチケットのチーム',
+    outreachTeamHint: '組織や顧客ランクで追加した、問い合わせのない顧客には、更新を届けるためのチケットを作成します。そのチケットは最も影響の大きいサービスの担当チームに、なければインシデントコマンダーのチームに、それもなければこのチームに入ります。',
     candidates: '重大障害の提案',
     candidatesHint: '同じサービス・カテゴリ・製品の、または件名が似た新しいチケットが短時間に集中すると、Escalon が重大障害の宣言を提案します。',
     minTickets: '最低チケット数',

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/States.js';
-import { AdminPage } from './common.js';
+import { AdminPage, TeamSelect } from './common.js';
 import { FieldProblems, problemsOf } from './FieldProblems.js';
 import { SEVERITY_LEVELS, SLA_RULE_OPTIONS, useActivePaths, useIncidentSettings, useSaveIncidentSettings, type IncidentSettings, type Severity, type SeverityDefinition } from './incident-admin-api.js';
 import { ChangeError } from './ServicesPage.js';
@@ -116,6 +116,14 @@ function SettingsForm({ draft, setDraft }: { draft: IncidentSettings; setDraft: 
         ))}
       </fieldset>
       <FieldProblems problems={problems} field="slaRule" />
+      <div className="level-grid">
+        <div className="field">
+          <label htmlFor="inc-outreach-team">{t('admin2.incidentSettings.outreachTeam')}</label>
+          <TeamSelect id="inc-outreach-team" value={draft.outreachTeamId ?? null} onChange={(v) => set({ outreachTeamId: v })} describedBy="inc-outreach-team-hint" />
+          <span id="inc-outreach-team-hint" className="hint">{t('admin2.incidentSettings.outreachTeamHint')}</span>
+          <FieldProblems problems={problems} field="outreachTeamId" />
+        </div>
+      </div>
 
       <h2>{t('admin2.incidentSettings.candidates')}</h2>
       <p className="muted small">{t('admin2.incidentSettings.candidatesHint')}</p>
