@@ -90,7 +90,9 @@ function groupBy(hands: ReportHand[], keyOf: (h: ReportHand) => string | null, t
   for (const h of hands) {
     const k = keyOf(h);
     if (k === null) continue;
-    m.set(k, [...(m.get(k) ?? []), h]);
+    const list = m.get(k);
+    if (list) list.push(h);
+    else m.set(k, [h]);
   }
   return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, hs]) => ({ key, ...handGroupFigures(hs, target) }));
 }

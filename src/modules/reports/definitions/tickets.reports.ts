@@ -1,5 +1,5 @@
 import { backlogSeries, dayEnds, groupBy, isoWeekOf, ticketQuality } from '../reports.policy.js';
-import { backlogAt, factsCreated, factsFirstResponded, factsSolved, namesOf, nextResponses } from '../reports.repository.js';
+import { backlogAt, createdInstants, factsFirstResponded, factsSolved, namesOf, nextResponses, solvedInstants } from '../reports.repository.js';
 import type { ReportDefinition, ReportRow } from '../reports.types.js';
 import { col, dimensionColumn, labelRows, stat, ticketDimension } from './shared.js';
 
@@ -17,12 +17,18 @@ export const ticketsVolume: ReportDefinition = {
   defaultGroupBy: 'day',
   drills: 'tickets',
   async run(ctx) {
-    const [created, solved, start] = await Promise.all([factsCreated(ctx), factsSolved(ctx), backlogAt(ctx, ctx.fromMs)]);
+    const [created, solved, start] = await Promise.all([createdInstants(ctx), solvedInstants(ctx), backlogAt(ctx, ctx.fromMs)]);
     const ends = dayEnds(ctx.cal, ctx.fromMs, ctx.toMs);
-    const days = backlogSeries(start, ends, created.map((r) => r.created_at), solved.map((r) => r.solved_at!));
+    const days = backlogSeries(start, ends, created.map((r) => r.created_at), solved);
     const drill = new Map<string, string[]>();
     const period = (ms: number) => ticketDimension({ ...ctx, groupBy: ctx.groupBy === 'week' ? 'week' : 'day' }, { team_id: null, category: null, priority: '', channel: '' }, ms);
-    for (const r of created) drill.set(period(r.created_at), [...(drill.get(period(r.created_at)) ?? []), r.id]);
+    // In place: copying the bucket's list for every ticket was quadratic (38 s for 231,000 tickets in 90 days).
+    for (const r of created) {
+      const k = period(r.created_at);
+      const list = drill.get(k);
+      if (list) list.push(r.id);
+      else drill.set(k, [r.id]);
+    }
     let rows: ReportRow[];
     if (ctx.groupBy === 'week') {
       const weeks = groupBy(days, (d) => isoWeekOf(d.day));
