@@ -73,14 +73,17 @@ describe.skipIf(!hasChromium)('major incidents console (real browser)', () => {
     await enCtx.close();
 
     for (const [locale, lang, expected] of [
-      ['ja-JP', 'ja', ['サービス稼働状況', '停止', 'ログインできない事象を調査しています。']],
-      ['en-US', 'en', ['Service status', 'Major outage', 'We are investigating failed logins.']],
+      ['ja-JP', 'ja', ['サービス稼働状況', '障害が発生しています', '停止', 'ログインできない事象を調査しています。']],
+      ['en-US', 'en', ['Service status', 'An incident is in progress', 'Major outage', 'We are investigating failed logins.']],
     ] as const) {
       const pub = await h.browser.newContext({ locale, viewport: { width: 1000, height: 900 } });
       const p = await newPage(pub);
       await p.goto(`${h.base}/status`);
       for (const text of expected) await p.getByText(text).first().waitFor();
       expect(await p.locator('html').getAttribute('lang')).toBe(lang);
+      // The headline follows the ongoing SEV1, not only the services.
+      expect(await p.locator('.banner').getAttribute('class')).toBe('banner bad');
+      expect(await p.getByText(lang === 'ja' ? 'すべてのサービスは正常に稼働しています' : 'All services are operating normally').count()).toBe(0);
       await shot(p, `inc06-status-${lang}`);
       await pub.close();
     }
