@@ -270,6 +270,12 @@ describeEachDb(
       expect(en).not.toContain('All services are operating normally');
       expect(en).not.toContain('No incidents in the last 90 days.');
       await c.request('POST', `/api/v1/incidents/${r.body.id}/resolve`, c.actors.manager, { resolution: { ja: '復旧しました。', en: 'Fixed.' } });
+      // The page names an icon, and the icon every browser asks the origin for is there (it was a 404).
+      expect(ja).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.ico">');
+      const icon = await c.app.inject({ method: 'GET', url: '/favicon.ico' });
+      expect(icon.statusCode).toBe(200);
+      expect(icon.headers['content-type']).toContain('image/svg+xml');
+      expect(icon.body).toMatch(/^<svg /);
     });
 
     it('escapes what people wrote on the status page', async () => {

@@ -108,7 +108,7 @@ export interface StatusIncident {
 }
 
 function page(lang: Lang, title: string, body: string, alt: string): string {
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${CSS}</style><link rel="alternate" type="application/atom+xml" href="/status/feed.atom?lang=${lang}"></head><body><main>${body}<p class="meta noprint"><a href="${escapeHtml(alt)}" hreflang="${lang === 'ja' ? 'en' : 'ja'}">${T[lang].other}</a></p></main></body></html>`;
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><link rel="icon" type="image/svg+xml" href="/favicon.ico"><style>${CSS}</style><link rel="alternate" type="application/atom+xml" href="/status/feed.atom?lang=${lang}"></head><body><main>${body}<p class="meta noprint"><a href="${escapeHtml(alt)}" hreflang="${lang === 'ja' ? 'en' : 'ja'}">${T[lang].other}</a></p></main></body></html>`;
 }
 
 function incidentCard(lang: Lang, i: StatusIncident): string {
