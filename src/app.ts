@@ -1,5 +1,6 @@
 import { childLoggerFactory } from './http/log-redaction.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -187,6 +188,11 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
       cacheControl: false,
       setHeaders: (res, filePath) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
+  // Browsers ask every page's origin for /favicon.ico (the public status page has no console
+  // around it): the console's icon, or the same mark drawn here when the console is not built.
+  const iconFile = join(webDir, 'favicon.svg');
+  const icon = hasWeb && existsSync(iconFile) ? readFileSync(iconFile) : Buffer.from(FALLBACK_ICON);
+  app.get('/favicon.ico', { schema: { hide: true } }, (_req, reply) => reply.type('image/svg+xml').header('Cache-Control', 'public, max-age=86400').send(icon));
   app.setNotFoundHandler((req, reply) => {
     if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
       return reply.type('text/html').sendFile('index.html');
@@ -195,3 +201,5 @@ export async function buildApp(deps: Container, opts: BuildAppOptions = {}): Pro
   });
   return app;
 }
+
+const FALLBACK_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1d4ed8"/><path d="M9 22h14M11 17l5-6 5 6" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>';

@@ -48,6 +48,14 @@ export interface Brief {
   links: BriefLink[];
 }
 
+/** A background the server wrote from the timeline, in both languages: the console shows the reader's. */
+export interface GeneratedBackground {
+  ja: string;
+  en: string;
+}
+/** The brief as stored: a server-written background also keeps both languages. */
+export type StoredBrief = Brief & { backgroundByLang?: GeneratedBackground };
+
 // ---------------------------------------------------------------------------------------
 // Engine
 

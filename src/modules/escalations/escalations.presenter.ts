@@ -7,13 +7,16 @@ import { initialState } from './engine.policy.js';
 import { MatchFactView, TargetSchema } from '../paths/index.js';
 import { TraceFactView } from '../oncall/index.js';
 import { BriefSchema } from './escalation.schema.js';
-import type { Brief, EscalationSnapshot, EscalationState } from './escalation.types.js';
+import type { Brief, EscalationSnapshot, EscalationState, GeneratedBackground, StoredBrief } from './escalation.types.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const Person = Type.Object({ id: Type.String(), name: Type.String() });
 
 export const EscalationView = Type.Object({
   brief: BriefSchema,
+  generatedBackground: Type.Union([Type.Object({ ja: Type.String(), en: Type.String() }), Type.Null()], {
+    description: 'the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader\'s',
+  }),
   id: Type.String(),
   ticketId: Type.String(),
   ticketNumber: Type.Union([Type.Integer(), Type.Null()]),
@@ -72,13 +75,18 @@ export const AwaitingReplyItem = Type.Object({
 });
 export type AwaitingReplyItem = Static<typeof AwaitingReplyItem>;
 
+const briefOf = (stored: string): { brief: Brief; generatedBackground: GeneratedBackground | null } => {
+  const { backgroundByLang, ...brief } = parseJson<StoredBrief>(stored, {} as StoredBrief);
+  return { brief, generatedBackground: backgroundByLang ?? null };
+};
+
 export const presentEscalation = (r: EscalationsTable, names: Map<string, string>, numbers: Map<string, number>, now: number): EscalationView => {
   const state = parseJson<EscalationState>(r.state, initialState());
   const snapshot = parseJson<EscalationSnapshot>(r.snapshot, { pathId: '', pathVersion: 0, pathName: '', levels: [], fallbackUserIds: [], fallbackTeamId: null });
   const person = (id: string) => ({ id, name: names.get(id) ?? id });
   const level = snapshot.levels[state.levelIndex];
   return {
-    brief: parseJson<Brief>(r.brief, {} as Brief),
+    ...briefOf(r.brief),
     id: r.id,
     ticketId: r.ticket_id,
     ticketNumber: numbers.get(r.ticket_id) ?? null,

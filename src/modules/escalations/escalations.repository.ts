@@ -13,6 +13,7 @@ import type { EscalationsTable } from '../../db/schema.js';
 // Escalations
 
 export const insertEscalation = (ex: Executor, row: EscalationsTable) => ex.insertInto('escalations').values(row).execute();
+export const updateEscalationBrief = (ex: Executor, id: string, brief: string) => ex.updateTable('escalations').set({ brief }).where('id', '=', id).execute();
 
 /** Loads an escalation; on PostgreSQL the row stays locked until commit (timers and people race). */
 /** Escalations by id in one query (the report drill-down); `visible`: the viewer's ticket condition. */

@@ -32,6 +32,7 @@ describeEachDb('escalations', (ctx) => {
     expect(ok.status).toBe(201);
     expect(Object.keys(ok.body)[0]).toBe('brief');
     expect(ok.body.brief.background).toContain('charged twice');
+    expect(ok.body.generatedBackground.en).toContain('charged twice'); // left to the server: written in both languages
     expect(ok.body.status).toBe('requested');
     expect(ok.body.receivers[0].people[0].id).toBe(actors.specialist.id);
     expect(ok.body.ackDueAt).toBe(new Date(c.clock.now() + 600_000).toISOString());
@@ -265,6 +266,16 @@ describeEachDb('escalations', (ctx) => {
     // Written by the system in the workspace's language (the customer's; Japanese by default), not in English.
     expect(list.body.items[0].brief.ask).toBe(`経路「${p.body.name}」による自動エスカレーション: カテゴリ = ${category}`);
     expect(list.body.items[0].brief.background).not.toContain('Nothing has happened');
+    // The path matched on creation, before the inquiry was stored: the brief still tells the receiver what the customer wrote,
+    // in both languages (the console shows the reader's), never "no history yet".
+    const got = (await request('GET', `/api/v1/escalations/${list.body.items[0].id}`, actors.agent)).body;
+    expect(got.brief.background).toContain('I dispute this.');
+    expect(got.brief.background).not.toContain('このチケットにはまだ経緯がありません。');
+    expect(got.generatedBackground.ja).toBe(got.brief.background);
+    expect(got.generatedBackground.ja).toContain('経緯の要約');
+    expect(got.generatedBackground.en).toContain('Timeline summary');
+    expect(got.generatedBackground.en).toContain('I dispute this.');
+    expect(got.brief).not.toHaveProperty('backgroundByLang');
     const requested = (await timelineKinds(c, t.body.id)).find((e) => e.kind === 'escalation.requested');
     expect(requested?.data.origin).toMatchObject({ code: 'auto', path: p.body.name });
     // The receiver reads English (their locale): the notification says the ask in English, from the facts.

@@ -42,10 +42,10 @@ import { assertLevel, pathOf, targetKey, type PathsService } from '../paths/inde
 import { detectPingPong, DEFAULT_PINGPONG_LIMIT, type TeamChange } from './pingpong.policy.js';
 import { directoryIds, loadDirectory, resolveLevel, supervisorsOfUser, userNames } from '../oncall/index.js';
 import { renderOrigin } from './origin.policy.js';
-import { summarizeTimeline, type SummaryEvent, type SummaryLang } from './summary.policy.js';
+import { isEmptySummary, summarizeTimeline, type SummaryEvent, type SummaryLang } from './summary.policy.js';
 import { type LevelKind, type MatchTicket, type Target } from '../paths/index.js';
 import { type Directory } from '../oncall/index.js';
-import { BRIEF_LIMITS, ESCALATION_STATUSES, FINISHED_STATUSES, type Brief, type EscalationEvent, type EscalationOrigin, type EscalationSnapshot, type EscalationState, type EscalationStatus, type ReturnReason } from './escalation.types.js';
+import { BRIEF_LIMITS, ESCALATION_STATUSES, FINISHED_STATUSES, type Brief, type EscalationEvent, type EscalationOrigin, type EscalationSnapshot, type EscalationState, type EscalationStatus, type GeneratedBackground, type ReturnReason, type StoredBrief } from './escalation.types.js';
 
 export type BriefInput = Partial<Omit<Brief, 'impact'>> & { impact?: Partial<Brief['impact']> };
 
@@ -381,7 +381,7 @@ export class EscalationsService {
     ticket: Ticket,
     snapshot: EscalationSnapshot,
     levelIndex: number,
-    brief: Brief,
+    brief: StoredBrief,
     requestedBy: string | null,
     trigger: Trigger,
     now: number,
@@ -751,13 +751,34 @@ export class EscalationsService {
       afterCreate: (tx, ticket, ctx) => this.autoEscalate(tx, ticket, ctx, ''),
       afterMessage: async (tx, ticket, message, ctx) => {
         // The inquiry arrives just after the ticket: its body may satisfy keyword conditions.
-        if (message.initial) await this.autoEscalate(tx, ticket, ctx, message.body);
+        if (message.initial) {
+          // An escalation its creation started said nothing had happened: now the inquiry is there.
+          await this.refreshEmptyBackgrounds(tx, ticket);
+          await this.autoEscalate(tx, ticket, ctx, message.body);
+        }
       },
       afterUpdate: async (tx, _before, after, changes, ctx) => {
         if (changes.some((c) => MATCH_FIELDS.has(c.field))) await this.autoEscalate(tx, after, ctx);
         if (changes.some((c) => c.field === 'teamId')) await this.checkPingPong(tx, after, ctx);
       },
     };
+  }
+
+  /**
+   * The ticket's first message arrived after its creation had already escalated it (a path on
+   * category or priority): the briefs the server wrote then say the ticket had no history, so
+   * they are written again from the timeline that now holds the customer's inquiry.
+   */
+  private async refreshEmptyBackgrounds(tx: Tx, ticket: Ticket): Promise<void> {
+    const rows = await repo.escalationsOfTicket(tx, ticket.id);
+    for (const r of rows) {
+      const brief = parseJson<StoredBrief>(r.brief, {} as StoredBrief);
+      if (!brief.backgroundByLang || !isEmptySummary(brief.background)) continue;
+      const lang = await this.languageOf(tx, ticket);
+      const fresh = await this.completeBrief(tx, ticket, { ...brief, background: '' }, lang, zoneOf(lang));
+      await repo.updateEscalationBrief(tx, r.id, json({ ...brief, background: fresh.background, backgroundByLang: fresh.backgroundByLang }));
+      await this.searchIndex?.(tx, r.id);
+    }
   }
 
   private async autoEscalate(tx: Tx, ticket: Ticket, ctx: ChangeContext, body?: string): Promise<void> {
@@ -901,6 +922,7 @@ export class EscalationsService {
       zoneOf(lang),
     );
     brief.background = `${bounceHistory}\n\n${brief.background}`.slice(0, BRIEF_LIMITS.background);
+    delete brief.backgroundByLang; // the bounce history is in one language only
     await this.start(tx, fresh, snapshot, 0, brief, null, 'pingpong', ctx.now);
   }
 
@@ -966,10 +988,11 @@ export class EscalationsService {
     input: BriefInput,
     lang: SummaryLang,
     timeZone: string,
-  ): Promise<Brief> {
+  ): Promise<StoredBrief> {
     const badLinks = unsafeBriefLinks(input.links ?? []);
     if (badLinks.length) throw invalid(badLinks, 'Brief links must be http, https or mailto links.');
     let background = input.background ?? '';
+    let backgroundByLang: GeneratedBackground | undefined;
     if (!background.trim()) {
       const rows = await repo.recentTimeline(ex, ticket.id, 60);
       const events: SummaryEvent[] = rows.map((r) => ({
@@ -985,12 +1008,10 @@ export class EscalationsService {
         .flatMap((e) => (typeof e.data?.field === 'string' ? [e.data.from, e.data.to] : []))
         .filter((v): v is string => typeof v === 'string' && v !== '');
       const names = await repo.namesOfIds(ex, ids);
-      background = summarizeTimeline(events, {
-        lang,
-        timeZone,
-        maxTotalChars: BRIEF_LIMITS.background,
-        names,
-      });
+      const summary = (l: SummaryLang) => summarizeTimeline(events, { lang: l, timeZone: l === lang ? timeZone : zoneOf(l), maxTotalChars: BRIEF_LIMITS.background, names });
+      // Written by the server, so the console shows it in the reader's language, not only the customer's.
+      backgroundByLang = { ja: summary('ja'), en: summary('en') };
+      background = backgroundByLang[lang];
     }
     return {
       category: input.category ?? ticket.category ?? '',
@@ -1007,6 +1028,7 @@ export class EscalationsService {
         note: input.impact?.note ?? '',
       },
       links: input.links ?? [],
+      ...(backgroundByLang && { backgroundByLang }),
     };
   }
 

@@ -138,3 +138,6 @@ export const summarizeTimeline = (events: readonly SummaryEvent[], options: Summ
   }
   return truncate(lines.join('\n'), maxTotal);
 };
+
+/** Whether a background is the summary of a ticket with no history yet (in either language). */
+export const isEmptySummary = (background: string): boolean => background === LABELS.ja.none || background === LABELS.en.none;

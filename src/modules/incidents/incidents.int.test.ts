@@ -253,6 +253,31 @@ describeEachDb(
       expect(updates[0].audience).toBe('internal');
     });
 
+    it('headlines an ongoing public incident on the status page, never "all is well" (ja and en)', async () => {
+      const c = ctx();
+      const title = `API outage ${uniq()}`;
+      const r = await c.request('POST', '/api/v1/incidents', c.actors.manager, { title, severity: 'SEV2' });
+      expect(r.status).toBe(201);
+      await c.request('POST', `/api/v1/incidents/${r.body.id}/updates`, c.actors.manager, { state: 'investigating', body: { ja: '調査しています。', en: 'We are investigating.' }, audience: 'public' });
+      c.deps.statusPage.invalidate();
+      const ja = (await c.app.inject({ method: 'GET', url: '/status?lang=ja' })).body;
+      expect(ja).toContain(title);
+      expect(ja).toMatch(/<div class="banner (warn|bad)" role="status" data-level="[a-z_]+">障害が発生しています<\/div>/);
+      expect(ja).not.toContain('すべてのサービスは正常に稼働しています');
+      expect(ja).not.toContain('過去90日間に障害はありませんでした。');
+      const en = (await c.app.inject({ method: 'GET', url: '/status?lang=en' })).body;
+      expect(en).toMatch(/<div class="banner (warn|bad)"[^>]*>An incident is in progress<\/div>/);
+      expect(en).not.toContain('All services are operating normally');
+      expect(en).not.toContain('No incidents in the last 90 days.');
+      await c.request('POST', `/api/v1/incidents/${r.body.id}/resolve`, c.actors.manager, { resolution: { ja: '復旧しました。', en: 'Fixed.' } });
+      // The page names an icon, and the icon every browser asks the origin for is there (it was a 404).
+      expect(ja).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.ico">');
+      const icon = await c.app.inject({ method: 'GET', url: '/favicon.ico' });
+      expect(icon.statusCode).toBe(200);
+      expect(icon.headers['content-type']).toContain('image/svg+xml');
+      expect(icon.body).toMatch(/^<svg /);
+    });
+
     it('escapes what people wrote on the status page', async () => {
       const c = ctx();
       const r = await c.request('POST', '/api/v1/incidents', c.actors.manager, { title: '<script>alert(1)</script>', severity: 'SEV4' });

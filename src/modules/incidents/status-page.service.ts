@@ -100,7 +100,7 @@ export class StatusPageService {
       state: r.state,
       startedAt: Number(r.started_at),
       resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
-      services: svc.filter((s) => s.incident_id === r.id).map((s) => ({ ja: s.name_ja, en: s.name_en })),
+      services: svc.filter((s) => s.incident_id === r.id).map((s) => ({ ja: s.name_ja, en: s.name_en, impact: s.impact })),
       updates: updates.filter((u) => u.incident_id === r.id).map((u) => ({ state: u.state, body: { ja: u.body_ja, en: u.body_en }, nextUpdateAt: u.next_update_at === null ? null : Number(u.next_update_at), at: Number(u.created_at) })),
       rcaShared: rcas.some((x) => x.incident_id === r.id && x.state === 'shared'),
     }));

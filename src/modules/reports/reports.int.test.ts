@@ -103,7 +103,8 @@ describeEachDb('reports', (get) => {
     const res = await c.app.inject({ method: 'GET', url: q('tickets.quality', '&groupBy=category&format=csv&lang=ja'), headers: c.actors.admin.auth });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['content-disposition']).toContain('tickets.quality_2026-01-01_2026-01-10.csv');
+    // Named by the first and the last day included: \`to\` is exclusive.
+    expect(res.headers['content-disposition']).toContain('tickets.quality_2026-01-01_2026-01-09.csv');
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = res.rawPayload.toString('utf8').slice(1);
     expect(text.split('\r\n')[0]).toBe('カテゴリ,解決,再オープン,再オープン率 (%),一次解決,一次解決率 (%)');
@@ -168,5 +169,9 @@ describeEachDb('reports', (get) => {
     // The desk's tickets were written on 5 January 09:00–12:00 JST: one day, one bucket, all four counted.
     expect(res.body.rows.map((r: { bucket: string }) => r.bucket)).toEqual(['2026-01-05']);
     expect(res.body.rows[0].created).toBe(4);
+    // The CSV of that one Tokyo day is named by it, not by the UTC dates 4 and 5 January.
+    const csv = await c.app.inject({ method: 'GET', url: '/api/v1/reports/tickets.volume?from=2026-01-05&to=2026-01-06&format=csv', headers: c.actors.admin.auth });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-disposition']).toContain('tickets.volume_2026-01-05_2026-01-05.csv');
   });
 });

@@ -194,8 +194,11 @@ export class ReportsService {
         return c.kind === 'duration_ms' && typeof v === 'number' ? Math.round(v / 6000) / 10 : (v ?? null);
       }),
     );
-    const day = (iso: string) => iso.slice(0, 10);
-    return { filename: `${name}_${day(view.from)}_${day(view.to)}.csv`, body: toCsv(header, rows, { bom }) };
+    // Named by the report calendar's days, first and last included (the range's end is exclusive).
+    const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: view.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const fromMs = Date.parse(view.from);
+    const day = (ms: number) => dayFmt.format(new Date(ms));
+    return { filename: `${name}_${day(fromMs)}_${day(Math.max(fromMs, Date.parse(view.to) - 1))}.csv`, body: toCsv(header, rows, { bom }) };
   }
 }
 

@@ -6187,6 +6187,11 @@ export interface paths {
                                 };
                                 createdAt: string;
                                 finishedAt: string | null;
+                                /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                                generatedBackground: {
+                                    en: string;
+                                    ja: string;
+                                } | null;
                                 id: string;
                                 /** @description functional or hierarchical */
                                 kind: string;
@@ -6441,6 +6446,11 @@ export interface paths {
                             };
                             createdAt: string;
                             finishedAt: string | null;
+                            /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                            generatedBackground: {
+                                en: string;
+                                ja: string;
+                            } | null;
                             id: string;
                             /** @description functional or hierarchical */
                             kind: string;
@@ -6700,6 +6710,11 @@ export interface paths {
                             };
                             createdAt: string;
                             finishedAt: string | null;
+                            /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                            generatedBackground: {
+                                en: string;
+                                ja: string;
+                            } | null;
                             id: string;
                             /** @description functional or hierarchical */
                             kind: string;
@@ -6957,6 +6972,11 @@ export interface paths {
                             };
                             createdAt: string;
                             finishedAt: string | null;
+                            /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                            generatedBackground: {
+                                en: string;
+                                ja: string;
+                            } | null;
                             id: string;
                             /** @description functional or hierarchical */
                             kind: string;
@@ -7340,6 +7360,11 @@ export interface paths {
                             };
                             createdAt: string;
                             finishedAt: string | null;
+                            /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                            generatedBackground: {
+                                en: string;
+                                ja: string;
+                            } | null;
                             id: string;
                             /** @description functional or hierarchical */
                             kind: string;
@@ -7780,6 +7805,11 @@ export interface paths {
                             };
                             createdAt: string;
                             finishedAt: string | null;
+                            /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                            generatedBackground: {
+                                en: string;
+                                ja: string;
+                            } | null;
                             id: string;
                             /** @description functional or hierarchical */
                             kind: string;
@@ -8044,6 +8074,11 @@ export interface paths {
                             };
                             createdAt: string;
                             finishedAt: string | null;
+                            /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                            generatedBackground: {
+                                en: string;
+                                ja: string;
+                            } | null;
                             id: string;
                             /** @description functional or hierarchical */
                             kind: string;
@@ -18648,6 +18683,11 @@ export interface paths {
                                 };
                                 createdAt: string;
                                 finishedAt: string | null;
+                                /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                                generatedBackground: {
+                                    en: string;
+                                    ja: string;
+                                } | null;
                                 id: string;
                                 /** @description functional or hierarchical */
                                 kind: string;
@@ -24944,6 +24984,11 @@ export interface paths {
                             };
                             createdAt: string;
                             finishedAt: string | null;
+                            /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                            generatedBackground: {
+                                en: string;
+                                ja: string;
+                            } | null;
                             id: string;
                             /** @description functional or hierarchical */
                             kind: string;

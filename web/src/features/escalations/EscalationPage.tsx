@@ -188,7 +188,7 @@ export function EscalationPage({ id }: { id: string }) {
               <BriefRow label={t('agent.esc.concern')} value={b.concern} />
               <BriefRow label={t('agent.esc.tried')} value={b.tried} />
               <BriefRow label={t('agent.esc.environment')} value={b.environment} />
-              <BriefRow label={t('agent.esc.background')} value={b.background} />
+              <BriefRow label={t('agent.esc.background')} value={(esc.generatedBackground && (i18n.language.startsWith('en') ? esc.generatedBackground.en : esc.generatedBackground.ja)) || b.background} />
               <BriefRow label={t('agent.esc.temperature')}>
                 <TemperatureBadge value={b.customerTemperature} />
               </BriefRow>

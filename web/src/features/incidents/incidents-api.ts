@@ -102,14 +102,17 @@ export function useIncidentPage(id: string) {
   return useIncidentData(
     qk.incidents.page(id),
     async (signal) => {
+      const incidentP = client.get<Incident>(`/api/v1/incidents/${id}`, undefined, signal);
+      // The RCA is asked for only once the incident says it has one (before that the API answers 404).
+      const rcaP = incidentP.then((i) => (i.rcaState ? client.get<Rca>(`/api/v1/incidents/${id}/rca`, undefined, signal).catch(() => null) : null));
       const [incident, tickets, customers, tasks, updates, timeline, rca, suggested] = await Promise.all([
-        client.get<Incident>(`/api/v1/incidents/${id}`, undefined, signal),
+        incidentP,
         client.get<{ items: LinkedTicket[] }>(`/api/v1/incidents/${id}/tickets`, { limit: 200 }, signal),
         client.get<{ items: AffectedCustomer[] }>(`/api/v1/incidents/${id}/customers`, undefined, signal).catch(() => ({ items: [] })),
         client.get<{ items: Task[] }>(`/api/v1/incidents/${id}/tasks`, undefined, signal),
         client.get<{ items: IncidentUpdate[] }>(`/api/v1/incidents/${id}/updates`, undefined, signal),
         client.get<{ items: IncidentEvent[] }>(`/api/v1/incidents/${id}/timeline`, undefined, signal),
-        client.get<Rca>(`/api/v1/incidents/${id}/rca`, undefined, signal).catch(() => null),
+        rcaP,
         client.get<{ items: { id: string; number: number; subject: string; reasons: string[] }[] }>(`/api/v1/incidents/${id}/suggested-tickets`, undefined, signal),
       ]);
       return { incident, tickets: tickets.items, customers: customers.items, tasks: tasks.items, updates: updates.items, timeline: timeline.items, rca, suggested: suggested.items };
