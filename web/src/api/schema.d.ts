@@ -19143,6 +19143,11 @@ export interface paths {
                                 };
                                 createdAt: string;
                                 finishedAt: string | null;
+                                /** @description the background the server wrote from the timeline, in both languages (null when someone wrote it): show the reader's */
+                                generatedBackground: {
+                                    en: string;
+                                    ja: string;
+                                } | null;
                                 id: string;
                                 /** @description functional or hierarchical */
                                 kind: string;
