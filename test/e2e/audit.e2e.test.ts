@@ -27,6 +27,9 @@ describe.skipIf(!hasChromium)('audit log console (real browser)', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error.details.problems[0].code).toBe('outbound_address_refused');
 
+    const incident = await admin.call('POST', '/api/v1/incidents', { title: '監査の障害 / Audited incident', severity: 'SEV2' });
+    expect(incident.status).toBe(201);
+
     const ctx = await h.browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
     const page = await newPage(ctx);
     await signIn(page, 'admin@demo.example');
@@ -44,6 +47,14 @@ describe.skipIf(!hasChromium)('audit log console (real browser)', () => {
     expect(await hookRow.innerText()).toContain('有効');
     expect(await hookRow.locator('del').first().innerText()).toBe('はい');
     expect(await hookRow.locator('ins').first().innerText()).toBe('いいえ');
+    // An incident by its title, the recorded field in Japanese; no ids or codes in the text.
+    const incidentRow = page.locator('tr', { hasText: '障害の宣言' }).first();
+    const incidentText = await incidentRow.innerText();
+    expect(incidentText).toContain('監査の障害 / Audited incident');
+    expect(incidentText).toContain('重大度');
+    expect(incidentText).not.toContain(incident.body.id);
+    expect(incidentText).not.toContain('incident.declared');
+    expect(incidentText).not.toContain('severity');
     await shot(page, 'audit-01-ja');
     await page.screenshot({ path: join(SHOTS, 'audit-01-ja-viewport.png') });
 
@@ -51,9 +62,11 @@ describe.skipIf(!hasChromium)('audit log console (real browser)', () => {
     await page.getByLabel('変更の種類').selectOption('webhook');
     await page.getByRole('button', { name: '表示', exact: true }).click();
     await page.locator('tr', { hasText: 'チーム変更' }).waitFor({ state: 'detached' });
-    const actions = await page.locator('.audit-table tbody tr td:nth-child(3) .mono').allInnerTexts();
+    // The recorded codes are in the tooltips only; the cells read as words.
+    const actions = await page.locator('.audit-table tbody tr td:nth-child(3) [title]').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
     expect(actions.length).toBeGreaterThan(0);
     expect(actions.every((a) => a.startsWith('webhook.'))).toBe(true);
+    expect((await page.locator('.audit-table tbody td:nth-child(3)').allInnerTexts()).join(' ')).not.toContain('webhook.');
     await shot(page, 'audit-02-ja-filtered');
 
     // English.
@@ -71,6 +84,10 @@ describe.skipIf(!hasChromium)('audit log console (real browser)', () => {
     await page.locator('#wh-url').fill('http://10.0.0.1/hook');
     await page.getByRole('button', { name: 'Add webhook' }).click();
     await page.getByText('This address is inside the network').waitFor();
+    // The field by its label, not the API's name for it.
+    const refusal = page.locator('.error-box', { hasText: 'This address is inside the network' });
+    expect(await refusal.locator('.problems strong').innerText()).toBe('URL');
+    expect(await refusal.locator('.problems code').count()).toBe(0);
     await shot(page, 'audit-04-en-refused-url');
 
     // A webhook's history, from its row: the filters are in the URL.
@@ -78,7 +95,7 @@ describe.skipIf(!hasChromium)('audit log console (real browser)', () => {
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     expect(new URL(page.url()).searchParams.get('targetId')).toBe(hook.body.id);
     await page.locator('tr', { hasText: 'Webhook added' }).waitFor();
-    const history = await page.locator('.audit-table tbody tr td:nth-child(3) .mono').allInnerTexts();
+    const history = await page.locator('.audit-table tbody tr td:nth-child(3) [title]').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
     expect(history).toEqual(['webhook.updated', 'webhook.created']);
     expect(await page.getByLabel('Target id').inputValue()).toBe(hook.body.id);
     await shot(page, 'audit-05-en-webhook-history');

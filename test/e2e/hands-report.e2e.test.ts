@@ -90,6 +90,9 @@ describe.skipIf(!hasChromium)('raised hands report (real browser)', () => {
       await figures.locator('[data-figure=hands] dd').getByText('4', { exact: true }).waitFor();
       await expect.poll(() => figures.locator('[data-figure=claimed] dd').textContent()).toBe('3');
       await expect.poll(() => figures.locator('[data-figure=escalated] dd').textContent()).toBe('1');
+      // Past every tier is what it says, not "nobody answered" (a late claim is also claimed).
+      expect(await figures.locator('[data-figure=exhausted] dt').textContent()).toBe('全段階を経過');
+      await ja.getByText('その後で対応が始まった手上げも含みます', { exact: false }).waitFor();
       await expect
         .poll(() => figures.locator('[data-figure=shareWithinTarget] dd').textContent())
         .toBe('75%');

@@ -43,6 +43,8 @@ describe.skipIf(!hasChromium)('raise a hand (real browser, two people)', () => {
     await form.getByLabel('判断してほしいこと').fill('SAML 手順書をお客様に送ってよいですか');
     await form.getByText('詳細（任意）').click();
     await form.getByLabel('試したこと').fill('ナレッジを検索したが社外向けの版がない');
+    // The ticket's words for the customer's temperature (one vocabulary across the console).
+    expect(await form.getByLabel('お客様の温度感').locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['平静', '心配', '不満', '怒り']));
     await form.getByLabel('お客様の温度感').selectOption('upset');
     await shot(op, '80-hands-ja-form');
     await form.getByRole('button', { name: '手を上げる' }).click();

@@ -51,6 +51,14 @@ describe.skipIf(!hasChromium)('major incidents console (real browser)', () => {
     await expect.poll(() => page.getByLabel('個別対応（解決時に自動で解決しない）').first().isChecked()).toBe(true);
     await page.getByLabel('個別対応（解決時に自動で解決しない）').first().uncheck();
     await expect.poll(() => page.getByLabel('個別対応（解決時に自動で解決しない）').first().isChecked()).toBe(false);
+    // Tiers, languages and units in Japanese, not as the API's codes.
+    await page.getByLabel('次回の更新予定（分後）').waitFor();
+    await page.getByLabel('期限（分後）').waitFor();
+    expect(await page.getByLabel('このランクの顧客をすべて追加').locator('option').allInnerTexts()).toEqual(['プラチナ', 'ゴールド', 'シルバー', 'スタンダード']);
+    await page.getByRole('region', { name: 'タイムライン' }).getByText('チケットを個別対応にしました', { exact: false }).first().waitFor();
+    const incidentText = await page.locator('main').innerText();
+    expect(incidentText).not.toMatch(/ticket\.(excluded|included)/);
+    expect(incidentText).not.toMatch(/ · (platinum|gold|silver|standard|ja|en)\b|\((ja|en)\)|\(min\)/);
     await shot(page, 'inc02-incident-ja');
 
     const composer = page.getByRole('form', { name: '更新を投稿' });

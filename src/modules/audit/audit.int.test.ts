@@ -150,4 +150,12 @@ describeEachDb('audit log of configuration changes and downloads', (ctx) => {
     expect((await request('GET', '/api/v1/audit?actionPrefix=%25', admin())).status).toBe(400);
     expect((await request('GET', '/api/v1/audit', actors.manager)).status).toBe(403);
   });
+  it('names an incident target by its title as it is now', async () => {
+    const { request, actors } = ctx();
+    const inc = await request('POST', '/api/v1/incidents', actors.supervisor, { title: '監査される障害 / Audited outage', severity: 'SEV2' });
+    expect(inc.status).toBe(201);
+    const res = await request('GET', `/api/v1/audit?targetType=incident&targetId=${inc.body.id}`, admin());
+    expect(res.status).toBe(200);
+    expect(res.body.items).toMatchObject([{ action: 'incident.declared', targetType: 'incident', targetId: inc.body.id, targetName: '監査される障害 / Audited outage', data: { severity: 'SEV2' } }]);
+  });
 });

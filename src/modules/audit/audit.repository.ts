@@ -17,14 +17,15 @@ export interface AuditFilter {
   toMs?: number;
 }
 
-/** Newest first, with the names of the actor and of a user target (the console shows names). */
+/** Newest first, with the names of the actor and of a user target and the title of an incident target (the console shows names). */
 export function listAuditEntries(ex: Executor, opts: AuditFilter) {
   let q = ex
     .selectFrom('audit_log')
     .leftJoin('users as actor', 'actor.id', 'audit_log.actor_id')
     .leftJoin('users as target_user', (j) => j.onRef('target_user.id', '=', 'audit_log.target_id').on('audit_log.target_type', '=', 'user'))
+    .leftJoin('incidents as target_incident', (j) => j.onRef('target_incident.id', '=', 'audit_log.target_id').on('audit_log.target_type', '=', 'incident'))
     .selectAll('audit_log')
-    .select(['actor.name as actor_name', 'target_user.name as target_user_name'])
+    .select(['actor.name as actor_name', 'target_user.name as target_user_name', 'target_incident.title as target_incident_title'])
     .orderBy('audit_log.id', 'desc')
     .limit(opts.limit + 1);
   if (opts.before) q = q.where('audit_log.id', '<', opts.before);

@@ -9,7 +9,7 @@ const AuditEntry = Type.Object({
   action: Type.String({ description: 'dotted, e.g. webhook.updated, attachment.downloaded' }),
   targetType: Nullable(Type.String()),
   targetId: Nullable(Type.String()),
-  targetName: Nullable(Type.String({ description: 'the target user as named now, when the target is a user' })),
+  targetName: Nullable(Type.String({ description: 'the target user as named now, or the incident as titled now, when the target is a user or an incident' })),
   ip: Nullable(Type.String()),
   data: Type.Record(Type.String(), Type.Unknown(), { description: 'configuration changes carry before and after (null when created or deleted)' }),
   createdAt: Type.String(),

@@ -77,7 +77,7 @@ export class AuditService {
         action: r.action,
         targetType: r.target_type,
         targetId: r.target_id,
-        targetName: r.target_user_name ?? null,
+        targetName: r.target_user_name ?? r.target_incident_title ?? null,
         ip: r.ip,
         data: parseJson<Record<string, unknown>>(r.data, {}),
         createdAt: new Date(Number(r.created_at)).toISOString(),

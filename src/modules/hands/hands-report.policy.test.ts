@@ -36,6 +36,18 @@ describe('hands report', () => {
     ]);
   });
 
+  it('counts a hand that went past every tier whether or not it was claimed afterwards (and a late claim as claimed)', () => {
+    const r = handsReport(
+      [
+        hand({ exhausted: true, claimedAt: T0 + 300_000, closedAt: T0 + 400_000 }),
+        hand({ exhausted: true, claimedAt: null, claimedBy: null, closedAt: null, outcome: null }),
+        hand({}),
+      ],
+      { claimTargetSeconds: 20, hourOf: () => 0, clockHourOf: () => '', now: T0 + 500_000 },
+    );
+    expect(r).toMatchObject({ hands: 3, claimed: 2, exhausted: 2, outcomes: { answered: 2 } });
+  });
+
   it('is empty without hands', () => {
     const r = handsReport([], { claimTargetSeconds: 20, hourOf: () => 0, clockHourOf: () => '', now: T0 });
     expect(r).toMatchObject({ hands: 0, shareWithinTarget: null, secondsToClaim: { p50: null, p90: null, max: null }, byTeam: [] });

@@ -39,6 +39,7 @@ export interface HandsReport {
   claimedWithinTarget: number;
   /** claimedWithinTarget / hands (null without hands). */
   shareWithinTarget: number | null;
+  /** Hands that went past every tier unclaimed (the managers were alerted), including those claimed afterwards. */
   exhausted: number;
   escalated: number;
   outcomes: Record<string, number>;

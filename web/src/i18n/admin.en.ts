@@ -313,6 +313,7 @@ export const adminEn = {
       customer: 'Customer', organization: 'Organization', secret_key: 'Secret key', workspace: 'Workspace',
     },
     fields: {
+      severity: 'Severity', title: 'Title', ticketCount: 'Tickets', state: 'State', label: 'Label',
       email: 'Email', role: 'Role', name: 'Name', ticketId: 'Ticket', decision: 'Decision', outcome: 'Outcome', from: 'From', subject: 'Subject', authVerdict: 'Sender check',
       filename: 'File', availability: 'Availability', delegateUserId: 'Delegate', outOfOffice: 'Out of office', version: 'Version', reason: 'Reason', definition: 'Definition',
       url: 'URL', events: 'Events', active: 'Active', restricted: 'Restricted', members: 'Members', description: 'Description', tier: 'Tier', phone: 'Phone', locale: 'Language', timeZone: 'Time zone',

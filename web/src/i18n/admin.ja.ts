@@ -314,6 +314,7 @@ export const adminJa: AdminMessages = {
       customer: '顧客', organization: '組織', secret_key: '秘密鍵', workspace: 'ワークスペース',
     },
     fields: {
+      severity: '重大度', title: 'タイトル', ticketCount: 'チケット数', state: '状態', label: '表示名',
       email: 'メールアドレス', role: 'ロール', name: '名前', ticketId: 'チケット', decision: '判断', outcome: '結果', from: '差出人', subject: '件名', authVerdict: '送信者の確認',
       filename: 'ファイル', availability: '対応状況', delegateUserId: '代理', outOfOffice: '不在期間', version: 'バージョン', reason: '理由', definition: '定義',
       url: 'URL', events: 'イベント', active: '有効', restricted: '閲覧制限', members: 'メンバー', description: '説明', tier: 'ランク', phone: '電話番号', locale: '言語', timeZone: 'タイムゾーン',

@@ -31,7 +31,6 @@ export const handsEn = {
     sendHint: 'Ctrl+Enter sends',
   },
   category: { billing: 'Billing', refund: 'Refund', cancellation: 'Cancellation', technical: 'Technical', complaint: 'Complaint', other: 'Other', legal: 'Legal' },
-  temperature: { calm: 'Calm', concerned: 'Concerned', upset: 'Upset', angry: 'Angry' },
   state: { open: 'Waiting', claimed: 'Claimed', closed: 'Closed' },
   outcome: { answered: 'Answered', callback: 'Call back promised', escalated: 'Escalated', resolved_self: 'Resolved myself', cancelled: 'Cancelled' },
   skip: {

@@ -31,7 +31,6 @@ export const handsJa = {
     sendHint: 'Ctrl+Enter で送信',
   },
   category: { billing: '請求', refund: '返金', cancellation: '解約', technical: '技術', complaint: 'クレーム', other: 'その他', legal: '法務' },
-  temperature: { calm: '落ち着いている', concerned: '心配している', upset: '不満', angry: '怒っている' },
   state: { open: '待機中', claimed: '対応中', closed: '終了' },
   outcome: { answered: '回答済み', callback: '折り返しを約束', escalated: 'エスカレーション', resolved_self: '自己解決', cancelled: '取り下げ' },
   skip: {

@@ -15,8 +15,8 @@ import { AdminPage, useLoad } from './common.js';
 export type AuditEntry = ApiJson<'/api/v1/audit'>['items'][number];
 
 /** The groups of actions the filter offers (the action's prefix); labels in admin2.audit.group. */
-const GROUPS = ['auth', 'user', 'token', 'team', 'calendar', 'sla_policy', 'path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'raw_mail', 'customer', 'organization', 'inbound_message', 'retention', 'secrets', 'demo'] as const;
-const TARGET_TYPES = ['user', 'api_token', 'team', 'calendar', 'sla_policy', 'escalation_path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'inbound_message', 'customer', 'organization', 'secret_key', 'workspace'] as const;
+const GROUPS = ['auth', 'user', 'token', 'team', 'calendar', 'sla_policy', 'path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'raw_mail', 'customer', 'organization', 'inbound_message', 'retention', 'secrets', 'demo', 'view', 'macro', 'hands', 'incidents', 'incident', 'satisfaction', 'service'] as const;
+const TARGET_TYPES = ['user', 'api_token', 'team', 'calendar', 'sla_policy', 'escalation_path', 'rotation', 'webhook', 'team_channel', 'template', 'messaging_integration', 'attachment', 'inbound_message', 'customer', 'organization', 'secret_key', 'workspace', 'view', 'macro', 'incident', 'service', 'settings'] as const;
 
 interface Filters {
   group: string;
@@ -196,8 +196,8 @@ export function AuditPage() {
                     {e.ip && <div className="muted small mono">{e.ip}</div>}
                   </td>
                   <td>
-                    {i18n.exists(`admin2.audit.actions.${e.action}`) ? t(`admin2.audit.actions.${e.action}`) : e.action}
-                    <div className="muted small mono">{e.action}</div>
+                    {/* The recorded code only where the console has no words for it (in the tooltip otherwise). */}
+                    {i18n.exists(`admin2.audit.actions.${e.action}`) ? <span title={e.action}>{t(`admin2.audit.actions.${e.action}`)}</span> : <span className="mono">{e.action}</span>}
                   </td>
                   <td>
                     <Target entry={e} />
@@ -236,8 +236,14 @@ function Target({ entry: e }: { entry: AuditEntry }) {
   return (
     <>
       <div>{type}</div>
-      {name && <div className="audit-target-name">{name}</div>}
-      {e.targetId && <div className="muted small mono">{e.targetId}</div>}
+      {/* A named target shows its name (its id in the tooltip); only an unnamed one shows the id. */}
+      {name ? (
+        <div className="audit-target-name" title={e.targetId ?? undefined}>
+          {name}
+        </div>
+      ) : (
+        e.targetId && <div className="muted small mono">{e.targetId}</div>
+      )}
     </>
   );
 }

@@ -114,7 +114,7 @@ function Webhooks() {
         </div>
         <ListInput id="wh-events" label={t('admin2.ch.events')} hint={t('admin2.ch.eventsHint')} value={events} onChange={setEvents} />
         <div className="form-actions">
-          {action.error !== null && <ErrorMessage error={action.error} />}
+          {action.error !== null && <ErrorMessage error={action.error} fieldLabels={{ url: t('admin2.ch.url'), events: t('admin2.ch.events') }} />}
           <button type="submit" className="btn btn-primary" disabled={action.busy || !url.trim() || events.length === 0}>{t('admin2.ch.addWebhook')}</button>
         </div>
       </form>
@@ -207,7 +207,12 @@ function TeamChannels() {
           </select>
         </div>
         <div className="form-actions">
-          {action.error !== null && <ErrorMessage error={action.error} />}
+          {action.error !== null && (
+            <ErrorMessage
+              error={action.error}
+              fieldLabels={{ teamId: t('admin2.rot.team'), kind: t('admin2.ch.kindLabel'), label: t('admin2.ch.label'), 'config.token': t('admin2.ch.token'), 'config.channel': t('admin2.ch.channel'), 'config.url': t('admin2.ch.incomingUrl'), 'config.locale': t('admin.locale'), config: t('admin2.ch.kindLabel') }}
+            />
+          )}
           <button type="submit" className="btn btn-primary" disabled={action.busy || directory.teams.length === 0}>{t('admin2.ch.addChannel')}</button>
         </div>
       </form>

@@ -7,6 +7,7 @@ import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import type { Path } from './admin-api.js';
 import { AdminPage, useLoad } from './common.js';
+import { levelLabel } from '../../lib/level-label.js';
 
 /** Escalation paths at a glance: what they match, how many levels, and whether the review is due. */
 export function PathsPage() {
@@ -66,7 +67,7 @@ export function PathsPage() {
                     <Link to={`/admin/paths/${p.id}`}>{p.name}</Link>
                     {p.purpose && <div className="muted small">{p.purpose}</div>}
                   </td>
-                  <td>{p.levels.map((l, i) => `L${i + 1} ${l.name}`).join(' → ') || '—'}</td>
+                  <td>{p.levels.map((l, i) => levelLabel(i, l.name)).join(' → ') || '—'}</td>
                   <td>{directory.userName(p.ownerId) ?? '—'}</td>
                   <td>v{p.version}</td>
                   <td>

@@ -10,6 +10,7 @@ import { describeFact } from '../escalations/origin.js';
 import { describeTrace } from '../escalations/trace.js';
 import { CHANNELS, TIERS, type Path, type Simulation } from './admin-api.js';
 import { AdminPage, TeamSelect, localInputToIso, toLocalInput, useAction, useLoad } from './common.js';
+import { levelLabel } from '../../lib/level-label.js';
 
 /** "If this ticket arrived then, which path would match, and who would be told when?" */
 export function SimulatorPage() {
@@ -193,7 +194,7 @@ export function SimulatorPage() {
                     {result.prediction.levels.map((l) => (
                       <tr key={l.levelIndex} className={l.skipped ? 'skipped' : ''}>
                         <th scope="row">
-                          L{l.levelIndex + 1} {l.name}
+                          {levelLabel(l.levelIndex, l.name)}
                           {l.skipped && <span className="muted small"> ({t('admin2.sim.skipped')})</span>}
                         </th>
                         <td>{when(l.reachedAt)}</td>

@@ -14,6 +14,7 @@ import { useSession, useUserTimeZone } from '../../session.js';
 import { cleanBrief, missingFields } from './brief.js';
 import { formatDuration } from './time.js';
 import { IMPACT_SCOPES, type Brief, type Escalation, type EscalationDraft, type ImpactScope } from './types.js';
+import { levelLabel } from '../../lib/level-label.js';
 
 type TextField = 'category' | 'ask' | 'concern' | 'tried' | 'environment' | 'background';
 type DirectTo = 'my_supervisor' | 'team' | 'user';
@@ -199,7 +200,7 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
                           <select id="esc-level" value={draft.level?.levelIndex ?? 0} onChange={(e) => setLevelIndex(Number(e.target.value))}>
                             {draft.path.levels.map((l) => (
                               <option key={l.levelIndex} value={l.levelIndex}>
-                                L{l.levelIndex + 1} · {l.name} — {t(`agent.escalate.levelKind.${l.kind}`, { defaultValue: l.kind })}
+                                {levelLabel(l.levelIndex, l.name, ' · ')} — {t(`agent.escalate.levelKind.${l.kind}`, { defaultValue: l.kind })}
                               </option>
                             ))}
                           </select>

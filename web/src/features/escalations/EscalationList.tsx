@@ -10,6 +10,7 @@ import { useSession, useUserTimeZone } from '../../session.js';
 import { AckCountdown, EscalationStatus } from './EscalationPage.js';
 import { isOpenEscalation, type Escalation } from './types.js';
 import { askOf } from './origin.js';
+import { levelLabel } from '../../lib/level-label.js';
 
 /** Unacknowledged first (by deadline), then acknowledged, then finished; newest last within a group. */
 export function byUrgency(a: Escalation, b: Escalation): number {
@@ -106,7 +107,7 @@ export function EscalationList({ scope }: { scope: 'to-me' | 'by-me' }) {
                     <td>
                       {e.stage === 'fallback'
                         ? t('agent.esc.fallback')
-                        : `L${e.levelIndex + 1}${e.level ? ` · ${e.level.name}` : ''}`}
+                        : levelLabel(e.levelIndex, e.level?.name, ' · ')}
                     </td>
                     <td>
                       {scope === 'to-me'

@@ -16,6 +16,7 @@ import { EscalationThread } from './EscalationThread.js';
 import { askOf, describeOrigin } from './origin.js';
 import { formatDuration, useNow } from './time.js';
 import { RETURN_REASONS, isOpenEscalation, type Escalation, type ReturnReason } from './types.js';
+import { nameIsNumbered } from '../../lib/level-label.js';
 
 type Action = 'acknowledge' | 'resolve' | 'return' | 'advance';
 
@@ -143,7 +144,7 @@ export function EscalationPage({ id }: { id: string }) {
   const b = esc.brief;
   const open = isOpenEscalation(esc);
   const isReceiver = esc.receivers.some((r) => r.people.some((p) => p.id === user.id));
-  const levelLabel = esc.stage === 'fallback' || !esc.level ? t('agent.esc.fallback') : t('agent.esc.level', { n: esc.levelIndex + 1, name: esc.level.name });
+  const levelLabel = esc.stage === 'fallback' || !esc.level ? t('agent.esc.fallback') : nameIsNumbered(esc.level.name) ? esc.level.name : t('agent.esc.level', { n: esc.levelIndex + 1, name: esc.level.name });
 
   return (
     <div className="page escalation-page">

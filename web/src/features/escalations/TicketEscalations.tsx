@@ -4,6 +4,7 @@ import { AckCountdown, EscalationStatus } from './EscalationPage.js';
 import { byUrgency } from './EscalationList.js';
 import type { Escalation } from './types.js';
 import { askOf } from './origin.js';
+import { levelLabel } from '../../lib/level-label.js';
 
 /** The ticket's escalations in the side panel, each linking to its page. */
 export function TicketEscalations({ items }: { items: Escalation[] | null }) {
@@ -19,7 +20,7 @@ export function TicketEscalations({ items }: { items: Escalation[] | null }) {
             <li key={e.id} data-testid="ticket-escalation">
               <Link to={`/escalations/${e.id}`}>{askOf(e, t) || e.brief.category || e.id}</Link>
               <div className="small">
-                <EscalationStatus escalation={e} /> {e.stage === 'fallback' ? t('agent.esc.fallback') : `L${e.levelIndex + 1}${e.level ? ` · ${e.level.name}` : ''}`}
+                <EscalationStatus escalation={e} /> {e.stage === 'fallback' ? t('agent.esc.fallback') : levelLabel(e.levelIndex, e.level?.name, ' · ')}
               </div>
               <AckCountdown escalation={e} />
               {e.resolution?.answer && (

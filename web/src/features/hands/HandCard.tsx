@@ -25,7 +25,7 @@ export function HandSummary({ hand, now }: { hand: Hand; now: number }) {
       )}
       <div className="hand-meta small">
         <span className={hand.state === 'open' ? 'hand-hold ticking' : 'hand-hold'}>{t('hands.card.hold', { time: formatHold(hold) })}</span>
-        {hand.temperature && <span className={`hand-temp temp-${hand.temperature}`}>{t(`hands.temperature.${hand.temperature}`)}</span>}
+        {hand.temperature && <span className={`hand-temp temp-${hand.temperature}`}>{t(`temperature.${hand.temperature}`)}</span>}
         <span>{hand.operator.name}</span>
         {hand.team && <span>{hand.team.name}</span>}
         {hand.ticketId && hand.ticketNumber !== null && <Link to={`/tickets/${hand.ticketId}`}>{t('hands.card.ticketLink', { number: hand.ticketNumber })}</Link>}

@@ -68,7 +68,7 @@ export function RaiseHandDialog({ config, ticket, callerNumber, onClose, onRaise
         <option value="">{t('hands.form.temperatureNone')}</option>
         {TEMPERATURES.map((x) => (
           <option key={x} value={x}>
-            {t(`hands.temperature.${x}`)}
+            {t(`temperature.${x}`)}
           </option>
         ))}
       </select>

@@ -90,7 +90,7 @@ export function IncidentPage({ id }: { id: string }) {
                     <td><Link to={`/tickets/${tk.id}`}>#{tk.number}</Link></td>
                     <td>{tk.subject}</td>
                     <td>{t(`status.${tk.status}`, { defaultValue: tk.status })}</td>
-                    <td>{tk.requesterName} {tk.requesterLocale ? `(${tk.requesterLocale})` : ''}</td>
+                    <td>{tk.requesterName} {tk.requesterLocale ? `(${t(`languages.${tk.requesterLocale}`, { defaultValue: tk.requesterLocale })})` : ''}</td>
                     <td>
                       {active && (
                         <label className="small">
@@ -167,7 +167,7 @@ export function IncidentPage({ id }: { id: string }) {
           <Section title={`${t('incidents.customers')} (${t('incidents.customersCount', { n: data.customers.length })})`}>
             <ul>
               {data.customers.slice(0, 50).map((c) => (
-                <li key={c.id}>{c.name} <span className="muted small">{c.organizationName ?? ''} · {c.tier} · {c.locale} · {c.via.map((v) => t(`incidents.via.${v}`)).join(', ')}</span></li>
+                <li key={c.id}>{c.name} <span className="muted small">{[c.organizationName, c.tier && t(`tiers.${c.tier}`, { defaultValue: c.tier }), c.locale && t(`languages.${c.locale}`, { defaultValue: c.locale })].filter(Boolean).join(' · ')} · {c.via.map((v) => t(`incidents.via.${v}`)).join(', ')}</span></li>
               ))}
             </ul>
             {active && (
@@ -175,7 +175,7 @@ export function IncidentPage({ id }: { id: string }) {
                 <label>
                   {t('incidents.addTier')}
                   <select id="tier-pick" defaultValue="platinum">
-                    {['platinum', 'gold', 'silver', 'standard'].map((x) => <option key={x}>{x}</option>)}
+                    {['platinum', 'gold', 'silver', 'standard'].map((x) => <option key={x} value={x}>{t(`tiers.${x}`)}</option>)}
                   </select>
                 </label>
                 <button type="button" className="btn btn-small" onClick={() => void act(() => client.post(`/api/v1/incidents/${id}/audiences`, { kind: 'tier', ref: (document.getElementById('tier-pick') as HTMLSelectElement).value }))}>{t('incidents.add')}</button>
@@ -276,7 +276,7 @@ function Composer({ incident, onPosted }: { incident: Incident; onPosted: () => 
           </select>
         </label>
         <label>
-          {t('incidents.nextUpdateAt')} (min)
+          {t('incidents.nextUpdateInMinutes')}
           <input type="number" min={1} max={1440} value={next} onChange={(e) => setNext(e.target.value)} />
         </label>
         <label>
@@ -353,7 +353,7 @@ function TaskForm({ users, onAdd }: { users: { id: string; name: string }[]; onA
         </select>
       </label>
       <label>
-        {t('incidents.due')} (min)
+        {t('incidents.dueInMinutes')}
         <input type="number" min={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
       </label>
       <button type="submit" className="btn btn-small">{t('incidents.addTask')}</button>
@@ -411,8 +411,8 @@ function RcaEditor({ id, rca, act }: { id: string; rca: Rca | null; act: (fn: ()
       <h3>{t('incidents.customerReport')}</h3>
       {SECTIONS.map((s) => (
         <div key={s} className="composer-langs">
-          <label>{t(`incidents.section.${s}`)} (ja)<textarea lang="ja" value={customer.ja[s] ?? ''} disabled={!editable} onChange={(e) => setCustomer({ ...customer, ja: { ...customer.ja, [s]: e.target.value } })} /></label>
-          <label>{t(`incidents.section.${s}`)} (en)<textarea lang="en" value={customer.en[s] ?? ''} disabled={!editable} onChange={(e) => setCustomer({ ...customer, en: { ...customer.en, [s]: e.target.value } })} /></label>
+          <label>{t('incidents.sectionIn', { section: t(`incidents.section.${s}`), language: t('languages.ja') })}<textarea lang="ja" value={customer.ja[s] ?? ''} disabled={!editable} onChange={(e) => setCustomer({ ...customer, ja: { ...customer.ja, [s]: e.target.value } })} /></label>
+          <label>{t('incidents.sectionIn', { section: t(`incidents.section.${s}`), language: t('languages.en') })}<textarea lang="en" value={customer.en[s] ?? ''} disabled={!editable} onChange={(e) => setCustomer({ ...customer, en: { ...customer.en, [s]: e.target.value } })} /></label>
         </div>
       ))}
       <p className="row-form">
@@ -420,8 +420,8 @@ function RcaEditor({ id, rca, act }: { id: string; rca: Rca | null; act: (fn: ()
         {rca.state === 'requested' && <button type="button" className="btn btn-primary" onClick={() => void save(true)}>{t('incidents.submit')}</button>}
         {rca.state === 'in_review' && ['manager', 'admin'].includes(user.role) && <button type="button" className="btn btn-primary" onClick={() => void act(() => client.post(`/api/v1/incidents/${id}/rca/approve`))}>{t('incidents.approve')}</button>}
         {rca.state === 'approved' && ['manager', 'admin'].includes(user.role) && <button type="button" className="btn btn-primary" onClick={() => void act(() => client.post(`/api/v1/incidents/${id}/rca/share`))}>{t('incidents.share')}</button>}
-        <a className="btn btn-quiet" href={`/api/v1/incidents/${id}/rca/report?lang=ja`} target="_blank" rel="noreferrer">{t('incidents.print')} (ja)</a>
-        <a className="btn btn-quiet" href={`/api/v1/incidents/${id}/rca/report?lang=en`} target="_blank" rel="noreferrer">{t('incidents.print')} (en)</a>
+        <a className="btn btn-quiet" href={`/api/v1/incidents/${id}/rca/report?lang=ja`} target="_blank" rel="noreferrer">{t('incidents.printIn', { language: t('languages.ja') })}</a>
+        <a className="btn btn-quiet" href={`/api/v1/incidents/${id}/rca/report?lang=en`} target="_blank" rel="noreferrer">{t('incidents.printIn', { language: t('languages.en') })}</a>
       </p>
     </Section>
   );

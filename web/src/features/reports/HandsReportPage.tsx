@@ -154,6 +154,7 @@ function HandsReportBody({
             </div>
           ))}
         </dl>
+        <p className="muted small">{t('reports.hands.exhaustedNote')}</p>
       </section>
       <div
         className="report-body"
@@ -200,6 +201,13 @@ function HandsReportBody({
               </tr>
             </thead>
             <tbody>
+              {Object.keys(r.outcomes).length === 0 && (
+                <tr>
+                  <td colSpan={2} className="muted">
+                    {t('reports.hands.noOutcomes')}
+                  </td>
+                </tr>
+              )}
               {Object.entries(r.outcomes).map(([k, n]) => (
                 <tr key={k}>
                   <th scope="row">{t(`hands.outcome.${k}`, { defaultValue: k })}</th>

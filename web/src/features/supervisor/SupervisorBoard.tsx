@@ -14,6 +14,7 @@ import { askOf } from '../escalations/origin.js';
 import { AvailabilityForm } from '../settings/AvailabilityForm.js';
 import { CandidateBanner } from '../incidents/CandidateBanner.js';
 import type { SlaClockSummary } from '../../../../src/modules/tickets/tickets.presenter.js';
+import { levelLabel } from '../../lib/level-label.js';
 
 /** Open escalations ordered overdue → unacknowledged → by age. */
 export function orderEscalations(items: Escalation[]): Escalation[] {
@@ -233,7 +234,7 @@ function EscalationRow({ e, now, lang, tz, onChanged }: { e: Escalation; now: nu
         <div className="small">{askOf(e, t) || e.brief.category}</div>
       </td>
       <td>
-        L{e.levelIndex + 1} {e.level?.name ?? ''}
+        {levelLabel(e.levelIndex, e.level?.name)}
         {e.path && <div className="muted small">{e.path.name}</div>}
       </td>
       <td>
