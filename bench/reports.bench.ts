@@ -10,11 +10,15 @@
  * ticket) and 1,000 incidents with 8 updates each over the year; the hands report runs for the
  * outsider as a supervisor (agents may not run it), as do the per-person group-bys.
  * Run: npx tsx bench/reports.bench.ts [sqlite|postgres]
+ * Seeding 1,000,000 tickets takes ~25 minutes: BENCH_KEEP=1 keeps the seeded database (and
+ * prints how to reuse it), BENCH_REUSE=<SQLite file | PostgreSQL URL with its search_path>
+ * runs the reports on a kept one (give the matching kind). Otherwise the database is dropped.
  */
+import { dirname } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config/config.js';
 import { createContainer } from '../src/container.js';
-import { inTransaction, migrateToLatest, type Db } from '../src/db/database.js';
+import { inTransaction, migrateToLatest, openDatabase, type Db } from '../src/db/database.js';
 import { FakeClock } from '../src/lib/clock.js';
 import { newId } from '../src/lib/ids.js';
 import { createLogger } from '../src/lib/logger.js';
@@ -146,15 +150,30 @@ async function seedDesk(db: Db): Promise<{ restrictedTeam: string; outsider: str
   return { restrictedTeam: teams[0]!.id, outsider: users[1]!.id, admin: users[0]!.id };
 }
 
+/** A database seeded by an earlier run (BENCH_KEEP=1), to run the reports again without seeding. */
+function reusedDatabase(kind: DbKind, where: string) {
+  const config = kind === 'sqlite' ? { kind: 'sqlite' as const, file: where } : { kind: 'postgres' as const, url: where };
+  return { kind, config, dataDir: kind === 'sqlite' ? dirname(where) : '/tmp', open: () => openDatabase(config), drop: async () => undefined };
+}
+
+/** The seeded desk's administrator and outsider (the first two users seedDesk writes). */
+async function deskOf(db: Db): Promise<{ restrictedTeam: string; outsider: string; admin: string }> {
+  const user = async (email: string) => (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+  const team = await db.selectFrom('teams').select('id').where('restricted', '=', 1).executeTakeFirstOrThrow();
+  return { restrictedTeam: team.id, outsider: await user('u1@bench.example'), admin: await user('u0@bench.example') };
+}
+
 for (const kind of kinds) {
   if (!isAvailable(kind)) {
     console.log(`${kind}: not available, skipped`);
     continue;
   }
-  const tdb = await createTestDatabase(kind);
+  const reuse = process.env.BENCH_REUSE;
+  const tdb = reuse ? reusedDatabase(kind, reuse) : await createTestDatabase(kind);
   const handle = tdb.open();
   await migrateToLatest(handle);
-  const who = await seedDesk(handle.db);
+  const who = reuse ? await deskOf(handle.db) : await seedDesk(handle.db);
+  const seeded = reuse ? Number((await sql<{ n: number | string }>`select count(*) as n from tickets`.execute(handle.db)).rows[0]!.n) : TICKETS;
   if (kind === 'postgres') await sql`analyze`.execute(handle.db);
   else await sql`analyze`.execute(handle.db);
   const config = loadConfig({ ESCALON_DATA_DIR: tdb.dataDir, ESCALON_LOG_LEVEL: 'silent', ESCALON_DEMO: '0' });
@@ -179,9 +198,9 @@ for (const kind of kinds) {
           times.push(performance.now() - t0);
         }
         all.push(...times);
-        const line = `${kind} ${TICKETS} tickets: ${def.name} by ${groupBy} as ${viewerName}: p50 ${pct(times, 0.5).toFixed(0)} ms, p95 ${pct(times, 0.95).toFixed(0)} ms`;
+        const line = `${kind} ${seeded} tickets: ${def.name} by ${groupBy} as ${viewerName}: p50 ${pct(times, 0.5).toFixed(0)} ms, p95 ${pct(times, 0.95).toFixed(0)} ms`;
         console.log(line);
-        report({ harness: 'reports', figure: `${def.name} by ${groupBy} (${viewerName}, 90 days, ${TICKETS} tickets, p95)`, db: kind, case: '-', value: Math.round(pct(times, 0.95)), unit: 'ms' });
+        report({ harness: 'reports', figure: `${def.name} by ${groupBy} (${viewerName}, 90 days, ${seeded} tickets, p95)`, db: kind, case: '-', value: Math.round(pct(times, 0.95)), unit: 'ms' });
       }
     }
   }
@@ -199,6 +218,8 @@ for (const kind of kinds) {
   }
   const per = (performance.now() - t0) / n;
   console.log(`${kind}: facts rollup per ticket write (status change, own transaction included): ${per.toFixed(2)} ms`);
-  report({ harness: 'reports', figure: `facts rollup per ticket write (${TICKETS} tickets)`, db: kind, case: '-', value: Number(per.toFixed(2)), unit: 'ms' });
+  report({ harness: 'reports', figure: `facts rollup per ticket write (${seeded} tickets)`, db: kind, case: '-', value: Number(per.toFixed(2)), unit: 'ms' });
   await deps.close();
+  if (process.env.BENCH_KEEP || process.env.BENCH_REUSE) console.log(`${kind}: the database is kept; run the reports on it again with BENCH_REUSE='${tdb.config.kind === 'sqlite' ? tdb.config.file : tdb.config.url}' npx tsx bench/reports.bench.ts ${kind}`);
+  else await tdb.drop();
 }
