@@ -770,14 +770,17 @@ export class EscalationsService {
    * they are written again from the timeline that now holds the customer's inquiry.
    */
   private async refreshEmptyBackgrounds(tx: Tx, ticket: Ticket): Promise<void> {
-    const rows = await repo.escalationsOfTicket(tx, ticket.id);
-    for (const r of rows) {
-      const brief = parseJson<StoredBrief>(r.brief, {} as StoredBrief);
-      if (!brief.backgroundByLang || !isEmptySummary(brief.background)) continue;
-      const lang = await this.languageOf(tx, ticket);
+    // Only automatic paths escalate a ticket at its creation: without any, there is nothing to refresh (no query on every new ticket).
+    if ((await this.paths.compiledPaths(tx)).autoPaths.length === 0) return;
+    const stale = (await repo.escalationsOfTicket(tx, ticket.id))
+      .map((r) => ({ id: r.id, brief: parseJson<StoredBrief>(r.brief, {} as StoredBrief) }))
+      .filter(({ brief }) => brief.backgroundByLang && isEmptySummary(brief.background));
+    if (stale.length === 0) return;
+    const lang = await this.languageOf(tx, ticket);
+    for (const { id, brief } of stale) {
       const fresh = await this.completeBrief(tx, ticket, { ...brief, background: '' }, lang, zoneOf(lang));
-      await repo.updateEscalationBrief(tx, r.id, json({ ...brief, background: fresh.background, backgroundByLang: fresh.backgroundByLang }));
-      await this.searchIndex?.(tx, r.id);
+      await repo.updateEscalationBrief(tx, id, json({ ...brief, background: fresh.background, backgroundByLang: fresh.backgroundByLang }));
+      await this.searchIndex?.(tx, id);
     }
   }
 

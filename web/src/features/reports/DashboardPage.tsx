@@ -10,6 +10,7 @@ import { Link } from '../../lib/router.js';
 import { useSession } from '../../session.js';
 import { formatDuration } from '../escalations/time.js';
 import { dayIn } from './hands-report-api.js';
+import { DrillList } from './DrillList.js';
 import { ReportChart } from './ReportChart.js';
 import './reports.css';
 
@@ -109,23 +110,7 @@ export function DashboardPage() {
           {drill.error ? <ErrorMessage error={drill.error} /> : null}
           {!drill.data && !drill.error && <Loading />}
           {drill.data && drill.data.total === 0 && <p>{t('reports.dash.drillEmpty')}</p>}
-          {drill.data && (
-            <ul>
-              {drill.data.tickets.map((x) => (
-                <li key={x.id}>
-                  <Link to={`/tickets/${x.id}`}>
-                    #{x.number} {x.subject}
-                  </Link>{' '}
-                  ({t(`status.${x.status}`, { defaultValue: x.status })})
-                </li>
-              ))}
-              {drill.data.escalations.map((x) => (
-                <li key={x.id}>
-                  <Link to={`/escalations/${x.id}`}>{x.ticketNumber ? `#${x.ticketNumber}` : x.id}</Link> {x.brief.ask} ({t(`agent.esc.status.${x.status}`, { defaultValue: x.status })})
-                </li>
-              ))}
-            </ul>
-          )}
+          {drill.data && <DrillList tickets={drill.data.tickets} escalations={drill.data.escalations} />}
         </section>
       )}
       <section aria-labelledby="dash-nearing" className="report-body dashboard-chart">

@@ -7,6 +7,7 @@ import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { SUPERVISING } from '../hands/hands-api.js';
 import { dayIn } from './hands-report-api.js';
+import { DrillList } from './DrillList.js';
 import { ReportChart } from './ReportChart.js';
 import './reports.css';
 
@@ -270,31 +271,7 @@ export function ReportsPage() {
         <section className="report-drill" aria-live="polite">
           <h2>{drill.data ? t('reports.drillOf', { bucket: drillBucket, total: drill.data.total }) : t('reports.drill')}</h2>
           {drill.error ? <ErrorMessage error={drill.error} /> : null}
-          {drill.data && (
-            <ul>
-              {drill.data.tickets.map((x) => (
-                <li key={x.id}>
-                  <Link to={`/tickets/${x.id}`}>
-                    #{x.number} {x.subject}
-                  </Link>{' '}
-                  ({t(`status.${x.status}`, { defaultValue: x.status })})
-                </li>
-              ))}
-              {drill.data.incidents?.map((x) => (
-                <li key={x.id}>
-                  <Link to={`/incidents/${x.id}`}>
-                    {x.severity} {x.title}
-                  </Link>{' '}
-                  ({t(`incidents.state.${x.state}`, { defaultValue: x.state })})
-                </li>
-              ))}
-              {drill.data.escalations.map((x) => (
-                <li key={x.id}>
-                  <Link to={`/escalations/${x.id}`}>{x.ticketNumber ? `#${x.ticketNumber}` : x.id}</Link> ({t(`agent.esc.status.${x.status}`, { defaultValue: x.status })})
-                </li>
-              ))}
-            </ul>
-          )}
+          {drill.data && <DrillList tickets={drill.data.tickets} escalations={drill.data.escalations} incidents={drill.data.incidents} />}
         </section>
       )}
     </div>
