@@ -9,7 +9,7 @@ import type { Logger } from './lib/logger.js';
 import { AuditService } from './modules/audit/index.js';
 import { OutboundHttp } from './integrations/outbound-http.js';
 import { AuthService } from './modules/auth/index.js';
-import { CalendarsService } from './modules/calendars/index.js';
+import { CalendarsService, TWENTY_FOUR_SEVEN } from './modules/calendars/index.js';
 import { CustomersService } from './modules/customers/index.js';
 import { IntakeService, MessagingService, registerIntakeJobs } from './modules/intake/index.js';
 import { IntakeEmailService, mailerFor, recordOutgoingMessageId, registerIntakeEmailJobs, systemResolver, type DnsResolver } from './modules/intake-email/index.js';
@@ -212,6 +212,11 @@ export function createContainer(config: Config, logger: Logger, opts: { clock?: 
   // reports: the ticket facts are kept in each ticket change's transaction.
   const reportFacts = new ReportFacts(db, clock);
   tickets.addHooks(reportFacts.hooks());
+  calendars.onChange(() => reportFacts.invalidate());
+  escalations.setWorkspaceZone(async (ex) => {
+    const cal = await reportFacts.calendar(ex);
+    return cal === TWENTY_FOUR_SEVEN ? null : cal.timezone;
+  });
   const reports = new ReportsService(db, clock, tickets.access, reportFacts, (viewer, ids) => escalations.getMany(viewer, ids), (viewer, from, to) => hands.report(viewer, from, to));
   const satisfaction = new SatisfactionService({ db, clock, tickets, audit, mailer, publicUrl: config.publicUrl, mailFrom, escalate: (actor, ticketId, input) => escalations.escalate(actor, ticketId, input) });
   tickets.addHooks(satisfaction.hooks());

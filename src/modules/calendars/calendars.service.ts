@@ -48,6 +48,17 @@ export class CalendarsService {
     this.usage = fn;
   }
 
+  private changed: () => void = () => {};
+
+  /** Told after a calendar is created, changed or deleted (caches of the report calendar on this node). */
+  onChange(fn: () => void): void {
+    const prev = this.changed;
+    this.changed = () => {
+      prev();
+      fn();
+    };
+  }
+
   async get(id: string, ex: Executor = this.db): Promise<CalendarView> {
     const r = await repo.findCalendar(ex, id);
     if (!r) throw notFound('Calendar', id);
@@ -77,6 +88,7 @@ export class CalendarsService {
         await this.audit.change(tx, actor, 'calendar.created', { type: 'calendar', id }, null, await this.get(id, tx));
       }),
     );
+    this.changed();
     return this.get(id);
   }
 
@@ -95,6 +107,7 @@ export class CalendarsService {
         await this.audit.change(tx, actor, 'calendar.updated', { type: 'calendar', id }, before, await this.get(id, tx));
       }),
     );
+    this.changed();
     return this.get(id);
   }
 
@@ -106,6 +119,7 @@ export class CalendarsService {
       await repo.deleteCalendar(tx, id);
       await this.audit.change(tx, actor, 'calendar.deleted', { type: 'calendar', id }, before, null);
     });
+    this.changed();
   }
 
   /** `POST /business-time/add`: the instant at which `seconds` business seconds have elapsed. */

@@ -259,6 +259,8 @@ describeEachDb('escalations', (ctx) => {
     expect(p.status).toBe(201);
     const catchAll = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [level('x', [{ type: 'user', userId: actors.specialist.id }])], { autoEscalate: true }));
     expect(catchAll.status).toBe(400);
+    const day = [['09:00', '18:00']];
+    expect((await request('POST', '/api/v1/calendars', actors.admin, { name: `Berlin ${c.kind}`, definition: { timezone: 'Europe/Berlin', weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: [], sun: [] } } })).status).toBe(201);
     const t = await request('POST', '/api/v1/tickets', actors.agent, { subject: 'Disputed charge', category, description: 'I dispute this.' });
     const list = await request('GET', `/api/v1/escalations?ticketId=${t.body.id}`, actors.agent);
     expect(list.body.items).toHaveLength(1);
@@ -275,6 +277,12 @@ describeEachDb('escalations', (ctx) => {
     expect(got.generatedBackground.ja).toContain('経緯の要約');
     expect(got.generatedBackground.en).toContain('Timeline summary');
     expect(got.generatedBackground.en).toContain('I dispute this.');
+    // Nobody's zone is known for a brief the system writes: both languages give their times in the workspace's
+    // (the report calendar's, else the first calendar's) and say so; English was in UTC.
+    const zones = ((await request('GET', '/api/v1/calendars', actors.admin)).body.items as { definition: { timezone: string } }[]).map((cal) => cal.definition.timezone);
+    const enZone = got.generatedBackground.en.match(/; times in ([A-Za-z_/]+)\)/)?.[1];
+    expect(zones).toContain(enZone);
+    expect(got.generatedBackground.ja.match(/時刻は([A-Za-z_/]+)）/)?.[1]).toBe(enZone);
     expect(got.brief).not.toHaveProperty('backgroundByLang');
     const requested = (await timelineKinds(c, t.body.id)).find((e) => e.kind === 'escalation.requested');
     expect(requested?.data.origin).toMatchObject({ code: 'auto', path: p.body.name });

@@ -105,6 +105,21 @@ export class EscalationsService {
     this.searchIndex = fn;
   }
 
+  /**
+   * The workspace's time zone (the report calendar's, set by the container): the times in a
+   * background the server writes, whose reader is not known, are in it. Without one (no calendar): Asia/Tokyo
+   * for Japanese, UTC for English.
+   */
+  private workspaceZone: ((ex: Executor) => Promise<string | null>) | null = null;
+
+  setWorkspaceZone(fn: (ex: Executor) => Promise<string | null>): void {
+    this.workspaceZone = fn;
+  }
+
+  private async zoneFor(ex: Executor, lang: SummaryLang): Promise<string> {
+    return (await this.workspaceZone?.(ex)) ?? zoneOf(lang);
+  }
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -778,7 +793,7 @@ export class EscalationsService {
     if (stale.length === 0) return;
     const lang = await this.languageOf(tx, ticket);
     for (const { id, brief } of stale) {
-      const fresh = await this.completeBrief(tx, ticket, { ...brief, background: '' }, lang, zoneOf(lang));
+      const fresh = await this.completeBrief(tx, ticket, { ...brief, background: '' }, lang, await this.zoneFor(tx, lang));
       await repo.updateEscalationBrief(tx, id, json({ ...brief, background: fresh.background, backgroundByLang: fresh.backgroundByLang }));
       await this.searchIndex?.(tx, id);
     }
@@ -804,7 +819,7 @@ export class EscalationsService {
         ticket,
         { ask: renderOrigin(origin, lang) },
         lang,
-        zoneOf(lang),
+        await this.zoneFor(tx, lang),
       );
       await this.start(tx, ticket, { ...snapshotOf(path), origin }, 0, brief, null, 'auto', ctx.now);
     }
@@ -840,7 +855,7 @@ export class EscalationsService {
       ticket,
       { ask: renderOrigin(origin, lang) },
       lang,
-      zoneOf(lang),
+      await this.zoneFor(tx, lang),
     );
     await this.start(tx, ticket, { ...snapshotOf(path), origin }, levelIndex, brief, null, 'sla', input.now);
   }
@@ -860,7 +875,7 @@ export class EscalationsService {
     if (open.length) return null;
     const origin: EscalationOrigin = { code: 'incident', path: path.name, incident: input.incident.title, severity: input.incident.severity };
     const lang = await this.languageOf(tx, ticket);
-    const brief = await this.completeBrief(tx, ticket, { ask: renderOrigin(origin, lang) }, lang, zoneOf(lang));
+    const brief = await this.completeBrief(tx, ticket, { ask: renderOrigin(origin, lang) }, lang, await this.zoneFor(tx, lang));
     return this.start(tx, ticket, { ...snapshotOf(path), origin }, 0, brief, null, 'incident', input.now);
   }
 
@@ -922,7 +937,7 @@ export class EscalationsService {
       fresh,
       { ask: renderOrigin(origin, lang), concern: bounceHistory },
       lang,
-      zoneOf(lang),
+      await this.zoneFor(tx, lang),
     );
     brief.background = `${bounceHistory}\n\n${brief.background}`.slice(0, BRIEF_LIMITS.background);
     delete brief.backgroundByLang; // the bounce history is in one language only
@@ -1011,7 +1026,9 @@ export class EscalationsService {
         .flatMap((e) => (typeof e.data?.field === 'string' ? [e.data.from, e.data.to] : []))
         .filter((v): v is string => typeof v === 'string' && v !== '');
       const names = await repo.namesOfIds(ex, ids);
-      const summary = (l: SummaryLang) => summarizeTimeline(events, { lang: l, timeZone: l === lang ? timeZone : zoneOf(l), maxTotalChars: BRIEF_LIMITS.background, names });
+      // The other language's reader is not known: its times are in the workspace's zone.
+      const otherZone = await this.zoneFor(ex, lang === 'ja' ? 'en' : 'ja');
+      const summary = (l: SummaryLang) => summarizeTimeline(events, { lang: l, timeZone: l === lang ? timeZone : otherZone, maxTotalChars: BRIEF_LIMITS.background, names });
       // Written by the server, so the console shows it in the reader's language, not only the customer's.
       backgroundByLang = { ja: summary('ja'), en: summary('en') };
       background = backgroundByLang[lang];

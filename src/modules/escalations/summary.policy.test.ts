@@ -34,7 +34,7 @@ describe('summarizeTimeline', () => {
   it('lists the latest messages and field changes in English', () => {
     expect(summarizeTimeline(events, { lang: 'en', timeZone: 'Asia/Tokyo', maxMessages: 2 })).toBe(
       [
-        'Timeline summary (latest 2 of 3 messages, 2 field changes)',
+        'Timeline summary (latest 2 of 3 messages, 2 field changes; times in Asia/Tokyo)',
         'Messages:',
         '- 2024-05-01 09:02 Customer (Yamada): I was charged twice.',
         '- 2024-05-01 09:04 Agent (Sato) (internal note): Checked the invoice',
@@ -54,7 +54,7 @@ describe('summarizeTimeline', () => {
     });
     expect(ja).toBe(
       [
-        '経緯の要約（メッセージ全3件中 最新1件、項目変更2件）',
+        '経緯の要約（メッセージ全3件中 最新1件、項目変更2件、時刻はAsia/Tokyo）',
         'メッセージ:',
         '- 2024-05-01 09:04 担当者 (Sato)（社内メモ）: Checked the invoice',
         '項目変更:',

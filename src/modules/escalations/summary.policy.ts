@@ -42,8 +42,8 @@ const ID_FIELDS = new Set(['assigneeId', 'teamId', 'requesterId']);
 
 const LABELS = {
   en: {
-    title: (shown: number, total: number, changes: number) =>
-      `Timeline summary (latest ${shown} of ${total} messages, ${changes} field changes)`,
+    title: (shown: number, total: number, changes: number, zone: string) =>
+      `Timeline summary (latest ${shown} of ${total} messages, ${changes} field changes; times in ${zone})`,
     messages: 'Messages:',
     changes: 'Field changes:',
     customer: 'Customer',
@@ -56,8 +56,8 @@ const LABELS = {
     by: 'by',
   },
   ja: {
-    title: (shown: number, total: number, changes: number) =>
-      `経緯の要約（メッセージ全${total}件中 最新${shown}件、項目変更${changes}件）`,
+    title: (shown: number, total: number, changes: number, zone: string) =>
+      `経緯の要約（メッセージ全${total}件中 最新${shown}件、項目変更${changes}件、時刻は${zone}）`,
     messages: 'メッセージ:',
     changes: '項目変更:',
     customer: 'お客様',
@@ -108,7 +108,7 @@ export const summarizeTimeline = (events: readonly SummaryEvent[], options: Summ
   if (!messages.length && !changes.length) return L.none;
 
   const latest = messages.slice(-maxMessages);
-  const lines: string[] = [L.title(latest.length, messages.length, changes.length)];
+  const lines: string[] = [L.title(latest.length, messages.length, changes.length, options.timeZone)];
   if (latest.length) {
     lines.push(L.messages);
     for (const m of latest) {
