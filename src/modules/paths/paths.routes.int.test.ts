@@ -2,6 +2,8 @@ import { expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/helpers/app.js';
 import { levelBody, pathBody } from './path-test-support.js';
 
+const section = (doc: string, name: string, sep: string) => doc.split(sep).find((s) => s.includes(name)) ?? '';
+
 describeEachDb('escalation paths over HTTP', (ctx) => {
   it('diffs versions where a level was added, then removed', async () => {
     const { request, actors } = ctx();
@@ -71,6 +73,21 @@ describeEachDb('escalation paths over HTTP', (ctx) => {
     expect(en.body).not.toContain('ask, tried');
   });
 
+  it('prints a level named with its own number once ("Level 2: Billing", not "Level 2: L2 Billing")', async () => {
+    const { request, actors } = ctx();
+    const to = [{ type: 'user' as const, userId: actors.specialist.id }];
+    const made = await request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L1 Front desk', to), levelBody('L2: 請求チーム', to), levelBody('L2 Mislabelled', to)], { name: 'Playbook numbered levels' }));
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const en = section((await request('GET', '/api/v1/playbook?format=md&lang=en', actors.agent)).body, 'Playbook numbered levels', '\n## ');
+    expect(en).toContain('Level 1: Front desk');
+    expect(en).toContain('Level 2: 請求チーム');
+    expect(en).not.toContain('Level 2: L2');
+    // A name whose number is not its position is printed as written.
+    expect(en).toContain('Level 3: L2 Mislabelled');
+    const ja = section((await request('GET', '/api/v1/playbook?lang=ja', actors.agent)).body, 'Playbook numbered levels', '<section>');
+    expect(ja).toContain('レベル 2: 請求チーム');
+  });
+
   it('links the knowledge articles of each path’s categories, in the reader’s language, escaped', async () => {
     const { request, actors, deps } = ctx();
     // The path writes the category in full-width capitals; matching normalises (NFKC, lower case), so the articles' 'pb-billing' is the same category.
@@ -85,7 +102,6 @@ describeEachDb('escalation paths over HTTP', (ctx) => {
     const other = await request('POST', '/api/v1/articles', actors.agent, { titleJa: '別カテゴリの記事', bodyJa: '本文', titleEn: 'Other category article', bodyEn: 'Body', category: 'pb-shipping' });
     expect(other.status).toBe(201);
     const link = (id: string) => `${deps.config.publicUrl}/knowledge?id=${id}`;
-    const section = (doc: string, name: string, sep: string) => doc.split(sep).find((s) => s.includes(name)) ?? '';
 
     const htmlJa = section((await request('GET', '/api/v1/playbook?lang=ja', actors.agent)).body, 'Playbook with articles', '<section>');
     expect(htmlJa).toContain('<h3>関連するナレッジ記事</h3>');

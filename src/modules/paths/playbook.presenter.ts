@@ -149,7 +149,14 @@ const levelBlock = (level: Level, i: number, d: Directory, lang: PlaybookLang, n
     { label: t.then, value: then },
     ...(level.requiredBriefFields.length ? [{ label: t.required, value: level.requiredBriefFields.map((f) => t.briefField[f] ?? f).join(', ') }] : []),
   ];
-  return { heading: `${t.level} ${i + 1}: ${level.name} — ${t.kind[level.kind]}`, lines };
+  return { heading: `${t.level} ${i + 1}: ${levelName(level.name, i)} — ${t.kind[level.kind]}`, lines };
+};
+
+/** "Level 2: L2 Billing" says the number twice: a name that starts with its own level's number loses it. */
+const levelName = (name: string, i: number): string => {
+  const m = /^L(\d+)\b[\s:：\-–—]*/i.exec(name.trim());
+  const rest = m ? name.trim().slice(m[0].length) : '';
+  return m && Number(m[1]) === i + 1 && rest ? rest : name;
 };
 
 const blocks = (paths: Path[], d: Directory, lang: PlaybookLang, now: number, reviewDue: Map<string, number>, r: PlaybookReader): Block[] =>
