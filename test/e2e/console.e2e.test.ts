@@ -61,6 +61,9 @@ describe.skipIf(!hasChromium)('web console (real browser)', () => {
     await seeded.waitFor();
     await page.getByRole('link', { name: HOSTILE }).waitFor();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+    // The header says in which zone the times are (田中 reads in Asia/Tokyo).
+    expect(await page.locator('.who-zone').textContent()).toBe('JST');
+    expect(await page.locator('.who').getAttribute('title')).toContain('時刻は Asia/Tokyo で表示しています');
     await shot(page, '02-queue-mine');
 
     // Open a ticket.
@@ -112,6 +115,7 @@ describe.skipIf(!hasChromium)('web console (real browser)', () => {
     await page.getByRole('link', { name: 'Assigned to me' }).waitFor();
     await page.getByRole('columnheader', { name: 'Customer' }).waitFor();
     await shot(page, '05-queue-english');
+    expect(await page.locator('.who').getAttribute('title')).toContain('Times are shown in Asia/Tokyo');
     await expect.poll(async () => (await tanaka.call('GET', '/api/v1/auth/session')).body.user.locale).toBe('en');
 
     // Other queues: unassigned, with its own filters.

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../api/types.js';
 import { applyLanguage, type Language } from '../i18n/language.js';
 import { Link, usePath } from '../lib/router.js';
-import { useSession } from '../session.js';
+import { useSession, useUserTimeZone } from '../session.js';
+import { shortZoneName } from '../lib/format.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { HandsLayer, RaiseHandButton } from '../features/hands/HandsLayer.js';
@@ -23,6 +24,7 @@ function NavLink({ to, children, match }: { to: string; children: ReactNode; mat
 export function AppShell({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const { user, client, setUser, signOut } = useSession();
+  const zone = useUserTimeZone();
 
   const changeLanguage = (lng: Language) => {
     void applyLanguage(i18n, lng);
@@ -75,12 +77,14 @@ export function AppShell({ children }: { children: ReactNode }) {
           <RaiseHandButton />
           <NotificationBell />
           <LanguageSwitch onChange={changeLanguage} />
-          <span className="who" title={user.email}>
-            <span className="sr-only">{t('app.signedInAs', { name: user.name })}</span>
+          <span className="who" title={`${user.email}\n${t('app.timesIn', { zone: zone })}`}>
+            <span className="sr-only">
+              {t('app.signedInAs', { name: user.name })} {t('app.timesIn', { zone: zone })}
+            </span>
             <span aria-hidden="true">{user.name}</span>
             <span className="muted small" aria-hidden="true">
               {' '}
-              · {t(`roles.${user.role}`)}
+              · {t(`roles.${user.role}`)} · <span className="who-zone">{shortZoneName(i18n.language, zone)}</span>
             </span>
           </span>
           <button type="button" className="btn btn-quiet" onClick={() => void signOut()}>

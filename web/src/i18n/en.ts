@@ -21,6 +21,7 @@ export const en = {
     language: 'Language',
     signOut: 'Sign out',
     signedInAs: 'Signed in as {{name}}',
+    timesIn: 'Times are shown in {{zone}}',
     mainNav: 'Main navigation',
   },
   nav: {

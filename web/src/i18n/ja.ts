@@ -23,6 +23,7 @@ export const ja: Messages = {
     language: '言語',
     signOut: 'サインアウト',
     signedInAs: '{{name}} としてサインイン中',
+    timesIn: '時刻は {{zone}} で表示しています',
     mainNav: 'メインナビゲーション',
   },
   nav: {

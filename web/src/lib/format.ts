@@ -29,6 +29,16 @@ export function formatTime(date: Date, lang: string, timeZone: string): string {
   return formatter(lang, timeZone, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(date);
 }
 
+/** The zone's short name in the reader's language ("JST", "PST", "GMT+9"), or the IANA name when the browser has none. */
+export function shortZoneName(lang: string, timeZone: string, at: Date = new Date()): string {
+  try {
+    const part = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-US', { timeZone, timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+    return part?.value ?? timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
 /** "3 hours ago" / "3 時間前"; `now` is passed in so tests and renders agree. */
 export function formatRelative(iso: string, lang: string, now: number): string {
   const diffSec = (new Date(iso).getTime() - now) / 1000;
