@@ -629,8 +629,10 @@ export class JobRunner {
         mapLimit(
           Array.from({ length: workers }, (_, i) => i),
           Infinity,
-          async () => {
-            while (groupQueue.length) await startBatch(groupQueue.shift()!, true);
+          async (w) => {
+            // One worker runs the set-wise batches, one after the other: two at once would touch
+            // the same tickets (two clocks of one ticket) and set each other aside (lock wait).
+            if (w === 0) while (groupQueue.length) await startBatch(groupQueue.shift()!, true);
             let batch: ClaimedJob[] = [];
             while (queue.length) {
               batch.push(...queue.shift()!);

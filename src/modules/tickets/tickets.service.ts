@@ -383,6 +383,13 @@ export class TicketsService {
     };
   }
 
+  /** Only the columns a change moves (a multi-ticket UPDATE sets only those: one CASE per column). */
+  private static changedColumns(before: Ticket, after: Ticket): Partial<repo.TicketColumns> {
+    const a = TicketsService.columnsOf(after);
+    const b = TicketsService.columnsOf(before);
+    return Object.fromEntries(Object.entries(a).filter(([k, v]) => b[k as keyof repo.TicketColumns] !== v));
+  }
+
   /** The timeline event recording one changed field. */
   private static changeEvent(c: FieldChange, ctx: ChangeContext): TimelineEventInput {
     const assignment = c.field === 'assigneeId' || c.field === 'teamId';
@@ -444,7 +451,7 @@ export class TicketsService {
     if (planned.length === 0) return;
     const written = await repo.updateTicketsEach(
       tx,
-      planned.map((p) => ({ id: p.after.id, version: p.before.version, set: TicketsService.columnsOf(p.after) })),
+      planned.map((p) => ({ id: p.after.id, version: p.before.version, set: TicketsService.changedColumns(p.before, p.after) })),
       ctx.now,
     );
     if (written !== planned.length)
