@@ -549,10 +549,22 @@ export class JobRunner {
       this.node,
       now,
       this.leaseMs,
-      limit ?? this.o.batchSize ?? (this.o.dialect === 'postgres' ? PG_CLAIM : TRANSACTION_BATCH),
+      limit ?? this.claimLimit,
       kinds,
       { lapsed: this.lapsedDue(JSON.stringify(kinds)) },
     );
+    // (Not when the caller set the limit: a test stepping one job at a time gets one.)
+    if (limit === undefined && jobs.length > 0 && jobs.length === this.claimLimit) {
+      // A full claim with jobs handled set-wise (a burst of SLA breaches): more of those kinds,
+      // so that a set-wise batch is large (one transaction for hundreds instead of a claim's worth).
+      const groupKinds = [...new Set(jobs.filter((j) => this.groupable(j)).map((j) => j.kind))];
+      const more = this.groupMax - jobs.filter((j) => this.groupable(j)).length;
+      if (groupKinds.length > 0 && more > 0) {
+        const claimed = new Set(jobs.map((j) => j.id));
+        const extra = await claimDueJobs(this.o.db, this.o.dialect, this.node, now, this.leaseMs, more, { only: groupKinds }, { lapsed: false });
+        jobs.push(...extra.filter((j) => !claimed.has(j.id)));
+      }
+    }
     onClaimed?.(jobs.length);
     if (jobs.length === 0) return 0;
     this.hold(jobs.map((j) => j.id));
@@ -567,14 +579,33 @@ export class JobRunner {
     // run a few at a time. Jobs of one dedupe-key prefix keep their order in either lane.
     const external: ClaimedJob[] = [];
     const lanes = new Map<string, ClaimedJob[]>();
+    // Jobs handled set-wise (handleMany) that are alone in their lane in this claim: one batch
+    // per kind, which a worker runs as one set-wise transaction (runGroup).
+    const laneCount = new Map<string, number>();
+    for (const job of jobs) laneCount.set(laneOf(job), (laneCount.get(laneOf(job)) ?? 0) + 1);
+    const groups = new Map<string, ClaimedJob[]>();
     for (const job of jobs) {
       const h = this.handlers.get(job.kind);
       if (h?.mode === 'external') external.push(job);
+      else if (this.groupable(job) && laneCount.get(laneOf(job)) === 1)
+        groups.set(job.kind, [...(groups.get(job.kind) ?? []), job]);
       else {
         const lane = this.o.dialect === 'postgres' ? laneOf(job) : 'all';
         lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
       }
     }
+    // A kind with a single due job goes the ordinary way.
+    for (const [kind, group] of groups)
+      if (group.length < 2) {
+        groups.delete(kind);
+        for (const job of group) {
+          const lane = this.o.dialect === 'postgres' ? laneOf(job) : 'all';
+          lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
+        }
+      }
+    const groupQueue: ClaimedJob[][] = [];
+    for (const group of groups.values())
+      for (let i = 0; i < group.length; i += this.groupMax) groupQueue.push(group.slice(i, i + this.groupMax));
     // SQLite has one writer: one worker, which runs its jobs in batches, several to a
     // transaction (see runBatch). PostgreSQL runs a few workers side by side, each taking whole
     // lanes (different clocks or escalations) and running them several to a transaction, each
@@ -585,13 +616,13 @@ export class JobRunner {
     // up the other slots.
     const queue = [...lanes.values()];
     const batchSize = this.o.dialect === 'postgres' ? PG_TRANSACTION_BATCH : TRANSACTION_BATCH;
-    const startBatch = async (batch: ClaimedJob[]) => {
+    const startBatch = async (batch: ClaimedJob[], group = false) => {
       for (const job of batch) this.waiting.delete(job.id);
       if (this.shuttingDown) {
         for (const job of batch) this.release(job.id);
         return;
       }
-      await this.runBatch(batch);
+      await (group ? this.runGroup(batch) : this.runBatch(batch));
     };
     const workers = this.o.dialect === 'postgres' ? (this.o.transactionalConcurrency ?? 4) : 1;
     try {
@@ -599,7 +630,10 @@ export class JobRunner {
         mapLimit(
           Array.from({ length: workers }, (_, i) => i),
           Infinity,
-          async () => {
+          async (w) => {
+            // One worker runs the set-wise batches, one after the other: two at once would touch
+            // the same tickets (two clocks of one ticket) and set each other aside (lock wait).
+            if (w === 0) while (groupQueue.length) await startBatch(groupQueue.shift()!, true);
             let batch: ClaimedJob[] = [];
             while (queue.length) {
               batch.push(...queue.shift()!);
@@ -728,6 +762,67 @@ export class JobRunner {
   }
 
   /**
+   * Runs jobs of one kind with a set-wise handler (handleMany) in ONE transaction: one fenced
+   * UPDATE marks them done (those another node took over meanwhile are left out: lost), then
+   * the handler does the work of them all, and both commit together, so every guarantee of
+   * runOne holds (exactly once, outbox in the transaction, kill -9: claimed-not-done and
+   * claimed again after the lease). Each job is alone in its lane in the claim, so no order
+   * within a subject is at stake. If anything fails, nothing of it committed and the jobs run
+   * as an ordinary batch (runBatchHeld: each in its savepoint, a failing one alone after), so a
+   * failing job does not fail the others.
+   */
+  private async runGroup(all: ClaimedJob[]): Promise<void> {
+    try {
+      await this.runGroupHeld(all);
+    } finally {
+      for (const job of all) this.release(job.id);
+    }
+  }
+
+  private async runGroupHeld(all: ClaimedJob[]): Promise<void> {
+    await yieldToEventLoop();
+    const jobs = all.filter((j) => !this.lost.has(j.id));
+    for (const job of all)
+      if (this.lost.has(job.id)) for (const o of this.observers) o(job, this.o.clock.now(), 'lost');
+    const handler = this.handlers.get(jobs[0]?.kind ?? '');
+    if (jobs.length < 2 || handler?.mode !== 'transactional' || !handler.handleMany) return this.runBatchHeld(jobs);
+    const handleMany = handler.handleMany.bind(handler);
+    const { db, clock } = this.o;
+    let outcomes: [ClaimedJob, number, 'done' | 'lost'][] = [];
+    try {
+      await inTransaction(db, async (tx) => {
+        // As in runBatchHeld: a row lock held elsewhere is waited for briefly, then the jobs go one by one.
+        if (this.o.dialect === 'postgres') await sql.raw(`set local lock_timeout = '${BATCH_LOCK_WAIT_MS}ms'`).execute(tx);
+        const firedAt = clock.now();
+        // The fence first, as in runOne; on PostgreSQL it also locks the rows until commit.
+        const mine = await finishJobs(tx, jobs.map((j) => j.id), this.node, 'done', firedAt);
+        const owned = jobs.filter((j) => mine.has(j.id));
+        if (owned.length > 0) await handleMany(tx, owned as never, firedAt);
+        outcomes = jobs.map((j) => [j, firedAt, mine.has(j.id) ? 'done' : 'lost']);
+      });
+    } catch (err) {
+      this.o.logger.debug({ err, kind: jobs[0]!.kind, jobs: jobs.length }, 'a set-wise batch failed; its jobs run one by one');
+      return this.runBatchHeld(jobs);
+    }
+    for (const [job, firedAt, outcome] of outcomes) for (const o of this.observers) o(job, firedAt, outcome);
+  }
+
+  /** A job the runner may hand to its kind's handleMany (registered set-wise, valid payload). */
+  private groupable(job: ClaimedJob): boolean {
+    const h = this.handlers.get(job.kind);
+    return h?.mode === 'transactional' && !!h.handleMany && (!h.schema || Value.Check(h.schema, job.payload));
+  }
+
+  private get claimLimit(): number {
+    return this.o.batchSize ?? (this.o.dialect === 'postgres' ? PG_CLAIM : TRANSACTION_BATCH);
+  }
+
+  /** Most jobs in one set-wise transaction (runGroup); on SQLite it holds the one writer meanwhile. */
+  private get groupMax(): number {
+    return this.o.dialect === 'postgres' ? PG_GROUP_MAX : SQLITE_GROUP_MAX;
+  }
+
+  /**
    * How long one batch transaction keeps adding jobs: on SQLite the transaction holds the one
    * writer connection, which every API request and the other loop wait for.
    */
@@ -842,6 +937,10 @@ const TRANSACTION_BATCH = 50;
 /** A batch transaction stops taking jobs after this long (see batchBudgetMs). */
 const SQLITE_BATCH_BUDGET_MS = 20;
 const PG_BATCH_BUDGET_MS = 100;
+
+/** Jobs of a set-wise kind (handleMany) in one transaction (runGroup), SQLite / PostgreSQL. */
+const SQLITE_GROUP_MAX = 200;
+const PG_GROUP_MAX = 500;
 
 /** Fan-out jobs claimed at once by the bulk loop. */
 const BULK_CLAIM = 16;

@@ -30,6 +30,16 @@ export type JobHandler<P = Record<string, unknown>> =
        */
       loop?: 'timers' | 'bulk';
       handle(tx: Tx, job: ClaimedJob<P>, now: number): Promise<void>;
+      /**
+       * Optional: several due jobs of this kind handled set-wise, in one go (a burst of SLA
+       * breaches: one UPDATE of the clocks, one INSERT of the events), with the same effects as
+       * `handle` for each. The runner calls it inside a batch transaction for jobs that are alone
+       * in their lane (no earlier job of their subject in the batch), each of them already fenced
+       * (marked done only if this node still held it, in the same transaction). If it throws,
+       * its work is rolled back and the jobs go through `handle` one by one, so one failing job
+       * does not fail the others.
+       */
+      handleMany?(tx: Tx, jobs: ClaimedJob<P>[], now: number): Promise<void>;
     }
   | {
       mode: 'external';

@@ -186,6 +186,18 @@ export const customerTiers = (ex: Executor, customerId: string) =>
     .where('c.id', '=', customerId)
     .executeTakeFirst();
 
+/** customerTiers for several customers (one query), by customer id. */
+export async function customerTiersOf(ex: Executor, customerIds: string[]) {
+  if (customerIds.length === 0) return new Map<string, { own: string; org: string | null; name: string }>();
+  const rows = await ex
+    .selectFrom('customers as c')
+    .leftJoin('organizations as o', 'o.id', 'c.organization_id')
+    .select(['c.id', 'c.tier as own', 'o.tier as org', 'c.name'])
+    .where('c.id', 'in', customerIds)
+    .execute();
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
+}
+
 /** Names of users, teams and customers by id, for texts that mention them (ids unknown are left out). */
 export async function namesOfIds(ex: Executor, ids: string[]): Promise<Record<string, string>> {
   const unique = [...new Set(ids)];

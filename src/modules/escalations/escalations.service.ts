@@ -776,6 +776,17 @@ export class EscalationsService {
         if (changes.some((c) => MATCH_FIELDS.has(c.field))) await this.autoEscalate(tx, after, ctx);
         if (changes.some((c) => c.field === 'teamId')) await this.checkPingPong(tx, after, ctx);
       },
+      // Many tickets at once (a bulk chunk, a batch of SLA breaches): as afterUpdate for each, with
+      // the requesters' tiers that automatic paths match on read in one query.
+      afterUpdateMany: async (tx, updates, ctx) => {
+        const matching = updates.filter((u) => u.changes.some((c) => MATCH_FIELDS.has(c.field)));
+        if (matching.length > 1 && (await this.paths.compiledPaths(tx)).autoPaths.length > 0)
+          await this.prefetchTiers(tx, matching.flatMap((u) => (u.after.requesterId ? [u.after.requesterId] : [])));
+        for (const u of updates) {
+          if (u.changes.some((c) => MATCH_FIELDS.has(c.field))) await this.autoEscalate(tx, u.after, ctx);
+          if (u.changes.some((c) => c.field === 'teamId')) await this.checkPingPong(tx, u.after, ctx);
+        }
+      },
     };
   }
 
@@ -982,6 +993,16 @@ export class EscalationsService {
     if (!known) this.tiersIn.set(ex, (known = new Map()));
     if (!known.has(customerId)) known.set(customerId, await repo.customerTiers(ex, customerId));
     return known.get(customerId);
+  }
+
+  /** Reads the tiers of several customers into this transaction's cache (tiersOf) in one query. */
+  private async prefetchTiers(tx: Tx, customerIds: string[]): Promise<void> {
+    let known = this.tiersIn.get(tx);
+    if (!known) this.tiersIn.set(tx, (known = new Map()));
+    const missing = [...new Set(customerIds)].filter((id) => !known.has(id));
+    if (missing.length === 0) return;
+    const found = await repo.customerTiersOf(tx, missing);
+    for (const id of missing) known.set(id, found.get(id));
   }
 
   private async matchTicketOf(ex: Executor, ticket: Ticket, body?: string): Promise<MatchTicket> {

@@ -1254,6 +1254,8 @@ export class NotificationsService {
   /** Ticket changes announced to the console after they commit. */
   ticketHooks(): TicketHooks {
     const live = this.d.live;
+    const announced = (kind: string) =>
+      kind !== 'message.added' && kind !== 'field.changed' && kind !== 'ticket.assigned' && kind !== 'ticket.created';
     return {
       afterCreate: (tx, ticket) => live.publish(tx, { type: 'ticket.created', ids: [ticket.id] }),
       afterUpdate: (tx, _before, after) => live.publish(tx, { type: 'ticket.updated', ids: [after.id] }),
@@ -1265,9 +1267,12 @@ export class NotificationsService {
       // Events other modules append without a field change (SLA warnings and breaches,
       // escalation steps, calls, bounces) still refresh open ticket pages.
       afterEvent: async (ex, ticketId, kind) => {
-        if (kind !== 'message.added' && kind !== 'field.changed' && kind !== 'ticket.assigned' && kind !== 'ticket.created') {
-          await live.publish(ex, { type: 'ticket.updated', ids: [ticketId] });
-        }
+        if (announced(kind)) await live.publish(ex, { type: 'ticket.updated', ids: [ticketId] });
+      },
+      // Many events at once (a batch of SLA breaches): one announcement per 50 tickets.
+      afterEvents: async (ex, events) => {
+        const ids = [...new Set(events.filter((e) => announced(e.kind)).map((e) => e.ticketId))];
+        for (let i = 0; i < ids.length; i += 50) await live.publish(ex, { type: 'ticket.updated', ids: ids.slice(i, i + 50) });
       },
     };
   }

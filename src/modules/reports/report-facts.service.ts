@@ -44,6 +44,9 @@ const fromFacts = (f: TicketFacts): Omit<FactsRow, 'id' | 'team_id' | 'assignee_
   escalations: f.escalations,
 });
 
+/** Equal as stored: PostgreSQL answers bigint columns as strings. */
+const sameValue = (a: unknown, b: unknown) => a === b || (a !== null && b !== null && a !== undefined && String(a) === String(b));
+
 const dimensions = (t: Ticket) => ({
   team_id: t.teamId,
   assignee_id: t.assigneeId,
@@ -119,7 +122,10 @@ export class ReportFacts {
     if (before.status !== after.status) facts = onStatus(facts, after.status, ctx.now, await this.calendar(tx));
     const moved = isReassignment(before.teamId, after.teamId) || isReassignment(before.assigneeId, after.assigneeId);
     if (moved) facts = { ...facts, reassignments: facts.reassignments + 1 };
-    await repo.updateFacts(tx, after.id, { ...dimensions(after), ...fromFacts(facts) });
+    const next = { ...dimensions(after), ...fromFacts(facts) };
+    // A change reports do not see (a tag, the subject) writes nothing.
+    if (Object.entries(next).every(([k, v]) => sameValue(row[k as keyof FactsRow], v))) return;
+    await repo.updateFacts(tx, after.id, next);
   }
 
   hooks(): TicketHooks {

@@ -44,6 +44,33 @@ export async function upsertDocument(ex: Executor, row: DocumentRow, tokens: str
   await setSearchTokens(ex, seq, tokens, !existing);
 }
 
+/**
+ * upsertDocument for several documents (a batch of tickets re-tagged at once): on PostgreSQL one
+ * multi-row upsert; on SQLite (no round trips to save, and FTS5 rows keyed by seq) one by one.
+ */
+export async function upsertDocuments(ex: Executor, docs: { row: DocumentRow; tokens: string }[], version: number, now: number): Promise<void> {
+  if (dialectOf(ex) !== 'postgres' || docs.length < 2) {
+    for (const d of docs) await upsertDocument(ex, d.row, d.tokens, version, now);
+    return;
+  }
+  await ex
+    .insertInto('search_documents')
+    .values(docs.map((d) => ({ ...d.row, version, updated_at: now, ...searchVectorColumn(d.tokens) })))
+    .onConflict((oc) =>
+      oc.columns(['kind', 'ref_id']).doUpdateSet((eb) => ({
+        ticket_id: eb.ref('excluded.ticket_id'),
+        customer_id: eb.ref('excluded.customer_id'),
+        title: eb.ref('excluded.title'),
+        body: eb.ref('excluded.body'),
+        at: eb.ref('excluded.at'),
+        version: eb.ref('excluded.version'),
+        updated_at: eb.ref('excluded.updated_at'),
+        tsv: sql`excluded.tsv`,
+      })),
+    )
+    .execute();
+}
+
 /** Writes a document known to be new (its source row was written in this transaction). */
 export async function insertDocument(ex: Executor, row: DocumentRow, tokens: string, version: number, now: number): Promise<void> {
   await insertSearchDocument(ex, { ...row, version, updated_at: now }, tokens);

@@ -91,20 +91,19 @@ export class SearchService {
 
   /** `fresh`: the document's source was created in this transaction, so there is nothing to replace. */
   async indexDocument(ex: Executor, doc: IndexDocumentInput, fresh = false): Promise<void> {
-    const texts = doc.fields.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
-    const body = (doc.body ?? texts.join('\n')).slice(0, MAX_BODY);
-    const tokens = indexText([doc.title ?? '', ...texts].join('\n'));
+    const { row, tokens } = documentRow(doc);
     if (tokens === '') {
       if (!fresh) await repo.deleteDocument(ex, doc.kind, doc.id);
       return;
     }
-    await (fresh ? repo.insertDocument : repo.upsertDocument)(
-      ex,
-      { kind: doc.kind, ref_id: doc.id, ticket_id: doc.ticketId ?? null, customer_id: doc.customerId ?? null, title: (doc.title ?? '').slice(0, 500), body, at: doc.at },
-      tokens,
-      TOKENIZER_VERSION,
-      this.clock.now(),
-    );
+    await (fresh ? repo.insertDocument : repo.upsertDocument)(ex, row, tokens, TOKENIZER_VERSION, this.clock.now());
+  }
+
+  /** indexDocument for several existing documents at once (one statement on PostgreSQL). */
+  async indexDocuments(ex: Executor, docs: IndexDocumentInput[]): Promise<void> {
+    const rows = docs.map(documentRow);
+    for (const [i, r] of rows.entries()) if (r.tokens === '') await repo.deleteDocument(ex, docs[i]!.kind, docs[i]!.id);
+    await repo.upsertDocuments(ex, rows.filter((r) => r.tokens !== ''), TOKENIZER_VERSION, this.clock.now());
   }
 
   removeDocument(ex: Executor, kind: DocKind, id: string): Promise<void> {
@@ -153,6 +152,10 @@ export class SearchService {
       afterCreate: (tx, ticket) => this.indexDocument(tx, ticketDocument(ticket), true),
       afterUpdate: async (tx, _before, after, changes) => {
         if (changes.some((c) => TEXT_FIELDS.has(c.field))) await this.indexDocument(tx, ticketDocument(after));
+      },
+      afterUpdateMany: async (tx, updates) => {
+        const docs = updates.filter((u) => u.changes.some((c) => TEXT_FIELDS.has(c.field))).map((u) => ticketDocument(u.after));
+        await this.indexDocuments(tx, docs);
       },
       afterEvent: async (ex, ticketId, kind, event) => {
         if (!event?.body) return;
@@ -297,3 +300,14 @@ export class SearchService {
   }
 }
 
+
+/** A document's row and its index tokens ('' when it has no text to find). */
+function documentRow(doc: IndexDocumentInput): { row: repo.DocumentRow; tokens: string } {
+  const texts = doc.fields.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+  const body = (doc.body ?? texts.join('\n')).slice(0, MAX_BODY);
+  const tokens = indexText([doc.title ?? '', ...texts].join('\n'));
+  return {
+    row: { kind: doc.kind, ref_id: doc.id, ticket_id: doc.ticketId ?? null, customer_id: doc.customerId ?? null, title: (doc.title ?? '').slice(0, 500), body, at: doc.at },
+    tokens,
+  };
+}

@@ -28,6 +28,7 @@ import type {
   Ticket,
   TicketHooks,
   TicketsService,
+  UpdateTicketInput,
 } from '../tickets/index.js';
 import { presentClock } from './sla.presenter.js';
 import {
@@ -203,6 +204,7 @@ export class SlaClocksService {
       mode: 'transactional',
       schema: BreachPayload,
       handle: (tx, job, now) => this.fireBreach(tx, job.payload, now),
+      handleMany: (tx, batch, now) => this.fireBreaches(tx, batch.map((j) => j.payload), now),
     });
   }
 
@@ -519,6 +521,136 @@ export class SlaClocksService {
     await this.runActions(tx, r, snap, 'breach', 'breach', snap.actions.onBreach ?? [], now);
   }
 
+  /**
+   * Many breach timers at once (a burst due at the same instant), set-wise, with the effects
+   * fireBreach has for each: the clocks are read (and locked) in one query and marked breached
+   * in one UPDATE, their sla.breached events written in one INSERT, the notify jobs of their
+   * actions in one INSERT, and the ticket changes of their actions (add a tag, raise the
+   * priority, set a field) folded per ticket and written as one change of many tickets. Then
+   * `escalate` actions, clock by clock. Any AppError (a rule that cannot apply, which fireBreach
+   * records as sla.action_failed) is thrown instead: the runner then runs the jobs one by one.
+   */
+  private async fireBreaches(tx: Tx, ps: { clockId: string; cycle: number }[], now: number): Promise<void> {
+    const byId = new Map((await repo.findClocks(tx, ps.map((p) => p.clockId), true)).map((r) => [r.id, r]));
+    const due = ps
+      .map((p) => ({ p, r: byId.get(p.clockId) }))
+      .filter(
+        (x): x is { p: { clockId: string; cycle: number }; r: SlaClocksTable } =>
+          !!x.r &&
+          x.r.superseded_at === null &&
+          x.r.cycle === x.p.cycle &&
+          x.r.state === 'running' &&
+          x.r.due_at !== null &&
+          now >= Number(x.r.due_at),
+      );
+    if (due.length === 0) return;
+    const snaps = new Map(
+      (await repo.findTicketSlas(tx, [...new Set(due.map((x) => x.r.ticket_id))])).map((t) => [
+        t.ticket_id,
+        parseJson<PolicySnapshot | null>(t.snapshot, null),
+      ]),
+    );
+    const fired = due.flatMap(({ r }) => {
+      const snap = snaps.get(r.ticket_id);
+      return snap ? [{ r, snap }] : [];
+    });
+    if (fired.length === 0) return;
+    await repo.breachClocks(tx, fired.map((x) => x.r.id), now);
+    await this.tickets.appendEvents(
+      tx,
+      fired.map(({ r }) => ({
+        ticketId: r.ticket_id,
+        e: {
+          kind: 'sla.breached',
+          visibility: 'internal' as const,
+          authorType: 'system' as const,
+          authorId: null,
+          data: {
+            clockId: r.id,
+            clockKind: r.kind,
+            policyId: r.policy_id,
+            targetSeconds: Number(r.target_seconds),
+            dueAt: iso(r.due_at),
+            firedAt: iso(now),
+          },
+        },
+      })),
+      now,
+    );
+    // The actions, as runActions does them, set-wise.
+    const notify: (EnqueueInput & { dedupeKey: string })[] = [];
+    const changes = new Map<string, SlaAction[]>();
+    const escalations: { r: SlaClocksTable; a: Extract<SlaAction, { type: 'escalate' }> }[] = [];
+    for (const { r, snap } of fired) {
+      const kind = r.kind as ClockKind;
+      for (const [i, a] of (snap.actions.onBreach ?? []).entries()) {
+        if (a.clockKinds && !a.clockKinds.includes(kind)) continue;
+        if (a.type === 'notify') notify.push(this.notifyJob(r, 'breach', 'breach', i, a, now));
+        else if (a.type === 'escalate') escalations.push({ r, a });
+        else changes.set(r.ticket_id, [...(changes.get(r.ticket_id) ?? []), a]);
+      }
+    }
+    await enqueueJobs(tx, notify, now);
+    if (changes.size > 0) {
+      const tickets = await this.tickets.loadMany(tx, [...changes.keys()]);
+      const items: { id: string; input: UpdateTicketInput }[] = [];
+      for (const [ticketId, actions] of changes) {
+        const t = tickets.get(ticketId);
+        if (!t) continue;
+        // Each action sees the ticket as the earlier ones left it (as one by one).
+        const input: UpdateTicketInput = {};
+        for (const a of actions) {
+          const cur = { ...t, ...input } as Ticket;
+          if (a.type === 'raise_priority') {
+            const to = raisedPriority(cur.priority, a.to);
+            if (to !== cur.priority) input.priority = to as Ticket['priority'];
+          } else if (a.type === 'add_tag') {
+            if (!cur.tags.includes(a.tag.toLowerCase())) input.tags = [...cur.tags, a.tag];
+          } else if (a.type === 'set_field') {
+            Object.assign(input, { [a.field]: a.value });
+          }
+        }
+        if (Object.keys(input).length > 0) items.push({ id: ticketId, input });
+      }
+      const ctx: ChangeContext = { actorId: null, authorType: 'system', now, bySlaAction: true };
+      await this.tickets.updateManyIn(tx, items, ctx);
+    }
+    for (const { r, a } of escalations)
+      await this.escalate(tx, {
+        ticketId: r.ticket_id,
+        clockKind: r.kind as ClockKind,
+        event: 'breach',
+        pathId: a.pathId,
+        levelIndex: a.levelIndex,
+        now,
+      });
+  }
+
+  /** The notify job an SLA action queues (delivered by the notifications module). */
+  private notifyJob(
+    r: SlaClocksTable,
+    event: SlaEvent,
+    key: string,
+    i: number,
+    a: Extract<SlaAction, { type: 'notify' }>,
+    now: number,
+  ): EnqueueInput & { dedupeKey: string } {
+    return {
+      kind: 'notify',
+      payload: {
+        event: event === 'warning' ? 'sla.warning' : 'sla.breached',
+        ticketId: r.ticket_id,
+        clockId: r.id,
+        clockKind: r.kind,
+        dueAt: iso(r.due_at),
+        recipients: a.recipients,
+        userIds: a.userIds ?? [],
+      },
+      dueAt: now,
+      dedupeKey: `notify:sla:${r.id}:${r.cycle}:${key}:${i}`,
+    };
+  }
+
   private async runActions(
     tx: Tx,
     r: SlaClocksTable,
@@ -535,24 +667,7 @@ export class SlaClocksService {
       try {
         if (a.type === 'notify') {
           // The intent is queued now, in this transaction; the notifications module delivers it.
-          await enqueueJob(
-            tx,
-            {
-              kind: 'notify',
-              payload: {
-                event: event === 'warning' ? 'sla.warning' : 'sla.breached',
-                ticketId: r.ticket_id,
-                clockId: r.id,
-                clockKind: kind,
-                dueAt: iso(r.due_at),
-                recipients: a.recipients,
-                userIds: a.userIds ?? [],
-              },
-              dueAt: now,
-              dedupeKey: `notify:sla:${r.id}:${r.cycle}:${key}:${i}`,
-            },
-            now,
-          );
+          await enqueueJob(tx, this.notifyJob(r, event, key, i, a, now), now);
         } else if (a.type === 'escalate') {
           await this.escalate(tx, {
             ticketId: r.ticket_id,

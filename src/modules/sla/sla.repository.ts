@@ -35,6 +35,11 @@ export const maxPosition = async (ex: Executor): Promise<number> => {
 // The policy applied to a ticket
 export const findTicketSla = (ex: Executor, ticketId: string) =>
   ex.selectFrom('ticket_sla').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
+/** The policies applied to several tickets (one query). */
+export const findTicketSlas = (ex: Executor, ticketIds: string[]) =>
+  ticketIds.length === 0
+    ? Promise.resolve([])
+    : ex.selectFrom('ticket_sla').selectAll().where('ticket_id', 'in', ticketIds).execute();
 /** `fresh`: the ticket is being created, so there is no previous row to replace. */
 export async function replaceTicketSla(ex: Executor, row: TicketSlaTable, fresh = false): Promise<void> {
   if (!fresh) await ex.deleteFrom('ticket_sla').where('ticket_id', '=', row.ticket_id).execute();
@@ -59,6 +64,19 @@ export const findClock = (ex: Executor, id: string, lock = false) => {
   const q = ex.selectFrom('sla_clocks').selectAll().where('id', '=', id);
   return (lock && dialectOf(ex) === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
 };
+/** Several clocks in one query, in id order (locked like findClock). */
+export const findClocks = (ex: Executor, ids: string[], lock = false) => {
+  if (ids.length === 0) return Promise.resolve([]);
+  const q = ex.selectFrom('sla_clocks').selectAll().where('id', 'in', ids).orderBy('id');
+  return (lock && dialectOf(ex) === 'postgres' ? q.forUpdate() : q).execute();
+};
+/** Marks running clocks breached at their due instant (a batch of breach timers). */
+export const breachClocks = (ex: Executor, ids: string[], now: number) =>
+  ex
+    .updateTable('sla_clocks')
+    .set((eb) => ({ state: 'breached', breached_at: eb.ref('due_at'), updated_at: now }))
+    .where('id', 'in', ids)
+    .execute();
 export const currentClocks = (ex: Executor, ticketId: string, lock = false) => {
   const q = ex
     .selectFrom('sla_clocks')

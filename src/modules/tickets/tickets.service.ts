@@ -92,6 +92,18 @@ export interface TicketHooks {
   afterMessage?(tx: Tx, ticket: Ticket, message: MessageInfo, ctx: ChangeContext): Promise<void>;
   /** Any timeline event, including those other modules append (SLA, escalations, calls, mail). */
   afterEvent?(ex: Executor, ticketId: string, kind: string, event?: AppendedEvent): Promise<void>;
+  /**
+   * Many events appended at once (appendEvents, a bulk chunk, a batch of SLA breaches): the same
+   * as afterEvent for each, in one go; without it afterEvent is called per event.
+   */
+  afterEvents?(ex: Executor, events: readonly AppendedTicketEvent[]): Promise<void>;
+}
+
+/** One appended event as afterEvents is told of it. */
+export interface AppendedTicketEvent {
+  ticketId: string;
+  kind: string;
+  event: AppendedEvent;
 }
 
 /** One ticket's change as afterUpdateMany is told of it. */
@@ -371,6 +383,13 @@ export class TicketsService {
     };
   }
 
+  /** Only the columns a change moves (a multi-ticket UPDATE sets only those: one CASE per column). */
+  private static changedColumns(before: Ticket, after: Ticket): Partial<repo.TicketColumns> {
+    const a = TicketsService.columnsOf(after);
+    const b = TicketsService.columnsOf(before);
+    return Object.fromEntries(Object.entries(a).filter(([k, v]) => b[k as keyof repo.TicketColumns] !== v));
+  }
+
   /** The timeline event recording one changed field. */
   private static changeEvent(c: FieldChange, ctx: ChangeContext): TimelineEventInput {
     const assignment = c.field === 'assigneeId' || c.field === 'teamId';
@@ -401,6 +420,48 @@ export class TicketsService {
     for (const c of changes) await this.appendEvent(tx, id, TicketsService.changeEvent(c, ctx), ctx.now);
     for (const h of this.hooks) await h.afterUpdate?.(tx, before, after, changes, ctx);
     return after;
+  }
+
+  /**
+   * Several tickets changed at once inside the caller's transaction (a batch of SLA breaches
+   * adding a tag), as updateIn would change each: read in one query, written with one UPDATE,
+   * one tag replacement and one insert of their timeline events, then the hooks (batched where a
+   * module offers it). Throws like updateIn when any ticket cannot change; the caller decides
+   * what to do (the breach batch runs its jobs one by one then). Returns the tickets as changed.
+   */
+  async updateManyIn(tx: Tx, items: { id: string; input: UpdateTicketInput }[], ctx: ChangeContext): Promise<TicketUpdate[]> {
+    const befores = await this.loadMany(tx, items.map((i) => i.id));
+    const planned: TicketUpdate[] = [];
+    for (const { id, input } of items) {
+      const before = befores.get(id);
+      if (!before) throw notFound('Ticket', id);
+      const plan = this.planUpdate(before, input, ctx.now);
+      if (!plan) continue;
+      const { patch } = plan;
+      if (patch.teamId || patch.assigneeId || patch.requesterId)
+        await this.checkReferences(tx, { teamId: patch.teamId, assigneeId: patch.assigneeId, requesterId: patch.requesterId });
+      planned.push({ before, after: plan.after, changes: plan.changes });
+    }
+    await this.writePlanned(tx, planned, ctx);
+    return planned;
+  }
+
+  /** Writes planned changes set-wise: one UPDATE, one tag replacement, one insert of events, then the hooks. */
+  private async writePlanned(tx: Tx, planned: TicketUpdate[], ctx: ChangeContext): Promise<void> {
+    if (planned.length === 0) return;
+    const written = await repo.updateTicketsEach(
+      tx,
+      planned.map((p) => ({ id: p.after.id, version: p.before.version, set: TicketsService.changedColumns(p.before, p.after) })),
+      ctx.now,
+    );
+    if (written !== planned.length)
+      throw conflict('A ticket was changed at the same moment by someone else; reload it and try again.');
+    await repo.replaceTagsEach(tx, planned.filter((p) => p.changes.some((c) => c.field === 'tags')).map((p) => ({ ticketId: p.after.id, tags: p.after.tags })));
+    await this.appendEvents(tx, planned.flatMap((p) => p.changes.map((c) => ({ ticketId: p.after.id, e: TicketsService.changeEvent(c, ctx) }))), ctx.now);
+    for (const h of this.hooks) {
+      if (h.afterUpdateMany) await h.afterUpdateMany(tx, planned, ctx);
+      else if (h.afterUpdate) for (const p of planned) await h.afterUpdate(tx, p.before, p.after, p.changes, ctx);
+    }
   }
 
   /**
@@ -464,27 +525,10 @@ export class TicketsService {
       }
     }
     if (planned.length === 0) return results;
-    const written = await repo.updateTicketsEach(
-      tx,
-      planned.map((p) => ({ id: p.after.id, version: p.before.version, set: TicketsService.columnsOf(p.after) })),
-      ctx.now,
-    );
-    if (written !== planned.length) throw new BulkSlowPath('a ticket changed meanwhile');
-    await repo.replaceTagsEach(tx, planned.filter((p) => p.changes.some((c) => c.field === 'tags')).map((p) => ({ ticketId: p.after.id, tags: p.after.tags })));
-    const events = planned.flatMap((p) => p.changes.map((c) => ({ id: newId(), ticketId: p.after.id, e: TicketsService.changeEvent(c, ctx) })));
-    await repo.insertEvents(
-      tx,
-      events.map(({ id, ticketId, e }) => ({ id, ticket_id: ticketId, kind: e.kind, visibility: e.visibility, author_type: e.authorType, author_id: e.authorId, body: e.body ?? null, data: json(e.data), created_at: ctx.now })),
-    );
     try {
-      for (const { id, ticketId, e } of events)
-        for (const h of this.hooks) await h.afterEvent?.(tx, ticketId, e.kind, { id, visibility: e.visibility, body: e.body ?? null, createdAt: ctx.now });
-      for (const h of this.hooks) {
-        if (h.afterUpdateMany) await h.afterUpdateMany(tx, planned, ctx);
-        else if (h.afterUpdate) for (const p of planned) await h.afterUpdate(tx, p.before, p.after, p.changes, ctx);
-      }
+      await this.writePlanned(tx, planned, ctx);
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) throw new BulkSlowPath('a hook refused a ticket', { cause: err });
+      if (err instanceof AppError && err.status < 500) throw new BulkSlowPath('a ticket changed meanwhile, or a hook refused a ticket', { cause: err });
       throw err;
     }
     return results;
@@ -616,6 +660,36 @@ export class TicketsService {
     });
     for (const h of this.hooks) await h.afterEvent?.(ex, ticketId, e.kind, { id, visibility: e.visibility, body: e.body ?? null, createdAt: now });
     return id;
+  }
+
+  /** Appends many events (to one or several tickets) in one statement; returns their ids in order. */
+  async appendEvents(ex: Executor, items: { ticketId: string; e: TimelineEventInput }[], now: number): Promise<string[]> {
+    if (items.length === 0) return [];
+    const appended: AppendedTicketEvent[] = items.map(({ ticketId, e }) => ({
+      ticketId,
+      kind: e.kind,
+      event: { id: newId(), visibility: e.visibility, body: e.body ?? null, createdAt: now },
+    }));
+    await repo.insertEvents(
+      ex,
+      items.map(({ ticketId, e }, i) => ({
+        id: appended[i]!.event.id,
+        ticket_id: ticketId,
+        kind: e.kind,
+        visibility: e.visibility,
+        author_type: e.authorType,
+        author_id: e.authorId,
+        body: e.body ?? null,
+        body_format: e.bodyFormat ?? 'text',
+        data: json(e.data),
+        created_at: now,
+      })),
+    );
+    for (const h of this.hooks) {
+      if (h.afterEvents) await h.afterEvents(ex, appended);
+      else if (h.afterEvent) for (const a of appended) await h.afterEvent(ex, a.ticketId, a.kind, a.event);
+    }
+    return appended.map((a) => a.event.id);
   }
 
   async timeline(viewer: TicketViewer | null, id: string, opts: { limit: number; cursor?: string; publicOnly?: boolean }) {
