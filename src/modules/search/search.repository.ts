@@ -125,7 +125,10 @@ const columns = sql`d.seq, d.kind, d.ref_id, d.ticket_id, d.customer_id, d.title
 /**
  * Ranked matches: the newest `candidates` matching documents the viewer may see, ranked
  * (bm25 / ts_rank) and paged. Taking the newest first bounds the work of a word that is in
- * half of the desk; within them the best ranked come first.
+ * half of the desk; within them the best ranked come first. The candidates are picked and
+ * scored by their keys only (the filters and the visibility condition apply before the limit,
+ * so it stays exact); the text and the ticket columns are read for the page alone (a body can
+ * be 20,000 characters; the candidates' bodies were read to show 20 of them).
  */
 export async function findMatches(
   ex: Executor,
@@ -136,7 +139,11 @@ export async function findMatches(
 ): Promise<Hit[]> {
   const src = fullTextSource(dialectOf(ex), query);
   const where = sql.join([src.where, ...conditions(f, scope)], sql` and `);
-  const rows = await sql<Hit>`select * from (select ${columns}, ${src.score} as score from ${src.from} left join tickets t on t.id = d.ticket_id where ${where} order by ${src.key} desc limit ${page.candidates}) m order by m.score desc, m.seq desc limit ${page.limit} offset ${page.offset}`.execute(ex);
+  // The ticket is joined for picking only when a filter reads it.
+  const ticketJoin = f.status?.length || f.teamId?.length || f.customerId ? sql`left join tickets t on t.id = d.ticket_id` : sql``;
+  const picked = sql`select d.seq, ${src.score} as score from ${src.from} ${ticketJoin} where ${where} order by ${src.key} desc limit ${page.candidates}`;
+  const paged = sql`select m.seq, m.score from (${picked}) m order by m.score desc, m.seq desc limit ${page.limit} offset ${page.offset}`;
+  const rows = await sql<Hit>`select ${columns}, p.score from (${paged}) p join search_documents d on d.seq = p.seq left join tickets t on t.id = d.ticket_id order by p.score desc, p.seq desc`.execute(ex);
   return rows.rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at), score: Number(r.score) }));
 }
 
