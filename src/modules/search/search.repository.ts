@@ -156,10 +156,18 @@ export async function findMatches(
   // documents: 200,000 rows to fetch and sort, seconds). First the newest NEWEST_WINDOW
   // documents are walked newest first; a word that fills the candidates there is done. A rarer
   // word then takes the index, whose match set is small.
-  const top = await sql<{ n: string | number | null }>`select max(seq) as n from search_documents`.execute(ex);
-  const lo = Number(top.rows[0]?.n ?? 0) - (page.newestWindow ?? NEWEST_WINDOW);
-  let cands = lo > 0 ? (await picked(fullTextSource(dialect, query, { newestAbove: lo })).execute(ex)).rows as { seq: string | number; score: number }[] : [];
-  if (cands.length < page.candidates) cands = (await picked(fullTextSource(dialect, query)).execute(ex)).rows as { seq: string | number; score: number }[];
+  // Without JIT: the planner's cost of either pick passes jit_above_cost, and compiling took
+  // more time (25-50 ms) than the query.
+  const pick = async (q: Executor, own: boolean) => {
+    if (own) await sql`set local jit = off`.execute(q);
+    const top = await sql<{ n: string | number | null }>`select max(seq) as n from search_documents`.execute(q);
+    const lo = Number(top.rows[0]?.n ?? 0) - (page.newestWindow ?? NEWEST_WINDOW);
+    let found = lo > 0 ? ((await picked(fullTextSource(dialect, query, { newestAbove: lo })).execute(q)).rows as { seq: string | number; score: number }[]) : [];
+    if (found.length < page.candidates) found = (await picked(fullTextSource(dialect, query)).execute(q)).rows as { seq: string | number; score: number }[];
+    return found;
+  };
+  // In a caller's transaction `set local` would outlast the query: there the setting is left as it is.
+  const cands = ex.isTransaction ? await pick(ex, false) : await ex.transaction().execute((tx) => pick(tx, true));
   const ranked = cands
     .map((c) => ({ seq: Number(c.seq), score: Number(c.score) }))
     .sort((a, b) => b.score - a.score || b.seq - a.seq)
