@@ -353,13 +353,17 @@ export function fullTextQuery(dialect: DialectName, terms: readonly FullTextTerm
 /**
  * The pieces of a ranked full-text query over search_documents as `d`: `from` (the matching
  * documents, in an order that walks the index), `where`, `score` (higher is better) and `key`
- * (the newest-first order the candidates are taken in).
+ * (the newest-first order the candidates are taken in). PostgreSQL with `newestAbove`: the
+ * matches among the documents after that seq, found by walking them newest first.
  */
-export function fullTextSource(dialect: DialectName, query: string) {
+export function fullTextSource(dialect: DialectName, query: string, opts: { newestAbove?: number } = {}) {
   return dialect === 'postgres'
     ? {
         from: sql`search_documents d cross join to_tsquery('simple', ${query}) fq`,
-        where: sql<boolean>`d.tsv @@ fq`,
+        // newestAbove: only documents after that seq, tested one by one newest first (the
+        // function form keeps the planner off the GIN index, whose bitmap of every match costs
+        // more than walking the newest rows when a word is in a large share of them).
+        where: opts.newestAbove === undefined ? sql<boolean>`d.tsv @@ fq` : sql<boolean>`ts_match_vq(d.tsv, fq) and d.seq > ${opts.newestAbove}`,
         score: sql<number>`ts_rank(d.tsv, fq)`,
         key: sql`d.seq`,
       }

@@ -73,6 +73,10 @@ function kindGate(viewer: TicketViewer | null): repo.KindGate | undefined {
 
 export class SearchService {
   private readonly sources: SearchSource[] = builtInSources();
+  /** How many of the newest matches a query ranks (RANK_CANDIDATES; tests make it small). */
+  rankCandidates = RANK_CANDIDATES;
+  /** PostgreSQL: how many of the newest documents are walked before the GIN index is used (repo.NEWEST_WINDOW). */
+  newestWindow = repo.NEWEST_WINDOW;
 
   constructor(
     private readonly db: Db,
@@ -193,7 +197,7 @@ export class SearchService {
       });
       rows = all.slice(offset, offset + input.limit + 1);
     } else {
-      rows = await repo.findMatches(this.db, this.ftsQuery(parsed), { ...input.filters, gate: kindGate(viewer) }, scope, { offset, limit: input.limit + 1, candidates: RANK_CANDIDATES });
+      rows = await repo.findMatches(this.db, this.ftsQuery(parsed), { ...input.filters, gate: kindGate(viewer) }, scope, { offset, limit: input.limit + 1, candidates: this.rankCandidates, newestWindow: this.newestWindow });
     }
     const more = rows.length > input.limit;
     const items = rows.slice(0, input.limit).map((r) => this.present(r, parsed));
@@ -210,7 +214,7 @@ export class SearchService {
     const parsed: ParsedQuery = { terms: words.map((w) => ({ tokens: [w], phrase: false, exclude: false })), singleChar: null, highlights: [] };
     const query = fullTextQuery(this.dialect, parsed.terms.map((t) => ({ ...t, tokens: t.tokens.map(encodeToken) })), 'any');
     const scope = await this.access.scope(viewer);
-    const rows = await repo.findMatches(this.db, query, { kinds: opts.kinds, resolvedEscalations: opts.resolvedEscalations, excludeTicketId: opts.excludeTicketId, gate: kindGate(viewer) }, scope, { offset: 0, limit: opts.limit, candidates: RANK_CANDIDATES });
+    const rows = await repo.findMatches(this.db, query, { kinds: opts.kinds, resolvedEscalations: opts.resolvedEscalations, excludeTicketId: opts.excludeTicketId, gate: kindGate(viewer) }, scope, { offset: 0, limit: opts.limit, candidates: this.rankCandidates, newestWindow: this.newestWindow });
     return rows.map((r) => this.present(r, { ...parsed, highlights: words }));
   }
 
