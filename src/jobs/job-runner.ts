@@ -257,7 +257,7 @@ export class JobRunner {
       } while (this.rerun && !this.stopped);
       if (!this.stopped) {
         // A full pool claims due external jobs itself when a slot frees up: they do not wake the loop.
-        const full = this.pool.size >= this.poolSize;
+        const full = this.saturated;
         // ...but a job that becomes due later while the pool stays busy must still wake it.
         this.sleptFull = full;
         // ...and so does a busy bulk loop with the fan-outs (it says when it is done).
@@ -374,6 +374,18 @@ export class JobRunner {
     return Math.max(1, this.o.concurrency ?? 8);
   }
 
+  /**
+   * The pool takes no more jobs for now: it is full, or fewer than a few slots (half the pool, at
+   * most PUMP_MIN_CLAIM) are free while that many jobs still run, whose finishes will free more.
+   * One claim then fills several slots: claiming each freed slot alone (one claim, one timer
+   * claim and one wake-up query per mail) was most of a 10,000-mail fan-out's database work.
+   */
+  private get saturated(): boolean {
+    const free = this.poolSize - this.pool.size;
+    const min = Math.min(PUMP_MIN_CLAIM, Math.ceil(this.poolSize / 2));
+    return free <= 0 || (free < min && this.pool.size >= min);
+  }
+
   private externalKinds(): string[] {
     return [...this.handlers].filter(([, h]) => h.mode === 'external').map(([k]) => k);
   }
@@ -461,7 +473,7 @@ export class JobRunner {
         do {
           this.pumpAgain = false;
           const free = this.poolSize - this.pool.size;
-          if (free <= 0 || this.stopped) break;
+          if (this.saturated || this.stopped) break;
           const jobs = await claimDueJobs(
             this.o.db,
             this.o.dialect,
@@ -486,6 +498,8 @@ export class JobRunner {
               .catch((err) => this.o.logger.error({ err, kind: job.kind, id: job.id }, 'external job failed'))
               .finally(() => {
                 this.pool.delete(run);
+                // Still saturated: a later finish claims (the jobs still running will finish).
+                if (this.saturated) return;
                 this.pumpSoon();
                 if (this.sleptFull) {
                   // The loop left the external jobs out of its wake-up: look again now.
@@ -833,6 +847,8 @@ export class JobRunner {
   }
 }
 
+/** The external pool claims when at least this many slots are free (or half the pool; see saturated). */
+const PUMP_MIN_CLAIM = 4;
 const OUTAGE_MIN_DELAY_MS = 500;
 const OUTAGE_MAX_DELAY_MS = 5000;
 

@@ -235,15 +235,16 @@ export class StatusPageService {
     this.invalidate();
     const inc = await repo.findIncident(tx, p.incidentId);
     if (!inc || inc.internal_only === 1) return;
-    const serviceIds = (await repo.servicesOf(tx, [inc.id])).map((s) => s.service_id);
-    const page = await repo.subscribersPage(tx, serviceIds, p.after, SUBSCRIBER_BATCH);
     const kind = p.rca ? 'rca' : 'update';
     const subject = p.updateId ?? `rca:${inc.id}`;
-    // The senders are behind: this page waits (written later, in a job of its own).
+    // The senders are behind: this page waits (written later, in a job of its own). Looked at
+    // before the page is read: a fan-out waits several times for each page it writes.
     if ((await pendingJobsWithPrefix(tx, `status-mail:${kind}:${p.updateId ?? inc.id}:`, SUBSCRIBER_OUTSTANDING_CAP)) >= SUBSCRIBER_OUTSTANDING_CAP) {
       await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { ...p }, dueAt: now + SUBSCRIBER_PAUSE_MS, dedupeKey: `status-fanout:${subject}:${p.after ?? 'start'}:wait:${newId()}`, maxAttempts: 5 }, now);
       return;
     }
+    const serviceIds = (await repo.servicesOf(tx, [inc.id])).map((s) => s.service_id);
+    const page = await repo.subscribersPage(tx, serviceIds, p.after, SUBSCRIBER_BATCH);
     await enqueueJobs(
       tx,
       page.map((s) => ({ kind: STATUS_MAIL_JOB, payload: { subscriberId: s.id, kind, incidentId: inc.id, updateId: p.updateId }, dueAt: now, dedupeKey: `status-mail:${kind}:${p.updateId ?? inc.id}:${s.id}`, maxAttempts: 8 })),
