@@ -86,6 +86,62 @@ describeEachDb(
       expect(await db.selectFrom('sla_holds').select('ticket_id').where('source', '=', 'other-hold').execute()).toEqual([{ ticket_id: tickets[0] }]);
     });
 
+    it('a batch that fails half-way (replies already written in it) runs again and answers each ticket once', async () => {
+      const c = ctx();
+      const db = c.deps.database.db;
+      const n = FANOUT_BATCH + 5;
+      const t = tag();
+      const now = c.clock.now();
+      const customers = [];
+      const rows = [];
+      const base = 900_000 + Math.floor(Math.random() * 90_000);
+      for (let i = 0; i < n; i++) {
+        const cid = newId();
+        customers.push({ id: cid, name: `Customer ${i}`, email: `k${i}-${t}@retry.example`, phone: null, organization_id: null, tier: 'standard', locale: i % 2 ? 'en' : 'ja', created_at: now, updated_at: now });
+        rows.push({ id: newId(), number: base + i, subject: `Retry ${i}`, status: 'open', priority: 'normal', category: null, product: null, tags: '[]', channel: 'email', requester_id: cid, team_id: null, assignee_id: null, temperature: 'calm', created_by: null, created_at: now, updated_at: now, solved_at: null, closed_at: null, version: 1, cc: '[]' });
+      }
+      const tickets = rows.map((r) => r.id);
+      await db.insertInto('customers').values(customers).execute();
+      await db.insertInto('tickets').values(rows).execute();
+      const inc = await c.request('POST', '/api/v1/incidents', c.actors.manager, { title: 'Retry outage', severity: 'SEV2', ticketIds: tickets });
+      expect(inc.status).toBe(201);
+      await c.deps.jobs.drain();
+      // The first batch dies at its tenth reply (as a killed process would): nothing of it may stay.
+      const tickets_ = c.deps.tickets as unknown as { addMessageIn: (...a: unknown[]) => Promise<unknown> };
+      const real = tickets_.addMessageIn.bind(c.deps.tickets);
+      let calls = 0;
+      let failed = 0;
+      tickets_.addMessageIn = async (...a: unknown[]) => {
+        if (++calls === 10) {
+          failed++;
+          throw new Error('killed mid-batch');
+        }
+        return real(...a);
+      };
+      try {
+        const from = sink.mails.length;
+        const to = new RegExp(`-${t}@retry\\.example$`);
+        const res = await c.request('POST', `/api/v1/incidents/${inc.body.id}/resolve`, c.actors.manager, { resolution: { ja: '復旧しました。', en: 'Service is restored.' } });
+        expect(res.status).toBe(200);
+        for (let round = 0; round < 40 && count(to, from).size < n; round++) {
+          c.clock.advance(60_000); // past the retry's backoff
+          await c.deps.jobs.drain();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await new Promise((r) => setTimeout(r, 200));
+        await c.deps.jobs.drain();
+        expect(failed).toBe(1);
+        const per = count(to, from);
+        expect(per.size).toBe(n);
+        expect([...per.values()].filter((k) => k !== 1)).toEqual([]);
+        const replies = await db.selectFrom('ticket_events').select('ticket_id').where('ticket_id', 'in', tickets).where('kind', '=', 'message.added').where('visibility', '=', 'public').execute();
+        expect(replies).toHaveLength(n);
+        expect(new Set(replies.map((r) => r.ticket_id)).size).toBe(n);
+      } finally {
+        tickets_.addMessageIn = real;
+      }
+    });
+
     it('a public update reaches every status-page subscriber of the service exactly once, page after page', async () => {
       const c = ctx();
       const db = c.deps.database.db;

@@ -250,8 +250,12 @@ export const updateStateLabel = (lang: 'ja' | 'en', state: string): string => ST
 /** The time zone a customer's mail states times in: Tokyo for Japanese readers, else UTC. */
 export const readerTimeZone = (lang: 'ja' | 'en'): string => (lang === 'ja' ? 'Asia/Tokyo' : 'UTC');
 
+/** One formatter per language: building an Intl.DateTimeFormat took ~0.4 ms, once per mail of a fan-out. */
+const instantFormats = new Map<'ja' | 'en', Intl.DateTimeFormat>();
 export function formatInstant(ms: number, lang: 'ja' | 'en'): string {
-  const f = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: readerTimeZone(lang) }).format(ms);
+  let format = instantFormats.get(lang);
+  if (!format) instantFormats.set(lang, (format = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: readerTimeZone(lang) })));
+  const f = format.format(ms);
   return lang === 'ja' ? `${f}（日本時間）` : `${f} UTC`;
 }
 

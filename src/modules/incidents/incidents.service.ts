@@ -1027,7 +1027,9 @@ export class IncidentsService {
     return r;
   }
 
+  /** Every change of an incident writes an event: the status page of this node shows it once committed. */
   private event(ex: Executor, incidentId: string, kind: string, actorId: string | null, data: Record<string, unknown>, now: number) {
+    this.d.services.changes.touch(ex);
     return repo.insertEvent(ex, { id: newId(), incident_id: incidentId, kind, actor_id: actorId, data: json(data), created_at: now });
   }
 }

@@ -1,10 +1,20 @@
 import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../../http/app-types.js';
 import { AppError } from '../../lib/errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RenderedPage } from './status-page.service.js';
 import { pickLang, renderNotice, STATUS_CSP, statusTexts } from './status-page.presenter.js';
 
 const LangQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 5 })) });
 const HTML = 'text/html; charset=utf-8';
+
+/** A cached rendering, or 304 when the reader holds it already (If-None-Match). */
+function sendRendered(req: FastifyRequest, reply: FastifyReply, page: RenderedPage, type: string, headers: Record<string, string>) {
+  void reply.headers({ ...headers, etag: page.etag });
+  const held = req.headers['if-none-match'];
+  if (held && held.split(',').some((t) => t.trim().replace(/^W\//, '') === page.etag)) return reply.status(304).send();
+  return reply.type(type).send(page.body);
+}
 
 /** The public status page (no sign-in): HTML, Atom, subscriptions, shared incident reports. */
 export function statusPageRoutes(app: AppInstance): void {
@@ -13,11 +23,11 @@ export function statusPageRoutes(app: AppInstance): void {
 
   app.get('/status', { config: { public: true }, schema: { hide: true, querystring: LangQuery } }, async (req, reply) => {
     const lang = pickLang(req.query.lang, req.headers['accept-language']);
-    return reply.headers({ ...headers, 'content-language': lang }).type(HTML).send(await page.html(lang));
+    return sendRendered(req, reply, await page.page(lang), HTML, { ...headers, 'content-language': lang });
   });
   app.get('/status/feed.atom', { config: { public: true }, schema: { hide: true, querystring: LangQuery } }, async (req, reply) => {
     const lang = pickLang(req.query.lang, req.headers['accept-language']);
-    return reply.headers({ 'cache-control': 'public, max-age=30', vary: 'Accept-Language' }).type('application/atom+xml; charset=utf-8').send(await page.atom(lang));
+    return sendRendered(req, reply, await page.atom(lang), 'application/atom+xml; charset=utf-8', { 'cache-control': 'public, max-age=30', vary: 'Accept-Language', 'content-language': lang });
   });
   app.get(
     '/status/incidents/:id/report',

@@ -5,7 +5,7 @@
  * key, and only their SHA-256 is stored, so a database copy cannot unsubscribe anyone and no
  * job payload carries a token.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { enqueueJobs, enqueueJob, pendingJobsWithPrefix } from '../../jobs/jobs.repository.js';
 import { inTransaction, parseJson, type Db, type Executor, type Tx } from '../../db/database.js';
 import type { StatusSubscribersTable } from '../../db/incidents-schema.js';
@@ -45,8 +45,18 @@ export interface StatusPageDeps {
   publicUrl: string;
   mailFrom: string;
   secretKey: string;
-  /** How long a rendered page is reused (default 2 s): the page serves thousands of readers. */
+  /**
+   * How long a rendered page is reused on nodes that did not make the change (default 2 s): the
+   * page serves thousands of readers. On the node that made it, a committed change of an
+   * incident or a service shows at once (ServicesService.changes).
+   */
   cacheMs?: number;
+}
+
+/** A rendered page or feed, its bytes and their ETag (computed once per rendering, not per request). */
+export interface RenderedPage {
+  body: Buffer;
+  etag: string;
 }
 
 export interface StatusMailPayload {
@@ -57,7 +67,7 @@ export interface StatusMailPayload {
 }
 
 export class StatusPageService {
-  private readonly cache = new Map<string, { at: number; body: string }>();
+  private readonly cache = new Map<string, { at: number; version: number; value: Promise<RenderedPage> }>();
   /** Subscriber reads of the mail jobs that run together: one query for all of them. */
   private readonly subscribers = new Coalescer<string, StatusSubscribersTable | undefined>(async (ids) => {
     const rows = await repo.subscribersByIds(this.d.db, ids);
@@ -107,30 +117,50 @@ export class StatusPageService {
     return { now, services, incidents, overall: overallStatus(services.map((s) => s.status as ServiceStatus)) };
   }
 
-  private async cached(key: string, make: () => Promise<string>): Promise<string> {
+  /**
+   * The page of `key`, rendered once for every reader: readers that come while it renders share
+   * the rendering (50 readers at the instant the page expired made 50 renderings, each a handful
+   * of queries: on PostgreSQL that was most of the page's cost). A rendering is reused while no
+   * change committed on this node since it began (the version it began under is still current:
+   * one that began before a change may have read the old rows) and it is younger than cacheMs
+   * (changes made on other nodes). Multi-node: a version read from the database per request
+   * would cost a query per reader; a few seconds of staleness elsewhere is what a status page
+   * may have.
+   */
+  private cached(key: string, make: () => Promise<string>): Promise<RenderedPage> {
     const now = this.d.clock.now();
+    const version = this.d.services.changes.version;
     const hit = this.cache.get(key);
     // The cache follows the real clock too, so a fake clock in tests never serves a stale page forever.
-    if (hit && now - hit.at < (this.d.cacheMs ?? 2000) && now >= hit.at) return hit.body;
-    const body = await make();
-    this.cache.set(key, { at: now, body });
-    return body;
+    if (hit && hit.version === version && now - hit.at < (this.d.cacheMs ?? 2000) && now >= hit.at) return hit.value;
+    const value = make().then((text) => {
+      const body = Buffer.from(text);
+      return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    });
+    const entry = { at: now, version, value };
+    this.cache.set(key, entry);
+    value.catch(() => {
+      if (this.cache.get(key) === entry) this.cache.delete(key);
+    });
+    return value;
   }
 
-  /** Forget rendered pages (after a change on this node; other nodes' caches expire by age). */
+  /** Forget rendered pages (the status fan-out calls it on the node that runs it; writes on this node need not). */
   invalidate(): void {
     this.cache.clear();
   }
 
-  html(lang: Lang, notice?: string): Promise<string> {
-    const render = async () => {
-      const d = await this.data();
-      return renderStatusPage(lang, { services: d.services, active: d.incidents.filter((i) => i.state === 'active'), history: d.incidents.filter((i) => i.state !== 'active'), overall: d.overall, notice });
-    };
-    return notice ? render() : this.cached(`html:${lang}`, render);
+  /** The status page as served: shared by every reader of the language. */
+  page(lang: Lang): Promise<RenderedPage> {
+    return this.cached(`html:${lang}`, () => this.renderHtml(lang));
   }
 
-  atom(lang: Lang): Promise<string> {
+  private async renderHtml(lang: Lang): Promise<string> {
+    const d = await this.data();
+    return renderStatusPage(lang, { services: d.services, active: d.incidents.filter((i) => i.state === 'active'), history: d.incidents.filter((i) => i.state !== 'active'), overall: d.overall });
+  }
+
+  atom(lang: Lang): Promise<RenderedPage> {
     return this.cached(`atom:${lang}`, async () => {
       const d = await this.data();
       const latest = Math.max(0, ...d.incidents.flatMap((i) => i.updates.map((u) => u.at)));
@@ -205,15 +235,16 @@ export class StatusPageService {
     this.invalidate();
     const inc = await repo.findIncident(tx, p.incidentId);
     if (!inc || inc.internal_only === 1) return;
-    const serviceIds = (await repo.servicesOf(tx, [inc.id])).map((s) => s.service_id);
-    const page = await repo.subscribersPage(tx, serviceIds, p.after, SUBSCRIBER_BATCH);
     const kind = p.rca ? 'rca' : 'update';
     const subject = p.updateId ?? `rca:${inc.id}`;
-    // The senders are behind: this page waits (written later, in a job of its own).
+    // The senders are behind: this page waits (written later, in a job of its own). Looked at
+    // before the page is read: a fan-out waits several times for each page it writes.
     if ((await pendingJobsWithPrefix(tx, `status-mail:${kind}:${p.updateId ?? inc.id}:`, SUBSCRIBER_OUTSTANDING_CAP)) >= SUBSCRIBER_OUTSTANDING_CAP) {
       await enqueueJob(tx, { kind: STATUS_FANOUT_JOB, payload: { ...p }, dueAt: now + SUBSCRIBER_PAUSE_MS, dedupeKey: `status-fanout:${subject}:${p.after ?? 'start'}:wait:${newId()}`, maxAttempts: 5 }, now);
       return;
     }
+    const serviceIds = (await repo.servicesOf(tx, [inc.id])).map((s) => s.service_id);
+    const page = await repo.subscribersPage(tx, serviceIds, p.after, SUBSCRIBER_BATCH);
     await enqueueJobs(
       tx,
       page.map((s) => ({ kind: STATUS_MAIL_JOB, payload: { subscriberId: s.id, kind, incidentId: inc.id, updateId: p.updateId }, dueAt: now, dedupeKey: `status-mail:${kind}:${p.updateId ?? inc.id}:${s.id}`, maxAttempts: 8 })),

@@ -1,5 +1,6 @@
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
+import { ChangeSignal } from '../../db/change-signal.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/dialect.js';
 import type { Clock } from '../../lib/clock.js';
 import { conflict, invalid, notFound } from '../../lib/errors.js';
@@ -11,6 +12,8 @@ import type { ServiceInput, ServiceStatus } from './services.types.js';
 
 /** The catalogue of services customers use; incidents name the ones they affect. */
 export class ServicesService {
+  /** Moves after every committed change of a service or an incident (the status page caches by it). */
+  readonly changes = new ChangeSignal();
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -71,6 +74,7 @@ export class ServicesService {
       const before = await this.get(id, tx);
       if (await repo.serviceInUse(tx, id)) throw conflict('The service is named by incidents; it stays in their history. Rename it instead.', { problems: [{ field: 'id', message: 'is named by incidents', code: 'service_in_use' }] });
       await repo.deleteService(tx, id);
+      this.changes.touch(tx);
       await this.audit.change(tx, actor, 'service.deleted', { type: 'service', id }, before, null);
     });
   }
@@ -78,6 +82,7 @@ export class ServicesService {
   /** Sets a service's status inside the caller's transaction (incidents declare and resolve). */
   async setStatusIn(tx: Tx, id: string, status: ServiceStatus, now: number): Promise<void> {
     await repo.updateService(tx, id, { status, updated_at: now });
+    this.changes.touch(tx);
   }
 
   /** The services with these ids (unknown ids are left out). */
@@ -87,7 +92,10 @@ export class ServicesService {
 
   private async write(fn: (tx: Tx) => Promise<void>): Promise<void> {
     try {
-      await inTransaction(this.db, fn);
+      await inTransaction(this.db, async (tx) => {
+        await fn(tx);
+        this.changes.touch(tx);
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('A service with that English name already exists.', { problems: [{ field: 'nameEn', message: 'is already in use', code: 'name_in_use' }] });
       if (isForeignKeyViolation(err)) throw invalid([{ field: 'ownerTeamId', message: 'names a team that does not exist', code: 'unknown_team' }]);
