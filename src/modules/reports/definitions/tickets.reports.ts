@@ -5,7 +5,7 @@ import { quantilesBy, sortedKeys, ticketKeySql, type KeySql } from '../reports.a
 import type { DurationStats } from '../reports.policy.js';
 import type { ReportContext, ReportDefinition, ReportRow } from '../reports.types.js';
 import { and, factConditions } from '../reports.repository.js';
-import { col, dimensionColumn, labelRows, stat, ticketDimension } from './shared.js';
+import { col, dimensionColumn, labelRows, percent, stat, ticketDimension } from './shared.js';
 
 const TICKET_DIMENSIONS = ['none', 'team', 'category', 'priority', 'channel', 'agent', 'day', 'week'] as const;
 
@@ -209,6 +209,32 @@ export const ticketsQuality: ReportDefinition = {
       columns: [...dimensionColumn(ctx.groupBy), col('solved', 'count'), col('reopened', 'count'), col('reopen_rate', 'percent'), col('first_contact', 'count'), col('first_contact_rate', 'percent')],
       rows: labelRows(rows, ctx.groupBy, names),
       drill,
+    };
+  },
+  async figures(ctx) {
+    const key = ticketKeySql(ctx, sql.ref('f.solved_at'));
+    const r = await sql<Record<string, unknown>>`select ${key.expr} as g, count(*) as solved,
+        sum(case when f.reopens > 0 then 1 else 0 end) as reopened,
+        sum(case when f.escalations = 0 and f.reassignments = 0 then 1 else 0 end) as first_contact
+      from report_ticket_facts f where f.solved_at >= ${ctx.fromMs} and f.solved_at < ${ctx.toMs} ${and(factConditions(ctx))} group by 1`.execute(ctx.ex);
+    const groups = new Map<string, { solved: number; reopened: number; firstContact: number }>();
+    for (const x of r.rows) {
+      const k = key.label(x.g);
+      const acc = groups.get(k) ?? { solved: 0, reopened: 0, firstContact: 0 };
+      acc.solved += Number(x.solved);
+      acc.reopened += Number(x.reopened);
+      acc.firstContact += Number(x.first_contact);
+      groups.set(k, acc);
+    }
+    const keys = sortedKeys(groups.keys());
+    const rows: ReportRow[] = keys.map((k) => {
+      const q = groups.get(k)!;
+      return { bucket: k, solved: q.solved, reopened: q.reopened, reopen_rate: percent(q.reopened, q.solved), first_contact: q.firstContact, first_contact_rate: percent(q.firstContact, q.solved) };
+    });
+    const names = await namesOf(ctx.ex, keys);
+    return {
+      columns: [...dimensionColumn(ctx.groupBy), col('solved', 'count'), col('reopened', 'count'), col('reopen_rate', 'percent'), col('first_contact', 'count'), col('first_contact_rate', 'percent')],
+      rows: labelRows(rows, ctx.groupBy, names),
     };
   },
 };
