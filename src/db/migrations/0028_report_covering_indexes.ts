@@ -20,5 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await replace('report_responses_answered', 'report_responses_answered_cover', 'report_responses', ['answered_at', 'ticket_id', 'wall_ms', 'biz_ms']);
   await replace('sla_clocks_met', 'sla_clocks_met_cover', 'sla_clocks', ['met_at', 'id', 'superseded_at', 'breached_at', 'kind', 'policy_id', 'ticket_id']);
   await replace('sla_clocks_breached', 'sla_clocks_breached_cover', 'sla_clocks', ['breached_at', 'id', 'superseded_at', 'met_at', 'kind', 'policy_id', 'ticket_id']);
+  // The lookup of a next response's, a clock's or an escalation's facts row by ticket id, index only (the table row was a second probe per row).
+  await db.schema.createIndex('report_ticket_facts_id_cover').on('report_ticket_facts').columns(['id', ...dims]).execute();
   await replace('escalations_requested', 'escalations_requested_cover', 'escalations', ['requested_at', 'id', 'ticket_id', 'path_id', 'stage', 'level_index', 'trigger', 'kind', 'status']);
 }
