@@ -6,7 +6,7 @@
  * days, BENCH_RUNS times each (default 7), as an administrator (sees everything) and as an
  * agent outside a restricted team (the visibility condition applies), and prints p50 / p95.
  * It also prints the cost of the facts rollup per ticket write (the hook's time inside the
- * ticket change's transaction). Raise hand and incidents: BENCH_TICKETS / 5 hands (60 % on a
+ * ticket change's transaction), and the supervisor's dashboard. Raise hand and incidents: BENCH_TICKETS / 5 hands (60 % on a
  * ticket) and 1,000 incidents with 8 updates each over the year; the hands report runs for the
  * outsider as a supervisor (agents may not run it), as do the per-person group-bys.
  * Run: npx tsx bench/reports.bench.ts [sqlite|postgres]
@@ -205,6 +205,15 @@ for (const kind of kinds) {
     }
   }
   console.log(`${kind}: every report over 90 days: p95 ${pct(all, 0.95).toFixed(0)} ms, max ${Math.max(...all).toFixed(0)} ms`);
+  // The supervisor's dashboard (today and this week, as a supervisor outside the restricted team).
+  const dash: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    await deps.reports.dashboard({ ...viewers.outsider, role: 'supervisor' });
+    dash.push(performance.now() - t0);
+  }
+  console.log(`${kind} ${seeded} tickets: dashboard as outsider supervisor: p50 ${pct(dash, 0.5).toFixed(0)} ms, p95 ${pct(dash, 0.95).toFixed(0)} ms`);
+  report({ harness: 'reports', figure: `dashboard (outsider supervisor, ${seeded} tickets, p95)`, db: kind, case: '-', value: Math.round(pct(dash, 0.95)), unit: 'ms' });
 
   // The rollup's cost per ticket write: the facts hook alone, inside a transaction, on a big table.
   const hooks = deps.reports.facts.hooks();

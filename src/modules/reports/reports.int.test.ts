@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/helpers/app.js';
+import type { Principal } from '../auth/index.js';
+import { REPORTS } from './reports.registry.js';
 
 /**
  * Issue 18: the reports over HTTP on both databases — known answers from a small desk, ticket
@@ -173,5 +175,27 @@ describeEachDb('reports', (get) => {
     const csv = await c.app.inject({ method: 'GET', url: '/api/v1/reports/tickets.volume?from=2026-01-05&to=2026-01-06&format=csv', headers: c.actors.admin.auth });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-disposition']).toContain('tickets.volume_2026-01-05_2026-01-05.csv');
+  });
+
+  it('gives the same figures aggregated in SQL (figures) as computed from the rows (run, which also lists the drill-downs), for every report, group-by and viewer', async () => {
+    const c = get();
+    const cal = await c.deps.reports.facts.calendar();
+    const viewers = [c.actors.admin, c.otherAgent, c.actors.supervisor];
+    let compared = 0;
+    for (const actor of viewers) {
+      const principal = { userId: actor.id, role: actor.role, locale: 'en', timeZone: 'Asia/Tokyo', name: 'x', email: 'x@example.com', via: 'token' } as unknown as Principal;
+      const scope = await c.deps.tickets.access.scope(principal);
+      for (const def of REPORTS.filter((r) => r.figures)) {
+        for (const groupBy of def.groupBys) {
+          for (const [fromMs, toMs] of [[Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 10)], [c.clock.now() - 3_600_000, c.clock.now() + 86_400_000]] as const) {
+            const ctx = { ex: c.deps.database.db, scope, now: c.clock.now(), cal, fromMs, toMs, filters: {}, groupBy };
+            const [run, figures] = [await def.run(ctx), await def.figures!(ctx)];
+            expect({ report: def.name, groupBy, rows: figures.rows, columns: figures.columns }).toEqual({ report: def.name, groupBy, rows: run.rows, columns: run.columns });
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 });

@@ -60,7 +60,7 @@ export const insertResponse = (ex: Executor, r: { id: string; ticket_id: string;
 // viewer's ticket visibility and the filters apply the same way to each.
 
 /** The visibility and filter conditions on the facts alias `f`. */
-function factConditions(ctx: ReportContext): RawBuilder<boolean>[] {
+export function factConditions(ctx: ReportContext): RawBuilder<boolean>[] {
   const out: RawBuilder<boolean>[] = [];
   const visible = ticketVisibleCondition(ctx.scope, 'f');
   if (visible) out.push(visible);
@@ -73,7 +73,7 @@ function factConditions(ctx: ReportContext): RawBuilder<boolean>[] {
   return out;
 }
 
-const and = (conds: RawBuilder<boolean>[]) => (conds.length ? sql`and ${sql.join(conds, sql` and `)}` : sql``);
+export const and = (conds: RawBuilder<boolean>[]) => (conds.length ? sql`and ${sql.join(conds, sql` and `)}` : sql``);
 
 const FACT_COLUMNS = sql`f.id, f.team_id, f.assignee_id, f.category, f.product, f.priority, f.channel, f.status, f.created_at, f.first_response_at, f.first_response_ms, f.first_response_biz_ms, f.awaiting_since, f.solved_at, f.first_solved_at, f.resolution_ms, f.resolution_biz_ms, f.reopens, f.reassignments, f.escalations`;
 

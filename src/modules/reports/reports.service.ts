@@ -11,7 +11,7 @@ import { toCsv } from './reports.csv.js';
 import type { ReportFacts } from './report-facts.service.js';
 import { findReport, REPORTS } from './reports.registry.js';
 import { incidentsByIds, ticketsByIds } from './reports.repository.js';
-import { FILTER_NAMES, type Bilingual, type FilterName, type ReportColumn, type ReportDefinition, type ReportFilters, type ReportRow } from './reports.types.js';
+import { FILTER_NAMES, type Bilingual, type FilterName, type ReportColumn, type ReportDefinition, type ReportFilters, type ReportOutput, type ReportRow } from './reports.types.js';
 
 export interface ReportQuery {
   from?: string;
@@ -103,12 +103,16 @@ export class ReportsService {
     return { def, fromMs, toMs, groupBy, now };
   }
 
-  private async execute(viewer: Principal, name: string, q: ReportQuery, zone?: string) {
+  /** Runs a report: its figures only (`figures`, aggregated in SQL when the report has it), or with the drill-down lists. */
+  private async execute(viewer: Principal, name: string, q: ReportQuery, zone: string | undefined, want: 'figures'): Promise<{ view: ReportResultView; def: ReportDefinition }>;
+  private async execute(viewer: Principal, name: string, q: ReportQuery, zone: string | undefined, want: 'drill'): Promise<{ view: ReportResultView; out: ReportOutput; def: ReportDefinition }>;
+  private async execute(viewer: Principal, name: string, q: ReportQuery, zone: string | undefined, want: 'figures' | 'drill') {
     const base = await this.facts.calendar();
     const cal = zone ? inZone(base, zone) : base;
     const p = this.params(viewer, name, q, cal.timezone);
     const scope = await this.access.scope(viewer);
-    const out = await p.def.run({ ex: this.db, scope, now: p.now, cal, fromMs: p.fromMs, toMs: p.toMs, filters: q.filters, groupBy: p.groupBy });
+    const ctx = { ex: this.db, scope, now: p.now, cal, fromMs: p.fromMs, toMs: p.toMs, filters: q.filters, groupBy: p.groupBy };
+    const out = want === 'figures' && p.def.figures ? await p.def.figures(ctx) : await p.def.run(ctx);
     const view: ReportResultView = {
       report: name,
       title: p.def.title,
@@ -123,7 +127,7 @@ export class ReportsService {
   }
 
   async run(viewer: Principal, name: string, q: ReportQuery): Promise<ReportResultView> {
-    return (await this.execute(viewer, name, q)).view;
+    return (await this.execute(viewer, name, q, undefined, 'figures')).view;
   }
 
   /**
@@ -134,7 +138,7 @@ export class ReportsService {
    */
   async dashboard(viewer: Principal): Promise<DashboardView> {
     const { zone, now, ranges, query } = this.dashboardFrame(viewer);
-    const run: DashboardRun = async (name, fromMs, groupBy) => (await this.execute(viewer, name, query(fromMs, groupBy), zone)).view;
+    const run: DashboardRun = async (name, fromMs, groupBy) => (await this.execute(viewer, name, query(fromMs, groupBy), zone, 'figures')).view;
     const hands = this.handsWithinTarget && can(viewer.role, 'escalations.supervise') ? this.handsWithinTarget : null;
     return dashboardFigures({ run, hands: hands && ((fromMs) => hands(viewer, fromMs, now)), now, zone, ranges });
   }
@@ -154,14 +158,14 @@ export class ReportsService {
     const source = figureSource(figure, period);
     if (!source) throw invalid([{ field: 'figure', message: `${figure} has no tickets or escalations to list: open its report`, code: 'figure_not_drillable' }]);
     const { zone, ranges, query } = this.dashboardFrame(viewer);
-    const { view, out, def } = await this.execute(viewer, source.report, query(ranges[period], source.groupBy), zone);
+    const { view, out, def } = await this.execute(viewer, source.report, query(ranges[period], source.groupBy), zone, 'drill');
     const bucket = source.bucketOf(view);
     return this.present(viewer, source.report, def, bucket ?? '', bucket === null ? [] : (out.drill.get(bucket) ?? []));
   }
 
   /** The tickets or escalations behind one bucket of a report (the viewer's visible ones only). */
   async drill(viewer: Principal, name: string, q: ReportQuery, bucket: string) {
-    const { out, def } = await this.execute(viewer, name, q);
+    const { out, def } = await this.execute(viewer, name, q, undefined, 'drill');
     const ids = out.drill.get(bucket);
     if (ids === undefined) throw new AppError('not_found', `Report ${name} has no bucket "${bucket}" for this range and these filters.`, { buckets: [...out.drill.keys()].slice(0, 50) });
     return this.present(viewer, name, def, bucket, ids);
@@ -184,7 +188,7 @@ export class ReportsService {
 
   /** The report as CSV: header in the reader's language, durations in minutes (one decimal), hand times in seconds. */
   async csv(viewer: Principal, name: string, q: ReportQuery, lang: 'ja' | 'en', bom: boolean): Promise<{ filename: string; body: string }> {
-    const { view } = await this.execute(viewer, name, q);
+    const { view } = await this.execute(viewer, name, q, undefined, 'figures');
     const minutes = lang === 'ja' ? '(分)' : ' (min)';
     const seconds = lang === 'ja' ? '(秒)' : ' (s)';
     const header = view.columns.map((c) => c.label[lang] + (c.kind === 'duration_ms' ? minutes : c.kind === 'duration_s' ? seconds : c.kind === 'percent' ? ' (%)' : ''));

@@ -84,4 +84,12 @@ export interface ReportDefinition {
   /** The kind of measure the console charts (default: the counts, else the first measure). */
   chart?: Exclude<ColumnKind, 'dimension'>;
   run(ctx: ReportContext): Promise<ReportOutput>;
+  /**
+   * The figures alone, aggregated in SQL (no drill-down lists): what the report page, the CSV and
+   * the dashboard read. Without it they use `run`. The drill-down of a bucket still runs `run`.
+   */
+  figures?(ctx: ReportContext): Promise<ReportFigures>;
 }
+
+/** A report's columns and rows without the drill-down lists. */
+export type ReportFigures = Omit<ReportOutput, 'drill'>;

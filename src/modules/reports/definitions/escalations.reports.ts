@@ -1,6 +1,9 @@
 import { parseJson } from '../../../db/database.js';
 import { ackMs, dayEnds, escalationRate, groupBy, levelReached, levelShares, overdueSeries, periodOf, resolveMs } from '../reports.policy.js';
 import { escalationIdsOnPath, escalationsForOverdue, escalationsRequested, eventsOfKind, factsCreated, namesOf, recipientsOf, type EscalationFactRow } from '../reports.repository.js';
+import { sql } from 'kysely';
+import { periodKeySql, periodLabel, sortedKeys, ticketKeySql, type KeySql } from '../reports.aggregate.js';
+import { and, factConditions } from '../reports.repository.js';
 import type { ReportContext, ReportDefinition, ReportRow } from '../reports.types.js';
 import { col, dimensionColumn, labelRows, percent, stat, ticketDimension } from './shared.js';
 
@@ -25,6 +28,43 @@ function escalationDimension(ctx: ReportContext, e: EscalationFactRow): string {
     default:
       return ticketDimension(ctx, e, e.requested_at);
   }
+}
+
+/** escalationDimension in SQL over the escalations alias `e` and the facts alias `f`; `facts`: whether it reads f. */
+function escalationKeySql(ctx: ReportContext): KeySql & { facts: boolean } {
+  const text = (raw: unknown) => (raw === null || raw === undefined ? '' : String(raw));
+  switch (ctx.groupBy) {
+    case 'level':
+      return { expr: sql`case when e.stage = 'fallback' then 'fallback' else cast(e.level_index + 1 as text) end`, label: text, facts: false };
+    case 'path':
+      return { expr: sql`coalesce(e.path_id, '')`, label: text, facts: false };
+    case 'kind':
+      return { expr: sql`case when e.trigger in ('auto', 'sla', 'pingpong') then 'automatic' else e.kind end`, label: text, facts: false };
+    case 'trigger':
+      return { expr: sql`e.trigger`, label: text, facts: false };
+    case 'day':
+    case 'week': {
+      const period = ctx.groupBy;
+      return { expr: periodKeySql(ctx, sql`e.requested_at`, period), label: (raw) => periodLabel(raw, period), facts: false };
+    }
+    case 'none':
+      return { expr: sql`'all'`, label: () => 'all', facts: false };
+    default:
+      return { ...ticketKeySql(ctx, sql`e.requested_at`), facts: true };
+  }
+}
+
+/**
+ * Escalations requested in the range as escalationsRequested selects them, for an aggregate:
+ * joined to their ticket's facts only when the key or a condition reads them (every ticket has
+ * its facts row, so the join drops nothing).
+ */
+function escalationsFrom(ctx: ReportContext, keyNeedsFacts: boolean) {
+  const conds = factConditions({ ...ctx, filters: { ...ctx.filters, pathId: undefined } });
+  const path = ctx.filters.pathId === undefined ? sql`` : sql`and e.path_id = ${ctx.filters.pathId}`;
+  const join = keyNeedsFacts || conds.length > 0;
+  return sql`${join ? sql`escalations e inner join report_ticket_facts f on f.id = e.ticket_id` : sql`escalations e`}
+    where e.requested_at >= ${ctx.fromMs} and e.requested_at < ${ctx.toMs} ${path} ${and(conds)}`;
 }
 
 const ESCALATION_DIMENSIONS = ['none', 'level', 'team', 'path', 'category', 'priority', 'channel', 'kind', 'trigger', 'day', 'week'] as const;
@@ -68,6 +108,50 @@ export const escalationsVolume: ReportDefinition = {
       columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('escalated_tickets', 'count'), col('tickets_created', 'count'), col('escalation_rate', 'percent'), col('level2_share', 'percent'), col('level3_share', 'percent'), col('fallback_share', 'percent'), col('fallback_reached', 'count')],
       rows: labelRows(out, ctx.groupBy, names),
       drill,
+    };
+  },
+  async figures(ctx) {
+    const byTicketDim = ['team', 'category', 'priority', 'channel', 'day', 'week', 'none'].includes(ctx.groupBy);
+    const key = escalationKeySql(ctx);
+    const cKey = ticketKeySql(ctx, sql`f.created_at`);
+    const [esc, created] = await Promise.all([
+      sql<Record<string, unknown>>`select ${key.expr} as g, count(*) as n, count(distinct e.ticket_id) as tickets,
+          sum(case when e.stage = 'fallback' or e.level_index + 1 >= 2 then 1 else 0 end) as l2,
+          sum(case when e.stage = 'fallback' or e.level_index + 1 >= 3 then 1 else 0 end) as l3,
+          sum(case when e.stage = 'fallback' then 1 else 0 end) as fb
+        from ${escalationsFrom(ctx, key.facts)} group by 1`.execute(ctx.ex),
+      sql<Record<string, unknown>>`select ${byTicketDim ? cKey.expr : sql`'all'`} as g, count(*) as n from report_ticket_facts f
+        where f.created_at >= ${ctx.fromMs} and f.created_at < ${ctx.toMs} ${and(factConditions(ctx))} group by 1`.execute(ctx.ex),
+    ]);
+    const createdBy = new Map<string, number>();
+    let createdAll = 0;
+    for (const x of created.rows) {
+      const k = byTicketDim ? cKey.label(x.g) : 'all';
+      createdBy.set(k, (createdBy.get(k) ?? 0) + Number(x.n));
+      createdAll += Number(x.n);
+    }
+    const groups = new Map(esc.rows.map((x) => [key.label(x.g), x]));
+    const out: ReportRow[] = sortedKeys(groups.keys()).map((k) => {
+      const x = groups.get(k)!;
+      const n = Number(x.n);
+      const escalatedTickets = Number(x.tickets);
+      const denominator = byTicketDim ? (createdBy.get(k) ?? 0) : createdAll;
+      return {
+        bucket: k,
+        escalations: n,
+        escalated_tickets: escalatedTickets,
+        tickets_created: denominator,
+        escalation_rate: escalationRate(escalatedTickets, denominator),
+        level2_share: percent(Number(x.l2), n),
+        level3_share: percent(Number(x.l3), n),
+        fallback_share: percent(Number(x.fb), n),
+        fallback_reached: Number(x.fb),
+      };
+    });
+    const names = await namesOf(ctx.ex, [...groups.keys()]);
+    return {
+      columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('escalated_tickets', 'count'), col('tickets_created', 'count'), col('escalation_rate', 'percent'), col('level2_share', 'percent'), col('level3_share', 'percent'), col('fallback_share', 'percent'), col('fallback_reached', 'count')],
+      rows: labelRows(out, ctx.groupBy, names),
     };
   },
 };

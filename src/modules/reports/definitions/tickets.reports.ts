@@ -1,7 +1,11 @@
 import { backlogSeries, dayEnds, groupBy, isoWeekOf, ticketQuality } from '../reports.policy.js';
 import { backlogAt, createdInstants, factsFirstResponded, factsSolved, namesOf, nextResponses, solvedInstants } from '../reports.repository.js';
-import type { ReportDefinition, ReportRow } from '../reports.types.js';
-import { col, dimensionColumn, labelRows, stat, ticketDimension } from './shared.js';
+import { sql } from 'kysely';
+import { quantilesBy, sortedKeys, ticketKeySql, type KeySql } from '../reports.aggregate.js';
+import type { DurationStats } from '../reports.policy.js';
+import type { ReportContext, ReportDefinition, ReportRow } from '../reports.types.js';
+import { and, factConditions } from '../reports.repository.js';
+import { col, dimensionColumn, labelRows, percent, stat, ticketDimension } from './shared.js';
 
 const TICKET_DIMENSIONS = ['none', 'team', 'category', 'priority', 'channel', 'agent', 'day', 'week'] as const;
 
@@ -43,7 +47,37 @@ export const ticketsVolume: ReportDefinition = {
     const dim = ctx.groupBy === 'week' ? 'week' : 'day';
     return { columns: [col(dim, 'dimension'), col('created', 'count'), col('solved', 'count'), col('backlog', 'count')], rows, drill };
   },
+  async figures(ctx) {
+    // backlogSeries counts the instants before each day's end: one index range count per day and column.
+    const ends = dayEnds(ctx.cal, ctx.fromMs, ctx.toMs);
+    const [created, solved, start] = await Promise.all([countsPerDay(ctx, 'created_at', ends), countsPerDay(ctx, 'solved_at', ends), backlogAt(ctx, ctx.fromMs)]);
+    let backlog = start;
+    const days = ends.map(({ day }, i) => {
+      backlog += created[i]! - solved[i]!;
+      return { day, created: created[i]!, solved: solved[i]!, backlog };
+    });
+    let rows: ReportRow[];
+    if (ctx.groupBy === 'week') {
+      const weeks = groupBy(days, (d) => isoWeekOf(d.day));
+      rows = [...weeks].map(([week, ds]) => ({ bucket: week, week, created: ds.reduce((a, d) => a + d.created, 0), solved: ds.reduce((a, d) => a + d.solved, 0), backlog: ds[ds.length - 1]!.backlog }));
+    } else rows = days.map((d) => ({ bucket: d.day, day: d.day, created: d.created, solved: d.solved, backlog: d.backlog }));
+    const dim = ctx.groupBy === 'week' ? 'week' : 'day';
+    return { columns: [col(dim, 'dimension'), col('created', 'count'), col('solved', 'count'), col('backlog', 'count')], rows };
+  },
 };
+
+/** Facts rows whose instant column falls in each day of `ends` ([previous end or the range start, end)), counted on the column's index. */
+async function countsPerDay(ctx: ReportContext, column: 'created_at' | 'solved_at', ends: readonly { endMs: number }[]): Promise<number[]> {
+  if (ends.length === 0) return [];
+  const at = sql.ref(`f.${column}`);
+  const c = and(factConditions(ctx));
+  const ranges = ends.map((e, i) => sql`select ${sql.lit(i)} as i, ${sql.lit(i === 0 ? ctx.fromMs : ends[i - 1]!.endMs)} as s, ${sql.lit(e.endMs)} as e`);
+  const r = await sql<{ i: number; n: number | string }>`select d.i as i, (select count(*) from report_ticket_facts f where ${at} >= d.s and ${at} < d.e ${c}) as n
+    from (${sql.join(ranges, sql` union all `)}) d`.execute(ctx.ex);
+  const out = ends.map(() => 0);
+  for (const x of r.rows) out[Number(x.i)] = Number(x.n);
+  return out;
+}
 
 export const ticketsTimes: ReportDefinition = {
   name: 'tickets.times',
@@ -96,7 +130,58 @@ export const ticketsTimes: ReportDefinition = {
     const measures = ['first_response', 'next_response', 'resolution'].flatMap((m) => [`${m}_median`, `${m}_p90`, `${m}_biz_median`, `${m}_biz_p90`]);
     return { columns: [...dimensionColumn(ctx.groupBy), ...measures.map((m) => col(m, 'duration_ms'))], rows: labelRows(rows, ctx.groupBy, names), drill };
   },
+  async figures(ctx) {
+    const c = and(factConditions(ctx));
+    const between = (at: string) => sql`${sql.ref(at)} >= ${ctx.fromMs} and ${sql.ref(at)} < ${ctx.toMs}`;
+    const byLabel = async (key: KeySql, source: ReturnType<typeof sql>) => {
+      const raw = await quantilesBy(ctx.ex, source, 2);
+      return new Map([...raw].map(([g, s]) => [key.label(g), s]));
+    };
+    const kF = ticketKeySql(ctx, sql.ref('f.first_response_at'));
+    // As run: the next responses' rows carry no assignee (every one falls in the '' agent bucket) and take the range's first period.
+    const kN: KeySql = ctx.groupBy === 'agent' ? { expr: sql`''`, label: () => '' } : ticketKeySql(ctx, ctx.fromMs);
+    const kS = ticketKeySql(ctx, sql.ref('f.solved_at'));
+    const [gF, gN, gS] = await Promise.all([
+      byLabel(kF, sql`select ${kF.expr} as g, f.first_response_ms as v1, coalesce(f.first_response_biz_ms, f.first_response_ms) as v2 from report_ticket_facts f where ${between('f.first_response_at')} ${c}`),
+      byLabel(kN, sql`select ${kN.expr} as g, r.wall_ms as v1, r.biz_ms as v2 from report_responses r inner join report_ticket_facts f on f.id = r.ticket_id where ${between('r.answered_at')} ${c}`),
+      byLabel(kS, sql`select ${kS.expr} as g, coalesce(f.resolution_ms, 0) as v1, coalesce(f.resolution_biz_ms, f.resolution_ms, 0) as v2 from report_ticket_facts f where ${between('f.solved_at')} ${c}`),
+    ]);
+    const keys = sortedKeys([...gF.keys(), ...gN.keys(), ...gS.keys()]);
+    const none: DurationStats[] = [
+      { count: 0, median: null, p90: null },
+      { count: 0, median: null, p90: null },
+    ];
+    const rows: ReportRow[] = keys.map((k) => {
+      const [fr, frb] = gF.get(k) ?? none;
+      const [nr, nrb] = gN.get(k) ?? none;
+      const [rs, rsb] = gS.get(k) ?? none;
+      return timesRow(k, fr!, frb!, nr!, nrb!, rs!, rsb!);
+    });
+    const names = await namesOf(ctx.ex, keys);
+    return { columns: timesColumns(ctx), rows: labelRows(rows, ctx.groupBy, names) };
+  },
 };
+
+const timesColumns = (ctx: ReportContext) => [
+  ...dimensionColumn(ctx.groupBy),
+  ...['first_response', 'next_response', 'resolution'].flatMap((m) => [`${m}_median`, `${m}_p90`, `${m}_biz_median`, `${m}_biz_p90`]).map((m) => col(m, 'duration_ms')),
+];
+
+const timesRow = (k: string, fr: DurationStats, frb: DurationStats, nr: DurationStats, nrb: DurationStats, rs: DurationStats, rsb: DurationStats): ReportRow => ({
+  bucket: k,
+  first_response_median: fr.median,
+  first_response_p90: fr.p90,
+  first_response_biz_median: frb.median,
+  first_response_biz_p90: frb.p90,
+  next_response_median: nr.median,
+  next_response_p90: nr.p90,
+  next_response_biz_median: nrb.median,
+  next_response_biz_p90: nrb.p90,
+  resolution_median: rs.median,
+  resolution_p90: rs.p90,
+  resolution_biz_median: rsb.median,
+  resolution_biz_p90: rsb.p90,
+});
 
 export const ticketsQuality: ReportDefinition = {
   name: 'tickets.quality',
@@ -124,6 +209,32 @@ export const ticketsQuality: ReportDefinition = {
       columns: [...dimensionColumn(ctx.groupBy), col('solved', 'count'), col('reopened', 'count'), col('reopen_rate', 'percent'), col('first_contact', 'count'), col('first_contact_rate', 'percent')],
       rows: labelRows(rows, ctx.groupBy, names),
       drill,
+    };
+  },
+  async figures(ctx) {
+    const key = ticketKeySql(ctx, sql.ref('f.solved_at'));
+    const r = await sql<Record<string, unknown>>`select ${key.expr} as g, count(*) as solved,
+        sum(case when f.reopens > 0 then 1 else 0 end) as reopened,
+        sum(case when f.escalations = 0 and f.reassignments = 0 then 1 else 0 end) as first_contact
+      from report_ticket_facts f where f.solved_at >= ${ctx.fromMs} and f.solved_at < ${ctx.toMs} ${and(factConditions(ctx))} group by 1`.execute(ctx.ex);
+    const groups = new Map<string, { solved: number; reopened: number; firstContact: number }>();
+    for (const x of r.rows) {
+      const k = key.label(x.g);
+      const acc = groups.get(k) ?? { solved: 0, reopened: 0, firstContact: 0 };
+      acc.solved += Number(x.solved);
+      acc.reopened += Number(x.reopened);
+      acc.firstContact += Number(x.first_contact);
+      groups.set(k, acc);
+    }
+    const keys = sortedKeys(groups.keys());
+    const rows: ReportRow[] = keys.map((k) => {
+      const q = groups.get(k)!;
+      return { bucket: k, solved: q.solved, reopened: q.reopened, reopen_rate: percent(q.reopened, q.solved), first_contact: q.firstContact, first_contact_rate: percent(q.firstContact, q.solved) };
+    });
+    const names = await namesOf(ctx.ex, keys);
+    return {
+      columns: [...dimensionColumn(ctx.groupBy), col('solved', 'count'), col('reopened', 'count'), col('reopen_rate', 'percent'), col('first_contact', 'count'), col('first_contact_rate', 'percent')],
+      rows: labelRows(rows, ctx.groupBy, names),
     };
   },
 };
