@@ -20,6 +20,9 @@ function leaf(obj: object, path: string): string {
 }
 
 describe('console messages', () => {
+  it('writes the escalate dialog\'s impact choices in sentence case, like its other choices (they begin a line on the escalation page)', () => {
+    expect(Object.values(agentEn.escalate.scope).filter((v) => v.charAt(0) !== v.charAt(0).toUpperCase())).toEqual([]);
+  });
   it('has exactly the same keys in Japanese and English', () => {
     const jaKeys = keysOf(ja).sort();
     const enKeys = keysOf(en).sort();
