@@ -50,6 +50,12 @@ describe('console messages', () => {
     expect(e.t('priority.urgent')).toBe('Urgent');
   });
 
+  it('counts an article\'s uses in the singular and the plural ("Used 1 time", not "Used 1 times")', () => {
+    const e = createI18n('en');
+    expect([e.t('search.articles.uses', { count: 1 }), e.t('search.articles.uses', { count: 3 })]).toEqual(['Used 1 time', 'Used 3 times']);
+    expect(createI18n('ja').t('search.articles.uses', { count: 1 })).toBe('1 回使用');
+  });
+
   it('has the same keys and placeholders in the agent screens\' messages (agent.ja.ts / agent.en.ts)', () => {
     const jaKeys = keysOf(agentJa).sort();
     const enKeys = keysOf(agentEn).sort();
