@@ -52,6 +52,8 @@ describe.skipIf(!hasChromium)('customer directory (real browser)', () => {
     await page.waitForURL(/\/organizations\/[0-9a-f-]+$/);
     await expect.poll(() => page.getByTestId('organization-name').innerText()).toBe('株式会社かえで商事');
     await expect.poll(() => page.getByTestId('directory-customer').count()).toBe(2);
+    // The customers heading says the word once ("顧客 全 2 件", was "顧客 顧客 2 件").
+    expect((await page.locator('#org-customers').innerText()).replace(/\s+/g, ' ')).toBe('顧客 全 2 件');
     await shot(page, '112-organization-ja');
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);

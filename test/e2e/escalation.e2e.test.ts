@@ -212,6 +212,10 @@ describe.skipIf(!hasChromium)('escalations and SLA in the console (real browser)
     await page.getByRole('button', { name: '回答を送って解決する' }).click();
     await page.getByTestId('esc-answer').getByText('二重請求分 3,000 円の返金を承認します。').waitFor();
     await shot(page, '30a-escalation-resolved-with-answer');
+    // The answer becomes a knowledge article from here: pre-filled, opened on the knowledge page.
+    await page.getByRole('button', { name: '回答を記事にする' }).click();
+    await page.getByTestId('linked-article').getByText('二重請求分 3,000 円の返金を承認します。', { exact: false }).waitFor();
+    await shot(page, '30aa-article-from-answer');
 
     // The person who escalated sees the answer and owes the customer a reply.
     await page.getByRole('button', { name: 'サインアウト' }).click();

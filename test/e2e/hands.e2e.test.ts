@@ -134,6 +134,15 @@ describe.skipIf(!hasChromium)('raise a hand (real browser, two people)', () => {
     await adminPage.getByRole('button', { name: '保存' }).click();
     await adminPage.getByText('保存しました。').waitFor();
     await shot(adminPage, '92-hands-ja-settings');
+    // The hands panel's heading (title and count) keeps a gap to its buttons at 1366 px (the
+    // administrator has the most: wallboard, settings, hide); it ran into them ("0 件待機中ウォールボード").
+    const panelHead = adminPage.locator('.hands-panel-head');
+    const count = (await panelHead.locator('h2 .muted').boundingBox())!;
+    for (const b of await panelHead.locator('a, button').all()) {
+      const box = (await b.boundingBox())!;
+      const apart = count.x + count.width + 4 <= box.x || box.x + box.width + 4 <= count.x || count.y + count.height <= box.y || box.y + box.height <= count.y;
+      expect(apart, `the count touches "${await b.innerText()}"`).toBe(true);
+    }
     expect((await admin.call('GET', '/api/v1/hands/config')).body.temperaturePosition).toBe('first');
     expect(JSON.stringify((await admin.call('GET', '/api/v1/audit?action=hands.config_changed')).body)).toContain('hands.config_changed');
     expect((await admin.call('PATCH', `/api/v1/users/${admin.userId}`, { locale: 'en' })).status).toBe(200);

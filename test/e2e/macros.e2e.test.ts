@@ -49,6 +49,8 @@ describe.skipIf(!hasChromium)('macros (real browser)', () => {
 
     await page.goto(`${h.base}/macros`);
     await page.getByRole('heading', { level: 1, name: 'マクロ' }).waitFor();
+    // One main landmark (the shell's): the page inside it is no second <main id="main">.
+    expect(await page.locator('main').count()).toBe(1);
     await page.locator('.article-item', { hasText: 'プリンタ再起動のご案内' }).waitFor();
     await page.getByRole('button', { name: '新しいマクロ' }).click();
     await page.getByLabel('名前').fill('お礼');

@@ -36,6 +36,8 @@ describe.skipIf(!hasChromium)('search and knowledge (real browser)', () => {
     await page.locator('.search-hit mark').first().waitFor();
     expect(await page.locator('.search-hit').count()).toBeGreaterThanOrEqual(2);
     await shot(page, '90-search-ja-results');
+    // One main landmark (the shell's): the page inside it is no second <main id="main">.
+    expect(await page.locator('main').count()).toBe(1);
     await page.getByRole('tab', { name: 'エスカレーション' }).click();
     await page.locator('.search-hit .badge', { hasText: 'エスカレーション' }).first().waitFor();
     await shot(page, '91-search-ja-escalations');
@@ -70,6 +72,7 @@ describe.skipIf(!hasChromium)('search and knowledge (real browser)', () => {
     await shot(p2, '94-search-en-results');
     await p2.goto(`${h.base}/knowledge`);
     await p2.getByRole('heading', { level: 1, name: 'Knowledge articles' }).waitFor();
+    expect(await p2.locator('main').count()).toBe(1);
     await shot(p2, '95-knowledge-en');
 
     expect(dialogs).toEqual([]);

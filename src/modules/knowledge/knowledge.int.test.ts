@@ -34,6 +34,9 @@ describeEachDb('knowledge', (get) => {
     expect((await c.request('POST', '/api/v1/articles', actors.agent, { titleJa: '題だけ' })).status).toBe(400);
     expect((await c.request('POST', '/api/v1/articles', actors.agent, {})).status).toBe(400);
     expect((await c.request('POST', '/api/v1/articles', actors.agent, { titleEn: 'x', bodyEn: 'y', reviewAt: 'soon' })).status).toBe(400);
+    // A day the month does not have is refused, not rolled into March.
+    const feb31 = await c.request('POST', '/api/v1/articles', actors.agent, { titleEn: 'x', bodyEn: 'y', reviewAt: '2027-02-31' });
+    expect([feb31.status, feb31.body.error.details.problems[0].field]).toEqual([400, 'reviewAt']);
     const en = await c.request('POST', '/api/v1/articles', actors.agent, { titleEn: 'Resetting a VPN token', bodyEn: 'Open the portal and press Reset.', titleJa: 'VPNトークンの再設定', bodyJa: 'ポータルを開いて「リセット」を押します。', product: 'VPN', visibility: 'public' });
     expect(en.status, JSON.stringify(en.body)).toBe(201);
     const patched = await c.request('PATCH', `/api/v1/articles/${en.body.id}`, actors.agent, { bodyEn: 'Open the self-service portal and press Reset.', expectedVersion: 1 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { answerReturned, articleFromAnswer, articleProblems, isReopen, looksJapanese, reviewFlags } from './knowledge.policy.js';
+import { answerReturned, articleFromAnswer, articleProblems, isReopen, looksJapanese, parseDateOrInstant, reviewFlags } from './knowledge.policy.js';
 
 describe('knowledge policy', () => {
+  it('reads a date or an instant; a day the month does not have is refused, not rolled over', () => {
+    expect(parseDateOrInstant('2027-06-01')).toBe(Date.UTC(2027, 5, 1));
+    expect(parseDateOrInstant('2027-06-01T09:30:00+09:00')).toBe(Date.UTC(2027, 5, 1, 0, 30));
+    expect(parseDateOrInstant('2028-02-29')).toBe(Date.UTC(2028, 1, 29));
+    expect(parseDateOrInstant('2027-02-31')).toBeNaN();
+    expect(parseDateOrInstant('2027-02-29')).toBeNaN();
+    expect(parseDateOrInstant('2027-04-31T00:00:00Z')).toBeNaN();
+    expect(parseDateOrInstant('not a date')).toBeNaN();
+  });
   it('flags at review, never-used ones too', () => {
     expect(reviewFlags({ reviewAt: null, useCount: 0 }, 10)).toEqual([]);
     expect(reviewFlags({ reviewAt: 11, useCount: 0 }, 10)).toEqual([]);

@@ -6,6 +6,19 @@ import type { ReviewFlag } from './knowledge.types.js';
 export const DEFAULT_REVIEW_DAYS = 180;
 
 /**
+ * A date (2027-06-01) or an ISO-8601 instant as epoch ms, NaN when it is neither. A day the month
+ * does not have (2027-02-31) is NaN: Date.parse would roll it into the next month silently.
+ */
+export function parseDateOrInstant(v: string): number {
+  const ms = Date.parse(v);
+  const d = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
+  if (Number.isNaN(ms) || !d) return ms;
+  const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  const check = new Date(Date.UTC(y, m - 1, day));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === day ? ms : NaN;
+}
+
+/**
  * At review an article is flagged when its review date has come, and — then — when nobody has
  * inserted it into a reply since it was written: knowledge nobody uses is retired or rewritten.
  * An article whose answer came back (answer_returned: see answerReturned) is flagged at once,

@@ -3,6 +3,7 @@ import type { AppInstance } from '../../http/app-types.js';
 import { Id, IdParams, Nullable, OneOf, Page, PageQuery, errorResponses } from '../../http/schemas.js';
 import { invalid } from '../../lib/errors.js';
 import { ArticleView, DeflectionCountView, DeflectionView, SimilarEscalationView } from './knowledge.presenter.js';
+import { parseDateOrInstant } from './knowledge.policy.js';
 import { ARTICLE_VISIBILITIES } from './knowledge.types.js';
 
 const text = (max: number) => Type.String({ maxLength: max });
@@ -20,7 +21,7 @@ const fields = {
 
 function instant(field: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
-  const ms = Date.parse(v);
+  const ms = parseDateOrInstant(v);
   if (Number.isNaN(ms)) throw invalid([{ field, message: 'must be a date (2026-12-02) or an ISO-8601 instant', code: 'invalid_date_or_instant' }]);
   return ms;
 }

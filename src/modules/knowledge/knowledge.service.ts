@@ -16,7 +16,7 @@ import type { SearchService } from '../search/index.js';
 import type { TicketsService } from '../tickets/index.js';
 import type { ArticlesTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
-import { answerReturned, articleFromAnswer, articleProblems, DEFAULT_REVIEW_DAYS } from './knowledge.policy.js';
+import { answerReturned, articleFromAnswer, articleProblems, DEFAULT_REVIEW_DAYS, parseDateOrInstant } from './knowledge.policy.js';
 import { presentArticle, type ArticleView, type SimilarEscalationView } from './knowledge.presenter.js';
 import * as repo from './knowledge.repository.js';
 import type { ArticleInput } from './knowledge.types.js';
@@ -25,7 +25,7 @@ const DAY = 86_400_000;
 
 function reviewMs(v: string | null | undefined): number | null | undefined {
   if (v === undefined || v === null) return v;
-  const ms = Date.parse(v);
+  const ms = parseDateOrInstant(v);
   if (Number.isNaN(ms)) throw invalid([{ field: 'reviewAt', message: 'must be a date (2027-06-01) or an ISO-8601 instant', code: 'invalid_date_or_instant' }]);
   return ms;
 }

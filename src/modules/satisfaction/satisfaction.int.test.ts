@@ -113,6 +113,13 @@ describeEachDb(
       expect([s2.state, s2.skipReason]).toEqual(['skipped', 'fatigue']);
       expect([s3.state, s3.skipReason]).toEqual(['skipped', 'automated']);
       expect((await c.app.inject({ method: 'GET', url: '/satisfaction/not-a-real-token-at-all' })).statusCode).toBe(404);
+      // A link cut short by a mail client is an unknown link in words, not the API's JSON error.
+      for (const method of ['GET', 'POST'] as const) {
+        const cut = await c.app.inject({ method, url: '/satisfaction/abc', ...(method === 'POST' && { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'rating=good' }) });
+        expect(cut.statusCode).toBe(404);
+        expect(cut.headers['content-type']).toContain('text/html');
+        expect(cut.body).not.toContain('validation_failed');
+      }
     });
 
     it('skips a solved ticket merged into another before its survey, and tickets a major incident resolved', async () => {

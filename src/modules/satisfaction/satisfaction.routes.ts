@@ -9,6 +9,11 @@ import { SettingsView, SurveyView } from './satisfaction.presenter.js';
 import { BAD_REASONS, SURVEY_STATES } from './satisfaction.types.js';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 16, maxLength: 200 }) }, { additionalProperties: false });
+/**
+ * The customer's page takes any token: a link cut short or mangled by a mail client is an unknown
+ * link (the page in words, 404), not the API's JSON validation error.
+ */
+const PageTokenParams = Type.Object({ token: Type.String({ maxLength: 2000 }) }, { additionalProperties: false });
 const PAGE_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', 'content-security-policy': PAGE_CSP };
 
 const html = (reply: FastifyReply, status: number, body: string) => reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
@@ -19,7 +24,7 @@ export function satisfactionRoutes(app: AppInstance): void {
   // ------------------------------------------------------------------ the customer's page (public)
   app.get(
     '/satisfaction/:token',
-    { config: { public: true, rateLimit: { max: 120, timeWindow: 60_000 } }, schema: { hide: true, params: TokenParams, querystring: Type.Object({ rating: Type.Optional(Type.String({ maxLength: 10 })) }) } },
+    { config: { public: true, rateLimit: { max: 120, timeWindow: 60_000 } }, schema: { hide: true, params: PageTokenParams, querystring: Type.Object({ rating: Type.Optional(Type.String({ maxLength: 10 })) }) } },
     async (req, reply) => {
       // A GET records nothing: mail scanners follow links; only the form's POST votes.
       const p = await satisfaction.page(req.params.token);
@@ -34,7 +39,7 @@ export function satisfactionRoutes(app: AppInstance): void {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => done(null, body));
     scope.post(
       '/satisfaction/:token',
-      { config: { public: true, rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { hide: true, params: TokenParams } },
+      { config: { public: true, rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { hide: true, params: PageTokenParams } },
       async (req, reply) => {
         const { token } = req.params as { token: string };
         const form = new URLSearchParams(typeof req.body === 'string' ? req.body : '');

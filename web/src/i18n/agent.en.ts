@@ -125,7 +125,7 @@ export const agentEn = {
     backgroundHelp: 'Pre-filled from the timeline; shorten it to what matters.',
     temperature: 'Customer temperature',
     impactScope: 'Impact scope',
-    scope: { this_customer: 'this customer only', several: 'several customers', many: 'many customers' },
+    scope: { this_customer: 'This customer only', several: 'Several customers', many: 'Many customers' },
     revenueRisk: 'Revenue at risk',
     legalRisk: 'Legal or compliance risk',
     impactNote: 'Impact in words',

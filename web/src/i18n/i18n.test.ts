@@ -20,6 +20,13 @@ function leaf(obj: object, path: string): string {
 }
 
 describe('console messages', () => {
+  it('never places the lists of the split admin pages "on the left": beside the hands panel at 1366 px they stack above the editor', () => {
+    const said = (o: object) => keysOf(o).filter((k) => /on the left|左の一覧/.test(leaf(o, k)));
+    expect([...said(ja), ...said(en), ...said(adminJa), ...said(adminEn)]).toEqual([]);
+  });
+  it('writes the escalate dialog\'s impact choices in sentence case, like its other choices (they begin a line on the escalation page)', () => {
+    expect(Object.values(agentEn.escalate.scope).filter((v) => v.charAt(0) !== v.charAt(0).toUpperCase())).toEqual([]);
+  });
   it('has exactly the same keys in Japanese and English', () => {
     const jaKeys = keysOf(ja).sort();
     const enKeys = keysOf(en).sort();
@@ -41,6 +48,12 @@ describe('console messages', () => {
     expect(i.t('app.signedInAs', { name: '<b>x</b>' })).toBe('<b>x</b> としてサインイン中');
     const e = createI18n('en');
     expect(e.t('priority.urgent')).toBe('Urgent');
+  });
+
+  it('counts an article\'s uses in the singular and the plural ("Used 1 time", not "Used 1 times")', () => {
+    const e = createI18n('en');
+    expect([e.t('search.articles.uses', { count: 1 }), e.t('search.articles.uses', { count: 3 })]).toEqual(['Used 1 time', 'Used 3 times']);
+    expect(createI18n('ja').t('search.articles.uses', { count: 1 })).toBe('1 回使用');
   });
 
   it('has the same keys and placeholders in the agent screens\' messages (agent.ja.ts / agent.en.ts)', () => {

@@ -12,6 +12,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { useSession, useUserTimeZone } from '../../session.js';
 import { SlaClocks } from '../tickets/SlaClocks.js';
+import { ArticleFromAnswer } from '../knowledge/ArticleFromAnswer.js';
 import { EscalationThread } from './EscalationThread.js';
 import { askOf, describeOrigin } from './origin.js';
 import { formatDuration, useNow } from './time.js';
@@ -176,6 +177,7 @@ export function EscalationPage({ id }: { id: string }) {
               <h2>{t('agent.esc.answerTitle')}</h2>
               {esc.resolution.answer ? <p className="pre">{esc.resolution.answer}</p> : <p className="muted">{t('agent.esc.noAnswer')}</p>}
               <p className="muted small">{t('agent.esc.resolvedBy', { name: esc.resolution.by.name, time: esc.finishedAt ? formatDateTime(esc.finishedAt, i18n.language, tz) : '' })}</p>
+              {esc.status === 'resolved' && esc.resolution.answer && <ArticleFromAnswer escalationId={esc.id} />}
             </div>
           )}
           <div className="card brief" data-testid="brief">

@@ -60,7 +60,7 @@ export function ArticlesPage() {
   );
 
   return (
-    <main id="main" className="page articles-page">
+    <div className="page articles-page">
       <h1>{t('search.articles.title')}</h1>
       <form
         className="row"
@@ -144,6 +144,6 @@ export function ArticlesPage() {
           );
         })}
       </ul>
-    </main>
+    </div>
   );
 }

@@ -87,7 +87,7 @@ export function MacrosPage() {
   );
 
   return (
-    <main id="main" className="page articles-page macros-page">
+    <div className="page articles-page macros-page">
       <h1>{t('macros.title')}</h1>
       <p className="muted">{t('macros.intro', { placeholders: PLACEHOLDERS })}</p>
       <div className="row">
@@ -178,6 +178,6 @@ export function MacrosPage() {
           );
         })}
       </ul>
-    </main>
+    </div>
   );
 }

@@ -64,7 +64,7 @@ export function SearchPage() {
   const filtered = Object.values(filters).some((v) => v !== undefined);
 
   return (
-    <main id="main" className="page search-page">
+    <div className="page search-page">
       <h1>{t('search.resultsFor', { q })}</h1>
       <p className="muted small">{t('search.hint')}</p>
       <div role="tablist" className="tabs" aria-label={t('search.title')}>
@@ -139,7 +139,7 @@ export function SearchPage() {
           {t('search.more')}
         </button>
       )}
-    </main>
+    </div>
   );
 }
 
