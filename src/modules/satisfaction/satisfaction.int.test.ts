@@ -119,6 +119,9 @@ describeEachDb(
         expect(cut.statusCode).toBe(404);
         expect(cut.headers['content-type']).toContain('text/html');
         expect(cut.body).not.toContain('validation_failed');
+        // No survey is named, so the customer's language is not known: the page says it in both.
+        expect(cut.body).toContain('このリンクは無効です。');
+        expect(cut.body).toContain('This link is not valid.');
       }
     });
 

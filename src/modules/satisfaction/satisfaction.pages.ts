@@ -76,5 +76,11 @@ export function ratingPage(lang: Lang, p: { number?: number; subject?: string; p
 
 export function messagePage(lang: Lang, kind: 'thanks' | 'thanksBad' | 'expired' | 'used' | 'unknown'): string {
   const t = T[lang];
+  // An unknown (or cut) link names no survey, so the customer's language is not known: both.
+  if (kind === 'unknown') {
+    const other = T[lang === 'ja' ? 'en' : 'ja'];
+    const otherLang = lang === 'ja' ? 'en' : 'ja';
+    return shell(lang, `${t.title} / ${other.title}`, `<h1>${esc(t.title)}</h1><p role="status">${esc(t.unknown)}</p><p lang="${otherLang}">${esc(other.unknown)}</p>`);
+  }
   return shell(lang, t.title, `<h1>${esc(t.title)}</h1><p role="status">${esc(t[kind])}</p>`);
 }
