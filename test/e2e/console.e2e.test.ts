@@ -96,6 +96,8 @@ describe.skipIf(!hasChromium)('web console (real browser)', () => {
     // The customer's other tickets are listed.
     await page.getByRole('heading', { name: 'このお客様の他の案件' }).waitFor();
     await page.getByRole('link', { name: /ユーザー追加の上限を教えてください/ }).waitFor();
+    // Their time says what it is (the escalate dialog lists the same tickets by their last update).
+    expect(await page.locator('.other-tickets time').first().textContent()).toMatch(/ 受付$/);
     await shot(page, '03-ticket');
 
     // Hostile subject and body render as text in the ticket view too.

@@ -136,6 +136,7 @@ export const agentEn = {
     removeLink: 'Remove link {{n}}',
     customerTickets: "The customer's other tickets",
     noOtherTickets: 'No other tickets from this customer.',
+    otherUpdated: 'updated {{time}}',
     submit: 'Escalate',
     submitting: 'Escalating…',
     cancel: 'Cancel',

@@ -138,6 +138,7 @@ export const agentJa: typeof agentEn = {
     removeLink: 'リンク {{n}} を削除',
     customerTickets: 'このお客様の他のチケット',
     noOtherTickets: 'このお客様の他のチケットはありません。',
+    otherUpdated: '{{time}} 更新',
     submit: 'エスカレーションする',
     submitting: 'エスカレーションしています…',
     cancel: 'キャンセル',

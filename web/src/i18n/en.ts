@@ -169,6 +169,7 @@ export const en = {
     unknownStatus: 'no status',
     otherTickets: 'Other tickets from this customer',
     noOtherTickets: 'This is the customer’s only ticket.',
+    otherCreated: 'opened {{time}}',
     visibilityInternal: 'Internal note',
     visibilityPublic: 'Public reply',
     fromCustomer: 'Customer message',

@@ -171,6 +171,7 @@ export const ja: Messages = {
     unknownStatus: 'ステータス不明',
     otherTickets: 'このお客様の他の案件',
     noOtherTickets: 'このお客様の案件はこれだけです。',
+    otherCreated: '{{time}} 受付',
     visibilityInternal: '社内メモ',
     visibilityPublic: '公開返信',
     fromCustomer: 'お客様からのメッセージ',

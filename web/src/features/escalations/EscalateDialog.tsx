@@ -341,7 +341,7 @@ export function EscalateDialog({ ticket, onClose, onEscalated }: { ticket: Ticke
                           #{x.number} {x.subject}
                         </Link>
                         <div className="muted small">
-                          {t(`status.${x.status}`, { defaultValue: x.status })} · {formatDateTime(x.updatedAt, i18n.language, tz)}
+                          {t(`status.${x.status}`, { defaultValue: x.status })} · {t('agent.escalate.otherUpdated', { time: formatDateTime(x.updatedAt, i18n.language, tz) })}
                         </div>
                       </li>
                     ))}

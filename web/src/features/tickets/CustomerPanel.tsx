@@ -121,7 +121,7 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
               <div className="other-meta">
                 <StatusBadge value={x.status} /> <TemperatureBadge value={x.temperature} />{' '}
                 <time className="muted small" dateTime={x.createdAt}>
-                  {formatDateTime(x.createdAt, i18n.language, tz)}
+                  {t('ticket.otherCreated', { time: formatDateTime(x.createdAt, i18n.language, tz) })}
                 </time>
               </div>
             </li>
