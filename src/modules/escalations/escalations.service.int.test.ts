@@ -364,7 +364,7 @@ describeEachDb('escalations', (ctx) => {
     const md = await c.app.inject({ method: 'GET', url: '/api/v1/playbook?format=md&lang=en', headers: actors.agent.auth });
     expect(md.headers['content-type']).toContain('text/markdown');
     expect(md.body).toContain('# Escalation playbook');
-    expect(md.body).toContain('L1 \\*bold\\*');
+    expect(md.body).toContain('Level 1: \\*bold\\*');
     await request('DELETE', `/api/v1/escalation-paths/${p.body.id}`, actors.admin);
   });
 
