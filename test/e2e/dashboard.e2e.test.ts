@@ -77,7 +77,12 @@ describe.skipIf(!hasChromium)('dashboard and path review (real browser)', () => 
     const page = await newPage(ctx);
     await signIn(page, 'sato@demo.example');
     await page.goto(`${h.base}/reports/paths/${path.id}`);
-    await page.getByRole('heading', { name: `パス見直しレポート: ${path.name}` }).waitFor();
+    // The page waits for the path, its evidence and five reports: on a loaded machine the first load
+    // can be slow, and when it fails the message says what the page showed instead.
+    await page.getByRole('heading', { name: `パス見直しレポート: ${path.name}` }).waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      await shot(page, 'dash03-path-review-ja-failure');
+      throw new Error(`${String(e)}\nThe page showed: ${(await page.locator('main').innerText()).slice(0, 500)}`);
+    });
     await page.getByRole('heading', { name: 'パスの定義' }).waitFor();
     await page.getByTestId('review-levels').getByRole('columnheader', { name: '受領目標' }).waitFor();
     await page.getByTestId('review-evidence').getByText('宛先違い(誤ルーティング)').waitFor();
@@ -100,9 +105,9 @@ describe.skipIf(!hasChromium)('dashboard and path review (real browser)', () => 
     const page = await newPage(ctx);
     await signIn(page, 'emily@demo.example');
     await page.goto(`${h.base}/reports/paths/${path.id}`);
-    await page.getByRole('heading', { name: `Path review report: ${path.name}` }).waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+    await page.getByRole('heading', { name: `Path review report: ${path.name}` }).waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
       await shot(page, 'dash05-path-review-en-failure');
-      throw e;
+      throw new Error(`${String(e)}\nThe page showed: ${(await page.locator('main').innerText()).slice(0, 500)}`);
     });
     await page.getByTestId('review-levels').getByRole('columnheader', { name: 'Acknowledge within' }).waitFor();
     await page.getByTestId('review-weeks').getByRole('columnheader', { name: 'Acknowledgement timeouts' }).waitFor();
