@@ -110,21 +110,7 @@ export const ticketsTimes: ReportDefinition = {
       const nrb = stat(n.map((r) => r.biz_ms));
       const rs = stat(s.map((r) => r.resolution_ms ?? 0));
       const rsb = stat(s.map((r) => r.resolution_biz_ms ?? r.resolution_ms ?? 0));
-      return {
-        bucket: k,
-        first_response_median: fr.median,
-        first_response_p90: fr.p90,
-        first_response_biz_median: frb.median,
-        first_response_biz_p90: frb.p90,
-        next_response_median: nr.median,
-        next_response_p90: nr.p90,
-        next_response_biz_median: nrb.median,
-        next_response_biz_p90: nrb.p90,
-        resolution_median: rs.median,
-        resolution_p90: rs.p90,
-        resolution_biz_median: rsb.median,
-        resolution_biz_p90: rsb.p90,
-      };
+      return timesRow(k, fr, frb, nr, nrb, rs, rsb);
     });
     const names = await namesOf(ctx.ex, [...key]);
     const measures = ['first_response', 'next_response', 'resolution'].flatMap((m) => [`${m}_median`, `${m}_p90`, `${m}_biz_median`, `${m}_biz_p90`]);
