@@ -4,7 +4,7 @@ import { parseJson } from '../../db/database.js';
 import type { EscalationsTable } from '../../db/schema.js';
 import { iso } from '../../http/schemas.js';
 import { initialState } from './engine.policy.js';
-import { MatchFactView, TargetSchema } from '../paths/index.js';
+import { EscalationOriginView, TargetSchema } from '../paths/index.js';
 import { TraceFactView } from '../oncall/index.js';
 import { BriefSchema } from './escalation.schema.js';
 import type { Brief, EscalationSnapshot, EscalationState, GeneratedBackground, StoredBrief } from './escalation.types.js';
@@ -25,7 +25,7 @@ export const EscalationView = Type.Object({
   trigger: Type.String({ description: 'manual, auto (path conditions), sla or pingpong' }),
   kind: Type.String({ description: 'functional or hierarchical' }),
   path: Type.Union([Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String() }), Type.Null()]),
-  origin: Type.Union([Type.Object({ code: Type.String({ description: 'direct, auto, sla, pingpong or incident' }), to: Type.Optional(Type.String()), path: Type.Optional(Type.String()), facts: Type.Optional(Type.Array(MatchFactView)), clockKind: Type.Optional(Type.String()), event: Type.Optional(Type.String()), team: Type.Optional(Type.String()), transfers: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer()), incident: Type.Optional(Type.String({ description: 'incident: the title of the major incident' })), severity: Type.Optional(Type.String()) }, { description: 'why the system started it (or that it was direct), as facts to put into words in the reader\'s language' }), Type.Null()]),
+  origin: EscalationOriginView,
   levelIndex: Type.Integer(),
   level: Type.Union([
     Type.Object({

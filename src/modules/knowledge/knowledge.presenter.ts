@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { Nullable, OneOf, Timestamp, iso } from '../../http/schemas.js';
 import type { ArticlesTable } from '../../db/schema.js';
+import { EscalationOriginView } from '../paths/index.js';
 import { MarkedText } from '../search/index.js';
 import { reviewFlags } from './knowledge.policy.js';
 import { ARTICLE_VISIBILITIES } from './knowledge.types.js';
@@ -65,6 +66,7 @@ export const SimilarEscalationView = Type.Object(
     ticketNumber: Type.Integer(),
     subject: Type.String(),
     ask: Type.String(),
+    origin: EscalationOriginView,
     category: Type.String(),
     answer: Nullable(Type.String()),
     answeredBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),

@@ -237,6 +237,7 @@ export class KnowledgeService {
           ticketNumber: Number(r.number),
           subject: r.subject,
           ask: b.ask ?? '',
+          origin: h.origin ?? null,
           category: b.category ?? '',
           answer: resolved?.answer ?? null,
           answeredBy: by,

@@ -177,6 +177,30 @@ export const MatchFactView = Type.Object(
   { description: 'one reason a path matches, as a fact the reader puts into words' },
 );
 
+/**
+ * Why the system started an escalation (or that it was direct), as facts the reader's console
+ * puts into words in the reader's language: escalations, search hits and similar escalations.
+ */
+export const EscalationOriginView = Type.Union([
+  Type.Object(
+    {
+      code: Type.String({ description: 'direct, auto, sla, pingpong or incident' }),
+      to: Type.Optional(Type.String()),
+      path: Type.Optional(Type.String()),
+      facts: Type.Optional(Type.Array(MatchFactView)),
+      clockKind: Type.Optional(Type.String()),
+      event: Type.Optional(Type.String()),
+      team: Type.Optional(Type.String()),
+      transfers: Type.Optional(Type.Integer()),
+      limit: Type.Optional(Type.Integer()),
+      incident: Type.Optional(Type.String({ description: 'incident: the title of the major incident' })),
+      severity: Type.Optional(Type.String()),
+    },
+    { description: "why the system started it (or that it was direct), as facts to put into words in the reader's language" },
+  ),
+  Type.Null(),
+]);
+
 // Compile-time: the schemas and the domain types describe the same data.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _schemasMatchTypes: [

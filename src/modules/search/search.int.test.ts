@@ -232,4 +232,23 @@ describeEachDb('search', (get) => {
     await c.deps.search.reindex();
     expect(kinds(await search(c, actors.agent, 'intake'))).toEqual([]);
   });
+  it('an escalation the system started carries its origin, so the console heads it in the reader\'s language', async () => {
+    const c = get();
+    const { actors } = c;
+    const category = `kiban-${Math.random().toString(36).slice(2, 8)}`;
+    const path = await c.request('POST', '/api/v1/escalation-paths', actors.admin, pathBody(actors.manager.id, [levelBody('L2', [{ type: 'user', userId: actors.specialist.id }])], { name: '基板障害の自動パス', autoEscalate: true, conditions: { ...pathBody('', []).conditions, categories: [category] } }));
+    expect(path.status, JSON.stringify(path.body)).toBe(201);
+    const t = await c.request('POST', '/api/v1/tickets', actors.agent, { subject: 'Mainboard alarm', description: 'the alarm lamp is red', category });
+    expect(t.status).toBe(201);
+    const hits = (await search(c, actors.agent, '基板障害', '&type=escalation')).items as { kind: string; ticketId: string | null; origin?: unknown }[];
+    const auto = hits.find((h) => h.kind === 'escalation' && h.ticketId === t.body.id);
+    expect(auto?.origin).toMatchObject({ code: 'auto', path: '基板障害の自動パス', facts: [{ code: 'category', values: [category] }] });
+    // An escalation an agent wrote keeps its own ask as the heading (its origin says direct).
+    const manual = (await search(c, actors.agent, '交換機')).items as { kind: string; origin?: { code: string } | null }[];
+    expect(manual.find((h) => h.kind === 'escalation')?.origin?.code ?? 'direct').toBe('direct');
+    // The same for similar past escalations (the escalate dialog).
+    const sim = await c.request('GET', `/api/v1/escalations/similar?q=${encodeURIComponent('筐体の交換機')}`, actors.agent);
+    expect(sim.status).toBe(200);
+    for (const s of sim.body.items as { origin: unknown }[]) expect(s).toHaveProperty('origin');
+  });
 });

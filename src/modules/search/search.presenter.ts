@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, OneOf, Timestamp } from '../../http/schemas.js';
+import { EscalationOriginView } from '../paths/index.js';
 import { SEARCH_TYPES } from './search.types.js';
 
 /** Text with the character ranges ([start, end) in UTF-16 units) that matched; no markup. */
@@ -18,6 +19,7 @@ export const SearchHitView = Type.Object(
     ticketStatus: Nullable(Type.String()),
     customerId: Nullable(Type.String()),
     title: MarkedText,
+    origin: Type.Optional(EscalationOriginView),
     snippet: MarkedText,
     at: Timestamp,
     score: Type.Number(),

@@ -5,6 +5,8 @@
  * ranked there; every ticket document goes through the ticket access policy like the lists.
  */
 import type { Db, Executor } from '../../db/database.js';
+import { parseJson } from '../../db/database.js';
+import type { EscalationOrigin } from '../escalations/index.js';
 import { compactSearchIndex, fullTextQuery, type DialectName } from '../../db/dialect.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import type { Clock } from '../../lib/clock.js';
@@ -35,6 +37,11 @@ export interface SearchHitView {
   ticketStatus: string | null;
   customerId: string | null;
   title: { text: string; ranges: [number, number][] };
+  /**
+   * An escalation the system started (automatic, SLA, ping-pong, incident): why, as facts, so
+   * the console heads it in the reader's language instead of the stored ask's.
+   */
+  origin?: EscalationOrigin | null;
   snippet: { text: string; ranges: [number, number][] };
   at: string;
   score: number;
@@ -200,7 +207,7 @@ export class SearchService {
       rows = await repo.findMatches(this.db, this.ftsQuery(parsed), { ...input.filters, gate: kindGate(viewer) }, scope, { offset, limit: input.limit + 1, candidates: this.rankCandidates, newestWindow: this.newestWindow });
     }
     const more = rows.length > input.limit;
-    const items = rows.slice(0, input.limit).map((r) => this.present(r, parsed));
+    const items = await this.withOrigins(rows.slice(0, input.limit).map((r) => this.present(r, parsed)));
     return { items, nextCursor: more ? encodeCursor({ v: offset + input.limit, id: 'o' }) : null, mode };
   }
 
@@ -215,7 +222,16 @@ export class SearchService {
     const query = fullTextQuery(this.dialect, parsed.terms.map((t) => ({ ...t, tokens: t.tokens.map(encodeToken) })), 'any');
     const scope = await this.access.scope(viewer);
     const rows = await repo.findMatches(this.db, query, { kinds: opts.kinds, resolvedEscalations: opts.resolvedEscalations, excludeTicketId: opts.excludeTicketId, gate: kindGate(viewer) }, scope, { offset: 0, limit: opts.limit, candidates: this.rankCandidates, newestWindow: this.newestWindow });
-    return rows.map((r) => this.present(r, { ...parsed, highlights: words }));
+    return this.withOrigins(rows.map((r) => this.present(r, { ...parsed, highlights: words })));
+  }
+
+  /** Escalation hits get their origin (one query for the page). */
+  private async withOrigins(hits: SearchHitView[]): Promise<SearchHitView[]> {
+    const ids = hits.filter((h) => h.kind === 'escalation').map((h) => h.id);
+    if (!ids.length) return hits;
+    const rows = await this.db.selectFrom('escalations').select(['id', 'snapshot']).where('id', 'in', ids).execute();
+    const origins = new Map(rows.map((r) => [r.id, parseJson<{ origin?: EscalationOrigin }>(r.snapshot, {}).origin ?? null]));
+    return hits.map((h) => (h.kind === 'escalation' ? { ...h, origin: origins.get(h.id) ?? null } : h));
   }
 
   /** The database query for a parsed query (tokens encoded as indexed). */

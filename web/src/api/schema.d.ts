@@ -29056,6 +29056,29 @@ export interface components {
             id: string;
             /** @description ticket, message, note, call, escalation, hand, incident, incident_update, customer, organization, article */
             kind: string;
+            origin?: {
+                clockKind?: string;
+                /** @description direct, auto, sla, pingpong or incident */
+                code: string;
+                event?: string;
+                facts?: {
+                    /**
+                     * @description which condition of the path the ticket met
+                     * @enum {string}
+                     */
+                    code: "category" | "product" | "tag" | "tags_all" | "priority" | "channel" | "customer_tier" | "customer_temperature" | "keyword_subject" | "keyword_body" | "no_conditions";
+                    /** @description what the ticket had (the category, the tags or keyword found…) */
+                    values: string[];
+                }[];
+                /** @description incident: the title of the major incident */
+                incident?: string;
+                limit?: number;
+                path?: string;
+                severity?: string;
+                team?: string;
+                to?: string;
+                transfers?: number;
+            } | null;
             score: number;
             snippet: {
                 ranges: [
@@ -29145,6 +29168,29 @@ export interface components {
                 ][];
                 text: string;
             };
+            origin: {
+                clockKind?: string;
+                /** @description direct, auto, sla, pingpong or incident */
+                code: string;
+                event?: string;
+                facts?: {
+                    /**
+                     * @description which condition of the path the ticket met
+                     * @enum {string}
+                     */
+                    code: "category" | "product" | "tag" | "tags_all" | "priority" | "channel" | "customer_tier" | "customer_temperature" | "keyword_subject" | "keyword_body" | "no_conditions";
+                    /** @description what the ticket had (the category, the tags or keyword found…) */
+                    values: string[];
+                }[];
+                /** @description incident: the title of the major incident */
+                incident?: string;
+                limit?: number;
+                path?: string;
+                severity?: string;
+                team?: string;
+                to?: string;
+                transfers?: number;
+            } | null;
             score: number;
             subject: string;
             ticketId: string;

@@ -25,6 +25,14 @@ export function formatDateTime(iso: string | null | undefined, lang: string, tim
   return formatter(lang, timeZone, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
+/** The calendar date in the reader's zone ("2026/12/8", "12/8/2026"). */
+export function formatDate(iso: string | null | undefined, lang: string, timeZone: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return formatter(lang, timeZone, { year: 'numeric', month: 'numeric', day: 'numeric' }).format(d);
+}
+
 export function formatTime(date: Date, lang: string, timeZone: string): string {
   return formatter(lang, timeZone, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(date);
 }

@@ -5,6 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { qk } from '../../api/query-keys.js';
 import { Link } from '../../lib/router.js';
 import { useSession } from '../../session.js';
+import { formatDate } from '../../lib/format.js';
+import { askOf } from '../escalations/origin.js';
 import { Highlight } from '../search/Highlight.js';
 import type { SimilarEscalation } from './types.js';
 
@@ -14,7 +16,7 @@ import type { SimilarEscalation } from './types.js';
  */
 export function SimilarEscalations({ ticketId, onUseAnswer }: { ticketId: string; onUseAnswer?: (answer: string) => void }) {
   const { t, i18n } = useTranslation();
-  const { client } = useSession();
+  const { client, user } = useSession();
   const similar = useQuery({
     queryKey: qk.escalations.similar(ticketId),
     queryFn: ({ signal }) => client.get<{ items: SimilarEscalation[] }>('/api/v1/escalations/similar', { ticketId, limit: '3' }, signal),
@@ -42,11 +44,11 @@ export function SimilarEscalations({ ticketId, onUseAnswer }: { ticketId: string
         {items?.map((s) => (
           <li key={s.escalationId} className="similar-item">
             <div>
-              <Link to={`/tickets/${s.ticketId}`}>#{s.ticketNumber}</Link> <strong>{s.ask || s.subject}</strong>
+              <Link to={`/tickets/${s.ticketId}`}>#{s.ticketNumber}</Link> <strong>{askOf({ origin: s.origin, brief: { ask: s.ask } }, t) || s.subject}</strong>
             </div>
             {s.answer && <blockquote className="similar-answer">{s.answer}</blockquote>}
             {s.answeredBy && s.answeredAt && (
-              <div className="muted small">{t('search.similar.answeredBy', { name: s.answeredBy.name, date: new Date(s.answeredAt).toLocaleDateString(i18n.language === 'ja' ? 'ja-JP' : 'en') })}</div>
+              <div className="muted small">{t('search.similar.answeredBy', { name: s.answeredBy.name, date: formatDate(s.answeredAt, i18n.language, user.timeZone) })}</div>
             )}
             {s.match.text && (
               <div className="muted small">

@@ -1,3 +1,4 @@
+import type { EscalationOrigin } from '../escalations/types.js';
 import type { Marked } from '../search/types.js';
 
 export interface Article {
@@ -22,6 +23,8 @@ export interface SimilarEscalation {
   ticketNumber: number;
   subject: string;
   ask: string;
+  /** Why the system started it (automatic, SLA…): the ask in the reader's language. */
+  origin: EscalationOrigin | null;
   category: string;
   answer: string | null;
   answeredBy: { id: string; name: string } | null;

@@ -10,6 +10,8 @@ import { Link } from '../../lib/router.js';
 import { useDirectory, useSession } from '../../session.js';
 import { useCustomerSearch } from '../desk/use-desk.js';
 import { Highlight } from './Highlight.js';
+import { formatDate } from '../../lib/format.js';
+import { describeOrigin } from '../escalations/origin.js';
 import { SEARCH_TABS, type SearchHit, type SearchResult } from './types.js';
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
@@ -32,7 +34,7 @@ const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v :
  */
 export function SearchPage() {
   const { t, i18n } = useTranslation();
-  const { client } = useSession();
+  const { client, user } = useSession();
   const search = route.useSearch();
   const nav = route.useNavigate();
   const q = search.q ?? '';
@@ -108,21 +110,19 @@ export function SearchPage() {
       <ol className="search-results">
         {items.map((h) => {
           const href = hrefOf(h);
+          // What the system wrote for an escalation it started, in the reader's words (not the stored ask's language).
+          const title = h.origin && h.origin.code !== 'direct' ? <>{describeOrigin(h.origin, t)}</> : <Highlight {...h.title} />;
           return (
             <li key={`${h.kind}:${h.id}`} className="search-hit">
               <div className="search-hit-head">
                 <span className="badge">{t(`search.kinds.${h.kind}`, { defaultValue: h.kind })}</span>{' '}
                 {h.ticketNumber !== null && <span className="muted">#{h.ticketNumber} </span>}
                 {href ? (
-                  <Link to={href}>
-                    <Highlight {...h.title} />
-                  </Link>
+                  <Link to={href}>{title}</Link>
                 ) : (
-                  <strong>
-                    <Highlight {...h.title} />
-                  </strong>
+                  <strong>{title}</strong>
                 )}
-                <span className="muted small"> · {new Date(h.at).toLocaleDateString(i18n.language === 'ja' ? 'ja-JP' : 'en')}</span>
+                <span className="muted small"> · {formatDate(h.at, i18n.language, user.timeZone)}</span>
               </div>
               {h.snippet.text && (
                 <p className="search-snippet">

@@ -1,3 +1,4 @@
+import type { EscalationOrigin } from '../escalations/types.js';
 export interface Marked {
   text: string;
   ranges: [number, number][];
@@ -11,6 +12,8 @@ export interface SearchHit {
   ticketStatus: string | null;
   customerId: string | null;
   title: Marked;
+  /** An escalation the system started: why, so it is headed in the reader's language. */
+  origin?: EscalationOrigin | null;
   snippet: Marked;
   at: string;
   score: number;
