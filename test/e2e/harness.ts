@@ -43,6 +43,35 @@ export async function apiSession(base: string, email: string) {
   return { userId: body.user.id, call };
 }
 
+/**
+ * Records what a page asks the server and how it ends (answered with its status, or failed),
+ * with milliseconds since the call, and its console errors: cheap to keep, and printed when a
+ * screen stays loading, so a failure says which request did not answer.
+ */
+export function recordRequests(page: Page): { lines: string[]; dump(): string } {
+  const t0 = Date.now();
+  const lines: string[] = [];
+  const api = (url: string) => url.includes('/api/');
+  const at = () => String(Date.now() - t0).padStart(6);
+  const started = new Map<object, number>();
+  page.on('request', (r) => {
+    if (!api(r.url())) return;
+    started.set(r, Date.now());
+    lines.push(`${at()} → ${r.method()} ${r.url()}`);
+  });
+  page.on('requestfinished', (r) => {
+    if (!api(r.url())) return;
+    void r.response().then((res) => lines.push(`${at()} ← ${res?.status() ?? '?'} ${r.method()} ${r.url()} (${Date.now() - (started.get(r) ?? t0)} ms)`));
+  });
+  page.on('requestfailed', (r) => {
+    if (api(r.url())) lines.push(`${at()} ✗ ${r.method()} ${r.url()}: ${r.failure()?.errorText ?? '?'}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') lines.push(`${at()} console.error ${m.text()}`);
+  });
+  return { lines, dump: () => lines.join('\n') };
+}
+
 export interface ConsoleHarness {
   readonly base: string;
   readonly browser: Browser;

@@ -99,8 +99,11 @@ export function PathReviewPage({ id }: { id: string }) {
   const expiries = usePathReport(client, id, 'escalations.expiries', 'week', range);
   const all = [volume, timesWeek, timesLevel, returns, expiries];
 
+  // The weekly rows come from the four weekly reports; the per-level report (timesLevel) is read
+  // at render time, and the page waits for it below — not here, or its answer, when it came
+  // last, would not recompute this memo (it is not among its inputs) and the page would stay loading.
   const weeks = useMemo(() => {
-    if (!range || all.some((q) => !q.data)) return null;
+    if (!range || !volume.data || !timesWeek.data || !returns.data || !expiries.data) return null;
     const by = (r: Result | undefined) => new Map((r?.rows ?? []).map((row) => [row.bucket, row]));
     const v = by(volume.data);
     const tw = by(timesWeek.data);
@@ -134,7 +137,7 @@ export function PathReviewPage({ id }: { id: string }) {
 
   const error = path.error ?? evidence.error ?? all.find((q) => q.error)?.error;
   if (error) return <ErrorMessage error={error} />;
-  if (!path.data || !range || !evidence.data || !weeks) return <Loading />;
+  if (!path.data || !range || !evidence.data || !weeks || all.some((q) => !q.data)) return <Loading />;
   const p = path.data;
   const e = evidence.data;
   const minutes = (ms: number | null) => (ms === null ? '—' : formatDuration(ms / 1000, t, lang));
