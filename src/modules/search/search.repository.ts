@@ -44,31 +44,97 @@ export async function upsertDocument(ex: Executor, row: DocumentRow, tokens: str
   await setSearchTokens(ex, seq, tokens, !existing);
 }
 
+/** Rows per multi-row statement (PostgreSQL takes at most 65,535 parameters; a row has 9). */
+const ROWS_PER_STATEMENT = 1000;
+
 /**
- * upsertDocument for several documents (a batch of tickets re-tagged at once): on PostgreSQL one
- * multi-row upsert; on SQLite (no round trips to save, and FTS5 rows keyed by seq) one by one.
+ * upsertDocument for many documents (a batch of tickets re-tagged at once, a reindex batch):
+ * multi-row statements of up to ROWS_PER_STATEMENT rows. PostgreSQL: one upsert each (the
+ * tsvector computed in it). SQLite: the existing documents' seqs are looked up, the rows are
+ * upserted on (kind, ref_id) (an existing document keeps its seq, new ones get theirs in the
+ * order given, as one by one), the replaced documents' FTS5 entries are deleted and every
+ * document's tokens inserted in one statement. A document given twice keeps its last version.
  */
 export async function upsertDocuments(ex: Executor, docs: { row: DocumentRow; tokens: string }[], version: number, now: number): Promise<void> {
-  if (dialectOf(ex) !== 'postgres' || docs.length < 2) {
-    for (const d of docs) await upsertDocument(ex, d.row, d.tokens, version, now);
-    return;
+  const byRef = new Map<string, { row: DocumentRow; tokens: string }>();
+  for (const d of docs) byRef.set(`${d.row.kind}\u0000${d.row.ref_id}`, d);
+  const unique = [...byRef.values()];
+  if (unique.length === 1) return upsertDocument(ex, unique[0]!.row, unique[0]!.tokens, version, now);
+  const pg = dialectOf(ex) === 'postgres';
+  for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+    const chunk = unique.slice(i, i + ROWS_PER_STATEMENT);
+    const values = chunk.map((d) => ({ ...d.row, version, updated_at: now, ...(pg ? searchVectorColumn(d.tokens) : {}) }));
+    const upsert = ex
+      .insertInto('search_documents')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['kind', 'ref_id']).doUpdateSet((eb) => ({
+          ticket_id: eb.ref('excluded.ticket_id'),
+          customer_id: eb.ref('excluded.customer_id'),
+          title: eb.ref('excluded.title'),
+          body: eb.ref('excluded.body'),
+          at: eb.ref('excluded.at'),
+          version: eb.ref('excluded.version'),
+          updated_at: eb.ref('excluded.updated_at'),
+          ...(pg ? { tsv: sql`excluded.tsv` } : {}),
+        })),
+      );
+    if (pg) {
+      await upsertDocumentsPg(ex, chunk, version, now);
+      continue;
+    }
+    const existing = await existingSeqs(ex, chunk.map((d) => d.row));
+    const written = await upsert.returning(['seq', 'kind', 'ref_id']).execute();
+    const seqOf = new Map(written.map((r) => [`${r.kind}\u0000${r.ref_id}`, Number(r.seq)]));
+    const replaced = [...existing.values()];
+    if (replaced.length) await sql`delete from search_fts where rowid in (${sql.join(replaced)})`.execute(ex);
+    const entries = chunk.map((d) => sql`(${seqOf.get(`${d.row.kind}\u0000${d.row.ref_id}`)!}, ${d.tokens})`);
+    await sql`insert into search_fts (rowid, tokens) values ${sql.join(entries)}`.execute(ex);
   }
-  await ex
-    .insertInto('search_documents')
-    .values(docs.map((d) => ({ ...d.row, version, updated_at: now, ...searchVectorColumn(d.tokens) })))
-    .onConflict((oc) =>
-      oc.columns(['kind', 'ref_id']).doUpdateSet((eb) => ({
-        ticket_id: eb.ref('excluded.ticket_id'),
-        customer_id: eb.ref('excluded.customer_id'),
-        title: eb.ref('excluded.title'),
-        body: eb.ref('excluded.body'),
-        at: eb.ref('excluded.at'),
-        version: eb.ref('excluded.version'),
-        updated_at: eb.ref('excluded.updated_at'),
-        tsv: sql`excluded.tsv`,
-      })),
-    )
-    .execute();
+}
+
+/**
+ * PostgreSQL: the rows as one array per column, unnested into one upsert (in their order, so
+ * new documents get their seqs as one by one). A VALUES list of 1,000 rows is 9,000 parameters
+ * to bind and plan; nine arrays are quicker to send and to plan.
+ */
+async function upsertDocumentsPg(ex: Executor, docs: { row: DocumentRow; tokens: string }[], version: number, now: number): Promise<void> {
+  const col = <T>(f: (d: { row: DocumentRow; tokens: string }) => T) => docs.map(f);
+  await sql`insert into search_documents (kind, ref_id, ticket_id, customer_id, title, body, at, version, updated_at, tsv)
+    select u.kind, u.ref_id, u.ticket_id, u.customer_id, u.title, u.body, u.at, ${version}, ${now}, to_tsvector('simple', u.tokens)
+    from unnest(${col((d) => d.row.kind)}::text[], ${col((d) => d.row.ref_id)}::text[], ${col((d) => d.row.ticket_id)}::text[], ${col((d) => d.row.customer_id)}::text[],
+      ${col((d) => d.row.title)}::text[], ${col((d) => d.row.body)}::text[], ${col((d) => d.row.at)}::bigint[], ${col((d) => d.tokens)}::text[])
+      as u(kind, ref_id, ticket_id, customer_id, title, body, at, tokens)
+    on conflict (kind, ref_id) do update set ticket_id = excluded.ticket_id, customer_id = excluded.customer_id, title = excluded.title, body = excluded.body,
+      at = excluded.at, version = excluded.version, updated_at = excluded.updated_at, tsv = excluded.tsv`.execute(ex);
+}
+
+/** SQLite: the seqs of those of these documents that exist, by kind and ref_id. */
+async function existingSeqs(ex: Executor, rows: DocumentRow[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const refsByKind = new Map<string, string[]>();
+  for (const r of rows) {
+    const refs = refsByKind.get(r.kind);
+    if (refs) refs.push(r.ref_id);
+    else refsByKind.set(r.kind, [r.ref_id]);
+  }
+  for (const [kind, refs] of refsByKind) {
+    const found = await ex.selectFrom('search_documents').select(['seq', 'ref_id']).where('kind', '=', kind).where('ref_id', 'in', refs).execute();
+    for (const f of found) out.set(`${kind}\u0000${f.ref_id}`, Number(f.seq));
+  }
+  return out;
+}
+
+/** Deletes these documents (kind and ref_id), one statement per kind. */
+export async function deleteDocuments(ex: Executor, refs: { kind: string; ref_id: string }[]): Promise<void> {
+  const byKind = new Map<string, string[]>();
+  for (const r of refs) {
+    const ids = byKind.get(r.kind);
+    if (ids) ids.push(r.ref_id);
+    else byKind.set(r.kind, [r.ref_id]);
+  }
+  for (const [kind, ids] of byKind)
+    for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) await ex.deleteFrom('search_documents').where('kind', '=', kind).where('ref_id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT)).execute();
 }
 
 /** Writes a document known to be new (its source row was written in this transaction). */
