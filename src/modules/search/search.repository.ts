@@ -246,18 +246,19 @@ export async function findMatches(
     return rows.rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at), score: Number(r.score) }));
   }
   // PostgreSQL: the GIN index gives every match at once (a word in a fifth of 1,000,000
-  // documents: 200,000 rows to fetch and sort, seconds). First the newest NEWEST_WINDOW
-  // documents are walked newest first; a word that fills the candidates there is done. A rarer
-  // word then takes the index, whose match set is small.
+  // documents: 200,000 rows to fetch and sort, seconds), so a common word walks the newest
+  // NEWEST_WINDOW documents newest first and is done when they fill the candidates; a rarer one
+  // (a reference number) cannot fill them and takes the index at once, its match set being
+  // small (pgPick). A word between the two walks, then takes the index.
   // Without JIT: the planner's cost of either pick passes jit_above_cost, and compiling took
   // more time (25-50 ms) than the query.
   const pick = async (q: Executor, own: boolean) => {
     if (own) await sql`set local jit = off`.execute(q);
-    const top = await sql<{ n: string | number | null }>`select max(seq) as n from search_documents`.execute(q);
-    const lo = Number(top.rows[0]?.n ?? 0) - (page.newestWindow ?? NEWEST_WINDOW);
-    let found = lo > 0 ? ((await picked(fullTextSource(dialect, query, { newestAbove: lo })).execute(q)).rows as { seq: string | number; score: number }[]) : [];
-    if (found.length < page.candidates) found = (await picked(fullTextSource(dialect, query)).execute(q)).rows as { seq: string | number; score: number }[];
-    return found;
+    const index = async () => (await picked(fullTextSource(dialect, query)).execute(q)).rows as { seq: string | number; score: number }[];
+    const plan = await pgPick(q, query, page.candidates, page.newestWindow ?? NEWEST_WINDOW, own);
+    if (plan.way === 'index') return index();
+    const found = (await picked(fullTextSource(dialect, query, { newestAbove: plan.newestAbove })).execute(q)).rows as { seq: string | number; score: number }[];
+    return found.length < page.candidates ? index() : found;
   };
   // In a caller's transaction `set local` would outlast the query: there the setting is left as it is.
   const cands = ex.isTransaction ? await pick(ex, false) : await ex.transaction().execute((tx) => pick(tx, true));
@@ -272,6 +273,45 @@ export async function findMatches(
     const r = bySeq.get(c.seq);
     return r ? [{ ...r, seq: c.seq, at: Number(r.at), score: c.score }] : [];
   });
+}
+
+/** PostgreSQL: a word the planner puts in at least this share of the documents walks the newest ones without being counted first. */
+export const WALK_SHARE = 0.02;
+
+/**
+ * PostgreSQL: how a query picks its candidates: walking the newest `window` documents (those
+ * after seq `newestAbove`), or the GIN index. The planner's estimate of the matches comes
+ * first (a plan, no execution): a word in WALK_SHARE of the documents or more walks. Below
+ * that (a rare word, or any word before the table's first ANALYZE, estimated at 0.5 %) the
+ * index counts the matches up to `candidates`: fewer cannot fill the candidates in any window
+ * and take the index at once (a reference number with 10 matches paid the 20,000-document walk
+ * first: 88-168 ms median at 1,000,000 messages). A table no larger than the window takes the
+ * index.
+ */
+export async function pgPick(ex: Executor, query: string, candidates: number, window: number, own: boolean): Promise<{ way: 'index' } | { way: 'walk'; newestAbove: number }> {
+  const top = await sql<{ n: string | number | null }>`select max(seq) as n from search_documents`.execute(ex);
+  const newest = Number(top.rows[0]?.n ?? 0);
+  if (newest <= window) return { way: 'index' };
+  const walk = { way: 'walk' as const, newestAbove: newest - window };
+  const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`explain (format json) select 1 from search_documents d where d.tsv @@ to_tsquery('simple', ${query})`.execute(ex);
+  const estimated = Number(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+  if (estimated >= WALK_SHARE * newest) return walk;
+  return (await countMatchesUpTo(ex, query, candidates, own)) < candidates ? { way: 'index' } : walk;
+}
+
+/**
+ * PostgreSQL: how many documents match a full-text query, counting no further than `cap`: the
+ * GIN index's bitmap of the matches, its heap rows read until `cap` are found (a rare word: a
+ * few milliseconds; a word in a fifth of 200,000 documents: 50-110 ms on the busy machine, so
+ * pgPick asks only for words the planner thinks rare). `own`: the caller's own transaction,
+ * where the planner is kept off a sequential scan that stops at the cap (it would test a
+ * word's tsvectors one by one, as slow as the walk it is meant to spare).
+ */
+export async function countMatchesUpTo(ex: Executor, query: string, cap: number, own: boolean): Promise<number> {
+  if (own) await sql`set local enable_seqscan = off`.execute(ex);
+  const r = await sql<{ n: string | number }>`select count(*) as n from (select 1 from search_documents d where d.tsv @@ to_tsquery('simple', ${query}) limit ${cap}) m`.execute(ex);
+  if (own) await sql`set local enable_seqscan = on`.execute(ex);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** The newest `limit` documents the viewer may see (the one-character scan looks through them). */
