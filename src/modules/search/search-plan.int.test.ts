@@ -14,7 +14,7 @@ describeEachDb('search: how PostgreSQL picks the candidates', (get) => {
     const db = c.deps.database.db;
     const docs = Array.from({ length: 3000 }, (_, i) => ({
       row: { kind: 'organization', ref_id: `plan-${String(i).padStart(5, '0')}`, ticket_id: null, customer_id: null, title: 'x', body: 'x', at: i },
-      tokens: `commonword ref${i}${i % 100 === 0 ? ' everyhundred' : ''}`,
+      tokens: `commonword ref${i}${i % 200 === 0 ? ' everytwohundred' : ''}`,
     }));
     await upsertDocuments(db, docs, 1, c.clock.now());
     await sql`analyze search_documents`.execute(db);
@@ -22,9 +22,9 @@ describeEachDb('search: how PostgreSQL picks the candidates', (get) => {
     const newest = Number((await sql<{ n: string }>`select max(seq) as n from search_documents`.execute(db)).rows[0]!.n);
     expect(await pick("'commonword'")).toEqual({ way: 'walk', newestAbove: newest - 1000 });
     expect(await pick("'ref1234'")).toEqual({ way: 'index' });
-    // 30 matches: fewer than 2,000 candidates, the index; more than 20 candidates, the walk.
-    expect(await pick("'everyhundred'")).toEqual({ way: 'index' });
-    expect(await pick("'everyhundred'", 20)).toEqual({ way: 'walk', newestAbove: newest - 1000 });
+    // 15 matches (0.5 %): fewer than 2,000 candidates, the index; more than 10 candidates, the walk.
+    expect(await pick("'everytwohundred'")).toEqual({ way: 'index' });
+    expect(await pick("'everytwohundred'", 10)).toEqual({ way: 'walk', newestAbove: newest - 1000 });
     // A table no larger than the window takes the index.
     expect(await pick("'commonword'", 2000, newest)).toEqual({ way: 'index' });
     // The rare word's count is read from the GIN index, capped.
@@ -34,7 +34,7 @@ describeEachDb('search: how PostgreSQL picks the candidates', (get) => {
     });
     expect(plan).toContain('Bitmap Index Scan on search_documents_tsv');
     expect(await db.transaction().execute((tx) => countMatchesUpTo(tx, "'commonword'", 50, true))).toBe(50);
-    expect(await db.transaction().execute((tx) => countMatchesUpTo(tx, "'everyhundred'", 2000, true))).toBe(30);
+    expect(await db.transaction().execute((tx) => countMatchesUpTo(tx, "'everytwohundred'", 2000, true))).toBe(15);
   });
 
   it('the search finds the same documents of a rare and a common word either way', async () => {
@@ -43,14 +43,14 @@ describeEachDb('search: how PostgreSQL picks the candidates', (get) => {
     const window = svc.newestWindow;
     try {
       const ids = async (q: string) => (await svc.search(null, { q, filters: {}, limit: 50 })).items.map((i) => i.id).sort();
-      const everyHundred = Array.from({ length: 30 }, (_, i) => `plan-${String(i * 100).padStart(5, '0')}`);
+      const everyTwoHundred = Array.from({ length: 15 }, (_, i) => `plan-${String(i * 200).padStart(5, '0')}`);
       if (c.kind === 'sqlite') {
-        await upsertDocuments(c.deps.database.db, Array.from({ length: 300 }, (_, i) => ({ row: { kind: 'organization', ref_id: `plan-${String(i * 10).padStart(5, '0')}`, ticket_id: null, customer_id: null, title: 'x', body: 'x', at: i }, tokens: `commonword ref${i * 10}${i % 10 === 0 ? ' everyhundred' : ''}` })), 1, c.clock.now());
+        await upsertDocuments(c.deps.database.db, Array.from({ length: 300 }, (_, i) => ({ row: { kind: 'organization', ref_id: `plan-${String(i * 10).padStart(5, '0')}`, ticket_id: null, customer_id: null, title: 'x', body: 'x', at: i }, tokens: `commonword ref${i * 10}${i % 20 === 0 ? ' everytwohundred' : ''}` })), 1, c.clock.now());
       }
       for (const w of [window, 10]) {
         svc.newestWindow = w;
         expect(await ids('ref1230')).toEqual(['plan-01230']);
-        expect(await ids('everyhundred')).toEqual(everyHundred);
+        expect(await ids('everytwohundred')).toEqual(everyTwoHundred);
         expect((await ids('commonword')).length).toBe(50);
       }
     } finally {
