@@ -44,31 +44,95 @@ export async function upsertDocument(ex: Executor, row: DocumentRow, tokens: str
   await setSearchTokens(ex, seq, tokens, !existing);
 }
 
+/** Rows per multi-row statement (PostgreSQL takes at most 65,535 parameters; a row has 9). */
+const ROWS_PER_STATEMENT = 1000;
+
 /**
- * upsertDocument for several documents (a batch of tickets re-tagged at once): on PostgreSQL one
- * multi-row upsert; on SQLite (no round trips to save, and FTS5 rows keyed by seq) one by one.
+ * upsertDocument for many documents (a batch of tickets re-tagged at once, a reindex batch):
+ * multi-row statements of up to ROWS_PER_STATEMENT rows. PostgreSQL: one upsert each (the
+ * tsvector computed in it; upsertDocumentsPg). SQLite: the existing documents' seqs are looked up, the rows are
+ * upserted on (kind, ref_id) (an existing document keeps its seq, new ones get theirs in the
+ * order given, as one by one), the replaced documents' FTS5 entries are deleted and every
+ * document's tokens inserted in one statement. A document given twice keeps its last version.
  */
 export async function upsertDocuments(ex: Executor, docs: { row: DocumentRow; tokens: string }[], version: number, now: number): Promise<void> {
-  if (dialectOf(ex) !== 'postgres' || docs.length < 2) {
-    for (const d of docs) await upsertDocument(ex, d.row, d.tokens, version, now);
-    return;
+  const byRef = new Map<string, { row: DocumentRow; tokens: string }>();
+  for (const d of docs) byRef.set(`${d.row.kind}\u0000${d.row.ref_id}`, d);
+  const unique = [...byRef.values()];
+  if (unique.length === 1) return upsertDocument(ex, unique[0]!.row, unique[0]!.tokens, version, now);
+  const pg = dialectOf(ex) === 'postgres';
+  for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+    const chunk = unique.slice(i, i + ROWS_PER_STATEMENT);
+    if (pg) {
+      await upsertDocumentsPg(ex, chunk, version, now);
+      continue;
+    }
+    const upsert = ex
+      .insertInto('search_documents')
+      .values(chunk.map((d) => ({ ...d.row, version, updated_at: now })))
+      .onConflict((oc) =>
+        oc.columns(['kind', 'ref_id']).doUpdateSet((eb) => ({
+          ticket_id: eb.ref('excluded.ticket_id'),
+          customer_id: eb.ref('excluded.customer_id'),
+          title: eb.ref('excluded.title'),
+          body: eb.ref('excluded.body'),
+          at: eb.ref('excluded.at'),
+          version: eb.ref('excluded.version'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      );
+    const existing = await existingSeqs(ex, chunk.map((d) => d.row));
+    const written = await upsert.returning(['seq', 'kind', 'ref_id']).execute();
+    const seqOf = new Map(written.map((r) => [`${r.kind}\u0000${r.ref_id}`, Number(r.seq)]));
+    const replaced = [...existing.values()];
+    if (replaced.length) await sql`delete from search_fts where rowid in (${sql.join(replaced)})`.execute(ex);
+    const entries = chunk.map((d) => sql`(${seqOf.get(`${d.row.kind}\u0000${d.row.ref_id}`)!}, ${d.tokens})`);
+    await sql`insert into search_fts (rowid, tokens) values ${sql.join(entries)}`.execute(ex);
   }
-  await ex
-    .insertInto('search_documents')
-    .values(docs.map((d) => ({ ...d.row, version, updated_at: now, ...searchVectorColumn(d.tokens) })))
-    .onConflict((oc) =>
-      oc.columns(['kind', 'ref_id']).doUpdateSet((eb) => ({
-        ticket_id: eb.ref('excluded.ticket_id'),
-        customer_id: eb.ref('excluded.customer_id'),
-        title: eb.ref('excluded.title'),
-        body: eb.ref('excluded.body'),
-        at: eb.ref('excluded.at'),
-        version: eb.ref('excluded.version'),
-        updated_at: eb.ref('excluded.updated_at'),
-        tsv: sql`excluded.tsv`,
-      })),
-    )
-    .execute();
+}
+
+/**
+ * PostgreSQL: the rows as one array per column, unnested into one upsert (in their order, so
+ * new documents get their seqs as one by one). A VALUES list of 1,000 rows is 9,000 parameters
+ * to bind and plan; nine arrays are quicker to send and to plan.
+ */
+async function upsertDocumentsPg(ex: Executor, docs: { row: DocumentRow; tokens: string }[], version: number, now: number): Promise<void> {
+  const col = <T>(f: (d: { row: DocumentRow; tokens: string }) => T) => docs.map(f);
+  await sql`insert into search_documents (kind, ref_id, ticket_id, customer_id, title, body, at, version, updated_at, tsv)
+    select u.kind, u.ref_id, u.ticket_id, u.customer_id, u.title, u.body, u.at, ${version}, ${now}, to_tsvector('simple', u.tokens)
+    from unnest(${col((d) => d.row.kind)}::text[], ${col((d) => d.row.ref_id)}::text[], ${col((d) => d.row.ticket_id)}::text[], ${col((d) => d.row.customer_id)}::text[],
+      ${col((d) => d.row.title)}::text[], ${col((d) => d.row.body)}::text[], ${col((d) => d.row.at)}::bigint[], ${col((d) => d.tokens)}::text[])
+      as u(kind, ref_id, ticket_id, customer_id, title, body, at, tokens)
+    on conflict (kind, ref_id) do update set ticket_id = excluded.ticket_id, customer_id = excluded.customer_id, title = excluded.title, body = excluded.body,
+      at = excluded.at, version = excluded.version, updated_at = excluded.updated_at, tsv = excluded.tsv`.execute(ex);
+}
+
+/** SQLite: the seqs of those of these documents that exist, by kind and ref_id. */
+async function existingSeqs(ex: Executor, rows: DocumentRow[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const refsByKind = new Map<string, string[]>();
+  for (const r of rows) {
+    const refs = refsByKind.get(r.kind);
+    if (refs) refs.push(r.ref_id);
+    else refsByKind.set(r.kind, [r.ref_id]);
+  }
+  for (const [kind, refs] of refsByKind) {
+    const found = await ex.selectFrom('search_documents').select(['seq', 'ref_id']).where('kind', '=', kind).where('ref_id', 'in', refs).execute();
+    for (const f of found) out.set(`${kind}\u0000${f.ref_id}`, Number(f.seq));
+  }
+  return out;
+}
+
+/** Deletes these documents (kind and ref_id), one statement per kind. */
+export async function deleteDocuments(ex: Executor, refs: { kind: string; ref_id: string }[]): Promise<void> {
+  const byKind = new Map<string, string[]>();
+  for (const r of refs) {
+    const ids = byKind.get(r.kind);
+    if (ids) ids.push(r.ref_id);
+    else byKind.set(r.kind, [r.ref_id]);
+  }
+  for (const [kind, ids] of byKind)
+    for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) await ex.deleteFrom('search_documents').where('kind', '=', kind).where('ref_id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT)).execute();
 }
 
 /** Writes a document known to be new (its source row was written in this transaction). */
@@ -180,18 +244,19 @@ export async function findMatches(
     return rows.rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at), score: Number(r.score) }));
   }
   // PostgreSQL: the GIN index gives every match at once (a word in a fifth of 1,000,000
-  // documents: 200,000 rows to fetch and sort, seconds). First the newest NEWEST_WINDOW
-  // documents are walked newest first; a word that fills the candidates there is done. A rarer
-  // word then takes the index, whose match set is small.
+  // documents: 200,000 rows to fetch and sort, seconds), so a common word walks the newest
+  // NEWEST_WINDOW documents newest first and is done when they fill the candidates; a rarer one
+  // (a reference number) cannot fill them and takes the index at once, its match set being
+  // small (pgPick). A word between the two walks, then takes the index.
   // Without JIT: the planner's cost of either pick passes jit_above_cost, and compiling took
   // more time (25-50 ms) than the query.
   const pick = async (q: Executor, own: boolean) => {
     if (own) await sql`set local jit = off`.execute(q);
-    const top = await sql<{ n: string | number | null }>`select max(seq) as n from search_documents`.execute(q);
-    const lo = Number(top.rows[0]?.n ?? 0) - (page.newestWindow ?? NEWEST_WINDOW);
-    let found = lo > 0 ? ((await picked(fullTextSource(dialect, query, { newestAbove: lo })).execute(q)).rows as { seq: string | number; score: number }[]) : [];
-    if (found.length < page.candidates) found = (await picked(fullTextSource(dialect, query)).execute(q)).rows as { seq: string | number; score: number }[];
-    return found;
+    const index = async () => (await picked(fullTextSource(dialect, query)).execute(q)).rows as { seq: string | number; score: number }[];
+    const plan = await pgPick(q, query, page.candidates, page.newestWindow ?? NEWEST_WINDOW, own);
+    if (plan.way === 'index') return index();
+    const found = (await picked(fullTextSource(dialect, query, { newestAbove: plan.newestAbove })).execute(q)).rows as { seq: string | number; score: number }[];
+    return found.length < page.candidates ? index() : found;
   };
   // In a caller's transaction `set local` would outlast the query: there the setting is left as it is.
   const cands = ex.isTransaction ? await pick(ex, false) : await ex.transaction().execute((tx) => pick(tx, true));
@@ -206,6 +271,47 @@ export async function findMatches(
     const r = bySeq.get(c.seq);
     return r ? [{ ...r, seq: c.seq, at: Number(r.at), score: c.score }] : [];
   });
+}
+
+/** PostgreSQL: a word the planner puts in at least this share of the documents walks the newest ones without being counted first. */
+// A rare word outside the planner's most common elements is estimated at half the least
+// common of them (0.5 % in the bench's data); 3-character queries (two bigrams) at 2.6-4.9 %.
+export const WALK_SHARE = 0.01;
+
+/**
+ * PostgreSQL: how a query picks its candidates: walking the newest `window` documents (those
+ * after seq `newestAbove`), or the GIN index. The planner's estimate of the matches comes
+ * first (a plan, no execution): a word in WALK_SHARE of the documents or more walks. Below
+ * that (a rare word, or any word before the table's first ANALYZE, estimated at 0.5 %) the
+ * index counts the matches up to `candidates`: fewer cannot fill the candidates in any window
+ * and take the index at once (a reference number with 10 matches paid the 20,000-document walk
+ * first: 88-168 ms median at 1,000,000 messages). A table no larger than the window takes the
+ * index.
+ */
+export async function pgPick(ex: Executor, query: string, candidates: number, window: number, own: boolean): Promise<{ way: 'index' } | { way: 'walk'; newestAbove: number }> {
+  const top = await sql<{ n: string | number | null }>`select max(seq) as n from search_documents`.execute(ex);
+  const newest = Number(top.rows[0]?.n ?? 0);
+  if (newest <= window) return { way: 'index' };
+  const walk = { way: 'walk' as const, newestAbove: newest - window };
+  const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`explain (format json) select 1 from search_documents d where d.tsv @@ to_tsquery('simple', ${query})`.execute(ex);
+  const estimated = Number(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+  if (estimated >= WALK_SHARE * newest) return walk;
+  return (await countMatchesUpTo(ex, query, candidates, own)) < candidates ? { way: 'index' } : walk;
+}
+
+/**
+ * PostgreSQL: how many documents match a full-text query, counting no further than `cap`: the
+ * GIN index's bitmap of the matches, its heap rows read until `cap` are found (a rare word: a
+ * few milliseconds; a word in a fifth of 200,000 documents: 50-110 ms on the busy machine, so
+ * pgPick asks only for words the planner thinks rare). `own`: the caller's own transaction,
+ * where the planner is kept off a sequential scan that stops at the cap (it would test a
+ * word's tsvectors one by one, as slow as the walk it is meant to spare).
+ */
+export async function countMatchesUpTo(ex: Executor, query: string, cap: number, own: boolean): Promise<number> {
+  if (own) await sql`set local enable_seqscan = off`.execute(ex);
+  const r = await sql<{ n: string | number }>`select count(*) as n from (select 1 from search_documents d where d.tsv @@ to_tsquery('simple', ${query}) limit ${cap}) m`.execute(ex);
+  if (own) await sql`set local enable_seqscan = on`.execute(ex);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** The newest `limit` documents the viewer may see (the one-character scan looks through them). */
