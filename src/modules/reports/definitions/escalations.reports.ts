@@ -97,7 +97,7 @@ async function escalationTimes(ctx: ReportContext, rows: RawBuilder<unknown>) {
     sql<Record<string, unknown>>`select x.g as g, count(*) as n, count(x.acknowledged_at) as acked,
         sum(case when x.acknowledged_at is not null and (x.ack_due_at is null or x.acknowledged_at <= x.ack_due_at) then 1 else 0 end) as in_time
       from (${rows}) x group by x.g`.execute(ctx.ex),
-    quantilesBy(ctx.ex, sql`select x.g as g, ${ack} as v1, ${resolve} as v2, x.ack_due_at - x.requested_at as v3 from (${rows}) x`, 3),
+    quantilesBy(ctx.ex, sql`select x.g as g, ${ack} as v1, ${resolve} as v2, x.ack_due_at - x.requested_at as v3 from (${rows}) x`, 3, true),
   ]);
   const none: DurationStats = { count: 0, median: null, p90: null };
   return counts.rows.map((c) => {
