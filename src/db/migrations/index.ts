@@ -25,6 +25,7 @@ import * as m0023 from './0023_macros_views.js';
 import * as m0024 from './0024_job_kind_claims.js';
 import * as m0027 from './0027_message_body_format.js';
 import * as m0028 from './0028_report_covering_indexes.js';
+import * as m0029 from './0029_report_escalation_covering_indexes.js';
 
 /** Every migration, in order. Names sort; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '0024_job_kind_claims': m0024,
   '0027_message_body_format': m0027,
   '0028_report_covering_indexes': m0028,
+  '0029_report_escalation_covering_indexes': m0029,
 };

@@ -1,8 +1,10 @@
 import { parseJson } from '../../../db/database.js';
 import { ackMs, dayEnds, escalationRate, groupBy, levelReached, levelShares, overdueSeries, periodOf, resolveMs } from '../reports.policy.js';
 import { escalationIdsOnPath, escalationsForOverdue, escalationsRequested, eventsOfKind, factsCreated, namesOf, recipientsOf, type EscalationFactRow } from '../reports.repository.js';
-import { sql } from 'kysely';
-import { periodKeySql, periodLabel, sortedKeys, ticketKeySql, type KeySql } from '../reports.aggregate.js';
+import { sql, type RawBuilder } from 'kysely';
+import { dialectOf } from '../../../db/dialect.js';
+import { periodKeySql, periodLabel, quantilesBy, sortedKeys, ticketKeySql, type KeySql } from '../reports.aggregate.js';
+import type { DurationStats } from '../reports.policy.js';
 import { and, factConditions } from '../reports.repository.js';
 import type { ReportContext, ReportDefinition, ReportRow } from '../reports.types.js';
 import { col, dimensionColumn, labelRows, percent, stat, ticketDimension } from './shared.js';
@@ -59,12 +61,49 @@ function escalationKeySql(ctx: ReportContext): KeySql & { facts: boolean } {
  * joined to their ticket's facts only when the key or a condition reads them (every ticket has
  * its facts row, so the join drops nothing).
  */
-function escalationsFrom(ctx: ReportContext, keyNeedsFacts: boolean) {
+function escalationsFrom(ctx: ReportContext, keyNeedsFacts: boolean, more: RawBuilder<unknown> = sql``) {
   const conds = factConditions({ ...ctx, filters: { ...ctx.filters, pathId: undefined } });
   const path = ctx.filters.pathId === undefined ? sql`` : sql`and e.path_id = ${ctx.filters.pathId}`;
   const join = keyNeedsFacts || conds.length > 0;
-  return sql`${join ? sql`escalations e inner join report_ticket_facts f on f.id = e.ticket_id` : sql`escalations e`}
+  return sql`${join ? sql`escalations e inner join report_ticket_facts f on f.id = e.ticket_id` : sql`escalations e`} ${more}
     where e.requested_at >= ${ctx.fromMs} and e.requested_at < ${ctx.toMs} ${path} ${and(conds)}`;
+}
+
+/** The receiving teams of an escalation (alias `r`, one row per team; `teamIds`: only those). */
+const teamRecipients = (teamIds?: readonly string[]) =>
+  sql`inner join escalation_recipients r on r.escalation_id = e.id and r.kind = 'team' ${teamIds?.length ? sql`and r.ref_id in (${sql.join([...teamIds])})` : sql``}`;
+
+/** Each distinct acknowledger of an escalation's targets (alias `p`, column `person`), as run reads them from the state JSON. */
+function acknowledgers(ex: ReportContext['ex']): { from: RawBuilder<unknown>; person: RawBuilder<unknown> } {
+  if (dialectOf(ex as never) === 'postgres') {
+    const targets = sql`(e.state::jsonb -> 'targets')`;
+    return { from: sql`cross join lateral jsonb_array_elements(case when jsonb_typeof(${targets}) = 'array' then ${targets} else '[]'::jsonb end) p(value)`, person: sql`(p.value ->> 'acknowledgedBy')` };
+  }
+  return { from: sql`cross join json_each(e.state, '$.targets') p`, person: sql`(case when p.type = 'object' then json_extract(p.value, '$.acknowledgedBy') end)` };
+}
+
+/** The columns of an escalation the times aggregate (acknowledgement, resolution, target) read. */
+const TIMES_COLUMNS = sql`e.id, e.requested_at, e.ack_due_at, e.acknowledged_at, e.finished_at, e.status`;
+
+/**
+ * The times of escalations per bucket, as run computes them: `rows` selects one row per bucket
+ * and escalation (its key `g` and TIMES_COLUMNS). One GROUP BY for the counts, one window
+ * query for the medians and p90 of the times to acknowledge and to resolve and of the targets.
+ */
+async function escalationTimes(ctx: ReportContext, rows: RawBuilder<unknown>) {
+  const ack = sql`case when x.acknowledged_at is null then null when x.acknowledged_at < x.requested_at then 0 else x.acknowledged_at - x.requested_at end`;
+  const resolve = sql`case when x.status <> 'resolved' or x.finished_at is null then null when x.finished_at < x.requested_at then 0 else x.finished_at - x.requested_at end`;
+  const [counts, stats] = await Promise.all([
+    sql<Record<string, unknown>>`select x.g as g, count(*) as n, count(x.acknowledged_at) as acked,
+        sum(case when x.acknowledged_at is not null and (x.ack_due_at is null or x.acknowledged_at <= x.ack_due_at) then 1 else 0 end) as in_time
+      from (${rows}) x group by x.g`.execute(ctx.ex),
+    quantilesBy(ctx.ex, sql`select x.g as g, ${ack} as v1, ${resolve} as v2, x.ack_due_at - x.requested_at as v3 from (${rows}) x`, 3, true),
+  ]);
+  const none: DurationStats = { count: 0, median: null, p90: null };
+  return counts.rows.map((c) => {
+    const [a, r, t] = stats.get(c.g === null || c.g === undefined ? '' : String(c.g)) ?? [none, none, none];
+    return { g: c.g, escalations: Number(c.n), acknowledged: Number(c.acked), inTime: Number(c.in_time), ack: a!, resolve: r!, target: t! };
+  });
 }
 
 const ESCALATION_DIMENSIONS = ['none', 'level', 'team', 'path', 'category', 'priority', 'channel', 'kind', 'trigger', 'day', 'week'] as const;
@@ -189,13 +228,43 @@ export const escalationsTimes: ReportDefinition = {
       return { bucket: k, escalations: list.length, acknowledged: acks.length, ack_median: a.median, ack_p90: a.p90, ack_within_target: percent(inTime, acks.length), resolved: resolves.length, resolve_median: r.median, resolve_p90: r.p90 };
     });
     const names = await namesOf(ctx.ex, [...groups.keys()]);
-    return {
-      columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('acknowledged', 'count'), col('ack_median', 'duration_ms'), col('ack_p90', 'duration_ms'), col('ack_within_target', 'percent'), col('resolved', 'count'), col('resolve_median', 'duration_ms'), col('resolve_p90', 'duration_ms')],
-      rows: labelRows(out, ctx.groupBy, names),
-      drill,
-    };
+    return { columns: timesColumns(ctx), rows: labelRows(out, ctx.groupBy, names), drill };
+  },
+  async figures(ctx) {
+    let rows: RawBuilder<unknown>;
+    let label: (raw: unknown) => string = (raw) => (raw === null || raw === undefined ? '' : String(raw));
+    if (ctx.groupBy === 'target_team') {
+      rows = sql`select r.ref_id as g, ${TIMES_COLUMNS} from ${escalationsFrom(ctx, false, teamRecipients())}`;
+    } else if (ctx.groupBy === 'person') {
+      const a = acknowledgers(ctx.ex);
+      rows = sql`select distinct ${a.person} as g, ${TIMES_COLUMNS} from ${escalationsFrom(ctx, false, a.from)} and ${a.person} is not null and ${a.person} <> ''`;
+    } else {
+      const key = escalationKeySql(ctx);
+      label = key.label;
+      rows = sql`select ${key.expr} as g, ${TIMES_COLUMNS} from ${escalationsFrom(ctx, key.facts)}`;
+    }
+    const groups = new Map((await escalationTimes(ctx, rows)).map((x) => [label(x.g), x]));
+    const keys = sortedKeys(groups.keys());
+    const out: ReportRow[] = keys.map((k) => {
+      const { escalations, acknowledged, inTime, ack: a, resolve: r } = groups.get(k)!;
+      return { bucket: k, escalations, acknowledged, ack_median: a.median, ack_p90: a.p90, ack_within_target: percent(inTime, acknowledged), resolved: r.count, resolve_median: r.median, resolve_p90: r.p90 };
+    });
+    const names = await namesOf(ctx.ex, keys);
+    return { columns: timesColumns(ctx), rows: labelRows(out, ctx.groupBy, names) };
   },
 };
+
+const timesColumns = (ctx: ReportContext) => [
+  ...dimensionColumn(ctx.groupBy),
+  col('escalations', 'count'),
+  col('acknowledged', 'count'),
+  col('ack_median', 'duration_ms'),
+  col('ack_p90', 'duration_ms'),
+  col('ack_within_target', 'percent'),
+  col('resolved', 'count'),
+  col('resolve_median', 'duration_ms'),
+  col('resolve_p90', 'duration_ms'),
+];
 
 export const escalationsExpiries: ReportDefinition = {
   name: 'escalations.expiries',
@@ -259,13 +328,44 @@ export const escalationsReturns: ReportDefinition = {
       return { bucket: k, escalations: list.length, returned: returned.length, not_needed: n('not_needed'), wrong_target: n('wrong_target'), missing_information: n('missing_information'), pingpong: list.filter((e) => e.trigger === 'pingpong').length };
     });
     const names = await namesOf(ctx.ex, [...groups.keys()]);
-    return {
-      columns: [...dimensionColumn(ctx.groupBy), col('escalations', 'count'), col('returned', 'count'), col('not_needed', 'count'), col('wrong_target', 'count'), col('missing_information', 'count'), col('pingpong', 'count')],
-      rows: labelRows(out, ctx.groupBy, names),
-      drill,
-    };
+    return { columns: returnsColumns(ctx), rows: labelRows(out, ctx.groupBy, names), drill };
+  },
+  async figures(ctx) {
+    const key = escalationKeySql(ctx);
+    // The reason is read from the state JSON of the returned escalations only (the others' state is never parsed).
+    const reason = dialectOf(ctx.ex as never) === 'postgres' ? sql`(e.state::jsonb -> 'returned' ->> 'reason')` : sql`json_extract(e.state, '$.returned.reason')`;
+    const n = (r: string) => sql`sum(case when e.status = 'returned' and ${reason} = ${r} then 1 else 0 end)`;
+    const r = await sql<Record<string, unknown>>`select ${key.expr} as g, count(*) as n, sum(case when e.status = 'returned' then 1 else 0 end) as returned,
+        ${n('not_needed')} as not_needed, ${n('wrong_target')} as wrong_target, ${n('missing_information')} as missing_information,
+        sum(case when e.trigger = 'pingpong' then 1 else 0 end) as pingpong
+      from ${escalationsFrom(ctx, key.facts)} group by 1`.execute(ctx.ex);
+    const counts = ['n', 'returned', 'not_needed', 'wrong_target', 'missing_information', 'pingpong'];
+    const groups = new Map<string, Record<string, number>>();
+    for (const x of r.rows) {
+      const k = key.label(x.g);
+      const acc = groups.get(k) ?? Object.fromEntries(counts.map((c) => [c, 0]));
+      for (const c of counts) acc[c]! += Number(x[c] ?? 0);
+      groups.set(k, acc);
+    }
+    const keys = sortedKeys(groups.keys());
+    const out: ReportRow[] = keys.map((k) => {
+      const x = groups.get(k)!;
+      return { bucket: k, escalations: x.n!, returned: x.returned!, not_needed: x.not_needed!, wrong_target: x.wrong_target!, missing_information: x.missing_information!, pingpong: x.pingpong! };
+    });
+    const names = await namesOf(ctx.ex, keys);
+    return { columns: returnsColumns(ctx), rows: labelRows(out, ctx.groupBy, names) };
   },
 };
+
+const returnsColumns = (ctx: ReportContext) => [
+  ...dimensionColumn(ctx.groupBy),
+  col('escalations', 'count'),
+  col('returned', 'count'),
+  col('not_needed', 'count'),
+  col('wrong_target', 'count'),
+  col('missing_information', 'count'),
+  col('pingpong', 'count'),
+];
 
 export const escalationsOverdue: ReportDefinition = {
   name: 'escalations.overdue',
@@ -286,6 +386,40 @@ export const escalationsOverdue: ReportDefinition = {
       rows: series.map((d) => ({ bucket: d.day, day: d.day, overdue: d.overdue })),
       drill: new Map(series.map((d) => [d.day, d.ids])),
     };
+  },
+  async figures(ctx) {
+    // Overdue at t: s < t <= e, with s = max(deadline, request) and e = min(acknowledgement,
+    // finish) (none: never). So the count at each day's end t_i is #(s < t_i) − #(e < t_i) over
+    // the escalations with s < e (the others are never overdue): two GROUP BYs of the index of
+    // the first day end past s and past e, summed up in order.
+    const ends = dayEnds(ctx.cal, ctx.fromMs, ctx.toMs);
+    const endOf = sql`case when e.acknowledged_at is null then e.finished_at when e.finished_at is null or e.acknowledged_at < e.finished_at then e.acknowledged_at else e.finished_at end`;
+    const startOf = sql`case when e.ack_due_at > e.requested_at then e.ack_due_at else e.requested_at end`;
+    // The index of the first day end after an instant (ends.length: none), as a binary search of CASEs.
+    const indexOf = (at: RawBuilder<unknown>, lo: number, hi: number): RawBuilder<unknown> => {
+      if (lo === hi) return sql.lit(lo);
+      const mid = Math.floor((lo + hi) / 2);
+      return sql`case when ${at} < ${sql.lit(ends[mid]!.endMs)} then ${indexOf(at, lo, mid)} else ${indexOf(at, mid + 1, hi)} end`;
+    };
+    const path = ctx.filters.pathId === undefined ? sql`` : sql`and e.path_id = ${ctx.filters.pathId}`;
+    const conds = factConditions({ ...ctx, filters: { ...ctx.filters, pathId: undefined } });
+    const from = conds.length ? sql`escalations e inner join report_ticket_facts f on f.id = e.ticket_id` : sql`escalations e`;
+    // escalationsForOverdue's two sets: still waiting (status index), and requested up to 30 days before the range.
+    const spans = sql`select ${startOf} as s_at, ${endOf} as e_at from ${from}
+        where e.status in ('pending', 'requested') and e.ack_due_at < ${ctx.toMs} ${path} ${and(conds)}
+      union all select ${startOf} as s_at, ${endOf} as e_at from ${from}
+        where e.requested_at >= ${ctx.fromMs - 30 * 86_400_000} and e.requested_at < ${ctx.toMs} and e.status not in ('pending', 'requested') and e.ack_due_at is not null ${path} ${and(conds)}`;
+    const r = await sql<{ w: string; i: number | string; n: number | string }>`with x as (select s_at, e_at from (${spans}) y where e_at is null or s_at < e_at)
+      select 's' as w, ${indexOf(sql`x.s_at`, 0, ends.length)} as i, count(*) as n from x group by 2
+      union all select 'e' as w, ${indexOf(sql`x.e_at`, 0, ends.length)} as i, count(*) as n from x where x.e_at is not null group by 2`.execute(ctx.ex);
+    const delta = new Array<number>(ends.length + 1).fill(0);
+    for (const x of r.rows) delta[Number(x.i)]! += (x.w === 's' ? 1 : -1) * Number(x.n);
+    let overdue = 0;
+    const rows: ReportRow[] = ends.map(({ day }, i) => {
+      overdue += delta[i]!;
+      return { bucket: day, day, overdue };
+    });
+    return { columns: [col('day', 'dimension'), col('overdue', 'count')], rows };
   },
 };
 
@@ -321,11 +455,42 @@ export const teamDelays: ReportDefinition = {
       const inTime = list.filter((e) => e.acknowledged_at !== null && (e.ack_due_at === null || e.acknowledged_at <= e.ack_due_at)).length;
       return { bucket: k, [period]: p, target_team: names.get(team) ?? team, escalations: list.length, ack_median: a.median, ack_p90: a.p90, ack_target_median: t.median, ack_within_target: percent(inTime, a.count), resolve_median: r.median, resolve_p90: r.p90 };
     });
-    return {
-      columns: [col(period, 'dimension'), col('target_team', 'dimension'), col('escalations', 'count'), col('ack_median', 'duration_ms'), col('ack_p90', 'duration_ms'), col('ack_target_median', 'duration_ms'), col('ack_within_target', 'percent'), col('resolve_median', 'duration_ms'), col('resolve_p90', 'duration_ms')],
-      rows: out,
-      drill,
-    };
+    return { columns: delayColumns(period), rows: out, drill };
+  },
+  async figures(ctx) {
+    const period = ctx.groupBy === 'day' ? 'day' : 'week';
+    const noTeam = { ...ctx, filters: { ...ctx.filters, teamIds: undefined } };
+    // The key: the period (an integer) and the receiving team, as one text.
+    const rows = sql`select cast(${periodKeySql(ctx, sql`e.requested_at`, period)} as text) || '|' || r.ref_id as g, ${TIMES_COLUMNS}
+      from ${escalationsFrom(noTeam, false, teamRecipients(ctx.filters.teamIds))}`;
+    const groups = new Map(
+      (await escalationTimes(ctx, rows)).map((x) => {
+        const raw = String(x.g);
+        const cut = raw.indexOf('|');
+        const team = raw.slice(cut + 1);
+        const p = periodLabel(raw.slice(0, cut), period);
+        return [`${p}|${team}`, { ...x, p, team }];
+      }),
+    );
+    const keys = sortedKeys(groups.keys());
+    const names = await namesOf(ctx.ex, keys.map((k) => groups.get(k)!.team));
+    const out: ReportRow[] = keys.map((k) => {
+      const { p, team, escalations, acknowledged, inTime, ack: a, resolve: r, target: t } = groups.get(k)!;
+      return { bucket: k, [period]: p, target_team: names.get(team) ?? team, escalations, ack_median: a.median, ack_p90: a.p90, ack_target_median: t.median, ack_within_target: percent(inTime, acknowledged), resolve_median: r.median, resolve_p90: r.p90 };
+    });
+    return { columns: delayColumns(period), rows: out };
   },
 };
+
+const delayColumns = (period: 'day' | 'week') => [
+  col(period, 'dimension'),
+  col('target_team', 'dimension'),
+  col('escalations', 'count'),
+  col('ack_median', 'duration_ms'),
+  col('ack_p90', 'duration_ms'),
+  col('ack_target_median', 'duration_ms'),
+  col('ack_within_target', 'percent'),
+  col('resolve_median', 'duration_ms'),
+  col('resolve_p90', 'duration_ms'),
+];
 

@@ -3,6 +3,7 @@ import { compileCalendar, TWENTY_FOUR_SEVEN, type CalendarDefinition, type Compi
 import { elapsedPercent, groupBy, NEARING_BUCKETS, nearingBucket, periodOf, slaAchievement, warningsHeeded } from '../reports.policy.js';
 import { clocksById, clocksEnded, clocksRunning, eventsOfKind, namesOf, type ClockFactRow } from '../reports.repository.js';
 import { sql, type RawBuilder } from 'kysely';
+import { dialectOf } from '../../../db/dialect.js';
 import { quarterHourLabel, quarterHourSql, sortedKeys, sumByLabel, type KeySql } from '../reports.aggregate.js';
 import { and, factConditions } from '../reports.repository.js';
 import type { ReportContext, ReportDefinition, ReportRow } from '../reports.types.js';
@@ -164,20 +165,7 @@ export const slaNearing: ReportDefinition = {
   drills: 'tickets',
   async run(ctx) {
     const clocks = await clocksRunning(ctx);
-    const cals = new Map<string, CompiledCalendar>();
-    const calOf = (json: string | null): CompiledCalendar => {
-      if (json === null) return TWENTY_FOUR_SEVEN;
-      let c = cals.get(json);
-      if (!c) {
-        try {
-          c = compileCalendar(parseJson<CalendarDefinition>(json, { timezone: 'UTC', weekly: {} } as unknown as CalendarDefinition));
-        } catch {
-          c = TWENTY_FOUR_SEVEN;
-        }
-        cals.set(json, c);
-      }
-      return c;
-    };
+    const calOf = calendarsOfClocks();
     const bucketed = clocks.map((c) => ({ c, b: nearingBucket(elapsedPercent(c, ctx.now, calOf(c.calendar))) })).filter((x) => x.b !== null);
     const drill = new Map<string, string[]>();
     const rows: ReportRow[] = NEARING_BUCKETS.map((b) => {
@@ -185,9 +173,62 @@ export const slaNearing: ReportDefinition = {
       drill.set(b, [...new Set(list.map((c) => c.ticket_id))]);
       return { bucket: b, open_clocks: list.length, ...Object.fromEntries(CLOCK_KINDS.map((kind) => [kind, list.filter((c) => c.kind === kind).length])) };
     });
-    return { columns: [col('bucket', 'dimension'), col('open_clocks', 'count'), ...CLOCK_KINDS.map((k) => col(k, 'count'))], rows, drill };
+    return { columns: nearingColumns(), rows, drill };
+  },
+  async figures(ctx) {
+    // clocksRunning's clocks (0010's and 0029's partial indexes: the predicates repeat theirs literally).
+    const { from, conds } = clocksFrom(ctx, false);
+    const running = sql`c.state = 'running' and c.superseded_at is null and c.due_at is not null ${conds}`;
+    // On the 24/7 calendar (no calendar of its own) the running segment is wall time: the share
+    // in SQL, with the same double-precision operations as elapsedPercent ((used / target) × 100).
+    const used = sql`(c.consumed_ms + case when c.segment_started_at is null then 0 when c.segment_started_at < ${ctx.now} then ${ctx.now} - c.segment_started_at else 0 end)`;
+    const share = sql`(cast(${used} as ${sql.raw(dialectOf(ctx.ex as never) === 'postgres' ? 'float8' : 'real')}) / (c.target_seconds * 1000)) * 100`;
+    const bucket = sql`case when c.target_seconds * 1000 <= 0 then '>95' when ${share} > 95 then '>95' when ${share} > 85 then '86-95' when ${share} > 75 then '76-85' when ${share} >= 50 then '50-75' end`;
+    const [wall, own] = await Promise.all([
+      sql<{ b: string; kind: string; n: number | string }>`select b, kind, count(*) as n from (select ${bucket} as b, c.kind as kind from ${from} where c.state = 'running' and c.superseded_at is null and c.calendar is null and c.due_at is not null ${conds}) x
+        where b is not null group by b, kind`.execute(ctx.ex),
+      // A clock on its own calendar: its business time in JS, once per distinct clock state.
+      sql<Record<string, unknown>>`select c.calendar, c.kind, c.state, c.target_seconds, c.consumed_ms, c.segment_started_at, count(*) as n
+        from ${from} where ${running} and c.calendar is not null group by c.calendar, c.kind, c.state, c.target_seconds, c.consumed_ms, c.segment_started_at`.execute(ctx.ex),
+    ]);
+    const counts = new Map<string, Map<string, number>>(NEARING_BUCKETS.map((b) => [b, new Map()]));
+    const add = (b: string | null, kind: string, n: number) => {
+      const m = b === null ? undefined : counts.get(b);
+      if (m) m.set(kind, (m.get(kind) ?? 0) + n);
+    };
+    for (const x of wall.rows) add(x.b, x.kind, Number(x.n));
+    const calOf = calendarsOfClocks();
+    for (const x of own.rows) {
+      const c = { state: String(x.state), target_seconds: Number(x.target_seconds), consumed_ms: Number(x.consumed_ms), segment_started_at: x.segment_started_at === null ? null : Number(x.segment_started_at) };
+      add(nearingBucket(elapsedPercent(c, ctx.now, calOf(x.calendar as string))), String(x.kind), Number(x.n));
+    }
+    const rows: ReportRow[] = NEARING_BUCKETS.map((b) => {
+      const m = counts.get(b)!;
+      return { bucket: b, open_clocks: [...m.values()].reduce((a, n) => a + n, 0), ...Object.fromEntries(CLOCK_KINDS.map((kind) => [kind, m.get(kind) ?? 0])) };
+    });
+    return { columns: nearingColumns(), rows };
   },
 };
+
+const nearingColumns = () => [col('bucket', 'dimension'), col('open_clocks', 'count'), ...CLOCK_KINDS.map((k) => col(k, 'count'))];
+
+/** The compiled calendar of a clock's calendar JSON (none: 24/7; one that does not compile: 24/7), compiled once per report. */
+function calendarsOfClocks(): (json: string | null) => CompiledCalendar {
+  const cals = new Map<string, CompiledCalendar>();
+  return (json) => {
+    if (json === null) return TWENTY_FOUR_SEVEN;
+    let c = cals.get(json);
+    if (!c) {
+      try {
+        c = compileCalendar(parseJson<CalendarDefinition>(json, { timezone: 'UTC', weekly: {} } as unknown as CalendarDefinition));
+      } catch {
+        c = TWENTY_FOUR_SEVEN;
+      }
+      cals.set(json, c);
+    }
+    return c;
+  };
+}
 
 export const slaWarnings: ReportDefinition = {
   name: 'sla.warnings',
@@ -212,6 +253,28 @@ export const slaWarnings: ReportDefinition = {
       return { bucket: k, warned: w.warned, heeded: w.heeded, heeded_rate: w.rate };
     });
     const names = await namesOf(ctx.ex, [...groups.keys()]);
-    return { columns: [...dimensionColumn(ctx.groupBy), col('warned', 'count'), col('heeded', 'count'), col('heeded_rate', 'percent')], rows: labelRows(rows, ctx.groupBy, names), drill };
+    return { columns: warningsColumns(ctx), rows: labelRows(rows, ctx.groupBy, names), drill };
+  },
+  async figures(ctx) {
+    // The clocks named by the warnings of the period on tickets the viewer sees (one per clock),
+    // with their own ticket's facts (alias f outside; the warnings' subquery has its own f), as clocksById reads them.
+    const key = clockKeySql(ctx, sql.lit(ctx.fromMs));
+    const pg = dialectOf(ctx.ex as never) === 'postgres';
+    const clockId = pg ? sql`(ev.data::jsonb ->> 'clockId')` : sql`(case when json_valid(ev.data) then json_extract(ev.data, '$.clockId') end)`;
+    const r = await sql<Record<string, unknown>>`select ${key.expr} as g, count(*) as warned, sum(case when c.met_at is not null and c.breached_at is null then 1 else 0 end) as heeded
+      from sla_clocks c inner join report_ticket_facts f on f.id = c.ticket_id
+      where c.id in (select ${clockId} from ticket_events ev inner join report_ticket_facts f on f.id = ev.ticket_id
+        where ev.kind = 'sla.warning' and ev.created_at >= ${ctx.fromMs} and ev.created_at < ${ctx.toMs} ${and(factConditions(ctx))})
+      group by 1`.execute(ctx.ex);
+    const counts = sumByLabel(r.rows, key.label, ['warned', 'heeded']);
+    const keys = sortedKeys(counts.keys());
+    const rows: ReportRow[] = keys.map((k) => {
+      const { warned, heeded } = counts.get(k)!;
+      return { bucket: k, warned: warned!, heeded: heeded!, heeded_rate: percent(heeded!, warned!) };
+    });
+    const names = await namesOf(ctx.ex, keys);
+    return { columns: warningsColumns(ctx), rows: labelRows(rows, ctx.groupBy, names) };
   },
 };
+
+const warningsColumns = (ctx: ReportContext) => [...dimensionColumn(ctx.groupBy), col('warned', 'count'), col('heeded', 'count'), col('heeded_rate', 'percent')];
