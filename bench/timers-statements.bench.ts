@@ -18,7 +18,7 @@ const config = loadConfig({ ESCALON_DATA_DIR: tdb.dataDir, ESCALON_LOG_LEVEL: 's
 config.database = tdb.config;
 const database = tdb.open();
 await migrateToLatest(database);
-const deps = createContainer(config, createLogger('silent'), { clock: systemClock, database });
+const deps = createContainer(config, createLogger((process.env.BENCH_LOG ?? 'silent') as 'silent'), { clock: systemClock, database });
 const setup = await seedBenchConfig(deps);
 for (let i = 0; i < TICKETS; i++) await deps.tickets.create(setup.admin, { ...configuredTicket(setup, i), priority: 'normal' });
 const db = database.db;

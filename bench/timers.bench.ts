@@ -231,10 +231,26 @@ async function configuredBurst(kind: DbKind): Promise<void> {
   deps.jobs.observe((job, _at, outcome) => {
     if (job.kind === SLA_BREACH_KIND && outcome === 'done') recorded.push(Date.now()); // committed
   });
+  // BENCH_PROFILE=<file.cpuprofile>: a CPU profile of the burst alone (creation left out).
+  const profile = process.env.BENCH_PROFILE;
+  const session = profile ? new (await import('node:inspector')).Session() : null;
+  const post = (m: string) => new Promise<unknown>((res, rej) => session!.post(m, (e, r) => (e ? rej(e) : res(r))));
+  if (session) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+  }
+  const kinds = new Map<string, number>();
+  deps.jobs.observe((job) => void kinds.set(job.kind, (kinds.get(job.kind) ?? 0) + 1));
   await deps.jobs.start();
   deps.jobs.wake(burstDue);
   while (recorded.length < clocks && Date.now() < burstDue + 180_000) await sleep(100);
   const last = Math.max(...recorded);
+  if (session) {
+    const { profile: p } = (await post('Profiler.stop')) as { profile: unknown };
+    (await import('node:fs')).writeFileSync(profile!, JSON.stringify(p));
+  }
+  console.log(`${kind} configured: jobs run meanwhile by kind: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   const events = await db
     .selectFrom('ticket_events')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,7 +1,8 @@
 /**
  * Transactional jobs due together run several to a transaction (JobRunner.runBatch): each
  * still takes effect exactly once with its outbox, a failing one does not undo or block the
- * others, and jobs of one subject keep their order.
+ * others, and jobs of one subject keep their order; a set-wise batch (handleMany) that fails
+ * runs again in halves.
  */
 import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +143,47 @@ for (const kind of allDatabases) {
         expect(mine).toHaveLength(20);
         expect(mine).toEqual([...mine].sort());
       }
+    });
+    it('a set-wise batch that fails runs again in halves: only a few jobs around the failing one run alone', async () => {
+      await h.db.deleteFrom('audit_log').execute();
+      const clock = new FakeClock(30_000_000);
+      const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
+      const sizes: number[] = [];
+      const alone: string[] = [];
+      const write = (tx: Tx, key: string, now: number) =>
+        tx
+          .insertInto('audit_log')
+          .values({ id: crypto.randomUUID(), actor_id: null, action: 'batch.effect', target_type: 'job', target_id: key, ip: null, data: '{}', created_at: now })
+          .execute();
+      runner.register<{ key: string }>('batch.setwise', {
+        mode: 'transactional',
+        schema: Type.Object({ key: Type.String() }),
+        async handle(tx, job, now) {
+          alone.push(job.payload.key);
+          await write(tx, job.payload.key, now);
+          if (job.payload.key === 's-13') throw new Error('s-13 fails');
+        },
+        async handleMany(tx, jobs, now) {
+          sizes.push(jobs.length);
+          // Its effects are written first, then it fails: the batch must roll them back.
+          for (const job of jobs) await write(tx, job.payload.key, now);
+          if (jobs.some((j) => j.payload.key === 's-13')) throw new Error('a batch with s-13 fails');
+        },
+      });
+      const keys = Array.from({ length: 40 }, (_, i) => `s-${String(i).padStart(2, '0')}`);
+      await inTransaction(h.db, async (tx) => {
+        for (const key of keys)
+          await enqueueJob(tx, { kind: 'batch.setwise', payload: { key }, dueAt: clock.now(), dedupeKey: `setwise:${key}`, maxAttempts: 1 }, clock.now());
+      });
+      clock.advance(1000);
+      await runner.drain();
+      // 40 → 20 + 20 → 10 + 10 → 5 + 5 (the one with s-13 below the split size runs as a plain batch).
+      expect(sizes[0]).toBe(40);
+      expect(sizes.length).toBeLessThanOrEqual(7);
+      expect(alone.length).toBeLessThan(8);
+      expect(alone).toContain('s-13');
+      expect((await effects()).sort()).toEqual(keys.filter((k) => k !== 's-13'));
+      for (const key of keys) expect((await findJobByKey(h.db, `setwise:${key}`))?.state, key).toBe(key === 's-13' ? 'dead' : 'done');
     });
   });
 }

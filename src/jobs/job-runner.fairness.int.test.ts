@@ -3,7 +3,8 @@
  * not hold up a due timer; one failing job of a batch transaction neither undoes the others
  * nor is lost (its savepoint is rolled back and it runs again alone); on PostgreSQL a job of a
  * batch that waits for a row lock is set aside after a short wait while the rest commits, and
- * the heartbeat never waits for a row a running batch has locked.
+ * the heartbeat never waits for a row a running batch has locked; fan-outs wait while a burst
+ * of set-wise timers (SLA breaches due together) is worked off.
  */
 import { Type } from '@sinclair/typebox';
 import pg from 'pg';
@@ -101,6 +102,57 @@ for (const kind of allDatabases) {
       expect(fannedOutWhenTimerRan).toBeLessThan(FLOOD);
       expect((await effects('fair.fanout')).length).toBe(FLOOD);
       expect(await effects('fair.timer')).toEqual(['ack']);
+    });
+
+    it('fan-outs wait while a burst of set-wise timers is worked off, then all run', { timeout: 60_000 }, async () => {
+      const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock: systemClock, logger, maxSleepMs: 600_000 });
+      const FLOOD = 40;
+      const BURST = 30;
+      let fannedOut = 0;
+      const fannedOutAtBatches: number[] = [];
+      runner.register<{ key: string }>('burst.fanout', {
+        mode: 'transactional',
+        loop: 'bulk',
+        schema: Type.Object({ key: Type.String() }),
+        async handle(tx, job, now) {
+          const until = performance.now() + 5;
+          while (performance.now() < until);
+          await audit(tx, 'burst.fanout', job.payload.key, now);
+        },
+      });
+      runner.register<{ key: string }>('burst.breach', {
+        mode: 'transactional',
+        schema: Type.Object({ key: Type.String() }),
+        async handle(tx, job, now) {
+          await audit(tx, 'burst.breach', job.payload.key, now);
+        },
+        async handleMany(tx, jobs, now) {
+          fannedOutAtBatches.push(fannedOut);
+          for (const job of jobs) await audit(tx, 'burst.breach', job.payload.key, now);
+        },
+      });
+      runner.observe((job, _at, outcome) => {
+        if (outcome === 'done' && job.kind === 'burst.fanout') fannedOut++;
+      });
+      const t0 = Date.now();
+      await inTransaction(h.db, async (tx) => {
+        // The fan-outs are due first: without the wait the bulk loop would claim them at once.
+        for (let i = 0; i < FLOOD; i++)
+          await enqueueJob(tx, { kind: 'burst.fanout', payload: { key: `f-${i}` }, dueAt: t0 - 1000, dedupeKey: `burst-fanout:${i}` }, t0);
+        for (let i = 0; i < BURST; i++)
+          await enqueueJob(tx, { kind: 'burst.breach', payload: { key: `b-${i}` }, dueAt: t0, dedupeKey: `burst-breach:${i}` }, t0);
+      });
+      await runner.start();
+      try {
+        while (fannedOut < FLOOD || (await effects('burst.breach')).length < BURST) await sleep(50);
+      } finally {
+        await runner.stop();
+      }
+      expect(fannedOutAtBatches.length).toBeGreaterThan(0);
+      // No fan-out ran before the last set-wise batch of the burst had started.
+      expect(fannedOutAtBatches).toEqual(fannedOutAtBatches.map(() => 0));
+      expect((await effects('burst.fanout')).length).toBe(FLOOD);
+      expect((await effects('burst.breach')).sort()).toEqual(Array.from({ length: BURST }, (_, i) => `b-${i}`).sort());
     });
 
     it('a failing job of a batch leaves the others committed and is run again alone', async () => {

@@ -115,6 +115,13 @@ export class JobRunner {
   private bulkDelayMs = 0;
   /** The loop's last wake-up left out the bulk kinds because the bulk loop was busy with them. */
   private sleptBulk = false;
+  /**
+   * A burst of set-wise timers (SLA breaches due together) is being worked off by the timer
+   * loop: the bulk loop waits (at most BURST_DEFER_MS) instead of claiming fan-outs, whose
+   * rendering would take the process's CPU from the breach batches. `over` resolves when
+   * the burst ends (or the runner stops).
+   */
+  private burst: { since: number; over: Promise<void>; end: () => void } | null = null;
 
   constructor(private readonly o: JobRunnerOptions) {
     this.node = o.node ?? `node-${newId().slice(-12)}`;
@@ -172,6 +179,7 @@ export class JobRunner {
   async stop(opts: { graceMs?: number } = {}): Promise<void> {
     this.stopped = true;
     this.shuttingDown = true;
+    this.setBurst(false);
     jobSignals.listeners.delete(this.onSignal);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -248,7 +256,8 @@ export class JobRunner {
         // free up; the loop claims and runs only transactional jobs (timers), so a due timer
         // never waits behind slow network jobs.
         this.pump();
-        this.bulk();
+        // The bulk loop starts once the timers are claimed (runTimers): a burst of set-wise
+        // timers is known by then, and the fan-outs wait for it (see `burst`).
         while (!this.stopped && (await this.runTimers()) > 0) {
           // The timers may have written network jobs and fan-outs (notifications).
           this.pump();
@@ -299,6 +308,7 @@ export class JobRunner {
         if (!this.stopped) this.schedule(this.o.clock.now() + 1000);
       }
     } finally {
+      this.setBurst(false);
       this.running = false;
       release();
     }
@@ -411,6 +421,8 @@ export class JobRunner {
       try {
         do {
           this.bulkAgain = false;
+          await this.afterBurst();
+          if (this.stopped) break;
           // Busy from the claim on: the timer loop's wake-up leaves the fan-outs to this loop.
           const n = await this.runDue({ only: kinds }, BULK_CLAIM, (claimed) => {
             if (claimed > 0) this.bulkBusy = true;
@@ -530,7 +542,36 @@ export class JobRunner {
 
   /** Claims and runs one batch of due timers (the loop; fan-outs and external jobs run beside it). */
   private runTimers(): Promise<number> {
-    return this.runDue({ only: this.timerKinds() });
+    return this.runDue({ only: this.timerKinds() }, undefined, undefined, (grouped) => {
+      this.setBurst(grouped);
+      this.bulk();
+    });
+  }
+
+  /** The timer loop claimed set-wise batches (a burst) or none: see `burst`. */
+  private setBurst(on: boolean): void {
+    if (on && !this.burst) {
+      let end!: () => void;
+      const over = new Promise<void>((r) => (end = r));
+      this.burst = { since: performance.now(), over, end };
+    } else if (!on && this.burst) {
+      this.burst.end();
+      this.burst = null;
+    }
+  }
+
+  /**
+   * The bulk loop waits while a burst of set-wise timers runs, at most BURST_DEFER_MS from the
+   * burst's start: fan-outs are delayed a little, never starved by a stream of timers.
+   */
+  private async afterBurst(): Promise<void> {
+    const b = this.burst;
+    if (!b) return;
+    const left = BURST_DEFER_MS - (performance.now() - b.since);
+    if (left <= 0) return;
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([b.over, new Promise<void>((r) => (t = setTimeout(r, left)))]);
+    clearTimeout(t);
   }
 
   /**
@@ -541,6 +582,7 @@ export class JobRunner {
     kinds: KindFilter = {},
     limit?: number,
     onClaimed?: (claimed: number) => void,
+    onGrouped?: (grouped: boolean) => void,
   ): Promise<number> {
     const now = this.o.clock.now();
     const jobs = await claimDueJobs(
@@ -566,7 +608,10 @@ export class JobRunner {
       }
     }
     onClaimed?.(jobs.length);
-    if (jobs.length === 0) return 0;
+    if (jobs.length === 0) {
+      onGrouped?.(false);
+      return 0;
+    }
     this.hold(jobs.map((j) => j.id));
     for (const j of jobs) this.waiting.add(j.id);
     // After stop() a claimed job is not started; stop() has released it (or will).
@@ -606,6 +651,7 @@ export class JobRunner {
     const groupQueue: ClaimedJob[][] = [];
     for (const group of groups.values())
       for (let i = 0; i < group.length; i += this.groupMax) groupQueue.push(group.slice(i, i + this.groupMax));
+    onGrouped?.(groupQueue.length > 0);
     // SQLite has one writer: one worker, which runs its jobs in batches, several to a
     // transaction (see runBatch). PostgreSQL runs a few workers side by side, each taking whole
     // lanes (different clocks or escalations) and running them several to a transaction, each
@@ -767,9 +813,10 @@ export class JobRunner {
    * the handler does the work of them all, and both commit together, so every guarantee of
    * runOne holds (exactly once, outbox in the transaction, kill -9: claimed-not-done and
    * claimed again after the lease). Each job is alone in its lane in the claim, so no order
-   * within a subject is at stake. If anything fails, nothing of it committed and the jobs run
-   * as an ordinary batch (runBatchHeld: each in its savepoint, a failing one alone after), so a
-   * failing job does not fail the others.
+   * within a subject is at stake. If anything fails, nothing of it committed: the batch runs
+   * again as two halves, each set-wise, down to GROUP_SPLIT_MIN jobs, which run as an ordinary
+   * batch (runBatchHeld: each in its savepoint, a failing one alone after), so a failing job
+   * (or a lock waited for too long) fails neither the others nor hundreds of single runs.
    */
   private async runGroup(all: ClaimedJob[]): Promise<void> {
     try {
@@ -791,16 +838,29 @@ export class JobRunner {
     let outcomes: [ClaimedJob, number, 'done' | 'lost'][] = [];
     try {
       await inTransaction(db, async (tx) => {
-        // As in runBatchHeld: a row lock held elsewhere is waited for briefly, then the jobs go one by one.
-        if (this.o.dialect === 'postgres') await sql.raw(`set local lock_timeout = '${BATCH_LOCK_WAIT_MS}ms'`).execute(tx);
         const firedAt = clock.now();
-        // The fence first, as in runOne; on PostgreSQL it also locks the rows until commit.
+        // The fence first, as in runOne; on PostgreSQL it also locks the rows until commit. It
+        // waits as long as it takes: what may hold these rows is this node's own lease renewal
+        // (a moment) or a node taking over a lapsed lease (then they are lost, not run twice).
         const mine = await finishJobs(tx, jobs.map((j) => j.id), this.node, 'done', firedAt);
+        // A row lock held elsewhere (a ticket another transaction changes) is waited for a
+        // while, not forever; then the batch is split (below). Longer than a lane batch's wait:
+        // a lock a moment long (another batch's ticket, autovacuum) must not cost a retry.
+        if (this.o.dialect === 'postgres') await sql.raw(`set local lock_timeout = '${GROUP_LOCK_WAIT_MS}ms'`).execute(tx);
         const owned = jobs.filter((j) => mine.has(j.id));
         if (owned.length > 0) await handleMany(tx, owned as never, firedAt);
         outcomes = jobs.map((j) => [j, firedAt, mine.has(j.id) ? 'done' : 'lost']);
       });
     } catch (err) {
+      // Nothing of it committed. Split in two, each half set-wise again: a failing job (or a
+      // lock) costs a few smaller batches down to itself, not hundreds of single transactions.
+      if (jobs.length >= GROUP_SPLIT_MIN && !databaseFault(err)) {
+        this.o.logger.debug({ err, kind: jobs[0]!.kind, jobs: jobs.length }, 'a set-wise batch failed; it runs again in two halves');
+        const half = Math.ceil(jobs.length / 2);
+        await this.runGroupHeld(jobs.slice(0, half));
+        await this.runGroupHeld(jobs.slice(half));
+        return;
+      }
       this.o.logger.debug({ err, kind: jobs[0]!.kind, jobs: jobs.length }, 'a set-wise batch failed; its jobs run one by one');
       return this.runBatchHeld(jobs);
     }
@@ -940,7 +1000,16 @@ const PG_BATCH_BUDGET_MS = 100;
 
 /** Jobs of a set-wise kind (handleMany) in one transaction (runGroup), SQLite / PostgreSQL. */
 const SQLITE_GROUP_MAX = 200;
-const PG_GROUP_MAX = 500;
+const PG_GROUP_MAX = 1000;
+
+/** The longest the bulk loop waits for a burst of set-wise timers (see JobRunner.burst). */
+const BURST_DEFER_MS = 5000;
+
+/** PostgreSQL: how long a set-wise batch waits for a row lock before it fails and is split (runGroup). */
+const GROUP_LOCK_WAIT_MS = 250;
+
+/** A failed set-wise batch of at least this many jobs runs again as two halves; a smaller one job by job. */
+const GROUP_SPLIT_MIN = 8;
 
 /** Fan-out jobs claimed at once by the bulk loop. */
 const BULK_CLAIM = 16;

@@ -15,7 +15,8 @@ export type DbKind = 'sqlite' | 'postgres';
 export const PG_URL = process.env.ESCALON_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function probePostgres(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  // 10 s: on a loaded machine a fresh process (still compiling its modules) missed 3 s while PostgreSQL answered psql in 1 s.
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
     await client.query('select 1');

@@ -47,6 +47,9 @@ const fromFacts = (f: TicketFacts): Omit<FactsRow, 'id' | 'team_id' | 'assignee_
 /** Equal as stored: PostgreSQL answers bigint columns as strings. */
 const sameValue = (a: unknown, b: unknown) => a === b || (a !== null && b !== null && a !== undefined && String(a) === String(b));
 
+/** The ticket fields the facts follow (dimensions, status, reassignments): another change writes nothing. */
+const FACT_FIELDS = new Set(['teamId', 'assigneeId', 'category', 'product', 'priority', 'channel', 'status']);
+
 const dimensions = (t: Ticket) => ({
   team_id: t.teamId,
   assignee_id: t.assigneeId,
@@ -137,11 +140,16 @@ export class ReportFacts {
         if (!rows) this.written.set(tx, (rows = new Map()));
         rows.set(t.id, row);
       },
-      afterUpdate: (tx, before, after, _changes, ctx) => this.onUpdated(tx, before, after, ctx, null),
-      // A bulk action's chunk: the facts of all its tickets are read in one query.
+      afterUpdate: async (tx, before, after, changes, ctx) => {
+        if (changes.some((c) => FACT_FIELDS.has(c.field))) await this.onUpdated(tx, before, after, ctx, null);
+      },
+      // A bulk action's chunk: the facts of all its tickets are read in one query; a change
+      // reports do not see (a tag an SLA breach adds) reads nothing.
       afterUpdateMany: async (tx, updates, ctx) => {
-        const found = await repo.findFactsOf(tx, updates.map((u) => u.after.id));
-        for (const u of updates) await this.onUpdated(tx, u.before, u.after, ctx, found.get(u.after.id) ?? null);
+        const seen = updates.filter((u) => u.changes.some((c) => FACT_FIELDS.has(c.field)));
+        if (seen.length === 0) return;
+        const found = await repo.findFactsOf(tx, seen.map((u) => u.after.id));
+        for (const u of seen) await this.onUpdated(tx, u.before, u.after, ctx, found.get(u.after.id) ?? null);
       },
       afterMessage: async (tx, t, m, ctx) => {
         const current = toFacts(await this.load(tx, t));

@@ -183,9 +183,12 @@ export class SlaClocksService {
       afterUpdate: (tx, before, after, _changes, ctx) => this.onUpdated(tx, before, after, ctx),
       // A bulk action's chunk: the active policies are read once for all its tickets.
       afterUpdateMany: async (tx, updates, ctx) => {
+        // An SLA action's own change (a breach's tag) moves no clock unless it changes the status.
+        const moving = ctx.bySlaAction ? updates.filter((u) => u.before.status !== u.after.status) : updates;
+        if (moving.length === 0) return;
         this.chunkPolicies.set(tx, await this.policies.active(tx));
         try {
-          for (const u of updates) await this.onUpdated(tx, u.before, u.after, ctx);
+          for (const u of moving) await this.onUpdated(tx, u.before, u.after, ctx);
         } finally {
           this.chunkPolicies.delete(tx);
         }
@@ -528,7 +531,8 @@ export class SlaClocksService {
    * actions in one INSERT, and the ticket changes of their actions (add a tag, raise the
    * priority, set a field) folded per ticket and written as one change of many tickets. Then
    * `escalate` actions, clock by clock. Any AppError (a rule that cannot apply, which fireBreach
-   * records as sla.action_failed) is thrown instead: the runner then runs the jobs one by one.
+   * records as sla.action_failed) is thrown instead: the runner then splits the batch, down to
+   * a few jobs run one by one, so the failing clock gets fireBreach's record of it.
    */
   private async fireBreaches(tx: Tx, ps: { clockId: string; cycle: number }[], now: number): Promise<void> {
     const byId = new Map((await repo.findClocks(tx, ps.map((p) => p.clockId), true)).map((r) => [r.id, r]));
@@ -613,7 +617,7 @@ export class SlaClocksService {
         if (Object.keys(input).length > 0) items.push({ id: ticketId, input });
       }
       const ctx: ChangeContext = { actorId: null, authorType: 'system', now, bySlaAction: true };
-      await this.tickets.updateManyIn(tx, items, ctx);
+      await this.tickets.updateManyIn(tx, items, ctx, tickets);
     }
     for (const { r, a } of escalations)
       await this.escalate(tx, {

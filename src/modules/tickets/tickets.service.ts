@@ -429,8 +429,14 @@ export class TicketsService {
    * module offers it). Throws like updateIn when any ticket cannot change; the caller decides
    * what to do (the breach batch runs its jobs one by one then). Returns the tickets as changed.
    */
-  async updateManyIn(tx: Tx, items: { id: string; input: UpdateTicketInput }[], ctx: ChangeContext): Promise<TicketUpdate[]> {
-    const befores = await this.loadMany(tx, items.map((i) => i.id));
+  async updateManyIn(
+    tx: Tx,
+    items: { id: string; input: UpdateTicketInput }[],
+    ctx: ChangeContext,
+    /** The tickets as the caller read them in this transaction (loadMany), not read again. */
+    loaded?: ReadonlyMap<string, Ticket>,
+  ): Promise<TicketUpdate[]> {
+    const befores = loaded ?? (await this.loadMany(tx, items.map((i) => i.id)));
     const planned: TicketUpdate[] = [];
     for (const { id, input } of items) {
       const before = befores.get(id);
