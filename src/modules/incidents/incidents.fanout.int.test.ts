@@ -106,17 +106,18 @@ describeEachDb(
       const inc = await c.request('POST', '/api/v1/incidents', c.actors.manager, { title: 'Retry outage', severity: 'SEV2', ticketIds: tickets });
       expect(inc.status).toBe(201);
       await c.deps.jobs.drain();
-      // The first batch dies at its tenth reply (as a killed process would): nothing of it may stay.
-      const tickets_ = c.deps.tickets as unknown as { addMessageIn: (...a: unknown[]) => Promise<unknown> };
-      const real = tickets_.addMessageIn.bind(c.deps.tickets);
+      // The first batch dies once its replies are written (as a killed process would): nothing of it may stay.
+      const tickets_ = c.deps.tickets as unknown as { addMessagesIn: (...a: unknown[]) => Promise<unknown> };
+      const real = tickets_.addMessagesIn.bind(c.deps.tickets);
       let calls = 0;
       let failed = 0;
-      tickets_.addMessageIn = async (...a: unknown[]) => {
-        if (++calls === 10) {
+      tickets_.addMessagesIn = async (...a: unknown[]) => {
+        const written = await real(...a);
+        if (++calls === 1) {
           failed++;
           throw new Error('killed mid-batch');
         }
-        return real(...a);
+        return written;
       };
       try {
         const from = sink.mails.length;
@@ -138,7 +139,7 @@ describeEachDb(
         expect(replies).toHaveLength(n);
         expect(new Set(replies.map((r) => r.ticket_id)).size).toBe(n);
       } finally {
-        tickets_.addMessageIn = real;
+        tickets_.addMessagesIn = real;
       }
     });
 

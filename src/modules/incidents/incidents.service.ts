@@ -17,7 +17,7 @@ import { NOTIFY_JOB, outstandingDeliveries } from '../notifications/index.js';
 import { worseStatus, type ServicesService, type ServiceStatus } from '../services/index.js';
 import type { SlaClocksService } from '../sla/index.js';
 import type { IndexDocumentInput, SearchService } from '../search/index.js';
-import type { TicketsService } from '../tickets/index.js';
+import type { NewMessage, TicketsService } from '../tickets/index.js';
 import {
   cadenceDue,
   cadenceTargets,
@@ -772,6 +772,7 @@ export class IncidentsService {
     const tickets = await this.d.tickets.loadMany(tx, ids);
     const locales = await repo.customerLocales(tx, [...tickets.values()].map((t) => t.requesterId).filter((x): x is string => x !== null));
     if (p.kind === 'resolution') await this.d.sla.release(tx, ids, `incident:${inc.id}`, now);
+    const replies: NewMessage[] = [];
     for (const link of batch) {
       // (The release writes clocks only, never the ticket row: the batch's rows stay current.)
       const ticket = tickets.get(link.ticket_id);
@@ -784,9 +785,14 @@ export class IncidentsService {
           ? ticketUpdateText(lang, { title: inc.title, state: update!.state, body: lang === 'ja' ? update!.body_ja : update!.body_en, nextUpdateAt: update!.next_update_at === null ? null : Number(update!.next_update_at) })
           : ticketResolutionText(lang, { title: inc.title, body: resolution?.[lang] ?? '' });
       // A public reply by the author: the replies module mails it threaded on the customer's own ticket.
-      await this.d.tickets.addMessageIn(tx, ticket, { body, visibility: 'public', data: { incidentId: inc.id, ...(p.updateId && { incidentUpdateId: p.updateId }) } }, ctx);
-      // A public reply by staff never solves a ticket (tickets.policy statusAfterMessage): its status before the reply says.
-      if (p.kind === 'resolution' && ticket.status !== 'solved') await this.d.tickets.updateIn(tx, ticket.id, { status: 'solved' }, ctx);
+      replies.push({ ticket, body, visibility: 'public', data: { incidentId: inc.id, ...(p.updateId && { incidentUpdateId: p.updateId }) } });
+    }
+    // The batch's replies in one go (tickets.addMessagesIn: the same rows as one by one, set-wise).
+    const replied = await this.d.tickets.addMessagesIn(tx, replies, ctx);
+    // A public reply by staff never solves a ticket (tickets.policy statusAfterMessage): the resolution solves them, in one change.
+    if (p.kind === 'resolution') {
+      const solving = replied.filter((r) => r.ticket.status !== 'solved').map((r) => ({ id: r.ticket.id, input: { status: 'solved' as const } }));
+      await this.d.tickets.updateManyIn(tx, solving, ctx);
     }
     if (batch.length === FANOUT_BATCH) await this.queueFanout(tx, { ...p, after: batch.at(-1)!.ticket_id }, now);
   }

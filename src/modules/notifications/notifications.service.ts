@@ -1264,6 +1264,10 @@ export class NotificationsService {
         for (let i = 0; i < updates.length; i += 50) await live.publish(tx, { type: 'ticket.updated', ids: updates.slice(i, i + 50).map((u) => u.after.id) });
       },
       afterMessage: (tx, ticket) => live.publish(tx, { type: 'ticket.message', ids: [ticket.id] }),
+      // A fan-out's batch of replies: one announcement per 50 tickets.
+      afterMessages: async (tx, messages) => {
+        for (let i = 0; i < messages.length; i += 50) await live.publish(tx, { type: 'ticket.message', ids: messages.slice(i, i + 50).map((m) => m.ticket.id) });
+      },
       // Events other modules append without a field change (SLA warnings and breaches,
       // escalation steps, calls, bounces) still refresh open ticket pages.
       afterEvent: async (ex, ticketId, kind) => {

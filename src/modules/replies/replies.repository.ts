@@ -2,13 +2,36 @@
 import type { Executor } from '../../db/database.js';
 import type { DeliveriesTable } from '../../db/schema.js';
 
-export const ticketWithRequester = (ex: Executor, ticketId: string) =>
+const withRequester = (ex: Executor) =>
   ex
     .selectFrom('tickets')
     .leftJoin('customers', 'customers.id', 'tickets.requester_id')
-    .select(['tickets.id', 'tickets.number', 'tickets.subject', 'tickets.channel', 'tickets.cc', 'tickets.requester_id', 'customers.email as requester_email', 'customers.locale as requester_locale'])
-    .where('tickets.id', '=', ticketId)
-    .executeTakeFirst();
+    .select(['tickets.id', 'tickets.number', 'tickets.subject', 'tickets.channel', 'tickets.cc', 'tickets.requester_id', 'customers.email as requester_email', 'customers.locale as requester_locale']);
+
+export const ticketWithRequester = (ex: Executor, ticketId: string) => withRequester(ex).where('tickets.id', '=', ticketId).executeTakeFirst();
+
+/** What the reply mails sent together need (replies.service send): their tickets, events and files, one query each. */
+export async function mailFactsOf(ex: Executor, replies: { eventId: string; ticketId: string }[]) {
+  const ticketIds = [...new Set(replies.map((r) => r.ticketId))];
+  const eventIds = [...new Set(replies.map((r) => r.eventId))];
+  const tickets = ticketIds.length ? await withRequester(ex).where('tickets.id', 'in', ticketIds).execute() : [];
+  const events = eventIds.length
+    ? await ex.selectFrom('ticket_events').leftJoin('users', 'users.id', 'ticket_events.author_id').select(['ticket_events.id', 'ticket_events.body', 'ticket_events.body_format', 'ticket_events.ticket_id', 'users.name as author_name']).where('ticket_events.id', 'in', eventIds).execute()
+    : [];
+  const files = eventIds.length ? await ex.selectFrom('attachments').select(['id', 'event_id', 'filename', 'content_type', 'storage_key', 'size']).where('event_id', 'in', eventIds).orderBy('id').execute() : [];
+  return { tickets: new Map(tickets.map((t) => [t.id, t])), events: new Map(events.map((e) => [e.id, e])), files };
+}
+
+/** ticketWithRequester for several tickets (a fan-out's batch of replies). */
+export const ticketsWithRequester = (ex: Executor, ticketIds: string[]) =>
+  ticketIds.length === 0
+    ? Promise.resolve([])
+    : ex
+        .selectFrom('tickets')
+        .leftJoin('customers', 'customers.id', 'tickets.requester_id')
+        .select(['tickets.id', 'tickets.channel', 'tickets.cc', 'customers.email as requester_email'])
+        .where('tickets.id', 'in', ticketIds)
+        .execute();
 
 export const conversationOf = (ex: Executor, ticketId: string) =>
   ex
@@ -24,14 +47,23 @@ export const conversationOf = (ex: Executor, ticketId: string) =>
 export const messageIdsOf = (ex: Executor, ticketId: string) =>
   ex.selectFrom('ticket_message_ids').select(['message_id', 'direction', 'created_at']).where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('message_id').execute();
 
-export const eventOf = (ex: Executor, id: string) =>
-  ex.selectFrom('ticket_events').leftJoin('users', 'users.id', 'ticket_events.author_id').select(['ticket_events.id', 'ticket_events.body', 'ticket_events.body_format', 'ticket_events.ticket_id', 'users.name as author_name']).where('ticket_events.id', '=', id).executeTakeFirst();
+/** messageIdsOf for several tickets, each ticket's oldest first. */
+export const messageIdsOfTickets = (ex: Executor, ticketIds: string[]) =>
+  ticketIds.length === 0
+    ? Promise.resolve([])
+    : ex.selectFrom('ticket_message_ids').select(['ticket_id', 'message_id', 'direction', 'created_at']).where('ticket_id', 'in', ticketIds).orderBy('ticket_id').orderBy('created_at').orderBy('message_id').execute();
 
-export const attachmentsOfEvent = (ex: Executor, eventId: string) =>
-  ex.selectFrom('attachments').select(['id', 'filename', 'content_type', 'storage_key', 'size']).where('event_id', '=', eventId).orderBy('id').execute();
+/** Outgoing message ids of queued replies (a thread's answer comes back to its ticket), in one statement. */
+export async function insertOutgoingMessageIds(ex: Executor, rows: { message_id: string; ticket_id: string; direction: 'out'; created_at: number }[]): Promise<void> {
+  if (rows.length) await ex.insertInto('ticket_message_ids').values(rows).onConflict((oc) => oc.column('message_id').doNothing()).execute();
+}
 
 export async function insertDelivery(ex: Executor, row: DeliveriesTable): Promise<void> {
   await ex.insertInto('deliveries').values(row).execute();
+}
+
+export async function insertDeliveries(ex: Executor, rows: DeliveriesTable[]): Promise<void> {
+  if (rows.length) await ex.insertInto('deliveries').values(rows).execute();
 }
 
 export const deliveriesOfEvents = (ex: Executor, eventIds: string[]) =>

@@ -12,8 +12,9 @@ import type { SecretBox } from '../../integrations/secret-box.js';
 import { mailDomainOf, ticketThreadIds, type Mailer } from '../../integrations/smtp.js';
 import { postWebhook } from '../../integrations/webhook.js';
 import type { OutboundHttp } from '../../integrations/outbound-http.js';
-import { enqueueJob } from '../../jobs/jobs.repository.js';
+import { enqueueJob, enqueueJobs } from '../../jobs/jobs.repository.js';
 import type { Clock } from '../../lib/clock.js';
+import { Coalescer } from '../../lib/coalesce.js';
 import { newId } from '../../lib/ids.js';
 import { normaliseMessageId, recordOutgoingMessageId } from '../intake-email/index.js';
 import { issuePrivateLink } from '../intake/index.js';
@@ -67,6 +68,12 @@ interface ReplyItemData {
   references: string[];
 }
 
+type MailFacts = {
+  event: Awaited<ReturnType<typeof repo.mailFactsOf>>['events'] extends Map<string, infer E> ? E | undefined : never;
+  ticket: Awaited<ReturnType<typeof repo.mailFactsOf>>['tickets'] extends Map<string, infer T> ? T | undefined : never;
+  files: Awaited<ReturnType<typeof repo.mailFactsOf>>['files'];
+};
+
 export class RepliesService {
   constructor(private readonly d: RepliesDeps) {}
 
@@ -77,6 +84,75 @@ export class RepliesService {
         if (m.authorType !== 'user' || m.visibility !== 'public' || m.automatic || m.initial) return;
         await this.queueReply(tx, ticket.id, m.eventId, ctx.now);
       },
+      // A fan-out's batch of replies: their targets, threads and deliveries in a few statements.
+      afterMessages: async (tx, messages, ctx) => {
+        const replies = messages.filter(({ message: m }) => m.authorType === 'user' && m.visibility === 'public' && !m.automatic && !m.initial);
+        await this.queueReplies(tx, replies.map((r) => ({ ticketId: r.ticket.id, eventId: r.message.eventId })), ctx.now);
+      },
+    };
+  }
+
+  /**
+   * queueReply for many replies (one per ticket) in a few statements: the tickets and their
+   * requesters, the bouncing addresses and the threads read once each, the outgoing message ids,
+   * deliveries and jobs inserted in one statement each. A chat ticket's reply goes one by one.
+   */
+  private async queueReplies(tx: Tx, replies: { ticketId: string; eventId: string }[], now: number): Promise<void> {
+    if (replies.length === 0) return;
+    const tickets = new Map((await repo.ticketsWithRequester(tx, replies.map((r) => r.ticketId))).map((t) => [t.id, t]));
+    const mail: { ticketId: string; eventId: string; cc: string[]; email: string | null }[] = [];
+    for (const r of replies) {
+      const t = tickets.get(r.ticketId);
+      if (t?.channel === 'chat') await this.queueReply(tx, r.ticketId, r.eventId, now);
+      else mail.push({ ...r, cc: parseJson<string[]>(t?.cc, []), email: t?.requester_email ?? null });
+    }
+    const addresses = [...new Set(mail.flatMap((m) => [m.email, ...m.cc].filter((a): a is string => !!a).slice(0, 60)))];
+    const bouncing = new Map((await repo.bouncingAddresses(tx, addresses)).map((r) => [r.email!.toLowerCase(), r.email_bouncing_status ?? '']));
+    const threads = new Map<string, { message_id: string; direction: string }[]>();
+    for (const row of await repo.messageIdsOfTickets(tx, mail.map((m) => m.ticketId))) {
+      const list = threads.get(row.ticket_id) ?? [];
+      list.push(row);
+      threads.set(row.ticket_id, list);
+    }
+    const deliveries: DeliveriesTable[] = [];
+    for (const m of mail) {
+      const target = replyTarget({ bouncing, channel: tickets.get(m.ticketId)?.channel ?? 'email', requesterEmail: m.email, cc: m.cc, own: this.d.ownAddresses, messaging: null });
+      if (!target.deliverable || target.channel !== 'email') continue;
+      const id = newId();
+      const ids = threads.get(m.ticketId) ?? [];
+      const latestIn = [...ids].reverse().find((r) => r.direction === 'in');
+      const messageId = ticketThreadIds(m.ticketId, `reply.${id}`, mailDomainOf(this.d.supportAddress)).messageId;
+      const chain = ids.map((r) => angled(r.message_id)).slice(-20);
+      const data: ReplyItemData = { eventId: m.eventId, channel: 'email', to: target.to, cc: target.cc, messageId, inReplyTo: latestIn ? angled(latestIn.message_id) : (chain.at(-1) ?? null), references: chain };
+      deliveries.push(this.deliveryRow(id, m.ticketId, m.eventId, data, now));
+    }
+    // Recorded now: the customers' answers thread back even while the mails are still queued.
+    await repo.insertOutgoingMessageIds(tx, deliveries.flatMap((d) => (d.message_id ? [{ message_id: d.message_id, ticket_id: d.ticket_id!, direction: 'out' as const, created_at: now }] : [])));
+    await repo.insertDeliveries(tx, deliveries);
+    await enqueueJobs(tx, deliveries.map((d) => ({ kind: DELIVER_JOB, payload: { deliveryId: d.id }, dueAt: now, dedupeKey: `deliver:${d.id}`, maxAttempts: DELIVER_MAX_ATTEMPTS })), now);
+  }
+
+  private deliveryRow(id: string, ticketId: string, eventId: string, data: ReplyItemData, now: number): DeliveriesTable {
+    return {
+      id,
+      channel: data.channel,
+      // Replies on one ticket go out in order (the deliver job orders per recipient key).
+      recipient_key: `customer:${ticketId}`,
+      user_id: null,
+      ticket_id: ticketId,
+      group_key: null,
+      event: CUSTOMER_REPLY_EVENT,
+      items: json([{ event: CUSTOMER_REPLY_EVENT, ticketId, escalationId: null, clockId: null, clockKind: null, dueAtMs: null, at: now, data }]),
+      state: 'pending',
+      sealed: 1,
+      attempts: 0,
+      last_response: null,
+      scheduled_at: now,
+      delivered_at: null,
+      created_at: now,
+      updated_at: now,
+      event_id: eventId,
+      message_id: normaliseMessageId(data.messageId),
     };
   }
 
@@ -113,30 +189,16 @@ export class RepliesService {
     } else {
       data = { eventId, channel: 'messaging', to: null, cc: [], messageId: null, inReplyTo: null, references: [] };
     }
-    const row: DeliveriesTable = {
-      id,
-      channel: data.channel,
-      // Replies on one ticket go out in order (the deliver job orders per recipient key).
-      recipient_key: `customer:${ticketId}`,
-      user_id: null,
-      ticket_id: ticketId,
-      group_key: null,
-      event: CUSTOMER_REPLY_EVENT,
-      items: json([{ event: CUSTOMER_REPLY_EVENT, ticketId, escalationId: null, clockId: null, clockKind: null, dueAtMs: null, at: now, data }]),
-      state: 'pending',
-      sealed: 1,
-      attempts: 0,
-      last_response: null,
-      scheduled_at: now,
-      delivered_at: null,
-      created_at: now,
-      updated_at: now,
-      event_id: eventId,
-      message_id: normaliseMessageId(data.messageId),
-    };
+    const row = this.deliveryRow(id, ticketId, eventId, data, now);
     await repo.insertDelivery(tx, row);
     await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: id }, dueAt: now, dedupeKey: `deliver:${id}`, maxAttempts: DELIVER_MAX_ATTEMPTS }, now);
   }
+
+  /** The reads of replies sent at the same moment (a fan-out's mails): one query each for all of them. */
+  private readonly mailFacts = new Coalescer<{ eventId: string; ticketId: string }, MailFacts>(async (replies) => {
+    const found = await repo.mailFactsOf(this.d.db, replies);
+    return replies.map((r) => ({ event: found.events.get(r.eventId), ticket: found.tickets.get(r.ticketId), files: found.files.filter((f) => f.event_id === r.eventId) }));
+  });
 
   /** True for deliveries this module sends (the notifications deliver job hands them over). */
   handles(d: Pick<DeliveriesTable, 'recipient_key'>): boolean {
@@ -149,10 +211,8 @@ export class RepliesService {
     if (!item) return { ok: false, retryable: false, response: 'delivery has no reply' };
     const r = item.data;
     const db = this.d.db;
-    const event = await repo.eventOf(db, r.eventId);
-    const t = await repo.ticketWithRequester(db, d.ticket_id ?? '');
+    const { event, ticket: t, files } = await this.mailFacts.add({ eventId: r.eventId, ticketId: d.ticket_id ?? '' });
     if (!event || !t) return { ok: false, retryable: false, response: 'the reply or its ticket no longer exists' };
-    const files = await repo.attachmentsOfEvent(db, r.eventId);
     const now = this.d.clock.now();
 
     if (r.channel === 'messaging') {

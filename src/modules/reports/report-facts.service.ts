@@ -3,7 +3,7 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { getSetting } from '../../lib/settings.js';
 import { compileCalendar, TWENTY_FOUR_SEVEN, type CalendarDefinition, type CompiledCalendar } from '../calendars/index.js';
-import type { ChangeContext, Ticket, TicketHooks } from '../tickets/index.js';
+import type { ChangeContext, MessageInfo, Ticket, TicketHooks } from '../tickets/index.js';
 import { isReassignment, newFacts, onMessage, onStatus, type TicketFacts } from './reports.policy.js';
 import * as repo from './reports.repository.js';
 import type { FactsRow } from './reports.repository.js';
@@ -117,6 +117,20 @@ export class ReportFacts {
     return row;
   }
 
+  /** The facts after a message on the ticket (`found`: its facts row when already read). */
+  private async onMessage(tx: Tx, t: Ticket, m: MessageInfo, ctx: ChangeContext, found: FactsRow | null): Promise<void> {
+    const current = toFacts(found ?? (await this.load(tx, t)));
+    this.forget(tx, t.id);
+    const { facts, response } = onMessage(
+      current,
+      { at: ctx.now, authorType: m.authorType, visibility: m.visibility, automatic: m.automatic, initial: m.initial },
+      await this.calendar(tx),
+    );
+    if (facts === current && !response) return;
+    await repo.updateFacts(tx, t.id, fromFacts(facts));
+    if (response) await repo.insertResponse(tx, { id: newId(), ticket_id: t.id, asked_at: response.askedAt, answered_at: response.answeredAt, wall_ms: response.wallMs, biz_ms: response.bizMs });
+  }
+
   /** The facts after a change of the ticket (`found`: its facts row when already read). */
   private async onUpdated(tx: Tx, before: Ticket, after: Ticket, ctx: ChangeContext, found: FactsRow | null): Promise<void> {
     const row = found ?? (await this.load(tx, after));
@@ -151,17 +165,11 @@ export class ReportFacts {
         const found = await repo.findFactsOf(tx, seen.map((u) => u.after.id));
         for (const u of seen) await this.onUpdated(tx, u.before, u.after, ctx, found.get(u.after.id) ?? null);
       },
-      afterMessage: async (tx, t, m, ctx) => {
-        const current = toFacts(await this.load(tx, t));
-        this.forget(tx, t.id);
-        const { facts, response } = onMessage(
-          current,
-          { at: ctx.now, authorType: m.authorType, visibility: m.visibility, automatic: m.automatic, initial: m.initial },
-          await this.calendar(tx),
-        );
-        if (facts === current && !response) return;
-        await repo.updateFacts(tx, t.id, fromFacts(facts));
-        if (response) await repo.insertResponse(tx, { id: newId(), ticket_id: t.id, asked_at: response.askedAt, answered_at: response.answeredAt, wall_ms: response.wallMs, biz_ms: response.bizMs });
+      afterMessage: (tx, t, m, ctx) => this.onMessage(tx, t, m, ctx, null),
+      // A fan-out's batch of replies: the facts of all its tickets are read in one query.
+      afterMessages: async (tx, messages, ctx) => {
+        const found = await repo.findFactsOf(tx, messages.filter((a) => !this.written.get(tx)?.has(a.ticket.id)).map((a) => a.ticket.id));
+        for (const a of messages) await this.onMessage(tx, a.ticket, a.message, ctx, found.get(a.ticket.id) ?? null);
       },
       afterEvent: async (ex, ticketId, kind) => {
         if (kind !== 'escalation.requested') return;

@@ -9,7 +9,7 @@ import { newId, randomSecret } from '../../lib/ids.js';
 import { getSetting, putSetting } from '../../lib/settings.js';
 import type { Principal } from '../auth/index.js';
 import { looksAutomated } from '../replies/index.js';
-import { ticketRefVisibleCondition, type TicketHooks, type TicketsService } from '../tickets/index.js';
+import { ticketRefVisibleCondition, type Ticket, type TicketHooks, type TicketsService } from '../tickets/index.js';
 import { hashToken, linkUsable, parseRating, surveyDecision } from './satisfaction.policy.js';
 import { presentSurvey, type SurveyView } from './satisfaction.presenter.js';
 import * as repo from './satisfaction.repository.js';
@@ -72,17 +72,24 @@ export class SatisfactionService {
   }
 
   hooks(): TicketHooks {
+    const solvedNow = (before: Ticket, after: Ticket) => after.status === 'solved' && before.status !== 'solved' && before.status !== 'closed';
     return {
       afterUpdate: async (tx, before, after, _changes, ctx) => {
-        const solvedNow = after.status === 'solved' && before.status !== 'solved' && before.status !== 'closed';
-        if (solvedNow) await this.schedule(tx, after.id, ctx.now);
+        if (solvedNow(before, after)) await this.schedule(tx, after.id, ctx.now);
+      },
+      // Many tickets at once (an incident's resolution batch): the settings are read once.
+      afterUpdateMany: async (tx, updates, ctx) => {
+        const solved = updates.filter((u) => solvedNow(u.before, u.after));
+        if (solved.length === 0) return;
+        const s = await this.settings(tx);
+        for (const u of solved) await this.schedule(tx, u.after.id, ctx.now, s);
       },
     };
   }
 
   /** On a solve: the survey row (once per ticket) and its job after the delay; a later solve moves a survey not yet sent. */
-  private async schedule(tx: Tx, ticketId: string, now: number): Promise<void> {
-    const s = await this.settings(tx);
+  private async schedule(tx: Tx, ticketId: string, now: number, settings?: SatisfactionSettings): Promise<void> {
+    const s = settings ?? (await this.settings(tx));
     if (!s.enabled) return;
     const existing = await repo.surveyOfTicket(tx, ticketId);
     if (existing && existing.state !== 'scheduled') return;

@@ -174,6 +174,15 @@ export class SearchService {
         // An appended event is new: its document is too.
         if (doc) await this.indexDocument(ex, doc, true);
       },
+      // Many new events (a fan-out's batch of replies): their documents in one statement on PostgreSQL.
+      afterEvents: async (ex, events) => {
+        const docs = events.flatMap(({ ticketId, kind, event }) => {
+          const doc = event.body ? eventDocument({ id: event.id, ticket_id: ticketId, kind, visibility: event.visibility, body: event.body, created_at: event.createdAt }) : null;
+          return doc ? [doc] : [];
+        });
+        if (docs.length === 1) await this.indexDocument(ex, docs[0]!, true);
+        else if (docs.length > 1) await this.indexDocuments(ex, docs);
+      },
     };
   }
 

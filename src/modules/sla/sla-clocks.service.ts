@@ -187,13 +187,25 @@ export class SlaClocksService {
         const moving = ctx.bySlaAction ? updates.filter((u) => u.before.status !== u.after.status) : updates;
         if (moving.length === 0) return;
         this.chunkPolicies.set(tx, await this.policies.active(tx));
+        // The applied policies of the tickets whose status alone moves are read in one query.
+        await this.prefetchSnapshots(tx, updates.filter((u) => u.before.status !== u.after.status && !MATCHED_FIELDS.some((f) => JSON.stringify(u.before[f]) !== JSON.stringify(u.after[f]))).map((u) => u.after.id));
         try {
           for (const u of moving) await this.onUpdated(tx, u.before, u.after, ctx);
         } finally {
           this.chunkPolicies.delete(tx);
+          this.prefetched.delete(tx);
         }
       },
       afterMessage: (tx, ticket, message, ctx) => this.onMessage(tx, ticket, message, ctx),
+      // A fan-out's batch of replies: the applied policies of its tickets are read in one query.
+      afterMessages: async (tx, messages, ctx) => {
+        await this.prefetchSnapshots(tx, messages.filter((a) => !a.message.initial).map((a) => a.ticket.id));
+        try {
+          for (const a of messages) await this.onMessage(tx, a.ticket, a.message, ctx);
+        } finally {
+          this.prefetched.delete(tx);
+        }
+      },
     };
   }
 
@@ -431,7 +443,13 @@ export class SlaClocksService {
     // A fan-out's batch: the holds go and the tickets still held are found in one statement each.
     const released = await repo.deleteHolds(tx, ticketIds, source);
     const still = await repo.heldAmong(tx, released);
-    for (const ticketId of released) if (!still.has(ticketId)) await this.recount(tx, ticketId, now);
+    const free = released.filter((id) => !still.has(id));
+    await this.prefetchSnapshots(tx, free);
+    try {
+      for (const ticketId of free) await this.recount(tx, ticketId, now);
+    } finally {
+      this.prefetched.delete(tx);
+    }
   }
 
   /** Pauses or resumes a ticket's open clocks to match its status and holds. */
@@ -950,7 +968,25 @@ export class SlaClocksService {
     };
   }
 
+  /**
+   * Applied policies read ahead for a batch (prefetchSnapshots): each is taken once, by the
+   * first snapshotOf of its ticket in the batch's hook; any later read goes to the database.
+   */
+  private readonly prefetched = new WeakMap<Executor, Map<string, PolicySnapshot | null>>();
+
+  private async prefetchSnapshots(tx: Tx, ticketIds: string[]): Promise<void> {
+    if (ticketIds.length < 2) return;
+    const found = new Map((await repo.findTicketSlas(tx, ticketIds)).map((r) => [r.ticket_id, parseJson<PolicySnapshot | null>(r.snapshot, null)]));
+    this.prefetched.set(tx, new Map(ticketIds.map((id) => [id, found.get(id) ?? null])));
+  }
+
   private async snapshotOf(ex: Executor, ticketId: string): Promise<PolicySnapshot | null> {
+    const ahead = this.prefetched.get(ex);
+    if (ahead?.has(ticketId)) {
+      const snap = ahead.get(ticketId)!;
+      ahead.delete(ticketId);
+      return snap;
+    }
     const r = await repo.findTicketSla(ex, ticketId);
     return r ? parseJson<PolicySnapshot | null>(r.snapshot, null) : null;
   }

@@ -1,4 +1,4 @@
-export { TicketsService, type TicketHooks, type AppendedEvent, type AppendedTicketEvent, type ChangeContext, type MessageInfo, type CreateTicketInput, type UpdateTicketInput, type TicketUpdate } from './tickets.service.js';
+export { TicketsService, type TicketHooks, type AppendedEvent, type AppendedTicketEvent, type AddedMessage, type NewMessage, type ChangeContext, type MessageInfo, type CreateTicketInput, type UpdateTicketInput, type TicketUpdate } from './tickets.service.js';
 export { AttachmentsService, safeFilename } from './attachments.service.js';
 export { TicketMergeService } from './merge.service.js';
 export { ticketsRoutes } from './tickets.routes.js';

@@ -90,6 +90,11 @@ export interface TicketHooks {
    */
   afterUpdateMany?(tx: Tx, updates: readonly TicketUpdate[], ctx: ChangeContext): Promise<void>;
   afterMessage?(tx: Tx, ticket: Ticket, message: MessageInfo, ctx: ChangeContext): Promise<void>;
+  /**
+   * Many messages at once (addMessagesIn: a fan-out's batch of replies, one per ticket): the same
+   * as afterMessage for each, in one go; without it afterMessage is called per message.
+   */
+  afterMessages?(tx: Tx, messages: readonly AddedMessage[], ctx: ChangeContext): Promise<void>;
   /** Any timeline event, including those other modules append (SLA, escalations, calls, mail). */
   afterEvent?(ex: Executor, ticketId: string, kind: string, event?: AppendedEvent): Promise<void>;
   /**
@@ -104,6 +109,21 @@ export interface AppendedTicketEvent {
   ticketId: string;
   kind: string;
   event: AppendedEvent;
+}
+
+/** One message as afterMessages is told of it: its ticket as the message left it. */
+export interface AddedMessage {
+  ticket: Ticket;
+  message: MessageInfo;
+}
+
+/** One message of addMessagesIn. */
+export interface NewMessage {
+  ticket: Ticket;
+  body: string;
+  visibility: Visibility;
+  bodyFormat?: BodyFormat;
+  data?: Record<string, unknown>;
 }
 
 /** One ticket's change as afterUpdateMany is told of it. */
@@ -647,6 +667,68 @@ export class TicketsService {
     };
     for (const h of this.hooks) await h.afterMessage?.(tx, after, info, ctx);
     return eventId;
+  }
+
+  /**
+   * addMessageIn for many tickets at once (one message each, never a ticket's opening inquiry): a
+   * fan-out's batch of replies. The same rows as one by one (the message events, the status a
+   * message implies with its field events, the hooks' rows), written set-wise: one insert of the
+   * events, one read of the tickets, one UPDATE, then the hooks (batched where a module offers it).
+   * Throws like addMessageIn when any ticket cannot take a message. Returns the tickets as the
+   * messages left them, in the order given.
+   */
+  async addMessagesIn(tx: Tx, items: readonly NewMessage[], ctx: ChangeContext): Promise<AddedMessage[]> {
+    if (items.length === 0) return [];
+    if (new Set(items.map((i) => i.ticket.id)).size !== items.length) throw new Error('addMessagesIn: one message per ticket');
+    for (const { ticket, visibility } of items) {
+      if (ticket.status === 'closed') throw conflict('The ticket is closed; open a follow-up ticket instead.', { status: ticket.status });
+      if (ctx.authorType === 'customer' && visibility === 'internal') throw new AppError('bad_request', 'Customers cannot write internal notes.');
+    }
+    const bodyFormatOf = (i: NewMessage) => (ctx.authorType === 'user' ? (i.bodyFormat ?? 'text') : 'text');
+    const eventIds = await this.appendEvents(
+      tx,
+      items.map((i) => ({
+        ticketId: i.ticket.id,
+        e: {
+          kind: 'message.added',
+          visibility: i.visibility,
+          authorType: ctx.authorType,
+          authorId: ctx.actorId,
+          body: i.body,
+          bodyFormat: bodyFormatOf(i),
+          data: { ...i.data, ...(ctx.automatic && { automatic: true }) },
+        },
+      })),
+      ctx.now,
+    );
+    // Hooks that ran since the caller loaded the tickets may have changed them: the current rows decide.
+    const current = await this.loadMany(tx, items.map((i) => i.ticket.id));
+    const moved: TicketUpdate[] = [];
+    const touched: { before: Ticket; after: Ticket }[] = [];
+    for (const { ticket, visibility } of items) {
+      const before = current.get(ticket.id);
+      if (!before) throw notFound('Ticket', ticket.id);
+      const nextStatus = statusAfterMessage(before.status, ctx.authorType, visibility);
+      const plan = nextStatus !== before.status ? this.planUpdate(before, { status: nextStatus }, ctx.now) : null;
+      if (plan) moved.push({ before, after: plan.after, changes: plan.changes });
+      else touched.push({ before, after: { ...before, updatedAt: ctx.now, version: before.version + 1 } });
+    }
+    // The tickets whose status stays are only touched (updated_at, version), as one by one.
+    if (touched.length) {
+      const written = await repo.updateTicketsEach(tx, touched.map((t) => ({ id: t.before.id, version: t.before.version, set: {} })), ctx.now);
+      if (written !== touched.length) throw conflict('A ticket was changed at the same moment by someone else; reload it and try again.');
+    }
+    await this.writePlanned(tx, moved, ctx);
+    const afterOf = new Map([...moved, ...touched].map((u) => [u.after.id, u.after]));
+    const added: AddedMessage[] = items.map((i, n) => ({
+      ticket: afterOf.get(i.ticket.id)!,
+      message: { eventId: eventIds[n]!, authorType: ctx.authorType, visibility: i.visibility, automatic: ctx.automatic ?? false, initial: false },
+    }));
+    for (const h of this.hooks) {
+      if (h.afterMessages) await h.afterMessages(tx, added, ctx);
+      else if (h.afterMessage) for (const a of added) await h.afterMessage(tx, a.ticket, a.message, ctx);
+    }
+    return added;
   }
 
   /** Appends one event to a ticket's timeline (append-only: events are never changed). */
