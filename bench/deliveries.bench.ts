@@ -24,9 +24,24 @@ const N = Number(process.env.BENCH_DELIVERIES ?? 2000);
 const T = Number(process.env.BENCH_TICKETS ?? 300);
 /** Statements sent to PostgreSQL (each one a round trip and a socket write): counted per delivery. */
 let statements = 0;
+/** BENCH_STATEMENTS=1: statements by kind and table, printed per database (where the round trips go). */
+const byKind = process.env.BENCH_STATEMENTS ? new Map<string, number>() : null;
+const statementKey = (text: string): string => {
+  const s = text.replace(/\s+/g, ' ').trim();
+  const m = s.match(/^(insert into|update|delete from) "?(\w+)"?/i);
+  if (m) return `${m[1]!.toLowerCase()} ${m[2]}`;
+  const f = /^select/i.test(s) && s.match(/ from "?(\w+)"?/i);
+  if (f) return `select ${f[1]}`;
+  return s.slice(0, 60);
+};
 const query = pg.Client.prototype.query;
 (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
   statements++;
+  if (byKind) {
+    const q = args[0] as string | { text?: string };
+    const key = statementKey(typeof q === 'string' ? q : (q?.text ?? '?'));
+    byKind.set(key, (byKind.get(key) ?? 0) + 1);
+  }
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,6 +90,7 @@ for (const kind of kinds) {
   const pg0 = kind === 'postgres' ? pgCpuSeconds() : 0;
   const t0 = Date.now();
   const statements0 = statements;
+  byKind?.clear();
   await inTransaction(database.db, async (tx) => {
     for (let i = 0; i < N; i++)
       await enqueueJob(
@@ -121,6 +137,9 @@ for (const kind of kinds) {
         : '') +
       `; per-ticket order ${kept ? 'kept' : 'BROKEN'}, ${dupes} duplicates`,
   );
+  if (byKind && kind === 'postgres')
+    for (const [key, n] of [...byKind].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${(n / got.length).toFixed(2).padStart(6)} per delivery  ${key}`);
   report({
     harness: 'deliveries',
     figure: 'one subscription, deliveries/s',

@@ -2,7 +2,8 @@
  * Transactional jobs due together run several to a transaction (JobRunner.runBatch): each
  * still takes effect exactly once with its outbox, a failing one does not undo or block the
  * others, and jobs of one subject keep their order; a set-wise batch (handleMany) that fails
- * runs again in halves.
+ * runs again in halves. External jobs of a set-wise kind run as one batch (JobRunner.runMany),
+ * fenced like one by one.
  */
 import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -184,6 +185,46 @@ for (const kind of allDatabases) {
       expect(alone).toContain('s-13');
       expect((await effects()).sort()).toEqual(keys.filter((k) => k !== 's-13'));
       for (const key of keys) expect((await findJobByKey(h.db, `setwise:${key}`))?.state, key).toBe(key === 's-13' ? 'dead' : 'done');
+    });
+
+    it('runs external jobs of a set-wise kind as one batch, fenced: successes finished together, a failure retried at its own time, a taken-over job left to its new node', async () => {
+      const clock = new FakeClock(30_000_000);
+      const runner = new JobRunner({ db: h.db, dialect: h.dialect, clock, logger });
+      const batches: string[][] = [];
+      runner.register<{ key: string }>('batch.send', {
+        mode: 'external',
+        schema: Type.Object({ key: Type.String() }),
+        handle: () => Promise.reject(new Error('not run one by one')),
+        async handleMany(jobs) {
+          batches.push(jobs.map((j) => j.payload.key));
+          // Another node took this one over meanwhile (as if our lease had lapsed).
+          const taken = jobs.find((j) => j.payload.key === 'k03');
+          if (taken) await h.db.updateTable('jobs').set({ locked_by: 'other-node' }).where('id', '=', taken.id).execute();
+          return jobs.map((j) =>
+            j.payload.key === 'k05'
+              ? { ok: false, retryable: true, response: 'HTTP 503', retryAt: clock.now() + 60_000 }
+              : { ok: true },
+          );
+        },
+      });
+      const key = (i: number) => `k${String(i).padStart(2, '0')}`;
+      await inTransaction(h.db, async (tx) => {
+        for (let i = 0; i < 10; i++)
+          await enqueueJob(tx, { kind: 'batch.send', payload: { key: key(i) }, dueAt: clock.now(), dedupeKey: `send:${key(i)}`, maxAttempts: 100 }, clock.now());
+      });
+      const outcomes = new Map<string, string>();
+      runner.observe((job, _at, outcome) => outcomes.set((job.payload as { key: string }).key, outcome));
+      expect(await runner.runDue({ only: ['batch.send'] })).toBe(10);
+      expect(batches).toEqual([Array.from({ length: 10 }, (_, i) => key(i))]);
+      expect(outcomes.get('k05')).toBe('retry');
+      expect(outcomes.get('k03')).toBe('lost');
+      expect([...outcomes.values()].filter((o) => o === 'done')).toHaveLength(8);
+      const retried = await findJobByKey(h.db, 'send:k05');
+      expect(retried).toMatchObject({ state: 'pending', locked_by: null, last_error: 'HTTP 503' });
+      expect(Number(retried!.due_at)).toBe(30_060_000);
+      expect(await findJobByKey(h.db, 'send:k03')).toMatchObject({ state: 'running', locked_by: 'other-node' });
+      expect((await findJobByKey(h.db, 'send:k00'))?.state).toBe('done');
+      expect((await findJobByKey(h.db, 'send:k09'))?.state).toBe('done');
     });
   });
 }

@@ -21,7 +21,7 @@ import {
   retryJob,
   type KindFilter,
 } from './jobs.repository.js';
-import { backoffMs, PermanentJobError, type ClaimedJob, type JobHandler } from './jobs.types.js';
+import { backoffMs, PermanentJobError, type ClaimedJob, type ExternalOutcome, type JobHandler } from './jobs.types.js';
 
 export interface JobRunnerOptions {
   db: Db;
@@ -95,6 +95,8 @@ export class JobRunner {
   private beating: Promise<void> | null = null;
   /** External jobs running in the background pool (see pump()). */
   private readonly pool = new Set<Promise<void>>();
+  /** Set-wise batches of external jobs running, by kind (see runMany). */
+  private readonly manyRunning = new Map<string, number>();
   private pumping = false;
   private pumpAgain = false;
   private pumpRetry: NodeJS.Timeout | null = null;
@@ -265,17 +267,20 @@ export class JobRunner {
         }
       } while (this.rerun && !this.stopped);
       if (!this.stopped) {
-        // A full pool claims due external jobs itself when a slot frees up: they do not wake the loop.
+        // A full pool claims due external jobs itself when a slot frees up: they do not wake the
+        // loop; nor do the jobs of a set-wise kind that runs as many batches as it may (a batch
+        // that ends claims the next).
         const full = this.pool.size >= this.poolSize;
+        const waitingExternal = this.externalKinds().filter((k) => full || !this.manyRoom(k));
         // ...but a job that becomes due later while the pool stays busy must still wake it.
-        this.sleptFull = full;
+        this.sleptFull = waitingExternal.length > 0;
         // ...and so does a busy bulk loop with the fan-outs (it says when it is done).
         const bulkBusy = this.bulkBusy;
         this.sleptBulk = bulkBusy;
         const next = await nextWakeAt(this.o.db, {
           onlyKinds: [
             ...this.timerKinds(),
-            ...(full ? [] : this.externalKinds()),
+            ...this.externalKinds().filter((k) => !waitingExternal.includes(k)),
             ...(bulkBusy ? [] : this.bulkKinds()),
           ],
         });
@@ -467,13 +472,42 @@ export class JobRunner {
     }
     const kinds = this.externalKinds();
     if (kinds.length === 0) return;
+    const manyKinds = kinds.filter((k) => this.manyOf(k) !== null);
+    const singleKinds = kinds.filter((k) => this.manyOf(k) === null);
     this.pumping = true;
     void (async () => {
       try {
         do {
           this.pumpAgain = false;
+          if (this.stopped) break;
+          // Set-wise kinds: one claim of a whole batch per free slot, up to manyAtOnce batches.
+          for (const kind of manyKinds) {
+            if (this.poolSize - this.pool.size <= 0 || !this.manyRoom(kind) || this.stopped) continue;
+            const max = this.manyOf(kind)!.max;
+            const jobs = await claimDueJobs(
+              this.o.db,
+              this.o.dialect,
+              this.node,
+              this.o.clock.now(),
+              this.leaseMs,
+              max,
+              { only: [kind] },
+              { lapsed: this.lapsedDue(`external:${kind}`) },
+            );
+            this.pumpDelayMs = 0;
+            if (jobs.length === 0) continue;
+            this.hold(jobs.map((j) => j.id));
+            if (this.shuttingDown) {
+              for (const job of jobs) this.release(job.id);
+              await releaseJobs(this.o.db, this.node, this.o.clock.now(), { ids: jobs.map((j) => j.id) });
+              continue;
+            }
+            this.addToPool(() => this.runMany(jobs), { kind, jobs: jobs.length });
+            // A full batch may have left more due: look again while there is room.
+            if (jobs.length === max) this.pumpAgain = true;
+          }
           const free = this.poolSize - this.pool.size;
-          if (free <= 0 || this.stopped) break;
+          if (free <= 0 || singleKinds.length === 0 || this.stopped) continue;
           const jobs = await claimDueJobs(
             this.o.db,
             this.o.dialect,
@@ -481,7 +515,7 @@ export class JobRunner {
             this.o.clock.now(),
             this.leaseMs,
             free,
-            { only: kinds },
+            { only: singleKinds },
             { lapsed: this.lapsedDue('external') },
           );
           this.pumpDelayMs = 0;
@@ -494,18 +528,7 @@ export class JobRunner {
               await releaseJobs(this.o.db, this.node, this.o.clock.now(), { ids: [job.id] });
               continue;
             }
-            const run: Promise<void> = this.runOne(job)
-              .catch((err) => this.o.logger.error({ err, kind: job.kind, id: job.id }, 'external job failed'))
-              .finally(() => {
-                this.pool.delete(run);
-                this.pumpSoon();
-                if (this.sleptFull) {
-                  // The loop left the external jobs out of its wake-up: look again now.
-                  this.sleptFull = false;
-                  this.wake(this.o.clock.now());
-                }
-              });
-            this.pool.add(run);
+            this.addToPool(() => this.runOne(job), { kind: job.kind, id: job.id });
           }
           // A full claim may have left more due: look again while slots are free.
           if (jobs.length === free) this.pumpAgain = true;
@@ -524,6 +547,35 @@ export class JobRunner {
         this.pumping = false;
       }
     })();
+  }
+
+  /** Runs external work in the background pool; when it ends, its slot claims again. */
+  private addToPool(run: () => Promise<void>, what: Record<string, unknown>): void {
+    const p: Promise<void> = run()
+      .catch((err) => this.o.logger.error({ err, ...what }, 'external job failed'))
+      .finally(() => {
+        this.pool.delete(p);
+        this.pumpSoon();
+        if (this.sleptFull) {
+          // The loop left the external jobs out of its wake-up: look again now.
+          this.sleptFull = false;
+          this.wake(this.o.clock.now());
+        }
+      });
+    this.pool.add(p);
+  }
+
+  /** A set-wise external kind's batch size and how many of its batches may run at once; null if not set-wise. */
+  private manyOf(kind: string): { max: number; atOnce: number } | null {
+    const h = this.handlers.get(kind);
+    if (h?.mode !== 'external' || !h.handleMany) return null;
+    return { max: Math.max(1, h.manyMax ?? MANY_MAX), atOnce: Math.max(1, h.manyAtOnce ?? MANY_AT_ONCE) };
+  }
+
+  /** Whether another batch of this kind may start (always, for a kind that is not set-wise). */
+  private manyRoom(kind: string): boolean {
+    const many = this.manyOf(kind);
+    return !many || (this.manyRunning.get(kind) ?? 0) < many.atOnce;
   }
 
   /**
@@ -620,6 +672,14 @@ export class JobRunner {
       if (this.shuttingDown) return this.release(job.id);
       await this.runOne(job);
     };
+    const startMany = async (batch: ClaimedJob[]) => {
+      for (const job of batch) this.waiting.delete(job.id);
+      if (this.shuttingDown) {
+        for (const job of batch) this.release(job.id);
+        return;
+      }
+      await this.runMany(batch);
+    };
     // Transactional jobs (timers) run one after another in due order; external jobs (network)
     // run a few at a time. Jobs of one dedupe-key prefix keep their order in either lane.
     const external: ClaimedJob[] = [];
@@ -628,11 +688,17 @@ export class JobRunner {
     // per kind, which a worker runs as one set-wise transaction (runGroup).
     const laneCount = new Map<string, number>();
     for (const job of jobs) laneCount.set(laneOf(job), (laneCount.get(laneOf(job)) ?? 0) + 1);
+    // ...or whose lane holds only jobs of their kind, when the kind handles them in order.
+    const laneKinds = new Map<string, Set<string>>();
+    for (const job of jobs) laneKinds.set(laneOf(job), (laneKinds.get(laneOf(job)) ?? new Set()).add(job.kind));
+    const aloneOrInOrder = (job: ClaimedJob, h: JobHandler<never> | undefined): boolean =>
+      laneCount.get(laneOf(job)) === 1 ||
+      (h?.mode === 'transactional' && h.manyInOrder === true && laneKinds.get(laneOf(job))!.size === 1);
     const groups = new Map<string, ClaimedJob[]>();
     for (const job of jobs) {
       const h = this.handlers.get(job.kind);
       if (h?.mode === 'external') external.push(job);
-      else if (this.groupable(job) && laneCount.get(laneOf(job)) === 1)
+      else if (this.groupable(job) && aloneOrInOrder(job, h))
         groups.set(job.kind, [...(groups.get(job.kind) ?? []), job]);
       else {
         const lane = this.o.dialect === 'postgres' ? laneOf(job) : 'all';
@@ -691,12 +757,37 @@ export class JobRunner {
             if (batch.length) await startBatch(batch);
           },
         ),
-        mapLimit(external, this.o.concurrency ?? 8, start),
+        mapLimit(this.externalUnits(external, start, startMany), this.o.concurrency ?? 8, (unit) => unit()),
       ]);
     } finally {
       for (const j of jobs) this.waiting.delete(j.id);
     }
     return jobs.length;
+  }
+
+  /** External jobs as units of work: one job each, or a batch of a set-wise kind (in due order). */
+  private externalUnits(
+    jobs: ClaimedJob[],
+    start: (job: ClaimedJob) => Promise<void>,
+    startMany: (batch: ClaimedJob[]) => Promise<void>,
+  ): (() => Promise<void>)[] {
+    const units: (() => Promise<void>)[] = [];
+    const batches = new Map<string, ClaimedJob[]>();
+    for (const job of jobs) {
+      const many = this.manyOf(job.kind);
+      if (!many) {
+        units.push(() => start(job));
+        continue;
+      }
+      let batch = batches.get(job.kind);
+      if (!batch || batch.length >= many.max) {
+        batches.set(job.kind, (batch = []));
+        const b = batch;
+        units.push(() => startMany(b));
+      }
+      batch.push(job);
+    }
+    return units;
   }
 
   /** Runs every job due now (and any they make due now), until none is left. For tests. */
@@ -813,10 +904,12 @@ export class JobRunner {
    * the handler does the work of them all, and both commit together, so every guarantee of
    * runOne holds (exactly once, outbox in the transaction, kill -9: claimed-not-done and
    * claimed again after the lease). Each job is alone in its lane in the claim, so no order
-   * within a subject is at stake. If anything fails, nothing of it committed: the batch runs
-   * again as two halves, each set-wise, down to GROUP_SPLIT_MIN jobs, which run as an ordinary
-   * batch (runBatchHeld: each in its savepoint, a failing one alone after), so a failing job
-   * (or a lock waited for too long) fails neither the others nor hundreds of single runs.
+   * within a subject is at stake; or its kind handles the jobs in the order given (manyInOrder)
+   * and its lane holds nothing else, so the subject's due order is kept by the handler. If
+   * anything fails, nothing of it committed: the batch runs again as two halves, each set-wise,
+   * down to GROUP_SPLIT_MIN jobs, which run as an ordinary batch (runBatchHeld: each in its
+   * savepoint, a failing one alone after), so a failing job (or a lock waited for too long)
+   * fails neither the others nor hundreds of single runs.
    */
   private async runGroup(all: ClaimedJob[]): Promise<void> {
     try {
@@ -895,6 +988,68 @@ export class JobRunner {
       await this.runHeld(job);
     } finally {
       this.release(job.id);
+    }
+  }
+
+  /**
+   * Runs external jobs of one set-wise kind as one batch (handleMany): the handler does them all
+   * (side by side, as it sees fit) and says each one's outcome; the successes are finished in one
+   * fenced statement (one another node took over meanwhile is not ours to finish: lost), each
+   * failure is retried at the handler's time or with backoff, or dead, exactly as after `handle`.
+   * The batch's leases are held (heartbeat) until it ends.
+   */
+  private async runMany(all: ClaimedJob[]): Promise<void> {
+    const kind = all[0]?.kind ?? '';
+    this.manyRunning.set(kind, (this.manyRunning.get(kind) ?? 0) + 1);
+    try {
+      await this.runManyHeld(all);
+    } finally {
+      for (const job of all) this.release(job.id);
+      const n = (this.manyRunning.get(kind) ?? 1) - 1;
+      if (n > 0) this.manyRunning.set(kind, n);
+      else this.manyRunning.delete(kind);
+    }
+  }
+
+  private async runManyHeld(all: ClaimedJob[]): Promise<void> {
+    const { db, clock, logger } = this.o;
+    const firedAt = clock.now();
+    const handler = this.handlers.get(all[0]?.kind ?? '');
+    const reportOf = (job: ClaimedJob) => (outcome: 'done' | 'retry' | 'dead' | 'lost') => {
+      for (const o of this.observers) o(job, firedAt, outcome);
+    };
+    const jobs: ClaimedJob[] = [];
+    const alone: ClaimedJob[] = [];
+    for (const job of all) {
+      if (this.lost.has(job.id)) reportOf(job)('lost');
+      else if (handler?.mode !== 'external' || !handler.handleMany || (handler.schema && !Value.Check(handler.schema, job.payload)))
+        alone.push(job); // runHeld says why it is dead
+      else jobs.push(job);
+    }
+    for (const job of alone) await this.runHeld(job);
+    if (jobs.length === 0 || handler?.mode !== 'external' || !handler.handleMany) return;
+    let outcomes: (ExternalOutcome | void)[];
+    try {
+      outcomes = await handler.handleMany(jobs as never, firedAt);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      logger.warn({ err, kind: jobs[0]!.kind, jobs: jobs.length }, 'a batch of jobs failed');
+      for (const job of jobs) await this.failed(job, message, !(err instanceof PermanentJobError), undefined, reportOf(job));
+      return;
+    }
+    const ok = jobs.filter((_, i) => {
+      const outcome = outcomes[i];
+      return !outcome || outcome.ok;
+    });
+    const done = await finishJobs(db, ok.map((j) => j.id), this.node, 'done', clock.now());
+    for (const job of ok) reportOf(job)(done.has(job.id) ? 'done' : 'lost');
+    for (const [i, job] of jobs.entries()) {
+      const outcome = outcomes[i];
+      if (!outcome || outcome.ok) continue;
+      if (outcome.retryAt !== undefined) {
+        const retried = await retryJob(db, job.id, this.node, outcome.retryAt, clock.now(), outcome.response.slice(0, 2000));
+        reportOf(job)(retried ? 'retry' : 'lost');
+      } else await this.failed(job, outcome.response, outcome.retryable, outcome.retryAfterMs, reportOf(job));
     }
   }
 
@@ -1010,6 +1165,10 @@ const GROUP_LOCK_WAIT_MS = 250;
 
 /** A failed set-wise batch of at least this many jobs runs again as two halves; a smaller one job by job. */
 const GROUP_SPLIT_MIN = 8;
+
+/** External jobs of a set-wise kind in one batch, and its batches at once (defaults; see JobHandler). */
+const MANY_MAX = 32;
+const MANY_AT_ONCE = 2;
 
 /** Fan-out jobs claimed at once by the bulk loop. */
 const BULK_CLAIM = 16;

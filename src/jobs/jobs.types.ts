@@ -40,11 +40,30 @@ export type JobHandler<P = Record<string, unknown>> =
        * does not fail the others.
        */
       handleMany?(tx: Tx, jobs: ClaimedJob<P>[], now: number): Promise<void>;
+      /**
+       * handleMany handles its jobs one after the other in the order given (due order), with the
+       * effects of `handle` for each in that order: jobs of one subject may then share a set-wise
+       * batch (a burst of notify intents about one ticket), as long as no job of another kind is
+       * in their lane in the same claim.
+       */
+      manyInOrder?: boolean;
     }
   | {
       mode: 'external';
       schema?: TSchema;
       handle(job: ClaimedJob<P>, now: number): Promise<ExternalOutcome | void>;
+      /**
+       * Optional: several due jobs of this kind handled set-wise (a batch of deliveries: one read
+       * of them all, the sends side by side, their outcomes written together), with the outcome
+       * of `handle` for each, in the order given. The runner claims up to `manyMax` of them at once
+       * (default 32), runs at most `manyAtOnce` such batches at a time (default 2), holds their
+       * leases meanwhile (heartbeat), and finishes them fenced: the successes in one statement,
+       * each failure retried or dead as `handle`'s would be. If it throws, every job of the batch
+       * counts as failed (retried with backoff).
+       */
+      handleMany?(jobs: ClaimedJob<P>[], now: number): Promise<(ExternalOutcome | void)[]>;
+      manyMax?: number;
+      manyAtOnce?: number;
     };
 
 export type ExternalOutcome =

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeEachDb, type TestContext } from '../../../test/helpers/app.js';
 import { inTransaction } from '../../db/database.js';
 import { reply, startReceiver, type LoopbackReceiver } from '../../integrations/loopback-test-support.js';
@@ -291,6 +291,64 @@ describeEachDb('deliveries through faults', (ctx) => {
             d.drop_reason === 'superseded' && d.user_id === c().actors.agent.id && d.event === 'sla.warning',
         ),
       ).toBe(true);
+    },
+  );
+
+  it(
+    'set-wise fan-out: deliveries due together where one receiver call fails keeps the others\' outcomes and the failed one\'s retry, in order per ticket',
+    { timeout: 60_000 },
+    async () => {
+      reset();
+      const db = c().deps.database.db;
+      // Only this test's subscription hears of the events.
+      await db.updateTable('webhook_subscriptions').set({ active: 0 }).execute();
+      const sub = await c().request('POST', '/api/v1/webhooks', c().actors.admin, {
+        url: `${receiver.url}/batch`,
+        events: ['ticket.updated'],
+      });
+      expect(sub.status).toBe(201);
+      const mine = () =>
+        db.selectFrom('deliveries').selectAll().where('recipient_key', '=', `webhook:${sub.body.id}`).orderBy('seq').execute();
+      const [a, failing, b] = [await ticket('Batch A'), await ticket('Batch failing'), await ticket('Batch B')];
+      await drain();
+      reset();
+      far.refuseTickets.add(failing);
+      const fanOuts = vi.spyOn(c().deps.notifications, 'fanOutMany');
+      try {
+        for (let n = 0; n < 3; n++) for (const t of [a, failing, b]) await event(t, n);
+        await drain();
+        // The intents were fanned out set-wise.
+        expect(fanOuts.mock.calls.some(([, jobs]) => jobs.length > 1)).toBe(true);
+      } finally {
+        fanOuts.mockRestore();
+      }
+      // Sequence numbers follow the events of each ticket.
+      const rows = await mine();
+      expect(rows).toHaveLength(9);
+      for (const t of [a, failing, b])
+        expect(rows.filter((d) => d.ticket_id === t).map((d) => (JSON.parse(d.items) as { data: { n: number } }[])[0]!.data.n)).toEqual([0, 1, 2]);
+      // The others' outcomes stand, in order per ticket.
+      expect(far.accepted.filter((x) => x.ticketId === a).map((x) => x.n)).toEqual([0, 1, 2]);
+      expect(far.accepted.filter((x) => x.ticketId === b).map((x) => x.n)).toEqual([0, 1, 2]);
+      expect(rows.filter((d) => d.ticket_id !== failing).every((d) => d.state === 'done' && d.attempts === 1)).toBe(true);
+      // The failed one is retried by time; the rest of its ticket waits behind it.
+      const head = rows.find((d) => d.ticket_id === failing && d.state === 'failed')!;
+      expect(head).toBeDefined();
+      expect(Number(head.next_attempt_at)).toBeGreaterThan(c().clock.now());
+      expect(Number(head.retry_until)).toBe(Number(head.scheduled_at) + 24 * H);
+      expect(rows.filter((d) => d.ticket_id === failing && d.state === 'queued')).toHaveLength(2);
+      const attempts = await db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', head.id).execute();
+      expect(attempts.map((x) => x.ok)).toEqual([0]);
+      const job = await db.selectFrom('jobs').selectAll().where('dedupe_key', '=', `deliver:${head.id}`).executeTakeFirstOrThrow();
+      expect(job).toMatchObject({ state: 'pending', locked_by: null });
+      expect(Number(job.due_at)).toBe(Number(head.next_attempt_at));
+
+      far.refuseTickets.clear();
+      await run(30 * MIN, MIN, () => far.accepted.filter((x) => x.ticketId === failing).length >= 3);
+      expect(far.accepted.filter((x) => x.ticketId === failing).map((x) => x.n)).toEqual([0, 1, 2]);
+      expect((await mine()).every((d) => d.state === 'done')).toBe(true);
+      // Each event reached the receiver once.
+      expect(new Set(far.accepted.map((x) => x.id)).size).toBe(far.accepted.length);
     },
   );
 });

@@ -93,6 +93,11 @@ export async function insertDelivery(ex: Executor, row: DeliveriesTable): Promis
   await ex.insertInto('deliveries').values(row).execute();
 }
 
+/** Several delivery rows in one statement; they take their sequence numbers in the order given. */
+export async function insertDeliveries(ex: Executor, rows: DeliveriesTable[]): Promise<void> {
+  if (rows.length) await ex.insertInto('deliveries').values(rows).execute();
+}
+
 export const findDelivery = (ex: Executor, id: string) => ex.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 
 /** The newest delivery of a group (person + channel + ticket). */

@@ -301,11 +301,7 @@ export class NotificationsService {
       }
     }
     const id = newId();
-    // The ticket's order lock before the row takes its sequence number: two fan-outs of one
-    // ticket on different nodes then commit in sequence order, so a later delivery can never be
-    // sent while an earlier one is still uncommitted (invisible to its turn check).
-    if (q.ticketId) await lockKey(tx, orderLock({ recipient_key: q.recipientKey, ticket_id: q.ticketId, id }));
-    await repo.insertDelivery(tx, {
+    const row: DeliveriesTable = {
       id,
       channel: q.channel,
       recipient_key: q.recipientKey,
@@ -323,9 +319,48 @@ export class NotificationsService {
       delivered_at: null,
       created_at: now,
       updated_at: now,
-    });
-    await enqueueJob(tx, { kind: DELIVER_JOB, payload: { deliveryId: id }, dueAt: scheduled, dedupeKey: `deliver:${id}`, maxAttempts: DELIVER_MAX_ATTEMPTS }, now);
+    };
+    // A set-wise fan-out writes its webhook deliveries together at its end, in the order queued
+    // (a webhook's deliveries are all written this way, so their sequence order is the queue's).
+    const deferred = this.deferredByTx.get(tx);
+    if (deferred && q.channel === 'webhook') {
+      deferred.push(row);
+      return id;
+    }
+    // The ticket's order lock before the row takes its sequence number: two fan-outs of one
+    // ticket on different nodes then commit in sequence order, so a later delivery can never be
+    // sent while an earlier one is still uncommitted (invisible to its turn check).
+    if (q.ticketId) await lockKey(tx, orderLock({ recipient_key: q.recipientKey, ticket_id: q.ticketId, id }));
+    await repo.insertDelivery(tx, row);
+    await enqueueJob(tx, deliverJob(row), now);
     return id;
+  }
+
+  /** Set-wise fan-outs in progress (fanOutMany): their webhook deliveries, by transaction. */
+  private readonly deferredByTx = new WeakMap<Tx, DeliveriesTable[]>();
+
+  /**
+   * Several `notify` jobs in one transaction (the runner's set-wise batch, already fenced): each
+   * fanned out as by fanOut, in the order given, except that the webhook deliveries are written
+   * together at the end: their order locks in one statement (sorted), the rows in one (taking
+   * their sequence numbers in queue order, under the locks, as queueDelivery does one by one),
+   * their jobs in one. Everything commits with the jobs' done marks, exactly once.
+   */
+  async fanOutMany(tx: Tx, jobs: ClaimedJob[], now: number): Promise<void> {
+    const deferred: DeliveriesTable[] = [];
+    this.deferredByTx.set(tx, deferred);
+    try {
+      for (const job of jobs) await this.fanOut(tx, job, now);
+    } finally {
+      this.deferredByTx.delete(tx);
+    }
+    if (deferred.length === 0) return;
+    await repo.lockKeys(tx, deferred.filter((d) => d.ticket_id).map(orderLock));
+    for (let i = 0; i < deferred.length; i += WRITE_CHUNK) {
+      const chunk = deferred.slice(i, i + WRITE_CHUNK);
+      await repo.insertDeliveries(tx, chunk);
+      await enqueueJobs(tx, chunk.map(deliverJob), now);
+    }
   }
 
   /** A reminder not sent because it stopped being useful: a delivery row that says why. */
@@ -386,7 +421,7 @@ export class NotificationsService {
    * while other tickets' deliveries to the same receiver go in parallel (a few at a time per
    * receiver). A failure is retried by time, over the retry window, then dead.
    */
-  async deliver(job: ClaimedJob<{ deliveryId: string }>): Promise<ExternalOutcome> {
+  async deliver(job: ClaimedJob<{ deliveryId: string }>, sink?: Outcome[]): Promise<ExternalOutcome> {
     const id = job.payload.deliveryId;
     const decided = await this.decide(id);
     if (!decided) return { ok: true, response: 'nothing to send' };
@@ -406,7 +441,7 @@ export class NotificationsService {
     if (items.length === 0) {
       await this.finish(turn, 'dropped', `dropped: ${dropReason ?? 'empty'}`, null, {
         dropReason: dropReason ?? 'finished',
-      });
+      }, sink);
       return { ok: true, response: `dropped: ${dropReason ?? 'empty'}` };
     }
 
@@ -442,10 +477,32 @@ export class NotificationsService {
       result.response,
       { attempt, ok: result.ok, started, duration: now - started },
       { nextAttemptAt: next, retryUntil },
+      sink,
     );
     if (result.ok) return { ok: true, response: result.response };
     if (next !== null) return { ok: false, retryable: true, response: result.response, retryAt: next };
     return { ok: false, retryable: false, response: result.response };
+  }
+
+  /**
+   * A batch of `deliver` jobs (the runner's set-wise batch): each one as by deliver, side by side
+   * (their turns read in one query, the sends bounded per receiver by the same slots, per-ticket
+   * order kept by the same turn check), and their outcomes written together at the end in one
+   * transaction, instead of group commits as they come. A delivery whose own work failed (a
+   * read) comes back as a retryable failure of its job alone; the others keep their outcomes.
+   */
+  async deliverMany(jobs: ClaimedJob<{ deliveryId: string }>[]): Promise<ExternalOutcome[]> {
+    const sink: Outcome[] = [];
+    const results = await Promise.all(
+      jobs.map((job) =>
+        this.deliver(job, sink).catch((err: unknown): ExternalOutcome => {
+          this.d.logger.warn({ err, id: job.payload.deliveryId }, 'a delivery of a batch failed');
+          return { ok: false, retryable: true, response: err instanceof Error ? err.message : String(err) };
+        }),
+      ),
+    );
+    await this.writeOutcomeBatch(sink);
+    return results;
   }
 
   /** Turn reads of deliveries whose jobs started together: one query for all of them. */
@@ -551,7 +608,13 @@ export class NotificationsService {
     response: string,
     attempt: { attempt: number; ok: boolean; started: number; duration: number } | null,
     more: { nextAttemptAt?: number | null; retryUntil?: number | null; dropReason?: DropReason } = {},
+    /** A batch's outcomes, written together when the batch ends (deliverMany); else a group commit. */
+    sink?: Outcome[],
   ): Promise<void> {
+    if (sink) {
+      sink.push({ d, state, response, attempt, more });
+      return Promise.resolve();
+    }
     return this.outcomes.add({ d, state, response, attempt, more });
   }
 
@@ -563,6 +626,12 @@ export class NotificationsService {
    * undoes nor blocks the others.
    */
   private readonly outcomes = new Coalescer<Outcome, void>(async (batch) => {
+    await this.writeOutcomeBatch(batch);
+    return batch.map(() => undefined);
+  });
+
+  private async writeOutcomeBatch(batch: Outcome[]): Promise<void> {
+    if (batch.length === 0) return;
     try {
       await inTransaction(this.d.db, (tx) => this.writeOutcomes(tx, batch));
     } catch (err) {
@@ -572,8 +641,7 @@ export class NotificationsService {
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     }
-    return batch.map(() => undefined);
-  });
+  }
 
   private async writeOutcomes(tx: Tx, batch: Outcome[]): Promise<void> {
     const now = this.now;
@@ -1348,6 +1416,18 @@ function sampleData(event: NotificationEvent): NotificationData {
     settingsUrl: 'https://escalon.example/settings',
   };
 }
+
+/** The deliver job of a new delivery row. */
+const deliverJob = (d: DeliveriesTable) => ({
+  kind: DELIVER_JOB,
+  payload: { deliveryId: d.id },
+  dueAt: Number(d.scheduled_at),
+  dedupeKey: `deliver:${d.id}`,
+  maxAttempts: DELIVER_MAX_ATTEMPTS,
+});
+
+/** Rows per multi-row INSERT (well within either database's limit on bound values). */
+const WRITE_CHUNK = 500;
 
 /** Deliveries of one recipient and ticket keep their order: their decisions are serialised. */
 const orderLock = (d: Pick<DeliveriesTable, 'recipient_key' | 'ticket_id' | 'id'>): string =>
