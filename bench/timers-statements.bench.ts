@@ -10,6 +10,7 @@ import { systemClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createTestDatabase, type DbKind } from '../test/helpers/databases.js';
 import { configuredTicket, seedBenchConfig } from './config.js';
+import { startProfile } from './profile.js';
 
 const kind = (process.argv[2] ?? 'postgres') as DbKind;
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 250);
@@ -50,21 +51,11 @@ proto.executeQuery = function (this: unknown, q: { sql: string }, ...rest: unkno
   return out.then((x) => (done(), x), (e: unknown) => (done(), Promise.reject(e)));
 };
 // BENCH_PROFILE=<file.cpuprofile>: a CPU profile of the breaches alone (open it in Chrome DevTools).
-const profile = process.env.BENCH_PROFILE;
-const session = profile ? new (await import('node:inspector')).Session() : null;
-const post = (m: string) => new Promise<unknown>((res, rej) => session!.post(m, (e, r) => (e ? rej(e) : res(r))));
-if (session) {
-  session.connect();
-  await post('Profiler.enable');
-  await post('Profiler.start');
-}
+const stopProfile = await startProfile();
 const t0 = Date.now();
 await deps.jobs.runDue({ only: ['sla.breach'] }, clocks);
 const ms = Date.now() - t0;
-if (session) {
-  const { profile: p } = (await post('Profiler.stop')) as { profile: unknown };
-  (await import('node:fs')).writeFileSync(profile!, JSON.stringify(p));
-}
+await stopProfile();
 proto.executeQuery = orig;
 const events = await db.selectFrom('ticket_events').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'sla.breached').executeTakeFirst();
 console.log(`${kind}: ${clocks} breach jobs in ${ms} ms, ${total} statements = ${(total / clocks).toFixed(2)} per job; sla.breached events ${Number(events?.n)}`);

@@ -28,6 +28,7 @@ import {
 import { loadConfig } from '../src/config/config.js';
 import { createContainer } from '../src/container.js';
 import { benchCases, configuredTicket, report, seedBenchConfig } from './config.js';
+import { startProfile } from './profile.js';
 
 const pendingCounts = (process.env.BENCH_PENDING ?? '20000').split(',').map(Number);
 const PROBE_SECONDS = Number(process.env.BENCH_PROBE_SECONDS ?? 5);
@@ -232,24 +233,14 @@ async function configuredBurst(kind: DbKind): Promise<void> {
     if (job.kind === SLA_BREACH_KIND && outcome === 'done') recorded.push(Date.now()); // committed
   });
   // BENCH_PROFILE=<file.cpuprofile>: a CPU profile of the burst alone (creation left out).
-  const profile = process.env.BENCH_PROFILE;
-  const session = profile ? new (await import('node:inspector')).Session() : null;
-  const post = (m: string) => new Promise<unknown>((res, rej) => session!.post(m, (e, r) => (e ? rej(e) : res(r))));
-  if (session) {
-    session.connect();
-    await post('Profiler.enable');
-    await post('Profiler.start');
-  }
+  const stopProfile = await startProfile();
   const kinds = new Map<string, number>();
   deps.jobs.observe((job) => void kinds.set(job.kind, (kinds.get(job.kind) ?? 0) + 1));
   await deps.jobs.start();
   deps.jobs.wake(burstDue);
   while (recorded.length < clocks && Date.now() < burstDue + 180_000) await sleep(100);
   const last = Math.max(...recorded);
-  if (session) {
-    const { profile: p } = (await post('Profiler.stop')) as { profile: unknown };
-    (await import('node:fs')).writeFileSync(profile!, JSON.stringify(p));
-  }
+  await stopProfile();
   console.log(`${kind} configured: jobs run meanwhile by kind: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   const events = await db
     .selectFrom('ticket_events')
