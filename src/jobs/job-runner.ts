@@ -484,16 +484,7 @@ export class JobRunner {
           for (const kind of manyKinds) {
             if (this.poolSize - this.pool.size <= 0 || !this.manyRoom(kind) || this.stopped) continue;
             const max = this.manyOf(kind)!.max;
-            const jobs = await claimDueJobs(
-              this.o.db,
-              this.o.dialect,
-              this.node,
-              this.o.clock.now(),
-              this.leaseMs,
-              max,
-              { only: [kind] },
-              { lapsed: this.lapsedDue(`external:${kind}`) },
-            );
+            const jobs = await this.claimExternal(max, [kind], `external:${kind}`);
             this.pumpDelayMs = 0;
             if (jobs.length === 0) continue;
             this.hold(jobs.map((j) => j.id));
@@ -508,16 +499,7 @@ export class JobRunner {
           }
           const free = this.poolSize - this.pool.size;
           if (free <= 0 || singleKinds.length === 0 || this.stopped) continue;
-          const jobs = await claimDueJobs(
-            this.o.db,
-            this.o.dialect,
-            this.node,
-            this.o.clock.now(),
-            this.leaseMs,
-            free,
-            { only: singleKinds },
-            { lapsed: this.lapsedDue('external') },
-          );
+          const jobs = await this.claimExternal(free, singleKinds, 'external');
           this.pumpDelayMs = 0;
           if (jobs.length === 0) continue;
           this.hold(jobs.map((j) => j.id));
@@ -590,6 +572,11 @@ export class JobRunner {
       this.pumpSoonAsked = false;
       this.pump();
     });
+  }
+
+  /** Claims up to `limit` due external jobs of these kinds for the background pool. */
+  private claimExternal(limit: number, kinds: string[], claimer: string): Promise<ClaimedJob[]> {
+    return claimDueJobs(this.o.db, this.o.dialect, this.node, this.o.clock.now(), this.leaseMs, limit, { only: kinds }, { lapsed: this.lapsedDue(claimer) });
   }
 
   /** Claims and runs one batch of due timers (the loop; fan-outs and external jobs run beside it). */

@@ -14,7 +14,7 @@ export const ticketWithRequester = (ex: Executor, ticketId: string) => withReque
 export async function mailFactsOf(ex: Executor, replies: { eventId: string; ticketId: string }[]) {
   const ticketIds = [...new Set(replies.map((r) => r.ticketId))];
   const eventIds = [...new Set(replies.map((r) => r.eventId))];
-  const tickets = ticketIds.length ? await withRequester(ex).where('tickets.id', 'in', ticketIds).execute() : [];
+  const tickets = await ticketsWithRequester(ex, ticketIds);
   const events = eventIds.length
     ? await ex.selectFrom('ticket_events').leftJoin('users', 'users.id', 'ticket_events.author_id').select(['ticket_events.id', 'ticket_events.body', 'ticket_events.body_format', 'ticket_events.ticket_id', 'users.name as author_name']).where('ticket_events.id', 'in', eventIds).execute()
     : [];
@@ -24,14 +24,7 @@ export async function mailFactsOf(ex: Executor, replies: { eventId: string; tick
 
 /** ticketWithRequester for several tickets (a fan-out's batch of replies). */
 export const ticketsWithRequester = (ex: Executor, ticketIds: string[]) =>
-  ticketIds.length === 0
-    ? Promise.resolve([])
-    : ex
-        .selectFrom('tickets')
-        .leftJoin('customers', 'customers.id', 'tickets.requester_id')
-        .select(['tickets.id', 'tickets.channel', 'tickets.cc', 'customers.email as requester_email'])
-        .where('tickets.id', 'in', ticketIds)
-        .execute();
+  ticketIds.length === 0 ? Promise.resolve([]) : withRequester(ex).where('tickets.id', 'in', ticketIds).execute();
 
 export const conversationOf = (ex: Executor, ticketId: string) =>
   ex
